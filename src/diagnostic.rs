@@ -1,0 +1,151 @@
+//! The one diagnostic type every stage reports with: loader errors, schema violations,
+//! import warnings and gateway lint rules alike.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::{FileId, Span};
+
+/// How serious a finding is. Ordered: `Hint < Info < Warn < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// A suggestion.
+    Hint,
+    /// Worth knowing; nothing is wrong.
+    Info,
+    /// Probably wrong, or silently dropped by the gateway.
+    Warn,
+    /// The gateway (or the OpenAPI schema) rejects this.
+    Error,
+}
+
+impl Severity {
+    /// The lower-case name used in configuration and output (`error`, `warn`, `info`, `hint`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warn => "warn",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in a loaded file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Location {
+    /// The file.
+    pub file: FileId,
+    /// The bytes.
+    pub span: Span,
+}
+
+impl Location {
+    /// A location from a file and span.
+    pub fn new(file: FileId, span: Span) -> Location {
+        Location { file, span }
+    }
+}
+
+/// A secondary location with its own short message ("first defined here").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Related {
+    /// Where.
+    pub location: Location,
+    /// What is there.
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// Stable identifier: a rule id (`apig-api-name`) or a loader error kind
+    /// (`yaml-syntax`, `duplicate-key`, `oas-schema`).
+    pub code: String,
+    /// Severity.
+    pub severity: Severity,
+    /// One sentence saying what is wrong.
+    pub message: String,
+    /// Where it is wrong; `None` only for findings about a whole input that has no text.
+    pub primary: Option<Location>,
+    /// JSON pointer of the offending node, when known (for ignores and baselines).
+    pub pointer: Option<String>,
+    /// Other places that explain the finding.
+    pub related: Vec<Related>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The documentation that states the constraint ("API Reference 3.5.1, Table 3-167").
+    pub source: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with a code, severity and message; add the rest with the builder methods.
+    pub fn new(code: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: code.into(),
+            severity,
+            message: message.into(),
+            primary: None,
+            pointer: None,
+            related: Vec::new(),
+            help: None,
+            source: None,
+        }
+    }
+
+    /// An error.
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic::new(code, Severity::Error, message)
+    }
+
+    /// A warning.
+    pub fn warn(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic::new(code, Severity::Warn, message)
+    }
+
+    /// Sets the primary location.
+    pub fn at(mut self, file: FileId, span: Span) -> Self {
+        self.primary = Some(Location::new(file, span));
+        self
+    }
+
+    /// Sets the JSON pointer of the offending node.
+    pub fn pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+
+    /// Adds a related location.
+    pub fn related(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location: Location::new(file, span),
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Sets the fix hint.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the documented source.
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}

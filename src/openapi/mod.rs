@@ -1,0 +1,1 @@
+//! OpenAPI version detection and typed access.

@@ -1,0 +1,206 @@
+//! The text of every loaded file, with line starts for `line:col` lookups.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::tree::Span;
+
+/// Index of a file in a [`Sources`] registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// One loaded file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The name shown to users (the path as given on the command line, or `<stdin>`).
+    pub name: String,
+    /// The file's path, for resolving relative references; `None` for stdin.
+    pub path: Option<PathBuf>,
+    /// The whole text.
+    pub text: String,
+    line_starts: Vec<u32>,
+}
+
+/// A 1-based line and column; the column counts Unicode scalar values, as editors do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineCol {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+}
+
+impl SourceFile {
+    /// A file from its name, optional path and text.
+    pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: String) -> SourceFile {
+        let line_starts = line_starts(&text);
+        SourceFile {
+            name: name.into(),
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Zero-based line index of a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// Byte offset where zero-based `line` starts (the text length past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        match self.line_starts.get(line) {
+            Some(&start) => start as usize,
+            None => self.text.len(),
+        }
+    }
+
+    /// Number of lines.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = self.line_index(offset);
+        let start = self.line_start(line);
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        LineCol {
+            line: line + 1,
+            col: col + 1,
+        }
+    }
+
+    /// Byte offset of a 0-based line and a 0-based column counted in characters.
+    pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
+        let start = self.line_start(line);
+        let rest = &self.text[start..];
+        match rest.char_indices().nth(col_chars) {
+            Some((i, _)) => start + i,
+            None => self.text.len(),
+        }
+    }
+
+    /// `name:line:col` of the start of a span.
+    pub fn location(&self, span: Span) -> String {
+        let lc = self.line_col(span.start as usize);
+        format!("{}:{}:{}", self.name, lc.line, lc.col)
+    }
+}
+
+fn line_starts(text: &str) -> Vec<u32> {
+    std::iter::once(0)
+        .chain(memchr_newlines(text.as_bytes()).map(|i| (i + 1) as u32))
+        .collect()
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+}
+
+/// All files loaded for one root document (the document and the files its `$ref`s reach).
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    /// An empty registry.
+    pub fn new() -> Sources {
+        Sources::default()
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId((self.files.len() - 1) as u32)
+    }
+
+    /// The file with this id.
+    ///
+    /// Ids only come from [`Sources::add`] on the same registry, so a bad id is a bug.
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The id of the file loaded from `path`, if any.
+    pub fn find_path(&self, path: &Path) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|f| f.path.as_deref() == Some(path))
+            .map(|i| FileId(i as u32))
+    }
+
+    /// Every file, with its id.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// `name:line:col` for a span in a file.
+    pub fn location(&self, id: FileId, span: Span) -> String {
+        self.file(id).location(span)
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Sources {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.files
+            .get(id.0 as usize)
+            .map(|f| f.name.as_str())
+            .ok_or(codespan_reporting::files::Error::FileMissing)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.files
+            .get(id.0 as usize)
+            .map(|f| f.text.as_str())
+            .ok_or(codespan_reporting::files::Error::FileMissing)
+    }
+
+    fn line_index(
+        &'a self,
+        id: FileId,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let file = self
+            .files
+            .get(id.0 as usize)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+        Ok(file.line_index(byte_index))
+    }
+
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        let file = self
+            .files
+            .get(id.0 as usize)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+        if line_index >= file.line_count() {
+            return Err(codespan_reporting::files::Error::LineTooLarge {
+                given: line_index,
+                max: file.line_count().saturating_sub(1),
+            });
+        }
+        Ok(file.line_start(line_index)..file.line_start(line_index + 1))
+    }
+}

@@ -1,0 +1,340 @@
+//! Loading documents: bytes to a spanned tree, with limits, and `$ref` resolution.
+//!
+//! Everything here is syntax-level and vendor-neutral: OpenAPI and gateway definitions are
+//! read by later stages from the [`Node`] tree this module produces.
+
+mod files;
+mod json;
+pub mod refs;
+mod tree;
+mod yaml;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+
+pub use files::{FileId, LineCol, SourceFile, Sources};
+pub use tree::{
+    Entry, Key, Located, Map, Node, Number, Pointer, Span, Value, escape_pointer_token,
+    unescape_pointer_token,
+};
+
+use crate::diagnostic::Diagnostic;
+
+/// Bounds that keep hostile input from exhausting time or memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest input accepted, in bytes (`--max-input-size`).
+    pub max_input_size: u64,
+    /// Deepest nesting of sequences and mappings.
+    pub max_depth: usize,
+    /// How many nodes YAML aliases may add beyond the input size in bytes; a document whose
+    /// aliases expand further (a "billion laughs" bomb) is refused before it is expanded.
+    pub alias_node_allowance: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_size: 256 * 1024 * 1024,
+            max_depth: 256,
+            alias_node_allowance: 100_000,
+        }
+    }
+}
+
+/// The syntax a document was written in, detected from its content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// JSON.
+    Json,
+    /// YAML 1.2.
+    Yaml,
+}
+
+/// A parsed file: its id in the [`Sources`] registry and its tree.
+#[derive(Debug)]
+pub struct Document {
+    /// The file.
+    pub file: FileId,
+    /// The syntax it was written in.
+    pub format: Format,
+    /// The root node.
+    pub root: Node,
+}
+
+/// Why a parse failed; turned into a [`Diagnostic`] once the file is known.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ParseError {
+    Syntax {
+        message: String,
+        span: Span,
+        help: String,
+    },
+    DuplicateKey {
+        key: String,
+        first: Span,
+        second: Span,
+    },
+    TooDeep {
+        span: Span,
+        max_depth: usize,
+    },
+    AliasBomb {
+        span: Span,
+        limit: usize,
+    },
+}
+
+impl ParseError {
+    fn into_diagnostic(self, file: FileId) -> Diagnostic {
+        match self {
+            ParseError::Syntax {
+                message,
+                span,
+                help,
+            } => Diagnostic::error("syntax", message).at(file, span).help(help),
+            ParseError::DuplicateKey { key, first, second } => Diagnostic::error(
+                "duplicate-key",
+                format!("duplicate mapping key `{key}`"),
+            )
+            .at(file, second)
+            .related(file, first, "first defined here")
+            .help("a key may appear once per mapping; merge the two entries or rename one"),
+            ParseError::TooDeep { span, max_depth } => Diagnostic::error(
+                "nesting-too-deep",
+                format!("document is nested more than {max_depth} levels deep"),
+            )
+            .at(file, span)
+            .help("flatten the structure; no OpenAPI document needs this depth"),
+            ParseError::AliasBomb { span, limit } => Diagnostic::error(
+                "alias-expansion-limit",
+                format!("YAML aliases expand to more than {limit} nodes"),
+            )
+            .at(file, span)
+            .help("this looks like an alias bomb (\"billion laughs\"); write the repeated content out or use $ref"),
+        }
+    }
+}
+
+/// Detects duplicate mapping keys in linear time for large mappings.
+#[derive(Default)]
+pub(crate) struct DuplicateKeys {
+    index: Option<HashMap<Box<str>, usize>>,
+}
+
+impl DuplicateKeys {
+    /// Small mappings are scanned; from this many entries on a hash index takes over.
+    const INDEX_FROM: usize = 16;
+
+    pub(crate) fn check(&mut self, entries: &[Entry], key: &Key) -> Result<(), ParseError> {
+        let found = if entries.len() < Self::INDEX_FROM {
+            entries.iter().position(|e| e.key.name == key.name)
+        } else {
+            let index = self.index.get_or_insert_with(|| {
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.key.name.clone(), i))
+                    .collect()
+            });
+            match index.get(&key.name) {
+                Some(&i) => Some(i),
+                None => {
+                    index.insert(key.name.clone(), entries.len());
+                    None
+                }
+            }
+        };
+        match found {
+            Some(i) => Err(ParseError::DuplicateKey {
+                key: key.name.to_string(),
+                first: entries[i].key.span,
+                second: key.span,
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A failure to load a file.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read at all (exit code 2).
+    #[error("{path}: {source}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file was read but is not an acceptable document (exit code 1); the diagnostic's
+    /// location is in the returned [`Sources`].
+    #[error("{}", .0.message)]
+    Invalid(Box<Diagnostic>),
+}
+
+/// Where to read a document from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A file path.
+    Path(PathBuf),
+    /// Standard input (`-` on the command line).
+    Stdin,
+}
+
+impl Input {
+    /// `-` means stdin, anything else a path.
+    pub fn from_arg(arg: &str) -> Input {
+        if arg == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(PathBuf::from(arg))
+        }
+    }
+
+    /// The name shown in diagnostics.
+    pub fn display_name(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Stdin => "<stdin>".to_string(),
+        }
+    }
+}
+
+/// Reads an input's bytes, refusing anything over `limit` without reading it whole.
+fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, LoadError> {
+    let name = input.display_name();
+    let io = |source| LoadError::Io {
+        path: name.clone(),
+        source,
+    };
+    let reader: Box<dyn Read> = match input {
+        Input::Path(p) => {
+            let file = std::fs::File::open(p).map_err(io)?;
+            if file.metadata().map_err(io)?.is_dir() {
+                return Err(io(std::io::Error::other(
+                    "is a directory; give the path of a document",
+                )));
+            }
+            Box::new(file)
+        }
+        Input::Stdin => Box::new(std::io::stdin()),
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(io(std::io::Error::other(format!(
+            "input is larger than the limit of {limit} bytes; raise it with --max-input-size"
+        ))));
+    }
+    Ok(bytes)
+}
+
+/// Reads and parses one input, registering its text in `sources`.
+///
+/// On [`LoadError::Invalid`] the file is registered too, so the diagnostic can show it.
+pub fn load(input: &Input, sources: &mut Sources, limits: &Limits) -> Result<Document, LoadError> {
+    let bytes = read_bytes(input, limits.max_input_size)?;
+    let path = match input {
+        Input::Path(p) => Some(std::path::absolute(p).unwrap_or_else(|_| p.clone())),
+        Input::Stdin => None,
+    };
+    load_bytes(input.display_name(), path, bytes, sources, limits)
+}
+
+/// Parses bytes already in memory (used for stdin, referenced files and tests).
+pub fn load_bytes(
+    name: String,
+    path: Option<PathBuf>,
+    bytes: Vec<u8>,
+    sources: &mut Sources,
+    limits: &Limits,
+) -> Result<Document, LoadError> {
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err(bad) => {
+            let file = sources.add(SourceFile::new(name, path, bad.lossy));
+            let diagnostic = Diagnostic::error("encoding", bad.message)
+                .at(file, bad.span)
+                .help(bad.help);
+            return Err(LoadError::Invalid(Box::new(diagnostic)));
+        }
+    };
+    let file = sources.add(SourceFile::new(name, path, text));
+    let source = sources.file(file);
+    match parse(source, limits) {
+        Ok((root, format)) => Ok(Document { file, format, root }),
+        Err(e) => Err(LoadError::Invalid(Box::new(e.into_diagnostic(file)))),
+    }
+}
+
+/// Text that is not UTF-8: a lossy copy to show, and where the first bad byte is.
+struct BadEncoding {
+    lossy: String,
+    span: Span,
+    message: String,
+    help: &'static str,
+}
+
+/// Decodes UTF-8, dropping a byte-order mark.
+fn decode(mut bytes: Vec<u8>) -> Result<String, BadEncoding> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let end = lossy[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            let (message, help) = if utf16 {
+                (
+                    "file is UTF-16 encoded".to_string(),
+                    "save it as UTF-8 (YAML and JSON for OpenAPI are UTF-8)",
+                )
+            } else {
+                (
+                    format!(
+                        "file is not valid UTF-8 (invalid byte 0x{:02X})",
+                        e.as_bytes()[at]
+                    ),
+                    "save the file as UTF-8",
+                )
+            };
+            Err(BadEncoding {
+                span: Span::new(at, end),
+                lossy,
+                message,
+                help,
+            })
+        }
+    }
+}
+
+/// Parses text as JSON or YAML, deciding by content: text whose first significant character
+/// opens a JSON object or array is parsed as JSON, falling back to YAML (a YAML flow mapping
+/// also starts with `{`) and reporting the JSON error if both fail.
+pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<(Node, Format), ParseError> {
+    let text = source.text.as_str();
+    let first = text
+        .trim_start_matches([' ', '\t', '\r', '\n'])
+        .as_bytes()
+        .first();
+    if matches!(first, Some(b'{' | b'[')) {
+        match json::parse(text, limits.max_depth) {
+            Ok(root) => Ok((root, Format::Json)),
+            Err(json_error @ ParseError::Syntax { .. }) => match yaml::parse(source, limits) {
+                Ok(root) => Ok((root, Format::Yaml)),
+                Err(_) => Err(json_error),
+            },
+            Err(other) => Err(other),
+        }
+    } else {
+        yaml::parse(source, limits).map(|root| (root, Format::Yaml))
+    }
+}

@@ -1,0 +1,1 @@
+//! `$ref` resolution (filled in by the reference-resolution work).

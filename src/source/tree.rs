@@ -1,0 +1,372 @@
+//! The spanned document tree every later stage reads.
+//!
+//! YAML and JSON both load into this one tree, so import, lint and export never care which
+//! syntax a user wrote. Every node and every mapping key carries the byte span it came from;
+//! a JSON pointer resolves to a node by walking the tree, which is the span index.
+
+use std::fmt;
+
+/// A half-open byte range `[start, end)` in one source file.
+///
+/// `u32` keeps nodes small; the loader refuses inputs over 4 GiB long before this matters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span from byte offsets.
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// The span as a `usize` range, for slicing the source text.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// A number as written in the document.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    /// An integer that fits in `i64`.
+    Int(i64),
+    /// Any other number (fractions, exponents, integers beyond `i64`).
+    Float(f64),
+}
+
+impl Number {
+    /// The value as `f64`.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+
+    /// The value as `i64` when it is integral and in range.
+    pub fn as_i64(self) -> Option<i64> {
+        match self {
+            Number::Int(i) => Some(i),
+            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Some(f as i64),
+            Number::Float(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// One node of the tree: its value and where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Bytes the value occupies (for a scalar, including quotes; for a collection, from its
+    /// first to its last byte).
+    pub span: Span,
+    /// The value.
+    pub value: Value,
+}
+
+/// The value of a node, in the JSON data model that OpenAPI is defined over.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`, `~` or an empty YAML value.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number.
+    Number(Number),
+    /// A string.
+    String(Box<str>),
+    /// A sequence (JSON array).
+    Seq(Vec<Node>),
+    /// A mapping (JSON object), in source order.
+    Map(Map),
+}
+
+/// A mapping key: always a string once loaded (YAML `200:` becomes `"200"`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    /// Where the key was written.
+    pub span: Span,
+    /// The key text.
+    pub name: Box<str>,
+}
+
+/// One `key: value` pair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The key.
+    pub key: Key,
+    /// The value.
+    pub value: Node,
+}
+
+/// A mapping in source order. Keys are unique: the loader rejects duplicates.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Map {
+    /// The entries, in the order they were written.
+    pub entries: Vec<Entry>,
+}
+
+impl Map {
+    /// The entry for `key`, if present.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| &*e.key.name == key)
+    }
+
+    /// The value for `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// Iterates over `(key, value)` pairs in source order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Node)> {
+        self.entries.iter().map(|e| (&*e.key.name, &e.value))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the mapping has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Value {
+    /// The JSON type name, for messages ("expected a string, found a mapping").
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Seq(_) => "sequence",
+            Value::Map(_) => "mapping",
+        }
+    }
+}
+
+impl Node {
+    /// A node with a value and span.
+    pub fn new(span: Span, value: Value) -> Node {
+        Node { span, value }
+    }
+
+    /// The string value, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean value, if this is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is a number.
+    pub fn as_number(&self) -> Option<Number> {
+        match self.value {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The integer value, if this is an integral number.
+    pub fn as_i64(&self) -> Option<i64> {
+        self.as_number().and_then(Number::as_i64)
+    }
+
+    /// The mapping, if this is a mapping.
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The sequence items, if this is a sequence.
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// `self[key]` for a mapping; `None` for anything else or a missing key.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    /// Resolves a JSON pointer (RFC 6901) below this node.
+    ///
+    /// `""` is this node. Returns the node and, when the last step was a mapping key, that
+    /// key's span, so a diagnostic can point at the key (`name:`) or the value as it prefers.
+    pub fn pointer(&self, pointer: &str) -> Option<Located<'_>> {
+        if pointer.is_empty() {
+            return Some(Located {
+                key_span: None,
+                node: self,
+            });
+        }
+        let rest = pointer.strip_prefix('/')?;
+        let mut node = self;
+        let mut key_span = None;
+        for token in rest.split('/') {
+            let token = unescape_pointer_token(token);
+            match &node.value {
+                Value::Map(map) => {
+                    let entry = map.entry(&token)?;
+                    key_span = Some(entry.key.span);
+                    node = &entry.value;
+                }
+                Value::Seq(items) => {
+                    let index: usize = parse_array_index(&token)?;
+                    node = items.get(index)?;
+                    key_span = None;
+                }
+                _ => return None,
+            }
+        }
+        Some(Located { key_span, node })
+    }
+
+    /// Converts to a `serde_json::Value` (for schema validation and typed deserialisation).
+    ///
+    /// Non-finite floats (YAML `.inf`, `.nan`) have no JSON form and become strings.
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(Number::Int(i)) => serde_json::Value::from(*i),
+            Value::Number(Number::Float(f)) => serde_json::Number::from_f64(*f)
+                .map(serde_json::Value::Number)
+                .unwrap_or_else(|| serde_json::Value::String(f.to_string())),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
+            Value::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            }
+            Value::Map(map) => serde_json::Value::Object(
+                map.entries
+                    .iter()
+                    .map(|e| (e.key.name.to_string(), e.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A node found by [`Node::pointer`].
+#[derive(Clone, Copy, Debug)]
+pub struct Located<'a> {
+    /// The span of the mapping key that led to the node, when the last step was a key.
+    pub key_span: Option<Span>,
+    /// The node.
+    pub node: &'a Node,
+}
+
+impl Located<'_> {
+    /// The span a diagnostic about this member should underline: the key when there is one
+    /// (that is where a reader looks), otherwise the value.
+    pub fn label_span(&self) -> Span {
+        self.key_span.unwrap_or(self.node.span)
+    }
+}
+
+fn parse_array_index(token: &str) -> Option<usize> {
+    // RFC 6901: no leading zeros, decimal digits only.
+    if token.is_empty() || (token.len() > 1 && token.starts_with('0')) {
+        return None;
+    }
+    if !token.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    token.parse().ok()
+}
+
+/// Undoes RFC 6901 escaping (`~1` is `/`, `~0` is `~`).
+pub fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') {
+        std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
+}
+
+/// Escapes one reference token for a JSON pointer.
+pub fn escape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        std::borrow::Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
+}
+
+/// Builds JSON pointers one token at a time without re-escaping the prefix.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The root pointer `""`.
+    pub fn root() -> Pointer {
+        Pointer(String::new())
+    }
+
+    /// A pointer from its already-escaped text.
+    pub fn from_escaped(text: impl Into<String>) -> Pointer {
+        Pointer(text.into())
+    }
+
+    /// This pointer extended by one (unescaped) token.
+    pub fn push(&self, token: &str) -> Pointer {
+        let mut s = String::with_capacity(self.0.len() + token.len() + 1);
+        s.push_str(&self.0);
+        s.push('/');
+        s.push_str(&escape_pointer_token(token));
+        Pointer(s)
+    }
+
+    /// This pointer extended by an array index.
+    pub fn index(&self, index: usize) -> Pointer {
+        Pointer(format!("{}/{index}", self.0))
+    }
+
+    /// The escaped pointer text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

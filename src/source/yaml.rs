@@ -1,0 +1,395 @@
+//! YAML 1.2 to the spanned tree, on top of `saphyr-parser`'s event stream.
+//!
+//! Building the tree here (rather than through a YAML value library) is what lets the loader
+//! keep a span on every key, reject duplicate keys with both locations, bound nesting, and
+//! refuse alias bombs before expanding them.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+
+use super::files::SourceFile;
+use super::tree::{Entry, Key, Map, Node, Number, Span, Value};
+use super::{DuplicateKeys, Limits, ParseError};
+
+enum Frame {
+    Seq {
+        start: usize,
+        flow: bool,
+        anchor: usize,
+        items: Vec<Node>,
+        count: usize,
+    },
+    Map {
+        start: usize,
+        flow: bool,
+        anchor: usize,
+        entries: Vec<Entry>,
+        pending_key: Option<Key>,
+        dups: DuplicateKeys,
+        count: usize,
+    },
+}
+
+struct Builder<'s> {
+    source: &'s SourceFile,
+    ascii: bool,
+    stack: Vec<Frame>,
+    /// Completed anchored nodes with their node counts.
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+    alias_limit: usize,
+    max_depth: usize,
+    root: Option<Node>,
+    documents: usize,
+}
+
+/// Parses a single-document YAML stream.
+pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseError> {
+    let text = source.text.as_str();
+    let mut b = Builder {
+        source,
+        ascii: text.is_ascii(),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        alias_limit: limits.alias_node_allowance.saturating_add(text.len()),
+        max_depth: limits.max_depth,
+        root: None,
+        documents: 0,
+    };
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|e| b.scan_error(&e))?;
+        let start = b.offset(span.start);
+        let end = b.offset(span.end);
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => {}
+            Event::DocumentStart(_) => {
+                b.documents += 1;
+                if b.documents > 1 {
+                    return Err(ParseError::Syntax {
+                        message: "more than one YAML document in the file".into(),
+                        span: Span::new(start, end.max(start + 1).min(text.len())),
+                        help: "an OpenAPI document is a single YAML document; remove the `---` separator or split the file".into(),
+                    });
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let span = Span::new(start, end);
+                let value = resolve_scalar(&value, style, tag.as_deref()).map_err(|message| {
+                    ParseError::Syntax {
+                        message,
+                        span,
+                        help: "remove the tag or write a value of the tagged type".into(),
+                    }
+                })?;
+                b.complete(Node::new(span, value), 1, anchor)?;
+            }
+            Event::Alias(id) => {
+                let span = Span::new(start, end);
+                let (node, count) = match b.anchors.get(&id) {
+                    Some((node, count)) => (node, *count),
+                    None => {
+                        return Err(ParseError::Syntax {
+                            message: "alias refers to an anchor that is not complete here (a recursive alias)".into(),
+                            span,
+                            help: "an alias may only refer to a node that is fully defined before it".into(),
+                        });
+                    }
+                };
+                b.alias_nodes = b.alias_nodes.saturating_add(count);
+                if b.alias_nodes > b.alias_limit {
+                    return Err(ParseError::AliasBomb {
+                        span,
+                        limit: b.alias_limit,
+                    });
+                }
+                let node = node.clone();
+                b.complete(node, count, 0)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                b.push(
+                    Frame::Seq {
+                        start,
+                        flow: text.as_bytes().get(start) == Some(&b'['),
+                        anchor,
+                        items: Vec::new(),
+                        count: 1,
+                    },
+                    start,
+                )?;
+            }
+            Event::MappingStart(anchor, _) => {
+                b.push(
+                    Frame::Map {
+                        start,
+                        flow: text.as_bytes().get(start) == Some(&b'{'),
+                        anchor,
+                        entries: Vec::new(),
+                        pending_key: None,
+                        dups: DuplicateKeys::default(),
+                        count: 1,
+                    },
+                    start,
+                )?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let frame = b.stack.pop().ok_or_else(|| ParseError::Syntax {
+                    message: "unbalanced collection end".into(),
+                    span: Span::new(start, end),
+                    help: "check the indentation and brackets".into(),
+                })?;
+                let (node, count, anchor) = match frame {
+                    Frame::Seq {
+                        start: s,
+                        flow,
+                        anchor,
+                        items,
+                        count,
+                    } => {
+                        let last = items.last().map(|n| n.span.end as usize);
+                        let stop = collection_end(s, flow, last, end);
+                        (
+                            Node::new(Span::new(s, stop), Value::Seq(items)),
+                            count,
+                            anchor,
+                        )
+                    }
+                    Frame::Map {
+                        start: s,
+                        flow,
+                        anchor,
+                        entries,
+                        count,
+                        ..
+                    } => {
+                        let last = entries
+                            .last()
+                            .map(|e| e.value.span.end.max(e.key.span.end) as usize);
+                        let stop = collection_end(s, flow, last, end);
+                        (
+                            Node::new(Span::new(s, stop), Value::Map(Map { entries })),
+                            count,
+                            anchor,
+                        )
+                    }
+                };
+                b.complete(node, count, anchor)?;
+            }
+        }
+    }
+    Ok(b.root.unwrap_or(Node::new(Span::default(), Value::Null)))
+}
+
+fn collection_end(
+    start: usize,
+    flow: bool,
+    last_child_end: Option<usize>,
+    end_event_end: usize,
+) -> usize {
+    if flow {
+        end_event_end.max(start)
+    } else {
+        last_child_end.unwrap_or(end_event_end).max(start)
+    }
+}
+
+impl Builder<'_> {
+    fn offset(&self, marker: saphyr_parser::Marker) -> usize {
+        if self.ascii {
+            marker.index().min(self.source.text.len())
+        } else {
+            self.source
+                .offset_of(marker.line().saturating_sub(1), marker.col())
+        }
+    }
+
+    fn scan_error(&self, e: &ScanError) -> ParseError {
+        let at = self.offset(*e.marker());
+        let text = &self.source.text;
+        let end = text[at.min(text.len())..]
+            .chars()
+            .next()
+            .map_or(at, |c| at + c.len_utf8());
+        ParseError::Syntax {
+            message: format!("YAML syntax error: {}", e.info()),
+            span: Span::new(at, end),
+            help: "check indentation, quoting and `key: value` spacing around here".into(),
+        }
+    }
+
+    fn push(&mut self, frame: Frame, at: usize) -> Result<(), ParseError> {
+        if self.stack.len() >= self.max_depth {
+            return Err(ParseError::TooDeep {
+                span: Span::new(at, at + 1),
+                max_depth: self.max_depth,
+            });
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// Places a finished node into its parent (or as the root).
+    fn complete(&mut self, node: Node, count: usize, anchor: usize) -> Result<(), ParseError> {
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), count));
+        }
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(node);
+            }
+            Some(Frame::Seq {
+                items, count: c, ..
+            }) => {
+                *c += count;
+                items.push(node);
+            }
+            Some(Frame::Map {
+                entries,
+                pending_key,
+                dups,
+                count: c,
+                ..
+            }) => {
+                *c += count;
+                match pending_key.take() {
+                    None => {
+                        let name = match &node.value {
+                            Value::String(s) => s.clone(),
+                            Value::Null => "null".into(),
+                            Value::Bool(b) => b.to_string().into(),
+                            Value::Number(_) => self.source.text[node.span.range()].trim().into(),
+                            Value::Seq(_) | Value::Map(_) => {
+                                return Err(ParseError::Syntax {
+                                    message: "mapping key is a collection".into(),
+                                    span: node.span,
+                                    help: "OpenAPI documents only use string keys".into(),
+                                });
+                            }
+                        };
+                        let key = Key {
+                            span: node.span,
+                            name,
+                        };
+                        dups.check(entries, &key)?;
+                        *pending_key = Some(key);
+                    }
+                    Some(key) => entries.push(Entry { key, value: node }),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Applies the YAML 1.2 core schema to a scalar.
+fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Result<Value, String> {
+    match tag {
+        Some("tag:yaml.org,2002:str" | "!!str") => return Ok(Value::String(text.into())),
+        Some("tag:yaml.org,2002:null" | "!!null") => return Ok(Value::Null),
+        Some("tag:yaml.org,2002:bool" | "!!bool") => {
+            return core_bool(text)
+                .map(Value::Bool)
+                .ok_or_else(|| format!("`{text}` is not a boolean"));
+        }
+        Some("tag:yaml.org,2002:int" | "!!int") => {
+            return match core_number(text) {
+                Some(Number::Int(i)) => Ok(Value::Number(Number::Int(i))),
+                _ => Err(format!("`{text}` is not an integer")),
+            };
+        }
+        Some("tag:yaml.org,2002:float" | "!!float") => {
+            return core_number(text)
+                .map(|n| Value::Number(Number::Float(n.as_f64())))
+                .ok_or_else(|| format!("`{text}` is not a number"));
+        }
+        // The non-specific tag `!` forces a string; unknown tags keep the plain resolution.
+        Some("!") => return Ok(Value::String(text.into())),
+        _ => {}
+    }
+    if style != ScalarStyle::Plain {
+        return Ok(Value::String(text.into()));
+    }
+    if matches!(text, "" | "~" | "null" | "Null" | "NULL") {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = core_bool(text) {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(n) = core_number(text) {
+        return Ok(Value::Number(n));
+    }
+    Ok(Value::String(text.into()))
+}
+
+fn core_bool(text: &str) -> Option<bool> {
+    match text {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+fn core_number(text: &str) -> Option<Number> {
+    let bytes = text.as_bytes();
+    let first = *bytes.first()?;
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return None;
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        return (!hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| i64::from_str_radix(hex, 16).ok().map(Number::Int))
+            .flatten();
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        return (!oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)))
+            .then(|| i64::from_str_radix(oct, 8).ok().map(Number::Int))
+            .flatten();
+    }
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    match unsigned {
+        ".inf" | ".Inf" | ".INF" => {
+            let inf = if text.starts_with('-') {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
+            return Some(Number::Float(inf));
+        }
+        ".nan" | ".NaN" | ".NAN" if unsigned.len() == text.len() => {
+            return Some(Number::Float(f64::NAN));
+        }
+        _ => {}
+    }
+    if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(match text.parse::<i64>() {
+            Ok(i) => Number::Int(i),
+            Err(_) => Number::Float(text.parse::<f64>().ok()?),
+        });
+    }
+    // [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let (int_part, frac_part) = match mantissa.find('.') {
+        Some(i) => (&mantissa[..i], Some(&mantissa[i + 1..])),
+        None => (mantissa, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match frac_part {
+        Some(frac) => digits(int_part) && digits(frac) && !(int_part.is_empty() && frac.is_empty()),
+        None => !int_part.is_empty() && digits(int_part),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    if mantissa_ok && exponent_ok {
+        text.parse::<f64>().ok().map(Number::Float)
+    } else {
+        None
+    }
+}
