@@ -77,7 +77,8 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
-                let span = Span::new(start, end);
+                let start = skip_properties(text, start, end);
+                let span = Span::new(start, scalar_end(text, style, start, end));
                 let value = resolve_scalar(&value, style, tag.as_deref()).map_err(|message| {
                     ParseError::Syntax {
                         message,
@@ -110,6 +111,7 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                 b.complete(node, count, 0)?;
             }
             Event::SequenceStart(anchor, _) => {
+                let start = skip_properties(text, start, text.len());
                 b.push(
                     Frame::Seq {
                         start,
@@ -122,6 +124,7 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                 )?;
             }
             Event::MappingStart(anchor, _) => {
+                let start = skip_properties(text, start, text.len());
                 b.push(
                     Frame::Map {
                         start,
@@ -136,6 +139,9 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                 )?;
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                // A flow collection ends at its closing bracket; the event's own end may run on
+                // over trailing blanks and comments.
+                let end = (start + 1).min(text.len());
                 let frame = b.stack.pop().ok_or_else(|| ParseError::Syntax {
                     message: "unbalanced collection end".into(),
                     span: Span::new(start, end),
@@ -181,6 +187,55 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
         }
     }
     Ok(b.root.unwrap_or(Node::new(Span::default(), Value::Null)))
+}
+
+/// Skips a node's anchor (`&a`) and tag (`!t`), which the parser includes in the node's span.
+fn skip_properties(text: &str, mut pos: usize, limit: usize) -> usize {
+    let bytes = text.as_bytes();
+    while pos < limit && matches!(bytes.get(pos), Some(b'&' | b'!')) {
+        while pos < limit && !matches!(bytes.get(pos), Some(b' ' | b'\t' | b'\n' | b'\r') | None) {
+            pos += 1;
+        }
+        while pos < limit && matches!(bytes.get(pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            pos += 1;
+        }
+    }
+    pos
+}
+
+/// The end of a scalar as written. The parser's end marker can run past a closing quote over
+/// trailing blanks and a comment, so quoted scalars are re-scanned to their closing quote.
+fn scalar_end(text: &str, style: ScalarStyle, start: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    match style {
+        ScalarStyle::SingleQuoted => {
+            let mut i = start + 1;
+            while i < bytes.len() {
+                if bytes[i] == b'\'' {
+                    if bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    return i + 1;
+                }
+                i += 1;
+            }
+            end
+        }
+        ScalarStyle::DoubleQuoted => {
+            let mut i = start + 1;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\\' => i += 2,
+                    b'"' => return i + 1,
+                    _ => i += 1,
+                }
+            }
+            end
+        }
+        ScalarStyle::Plain => start + text[start..end.max(start)].trim_end().len(),
+        ScalarStyle::Literal | ScalarStyle::Folded => end,
+    }
 }
 
 fn collection_end(
