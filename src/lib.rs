@@ -4,7 +4,9 @@
 //! access to it, `convert` turns it into a [`model`] gateway definition, `lint` checks it,
 //! `report` prints findings, and `sync` pushes it to a gateway.
 
+pub mod commands;
 pub mod diagnostic;
 pub mod model;
 pub mod openapi;
+pub mod report;
 pub mod source;

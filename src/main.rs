@@ -1,1 +1,120 @@
-fn main() {}
+//! The `apigctl` command line. Argument parsing only: the work is in `apigctl::commands`.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use apigctl::commands::{self, Outcome};
+use apigctl::source::refs::RefOptions;
+use apigctl::source::{Input, Limits};
+
+/// Import, export, lint and sync Huawei Cloud API Gateway definitions kept as OpenAPI.
+#[derive(Parser)]
+#[command(name = "apigctl", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// When to colour output.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
+    color: ColorWhen,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check OpenAPI documents and gateway definitions.
+    Lint(LintArgs),
+}
+
+#[derive(Args)]
+struct LoadArgs {
+    /// Refuse inputs larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_input_size)]
+    max_input_size: u64,
+
+    /// Follow relative file references that leave the root document's directory.
+    #[arg(long)]
+    allow_external_refs: bool,
+}
+
+impl LoadArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_input_size: self.max_input_size,
+            ..Limits::default()
+        }
+    }
+
+    fn refs(&self) -> RefOptions {
+        RefOptions {
+            allow_external_refs: self.allow_external_refs,
+        }
+    }
+}
+
+#[derive(Args)]
+struct LintArgs {
+    /// Files to check (`-` for standard input).
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+
+    #[command(flatten)]
+    load: LoadArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Human,
+    Json,
+}
+
+fn color_enabled(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = color_enabled(cli.color);
+    let outcome = match cli.command {
+        Command::Lint(args) => {
+            let inputs: Vec<Input> = args.files.iter().map(|f| Input::from_arg(f)).collect();
+            let options = commands::lint::LintOptions {
+                limits: args.load.limits(),
+                refs: args.load.refs(),
+                format: match args.format {
+                    FormatArg::Human => apigctl::report::Format::Human,
+                    FormatArg::Json => apigctl::report::Format::Json,
+                },
+                color,
+            };
+            commands::lint::run(&inputs, &options)
+        }
+    };
+    finish(outcome)
+}
+
+fn finish(outcome: Outcome) -> ExitCode {
+    // A closed pipe (`apigctl lint … | head`) is not an error worth a panic.
+    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    ExitCode::from(outcome.exit_code)
+}

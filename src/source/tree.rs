@@ -72,7 +72,7 @@ impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Number::Int(i) => write!(f, "{i}"),
-            Number::Float(x) => write!(f, "{x}"),
+            Number::Float(x) => write!(f, "{x:?}"),
         }
     }
 }

@@ -12,6 +12,9 @@ use super::files::SourceFile;
 use super::tree::{Entry, Key, Map, Node, Number, Span, Value};
 use super::{DuplicateKeys, Limits, ParseError};
 
+/// saphyr-parser's own bound on flow-collection nesting.
+const PARSER_DEPTH_LIMIT: usize = 256;
+
 enum Frame {
     Seq {
         start: usize,
@@ -268,6 +271,12 @@ impl Builder<'_> {
             .chars()
             .next()
             .map_or(at, |c| at + c.len_utf8());
+        if e.info().contains("recursion limit") {
+            return ParseError::TooDeep {
+                span: Span::new(at, end),
+                max_depth: self.max_depth.min(PARSER_DEPTH_LIMIT),
+            };
+        }
         ParseError::Syntax {
             message: format!("YAML syntax error: {}", e.info()),
             span: Span::new(at, end),

@@ -1,0 +1,121 @@
+//! The human format: codespan-reporting snippets, then a one-line summary.
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+use std::io::Write;
+
+use codespan_reporting::term::termcolor::Buffer;
+use codespan_reporting::term::{self, Config, DisplayStyle, Styles, StylesWriter};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::FileId;
+
+use super::{FileReport, Summary};
+
+pub(super) fn render(reports: &[FileReport], color: bool) -> String {
+    let config = Config::default();
+    let styles = Styles::default();
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
+    let short = Config {
+        display_style: DisplayStyle::Short,
+        ..Config::default()
+    };
+    for report in reports {
+        for d in &report.diagnostics {
+            let cs = to_codespan(d);
+            let mut writer = StylesWriter::new(&mut buffer, &styles);
+            // A snippet of a minified JSON file would print megabytes; name the place instead.
+            let config = if touches_long_line(report, d) {
+                &short
+            } else {
+                &config
+            };
+            let result = term::emit_to_write_style(&mut writer, config, &report.sources, &cs);
+            if std::ptr::eq(config, &short) {
+                for note in &cs.notes {
+                    let _ = writeln!(buffer, "  = {note}");
+                }
+            }
+            if result.is_err() {
+                // A span outside its file would be a bug in a check; still say what was found.
+                let _ = writeln!(buffer, "{}[{}]: {}", d.severity, d.code, d.message);
+            }
+        }
+    }
+    let mut out = String::from_utf8_lossy(buffer.as_slice()).into_owned();
+    out.push_str(&summary_line(&Summary::of(reports)));
+    out
+}
+
+/// Lines longer than this are not shown as snippets.
+const MAX_SNIPPET_LINE: usize = 400;
+
+fn touches_long_line(report: &FileReport, d: &Diagnostic) -> bool {
+    d.primary
+        .iter()
+        .chain(d.related.iter().map(|r| &r.location))
+        .any(|l| {
+            let file = report.sources.file(l.file);
+            let first = file.line_index(l.span.start as usize);
+            let last = file.line_index(l.span.end as usize);
+            (first..=last)
+                .any(|line| file.line_start(line + 1) - file.line_start(line) > MAX_SNIPPET_LINE)
+        })
+}
+
+fn severity(s: Severity) -> CsSeverity {
+    match s {
+        Severity::Error => CsSeverity::Error,
+        Severity::Warn => CsSeverity::Warning,
+        Severity::Info => CsSeverity::Note,
+        Severity::Hint => CsSeverity::Help,
+    }
+}
+
+fn to_codespan(d: &Diagnostic) -> CsDiagnostic<FileId> {
+    let mut labels = Vec::new();
+    if let Some(p) = d.primary {
+        labels.push(Label::primary(p.file, p.span.range()));
+    }
+    for r in &d.related {
+        labels.push(
+            Label::secondary(r.location.file, r.location.span.range()).with_message(&r.message),
+        );
+    }
+    let mut notes = Vec::new();
+    if let Some(help) = &d.help {
+        notes.push(format!("help: {help}"));
+    }
+    if let Some(source) = &d.source {
+        notes.push(format!("source: {source}"));
+    }
+    CsDiagnostic::new(severity(d.severity))
+        .with_code(&d.code)
+        .with_message(&d.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// `2 errors, 1 warning in 3 files` (or `no problems in 3 files`).
+pub(super) fn summary_line(s: &Summary) -> String {
+    let files = plural(s.files, "file");
+    if s.errors + s.warnings + s.notes == 0 {
+        return format!("no problems in {files}\n");
+    }
+    let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
+    if s.notes > 0 {
+        parts.push(plural(s.notes, "note"));
+    }
+    format!("{} in {files}\n", parts.join(", "))
+}

@@ -1,0 +1,380 @@
+//! The loader: exact spans for every pointer, and a specific error for every bad input.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use apigctl::commands::lint::{LintOptions, lint_file};
+use apigctl::source::{Input, Limits, LoadError, Sources, Value, load};
+
+fn testdata(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+/// `(line, col)` of the key and of the value at `pointer`, and the value's source text.
+fn spans(path: &str, pointer: &str) -> (Option<(usize, usize)>, (usize, usize), String) {
+    let mut sources = Sources::new();
+    let doc = load(&Input::from_arg(path), &mut sources, &Limits::default()).expect("loads");
+    let file = sources.file(doc.file);
+    let found = doc
+        .root
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("{pointer} not found in {path}"));
+    let lc = |offset: u32| {
+        let lc = file.line_col(offset as usize);
+        (lc.line, lc.col)
+    };
+    (
+        found.key_span.map(|s| lc(s.start)),
+        lc(found.node.span.start),
+        file.text[found.node.span.range()].to_string(),
+    )
+}
+
+#[test]
+fn block_yaml_spans_are_exact() {
+    let f = testdata("spans/block.yaml");
+    assert_eq!(
+        spans(&f, ""),
+        (None, (1, 1), std::fs::read_to_string(&f).unwrap())
+    );
+    assert_eq!(
+        spans(&f, "/openapi"),
+        (Some((1, 1)), (1, 10), "3.0.3".into())
+    );
+    assert_eq!(
+        spans(&f, "/info/version"),
+        (Some((4, 3)), (4, 12), "\"1.0\"".into())
+    );
+    let (key, value, text) = spans(&f, "/paths/~1pets~1{petId}/get/parameters/0/name");
+    assert_eq!(
+        (key, value, text.as_str()),
+        (Some((10, 11)), (10, 17), "petId")
+    );
+    let (key, value, _) = spans(&f, "/paths/~1pets~1{petId}/get/parameters/0");
+    assert_eq!((key, value), (None, (10, 11)));
+    let (key, value, text) = spans(&f, "/paths/~1pets~1{petId}/get/responses/200");
+    assert_eq!((key, value), (Some((14, 9)), (15, 11)));
+    assert!(text.starts_with("description: |"), "{text}");
+    let (_, value, text) = spans(&f, "/paths/~1pets~1{petId}/get/responses/200/description");
+    assert_eq!(
+        (value, text.as_str()),
+        ((16, 13), "a pet\n            in two lines\n")
+    );
+}
+
+#[test]
+fn flow_yaml_spans_are_exact() {
+    let f = testdata("spans/flow.yaml");
+    assert_eq!(
+        spans(&f, "/openapi"),
+        (Some((1, 2)), (1, 11), "3.0.3".into())
+    );
+    let (key, value, text) = spans(&f, "/info");
+    assert_eq!(
+        (key, value, text.as_str()),
+        (Some((1, 18)), (1, 24), "{title: Spans, version: \"1.0\"}")
+    );
+    let (key, value, text) = spans(&f, "/paths/~1pets~1{petId}/get/parameters");
+    assert_eq!((key, value), (Some((3, 4)), (3, 16)));
+    assert_eq!(text, "[{name: petId, in: path, required: true}]");
+    let (key, value, text) = spans(&f, "/paths/~1pets~1{petId}/get/parameters/0/required");
+    assert_eq!(
+        (key, value, text.as_str()),
+        (Some((3, 41)), (3, 51), "true")
+    );
+    let (key, value, text) = spans(&f, "/paths/~1pets~1{petId}/get/responses/200/description");
+    assert_eq!(
+        (key, value, text.as_str()),
+        (Some((4, 24)), (4, 37), "\"a pet\"")
+    );
+}
+
+#[test]
+fn json_spans_are_exact() {
+    let f = testdata("spans/doc.json");
+    assert_eq!(
+        spans(&f, "/openapi"),
+        (Some((2, 3)), (2, 14), "\"3.0.3\"".into())
+    );
+    let (key, value, text) = spans(&f, "/info/title");
+    assert_eq!(
+        (key, value, text.as_str()),
+        (Some((3, 13)), (3, 22), "\"Spans\"")
+    );
+    let (key, value, text) = spans(&f, "/paths/~1pets~1{petId}/get/parameters/0/in");
+    assert_eq!(
+        (key, value, text.as_str()),
+        (Some((9, 30)), (9, 36), "\"path\"")
+    );
+    let (key, value, _) = spans(&f, "/paths/~1pets~1{petId}/get/parameters/0");
+    assert_eq!((key, value), (None, (9, 11)));
+    // An escaped string keeps its written span and decodes its value.
+    let mut sources = Sources::new();
+    let doc = load(&Input::from_arg(&f), &mut sources, &Limits::default()).unwrap();
+    let d = doc
+        .root
+        .pointer("/paths/~1pets~1{petId}/get/responses/200/description")
+        .unwrap();
+    assert_eq!(d.node.as_str(), Some("a pét"));
+    assert_eq!(
+        spans(&f, "/paths/~1pets~1{petId}/get/responses/200/description").1,
+        (11, 48)
+    );
+}
+
+#[test]
+fn the_three_syntaxes_load_the_same_tree() {
+    let load_json = |rel: &str| {
+        let mut sources = Sources::new();
+        load(
+            &Input::from_arg(&testdata(rel)),
+            &mut sources,
+            &Limits::default(),
+        )
+        .unwrap()
+        .root
+        .to_json()
+    };
+    let mut json = load_json("spans/doc.json");
+    json["paths"]["/pets/{petId}"]["get"]["responses"]["200"]["description"] = "a pet".into();
+    assert_eq!(load_json("spans/flow.yaml"), json);
+    let mut block = load_json("spans/block.yaml");
+    block["paths"]["/pets/{petId}"]["get"]["responses"]["200"]["description"] = "a pet".into();
+    assert_eq!(block, json);
+}
+
+#[test]
+fn yaml_core_schema_scalars() {
+    let text = "a: 0x1F\nb: 0o17\nc: -1.5e3\nd: .inf\ne: '12'\nf: ~\ng: True\nh: 1_000\ni: !!str 5\nj: 12345678901234567890\n";
+    let mut sources = Sources::new();
+    let doc = apigctl::source::load_bytes(
+        "t".into(),
+        None,
+        text.into(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap();
+    let v = |k: &str| doc.root.get(k).unwrap().value.clone();
+    use apigctl::source::Number::*;
+    assert_eq!(v("a"), Value::Number(Int(31)));
+    assert_eq!(v("b"), Value::Number(Int(15)));
+    assert_eq!(v("c"), Value::Number(Float(-1500.0)));
+    assert_eq!(v("d"), Value::Number(Float(f64::INFINITY)));
+    assert_eq!(v("e"), Value::String("12".into()));
+    assert_eq!(v("f"), Value::Null);
+    assert_eq!(v("g"), Value::Bool(true));
+    assert_eq!(
+        v("h"),
+        Value::String("1_000".into()),
+        "YAML 1.2 has no digit separators"
+    );
+    assert_eq!(v("i"), Value::String("5".into()));
+    assert_eq!(v("j"), Value::Number(Float(12345678901234567890.0)));
+}
+
+/// Lints one invalid fixture; returns `(code, line, col)` of each finding.
+fn findings(rel: &str) -> Vec<(String, usize, usize)> {
+    let report =
+        lint_file(&Input::from_arg(&testdata(rel)), &LintOptions::default()).expect("readable");
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let p = d.primary.expect("every loader error has a location");
+            let lc = report.sources.file(p.file).line_col(p.span.start as usize);
+            (d.code.clone(), lc.line, lc.col)
+        })
+        .collect()
+}
+
+fn one(code: &str, line: usize, col: usize) -> Vec<(String, usize, usize)> {
+    vec![(code.to_string(), line, col)]
+}
+
+#[test]
+fn syntax_errors_point_at_the_mistake() {
+    assert_eq!(findings("invalid/json-syntax.json"), one("syntax", 5, 3));
+    assert_eq!(findings("invalid/yaml-syntax.yaml"), one("syntax", 9, 1));
+    assert_eq!(findings("invalid/two-documents.yaml"), one("syntax", 4, 1));
+}
+
+#[test]
+fn duplicate_keys_name_both_locations() {
+    for (rel, line, first_line) in [
+        ("invalid/duplicate-key.yaml", 5, 3),
+        ("invalid/duplicate-key.json", 5, 4),
+    ] {
+        let report = lint_file(&Input::from_arg(&testdata(rel)), &LintOptions::default()).unwrap();
+        let [d] = report.diagnostics.as_slice() else {
+            panic!("{:?}", report.diagnostics)
+        };
+        assert_eq!(d.code, "duplicate-key");
+        let file = report.sources.file(d.primary.unwrap().file);
+        assert_eq!(
+            file.line_col(d.primary.unwrap().span.start as usize).line,
+            line
+        );
+        assert_eq!(d.related.len(), 1);
+        assert_eq!(
+            file.line_col(d.related[0].location.span.start as usize)
+                .line,
+            first_line
+        );
+        assert_eq!(d.related[0].message, "first defined here");
+    }
+}
+
+#[test]
+fn encoding_errors_point_at_the_first_bad_byte() {
+    assert_eq!(findings("invalid/non-utf8.yaml"), one("encoding", 3, 13));
+    assert_eq!(findings("invalid/utf16.json"), one("encoding", 1, 1));
+}
+
+#[test]
+fn version_errors_name_the_field_and_the_accepted_values() {
+    assert_eq!(
+        findings("invalid/unknown-version.yaml"),
+        one("unknown-version", 1, 10)
+    );
+    assert_eq!(
+        findings("invalid/missing-version.yaml"),
+        one("unknown-version", 1, 1)
+    );
+    let report = lint_file(
+        &Input::from_arg(&testdata("invalid/unquoted-swagger-version.yaml")),
+        &LintOptions::default(),
+    )
+    .unwrap();
+    let d = &report.diagnostics[0];
+    assert_eq!(d.message, "unsupported `swagger` version the number 2.0");
+    assert!(d.help.as_deref().unwrap().contains("quote the version"));
+    let report = lint_file(
+        &Input::from_arg(&testdata("invalid/unknown-version.yaml")),
+        &LintOptions::default(),
+    )
+    .unwrap();
+    let help = report.diagnostics[0].help.as_deref().unwrap();
+    assert!(
+        help.contains("`openapi: 3.0.x`") && help.contains("`swagger: \"2.0\"`"),
+        "{help}"
+    );
+}
+
+#[test]
+fn alias_bomb_is_refused_quickly() {
+    let start = Instant::now();
+    assert_eq!(
+        findings("invalid/alias-bomb.yaml"),
+        one("alias-expansion-limit", 10, 10)
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn nesting_depth_is_bounded() {
+    assert_eq!(
+        findings("invalid/too-deep.json"),
+        one("nesting-too-deep", 1, 287)
+    );
+    let deep_yaml = format!("a: {}{}\n", "[".repeat(1000), "]".repeat(1000));
+    let mut sources = Sources::new();
+    let err = apigctl::source::load_bytes(
+        "t".into(),
+        None,
+        deep_yaml.into(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, LoadError::Invalid(d) if d.code == "nesting-too-deep"));
+}
+
+#[test]
+fn input_size_limit_is_enforced_before_parsing() {
+    let limits = Limits {
+        max_input_size: 10,
+        ..Limits::default()
+    };
+    let mut sources = Sources::new();
+    let err = load(
+        &Input::from_arg(&testdata("spans/doc.json")),
+        &mut sources,
+        &limits,
+    )
+    .unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, LoadError::Io { .. }));
+    assert!(message.contains("--max-input-size"), "{message}");
+}
+
+fn apigctl(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn exit_codes_follow_the_convention() {
+    let (code, stdout, _) = apigctl(&["lint", &testdata("spans/doc.json")]);
+    assert_eq!(code, 0, "{stdout}");
+    let (code, stdout, _) = apigctl(&["lint", &testdata("invalid/duplicate-key.yaml")]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("duplicate-key.yaml:5:3"), "{stdout}");
+    assert!(stdout.contains("error[duplicate-key]"), "{stdout}");
+    let (code, _, stderr) = apigctl(&["lint", &testdata("does-not-exist.yaml")]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("does-not-exist.yaml"), "{stderr}");
+    let (code, _, stderr) =
+        apigctl(&["lint", "--max-input-size", "5", &testdata("spans/doc.json")]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("larger than the limit"), "{stderr}");
+    let (code, _, _) = apigctl(&["lint", "--no-such-flag"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(["lint", "--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\npaths: {}\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "duplicate-key");
+    assert_eq!(d["location"]["file"], "<stdin>");
+    assert_eq!(
+        (
+            d["location"]["line"].as_u64(),
+            d["location"]["column"].as_u64()
+        ),
+        (Some(4), Some(1))
+    );
+}
