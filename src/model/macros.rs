@@ -107,7 +107,7 @@ macro_rules! twin {
 ///
 /// Generates the enum, `as_str`, `ALL`, `Display`, serde impls and a JSON Schema
 /// (`{"type": "string", "enum": [...]}`). An unknown string is rejected with serde's own
-/// "unknown variant `x`, expected one of `A`, `B`" message, so the allowed values are named.
+/// "unknown variant `x`, expected `A` or `B`" message, so the allowed values are named.
 macro_rules! str_enum {
     (
         $(#[doc = $doc:literal])*
@@ -161,7 +161,6 @@ macro_rules! str_enum {
                     type Value = $name;
 
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str("one of ")?;
                         $crate::model::macros::write_choices(f, $name::NAMES)
                     }
 
@@ -200,7 +199,7 @@ macro_rules! str_enum {
 /// Declares an enumeration the API Reference spells as integers (`type: 1|2`).
 ///
 /// Like [`str_enum!`], but (de)serialises the integers and rejects an unknown one with
-/// "invalid value: integer `3`, expected one of `1`, `2`".
+/// "invalid value: integer `3`, expected `1` or `2`".
 macro_rules! int_enum {
     (
         $(#[doc = $doc:literal])*
@@ -261,7 +260,6 @@ macro_rules! int_enum {
                     type Value = $name;
 
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str("one of ")?;
                         $crate::model::macros::write_choices(f, $name::VALUES)
                     }
 
@@ -307,18 +305,27 @@ macro_rules! int_enum {
 
 pub(crate) use {int_enum, str_enum, twin};
 
-/// Writes `` `a`, `b`, `c` `` (the style of serde's "expected one of" messages).
+/// Writes the allowed values the way serde's "unknown variant" message does: `` `a` ``,
+/// `` `a` or `b` ``, or `` one of `a`, `b`, `c` ``.
 pub(crate) fn write_choices<T: std::fmt::Display>(
     f: &mut std::fmt::Formatter<'_>,
     choices: &[T],
 ) -> std::fmt::Result {
-    for (i, choice) in choices.iter().enumerate() {
-        if i > 0 {
-            f.write_str(", ")?;
+    match choices {
+        [] => f.write_str("no value"),
+        [only] => write!(f, "`{only}`"),
+        [first, second] => write!(f, "`{first}` or `{second}`"),
+        _ => {
+            f.write_str("one of ")?;
+            for (i, choice) in choices.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "`{choice}`")?;
+            }
+            Ok(())
         }
-        write!(f, "`{choice}`")?;
     }
-    Ok(())
 }
 
 /// Joins doc-comment lines into a schema description the way rustdoc would read them.
