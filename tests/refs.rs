@@ -382,6 +382,22 @@ fn a_symlink_cannot_smuggle_a_file_from_outside_the_root_directory() {
     assert!(diagnostics[0].message.contains("secret.yaml"));
     assert_eq!(ws.documents.len(), 1);
 
+    // An absolute path is a file reference like any other.
+    let secret = dir.path().join("secret.yaml");
+    std::fs::write(
+        api.join("absolute.yaml"),
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Pet: {{$ref: '{}#/Pet'}}\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let mut absolute =
+        Workspace::load(&Input::Path(api.join("absolute.yaml")), &Limits::default()).unwrap();
+    let diagnostics = absolute.resolve_refs(&Limits::default(), &RefOptions::default());
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, "ref-escapes-root");
+
     let mut ws = Workspace::load(&input, &Limits::default()).unwrap();
     let diagnostics = ws.resolve_refs(
         &Limits::default(),

@@ -204,12 +204,13 @@ enum Context {
 const LITERAL_KEYS: [&str; 4] = ["example", "default", "enum", "const"];
 
 /// Keys whose mapping value is keyed by user-chosen names.
-const NAME_MAP_KEYS: [&str; 17] = [
+const NAME_MAP_KEYS: [&str; 18] = [
     "properties",
     "patternProperties",
     "definitions",
     "$defs",
     "dependentSchemas",
+    "dependencies",
     "schemas",
     "parameters",
     "requestBodies",
@@ -378,6 +379,9 @@ impl Workspace {
     /// A recursive schema (one that refers to itself below a property or `items`) is legal
     /// and reported nothing. Literal data (`example`, `examples.*.value`, `default`, `enum`,
     /// `const`, `x-*` extensions) is not searched for references.
+    ///
+    /// Each file is read at most once per workspace: a syntax error in a referenced file is
+    /// reported by the first call only.
     pub fn resolve_refs(&mut self, limits: &Limits, options: &RefOptions) -> Vec<Diagnostic> {
         self.options = *options;
         self.links.clear();
