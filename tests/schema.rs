@@ -225,31 +225,53 @@ fn validators_are_shared_across_threads() {
 
 #[test]
 fn deeply_nested_schemas_do_not_overflow_the_stack() {
+    // About as deep as the loader's nesting limit (256) allows.
     let depth = 120;
     let mut schema = String::from("{\"type\": \"strng\"}");
     for _ in 0..depth {
         schema = format!("{{\"type\": \"object\", \"properties\": {{\"a\": {schema}}}}}");
     }
-    let text = format!(
-        "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{}}, \"components\": {{\"schemas\": {{\"Deep\": {schema}}}}}}}"
-    );
-    let mut sources = Sources::new();
-    let doc = load_bytes(
-        "deep.json".into(),
-        None,
-        text.into(),
-        &mut sources,
-        &Limits::default(),
-    )
-    .unwrap();
-    let diagnostics = validate(&doc, OasVersion::V3_0);
-    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-    assert!(diagnostics[0].message.contains("found `strng`"));
-    assert_eq!(
-        diagnostics[0]
-            .pointer
-            .as_deref()
-            .map(|p| p.matches("/a").count()),
-        Some(depth)
-    );
+    let info = "\"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}";
+    for (version, text) in [
+        (
+            OasVersion::V2_0,
+            format!("{{\"swagger\": \"2.0\", {info}, \"definitions\": {{\"Deep\": {schema}}}}}"),
+        ),
+        (
+            OasVersion::V3_0,
+            format!(
+                "{{\"openapi\": \"3.0.3\", {info}, \"components\": {{\"schemas\": {{\"Deep\": {schema}}}}}}}"
+            ),
+        ),
+        (
+            OasVersion::V3_1,
+            format!(
+                "{{\"openapi\": \"3.1.0\", {info}, \"components\": {{\"schemas\": {{\"Deep\": {schema}}}}}}}"
+            ),
+        ),
+    ] {
+        let mut sources = Sources::new();
+        let doc = load_bytes(
+            "deep.json".into(),
+            None,
+            text.into(),
+            &mut sources,
+            &Limits::default(),
+        )
+        .unwrap();
+        let diagnostics = validate(&doc, version);
+        assert_eq!(diagnostics.len(), 1, "{version}: {diagnostics:?}");
+        assert!(
+            diagnostics[0].message.contains("found `strng`"),
+            "{version}"
+        );
+        assert_eq!(
+            diagnostics[0]
+                .pointer
+                .as_deref()
+                .map(|p| p.matches("/a").count()),
+            Some(depth),
+            "{version}"
+        );
+    }
 }

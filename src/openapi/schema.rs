@@ -96,7 +96,7 @@ pub fn validate(doc: &Document, version: OasVersion) -> Vec<Diagnostic> {
     let explainer = Explainer { compiled };
     let mut findings = Vec::new();
     for error in compiled.validator.iter_errors(&instance) {
-        explainer.explain(&error, &mut findings);
+        explainer.explain(&error, &mut findings, 0);
     }
     to_diagnostics(doc, findings)
 }
@@ -205,8 +205,28 @@ struct Explainer<'c> {
 
 type Branch = Vec<ValidationError<'static>>;
 
+/// How deep `oneOf`/`anyOf` explanations may nest before the rest is reported as it is; far
+/// beyond what the loader's nesting limit allows, it only bounds the recursion.
+const MAX_EXPLAIN_DEPTH: usize = 2048;
+
 impl Explainer<'_> {
-    fn explain(&self, error: &ValidationError<'_>, out: &mut Vec<Finding>) {
+    /// Explains one error. Recursive through `oneOf`/`anyOf`, so everything else lives in
+    /// functions that are not inlined here, keeping each level's stack frame small (schemas
+    /// nested a hundred levels deep recurse a few hundred times).
+    fn explain(&self, error: &ValidationError<'_>, out: &mut Vec<Finding>, depth: usize) {
+        match error.kind() {
+            ValidationErrorKind::AnyOf { context }
+            | ValidationErrorKind::OneOfNotValid { context }
+                if depth < MAX_EXPLAIN_DEPTH =>
+            {
+                self.explain_alternatives(error, context, out, depth + 1);
+            }
+            _ => self.explain_leaf(error, out),
+        }
+    }
+
+    #[inline(never)]
+    fn explain_leaf(&self, error: &ValidationError<'_>, out: &mut Vec<Finding>) {
         let here = error.instance_path().as_str();
         let source = self.source_of(error);
         let what = self.object_kind(error);
@@ -220,10 +240,6 @@ impl Explainer<'_> {
             explains: None,
         };
         match error.kind() {
-            ValidationErrorKind::AnyOf { context }
-            | ValidationErrorKind::OneOfNotValid { context } => {
-                self.explain_alternatives(error, context, out);
-            }
             ValidationErrorKind::OneOfMultipleValid { .. } => {
                 let mut f = finding(
                     here.to_string(),
@@ -264,7 +280,7 @@ impl Explainer<'_> {
                 out.push(finding(
                     here.to_string(),
                     true,
-                    format!("missing required field `{name}` {}", what.in_phrase()),
+                    format!("missing required field `{name}`{}", what.in_phrase()),
                     format!("add `{name}`"),
                 ));
             }
@@ -329,10 +345,20 @@ impl Explainer<'_> {
                 format!("write a valid {format}"),
             )),
             ValidationErrorKind::Not { schema } => {
-                let both = schema
-                    .get("required")
-                    .and_then(Json::as_array)
-                    .filter(|_| schema.as_object().is_some_and(|o| o.len() == 1));
+                let annotation =
+                    |k: &String| matches!(k.as_str(), "description" | "title" | "$comment");
+                let both = schema.get("required").and_then(Json::as_array).filter(|_| {
+                    schema
+                        .as_object()
+                        .is_some_and(|o| o.keys().all(|k| k == "required" || annotation(k)))
+                });
+                // Swagger 2.0 `responses`: `not` an object of nothing but extensions.
+                let only_extensions = schema.get("additionalProperties")
+                    == Some(&Json::Bool(false))
+                    && schema
+                        .get("patternProperties")
+                        .and_then(Json::as_object)
+                        .is_some_and(|p| p.keys().all(|k| k.starts_with("^x-")));
                 match both {
                     Some(names) if names.len() > 1 => {
                         let names: Vec<String> = names
@@ -343,7 +369,7 @@ impl Explainer<'_> {
                             here.to_string(),
                             true,
                             format!(
-                                "{} may not both be present {}",
+                                "{} may not both be present{}",
                                 names.join(" and "),
                                 what.in_phrase()
                             ),
@@ -359,6 +385,16 @@ impl Explainer<'_> {
                             format!("remove `{name}`"),
                         ));
                     }
+                    _ if only_extensions => out.push(finding(
+                        here.to_string(),
+                        true,
+                        format!(
+                            "{} must hold at least one entry besides `x-` extensions",
+                            label(here)
+                        ),
+                        "add an entry (for `responses`, a status code such as `200`, or `default`)"
+                            .to_string(),
+                    )),
                     _ => out.push(finding(
                         here.to_string(),
                         false,
@@ -381,7 +417,7 @@ impl Explainer<'_> {
                     label(here),
                     plural(*limit)
                 ),
-                "add the missing items, or remove the empty field".to_string(),
+                format!("add at least {limit} item{}", plural(*limit)),
             )),
             ValidationErrorKind::MaxItems { limit } => out.push(finding(
                 here.to_string(),
@@ -401,7 +437,10 @@ impl Explainer<'_> {
                     label(here),
                     if *limit == 1 { "y" } else { "ies" }
                 ),
-                "add an entry, or remove the empty field".to_string(),
+                format!(
+                    "add at least {limit} entr{}",
+                    if *limit == 1 { "y" } else { "ies" }
+                ),
             )),
             ValidationErrorKind::MaxProperties { limit } => out.push(finding(
                 here.to_string(),
@@ -444,7 +483,40 @@ impl Explainer<'_> {
         error: &ValidationError<'_>,
         branches: &[Branch],
         out: &mut Vec<Finding>,
+        depth: usize,
     ) {
+        let alive = match self.choose(error, branches) {
+            Ok(alive) => alive,
+            Err(merged) => {
+                out.push(*merged);
+                return;
+            }
+        };
+        // The branch that got furthest into the document, with the fewest errors.
+        let mut best: Option<(usize, Vec<Finding>)> = None;
+        for &b in &alive {
+            let mut findings = Vec::new();
+            for e in &branches[b] {
+                self.explain(e, &mut findings, depth);
+            }
+            if best.as_ref().is_none_or(|(_, old)| further(&findings, old)) {
+                best = Some((b, findings));
+            }
+        }
+        if let Some((chosen, mut findings)) = best {
+            self.describe_branch(error, branches.len(), chosen, &mut findings);
+            out.extend(findings);
+        }
+    }
+
+    /// Rules out the branches the author cannot have meant. `Err` when the failure is best
+    /// told as one finding about all branches (every branch rejects the value of `in`).
+    #[inline(never)]
+    fn choose(
+        &self,
+        error: &ValidationError<'_>,
+        branches: &[Branch],
+    ) -> Result<Vec<usize>, Box<Finding>> {
         let here = error.instance_path().as_str();
         let mut alive: Vec<usize> = (0..branches.len()).collect();
 
@@ -454,6 +526,38 @@ impl Explainer<'_> {
                 .iter()
                 .any(|e| at(e, here) && matches!(e.kind(), ValidationErrorKind::Type { .. }))
         });
+        // Every branch wants another type: name them all.
+        let mut types: Vec<&'static str> = Vec::new();
+        let all_wrong_type = alive.iter().all(|&b| {
+            let mut wrong = false;
+            for e in &branches[b] {
+                if let (true, ValidationErrorKind::Type { kind }) = (at(e, here), e.kind()) {
+                    wrong = true;
+                    for t in type_names(kind) {
+                        if !types.contains(&t) {
+                            types.push(t);
+                        }
+                    }
+                }
+            }
+            wrong
+        });
+        if alive.len() > 1 && all_wrong_type {
+            return Err(Box::new(Finding {
+                pointer: here.to_string(),
+                at_key: false,
+                message: format!(
+                    "{} must be {}, found {}",
+                    label(here),
+                    with_article_list(&types),
+                    with_article(found_type(error.instance()))
+                ),
+                help: type_help(&types, error.instance()),
+                source: self.source_of(error),
+                weak: None,
+                explains: None,
+            }));
+        }
         // An object with `$ref` is a Reference; one without is not.
         let is_reference = error
             .instance()
@@ -526,7 +630,7 @@ impl Explainer<'_> {
                 }
                 let found = found.unwrap_or(Json::Null);
                 let (message, help) = one_of_values(&pointer, &values, &found);
-                out.push(Finding {
+                return Err(Box::new(Finding {
                     pointer,
                     at_key: false,
                     message,
@@ -534,8 +638,7 @@ impl Explainer<'_> {
                     source: self.source_of(error),
                     weak: None,
                     explains: None,
-                });
-                return;
+                }));
             }
             break;
         }
@@ -560,11 +663,11 @@ impl Explainer<'_> {
             if only_required && !missing.is_empty() {
                 let what = self.object_kind(error);
                 let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
-                out.push(Finding {
+                return Err(Box::new(Finding {
                     pointer: here.to_string(),
                     at_key: true,
                     message: format!(
-                        "missing required field {} {}",
+                        "missing required field {}{}",
                         names.join(" or "),
                         what.in_phrase()
                     ),
@@ -572,42 +675,30 @@ impl Explainer<'_> {
                     source: self.source_of(error),
                     weak: None,
                     explains: None,
-                });
-                return;
+                }));
             }
         }
-        // Otherwise the branch that got furthest into the document, with the fewest errors.
-        let mut best: Option<(usize, Vec<Finding>)> = None;
-        for &b in &alive {
-            let mut findings = Vec::new();
-            for e in &branches[b] {
-                self.explain(e, &mut findings);
-            }
-            let better = match &best {
-                None => true,
-                Some((_, old)) => {
-                    let depth = |f: &[Finding]| f.iter().map(Finding::depth).max().unwrap_or(0);
-                    (depth(&findings), std::cmp::Reverse(findings.len()))
-                        > (depth(old), std::cmp::Reverse(old.len()))
-                }
-            };
-            if better {
-                best = Some((b, findings));
-            }
-        }
-        let Some((chosen, mut findings)) = best else {
-            return;
-        };
-        if branches.len() > 1
+        Ok(alive)
+    }
+
+    /// Adds the description of the chosen branch ("Parameter in path") to the help.
+    #[inline(never)]
+    fn describe_branch(
+        &self,
+        error: &ValidationError<'_>,
+        count: usize,
+        chosen: usize,
+        findings: &mut [Finding],
+    ) {
+        if count > 1
             && let Some(description) = self.branch_description(error, chosen)
         {
-            for f in &mut findings {
+            for f in findings {
                 if !f.help.contains(&description) {
                     f.help = format!("{} ({description})", f.help);
                 }
             }
         }
-        out.extend(findings);
     }
 
     /// The schema object a keyword of this error belongs to.
@@ -658,6 +749,18 @@ impl Explainer<'_> {
             return ObjectKind::Named("a Schema".to_string());
         }
         match definition_name(&fragment) {
+            // Mixins the 3.0 schema applies to several objects (Parameter, Header, Media Type).
+            // Named by where the object sits instead.
+            Some(name) if name.ends_with("XORExamples") || name.ends_with("XORContent") => {
+                let path = error.instance_path().as_str();
+                let parent = path.rsplit('/').nth(1).unwrap_or_default();
+                match parent {
+                    "parameters" => ObjectKind::Named("a Parameter".to_string()),
+                    "headers" => ObjectKind::Named("a Header".to_string()),
+                    "content" => ObjectKind::Named("a Media Type".to_string()),
+                    _ => ObjectKind::Unnamed,
+                }
+            }
             Some(name) => ObjectKind::Named(display_name(&name)),
             None if base.contains("/meta/") || base.contains("/dialect/") => {
                 ObjectKind::Named("a Schema".to_string())
@@ -793,6 +896,14 @@ fn collect_properties(schema: &Json, nested: bool, out: &mut Vec<String>) {
     }
 }
 
+/// Whether `findings` got further into the document than `old`: deeper, or as deep with
+/// fewer findings.
+fn further(findings: &[Finding], old: &[Finding]) -> bool {
+    let depth = |f: &[Finding]| f.iter().map(Finding::depth).max().unwrap_or(0);
+    (depth(findings), std::cmp::Reverse(findings.len()))
+        > (depth(old), std::cmp::Reverse(old.len()))
+}
+
 /// Keeps the items `keep` accepts, unless that would leave none.
 fn retain_nonempty(items: &mut Vec<usize>, keep: impl Fn(usize) -> bool) {
     let kept: Vec<usize> = items.iter().copied().filter(|&i| keep(i)).collect();
@@ -854,20 +965,24 @@ fn definition_prefix(fragment: &str) -> Option<String> {
 enum ObjectKind {
     TopLevel,
     Named(String),
+    /// A constraint shared by several kinds of object (3.0 `SchemaXORContent`).
+    Unnamed,
 }
 
 impl ObjectKind {
+    /// `" in an Operation"`, `" at the top level"`, or nothing.
     fn in_phrase(&self) -> String {
         match self {
-            ObjectKind::TopLevel => "at the top level".to_string(),
-            ObjectKind::Named(n) => format!("in {n}"),
+            ObjectKind::TopLevel => " at the top level".to_string(),
+            ObjectKind::Named(n) => format!(" in {n}"),
+            ObjectKind::Unnamed => String::new(),
         }
     }
 
     fn is(&self, name: &str) -> bool {
         match self {
-            ObjectKind::TopLevel => false,
             ObjectKind::Named(n) => n.eq_ignore_ascii_case(name),
+            ObjectKind::TopLevel | ObjectKind::Unnamed => false,
         }
     }
 }
@@ -886,7 +1001,6 @@ fn display_name(definition: &str) -> String {
         "primitivesItems" => Some("Items"),
         "xml" | "XML" => Some("XML"),
         "Info" | "info" => Some("Info"),
-        "oauth2Scopes" => Some("OAuth2 scopes"),
         "basicAuthenticationSecurity" => Some("a basic Security Scheme"),
         "apiKeySecurity" => Some("an apiKey Security Scheme"),
         "oauth2ImplicitSecurity" => Some("an oauth2 implicit Security Scheme"),
@@ -897,7 +1011,12 @@ fn display_name(definition: &str) -> String {
         "HTTPSecurityScheme" => Some("an http Security Scheme"),
         "OAuth2SecurityScheme" => Some("an oauth2 Security Scheme"),
         "OpenIdConnectSecurityScheme" => Some("an openIdConnect Security Scheme"),
-        "ExampleXORExamples" | "SchemaXORContent" | "ParameterLocation" => Some("a Parameter"),
+        "ParameterLocation" => Some("a Parameter"),
+        "OAuthFlows" | "oauth-flows" | "oauth2Scopes" => Some("OAuth Flows"),
+        "ImplicitOAuthFlow" => Some("an implicit OAuth Flow"),
+        "PasswordOAuthFlow" => Some("a password OAuth Flow"),
+        "ClientCredentialsFlow" => Some("a clientCredentials OAuth Flow"),
+        "AuthorizationCodeOAuthFlow" => Some("an authorizationCode OAuth Flow"),
         _ => None,
     };
     if let Some(s) = special {
@@ -974,7 +1093,7 @@ fn unknown_field(
             ),
         );
     }
-    let message = format!("unknown field `{name}` {}", what.in_phrase());
+    let message = format!("unknown field `{name}`{}", what.in_phrase());
     let mut help = String::new();
     if let Some(near) = closest(name, allowed) {
         let _ = write!(help, "did you mean `{near}`? ");
@@ -1128,7 +1247,18 @@ fn with_article_list(names: &[&str]) -> String {
 }
 
 fn type_help(expected: &[&str], found: &Json) -> String {
-    if expected == ["string"] && matches!(found, Json::Number(_) | Json::Bool(_)) {
+    if expected.len() > 1 {
+        format!("change the value to {}", with_article_list(expected))
+    } else if expected == ["boolean"]
+        && found.as_str().is_some_and(|s| {
+            matches!(
+                s.to_ascii_lowercase().as_str(),
+                "yes" | "no" | "on" | "off" | "y" | "n"
+            )
+        })
+    {
+        "YAML 1.2 reads `yes`, `no`, `on` and `off` as strings; write `true` or `false`".to_string()
+    } else if expected == ["string"] && matches!(found, Json::Number(_) | Json::Bool(_)) {
         "quote the value so it is read as a string".to_string()
     } else if expected.contains(&"sequence") {
         "write a sequence (a YAML list or a JSON array)".to_string()
