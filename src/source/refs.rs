@@ -1,11 +1,27 @@
 //! `$ref` resolution across one document and the files it references.
 //!
-//! PLACEHOLDER until the reference-resolution work lands: loads only the root document and
-//! resolves nothing.
+//! [`Workspace::resolve_refs`] walks every loaded document, loads each relative file it
+//! references once (into the same [`Sources`], so diagnostics inside it have their own file
+//! and spans), and reports every reference that does not lead to a value. Afterwards
+//! [`Workspace::resolve`] and [`Workspace::deref`] answer lookups without touching the disk,
+//! which is what the later stages (import, lint rules) use.
+//!
+//! Nothing is fetched over the network: `http://` and `https://` references are reported,
+//! never followed. Relative file references may not leave the root document's directory
+//! unless [`RefOptions::allow_external_refs`] is set, so linting an untrusted document cannot
+//! read arbitrary files.
 
-use crate::diagnostic::Diagnostic;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
 
-use super::{Document, Input, Limits, LoadError, Sources, load};
+use crate::diagnostic::{Diagnostic, Location, Related};
+
+use super::{
+    Document, FileId, Input, Limits, LoadError, Node, Sources, Span, Value, escape_pointer_token,
+    load, load_bytes,
+};
 
 /// Options for following references.
 #[derive(Clone, Copy, Debug, Default)]
@@ -14,6 +30,16 @@ pub struct RefOptions {
     pub allow_external_refs: bool,
 }
 
+/// How many files one root document may pull in through references; a guard against
+/// documents that reference thousands of files.
+pub const MAX_REFERENCED_FILES: usize = 1000;
+
+/// How many other places a diagnostic lists for a file reference that fails everywhere.
+const MAX_RELATED: usize = 5;
+
+/// How many references a cycle message names before eliding the middle.
+const MAX_CHAIN_SHOWN: usize = 8;
+
 /// A root document with every file its references reach.
 #[derive(Debug)]
 pub struct Workspace {
@@ -21,6 +47,282 @@ pub struct Workspace {
     pub sources: Sources,
     /// Loaded documents; the first is the root.
     pub documents: Vec<Document>,
+    /// Index into `documents` by file.
+    by_file: HashMap<FileId, usize>,
+    /// Loaded files by canonical path (symlinks resolved), so each is loaded once.
+    by_path: HashMap<PathBuf, FileId>,
+    /// The root document's directory, as given (made absolute) and canonical; `None` for
+    /// standard input.
+    root_dir: Option<(PathBuf, PathBuf)>,
+    /// Where each file reference `(referring file, path as written)` leads, filled by
+    /// [`Workspace::resolve_refs`].
+    links: HashMap<(FileId, String), Result<FileId, RefError>>,
+    /// Files that failed to load, by canonical path, so each is tried once.
+    failed: HashMap<PathBuf, RefError>,
+    options: RefOptions,
+}
+
+/// Why a reference does not resolve. Turned into a [`Diagnostic`] at the `$ref` value by
+/// [`RefError::into_diagnostic`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct RefError {
+    /// Diagnostic code (`ref-unresolved`, `ref-remote`, …).
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+    /// Places that explain it (the target file, the other members of a cycle).
+    pub related: Vec<Related>,
+}
+
+impl RefError {
+    fn new(code: &'static str, message: impl Into<String>, help: impl Into<String>) -> RefError {
+        RefError {
+            code,
+            message: message.into(),
+            help: help.into(),
+            related: Vec::new(),
+        }
+    }
+
+    /// The error as a diagnostic at the `$ref` value in `file`.
+    pub fn into_diagnostic(self, file: FileId, span: Span) -> Diagnostic {
+        let mut d = Diagnostic::error(self.code, self.message)
+            .at(file, span)
+            .help(self.help);
+        d.related = self.related;
+        d
+    }
+}
+
+/// What a reference string names.
+enum Reference<'r> {
+    /// `#/…` in the same file.
+    Internal { fragment: &'r str },
+    /// A relative or absolute path, with the fragment after `#`.
+    File { path: String, fragment: &'r str },
+    /// `http://…` or `https://…`.
+    Remote,
+    /// Another URI scheme (`urn:`, `file:`).
+    Unsupported { scheme: &'r str },
+}
+
+fn parse_reference(text: &str) -> Reference<'_> {
+    let (uri, fragment) = text.split_once('#').unwrap_or((text, ""));
+    if uri.is_empty() {
+        return Reference::Internal { fragment };
+    }
+    if let Some((scheme, _)) = uri.split_once(':') {
+        let is_scheme = scheme.len() > 1
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        if is_scheme {
+            return if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+                Reference::Remote
+            } else {
+                Reference::Unsupported { scheme }
+            };
+        }
+    }
+    // A query string has no meaning for a file.
+    let uri = uri.split_once('?').map_or(uri, |(path, _)| path);
+    Reference::File {
+        path: percent_decode(uri).into_owned(),
+        fragment,
+    }
+}
+
+/// Decodes `%XX` escapes (URI references are percent-encoded); malformed escapes and
+/// sequences that are not UTF-8 are left as written.
+pub(crate) fn percent_decode(text: &str) -> Cow<'_, str> {
+    if !text.contains('%') {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    match String::from_utf8(out) {
+        Ok(s) => Cow::Owned(s),
+        Err(_) => Cow::Borrowed(text),
+    }
+}
+
+/// A node a reference leads to.
+struct Target<'a> {
+    file: FileId,
+    node: &'a Node,
+}
+
+/// A `$ref` found in a document.
+struct Site {
+    file: FileId,
+    /// JSON pointer of the mapping that holds the `$ref`.
+    holder: String,
+    /// The `$ref` value.
+    span: Span,
+    /// The reference, or the kind of the non-string value.
+    text: Result<String, &'static str>,
+}
+
+/// How the walker treats the keys of a mapping.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// An object with fixed fields: `example`, `default`, `enum`, `const` and `x-*` hold
+    /// literal data.
+    Object,
+    /// A map from user-chosen names (`properties`, `schemas`): every key is a name.
+    Names,
+    /// A map from names that may also hold `x-*` extensions (`paths`, `responses`, callbacks).
+    ExtensibleNames,
+    /// `callbacks`: names of Callback Objects, whose keys are expressions.
+    Callbacks,
+    /// `examples` as a map: Example Objects, or (Swagger 2.0) media types to literal data.
+    Examples,
+    /// An Example Object: `value` is literal data.
+    Example,
+}
+
+/// Keys whose value is literal data, never a reference.
+const LITERAL_KEYS: [&str; 4] = ["example", "default", "enum", "const"];
+
+/// Keys whose mapping value is keyed by user-chosen names.
+const NAME_MAP_KEYS: [&str; 18] = [
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "dependentSchemas",
+    "dependencies",
+    "schemas",
+    "parameters",
+    "requestBodies",
+    "securitySchemes",
+    "securityDefinitions",
+    "headers",
+    "links",
+    "content",
+    "encoding",
+    "variables",
+    "pathItems",
+    "mapping",
+];
+
+/// Keys whose mapping value is keyed by names or `x-*` extensions.
+const EXTENSIBLE_NAME_MAP_KEYS: [&str; 3] = ["paths", "responses", "webhooks"];
+
+/// One step of the walk, kept borrowed until a `$ref` needs its pointer.
+enum Token<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn pointer_of(tokens: &[Token<'_>]) -> String {
+    let mut s = String::new();
+    for t in tokens {
+        s.push('/');
+        match t {
+            Token::Key(k) => s.push_str(&escape_pointer_token(k)),
+            Token::Index(i) => s.push_str(&i.to_string()),
+        }
+    }
+    s
+}
+
+/// Collects every `$ref` below `node`, skipping literal data.
+fn collect_sites<'a>(
+    file: FileId,
+    node: &'a Node,
+    context: Context,
+    tokens: &mut Vec<Token<'a>>,
+    out: &mut Vec<Site>,
+) {
+    match &node.value {
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                tokens.push(Token::Index(i));
+                collect_sites(file, item, Context::Object, tokens, out);
+                tokens.pop();
+            }
+        }
+        Value::Map(map) => {
+            for entry in &map.entries {
+                let key = &*entry.key.name;
+                let value = &entry.value;
+                if key == "$ref" {
+                    match &value.value {
+                        Value::String(s) => {
+                            out.push(Site {
+                                file,
+                                holder: pointer_of(tokens),
+                                span: value.span,
+                                text: Ok(s.to_string()),
+                            });
+                            continue;
+                        }
+                        // A property or definition named `$ref`.
+                        _ if context == Context::Names => {}
+                        other => {
+                            out.push(Site {
+                                file,
+                                holder: pointer_of(tokens),
+                                span: value.span,
+                                text: Err(other.kind()),
+                            });
+                            continue;
+                        }
+                    }
+                }
+                let child = match context {
+                    Context::Names => Context::Object,
+                    Context::ExtensibleNames if key.starts_with("x-") => continue,
+                    Context::ExtensibleNames => Context::Object,
+                    Context::Callbacks => Context::ExtensibleNames,
+                    // Swagger 2.0 response examples: media type to literal data.
+                    Context::Examples if key.contains('/') => continue,
+                    Context::Examples => Context::Example,
+                    Context::Example if key == "value" || key.starts_with("x-") => continue,
+                    Context::Object | Context::Example => {
+                        if LITERAL_KEYS.contains(&key) || key.starts_with("x-") {
+                            continue;
+                        }
+                        match (&value.value, key) {
+                            // A 3.1 Schema Object's `examples` is a list of literal values.
+                            (Value::Seq(_), "examples") => continue,
+                            (Value::Map(_), "examples") => Context::Examples,
+                            (Value::Map(_), "callbacks") => Context::Callbacks,
+                            (Value::Map(_), k) if NAME_MAP_KEYS.contains(&k) => Context::Names,
+                            (Value::Map(_), k) if EXTENSIBLE_NAME_MAP_KEYS.contains(&k) => {
+                                Context::ExtensibleNames
+                            }
+                            _ => Context::Object,
+                        }
+                    }
+                };
+                tokens.push(Token::Key(key));
+                collect_sites(file, value, child, tokens, out);
+                tokens.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 impl Workspace {
@@ -28,12 +330,35 @@ impl Workspace {
     pub fn load(input: &Input, limits: &Limits) -> Result<Workspace, (Sources, LoadError)> {
         let mut sources = Sources::new();
         match load(input, &mut sources, limits) {
-            Ok(doc) => Ok(Workspace {
-                sources,
-                documents: vec![doc],
-            }),
+            Ok(doc) => Ok(Workspace::from_parts(sources, doc)),
             Err(e) => Err((sources, e)),
         }
+    }
+
+    /// A workspace around a root document that is already loaded (from memory, for
+    /// example). A root without a path is treated like standard input: it may only hold
+    /// internal references.
+    pub fn from_parts(sources: Sources, root: Document) -> Workspace {
+        let mut ws = Workspace {
+            sources,
+            documents: Vec::new(),
+            by_file: HashMap::new(),
+            by_path: HashMap::new(),
+            root_dir: None,
+            links: HashMap::new(),
+            failed: HashMap::new(),
+            options: RefOptions::default(),
+        };
+        if let Some(path) = ws.sources.file(root.file).path.clone() {
+            let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if let (Some(dir), Some(canonical_dir)) = (path.parent(), canonical.parent()) {
+                ws.root_dir = Some((normalize(dir), canonical_dir.to_path_buf()));
+            }
+            ws.by_path.insert(canonical, root.file);
+        }
+        ws.by_file.insert(root.file, 0);
+        ws.documents.push(root);
+        ws
     }
 
     /// The root document.
@@ -41,8 +366,704 @@ impl Workspace {
         &self.documents[0]
     }
 
-    /// Follows every `$ref` (loading referenced files) and reports the ones that fail.
-    pub fn resolve_refs(&mut self, _limits: &Limits, _options: &RefOptions) -> Vec<Diagnostic> {
-        Vec::new()
+    /// The loaded document of a file, if it loaded.
+    pub fn document(&self, file: FileId) -> Option<&Document> {
+        self.by_file.get(&file).map(|&i| &self.documents[i])
     }
+
+    /// Follows every `$ref` in every loaded document (loading the files they reference, once
+    /// each) and reports those that do not lead to a value: unresolvable pointers, files that
+    /// cannot be read or parsed, remote references, references that leave the root
+    /// document's directory, and cycles of references that never reach a value.
+    ///
+    /// A recursive schema (one that refers to itself below a property or `items`) is legal
+    /// and reported nothing. Literal data (`example`, `examples.*.value`, `default`, `enum`,
+    /// `const`, `x-*` extensions) is not searched for references.
+    ///
+    /// Each file is read at most once per workspace: a syntax error in a referenced file is
+    /// reported by the first call only.
+    pub fn resolve_refs(&mut self, limits: &Limits, options: &RefOptions) -> Vec<Diagnostic> {
+        self.options = *options;
+        self.links.clear();
+        let mut diagnostics = Vec::new();
+        let mut sites: Vec<Site> = Vec::new();
+        // File references that cannot be followed: the sites of each `(file, path)`.
+        let mut failed: Vec<((FileId, String), Vec<usize>)> = Vec::new();
+        let mut walked = 0;
+        while walked < self.documents.len() {
+            let file = self.documents[walked].file;
+            let mut found = Vec::new();
+            collect_sites(
+                file,
+                &self.documents[walked].root,
+                Context::Object,
+                &mut Vec::new(),
+                &mut found,
+            );
+            walked += 1;
+            for site in found {
+                let index = sites.len();
+                if let Ok(text) = &site.text
+                    && let Reference::File { path, .. } = parse_reference(text)
+                    && !self.link(site.file, &path, limits, &mut diagnostics)
+                {
+                    let key = (site.file, path);
+                    match failed.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, at)) => at.push(index),
+                        None => failed.push((key, vec![index])),
+                    }
+                }
+                sites.push(site);
+            }
+        }
+        // One diagnostic per file that cannot be followed, at its first reference.
+        let mut reported: HashSet<usize> = HashSet::new();
+        let mut messages: HashSet<String> = HashSet::new();
+        for (key, at) in failed {
+            reported.extend(at.iter().copied());
+            let Some(Err(error)) = self.links.get(&key).cloned() else {
+                continue;
+            };
+            // The same file reached from several referring files is reported once.
+            if !messages.insert(error.message.clone()) {
+                continue;
+            }
+            let first = &sites[at[0]];
+            let mut d = error.into_diagnostic(first.file, first.span);
+            for &other in at.iter().skip(1).take(MAX_RELATED) {
+                let s = &sites[other];
+                d = d.related(s.file, s.span, "also referenced here");
+            }
+            if at.len() > MAX_RELATED + 1 {
+                d.message.push_str(&format!(" ({} references)", at.len()));
+            }
+            diagnostics.push(d);
+        }
+        let mut cycles: HashSet<Vec<usize>> = HashSet::new();
+        let mut memo: HashMap<usize, bool> = HashMap::new();
+        for (i, site) in sites.iter().enumerate() {
+            if reported.contains(&i) {
+                continue;
+            }
+            if let Some(d) = self.check_site(site, &mut cycles, &mut memo) {
+                diagnostics.push(d);
+            }
+        }
+        diagnostics.sort_by_key(|d| d.primary);
+        diagnostics
+    }
+
+    /// Resolves `reference` as written in `file` to the node it names, without following
+    /// further references at the target. Files are only looked up, never loaded: call
+    /// [`Workspace::resolve_refs`] first.
+    pub fn resolve(&self, file: FileId, reference: &str) -> Result<(FileId, &Node), RefError> {
+        self.locate(file, reference).map(|t| (t.file, t.node))
+    }
+
+    /// Follows a chain of references from `node` (a mapping with `$ref`, found in `file`) to
+    /// the first node that is not a reference. A node without `$ref` is returned as it is.
+    ///
+    /// Fails, with a diagnostic at the offending `$ref` value, when a reference does not
+    /// resolve or the chain loops without reaching a value.
+    pub fn deref<'a>(
+        &'a self,
+        file: FileId,
+        node: &'a Node,
+    ) -> Result<(FileId, &'a Node), Box<Diagnostic>> {
+        let Some(entry) = node.as_map().and_then(|m| m.entry("$ref")) else {
+            return Ok((file, node));
+        };
+        let Some(text) = entry.value.as_str() else {
+            let error = invalid_ref(entry.value.value.kind());
+            return Err(Box::new(error.into_diagnostic(file, entry.value.span)));
+        };
+        match self.follow(file, node, text, entry.value.span, None) {
+            Ok(target) => Ok((target.file, target.node)),
+            Err(Broken::At(file, span, error)) => Err(Box::new(error.into_diagnostic(file, span))),
+            Err(Broken::Cycle(cycle)) => Err(Box::new(self.cycle_diagnostic(&cycle))),
+            // Only a memo knows failures in advance, and there is none here.
+            Err(Broken::Known) => Err(Box::new(
+                Diagnostic::error("ref-unresolved", format!("`{text}` does not resolve"))
+                    .at(file, entry.value.span)
+                    .help("fix the reference"),
+            )),
+        }
+    }
+
+    /// Reports the problem with one site, if any: its own reference fails, or it belongs to
+    /// a cycle not yet reported. Failures further along a chain are reported at their own
+    /// sites.
+    fn check_site(
+        &self,
+        site: &Site,
+        cycles: &mut HashSet<Vec<usize>>,
+        memo: &mut HashMap<usize, bool>,
+    ) -> Option<Diagnostic> {
+        let text = match &site.text {
+            Ok(text) => text,
+            Err(kind) => return Some(invalid_ref(kind).into_diagnostic(site.file, site.span)),
+        };
+        let holder = self
+            .document(site.file)
+            .and_then(|d| d.root.pointer(&site.holder))?
+            .node;
+        match self.follow(site.file, holder, text, site.span, Some(memo)) {
+            Ok(_) | Err(Broken::Known) => None,
+            Err(Broken::At(file, span, error)) => {
+                (file == site.file && span == site.span).then(|| error.into_diagnostic(file, span))
+            }
+            Err(Broken::Cycle(cycle)) => {
+                if !cycle.starts_at_origin {
+                    return None;
+                }
+                let mut key: Vec<usize> = cycle.members.iter().map(|m| address(m.holder)).collect();
+                key.sort_unstable();
+                cycles.insert(key).then(|| self.cycle_diagnostic(&cycle))
+            }
+        }
+    }
+
+    /// Follows references from `holder` until a node that is not a reference.
+    ///
+    /// With `memo` (holders already followed, by address, and whether they resolve), a chain
+    /// stops at the first holder already known: a known-good one ends it with `Ok` (at that
+    /// intermediate node), a known-bad one with [`Broken::Known`]; so following every site of
+    /// a long chain costs linear time.
+    fn follow<'a>(
+        &'a self,
+        file: FileId,
+        holder: &'a Node,
+        text: &'a str,
+        span: Span,
+        mut memo: Option<&mut HashMap<usize, bool>>,
+    ) -> Result<Target<'a>, Broken<'a>> {
+        let mut chain: Vec<Member<'a>> = vec![Member {
+            file,
+            holder,
+            text,
+            span,
+        }];
+        let mut visited: HashMap<usize, usize> = HashMap::from([(address(holder), 0)]);
+        let result = loop {
+            let current = &chain[chain.len() - 1];
+            let target = match self.locate(current.file, current.text) {
+                Ok(target) => target,
+                Err(e) => break Err(Broken::At(current.file, current.span, e)),
+            };
+            let Some(entry) = target.node.as_map().and_then(|m| m.entry("$ref")) else {
+                break Ok(target);
+            };
+            if let Some(known) = memo.as_deref().and_then(|m| m.get(&address(target.node))) {
+                break if *known {
+                    Ok(target)
+                } else {
+                    Err(Broken::Known)
+                };
+            }
+            let Some(next) = entry.value.as_str() else {
+                // A non-string `$ref` is reported at its own site.
+                break Err(Broken::At(
+                    target.file,
+                    entry.value.span,
+                    invalid_ref(entry.value.value.kind()),
+                ));
+            };
+            if let Some(&start) = visited.get(&address(target.node)) {
+                let members = chain.split_off(start);
+                if let Some(memo) = memo.as_deref_mut() {
+                    memo.extend(
+                        chain
+                            .iter()
+                            .chain(&members)
+                            .map(|m| (address(m.holder), false)),
+                    );
+                }
+                return Err(Broken::Cycle(Cycle {
+                    starts_at_origin: start == 0,
+                    members,
+                }));
+            }
+            visited.insert(address(target.node), chain.len());
+            chain.push(Member {
+                file: target.file,
+                holder: target.node,
+                text: next,
+                span: entry.value.span,
+            });
+        };
+        if let Some(memo) = memo {
+            let ok = result.is_ok();
+            memo.extend(chain.iter().map(|m| (address(m.holder), ok)));
+        }
+        result
+    }
+
+    fn cycle_diagnostic(&self, cycle: &Cycle<'_>) -> Diagnostic {
+        let first = &cycle.members[0];
+        let last = &cycle.members[cycle.members.len() - 1];
+        let message = if cycle.members.len() == 1 {
+            format!(
+                "`$ref: {}` refers to itself and never reaches a value",
+                first.text
+            )
+        } else {
+            // Each member is named by the reference that leads to it; the first by the last.
+            let mut names: Vec<String> = vec![format!("`{}`", last.text)];
+            names.extend(cycle.members.iter().map(|m| format!("`{}`", m.text)));
+            if names.len() > MAX_CHAIN_SHOWN {
+                let tail = names.split_off(names.len() - 2);
+                names.truncate(MAX_CHAIN_SHOWN - 2);
+                names.push("…".to_string());
+                names.extend(tail);
+            }
+            format!(
+                "reference cycle never reaches a value: {}{}",
+                names.join(" → "),
+                if cycle.members.len() + 1 > MAX_CHAIN_SHOWN {
+                    format!(" ({} references)", cycle.members.len())
+                } else {
+                    String::new()
+                }
+            )
+        };
+        let mut d = Diagnostic::error("ref-cycle", message)
+            .at(first.file, first.span)
+            .help("point one of these `$ref`s at a definition with content; a schema may refer to itself only below `properties`, `items` or similar");
+        for m in cycle.members.iter().skip(1).take(MAX_RELATED) {
+            d = d.related(m.file, m.span, "part of the cycle");
+        }
+        d
+    }
+
+    /// Finds the node `reference` names, as written in `file`.
+    fn locate(&self, file: FileId, reference: &str) -> Result<Target<'_>, RefError> {
+        let (target_file, fragment) = match parse_reference(reference) {
+            Reference::Internal { fragment } => (file, fragment),
+            Reference::File { path, fragment } => {
+                let key = (file, path);
+                let target = match self.links.get(&key) {
+                    Some(result) => result.clone()?,
+                    None => self.lookup_file(file, &key.1)?,
+                };
+                (target, fragment)
+            }
+            Reference::Remote => return Err(remote_ref(reference)),
+            Reference::Unsupported { scheme } => {
+                return Err(RefError::new(
+                    "ref-unresolved",
+                    format!("`{reference}` uses the `{scheme}:` scheme, which is not supported"),
+                    "reference a local file by relative path (`./schemas/pet.yaml#/Pet`) or a definition in this document (`#/components/schemas/Pet`)",
+                ));
+            }
+        };
+        let doc = self.document(target_file).ok_or_else(|| {
+            RefError::new(
+                "ref-file",
+                format!("`{reference}` names a file that did not load"),
+                "fix the errors reported in that file",
+            )
+        })?;
+        let node = walk_fragment(doc, reference, fragment)?;
+        Ok(Target {
+            file: target_file,
+            node,
+        })
+    }
+
+    /// Where a file reference leads, for lookups after [`Workspace::resolve_refs`] (which
+    /// records every link it saw).
+    fn lookup_file(&self, from: FileId, path: &str) -> Result<FileId, RefError> {
+        let target = self.target_path(from, path)?;
+        self.by_path.get(&target.canonical).copied().ok_or_else(|| {
+            RefError::new(
+                "ref-file",
+                format!("`{path}` has not been loaded"),
+                "call resolve_refs before resolving references into other files",
+            )
+        })
+    }
+
+    /// Resolves a file reference from `from`, loading the file if this is its first
+    /// reference, and records the outcome in `links`. Returns whether it can be followed.
+    fn link(
+        &mut self,
+        from: FileId,
+        path: &str,
+        limits: &Limits,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let key = (from, path.to_string());
+        if let Some(result) = self.links.get(&key) {
+            return result.is_ok();
+        }
+        let result = match self.target_path(from, path) {
+            Err(e) => Err(e),
+            Ok(target) => match self.by_path.get(&target.canonical) {
+                Some(&id) => Ok(id),
+                None => match self.failed.get(&target.canonical) {
+                    Some(e) => Err(e.clone()),
+                    None => {
+                        let result = self.load_target(&target, limits, diagnostics);
+                        if let Err(e) = &result {
+                            self.failed.insert(target.canonical.clone(), e.clone());
+                        }
+                        result
+                    }
+                },
+            },
+        };
+        let ok = result.is_ok();
+        self.links.insert(key, result);
+        ok
+    }
+
+    /// Loads a referenced file through the loader, into the shared [`Sources`].
+    fn load_target(
+        &mut self,
+        target: &TargetPath,
+        limits: &Limits,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<FileId, RefError> {
+        if self.documents.len() >= MAX_REFERENCED_FILES {
+            return Err(RefError::new(
+                "ref-file",
+                format!(
+                    "cannot load `{}`: the document already references {MAX_REFERENCED_FILES} files",
+                    target.name
+                ),
+                "bundle the referenced definitions into fewer files",
+            ));
+        }
+        let bytes = read_limited(&target.canonical, limits.max_input_size).map_err(|e| {
+            RefError::new(
+                "ref-file",
+                format!("cannot read referenced file `{}`: {e}", target.name),
+                "check the path; it is resolved against the directory of the file that holds the `$ref`",
+            )
+        })?;
+        match load_bytes(
+            target.name.clone(),
+            Some(target.absolute.clone()),
+            bytes,
+            &mut self.sources,
+            limits,
+        ) {
+            Ok(doc) => {
+                let id = doc.file;
+                self.by_path.insert(target.canonical.clone(), id);
+                self.by_file.insert(id, self.documents.len());
+                self.documents.push(doc);
+                Ok(id)
+            }
+            Err(LoadError::Invalid(d)) => {
+                diagnostics.push(*d);
+                Err(RefError::new(
+                    "ref-file",
+                    format!("referenced file `{}` could not be loaded", target.name),
+                    "fix the error reported in that file",
+                ))
+            }
+            Err(e @ LoadError::Io { .. }) => Err(RefError::new(
+                "ref-file",
+                format!("cannot read referenced file: {e}"),
+                "check the path; it is resolved against the directory of the file that holds the `$ref`",
+            )),
+        }
+    }
+
+    /// Where a path reference from `from` points, or why it may not be followed.
+    fn target_path(&self, from: FileId, path: &str) -> Result<TargetPath, RefError> {
+        let source = self.sources.file(from);
+        let (Some(referrer), Some((root_dir, root_canonical))) =
+            (source.path.as_deref(), self.root_dir.as_ref())
+        else {
+            return Err(RefError::new(
+                "ref-from-stdin",
+                format!(
+                    "cannot follow the file reference `{path}`: the document was read from standard input, so there is no directory to resolve it against"
+                ),
+                "pass the document as a file path instead of `-`, or use only internal references (`#/...`)",
+            ));
+        };
+        let base = referrer.parent().unwrap_or(Path::new("/"));
+        let absolute = normalize(&base.join(path));
+        let canonical = std::fs::canonicalize(&absolute).unwrap_or_else(|_| absolute.clone());
+        if !self.options.allow_external_refs
+            && (!absolute.starts_with(root_dir) || !canonical.starts_with(root_canonical))
+        {
+            return Err(RefError::new(
+                "ref-escapes-root",
+                format!(
+                    "`{path}` resolves to `{}`, outside the root document's directory `{}`",
+                    canonical.display(),
+                    root_dir.display()
+                ),
+                "move the file under the root document's directory, or pass --allow-external-refs to follow references outside it",
+            ));
+        }
+        let shown_base = Path::new(&source.name)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        let name = normalize(&shown_base.join(path)).display().to_string();
+        Ok(TargetPath {
+            name,
+            absolute,
+            canonical,
+        })
+    }
+}
+
+/// A file a reference names: how to show it, its absolute path and its identity.
+struct TargetPath {
+    name: String,
+    absolute: PathBuf,
+    canonical: PathBuf,
+}
+
+/// One `$ref` along a chain.
+struct Member<'a> {
+    file: FileId,
+    /// The mapping holding the `$ref`.
+    holder: &'a Node,
+    text: &'a str,
+    span: Span,
+}
+
+/// References that lead back to one of themselves.
+struct Cycle<'a> {
+    /// Whether the `$ref` the chain started from is part of the loop (and not just leading
+    /// into it).
+    starts_at_origin: bool,
+    members: Vec<Member<'a>>,
+}
+
+enum Broken<'a> {
+    /// The reference at this file and span fails.
+    At(FileId, Span, RefError),
+    Cycle(Cycle<'a>),
+    /// The chain reaches a reference already known to fail (reported at its own site).
+    Known,
+}
+
+fn address(node: &Node) -> usize {
+    std::ptr::from_ref(node) as usize
+}
+
+fn invalid_ref(kind: &str) -> RefError {
+    RefError::new(
+        "ref-invalid",
+        format!("`$ref` must be a string, found a {kind}"),
+        "write the reference as a string, for example `$ref: '#/components/schemas/Pet'`",
+    )
+}
+
+fn remote_ref(reference: &str) -> RefError {
+    RefError::new(
+        "ref-remote",
+        format!("remote reference `{reference}` is not fetched"),
+        "apigctl never downloads references; download the document, save it next to this one and reference it by relative path (for example `./pet.yaml#/Pet`)",
+    )
+}
+
+/// Walks a fragment (a JSON pointer, percent-encoded) below a document's root.
+fn walk_fragment<'d>(
+    doc: &'d Document,
+    reference: &str,
+    fragment: &str,
+) -> Result<&'d Node, RefError> {
+    let decoded = percent_decode(fragment);
+    if decoded.is_empty() {
+        return Ok(&doc.root);
+    }
+    let Some(rest) = decoded.strip_prefix('/') else {
+        return Err(RefError::new(
+            "ref-unresolved",
+            format!("`{reference}`: the fragment `#{fragment}` is not a JSON pointer"),
+            "write the fragment as a JSON pointer starting with `/`, for example `#/components/schemas/Pet`",
+        ));
+    };
+    let mut node = &doc.root;
+    // The key the current node was reached by, to point at in a related location.
+    let mut node_key: Option<Span> = None;
+    let mut walked = String::new();
+    for raw in rest.split('/') {
+        let token = unescape_strict(raw).ok_or_else(|| {
+            RefError::new(
+                "ref-unresolved",
+                format!("`{reference}`: `{raw}` has an invalid `~` escape"),
+                "in a JSON pointer `~0` stands for `~` and `~1` for `/`; no other `~` sequence is allowed",
+            )
+        })?;
+        let parent = if walked.is_empty() {
+            "the document root".to_string()
+        } else {
+            format!("`#{walked}`")
+        };
+        let next = match &node.value {
+            Value::Map(map) => match map.entry(&token) {
+                Some(entry) => {
+                    node_key = Some(entry.key.span);
+                    &entry.value
+                }
+                None => {
+                    let mut help = match closest(&token, map.iter().map(|(k, _)| k)) {
+                        Some(near) => format!("did you mean `{near}`? "),
+                        None => String::new(),
+                    };
+                    if let Some(r) = map.get("$ref").and_then(Node::as_str) {
+                        help.push_str(&format!(
+                            "{parent} is itself a reference to `{r}`, and a JSON pointer does not pass through references; point at the target directly"
+                        ));
+                    } else {
+                        help.push_str(&format!(
+                            "check the spelling, or define `{token}` under {parent}"
+                        ));
+                    }
+                    let mut error = RefError::new(
+                        "ref-unresolved",
+                        format!("`{reference}` does not resolve: no `{token}` in {parent}"),
+                        help,
+                    );
+                    if let Some(key) = node_key {
+                        error.related.push(Related {
+                            location: Location::new(doc.file, key),
+                            message: format!("{parent} is here"),
+                        });
+                    }
+                    return Err(error);
+                }
+            },
+            Value::Seq(items) => {
+                let index = parse_index(&token);
+                match index.and_then(|i| items.get(i)) {
+                    Some(item) => {
+                        node_key = None;
+                        item
+                    }
+                    None => {
+                        let message = match index {
+                            Some(i) => format!(
+                                "`{reference}` does not resolve: index {i} is out of range ({parent} has {} item{})",
+                                items.len(),
+                                if items.len() == 1 { "" } else { "s" }
+                            ),
+                            None => format!(
+                                "`{reference}` does not resolve: `{token}` is not an index into the sequence {parent}"
+                            ),
+                        };
+                        return Err(RefError::new(
+                            "ref-unresolved",
+                            message,
+                            "sequence items are numbered from 0",
+                        ));
+                    }
+                }
+            }
+            other => {
+                return Err(RefError::new(
+                    "ref-unresolved",
+                    format!(
+                        "`{reference}` does not resolve: {parent} is a {}, not a mapping, so it has no `{token}`",
+                        other.kind()
+                    ),
+                    "shorten the pointer to name the node itself",
+                ));
+            }
+        };
+        walked.push('/');
+        walked.push_str(&escape_pointer_token(&token));
+        node = next;
+    }
+    Ok(node)
+}
+
+/// RFC 6901 unescaping that rejects `~` not followed by `0` or `1`.
+fn unescape_strict(token: &str) -> Option<Cow<'_, str>> {
+    if !token.contains('~') {
+        return Some(Cow::Borrowed(token));
+    }
+    let mut out = String::with_capacity(token.len());
+    let mut chars = token.chars();
+    while let Some(c) = chars.next() {
+        if c == '~' {
+            match chars.next() {
+                Some('0') => out.push('~'),
+                Some('1') => out.push('/'),
+                _ => return None,
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Some(Cow::Owned(out))
+}
+
+fn parse_index(token: &str) -> Option<usize> {
+    if token.is_empty()
+        || (token.len() > 1 && token.starts_with('0'))
+        || !token.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    token.parse().ok()
+}
+
+/// The candidate closest to `name`, if close enough to be a typo.
+fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    candidates
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1) && *c != name)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Removes `.` and resolves `..` lexically (a leading `..` of a relative path is kept).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let popped =
+                    matches!(out.components().next_back(), Some(Component::Normal(_))) && out.pop();
+                if !popped && !out.has_root() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Reads a file, refusing anything over `limit` bytes without reading it whole.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.is_dir() {
+        return Err(std::io::Error::other("it is a directory"));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "it is larger than the limit of {limit} bytes; raise it with --max-input-size"
+        )));
+    }
+    Ok(bytes)
 }

@@ -1,0 +1,475 @@
+//! `$ref` resolution: multi-file documents, cycles, remote and escaping references, and the
+//! exact place and wording of every failure.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use apigctl::diagnostic::Diagnostic;
+use apigctl::source::refs::{RefOptions, Workspace};
+use apigctl::source::{FileId, Input, Limits, Node, Sources, load_bytes};
+
+fn testdata(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/refs")
+        .join(rel)
+}
+
+fn resolve(rel: &str, allow_external_refs: bool) -> (Workspace, Vec<Diagnostic>) {
+    let input = Input::Path(testdata(rel));
+    let mut ws = Workspace::load(&input, &Limits::default()).expect("root loads");
+    let diagnostics = ws.resolve_refs(
+        &Limits::default(),
+        &RefOptions {
+            allow_external_refs,
+        },
+    );
+    (ws, diagnostics)
+}
+
+/// `file:line:col` with the file relative to `testdata/refs/`.
+fn place(sources: &Sources, file: FileId, span: apigctl::source::Span) -> String {
+    let prefix = format!(
+        "{}/",
+        testdata("").display().to_string().trim_end_matches('/')
+    );
+    sources
+        .location(file, span)
+        .trim_start_matches(&prefix)
+        .to_string()
+}
+
+/// `code at file:line:col: message` for each diagnostic.
+fn summary(ws: &Workspace, diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let at = d
+                .primary
+                .map(|l| place(&ws.sources, l.file, l.span))
+                .unwrap_or_default();
+            format!("{} at {at}: {}", d.code, d.message)
+        })
+        .collect()
+}
+
+fn related(ws: &Workspace, d: &Diagnostic) -> Vec<String> {
+    d.related
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: {}",
+                place(&ws.sources, r.location.file, r.location.span),
+                r.message
+            )
+        })
+        .collect()
+}
+
+fn node<'a>(ws: &'a Workspace, file: FileId, pointer: &str) -> &'a Node {
+    ws.document(file)
+        .and_then(|d| d.root.pointer(pointer))
+        .unwrap_or_else(|| panic!("{pointer} exists"))
+        .node
+}
+
+#[test]
+fn multi_file_references_resolve_and_each_file_loads_once() {
+    let (ws, diagnostics) = resolve("multi/openapi.yaml", false);
+    assert_eq!(summary(&ws, &diagnostics), Vec::<String>::new());
+    // openapi.yaml, parameters.json, schemas/pet.yaml, schemas/other.yaml: pet.yaml is
+    // referenced from three places under two spellings and loaded once; the reference
+    // back to openapi.yaml reuses the root.
+    let mut names: Vec<String> = ws
+        .sources
+        .iter()
+        .map(|(id, _)| place(&ws.sources, id, apigctl::source::Span::new(0, 0)))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "multi/openapi.yaml:1:1",
+            "multi/parameters.json:1:1",
+            "multi/schemas/other.yaml:1:1",
+            "multi/schemas/pet.yaml:1:1",
+        ]
+    );
+    assert_eq!(ws.documents.len(), 4);
+
+    let root = ws.root().file;
+    let (file, pet) = ws.resolve(root, "./schemas/pet.yaml#/Pet").unwrap();
+    assert!(
+        ws.sources
+            .file(file)
+            .name
+            .ends_with("multi/schemas/pet.yaml")
+    );
+    assert_eq!(pet.get("type").and_then(Node::as_str), Some("object"));
+    // Percent-encoding in the fragment.
+    let (same, tags) = ws.resolve(root, "schemas/pet.yaml#/Tag%20List").unwrap();
+    assert_eq!(same, file);
+    assert_eq!(tags.get("type").and_then(Node::as_str), Some("array"));
+    // RFC 6901 escaping: `a~1b` is the key `a/b`.
+    let (_, ab) = ws.resolve(root, "#/components/schemas/a~1b").unwrap();
+    assert!(ab.get("$ref").is_some());
+    let (_, limit) = ws.resolve(root, "parameters.json#/limit").unwrap();
+    assert_eq!(limit.get("name").and_then(Node::as_str), Some("limit"));
+
+    // `deref` follows Escaped -> a/b -> Owner.
+    let escaped = node(&ws, root, "/components/schemas/Escaped");
+    let (file, owner) = ws.deref(root, escaped).unwrap();
+    assert_eq!(file, root);
+    assert!(std::ptr::eq(
+        owner,
+        node(&ws, root, "/components/schemas/Owner")
+    ));
+    // From inside pet.yaml, back into the root document.
+    let pet_file = ws.resolve(root, "schemas/pet.yaml").unwrap().0;
+    let owner_ref = node(&ws, pet_file, "/Pet/properties/owner");
+    let (file, owner_again) = ws.deref(pet_file, owner_ref).unwrap();
+    assert_eq!(file, root);
+    assert!(std::ptr::eq(owner, owner_again));
+    // A node that is not a reference is its own target.
+    assert!(std::ptr::eq(ws.deref(root, owner).unwrap().1, owner));
+}
+
+#[test]
+fn swagger_petstore_separate_stays_inside_its_directory_unless_allowed() {
+    let (ws, diagnostics) = resolve("petstore-separate/spec/swagger.yaml", false);
+    assert_eq!(
+        summary(&ws, &diagnostics),
+        [format!(
+            "ref-escapes-root at petstore-separate/spec/swagger.yaml:44:19: `../common/Error.yaml` resolves to `{}`, outside the root document's directory `{}`",
+            std::fs::canonicalize(testdata("petstore-separate/common/Error.yaml"))
+                .unwrap()
+                .display(),
+            testdata("petstore-separate/spec").display()
+        )]
+    );
+    let d = &diagnostics[0];
+    assert!(
+        d.help.as_deref().unwrap().contains("--allow-external-refs"),
+        "{d:?}"
+    );
+    assert_eq!(
+        related(&ws, d),
+        [
+            "petstore-separate/spec/swagger.yaml:63:19: also referenced here",
+            "petstore-separate/spec/swagger.yaml:83:19: also referenced here",
+            "petstore-separate/spec/swagger.yaml:100:19: also referenced here",
+        ]
+    );
+    // The files inside the directory were loaded; Error.yaml was not read.
+    assert_eq!(ws.documents.len(), 4);
+
+    for root in [
+        "petstore-separate/spec/swagger.yaml",
+        "petstore-separate-json/spec/swagger.json",
+    ] {
+        let (ws, diagnostics) = resolve(root, true);
+        assert_eq!(summary(&ws, &diagnostics), Vec::<String>::new(), "{root}");
+        assert_eq!(ws.documents.len(), 5, "{root}");
+        let (file, error) = ws
+            .resolve(
+                ws.root().file,
+                if root.ends_with("json") {
+                    "../common/Error.json"
+                } else {
+                    "../common/Error.yaml"
+                },
+            )
+            .unwrap();
+        assert!(ws.sources.file(file).name.contains("/common/Error."));
+        assert_eq!(error.get("type").and_then(Node::as_str), Some("object"));
+    }
+}
+
+#[test]
+fn recursive_schemas_are_legal_and_terminate() {
+    let started = Instant::now();
+    let (ws, diagnostics) = resolve("recursive.yaml", false);
+    assert_eq!(summary(&ws, &diagnostics), Vec::<String>::new());
+    let root = ws.root().file;
+    let node_schema = node(&ws, root, "/components/schemas/Node");
+    for pointer in [
+        "/components/schemas/Node/properties/children/items",
+        "/components/schemas/Node/properties/parent",
+        "/components/schemas/NodeAlias",
+    ] {
+        let (_, target) = ws.deref(root, node(&ws, root, pointer)).unwrap();
+        assert!(std::ptr::eq(target, node_schema), "{pointer}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn pure_reference_cycles_are_errors_named_by_their_chain() {
+    let (ws, diagnostics) = resolve("cycle.yaml", false);
+    assert_eq!(
+        summary(&ws, &diagnostics),
+        [
+            "ref-cycle at cycle.yaml:9:13: reference cycle never reaches a value: `#/components/schemas/A` → `#/components/schemas/B` → `#/components/schemas/A`",
+            "ref-cycle at cycle.yaml:13:13: `$ref: #/components/schemas/C` refers to itself and never reaches a value",
+        ]
+    );
+    assert_eq!(
+        related(&ws, &diagnostics[0]),
+        ["cycle.yaml:11:13: part of the cycle"]
+    );
+    assert!(diagnostics.iter().all(|d| d.help.is_some()));
+    // D leads into the cycle: it is not reported again, but dereferencing it fails.
+    let root = ws.root().file;
+    let d = ws
+        .deref(root, node(&ws, root, "/components/schemas/D"))
+        .unwrap_err();
+    assert_eq!(d.code, "ref-cycle");
+    let c = ws
+        .deref(root, node(&ws, root, "/components/schemas/C"))
+        .unwrap_err();
+    assert_eq!(c.code, "ref-cycle");
+    assert_eq!(
+        place(&ws.sources, root, c.primary.unwrap().span),
+        "cycle.yaml:13:13"
+    );
+}
+
+#[test]
+fn remote_references_are_never_fetched() {
+    let (ws, diagnostics) = resolve("remote.yaml", false);
+    assert_eq!(
+        summary(&ws, &diagnostics),
+        [
+            "ref-remote at remote.yaml:9:13: remote reference `https://example.com/schemas/pet.yaml#/Pet` is not fetched",
+            "ref-remote at remote.yaml:11:13: remote reference `http://example.com/tag.json` is not fetched",
+        ]
+    );
+    assert!(
+        diagnostics[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("download the document")
+    );
+    let err = ws
+        .resolve(ws.root().file, "https://example.com/x.yaml")
+        .unwrap_err();
+    assert_eq!(err.code, "ref-remote");
+}
+
+#[test]
+fn missing_targets_name_the_segment_that_failed() {
+    let (ws, diagnostics) = resolve("missing.yaml", false);
+    assert_eq!(
+        summary(&ws, &diagnostics),
+        [
+            "ref-unresolved at missing.yaml:16:13: `#/components/schemas/Pett` does not resolve: no `Pett` in `#/components/schemas`",
+            "ref-unresolved at missing.yaml:18:13: `#/components/schemas/Pet/required/5` does not resolve: index 5 is out of range (`#/components/schemas/Pet/required` has 1 item)",
+            "ref-unresolved at missing.yaml:20:13: `#/info/title/x` does not resolve: `#/info/title` is a string, not a mapping, so it has no `x`",
+            "ref-unresolved at missing.yaml:22:13: `#/components/schemas/Alias/properties/id` does not resolve: no `properties` in `#/components/schemas/Alias`",
+            "ref-file at missing.yaml:24:13: cannot read referenced file `testdata/refs/no-such-file.yaml`: No such file or directory (os error 2)"
+                .replace("testdata/refs/", &format!("{}/", testdata("").display().to_string().trim_end_matches('/')))
+                .as_str(),
+            "ref-unresolved at missing.yaml:26:13: `#/components/schemas/Pet~2`: `Pet~2` has an invalid `~` escape",
+            "ref-unresolved at missing.yaml:28:13: `#Pet`: the fragment `#Pet` is not a JSON pointer",
+            "ref-invalid at missing.yaml:30:13: `$ref` must be a string, found a number",
+            "ref-unresolved at missing.yaml:32:13: `urn:example:pet` uses the `urn:` scheme, which is not supported",
+        ]
+    );
+    let typo = &diagnostics[0];
+    assert!(
+        typo.help
+            .as_deref()
+            .unwrap()
+            .starts_with("did you mean `Pet`?"),
+        "{typo:?}"
+    );
+    assert_eq!(
+        related(&ws, typo),
+        ["missing.yaml:7:3: `#/components/schemas` is here"]
+    );
+    assert!(
+        diagnostics[3]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("is itself a reference to `#/components/schemas/Pet`")
+    );
+    assert!(diagnostics.iter().all(|d| d.help.is_some()));
+}
+
+#[test]
+fn literal_data_is_not_searched_but_fields_named_like_it_are() {
+    let (ws, diagnostics) = resolve("literal.yaml", false);
+    assert_eq!(
+        summary(&ws, &diagnostics),
+        [
+            "ref-unresolved at literal.yaml:29:25: `#/components/examples/Missing` does not resolve: no `examples` in `#/components`",
+            "ref-unresolved at literal.yaml:38:17: `#/components/schemas/Missing1` does not resolve: no `Missing1` in `#/components/schemas`",
+            "ref-unresolved at literal.yaml:40:17: `#/components/schemas/Missing2` does not resolve: no `Missing2` in `#/components/schemas`",
+            "ref-unresolved at literal.yaml:42:17: `#/components/schemas/Missing3` does not resolve: no `Missing3` in `#/components/schemas`",
+            "ref-unresolved at literal.yaml:44:17: `#/components/schemas/Missing4` does not resolve: no `Missing4` in `#/components/schemas`",
+        ]
+    );
+}
+
+#[test]
+fn a_referenced_file_that_fails_to_parse_reports_inside_that_file() {
+    let (ws, diagnostics) = resolve("broken-file/openapi.yaml", false);
+    let bad = testdata("broken-file/bad.yaml");
+    assert_eq!(
+        summary(&ws, &diagnostics),
+        [
+            format!(
+                "ref-file at broken-file/openapi.yaml:9:13: referenced file `{}` could not be loaded",
+                bad.display()
+            ),
+            "syntax at broken-file/bad.yaml:4:1: YAML syntax error: invalid indentation"
+                .to_string(),
+        ]
+    );
+    assert_eq!(
+        related(&ws, &diagnostics[0]),
+        ["broken-file/openapi.yaml:11:13: also referenced here"]
+    );
+    // The broken file is registered once, for its diagnostic to show.
+    assert_eq!(ws.sources.iter().count(), 2);
+    assert_eq!(ws.documents.len(), 1);
+}
+
+#[test]
+fn a_document_from_stdin_may_only_hold_internal_references() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet: {type: object}\n    Alias: {$ref: '#/components/schemas/Pet'}\n    Other: {$ref: 'pet.yaml#/Pet'}\n";
+    let mut sources = Sources::new();
+    let doc = load_bytes(
+        "<stdin>".into(),
+        None,
+        text.into(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap();
+    let mut ws = Workspace::from_parts(sources, doc);
+    let diagnostics = ws.resolve_refs(&Limits::default(), &RefOptions::default());
+    assert_eq!(
+        summary(&ws, &diagnostics),
+        [
+            "ref-from-stdin at <stdin>:8:19: cannot follow the file reference `pet.yaml`: the document was read from standard input, so there is no directory to resolve it against"
+        ]
+    );
+    let root = ws.root().file;
+    let (_, pet) = ws.resolve(root, "#/components/schemas/Pet").unwrap();
+    assert_eq!(pet.get("type").and_then(Node::as_str), Some("object"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_cannot_smuggle_a_file_from_outside_the_root_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = dir.path().join("api");
+    std::fs::create_dir(&api).unwrap();
+    std::fs::write(dir.path().join("secret.yaml"), "Pet: {type: object}\n").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("secret.yaml"), api.join("link.yaml")).unwrap();
+    std::fs::write(
+        api.join("openapi.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet: {$ref: 'link.yaml#/Pet'}\n",
+    )
+    .unwrap();
+    let input = Input::Path(api.join("openapi.yaml"));
+    let mut ws = Workspace::load(&input, &Limits::default()).unwrap();
+    let diagnostics = ws.resolve_refs(&Limits::default(), &RefOptions::default());
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, "ref-escapes-root");
+    assert!(diagnostics[0].message.contains("secret.yaml"));
+    assert_eq!(ws.documents.len(), 1);
+
+    // An absolute path is a file reference like any other.
+    let secret = dir.path().join("secret.yaml");
+    std::fs::write(
+        api.join("absolute.yaml"),
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Pet: {{$ref: '{}#/Pet'}}\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let mut absolute =
+        Workspace::load(&Input::Path(api.join("absolute.yaml")), &Limits::default()).unwrap();
+    let diagnostics = absolute.resolve_refs(&Limits::default(), &RefOptions::default());
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, "ref-escapes-root");
+
+    let mut ws = Workspace::load(&input, &Limits::default()).unwrap();
+    let diagnostics = ws.resolve_refs(
+        &Limits::default(),
+        &RefOptions {
+            allow_external_refs: true,
+        },
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(ws.documents.len(), 2);
+}
+
+#[test]
+fn long_reference_chains_resolve_in_linear_time() {
+    let n = 3000;
+    let mut text = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "    S{i}: {{$ref: '#/components/schemas/S{}'}}\n",
+            i + 1
+        ));
+    }
+    text.push_str(&format!("    S{n}: {{type: string}}\n"));
+    // And a cycle of the same length.
+    for i in 0..n {
+        text.push_str(&format!(
+            "    C{i}: {{$ref: '#/components/schemas/C{}'}}\n",
+            (i + 1) % n
+        ));
+    }
+    let mut sources = Sources::new();
+    let doc = load_bytes(
+        "chain.yaml".into(),
+        None,
+        text.into_bytes(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap();
+    let mut ws = Workspace::from_parts(sources, doc);
+    let started = Instant::now();
+    let diagnostics = ws.resolve_refs(&Limits::default(), &RefOptions::default());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(diagnostics.len(), 1, "{:?}", summary(&ws, &diagnostics));
+    assert_eq!(diagnostics[0].code, "ref-cycle");
+    assert_eq!(diagnostics[0].related.len(), 5);
+    assert!(
+        diagnostics[0].message.ends_with("(3000 references)"),
+        "{}",
+        diagnostics[0].message
+    );
+    let root = ws.root().file;
+    let (_, end) = ws
+        .deref(root, node(&ws, root, "/components/schemas/S0"))
+        .unwrap();
+    assert_eq!(end.get("type").and_then(Node::as_str), Some("string"));
+}
+
+#[test]
+fn resolve_before_resolve_refs_does_not_touch_the_disk() {
+    let input = Input::Path(testdata("multi/openapi.yaml"));
+    let ws = Workspace::load(&input, &Limits::default()).unwrap();
+    let err = ws
+        .resolve(ws.root().file, "parameters.json#/limit")
+        .unwrap_err();
+    assert_eq!(err.code, "ref-file");
+    assert!(err.help.contains("resolve_refs"));
+    let (_, info) = ws.resolve(ws.root().file, "#/info").unwrap();
+    assert!(info.get("title").is_some());
+}
