@@ -379,3 +379,29 @@ fn stdin_is_read_with_dash() {
         (Some(4), Some(1))
     );
 }
+
+#[test]
+fn gateway_definitions_are_checked_against_the_model() {
+    assert_eq!(findings("definitions/orders.yaml"), vec![]);
+    assert_eq!(
+        findings("invalid/definition-unknown-field.yaml"),
+        one("definition-invalid", 19, 7)
+    );
+    let report = lint_file(
+        &Input::from_arg(&testdata("invalid/definition-bad-enum.yaml")),
+        &LintOptions::default(),
+    )
+    .unwrap();
+    let d = &report.diagnostics[0];
+    assert_eq!(d.pointer.as_deref(), Some("/apis/0/req_method"));
+    assert!(
+        d.message.contains("`FETCH`") && d.message.contains("`GET`"),
+        "{}",
+        d.message
+    );
+    let lc = report
+        .sources
+        .file(d.primary.unwrap().file)
+        .line_col(d.primary.unwrap().span.start as usize);
+    assert_eq!((lc.line, lc.col), (14, 5));
+}

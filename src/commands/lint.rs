@@ -3,10 +3,11 @@
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
 use crate::report::{self, FileReport};
 use crate::source::refs::{RefOptions, Workspace};
-use crate::source::{Input, Limits, LoadError};
+use crate::source::{Document, Input, Limits, LoadError};
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Outcome};
 
@@ -42,8 +43,11 @@ pub fn lint_file(input: &Input, options: &LintOptions) -> Result<FileReport, Str
         Err(d) => diagnostics.push(*d),
         Ok(kind) => {
             diagnostics.extend(ws.resolve_refs(&options.limits, &options.refs));
-            if let DocumentKind::OpenApi(version) = kind {
-                diagnostics.extend(openapi::schema::validate(ws.root(), version));
+            match kind {
+                DocumentKind::OpenApi(version) => {
+                    diagnostics.extend(openapi::schema::validate(ws.root(), version));
+                }
+                DocumentKind::Definition => diagnostics.extend(check_definition(ws.root())),
             }
         }
     }
@@ -54,6 +58,25 @@ pub fn lint_file(input: &Input, options: &LintOptions) -> Result<FileReport, Str
     };
     report.sort();
     Ok(report)
+}
+
+/// Reads a gateway definition; a field the model does not accept is reported at its key.
+fn check_definition(doc: &Document) -> Option<Diagnostic> {
+    let error = Definition::from_json(doc.root.to_json()).err()?;
+    // serde names the innermost path it reached; a missing field's path may stop above it.
+    let mut pointer = error.pointer.as_str();
+    let located = loop {
+        if let Some(found) = doc.root.pointer(pointer) {
+            break found;
+        }
+        pointer = pointer.rsplit_once('/').map_or("", |(head, _)| head);
+    };
+    Some(
+        Diagnostic::error("definition-invalid", format!("invalid gateway definition: {}", error.message))
+            .at(doc.file, located.label_span())
+            .pointer(error.pointer.clone())
+            .help("compare with schema/definition.schema.json (field names and values as in the API Reference)"),
+    )
 }
 
 /// Lints several inputs in parallel; output order follows the input order.
