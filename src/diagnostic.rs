@@ -149,3 +149,48 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 }
+
+/// The candidate closest to `name` by edit distance (case-insensitive), if it is close enough
+/// to be a typo of it: the "did you mean" of unknown fields and unresolved pointers.
+pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    candidates
+        .filter(|c| *c != name)
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn suggests_only_near_misses() {
+        let fields = ["description", "operationId", "responses"];
+        assert_eq!(
+            did_you_mean("descriptin", fields.into_iter()),
+            Some("description")
+        );
+        assert_eq!(
+            did_you_mean("OperationID", fields.into_iter()),
+            Some("operationId")
+        );
+        assert_eq!(did_you_mean("servers", fields.into_iter()), None);
+    }
+}

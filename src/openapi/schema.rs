@@ -16,6 +16,7 @@ use jsonschema::{JsonType, ValidationError, Validator};
 use serde_json::Value as Json;
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::did_you_mean;
 use crate::source::{Document, Node, Span, escape_pointer_token, unescape_pointer_token};
 
 use super::OasVersion;
@@ -1095,7 +1096,7 @@ fn unknown_field(
     }
     let message = format!("unknown field `{name}`{}", what.in_phrase());
     let mut help = String::new();
-    if let Some(near) = closest(name, allowed) {
+    if let Some(near) = did_you_mean(name, allowed.iter().map(String::as_str)) {
         let _ = write!(help, "did you mean `{near}`? ");
     }
     help.push_str(if extensible {
@@ -1113,31 +1114,6 @@ fn unknown_field(
         let _ = write!(help, "; allowed fields: {}", sorted.join(", "));
     }
     (message, help)
-}
-
-/// The allowed value closest to `name` by edit distance, if it is close enough to be a typo.
-fn closest<'a>(name: &str, allowed: &'a [String]) -> Option<&'a str> {
-    let lower = name.to_ascii_lowercase();
-    allowed
-        .iter()
-        .map(|a| (edit_distance(&lower, &a.to_ascii_lowercase()), a))
-        .filter(|(d, a)| *d <= (a.chars().count() / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, a)| a.as_str())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 fn one_of_values(pointer: &str, values: &[Json], found: &Json) -> (String, String) {

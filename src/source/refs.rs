@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
+use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Location, Related};
 
 use super::{
@@ -907,7 +908,7 @@ fn walk_fragment<'d>(
                     &entry.value
                 }
                 None => {
-                    let mut help = match closest(&token, map.iter().map(|(k, _)| k)) {
+                    let mut help = match did_you_mean(&token, map.iter().map(|(k, _)| k)) {
                         Some(near) => format!("did you mean `{near}`? "),
                         None => String::new(),
                     };
@@ -1007,30 +1008,6 @@ fn parse_index(token: &str) -> Option<usize> {
         return None;
     }
     token.parse().ok()
-}
-
-/// The candidate closest to `name`, if close enough to be a typo.
-fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = name.to_lowercase();
-    candidates
-        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1) && *c != name)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 /// Removes `.` and resolves `..` lexically (a leading `..` of a relative path is kept).
