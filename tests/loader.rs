@@ -405,3 +405,25 @@ fn gateway_definitions_are_checked_against_the_model() {
         .line_col(d.primary.unwrap().span.start as usize);
     assert_eq!((lc.line, lc.col), (14, 5));
 }
+
+#[test]
+fn minified_json_is_reported_without_a_megabyte_snippet() {
+    let mut text = String::from("{\"openapi\": \"3.0.3\", \"x-pad\": \"");
+    text.push_str(&"a".repeat(5000));
+    text.push_str("\", \"x-pad\": 1}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("min.json");
+    std::fs::write(&path, text).unwrap();
+    let (code, stdout, _) = apigctl(&["lint", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("min.json:1:5035: error[duplicate-key]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("= help: a key may appear once"), "{stdout}");
+    assert!(
+        stdout.len() < 1000,
+        "the 5 KB line must not be printed: {} bytes",
+        stdout.len()
+    );
+}
