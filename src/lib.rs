@@ -5,6 +5,7 @@
 //! `report` prints findings, and `sync` pushes it to a gateway.
 
 pub mod commands;
+pub mod convert;
 pub mod diagnostic;
 pub mod model;
 pub mod openapi;

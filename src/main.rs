@@ -32,6 +32,40 @@ enum ColorWhen {
 enum Command {
     /// Check OpenAPI documents and gateway definitions.
     Lint(LintArgs),
+    /// Convert an OpenAPI document with x-apigateway-* extensions to a gateway definition.
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The OpenAPI document (`-` for standard input).
+    #[arg(value_name = "SPEC")]
+    spec: String,
+
+    /// Write the definition to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormatArg::Yaml)]
+    format: OutputFormatArg,
+
+    /// Group name to use instead of `info.title`.
+    #[arg(long, value_name = "NAME")]
+    group_name: Option<String>,
+
+    /// Treat every warning as an error (exit 1).
+    #[arg(long)]
+    strict: bool,
+
+    #[command(flatten)]
+    load: LoadArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormatArg {
+    Yaml,
+    Json,
 }
 
 #[derive(Args)]
@@ -91,6 +125,17 @@ fn color_enabled(when: ColorWhen) -> bool {
     }
 }
 
+fn color_enabled_stderr(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = color_enabled(cli.color);
@@ -107,6 +152,23 @@ fn main() -> ExitCode {
                 color,
             };
             commands::lint::run(&inputs, &options)
+        }
+        Command::Import(args) => {
+            let options = commands::import::ImportCommandOptions {
+                limits: args.load.limits(),
+                refs: args.load.refs(),
+                format: match args.format {
+                    OutputFormatArg::Yaml => commands::import::OutputFormat::Yaml,
+                    OutputFormatArg::Json => commands::import::OutputFormat::Json,
+                },
+                output: args.output,
+                import: apigctl::convert::import::ImportOptions {
+                    group_name: args.group_name,
+                    strict: args.strict,
+                },
+                color: color_enabled_stderr(cli.color),
+            };
+            commands::import::run(&Input::from_arg(&args.spec), &options)
         }
     };
     finish(outcome)

@@ -1,0 +1,8 @@
+//! Conversions between OpenAPI documents and gateway definitions.
+//!
+//! [`import`] turns an OpenAPI 2.0 / 3.0 / 3.1 document with `x-apigateway-*` extensions into a
+//! [`crate::model::Definition`], with provenance and diagnostics; [`yaml`] writes a definition
+//! (or any JSON value) as deterministic block-style YAML.
+
+pub mod import;
+pub mod yaml;
