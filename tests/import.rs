@@ -1,0 +1,257 @@
+//! `apigctl import`: snapshots of the reference's example documents, warning locations,
+//! YAML round trip, and version independence.
+
+use std::path::Path;
+
+use apigctl::commands::import::{ImportCommandOptions, OutputFormat, render_definition, run};
+use apigctl::convert::import::{ImportOptions, ImportResult, import};
+use apigctl::convert::yaml::definition_to_yaml;
+use apigctl::model::Definition;
+use apigctl::openapi::{self, DocumentKind};
+use apigctl::source::refs::{RefOptions, Workspace};
+use apigctl::source::{Input, Limits, Sources};
+
+fn load(path: &str) -> Workspace {
+    let input = Input::Path(Path::new(env!("CARGO_MANIFEST_DIR")).join(path));
+    let mut ws = match Workspace::load(&input, &Limits::default()) {
+        Ok(ws) => ws,
+        Err(_) => panic!("{path} loads"),
+    };
+    let problems = ws.resolve_refs(&Limits::default(), &RefOptions::default());
+    assert!(problems.is_empty(), "{problems:?}");
+    ws
+}
+
+fn import_file(path: &str, options: &ImportOptions) -> (Workspace, ImportResult) {
+    let ws = load(path);
+    let Ok(DocumentKind::OpenApi(version)) = openapi::detect(ws.root()) else {
+        panic!("{path} is OpenAPI");
+    };
+    let result = import(&ws, version, options);
+    (ws, result)
+}
+
+/// `code@line:col` of each diagnostic, in order.
+fn locations(sources: &Sources, result: &ImportResult) -> Vec<String> {
+    result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = d.primary.expect("located");
+            let lc = sources.file(at.file).line_col(at.span.start as usize);
+            format!("{} {}@{}:{}", d.severity.as_str(), d.code, lc.line, lc.col)
+        })
+        .collect()
+}
+
+#[test]
+fn swagger_2_example_snapshot() {
+    let (_, result) = import_file(
+        "testdata/examples/orders-swagger-2.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert!(!result.has_errors(), "{:?}", result.diagnostics);
+    let yaml = definition_to_yaml(&result.definition).unwrap();
+    insta::assert_snapshot!("orders_swagger_2_0", yaml);
+}
+
+#[test]
+fn openapi_3_example_snapshot() {
+    let (_, result) = import_file(
+        "testdata/examples/inventory-openapi-3.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert!(!result.has_errors(), "{:?}", result.diagnostics);
+    let yaml = definition_to_yaml(&result.definition).unwrap();
+    insta::assert_snapshot!("inventory_openapi_3_0", yaml);
+}
+
+#[test]
+fn example_diagnostics() {
+    let (ws, result) = import_file(
+        "testdata/examples/orders-swagger-2.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["info import-dropped@168:7"]
+    );
+    let (ws, result) = import_file(
+        "testdata/examples/inventory-openapi-3.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["warn import-unsupported@55:11"]
+    );
+}
+
+#[test]
+fn yaml_output_reloads_to_the_same_definition() {
+    for path in [
+        "testdata/examples/orders-swagger-2.0.yaml",
+        "testdata/examples/inventory-openapi-3.0.yaml",
+        "testdata/import/same-2.0.yaml",
+    ] {
+        let (_, result) = import_file(path, &ImportOptions::default());
+        for format in [OutputFormat::Yaml, OutputFormat::Json] {
+            let text = render_definition(&result.definition, format).unwrap();
+            let mut sources = Sources::new();
+            let doc = apigctl::source::load_bytes(
+                "out".into(),
+                None,
+                text.clone().into_bytes(),
+                &mut sources,
+                &Limits::default(),
+            )
+            .unwrap_or_else(|_| panic!("{path}: output loads:\n{text}"));
+            let reloaded = Definition::from_json(doc.root.to_json()).unwrap();
+            assert_eq!(reloaded, result.definition, "{path} {format:?}");
+            // Deterministic: the same input gives byte-identical output.
+            let (_, again) = import_file(path, &ImportOptions::default());
+            assert_eq!(render_definition(&again.definition, format).unwrap(), text);
+        }
+    }
+}
+
+#[test]
+fn swagger_2_and_openapi_3_import_to_the_same_definition() {
+    let (_, two) = import_file("testdata/import/same-2.0.yaml", &ImportOptions::default());
+    let (_, three) = import_file("testdata/import/same-3.0.yaml", &ImportOptions::default());
+    assert!(two.diagnostics.is_empty(), "{:?}", two.diagnostics);
+    assert!(three.diagnostics.is_empty(), "{:?}", three.diagnostics);
+    assert_eq!(two.definition, three.definition);
+    let api = &two.definition.apis[0];
+    assert_eq!(api.req_uri, "/api/pets/{petId}");
+    assert_eq!(api.req_protocol.to_string(), "BOTH");
+}
+
+#[test]
+fn warnings_at_their_source_locations_swagger_2() {
+    let (ws, result) = import_file(
+        "testdata/import/warnings-2.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-unknown-extension@16:1",
+            "warn import-unsupported@23:11",
+            "warn import-dropped@26:15",
+            "warn import-dropped@30:15",
+            "warn import-unsupported@34:17",
+            "warn import-dropped@40:11",
+            "warn import-unknown-extension@41:7",
+            "warn import-generated-name@46:5",
+        ]
+    );
+    let names: Vec<&str> = result
+        .definition
+        .apis
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names, ["create_thing", "get_things", "any_thing"]);
+    let params = result.definition.apis[0].req_params.as_ref().unwrap();
+    assert_eq!(params.len(), 1, "only `code` survives");
+    assert_eq!(params[0].name, "code");
+}
+
+#[test]
+fn warnings_at_their_source_locations_openapi_3() {
+    let (ws, result) = import_file(
+        "testdata/import/warnings-3.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-dropped@11:15",
+            "warn import-dropped@14:7",
+            "error import-duplicate-api@37:5",
+        ]
+    );
+    let duplicate = &result.diagnostics[2];
+    let related = &duplicate.related[0];
+    let lc = ws
+        .sources
+        .file(related.location.file)
+        .line_col(related.location.span.start as usize);
+    assert_eq!((lc.line, lc.col), (27, 5));
+}
+
+#[test]
+fn provenance_points_into_the_source() {
+    let (ws, result) = import_file(
+        "testdata/examples/orders-swagger-2.0.yaml",
+        &ImportOptions::default(),
+    );
+    let at = |pointer: &str| {
+        let (file, span) = result
+            .provenance
+            .get(pointer)
+            .unwrap_or_else(|| panic!("{pointer}"));
+        let lc = ws.sources.file(file).line_col(span.start as usize);
+        (lc.line, lc.col)
+    };
+    assert_eq!(at("/group/name"), (3, 10));
+    assert_eq!(at("/apis/0/name"), (55, 20));
+    assert_eq!(at("/apis/0/req_params/1/name"), (71, 17));
+    assert_eq!(at("/apis/0/backend_api/url_domain"), (120, 20));
+}
+
+#[test]
+fn strict_turns_warnings_into_errors_and_group_name_overrides() {
+    let options = ImportOptions {
+        group_name: Some("renamed".into()),
+        strict: true,
+    };
+    let (_, result) = import_file("testdata/import/warnings-2.0.yaml", &options);
+    assert!(result.has_errors());
+    assert_eq!(result.definition.group.name, "renamed");
+
+    let input = Input::Path(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/import/warnings-2.0.yaml"),
+    );
+    let outcome = run(
+        &input,
+        &ImportCommandOptions {
+            import: ImportOptions {
+                group_name: None,
+                strict: true,
+            },
+            ..Default::default()
+        },
+    );
+    assert_eq!(outcome.exit_code, 1);
+    assert!(outcome.stdout.is_empty());
+    assert!(
+        outcome.stderr.contains("error[import-dropped]"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn writes_the_output_file_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("def.yaml");
+    let input =
+        Input::Path(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/import/same-3.0.yaml"));
+    let outcome = run(
+        &input,
+        &ImportCommandOptions {
+            output: Some(out.clone()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    assert!(outcome.stdout.is_empty());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("apigctl: 1\ngroup:\n  name: pets_api\n"),
+        "{text}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+}
