@@ -255,3 +255,49 @@ fn writes_the_output_file_atomically() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
 }
+
+#[test]
+fn custom_authorizer_from_security_scheme() {
+    let (ws, result) = import_file(
+        "testdata/import/authorizer-3.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["warn import-dropped@22:9"]
+    );
+    let authorizer = &result.definition.authorizers[0];
+    assert_eq!(authorizer.name, "my_authorizer");
+    assert_eq!(authorizer.ttl, Some(60));
+    let api = &result.definition.apis[0];
+    assert_eq!(api.auth_type.to_string(), "AUTHORIZER");
+    assert_eq!(api.authorizer_name.as_deref(), Some("my_authorizer"));
+}
+
+#[test]
+fn values_the_model_rejects_are_errors_at_their_source() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/examples/orders-swagger-2.0.yaml"),
+    )
+    .unwrap()
+    .replace(
+        "x-apigateway-match-mode: SWA",
+        "x-apigateway-match-mode: FUZZY",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(&path, text).unwrap();
+    let mut ws = Workspace::load(&Input::Path(path), &Limits::default()).unwrap();
+    ws.resolve_refs(&Limits::default(), &RefOptions::default());
+    let result = import(&ws, openapi::OasVersion::V2_0, &ImportOptions::default());
+    let found = locations(&ws.sources, &result);
+    assert!(
+        found.contains(&"error import-invalid@192:32".to_owned()),
+        "{found:?}"
+    );
+    assert_eq!(
+        result.definition.apis.len(),
+        2,
+        "the rejected API is left out"
+    );
+}

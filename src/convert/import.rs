@@ -15,7 +15,8 @@ use serde_json::{Map as JsonMap, Value as Json, json};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{AclBinding, PluginBinding, ThrottleBinding};
 use crate::model::{
-    AclDef, ApiDef, ApiGroupDef, Definition, FormatVersion, GroupResponseDef, ThrottleDef,
+    AclDef, ApiDef, ApiGroupDef, AuthorizerDef, Definition, FormatVersion, GroupResponseDef,
+    ThrottleDef,
 };
 use crate::openapi::OasVersion;
 use crate::source::refs::Workspace;
@@ -122,6 +123,7 @@ pub fn import(ws: &Workspace, version: OasVersion, options: &ImportOptions) -> I
     };
     let root = &ws.root().root;
     let group = cx.group(root, options);
+    let authorizers = cx.authorizers(root);
     let throttles = cx.throttles(root);
     let acls = cx.acls(root);
     let responses = cx.responses(root);
@@ -134,7 +136,7 @@ pub fn import(ws: &Workspace, version: OasVersion, options: &ImportOptions) -> I
         apigctl: FormatVersion::V1,
         group,
         environments: Vec::new(),
-        authorizers: Vec::new(),
+        authorizers,
         throttles,
         acls,
         plugins: Vec::new(),
@@ -351,6 +353,79 @@ impl<'a> Cx<'a> {
         }
         let node = root.get("components")?.get(key)?;
         Some((Pointer::root().push("components").push(key), node))
+    }
+
+    /// Custom authorizers: security schemes carrying `x-apigateway-authorizer`, named by their
+    /// scheme key. Unknown `x-apigateway-*` keys on any scheme are reported.
+    fn authorizers(&mut self, root: &'a Node) -> Vec<AuthorizerDef> {
+        let Some(schemes) = self.security_schemes(root).and_then(Node::as_map) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for entry in &schemes.entries {
+            let Some((file, scheme)) = self.deref(self.file, &entry.value) else {
+                continue;
+            };
+            let Some(map) = scheme.as_map() else { continue };
+            for item in &map.entries {
+                let key = &*item.key.name;
+                if key.starts_with("x-apigateway-")
+                    && !matches!(
+                        key,
+                        "x-apigateway-auth-type"
+                            | "x-apigateway-auth-opt"
+                            | "x-apigateway-authorizer"
+                    )
+                {
+                    self.warn(
+                        UNKNOWN_EXTENSION,
+                        file,
+                        item.key.span,
+                        format!(
+                            "`{key}` is not a security scheme extension apigctl imports; ignored"
+                        ),
+                    );
+                }
+            }
+            let Some(authorizer) = scheme.get("x-apigateway-authorizer") else {
+                continue;
+            };
+            let pointer = format!("/authorizers/{}", out.len());
+            self.provenance
+                .record(pointer.clone(), file, authorizer.span);
+            let mut obj = Obj::new(pointer);
+            self.set(
+                &mut obj,
+                "name",
+                json!(&*entry.key.name),
+                self.file,
+                &Node::new(entry.key.span, Value::Null),
+            );
+            for item in authorizer
+                .as_map()
+                .map(|m| m.entries.as_slice())
+                .unwrap_or_default()
+            {
+                let key = &*item.key.name;
+                match key {
+                    "authorizer_type" | "authorizer_uri" | "type" | "network_type"
+                    | "authorizer_version" | "authorizer_alias_uri" | "identities" | "ttl"
+                    | "need_body" | "user_data" => {
+                        self.set(&mut obj, key, item.value.to_json(), file, &item.value);
+                    }
+                    other => self.warn(
+                        DROPPED,
+                        file,
+                        item.key.span,
+                        format!("authorizer field `{other}` is not in the API Reference (3.15.1); dropped"),
+                    ),
+                }
+            }
+            if let Some(a) = self.finish::<AuthorizerDef>(obj, (file, entry.key.span)) {
+                out.push(a);
+            }
+        }
+        out
     }
 
     fn throttles(&mut self, root: &'a Node) -> Vec<ThrottleDef> {
