@@ -115,12 +115,19 @@ fn yaml_output_reloads_to_the_same_definition() {
 }
 
 #[test]
-fn swagger_2_and_openapi_3_import_to_the_same_definition() {
+fn swagger_2_openapi_3_0_and_3_1_import_to_the_same_definition() {
     let (_, two) = import_file("testdata/import/same-2.0.yaml", &ImportOptions::default());
     let (_, three) = import_file("testdata/import/same-3.0.yaml", &ImportOptions::default());
+    let (_, three_one) = import_file("testdata/import/same-3.1.yaml", &ImportOptions::default());
     assert!(two.diagnostics.is_empty(), "{:?}", two.diagnostics);
     assert!(three.diagnostics.is_empty(), "{:?}", three.diagnostics);
+    assert!(
+        three_one.diagnostics.is_empty(),
+        "{:?}",
+        three_one.diagnostics
+    );
     assert_eq!(two.definition, three.definition);
+    assert_eq!(two.definition, three_one.definition);
     let api = &two.definition.apis[0];
     assert_eq!(api.req_uri, "/api/pets/{petId}");
     assert_eq!(api.req_protocol.to_string(), "BOTH");
@@ -300,4 +307,54 @@ fn values_the_model_rejects_are_errors_at_their_source() {
         2,
         "the rejected API is left out"
     );
+}
+
+/// Every corpus document imports without a crash; GitHub and Stripe give one API per operation.
+#[test]
+fn corpus_imports() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !dir.is_dir() {
+        eprintln!("note: ../shared/corpus is absent; corpus import test skipped");
+        return;
+    }
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json" || x == "yaml"))
+        .collect();
+    names.sort();
+    for path in names {
+        let Ok(mut ws) = Workspace::load(&Input::Path(path.clone()), &Limits::default()) else {
+            continue;
+        };
+        let Ok(DocumentKind::OpenApi(version)) = openapi::detect(ws.root()) else {
+            continue;
+        };
+        ws.resolve_refs(&Limits::default(), &RefOptions::default());
+        let result = import(&ws, version, &ImportOptions::default());
+        let operations: usize = ws
+            .root()
+            .root
+            .get("paths")
+            .and_then(|p| p.as_map())
+            .map(|paths| {
+                paths
+                    .iter()
+                    .filter_map(|(_, item)| item.as_map())
+                    .flat_map(|item| item.iter())
+                    .filter(|(k, _)| {
+                        ["get", "put", "post", "delete", "options", "head", "patch"].contains(k)
+                    })
+                    .count()
+            })
+            .unwrap_or(0);
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        if file.starts_with("github") || file.starts_with("stripe") {
+            assert_eq!(result.definition.apis.len(), operations, "{file}");
+        }
+        if file == "github-api.github.com.3.0.json" {
+            assert_eq!(result.definition.apis.len(), 1223);
+        }
+    }
 }
