@@ -358,3 +358,24 @@ fn corpus_imports() {
         }
     }
 }
+
+#[test]
+fn mapping_rows_and_their_warnings() {
+    let (ws, result) = import_file(
+        "testdata/import/mapping-2.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-dropped@14:14",
+            "warn import-unknown-extension@18:5",
+            "warn import-unsupported@21:5",
+            "warn import-unsupported@36:17",
+            "warn import-unknown-extension@41:7",
+            "warn import-unsupported@64:17",
+        ]
+    );
+    let yaml = definition_to_yaml(&result.definition).unwrap();
+    insta::assert_snapshot!("mapping_2_0", yaml);
+}

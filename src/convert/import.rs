@@ -229,7 +229,7 @@ impl Obj {
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 
 /// Operation-level extensions this importer understands.
-const OPERATION_EXTENSIONS: [&str; 16] = [
+const OPERATION_EXTENSIONS: [&str; 14] = [
     "x-apigateway-any-method",
     "x-apigateway-request-type",
     "x-apigateway-match-mode",
@@ -244,8 +244,6 @@ const OPERATION_EXTENSIONS: [&str; 16] = [
     "x-apigateway-response",
     "x-apigateway-result-normal-sample",
     "x-apigateway-result-failure-sample",
-    "x-apigateway-auth-type",
-    "x-apigateway-auth-opt",
 ];
 
 impl<'a> Cx<'a> {
@@ -671,6 +669,33 @@ impl<'a> Cx<'a> {
         let Some(paths) = root.get("paths").and_then(Node::as_map) else {
             return;
         };
+        for entry in &paths.entries {
+            let Some((item_file, item)) = self.deref(file, &entry.value) else {
+                continue;
+            };
+            for key in item
+                .as_map()
+                .map(|m| m.entries.as_slice())
+                .unwrap_or_default()
+            {
+                let name = &*key.key.name;
+                if name == "trace" {
+                    self.warn(
+                        UNSUPPORTED,
+                        item_file,
+                        key.key.span,
+                        "APIG has no TRACE method; operation not imported".into(),
+                    );
+                } else if name.starts_with("x-apigateway-") && name != "x-apigateway-any-method" {
+                    self.warn(
+                        UNKNOWN_EXTENSION,
+                        item_file,
+                        key.key.span,
+                        format!("`{name}` is not a path item extension apigctl imports; ignored"),
+                    );
+                }
+            }
+        }
         let mut used_names: HashMap<String, usize> = HashMap::new();
         for op in self.collect_operations(root, paths) {
             if let Some(id) = op.node.get("operationId").and_then(Node::as_str) {
