@@ -138,7 +138,12 @@ fn plain_safe(s: &str) -> bool {
     if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
         return false;
     }
-    if s.chars().any(|c| c.is_control() || c == '\u{feff}') {
+    if s.starts_with("<<") || s.starts_with("= ") || s == "=" {
+        return false;
+    }
+    if s.chars()
+        .any(|c| c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}'))
+    {
         return false;
     }
     !looks_like_other_type(s)
@@ -158,7 +163,7 @@ fn looks_like_other_type(s: &str) -> bool {
         return true;
     }
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    if body.starts_with("0x") || body.starts_with("0o") {
+    if body.starts_with("0x") || body.starts_with("0o") || body.starts_with("0b") {
         return true;
     }
     // Anything made of digits, dots, exponents and underscores might be read as a number.
@@ -195,6 +200,96 @@ mod tests {
             ("application/json", false),
         ] {
             assert_eq!(!plain_safe(s), quoted, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn strings_reload_as_written() {
+        let tricky = [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a: b",
+            "a:b",
+            "a #b",
+            "a#b",
+            "#a",
+            "-",
+            "- a",
+            "-a",
+            "?",
+            "? a",
+            ":",
+            "a:",
+            "[a]",
+            "{a}",
+            "*a",
+            "&a",
+            "!a",
+            "|",
+            ">",
+            "'a'",
+            "\"a\"",
+            "%a",
+            "@a",
+            "`a",
+            "null",
+            "Null",
+            "~",
+            "true",
+            "False",
+            "yes",
+            "NO",
+            "on",
+            "1",
+            "-1",
+            "+1",
+            "1.5",
+            ".5",
+            "1e3",
+            "0x1F",
+            "0o7",
+            "0b1",
+            "1_000",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "12:30",
+            "a\nb",
+            "a\tb",
+            "\u{1}",
+            "trailing ",
+            " leading",
+            "tab\t",
+            "é",
+            "日本",
+            "a\\b",
+            "<<",
+            "=",
+            "#context.x#",
+            "$context.requestId",
+            "^W-[0-9]+$",
+            "/v1/{id}",
+            "a,b",
+            "a, b",
+        ];
+        for s in tricky {
+            let text = format!("k: {}\n", string_text(s));
+            let mut sources = Sources::new();
+            let doc = crate::source::load_bytes(
+                "t".into(),
+                None,
+                text.clone().into_bytes(),
+                &mut sources,
+                &Limits::default(),
+            )
+            .unwrap_or_else(|_| panic!("{text:?} loads"));
+            assert_eq!(
+                doc.root.get("k").and_then(Node::as_str),
+                Some(s),
+                "{text:?}"
+            );
         }
     }
 
