@@ -205,6 +205,8 @@ fn provenance_points_into_the_source() {
     assert_eq!(at("/apis/0/name"), (55, 20));
     assert_eq!(at("/apis/0/req_params/1/name"), (71, 17));
     assert_eq!(at("/apis/0/backend_api/url_domain"), (120, 20));
+    assert_eq!(at("/throttle_bindings/0/apis/0"), (94, 31));
+    assert_eq!(at("/plugin_bindings/0/apis/0"), (97, 11));
 }
 
 #[test]

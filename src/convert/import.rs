@@ -131,6 +131,37 @@ pub fn import(ws: &Workspace, version: OasVersion, options: &ImportOptions) -> I
     let mut bindings = Bindings::default();
     cx.operations(root, &mut apis, &mut bindings);
     cx.unknown_root_extensions(root);
+    let provenance = &mut cx.provenance;
+    let throttle_bindings = bindings
+        .throttles
+        .into_iter()
+        .enumerate()
+        .map(|(i, (throttle, apis))| ThrottleBinding {
+            env: None,
+            throttle,
+            apis: bound_names(provenance, "throttle_bindings", i, apis),
+        })
+        .collect();
+    let acl_bindings = bindings
+        .acls
+        .into_iter()
+        .enumerate()
+        .map(|(i, (acl, apis))| AclBinding {
+            env: None,
+            acl,
+            apis: bound_names(provenance, "acl_bindings", i, apis),
+        })
+        .collect();
+    let plugin_bindings = bindings
+        .plugins
+        .into_iter()
+        .enumerate()
+        .map(|(i, (plugin, apis))| PluginBinding {
+            env: None,
+            plugin,
+            apis: bound_names(provenance, "plugin_bindings", i, apis),
+        })
+        .collect();
     let definition = Definition {
         schema: None,
         apigctl: FormatVersion::V1,
@@ -143,33 +174,9 @@ pub fn import(ws: &Workspace, version: OasVersion, options: &ImportOptions) -> I
         responses,
         apis,
         publications: Vec::new(),
-        throttle_bindings: bindings
-            .throttles
-            .into_iter()
-            .map(|(throttle, apis)| ThrottleBinding {
-                env: None,
-                throttle,
-                apis,
-            })
-            .collect(),
-        acl_bindings: bindings
-            .acls
-            .into_iter()
-            .map(|(acl, apis)| AclBinding {
-                env: None,
-                acl,
-                apis,
-            })
-            .collect(),
-        plugin_bindings: bindings
-            .plugins
-            .into_iter()
-            .map(|(plugin, apis)| PluginBinding {
-                env: None,
-                plugin,
-                apis,
-            })
-            .collect(),
+        throttle_bindings,
+        acl_bindings,
+        plugin_bindings,
     };
     let mut diagnostics = cx.diagnostics;
     if options.strict {
@@ -187,19 +194,40 @@ pub fn import(ws: &Workspace, version: OasVersion, options: &ImportOptions) -> I
     }
 }
 
-/// Bindings collected from operations, by policy name, in first-use order of names.
+/// Bindings collected from operations, by policy name, in first-use order of names; each API
+/// name with the location of the reference that bound it.
 #[derive(Default)]
 struct Bindings {
-    throttles: Vec<(String, Vec<String>)>,
-    acls: Vec<(String, Vec<String>)>,
-    plugins: Vec<(String, Vec<String>)>,
+    throttles: Vec<BindingList>,
+    acls: Vec<BindingList>,
+    plugins: Vec<BindingList>,
 }
 
-fn bind(list: &mut Vec<(String, Vec<String>)>, policy: &str, api: &str) {
+/// A policy name and the APIs bound to it, each with the source of its reference.
+type BindingList = (String, Vec<(String, FileId, Span)>);
+
+fn bind(list: &mut Vec<BindingList>, policy: &str, api: &str, file: FileId, span: Span) {
+    let entry = (api.to_owned(), file, span);
     match list.iter_mut().find(|(name, _)| name == policy) {
-        Some((_, apis)) => apis.push(api.to_owned()),
-        None => list.push((policy.to_owned(), vec![api.to_owned()])),
+        Some((_, apis)) => apis.push(entry),
+        None => list.push((policy.to_owned(), vec![entry])),
     }
+}
+
+/// Records the provenance of each bound API name and returns the names.
+fn bound_names(
+    provenance: &mut Provenance,
+    field: &str,
+    index: usize,
+    apis: Vec<(String, FileId, Span)>,
+) -> Vec<String> {
+    apis.into_iter()
+        .enumerate()
+        .map(|(j, (name, file, span))| {
+            provenance.record(format!("/{field}/{index}/apis/{j}"), file, span);
+            name
+        })
+        .collect()
 }
 
 /// Import state: the workspace, the output's provenance and the diagnostics so far.
@@ -910,18 +938,21 @@ impl<'a> Cx<'a> {
         }
 
         // Bindings by name.
-        if let Some(t) = node.get("x-apigateway-ratelimit").and_then(Node::as_str) {
-            bind(&mut bindings.throttles, t, &name);
-        }
-        if let Some(a) = node
-            .get("x-apigateway-access-control")
-            .and_then(Node::as_str)
+        if let Some(t) = node.get("x-apigateway-ratelimit")
+            && let Some(policy) = t.as_str()
         {
-            bind(&mut bindings.acls, a, &name);
+            bind(&mut bindings.throttles, policy, &name, file, t.span);
+        }
+        if let Some(a) = node.get("x-apigateway-access-control")
+            && let Some(policy) = a.as_str()
+        {
+            bind(&mut bindings.acls, policy, &name, file, a.span);
         }
         if let Some(plugins) = node.get("x-apigateway-plugins").and_then(Node::as_seq) {
-            for p in plugins.iter().filter_map(Node::as_str) {
-                bind(&mut bindings.plugins, p, &name);
+            for p in plugins {
+                if let Some(plugin) = p.as_str() {
+                    bind(&mut bindings.plugins, plugin, &name, file, p.span);
+                }
             }
         }
 
