@@ -381,3 +381,31 @@ fn mapping_rows_and_their_warnings() {
     let yaml = definition_to_yaml(&result.definition).unwrap();
     insta::assert_snapshot!("mapping_2_0", yaml);
 }
+
+#[test]
+fn command_line() {
+    let exe = env!("CARGO_BIN_EXE_apigctl");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/import/same-2.0.yaml");
+    let output = std::process::Command::new(exe)
+        .args(["import", "--format", "json", "--group-name", "pets"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("{\n  \"apigctl\": 1,\n  \"group\": {\n    \"name\": \"pets\""),
+        "{text}"
+    );
+
+    let warnings = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/import/warnings-2.0.yaml");
+    let output = std::process::Command::new(exe)
+        .args(["import", "--color", "never", "--strict"])
+        .arg(&warnings)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("warnings-2.0.yaml:26:15"), "{stderr}");
+}
