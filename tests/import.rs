@@ -409,3 +409,20 @@ fn command_line() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("warnings-2.0.yaml:26:15"), "{stderr}");
 }
+
+#[test]
+fn openapi_3_content_type_from_the_request_body() {
+    let (ws, result) = import_file(
+        "testdata/import/content-type-3.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
+    let api = &result.definition.apis[0];
+    assert_eq!(
+        api.content_type.map(|c| c.to_string()).as_deref(),
+        Some("text/plain")
+    );
+    let (file, span) = result.provenance.get("/apis/0/content_type").unwrap();
+    let lc = ws.sources.file(file).line_col(span.start as usize);
+    assert_eq!((lc.line, lc.col), (11, 11));
+}

@@ -889,6 +889,8 @@ impl<'a> Cx<'a> {
         };
         if let Some(ct) = node.get("x-apigateway-content-type") {
             self.set(&mut obj, "content_type", ct.to_json(), file, ct);
+        } else if self.version != OasVersion::V2_0 {
+            self.infer_content_type(node, &mut obj, file);
         }
         if let Some(d) = node.get("description") {
             self.set(&mut obj, "remark", d.to_json(), file, d);
@@ -958,6 +960,29 @@ impl<'a> Cx<'a> {
 
         let api = self.finish::<ApiDef>(obj, (file, op.key_span))?;
         Some((api, (op.method.clone(), uri, match_mode)))
+    }
+
+    /// OpenAPI 3: the single media type of `requestBody.content`, when it is one of the four
+    /// `content_type` values (the reference's inference; the extension is documented for 2.0).
+    fn infer_content_type(&mut self, node: &'a Node, obj: &mut Obj, file: FileId) {
+        let Some(body) = node.get("requestBody") else {
+            return;
+        };
+        let Some((body_file, body)) = self.deref(file, body) else {
+            return;
+        };
+        let Some(content) = body.get("content").and_then(Node::as_map) else {
+            return;
+        };
+        if let [only] = content.entries.as_slice()
+            && matches!(
+                &*only.key.name,
+                "application/json" | "application/xml" | "multipart/form-data" | "text/plain"
+            )
+        {
+            let key = Node::new(only.key.span, Value::Null);
+            self.set(obj, "content_type", json!(&*only.key.name), body_file, &key);
+        }
     }
 
     fn path_key_span(&self, root: &Node, path: &str) -> Option<Span> {
