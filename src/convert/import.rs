@@ -725,14 +725,14 @@ impl<'a> Cx<'a> {
             }
         }
         let mut used_names: HashMap<String, usize> = HashMap::new();
-        for op in self.collect_operations(root, paths) {
+        for op in self.collect_operations(paths) {
             if let Some(id) = op.node.get("operationId").and_then(Node::as_str) {
                 *used_names.entry(id.to_owned()).or_default() += 1;
             }
         }
         // (method, uri, match mode) → the key span of the first operation.
         let mut seen: HashMap<(String, String, String), Span> = HashMap::new();
-        for op in self.collect_operations(root, paths) {
+        for op in self.collect_operations(paths) {
             let index = apis.len();
             let Some((api, dup_key)) = self.operation(root, &op, index, &mut used_names, bindings)
             else {
@@ -759,8 +759,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn collect_operations(&self, root: &'a Node, paths: &'a Map) -> Vec<Operation<'a>> {
-        let _ = root;
+    fn collect_operations(&self, paths: &'a Map) -> Vec<Operation<'a>> {
         let mut out = Vec::new();
         for entry in &paths.entries {
             if entry.key.name.starts_with("x-") {
