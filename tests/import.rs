@@ -375,7 +375,8 @@ fn mapping_rows_and_their_warnings() {
             "warn import-unsupported@21:5",
             "warn import-unsupported@36:17",
             "warn import-unknown-extension@41:7",
-            "warn import-unsupported@64:17",
+            "warn import-dropped@52:11",
+            "warn import-unsupported@65:17",
         ]
     );
     let yaml = definition_to_yaml(&result.definition).unwrap();

@@ -1707,6 +1707,32 @@ impl<'a> Cx<'a> {
                     continue;
                 }
             };
+            for entry in policy
+                .as_map()
+                .map(|m| m.entries.as_slice())
+                .unwrap_or_default()
+            {
+                if !matches!(
+                    &*entry.key.name,
+                    "name"
+                        | "type"
+                        | "effectMode"
+                        | "effect_mode"
+                        | "parameters"
+                        | "conditions"
+                        | "httpEndpoints"
+                        | "httpVpcEndpoints"
+                        | "functionEndpoints"
+                        | "mockEndpoints"
+                ) {
+                    self.warn(
+                        DROPPED,
+                        file,
+                        entry.key.span,
+                        format!("backend policy field `{}` is not imported", entry.key.name),
+                    );
+                }
+            }
             let mut p = Obj::new(format!("{pointer}/{field}/{len}"));
             self.provenance.record(p.pointer.clone(), file, policy.span);
             if let Some(n) = policy.get("name") {
