@@ -19,6 +19,9 @@ pub struct SourceFile {
     /// The whole text.
     pub text: String,
     line_starts: Vec<u32>,
+    /// Pure ASCII text: columns are byte differences, so `line_col` is O(1) even on the
+    /// megabyte-long single line of a minified JSON file.
+    ascii: bool,
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values, as editors do.
@@ -34,11 +37,13 @@ impl SourceFile {
     /// A file from its name, optional path and text.
     pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: String) -> SourceFile {
         let line_starts = line_starts(&text);
+        let ascii = text.is_ascii();
         SourceFile {
             name: name.into(),
             path,
             text,
             line_starts,
+            ascii,
         }
     }
 
@@ -68,10 +73,13 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_index(offset);
         let start = self.line_start(line);
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let col = if self.ascii {
+            offset - start
+        } else {
+            self.text
+                .get(start..offset)
+                .map_or(offset - start, |s| s.chars().count())
+        };
         LineCol {
             line: line + 1,
             col: col + 1,
@@ -184,6 +192,19 @@ impl<'a> codespan_reporting::files::Files<'a> for Sources {
             .get(id.0 as usize)
             .ok_or(codespan_reporting::files::Error::FileMissing)?;
         Ok(file.line_index(byte_index))
+    }
+
+    fn column_number(
+        &'a self,
+        id: FileId,
+        _line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let file = self
+            .files
+            .get(id.0 as usize)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+        Ok(file.line_col(byte_index).col)
     }
 
     fn line_range(
