@@ -427,3 +427,23 @@ fn openapi_3_content_type_from_the_request_body() {
     let lc = ws.sources.file(file).line_col(span.start as usize);
     assert_eq!((lc.line, lc.col), (11, 11));
 }
+
+#[test]
+fn policy_extensions_that_are_not_mappings_are_reported() {
+    let (ws, result) = import_file(
+        "testdata/import/policies-not-mappings.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["warn import-dropped@5:26", "warn import-dropped@7:14"]
+    );
+    assert!(result.definition.throttles.is_empty());
+    let acls: Vec<&str> = result
+        .definition
+        .acls
+        .iter()
+        .map(|a| a.acl_name.as_str())
+        .collect();
+    assert_eq!(acls, ["office_only"]);
+}

@@ -20,7 +20,7 @@ use crate::model::{
 };
 use crate::openapi::OasVersion;
 use crate::source::refs::Workspace;
-use crate::source::{FileId, Map, Node, Number, Pointer, Span, Value};
+use crate::source::{Entry, FileId, Map, Node, Number, Pointer, Span, Value};
 
 /// Diagnostic code: something in the source has no place in the definition and was left out.
 pub const DROPPED: &str = "import-dropped";
@@ -454,16 +454,41 @@ impl<'a> Cx<'a> {
         out
     }
 
-    fn throttles(&mut self, root: &'a Node) -> Vec<ThrottleDef> {
-        let file = self.file;
-        let Some((_, node)) = self.root_extension(root, "x-apigateway-ratelimits") else {
+    /// The `name: policy` entries of a document-level policy extension (root or `components`).
+    /// A value that is not a mapping cannot become a policy; it is reported, never skipped
+    /// silently.
+    fn policy_entries(&mut self, root: &'a Node, key: &str, what: &str) -> Vec<&'a Entry> {
+        let Some((_, node)) = self.root_extension(root, key) else {
             return Vec::new();
         };
         let Some(map) = node.as_map() else {
+            let message = format!(
+                "`{key}` must map {what} names to {what}s, found a {}; nothing imported",
+                node.value.kind()
+            );
+            self.warn(DROPPED, self.file, node.span, message);
             return Vec::new();
         };
-        let mut out = Vec::new();
+        let mut entries = Vec::with_capacity(map.len());
         for entry in &map.entries {
+            if entry.value.as_map().is_some() {
+                entries.push(entry);
+            } else {
+                let message = format!(
+                    "{what} `{}` must be a mapping, found a {}; not imported",
+                    entry.key.name,
+                    entry.value.value.kind()
+                );
+                self.warn(DROPPED, self.file, entry.value.span, message);
+            }
+        }
+        entries
+    }
+
+    fn throttles(&mut self, root: &'a Node) -> Vec<ThrottleDef> {
+        let file = self.file;
+        let mut out = Vec::new();
+        for entry in self.policy_entries(root, "x-apigateway-ratelimits", "throttling policy") {
             let pointer = format!("/throttles/{}", out.len());
             let mut obj = Obj::new(pointer.clone());
             self.provenance
@@ -539,14 +564,12 @@ impl<'a> Cx<'a> {
 
     fn acls(&mut self, root: &'a Node) -> Vec<AclDef> {
         let file = self.file;
-        let Some((_, node)) = self.root_extension(root, "x-apigateway-access-controls") else {
-            return Vec::new();
-        };
-        let Some(map) = node.as_map() else {
-            return Vec::new();
-        };
         let mut out = Vec::new();
-        for entry in &map.entries {
+        for entry in self.policy_entries(
+            root,
+            "x-apigateway-access-controls",
+            "access control policy",
+        ) {
             let pointer = format!("/acls/{}", out.len());
             self.provenance
                 .record(pointer.clone(), file, entry.value.span);
@@ -587,14 +610,8 @@ impl<'a> Cx<'a> {
 
     fn responses(&mut self, root: &'a Node) -> Vec<GroupResponseDef> {
         let file = self.file;
-        let Some((_, node)) = self.root_extension(root, "x-apigateway-responses") else {
-            return Vec::new();
-        };
-        let Some(map) = node.as_map() else {
-            return Vec::new();
-        };
         let mut out = Vec::new();
-        for entry in &map.entries {
+        for entry in self.policy_entries(root, "x-apigateway-responses", "group response") {
             let pointer = format!("/responses/{}", out.len());
             self.provenance
                 .record(pointer.clone(), file, entry.value.span);
