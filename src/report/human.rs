@@ -28,13 +28,11 @@ pub(super) fn render(reports: &[FileReport], color: bool) -> String {
             let cs = to_codespan(d);
             let mut writer = StylesWriter::new(&mut buffer, &styles);
             // A snippet of a minified JSON file would print megabytes; name the place instead.
-            let config = if touches_long_line(report, d) {
-                &short
-            } else {
-                &config
-            };
+            let long = touches_long_line(report, d);
+            let config = if long { &short } else { &config };
             let result = term::emit_to_write_style(&mut writer, config, &report.sources, &cs);
-            if std::ptr::eq(config, &short) {
+            // The short style omits notes; the help and source still matter.
+            if long {
                 for note in &cs.notes {
                     let _ = writeln!(buffer, "  = {note}");
                 }
