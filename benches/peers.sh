@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Side-by-side lint benchmark, in one run on one machine:
+#   apigctl lint (all rules)  vs  Spectral 6.16.3 (spectral:oas)  vs  Redocly CLI 2.77.0 (recommended)
+# on the corpus documents, plus apigctl alone on the corpus size ladder (linear-cost check).
+# Prints a Markdown table (median wall time and median peak RSS over RUNS runs) for BENCHMARKS.md.
+#
+# Usage: benches/peers.sh [RUNS]        (default 3; Spectral on the GitHub spec takes about a minute)
+# Env:   CORPUS=dir (default ../shared/corpus), PEERS=dir for the npm install (default target/peers)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+corpus=${CORPUS:-$root/../shared/corpus}
+peers=${PEERS:-$root/target/peers}
+runs=${1:-3}
+
+if [ ! -d "$corpus" ]; then
+    echo "benches/peers.sh: corpus not found at $corpus (set CORPUS=...); nothing measured" >&2
+    exit 0
+fi
+command -v npm >/dev/null || { echo "benches/peers.sh: npm is required" >&2; exit 2; }
+
+# Later Redocly releases need a newer Node than 20; Spectral needs an explicit ruleset or it checks nothing.
+npm install --silent --no-audit --no-fund --prefix "$peers" \
+    @stoplight/spectral-cli@6.16.3 @redocly/cli@2.77.0 >/dev/null
+ruleset="$peers/spectral-oas.yaml"
+printf 'extends: ["spectral:oas"]\n' >"$ruleset"
+
+(cd "$root" && cargo build --release --locked --quiet)
+apigctl="$root/target/release/apigctl"
+
+# measure NAME CMD... -> "median_seconds median_peak_mib"
+measure() {
+    local secs=() mibs=() out
+    for _ in $(seq "$runs"); do
+        out=$({ /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+        secs+=("${out% *}")
+        mibs+=("$(( ${out#* } / 1024 ))")
+    done
+    printf '%s %s\n' \
+        "$(printf '%s\n' "${secs[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")" \
+        "$(printf '%s\n' "${mibs[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); runs: $runs (median)"
+echo
+echo "| document | size | apigctl | Spectral | Redocly | vs Spectral | vs Redocly | apigctl peak / Redocly peak |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+for doc in github-api.github.com.3.0.json stripe-spec3.3.0.yaml; do
+    file="$corpus/$doc"
+    [ -f "$file" ] || { echo "| $doc | absent | | | | | | |"; continue; }
+    read -r a_s a_m < <(measure "$apigctl" lint "$file")
+    read -r s_s s_m < <(measure "$peers/node_modules/.bin/spectral" lint -r "$ruleset" "$file")
+    read -r r_s r_m < <(measure "$peers/node_modules/.bin/redocly" lint --extends=recommended "$file")
+    size=$(( $(stat -c %s "$file") / 1024 ))
+    awk -v d="$doc" -v kb="$size" -v as="$a_s" -v am="$a_m" -v ss="$s_s" -v sm="$s_m" -v rs="$r_s" -v rm="$r_m" 'BEGIN {
+        printf "| %s | %d KiB | %.2f s / %d MiB | %.2f s / %d MiB | %.2f s / %d MiB | %.0fx | %.0fx | %.2f |\n",
+            d, kb, as, am, ss, sm, rs, rm, ss / as, rs / as, am / rm }'
+done
+
+echo
+echo "Size ladder (apigctl lint, all rules):"
+echo
+echo "| document | size | wall | peak | ms per MiB |"
+echo "|---|---:|---:|---:|---:|"
+for doc in adyen-checkout-v71.3.1.json stripe-spec2.2.0.yaml kubernetes-v1.12-swagger.2.0.json \
+    stripe-spec3.3.0.yaml aws-ec2.3.0.json github-api.github.com.3.0.json; do
+    file="$corpus/$doc"
+    [ -f "$file" ] || continue
+    read -r a_s a_m < <(measure "$apigctl" lint "$file")
+    bytes=$(stat -c %s "$file")
+    awk -v d="$doc" -v b="$bytes" -v s="$a_s" -v m="$a_m" 'BEGIN {
+        printf "| %s | %.1f MiB | %.3f s | %d MiB | %.0f |\n", d, b / 1048576, s, m, s * 1000 / (b / 1048576) }'
+done
