@@ -112,6 +112,9 @@ struct LintArgs {
 enum FormatArg {
     Human,
     Json,
+    Sarif,
+    Junit,
+    Github,
 }
 
 fn color_enabled(when: ColorWhen) -> bool {
@@ -148,6 +151,9 @@ fn main() -> ExitCode {
                 format: match args.format {
                     FormatArg::Human => apigctl::report::Format::Human,
                     FormatArg::Json => apigctl::report::Format::Json,
+                    FormatArg::Sarif => apigctl::report::Format::Sarif,
+                    FormatArg::Junit => apigctl::report::Format::Junit,
+                    FormatArg::Github => apigctl::report::Format::Github,
                 },
                 color,
             };

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::source::Sources;
 
-use super::{FileReport, Summary};
+use super::{FileReport, Place, Summary};
 
 /// Version of the JSON shape; bumped only on incompatible changes.
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -38,15 +38,13 @@ pub(super) fn render(reports: &[FileReport]) -> String {
 }
 
 fn location(sources: &Sources, l: &Location) -> Value {
-    let file = sources.file(l.file);
-    let start = file.line_col(l.span.start as usize);
-    let end = file.line_col(l.span.end as usize);
+    let p = Place::of(sources, l);
     json!({
-        "file": file.name,
-        "line": start.line,
-        "column": start.col,
-        "end_line": end.line,
-        "end_column": end.col,
+        "file": p.file,
+        "line": p.start.line,
+        "column": p.start.col,
+        "end_line": p.end.line,
+        "end_column": p.end.col,
     })
 }
 

@@ -1,10 +1,18 @@
-//! Printing diagnostics: for people (`human`) and for machines (`json`).
+//! Printing diagnostics: for people (`human`), for machines (`json`) and for CI systems
+//! (`sarif` for code scanning, `junit` for test report views, `github` for workflow
+//! annotations).
 
+mod github;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::Sources;
+pub use github::{escape_data as github_escape_data, escape_property as github_escape_property};
+pub use junit::escape as xml_escape;
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::source::{LineCol, Sources};
 
 /// Output format of `apigctl lint` and the other commands that report findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -14,6 +22,12 @@ pub enum Format {
     Human,
     /// One JSON document; shape documented in the README and stable across releases.
     Json,
+    /// SARIF 2.1.0, as uploaded to GitHub code scanning.
+    Sarif,
+    /// JUnit XML: one test suite per input file, one test case per finding.
+    Junit,
+    /// GitHub Actions workflow commands (`::error file=…::message`), one line per finding.
+    Github,
 }
 
 impl std::str::FromStr for Format {
@@ -23,7 +37,12 @@ impl std::str::FromStr for Format {
         match s {
             "human" => Ok(Format::Human),
             "json" => Ok(Format::Json),
-            _ => Err(format!("unknown format `{s}`; use human or json")),
+            "sarif" => Ok(Format::Sarif),
+            "junit" => Ok(Format::Junit),
+            "github" => Ok(Format::Github),
+            _ => Err(format!(
+                "unknown format `{s}`; use human, json, sarif, junit or github"
+            )),
         }
     }
 }
@@ -89,5 +108,57 @@ pub fn render(format: Format, reports: &[FileReport], color: bool) -> String {
     match format {
         Format::Human => human::render(reports, color),
         Format::Json => json::render(reports),
+        Format::Sarif => sarif::render(reports),
+        Format::Junit => junit::render(reports),
+        Format::Github => github::render(reports),
+    }
+}
+
+/// A location as editors and CI tools count it: the file's name, and 1-based lines and
+/// columns (in Unicode scalar values) of the first character and of the position just past
+/// the last one.
+struct Place<'a> {
+    file: &'a str,
+    start: LineCol,
+    end: LineCol,
+}
+
+impl<'a> Place<'a> {
+    fn of(sources: &'a Sources, l: &Location) -> Place<'a> {
+        let file = sources.file(l.file);
+        Place {
+            file: &file.name,
+            start: file.line_col(l.span.start as usize),
+            end: file.line_col(l.span.end as usize),
+        }
+    }
+}
+
+/// What follows a finding's message in the one-text-block formats (JUnit failure bodies,
+/// GitHub annotations): a line per related location, then the fix hint and the documented
+/// source. Each line starts with a newline.
+fn details(sources: &Sources, d: &Diagnostic) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for r in &d.related {
+        let _ = write!(
+            out,
+            "\n{}: note: {}",
+            Place::of(sources, &r.location),
+            r.message
+        );
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(out, "\nhelp: {help}");
+    }
+    if let Some(source) = &d.source {
+        let _ = write!(out, "\nsource: {source}");
+    }
+    out
+}
+
+impl std::fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.start.line, self.start.col)
     }
 }

@@ -1,0 +1,136 @@
+//! The JUnit XML format, for the test report views of CI systems.
+//!
+//! Layout: one `<testsuite>` per input file (named as given on the command line) and one
+//! `<testcase>` per finding, with `classname` = rule id and `name` = the finding's JSON
+//! pointer (or `file:line:col` when it has none).
+//!
+//! Why one test case per finding rather than per rule: GitLab's merge request widget and
+//! Jenkins' test result page list failed test cases one by one and show each failure's
+//! message and body; a per-rule test case would fold thirty findings into one failure whose
+//! body nobody expands, and its location would be only the first one's. GitLab also tells
+//! "new" from "existing" failures by test case name, so the name is the JSON pointer, which
+//! survives edits that shift lines, rather than the line number. Jenkins splits `classname`
+//! at dots into package and class; rule ids have no dots, so findings group by rule.
+//!
+//! Errors and warnings are `<failure>`s (JUnit's `<error>` means the test itself crashed).
+//! Infos and hints are passing test cases whose `<system-out>` carries the finding, so they
+//! are visible without turning the report red. A file without findings gets one passing
+//! test case, so it still shows as checked. No timestamps or durations: output is
+//! byte-identical across runs.
+
+use std::fmt::Write;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::Sources;
+
+use super::{FileReport, Place, Summary, details};
+
+pub(super) fn render(reports: &[FileReport]) -> String {
+    let summary = Summary::of(reports);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"apigctl\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
+        reports.iter().map(tests).sum::<usize>(),
+        summary.errors + summary.warnings
+    );
+    for report in reports {
+        suite(&mut out, report);
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn tests(report: &FileReport) -> usize {
+    report.diagnostics.len().max(1)
+}
+
+fn suite(out: &mut String, report: &FileReport) {
+    let failures = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity >= Severity::Warn)
+        .count();
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
+        escape(&report.name),
+        tests(report),
+    );
+    if report.diagnostics.is_empty() {
+        let _ = writeln!(
+            out,
+            "    <testcase classname=\"apigctl\" name=\"{}\" file=\"{}\"/>",
+            escape(&report.name),
+            escape(&report.name)
+        );
+    }
+    for d in &report.diagnostics {
+        case(out, &report.sources, &report.name, d);
+    }
+    out.push_str("  </testsuite>\n");
+}
+
+fn case(out: &mut String, sources: &Sources, input: &str, d: &Diagnostic) {
+    let place = d.primary.map(|l| Place::of(sources, &l));
+    let file = place.as_ref().map_or(input, |p| p.file);
+    let name = match (&d.pointer, &place) {
+        (Some(pointer), _) => pointer.clone(),
+        (None, Some(p)) => p.to_string(),
+        (None, None) => input.to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\">",
+        escape(&d.code),
+        escape(&name),
+        escape(file)
+    );
+
+    let body = format!(
+        "{}: {}[{}]: {}{}",
+        place.as_ref().map_or(input.to_string(), |p| p.to_string()),
+        d.severity,
+        d.code,
+        d.message,
+        details(sources, d)
+    );
+
+    if d.severity >= Severity::Warn {
+        let _ = writeln!(
+            out,
+            "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+            d.severity,
+            escape(&d.message),
+            escape(&body)
+        );
+    } else {
+        let _ = writeln!(out, "      <system-out>{}</system-out>", escape(&body));
+    }
+    out.push_str("    </testcase>\n");
+}
+
+/// Escapes text for XML 1.0 element content and attribute values.
+///
+/// `&`, `<`, `>`, `"` and `'` become entities; tab, line feed and carriage return become
+/// character references, so parsers keep them inside attributes (where they would otherwise
+/// be normalised to spaces). The other control characters cannot appear in an XML 1.0
+/// document at all, not even as character references, so each becomes U+FFFD.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\u{0}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+            _ => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,215 @@
+//! The SARIF 2.1.0 format, as uploaded to GitHub code scanning
+//! (`github/codeql-action/upload-sarif`).
+//!
+//! One run; `tool.driver.rules` lists each distinct code seen, sorted, and every result
+//! names its rule by `ruleId` and `ruleIndex`. Levels: error -> `error`, warn -> `warning`,
+//! info and hint -> `note`.
+//!
+//! Columns: 1-based, counted in Unicode code points (`columnKind: unicodeCodePoints`), the
+//! same columns the human and JSON formats print, so one finding has one column everywhere.
+//! `endColumn` is the column just past the last character, as SARIF defines it.
+//!
+//! Artifact URIs are the file names as given on the command line (relative to the working
+//! directory, which in CI is the repository root), with forward slashes, and percent-encoded
+//! where a character may not appear in a URI reference.
+//!
+//! `partialFingerprints["apigctl/v1"]` hashes the rule id, the file and the JSON pointer
+//! (the message when there is no pointer) but no line numbers, so code scanning keeps
+//! tracking a finding when unrelated edits move it; a counter tells apart findings with the
+//! same inputs. The output has no timestamps or paths of the machine and is byte-identical
+//! across runs.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value, json};
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::source::Sources;
+
+use super::{FileReport, Place};
+
+/// Where the format is described; GitHub and editors fetch the schema from here.
+const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The package's homepage when Cargo.toml names one; until then its crates.io page.
+fn information_uri() -> &'static str {
+    match env!("CARGO_PKG_HOMEPAGE") {
+        "" => "https://crates.io/crates/apigctl",
+        homepage => homepage,
+    }
+}
+
+/// Key of the fingerprint in `partialFingerprints`; the version suffix changes whenever the
+/// hashed inputs do, so old and new fingerprints are never compared.
+const FINGERPRINT_KEY: &str = "apigctl/v1";
+
+pub(super) fn render(reports: &[FileReport]) -> String {
+    let rules = rules(reports);
+    let index: HashMap<&str, usize> = rules
+        .keys()
+        .enumerate()
+        .map(|(i, code)| (*code, i))
+        .collect();
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let mut results = Vec::new();
+    for report in reports {
+        for d in &report.diagnostics {
+            let rule_index = index.get(d.code.as_str()).copied().unwrap_or_default();
+            let mut r = result(&report.sources, &report.name, d, rule_index);
+            let hash = fingerprint_hash(&report.sources, &report.name, d);
+            let count = seen.entry(hash).or_default();
+            *count += 1;
+            r.insert(
+                "partialFingerprints".into(),
+                json!({ FINGERPRINT_KEY: format!("{hash:016x}:{count}") }),
+            );
+            results.push(Value::Object(r));
+        }
+    }
+    let doc = json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "apigctl",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": information_uri(),
+                    "rules": rules.values().map(|r| rule(r)).collect::<Vec<_>>(),
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// The first finding of each code, in code order: it supplies the rule's description,
+/// default level, help and source.
+fn rules(reports: &[FileReport]) -> BTreeMap<&str, &Diagnostic> {
+    let mut rules = BTreeMap::new();
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        rules.entry(d.code.as_str()).or_insert(d);
+    }
+    rules
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warn => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+/// A rule descriptor. There is no rule catalogue to read descriptions from in this format
+/// module, so the first finding's message describes the rule; the help text carries its fix
+/// hint and the documentation that states the constraint.
+fn rule(first: &Diagnostic) -> Value {
+    let mut help = Vec::new();
+    if let Some(h) = &first.help {
+        help.push(h.clone());
+    }
+    if let Some(s) = &first.source {
+        help.push(format!("Source: {s}"));
+    }
+    let mut rule = json!({
+        "id": first.code,
+        "name": first.code,
+        "shortDescription": { "text": first.message },
+        "defaultConfiguration": { "level": level(first.severity) },
+    });
+    if let (false, Some(obj)) = (help.is_empty(), rule.as_object_mut()) {
+        obj.insert("help".into(), json!({ "text": help.join("\n") }));
+    }
+    if let (Some(s), Some(obj)) = (&first.source, rule.as_object_mut()) {
+        obj.insert("properties".into(), json!({ "source": s }));
+    }
+    rule
+}
+
+fn result(sources: &Sources, input: &str, d: &Diagnostic, rule_index: usize) -> Map<String, Value> {
+    let mut text = d.message.clone();
+    if let Some(help) = &d.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    let location = match d.primary {
+        Some(l) => physical_location(sources, &l),
+        // GitHub needs a location for every result; the input itself is the best there is.
+        None => json!({ "artifactLocation": { "uri": uri(input) } }),
+    };
+    let mut r = Map::new();
+    r.insert("ruleId".into(), json!(d.code));
+    r.insert("ruleIndex".into(), json!(rule_index));
+    r.insert("level".into(), json!(level(d.severity)));
+    r.insert("message".into(), json!({ "text": text }));
+    r.insert(
+        "locations".into(),
+        json!([{ "physicalLocation": location }]),
+    );
+    if !d.related.is_empty() {
+        let related: Vec<Value> = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, rel)| {
+                json!({
+                    "id": i,
+                    "physicalLocation": physical_location(sources, &rel.location),
+                    "message": { "text": rel.message },
+                })
+            })
+            .collect();
+        r.insert("relatedLocations".into(), Value::Array(related));
+    }
+    r
+}
+
+fn physical_location(sources: &Sources, l: &Location) -> Value {
+    let p = Place::of(sources, l);
+    json!({
+        "artifactLocation": { "uri": uri(p.file) },
+        "region": {
+            "startLine": p.start.line,
+            "startColumn": p.start.col,
+            "endLine": p.end.line,
+            "endColumn": p.end.col,
+        },
+    })
+}
+
+/// A relative URI reference for a file name: forward slashes; bytes other than unreserved
+/// characters and `/` percent-encoded (so `:` in a first segment is not read as a scheme).
+fn uri(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// FNV-1a (64-bit) over rule id, file and pointer or message, separated by NUL: stable
+/// across runs, machines and Rust releases, unlike `std`'s hasher.
+fn fingerprint_hash(sources: &Sources, input: &str, d: &Diagnostic) -> u64 {
+    let file = d
+        .primary
+        .map_or(input, |l| sources.file(l.file).name.as_str());
+    let what = d.pointer.as_deref().unwrap_or(&d.message);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [d.code.as_str(), file, what] {
+        for b in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}

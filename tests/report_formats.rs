@@ -1,0 +1,431 @@
+//! The CI output formats: SARIF (validated against the official SARIF 2.1.0 schema), JUnit
+//! (parsed as XML) and GitHub workflow commands (escaping), plus snapshots of each.
+
+use apigctl::commands::lint::{LintOptions, lint_file};
+use apigctl::diagnostic::{Diagnostic, Severity};
+use apigctl::report::{
+    FileReport, Format, github_escape_data, github_escape_property, render, xml_escape,
+};
+use apigctl::source::{Input, SourceFile, Sources, Span};
+use serde_json::Value;
+
+const ORDERS: &str = "openapi: 3.0.0
+info:
+  title: \"订单 🚀 & <服务>\"
+  version: '1'
+paths:
+  /orders/{id}:
+    get:
+      operationId: getOrder
+      summary: Größe
+";
+
+const COMMON: &str = "operations:
+  getOrder: shared
+";
+
+/// Byte span of the first `needle` in `text`.
+fn span_of(text: &str, needle: &str) -> Span {
+    let start = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} in fixture"));
+    Span::new(start, start + needle.len())
+}
+
+/// Three inputs: one with findings of every severity (non-ASCII spans, a related location
+/// in a second loaded file, characters every format must escape), one clean, and one whose
+/// only finding has no location.
+fn fixture(prefix: &str) -> Vec<FileReport> {
+    let orders_text = format!("{prefix}{ORDERS}");
+    let mut sources = Sources::new();
+    let orders = sources.add(SourceFile::new(
+        "specs/orders.yaml",
+        None,
+        orders_text.clone(),
+    ));
+    let common = sources.add(SourceFile::new(
+        "specs\\common.yaml",
+        None,
+        COMMON.to_string(),
+    ));
+    let diagnostics = vec![
+        Diagnostic::error(
+            "apig-api-name",
+            "API name `订单 🚀 & <服务>` has characters the gateway rejects: 100% of them, e.g. `🚀`, `&`",
+        )
+        .at(orders, span_of(&orders_text, "\"订单 🚀 & <服务>\""))
+        .pointer("/info/title")
+        .help("use letters, digits and underscores,\nstarting with a letter")
+        .source("API Reference 3.5.1, Table 3-167"),
+        Diagnostic::warn(
+            "oas-duplicate-operation-id",
+            "operationId `getOrder` is also used in specs\\common.yaml",
+        )
+        .at(orders, span_of(&orders_text, "getOrder"))
+        .pointer("/paths/~1orders~1{id}/get/operationId")
+        .related(common, span_of(COMMON, "getOrder"), "also used here"),
+        Diagnostic::new(
+            "apig-summary-ascii",
+            Severity::Info,
+            "summary `Größe` contains non-ASCII text",
+        )
+        .at(orders, span_of(&orders_text, "Größe"))
+        .pointer("/paths/~1orders~1{id}/get/summary"),
+        Diagnostic::new(
+            "apig-summary-ascii",
+            Severity::Hint,
+            "control character \u{1} in a message",
+        )
+        .at(orders, span_of(&orders_text, "summary")),
+    ];
+    let mut empty = Sources::new();
+    empty.add(SourceFile::new(
+        "clean.yaml",
+        None,
+        "openapi: 3.1.0\n".into(),
+    ));
+    let mut unreadable = Sources::new();
+    unreadable.add(SourceFile::new(
+        "dir with space/ünï.json",
+        None,
+        String::new(),
+    ));
+    vec![
+        FileReport {
+            name: "specs/orders.yaml".into(),
+            sources,
+            diagnostics,
+        },
+        FileReport {
+            name: "clean.yaml".into(),
+            sources: empty,
+            diagnostics: Vec::new(),
+        },
+        FileReport {
+            name: "dir with space/ünï.json".into(),
+            sources: unreadable,
+            diagnostics: vec![Diagnostic::error("json-syntax", "the file is empty")],
+        },
+    ]
+}
+
+/// The official schema is fetched by `.ci/fetch-sarif-schema` (CI runs it before the tests, and
+/// sets `APIGCTL_REQUIRE_SARIF_SCHEMA=1` so that a missing schema fails instead of skipping).
+fn sarif_validator() -> Option<jsonschema::Validator> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/target/test-fixtures/sarif-schema-2.1.0.json"
+    );
+    let Ok(text) = std::fs::read_to_string(path) else {
+        assert!(
+            std::env::var_os("APIGCTL_REQUIRE_SARIF_SCHEMA").is_none(),
+            "{path} is missing: run .ci/fetch-sarif-schema"
+        );
+        eprintln!(
+            "skipping SARIF schema validation: {path} is missing (run .ci/fetch-sarif-schema)"
+        );
+        return None;
+    };
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .map(Some)
+        .expect("SARIF schema compiles")
+}
+
+fn sarif_errors(validator: &jsonschema::Validator, sarif: &Value) -> Vec<String> {
+    validator
+        .iter_errors(sarif)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+fn parse_sarif(reports: &[FileReport]) -> Value {
+    serde_json::from_str(&render(Format::Sarif, reports, false)).expect("SARIF is JSON")
+}
+
+#[test]
+fn sarif_snapshot() {
+    insta::assert_snapshot!(render(Format::Sarif, &fixture(""), false));
+}
+
+#[test]
+fn junit_snapshot() {
+    insta::assert_snapshot!(render(Format::Junit, &fixture(""), false));
+}
+
+#[test]
+fn github_snapshot() {
+    insta::assert_snapshot!(render(Format::Github, &fixture(""), false));
+}
+
+#[test]
+fn every_format_is_byte_identical_across_runs() {
+    for format in [Format::Sarif, Format::Junit, Format::Github] {
+        assert_eq!(
+            render(format, &fixture(""), false),
+            render(format, &fixture(""), false),
+            "{format:?}"
+        );
+    }
+}
+
+#[test]
+fn formats_parse_from_their_names() {
+    for (name, format) in [
+        ("sarif", Format::Sarif),
+        ("junit", Format::Junit),
+        ("github", Format::Github),
+    ] {
+        assert_eq!(name.parse::<Format>(), Ok(format));
+    }
+    assert!("xml".parse::<Format>().is_err());
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let Some(validator) = sarif_validator() else {
+        return;
+    };
+    let sarif = parse_sarif(&fixture(""));
+    assert_eq!(sarif_errors(&validator, &sarif), Vec::<String>::new());
+
+    // The check can fail: a level SARIF does not know is rejected.
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("warn");
+    assert_eq!(sarif_errors(&validator, &broken).len(), 1);
+    // Formats are asserted too: a file name used as a URI unencoded is not a URI reference.
+    let mut unencoded = sarif.clone();
+    unencoded["runs"][0]["results"][4]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+        Value::from("dir with space/x.json");
+    assert_eq!(sarif_errors(&validator, &unencoded).len(), 1);
+}
+
+#[test]
+fn sarif_from_real_lint_runs_validates() {
+    let Some(validator) = sarif_validator() else {
+        return;
+    };
+    let reports: Vec<FileReport> = [
+        "testdata/schema/invalid-3.0.yaml",
+        "testdata/invalid/duplicate-key.yaml",
+        "testdata/schema/valid-3.0-uspto.json",
+    ]
+    .iter()
+    .map(|p| lint_file(&Input::from_arg(p), &LintOptions::default()).expect("readable"))
+    .collect();
+    let sarif = parse_sarif(&reports);
+    assert_eq!(sarif_errors(&validator, &sarif), Vec::<String>::new());
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let total: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+    assert!(total > 0);
+    assert_eq!(results.len(), total);
+
+    let junit = render(Format::Junit, &reports, false);
+    let doc = roxmltree::Document::parse(&junit).expect("well-formed JUnit");
+    let suites = doc.root_element().children().filter(|n| n.is_element());
+    assert_eq!(suites.count(), 3);
+}
+
+#[test]
+fn sarif_rules_levels_and_regions() {
+    let sarif = parse_sarif(&fixture(""));
+    let run = &sarif["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert_eq!(run["tool"]["driver"]["name"], "apigctl");
+    assert_eq!(run["tool"]["driver"]["version"], env!("CARGO_PKG_VERSION"));
+
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "apig-api-name",
+            "apig-summary-ascii",
+            "json-syntax",
+            "oas-duplicate-operation-id"
+        ]
+    );
+    let help = rules[0]["help"]["text"].as_str().expect("help");
+    assert!(
+        help.contains("Source: API Reference 3.5.1, Table 3-167"),
+        "{help}"
+    );
+
+    let results = run["results"].as_array().expect("results");
+    for r in results {
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+    }
+    let levels: Vec<&str> = results.iter().filter_map(|r| r["level"].as_str()).collect();
+    assert_eq!(levels, ["error", "warning", "note", "note", "error"]);
+
+    // `  title: "订单 🚀 & <服务>"`: the value starts at column 10 and its 13 characters
+    // end before column 23, counted in code points (the rocket is 2 UTF-16 units).
+    let region = &results[0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 3);
+    assert_eq!(region["startColumn"], 10);
+    assert_eq!(region["endLine"], 3);
+    assert_eq!(region["endColumn"], 23);
+
+    let related = &results[1]["relatedLocations"][0];
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"]["uri"],
+        "specs/common.yaml"
+    );
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 2);
+    assert_eq!(related["message"]["text"], "also used here");
+
+    let uri = &results[4]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "dir%20with%20space/%C3%BCn%C3%AF.json");
+}
+
+#[test]
+fn sarif_fingerprints_survive_moved_lines_and_tell_findings_apart() {
+    let fingerprints = |reports: &[FileReport]| -> Vec<(String, u64)> {
+        parse_sarif(reports)["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                (
+                    r["partialFingerprints"]["apigctl/v1"]
+                        .as_str()
+                        .expect("fingerprint")
+                        .to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    let before = fingerprints(&fixture(""));
+    let after = fingerprints(&fixture("# a comment\n\n"));
+    for ((fb, lb), (fa, la)) in before.iter().zip(&after) {
+        assert_eq!(fb, fa);
+        if *lb > 0 {
+            assert_eq!(lb + 2, *la);
+        }
+    }
+    let mut unique: Vec<&String> = before.iter().map(|(f, _)| f).collect();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), before.len());
+}
+
+#[test]
+fn junit_is_well_formed_and_counts_findings() {
+    let xml = render(Format::Junit, &fixture(""), false);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed JUnit");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.attribute("tests"), Some("6"));
+    assert_eq!(root.attribute("failures"), Some("3"));
+
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    let names: Vec<_> = suites.iter().filter_map(|s| s.attribute("name")).collect();
+    assert_eq!(
+        names,
+        ["specs/orders.yaml", "clean.yaml", "dir with space/ünï.json"]
+    );
+    for suite in &suites {
+        let cases = suite
+            .children()
+            .filter(|n| n.has_tag_name("testcase"))
+            .count();
+        assert_eq!(suite.attribute("tests"), Some(cases.to_string().as_str()));
+        let failures = suite
+            .descendants()
+            .filter(|n| n.has_tag_name("failure"))
+            .count();
+        assert_eq!(
+            suite.attribute("failures"),
+            Some(failures.to_string().as_str())
+        );
+    }
+
+    let first = suites[0]
+        .descendants()
+        .find(|n| n.has_tag_name("testcase"))
+        .expect("a test case");
+    assert_eq!(first.attribute("classname"), Some("apig-api-name"));
+    assert_eq!(first.attribute("name"), Some("/info/title"));
+    let failure = first
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("failure");
+    // Special characters survive the round trip through the XML parser.
+    assert_eq!(
+        failure.attribute("message"),
+        Some(
+            "API name `订单 🚀 & <服务>` has characters the gateway rejects: 100% of them, e.g. `🚀`, `&`"
+        )
+    );
+    let body = failure.text().expect("failure body");
+    assert!(body.starts_with("specs/orders.yaml:3:10: error[apig-api-name]"));
+    assert!(body.contains("help: use letters, digits and underscores,\nstarting with a letter"));
+    assert!(body.contains("source: API Reference 3.5.1, Table 3-167"));
+
+    // Infos and hints pass, with the finding in system-out.
+    let out: Vec<_> = suites[0]
+        .descendants()
+        .filter(|n| n.has_tag_name("system-out"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(out.len(), 2);
+    assert!(out[1].contains("control character \u{FFFD} in a message"));
+}
+
+#[test]
+fn xml_escape_round_trips_through_a_parser() {
+    assert_eq!(
+        xml_escape("a&b<c>d\"e'f"),
+        "a&amp;b&lt;c&gt;d&quot;e&apos;f"
+    );
+    assert_eq!(xml_escape("tab\tlf\ncr\r"), "tab&#9;lf&#10;cr&#13;");
+    // XML 1.0 forbids these even as character references.
+    assert_eq!(
+        xml_escape("\u{0}\u{8}\u{B}\u{C}\u{1F}\u{FFFE}\u{FFFF}ok"),
+        "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}ok"
+    );
+    assert_eq!(xml_escape("中文 ✓"), "中文 ✓");
+
+    let nasty = "& < > \" ' \t\n\r \u{1} ]]> 中";
+    let xml = format!("<r a=\"{}\">{}</r>", xml_escape(nasty), xml_escape(nasty));
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    let expected = "& < > \" ' \t\n\r \u{FFFD} ]]> 中";
+    assert_eq!(doc.root_element().attribute("a"), Some(expected));
+    assert_eq!(doc.root_element().text(), Some(expected));
+}
+
+#[test]
+fn github_escaping_follows_the_workflow_command_rules() {
+    assert_eq!(github_escape_data("100% done"), "100%25 done");
+    assert_eq!(github_escape_data("a\r\nb\nc"), "a%0D%0Ab%0Ac");
+    assert_eq!(github_escape_data("a:b,c"), "a:b,c");
+    assert_eq!(github_escape_property("a:b,c"), "a%3Ab%2Cc");
+    assert_eq!(github_escape_property("50%\n"), "50%25%0A");
+    // `%` goes first, so an escape sequence in the input is not decoded by the runner.
+    assert_eq!(github_escape_data("%0A"), "%250A");
+    assert_eq!(github_escape_property("订单,🚀"), "订单%2C🚀");
+}
+
+#[test]
+fn github_commands_one_per_finding() {
+    let out = render(Format::Github, &fixture(""), false);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5);
+    assert!(lines[0].starts_with(
+        "::error file=specs/orders.yaml,line=3,col=10,endLine=3,endColumn=23,title=apig-api-name::"
+    ));
+    assert!(lines[1].starts_with("::warning file=specs/orders.yaml,line=8,"));
+    assert!(lines[1].contains("%0Aspecs\\common.yaml:2:3: note: also used here"));
+    assert!(lines[2].starts_with("::notice "));
+    assert!(lines[3].starts_with("::notice "));
+    assert_eq!(
+        lines[4],
+        "::error file=dir with space/ünï.json,title=json-syntax::the file is empty"
+    );
+}
