@@ -8,7 +8,8 @@
 //! Each object is first built as a JSON value and then read into its model type, so a field the
 //! model rejects is reported at the source location the field came from.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::{Map as JsonMap, Value as Json, json};
 
@@ -32,6 +33,9 @@ pub const UNKNOWN_EXTENSION: &str = "import-unknown-extension";
 pub const GENERATED_NAME: &str = "import-generated-name";
 /// Diagnostic code: two operations share method, path and match mode (gateway error APIG.3301).
 pub const DUPLICATE_API: &str = "import-duplicate-api";
+/// Diagnostic code: two operations share an `operationId`, so two APIs would share a name
+/// (gateway error APIG.3202).
+pub const DUPLICATE_NAME: &str = "import-duplicate-name";
 /// Diagnostic code: a value the model does not accept.
 pub const INVALID: &str = "import-invalid";
 
@@ -48,9 +52,42 @@ pub struct ImportOptions {
 
 /// Where a value of the definition came from: the source file and span of the node it was
 /// taken from, by definition JSON pointer (`/apis/0/req_params/1/name`). Not written to output.
+///
+/// A hash map, not an ordered one: a large document records hundreds of thousands of pointers
+/// that share long prefixes (`/apis/1234/...`), and ordered insertion compared those prefixes
+/// over and over; only [`Provenance::iter`] needs the order, and it sorts on demand.
+///
+/// Keys are hashed with [`PointerHasher`]: SipHash over 700,000 pointers was most of the import
+/// time of a 10,000-operation document (BENCHMARKS.md, "Import").
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Provenance {
-    entries: BTreeMap<String, (FileId, Span)>,
+    entries: HashMap<String, (FileId, Span), BuildHasherDefault<PointerHasher>>,
+}
+
+/// A fast, unkeyed multiplicative hash (the Fx hash of rustc) for provenance pointers. The
+/// pointers are built by the importer from the user's own document, so flooding resistance
+/// buys nothing here.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PointerHasher(u64);
+
+impl Hasher for PointerHasher {
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits weak; the table indexes by them.
+        self.0.rotate_left(26)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
 }
 
 impl Provenance {
@@ -75,7 +112,10 @@ impl Provenance {
 
     /// Every recorded pointer with its source, in pointer order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, (FileId, Span))> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), *v))
+        let mut all: Vec<(&str, (FileId, Span))> =
+            self.entries.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        all.sort_unstable_by_key(|(k, _)| *k);
+        all.into_iter()
     }
 
     /// How many values have a recorded source.
@@ -293,7 +333,7 @@ impl<'a> Cx<'a> {
     /// Sets `obj[key] = value`, recording `source` as its provenance.
     fn set(&mut self, obj: &mut Obj, key: &str, value: Json, file: FileId, source: &Node) {
         self.provenance
-            .record(format!("{}/{key}", obj.pointer), file, source.span);
+            .record(child(&obj.pointer, key), file, source.span);
         obj.map.insert(key.to_owned(), value);
     }
 
@@ -315,6 +355,11 @@ impl<'a> Cx<'a> {
         fallback: (FileId, Span),
     ) -> Option<T> {
         let value = Json::Object(obj.map);
+        // Most objects are accepted; tracking the path costs on every field, so it is done
+        // only again for a rejected one, to say where.
+        if let Ok(t) = T::deserialize(&value) {
+            return Some(t);
+        }
         match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(t) => Some(t),
             Err(error) => {
@@ -524,19 +569,36 @@ impl<'a> Cx<'a> {
                     }
                     "special" => {
                         let mut specials = Vec::new();
-                        for (i, s) in item.value.as_seq().unwrap_or_default().iter().enumerate() {
+                        let Some(list) = item.value.as_seq() else {
+                            self.warn(
+                                DROPPED,
+                                file,
+                                item.value.span,
+                                format!("`special` must be a list of excluded configurations, found a {}; dropped", item.value.value.kind()),
+                            );
+                            continue;
+                        };
+                        for (i, s) in list.iter().enumerate() {
                             let mut sp = Obj::new(format!("{pointer}/special/{i}"));
                             self.provenance.record(sp.pointer.clone(), file, s.span);
-                            for (k, v, target) in [
-                                ("type", "object_type"),
-                                ("limit", "call_limits"),
-                                ("instance", "object_name"),
-                            ]
-                            .into_iter()
-                            .filter_map(|(k, t)| s.get(k).map(|v| (k, v, t)))
-                            {
-                                let _ = k;
-                                self.set(&mut sp, target, v.to_json(), file, v);
+                            for e in s.as_map().map(|m| m.entries.as_slice()).unwrap_or_default() {
+                                // `instance` is Table 3-505's `object_id`; the definition form
+                                // names that slot `object_name` (no gateway ids in files).
+                                let target = match &*e.key.name {
+                                    "type" | "object_type" => "object_type",
+                                    "limit" | "call_limits" => "call_limits",
+                                    "instance" | "object_name" => "object_name",
+                                    other => {
+                                        self.warn(
+                                            DROPPED,
+                                            file,
+                                            e.key.span,
+                                            format!("excluded configuration field `{other}` has no API Reference counterpart (3.9.1); dropped"),
+                                        );
+                                        continue;
+                                    }
+                                };
+                                self.set(&mut sp, target, e.value.to_json(), file, &e.value);
                             }
                             specials.push(Json::Object(sp.map));
                         }
@@ -715,6 +777,19 @@ impl<'a> Cx<'a> {
             return;
         };
         for entry in &paths.entries {
+            let path = &*entry.key.name;
+            if !path.starts_with("x-")
+                && path
+                    .split('/')
+                    .any(|seg| seg.contains('{') && !(seg.starts_with('{') && seg.ends_with('}')))
+            {
+                self.warn(
+                    UNSUPPORTED,
+                    file,
+                    entry.key.span,
+                    format!("`{path}`: the gateway's frontend paths take a template only as a whole segment (`/users/{{name}}`), not with a prefix or suffix (reference §3.3)"),
+                );
+            }
             let Some((item_file, item)) = self.deref(file, &entry.value) else {
                 continue;
             };
@@ -741,37 +816,61 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        let operations = self.collect_operations(paths);
+        // About 60 values per API have a recorded source; growing the table step by step
+        // rehashes every pointer several times.
+        self.provenance.entries.reserve(operations.len() * 64);
         let mut used_names: HashMap<String, usize> = HashMap::new();
-        for op in self.collect_operations(paths) {
+        for op in &operations {
             if let Some(id) = op.node.get("operationId").and_then(Node::as_str) {
                 *used_names.entry(id.to_owned()).or_default() += 1;
             }
         }
         // (method, uri, match mode) → the key span of the first operation.
-        let mut seen: HashMap<(String, String, String), Span> = HashMap::new();
-        for op in self.collect_operations(paths) {
+        let mut seen: HashMap<(String, String, String), (FileId, Span)> = HashMap::new();
+        // API name → where it was taken from.
+        let mut names: HashMap<String, (FileId, Span)> = HashMap::new();
+        for op in operations {
             let index = apis.len();
             let Some((api, dup_key)) = self.operation(root, &op, index, &mut used_names, bindings)
             else {
                 continue;
             };
+            // Templates at the same position match the same requests: `/a/{x}` is `/a/{y}`.
+            let dup_key = (dup_key.0, template_shape(&dup_key.1), dup_key.2);
             if let Some(first) = seen.get(&dup_key) {
                 self.diagnostics.push(
                     Diagnostic::error(
                         DUPLICATE_API,
                         format!(
                             "another operation has method {}, path `{}` and match mode {} (the gateway answers APIG.3301)",
-                            dup_key.0, dup_key.1, dup_key.2
+                            dup_key.0, api.req_uri, dup_key.2
                         ),
                     )
-                    .at(file, op.key_span)
-                    .related(file, *first, "first defined here")
+                    .at(op.file, op.key_span)
+                    .related(first.0, first.1, "first defined here")
                     .help("change the path, the method or `x-apigateway-match-mode` of one of them")
                     .source("API Reference 3.16.2 (APIG.3301)"),
                 );
                 continue;
             }
-            seen.insert(dup_key, op.key_span);
+            if let Some(first) = names.get(api.name.as_str()) {
+                let at = op.node.get("operationId").map_or(op.key_span, |n| n.span);
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        DUPLICATE_NAME,
+                        format!("another operation has the operationId `{}`; API names are unique in a group (the gateway answers APIG.3202)", api.name),
+                    )
+                    .at(op.file, at)
+                    .related(first.0, first.1, "first used here")
+                    .help("give each operation its own `operationId`")
+                    .source("API Reference 3.5.1, Table 3-167 (APIG.3202)"),
+                );
+                continue;
+            }
+            let at = op.node.get("operationId").map_or(op.key_span, |n| n.span);
+            names.insert(api.name.clone(), (op.file, at));
+            seen.insert(dup_key, (op.file, op.key_span));
             apis.push(api);
         }
     }
@@ -799,6 +898,7 @@ impl<'a> Cx<'a> {
                 };
                 out.push(Operation {
                     path: &entry.key.name,
+                    path_span: entry.key.span,
                     method,
                     file: item_file,
                     item,
@@ -840,7 +940,7 @@ impl<'a> Cx<'a> {
                     format!("operation has no `operationId`; the API is named `{name}`"),
                 );
                 self.provenance
-                    .record(format!("{pointer}/name"), file, op.key_span);
+                    .record(child(&pointer, "name"), file, op.key_span);
                 obj.map.insert("name".into(), json!(name));
                 name
             }
@@ -873,20 +973,18 @@ impl<'a> Cx<'a> {
         let (protocol, protocol_node) = self.protocol(root, op);
         if let Some(n) = protocol_node {
             self.provenance
-                .record(format!("{pointer}/req_protocol"), file, n.span);
+                .record(child(&pointer, "req_protocol"), file, n.span);
         }
         obj.map.insert("req_protocol".into(), json!(protocol));
         self.provenance
-            .record(format!("{pointer}/req_method"), file, op.key_span);
+            .record(child(&pointer, "req_method"), file, op.key_span);
         obj.map.insert("req_method".into(), json!(op.method));
 
         // uri
         let base = self.base_path(root, op);
         let uri = join_path(&base, op.path);
-        if let Some(path_key) = self.path_key_span(root, op.path) {
-            self.provenance
-                .record(format!("{pointer}/req_uri"), self.file, path_key);
-        }
+        self.provenance
+            .record(child(&pointer, "req_uri"), self.file, op.path_span);
         obj.map.insert("req_uri".into(), json!(uri));
 
         // security
@@ -999,10 +1097,6 @@ impl<'a> Cx<'a> {
             let key = Node::new(only.key.span, Value::Null);
             self.set(obj, "content_type", json!(&*only.key.name), body_file, &key);
         }
-    }
-
-    fn path_key_span(&self, root: &Node, path: &str) -> Option<Span> {
-        root.get("paths")?.as_map()?.entry(path).map(|e| e.key.span)
     }
 
     /// `basePath` (2.0) or the path of the first server URL (3.x), without a trailing `/`.
@@ -1396,14 +1490,35 @@ impl<'a> Cx<'a> {
                 "pattern",
                 "`pattern` is not checked by APIG (`regular` is not supported yet); dropped".into(),
             );
+            // Numeric formats (int32, int64, float, double) are what NUMBER means; a string
+            // format (date-time, uuid, ...) is a check the gateway does not make.
+            if param_type == "STRING" {
+                self.warn_key(
+                    DROPPED,
+                    sf,
+                    s,
+                    "format",
+                    "a string `format` is not checked by APIG (the parameter is a plain STRING); dropped".into(),
+                );
+            }
+            for key in ["exclusiveMinimum", "exclusiveMaximum", "multipleOf"] {
+                self.warn_key(
+                    DROPPED,
+                    sf,
+                    s,
+                    key,
+                    format!("`{key}` has no counterpart in the API's parameter checks (min_num, max_num); dropped"),
+                );
+            }
         }
         if let Some(entry) = map.entry("x-apigateway-orchestrations") {
-            if entry.value.as_seq().is_some_and(|s| !s.is_empty()) {
+            // An empty list (what exports write) carries nothing; anything else would be lost.
+            if !entry.value.as_seq().is_some_and(<[Node]>::is_empty) {
                 self.warn(
                     UNSUPPORTED,
                     file,
                     entry.key.span,
-                    "orchestration rules are not part of the definition format yet; dropped".into(),
+                    "the API object has no field for orchestration rules (API Reference 3.5.1, Table 3-171); dropped".into(),
                 );
             }
         }
@@ -1671,6 +1786,17 @@ impl<'a> Cx<'a> {
         for p in list {
             let mut obj = Obj::new(format!("{pointer}/{}", out.len()));
             self.provenance.record(obj.pointer.clone(), file, p.span);
+            for entry in p.as_map().map(|m| m.entries.as_slice()).unwrap_or_default() {
+                let key = &*entry.key.name;
+                if !matches!(key, "origin" | "name" | "description" | "in" | "value") {
+                    self.warn(
+                        DROPPED,
+                        file,
+                        entry.key.span,
+                        format!("backend parameter field `{key}` has no API Reference counterpart (3.5.1, Table 3-176); dropped"),
+                    );
+                }
+            }
             for key in ["origin", "name", "description", "in", "value"] {
                 let Some(v) = p.get(key) else { continue };
                 let (target, value) = match key {
@@ -1862,6 +1988,8 @@ impl<'a> Cx<'a> {
 /// One operation of the document.
 struct Operation<'a> {
     path: &'a str,
+    /// The path key in `paths`.
+    path_span: Span,
     /// Upper-case method, `ANY` for `x-apigateway-any-method`.
     method: String,
     /// The file holding the path item.
@@ -1870,6 +1998,16 @@ struct Operation<'a> {
     node: &'a Node,
     /// The method key.
     key_span: Span,
+}
+
+/// `pointer/key`, without the formatting machinery: the importer builds one of these for
+/// every value it writes.
+fn child(pointer: &str, key: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + 1 + key.len());
+    out.push_str(pointer);
+    out.push('/');
+    out.push_str(key);
+    out
 }
 
 fn title_node(info: Option<&Node>) -> Option<&Node> {
@@ -1908,6 +2046,24 @@ fn url_path(url: &str) -> String {
         None => url,
     };
     rest.to_owned()
+}
+
+/// A request path with every `{template}` emptied to `{}` (a greedy `{name+}` to `{+}`): two
+/// paths of the same shape match the same requests whatever their variables are called.
+fn template_shape(uri: &str) -> String {
+    let mut out = String::with_capacity(uri.len());
+    let mut rest = uri;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let greedy = rest[..open + close].ends_with('+');
+        out.push_str(if greedy { "{+}" } else { "{}" });
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn join_path(base: &str, path: &str) -> String {
