@@ -1,48 +1,18 @@
 //! `apigctl import`: snapshots of the reference's example documents, warning locations,
 //! YAML round trip, and version independence.
 
+mod import_common;
+
 use std::path::Path;
 
 use apigctl::commands::import::{ImportCommandOptions, OutputFormat, render_definition, run};
-use apigctl::convert::import::{ImportOptions, ImportResult, import};
+use apigctl::convert::import::{ImportOptions, import};
 use apigctl::convert::yaml::definition_to_yaml;
 use apigctl::model::Definition;
 use apigctl::openapi::{self, DocumentKind};
 use apigctl::source::refs::{RefOptions, Workspace};
 use apigctl::source::{Input, Limits, Sources};
-
-fn load(path: &str) -> Workspace {
-    let input = Input::Path(Path::new(env!("CARGO_MANIFEST_DIR")).join(path));
-    let mut ws = match Workspace::load(&input, &Limits::default()) {
-        Ok(ws) => ws,
-        Err(_) => panic!("{path} loads"),
-    };
-    let problems = ws.resolve_refs(&Limits::default(), &RefOptions::default());
-    assert!(problems.is_empty(), "{problems:?}");
-    ws
-}
-
-fn import_file(path: &str, options: &ImportOptions) -> (Workspace, ImportResult) {
-    let ws = load(path);
-    let Ok(DocumentKind::OpenApi(version)) = openapi::detect(ws.root()) else {
-        panic!("{path} is OpenAPI");
-    };
-    let result = import(&ws, version, options);
-    (ws, result)
-}
-
-/// `code@line:col` of each diagnostic, in order.
-fn locations(sources: &Sources, result: &ImportResult) -> Vec<String> {
-    result
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let at = d.primary.expect("located");
-            let lc = sources.file(at.file).line_col(at.span.start as usize);
-            format!("{} {}@{}:{}", d.severity.as_str(), d.code, lc.line, lc.col)
-        })
-        .collect()
-}
+use import_common::{api_names, import_file, locations, source_of};
 
 #[test]
 fn swagger_2_example_snapshot() {
@@ -152,12 +122,7 @@ fn warnings_at_their_source_locations_swagger_2() {
             "warn import-generated-name@46:5",
         ]
     );
-    let names: Vec<&str> = result
-        .definition
-        .apis
-        .iter()
-        .map(|a| a.name.as_str())
-        .collect();
+    let names = api_names(&result);
     assert_eq!(names, ["create_thing", "get_things", "any_thing"]);
     let params = result.definition.apis[0].req_params.as_ref().unwrap();
     assert_eq!(params.len(), 1, "only `code` survives");
@@ -193,14 +158,7 @@ fn provenance_points_into_the_source() {
         "testdata/examples/orders-swagger-2.0.yaml",
         &ImportOptions::default(),
     );
-    let at = |pointer: &str| {
-        let (file, span) = result
-            .provenance
-            .get(pointer)
-            .unwrap_or_else(|| panic!("{pointer}"));
-        let lc = ws.sources.file(file).line_col(span.start as usize);
-        (lc.line, lc.col)
-    };
+    let at = |pointer: &str| source_of(&ws, &result, pointer);
     assert_eq!(at("/group/name"), (3, 10));
     assert_eq!(at("/apis/0/name"), (55, 20));
     assert_eq!(at("/apis/0/req_params/1/name"), (71, 17));

@@ -1,0 +1,397 @@
+//! Document level: the group, custom authorizers, and the policies defined once for the
+//! document (throttling, access control, group responses).
+
+use super::*;
+
+impl<'a> Cx<'a> {
+    pub(super) fn group(&mut self, root: &'a Node, options: &ImportOptions) -> ApiGroupDef {
+        let file = self.file;
+        let info = root.get("info");
+        let title = info.and_then(|i| i.get("title"));
+        let name = match (&options.group_name, title.and_then(Node::as_str)) {
+            (Some(name), _) => name.clone(),
+            (None, Some(title)) => {
+                if let Some(t) = title_node(info) {
+                    self.provenance.record("/group/name".into(), file, t.span);
+                }
+                title.to_owned()
+            }
+            (None, None) => {
+                self.warn(
+                    UNSUPPORTED,
+                    file,
+                    info.map_or(root.span, |i| i.span),
+                    "no `info.title` to name the group; using `imported_group` (set --group-name)"
+                        .into(),
+                );
+                "imported_group".to_owned()
+            }
+        };
+        let remark = info.and_then(|i| i.get("description"));
+        if let Some(r) = remark {
+            self.provenance.record("/group/remark".into(), file, r.span);
+        }
+        ApiGroupDef {
+            name,
+            remark: remark.and_then(Node::as_str).map(str::to_owned),
+            version: None,
+        }
+    }
+
+    /// A document-level map extension at the root or (OpenAPI 3) under `components`.
+    pub(super) fn root_extension(&self, root: &'a Node, key: &str) -> Option<(Pointer, &'a Node)> {
+        if let Some(node) = root.get(key) {
+            return Some((Pointer::root().push(key), node));
+        }
+        let node = root.get("components")?.get(key)?;
+        Some((Pointer::root().push("components").push(key), node))
+    }
+
+    /// Custom authorizers: security schemes carrying `x-apigateway-authorizer`, named by their
+    /// scheme key. Unknown `x-apigateway-*` keys on any scheme are reported.
+    pub(super) fn authorizers(&mut self, root: &'a Node) -> Vec<AuthorizerDef> {
+        let Some(schemes) = self.security_schemes(root).and_then(Node::as_map) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for entry in &schemes.entries {
+            let Some((file, scheme)) = self.deref(self.file, &entry.value) else {
+                continue;
+            };
+            let Some(map) = scheme.as_map() else { continue };
+            for item in &map.entries {
+                let key = &*item.key.name;
+                if key.starts_with("x-apigateway-")
+                    && !matches!(
+                        key,
+                        "x-apigateway-auth-type"
+                            | "x-apigateway-auth-opt"
+                            | "x-apigateway-authorizer"
+                    )
+                {
+                    self.warn(
+                        UNKNOWN_EXTENSION,
+                        file,
+                        item.key.span,
+                        format!(
+                            "`{key}` is not a security scheme extension apigctl imports; ignored"
+                        ),
+                    );
+                }
+            }
+            let Some(authorizer) = scheme.get("x-apigateway-authorizer") else {
+                continue;
+            };
+            let pointer = format!("/authorizers/{}", out.len());
+            self.provenance
+                .record(pointer.clone(), file, authorizer.span);
+            let mut obj = Obj::new(pointer);
+            self.set(
+                &mut obj,
+                "name",
+                json!(&*entry.key.name),
+                self.file,
+                &Node::new(entry.key.span, Value::Null),
+            );
+            for item in authorizer
+                .as_map()
+                .map(|m| m.entries.as_slice())
+                .unwrap_or_default()
+            {
+                let key = &*item.key.name;
+                match key {
+                    "authorizer_type" | "authorizer_uri" | "type" | "network_type"
+                    | "authorizer_version" | "authorizer_alias_uri" | "identities" | "ttl"
+                    | "need_body" | "user_data" => {
+                        self.set(&mut obj, key, item.value.to_json(), file, &item.value);
+                    }
+                    other => self.warn(
+                        DROPPED,
+                        file,
+                        item.key.span,
+                        format!("authorizer field `{other}` is not in the API Reference (3.15.1); dropped"),
+                    ),
+                }
+            }
+            if let Some(a) = self.finish::<AuthorizerDef>(obj, (file, entry.key.span)) {
+                out.push(a);
+            }
+        }
+        out
+    }
+
+    /// The `name: policy` entries of a document-level policy extension (root or `components`).
+    /// A value that is not a mapping cannot become a policy; it is reported, never skipped
+    /// silently.
+    pub(super) fn policy_entries(
+        &mut self,
+        root: &'a Node,
+        key: &str,
+        what: &str,
+    ) -> Vec<&'a Entry> {
+        let Some((_, node)) = self.root_extension(root, key) else {
+            return Vec::new();
+        };
+        let Some(map) = node.as_map() else {
+            let message = format!(
+                "`{key}` must map {what} names to {what}s, found a {}; nothing imported",
+                node.value.kind()
+            );
+            self.warn(DROPPED, self.file, node.span, message);
+            return Vec::new();
+        };
+        let mut entries = Vec::with_capacity(map.len());
+        for entry in &map.entries {
+            if entry.value.as_map().is_some() {
+                entries.push(entry);
+            } else {
+                let message = format!(
+                    "{what} `{}` must be a mapping, found a {}; not imported",
+                    entry.key.name,
+                    entry.value.value.kind()
+                );
+                self.warn(DROPPED, self.file, entry.value.span, message);
+            }
+        }
+        entries
+    }
+
+    pub(super) fn throttles(&mut self, root: &'a Node) -> Vec<ThrottleDef> {
+        let file = self.file;
+        let mut out = Vec::new();
+        for entry in self.policy_entries(root, "x-apigateway-ratelimits", "throttling policy") {
+            let pointer = format!("/throttles/{}", out.len());
+            let mut obj = Obj::new(pointer.clone());
+            self.provenance
+                .record(pointer.clone(), file, entry.value.span);
+            self.set(
+                &mut obj,
+                "name",
+                json!(&*entry.key.name),
+                file,
+                &Node::new(entry.key.span, Value::Null),
+            );
+            let Some(policy) = entry.value.as_map() else {
+                continue;
+            };
+            for item in &policy.entries {
+                let target = match &*item.key.name {
+                    "api-limit" => "api_call_limits",
+                    "user-limit" => "user_call_limits",
+                    "app-limit" => "app_call_limits",
+                    "ip-limit" => "ip_call_limits",
+                    "interval" => "time_interval",
+                    "unit" => "time_unit",
+                    "shared" => {
+                        let shared = item.value.as_bool().unwrap_or(false);
+                        self.set(
+                            &mut obj,
+                            "type",
+                            json!(if shared { 2 } else { 1 }),
+                            file,
+                            &item.value,
+                        );
+                        continue;
+                    }
+                    "special" => {
+                        let mut specials = Vec::new();
+                        let Some(list) = item.value.as_seq() else {
+                            self.warn(
+                                DROPPED,
+                                file,
+                                item.value.span,
+                                format!("`special` must be a list of excluded configurations, found a {}; dropped", item.value.value.kind()),
+                            );
+                            continue;
+                        };
+                        for (i, s) in list.iter().enumerate() {
+                            let mut sp = Obj::new(format!("{pointer}/special/{i}"));
+                            self.provenance.record(sp.pointer.clone(), file, s.span);
+                            for e in s.as_map().map(|m| m.entries.as_slice()).unwrap_or_default() {
+                                // `instance` is Table 3-505's `object_id`; the definition form
+                                // names that slot `object_name` (no gateway ids in files).
+                                let target = match &*e.key.name {
+                                    "type" | "object_type" => "object_type",
+                                    "limit" | "call_limits" => "call_limits",
+                                    "instance" | "object_name" => "object_name",
+                                    other => {
+                                        self.warn(
+                                            DROPPED,
+                                            file,
+                                            e.key.span,
+                                            format!("excluded configuration field `{other}` has no API Reference counterpart (3.9.1); dropped"),
+                                        );
+                                        continue;
+                                    }
+                                };
+                                self.set(&mut sp, target, e.value.to_json(), file, &e.value);
+                            }
+                            specials.push(Json::Object(sp.map));
+                        }
+                        obj.map.insert("special".into(), Json::Array(specials));
+                        continue;
+                    }
+                    other => {
+                        self.warn(
+                            DROPPED,
+                            file,
+                            item.key.span,
+                            format!("throttling policy field `{other}` has no API Reference counterpart; dropped"),
+                        );
+                        continue;
+                    }
+                };
+                self.set(&mut obj, target, item.value.to_json(), file, &item.value);
+            }
+            if let Some(t) = self.finish::<ThrottleDef>(obj, (file, entry.key.span)) {
+                out.push(t);
+            }
+        }
+        out
+    }
+
+    pub(super) fn acls(&mut self, root: &'a Node) -> Vec<AclDef> {
+        let file = self.file;
+        let mut out = Vec::new();
+        for entry in self.policy_entries(
+            root,
+            "x-apigateway-access-controls",
+            "access control policy",
+        ) {
+            let pointer = format!("/acls/{}", out.len());
+            self.provenance
+                .record(pointer.clone(), file, entry.value.span);
+            let mut obj = Obj::new(pointer);
+            self.set(
+                &mut obj,
+                "acl_name",
+                json!(&*entry.key.name),
+                file,
+                &Node::new(entry.key.span, Value::Null),
+            );
+            let Some(policy) = entry.value.as_map() else {
+                continue;
+            };
+            for item in &policy.entries {
+                let target = match &*item.key.name {
+                    "acl-type" | "acl_type" => "acl_type",
+                    "entity-type" | "entity_type" => "entity_type",
+                    "value" | "acl_value" => "acl_value",
+                    other => {
+                        self.warn(
+                            DROPPED,
+                            file,
+                            item.key.span,
+                            format!("access control field `{other}` has no API Reference counterpart; dropped"),
+                        );
+                        continue;
+                    }
+                };
+                self.set(&mut obj, target, item.value.to_json(), file, &item.value);
+            }
+            if let Some(a) = self.finish::<AclDef>(obj, (file, entry.key.span)) {
+                out.push(a);
+            }
+        }
+        out
+    }
+
+    pub(super) fn responses(&mut self, root: &'a Node) -> Vec<GroupResponseDef> {
+        let file = self.file;
+        let mut out = Vec::new();
+        for entry in self.policy_entries(root, "x-apigateway-responses", "group response") {
+            let pointer = format!("/responses/{}", out.len());
+            self.provenance
+                .record(pointer.clone(), file, entry.value.span);
+            let mut obj = Obj::new(pointer.clone());
+            self.set(
+                &mut obj,
+                "name",
+                json!(&*entry.key.name),
+                file,
+                &Node::new(entry.key.span, Value::Null),
+            );
+            let mut errors = JsonMap::new();
+            for error in entry
+                .value
+                .as_map()
+                .map(|m| m.entries.as_slice())
+                .unwrap_or_default()
+            {
+                let at = format!("{pointer}/responses/{}", error.key.name);
+                self.provenance.record(at.clone(), file, error.value.span);
+                let mut info = JsonMap::new();
+                if let Some(status) = error.value.get("status") {
+                    self.provenance
+                        .record(format!("{at}/status"), file, status.span);
+                    info.insert("status".into(), status.to_json());
+                }
+                if let Some(body) = error.value.get("body") {
+                    // The gateway keeps one body template; the reference's map holds one per
+                    // media type.
+                    let bodies = body
+                        .as_map()
+                        .map(|m| m.entries.as_slice())
+                        .unwrap_or_default();
+                    if let Some(first) = bodies.first() {
+                        self.provenance
+                            .record(format!("{at}/body"), file, first.value.span);
+                        info.insert("body".into(), first.value.to_json());
+                    } else if body.as_str().is_some() {
+                        info.insert("body".into(), body.to_json());
+                    }
+                    for extra in bodies.iter().skip(1) {
+                        self.warn(
+                            DROPPED,
+                            file,
+                            extra.key.span,
+                            "a group response has one body template; only the first media type is kept".into(),
+                        );
+                    }
+                }
+                if let Some(headers) = error.value.get("headers") {
+                    let list: Vec<Json> = match &headers.value {
+                        Value::Map(m) => m
+                            .iter()
+                            .map(|(k, v)| json!({"key": k, "value": v.to_json()}))
+                            .collect(),
+                        _ => headers
+                            .as_seq()
+                            .unwrap_or_default()
+                            .iter()
+                            .map(Node::to_json)
+                            .collect(),
+                    };
+                    info.insert("headers".into(), Json::Array(list));
+                }
+                errors.insert(error.key.name.to_string(), Json::Object(info));
+            }
+            obj.map.insert("responses".into(), Json::Object(errors));
+            if let Some(r) = self.finish::<GroupResponseDef>(obj, (file, entry.key.span)) {
+                out.push(r);
+            }
+        }
+        out
+    }
+
+    pub(super) fn unknown_root_extensions(&mut self, root: &'a Node) {
+        let file = self.file;
+        const KNOWN: [&str; 3] = [
+            "x-apigateway-ratelimits",
+            "x-apigateway-access-controls",
+            "x-apigateway-responses",
+        ];
+        let Some(map) = root.as_map() else { return };
+        for entry in &map.entries {
+            let key = &*entry.key.name;
+            if key.starts_with("x-apigateway-") && !KNOWN.contains(&key) {
+                self.warn(
+                    UNKNOWN_EXTENSION,
+                    file,
+                    entry.key.span,
+                    format!("`{key}` is not a document-level extension apigctl imports; ignored"),
+                );
+            }
+        }
+    }
+}

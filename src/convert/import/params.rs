@@ -1,0 +1,255 @@
+//! Request parameters (`req_params`, API Reference 3.5.1, Table 3-171).
+
+use super::*;
+
+impl<'a> Cx<'a> {
+    pub(super) fn req_params(&mut self, op: &Operation<'a>, obj: &mut Obj) {
+        let mut params: Vec<(FileId, &'a Node)> = Vec::new();
+        let mut index_of: HashMap<(String, String), usize> = HashMap::new();
+        for list in [op.item.get("parameters"), op.node.get("parameters")]
+            .into_iter()
+            .flatten()
+        {
+            for p in list.as_seq().unwrap_or_default() {
+                let Some((pf, param)) = self.deref(op.file, p) else {
+                    continue;
+                };
+                let key = (
+                    param
+                        .get("in")
+                        .and_then(Node::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    param
+                        .get("name")
+                        .and_then(Node::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                );
+                match index_of.get(&key) {
+                    Some(&i) => params[i] = (pf, param),
+                    None => {
+                        index_of.insert(key, params.len());
+                        params.push((pf, param));
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (pf, param) in params {
+            let pointer = format!("{}/req_params/{}", obj.pointer, out.len());
+            if let Some(p) = self.req_param(pf, param, pointer) {
+                out.push(p);
+            }
+        }
+        if !out.is_empty() {
+            obj.map.insert("req_params".into(), Json::Array(out));
+        }
+    }
+
+    pub(super) fn req_param(
+        &mut self,
+        file: FileId,
+        param: &'a Node,
+        pointer: String,
+    ) -> Option<Json> {
+        let map = param.as_map()?;
+        let location_node = param.get("in")?;
+        let location = match location_node.as_str() {
+            Some("path") => "PATH",
+            Some("query") => "QUERY",
+            Some("header") => "HEADER",
+            Some(other) => {
+                self.warn(
+                    DROPPED,
+                    file,
+                    location_node.span,
+                    format!("`in: {other}` parameters have no APIG location; not imported as a request parameter"),
+                );
+                return None;
+            }
+            None => return None,
+        };
+        // 2.0: attributes on the parameter; 3.x: under `schema`.
+        let schema: (FileId, &'a Node) = match self.version {
+            OasVersion::V2_0 => (file, param),
+            _ => match param.get("schema") {
+                Some(s) => self.deref(file, s)?,
+                None => {
+                    let span = map.entry("content").map_or(param.span, |e| e.key.span);
+                    self.warn(
+                        UNSUPPORTED,
+                        file,
+                        span,
+                        "a parameter without `schema` has no APIG type; not imported".into(),
+                    );
+                    return None;
+                }
+            },
+        };
+        let (sf, schema) = schema;
+        let type_node = schema.get("type");
+        let param_type = match type_node.and_then(type_name) {
+            Some("integer" | "number") => "NUMBER",
+            Some("string") | None => "STRING",
+            Some(other) => {
+                let span = type_node.map_or(param.span, |t| t.span);
+                self.warn(
+                    UNSUPPORTED,
+                    sf,
+                    span,
+                    format!("parameter type `{other}` has no APIG counterpart (STRING or NUMBER); parameter not imported"),
+                );
+                return None;
+            }
+        };
+        self.provenance.record(pointer.clone(), file, param.span);
+        let mut obj = Obj::new(pointer);
+        if let Some(n) = param.get("name") {
+            self.set(&mut obj, "name", n.to_json(), file, n);
+        }
+        match type_node {
+            Some(t) => self.set(&mut obj, "type", json!(param_type), sf, t),
+            None => {
+                obj.map.insert("type".into(), json!(param_type));
+            }
+        }
+        self.set(&mut obj, "location", json!(location), file, location_node);
+        if let Some(d) = schema.get("default") {
+            self.set(&mut obj, "default_value", json!(scalar_string(d)), sf, d);
+        }
+        let sample = param
+            .get("x-apigateway-sample")
+            .or_else(|| param.get("example"))
+            .map(|s| (file, s))
+            .or_else(|| schema.get("example").map(|s| (sf, s)));
+        if let Some((f, s)) = sample {
+            self.set(&mut obj, "sample_value", json!(scalar_string(s)), f, s);
+        }
+        let required =
+            if location == "PATH" || param.get("required").and_then(Node::as_bool) == Some(true) {
+                1
+            } else {
+                2
+            };
+        match param.get("required") {
+            Some(r) => self.set(&mut obj, "required", json!(required), file, r),
+            None => {
+                obj.map.insert("required".into(), json!(required));
+            }
+        }
+        let mut checked = false;
+        if let Some(d) = param.get("description") {
+            self.set(&mut obj, "remark", d.to_json(), file, d);
+        }
+        if let Some(e) = schema.get("enum") {
+            let values: Vec<String> = e
+                .as_seq()
+                .unwrap_or_default()
+                .iter()
+                .map(scalar_string)
+                .collect();
+            self.set(&mut obj, "enumerations", json!(values.join(",")), sf, e);
+            checked = true;
+        }
+        let bounds: &[(&str, &str)] = if param_type == "NUMBER" {
+            &[("minimum", "min_num"), ("maximum", "max_num")]
+        } else {
+            &[("minLength", "min_size"), ("maxLength", "max_size")]
+        };
+        for (key, target) in bounds {
+            if let Some(v) = schema.get(key) {
+                match v.as_number().and_then(Number::as_i64) {
+                    Some(n) => {
+                        self.set(&mut obj, target, json!(n), sf, v);
+                        checked = true;
+                    }
+                    None => self.warn(
+                        DROPPED,
+                        sf,
+                        v.span,
+                        format!("`{key}` must be an integer for APIG (`{target}`); dropped"),
+                    ),
+                }
+            }
+        }
+        if checked {
+            obj.map.insert("valid_enable".into(), json!(1));
+        }
+        if let Some(p) = param.get("x-apigateway-pass-through") {
+            let value = match p.as_str() {
+                Some("always") => Some(1),
+                Some("never") => Some(2),
+                _ => None,
+            };
+            match value {
+                Some(v) => self.set(&mut obj, "pass_through", json!(v), file, p),
+                None => self.warn(
+                    UNSUPPORTED,
+                    file,
+                    p.span,
+                    "`x-apigateway-pass-through` must be `always` or `never`; dropped".into(),
+                ),
+            }
+        }
+        if let Some(s) = schema.as_map() {
+            self.warn_key(
+                DROPPED,
+                sf,
+                s,
+                "pattern",
+                "`pattern` is not checked by APIG (`regular` is not supported yet); dropped".into(),
+            );
+            // Numeric formats (int32, int64, float, double) are what NUMBER means; a string
+            // format (date-time, uuid, ...) is a check the gateway does not make.
+            if param_type == "STRING" {
+                self.warn_key(
+                    DROPPED,
+                    sf,
+                    s,
+                    "format",
+                    "a string `format` is not checked by APIG (the parameter is a plain STRING); dropped".into(),
+                );
+            }
+            for key in ["exclusiveMinimum", "exclusiveMaximum", "multipleOf"] {
+                self.warn_key(
+                    DROPPED,
+                    sf,
+                    s,
+                    key,
+                    format!("`{key}` has no counterpart in the API's parameter checks (min_num, max_num); dropped"),
+                );
+            }
+        }
+        if let Some(entry) = map.entry("x-apigateway-orchestrations") {
+            // An empty list (what exports write) carries nothing; anything else would be lost.
+            if !entry.value.as_seq().is_some_and(<[Node]>::is_empty) {
+                self.warn(
+                    UNSUPPORTED,
+                    file,
+                    entry.key.span,
+                    "the API object has no field for orchestration rules (API Reference 3.5.1, Table 3-171); dropped".into(),
+                );
+            }
+        }
+        for entry in &map.entries {
+            let key = &*entry.key.name;
+            if key.starts_with("x-apigateway-")
+                && !matches!(
+                    key,
+                    "x-apigateway-sample"
+                        | "x-apigateway-pass-through"
+                        | "x-apigateway-orchestrations"
+                )
+            {
+                self.warn(
+                    UNKNOWN_EXTENSION,
+                    file,
+                    entry.key.span,
+                    format!("`{key}` is not a parameter extension apigctl imports; ignored"),
+                );
+            }
+        }
+        Some(Json::Object(obj.map))
+    }
+}
