@@ -150,6 +150,7 @@ fn main() -> ExitCode {
                     FormatArg::Json => apigctl::report::Format::Json,
                 },
                 color,
+                rules: Default::default(),
             };
             commands::lint::run(&inputs, &options)
         }
