@@ -34,6 +34,27 @@ enum Command {
     Lint(LintArgs),
     /// Convert an OpenAPI document with x-apigateway-* extensions to a gateway definition.
     Import(ImportArgs),
+    /// List the lint rules, or explain one.
+    Rules(RulesArgs),
+}
+
+#[derive(Args)]
+struct RulesArgs {
+    #[command(subcommand)]
+    command: Option<RulesCommand>,
+
+    /// Output format of the list.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Describe a rule: what it checks, its documented source, a failing and a passing example.
+    Explain {
+        /// The rule id (`apig-api-name`).
+        id: String,
+    },
 }
 
 #[derive(Args)]
@@ -171,6 +192,13 @@ fn main() -> ExitCode {
             };
             commands::import::run(&Input::from_arg(&args.spec), &options)
         }
+        Command::Rules(args) => match args.command {
+            Some(RulesCommand::Explain { id }) => commands::rules::explain(&id),
+            None => commands::rules::list(match args.format {
+                FormatArg::Human => commands::rules::ListFormat::Human,
+                FormatArg::Json => commands::rules::ListFormat::Json,
+            }),
+        },
     };
     finish(outcome)
 }
