@@ -52,10 +52,7 @@ fn expectations(text: &str, rule: &str) -> Result<Vec<(usize, usize)>, String> {
                 ));
             }
             None => {
-                return Err(format!(
-                    "line {}: write `# expect: {rule} LINE:COL`",
-                    n + 1
-                ));
+                return Err(format!("line {}: write `# expect: {rule} LINE:COL`", n + 1));
             }
         }
     }
@@ -69,7 +66,10 @@ fn loaded(report: &FileReport) -> Result<(), String> {
         .iter()
         .find(|d| NOT_LINTED.contains(&d.code.as_str()))
     {
-        Some(d) => Err(format!("does not reach the rules: [{}] {}", d.code, d.message)),
+        Some(d) => Err(format!(
+            "does not reach the rules: [{}] {}",
+            d.code, d.message
+        )),
         None => Ok(()),
     }
 }
@@ -86,7 +86,9 @@ fn check_fixture(rule: &str, path: &Path, fail: bool) -> Result<(), String> {
     let expected = if fail {
         let e = expectations(&text, rule)?;
         if e.is_empty() {
-            return Err(format!("a fail fixture declares its findings: `# expect: {rule} LINE:COL`"));
+            return Err(format!(
+                "a fail fixture declares its findings: `# expect: {rule} LINE:COL`"
+            ));
         }
         e
     } else {
@@ -124,9 +126,19 @@ fn every_rule_has_fixtures_and_they_hold() {
             .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
             .unwrap_or_default();
         files.sort();
-        let name = |p: &PathBuf| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let fails: Vec<&PathBuf> = files.iter().filter(|p| { let n = name(p); n.starts_with("fail") && n.ends_with(".yaml") }).collect();
-        let passes: Vec<&PathBuf> = files.iter().filter(|p| { let n = name(p); n.starts_with("pass") && n.ends_with(".yaml") }).collect();
+        let kind = |prefix: &str| -> Vec<&PathBuf> {
+            files
+                .iter()
+                .filter(|p| {
+                    let n = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default();
+                    n.starts_with(prefix) && n.ends_with(".yaml")
+                })
+                .collect()
+        };
+        let (fails, passes) = (kind("fail"), kind("pass"));
         if fails.is_empty() || passes.is_empty() {
             problems.push(format!(
                 "{}: needs testdata/rules/{}/fail*.yaml and pass*.yaml",
@@ -144,7 +156,11 @@ fn every_rule_has_fixtures_and_they_hold() {
     for orphan in dirs.keys() {
         problems.push(format!("testdata/rules/{orphan}: no rule has this id"));
     }
-    assert!(problems.is_empty(), "rule fixtures:\n  {}", problems.join("\n  "));
+    assert!(
+        problems.is_empty(),
+        "rule fixtures:\n  {}",
+        problems.join("\n  ")
+    );
 }
 
 #[test]
@@ -168,17 +184,27 @@ fn every_rule_example_fails_and_passes_as_labelled() {
                 problems.push(format!("{}: examples.fail produces no finding", rule.id));
             }
             if !fail && found > 0 {
-                problems.push(format!("{}: examples.pass produces {found} finding(s)", rule.id));
+                problems.push(format!(
+                    "{}: examples.pass produces {found} finding(s)",
+                    rule.id
+                ));
             }
         }
     }
-    assert!(problems.is_empty(), "rule examples:\n  {}", problems.join("\n  "));
+    assert!(
+        problems.is_empty(),
+        "rule examples:\n  {}",
+        problems.join("\n  ")
+    );
 }
 
 #[test]
 fn expectation_lines_are_parsed_strictly() {
     assert_eq!(
-        expectations("a: 1\n# expect: apig-x 3:5\n  # expect: apig-x 1:2\n", "apig-x"),
+        expectations(
+            "a: 1\n# expect: apig-x 3:5\n  # expect: apig-x 1:2\n",
+            "apig-x"
+        ),
         Ok(vec![(1, 2), (3, 5)])
     );
     assert!(expectations("# expect: apig-y 3:5\n", "apig-x").is_err());

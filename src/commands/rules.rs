@@ -38,9 +38,19 @@ pub fn list(format: ListFormat) -> Outcome {
             let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
             let mut out = String::new();
             for r in rules {
-                let _ = writeln!(out, "{:width$}  {:5}  {}", r.id, r.severity.as_str(), r.source);
+                let _ = writeln!(
+                    out,
+                    "{:width$}  {:5}  {}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.source
+                );
             }
-            let _ = writeln!(out, "{} rules; `apigctl rules explain ID` for details", rules.len());
+            let _ = writeln!(
+                out,
+                "{} rules; `apigctl rules explain ID` for details",
+                rules.len()
+            );
             out
         }
         ListFormat::Json => {
@@ -59,7 +69,10 @@ pub fn list(format: ListFormat) -> Outcome {
                 })
                 .collect();
             let doc = serde_json::json!({ "version": 1, "rules": list });
-            format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            )
         }
     };
     Outcome {
@@ -92,15 +105,24 @@ pub fn explain(id: &str) -> Outcome {
     if let Some(n) = rule.constraint {
         let _ = writeln!(out, "constraint: x-apigateway-extensions reference §4 #{n}");
     }
-    let _ = writeln!(out, "checks:     the {} at {}", match rule.given {
-        lint::Given::Definition => "gateway definition (imported from OpenAPI, or a definition file)",
-        lint::Given::OpenApi => "OpenAPI document as written",
-    }, rule.select_text);
+    let _ = writeln!(
+        out,
+        "checks:     the {} at {}",
+        match rule.given {
+            lint::Given::Definition =>
+                "gateway definition (imported from OpenAPI, or a definition file)",
+            lint::Given::OpenApi => "OpenAPI document as written",
+        },
+        rule.select_text
+    );
     let _ = writeln!(out, "message:    {}", rule.message);
     if let Some(help) = &rule.help {
         let _ = writeln!(out, "help:       {help}");
     }
-    for (title, text) in [("Failing example", &rule.examples.fail), ("Passing example", &rule.examples.pass)] {
+    for (title, text) in [
+        ("Failing example", &rule.examples.fail),
+        ("Passing example", &rule.examples.pass),
+    ] {
         let _ = writeln!(out, "\n{title}:\n");
         for line in text.lines() {
             let _ = writeln!(out, "    {line}");
