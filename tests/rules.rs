@@ -228,3 +228,72 @@ fn the_reference_examples_have_no_rule_findings() {
         assert!(rule_findings.is_empty(), "{name}: {rule_findings:#?}");
     }
 }
+
+#[test]
+fn the_rules_readme_documents_every_function() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/README.md"))
+            .unwrap_or_else(|e| panic!("rules/README.md: {e}"));
+    for f in apigctl::lint::functions::FUNCTIONS {
+        assert!(
+            readme.contains(&format!("| `{}` |", f.name)),
+            "rules/README.md has no row for function `{}`",
+            f.name
+        );
+        for arg in f.args {
+            assert!(
+                readme.contains(&format!("`{}`", arg.name)),
+                "argument `{}` of `{}` undocumented",
+                arg.name,
+                f.name
+            );
+        }
+    }
+}
+
+#[test]
+fn rules_command_lists_and_explains() {
+    use apigctl::commands::rules::{ListFormat, explain, list};
+    let listed = list(ListFormat::Json);
+    assert_eq!(listed.exit_code, 0);
+    let json: serde_json::Value =
+        serde_json::from_str(&listed.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["version"], 1);
+    let first = &json["rules"][0];
+    for key in ["id", "severity", "description", "source", "given", "select"] {
+        assert!(first[key].is_string(), "{key} missing in {first}");
+    }
+    let human = list(ListFormat::Human).stdout;
+    let line = human
+        .lines()
+        .find(|l| l.starts_with("apig-api-name "))
+        .unwrap_or_else(|| panic!("{human}"));
+    let columns: Vec<&str> = line.split("  ").filter(|c| !c.trim().is_empty()).collect();
+    assert_eq!(
+        columns.iter().map(|c| c.trim()).collect::<Vec<_>>(),
+        [
+            "apig-api-name",
+            "error",
+            "API Reference 3.5.1, Table 3-167 (name)"
+        ]
+    );
+    let explained = explain("apig-api-name");
+    assert_eq!(explained.exit_code, 0);
+    assert!(explained.stdout.contains("Failing example:"));
+    assert!(
+        explained.stdout.contains("  6:20: API name `_list orders`"),
+        "{}",
+        explained.stdout
+    );
+    assert!(
+        explained
+            .stdout
+            .contains("apig-api-name reports nothing here.")
+    );
+    let unknown = explain("apig-api-nme");
+    assert_eq!(unknown.exit_code, 2);
+    assert_eq!(
+        unknown.stderr,
+        "apigctl: error: no rule `apig-api-nme`; did you mean `apig-api-name`?\n"
+    );
+}
