@@ -295,17 +295,24 @@ fn check_one(kind: &CheckKind, root: &Node, t: &Target<'_>) -> Vec<Finding> {
                 .collect(),
             None => Vec::new(),
         },
-        CheckKind::MaxItems(max) if !t.is_key => {
-            let count = match &t.node.value {
-                Value::Seq(items) => items.len(),
-                Value::Map(map) => map.len(),
-                _ => return Vec::new(),
-            };
-            single(count <= *max, &|f| {
+        CheckKind::NotPattern(re) => match text {
+            Some(s) => single(!re.is_match(s), &|f| f.arg("pattern", re.as_str())),
+            None => Vec::new(),
+        },
+        CheckKind::MaxItems(max) if !t.is_key => match items(t.node) {
+            Some(count) => single(count <= *max, &|f| {
                 f.arg("max", max.to_string())
                     .arg("count", count.to_string())
-            })
-        }
+            }),
+            None => Vec::new(),
+        },
+        CheckKind::MinItems(min) if !t.is_key => match items(t.node) {
+            Some(count) => single(count >= *min, &|f| {
+                f.arg("min", min.to_string())
+                    .arg("count", count.to_string())
+            }),
+            None => Vec::new(),
+        },
         CheckKind::Function { def, args } => (def.run)(&Call {
             root,
             target: t,
@@ -315,7 +322,17 @@ fn check_one(kind: &CheckKind, root: &Node, t: &Target<'_>) -> Vec<Finding> {
         | CheckKind::Required(_)
         | CheckKind::Forbidden(_)
         | CheckKind::MaxItems(_)
+        | CheckKind::MinItems(_)
         | CheckKind::Unique { .. } => Vec::new(),
+    }
+}
+
+/// The number of items of a sequence or members of a mapping.
+fn items(node: &Node) -> Option<usize> {
+    match &node.value {
+        Value::Seq(items) => Some(items.len()),
+        Value::Map(map) => Some(map.len()),
+        _ => None,
     }
 }
 
@@ -539,88 +556,95 @@ mod tests {
 
     const DOC: &str = "apis:\n  - {name: ab, type: 1, tags: [a, b, c], req_params: [{name: X-Apig-Foo, location: HEADER}]}\n  - {name: good_name, type: '1', auth_type: AUTHORIZER}\n  - {name: AB, type: 3.5}\n";
 
-    #[test]
-    fn pattern_length_enum_range_type() {
-        assert_eq!(
-            findings(&rule("$.apis[*].name", "", "pattern: '^[a-z_]+$'"), DOC),
-            ["/apis/2/name [pattern=^[a-z_]+$]"]
-        );
-        assert_eq!(
-            findings(&rule("$.apis[*].name", "", "length: {min: 3}"), DOC),
-            [
+    /// `(selector, check, expected findings)`: each check kind on the same document.
+    const CASES: &[(&str, &str, &[&str])] = &[
+        (
+            "$.apis[*].name",
+            "pattern: '^[a-z_]+$'",
+            &["/apis/2/name [pattern=^[a-z_]+$]"],
+        ),
+        (
+            "$.apis[*].name",
+            "not_pattern: '(?i)^ab$'",
+            &[
+                "/apis/0/name [pattern=(?i)^ab$]",
+                "/apis/2/name [pattern=(?i)^ab$]",
+            ],
+        ),
+        (
+            "$.apis[*].name",
+            "length: {min: 3}",
+            &[
                 "/apis/0/name [min=3,max=-,length=2]",
-                "/apis/2/name [min=3,max=-,length=2]"
-            ]
-        );
-        assert_eq!(
-            findings(&rule("$.apis[*].type", "", "enum: [1, 2]"), DOC),
-            ["/apis/1/type [allowed=1, 2]", "/apis/2/type [allowed=1, 2]"]
-        );
-        assert_eq!(
-            findings(
-                &rule(
-                    "$.apis[*].name",
-                    "",
-                    "enum: {values: [ab], ignore_case: true}"
-                ),
-                DOC
-            ),
-            ["/apis/1/name [allowed=ab]"]
-        );
-        assert_eq!(
-            findings(&rule("$.apis[*].type", "", "range: {min: 1, max: 2}"), DOC),
-            ["/apis/2/type [min=1,max=2]"]
-        );
-        assert_eq!(
-            findings(&rule("$.apis[*].type", "", "type: integer"), DOC),
-            [
+                "/apis/2/name [min=3,max=-,length=2]",
+            ],
+        ),
+        (
+            "$.apis[*].type",
+            "enum: [1, 2]",
+            &["/apis/1/type [allowed=1, 2]", "/apis/2/type [allowed=1, 2]"],
+        ),
+        (
+            "$.apis[*].name",
+            "enum: {values: [ab], ignore_case: true}",
+            &["/apis/1/name [allowed=ab]"],
+        ),
+        (
+            "$.apis[*].type",
+            "range: {min: 1, max: 2}",
+            &["/apis/2/type [min=1,max=2]"],
+        ),
+        (
+            "$.apis[*].type",
+            "type: integer",
+            &[
                 "/apis/1/type [expected=integer,actual=string]",
-                "/apis/2/type [expected=integer,actual=number]"
-            ]
-        );
-    }
+                "/apis/2/type [expected=integer,actual=number]",
+            ],
+        ),
+        (
+            "$.apis[*]",
+            "required: [auth_type]",
+            &["/apis/0~ [field=auth_type]", "/apis/2~ [field=auth_type]"],
+        ),
+        (
+            "$.apis[*]",
+            "forbidden: [tags, nothing]",
+            &["/apis/0/tags~ [field=tags]"],
+        ),
+        (
+            "$.apis[*]",
+            "unique: {fields: [name], ignore_case: true}",
+            &["/apis/2/name [field=name]"],
+        ),
+        ("$.apis[*].name", "unique: {}", &[]),
+        (
+            "$.apis[*].req_params[*].name",
+            "forbidden_prefix: [x-sdk-, x-apig-]",
+            &["/apis/0/req_params/0/name [prefix=x-apig-]"],
+        ),
+        (
+            "$.apis[*].tags",
+            "max_items: 2",
+            &["/apis/0/tags [max=2,count=3]"],
+        ),
+        ("$.apis[*]~", "max_items: 2", &[]),
+        (
+            "$.apis[*].tags",
+            "min_items: 4",
+            &["/apis/0/tags [min=4,count=3]"],
+        ),
+    ];
 
     #[test]
-    fn required_forbidden_unique_prefix_max_items() {
-        assert_eq!(
-            findings(&rule("$.apis[*]", "", "required: [auth_type]"), DOC),
-            ["/apis/0~ [field=auth_type]", "/apis/2~ [field=auth_type]"]
-        );
-        assert_eq!(
-            findings(&rule("$.apis[*]", "", "forbidden: [tags, nothing]"), DOC),
-            ["/apis/0/tags~ [field=tags]"]
-        );
-        assert_eq!(
-            findings(
-                &rule(
-                    "$.apis[*]",
-                    "",
-                    "unique: {fields: [name], ignore_case: true}"
-                ),
-                DOC
-            ),
-            ["/apis/2/name [field=name]"]
-        );
-        assert!(findings(&rule("$.apis[*].name", "", "unique: {}"), DOC).is_empty());
-        assert_eq!(
-            findings(
-                &rule(
-                    "$.apis[*].req_params[*].name",
-                    "",
-                    "forbidden_prefix: [x-sdk-, x-apig-]"
-                ),
-                DOC
-            ),
-            ["/apis/0/req_params/0/name [prefix=x-apig-]"]
-        );
-        assert_eq!(
-            findings(&rule("$.apis[*].tags", "", "max_items: 2"), DOC),
-            ["/apis/0/tags [max=2,count=3]"]
-        );
-        assert_eq!(
-            findings(&rule("$.apis[*]~", "", "max_items: 2"), DOC),
-            Vec::<String>::new()
-        );
+    fn every_check_kind() {
+        for (select, check, expected) in CASES {
+            assert_eq!(
+                findings(&rule(select, "", check), DOC),
+                *expected,
+                "{check} on {select}"
+            );
+        }
     }
 
     #[test]

@@ -174,6 +174,8 @@ impl JsonType {
 pub enum CheckKind {
     /// A string matches the regular expression (unanchored unless the pattern anchors).
     Pattern(Regex),
+    /// A string does not match the regular expression (for what Rust regexes cannot negate).
+    NotPattern(Regex),
     /// A string's length in characters is within bounds.
     Length {
         /// Fewest characters.
@@ -212,6 +214,8 @@ pub enum CheckKind {
     ForbiddenPrefix(Vec<String>),
     /// A sequence (or mapping) has at most this many items.
     MaxItems(usize),
+    /// A sequence (or mapping) has at least this many items.
+    MinItems(usize),
     /// A built-in function.
     Function {
         /// The function.
@@ -226,6 +230,7 @@ impl CheckKind {
     pub fn name(&self) -> &'static str {
         match self {
             CheckKind::Pattern(_) => "pattern",
+            CheckKind::NotPattern(_) => "not_pattern",
             CheckKind::Length { .. } => "length",
             CheckKind::Enum { .. } => "enum",
             CheckKind::Range { .. } => "range",
@@ -235,6 +240,7 @@ impl CheckKind {
             CheckKind::Unique { .. } => "unique",
             CheckKind::ForbiddenPrefix(_) => "forbidden_prefix",
             CheckKind::MaxItems(_) => "max_items",
+            CheckKind::MinItems(_) => "min_items",
             CheckKind::Function { .. } => "function",
         }
     }
@@ -242,7 +248,7 @@ impl CheckKind {
     /// Placeholders this check fills in (besides `{value}`, `{key}`, `{path}`).
     pub fn placeholders(&self) -> &'static [&'static str] {
         match self {
-            CheckKind::Pattern(_) => &["pattern"],
+            CheckKind::Pattern(_) | CheckKind::NotPattern(_) => &["pattern"],
             CheckKind::Length { .. } => &["min", "max", "length"],
             CheckKind::Enum { .. } => &["allowed"],
             CheckKind::Range { .. } => &["min", "max"],
@@ -251,6 +257,7 @@ impl CheckKind {
             CheckKind::Unique { .. } => &["field"],
             CheckKind::ForbiddenPrefix(_) => &["prefix"],
             CheckKind::MaxItems(_) => &["max", "count"],
+            CheckKind::MinItems(_) => &["min", "count"],
             CheckKind::Function { def, .. } => def.placeholders,
         }
     }
@@ -259,8 +266,9 @@ impl CheckKind {
 /// Placeholders every check fills in.
 pub const COMMON_PLACEHOLDERS: [&str; 3] = ["value", "key", "path"];
 
-const CHECK_KEYS: [&str; 11] = [
+const CHECK_KEYS: [&str; 13] = [
     "pattern",
+    "not_pattern",
     "length",
     "enum",
     "range",
@@ -270,6 +278,7 @@ const CHECK_KEYS: [&str; 11] = [
     "unique",
     "forbidden_prefix",
     "max_items",
+    "min_items",
     "function",
 ];
 
@@ -695,14 +704,17 @@ fn parse_check(cx: &Cx<'_>, node: &Node) -> Result<Check, RuleError> {
     };
     let value = f.required(name)?;
     let kind = match name {
-        "pattern" => {
+        "pattern" | "not_pattern" => {
             let text = value
                 .as_str()
-                .ok_or_else(|| cx.error(value.span, "`pattern` must be a string"))?;
-            CheckKind::Pattern(
-                Regex::new(text)
-                    .map_err(|e| cx.error(value.span, format!("bad regular expression: {e}")))?,
-            )
+                .ok_or_else(|| cx.error(value.span, format!("`{name}` must be a string")))?;
+            let re = Regex::new(text)
+                .map_err(|e| cx.error(value.span, format!("bad regular expression: {e}")))?;
+            if name == "pattern" {
+                CheckKind::Pattern(re)
+            } else {
+                CheckKind::NotPattern(re)
+            }
         }
         "length" => {
             let (min, max) = bounds(cx, value, "length", |n| {
@@ -791,14 +803,22 @@ fn parse_check(cx: &Cx<'_>, node: &Node) -> Result<Check, RuleError> {
                 ignore_case,
             }
         }
-        "max_items" => CheckKind::MaxItems(
-            value
+        "max_items" | "min_items" => {
+            let n = value
                 .as_i64()
                 .and_then(|i| usize::try_from(i).ok())
                 .ok_or_else(|| {
-                    cx.error(value.span, "`max_items` must be a non-negative integer")
-                })?,
-        ),
+                    cx.error(
+                        value.span,
+                        format!("`{name}` must be a non-negative integer"),
+                    )
+                })?;
+            if name == "max_items" {
+                CheckKind::MaxItems(n)
+            } else {
+                CheckKind::MinItems(n)
+            }
+        }
         "function" => {
             let fname = value
                 .as_str()
