@@ -223,14 +223,56 @@ fn children<'a>(t: &Target<'a>, out: &mut Vec<Target<'a>>) {
     }
 }
 
+/// One step from a node to a child, kept while walking so that a pointer is only built for
+/// the nodes `..` actually selects (a recursive descent visits every node of the document).
+enum Token<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
 fn descend<'a>(key: &str, t: &Target<'a>, out: &mut Vec<Target<'a>>) {
-    if let Some(found) = t.child(key) {
-        out.push(found);
-    }
-    let mut kids = Vec::new();
-    children(t, &mut kids);
-    for kid in &kids {
-        descend(key, kid, out);
+    let mut path = Vec::new();
+    walk(key, t.node, &t.pointer, &mut path, out);
+}
+
+fn walk<'a>(
+    key: &str,
+    node: &'a Node,
+    base: &Pointer,
+    path: &mut Vec<Token<'a>>,
+    out: &mut Vec<Target<'a>>,
+) {
+    match &node.value {
+        Value::Map(map) => {
+            if let Some(entry) = map.entry(key) {
+                let mut pointer = base.clone();
+                for token in path.iter() {
+                    pointer = match token {
+                        Token::Key(k) => pointer.push(k),
+                        Token::Index(i) => pointer.index(*i),
+                    };
+                }
+                out.push(Target {
+                    node: &entry.value,
+                    pointer: pointer.push(key),
+                    key: Some(&entry.key),
+                    is_key: false,
+                });
+            }
+            for entry in &map.entries {
+                path.push(Token::Key(&entry.key.name));
+                walk(key, &entry.value, base, path, out);
+                path.pop();
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Token::Index(i));
+                walk(key, item, base, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
     }
 }
 
