@@ -1,10 +1,10 @@
 //! Running rules over a tree and turning findings into diagnostics at source locations.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::functions::{Call, Finding};
 use super::rule::{Check, CheckKind, Condition, ConditionTest, Given, Rule};
-use super::selector::Target;
+use super::selector::{DescentIndex, Target};
 use crate::convert::import::Provenance;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{FileId, Key, Node, Pointer, Span, Value, unescape_pointer_token};
@@ -112,9 +112,20 @@ impl<'r> Engine<'r> {
 
     /// Runs every rule for `given` over `root`, locating findings with `locator`.
     pub fn run(&self, given: Given, root: &Node, locator: &Locator<'_>) -> Vec<Diagnostic> {
+        let rules: Vec<&(&Rule, Severity)> = self
+            .rules
+            .iter()
+            .filter(|(r, _)| r.given == given)
+            .collect();
+        // Every `$..key` rule would walk the whole document; one walk serves them all.
+        let keys: HashSet<&str> = rules
+            .iter()
+            .filter_map(|(r, _)| r.select.root_descent())
+            .collect();
+        let index = DescentIndex::build(root, &keys);
         let mut out = Vec::new();
-        for (rule, severity) in self.rules.iter().filter(|(r, _)| r.given == given) {
-            for (check, finding) in evaluate(rule, root) {
+        for (rule, severity) in rules {
+            for (check, finding) in evaluate_with(rule, root, Some(&index)) {
                 let pointer = finding.pointer.as_str();
                 if self.ignore.iter().any(|i| i.covers(&rule.id, pointer)) {
                     continue;
@@ -128,9 +139,17 @@ impl<'r> Engine<'r> {
 
 /// Every finding of one rule on a tree, with the check that made it.
 pub fn evaluate<'r>(rule: &'r Rule, root: &Node) -> Vec<(&'r Check, Finding)> {
+    evaluate_with(rule, root, None)
+}
+
+fn evaluate_with<'r, 'a>(
+    rule: &'r Rule,
+    root: &'a Node,
+    index: Option<&DescentIndex<'a>>,
+) -> Vec<(&'r Check, Finding)> {
     let targets: Vec<Target<'_>> = rule
         .select
-        .select(root)
+        .select_with(root, index)
         .into_iter()
         .filter(|t| rule.filter.iter().all(|c| condition_holds(c, t)))
         .collect();

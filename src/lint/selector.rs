@@ -15,6 +15,8 @@
 //!
 //! `$ref`s are not followed: a selector sees the document as written.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::source::{Key, Node, Pointer, Value};
 
 /// One step of a selector.
@@ -167,8 +169,33 @@ impl Selector {
 
     /// Every node the selector reaches from `root`, in document order.
     pub fn select<'a>(&self, root: &'a Node) -> Vec<Target<'a>> {
-        let mut current = vec![Target::root(root)];
-        for step in &self.steps {
+        self.select_with(root, None)
+    }
+
+    /// The key of a leading `$..key` step: rules starting that way share one walk of the
+    /// document through a [`DescentIndex`].
+    pub fn root_descent(&self) -> Option<&str> {
+        match self.steps.first() {
+            Some(Step::Descend(key)) => Some(key),
+            _ => None,
+        }
+    }
+
+    /// [`Selector::select`], taking a leading `$..key` from `index` when it holds the key.
+    pub fn select_with<'a>(
+        &self,
+        root: &'a Node,
+        index: Option<&DescentIndex<'a>>,
+    ) -> Vec<Target<'a>> {
+        let mut steps = self.steps.as_slice();
+        let mut current = match (self.root_descent(), index) {
+            (Some(key), Some(index)) if index.by_key.contains_key(key) => {
+                steps = &steps[1..];
+                index.by_key[key].clone()
+            }
+            _ => vec![Target::root(root)],
+        };
+        for step in steps {
             let mut next = Vec::new();
             for t in &current {
                 apply(step, t, &mut next);
@@ -223,6 +250,70 @@ fn children<'a>(t: &Target<'a>, out: &mut Vec<Target<'a>>) {
     }
 }
 
+/// The results of `$..key` for several keys, found in one walk of a document.
+#[derive(Debug, Default)]
+pub struct DescentIndex<'a> {
+    by_key: HashMap<String, Vec<Target<'a>>>,
+}
+
+impl<'a> DescentIndex<'a> {
+    /// Walks `root` once, collecting every member named one of `keys`, in the order
+    /// `$..key` selects them.
+    pub fn build(root: &'a Node, keys: &HashSet<&str>) -> DescentIndex<'a> {
+        let mut index = DescentIndex {
+            by_key: keys.iter().map(|k| (k.to_string(), Vec::new())).collect(),
+        };
+        if !keys.is_empty() {
+            let mut path = Vec::new();
+            index.walk(root, keys, &mut path);
+        }
+        index
+    }
+
+    fn walk(&mut self, node: &'a Node, keys: &HashSet<&str>, path: &mut Vec<Token<'a>>) {
+        match &node.value {
+            Value::Map(map) => {
+                for entry in &map.entries {
+                    if keys.contains(&*entry.key.name)
+                        && let Some(found) = self.by_key.get_mut(&*entry.key.name)
+                    {
+                        found.push(Target {
+                            node: &entry.value,
+                            pointer: pointer_of(&Pointer::root(), path).push(&entry.key.name),
+                            key: Some(&entry.key),
+                            is_key: false,
+                        });
+                    }
+                }
+                for entry in &map.entries {
+                    path.push(Token::Key(&entry.key.name));
+                    self.walk(&entry.value, keys, path);
+                    path.pop();
+                }
+            }
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Token::Index(i));
+                    self.walk(item, keys, path);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn pointer_of(base: &Pointer, path: &[Token<'_>]) -> Pointer {
+    let mut pointer = base.clone();
+    for token in path {
+        pointer = match token {
+            Token::Key(k) => pointer.push(k),
+            Token::Index(i) => pointer.index(*i),
+        };
+    }
+    pointer
+}
+
 /// One step from a node to a child, kept while walking so that a pointer is only built for
 /// the nodes `..` actually selects (a recursive descent visits every node of the document).
 enum Token<'a> {
@@ -245,16 +336,9 @@ fn walk<'a>(
     match &node.value {
         Value::Map(map) => {
             if let Some(entry) = map.entry(key) {
-                let mut pointer = base.clone();
-                for token in path.iter() {
-                    pointer = match token {
-                        Token::Key(k) => pointer.push(k),
-                        Token::Index(i) => pointer.index(*i),
-                    };
-                }
                 out.push(Target {
                     node: &entry.value,
-                    pointer: pointer.push(key),
+                    pointer: pointer_of(base, path).push(key),
                     key: Some(&entry.key),
                     is_key: false,
                 });
@@ -394,6 +478,26 @@ mod tests {
             ]
         );
         assert_eq!(pointers("$.paths..['x-k']", DOC).len(), 3);
+    }
+
+    #[test]
+    fn the_descent_index_selects_what_the_walk_selects() {
+        let root = tree(DOC);
+        let keys: HashSet<&str> = ["x-k", "name"].into_iter().collect();
+        let index = DescentIndex::build(&root, &keys);
+        for selector in ["$..x-k", "$..name", "$..x-k~", "$..nothing"] {
+            let s = Selector::parse(selector).unwrap_or_else(|e| panic!("{e:?}"));
+            let show = |ts: Vec<Target<'_>>| -> Vec<String> {
+                ts.iter()
+                    .map(|t| format!("{}{}", t.pointer, t.is_key))
+                    .collect()
+            };
+            assert_eq!(
+                show(s.select_with(&root, Some(&index))),
+                show(s.select(&root)),
+                "{selector}"
+            );
+        }
     }
 
     #[test]
