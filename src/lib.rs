@@ -8,6 +8,7 @@ pub mod commands;
 pub mod convert;
 pub mod diagnostic;
 pub mod gateway;
+pub mod lint;
 pub mod model;
 pub mod openapi;
 pub mod report;

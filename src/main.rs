@@ -34,6 +34,33 @@ enum Command {
     Lint(LintArgs),
     /// Convert an OpenAPI document with x-apigateway-* extensions to a gateway definition.
     Import(ImportArgs),
+    /// List the lint rules, or explain one.
+    Rules(RulesArgs),
+}
+
+#[derive(Args)]
+struct RulesArgs {
+    #[command(subcommand)]
+    command: Option<RulesCommand>,
+
+    /// Output format of the list.
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Human)]
+    format: ListFormatArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormatArg {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Describe a rule: what it checks, its documented source, a failing and a passing example.
+    Explain {
+        /// The rule id (`apig-api-name`).
+        id: String,
+    },
 }
 
 #[derive(Args)]
@@ -156,6 +183,7 @@ fn main() -> ExitCode {
                     FormatArg::Github => apigctl::report::Format::Github,
                 },
                 color,
+                rules: Default::default(),
             };
             commands::lint::run(&inputs, &options)
         }
@@ -176,6 +204,13 @@ fn main() -> ExitCode {
             };
             commands::import::run(&Input::from_arg(&args.spec), &options)
         }
+        Command::Rules(args) => match args.command {
+            Some(RulesCommand::Explain { id }) => commands::rules::explain(&id),
+            None => commands::rules::list(match args.format {
+                ListFormatArg::Human => commands::rules::ListFormat::Human,
+                ListFormatArg::Json => commands::rules::ListFormat::Json,
+            }),
+        },
     };
     finish(outcome)
 }

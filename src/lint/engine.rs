@@ -1,0 +1,729 @@
+//! Running rules over a tree and turning findings into diagnostics at source locations.
+
+use std::collections::{HashMap, HashSet};
+
+use super::functions::{Call, Finding};
+use super::rule::{Check, CheckKind, Condition, ConditionTest, Given, Rule};
+use super::selector::{DescentIndex, Target};
+use crate::convert::import::Provenance;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{FileId, Key, Node, Pointer, Span, Value, unescape_pointer_token};
+
+/// Per-rule adjustments (from configuration): severity overrides, rules turned off, and
+/// findings ignored by pointer. The default runs every rule at its own severity.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSettings {
+    /// Rule id to severity; `None` turns the rule off.
+    pub severity: HashMap<String, Option<Severity>>,
+    /// Findings to drop.
+    pub ignore: Vec<Ignore>,
+}
+
+/// Drops findings of one rule (or of every rule) at or below a JSON pointer.
+#[derive(Clone, Debug)]
+pub struct Ignore {
+    /// The rule id; `None` for every rule.
+    pub rule: Option<String>,
+    /// The pointer (in the tree the rule runs on); findings at it or below it are dropped.
+    pub pointer: String,
+}
+
+impl Ignore {
+    fn covers(&self, rule: &str, pointer: &str) -> bool {
+        self.rule.as_deref().is_none_or(|r| r == rule)
+            && pointer
+                .strip_prefix(self.pointer.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    }
+}
+
+/// Maps a pointer of the tree a rule ran on to a place in a source file.
+pub enum Locator<'a> {
+    /// The tree is a loaded file: pointers resolve in it directly.
+    Tree {
+        /// The file.
+        file: FileId,
+        /// Its root.
+        root: &'a Node,
+    },
+    /// The tree is an imported definition: pointers go through import provenance.
+    Provenance {
+        /// Where each definition value came from.
+        provenance: &'a Provenance,
+        /// Where to point when nothing up the pointer's path has a recorded source.
+        fallback: (FileId, Span),
+    },
+}
+
+impl Locator<'_> {
+    /// The source of `pointer` (of its key when `at_key` and the key is known), or of its
+    /// nearest ancestor that has one.
+    pub fn locate(&self, pointer: &str, at_key: bool) -> (FileId, Span) {
+        match self {
+            Locator::Tree { file, root } => {
+                let mut p = pointer;
+                loop {
+                    if let Some(found) = root.pointer(p) {
+                        let span = if at_key && p == pointer {
+                            found.label_span()
+                        } else {
+                            found.node.span
+                        };
+                        return (*file, span);
+                    }
+                    p = p.rsplit_once('/').map_or("", |(head, _)| head);
+                }
+            }
+            Locator::Provenance {
+                provenance,
+                fallback,
+            } => provenance.nearest(pointer).unwrap_or(*fallback),
+        }
+    }
+}
+
+/// The rules to run, each at its effective severity.
+pub struct Engine<'r> {
+    rules: Vec<(&'r Rule, Severity)>,
+    ignore: Vec<Ignore>,
+}
+
+impl<'r> Engine<'r> {
+    /// An engine over `rules` adjusted by `settings`.
+    pub fn new(rules: &'r [Rule], settings: &RuleSettings) -> Engine<'r> {
+        let rules = rules
+            .iter()
+            .filter_map(|r| match settings.severity.get(&r.id) {
+                Some(Some(s)) => Some((r, *s)),
+                Some(None) => None,
+                None => Some((r, r.severity)),
+            })
+            .collect();
+        Engine {
+            rules,
+            ignore: settings.ignore.clone(),
+        }
+    }
+
+    /// Whether any rule runs on `given`.
+    pub fn wants(&self, given: Given) -> bool {
+        self.rules.iter().any(|(r, _)| r.given == given)
+    }
+
+    /// Runs every rule for `given` over `root`, locating findings with `locator`.
+    pub fn run(&self, given: Given, root: &Node, locator: &Locator<'_>) -> Vec<Diagnostic> {
+        let rules: Vec<&(&Rule, Severity)> = self
+            .rules
+            .iter()
+            .filter(|(r, _)| r.given == given)
+            .collect();
+        // Every `$..key` rule would walk the whole document; one walk serves them all.
+        let keys: HashSet<&str> = rules
+            .iter()
+            .filter_map(|(r, _)| r.select.root_descent())
+            .collect();
+        let index = DescentIndex::build(root, &keys);
+        let mut out = Vec::new();
+        for (rule, severity) in rules {
+            for (check, finding) in evaluate_with(rule, root, Some(&index)) {
+                let pointer = finding.pointer.as_str();
+                if self.ignore.iter().any(|i| i.covers(&rule.id, pointer)) {
+                    continue;
+                }
+                out.push(diagnostic(rule, *severity, check, &finding, root, locator));
+            }
+        }
+        out
+    }
+}
+
+/// Every finding of one rule on a tree, with the check that made it.
+pub fn evaluate<'r>(rule: &'r Rule, root: &Node) -> Vec<(&'r Check, Finding)> {
+    evaluate_with(rule, root, None)
+}
+
+fn evaluate_with<'r, 'a>(
+    rule: &'r Rule,
+    root: &'a Node,
+    index: Option<&DescentIndex<'a>>,
+) -> Vec<(&'r Check, Finding)> {
+    let targets: Vec<Target<'_>> = rule
+        .select
+        .select_with(root, index)
+        .into_iter()
+        .filter(|t| rule.filter.iter().all(|c| condition_holds(c, t)))
+        .collect();
+    let mut out = Vec::new();
+    for check in &rule.then {
+        let subjects: Vec<Target<'_>> = match &check.field {
+            None => targets.clone(),
+            Some(field) => targets.iter().filter_map(|t| t.field(field)).collect(),
+        };
+        if let CheckKind::Unique {
+            fields,
+            ignore_case,
+        } = &check.kind
+        {
+            out.extend(
+                unique(&subjects, fields, *ignore_case)
+                    .into_iter()
+                    .map(|f| (check, f)),
+            );
+            continue;
+        }
+        for subject in &subjects {
+            out.extend(
+                check_one(&check.kind, root, subject)
+                    .into_iter()
+                    .map(|f| (check, f)),
+            );
+        }
+    }
+    out
+}
+
+fn condition_holds(condition: &Condition, target: &Target<'_>) -> bool {
+    let field = target.field(&condition.field);
+    match &condition.test {
+        ConditionTest::Equals(s) => field.is_some_and(|f| s.matches(f.node, false)),
+        ConditionTest::NotEquals(s) => field.is_none_or(|f| !s.matches(f.node, false)),
+        ConditionTest::In(list) => {
+            field.is_some_and(|f| list.iter().any(|s| s.matches(f.node, false)))
+        }
+        ConditionTest::Present(p) => field.is_some() == *p,
+    }
+}
+
+fn finding_here(t: &Target<'_>) -> Finding {
+    Finding {
+        at_key: t.is_key,
+        ..Finding::at(t.pointer.clone())
+    }
+}
+
+fn check_one(kind: &CheckKind, root: &Node, t: &Target<'_>) -> Vec<Finding> {
+    let text = t.text();
+    let single = |ok: bool, f: &dyn Fn(Finding) -> Finding| {
+        if ok {
+            Vec::new()
+        } else {
+            vec![f(finding_here(t))]
+        }
+    };
+    match kind {
+        CheckKind::Pattern(re) => match text {
+            Some(s) => single(re.is_match(s), &|f| f.arg("pattern", re.as_str())),
+            None => Vec::new(),
+        },
+        CheckKind::Length { min, max } => match text {
+            Some(s) => {
+                let n = s.chars().count();
+                let ok = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
+                single(ok, &|f| {
+                    f.arg("min", opt(*min))
+                        .arg("max", opt(*max))
+                        .arg("length", n.to_string())
+                })
+            }
+            None => Vec::new(),
+        },
+        CheckKind::Enum {
+            values,
+            ignore_case,
+        } => {
+            let key_node;
+            let node = if t.is_key {
+                match t.key {
+                    Some(Key { span, name }) => {
+                        key_node = Node::new(*span, Value::String(name.clone()));
+                        &key_node
+                    }
+                    None => return Vec::new(),
+                }
+            } else {
+                t.node
+            };
+            if matches!(node.value, Value::Map(_) | Value::Seq(_)) {
+                return Vec::new();
+            }
+            let ok = values.iter().any(|v| v.matches(node, *ignore_case));
+            single(ok, &|f| {
+                f.arg(
+                    "allowed",
+                    values
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })
+        }
+        CheckKind::Range { min, max } => match t.node.as_number().filter(|_| !t.is_key) {
+            Some(n) => {
+                let x = n.as_f64();
+                let ok = min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m);
+                single(ok, &|f| f.arg("min", opt(*min)).arg("max", opt(*max)))
+            }
+            None => Vec::new(),
+        },
+        CheckKind::Type(types) if !t.is_key => {
+            let ok = types.iter().any(|ty| ty.matches(t.node));
+            single(ok, &|f| {
+                f.arg(
+                    "expected",
+                    types
+                        .iter()
+                        .map(|ty| ty.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                )
+                .arg("actual", t.node.value.kind())
+            })
+        }
+        CheckKind::Required(fields) if !t.is_key => match t.node.as_map() {
+            Some(map) => fields
+                .iter()
+                .filter(|f| map.get(f).is_none())
+                .map(|f| {
+                    let mut finding = finding_here(t).arg("field", f.as_str());
+                    finding.at_key = true;
+                    finding
+                })
+                .collect(),
+            None => Vec::new(),
+        },
+        CheckKind::Forbidden(fields) if !t.is_key => fields
+            .iter()
+            .filter_map(|f| t.child(f))
+            .map(|child| {
+                let name = child.key.map(|k| k.name.to_string()).unwrap_or_default();
+                let mut finding = finding_here(&child).arg("field", name);
+                finding.at_key = true;
+                finding
+            })
+            .collect(),
+        CheckKind::ForbiddenPrefix(prefixes) => match text {
+            Some(s) => prefixes
+                .iter()
+                .filter(|p| {
+                    s.get(..p.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(p))
+                })
+                .take(1)
+                .map(|p| finding_here(t).arg("prefix", p.as_str()))
+                .collect(),
+            None => Vec::new(),
+        },
+        CheckKind::NotPattern(re) => match text {
+            Some(s) => single(!re.is_match(s), &|f| f.arg("pattern", re.as_str())),
+            None => Vec::new(),
+        },
+        CheckKind::MaxItems(max) if !t.is_key => match items(t.node) {
+            Some(count) => single(count <= *max, &|f| {
+                f.arg("max", max.to_string())
+                    .arg("count", count.to_string())
+            }),
+            None => Vec::new(),
+        },
+        CheckKind::MinItems(min) if !t.is_key => match items(t.node) {
+            Some(count) => single(count >= *min, &|f| {
+                f.arg("min", min.to_string())
+                    .arg("count", count.to_string())
+            }),
+            None => Vec::new(),
+        },
+        CheckKind::Function { def, args } => (def.run)(&Call {
+            root,
+            target: t,
+            args,
+        }),
+        CheckKind::Type(_)
+        | CheckKind::Required(_)
+        | CheckKind::Forbidden(_)
+        | CheckKind::MaxItems(_)
+        | CheckKind::MinItems(_)
+        | CheckKind::Unique { .. } => Vec::new(),
+    }
+}
+
+/// The number of items of a sequence or members of a mapping.
+fn items(node: &Node) -> Option<usize> {
+    match &node.value {
+        Value::Seq(items) => Some(items.len()),
+        Value::Map(map) => Some(map.len()),
+        _ => None,
+    }
+}
+
+fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+/// The comparison form of a scalar for `unique`.
+fn canonical(node: &Node, ignore_case: bool) -> String {
+    match &node.value {
+        Value::String(s) if ignore_case => format!("s:{}", s.to_ascii_lowercase()),
+        Value::String(s) => format!("s:{s}"),
+        _ => node.to_json().to_string(),
+    }
+}
+
+fn unique(targets: &[Target<'_>], fields: &[String], ignore_case: bool) -> Vec<Finding> {
+    let mut seen: HashMap<Vec<String>, Pointer> = HashMap::new();
+    let mut out = Vec::new();
+    for t in targets {
+        let (key, at) = if fields.is_empty() {
+            let value = match (t.is_key, t.key) {
+                (true, Some(k)) => canonical(
+                    &Node::new(k.span, Value::String(k.name.clone())),
+                    ignore_case,
+                ),
+                _ => canonical(t.node, ignore_case),
+            };
+            (vec![value], t.clone())
+        } else {
+            let parts: Option<Vec<Target<'_>>> = fields.iter().map(|f| t.field(f)).collect();
+            let Some(parts) = parts else { continue };
+            (
+                parts
+                    .iter()
+                    .map(|p| canonical(p.node, ignore_case))
+                    .collect(),
+                parts[0].clone(),
+            )
+        };
+        match seen.get(&key) {
+            Some(first) => {
+                let field = if fields.is_empty() {
+                    t.key.map(|k| k.name.to_string()).unwrap_or_default()
+                } else {
+                    fields.join(", ")
+                };
+                out.push(
+                    finding_here(&at)
+                        .arg("field", field)
+                        .related(first.clone(), "first defined here"),
+                );
+            }
+            None => {
+                seen.insert(key, at.pointer.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Shows a value in a message: strings as written (shortened), others by kind.
+fn show(node: &Node) -> String {
+    match &node.value {
+        Value::String(s) => shorten(s),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_owned(),
+        other => format!("a {}", other.kind()),
+    }
+}
+
+fn shorten(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
+
+/// Fills `{name}` placeholders; unknown names stay as written.
+pub fn render(template: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((name, close))
+                if !name.is_empty()
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                match lookup(name) {
+                    Some(v) => out.push_str(&v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn diagnostic(
+    rule: &Rule,
+    severity: Severity,
+    check: &Check,
+    finding: &Finding,
+    root: &Node,
+    locator: &Locator<'_>,
+) -> Diagnostic {
+    let pointer = finding.pointer.as_str();
+    let located = root.pointer(pointer);
+    let key = pointer
+        .rsplit_once('/')
+        .map(|(_, last)| unescape_pointer_token(last).into_owned())
+        .unwrap_or_default();
+    let value = match located {
+        Some(_) if finding.at_key => key.clone(),
+        Some(l) => show(l.node),
+        None => String::new(),
+    };
+    let template = check.message.as_deref().unwrap_or(&rule.message);
+    let message = render(template, |name| match name {
+        "value" => Some(value.clone()),
+        "key" => Some(key.clone()),
+        "path" => Some(pointer.to_owned()),
+        other => finding
+            .args
+            .iter()
+            .find(|(k, _)| *k == other)
+            .map(|(_, v)| v.clone()),
+    });
+    let (file, span) = locator.locate(pointer, finding.at_key);
+    let source = match rule.constraint {
+        Some(n) => format!("{}; x-apigateway-extensions reference §4 #{n}", rule.source),
+        None => rule.source.clone(),
+    };
+    let mut d = Diagnostic::new(rule.id.clone(), severity, message)
+        .at(file, span)
+        .pointer(pointer)
+        .source(source);
+    if let Some(help) = &rule.help {
+        d = d.help(help.clone());
+    }
+    for (p, message) in &finding.related {
+        let (file, span) = locator.locate(p.as_str(), false);
+        d = d.related(file, span, message.clone());
+    }
+    d
+}
+
+/// A tree (without source spans) from JSON, for rules over an imported definition.
+pub fn json_tree(value: &serde_json::Value) -> Node {
+    use crate::source::{Entry, Map, Number};
+    let value = match value {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => Value::Number(match n.as_i64() {
+            Some(i) => Number::Int(i),
+            None => Number::Float(n.as_f64().unwrap_or(f64::NAN)),
+        }),
+        serde_json::Value::String(s) => Value::String(s.as_str().into()),
+        serde_json::Value::Array(items) => Value::Seq(items.iter().map(json_tree).collect()),
+        serde_json::Value::Object(map) => Value::Map(Map {
+            entries: map
+                .iter()
+                .map(|(k, v)| Entry {
+                    key: Key {
+                        span: Span::default(),
+                        name: k.as_str().into(),
+                    },
+                    value: json_tree(v),
+                })
+                .collect(),
+        }),
+    };
+    Node::new(Span::default(), value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::functions::testing::tree;
+    use crate::lint::rule::parse_rule;
+
+    fn rule(select: &str, extra: &str, check: &str) -> Rule {
+        let text = format!(
+            "id: apig-t\nseverity: warn\ndescription: d\nsource: s\nmessage: 'm {{value}}'\ngiven: definition\nselect: \"{select}\"\n{extra}then:\n  - {check}\nexamples: {{fail: x, pass: y}}\n"
+        );
+        parse_rule("apig-t.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    /// Each finding as `pointer [args]`.
+    fn findings(rule: &Rule, doc: &str) -> Vec<String> {
+        let root = tree(doc);
+        evaluate(rule, &root)
+            .into_iter()
+            .map(|(_, f)| {
+                let args: Vec<String> = f.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!(
+                    "{}{} [{}]",
+                    f.pointer,
+                    if f.at_key { "~" } else { "" },
+                    args.join(",")
+                )
+            })
+            .collect()
+    }
+
+    const DOC: &str = "apis:\n  - {name: ab, type: 1, tags: [a, b, c], req_params: [{name: X-Apig-Foo, location: HEADER}]}\n  - {name: good_name, type: '1', auth_type: AUTHORIZER}\n  - {name: AB, type: 3.5}\n";
+
+    /// `(selector, check, expected findings)`: each check kind on the same document.
+    const CASES: &[(&str, &str, &[&str])] = &[
+        (
+            "$.apis[*].name",
+            "pattern: '^[a-z_]+$'",
+            &["/apis/2/name [pattern=^[a-z_]+$]"],
+        ),
+        (
+            "$.apis[*].name",
+            "not_pattern: '(?i)^ab$'",
+            &[
+                "/apis/0/name [pattern=(?i)^ab$]",
+                "/apis/2/name [pattern=(?i)^ab$]",
+            ],
+        ),
+        (
+            "$.apis[*].name",
+            "length: {min: 3}",
+            &[
+                "/apis/0/name [min=3,max=-,length=2]",
+                "/apis/2/name [min=3,max=-,length=2]",
+            ],
+        ),
+        (
+            "$.apis[*].type",
+            "enum: [1, 2]",
+            &["/apis/1/type [allowed=1, 2]", "/apis/2/type [allowed=1, 2]"],
+        ),
+        (
+            "$.apis[*].name",
+            "enum: {values: [ab], ignore_case: true}",
+            &["/apis/1/name [allowed=ab]"],
+        ),
+        (
+            "$.apis[*].type",
+            "range: {min: 1, max: 2}",
+            &["/apis/2/type [min=1,max=2]"],
+        ),
+        (
+            "$.apis[*].type",
+            "type: integer",
+            &[
+                "/apis/1/type [expected=integer,actual=string]",
+                "/apis/2/type [expected=integer,actual=number]",
+            ],
+        ),
+        (
+            "$.apis[*]",
+            "required: [auth_type]",
+            &["/apis/0~ [field=auth_type]", "/apis/2~ [field=auth_type]"],
+        ),
+        (
+            "$.apis[*]",
+            "forbidden: [tags, nothing]",
+            &["/apis/0/tags~ [field=tags]"],
+        ),
+        (
+            "$.apis[*]",
+            "unique: {fields: [name], ignore_case: true}",
+            &["/apis/2/name [field=name]"],
+        ),
+        ("$.apis[*].name", "unique: {}", &[]),
+        (
+            "$.apis[*].req_params[*].name",
+            "forbidden_prefix: [x-sdk-, x-apig-]",
+            &["/apis/0/req_params/0/name [prefix=x-apig-]"],
+        ),
+        (
+            "$.apis[*].tags",
+            "max_items: 2",
+            &["/apis/0/tags [max=2,count=3]"],
+        ),
+        ("$.apis[*]~", "max_items: 2", &[]),
+        (
+            "$.apis[*].tags",
+            "min_items: 4",
+            &["/apis/0/tags [min=4,count=3]"],
+        ),
+    ];
+
+    #[test]
+    fn every_check_kind() {
+        for (select, check, expected) in CASES {
+            assert_eq!(
+                findings(&rule(select, "", check), DOC),
+                *expected,
+                "{check} on {select}"
+            );
+        }
+    }
+
+    #[test]
+    fn where_and_field_narrow_the_checked_nodes() {
+        let r = rule(
+            "$.apis[*]",
+            "where:\n  - {field: auth_type, equals: AUTHORIZER}\n",
+            "required: [authorizer_name]",
+        );
+        assert_eq!(findings(&r, DOC), ["/apis/1~ [field=authorizer_name]"]);
+        let r = rule(
+            "$.apis[*]",
+            "where:\n  - {field: type, in: [1]}\n  - {field: tags, present: true}\n",
+            "{field: name, length: {min: 3}}",
+        );
+        assert_eq!(findings(&r, DOC), ["/apis/0/name [min=3,max=-,length=2]"]);
+        let r = rule(
+            "$.apis[*]",
+            "where:\n  - {field: auth_type, not_equals: AUTHORIZER}\n",
+            "{field: name, pattern: x}",
+        );
+        assert_eq!(findings(&r, DOC).len(), 2);
+    }
+
+    #[test]
+    fn messages_fill_placeholders_and_keep_unknown_braces() {
+        let lookup = |n: &str| (n == "value").then(|| "V".to_owned());
+        assert_eq!(render("a {value} {x} {{ } {", lookup), "a V {x} {{ } {");
+    }
+
+    #[test]
+    fn settings_turn_rules_off_change_severity_and_ignore_pointers() {
+        let rules = vec![rule("$.apis[*].name", "", "length: {min: 3}")];
+        let root = tree(DOC);
+        let locator = Locator::Tree {
+            file: FileId(0),
+            root: &root,
+        };
+        let run = |settings: &RuleSettings| {
+            Engine::new(&rules, settings).run(Given::Definition, &root, &locator)
+        };
+        assert_eq!(run(&RuleSettings::default()).len(), 2);
+        let mut off = RuleSettings::default();
+        off.severity.insert("apig-t".into(), None);
+        assert!(run(&off).is_empty());
+        let mut error = RuleSettings::default();
+        error
+            .severity
+            .insert("apig-t".into(), Some(Severity::Error));
+        assert!(run(&error).iter().all(Diagnostic::is_error));
+        let ignore = RuleSettings {
+            ignore: vec![Ignore {
+                rule: Some("apig-t".into()),
+                pointer: "/apis/0".into(),
+            }],
+            ..RuleSettings::default()
+        };
+        let left = run(&ignore);
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].pointer.as_deref(), Some("/apis/2/name"));
+        assert_eq!(left[0].message, "m AB");
+    }
+}

@@ -1,0 +1,188 @@
+//! Built-in functions for cross-field checks (`then: [{function: NAME, args: {...}}]`).
+//!
+//! A function is called once per selected node with the rule's `args` (validated against its
+//! [`ArgDef`]s when the rule file loads) and returns findings. It sees the whole tree through
+//! [`Call::root`], so it can look other objects up. One file per family; each function is
+//! unit-tested there. To add one: write it, add a [`FunctionDef`] to [`FUNCTIONS`], document it
+//! in `rules/README.md`.
+
+mod api;
+mod order;
+mod refs;
+
+use crate::source::{Node, Pointer};
+
+use super::selector::Target;
+
+/// What a function is called with.
+pub struct Call<'a, 'b> {
+    /// The root of the tree the rule runs on (for looking other objects up).
+    pub root: &'a Node,
+    /// The selected node.
+    pub target: &'b Target<'a>,
+    /// The rule's `args` (an empty mapping when absent), already checked against the
+    /// function's [`ArgDef`]s.
+    pub args: &'b Node,
+}
+
+impl Call<'_, '_> {
+    /// A string argument.
+    pub fn str_arg(&self, name: &str) -> Option<&str> {
+        self.args.get(name).and_then(Node::as_str)
+    }
+
+    /// A list-of-strings argument (empty when absent).
+    pub fn list_arg(&self, name: &str) -> Vec<&str> {
+        self.args
+            .get(name)
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::as_str)
+            .collect()
+    }
+}
+
+/// One finding of a function.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Finding {
+    /// JSON pointer of the offending node (in the tree the rule runs on).
+    pub pointer: Pointer,
+    /// Point at the mapping key rather than the value.
+    pub at_key: bool,
+    /// Values for the rule message's placeholders (names listed in [`FunctionDef::placeholders`]).
+    pub args: Vec<(&'static str, String)>,
+    /// Other places worth showing: pointer and a short message.
+    pub related: Vec<(Pointer, String)>,
+}
+
+impl Finding {
+    /// A finding at a pointer.
+    pub fn at(pointer: Pointer) -> Finding {
+        Finding {
+            pointer,
+            ..Finding::default()
+        }
+    }
+
+    /// Adds a placeholder value.
+    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Finding {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    /// Adds a related location.
+    pub fn related(mut self, pointer: Pointer, message: impl Into<String>) -> Finding {
+        self.related.push((pointer, message.into()));
+        self
+    }
+}
+
+/// The type an argument must have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgKind {
+    /// A string.
+    String,
+    /// A sequence of strings.
+    StringList,
+    /// A selector string (parsed when the rule loads).
+    Selector,
+}
+
+/// One argument a function accepts.
+#[derive(Clone, Copy, Debug)]
+pub struct ArgDef {
+    /// Name under `args`.
+    pub name: &'static str,
+    /// Its type.
+    pub kind: ArgKind,
+    /// Whether the rule must give it.
+    pub required: bool,
+    /// What it means (shown in `rules/README.md`).
+    pub description: &'static str,
+}
+
+/// A built-in function.
+#[derive(Clone, Copy, Debug)]
+pub struct FunctionDef {
+    /// Name used in rule files.
+    pub name: &'static str,
+    /// What it checks.
+    pub description: &'static str,
+    /// Arguments it accepts.
+    pub args: &'static [ArgDef],
+    /// Placeholders its findings fill in (besides `{value}`, `{key}` and `{path}`).
+    pub placeholders: &'static [&'static str],
+    /// The check.
+    pub run: fn(&Call<'_, '_>) -> Vec<Finding>,
+}
+
+/// Every built-in function, by name.
+pub static FUNCTIONS: &[FunctionDef] = &[
+    api::API_ROUTE_UNIQUE,
+    api::PATH_PARAMS_DECLARED,
+    order::ORDERED,
+    refs::REFERS_TO,
+];
+
+/// The function called `name`.
+pub fn find(name: &str) -> Option<&'static FunctionDef> {
+    FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the functions' unit tests.
+    use super::*;
+    use crate::lint::selector::Selector;
+    use crate::source::{Limits, Sources, load_bytes};
+
+    /// Parses YAML text into a tree.
+    pub fn tree(text: &str) -> Node {
+        let mut sources = Sources::new();
+        load_bytes(
+            "t.yaml".into(),
+            None,
+            text.as_bytes().to_vec(),
+            &mut sources,
+            &Limits::default(),
+        )
+        .map(|d| d.root)
+        .unwrap_or_else(|e| panic!("test document does not load: {e}"))
+    }
+
+    /// Runs `f` on every node `selector` selects in `doc`, with `args` (YAML), and returns
+    /// each finding as `pointer: k=v, ...`.
+    pub fn run(f: &FunctionDef, doc: &str, selector: &str, args: &str) -> Vec<String> {
+        let root = tree(doc);
+        let args = tree(args);
+        let selector = Selector::parse(selector).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut out = Vec::new();
+        for target in selector.select(&root) {
+            let call = Call {
+                root: &root,
+                target: &target,
+                args: &args,
+            };
+            for finding in (f.run)(&call) {
+                let args: Vec<String> = finding
+                    .args
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                let related: Vec<String> = finding
+                    .related
+                    .iter()
+                    .map(|(p, _)| format!(" (related {p})"))
+                    .collect();
+                out.push(format!(
+                    "{}: {}{}",
+                    finding.pointer,
+                    args.join(", "),
+                    related.join("")
+                ));
+            }
+        }
+        out
+    }
+}

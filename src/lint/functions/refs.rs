@@ -1,0 +1,102 @@
+//! Functions about names that refer to other objects.
+
+use super::{ArgDef, ArgKind, Call, Finding, FunctionDef};
+use crate::lint::selector::Selector;
+
+/// `refers-to`: a string names one of the values a selector collects.
+pub const REFERS_TO: FunctionDef = FunctionDef {
+    name: "refers-to",
+    description: "On a string: it equals one of the strings `collection` selects from the document root (e.g. `$.authorizers[*].name`), or one of `builtin`. Reports the string itself.",
+    args: &[
+        ArgDef {
+            name: "collection",
+            kind: ArgKind::Selector,
+            required: true,
+            description: "selector of the names that may be referred to",
+        },
+        ArgDef {
+            name: "builtin",
+            kind: ArgKind::StringList,
+            required: false,
+            description: "names that always exist (e.g. `default`)",
+        },
+    ],
+    placeholders: &["known"],
+    run: refers_to,
+};
+
+fn refers_to(call: &Call<'_, '_>) -> Vec<Finding> {
+    let Some(name) = call.target.text() else {
+        return Vec::new();
+    };
+    let builtin = call.list_arg("builtin");
+    if builtin.contains(&name) {
+        return Vec::new();
+    }
+    // Validated at load time; an unparsable selector cannot reach here.
+    let Some(selector) = call
+        .str_arg("collection")
+        .and_then(|s| Selector::parse(s).ok())
+    else {
+        return Vec::new();
+    };
+    let known: Vec<&str> = selector
+        .select(call.root)
+        .iter()
+        .filter_map(|t| t.text())
+        .chain(builtin.iter().copied())
+        .collect();
+    if known.contains(&name) {
+        return Vec::new();
+    }
+    let listed = if known.is_empty() {
+        "none".to_owned()
+    } else {
+        known
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    vec![Finding {
+        at_key: call.target.is_key,
+        ..Finding::at(call.target.pointer.clone()).arg("known", listed)
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::functions::testing::run;
+
+    const DOC: &str = "authorizers: [{name: auth_a}]\napis:\n  - authorizer_name: auth_a\n  - authorizer_name: auth_b\n  - authorizer_name: default\n";
+
+    #[test]
+    fn unknown_names_are_reported_with_the_known_ones() {
+        assert_eq!(
+            run(
+                &REFERS_TO,
+                DOC,
+                "$.apis[*].authorizer_name",
+                "collection: $.authorizers[*].name"
+            ),
+            [
+                "/apis/1/authorizer_name: known=`auth_a`",
+                "/apis/2/authorizer_name: known=`auth_a`",
+            ]
+        );
+    }
+
+    #[test]
+    fn builtin_names_always_exist() {
+        assert_eq!(
+            run(
+                &REFERS_TO,
+                DOC,
+                "$.apis[*].authorizer_name",
+                "{collection: '$.nothing[*]', builtin: [default, auth_b]}"
+            ),
+            ["/apis/0/authorizer_name: known=`default`, `auth_b`"]
+        );
+    }
+}

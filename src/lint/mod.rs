@@ -1,0 +1,109 @@
+//! Gateway lint rules: rule files (`rules/*.yaml`, embedded at build time), the selector
+//! language, built-in functions and the engine that runs them.
+//!
+//! A rule runs either on the OpenAPI document as written (`given: openapi`) or on the gateway
+//! definition (`given: definition`): the one [`crate::convert::import`] makes from an OpenAPI
+//! document, whose findings are mapped back to the OpenAPI source through import provenance,
+//! or a definition file itself. The rule file format is documented in `rules/README.md`.
+
+pub mod engine;
+pub mod functions;
+pub mod rule;
+pub mod selector;
+
+use std::sync::OnceLock;
+
+pub use engine::{Engine, Ignore, Locator, RuleSettings};
+pub use rule::{Given, Rule, RuleError};
+
+use crate::convert::import::{self, ImportOptions};
+use crate::diagnostic::Diagnostic;
+use crate::openapi::OasVersion;
+use crate::source::Document;
+use crate::source::refs::Workspace;
+
+/// The rule files compiled into the binary: `(file name, text)`, sorted by name.
+pub static BUILTIN_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// Loads rule files; ids must be unique.
+pub fn load_rules<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<Rule>, RuleError> {
+    let mut rules: Vec<Rule> = Vec::new();
+    for (name, text) in files {
+        let rule = rule::parse_rule(name, text)?;
+        if let Some(other) = rules.iter().find(|r| r.id == rule.id) {
+            return Err(RuleError {
+                location: name.to_owned(),
+                message: format!("rule id `{}` is also defined in {}", rule.id, other.file),
+            });
+        }
+        rules.push(rule);
+    }
+    Ok(rules)
+}
+
+/// The built-in rules, loaded once.
+pub fn builtin_rules() -> Result<&'static [Rule], &'static RuleError> {
+    static RULES: OnceLock<Result<Vec<Rule>, RuleError>> = OnceLock::new();
+    RULES
+        .get_or_init(|| {
+            load_rules(BUILTIN_FILES.iter().map(|(name, text)| (*name, *text))).map_err(|e| {
+                RuleError {
+                    location: format!("rules/{}", e.location),
+                    message: e.message,
+                }
+            })
+        })
+        .as_ref()
+        .map(Vec::as_slice)
+}
+
+/// Lints an OpenAPI document (references resolved): the `openapi` rules on the document, then
+/// an import and the `definition` rules on its result. Import's own diagnostics are included.
+pub fn check_openapi(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) -> Vec<Diagnostic> {
+    let doc = ws.root();
+    let mut out = engine.run(
+        Given::OpenApi,
+        &doc.root,
+        &Locator::Tree {
+            file: doc.file,
+            root: &doc.root,
+        },
+    );
+    let imported = import::import(ws, version, &ImportOptions::default());
+    out.extend(imported.diagnostics);
+    if engine.wants(Given::Definition) {
+        match serde_json::to_value(&imported.definition) {
+            Ok(json) => {
+                let tree = engine::json_tree(&json);
+                let fallback = (doc.file, crate::source::Span::new(0, 0));
+                out.extend(engine.run(
+                    Given::Definition,
+                    &tree,
+                    &Locator::Provenance {
+                        provenance: &imported.provenance,
+                        fallback,
+                    },
+                ));
+            }
+            Err(e) => out.push(Diagnostic::error(
+                "internal",
+                format!("imported definition could not be serialised: {e}"),
+            )),
+        }
+    }
+    out
+}
+
+/// Lints a gateway definition file: the `definition` rules on the file's own tree.
+pub fn check_definition(engine: &Engine<'_>, doc: &Document) -> Vec<Diagnostic> {
+    engine.run(
+        Given::Definition,
+        &doc.root,
+        &Locator::Tree {
+            file: doc.file,
+            root: &doc.root,
+        },
+    )
+}

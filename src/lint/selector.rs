@@ -1,0 +1,512 @@
+//! The `select` language of rule files: a small subset of JSONPath.
+//!
+//! ```text
+//! selector := '$' step*
+//! step     := '.' name            child of a mapping
+//!           | '.*' | '[*]'        every value of a mapping / every item of a sequence
+//!           | '..' name           recursive descent: `name` in this node or any descendant
+//!           | "..['" key "']"     the same with a quoted key
+//!           | '[' digits ']'      one sequence item
+//!           | "['" key "']"       child with any characters (`['application/json']`)
+//!           | "['a','b']"         union: each of these children that exists
+//!           | '~'                 (last step only) the mapping key instead of its value
+//! name     := one or more characters other than `.`, `[`, `]`, `~`, `'`, `"`, space
+//! ```
+//!
+//! `$ref`s are not followed: a selector sees the document as written.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::source::{Key, Node, Pointer, Value};
+
+/// One step of a selector.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// `.name` / `['name']` / `['a','b']`: these children of a mapping.
+    Keys(Vec<String>),
+    /// `.*` / `[*]`: every value of a mapping or item of a sequence.
+    Wildcard,
+    /// `[n]`: one sequence item.
+    Index(usize),
+    /// `..name`: `name` in this node or any descendant.
+    Descend(String),
+    /// `~`: the key of the selected mapping entry.
+    KeyOf,
+}
+
+/// A parsed selector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Selector {
+    steps: Vec<Step>,
+}
+
+/// A node a selector (or a check's `field`) chose.
+#[derive(Clone, Debug)]
+pub struct Target<'a> {
+    /// The node (for a `~` target: the value whose key was selected).
+    pub node: &'a Node,
+    /// JSON pointer of the node in the tree the rule runs on.
+    pub pointer: Pointer,
+    /// The mapping key that led to the node, when the last step was a key.
+    pub key: Option<&'a Key>,
+    /// Whether the target is the key itself (`~`).
+    pub is_key: bool,
+}
+
+impl<'a> Target<'a> {
+    /// The root of a tree.
+    pub fn root(node: &'a Node) -> Target<'a> {
+        Target {
+            node,
+            pointer: Pointer::root(),
+            key: None,
+            is_key: false,
+        }
+    }
+
+    /// The string checks look at: the key name for `~` targets, else the string value.
+    pub fn text(&self) -> Option<&'a str> {
+        if self.is_key {
+            self.key.map(|k| &*k.name)
+        } else {
+            self.node.as_str()
+        }
+    }
+
+    /// The child `name` of a mapping target.
+    pub fn child(&self, name: &str) -> Option<Target<'a>> {
+        let entry = self.node.as_map()?.entry(name)?;
+        Some(Target {
+            node: &entry.value,
+            pointer: self.pointer.push(name),
+            key: Some(&entry.key),
+            is_key: false,
+        })
+    }
+
+    /// A descendant by a dotted path of mapping keys (`backend_api.req_uri`).
+    pub fn field(&self, path: &str) -> Option<Target<'a>> {
+        let mut current = self.clone();
+        for part in path.split('.') {
+            current = current.child(part)?;
+        }
+        Some(current)
+    }
+}
+
+impl Selector {
+    /// Parses a selector; the error names the byte offset of the problem.
+    pub fn parse(text: &str) -> Result<Selector, (usize, String)> {
+        let bytes = text.as_bytes();
+        if bytes.first() != Some(&b'$') {
+            return Err((0, "a selector starts with `$`".into()));
+        }
+        let mut steps = Vec::new();
+        let mut i = 1;
+        while i < bytes.len() {
+            if steps.last() == Some(&Step::KeyOf) {
+                return Err((i, "`~` must be the last step".into()));
+            }
+            match bytes[i] {
+                b'.' if bytes.get(i + 1) == Some(&b'.') => {
+                    i += 2;
+                    let (key, next) = if bytes.get(i) == Some(&b'[') {
+                        let (keys, next) = bracket(text, i)?;
+                        match keys {
+                            Bracket::Keys(mut k) if k.len() == 1 => (k.remove(0), next),
+                            _ => return Err((i, "`..` takes one name or one quoted key".into())),
+                        }
+                    } else {
+                        name(text, i)?
+                    };
+                    steps.push(Step::Descend(key));
+                    i = next;
+                }
+                b'.' if bytes.get(i + 1) == Some(&b'*') => {
+                    steps.push(Step::Wildcard);
+                    i += 2;
+                }
+                b'.' => {
+                    let (key, next) = name(text, i + 1)?;
+                    steps.push(Step::Keys(vec![key]));
+                    i = next;
+                }
+                b'[' => {
+                    let (b, next) = bracket(text, i)?;
+                    steps.push(match b {
+                        Bracket::Wildcard => Step::Wildcard,
+                        Bracket::Index(n) => Step::Index(n),
+                        Bracket::Keys(k) => Step::Keys(k),
+                    });
+                    i = next;
+                }
+                b'~' => {
+                    if !matches!(
+                        steps.last(),
+                        Some(Step::Keys(_) | Step::Wildcard | Step::Descend(_))
+                    ) {
+                        return Err((
+                            i,
+                            "`~` must follow a step that selects mapping entries".into(),
+                        ));
+                    }
+                    steps.push(Step::KeyOf);
+                    i += 1;
+                }
+                _ => {
+                    return Err((
+                        i,
+                        format!(
+                            "unexpected `{}`; a step starts with `.`, `[` or `~`",
+                            &text[i..].chars().next().unwrap_or(' ')
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Selector { steps })
+    }
+
+    /// Every node the selector reaches from `root`, in document order.
+    pub fn select<'a>(&self, root: &'a Node) -> Vec<Target<'a>> {
+        self.select_with(root, None)
+    }
+
+    /// The key of a leading `$..key` step: rules starting that way share one walk of the
+    /// document through a [`DescentIndex`].
+    pub fn root_descent(&self) -> Option<&str> {
+        match self.steps.first() {
+            Some(Step::Descend(key)) => Some(key),
+            _ => None,
+        }
+    }
+
+    /// [`Selector::select`], taking a leading `$..key` from `index` when it holds the key.
+    pub fn select_with<'a>(
+        &self,
+        root: &'a Node,
+        index: Option<&DescentIndex<'a>>,
+    ) -> Vec<Target<'a>> {
+        let mut steps = self.steps.as_slice();
+        let mut current = match (self.root_descent(), index) {
+            (Some(key), Some(index)) if index.by_key.contains_key(key) => {
+                steps = &steps[1..];
+                index.by_key[key].clone()
+            }
+            _ => vec![Target::root(root)],
+        };
+        for step in steps {
+            let mut next = Vec::new();
+            for t in &current {
+                apply(step, t, &mut next);
+            }
+            current = next;
+        }
+        current
+    }
+}
+
+fn apply<'a>(step: &Step, t: &Target<'a>, out: &mut Vec<Target<'a>>) {
+    match step {
+        Step::Keys(keys) => out.extend(keys.iter().filter_map(|k| t.child(k))),
+        Step::Wildcard => children(t, out),
+        Step::Index(n) => {
+            if let Some(item) = t.node.as_seq().and_then(|s| s.get(*n)) {
+                out.push(Target {
+                    node: item,
+                    pointer: t.pointer.index(*n),
+                    key: None,
+                    is_key: false,
+                });
+            }
+        }
+        Step::Descend(key) => descend(key, t, out),
+        Step::KeyOf => {
+            if t.key.is_some() {
+                out.push(Target {
+                    is_key: true,
+                    ..t.clone()
+                });
+            }
+        }
+    }
+}
+
+fn children<'a>(t: &Target<'a>, out: &mut Vec<Target<'a>>) {
+    match &t.node.value {
+        Value::Map(map) => out.extend(map.entries.iter().map(|e| Target {
+            node: &e.value,
+            pointer: t.pointer.push(&e.key.name),
+            key: Some(&e.key),
+            is_key: false,
+        })),
+        Value::Seq(items) => out.extend(items.iter().enumerate().map(|(i, item)| Target {
+            node: item,
+            pointer: t.pointer.index(i),
+            key: None,
+            is_key: false,
+        })),
+        _ => {}
+    }
+}
+
+/// The results of `$..key` for several keys, found in one walk of a document.
+#[derive(Debug, Default)]
+pub struct DescentIndex<'a> {
+    by_key: HashMap<String, Vec<Target<'a>>>,
+}
+
+impl<'a> DescentIndex<'a> {
+    /// Walks `root` once, collecting every member named one of `keys`, in the order
+    /// `$..key` selects them.
+    pub fn build(root: &'a Node, keys: &HashSet<&str>) -> DescentIndex<'a> {
+        let mut index = DescentIndex {
+            by_key: keys.iter().map(|k| (k.to_string(), Vec::new())).collect(),
+        };
+        if !keys.is_empty() {
+            let mut path = Vec::new();
+            index.walk(root, keys, &mut path);
+        }
+        index
+    }
+
+    fn walk(&mut self, node: &'a Node, keys: &HashSet<&str>, path: &mut Vec<Token<'a>>) {
+        match &node.value {
+            Value::Map(map) => {
+                for entry in &map.entries {
+                    if keys.contains(&*entry.key.name)
+                        && let Some(found) = self.by_key.get_mut(&*entry.key.name)
+                    {
+                        found.push(Target {
+                            node: &entry.value,
+                            pointer: pointer_of(&Pointer::root(), path).push(&entry.key.name),
+                            key: Some(&entry.key),
+                            is_key: false,
+                        });
+                    }
+                }
+                for entry in &map.entries {
+                    path.push(Token::Key(&entry.key.name));
+                    self.walk(&entry.value, keys, path);
+                    path.pop();
+                }
+            }
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Token::Index(i));
+                    self.walk(item, keys, path);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn pointer_of(base: &Pointer, path: &[Token<'_>]) -> Pointer {
+    let mut pointer = base.clone();
+    for token in path {
+        pointer = match token {
+            Token::Key(k) => pointer.push(k),
+            Token::Index(i) => pointer.index(*i),
+        };
+    }
+    pointer
+}
+
+/// One step from a node to a child, kept while walking so that a pointer is only built for
+/// the nodes `..` actually selects (a recursive descent visits every node of the document).
+enum Token<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn descend<'a>(key: &str, t: &Target<'a>, out: &mut Vec<Target<'a>>) {
+    let mut path = Vec::new();
+    walk(key, t.node, &t.pointer, &mut path, out);
+}
+
+fn walk<'a>(
+    key: &str,
+    node: &'a Node,
+    base: &Pointer,
+    path: &mut Vec<Token<'a>>,
+    out: &mut Vec<Target<'a>>,
+) {
+    match &node.value {
+        Value::Map(map) => {
+            if let Some(entry) = map.entry(key) {
+                out.push(Target {
+                    node: &entry.value,
+                    pointer: pointer_of(base, path).push(key),
+                    key: Some(&entry.key),
+                    is_key: false,
+                });
+            }
+            for entry in &map.entries {
+                path.push(Token::Key(&entry.key.name));
+                walk(key, &entry.value, base, path, out);
+                path.pop();
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Token::Index(i));
+                walk(key, item, base, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn name(text: &str, start: usize) -> Result<(String, usize), (usize, String)> {
+    let end = text[start..]
+        .find(['.', '[', ']', '~', '\'', '"', ' '])
+        .map_or(text.len(), |n| start + n);
+    if end == start {
+        return Err((start, "expected a key name".into()));
+    }
+    Ok((text[start..end].to_owned(), end))
+}
+
+enum Bracket {
+    Wildcard,
+    Index(usize),
+    Keys(Vec<String>),
+}
+
+/// Parses `[...]` starting at the `[`; returns what it holds and the offset after `]`.
+fn bracket(text: &str, start: usize) -> Result<(Bracket, usize), (usize, String)> {
+    let close = text[start..]
+        .find(']')
+        .map(|n| start + n)
+        .ok_or((start, "unclosed `[`".to_string()))?;
+    let inner = text[start + 1..close].trim();
+    let next = close + 1;
+    if inner == "*" {
+        return Ok((Bracket::Wildcard, next));
+    }
+    if !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit()) {
+        let n = inner
+            .parse()
+            .map_err(|_| (start + 1, "index too large".to_string()))?;
+        return Ok((Bracket::Index(n), next));
+    }
+    let mut keys = Vec::new();
+    for part in inner.split(',') {
+        let part = part.trim();
+        let quoted = part.len() >= 2
+            && ((part.starts_with('\'') && part.ends_with('\''))
+                || (part.starts_with('"') && part.ends_with('"')));
+        if !quoted {
+            return Err((
+                start + 1,
+                "inside `[]` write `*`, an index, or quoted keys (`['a','b']`)".into(),
+            ));
+        }
+        keys.push(part[1..part.len() - 1].to_owned());
+    }
+    Ok((Bracket::Keys(keys), next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Limits, Sources, load_bytes};
+
+    fn tree(text: &str) -> Node {
+        let mut sources = Sources::new();
+        load_bytes(
+            "t.yaml".into(),
+            None,
+            text.as_bytes().to_vec(),
+            &mut sources,
+            &Limits::default(),
+        )
+        .map(|d| d.root)
+        .unwrap_or_else(|e| panic!("test document does not load: {e}"))
+    }
+
+    fn pointers(selector: &str, text: &str) -> Vec<String> {
+        let root = tree(text);
+        let s = Selector::parse(selector).unwrap_or_else(|e| panic!("{selector}: {e:?}"));
+        s.select(&root)
+            .iter()
+            .map(|t| format!("{}{}", t.pointer, if t.is_key { "~" } else { "" }))
+            .collect()
+    }
+
+    const DOC: &str = "apis:\n  - name: a\n    req_params: [{name: p}]\n  - name: b\npaths:\n  /x:\n    get: {x-k: 1}\n    post: {x-k: 2, deeper: {x-k: 3}}\n";
+
+    #[test]
+    fn children_wildcards_and_indexes() {
+        assert_eq!(
+            pointers("$.apis[*].name", DOC),
+            ["/apis/0/name", "/apis/1/name"]
+        );
+        assert_eq!(
+            pointers("$.apis.*.name", DOC),
+            ["/apis/0/name", "/apis/1/name"]
+        );
+        assert_eq!(pointers("$.apis[1].name", DOC), ["/apis/1/name"]);
+        assert_eq!(pointers("$", DOC), [""]);
+        assert_eq!(pointers("$.nothing[*]", DOC), Vec::<String>::new());
+    }
+
+    #[test]
+    fn quoted_keys_unions_and_key_targets() {
+        assert_eq!(pointers("$.paths['/x'].get", DOC), ["/paths/~1x/get"]);
+        assert_eq!(
+            pointers("$.paths.*['post','get','put']", DOC),
+            ["/paths/~1x/post", "/paths/~1x/get"]
+        );
+        assert_eq!(
+            pointers("$.paths.*.*~", DOC),
+            ["/paths/~1x/get~", "/paths/~1x/post~"]
+        );
+    }
+
+    #[test]
+    fn recursive_descent_finds_nested_matches_in_order() {
+        assert_eq!(
+            pointers("$..x-k", DOC),
+            [
+                "/paths/~1x/get/x-k",
+                "/paths/~1x/post/x-k",
+                "/paths/~1x/post/deeper/x-k"
+            ]
+        );
+        assert_eq!(pointers("$.paths..['x-k']", DOC).len(), 3);
+    }
+
+    #[test]
+    fn the_descent_index_selects_what_the_walk_selects() {
+        let root = tree(DOC);
+        let keys: HashSet<&str> = ["x-k", "name"].into_iter().collect();
+        let index = DescentIndex::build(&root, &keys);
+        for selector in ["$..x-k", "$..name", "$..x-k~", "$..nothing"] {
+            let s = Selector::parse(selector).unwrap_or_else(|e| panic!("{e:?}"));
+            let show = |ts: Vec<Target<'_>>| -> Vec<String> {
+                ts.iter()
+                    .map(|t| format!("{}{}", t.pointer, t.is_key))
+                    .collect()
+            };
+            assert_eq!(
+                show(s.select_with(&root, Some(&index))),
+                show(s.select(&root)),
+                "{selector}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_selectors_say_where() {
+        assert_eq!(Selector::parse("apis").map_err(|e| e.0), Err(0));
+        assert!(Selector::parse("$.a[").is_err());
+        assert!(Selector::parse("$.a[b]").is_err());
+        assert!(Selector::parse("$.").is_err());
+        assert_eq!(Selector::parse("$.a~.b").map_err(|e| e.0), Err(4));
+        assert!(Selector::parse("$~").is_err());
+    }
+}

@@ -1,0 +1,299 @@
+//! Every built-in rule against its fixtures in `testdata/rules/<id>/` and its own examples.
+//!
+//! Convention (rules/README.md): each rule has at least one `fail*.yaml` and one `pass*.yaml`.
+//! A fail file declares the findings it must produce, one comment line each:
+//! `# expect: <rule id> <line>:<column>`. The findings of that rule on the file must be exactly
+//! those (as a multiset); on a pass file the rule must report nothing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use apigctl::commands::lint::{LintOptions, lint_file, lint_text};
+use apigctl::commands::rules::findings_of;
+use apigctl::lint::builtin_rules;
+use apigctl::report::FileReport;
+use apigctl::source::Input;
+
+/// Diagnostics meaning the document never reached the rules.
+const NOT_LINTED: [&str; 7] = [
+    "syntax",
+    "duplicate-key",
+    "encoding",
+    "unknown-version",
+    "nesting-too-deep",
+    "alias-expansion-limit",
+    "definition-invalid",
+];
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules")
+}
+
+/// `(line, col)` expectations declared in a fixture, or a complaint about a malformed line.
+fn expectations(text: &str, rule: &str) -> Result<Vec<(usize, usize)>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let Some(rest) = line.trim_start().strip_prefix("# expect:") else {
+            continue;
+        };
+        let parts: Vec<&str> = rest.split_whitespace().collect();
+        let parsed = match parts.as_slice() {
+            [id, at] => at
+                .split_once(':')
+                .and_then(|(l, c)| Some((*id, l.parse().ok()?, c.parse().ok()?))),
+            _ => None,
+        };
+        match parsed {
+            Some((id, l, c)) if id == rule => out.push((l, c)),
+            Some((id, _, _)) => {
+                return Err(format!(
+                    "line {}: expectation names `{id}`, but this is a fixture of `{rule}`",
+                    n + 1
+                ));
+            }
+            None => {
+                return Err(format!("line {}: write `# expect: {rule} LINE:COL`", n + 1));
+            }
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+fn loaded(report: &FileReport) -> Result<(), String> {
+    match report
+        .diagnostics
+        .iter()
+        .find(|d| NOT_LINTED.contains(&d.code.as_str()))
+    {
+        Some(d) => Err(format!(
+            "does not reach the rules: [{}] {}",
+            d.code, d.message
+        )),
+        None => Ok(()),
+    }
+}
+
+fn check_fixture(rule: &str, path: &Path, fail: bool) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let report = lint_file(&Input::Path(path.to_owned()), &LintOptions::default())?;
+    loaded(&report)?;
+    let mut found: Vec<(usize, usize)> = findings_of(&report, rule)
+        .into_iter()
+        .map(|(l, c, _)| (l, c))
+        .collect();
+    found.sort_unstable();
+    let expected = if fail {
+        let e = expectations(&text, rule)?;
+        if e.is_empty() {
+            return Err(format!(
+                "a fail fixture declares its findings: `# expect: {rule} LINE:COL`"
+            ));
+        }
+        e
+    } else {
+        Vec::new()
+    };
+    if found != expected {
+        let messages: Vec<String> = findings_of(&report, rule)
+            .into_iter()
+            .map(|(l, c, m)| format!("{l}:{c} {m}"))
+            .collect();
+        return Err(format!(
+            "expected findings at {expected:?}, got {found:?}\n      {}",
+            messages.join("\n      ")
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_rule_has_fixtures_and_they_hold() {
+    let rules = builtin_rules().unwrap_or_else(|e| panic!("built-in rules do not load: {e}"));
+    let mut problems: Vec<String> = Vec::new();
+    let mut dirs: BTreeMap<String, ()> = std::fs::read_dir(fixtures_dir())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), ()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for rule in rules {
+        dirs.remove(&rule.id);
+        let dir = fixtures_dir().join(&rule.id);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        let kind = |prefix: &str| -> Vec<&PathBuf> {
+            files
+                .iter()
+                .filter(|p| {
+                    let n = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default();
+                    n.starts_with(prefix) && n.ends_with(".yaml")
+                })
+                .collect()
+        };
+        let (fails, passes) = (kind("fail"), kind("pass"));
+        if fails.is_empty() || passes.is_empty() {
+            problems.push(format!(
+                "{}: needs testdata/rules/{}/fail*.yaml and pass*.yaml",
+                rule.id, rule.id
+            ));
+        }
+        for (list, fail) in [(fails, true), (passes, false)] {
+            for path in list {
+                if let Err(e) = check_fixture(&rule.id, path, fail) {
+                    problems.push(format!("{}: {}", path.display(), e));
+                }
+            }
+        }
+    }
+    for orphan in dirs.keys() {
+        problems.push(format!("testdata/rules/{orphan}: no rule has this id"));
+    }
+    assert!(
+        problems.is_empty(),
+        "rule fixtures:\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn every_rule_example_fails_and_passes_as_labelled() {
+    let rules = builtin_rules().unwrap_or_else(|e| panic!("built-in rules do not load: {e}"));
+    let mut problems = Vec::new();
+    for rule in rules {
+        for (text, fail) in [(&rule.examples.fail, true), (&rule.examples.pass, false)] {
+            let report = match lint_text("example.yaml", text, &LintOptions::default()) {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.push(format!("{}: example does not load: {e}", rule.id));
+                    continue;
+                }
+            };
+            if let Err(e) = loaded(&report) {
+                problems.push(format!("{} example: {e}", rule.id));
+            }
+            let found = findings_of(&report, &rule.id).len();
+            if fail && found == 0 {
+                problems.push(format!("{}: examples.fail produces no finding", rule.id));
+            }
+            if !fail && found > 0 {
+                problems.push(format!(
+                    "{}: examples.pass produces {found} finding(s)",
+                    rule.id
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "rule examples:\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn expectation_lines_are_parsed_strictly() {
+    assert_eq!(
+        expectations(
+            "a: 1\n# expect: apig-x 3:5\n  # expect: apig-x 1:2\n",
+            "apig-x"
+        ),
+        Ok(vec![(1, 2), (3, 5)])
+    );
+    assert!(expectations("# expect: apig-y 3:5\n", "apig-x").is_err());
+    assert!(expectations("# expect: apig-x 3\n", "apig-x").is_err());
+}
+
+#[test]
+fn the_reference_examples_have_no_rule_findings() {
+    // §5 of the extension reference: both documents are meant to be valid gateway imports.
+    let rules = builtin_rules().unwrap_or_else(|e| panic!("built-in rules do not load: {e}"));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/examples");
+    for name in ["orders-swagger-2.0.yaml", "inventory-openapi-3.0.yaml"] {
+        let report = lint_file(&Input::Path(dir.join(name)), &LintOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let rule_findings: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| rules.iter().any(|r| r.id == d.code))
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        assert!(rule_findings.is_empty(), "{name}: {rule_findings:#?}");
+    }
+}
+
+#[test]
+fn the_rules_readme_documents_every_function() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/README.md"))
+            .unwrap_or_else(|e| panic!("rules/README.md: {e}"));
+    for f in apigctl::lint::functions::FUNCTIONS {
+        assert!(
+            readme.contains(&format!("| `{}` |", f.name)),
+            "rules/README.md has no row for function `{}`",
+            f.name
+        );
+        for arg in f.args {
+            assert!(
+                readme.contains(&format!("`{}`", arg.name)),
+                "argument `{}` of `{}` undocumented",
+                arg.name,
+                f.name
+            );
+        }
+    }
+}
+
+#[test]
+fn rules_command_lists_and_explains() {
+    use apigctl::commands::rules::{ListFormat, explain, list};
+    let listed = list(ListFormat::Json);
+    assert_eq!(listed.exit_code, 0);
+    let json: serde_json::Value =
+        serde_json::from_str(&listed.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["version"], 1);
+    let first = &json["rules"][0];
+    for key in ["id", "severity", "description", "source", "given", "select"] {
+        assert!(first[key].is_string(), "{key} missing in {first}");
+    }
+    let human = list(ListFormat::Human).stdout;
+    let line = human
+        .lines()
+        .find(|l| l.starts_with("apig-api-name "))
+        .unwrap_or_else(|| panic!("{human}"));
+    let columns: Vec<&str> = line.split("  ").filter(|c| !c.trim().is_empty()).collect();
+    assert_eq!(
+        columns.iter().map(|c| c.trim()).collect::<Vec<_>>(),
+        [
+            "apig-api-name",
+            "error",
+            "API Reference 3.5.1, Table 3-167 (name)"
+        ]
+    );
+    let explained = explain("apig-api-name");
+    assert_eq!(explained.exit_code, 0);
+    assert!(explained.stdout.contains("Failing example:"));
+    assert!(
+        explained.stdout.contains("  6:20: API name `_list orders`"),
+        "{}",
+        explained.stdout
+    );
+    assert!(
+        explained
+            .stdout
+            .contains("apig-api-name reports nothing here.")
+    );
+    let unknown = explain("apig-api-nme");
+    assert_eq!(unknown.exit_code, 2);
+    assert_eq!(
+        unknown.stderr,
+        "apigctl: error: no rule `apig-api-nme`; did you mean `apig-api-name`?\n"
+    );
+}
