@@ -1,7 +1,8 @@
 //! The `select` language of rule files: a small subset of JSONPath.
 //!
 //! ```text
-//! selector := '$' step*
+//! selector := chain (' | ' chain)*   each chain's nodes, chain after chain
+//! chain    := '$' step*
 //! step     := '.' name            child of a mapping
 //!           | '.*' | '[*]'        every value of a mapping / every item of a sequence
 //!           | '..' name           recursive descent: `name` in this node or any descendant
@@ -32,10 +33,12 @@ pub enum Step {
     KeyOf,
 }
 
-/// A parsed selector.
+/// A parsed selector: one or more chains of steps (`$.a | $.b.a`), whose results are
+/// concatenated. Alternatives let a rule name each place a construct may be written instead of
+/// searching the whole document with `..`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Selector {
-    steps: Vec<Step>,
+    chains: Vec<Vec<Step>>,
 }
 
 /// A node a selector (or a check's `field`) chose.
@@ -99,9 +102,15 @@ impl Selector {
         if bytes.first() != Some(&b'$') {
             return Err((0, "a selector starts with `$`".into()));
         }
+        let mut chains = Vec::new();
         let mut steps = Vec::new();
         let mut i = 1;
         while i < bytes.len() {
+            if text[i..].starts_with(" | $") {
+                chains.push(std::mem::take(&mut steps));
+                i += 4;
+                continue;
+            }
             if steps.last() == Some(&Step::KeyOf) {
                 return Err((i, "`~` must be the last step".into()));
             }
@@ -162,20 +171,25 @@ impl Selector {
                 }
             }
         }
-        Ok(Selector { steps })
+        chains.push(steps);
+        Ok(Selector { chains })
     }
 
     /// Every node the selector reaches from `root`, in document order.
     pub fn select<'a>(&self, root: &'a Node) -> Vec<Target<'a>> {
-        let mut current = vec![Target::root(root)];
-        for step in &self.steps {
-            let mut next = Vec::new();
-            for t in &current {
-                apply(step, t, &mut next);
+        let mut out = Vec::new();
+        for steps in &self.chains {
+            let mut current = vec![Target::root(root)];
+            for step in steps {
+                let mut next = Vec::new();
+                for t in &current {
+                    apply(step, t, &mut next);
+                }
+                current = next;
             }
-            current = next;
+            out.extend(current);
         }
-        current
+        out
     }
 }
 
@@ -352,6 +366,20 @@ mod tests {
             ]
         );
         assert_eq!(pointers("$.paths..['x-k']", DOC).len(), 3);
+    }
+
+    #[test]
+    fn alternatives_are_concatenated_in_order() {
+        assert_eq!(
+            pointers("$.paths.*.post.x-k | $.apis[0].name | $.nothing", DOC),
+            ["/paths/~1x/post/x-k", "/apis/0/name"]
+        );
+        assert_eq!(
+            pointers("$.paths.*~ | $.apis[*].name", DOC),
+            ["/paths/~1x~", "/apis/0/name", "/apis/1/name"]
+        );
+        assert!(Selector::parse("$.a | b").is_err());
+        assert!(Selector::parse("$.a |$.b").is_err());
     }
 
     #[test]
