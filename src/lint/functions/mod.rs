@@ -132,7 +132,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     policy::ACL_VALUE,
     policy::ACL_IP_RANGES,
     policy::THROTTLE_RATE,
-    policy::ENV_VAR_REFS,
+    policy::ENV_VARIABLE_DEFINED,
 ];
 
 /// The function called `name`.

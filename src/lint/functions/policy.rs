@@ -417,13 +417,13 @@ fn throttle_rate(call: &Call<'_, '_>) -> Vec<Finding> {
     vec![Finding::at(call.target.pointer.push("api_call_limits")).arg("rate", shown)]
 }
 
-/// `env-var-refs`: the `#name#` environment variables in an API's backend addresses and paths.
-pub const ENV_VAR_REFS: FunctionDef = FunctionDef {
-    name: "env-var-refs",
-    description: "On an API object: every `#name#` in `backend_api.url_domain`, `backend_api.req_uri` and each `policy_https[*]` `url_domain` / `req_uri` is a valid variable name (3-32 characters, a letter first, then letters, digits, `-`, `_`) and, when the definition defines any environment variable, the name of one (case-sensitive). Reported at the string, once per bad variable.",
+/// `env-variable-defined`: the `#name#` environment variables an API uses are defined.
+pub const ENV_VARIABLE_DEFINED: FunctionDef = FunctionDef {
+    name: "env-variable-defined",
+    description: "On an API object, when the definition defines any environment variable: every validly named `#name#` in `backend_api.url_domain`, `backend_api.req_uri` and each `policy_https[*]` `url_domain` / `req_uri` is the `variable_name` of one (case-sensitive). Reported at the string, once per undefined variable. Invalid names are left to `env-variable-names`.",
     args: &[],
-    placeholders: &["variable", "issue"],
-    run: env_var_refs,
+    placeholders: &["variable"],
+    run: env_variable_defined,
 };
 
 /// Whether `name` is a valid environment variable name (API Reference 3.3.1, Table 3-88).
@@ -447,7 +447,7 @@ fn variables(text: &str) -> Vec<&str> {
     out
 }
 
-fn env_var_refs(call: &Call<'_, '_>) -> Vec<Finding> {
+fn env_variable_defined(call: &Call<'_, '_>) -> Vec<Finding> {
     let defined: Vec<&str> = call
         .root
         .get("environments")
@@ -458,6 +458,9 @@ fn env_var_refs(call: &Call<'_, '_>) -> Vec<Finding> {
         .flatten()
         .filter_map(|v| v.get("variable_name")?.as_str())
         .collect();
+    if defined.is_empty() {
+        return Vec::new();
+    }
     let api = call.target.node;
     let mut backends: Vec<(Pointer, &Node)> = Vec::new();
     if let Some(b) = api.get("backend_api") {
@@ -479,18 +482,9 @@ fn env_var_refs(call: &Call<'_, '_>) -> Vec<Finding> {
                 continue;
             };
             for name in variables(text) {
-                let issue = if !valid_variable_name(name) {
-                    "is not a valid variable name (3-32 characters, a letter first, then letters, digits, `-`, `_`)"
-                } else if !defined.is_empty() && !defined.contains(&name) {
-                    "is not defined in any environment (names are case-sensitive)"
-                } else {
-                    continue;
-                };
-                out.push(
-                    Finding::at(pointer.push(field))
-                        .arg("variable", name)
-                        .arg("issue", issue),
-                );
+                if valid_variable_name(name) && !defined.contains(&name) {
+                    out.push(Finding::at(pointer.push(field)).arg("variable", name));
+                }
             }
         }
     }
@@ -622,22 +616,18 @@ mod tests {
     }
 
     #[test]
-    fn env_var_refs_checks_names_and_definitions() {
+    fn env_variables_must_be_defined_once_any_are() {
         let doc = "apis:\n  - backend_api: {url_domain: '#ADDR#:8080', req_uri: '/#x#/#Path#'}\n    policy_https: [{url_domain: '#addr#', req_uri: /}]\n";
-        assert_eq!(
-            run(&ENV_VAR_REFS, doc, "$.apis[*]", "{}"),
-            [
-                "/apis/0/backend_api/req_uri: variable=x, issue=is not a valid variable name (3-32 characters, a letter first, then letters, digits, `-`, `_`)"
-            ]
-        );
+        assert!(run(&ENV_VARIABLE_DEFINED, doc, "$.apis[*]", "{}").is_empty());
         let defined = format!(
-            "environments: [{{name: RELEASE, variables: [{{variable_name: ADDR, variable_value: a}}, {{variable_name: Path, variable_value: b}}]}}]\n{doc}"
+            "environments: [{{name: RELEASE, variables: [{{variable_name: ADDR, variable_value: a}}]}}, {{name: TEST, variables: [{{variable_name: Path, variable_value: b}}]}}]\n{doc}"
         );
         assert_eq!(
-            run(&ENV_VAR_REFS, &defined, "$.apis[*]", "{}")[1..],
-            [
-                "/apis/0/policy_https/0/url_domain: variable=addr, issue=is not defined in any environment (names are case-sensitive)"
-            ]
+            run(&ENV_VARIABLE_DEFINED, &defined, "$.apis[*]", "{}"),
+            ["/apis/0/policy_https/0/url_domain: variable=addr"]
         );
+        assert!(valid_variable_name(&"a".repeat(32)));
+        assert!(!valid_variable_name(&"a".repeat(33)));
+        assert!(!valid_variable_name("x"));
     }
 }
