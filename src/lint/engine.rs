@@ -120,7 +120,7 @@ impl<'r> Engine<'r> {
         // Every `$..key` rule would walk the whole document; one walk serves them all.
         let keys: HashSet<&str> = rules
             .iter()
-            .filter_map(|(r, _)| r.select.root_descent())
+            .flat_map(|(r, _)| r.select.root_descents())
             .collect();
         let index = DescentIndex::build(root, &keys);
         let mut out = Vec::new();

@@ -13,6 +13,11 @@
 //! name     := one or more characters other than `.`, `[`, `]`, `~`, `'`, `"`, space
 //! ```
 //!
+//! Several selectors joined by `|` (`$.a[*] | $.b.*`) select what each of them selects, in the
+//! order written: the same object can sit at different places (Swagger 2.0 `parameters` vs
+//! OpenAPI 3 `components.parameters`), and a descent over the whole document would be slower
+//! and less precise.
+//!
 //! `$ref`s are not followed: a selector sees the document as written.
 
 use std::collections::{HashMap, HashSet};
@@ -34,10 +39,10 @@ pub enum Step {
     KeyOf,
 }
 
-/// A parsed selector.
+/// A parsed selector: one or more alternatives (`a | b`), each a list of steps.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Selector {
-    steps: Vec<Step>,
+    alternatives: Vec<Vec<Step>>,
 }
 
 /// A node a selector (or a check's `field`) chose.
@@ -97,88 +102,30 @@ impl<'a> Target<'a> {
 impl Selector {
     /// Parses a selector; the error names the byte offset of the problem.
     pub fn parse(text: &str) -> Result<Selector, (usize, String)> {
-        let bytes = text.as_bytes();
-        if bytes.first() != Some(&b'$') {
-            return Err((0, "a selector starts with `$`".into()));
+        let mut alternatives = Vec::new();
+        for (start, part) in split_alternatives(text) {
+            let lead = part.len() - part.trim_start().len();
+            let steps = parse_steps(part.trim()).map_err(|(at, m)| (start + lead + at, m))?;
+            alternatives.push(steps);
         }
-        let mut steps = Vec::new();
-        let mut i = 1;
-        while i < bytes.len() {
-            if steps.last() == Some(&Step::KeyOf) {
-                return Err((i, "`~` must be the last step".into()));
-            }
-            match bytes[i] {
-                b'.' if bytes.get(i + 1) == Some(&b'.') => {
-                    i += 2;
-                    let (key, next) = if bytes.get(i) == Some(&b'[') {
-                        let (keys, next) = bracket(text, i)?;
-                        match keys {
-                            Bracket::Keys(mut k) if k.len() == 1 => (k.remove(0), next),
-                            _ => return Err((i, "`..` takes one name or one quoted key".into())),
-                        }
-                    } else {
-                        name(text, i)?
-                    };
-                    steps.push(Step::Descend(key));
-                    i = next;
-                }
-                b'.' if bytes.get(i + 1) == Some(&b'*') => {
-                    steps.push(Step::Wildcard);
-                    i += 2;
-                }
-                b'.' => {
-                    let (key, next) = name(text, i + 1)?;
-                    steps.push(Step::Keys(vec![key]));
-                    i = next;
-                }
-                b'[' => {
-                    let (b, next) = bracket(text, i)?;
-                    steps.push(match b {
-                        Bracket::Wildcard => Step::Wildcard,
-                        Bracket::Index(n) => Step::Index(n),
-                        Bracket::Keys(k) => Step::Keys(k),
-                    });
-                    i = next;
-                }
-                b'~' => {
-                    if !matches!(
-                        steps.last(),
-                        Some(Step::Keys(_) | Step::Wildcard | Step::Descend(_))
-                    ) {
-                        return Err((
-                            i,
-                            "`~` must follow a step that selects mapping entries".into(),
-                        ));
-                    }
-                    steps.push(Step::KeyOf);
-                    i += 1;
-                }
-                _ => {
-                    return Err((
-                        i,
-                        format!(
-                            "unexpected `{}`; a step starts with `.`, `[` or `~`",
-                            &text[i..].chars().next().unwrap_or(' ')
-                        ),
-                    ));
-                }
-            }
-        }
-        Ok(Selector { steps })
+        Ok(Selector { alternatives })
     }
 
-    /// Every node the selector reaches from `root`, in document order.
+    /// Every node the selector reaches from `root`: each alternative's in document order, the
+    /// alternatives in the order written.
     pub fn select<'a>(&self, root: &'a Node) -> Vec<Target<'a>> {
         self.select_with(root, None)
     }
 
-    /// The key of a leading `$..key` step: rules starting that way share one walk of the
+    /// The keys of leading `$..key` steps: rules starting that way share one walk of the
     /// document through a [`DescentIndex`].
-    pub fn root_descent(&self) -> Option<&str> {
-        match self.steps.first() {
-            Some(Step::Descend(key)) => Some(key),
-            _ => None,
-        }
+    pub fn root_descents(&self) -> impl Iterator<Item = &str> {
+        self.alternatives
+            .iter()
+            .filter_map(|steps| match steps.first() {
+                Some(Step::Descend(key)) => Some(key.as_str()),
+                _ => None,
+            })
     }
 
     /// [`Selector::select`], taking a leading `$..key` from `index` when it holds the key.
@@ -187,23 +134,123 @@ impl Selector {
         root: &'a Node,
         index: Option<&DescentIndex<'a>>,
     ) -> Vec<Target<'a>> {
-        let mut steps = self.steps.as_slice();
-        let mut current = match (self.root_descent(), index) {
-            (Some(key), Some(index)) if index.by_key.contains_key(key) => {
-                steps = &steps[1..];
-                index.by_key[key].clone()
+        let mut all = Vec::new();
+        for steps in &self.alternatives {
+            let mut steps = steps.as_slice();
+            let indexed = match (steps.first(), index) {
+                (Some(Step::Descend(key)), Some(index)) => index.by_key.get(key.as_str()),
+                _ => None,
+            };
+            let mut current = match indexed {
+                Some(found) => {
+                    steps = &steps[1..];
+                    found.clone()
+                }
+                None => vec![Target::root(root)],
+            };
+            for step in steps {
+                let mut next = Vec::new();
+                for t in &current {
+                    apply(step, t, &mut next);
+                }
+                current = next;
             }
-            _ => vec![Target::root(root)],
-        };
-        for step in steps {
-            let mut next = Vec::new();
-            for t in &current {
-                apply(step, t, &mut next);
-            }
-            current = next;
+            all.extend(current);
         }
-        current
+        all
     }
+}
+
+/// Splits a selector text at each `|` outside quotes, with the byte offset of each part.
+fn split_alternatives(text: &str) -> Vec<(usize, &str)> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut quote = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '|') => {
+                parts.push((start, &text[start..i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push((start, &text[start..]));
+    parts
+}
+
+/// Parses one alternative: `$` and its steps.
+fn parse_steps(text: &str) -> Result<Vec<Step>, (usize, String)> {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'$') {
+        return Err((0, "a selector starts with `$`".into()));
+    }
+    let mut steps = Vec::new();
+    let mut i = 1;
+    while i < bytes.len() {
+        if steps.last() == Some(&Step::KeyOf) {
+            return Err((i, "`~` must be the last step".into()));
+        }
+        match bytes[i] {
+            b'.' if bytes.get(i + 1) == Some(&b'.') => {
+                i += 2;
+                let (key, next) = if bytes.get(i) == Some(&b'[') {
+                    let (keys, next) = bracket(text, i)?;
+                    match keys {
+                        Bracket::Keys(mut k) if k.len() == 1 => (k.remove(0), next),
+                        _ => return Err((i, "`..` takes one name or one quoted key".into())),
+                    }
+                } else {
+                    name(text, i)?
+                };
+                steps.push(Step::Descend(key));
+                i = next;
+            }
+            b'.' if bytes.get(i + 1) == Some(&b'*') => {
+                steps.push(Step::Wildcard);
+                i += 2;
+            }
+            b'.' => {
+                let (key, next) = name(text, i + 1)?;
+                steps.push(Step::Keys(vec![key]));
+                i = next;
+            }
+            b'[' => {
+                let (b, next) = bracket(text, i)?;
+                steps.push(match b {
+                    Bracket::Wildcard => Step::Wildcard,
+                    Bracket::Index(n) => Step::Index(n),
+                    Bracket::Keys(k) => Step::Keys(k),
+                });
+                i = next;
+            }
+            b'~' => {
+                if !matches!(
+                    steps.last(),
+                    Some(Step::Keys(_) | Step::Wildcard | Step::Descend(_))
+                ) {
+                    return Err((
+                        i,
+                        "`~` must follow a step that selects mapping entries".into(),
+                    ));
+                }
+                steps.push(Step::KeyOf);
+                i += 1;
+            }
+            _ => {
+                return Err((
+                    i,
+                    format!(
+                        "unexpected `{}`; a step starts with `.`, `[` or `~`",
+                        &text[i..].chars().next().unwrap_or(' ')
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(steps)
 }
 
 fn apply<'a>(step: &Step, t: &Target<'a>, out: &mut Vec<Target<'a>>) {
@@ -248,6 +295,67 @@ fn children<'a>(t: &Target<'a>, out: &mut Vec<Target<'a>>) {
         })),
         _ => {}
     }
+}
+
+fn descend<'a>(key: &str, t: &Target<'a>, out: &mut Vec<Target<'a>>) {
+    if let Some(found) = t.child(key) {
+        out.push(found);
+    }
+    let mut kids = Vec::new();
+    children(t, &mut kids);
+    for kid in &kids {
+        descend(key, kid, out);
+    }
+}
+
+fn name(text: &str, start: usize) -> Result<(String, usize), (usize, String)> {
+    let end = text[start..]
+        .find(['.', '[', ']', '~', '\'', '"', ' '])
+        .map_or(text.len(), |n| start + n);
+    if end == start {
+        return Err((start, "expected a key name".into()));
+    }
+    Ok((text[start..end].to_owned(), end))
+}
+
+enum Bracket {
+    Wildcard,
+    Index(usize),
+    Keys(Vec<String>),
+}
+
+/// Parses `[...]` starting at the `[`; returns what it holds and the offset after `]`.
+fn bracket(text: &str, start: usize) -> Result<(Bracket, usize), (usize, String)> {
+    let close = text[start..]
+        .find(']')
+        .map(|n| start + n)
+        .ok_or((start, "unclosed `[`".to_string()))?;
+    let inner = text[start + 1..close].trim();
+    let next = close + 1;
+    if inner == "*" {
+        return Ok((Bracket::Wildcard, next));
+    }
+    if !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit()) {
+        let n = inner
+            .parse()
+            .map_err(|_| (start + 1, "index too large".to_string()))?;
+        return Ok((Bracket::Index(n), next));
+    }
+    let mut keys = Vec::new();
+    for part in inner.split(',') {
+        let part = part.trim();
+        let quoted = part.len() >= 2
+            && ((part.starts_with('\'') && part.ends_with('\''))
+                || (part.starts_with('"') && part.ends_with('"')));
+        if !quoted {
+            return Err((
+                start + 1,
+                "inside `[]` write `*`, an index, or quoted keys (`['a','b']`)".into(),
+            ));
+        }
+        keys.push(part[1..part.len() - 1].to_owned());
+    }
+    Ok((Bracket::Keys(keys), next))
 }
 
 /// The results of `$..key` for several keys, found in one walk of a document.
@@ -321,95 +429,6 @@ enum Token<'a> {
     Index(usize),
 }
 
-fn descend<'a>(key: &str, t: &Target<'a>, out: &mut Vec<Target<'a>>) {
-    let mut path = Vec::new();
-    walk(key, t.node, &t.pointer, &mut path, out);
-}
-
-fn walk<'a>(
-    key: &str,
-    node: &'a Node,
-    base: &Pointer,
-    path: &mut Vec<Token<'a>>,
-    out: &mut Vec<Target<'a>>,
-) {
-    match &node.value {
-        Value::Map(map) => {
-            if let Some(entry) = map.entry(key) {
-                out.push(Target {
-                    node: &entry.value,
-                    pointer: pointer_of(base, path).push(key),
-                    key: Some(&entry.key),
-                    is_key: false,
-                });
-            }
-            for entry in &map.entries {
-                path.push(Token::Key(&entry.key.name));
-                walk(key, &entry.value, base, path, out);
-                path.pop();
-            }
-        }
-        Value::Seq(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push(Token::Index(i));
-                walk(key, item, base, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn name(text: &str, start: usize) -> Result<(String, usize), (usize, String)> {
-    let end = text[start..]
-        .find(['.', '[', ']', '~', '\'', '"', ' '])
-        .map_or(text.len(), |n| start + n);
-    if end == start {
-        return Err((start, "expected a key name".into()));
-    }
-    Ok((text[start..end].to_owned(), end))
-}
-
-enum Bracket {
-    Wildcard,
-    Index(usize),
-    Keys(Vec<String>),
-}
-
-/// Parses `[...]` starting at the `[`; returns what it holds and the offset after `]`.
-fn bracket(text: &str, start: usize) -> Result<(Bracket, usize), (usize, String)> {
-    let close = text[start..]
-        .find(']')
-        .map(|n| start + n)
-        .ok_or((start, "unclosed `[`".to_string()))?;
-    let inner = text[start + 1..close].trim();
-    let next = close + 1;
-    if inner == "*" {
-        return Ok((Bracket::Wildcard, next));
-    }
-    if !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit()) {
-        let n = inner
-            .parse()
-            .map_err(|_| (start + 1, "index too large".to_string()))?;
-        return Ok((Bracket::Index(n), next));
-    }
-    let mut keys = Vec::new();
-    for part in inner.split(',') {
-        let part = part.trim();
-        let quoted = part.len() >= 2
-            && ((part.starts_with('\'') && part.ends_with('\''))
-                || (part.starts_with('"') && part.ends_with('"')));
-        if !quoted {
-            return Err((
-                start + 1,
-                "inside `[]` write `*`, an index, or quoted keys (`['a','b']`)".into(),
-            ));
-        }
-        keys.push(part[1..part.len() - 1].to_owned());
-    }
-    Ok((Bracket::Keys(keys), next))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,6 +500,28 @@ mod tests {
     }
 
     #[test]
+    fn bad_selectors_say_where() {
+        assert_eq!(Selector::parse("apis").map_err(|e| e.0), Err(0));
+        assert!(Selector::parse("$.a[").is_err());
+        assert!(Selector::parse("$.a[b]").is_err());
+        assert!(Selector::parse("$.").is_err());
+        assert_eq!(Selector::parse("$.a~.b").map_err(|e| e.0), Err(4));
+        assert!(Selector::parse("$~").is_err());
+        assert_eq!(Selector::parse("$.a | b").map_err(|e| e.0), Err(6));
+        assert_eq!(Selector::parse("$.a | $.b[").map_err(|e| e.0), Err(9));
+        assert!(Selector::parse("$.a |").is_err());
+    }
+
+    #[test]
+    fn alternatives_select_in_the_order_written() {
+        assert_eq!(
+            pointers("$.paths.*.post.x-k | $.apis[*].name | $.nothing", DOC),
+            ["/paths/~1x/post/x-k", "/apis/0/name", "/apis/1/name"]
+        );
+        assert_eq!(pointers("$.paths['a|b'] | $.apis[1]", DOC), ["/apis/1"]);
+    }
+
+    #[test]
     fn the_descent_index_selects_what_the_walk_selects() {
         let root = tree(DOC);
         let keys: HashSet<&str> = ["x-k", "name"].into_iter().collect();
@@ -498,15 +539,5 @@ mod tests {
                 "{selector}"
             );
         }
-    }
-
-    #[test]
-    fn bad_selectors_say_where() {
-        assert_eq!(Selector::parse("apis").map_err(|e| e.0), Err(0));
-        assert!(Selector::parse("$.a[").is_err());
-        assert!(Selector::parse("$.a[b]").is_err());
-        assert!(Selector::parse("$.").is_err());
-        assert_eq!(Selector::parse("$.a~.b").map_err(|e| e.0), Err(4));
-        assert!(Selector::parse("$~").is_err());
     }
 }

@@ -8,6 +8,7 @@
 
 mod api;
 mod order;
+mod policy;
 mod refs;
 
 use crate::source::{Node, Pointer};
@@ -123,6 +124,15 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     api::PATH_PARAMS_DECLARED,
     order::ORDERED,
     refs::REFERS_TO,
+    policy::UNIQUE_ITEMS,
+    policy::NOT_IN,
+    policy::JSON_OBJECT,
+    policy::BINDING_UNIQUE,
+    policy::PLUGIN_TYPE_UNIQUE,
+    policy::ACL_VALUE,
+    policy::ACL_IP_RANGES,
+    policy::THROTTLE_RATE,
+    policy::ENV_VARIABLE_DEFINED,
 ];
 
 /// The function called `name`.

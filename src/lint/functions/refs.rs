@@ -6,7 +6,7 @@ use crate::lint::selector::Selector;
 /// `refers-to`: a string names one of the values a selector collects.
 pub const REFERS_TO: FunctionDef = FunctionDef {
     name: "refers-to",
-    description: "On a string: it equals one of the strings `collection` selects from the document root (e.g. `$.authorizers[*].name`), or one of `builtin`. Reports the string itself.",
+    description: "On a string: it equals one of the strings `collection` selects from the document root (e.g. `$.authorizers[*].name`), or one of `builtin`; with `if_any`, only when that selector selects something. Reports the string itself.",
     args: &[
         ArgDef {
             name: "collection",
@@ -20,6 +20,12 @@ pub const REFERS_TO: FunctionDef = FunctionDef {
             required: false,
             description: "names that always exist (e.g. `default`)",
         },
+        ArgDef {
+            name: "if_any",
+            kind: ArgKind::Selector,
+            required: false,
+            description: "check only when this selector selects something (e.g. `$.plugins[*]`: names can only be checked once the document defines any)",
+        },
     ],
     placeholders: &["known"],
     run: refers_to,
@@ -31,6 +37,11 @@ fn refers_to(call: &Call<'_, '_>) -> Vec<Finding> {
     };
     let builtin = call.list_arg("builtin");
     if builtin.contains(&name) {
+        return Vec::new();
+    }
+    if let Some(guard) = call.str_arg("if_any").and_then(|s| Selector::parse(s).ok())
+        && guard.select(call.root).is_empty()
+    {
         return Vec::new();
     }
     // Validated at load time; an unparsable selector cannot reach here.
@@ -97,6 +108,17 @@ mod tests {
                 "{collection: '$.nothing[*]', builtin: [default, auth_b]}"
             ),
             ["/apis/0/authorizer_name: known=`default`, `auth_b`"]
+        );
+    }
+
+    #[test]
+    fn if_any_skips_the_check_while_its_selector_selects_nothing() {
+        let args = "{collection: '$.authorizers[*].name', if_any: '$.nothing[*]'}";
+        assert!(run(&REFERS_TO, DOC, "$.apis[*].authorizer_name", args).is_empty());
+        let args = "{collection: '$.authorizers[*].name', if_any: '$.authorizers[*]'}";
+        assert_eq!(
+            run(&REFERS_TO, DOC, "$.apis[*].authorizer_name", args).len(),
+            2
         );
     }
 }
