@@ -7,6 +7,7 @@
 //! in `rules/README.md`.
 
 mod api;
+mod backend;
 mod order;
 mod refs;
 
@@ -123,6 +124,14 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     api::PATH_PARAMS_DECLARED,
     order::ORDERED,
     refs::REFERS_TO,
+    backend::BACKEND_ENDPOINTS_PRESENT,
+    backend::BACKEND_ENDPOINTS_EXTRA,
+    backend::POLICY_TYPE_COMPATIBLE,
+    backend::BACKEND_PATH_PARAMS,
+    backend::REQUEST_PARAM_EXISTS,
+    backend::ITEMS_UNIQUE,
+    backend::NOT_EMPTY,
+    backend::REGEX_VALID,
 ];
 
 /// The function called `name`.
