@@ -78,6 +78,72 @@ fn backend_endpoints_extra(call: &Call<'_, '_>) -> Vec<Finding> {
         .collect()
 }
 
+/// The backend object each definition `backend_type` needs (API Reference 3.5.1, Table 3-167).
+const BACKEND_OBJECTS: [(&str, &str); 4] = [
+    ("HTTP", "backend_api"),
+    ("GRPC", "backend_api"),
+    ("FUNCTION", "func_info"),
+    ("MOCK", "mock_info"),
+];
+
+/// The `backend_type` of a definition API and the backend object it needs.
+fn backend_object<'a>(api: &Target<'a>) -> Option<(Target<'a>, &'static str)> {
+    let kind = api.child("backend_type")?;
+    let name = kind.node.as_str()?;
+    let (_, key) = BACKEND_OBJECTS.iter().find(|(t, _)| *t == name)?;
+    Some((kind, key))
+}
+
+/// `api-backend-object`: a definition API has the backend object its `backend_type` needs.
+pub const API_BACKEND_OBJECT: FunctionDef = FunctionDef {
+    name: "api-backend-object",
+    description: "On a definition API object: the backend object its `backend_type` needs exists (HTTP and GRPC: `backend_api`, FUNCTION: `func_info`, MOCK: `mock_info`). Reported at `backend_type`.",
+    args: &[],
+    placeholders: &["type", "field"],
+    run: api_backend_object,
+};
+
+fn api_backend_object(call: &Call<'_, '_>) -> Vec<Finding> {
+    let Some((kind, key)) = backend_object(call.target) else {
+        return Vec::new();
+    };
+    if call.target.node.get(key).is_some() {
+        return Vec::new();
+    }
+    vec![
+        Finding::at(kind.pointer)
+            .arg("type", kind.node.as_str().unwrap_or_default())
+            .arg("field", key),
+    ]
+}
+
+/// `api-backend-object-extra`: a definition API has no backend object of another type.
+pub const API_BACKEND_OBJECT_EXTRA: FunctionDef = FunctionDef {
+    name: "api-backend-object-extra",
+    description: "On a definition API object with a known `backend_type`: each of `backend_api`, `func_info`, `mock_info` that the type does not use is reported at its key.",
+    args: &[],
+    placeholders: &["type", "field"],
+    run: api_backend_object_extra,
+};
+
+fn api_backend_object_extra(call: &Call<'_, '_>) -> Vec<Finding> {
+    let Some((kind, wanted)) = backend_object(call.target) else {
+        return Vec::new();
+    };
+    let kind_name = kind.node.as_str().unwrap_or_default();
+    ["backend_api", "func_info", "mock_info"]
+        .iter()
+        .filter(|key| **key != wanted)
+        .filter_map(|key| call.target.child(key))
+        .map(|extra| Finding {
+            at_key: true,
+            ..Finding::at(extra.pointer)
+                .arg("type", kind_name)
+                .arg("field", extra.key.map(|k| &*k.name).unwrap_or_default())
+        })
+        .collect()
+}
+
 /// `policy-type-compatible`: each backend policy's type suits the default backend's type.
 pub const POLICY_TYPE_COMPATIBLE: FunctionDef = FunctionDef {
     name: "policy-type-compatible",
@@ -403,6 +469,26 @@ mod tests {
             [
                 "/b/0/functionEndpoints: type=HTTP, field=functionEndpoints",
                 "/b/0/mockEndpoints: type=HTTP, field=mockEndpoints",
+            ]
+        );
+    }
+
+    #[test]
+    fn definition_backend_objects_follow_the_backend_type() {
+        let doc = "apis:\n  - {backend_type: HTTP, backend_api: {}}\n  - {backend_type: FUNCTION, mock_info: {}}\n  - {backend_type: GRPC}\n  - {backend_type: MOCK, mock_info: {}, backend_api: {}, func_info: {}}\n  - {backend_type: OTHER}\n";
+        assert_eq!(
+            run(&API_BACKEND_OBJECT, doc, "$.apis[*]", "{}"),
+            [
+                "/apis/1/backend_type: type=FUNCTION, field=func_info",
+                "/apis/2/backend_type: type=GRPC, field=backend_api",
+            ]
+        );
+        assert_eq!(
+            run(&API_BACKEND_OBJECT_EXTRA, doc, "$.apis[*]", "{}"),
+            [
+                "/apis/1/mock_info: type=FUNCTION, field=mock_info",
+                "/apis/3/backend_api: type=MOCK, field=backend_api",
+                "/apis/3/func_info: type=MOCK, field=func_info",
             ]
         );
     }

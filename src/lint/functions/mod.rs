@@ -126,6 +126,8 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     refs::REFERS_TO,
     backend::BACKEND_ENDPOINTS_PRESENT,
     backend::BACKEND_ENDPOINTS_EXTRA,
+    backend::API_BACKEND_OBJECT,
+    backend::API_BACKEND_OBJECT_EXTRA,
     backend::POLICY_TYPE_COMPATIBLE,
     backend::BACKEND_PATH_PARAMS,
     backend::REQUEST_PARAM_EXISTS,
