@@ -8,24 +8,99 @@ use super::{ArgDef, ArgKind, Call, Finding, FunctionDef};
 use crate::lint::selector::Target;
 use crate::source::{Node, Pointer};
 
-/// The endpoints object each `x-apigateway-backend` / policy `type` needs (OTC-0090).
-const ENDPOINTS: [(&str, &str); 5] = [
-    ("HTTP", "httpEndpoints"),
-    ("HTTP-VPC", "httpVpcEndpoints"),
-    ("HTTP-VPC-MEMBER-GROUP", "httpVpcMemberGroupEndpoints"),
-    ("FUNCTION", "functionEndpoints"),
-    ("MOCK", "mockEndpoints"),
-];
+/// Which member each value of a type field needs, e.g. `type: HTTP` needs `httpEndpoints`.
+struct TypeTable {
+    /// The member holding the type.
+    type_field: &'static str,
+    /// Type value and the member it needs.
+    needs: &'static [(&'static str, &'static str)],
+    /// Every member some type needs (the candidates for "extra").
+    members: &'static [&'static str],
+    /// Whether type values compare ASCII case-insensitively (import reads the extension so).
+    ignore_case: bool,
+}
 
-/// The `type` of a backend or policy object and the endpoints key it needs (case-insensitive,
-/// as import reads it); `None` for a missing or unknown type.
-fn endpoints_key<'a>(target: &Target<'a>) -> Option<(Target<'a>, &'static str)> {
-    let kind = target.child("type")?;
-    let name = kind.node.as_str()?;
-    let (_, key) = ENDPOINTS
-        .iter()
-        .find(|(t, _)| t.eq_ignore_ascii_case(name))?;
-    Some((kind, key))
+/// `x-apigateway-backend` / backend-policy `type` to endpoints object (OTC-0090).
+const ENDPOINTS: TypeTable = TypeTable {
+    type_field: "type",
+    needs: &[
+        ("HTTP", "httpEndpoints"),
+        ("HTTP-VPC", "httpVpcEndpoints"),
+        ("HTTP-VPC-MEMBER-GROUP", "httpVpcMemberGroupEndpoints"),
+        ("FUNCTION", "functionEndpoints"),
+        ("MOCK", "mockEndpoints"),
+    ],
+    members: &[
+        "httpEndpoints",
+        "httpVpcEndpoints",
+        "httpVpcMemberGroupEndpoints",
+        "functionEndpoints",
+        "mockEndpoints",
+    ],
+    ignore_case: true,
+};
+
+/// Definition `backend_type` to backend object (API Reference 3.5.1, Table 3-167).
+const BACKEND_OBJECTS: TypeTable = TypeTable {
+    type_field: "backend_type",
+    needs: &[
+        ("HTTP", "backend_api"),
+        ("GRPC", "backend_api"),
+        ("FUNCTION", "func_info"),
+        ("MOCK", "mock_info"),
+    ],
+    members: &["backend_api", "func_info", "mock_info"],
+    ignore_case: false,
+};
+
+impl TypeTable {
+    /// The type node of `target` and the member it needs; `None` for a missing or unknown type.
+    fn needed<'a>(&self, target: &Target<'a>) -> Option<(Target<'a>, &'static str)> {
+        let kind = target.child(self.type_field)?;
+        let name = kind.node.as_str()?;
+        let (_, member) = self.needs.iter().find(|(t, _)| {
+            if self.ignore_case {
+                t.eq_ignore_ascii_case(name)
+            } else {
+                *t == name
+            }
+        })?;
+        Some((kind, member))
+    }
+
+    /// The needed member is missing: one finding at the type.
+    fn missing(&self, call: &Call<'_, '_>) -> Vec<Finding> {
+        let Some((kind, member)) = self.needed(call.target) else {
+            return Vec::new();
+        };
+        if call.target.node.get(member).is_some() {
+            return Vec::new();
+        }
+        vec![
+            Finding::at(kind.pointer)
+                .arg("type", kind.node.as_str().unwrap_or_default())
+                .arg("field", member),
+        ]
+    }
+
+    /// Members other types need: one finding at each one's key.
+    fn extra(&self, call: &Call<'_, '_>) -> Vec<Finding> {
+        let Some((kind, wanted)) = self.needed(call.target) else {
+            return Vec::new();
+        };
+        let kind_name = kind.node.as_str().unwrap_or_default();
+        self.members
+            .iter()
+            .filter(|member| **member != wanted)
+            .filter_map(|member| call.target.child(member))
+            .map(|extra| Finding {
+                at_key: true,
+                ..Finding::at(extra.pointer)
+                    .arg("type", kind_name)
+                    .arg("field", extra.key.map(|k| &*k.name).unwrap_or_default())
+            })
+            .collect()
+    }
 }
 
 /// `backend-endpoints-present`: the endpoints object named by `type` exists.
@@ -34,22 +109,8 @@ pub const BACKEND_ENDPOINTS_PRESENT: FunctionDef = FunctionDef {
     description: "On an `x-apigateway-backend` or backend-policy object: the endpoints object its `type` needs exists (HTTP: `httpEndpoints`, HTTP-VPC: `httpVpcEndpoints`, HTTP-VPC-MEMBER-GROUP: `httpVpcMemberGroupEndpoints`, FUNCTION: `functionEndpoints`, MOCK: `mockEndpoints`; type compared case-insensitively, unknown types skipped). Reported at `type`.",
     args: &[],
     placeholders: &["type", "field"],
-    run: backend_endpoints_present,
+    run: |call| ENDPOINTS.missing(call),
 };
-
-fn backend_endpoints_present(call: &Call<'_, '_>) -> Vec<Finding> {
-    let Some((kind, key)) = endpoints_key(call.target) else {
-        return Vec::new();
-    };
-    if call.target.node.get(key).is_some() {
-        return Vec::new();
-    }
-    vec![
-        Finding::at(kind.pointer)
-            .arg("type", kind.node.as_str().unwrap_or_default())
-            .arg("field", key),
-    ]
-}
 
 /// `backend-endpoints-extra`: no endpoints object other than the one `type` needs.
 pub const BACKEND_ENDPOINTS_EXTRA: FunctionDef = FunctionDef {
@@ -57,42 +118,8 @@ pub const BACKEND_ENDPOINTS_EXTRA: FunctionDef = FunctionDef {
     description: "On an `x-apigateway-backend` or backend-policy object with a known `type`: each endpoints object (`httpEndpoints`, `httpVpcEndpoints`, `httpVpcMemberGroupEndpoints`, `functionEndpoints`, `mockEndpoints`) other than the one the type needs is reported at its key.",
     args: &[],
     placeholders: &["type", "field"],
-    run: backend_endpoints_extra,
+    run: |call| ENDPOINTS.extra(call),
 };
-
-fn backend_endpoints_extra(call: &Call<'_, '_>) -> Vec<Finding> {
-    let Some((kind, wanted)) = endpoints_key(call.target) else {
-        return Vec::new();
-    };
-    let kind_name = kind.node.as_str().unwrap_or_default();
-    ENDPOINTS
-        .iter()
-        .filter(|(_, key)| *key != wanted)
-        .filter_map(|(_, key)| call.target.child(key))
-        .map(|extra| Finding {
-            at_key: true,
-            ..Finding::at(extra.pointer)
-                .arg("type", kind_name)
-                .arg("field", extra.key.map(|k| &*k.name).unwrap_or_default())
-        })
-        .collect()
-}
-
-/// The backend object each definition `backend_type` needs (API Reference 3.5.1, Table 3-167).
-const BACKEND_OBJECTS: [(&str, &str); 4] = [
-    ("HTTP", "backend_api"),
-    ("GRPC", "backend_api"),
-    ("FUNCTION", "func_info"),
-    ("MOCK", "mock_info"),
-];
-
-/// The `backend_type` of a definition API and the backend object it needs.
-fn backend_object<'a>(api: &Target<'a>) -> Option<(Target<'a>, &'static str)> {
-    let kind = api.child("backend_type")?;
-    let name = kind.node.as_str()?;
-    let (_, key) = BACKEND_OBJECTS.iter().find(|(t, _)| *t == name)?;
-    Some((kind, key))
-}
 
 /// `api-backend-object`: a definition API has the backend object its `backend_type` needs.
 pub const API_BACKEND_OBJECT: FunctionDef = FunctionDef {
@@ -100,22 +127,8 @@ pub const API_BACKEND_OBJECT: FunctionDef = FunctionDef {
     description: "On a definition API object: the backend object its `backend_type` needs exists (HTTP and GRPC: `backend_api`, FUNCTION: `func_info`, MOCK: `mock_info`). Reported at `backend_type`.",
     args: &[],
     placeholders: &["type", "field"],
-    run: api_backend_object,
+    run: |call| BACKEND_OBJECTS.missing(call),
 };
-
-fn api_backend_object(call: &Call<'_, '_>) -> Vec<Finding> {
-    let Some((kind, key)) = backend_object(call.target) else {
-        return Vec::new();
-    };
-    if call.target.node.get(key).is_some() {
-        return Vec::new();
-    }
-    vec![
-        Finding::at(kind.pointer)
-            .arg("type", kind.node.as_str().unwrap_or_default())
-            .arg("field", key),
-    ]
-}
 
 /// `api-backend-object-extra`: a definition API has no backend object of another type.
 pub const API_BACKEND_OBJECT_EXTRA: FunctionDef = FunctionDef {
@@ -123,26 +136,8 @@ pub const API_BACKEND_OBJECT_EXTRA: FunctionDef = FunctionDef {
     description: "On a definition API object with a known `backend_type`: each of `backend_api`, `func_info`, `mock_info` that the type does not use is reported at its key.",
     args: &[],
     placeholders: &["type", "field"],
-    run: api_backend_object_extra,
+    run: |call| BACKEND_OBJECTS.extra(call),
 };
-
-fn api_backend_object_extra(call: &Call<'_, '_>) -> Vec<Finding> {
-    let Some((kind, wanted)) = backend_object(call.target) else {
-        return Vec::new();
-    };
-    let kind_name = kind.node.as_str().unwrap_or_default();
-    ["backend_api", "func_info", "mock_info"]
-        .iter()
-        .filter(|key| **key != wanted)
-        .filter_map(|key| call.target.child(key))
-        .map(|extra| Finding {
-            at_key: true,
-            ..Finding::at(extra.pointer)
-                .arg("type", kind_name)
-                .arg("field", extra.key.map(|k| &*k.name).unwrap_or_default())
-        })
-        .collect()
-}
 
 /// `policy-type-compatible`: each backend policy's type suits the default backend's type.
 pub const POLICY_TYPE_COMPATIBLE: FunctionDef = FunctionDef {
