@@ -316,6 +316,56 @@ fn request_param_exists(call: &Call<'_, '_>) -> Vec<Finding> {
     }]
 }
 
+/// `system-param-authorizer`: a `$context.authorizer.*` value has the custom authorizer it reads.
+pub const SYSTEM_PARAM_AUTHORIZER: FunctionDef = FunctionDef {
+    name: "system-param-authorizer",
+    description: "On a string below `/apis/N` of a definition (a SYSTEM backend parameter's `value`): `$context.authorizer.frontend.*` needs the API's `auth_type` AUTHORIZER; `$context.authorizer.backend.*` needs a backend custom authorizer (`authorizer_name`) on the backend the parameter belongs to (`backend_api`, `func_info` or `mock_info` for the API's own `backend_params`, the policy itself for a policy's). Reported at the string.",
+    args: &[],
+    placeholders: &["authorizer"],
+    run: system_param_authorizer,
+};
+
+fn system_param_authorizer(call: &Call<'_, '_>) -> Vec<Finding> {
+    let Some(value) = call.target.text() else {
+        return Vec::new();
+    };
+    let Some(api) = enclosing_api(call.root, &call.target.pointer) else {
+        return Vec::new();
+    };
+    let configured = if value.starts_with("$context.authorizer.frontend.") {
+        api.get("auth_type").and_then(Node::as_str) == Some("AUTHORIZER")
+    } else if value.starts_with("$context.authorizer.backend.") {
+        backend_of_param(api, &call.target.pointer)
+            .is_some_and(|b| b.get("authorizer_name").is_some())
+    } else {
+        return Vec::new();
+    };
+    if configured {
+        return Vec::new();
+    }
+    let which = if value.starts_with("$context.authorizer.frontend.") {
+        "a frontend custom authorizer (`auth_type: AUTHORIZER`)"
+    } else {
+        "a backend custom authorizer (`authorizer_name`) on this backend"
+    };
+    vec![Finding::at(call.target.pointer.clone()).arg("authorizer", which)]
+}
+
+/// The backend object a backend parameter (pointer below `/apis/N`) belongs to: a policy for
+/// `/apis/N/policy_*/M/backend_params/...`, else the API's own backend object.
+fn backend_of_param<'a>(api: &'a Node, pointer: &Pointer) -> Option<&'a Node> {
+    let mut parts = pointer.as_str().split('/').skip(3);
+    match parts.next()? {
+        list @ ("policy_https" | "policy_functions" | "policy_mocks") => {
+            let index: usize = parts.next()?.parse().ok()?;
+            api.get(list)?.as_seq()?.get(index)
+        }
+        _ => ["backend_api", "func_info", "mock_info"]
+            .iter()
+            .find_map(|k| api.get(k)),
+    }
+}
+
 /// `items-unique`: within one sequence, no two items share the values of `fields`.
 pub const ITEMS_UNIQUE: FunctionDef = FunctionDef {
     name: "items-unique",
@@ -526,6 +576,24 @@ mod tests {
                 "/apis/0/backend_params/2/value: known=`id`, `X-Trace`",
                 "/apis/0/backend_params/3/value: known=`id`, `X-Trace`",
                 "/apis/1/backend_params/0/value: known=none",
+            ]
+        );
+    }
+
+    #[test]
+    fn authorizer_parameters_need_their_authorizer() {
+        let doc = "apis:\n  - auth_type: AUTHORIZER\n    backend_api: {authorizer_name: back}\n    backend_params:\n      - {value: $context.authorizer.frontend.user}\n      - {value: $context.authorizer.backend.user}\n      - {value: $context.sourceIp}\n    policy_https:\n      - backend_params: [{value: $context.authorizer.backend.user}]\n      - authorizer_name: other\n        backend_params: [{value: $context.authorizer.backend.user}]\n  - auth_type: NONE\n    func_info: {}\n    backend_params:\n      - {value: $context.authorizer.frontend.user}\n      - {value: $context.authorizer.backend.user}\n";
+        assert_eq!(
+            run(
+                &SYSTEM_PARAM_AUTHORIZER,
+                doc,
+                "$.apis[*]..backend_params[*].value",
+                "{}"
+            ),
+            [
+                "/apis/0/policy_https/0/backend_params/0/value: authorizer=a backend custom authorizer (`authorizer_name`) on this backend",
+                "/apis/1/backend_params/0/value: authorizer=a frontend custom authorizer (`auth_type: AUTHORIZER`)",
+                "/apis/1/backend_params/1/value: authorizer=a backend custom authorizer (`authorizer_name`) on this backend",
             ]
         );
     }

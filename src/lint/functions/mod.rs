@@ -131,6 +131,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     backend::POLICY_TYPE_COMPATIBLE,
     backend::BACKEND_PATH_PARAMS,
     backend::REQUEST_PARAM_EXISTS,
+    backend::SYSTEM_PARAM_AUTHORIZER,
     backend::ITEMS_UNIQUE,
     backend::NOT_EMPTY,
     backend::REGEX_VALID,
