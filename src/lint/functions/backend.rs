@@ -390,15 +390,9 @@ pub const ITEMS_UNIQUE: FunctionDef = FunctionDef {
 
 fn items_unique(call: &Call<'_, '_>) -> Vec<Finding> {
     let fields = call.list_arg("fields");
-    let Some(first_field) = fields.first() else {
-        return Vec::new();
-    };
     let ignore_case = call.list_arg("ignore_case");
-    let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
-    let mut out = Vec::new();
-    let items = call.target.node.as_seq().unwrap_or_default();
-    for (i, item) in items.iter().enumerate() {
-        let Some(key) = fields
+    repeats(call, &fields, |item| {
+        fields
             .iter()
             .map(|f| {
                 let v = item.get(f)?.as_str()?;
@@ -408,8 +402,25 @@ fn items_unique(call: &Call<'_, '_>) -> Vec<Finding> {
                     v.to_owned()
                 })
             })
-            .collect::<Option<Vec<String>>>()
-        else {
+            .collect()
+    })
+}
+
+/// Reports each item of the target sequence whose `key` equals an earlier item's, at its
+/// first field in `fields`, with `{values}` showing `fields`. Items without a key are skipped.
+fn repeats(
+    call: &Call<'_, '_>,
+    fields: &[&str],
+    key: impl Fn(&Node) -> Option<Vec<String>>,
+) -> Vec<Finding> {
+    let Some(first_field) = fields.first() else {
+        return Vec::new();
+    };
+    let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut out = Vec::new();
+    let items = call.target.node.as_seq().unwrap_or_default();
+    for (i, item) in items.iter().enumerate() {
+        let Some(key) = key(item) else {
             continue;
         };
         match seen.get(&key) {
@@ -433,6 +444,28 @@ fn items_unique(call: &Call<'_, '_>) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// `backend-params-unique`: backend parameter names are unique per location.
+pub const BACKEND_PARAMS_UNIQUE: FunctionDef = FunctionDef {
+    name: "backend-params-unique",
+    description: "On an OpenAPI backend `parameters` sequence: no two entries have the same `in` (any case) and `name`, header names compared case-insensitively (HTTP header names are). Each repeat is reported at its `name`, with the first as related location.",
+    args: &[],
+    placeholders: &["values"],
+    run: backend_params_unique,
+};
+
+fn backend_params_unique(call: &Call<'_, '_>) -> Vec<Finding> {
+    repeats(call, &["name", "in"], |item| {
+        let name = item.get("name")?.as_str()?;
+        let location = item.get("in")?.as_str()?.to_ascii_lowercase();
+        let name = if location == "header" {
+            name.to_ascii_lowercase()
+        } else {
+            name.to_owned()
+        };
+        Some(vec![name, location])
+    })
 }
 
 /// `not-empty`: a sequence or mapping has at least one item.
@@ -609,6 +642,18 @@ mod tests {
                 "{fields: [name, in], ignore_case: [in]}"
             ),
             ["/lists/0/1/name: values=name: a, in: HEADER (related /lists/0/0/name)"]
+        );
+    }
+
+    #[test]
+    fn backend_header_parameters_collide_in_any_case() {
+        let doc = "p: [{name: Tenant, in: header}, {name: tenant, in: HEADER}, {name: q, in: query}, {name: Q, in: query}, {name: q, in: Query}]\n";
+        assert_eq!(
+            run(&BACKEND_PARAMS_UNIQUE, doc, "$.p", "{}"),
+            [
+                "/p/1/name: values=name: tenant, in: HEADER (related /p/0/name)",
+                "/p/4/name: values=name: q, in: Query (related /p/2/name)",
+            ]
         );
     }
 

@@ -133,6 +133,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     backend::REQUEST_PARAM_EXISTS,
     backend::SYSTEM_PARAM_AUTHORIZER,
     backend::ITEMS_UNIQUE,
+    backend::BACKEND_PARAMS_UNIQUE,
     backend::NOT_EMPTY,
     backend::REGEX_VALID,
 ];
