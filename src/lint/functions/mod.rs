@@ -7,6 +7,7 @@
 //! in `rules/README.md`.
 
 mod api;
+mod backend;
 mod order;
 mod policy;
 mod refs;
@@ -124,7 +125,6 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     api::PATH_PARAMS_DECLARED,
     order::ORDERED,
     refs::REFERS_TO,
-    policy::UNIQUE_ITEMS,
     policy::NOT_IN,
     policy::JSON_OBJECT,
     policy::BINDING_UNIQUE,
@@ -133,6 +133,18 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     policy::ACL_IP_RANGES,
     policy::THROTTLE_RATE,
     policy::ENV_VARIABLE_DEFINED,
+    backend::BACKEND_ENDPOINTS_PRESENT,
+    backend::BACKEND_ENDPOINTS_EXTRA,
+    backend::API_BACKEND_OBJECT,
+    backend::API_BACKEND_OBJECT_EXTRA,
+    backend::POLICY_TYPE_COMPATIBLE,
+    backend::BACKEND_PATH_PARAMS,
+    backend::REQUEST_PARAM_EXISTS,
+    backend::SYSTEM_PARAM_AUTHORIZER,
+    backend::ITEMS_UNIQUE,
+    backend::BACKEND_PARAMS_UNIQUE,
+    backend::NOT_EMPTY,
+    backend::REGEX_VALID,
 ];
 
 /// The function called `name`.

@@ -9,58 +9,6 @@ use crate::lint::selector::Target;
 use crate::source::{Node, Pointer};
 
 /// `unique-items`: within one sequence, no two items share the same values of `fields`.
-pub const UNIQUE_ITEMS: FunctionDef = FunctionDef {
-    name: "unique-items",
-    description: "On a sequence of mappings: no two items have the same values (compared exactly, case-sensitively) of all members named in `fields`; items lacking one are skipped. Unlike the `unique` check, which compares every selected node, this compares only the items of each selected sequence (e.g. the variables of one environment). Each repeat is reported at its first field, with the first item as related location.",
-    args: &[ArgDef {
-        name: "fields",
-        kind: ArgKind::StringList,
-        required: true,
-        description: "member names whose combination must be unique",
-    }],
-    placeholders: &["duplicate"],
-    run: unique_items,
-};
-
-fn unique_items(call: &Call<'_, '_>) -> Vec<Finding> {
-    let fields = call.list_arg("fields");
-    let Some(first_field) = fields.first() else {
-        return Vec::new();
-    };
-    let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
-    let mut out = Vec::new();
-    for (i, item) in call
-        .target
-        .node
-        .as_seq()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let Some(values) = fields
-            .iter()
-            .map(|f| item.get(f).map(scalar_text))
-            .collect::<Option<Vec<String>>>()
-        else {
-            continue;
-        };
-        match seen.get(&values) {
-            Some(&first) => out.push(
-                Finding::at(call.target.pointer.index(i).push(first_field))
-                    .arg("duplicate", values.join(", "))
-                    .related(
-                        call.target.pointer.index(first).push(first_field),
-                        "first defined here",
-                    ),
-            ),
-            None => {
-                seen.insert(values, i);
-            }
-        }
-    }
-    out
-}
-
 /// A scalar as text for comparisons (`444` and `"444"` alike); other nodes by kind.
 fn scalar_text(node: &Node) -> String {
     if let Some(s) = node.as_str() {
@@ -495,20 +443,6 @@ fn env_variable_defined(call: &Call<'_, '_>) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::lint::functions::testing::run;
-
-    #[test]
-    fn unique_items_compares_within_each_sequence() {
-        let doc = "envs:\n  - vars: [{n: a}, {n: b}, {n: a}, {n: A}]\n  - vars: [{n: a}]\n";
-        assert_eq!(
-            run(&UNIQUE_ITEMS, doc, "$.envs[*].vars", "fields: [n]"),
-            ["/envs/0/vars/2/n: duplicate=a (related /envs/0/vars/0/n)"]
-        );
-        let doc = "s: [{t: APP, o: x}, {t: USER, o: x}, {t: APP, o: x}, {o: x}]";
-        assert_eq!(
-            run(&UNIQUE_ITEMS, doc, "$.s", "fields: [t, o]"),
-            ["/s/2/t: duplicate=APP, x (related /s/0/t)"]
-        );
-    }
 
     #[test]
     fn not_in_compares_text() {

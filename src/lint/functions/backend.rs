@@ -1,0 +1,673 @@
+//! Functions about backends: the endpoints object a backend type needs, backend parameters,
+//! backend policies and their conditions (API Reference 3.5.1, Tables 3-167 to 3-177).
+
+use std::collections::HashMap;
+
+use super::api::path_variables;
+use super::{ArgDef, ArgKind, Call, Finding, FunctionDef};
+use crate::lint::selector::Target;
+use crate::source::{Node, Pointer};
+
+/// Which member each value of a type field needs, e.g. `type: HTTP` needs `httpEndpoints`.
+struct TypeTable {
+    /// The member holding the type.
+    type_field: &'static str,
+    /// Type value and the member it needs.
+    needs: &'static [(&'static str, &'static str)],
+    /// Every member some type needs (the candidates for "extra").
+    members: &'static [&'static str],
+    /// Whether type values compare ASCII case-insensitively (import reads the extension so).
+    ignore_case: bool,
+}
+
+/// `x-apigateway-backend` / backend-policy `type` to endpoints object (OTC-0090).
+const ENDPOINTS: TypeTable = TypeTable {
+    type_field: "type",
+    needs: &[
+        ("HTTP", "httpEndpoints"),
+        ("HTTP-VPC", "httpVpcEndpoints"),
+        ("HTTP-VPC-MEMBER-GROUP", "httpVpcMemberGroupEndpoints"),
+        ("FUNCTION", "functionEndpoints"),
+        ("MOCK", "mockEndpoints"),
+    ],
+    members: &[
+        "httpEndpoints",
+        "httpVpcEndpoints",
+        "httpVpcMemberGroupEndpoints",
+        "functionEndpoints",
+        "mockEndpoints",
+    ],
+    ignore_case: true,
+};
+
+/// Definition `backend_type` to backend object (API Reference 3.5.1, Table 3-167).
+const BACKEND_OBJECTS: TypeTable = TypeTable {
+    type_field: "backend_type",
+    needs: &[
+        ("HTTP", "backend_api"),
+        ("GRPC", "backend_api"),
+        ("FUNCTION", "func_info"),
+        ("MOCK", "mock_info"),
+    ],
+    members: &["backend_api", "func_info", "mock_info"],
+    ignore_case: false,
+};
+
+impl TypeTable {
+    /// The type node of `target` and the member it needs; `None` for a missing or unknown type.
+    fn needed<'a>(&self, target: &Target<'a>) -> Option<(Target<'a>, &'static str)> {
+        let kind = target.child(self.type_field)?;
+        let name = kind.node.as_str()?;
+        let (_, member) = self.needs.iter().find(|(t, _)| {
+            if self.ignore_case {
+                t.eq_ignore_ascii_case(name)
+            } else {
+                *t == name
+            }
+        })?;
+        Some((kind, member))
+    }
+
+    /// The needed member is missing: one finding at the type.
+    fn missing(&self, call: &Call<'_, '_>) -> Vec<Finding> {
+        let Some((kind, member)) = self.needed(call.target) else {
+            return Vec::new();
+        };
+        if call.target.node.get(member).is_some() {
+            return Vec::new();
+        }
+        vec![
+            Finding::at(kind.pointer)
+                .arg("type", kind.node.as_str().unwrap_or_default())
+                .arg("field", member),
+        ]
+    }
+
+    /// Members other types need: one finding at each one's key.
+    fn extra(&self, call: &Call<'_, '_>) -> Vec<Finding> {
+        let Some((kind, wanted)) = self.needed(call.target) else {
+            return Vec::new();
+        };
+        let kind_name = kind.node.as_str().unwrap_or_default();
+        self.members
+            .iter()
+            .filter(|member| **member != wanted)
+            .filter_map(|member| call.target.child(member))
+            .map(|extra| Finding {
+                at_key: true,
+                ..Finding::at(extra.pointer)
+                    .arg("type", kind_name)
+                    .arg("field", extra.key.map(|k| &*k.name).unwrap_or_default())
+            })
+            .collect()
+    }
+}
+
+/// `backend-endpoints-present`: the endpoints object named by `type` exists.
+pub const BACKEND_ENDPOINTS_PRESENT: FunctionDef = FunctionDef {
+    name: "backend-endpoints-present",
+    description: "On an `x-apigateway-backend` or backend-policy object: the endpoints object its `type` needs exists (HTTP: `httpEndpoints`, HTTP-VPC: `httpVpcEndpoints`, HTTP-VPC-MEMBER-GROUP: `httpVpcMemberGroupEndpoints`, FUNCTION: `functionEndpoints`, MOCK: `mockEndpoints`; type compared case-insensitively, unknown types skipped). Reported at `type`.",
+    args: &[],
+    placeholders: &["type", "field"],
+    run: |call| ENDPOINTS.missing(call),
+};
+
+/// `backend-endpoints-extra`: no endpoints object other than the one `type` needs.
+pub const BACKEND_ENDPOINTS_EXTRA: FunctionDef = FunctionDef {
+    name: "backend-endpoints-extra",
+    description: "On an `x-apigateway-backend` or backend-policy object with a known `type`: each endpoints object (`httpEndpoints`, `httpVpcEndpoints`, `httpVpcMemberGroupEndpoints`, `functionEndpoints`, `mockEndpoints`) other than the one the type needs is reported at its key.",
+    args: &[],
+    placeholders: &["type", "field"],
+    run: |call| ENDPOINTS.extra(call),
+};
+
+/// `api-backend-object`: a definition API has the backend object its `backend_type` needs.
+pub const API_BACKEND_OBJECT: FunctionDef = FunctionDef {
+    name: "api-backend-object",
+    description: "On a definition API object: the backend object its `backend_type` needs exists (HTTP and GRPC: `backend_api`, FUNCTION: `func_info`, MOCK: `mock_info`). Reported at `backend_type`.",
+    args: &[],
+    placeholders: &["type", "field"],
+    run: |call| BACKEND_OBJECTS.missing(call),
+};
+
+/// `api-backend-object-extra`: a definition API has no backend object of another type.
+pub const API_BACKEND_OBJECT_EXTRA: FunctionDef = FunctionDef {
+    name: "api-backend-object-extra",
+    description: "On a definition API object with a known `backend_type`: each of `backend_api`, `func_info`, `mock_info` that the type does not use is reported at its key.",
+    args: &[],
+    placeholders: &["type", "field"],
+    run: |call| BACKEND_OBJECTS.extra(call),
+};
+
+/// `policy-type-compatible`: each backend policy's type suits the default backend's type.
+pub const POLICY_TYPE_COMPATIBLE: FunctionDef = FunctionDef {
+    name: "policy-type-compatible",
+    description: "On an OpenAPI operation: each `x-apigateway-backend-policies[*].type` suits `x-apigateway-backend.type` (HTTP or HTTP-VPC default: HTTP and HTTP-VPC policies; FUNCTION: FUNCTION; MOCK: MOCK; case-insensitive; unknown types skipped). Reported at the policy's `type`, with the default backend's `type` as related location.",
+    args: &[],
+    placeholders: &["type", "backend_type", "allowed"],
+    run: policy_type_compatible,
+};
+
+/// The policy types a default backend type accepts (OTC-R&C "Backend policy restrictions").
+fn compatible_policy_types(backend_type: &str) -> Option<&'static [&'static str]> {
+    match backend_type.to_ascii_uppercase().as_str() {
+        "HTTP" | "HTTP-VPC" => Some(&["HTTP", "HTTP-VPC"]),
+        "FUNCTION" => Some(&["FUNCTION"]),
+        "MOCK" => Some(&["MOCK"]),
+        _ => None,
+    }
+}
+
+fn policy_type_compatible(call: &Call<'_, '_>) -> Vec<Finding> {
+    let Some(backend_type) = call
+        .target
+        .field("x-apigateway-backend.type")
+        .filter(|t| t.node.as_str().is_some())
+    else {
+        return Vec::new();
+    };
+    let default = backend_type.node.as_str().unwrap_or_default();
+    let Some(allowed) = compatible_policy_types(default) else {
+        return Vec::new();
+    };
+    let policies = call.target.pointer.push("x-apigateway-backend-policies");
+    let mut out = Vec::new();
+    let list = call
+        .target
+        .node
+        .get("x-apigateway-backend-policies")
+        .and_then(Node::as_seq)
+        .unwrap_or_default();
+    for (i, policy) in list.iter().enumerate() {
+        let Some(kind) = policy.get("type").and_then(Node::as_str) else {
+            continue;
+        };
+        let known = ["HTTP", "HTTP-VPC", "FUNCTION", "MOCK"]
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(kind));
+        if !known || allowed.iter().any(|t| t.eq_ignore_ascii_case(kind)) {
+            continue;
+        }
+        out.push(
+            Finding::at(policies.index(i).push("type"))
+                .arg("type", kind)
+                .arg("backend_type", default)
+                .arg("allowed", allowed.join(", "))
+                .related(backend_type.pointer.clone(), "default backend type"),
+        );
+    }
+    out
+}
+
+/// `backend-path-params`: every `{var}` of a backend path has a PATH backend parameter.
+pub const BACKEND_PATH_PARAMS: FunctionDef = FunctionDef {
+    name: "backend-path-params",
+    description: "On an OpenAPI operation: in `x-apigateway-backend` and each `x-apigateway-backend-policies[*]`, every `{var}` / `{var+}` of `httpEndpoints.path` / `httpVpcEndpoints.path` has an entry in that object's `parameters` with `in: path` (any case) and `name: var`. Reported at the path.",
+    args: &[],
+    placeholders: &["param"],
+    run: backend_path_params,
+};
+
+fn backend_path_params(call: &Call<'_, '_>) -> Vec<Finding> {
+    let mut backends: Vec<Target<'_>> = call
+        .target
+        .child("x-apigateway-backend")
+        .into_iter()
+        .collect();
+    if let Some(policies) = call.target.child("x-apigateway-backend-policies") {
+        for (i, p) in policies
+            .node
+            .as_seq()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            backends.push(Target {
+                node: p,
+                pointer: policies.pointer.index(i),
+                key: None,
+                is_key: false,
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for backend in backends {
+        let Some(path) = ["httpEndpoints", "httpVpcEndpoints"]
+            .iter()
+            .find_map(|k| backend.field(&format!("{k}.path")))
+        else {
+            continue;
+        };
+        let Some(uri) = path.node.as_str() else {
+            continue;
+        };
+        let params = backend
+            .node
+            .get("parameters")
+            .and_then(Node::as_seq)
+            .unwrap_or_default();
+        let declared: Vec<&str> = params
+            .iter()
+            .filter(|p| {
+                p.get("in")
+                    .and_then(Node::as_str)
+                    .is_some_and(|l| l.eq_ignore_ascii_case("path"))
+            })
+            .filter_map(|p| p.get("name").and_then(Node::as_str))
+            .collect();
+        for var in path_variables(uri) {
+            if !declared.contains(&var) {
+                out.push(Finding::at(path.pointer.clone()).arg("param", var));
+            }
+        }
+    }
+    out
+}
+
+/// `request-param-exists`: a string names a request parameter of the API it belongs to.
+pub const REQUEST_PARAM_EXISTS: FunctionDef = FunctionDef {
+    name: "request-param-exists",
+    description: "On a string below `/apis/N` of a definition (a REQUEST backend parameter's `value`, a condition's `req_param_name`): it equals the `name` of one of `apis[N].req_params` (HEADER parameters compared case-insensitively). Reported at the string.",
+    args: &[],
+    placeholders: &["known"],
+    run: request_param_exists,
+};
+
+/// The API object (`/apis/N`) a definition pointer lies in.
+fn enclosing_api<'a>(root: &'a Node, pointer: &Pointer) -> Option<&'a Node> {
+    let rest = pointer.as_str().strip_prefix("/apis/")?;
+    let index = rest.split('/').next()?;
+    Some(root.pointer(&format!("/apis/{index}"))?.node)
+}
+
+fn request_param_exists(call: &Call<'_, '_>) -> Vec<Finding> {
+    let Some(name) = call.target.text() else {
+        return Vec::new();
+    };
+    let Some(api) = enclosing_api(call.root, &call.target.pointer) else {
+        return Vec::new();
+    };
+    let params = api
+        .get("req_params")
+        .and_then(Node::as_seq)
+        .unwrap_or_default();
+    let mut known = Vec::new();
+    for p in params {
+        let Some(candidate) = p.get("name").and_then(Node::as_str) else {
+            continue;
+        };
+        let header = p
+            .get("location")
+            .and_then(Node::as_str)
+            .is_some_and(|l| l.eq_ignore_ascii_case("HEADER"));
+        if candidate == name || (header && candidate.eq_ignore_ascii_case(name)) {
+            return Vec::new();
+        }
+        known.push(format!("`{candidate}`"));
+    }
+    let known = if known.is_empty() {
+        "none".to_owned()
+    } else {
+        known.join(", ")
+    };
+    vec![Finding {
+        at_key: call.target.is_key,
+        ..Finding::at(call.target.pointer.clone()).arg("known", known)
+    }]
+}
+
+/// `system-param-authorizer`: a `$context.authorizer.*` value has the custom authorizer it reads.
+pub const SYSTEM_PARAM_AUTHORIZER: FunctionDef = FunctionDef {
+    name: "system-param-authorizer",
+    description: "On a string below `/apis/N` of a definition (a SYSTEM backend parameter's `value`): `$context.authorizer.frontend.*` needs the API's `auth_type` AUTHORIZER; `$context.authorizer.backend.*` needs a backend custom authorizer (`authorizer_name`) on the backend the parameter belongs to (`backend_api`, `func_info` or `mock_info` for the API's own `backend_params`, the policy itself for a policy's). Reported at the string.",
+    args: &[],
+    placeholders: &["authorizer"],
+    run: system_param_authorizer,
+};
+
+fn system_param_authorizer(call: &Call<'_, '_>) -> Vec<Finding> {
+    let Some(value) = call.target.text() else {
+        return Vec::new();
+    };
+    let Some(api) = enclosing_api(call.root, &call.target.pointer) else {
+        return Vec::new();
+    };
+    let configured = if value.starts_with("$context.authorizer.frontend.") {
+        api.get("auth_type").and_then(Node::as_str) == Some("AUTHORIZER")
+    } else if value.starts_with("$context.authorizer.backend.") {
+        backend_of_param(api, &call.target.pointer)
+            .is_some_and(|b| b.get("authorizer_name").is_some())
+    } else {
+        return Vec::new();
+    };
+    if configured {
+        return Vec::new();
+    }
+    let which = if value.starts_with("$context.authorizer.frontend.") {
+        "a frontend custom authorizer (`auth_type: AUTHORIZER`)"
+    } else {
+        "a backend custom authorizer (`authorizer_name`) on this backend"
+    };
+    vec![Finding::at(call.target.pointer.clone()).arg("authorizer", which)]
+}
+
+/// The backend object a backend parameter (pointer below `/apis/N`) belongs to: a policy for
+/// `/apis/N/policy_*/M/backend_params/...`, else the API's own backend object.
+fn backend_of_param<'a>(api: &'a Node, pointer: &Pointer) -> Option<&'a Node> {
+    let mut parts = pointer.as_str().split('/').skip(3);
+    match parts.next()? {
+        list @ ("policy_https" | "policy_functions" | "policy_mocks") => {
+            let index: usize = parts.next()?.parse().ok()?;
+            api.get(list)?.as_seq()?.get(index)
+        }
+        _ => ["backend_api", "func_info", "mock_info"]
+            .iter()
+            .find_map(|k| api.get(k)),
+    }
+}
+
+/// `items-unique`: within one sequence, no two items share the values of `fields`.
+pub const ITEMS_UNIQUE: FunctionDef = FunctionDef {
+    name: "items-unique",
+    description: "On a sequence of mappings: no two items have the same values of all `fields` (items lacking one are skipped; the fields in `ignore_case` compare ASCII case-insensitively). Unlike the `unique` check, the scope is this one sequence (e.g. the policies of one operation). Each repeat is reported at its first field's value, with the first item as related location.",
+    args: &[
+        ArgDef {
+            name: "fields",
+            kind: ArgKind::StringList,
+            required: true,
+            description: "member names whose combination must be unique",
+        },
+        ArgDef {
+            name: "ignore_case",
+            kind: ArgKind::StringList,
+            required: false,
+            description: "those of `fields` compared case-insensitively",
+        },
+    ],
+    placeholders: &["values"],
+    run: items_unique,
+};
+
+fn items_unique(call: &Call<'_, '_>) -> Vec<Finding> {
+    let fields = call.list_arg("fields");
+    let ignore_case = call.list_arg("ignore_case");
+    repeats(call, &fields, |item| {
+        fields
+            .iter()
+            .map(|f| {
+                let v = item.get(f)?.as_str()?;
+                Some(if ignore_case.contains(f) {
+                    v.to_ascii_lowercase()
+                } else {
+                    v.to_owned()
+                })
+            })
+            .collect()
+    })
+}
+
+/// Reports each item of the target sequence whose `key` equals an earlier item's, at its
+/// first field in `fields`, with `{values}` showing `fields`. Items without a key are skipped.
+fn repeats(
+    call: &Call<'_, '_>,
+    fields: &[&str],
+    key: impl Fn(&Node) -> Option<Vec<String>>,
+) -> Vec<Finding> {
+    let Some(first_field) = fields.first() else {
+        return Vec::new();
+    };
+    let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut out = Vec::new();
+    let items = call.target.node.as_seq().unwrap_or_default();
+    for (i, item) in items.iter().enumerate() {
+        let Some(key) = key(item) else {
+            continue;
+        };
+        match seen.get(&key) {
+            Some(&first) => {
+                let shown: Vec<String> = fields
+                    .iter()
+                    .filter_map(|f| item.get(f)?.as_str().map(|v| format!("{f}: {v}")))
+                    .collect();
+                out.push(
+                    Finding::at(call.target.pointer.index(i).push(first_field))
+                        .arg("values", shown.join(", "))
+                        .related(
+                            call.target.pointer.index(first).push(first_field),
+                            "first defined here",
+                        ),
+                );
+            }
+            None => {
+                seen.insert(key, i);
+            }
+        }
+    }
+    out
+}
+
+/// `backend-params-unique`: backend parameter names are unique per location.
+pub const BACKEND_PARAMS_UNIQUE: FunctionDef = FunctionDef {
+    name: "backend-params-unique",
+    description: "On an OpenAPI backend `parameters` sequence: no two entries have the same `in` (any case) and `name`, header names compared case-insensitively (HTTP header names are). Each repeat is reported at its `name`, with the first as related location.",
+    args: &[],
+    placeholders: &["values"],
+    run: backend_params_unique,
+};
+
+fn backend_params_unique(call: &Call<'_, '_>) -> Vec<Finding> {
+    repeats(call, &["name", "in"], |item| {
+        let name = item.get("name")?.as_str()?;
+        let location = item.get("in")?.as_str()?.to_ascii_lowercase();
+        let name = if location == "header" {
+            name.to_ascii_lowercase()
+        } else {
+            name.to_owned()
+        };
+        Some(vec![name, location])
+    })
+}
+
+/// `not-empty`: a sequence or mapping has at least one item.
+pub const NOT_EMPTY: FunctionDef = FunctionDef {
+    name: "not-empty",
+    description: "On a sequence or mapping: it has at least one item (other types are skipped). Reported at the node.",
+    args: &[],
+    placeholders: &[],
+    run: not_empty,
+};
+
+fn not_empty(call: &Call<'_, '_>) -> Vec<Finding> {
+    let empty = match (call.target.node.as_seq(), call.target.node.as_map()) {
+        (Some(items), _) => items.is_empty(),
+        (_, Some(map)) => map.is_empty(),
+        _ => false,
+    };
+    if empty {
+        vec![Finding::at(call.target.pointer.clone())]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `regex-valid`: a string compiles as a regular expression.
+pub const REGEX_VALID: FunctionDef = FunctionDef {
+    name: "regex-valid",
+    description: "On a string: it compiles as a regular expression (Rust `regex` syntax, which lacks look-around and back-references, so keep such rules at `warn`). Reported at the string.",
+    args: &[],
+    placeholders: &["error"],
+    run: regex_valid,
+};
+
+fn regex_valid(call: &Call<'_, '_>) -> Vec<Finding> {
+    let Some(text) = call.target.node.as_str() else {
+        return Vec::new();
+    };
+    match regex::Regex::new(text) {
+        Ok(_) => Vec::new(),
+        Err(e) => {
+            // The error text spans several lines (the pattern with a caret); keep the last,
+            // which says what is wrong.
+            let message = e.to_string();
+            let reason = message
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid")
+                .trim()
+                .trim_start_matches("error: ")
+                .to_owned();
+            vec![Finding::at(call.target.pointer.clone()).arg("error", reason)]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::functions::testing::run;
+
+    #[test]
+    fn the_endpoints_object_of_the_type_must_exist() {
+        let doc = "b:\n  - {type: HTTP, httpEndpoints: {}}\n  - {type: function, mockEndpoints: {}}\n  - {type: HTTP-VPC-MEMBER-GROUP}\n  - {type: GRPC}\n  - {}\n";
+        assert_eq!(
+            run(&BACKEND_ENDPOINTS_PRESENT, doc, "$.b[*]", "{}"),
+            [
+                "/b/1/type: type=function, field=functionEndpoints",
+                "/b/2/type: type=HTTP-VPC-MEMBER-GROUP, field=httpVpcMemberGroupEndpoints",
+            ]
+        );
+    }
+
+    #[test]
+    fn other_endpoints_objects_are_extra() {
+        let doc = "b:\n  - {type: HTTP, httpEndpoints: {}, functionEndpoints: {}, mockEndpoints: {}}\n  - {type: MOCK, mockEndpoints: {}}\n  - {type: nope, mockEndpoints: {}}\n";
+        assert_eq!(
+            run(&BACKEND_ENDPOINTS_EXTRA, doc, "$.b[*]", "{}"),
+            [
+                "/b/0/functionEndpoints: type=HTTP, field=functionEndpoints",
+                "/b/0/mockEndpoints: type=HTTP, field=mockEndpoints",
+            ]
+        );
+    }
+
+    #[test]
+    fn definition_backend_objects_follow_the_backend_type() {
+        let doc = "apis:\n  - {backend_type: HTTP, backend_api: {}}\n  - {backend_type: FUNCTION, mock_info: {}}\n  - {backend_type: GRPC}\n  - {backend_type: MOCK, mock_info: {}, backend_api: {}, func_info: {}}\n  - {backend_type: OTHER}\n";
+        assert_eq!(
+            run(&API_BACKEND_OBJECT, doc, "$.apis[*]", "{}"),
+            [
+                "/apis/1/backend_type: type=FUNCTION, field=func_info",
+                "/apis/2/backend_type: type=GRPC, field=backend_api",
+            ]
+        );
+        assert_eq!(
+            run(&API_BACKEND_OBJECT_EXTRA, doc, "$.apis[*]", "{}"),
+            [
+                "/apis/1/mock_info: type=FUNCTION, field=mock_info",
+                "/apis/3/backend_api: type=MOCK, field=backend_api",
+                "/apis/3/func_info: type=MOCK, field=func_info",
+            ]
+        );
+    }
+
+    #[test]
+    fn policy_types_must_suit_the_default_backend() {
+        let doc = "ops:\n  - x-apigateway-backend: {type: HTTP-VPC}\n    x-apigateway-backend-policies: [{type: HTTP}, {type: mock}, {type: other}, {type: http-vpc}]\n  - x-apigateway-backend: {type: FUNCTION}\n    x-apigateway-backend-policies: [{type: FUNCTION}, {type: HTTP}]\n  - x-apigateway-backend: {type: GRPC}\n    x-apigateway-backend-policies: [{type: HTTP}]\n";
+        assert_eq!(
+            run(&POLICY_TYPE_COMPATIBLE, doc, "$.ops[*]", "{}"),
+            [
+                "/ops/0/x-apigateway-backend-policies/1/type: type=mock, backend_type=HTTP-VPC, allowed=HTTP, HTTP-VPC (related /ops/0/x-apigateway-backend/type)",
+                "/ops/1/x-apigateway-backend-policies/1/type: type=HTTP, backend_type=FUNCTION, allowed=FUNCTION (related /ops/1/x-apigateway-backend/type)",
+            ]
+        );
+    }
+
+    #[test]
+    fn backend_path_variables_need_path_parameters() {
+        let doc = "op:\n  x-apigateway-backend:\n    httpEndpoints: {path: '/a/{id}/{rest+}/#env#'}\n    parameters: [{name: id, in: PATH}, {name: rest, in: query}]\n  x-apigateway-backend-policies:\n    - httpVpcEndpoints: {path: '/p/{x}'}\n      parameters: [{name: x, in: path}]\n    - httpEndpoints: {path: '/q/{y}'}\n";
+        assert_eq!(
+            run(&BACKEND_PATH_PARAMS, doc, "$.op", "{}"),
+            [
+                "/op/x-apigateway-backend/httpEndpoints/path: param=rest",
+                "/op/x-apigateway-backend-policies/1/httpEndpoints/path: param=y",
+            ]
+        );
+    }
+
+    #[test]
+    fn request_parameters_are_looked_up_in_their_own_api() {
+        let doc = "apis:\n  - req_params: [{name: id, location: PATH}, {name: X-Trace, location: HEADER}]\n    backend_params:\n      - {value: id}\n      - {value: x-trace}\n      - {value: ID}\n      - {value: other}\n  - backend_params: [{value: id}]\n";
+        assert_eq!(
+            run(
+                &REQUEST_PARAM_EXISTS,
+                doc,
+                "$.apis[*].backend_params[*].value",
+                "{}"
+            ),
+            [
+                "/apis/0/backend_params/2/value: known=`id`, `X-Trace`",
+                "/apis/0/backend_params/3/value: known=`id`, `X-Trace`",
+                "/apis/1/backend_params/0/value: known=none",
+            ]
+        );
+    }
+
+    #[test]
+    fn authorizer_parameters_need_their_authorizer() {
+        let doc = "apis:\n  - auth_type: AUTHORIZER\n    backend_api: {authorizer_name: back}\n    backend_params:\n      - {value: $context.authorizer.frontend.user}\n      - {value: $context.authorizer.backend.user}\n      - {value: $context.sourceIp}\n    policy_https:\n      - backend_params: [{value: $context.authorizer.backend.user}]\n      - authorizer_name: other\n        backend_params: [{value: $context.authorizer.backend.user}]\n  - auth_type: NONE\n    func_info: {}\n    backend_params:\n      - {value: $context.authorizer.frontend.user}\n      - {value: $context.authorizer.backend.user}\n";
+        assert_eq!(
+            run(
+                &SYSTEM_PARAM_AUTHORIZER,
+                doc,
+                "$.apis[*]..backend_params[*].value",
+                "{}"
+            ),
+            [
+                "/apis/0/policy_https/0/backend_params/0/value: authorizer=a backend custom authorizer (`authorizer_name`) on this backend",
+                "/apis/1/backend_params/0/value: authorizer=a frontend custom authorizer (`auth_type: AUTHORIZER`)",
+                "/apis/1/backend_params/1/value: authorizer=a backend custom authorizer (`authorizer_name`) on this backend",
+            ]
+        );
+    }
+
+    #[test]
+    fn items_are_unique_within_one_sequence() {
+        let doc = "lists:\n  - [{name: a, in: header}, {name: a, in: HEADER}, {name: a, in: query}, {in: query}]\n  - [{name: a, in: header}]\n";
+        assert_eq!(
+            run(
+                &ITEMS_UNIQUE,
+                doc,
+                "$.lists[*]",
+                "{fields: [name, in], ignore_case: [in]}"
+            ),
+            ["/lists/0/1/name: values=name: a, in: HEADER (related /lists/0/0/name)"]
+        );
+    }
+
+    #[test]
+    fn backend_header_parameters_collide_in_any_case() {
+        let doc = "p: [{name: Tenant, in: header}, {name: tenant, in: HEADER}, {name: q, in: query}, {name: Q, in: query}, {name: q, in: Query}]\n";
+        assert_eq!(
+            run(&BACKEND_PARAMS_UNIQUE, doc, "$.p", "{}"),
+            [
+                "/p/1/name: values=name: tenant, in: HEADER (related /p/0/name)",
+                "/p/4/name: values=name: q, in: Query (related /p/2/name)",
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_sequences_and_mappings_are_reported() {
+        let doc = "a: []\nb: {}\nc: [1]\nd: x\n";
+        assert_eq!(run(&NOT_EMPTY, doc, "$.*", "{}"), ["/a: ", "/b: "]);
+    }
+
+    #[test]
+    fn invalid_regular_expressions_are_reported() {
+        let doc = "a: '^[a-z]+$'\nb: '(unclosed'\nc: 3\n";
+        let found = run(&REGEX_VALID, doc, "$.*", "{}");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("/b: error="), "{found:?}");
+    }
+}
