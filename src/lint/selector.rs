@@ -13,6 +13,11 @@
 //! name     := one or more characters other than `.`, `[`, `]`, `~`, `'`, `"`, space
 //! ```
 //!
+//! Several selectors joined by `|` (`$.a[*] | $.b.*`) select what each of them selects, in the
+//! order written: the same object can sit at different places (Swagger 2.0 `parameters` vs
+//! OpenAPI 3 `components.parameters`), and a descent over the whole document would be slower
+//! and less precise.
+//!
 //! `$ref`s are not followed: a selector sees the document as written.
 
 use crate::source::{Key, Node, Pointer, Value};
@@ -32,10 +37,10 @@ pub enum Step {
     KeyOf,
 }
 
-/// A parsed selector.
+/// A parsed selector: one or more alternatives (`a | b`), each a list of steps.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Selector {
-    steps: Vec<Step>,
+    alternatives: Vec<Vec<Step>>,
 }
 
 /// A node a selector (or a check's `field`) chose.
@@ -95,88 +100,124 @@ impl<'a> Target<'a> {
 impl Selector {
     /// Parses a selector; the error names the byte offset of the problem.
     pub fn parse(text: &str) -> Result<Selector, (usize, String)> {
-        let bytes = text.as_bytes();
-        if bytes.first() != Some(&b'$') {
-            return Err((0, "a selector starts with `$`".into()));
+        let mut alternatives = Vec::new();
+        for (start, part) in split_alternatives(text) {
+            let lead = part.len() - part.trim_start().len();
+            let steps = parse_steps(part.trim()).map_err(|(at, m)| (start + lead + at, m))?;
+            alternatives.push(steps);
         }
-        let mut steps = Vec::new();
-        let mut i = 1;
-        while i < bytes.len() {
-            if steps.last() == Some(&Step::KeyOf) {
-                return Err((i, "`~` must be the last step".into()));
-            }
-            match bytes[i] {
-                b'.' if bytes.get(i + 1) == Some(&b'.') => {
-                    i += 2;
-                    let (key, next) = if bytes.get(i) == Some(&b'[') {
-                        let (keys, next) = bracket(text, i)?;
-                        match keys {
-                            Bracket::Keys(mut k) if k.len() == 1 => (k.remove(0), next),
-                            _ => return Err((i, "`..` takes one name or one quoted key".into())),
-                        }
-                    } else {
-                        name(text, i)?
-                    };
-                    steps.push(Step::Descend(key));
-                    i = next;
-                }
-                b'.' if bytes.get(i + 1) == Some(&b'*') => {
-                    steps.push(Step::Wildcard);
-                    i += 2;
-                }
-                b'.' => {
-                    let (key, next) = name(text, i + 1)?;
-                    steps.push(Step::Keys(vec![key]));
-                    i = next;
-                }
-                b'[' => {
-                    let (b, next) = bracket(text, i)?;
-                    steps.push(match b {
-                        Bracket::Wildcard => Step::Wildcard,
-                        Bracket::Index(n) => Step::Index(n),
-                        Bracket::Keys(k) => Step::Keys(k),
-                    });
-                    i = next;
-                }
-                b'~' => {
-                    if !matches!(
-                        steps.last(),
-                        Some(Step::Keys(_) | Step::Wildcard | Step::Descend(_))
-                    ) {
-                        return Err((
-                            i,
-                            "`~` must follow a step that selects mapping entries".into(),
-                        ));
-                    }
-                    steps.push(Step::KeyOf);
-                    i += 1;
-                }
-                _ => {
-                    return Err((
-                        i,
-                        format!(
-                            "unexpected `{}`; a step starts with `.`, `[` or `~`",
-                            &text[i..].chars().next().unwrap_or(' ')
-                        ),
-                    ));
-                }
-            }
-        }
-        Ok(Selector { steps })
+        Ok(Selector { alternatives })
     }
 
-    /// Every node the selector reaches from `root`, in document order.
+    /// Every node the selector reaches from `root`: each alternative's in document order, the
+    /// alternatives in the order written.
     pub fn select<'a>(&self, root: &'a Node) -> Vec<Target<'a>> {
-        let mut current = vec![Target::root(root)];
-        for step in &self.steps {
-            let mut next = Vec::new();
-            for t in &current {
-                apply(step, t, &mut next);
+        let mut all = Vec::new();
+        for steps in &self.alternatives {
+            let mut current = vec![Target::root(root)];
+            for step in steps {
+                let mut next = Vec::new();
+                for t in &current {
+                    apply(step, t, &mut next);
+                }
+                current = next;
             }
-            current = next;
+            all.extend(current);
         }
-        current
+        all
     }
+}
+
+/// Splits a selector text at each `|` outside quotes, with the byte offset of each part.
+fn split_alternatives(text: &str) -> Vec<(usize, &str)> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut quote = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '|') => {
+                parts.push((start, &text[start..i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push((start, &text[start..]));
+    parts
+}
+
+/// Parses one alternative: `$` and its steps.
+fn parse_steps(text: &str) -> Result<Vec<Step>, (usize, String)> {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'$') {
+        return Err((0, "a selector starts with `$`".into()));
+    }
+    let mut steps = Vec::new();
+    let mut i = 1;
+    while i < bytes.len() {
+        if steps.last() == Some(&Step::KeyOf) {
+            return Err((i, "`~` must be the last step".into()));
+        }
+        match bytes[i] {
+            b'.' if bytes.get(i + 1) == Some(&b'.') => {
+                i += 2;
+                let (key, next) = if bytes.get(i) == Some(&b'[') {
+                    let (keys, next) = bracket(text, i)?;
+                    match keys {
+                        Bracket::Keys(mut k) if k.len() == 1 => (k.remove(0), next),
+                        _ => return Err((i, "`..` takes one name or one quoted key".into())),
+                    }
+                } else {
+                    name(text, i)?
+                };
+                steps.push(Step::Descend(key));
+                i = next;
+            }
+            b'.' if bytes.get(i + 1) == Some(&b'*') => {
+                steps.push(Step::Wildcard);
+                i += 2;
+            }
+            b'.' => {
+                let (key, next) = name(text, i + 1)?;
+                steps.push(Step::Keys(vec![key]));
+                i = next;
+            }
+            b'[' => {
+                let (b, next) = bracket(text, i)?;
+                steps.push(match b {
+                    Bracket::Wildcard => Step::Wildcard,
+                    Bracket::Index(n) => Step::Index(n),
+                    Bracket::Keys(k) => Step::Keys(k),
+                });
+                i = next;
+            }
+            b'~' => {
+                if !matches!(
+                    steps.last(),
+                    Some(Step::Keys(_) | Step::Wildcard | Step::Descend(_))
+                ) {
+                    return Err((
+                        i,
+                        "`~` must follow a step that selects mapping entries".into(),
+                    ));
+                }
+                steps.push(Step::KeyOf);
+                i += 1;
+            }
+            _ => {
+                return Err((
+                    i,
+                    format!(
+                        "unexpected `{}`; a step starts with `.`, `[` or `~`",
+                        &text[i..].chars().next().unwrap_or(' ')
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(steps)
 }
 
 fn apply<'a>(step: &Step, t: &Target<'a>, out: &mut Vec<Target<'a>>) {
@@ -362,5 +403,17 @@ mod tests {
         assert!(Selector::parse("$.").is_err());
         assert_eq!(Selector::parse("$.a~.b").map_err(|e| e.0), Err(4));
         assert!(Selector::parse("$~").is_err());
+        assert_eq!(Selector::parse("$.a | b").map_err(|e| e.0), Err(6));
+        assert_eq!(Selector::parse("$.a | $.b[").map_err(|e| e.0), Err(9));
+        assert!(Selector::parse("$.a |").is_err());
+    }
+
+    #[test]
+    fn alternatives_select_in_the_order_written() {
+        assert_eq!(
+            pointers("$.paths.*.post.x-k | $.apis[*].name | $.nothing", DOC),
+            ["/paths/~1x/post/x-k", "/apis/0/name", "/apis/1/name"]
+        );
+        assert_eq!(pointers("$.paths['a|b'] | $.apis[1]", DOC), ["/apis/1"]);
     }
 }

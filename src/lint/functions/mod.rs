@@ -9,6 +9,7 @@
 mod api;
 mod order;
 mod refs;
+mod request;
 
 use crate::source::{Node, Pointer};
 
@@ -123,6 +124,11 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     api::PATH_PARAMS_DECLARED,
     order::ORDERED,
     refs::REFERS_TO,
+    request::REQ_PARAMS_UNIQUE,
+    request::NOT_ONE_OF,
+    request::BOUNDS_MATCH_TYPE,
+    request::ENV_VARIABLE_NAMES,
+    request::UNUSED_COMPONENTS,
 ];
 
 /// The function called `name`.
