@@ -207,8 +207,9 @@ const SECTIONS_3: [&str; 9] = [
 
 fn unused_components(call: &Call<'_, '_>) -> Vec<Finding> {
     let root = call.target.node;
-    let mut refs: HashSet<String> = HashSet::new();
-    collect_refs(root, &mut refs);
+    let mut fragments: HashSet<&str> = HashSet::new();
+    collect_refs(root, &mut fragments);
+    let refs: HashSet<String> = fragments.into_iter().map(component_of).collect();
     let (base, sections): (Pointer, &[&str]) = if root.get("swagger").is_some() {
         (call.target.pointer.clone(), &SECTIONS_2)
     } else {
@@ -241,9 +242,8 @@ fn unused_components(call: &Call<'_, '_>) -> Vec<Finding> {
     out
 }
 
-/// Adds, for every local `$ref` below `node`, the pointer of the component it names (the
-/// first three tokens for `#/components/...`, two otherwise), escaped as in [`Pointer`].
-fn collect_refs(node: &Node, refs: &mut HashSet<String>) {
+/// Adds the fragment (after `#`) of every local `$ref` below `node`.
+fn collect_refs<'a>(node: &'a Node, refs: &mut HashSet<&'a str>) {
     match &node.value {
         Value::Map(map) => {
             for entry in &map.entries {
@@ -251,7 +251,7 @@ fn collect_refs(node: &Node, refs: &mut HashSet<String>) {
                     && let Some(target) = entry.value.as_str()
                     && let Some(fragment) = target.strip_prefix('#')
                 {
-                    refs.insert(component_of(fragment));
+                    refs.insert(fragment);
                 }
                 collect_refs(&entry.value, refs);
             }
@@ -261,6 +261,8 @@ fn collect_refs(node: &Node, refs: &mut HashSet<String>) {
     }
 }
 
+/// The pointer of the component a `$ref` fragment names (the first three tokens for
+/// `/components/...`, two otherwise), escaped as in [`Pointer`]:
 /// `/components/schemas/A/properties/b` → `/components/schemas/A`; `/definitions/A` stays.
 fn component_of(fragment: &str) -> String {
     let decoded = percent_decode(fragment);
