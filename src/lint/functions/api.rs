@@ -69,13 +69,22 @@ pub const PATH_PARAMS_DECLARED: FunctionDef = FunctionDef {
 
 /// The variable names of a path template, without the `+` of greedy variables.
 pub(crate) fn path_variables(uri: &str) -> Vec<&str> {
+    enclosed(uri, '{', '}')
+        .into_iter()
+        .map(|v| v.trim_end_matches('+'))
+        .collect()
+}
+
+/// The texts between each `open` and the next `close` after it, left to right; an `open`
+/// without a `close` ends the search.
+pub(crate) fn enclosed(text: &str, open: char, close: char) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut rest = uri;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        out.push(after[..close].trim_end_matches('+'));
-        rest = &after[close + 1..];
+    let mut rest = text;
+    while let Some(start) = rest.find(open) {
+        let after = &rest[start + open.len_utf8()..];
+        let Some(end) = after.find(close) else { break };
+        out.push(&after[..end]);
+        rest = &after[end + close.len_utf8()..];
     }
     out
 }

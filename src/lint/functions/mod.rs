@@ -11,6 +11,7 @@ mod backend;
 mod order;
 mod policy;
 mod refs;
+mod request;
 
 use crate::source::{Node, Pointer};
 
@@ -145,6 +146,11 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     backend::BACKEND_PARAMS_UNIQUE,
     backend::NOT_EMPTY,
     backend::REGEX_VALID,
+    request::REQ_PARAMS_UNIQUE,
+    request::NOT_ONE_OF,
+    request::BOUNDS_MATCH_TYPE,
+    request::ENV_VARIABLE_NAMES,
+    request::UNUSED_COMPONENTS,
 ];
 
 /// The function called `name`.
