@@ -34,6 +34,71 @@ enum Command {
     Lint(LintArgs),
     /// Convert an OpenAPI document with x-apigateway-* extensions to a gateway definition.
     Import(ImportArgs),
+    /// Convert a gateway definition to an OpenAPI document with x-apigateway-* extensions.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// The gateway definition (`-` for standard input).
+    #[arg(value_name = "DEFINITION")]
+    definition: String,
+
+    /// OpenAPI version of the document.
+    #[arg(long, value_enum, default_value_t = OasArg::V3_0)]
+    oas: OasArg,
+
+    /// Definition scope (API Reference 3.16.1): spec = frontend, proxy = + backend,
+    /// all = + throttling, access control, authorizers, plug-ins and responses.
+    #[arg(long, value_enum, default_value_t = DefineArg::All)]
+    define: DefineArg,
+
+    /// Write the document to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormatArg::Yaml)]
+    format: OutputFormatArg,
+
+    #[command(flatten)]
+    load: LoadArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OasArg {
+    #[value(name = "2.0")]
+    V2_0,
+    #[value(name = "3.0")]
+    V3_0,
+    #[value(name = "3.1")]
+    V3_1,
+}
+
+impl OasArg {
+    fn version(self) -> apigctl::openapi::OasVersion {
+        match self {
+            OasArg::V2_0 => apigctl::openapi::OasVersion::V2_0,
+            OasArg::V3_0 => apigctl::openapi::OasVersion::V3_0,
+            OasArg::V3_1 => apigctl::openapi::OasVersion::V3_1,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DefineArg {
+    Spec,
+    Proxy,
+    All,
+}
+
+impl OutputFormatArg {
+    fn format(self) -> commands::import::OutputFormat {
+        match self {
+            OutputFormatArg::Yaml => commands::import::OutputFormat::Yaml,
+            OutputFormatArg::Json => commands::import::OutputFormat::Json,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -169,6 +234,24 @@ fn main() -> ExitCode {
                 color: color_enabled_stderr(cli.color),
             };
             commands::import::run(&Input::from_arg(&args.spec), &options)
+        }
+        Command::Export(args) => {
+            use apigctl::convert::export::{Define, ExportOptions};
+            let options = commands::export::ExportCommandOptions {
+                limits: args.load.limits(),
+                export: ExportOptions {
+                    version: args.oas.version(),
+                    define: match args.define {
+                        DefineArg::Spec => Define::Spec,
+                        DefineArg::Proxy => Define::Proxy,
+                        DefineArg::All => Define::All,
+                    },
+                },
+                format: args.format.format(),
+                output: args.output,
+                color: color_enabled_stderr(cli.color),
+            };
+            commands::export::run(&Input::from_arg(&args.definition), &options)
         }
     };
     finish(outcome)

@@ -4,5 +4,6 @@
 //! [`crate::model::Definition`], with provenance and diagnostics; [`yaml`] writes a definition
 //! (or any JSON value) as deterministic block-style YAML.
 
+pub mod export;
 pub mod import;
 pub mod yaml;
