@@ -805,7 +805,9 @@ fn export_then_import_is_the_identity() {
                 failure_persistence: None,
                 ..ProptestConfig::default()
             });
-            runner.run(&definition(), |def| check(&def))
+            runner
+                .run(&definition(), |def| check(&def))
+                .map_err(|e| e.to_string())
         })
         .expect("spawn the property-test thread");
     match runner.join() {
