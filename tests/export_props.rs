@@ -464,7 +464,7 @@ fn api(name: String, uri: String) -> impl Strategy<Value = ApiDef> {
             option::of(text()),
         ),
         (
-            option::of(vec(text(), 0..3)),
+            option::of(btree_set(text(), 0..3).prop_map(|t| t.into_iter().collect::<Vec<_>>())),
             option::of(text()),
             option::of(text()),
             option::of(ident()),
@@ -800,11 +800,25 @@ fn export_then_import_is_the_identity() {
     let runner = std::thread::Builder::new()
         .stack_size(256 * 1024 * 1024)
         .spawn(|| {
-            let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-                cases: 96,
+            let config = ProptestConfig {
+                cases: std::env::var("PROPTEST_CASES")
+                    .ok()
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(128),
                 failure_persistence: None,
                 ..ProptestConfig::default()
-            });
+            };
+            // A fixed seed keeps CI reproducible; `PROPTEST_RANDOM=1` explores new cases.
+            let mut runner = if std::env::var_os("PROPTEST_RANDOM").is_some() {
+                proptest::test_runner::TestRunner::new(config)
+            } else {
+                proptest::test_runner::TestRunner::new_with_rng(
+                    config,
+                    proptest::test_runner::TestRng::deterministic_rng(
+                        proptest::test_runner::RngAlgorithm::ChaCha,
+                    ),
+                )
+            };
             runner
                 .run(&definition(), |def| check(&def))
                 .map_err(|e| e.to_string())

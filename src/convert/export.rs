@@ -523,12 +523,23 @@ impl Cx {
         let mut op = MapBuilder::new();
         op.put("operationId", string(&api.name));
         op.opt_str("description", api.remark.as_deref());
-        op.opt(
-            "tags",
-            api.tags
-                .as_ref()
-                .map(|t| seq(t.iter().map(|s| string(s)).collect())),
-        );
+        if let Some(tags) = &api.tags {
+            // OpenAPI tags are unique (`uniqueItems`); the gateway's list is not checked.
+            let mut seen = std::collections::HashSet::new();
+            let mut list = Vec::new();
+            for (j, tag) in tags.iter().enumerate() {
+                if seen.insert(tag) {
+                    list.push(string(tag));
+                } else {
+                    self.warn(
+                        NOT_REPRESENTABLE,
+                        format!("{at}/tags/{j}"),
+                        format!("tag `{tag}` is repeated; OpenAPI tags are unique, so the repetition is not exported"),
+                    );
+                }
+            }
+            op.put("tags", seq(list));
+        }
         let schemes: &[&str] = match api.req_protocol {
             ReqProtocol::Https => &[],
             ReqProtocol::Http => &["http"],
