@@ -36,6 +36,30 @@ enum Command {
     Import(ImportArgs),
     /// Convert a gateway definition to an OpenAPI document with x-apigateway-* extensions.
     Export(ExportArgs),
+    /// Convert an OpenAPI document to another OpenAPI version, keeping x-apigateway-* extensions.
+    Convert(ConvertArgs),
+}
+
+#[derive(Args)]
+struct ConvertArgs {
+    /// The OpenAPI document (`-` for standard input).
+    #[arg(value_name = "SPEC")]
+    spec: String,
+
+    /// Target OpenAPI version.
+    #[arg(long, value_enum)]
+    oas: OasArg,
+
+    /// Write the document to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+
+    /// Output format (default: the input's).
+    #[arg(long, value_enum)]
+    format: Option<OutputFormatArg>,
+
+    #[command(flatten)]
+    load: LoadArgs,
 }
 
 #[derive(Args)]
@@ -252,6 +276,16 @@ fn main() -> ExitCode {
                 color: color_enabled_stderr(cli.color),
             };
             commands::export::run(&Input::from_arg(&args.definition), &options)
+        }
+        Command::Convert(args) => {
+            let options = commands::convert::ConvertCommandOptions {
+                limits: args.load.limits(),
+                version: args.oas.version(),
+                format: args.format.map(OutputFormatArg::format),
+                output: args.output,
+                color: color_enabled_stderr(cli.color),
+            };
+            commands::convert::run(&Input::from_arg(&args.spec), &options)
         }
     };
     finish(outcome)

@@ -97,22 +97,35 @@ pub(crate) fn report_into(
     failed
 }
 
+/// Loads one input; an unreadable or unparsable one is reported into `outcome`.
+pub(crate) fn load_or_report(
+    input: &Input,
+    limits: &Limits,
+    color: bool,
+    outcome: &mut Outcome,
+) -> Option<(Sources, Document)> {
+    let mut sources = Sources::new();
+    match crate::source::load(input, &mut sources, limits) {
+        Ok(doc) => Some((sources, doc)),
+        Err(e @ LoadError::Io { .. }) => {
+            outcome.stderr = format!("apigctl: error: {e}\n");
+            outcome.exit_code = EXIT_USAGE;
+            None
+        }
+        Err(LoadError::Invalid(d)) => {
+            report_into(outcome, input.display_name(), sources, vec![*d], color);
+            None
+        }
+    }
+}
+
 /// Runs `apigctl export` on one input.
 pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
     let name = input.display_name();
     let mut outcome = Outcome::default();
-    let mut sources = Sources::new();
-    let doc = match crate::source::load(input, &mut sources, &options.limits) {
-        Ok(doc) => doc,
-        Err(e @ LoadError::Io { .. }) => {
-            outcome.stderr = format!("apigctl: error: {e}\n");
-            outcome.exit_code = EXIT_USAGE;
-            return outcome;
-        }
-        Err(LoadError::Invalid(d)) => {
-            report_into(&mut outcome, name, sources, vec![*d], options.color);
-            return outcome;
-        }
+    let Some((sources, doc)) = load_or_report(input, &options.limits, options.color, &mut outcome)
+    else {
+        return outcome;
     };
     let problem = match openapi::detect(&doc) {
         Ok(DocumentKind::Definition) => None,

@@ -139,11 +139,12 @@ impl MapBuilder {
         MapBuilder::default()
     }
 
-    /// Appends `key: value`.
+    /// Appends `key: value`. The key gets the value's span: a converted node keeps the span
+    /// of its source, so diagnostics about the key still point into the source.
     pub(crate) fn put(&mut self, key: &str, value: Node) -> &mut Self {
         self.entries.push(Entry {
             key: Key {
-                span: Span::default(),
+                span: value.span,
                 name: key.into(),
             },
             value,
