@@ -1144,8 +1144,91 @@ impl Cx {
             let target = self.target.clone();
             self.drop_entry(&e, &target);
         }
+        if let Some(components) = get_mut(&mut doc, "components")
+            && let Some(Node {
+                value: Value::Map(schemes),
+                ..
+            }) = get_mut(components, "securitySchemes")
+        {
+            let mut kept = Vec::with_capacity(schemes.entries.len());
+            for e in std::mem::take(&mut schemes.entries) {
+                if e.value.get("type").and_then(Node::as_str) == Some("mutualTLS") {
+                    self.warn(
+                        e.key.span,
+                        format!(
+                            "{} has no `mutualTLS` security scheme; scheme left out",
+                            self.target
+                        ),
+                    );
+                } else {
+                    kept.push(e);
+                }
+            }
+            schemes.entries = kept;
+        }
+        self.require_responses(&mut doc);
         walk_oas3(self, &mut doc, &mut |cx, s| cx.schema_to_30(s));
         doc
+    }
+
+    /// 3.1 operations may omit `responses`; 3.0 and 2.0 require at least one response, so an
+    /// operation without any gets a default one (reported).
+    fn require_responses(&mut self, doc: &mut Node) {
+        let Some(Node {
+            value: Value::Map(paths),
+            ..
+        }) = get_mut(doc, "paths")
+        else {
+            return;
+        };
+        for item in &mut paths.entries {
+            let Value::Map(item) = &mut item.value.value else {
+                continue;
+            };
+            for op in &mut item.entries {
+                let key = &*op.key.name;
+                if !(METHODS_2.contains(&key) || key == "trace" || key == ANY_METHOD) {
+                    continue;
+                }
+                let Value::Map(map) = &mut op.value.value else {
+                    continue;
+                };
+                let has_response = map
+                    .get("responses")
+                    .is_some_and(|r| entries(Some(r)).iter().any(|e| !is_ext(&e.key.name)));
+                if has_response {
+                    continue;
+                }
+                self.warn(
+                    op.key.span,
+                    format!(
+                        "{} requires at least one response; a default response is added",
+                        self.target
+                    ),
+                );
+                let mut response = MapBuilder::new();
+                response.put("description", string("Default response"));
+                let mut default = MapBuilder::new();
+                default.put("default", response.build());
+                let default = default.build();
+                match map.entries.iter_mut().find(|e| &*e.key.name == "responses") {
+                    Some(e) => {
+                        if let (Value::Map(existing), Value::Map(added)) =
+                            (&mut e.value.value, default.value)
+                        {
+                            existing.entries.splice(0..0, added.entries);
+                        }
+                    }
+                    None => map.entries.push(Entry {
+                        key: crate::source::Key {
+                            span: op.key.span,
+                            name: "responses".into(),
+                        },
+                        value: default,
+                    }),
+                }
+            }
+        }
     }
 
     fn schema_to_30(&mut self, s: &Node) -> Node {
@@ -1180,6 +1263,16 @@ impl Cx {
                             out.put(key, (*first).clone());
                         }
                     }
+                }
+                "type" if v.as_str() == Some("null") => {
+                    self.warn(
+                        v.span,
+                        format!(
+                            "{} has no `null` type; written as a nullable schema of any type",
+                            self.target
+                        ),
+                    );
+                    nullable = true;
                 }
                 "const" => {
                     out.put("enum", spanned(seq(vec![v.clone()]), v.span));
@@ -1222,6 +1315,9 @@ impl Cx {
     // ===== 3.0 → 2.0 ==========================================================================
 
     fn down_to_2(&mut self, root: &Node) -> Node {
+        let mut with_responses = root.clone();
+        self.require_responses(&mut with_responses);
+        let root = &with_responses;
         let components = root.get("components");
         let mut doc = MapBuilder::new();
         doc.put("swagger", spanned(string("2.0"), span_of(root, "openapi")));
