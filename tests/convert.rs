@@ -344,3 +344,92 @@ fn small_corpus_documents_convert_validly_to_every_version() {
     }
     assert!(converted >= 40, "only {converted} documents");
 }
+
+fn convert_text(text: &str, from: OasVersion, to: OasVersion) -> (String, Vec<String>) {
+    let mut sources = Sources::new();
+    let doc = apigctl::source::load_bytes(
+        "inline".into(),
+        None,
+        text.as_bytes().to_vec(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .expect("loads");
+    let result = convert(&doc.root, doc.file, from, to);
+    let messages = result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = d.primary.expect("located");
+            let lc = sources.file(at.file).line_col(at.span.start as usize);
+            format!("{}:{} {}", lc.line, lc.col, d.message)
+        })
+        .collect();
+    (to_yaml(&result.document), messages)
+}
+
+#[test]
+fn down_to_2_moves_schema_descriptions_up_and_adds_required_responses() {
+    let text = r#"openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - name: q
+          in: query
+          schema: {type: string, description: from the schema}
+        - name: r
+          in: query
+          description: own
+          schema: {type: string, description: second}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_1, OasVersion::V2_0);
+    assert!(out.contains("description: from the schema"), "{out}");
+    assert!(!out.contains("second"), "{out}");
+    assert!(
+        out.contains("default:\n          description: Default response"),
+        "{out}"
+    );
+    assert_eq!(
+        warnings,
+        [
+            "5:5 OpenAPI 2.0 requires at least one response; a default response is added",
+            "13:47 `description` has no counterpart in a 2.0 parameter, header or items object; left out",
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V2_0);
+}
+
+#[test]
+fn up_from_2_places_content_type_and_group_responses_for_3() {
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      responses: {default: {description: ok}}
+      x-apigateway-content-type: text/plain
+x-apigateway-responses:
+  errs: {THROTTLED: {status: 429}}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(!out.contains("x-apigateway-content-type"), "{out}");
+    assert!(
+        out.contains("requestBody:\n        content:\n          text/plain: {}"),
+        "{out}"
+    );
+    assert!(
+        out.contains("components:\n  x-apigateway-responses:"),
+        "{out}"
+    );
+    reload_valid("inline", &out, OasVersion::V3_0);
+    // And back: the content type returns to the operation, the responses to the root.
+    let (back, _) = convert_text(&out, OasVersion::V3_0, OasVersion::V2_0);
+    assert!(
+        back.contains("x-apigateway-content-type: text/plain"),
+        "{back}"
+    );
+    assert!(back.contains("\nx-apigateway-responses:"), "{back}");
+}

@@ -1668,7 +1668,8 @@ impl Cx {
             match key {
                 "schema" => {
                     let schema = self.follow(root, &e.value).unwrap_or(&e.value);
-                    self.flatten_schema(schema, &mut out, true);
+                    let owned = Some(p.get("description").is_some());
+                    self.flatten_schema(schema, &mut out, true, owned);
                 }
                 "style" | "explode" => {}
                 "example" => example = Some(&e.value),
@@ -1711,16 +1712,31 @@ impl Cx {
     }
 
     /// Writes a parameter or header schema's keywords flat (2.0 style) into `out`.
-    fn flatten_schema(&mut self, schema: &Node, out: &mut MapBuilder, top: bool) {
+    ///
+    /// `owner_description`: `Some(false)` moves a schema `description` up to the (undescribed)
+    /// parameter or header, `Some(true)` reports it (the owner has its own), `None` skips it
+    /// (the caller carries it).
+    fn flatten_schema(
+        &mut self,
+        schema: &Node,
+        out: &mut MapBuilder,
+        top: bool,
+        owner_description: Option<bool>,
+    ) {
         for e in entries(Some(schema)) {
             let key = &*e.key.name;
             match key {
                 "items" => {
                     let mut items = MapBuilder::new();
-                    self.flatten_schema(&e.value, &mut items, false);
+                    self.flatten_schema(&e.value, &mut items, false, Some(true));
                     out.put("items", spanned(items.build(), e.value.span));
                 }
                 "nullable" if top => {}
+                "description" if top && owner_description != Some(true) => {
+                    if owner_description == Some(false) {
+                        out.put(key, e.value.clone());
+                    }
+                }
                 "type"
                     if !matches!(
                         e.value.as_str(),
@@ -1793,7 +1809,7 @@ impl Cx {
                     p.put("type", string("file"));
                 } else {
                     let mut flat = MapBuilder::new();
-                    self.flatten_schema(&prop.value, &mut flat, true);
+                    self.flatten_schema(&prop.value, &mut flat, true, None);
                     if let Value::Map(m) = flat.build().value {
                         for e in m
                             .entries
@@ -1879,7 +1895,8 @@ impl Cx {
                 match header.get("schema") {
                     Some(s) => {
                         let s = self.follow(root, s).unwrap_or(s);
-                        self.flatten_schema(s, &mut out_h, true);
+                        let owned = Some(header.get("description").is_some());
+                        self.flatten_schema(s, &mut out_h, true, owned);
                     }
                     None => {
                         out_h.put("type", string("string"));
