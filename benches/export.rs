@@ -11,7 +11,7 @@ use apigctl::convert::yaml::{definition_to_yaml, to_yaml};
 use apigctl::model::*;
 use apigctl::openapi::OasVersion;
 use apigctl::source::refs::{RefOptions, Workspace};
-use apigctl::source::{Limits, Sources, load_bytes};
+use apigctl::source::{Document, Limits, Sources, load_bytes};
 
 const APIS: usize = 10_000;
 const RUNS: usize = 11;
@@ -29,6 +29,20 @@ fn time<T>(mut f: impl FnMut() -> T) -> Duration {
         times.push(start.elapsed());
     }
     median(times)
+}
+
+/// Loads text as the commands load a file.
+fn load(name: &str, text: &str) -> (Sources, Document) {
+    let mut sources = Sources::new();
+    let doc = load_bytes(
+        name.into(),
+        None,
+        text.as_bytes().to_vec(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .expect("loads");
+    (sources, doc)
 }
 
 fn param(name: &str, location: ParamLocation) -> ReqParamDef {
@@ -244,28 +258,12 @@ fn main() {
 
         // End to end: text in, text out, as the commands do it.
         let export_e2e = time(|| {
-            let mut sources = Sources::new();
-            let doc = load_bytes(
-                "def".into(),
-                None,
-                definition_text.clone().into_bytes(),
-                &mut sources,
-                &Limits::default(),
-            )
-            .expect("loads");
+            let (_, doc) = load("def", &definition_text);
             let def = Definition::from_json(doc.root.to_json()).expect("valid");
             to_yaml(&export(&def, &options(version)).document)
         });
         let import_e2e = time(|| {
-            let mut sources = Sources::new();
-            let doc = load_bytes(
-                "spec".into(),
-                None,
-                openapi_text.clone().into_bytes(),
-                &mut sources,
-                &Limits::default(),
-            )
-            .expect("loads");
+            let (sources, doc) = load("spec", &openapi_text);
             let mut ws = Workspace::from_parts(sources, doc);
             let _ = ws.resolve_refs(&Limits::default(), &RefOptions::default());
             let result = import(&ws, version, &ImportOptions::default());
@@ -274,15 +272,7 @@ fn main() {
 
         // The conversion step alone: definition → tree, tree → definition.
         let export_core = time(|| export(&def, &options(version)));
-        let mut sources = Sources::new();
-        let doc = load_bytes(
-            "spec".into(),
-            None,
-            openapi_text.clone().into_bytes(),
-            &mut sources,
-            &Limits::default(),
-        )
-        .expect("loads");
+        let (sources, doc) = load("spec", &openapi_text);
         let ws = Workspace::from_parts(sources, doc);
         let import_core = time(|| import(&ws, version, &ImportOptions::default()));
 

@@ -2,6 +2,8 @@
 //! testdata, official-schema validity of every export, snapshots of the reference's examples,
 //! property tests over generated definitions, and the command line.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use apigctl::commands::export::{ExportCommandOptions, run};
@@ -13,6 +15,7 @@ use apigctl::model::Definition;
 use apigctl::openapi::{self, DocumentKind, OasVersion};
 use apigctl::source::refs::{RefOptions, Workspace};
 use apigctl::source::{Input, Limits, Sources};
+use common::assert_valid;
 
 const VERSIONS: [OasVersion; 3] = [OasVersion::V2_0, OasVersion::V3_0, OasVersion::V3_1];
 
@@ -74,37 +77,6 @@ fn import_file(path: &Path) -> ImportResult {
         panic!("{} is OpenAPI", path.display());
     };
     import(&ws, version, &ImportOptions::default())
-}
-
-/// Checks a rendered document against the official schema of `version`.
-fn assert_valid(name: &str, text: &str, version: OasVersion) {
-    let mut sources = Sources::new();
-    let doc = apigctl::source::load_bytes(
-        name.into(),
-        None,
-        text.as_bytes().to_vec(),
-        &mut sources,
-        &Limits::default(),
-    )
-    .unwrap_or_else(|e| panic!("{name} reloads: {e}"));
-    assert_eq!(
-        openapi::detect(&doc).ok(),
-        Some(DocumentKind::OpenApi(version)),
-        "{name}"
-    );
-    let problems = openapi::schema::validate(&doc, version);
-    assert!(
-        problems.is_empty(),
-        "{name} is not valid OpenAPI {version}: {:#?}\n{text}",
-        problems
-            .iter()
-            .map(|d| format!(
-                "{} at {:?}",
-                d.message,
-                d.primary.map(|l| sources.location(l.file, l.span))
-            ))
-            .collect::<Vec<_>>()
-    );
 }
 
 fn export_all(def: &Definition, version: OasVersion) -> ExportResult {
