@@ -59,7 +59,7 @@ struct ConvertArgs {
     format: Option<OutputFormatArg>,
 
     #[command(flatten)]
-    load: LoadArgs,
+    load: SizeArgs,
 }
 
 #[derive(Args)]
@@ -86,7 +86,24 @@ struct ExportArgs {
     format: OutputFormatArg,
 
     #[command(flatten)]
-    load: LoadArgs,
+    load: SizeArgs,
+}
+
+/// Input limits of commands that read one self-contained file (no `$ref` following).
+#[derive(Args)]
+struct SizeArgs {
+    /// Refuse inputs larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_input_size)]
+    max_input_size: u64,
+}
+
+impl SizeArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_input_size: self.max_input_size,
+            ..Limits::default()
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
