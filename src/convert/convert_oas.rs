@@ -49,6 +49,7 @@ pub fn convert(root: &Node, file: FileId, from: OasVersion, to: OasVersion) -> C
     let mut cx = Cx {
         file,
         target: format!("OpenAPI {to}"),
+        dropped_schemes: Vec::new(),
         diagnostics: Vec::new(),
     };
     let document = match (from, to) {
@@ -76,6 +77,8 @@ pub fn convert(root: &Node, file: FileId, from: OasVersion, to: OasVersion) -> C
 
 struct Cx {
     file: FileId,
+    /// Security schemes 3.x → 2.0 leaves out; requirements naming them go too.
+    dropped_schemes: Vec<String>,
     /// The target version as messages name it.
     target: String,
     diagnostics: Vec<Diagnostic>,
@@ -1319,6 +1322,11 @@ impl Cx {
         self.require_responses(&mut with_responses);
         let root = &with_responses;
         let components = root.get("components");
+        self.dropped_schemes = entries(components.and_then(|c| c.get("securitySchemes")))
+            .iter()
+            .filter(|e| !scheme_fits_2(&e.value))
+            .map(|e| e.key.name.to_string())
+            .collect();
         let mut doc = MapBuilder::new();
         doc.put("swagger", spanned(string("2.0"), span_of(root, "openapi")));
         let mut extensions = Vec::new();
@@ -1343,6 +1351,10 @@ impl Cx {
                     doc.put("paths", paths);
                 }
                 "components" => {}
+                "security" => {
+                    let security = self.security_down(value);
+                    doc.put("security", security);
+                }
                 key if is_ext(key) => extensions.push(entry.clone()),
                 key => {
                     doc.put(key, value.clone());
@@ -1571,6 +1583,10 @@ impl Cx {
                     responses = Some(spanned(m.build(), e.value.span));
                 }
                 "servers" => {}
+                "security" => {
+                    let security = self.security_down(&e.value);
+                    out.put(key, security);
+                }
                 "callbacks" => self.drop_entry(e, "a 2.0 Operation"),
                 _ => {
                     out.put(key, e.value.clone());
@@ -1927,6 +1943,29 @@ impl Cx {
         (spanned(out.build(), r.span), types)
     }
 
+    /// Security requirements without those naming a scheme 2.0 cannot hold (reported).
+    fn security_down(&mut self, security: &Node) -> Node {
+        let Some(list) = security.as_seq() else {
+            return security.clone();
+        };
+        let mut kept = Vec::with_capacity(list.len());
+        for requirement in list {
+            let names = entries(Some(requirement));
+            if let Some(dropped) = names
+                .iter()
+                .find(|e| self.dropped_schemes.iter().any(|d| **d == *e.key.name))
+            {
+                self.warn(
+                    dropped.key.span,
+                    format!("security scheme `{}` has no 2.0 form; this security requirement is left out", dropped.key.name),
+                );
+            } else {
+                kept.push(requirement.clone());
+            }
+        }
+        spanned(seq(kept), security.span)
+    }
+
     fn security_scheme_down(&mut self, s: &Node) -> Option<Node> {
         let kind = s.get("type").and_then(Node::as_str).unwrap_or_default();
         let mut out = MapBuilder::new();
@@ -2093,6 +2132,20 @@ impl Up2<'_> {
             },
             None => (p, p.get("$ref").is_some()),
         }
+    }
+}
+
+/// Whether 2.0 can hold a 3.x security scheme (apiKey outside cookies, HTTP basic, OAuth2 with a
+/// flow); must agree with [`Cx::security_scheme_down`].
+fn scheme_fits_2(s: &Node) -> bool {
+    match s.get("type").and_then(Node::as_str) {
+        Some("apiKey") => s.get("in").and_then(Node::as_str) != Some("cookie"),
+        Some("http") => s
+            .get("scheme")
+            .and_then(Node::as_str)
+            .is_some_and(|x| x.eq_ignore_ascii_case("basic")),
+        Some("oauth2") => entries(s.get("flows")).iter().any(|f| !is_ext(&f.key.name)),
+        _ => false,
     }
 }
 
