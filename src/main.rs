@@ -36,6 +36,112 @@ enum Command {
     Import(ImportArgs),
     /// List the lint rules, or explain one.
     Rules(RulesArgs),
+    /// Convert a gateway definition to an OpenAPI document with x-apigateway-* extensions.
+    Export(ExportArgs),
+    /// Convert an OpenAPI document to another OpenAPI version, keeping x-apigateway-* extensions.
+    Convert(ConvertArgs),
+}
+
+#[derive(Args)]
+struct ConvertArgs {
+    /// The OpenAPI document (`-` for standard input).
+    #[arg(value_name = "SPEC")]
+    spec: String,
+
+    /// Target OpenAPI version.
+    #[arg(long, value_enum)]
+    oas: OasArg,
+
+    /// Write the document to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+
+    /// Output format (default: the input's).
+    #[arg(long, value_enum)]
+    format: Option<OutputFormatArg>,
+
+    #[command(flatten)]
+    load: SizeArgs,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// The gateway definition (`-` for standard input).
+    #[arg(value_name = "DEFINITION")]
+    definition: String,
+
+    /// OpenAPI version of the document.
+    #[arg(long, value_enum, default_value_t = OasArg::V3_0)]
+    oas: OasArg,
+
+    /// Definition scope (API Reference 3.16.1): spec = frontend, proxy = + backend,
+    /// all = + throttling, access control, authorizers, plug-ins and responses.
+    #[arg(long, value_enum, default_value_t = DefineArg::All)]
+    define: DefineArg,
+
+    /// Write the document to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormatArg::Yaml)]
+    format: OutputFormatArg,
+
+    #[command(flatten)]
+    load: SizeArgs,
+}
+
+/// Input limits of commands that read one self-contained file (no `$ref` following).
+#[derive(Args)]
+struct SizeArgs {
+    /// Refuse inputs larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_input_size)]
+    max_input_size: u64,
+}
+
+impl SizeArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_input_size: self.max_input_size,
+            ..Limits::default()
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OasArg {
+    #[value(name = "2.0")]
+    V2_0,
+    #[value(name = "3.0")]
+    V3_0,
+    #[value(name = "3.1")]
+    V3_1,
+}
+
+impl OasArg {
+    fn version(self) -> apigctl::openapi::OasVersion {
+        match self {
+            OasArg::V2_0 => apigctl::openapi::OasVersion::V2_0,
+            OasArg::V3_0 => apigctl::openapi::OasVersion::V3_0,
+            OasArg::V3_1 => apigctl::openapi::OasVersion::V3_1,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DefineArg {
+    Spec,
+    Proxy,
+    All,
+}
+
+impl OutputFormatArg {
+    fn format(self) -> commands::import::OutputFormat {
+        match self {
+            OutputFormatArg::Yaml => commands::import::OutputFormat::Yaml,
+            OutputFormatArg::Json => commands::import::OutputFormat::Json,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -211,6 +317,34 @@ fn main() -> ExitCode {
                 ListFormatArg::Json => commands::rules::ListFormat::Json,
             }),
         },
+        Command::Export(args) => {
+            use apigctl::convert::export::{Define, ExportOptions};
+            let options = commands::export::ExportCommandOptions {
+                limits: args.load.limits(),
+                export: ExportOptions {
+                    version: args.oas.version(),
+                    define: match args.define {
+                        DefineArg::Spec => Define::Spec,
+                        DefineArg::Proxy => Define::Proxy,
+                        DefineArg::All => Define::All,
+                    },
+                },
+                format: args.format.format(),
+                output: args.output,
+                color: color_enabled_stderr(cli.color),
+            };
+            commands::export::run(&Input::from_arg(&args.definition), &options)
+        }
+        Command::Convert(args) => {
+            let options = commands::convert::ConvertCommandOptions {
+                limits: args.load.limits(),
+                version: args.oas.version(),
+                format: args.format.map(OutputFormatArg::format),
+                output: args.output,
+                color: color_enabled_stderr(cli.color),
+            };
+            commands::convert::run(&Input::from_arg(&args.spec), &options)
+        }
     };
     finish(outcome)
 }

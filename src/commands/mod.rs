@@ -1,6 +1,8 @@
 //! The commands behind the CLI. `main.rs` only parses arguments and calls these; each
 //! returns what to print and the exit code, so the whole behaviour is testable in-process.
 
+pub mod convert;
+pub mod export;
 pub mod import;
 pub mod lint;
 pub mod rules;

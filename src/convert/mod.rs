@@ -2,7 +2,11 @@
 //!
 //! [`import`] turns an OpenAPI 2.0 / 3.0 / 3.1 document with `x-apigateway-*` extensions into a
 //! [`crate::model::Definition`], with provenance and diagnostics; [`yaml`] writes a definition
-//! (or any JSON value) as deterministic block-style YAML.
+//! (or any JSON value) as deterministic block-style YAML. [`export`] is the inverse of import
+//! (definition to OpenAPI 2.0 / 3.0 / 3.1); [`convert_oas`] converts documents between OpenAPI
+//! versions, moving the extensions to their placement in the target version.
 
+pub mod convert_oas;
+pub mod export;
 pub mod import;
 pub mod yaml;

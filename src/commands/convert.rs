@@ -1,0 +1,84 @@
+//! `apigctl convert SPEC --oas VERSION`: an OpenAPI document to another OpenAPI version, with
+//! every `x-apigateway-*` extension in its placement for that version.
+
+use std::path::PathBuf;
+
+use crate::convert::convert_oas::convert;
+use crate::diagnostic::Diagnostic;
+use crate::openapi::{self, DocumentKind, OasVersion};
+use crate::source::{Format, Input, Limits};
+
+use super::Outcome;
+use super::export::{deliver, load_or_report, render_document, report_into};
+use super::import::OutputFormat;
+
+/// Options of `apigctl convert`.
+#[derive(Clone, Debug)]
+pub struct ConvertCommandOptions {
+    /// Input limits.
+    pub limits: Limits,
+    /// Target OpenAPI version.
+    pub version: OasVersion,
+    /// Output syntax; the input's when `None`.
+    pub format: Option<OutputFormat>,
+    /// Where to write the document; stdout when `None`.
+    pub output: Option<PathBuf>,
+    /// Colour diagnostics on stderr.
+    pub color: bool,
+}
+
+impl Default for ConvertCommandOptions {
+    fn default() -> Self {
+        ConvertCommandOptions {
+            limits: Limits::default(),
+            version: OasVersion::V3_0,
+            format: None,
+            output: None,
+            color: false,
+        }
+    }
+}
+
+/// Runs `apigctl convert` on one input.
+pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
+    let name = input.display_name();
+    let mut outcome = Outcome::default();
+    let Some((sources, doc)) = load_or_report(input, &options.limits, options.color, &mut outcome)
+    else {
+        return outcome;
+    };
+    let from = match openapi::detect(&doc) {
+        Ok(DocumentKind::OpenApi(version)) => version,
+        Ok(DocumentKind::Definition) => {
+            let d = Diagnostic::error(
+                "convert-not-openapi",
+                "this is a gateway definition; convert reads OpenAPI documents",
+            )
+            .at(doc.file, doc.root.span)
+            .help("use `apigctl export` to write a definition as OpenAPI");
+            report_into(&mut outcome, name, sources, vec![d], options.color);
+            return outcome;
+        }
+        Err(d) => {
+            report_into(&mut outcome, name, sources, vec![*d], options.color);
+            return outcome;
+        }
+    };
+    let result = convert(&doc.root, doc.file, from, options.version);
+    let format = options.format.unwrap_or(match doc.format {
+        Format::Json => OutputFormat::Json,
+        Format::Yaml => OutputFormat::Yaml,
+    });
+    if report_into(
+        &mut outcome,
+        name,
+        sources,
+        result.diagnostics,
+        options.color,
+    ) {
+        return outcome;
+    }
+    let text = render_document(&result.document, format);
+    deliver(&mut outcome, options.output.as_deref(), text);
+    outcome
+}

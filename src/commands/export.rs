@@ -1,0 +1,169 @@
+//! `apigctl export DEFINITION`: a gateway definition to an OpenAPI document with
+//! `x-apigateway-*` extensions, written as YAML or JSON to stdout or atomically to a file.
+
+use std::path::PathBuf;
+
+use crate::convert::export::{ExportOptions, export, to_json_text};
+use crate::convert::yaml::to_yaml;
+use crate::diagnostic::Diagnostic;
+use crate::model::Definition;
+use crate::openapi::{self, DocumentKind};
+use crate::report::{self, FileReport};
+use crate::source::{Document, Input, Limits, LoadError, Node, Sources};
+
+use super::import::{OutputFormat, write_atomically};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Outcome};
+
+/// Options of `apigctl export`.
+#[derive(Clone, Debug, Default)]
+pub struct ExportCommandOptions {
+    /// Input limits.
+    pub limits: Limits,
+    /// OpenAPI version and definition scope.
+    pub export: ExportOptions,
+    /// Output syntax.
+    pub format: OutputFormat,
+    /// Where to write the document; stdout when `None`.
+    pub output: Option<PathBuf>,
+    /// Colour diagnostics on stderr.
+    pub color: bool,
+}
+
+/// Renders a built document in `format`.
+pub fn render_document(document: &Node, format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Yaml => to_yaml(document),
+        OutputFormat::Json => to_json_text(document),
+    }
+}
+
+/// Gives a diagnostic that carries only a pointer into `doc` the location of that pointer (or
+/// of its nearest existing parent).
+pub(crate) fn locate(mut d: Diagnostic, doc: &Document) -> Diagnostic {
+    if d.primary.is_some() {
+        return d;
+    }
+    let mut pointer = d.pointer.clone().unwrap_or_default();
+    loop {
+        if let Some(found) = doc.root.pointer(&pointer) {
+            d = d.at(doc.file, found.label_span());
+            return d;
+        }
+        match pointer.rsplit_once('/') {
+            Some((head, _)) => pointer = head.to_owned(),
+            None => return d.at(doc.file, doc.root.span),
+        }
+    }
+}
+
+/// Writes `text` to the output of a command (stdout or a file), recording failures.
+pub(crate) fn deliver(outcome: &mut Outcome, output: Option<&std::path::Path>, text: String) {
+    match output {
+        None => outcome.stdout = text,
+        Some(path) => {
+            if let Err(message) = write_atomically(path, &text) {
+                outcome
+                    .stderr
+                    .push_str(&format!("apigctl: error: {message}\n"));
+                outcome.exit_code = EXIT_USAGE;
+                return;
+            }
+        }
+    }
+    outcome.exit_code = EXIT_OK;
+}
+
+/// Prints `diagnostics` (if any) for one input into `outcome.stderr`; whether any is an error.
+pub(crate) fn report_into(
+    outcome: &mut Outcome,
+    name: String,
+    sources: Sources,
+    diagnostics: Vec<Diagnostic>,
+    color: bool,
+) -> bool {
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let mut file_report = FileReport {
+        name,
+        sources,
+        diagnostics,
+    };
+    file_report.sort();
+    if !file_report.diagnostics.is_empty() {
+        outcome.stderr = report::render(report::Format::Human, &[file_report], color);
+    }
+    if failed {
+        outcome.exit_code = EXIT_FINDINGS;
+    }
+    failed
+}
+
+/// Loads one input; an unreadable or unparsable one is reported into `outcome`.
+pub(crate) fn load_or_report(
+    input: &Input,
+    limits: &Limits,
+    color: bool,
+    outcome: &mut Outcome,
+) -> Option<(Sources, Document)> {
+    let mut sources = Sources::new();
+    match crate::source::load(input, &mut sources, limits) {
+        Ok(doc) => Some((sources, doc)),
+        Err(e @ LoadError::Io { .. }) => {
+            outcome.stderr = format!("apigctl: error: {e}\n");
+            outcome.exit_code = EXIT_USAGE;
+            None
+        }
+        Err(LoadError::Invalid(d)) => {
+            report_into(outcome, input.display_name(), sources, vec![*d], color);
+            None
+        }
+    }
+}
+
+/// Runs `apigctl export` on one input.
+pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
+    let name = input.display_name();
+    let mut outcome = Outcome::default();
+    let Some((sources, doc)) = load_or_report(input, &options.limits, options.color, &mut outcome)
+    else {
+        return outcome;
+    };
+    let problem = match openapi::detect(&doc) {
+        Ok(DocumentKind::Definition) => None,
+        Ok(DocumentKind::OpenApi(_)) => Some(
+            Diagnostic::error(
+                "export-not-definition",
+                "this is an OpenAPI document; export reads gateway definitions (`apigctl: 1`)",
+            )
+            .at(doc.file, doc.root.span)
+            .help("use `apigctl convert` to change its OpenAPI version"),
+        ),
+        Err(d) => Some(*d),
+    };
+    if let Some(d) = problem {
+        report_into(&mut outcome, name, sources, vec![d], options.color);
+        return outcome;
+    }
+    let definition = match Definition::from_json(doc.root.to_json()) {
+        Ok(def) => def,
+        Err(e) => {
+            let d = locate(
+                Diagnostic::error("definition-invalid", e.message).pointer(e.pointer),
+                &doc,
+            );
+            report_into(&mut outcome, name, sources, vec![d], options.color);
+            return outcome;
+        }
+    };
+    let result = export(&definition, &options.export);
+    let diagnostics = result
+        .diagnostics
+        .into_iter()
+        .map(|d| locate(d, &doc))
+        .collect();
+    if report_into(&mut outcome, name, sources, diagnostics, options.color) {
+        return outcome;
+    }
+    let text = render_document(&result.document, options.format);
+    deliver(&mut outcome, options.output.as_deref(), text);
+    outcome
+}

@@ -1,0 +1,2339 @@
+//! OpenAPI version conversion (`apigctl convert`): Swagger 2.0, OpenAPI 3.0 and 3.1 into each
+//! other, with every `x-apigateway-*` extension moved to its placement in the target version.
+//!
+//! # Why a direct tree transform, not import then export
+//!
+//! A gateway definition holds only what the gateway stores: going through it would drop every
+//! schema, response body, description, tag, example and non-gateway extension of the document,
+//! which is most of what a documentation portal or SDK generator needs. So convert rewrites the
+//! OpenAPI tree itself: structures that differ between versions (servers vs `host`/`basePath`/
+//! `schemes`, `requestBody` vs `body`/`formData` parameters, `components` vs `definitions`,
+//! parameter `schema` vs flat keywords, security scheme types, schema keywords) are rebuilt,
+//! everything else is copied as it is, and the extensions whose placement differs are
+//! relocated (extension reference §3.4: `x-apigateway-responses` at the root for 2.0 and under
+//! `components` for 3.x; `x-apigateway-content-type` on the 2.0 operation and as the single
+//! `requestBody` media type in 3.x; parameter-level extensions stay on the parameter next to
+//! `type` or `schema`). The gateway meaning is preserved: `import` of the result equals `import`
+//! of the source (tested for every example document).
+//!
+//! Conversions between 2.0 and 3.1 go through 3.0. Anything the target version cannot express
+//! is a warning at its source location; nothing is dropped silently. References into other
+//! files are kept as written (those files are not converted), with a warning.
+
+use crate::convert::export::{MapBuilder, seq, string};
+use crate::diagnostic::Diagnostic;
+use crate::openapi::OasVersion;
+use crate::source::{Entry, FileId, Map, Node, Number, Span, Value};
+
+/// Diagnostic code: something the target version cannot express; left out or approximated.
+pub const NOT_REPRESENTABLE: &str = "convert-not-representable";
+/// Diagnostic code: a reference into another file, kept as written.
+pub const EXTERNAL_REF: &str = "convert-external-ref";
+
+const SOURCE_REF: &str =
+    "OpenAPI 2.0 / 3.0 / 3.1 specifications; x-apigateway-extensions reference §3.4, §6";
+
+/// What a conversion produced.
+#[derive(Clone, Debug)]
+pub struct ConvertResult {
+    /// The converted document. Nodes keep the span of the source node they came from, so a
+    /// later stage can still point into the source.
+    pub document: Node,
+    /// Warnings about what the target version cannot express, at their source locations.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Converts the document `root` (in `file`, of version `from`) to version `to`.
+pub fn convert(root: &Node, file: FileId, from: OasVersion, to: OasVersion) -> ConvertResult {
+    use OasVersion::*;
+    let mut cx = Cx {
+        file,
+        target: format!("OpenAPI {to}"),
+        dropped_schemes: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let document = match (from, to) {
+        (V2_0, V3_0) => cx.up_from_2(root),
+        (V2_0, V3_1) => {
+            let mid = cx.up_from_2(root);
+            cx.up_to_31(&mid)
+        }
+        (V3_0, V3_1) => cx.up_to_31(root),
+        (V3_1, V3_0) => cx.down_to_30(root),
+        (V3_0, V2_0) => cx.down_to_2(root),
+        (V3_1, V2_0) => {
+            let mid = cx.down_to_30(root);
+            cx.down_to_2(&mid)
+        }
+        _ => root.clone(),
+    };
+    cx.diagnostics
+        .sort_by_key(|d| d.primary.map(|l| (l.span.start, l.span.end)));
+    ConvertResult {
+        document,
+        diagnostics: cx.diagnostics,
+    }
+}
+
+struct Cx {
+    file: FileId,
+    /// Security schemes 3.x → 2.0 leaves out; requirements naming them go too.
+    dropped_schemes: Vec<String>,
+    /// The target version as messages name it.
+    target: String,
+    diagnostics: Vec<Diagnostic>,
+}
+
+const METHODS_2: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
+const ANY_METHOD: &str = "x-apigateway-any-method";
+
+fn entries(node: Option<&Node>) -> &[Entry] {
+    node.and_then(Node::as_map)
+        .map(|m| m.entries.as_slice())
+        .unwrap_or_default()
+}
+
+fn strings(node: Option<&Node>) -> Vec<String> {
+    node.and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn spanned(mut node: Node, span: Span) -> Node {
+    node.span = span;
+    node
+}
+
+fn is_ext(key: &str) -> bool {
+    key.starts_with("x-")
+}
+
+fn map_node(map: Map, span: Span) -> Node {
+    Node::new(span, Value::Map(map))
+}
+
+/// The fragment of an internal reference (`#/definitions/Pet` → `/definitions/Pet`).
+fn internal(reference: &str) -> Option<&str> {
+    reference.strip_prefix('#')
+}
+
+/// Schema keywords of the Swagger 2.0 Schema Object.
+const SCHEMA_2: [&str; 30] = [
+    "$ref",
+    "format",
+    "title",
+    "description",
+    "default",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "additionalProperties",
+    "type",
+    "items",
+    "allOf",
+    "properties",
+    "discriminator",
+    "readOnly",
+    "xml",
+    "externalDocs",
+    "example",
+];
+
+/// Schema keywords of the OpenAPI 3.0 Schema Object.
+const SCHEMA_30: [&str; 36] = [
+    "$ref",
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "not",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "example",
+    "externalDocs",
+    "deprecated",
+    "xml",
+];
+
+/// Keywords whose value is one schema.
+const ONE_SCHEMA: [&str; 12] = [
+    "items",
+    "not",
+    "additionalProperties",
+    "additionalItems",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+];
+/// Keywords whose value is a list of schemas.
+const SCHEMA_LISTS: [&str; 4] = ["allOf", "oneOf", "anyOf", "prefixItems"];
+/// Keywords whose value maps names to schemas.
+const SCHEMA_MAPS: [&str; 5] = [
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "dependentSchemas",
+];
+
+/// Parameter keywords that 2.0 writes on the parameter and 3.x under `schema`.
+const PARAM_SCHEMA_KEYS: [&str; 17] = [
+    "type",
+    "format",
+    "items",
+    "default",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "enum",
+    "multipleOf",
+    "collectionFormat",
+];
+
+/// The `content_type` values of an API (API Reference 3.5.1, Table 3-167).
+const GATEWAY_CONTENT_TYPES: [&str; 4] = [
+    "application/json",
+    "application/xml",
+    "multipart/form-data",
+    "text/plain",
+];
+
+const FORM_TYPES: [&str; 2] = ["application/x-www-form-urlencoded", "multipart/form-data"];
+
+impl Cx {
+    fn warn(&mut self, span: Span, message: String) {
+        self.diagnostics.push(
+            Diagnostic::warn(NOT_REPRESENTABLE, message)
+                .at(self.file, span)
+                .source(SOURCE_REF),
+        );
+    }
+
+    /// Reports every entry of `node` as not representable in `target`.
+    fn drop_entry(&mut self, entry: &Entry, target: &str) {
+        self.warn(
+            entry.key.span,
+            format!(
+                "`{}` has no counterpart in {target}; left out",
+                entry.key.name
+            ),
+        );
+    }
+
+    fn check_ref(&mut self, reference: &Node) {
+        if let Some(text) = reference.as_str()
+            && internal(text).is_none()
+        {
+            self.diagnostics.push(
+                Diagnostic::warn(
+                    EXTERNAL_REF,
+                    format!("`{text}` refers to another file, which is not converted; the reference is kept as written"),
+                )
+                .at(self.file, reference.span)
+                .help("bundle the document first (every `$ref` internal) to convert referenced content too")
+                .source(SOURCE_REF),
+            );
+        }
+    }
+
+    /// A `$ref` with its internal target path rewritten by `rename` (`#/definitions/` →
+    /// `#/components/schemas/` and back).
+    fn rewrite_ref(&mut self, reference: &Node, rename: &[(&str, &str)]) -> Node {
+        self.check_ref(reference);
+        let Some(text) = reference.as_str() else {
+            return reference.clone();
+        };
+        for (from, to) in rename {
+            if let Some(rest) = text.strip_prefix(from) {
+                return spanned(string(&format!("{to}{rest}")), reference.span);
+            }
+        }
+        reference.clone()
+    }
+
+    // ===== 2.0 → 3.0 ==========================================================================
+
+    fn up_from_2(&mut self, root: &Node) -> Node {
+        let up = Up2 {
+            root,
+            host: root.get("host").and_then(Node::as_str).map(str::to_owned),
+            base: root
+                .get("basePath")
+                .and_then(Node::as_str)
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_owned(),
+            consumes: strings(root.get("consumes")),
+            produces: strings(root.get("produces")),
+        };
+        let mut doc = MapBuilder::new();
+        doc.put(
+            "openapi",
+            spanned(string("3.0.3"), span_of(root, "swagger")),
+        );
+        let mut components: Vec<(&str, Node)> = Vec::new();
+        let mut extensions = Vec::new();
+        let mut servers_done = false;
+        let root_schemes = strings(root.get("schemes"));
+        for entry in entries(Some(root)) {
+            let value = &entry.value;
+            match &*entry.key.name {
+                "swagger" | "host" | "basePath" | "schemes" | "consumes" | "produces" => {}
+                "info" => {
+                    doc.put("info", value.clone());
+                    if let Some(s) = up.servers(&root_schemes, root.span) {
+                        doc.put("servers", s);
+                    }
+                    servers_done = true;
+                }
+                "paths" => {
+                    let paths = self.paths_up(&up, value);
+                    doc.put("paths", paths);
+                }
+                "definitions" => {
+                    let mut m = MapBuilder::new();
+                    for e in entries(Some(value)) {
+                        m.put(&e.key.name, self.schema_up(&e.value));
+                    }
+                    components.push(("schemas", spanned(m.build(), value.span)));
+                }
+                "responses" => {
+                    let mut m = MapBuilder::new();
+                    for e in entries(Some(value)) {
+                        m.put(&e.key.name, self.response_up(&up, &e.value, &up.produces));
+                    }
+                    components.push(("responses", spanned(m.build(), value.span)));
+                }
+                "parameters" => {
+                    let mut params = MapBuilder::new();
+                    let mut bodies = MapBuilder::new();
+                    for e in entries(Some(value)) {
+                        match e.value.get("in").and_then(Node::as_str) {
+                            Some("body") => {
+                                bodies.put(
+                                    &e.key.name,
+                                    self.request_body_up(Some(&e.value), &[], &up.consumes, None),
+                                );
+                            }
+                            // Form fields become properties of the request body where used.
+                            Some("formData") => {}
+                            _ => {
+                                params.put(&e.key.name, self.param_up(&e.value));
+                            }
+                        }
+                    }
+                    if !params.is_empty() {
+                        components.push(("parameters", spanned(params.build(), value.span)));
+                    }
+                    if !bodies.is_empty() {
+                        components.push(("requestBodies", spanned(bodies.build(), value.span)));
+                    }
+                }
+                "securityDefinitions" => {
+                    let mut m = MapBuilder::new();
+                    for e in entries(Some(value)) {
+                        m.put(&e.key.name, self.security_scheme_up(&e.value));
+                    }
+                    components.push(("securitySchemes", spanned(m.build(), value.span)));
+                }
+                // §6-9: group responses sit under `components` in 3.x.
+                "x-apigateway-responses" => {
+                    components.push(("x-apigateway-responses", value.clone()));
+                }
+                key if is_ext(key) => extensions.push(entry.clone()),
+                key => {
+                    doc.put(key, value.clone());
+                }
+            }
+        }
+        if !servers_done && let Some(s) = up.servers(&root_schemes, root.span) {
+            doc.put("servers", s);
+        }
+        if !components.is_empty() {
+            let order = [
+                "schemas",
+                "responses",
+                "parameters",
+                "requestBodies",
+                "securitySchemes",
+                "x-apigateway-responses",
+            ];
+            let mut m = MapBuilder::new();
+            for key in order {
+                if let Some((_, node)) = components.iter().find(|(k, _)| *k == key) {
+                    m.put(key, node.clone());
+                }
+            }
+            doc.put("components", m.build());
+        }
+        for e in extensions {
+            doc.put(&e.key.name, e.value);
+        }
+        spanned(doc.build(), root.span)
+    }
+
+    fn paths_up(&mut self, up: &Up2, paths: &Node) -> Node {
+        let mut out = MapBuilder::new();
+        for entry in entries(Some(paths)) {
+            if is_ext(&entry.key.name) {
+                out.put(&entry.key.name, entry.value.clone());
+                continue;
+            }
+            out.put(&entry.key.name, self.path_item_up(up, &entry.value));
+        }
+        spanned(out.build(), paths.span)
+    }
+
+    fn path_item_up(&mut self, up: &Up2, item: &Node) -> Node {
+        // Path-level body and form parameters apply to every operation's request body.
+        let mut shared_body: Vec<&Node> = Vec::new();
+        let mut item_out = MapBuilder::new();
+        for entry in entries(Some(item)) {
+            let key = &*entry.key.name;
+            match key {
+                "$ref" => {
+                    self.check_ref(&entry.value);
+                    item_out.put(key, entry.value.clone());
+                }
+                "parameters" => {
+                    let mut list = Vec::new();
+                    for p in entry.value.as_seq().unwrap_or_default() {
+                        let (target, referenced) = up.deref(p);
+                        match target.get("in").and_then(Node::as_str) {
+                            Some("body" | "formData") => shared_body.push(p),
+                            _ if referenced => list.push(self.param_ref_up(p)),
+                            _ => list.push(self.param_up(p)),
+                        }
+                    }
+                    if !list.is_empty() {
+                        item_out.put(key, spanned(seq(list), entry.value.span));
+                    }
+                }
+                k if METHODS_2.contains(&k) || k == ANY_METHOD => {
+                    item_out.put(k, self.operation_up(up, &entry.value, &shared_body));
+                }
+                _ => {
+                    item_out.put(key, entry.value.clone());
+                }
+            }
+        }
+        spanned(item_out.build(), item.span)
+    }
+
+    fn param_ref_up(&mut self, p: &Node) -> Node {
+        let mut m = MapBuilder::new();
+        if let Some(r) = p.get("$ref") {
+            m.put(
+                "$ref",
+                self.rewrite_ref(r, &[("#/parameters/", "#/components/parameters/")]),
+            );
+        }
+        spanned(m.build(), p.span)
+    }
+
+    fn operation_up(&mut self, up: &Up2, op: &Node, shared_body: &[&Node]) -> Node {
+        let consumes = op
+            .get("consumes")
+            .map(|c| strings(Some(c)))
+            .unwrap_or_else(|| up.consumes.clone());
+        let produces = op
+            .get("produces")
+            .map(|c| strings(Some(c)))
+            .unwrap_or_else(|| up.produces.clone());
+        let content_type = op.get("x-apigateway-content-type");
+        let ct = content_type.and_then(Node::as_str);
+        let mut body: Option<&Node> = None;
+        let mut form: Vec<&Node> = Vec::new();
+        let mut own_params: Vec<Node> = Vec::new();
+        let op_params = op.get("parameters");
+        for p in shared_body {
+            let (target, _) = up.deref(p);
+            match target.get("in").and_then(Node::as_str) {
+                Some("body") => body = Some(target),
+                _ => form.push(target),
+            }
+        }
+        for p in op_params.and_then(Node::as_seq).unwrap_or_default() {
+            let (target, referenced) = up.deref(p);
+            match target.get("in").and_then(Node::as_str) {
+                Some("body") => body = Some(p),
+                Some("formData") => {
+                    let name = target.get("name").and_then(Node::as_str);
+                    form.retain(|f| f.get("name").and_then(Node::as_str) != name);
+                    form.push(target);
+                }
+                _ if referenced => own_params.push(self.param_ref_up(p)),
+                _ => own_params.push(self.param_up(p)),
+            }
+        }
+        let mut request_body = None;
+        if body.is_some() || !form.is_empty() {
+            let body_target = body.map(|b| up.deref(b));
+            request_body = Some(match body_target {
+                Some((_, true)) => {
+                    let mut m = MapBuilder::new();
+                    if let Some(r) = body.and_then(|b| b.get("$ref")) {
+                        m.put(
+                            "$ref",
+                            self.rewrite_ref(
+                                r,
+                                &[("#/parameters/", "#/components/requestBodies/")],
+                            ),
+                        );
+                    }
+                    m.build()
+                }
+                _ => self.request_body_up(body, &form, &consumes, ct),
+            });
+        }
+        if ct.is_none()
+            && let Some(rb) = &request_body
+            && let [only] = entries(rb.get("content"))
+            && GATEWAY_CONTENT_TYPES.contains(&&*only.key.name)
+        {
+            self.warn(
+                rb.span,
+                format!("in 3.x the single request body media type `{}` is read as the API's content type (extension reference §2.8), which this 2.0 operation did not declare", only.key.name),
+            );
+        }
+        let mut out = MapBuilder::new();
+        let mut params_done = false;
+        let mut emit_params = |out: &mut MapBuilder, request_body: &mut Option<Node>| {
+            if !own_params.is_empty() {
+                out.put("parameters", seq(std::mem::take(&mut own_params)));
+            }
+            if let Some(rb) = request_body.take() {
+                out.put("requestBody", rb);
+            }
+        };
+        for entry in entries(Some(op)) {
+            let key = &*entry.key.name;
+            match key {
+                "consumes" | "produces" => {}
+                "parameters" => {
+                    emit_params(&mut out, &mut request_body);
+                    params_done = true;
+                }
+                "schemes" => {
+                    let schemes = strings(Some(&entry.value));
+                    if let Some(servers) = up.servers(&schemes, entry.value.span) {
+                        out.put("servers", servers);
+                    }
+                }
+                "responses" => {
+                    if !params_done {
+                        emit_params(&mut out, &mut request_body);
+                        params_done = true;
+                    }
+                    out.put(key, self.responses_up(up, &entry.value, &produces));
+                }
+                "x-apigateway-content-type" if ct.is_some() => {}
+                _ => {
+                    out.put(key, entry.value.clone());
+                }
+            }
+        }
+        if !params_done {
+            emit_params(&mut out, &mut request_body);
+        }
+        // §2.8 / §3.4: the content type is the single request body media type in 3.x. Where
+        // the body has several media types, the extension stays (import reads it first).
+        if let (Some(node), Some(ct)) = (content_type, ct) {
+            let built = out.build();
+            let mut map = match built.value {
+                Value::Map(m) => m,
+                _ => Map::default(),
+            };
+            let body_types: Option<Vec<String>> =
+                map.get("requestBody").map(|rb| match rb.get("content") {
+                    Some(c) => entries(Some(c))
+                        .iter()
+                        .map(|e| e.key.name.to_string())
+                        .collect(),
+                    None => vec!["(reference)".to_owned()],
+                });
+            match body_types {
+                None => {
+                    let mut content = MapBuilder::new();
+                    content.put(ct, MapBuilder::new().build());
+                    let mut rb = MapBuilder::new();
+                    rb.put("content", content.build());
+                    insert_before(
+                        &mut map,
+                        "responses",
+                        "requestBody",
+                        spanned(rb.build(), node.span),
+                    );
+                }
+                Some(types) if types == [ct] => {}
+                Some(_) => {
+                    map.entries.push(Entry {
+                        key: crate::source::Key {
+                            span: node.span,
+                            name: "x-apigateway-content-type".into(),
+                        },
+                        value: node.clone(),
+                    });
+                }
+            }
+            return map_node(map, op.span);
+        }
+        spanned(out.build(), op.span)
+    }
+
+    /// A 3.x request body from a 2.0 body parameter or form parameters.
+    fn request_body_up(
+        &mut self,
+        body: Option<&Node>,
+        form: &[&Node],
+        consumes: &[String],
+        content_type: Option<&str>,
+    ) -> Node {
+        let mut rb = MapBuilder::new();
+        let span = body
+            .or(form.first().copied())
+            .map_or(Span::default(), |n| n.span);
+        if let Some(body) = body {
+            rb.opt("description", body.get("description").cloned());
+            let schema = body
+                .get("schema")
+                .map(|s| self.schema_up(s))
+                .unwrap_or_else(|| MapBuilder::new().build());
+            let mut types: Vec<String> = consumes
+                .iter()
+                .filter(|t| !FORM_TYPES.contains(&t.as_str()))
+                .cloned()
+                .collect();
+            if types.is_empty() {
+                // 2.0 without `consumes` does not say; `*/*` keeps it unsaid (a 3.x reader
+                // would take a single concrete type as the API's content type, §2.8).
+                types.push(content_type.unwrap_or("*/*").to_owned());
+            }
+            let mut content = MapBuilder::new();
+            for t in &types {
+                let mut media = MapBuilder::new();
+                media.put("schema", schema.clone());
+                content.put(t, media.build());
+            }
+            rb.put("content", content.build());
+            if let Some(required) = body.get("required")
+                && required.as_bool() == Some(true)
+            {
+                rb.put("required", required.clone());
+            }
+            for e in entries(Some(body)) {
+                if is_ext(&e.key.name) {
+                    rb.put(&e.key.name, e.value.clone());
+                }
+            }
+        } else {
+            let mut properties = MapBuilder::new();
+            let mut required = Vec::new();
+            let mut has_file = false;
+            for p in form {
+                let Some(name) = p.get("name").and_then(Node::as_str) else {
+                    continue;
+                };
+                has_file |= p.get("type").and_then(Node::as_str) == Some("file");
+                let mut schema = match self.param_schema_up(p).value {
+                    Value::Map(m) => m,
+                    _ => Map::default(),
+                };
+                if let Some(d) = p.get("description") {
+                    schema.entries.push(Entry {
+                        key: crate::source::Key {
+                            span: d.span,
+                            name: "description".into(),
+                        },
+                        value: d.clone(),
+                    });
+                }
+                properties.put(name, map_node(schema, p.span));
+                if p.get("required").and_then(Node::as_bool) == Some(true) {
+                    required.push(string(name));
+                }
+                for e in entries(Some(p)) {
+                    if e.key.name.starts_with("x-apigateway-") {
+                        self.warn(
+                            e.key.span,
+                            format!("`{}` on a form parameter has no place on a 3.x request body property; left out", e.key.name),
+                        );
+                    }
+                }
+            }
+            let mut schema = MapBuilder::new();
+            schema.put("type", string("object"));
+            schema.put("properties", properties.build());
+            if !required.is_empty() {
+                schema.put("required", seq(required));
+            }
+            let schema = schema.build();
+            let mut types: Vec<String> = consumes
+                .iter()
+                .filter(|t| FORM_TYPES.contains(&t.as_str()))
+                .cloned()
+                .collect();
+            if types.is_empty() {
+                types.push(
+                    match content_type {
+                        Some(ct) if FORM_TYPES.contains(&ct) => ct,
+                        _ if has_file => "multipart/form-data",
+                        _ => "application/x-www-form-urlencoded",
+                    }
+                    .to_owned(),
+                );
+            }
+            let mut content = MapBuilder::new();
+            for t in &types {
+                let mut media = MapBuilder::new();
+                media.put("schema", schema.clone());
+                content.put(t, media.build());
+            }
+            rb.put("content", content.build());
+        }
+        spanned(rb.build(), span)
+    }
+
+    /// The `schema` of a 2.0 non-body parameter, header or items object.
+    fn param_schema_up(&mut self, p: &Node) -> Node {
+        let mut schema = MapBuilder::new();
+        for e in entries(Some(p)) {
+            let key = &*e.key.name;
+            if !PARAM_SCHEMA_KEYS.contains(&key) || key == "collectionFormat" {
+                continue;
+            }
+            match key {
+                "type" if e.value.as_str() == Some("file") => {
+                    schema.put("type", spanned(string("string"), e.value.span));
+                    schema.put("format", spanned(string("binary"), e.value.span));
+                }
+                "items" => {
+                    if e.value.get("collectionFormat").is_some() {
+                        self.warn(
+                            e.value.span,
+                            "nested `collectionFormat` has no 3.x counterpart; left out".into(),
+                        );
+                    }
+                    schema.put("items", self.param_schema_up(&e.value));
+                }
+                _ => {
+                    schema.put(key, e.value.clone());
+                }
+            }
+        }
+        spanned(schema.build(), p.span)
+    }
+
+    fn param_up(&mut self, p: &Node) -> Node {
+        if p.get("$ref").is_some() {
+            return self.param_ref_up(p);
+        }
+        let location = p.get("in").and_then(Node::as_str).unwrap_or_default();
+        let is_array = p.get("type").and_then(Node::as_str) == Some("array");
+        let mut out = MapBuilder::new();
+        let mut schema_done = false;
+        for e in entries(Some(p)) {
+            let key = &*e.key.name;
+            if PARAM_SCHEMA_KEYS.contains(&key) {
+                if key == "collectionFormat" && is_array {
+                    let format = e.value.as_str().unwrap_or("csv");
+                    let (style, explode) = match (format, location) {
+                        ("csv", "query" | "formData") => (Some("form"), Some(false)),
+                        ("csv", _) => (None, None),
+                        ("ssv", "query") => (Some("spaceDelimited"), Some(false)),
+                        ("pipes", "query") => (Some("pipeDelimited"), Some(false)),
+                        ("multi", "query") => (Some("form"), Some(true)),
+                        _ => {
+                            self.warn(
+                                e.value.span,
+                                format!("`collectionFormat: {format}` for a {location} parameter has no 3.x style; the default style applies"),
+                            );
+                            (None, None)
+                        }
+                    };
+                    out.opt("style", style.map(|s| spanned(string(s), e.value.span)));
+                    out.opt(
+                        "explode",
+                        explode.map(|x| {
+                            spanned(Node::new(Span::default(), Value::Bool(x)), e.value.span)
+                        }),
+                    );
+                }
+                if !schema_done && key != "collectionFormat" {
+                    out.put("schema", self.param_schema_up(p));
+                    schema_done = true;
+                }
+                continue;
+            }
+            out.put(key, e.value.clone());
+        }
+        if is_array && location == "query" && p.get("collectionFormat").is_none() {
+            // 2.0's default is csv; 3.x's default for query is exploded form.
+            out.put("style", string("form"));
+            out.put("explode", Node::new(Span::default(), Value::Bool(false)));
+        }
+        spanned(out.build(), p.span)
+    }
+
+    fn responses_up(&mut self, up: &Up2, responses: &Node, produces: &[String]) -> Node {
+        let mut out = MapBuilder::new();
+        for e in entries(Some(responses)) {
+            if is_ext(&e.key.name) {
+                out.put(&e.key.name, e.value.clone());
+            } else {
+                out.put(&e.key.name, self.response_up(up, &e.value, produces));
+            }
+        }
+        spanned(out.build(), responses.span)
+    }
+
+    fn response_up(&mut self, _up: &Up2, r: &Node, produces: &[String]) -> Node {
+        if let Some(reference) = r.get("$ref") {
+            let mut m = MapBuilder::new();
+            m.put(
+                "$ref",
+                self.rewrite_ref(reference, &[("#/responses/", "#/components/responses/")]),
+            );
+            return spanned(m.build(), r.span);
+        }
+        let mut out = MapBuilder::new();
+        out.put(
+            "description",
+            r.get("description").cloned().unwrap_or_else(|| string("")),
+        );
+        if let Some(headers) = r.get("headers") {
+            let mut m = MapBuilder::new();
+            for h in entries(Some(headers)) {
+                let mut header = MapBuilder::new();
+                header.opt("description", h.value.get("description").cloned());
+                header.put("schema", self.param_schema_up(&h.value));
+                for x in entries(Some(&h.value)) {
+                    if is_ext(&x.key.name) {
+                        header.put(&x.key.name, x.value.clone());
+                    }
+                }
+                m.put(&h.key.name, spanned(header.build(), h.value.span));
+            }
+            out.put("headers", spanned(m.build(), headers.span));
+        }
+        let schema = r.get("schema").map(|s| self.schema_up(s));
+        let examples = entries(r.get("examples"));
+        if schema.is_some() || !examples.is_empty() {
+            let mut types: Vec<String> = produces.to_vec();
+            if types.is_empty() {
+                types.push("application/json".to_owned());
+            }
+            for ex in examples {
+                if !types.iter().any(|t| **t == *ex.key.name) {
+                    types.push(ex.key.name.to_string());
+                }
+            }
+            let mut content = MapBuilder::new();
+            for t in &types {
+                let mut media = MapBuilder::new();
+                media.opt("schema", schema.clone());
+                media.opt(
+                    "example",
+                    examples
+                        .iter()
+                        .find(|e| *e.key.name == **t)
+                        .map(|e| e.value.clone()),
+                );
+                content.put(t, media.build());
+            }
+            out.put("content", content.build());
+        }
+        for e in entries(Some(r)) {
+            if is_ext(&e.key.name) {
+                out.put(&e.key.name, e.value.clone());
+            }
+        }
+        spanned(out.build(), r.span)
+    }
+
+    fn security_scheme_up(&mut self, s: &Node) -> Node {
+        let kind = s.get("type").and_then(Node::as_str).unwrap_or_default();
+        let mut out = MapBuilder::new();
+        match kind {
+            "basic" => {
+                out.put("type", string("http"));
+                out.put("scheme", string("basic"));
+                out.opt("description", s.get("description").cloned());
+            }
+            "oauth2" => {
+                out.put("type", string("oauth2"));
+                out.opt("description", s.get("description").cloned());
+                let flow = match s.get("flow").and_then(Node::as_str) {
+                    Some("implicit") => "implicit",
+                    Some("password") => "password",
+                    Some("application") => "clientCredentials",
+                    _ => "authorizationCode",
+                };
+                let mut f = MapBuilder::new();
+                f.opt("authorizationUrl", s.get("authorizationUrl").cloned());
+                f.opt("tokenUrl", s.get("tokenUrl").cloned());
+                f.put(
+                    "scopes",
+                    s.get("scopes")
+                        .cloned()
+                        .unwrap_or_else(|| MapBuilder::new().build()),
+                );
+                let mut flows = MapBuilder::new();
+                flows.put(flow, f.build());
+                out.put("flows", flows.build());
+            }
+            _ => {
+                for e in entries(Some(s)) {
+                    if !is_ext(&e.key.name) {
+                        out.put(&e.key.name, e.value.clone());
+                    }
+                }
+            }
+        }
+        for e in entries(Some(s)) {
+            if is_ext(&e.key.name) {
+                out.put(&e.key.name, e.value.clone());
+            }
+        }
+        spanned(out.build(), s.span)
+    }
+
+    /// A 2.0 Schema Object as a 3.0 one.
+    fn schema_up(&mut self, s: &Node) -> Node {
+        let Some(map) = s.as_map() else {
+            return s.clone();
+        };
+        let mut out = MapBuilder::new();
+        for e in &map.entries {
+            let key = &*e.key.name;
+            let v = &e.value;
+            match key {
+                "$ref" => {
+                    out.put(
+                        key,
+                        self.rewrite_ref(v, &[("#/definitions/", "#/components/schemas/")]),
+                    );
+                }
+                "x-nullable" => {
+                    out.put("nullable", v.clone());
+                }
+                "type" if v.as_str() == Some("file") => {
+                    out.put("type", spanned(string("string"), v.span));
+                    out.put("format", spanned(string("binary"), v.span));
+                }
+                "discriminator" => {
+                    let mut d = MapBuilder::new();
+                    d.put("propertyName", v.clone());
+                    out.put(key, spanned(d.build(), v.span));
+                }
+                "items" if v.as_seq().is_some() => {
+                    self.warn(
+                        v.span,
+                        "a list of `items` schemas (tuple) has no 3.0 counterpart; the first is used"
+                            .into(),
+                    );
+                    if let Some(first) = v.as_seq().and_then(|l| l.first()) {
+                        out.put(key, self.schema_up(first));
+                    }
+                }
+                _ => {
+                    out.put(key, self.sub_schemas(key, v, &mut |cx, s| cx.schema_up(s)));
+                }
+            }
+        }
+        spanned(out.build(), s.span)
+    }
+
+    /// The value of schema keyword `key`, with `f` applied to each subschema it holds.
+    fn sub_schemas(
+        &mut self,
+        key: &str,
+        v: &Node,
+        f: &mut dyn FnMut(&mut Cx, &Node) -> Node,
+    ) -> Node {
+        if is_ext(key) {
+            return v.clone();
+        }
+        if ONE_SCHEMA.contains(&key) && v.as_map().is_some() {
+            return f(self, v);
+        }
+        if SCHEMA_LISTS.contains(&key)
+            && let Some(list) = v.as_seq()
+        {
+            return spanned(seq(list.iter().map(|s| f(self, s)).collect()), v.span);
+        }
+        if SCHEMA_MAPS.contains(&key)
+            && let Some(map) = v.as_map()
+        {
+            let mut m = MapBuilder::new();
+            for e in &map.entries {
+                m.put(&e.key.name, f(self, &e.value));
+            }
+            return spanned(m.build(), v.span);
+        }
+        v.clone()
+    }
+
+    // ===== 3.0 → 3.1 and back ================================================================
+
+    fn up_to_31(&mut self, root: &Node) -> Node {
+        let mut doc = root.clone();
+        if let Some(v) = get_mut(&mut doc, "openapi") {
+            *v = spanned(string("3.1.0"), v.span);
+        }
+        walk_oas3(self, &mut doc, &mut |cx, s| cx.schema_to_31(s));
+        doc
+    }
+
+    fn schema_to_31(&mut self, s: &Node) -> Node {
+        let Some(map) = s.as_map() else {
+            return s.clone();
+        };
+        let nullable = map.get("nullable").and_then(Node::as_bool) == Some(true);
+        let mut out = MapBuilder::new();
+        for e in &map.entries {
+            let key = &*e.key.name;
+            let v = &e.value;
+            match key {
+                "nullable" => {}
+                "type" if nullable => {
+                    let t = v.clone();
+                    out.put(
+                        key,
+                        spanned(seq(vec![t, spanned(string("null"), v.span)]), v.span),
+                    );
+                }
+                "exclusiveMaximum" | "exclusiveMinimum" => {
+                    let bound = if key == "exclusiveMaximum" {
+                        "maximum"
+                    } else {
+                        "minimum"
+                    };
+                    if v.as_bool() == Some(true)
+                        && let Some(n) = map.get(bound)
+                    {
+                        out.put(key, n.clone());
+                    }
+                }
+                "maximum" | "minimum" => {
+                    let exclusive = if key == "maximum" {
+                        "exclusiveMaximum"
+                    } else {
+                        "exclusiveMinimum"
+                    };
+                    if map.get(exclusive).and_then(Node::as_bool) != Some(true) {
+                        out.put(key, v.clone());
+                    }
+                }
+                _ => {
+                    out.put(
+                        key,
+                        self.sub_schemas(key, v, &mut |cx, s| cx.schema_to_31(s)),
+                    );
+                }
+            }
+        }
+        if nullable && map.get("type").is_none() && map.get("$ref").is_none() {
+            // Without `type` every value, null included, is already allowed.
+        }
+        spanned(out.build(), s.span)
+    }
+
+    fn down_to_30(&mut self, root: &Node) -> Node {
+        let mut doc = root.clone();
+        if let Some(v) = get_mut(&mut doc, "openapi") {
+            *v = spanned(string("3.0.3"), v.span);
+        }
+        if let Value::Map(map) = &mut doc.value {
+            let mut kept = Vec::with_capacity(map.entries.len());
+            for e in std::mem::take(&mut map.entries) {
+                match &*e.key.name {
+                    "webhooks" | "jsonSchemaDialect" => {
+                        let target = self.target.clone();
+                        self.drop_entry(&e, &target);
+                    }
+                    _ => kept.push(e),
+                }
+            }
+            map.entries = kept;
+            if map.get("paths").is_none() {
+                map.entries.push(Entry {
+                    key: crate::source::Key {
+                        span: Span::default(),
+                        name: "paths".into(),
+                    },
+                    value: MapBuilder::new().build(),
+                });
+            }
+        }
+        for (parent, key) in [("info", "summary"), ("license", "identifier")] {
+            let target = if parent == "info" {
+                get_mut(&mut doc, "info")
+            } else {
+                get_mut(&mut doc, "info").and_then(|i| get_mut(i, "license"))
+            };
+            if let Some(Node {
+                value: Value::Map(m),
+                ..
+            }) = target
+                && let Some(i) = m.entries.iter().position(|e| &*e.key.name == key)
+            {
+                let e = m.entries.remove(i);
+                let target = self.target.clone();
+                self.drop_entry(&e, &target);
+            }
+        }
+        if let Some(Node {
+            value: Value::Map(components),
+            ..
+        }) = get_mut(&mut doc, "components")
+            && let Some(i) = components
+                .entries
+                .iter()
+                .position(|e| &*e.key.name == "pathItems")
+        {
+            let e = components.entries.remove(i);
+            let target = self.target.clone();
+            self.drop_entry(&e, &target);
+        }
+        if let Some(components) = get_mut(&mut doc, "components")
+            && let Some(Node {
+                value: Value::Map(schemes),
+                ..
+            }) = get_mut(components, "securitySchemes")
+        {
+            let mut kept = Vec::with_capacity(schemes.entries.len());
+            for e in std::mem::take(&mut schemes.entries) {
+                if e.value.get("type").and_then(Node::as_str) == Some("mutualTLS") {
+                    self.warn(
+                        e.key.span,
+                        format!(
+                            "{} has no `mutualTLS` security scheme; scheme left out",
+                            self.target
+                        ),
+                    );
+                } else {
+                    kept.push(e);
+                }
+            }
+            schemes.entries = kept;
+        }
+        self.require_responses(&mut doc);
+        walk_oas3(self, &mut doc, &mut |cx, s| cx.schema_to_30(s));
+        doc
+    }
+
+    /// 3.1 operations may omit `responses`; 3.0 and 2.0 require at least one response, so an
+    /// operation without any gets a default one (reported).
+    fn require_responses(&mut self, doc: &mut Node) {
+        let Some(Node {
+            value: Value::Map(paths),
+            ..
+        }) = get_mut(doc, "paths")
+        else {
+            return;
+        };
+        for item in &mut paths.entries {
+            let Value::Map(item) = &mut item.value.value else {
+                continue;
+            };
+            for op in &mut item.entries {
+                let key = &*op.key.name;
+                if !(METHODS_2.contains(&key) || key == "trace" || key == ANY_METHOD) {
+                    continue;
+                }
+                let Value::Map(map) = &mut op.value.value else {
+                    continue;
+                };
+                let has_response = map
+                    .get("responses")
+                    .is_some_and(|r| entries(Some(r)).iter().any(|e| !is_ext(&e.key.name)));
+                if has_response {
+                    continue;
+                }
+                self.warn(
+                    op.key.span,
+                    format!(
+                        "{} requires at least one response; a default response is added",
+                        self.target
+                    ),
+                );
+                let mut response = MapBuilder::new();
+                response.put("description", string("Default response"));
+                let mut default = MapBuilder::new();
+                default.put("default", response.build());
+                let default = default.build();
+                match map.entries.iter_mut().find(|e| &*e.key.name == "responses") {
+                    Some(e) => {
+                        if let (Value::Map(existing), Value::Map(added)) =
+                            (&mut e.value.value, default.value)
+                        {
+                            existing.entries.splice(0..0, added.entries);
+                        }
+                    }
+                    None => map.entries.push(Entry {
+                        key: crate::source::Key {
+                            span: op.key.span,
+                            name: "responses".into(),
+                        },
+                        value: default,
+                    }),
+                }
+            }
+        }
+    }
+
+    fn schema_to_30(&mut self, s: &Node) -> Node {
+        let Some(map) = s.as_map() else {
+            return s.clone();
+        };
+        let mut out = MapBuilder::new();
+        let mut nullable = false;
+        for e in &map.entries {
+            let key = &*e.key.name;
+            let v = &e.value;
+            match key {
+                "type" if v.as_seq().is_some() => {
+                    let types: Vec<&Node> = v
+                        .as_seq()
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|t| t.as_str() != Some("null"))
+                        .collect();
+                    nullable = types.len() < v.as_seq().map_or(0, <[Node]>::len);
+                    match types.as_slice() {
+                        [one] => {
+                            out.put(key, (*one).clone());
+                        }
+                        [] => {}
+                        [first, ..] => {
+                            self.warn(
+                                v.span,
+                                "a list of several types has no 3.0 counterpart; the first is used"
+                                    .into(),
+                            );
+                            out.put(key, (*first).clone());
+                        }
+                    }
+                }
+                "type" if v.as_str() == Some("null") => {
+                    self.warn(
+                        v.span,
+                        format!(
+                            "{} has no `null` type; written as a nullable schema of any type",
+                            self.target
+                        ),
+                    );
+                    nullable = true;
+                }
+                "const" => {
+                    out.put("enum", spanned(seq(vec![v.clone()]), v.span));
+                }
+                "examples" => {
+                    if let Some(first) = v.as_seq().and_then(|l| l.first()) {
+                        out.put("example", first.clone());
+                    }
+                }
+                "exclusiveMaximum" | "exclusiveMinimum" if v.as_number().is_some() => {
+                    let bound = if key == "exclusiveMaximum" {
+                        "maximum"
+                    } else {
+                        "minimum"
+                    };
+                    out.put(bound, v.clone());
+                    out.put(
+                        key,
+                        spanned(Node::new(Span::default(), Value::Bool(true)), v.span),
+                    );
+                }
+                k if !SCHEMA_30.contains(&k) && !is_ext(k) => {
+                    let target = format!("an {} Schema Object", self.target);
+                    self.drop_entry(e, &target);
+                }
+                _ => {
+                    out.put(
+                        key,
+                        self.sub_schemas(key, v, &mut |cx, s| cx.schema_to_30(s)),
+                    );
+                }
+            }
+        }
+        if nullable {
+            out.put("nullable", Node::new(Span::default(), Value::Bool(true)));
+        }
+        spanned(out.build(), s.span)
+    }
+
+    // ===== 3.0 → 2.0 ==========================================================================
+
+    fn down_to_2(&mut self, root: &Node) -> Node {
+        let mut with_responses = root.clone();
+        self.require_responses(&mut with_responses);
+        let root = &with_responses;
+        let components = root.get("components");
+        self.dropped_schemes = entries(components.and_then(|c| c.get("securitySchemes")))
+            .iter()
+            .filter(|e| !scheme_fits_2(&e.value))
+            .map(|e| e.key.name.to_string())
+            .collect();
+        let mut doc = MapBuilder::new();
+        doc.put("swagger", spanned(string("2.0"), span_of(root, "openapi")));
+        let mut extensions = Vec::new();
+        let (host, base, schemes) = self.server_parts(root.get("servers"));
+        for entry in entries(Some(root)) {
+            let value = &entry.value;
+            match &*entry.key.name {
+                "openapi" => {}
+                "info" => {
+                    doc.put("info", value.clone());
+                    doc.opt("host", host.as_deref().map(string));
+                    if !base.is_empty() {
+                        doc.put("basePath", string(&base));
+                    }
+                    if !schemes.is_empty() {
+                        doc.put("schemes", seq(schemes.iter().map(|s| string(s)).collect()));
+                    }
+                }
+                "servers" => {}
+                "paths" => {
+                    let paths = self.paths_down(root, value, (&host, &base));
+                    doc.put("paths", paths);
+                }
+                "components" => {}
+                "security" => {
+                    let security = self.security_down(value);
+                    doc.put("security", security);
+                }
+                key if is_ext(key) => extensions.push(entry.clone()),
+                key => {
+                    doc.put(key, value.clone());
+                }
+            }
+        }
+        for e in entries(components) {
+            let key = &*e.key.name;
+            let value = &e.value;
+            match key {
+                "schemas" => {
+                    let mut m = MapBuilder::new();
+                    for s in entries(Some(value)) {
+                        m.put(&s.key.name, self.schema_down(&s.value));
+                    }
+                    doc.put("definitions", spanned(m.build(), value.span));
+                }
+                "parameters" | "requestBodies" => {}
+                "responses" => {
+                    let mut m = MapBuilder::new();
+                    for r in entries(Some(value)) {
+                        m.put(&r.key.name, self.response_down(root, &r.value).0);
+                    }
+                    doc.put("responses", spanned(m.build(), value.span));
+                }
+                "securitySchemes" => {
+                    let mut m = MapBuilder::new();
+                    for s in entries(Some(value)) {
+                        if let Some(scheme) = self.security_scheme_down(&s.value) {
+                            m.put(&s.key.name, scheme);
+                        }
+                    }
+                    doc.put("securityDefinitions", spanned(m.build(), value.span));
+                }
+                // §6-9: group responses at the root for 2.0; policy maps also belong there.
+                "x-apigateway-responses"
+                | "x-apigateway-ratelimits"
+                | "x-apigateway-access-controls" => extensions.push(e.clone()),
+                k if is_ext(k) => {
+                    self.warn(
+                        e.key.span,
+                        format!("`components.{k}` has no place in 2.0; moved to the root"),
+                    );
+                    extensions.push(e.clone());
+                }
+                _ => self.drop_entry(e, "Swagger 2.0 (referenced uses are inlined)"),
+            }
+        }
+        // Parameters and request bodies: 2.0 keeps them together under `parameters`.
+        let mut params = MapBuilder::new();
+        for p in entries(components.and_then(|c| c.get("parameters"))) {
+            if let Some(param) = self.param_down(root, &p.value) {
+                params.put(&p.key.name, param);
+            }
+        }
+        for b in entries(components.and_then(|c| c.get("requestBodies"))) {
+            if let Some(body) = self.body_param_down(root, &b.value, &b.key.name).0 {
+                params.put(&b.key.name, body);
+            }
+        }
+        if !params.is_empty() {
+            doc.put("parameters", params.build());
+        }
+        for e in extensions {
+            doc.put(&e.key.name, e.value);
+        }
+        spanned(doc.build(), root.span)
+    }
+
+    /// `(host, basePath, schemes)` from a server list; what does not fit is reported.
+    fn server_parts(&mut self, servers: Option<&Node>) -> (Option<String>, String, Vec<String>) {
+        let list = servers.and_then(Node::as_seq).unwrap_or_default();
+        let mut host = None;
+        let mut base = String::new();
+        let mut schemes: Vec<String> = Vec::new();
+        for (i, s) in list.iter().enumerate() {
+            let Some(url) = s.get("url").and_then(Node::as_str) else {
+                continue;
+            };
+            let url = substitute(url, s.get("variables"));
+            let (scheme, rest) = match url.split_once("://") {
+                Some((scheme, rest)) => (Some(scheme.to_ascii_lowercase()), rest.to_owned()),
+                None => (None, String::new()),
+            };
+            let (h, path) = match scheme {
+                Some(_) => match rest.find('/') {
+                    Some(i) => (Some(rest[..i].to_owned()), rest[i..].to_owned()),
+                    None => (Some(rest.clone()), String::new()),
+                },
+                None => (None, url.clone()),
+            };
+            let path = path.trim_end_matches('/').to_owned();
+            if i == 0 {
+                host = h;
+                base = path;
+                schemes.extend(scheme);
+            } else if h == host && path == base {
+                if let Some(scheme) = scheme
+                    && !schemes.contains(&scheme)
+                {
+                    schemes.push(scheme);
+                }
+            } else {
+                self.warn(
+                    s.span,
+                    "2.0 has one host and base path; this server differs from the first and is left out".into(),
+                );
+            }
+        }
+        (host, base, schemes)
+    }
+
+    fn paths_down(
+        &mut self,
+        root: &Node,
+        paths: &Node,
+        server: (&Option<String>, &String),
+    ) -> Node {
+        let mut out = MapBuilder::new();
+        for entry in entries(Some(paths)) {
+            if is_ext(&entry.key.name) {
+                out.put(&entry.key.name, entry.value.clone());
+                continue;
+            }
+            let item = &entry.value;
+            let item_servers = item.get("servers");
+            let mut m = MapBuilder::new();
+            for e in entries(Some(item)) {
+                let key = &*e.key.name;
+                match key {
+                    "$ref" => {
+                        self.check_ref(&e.value);
+                        m.put(key, e.value.clone());
+                    }
+                    "parameters" => {
+                        let list: Vec<Node> = e
+                            .value
+                            .as_seq()
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(|p| self.param_down(root, p))
+                            .collect();
+                        m.put(key, spanned(seq(list), e.value.span));
+                    }
+                    "servers" => {}
+                    "summary" | "description" | "trace" => self.drop_entry(e, "a 2.0 Path Item"),
+                    k if METHODS_2.contains(&k) || k == ANY_METHOD => {
+                        m.put(k, self.operation_down(root, &e.value, item_servers, server));
+                    }
+                    _ => {
+                        m.put(key, e.value.clone());
+                    }
+                }
+            }
+            out.put(&entry.key.name, spanned(m.build(), item.span));
+        }
+        spanned(out.build(), paths.span)
+    }
+
+    fn operation_down(
+        &mut self,
+        root: &Node,
+        op: &Node,
+        item_servers: Option<&Node>,
+        server: (&Option<String>, &String),
+    ) -> Node {
+        let mut out = MapBuilder::new();
+        let mut consumes: Vec<String> = Vec::new();
+        let mut produces: Vec<String> = Vec::new();
+        let mut params: Vec<Node> = Vec::new();
+        let mut content_type: Option<String> = None;
+        let mut responses = None;
+        let servers = op.get("servers").or(item_servers);
+        let mut schemes = None;
+        if let Some(servers) = servers {
+            let (host, base, list) = self.server_parts(Some(servers));
+            if (&host, &base) != (server.0, server.1) {
+                self.warn(
+                    servers.span,
+                    "2.0 operations can only change the scheme, not the host or base path; the document's host and base path apply".into(),
+                );
+            }
+            if !list.is_empty() {
+                schemes = Some(seq(list.iter().map(|s| string(s)).collect()));
+            }
+        }
+        for e in entries(Some(op)) {
+            let key = &*e.key.name;
+            match key {
+                "parameters" => {
+                    for p in e.value.as_seq().unwrap_or_default() {
+                        params.extend(self.param_down(root, p));
+                    }
+                }
+                "requestBody" => {
+                    let (body, types, single) = self.body_param_down(root, &e.value, "body");
+                    consumes = types;
+                    content_type = single;
+                    if let Some(b) = body {
+                        match b.get("in").and_then(Node::as_str) {
+                            Some("body") => params.push(b),
+                            _ => {
+                                // Form fields, one parameter each.
+                                if let Some(list) = b.as_seq() {
+                                    params.extend(list.iter().cloned());
+                                }
+                            }
+                        }
+                    }
+                }
+                "responses" => {
+                    let mut m = MapBuilder::new();
+                    for r in entries(Some(&e.value)) {
+                        if is_ext(&r.key.name) {
+                            m.put(&r.key.name, r.value.clone());
+                            continue;
+                        }
+                        let (resp, types) = self.response_down(root, &r.value);
+                        for t in types {
+                            if !produces.contains(&t) {
+                                produces.push(t);
+                            }
+                        }
+                        m.put(&r.key.name, resp);
+                    }
+                    responses = Some(spanned(m.build(), e.value.span));
+                }
+                "servers" => {}
+                "security" => {
+                    let security = self.security_down(&e.value);
+                    out.put(key, security);
+                }
+                "callbacks" => self.drop_entry(e, "a 2.0 Operation"),
+                _ => {
+                    out.put(key, e.value.clone());
+                }
+            }
+        }
+        let mut ordered = MapBuilder::new();
+        // Keys in 2.0's usual order: the copied ones, then consumes/produces, parameters,
+        // responses, schemes, with extensions last.
+        let built = out.build();
+        let (plain, ext): (Vec<&Entry>, Vec<&Entry>) = entries(Some(&built))
+            .iter()
+            .partition(|e| !is_ext(&e.key.name));
+        for e in plain {
+            ordered.put(&e.key.name, e.value.clone());
+        }
+        if !consumes.is_empty() {
+            ordered.put(
+                "consumes",
+                seq(consumes.iter().map(|s| string(s)).collect()),
+            );
+        }
+        if !produces.is_empty() {
+            ordered.put(
+                "produces",
+                seq(produces.iter().map(|s| string(s)).collect()),
+            );
+        }
+        if !params.is_empty() {
+            ordered.put("parameters", seq(params));
+        }
+        ordered.opt("schemes", schemes);
+        ordered.put(
+            "responses",
+            responses.unwrap_or_else(|| MapBuilder::new().build()),
+        );
+        for e in ext {
+            ordered.put(&e.key.name, e.value.clone());
+        }
+        // §2.8: the 2.0 placement of the content type 3.x reads from the request body.
+        if op.get("x-apigateway-content-type").is_none()
+            && let Some(ct) = content_type
+        {
+            ordered.put("x-apigateway-content-type", string(&ct));
+        }
+        spanned(ordered.build(), op.span)
+    }
+
+    /// Follows an internal reference; `None` for a broken or external one (reported).
+    fn follow<'a>(&mut self, root: &'a Node, node: &'a Node) -> Option<&'a Node> {
+        let mut node = node;
+        for _ in 0..32 {
+            let Some(r) = node.get("$ref") else {
+                return Some(node);
+            };
+            let text = r.as_str().unwrap_or_default();
+            let Some(pointer) = internal(text) else {
+                self.check_ref(r);
+                return None;
+            };
+            node = root.pointer(pointer)?.node;
+        }
+        None
+    }
+
+    /// A 3.x parameter as a 2.0 one; `None` (reported) when 2.0 cannot express it.
+    fn param_down(&mut self, root: &Node, p: &Node) -> Option<Node> {
+        if let Some(r) = p.get("$ref") {
+            let text = r.as_str().unwrap_or_default();
+            if internal(text).is_some() {
+                let target = self.follow(root, p)?;
+                if target.get("in").and_then(Node::as_str) == Some("cookie") {
+                    return self.param_down(root, target);
+                }
+            }
+            let mut m = MapBuilder::new();
+            m.put(
+                "$ref",
+                self.rewrite_ref(r, &[("#/components/parameters/", "#/parameters/")]),
+            );
+            return Some(spanned(m.build(), p.span));
+        }
+        if p.get("in").and_then(Node::as_str) == Some("cookie") {
+            self.warn(
+                p.span,
+                "2.0 has no cookie parameters; parameter left out".into(),
+            );
+            return None;
+        }
+        if p.get("schema").is_none() && p.get("content").is_some() {
+            // A 2.0 non-body parameter needs a type, and one described by a media type has
+            // none (the gateway's importer skips such parameters too).
+            self.warn(
+                p.span,
+                "2.0 has no parameters described by `content`; parameter left out".into(),
+            );
+            return None;
+        }
+        let location = p.get("in").and_then(Node::as_str).unwrap_or_default();
+        let mut out = MapBuilder::new();
+        let mut example = None;
+        for e in entries(Some(p)) {
+            let key = &*e.key.name;
+            match key {
+                "schema" => {
+                    let schema = self.follow(root, &e.value).unwrap_or(&e.value);
+                    let owned = Some(p.get("description").is_some());
+                    self.flatten_schema(schema, &mut out, true, owned);
+                }
+                "style" | "explode" => {}
+                "example" => example = Some(&e.value),
+                "content" | "examples" | "deprecated" | "allowReserved" => {
+                    self.drop_entry(e, "a 2.0 parameter");
+                }
+                _ => {
+                    out.put(key, e.value.clone());
+                }
+            }
+        }
+        if p.get("schema")
+            .and_then(|s| s.get("type"))
+            .and_then(Node::as_str)
+            == Some("array")
+        {
+            let style = p.get("style").and_then(Node::as_str);
+            let explode = p.get("explode").and_then(Node::as_bool);
+            let format = match (location, style, explode) {
+                ("query", None | Some("form"), None | Some(true)) => "multi",
+                ("query", Some("spaceDelimited"), _) => "ssv",
+                ("query", Some("pipeDelimited"), _) => "pipes",
+                _ => "csv",
+            };
+            out.put("collectionFormat", string(format));
+        }
+        // The gateway reads a 3.x parameter's `example` as its sample value (§2.24); 2.0
+        // parameters have no `example`, so the extension carries it.
+        if let Some(ex) = example {
+            if p.get("x-apigateway-sample").is_none()
+                && ex.as_map().is_none()
+                && ex.as_seq().is_none()
+            {
+                out.put("x-apigateway-sample", string(&scalar_text(ex)));
+            } else {
+                self.warn(ex.span, "2.0 parameters have no `example`; left out".into());
+            }
+        }
+        Some(spanned(out.build(), p.span))
+    }
+
+    /// Writes a parameter or header schema's keywords flat (2.0 style) into `out`.
+    ///
+    /// `owner_description`: `Some(false)` moves a schema `description` up to the (undescribed)
+    /// parameter or header, `Some(true)` reports it (the owner has its own), `None` skips it
+    /// (the caller carries it).
+    fn flatten_schema(
+        &mut self,
+        schema: &Node,
+        out: &mut MapBuilder,
+        top: bool,
+        owner_description: Option<bool>,
+    ) {
+        for e in entries(Some(schema)) {
+            let key = &*e.key.name;
+            match key {
+                "items" => {
+                    let mut items = MapBuilder::new();
+                    self.flatten_schema(&e.value, &mut items, false, Some(true));
+                    out.put("items", spanned(items.build(), e.value.span));
+                }
+                "nullable" if top => {}
+                "description" if top && owner_description != Some(true) => {
+                    if owner_description == Some(false) {
+                        out.put(key, e.value.clone());
+                    }
+                }
+                "type"
+                    if !matches!(
+                        e.value.as_str(),
+                        Some("string" | "number" | "integer" | "boolean" | "array")
+                    ) =>
+                {
+                    self.warn(
+                        e.value.span,
+                        "2.0 parameters, headers and items are strings, numbers, integers, booleans or arrays; written as a string".into(),
+                    );
+                    out.put("type", spanned(string("string"), e.value.span));
+                }
+                k if PARAM_SCHEMA_KEYS.contains(&k) => {
+                    out.put(key, e.value.clone());
+                }
+                k if is_ext(k) => {
+                    out.put(key, e.value.clone());
+                }
+                _ => self.drop_entry(e, "a 2.0 parameter, header or items object"),
+            }
+        }
+        if schema.get("type").is_none() {
+            out.put("type", string("string"));
+        }
+    }
+
+    /// A request body as a 2.0 body parameter (or a sequence of form parameters), with its
+    /// media types and, when it has exactly one of the gateway's content types, that type.
+    fn body_param_down(
+        &mut self,
+        root: &Node,
+        rb: &Node,
+        name: &str,
+    ) -> (Option<Node>, Vec<String>, Option<String>) {
+        let Some(target) = self.follow(root, rb) else {
+            return (None, Vec::new(), None);
+        };
+        let content = entries(target.get("content"));
+        let types: Vec<String> = content.iter().map(|e| e.key.name.to_string()).collect();
+        let single = match types.as_slice() {
+            [t] if GATEWAY_CONTENT_TYPES.contains(&t.as_str()) => Some(t.clone()),
+            _ => None,
+        };
+        let Some(first) = content.first() else {
+            return (None, types, single);
+        };
+        let schema = first.value.get("schema");
+        for other in content.iter().skip(1) {
+            if other.value.get("schema") != schema {
+                self.warn(
+                    other.key.span,
+                    "a 2.0 body has one schema for all media types; this media type's schema is left out".into(),
+                );
+            }
+        }
+        if FORM_TYPES.contains(&&*first.key.name) {
+            let schema = schema.and_then(|s| self.follow(root, s));
+            let required = strings(schema.and_then(|s| s.get("required")));
+            let mut list = Vec::new();
+            for prop in entries(schema.and_then(|s| s.get("properties"))) {
+                let mut p = MapBuilder::new();
+                p.put("name", string(&prop.key.name));
+                p.put("in", string("formData"));
+                p.opt("description", prop.value.get("description").cloned());
+                if required.iter().any(|r| **r == *prop.key.name) {
+                    p.put("required", Node::new(Span::default(), Value::Bool(true)));
+                }
+                let binary = prop.value.get("format").and_then(Node::as_str) == Some("binary");
+                if binary {
+                    p.put("type", string("file"));
+                } else {
+                    let mut flat = MapBuilder::new();
+                    self.flatten_schema(&prop.value, &mut flat, true, None);
+                    if let Value::Map(m) = flat.build().value {
+                        for e in m
+                            .entries
+                            .into_iter()
+                            .filter(|e| &*e.key.name != "description")
+                        {
+                            p.put(&e.key.name, e.value);
+                        }
+                    }
+                }
+                list.push(spanned(p.build(), prop.value.span));
+            }
+            return (Some(spanned(seq(list), target.span)), types, single);
+        }
+        let mut p = MapBuilder::new();
+        p.put("name", string(name));
+        p.put("in", string("body"));
+        p.opt("description", target.get("description").cloned());
+        if target.get("required").and_then(Node::as_bool) == Some(true) {
+            p.put("required", Node::new(Span::default(), Value::Bool(true)));
+        }
+        p.put(
+            "schema",
+            schema
+                .map(|s| self.schema_down(s))
+                .unwrap_or_else(|| MapBuilder::new().build()),
+        );
+        for e in entries(Some(target)) {
+            if is_ext(&e.key.name) {
+                p.put(&e.key.name, e.value.clone());
+            }
+        }
+        (Some(spanned(p.build(), target.span)), types, single)
+    }
+
+    /// A response as 2.0, with the media types it produces.
+    fn response_down(&mut self, root: &Node, r: &Node) -> (Node, Vec<String>) {
+        if let Some(reference) = r.get("$ref") {
+            let types = self
+                .follow(root, r)
+                .map(|t| {
+                    entries(t.get("content"))
+                        .iter()
+                        .map(|e| e.key.name.to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut m = MapBuilder::new();
+            m.put(
+                "$ref",
+                self.rewrite_ref(reference, &[("#/components/responses/", "#/responses/")]),
+            );
+            return (spanned(m.build(), r.span), types);
+        }
+        let mut out = MapBuilder::new();
+        let content = entries(r.get("content"));
+        let types = content.iter().map(|e| e.key.name.to_string()).collect();
+        out.put(
+            "description",
+            r.get("description").cloned().unwrap_or_else(|| string("")),
+        );
+        if let Some(first) = content.first()
+            && let Some(schema) = first.value.get("schema")
+        {
+            out.put("schema", self.schema_down(schema));
+            for other in content.iter().skip(1) {
+                if other.value.get("schema") != Some(schema) {
+                    self.warn(
+                        other.key.span,
+                        "a 2.0 response has one schema for all media types; this media type's schema is left out".into(),
+                    );
+                }
+            }
+        }
+        if let Some(headers) = r.get("headers") {
+            let mut m = MapBuilder::new();
+            for h in entries(Some(headers)) {
+                let Some(header) = self.follow(root, &h.value) else {
+                    continue;
+                };
+                let mut out_h = MapBuilder::new();
+                out_h.opt("description", header.get("description").cloned());
+                match header.get("schema") {
+                    Some(s) => {
+                        let s = self.follow(root, s).unwrap_or(s);
+                        let owned = Some(header.get("description").is_some());
+                        self.flatten_schema(s, &mut out_h, true, owned);
+                    }
+                    None => {
+                        out_h.put("type", string("string"));
+                    }
+                }
+                m.put(&h.key.name, spanned(out_h.build(), h.value.span));
+            }
+            out.put("headers", spanned(m.build(), headers.span));
+        }
+        let mut examples = MapBuilder::new();
+        for c in content {
+            if let Some(ex) = c.value.get("example") {
+                examples.put(&c.key.name, ex.clone());
+            }
+        }
+        if !examples.is_empty() {
+            out.put("examples", examples.build());
+        }
+        for e in entries(Some(r)) {
+            match &*e.key.name {
+                "links" => self.drop_entry(e, "a 2.0 Response"),
+                k if is_ext(k) => {
+                    out.put(k, e.value.clone());
+                }
+                _ => {}
+            }
+        }
+        (spanned(out.build(), r.span), types)
+    }
+
+    /// Security requirements without those naming a scheme 2.0 cannot hold (reported).
+    fn security_down(&mut self, security: &Node) -> Node {
+        let Some(list) = security.as_seq() else {
+            return security.clone();
+        };
+        let mut kept = Vec::with_capacity(list.len());
+        for requirement in list {
+            let names = entries(Some(requirement));
+            if let Some(dropped) = names
+                .iter()
+                .find(|e| self.dropped_schemes.iter().any(|d| **d == *e.key.name))
+            {
+                self.warn(
+                    dropped.key.span,
+                    format!("security scheme `{}` has no 2.0 form; this security requirement is left out", dropped.key.name),
+                );
+            } else {
+                kept.push(requirement.clone());
+            }
+        }
+        spanned(seq(kept), security.span)
+    }
+
+    fn security_scheme_down(&mut self, s: &Node) -> Option<Node> {
+        let kind = s.get("type").and_then(Node::as_str).unwrap_or_default();
+        let mut out = MapBuilder::new();
+        match kind {
+            "apiKey" if s.get("in").and_then(Node::as_str) != Some("cookie") => {
+                for e in entries(Some(s)) {
+                    out.put(&e.key.name, e.value.clone());
+                }
+                return Some(spanned(out.build(), s.span));
+            }
+            "http"
+                if s.get("scheme")
+                    .and_then(Node::as_str)
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                    == Some("basic") =>
+            {
+                out.put("type", string("basic"));
+                out.opt("description", s.get("description").cloned());
+            }
+            "oauth2" => {
+                out.put("type", string("oauth2"));
+                out.opt("description", s.get("description").cloned());
+                let flows = entries(s.get("flows"));
+                let Some(flow) = flows.iter().find(|f| !is_ext(&f.key.name)) else {
+                    self.warn(
+                        s.span,
+                        "an OAuth2 scheme without flows has no 2.0 form; left out".into(),
+                    );
+                    return None;
+                };
+                out.put(
+                    "flow",
+                    string(match &*flow.key.name {
+                        "clientCredentials" => "application",
+                        "authorizationCode" => "accessCode",
+                        other => other,
+                    }),
+                );
+                out.opt(
+                    "authorizationUrl",
+                    flow.value.get("authorizationUrl").cloned(),
+                );
+                out.opt("tokenUrl", flow.value.get("tokenUrl").cloned());
+                out.put(
+                    "scopes",
+                    flow.value
+                        .get("scopes")
+                        .cloned()
+                        .unwrap_or_else(|| MapBuilder::new().build()),
+                );
+                for extra in flows.iter().filter(|f| !is_ext(&f.key.name)).skip(1) {
+                    self.warn(
+                        extra.key.span,
+                        "a 2.0 OAuth2 scheme has one flow; this flow is left out".into(),
+                    );
+                }
+            }
+            _ => {
+                self.warn(
+                    s.span,
+                    format!("security scheme type `{kind}` (or this `in`) has no 2.0 counterpart; scheme left out"),
+                );
+                return None;
+            }
+        }
+        for e in entries(Some(s)) {
+            if is_ext(&e.key.name) {
+                out.put(&e.key.name, e.value.clone());
+            }
+        }
+        Some(spanned(out.build(), s.span))
+    }
+
+    /// A 3.0 Schema Object as a 2.0 one.
+    fn schema_down(&mut self, s: &Node) -> Node {
+        let Some(map) = s.as_map() else {
+            return s.clone();
+        };
+        let mut out = MapBuilder::new();
+        for e in &map.entries {
+            let key = &*e.key.name;
+            let v = &e.value;
+            match key {
+                "$ref" => {
+                    out.put(
+                        key,
+                        self.rewrite_ref(v, &[("#/components/schemas/", "#/definitions/")]),
+                    );
+                }
+                "nullable" => {
+                    out.put("x-nullable", v.clone());
+                }
+                "discriminator" => {
+                    if let Some(name) = v.get("propertyName") {
+                        out.put(key, name.clone());
+                    }
+                    if let Some(m) = v.as_map().and_then(|m| m.entry("mapping")) {
+                        self.drop_entry(m, "a 2.0 discriminator");
+                    }
+                }
+                k if is_ext(k) => {
+                    out.put(key, v.clone());
+                }
+                k if !SCHEMA_2.contains(&k) => self.drop_entry(e, "a 2.0 Schema Object"),
+                _ => {
+                    out.put(
+                        key,
+                        self.sub_schemas(key, v, &mut |cx, s| cx.schema_down(s)),
+                    );
+                }
+            }
+        }
+        spanned(out.build(), s.span)
+    }
+}
+
+/// Document facts 2.0 → 3.0 needs everywhere.
+struct Up2<'a> {
+    root: &'a Node,
+    host: Option<String>,
+    base: String,
+    consumes: Vec<String>,
+    produces: Vec<String>,
+}
+
+impl Up2<'_> {
+    /// 3.x servers for `schemes` on the document's host and base path.
+    fn servers(&self, schemes: &[String], span: Span) -> Option<Node> {
+        let server = |url: String, variable: bool| {
+            let mut s = MapBuilder::new();
+            s.put("url", string(&url));
+            if variable {
+                let mut host = MapBuilder::new();
+                host.put("default", string("localhost"));
+                let mut vars = MapBuilder::new();
+                vars.put("host", host.build());
+                s.put("variables", vars.build());
+            }
+            spanned(s.build(), span)
+        };
+        let list: Vec<Node> = match (&self.host, schemes.is_empty()) {
+            (None, true) if self.base.is_empty() => return None,
+            (None, true) => vec![server(self.base.clone(), false)],
+            (None, false) => schemes
+                .iter()
+                .map(|s| server(format!("{s}://{{host}}{}", self.base), true))
+                .collect(),
+            (Some(host), true) => vec![server(format!("https://{host}{}", self.base), false)],
+            (Some(host), false) => schemes
+                .iter()
+                .map(|s| server(format!("{s}://{host}{}", self.base), false))
+                .collect(),
+        };
+        Some(spanned(seq(list), span))
+    }
+
+    /// A parameter, following an internal reference; whether it was one.
+    fn deref<'b>(&'b self, p: &'b Node) -> (&'b Node, bool) {
+        match p.get("$ref").and_then(Node::as_str).and_then(internal) {
+            Some(pointer) => match self.root.pointer(pointer) {
+                Some(found) => (found.node, true),
+                None => (p, true),
+            },
+            None => (p, p.get("$ref").is_some()),
+        }
+    }
+}
+
+/// Whether 2.0 can hold a 3.x security scheme (apiKey outside cookies, HTTP basic, OAuth2 with a
+/// flow); must agree with [`Cx::security_scheme_down`].
+fn scheme_fits_2(s: &Node) -> bool {
+    match s.get("type").and_then(Node::as_str) {
+        Some("apiKey") => s.get("in").and_then(Node::as_str) != Some("cookie"),
+        Some("http") => s
+            .get("scheme")
+            .and_then(Node::as_str)
+            .is_some_and(|x| x.eq_ignore_ascii_case("basic")),
+        Some("oauth2") => entries(s.get("flows")).iter().any(|f| !is_ext(&f.key.name)),
+        _ => false,
+    }
+}
+
+fn span_of(root: &Node, key: &str) -> Span {
+    root.get(key).map_or(root.span, |n| n.span)
+}
+
+fn get_mut<'a>(node: &'a mut Node, key: &str) -> Option<&'a mut Node> {
+    match &mut node.value {
+        Value::Map(m) => m
+            .entries
+            .iter_mut()
+            .find(|e| &*e.key.name == key)
+            .map(|e| &mut e.value),
+        _ => None,
+    }
+}
+
+fn insert_before(map: &mut Map, before: &str, key: &str, value: Node) {
+    let at = map
+        .entries
+        .iter()
+        .position(|e| &*e.key.name == before)
+        .unwrap_or(map.entries.len());
+    map.entries.insert(
+        at,
+        Entry {
+            key: crate::source::Key {
+                span: value.span,
+                name: key.into(),
+            },
+            value,
+        },
+    );
+}
+
+/// A server URL with its variables replaced by their defaults.
+fn substitute(url: &str, variables: Option<&Node>) -> String {
+    let mut out = url.to_owned();
+    for v in entries(variables) {
+        if let Some(default) = v.value.get("default").and_then(Node::as_str) {
+            out = out.replace(&format!("{{{}}}", v.key.name), default);
+        }
+    }
+    out
+}
+
+fn scalar_text(node: &Node) -> String {
+    match &node.value {
+        Value::String(s) => s.to_string(),
+        Value::Number(Number::Int(i)) => i.to_string(),
+        Value::Number(Number::Float(f)) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Applies `f` to every Schema Object of an OpenAPI 3.x document: components, parameters,
+/// headers, media types, responses and callbacks, wherever they appear (references included:
+/// `f` sees them as schemas holding `$ref`).
+fn walk_oas3(cx: &mut Cx, doc: &mut Node, f: &mut dyn FnMut(&mut Cx, &Node) -> Node) {
+    fn schema(cx: &mut Cx, node: &mut Node, f: &mut dyn FnMut(&mut Cx, &Node) -> Node) {
+        *node = f(cx, node);
+    }
+    fn each_value(node: &mut Node, mut g: impl FnMut(&mut Node)) {
+        if let Value::Map(m) = &mut node.value {
+            for e in &mut m.entries {
+                if !is_ext(&e.key.name) {
+                    g(&mut e.value);
+                }
+            }
+        }
+    }
+    fn content(cx: &mut Cx, node: &mut Node, f: &mut dyn FnMut(&mut Cx, &Node) -> Node) {
+        each_value(node, |media| {
+            if let Some(s) = get_mut(media, "schema") {
+                schema(cx, s, f);
+            }
+            if let Some(enc) = get_mut(media, "encoding") {
+                each_value(enc, |e| {
+                    if let Some(h) = get_mut(e, "headers") {
+                        each_value(h, |h| param(cx, h, f));
+                    }
+                });
+            }
+        });
+    }
+    fn param(cx: &mut Cx, node: &mut Node, f: &mut dyn FnMut(&mut Cx, &Node) -> Node) {
+        if let Some(s) = get_mut(node, "schema") {
+            schema(cx, s, f);
+        }
+        if let Some(c) = get_mut(node, "content") {
+            content(cx, c, f);
+        }
+    }
+    fn response(cx: &mut Cx, node: &mut Node, f: &mut dyn FnMut(&mut Cx, &Node) -> Node) {
+        if let Some(h) = get_mut(node, "headers") {
+            each_value(h, |h| param(cx, h, f));
+        }
+        if let Some(c) = get_mut(node, "content") {
+            content(cx, c, f);
+        }
+    }
+    fn operation(cx: &mut Cx, node: &mut Node, f: &mut dyn FnMut(&mut Cx, &Node) -> Node) {
+        if let Some(Node {
+            value: Value::Seq(list),
+            ..
+        }) = get_mut(node, "parameters")
+        {
+            for p in list {
+                param(cx, p, f);
+            }
+        }
+        if let Some(rb) = get_mut(node, "requestBody")
+            && let Some(c) = get_mut(rb, "content")
+        {
+            content(cx, c, f);
+        }
+        if let Some(r) = get_mut(node, "responses") {
+            each_value(r, |r| response(cx, r, f));
+        }
+        if let Some(cb) = get_mut(node, "callbacks") {
+            each_value(cb, |callback| {
+                each_value(callback, |item| path_item(cx, item, f))
+            });
+        }
+    }
+    fn path_item(cx: &mut Cx, node: &mut Node, f: &mut dyn FnMut(&mut Cx, &Node) -> Node) {
+        if let Value::Map(m) = &mut node.value {
+            for e in &mut m.entries {
+                match &*e.key.name {
+                    "parameters" => {
+                        if let Value::Seq(list) = &mut e.value.value {
+                            for p in list {
+                                param(cx, p, f);
+                            }
+                        }
+                    }
+                    k if METHODS_2.contains(&k) || k == "trace" || k == ANY_METHOD => {
+                        operation(cx, &mut e.value, f);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if let Some(paths) = get_mut(doc, "paths") {
+        each_value(paths, |item| path_item(cx, item, f));
+    }
+    if let Some(hooks) = get_mut(doc, "webhooks") {
+        each_value(hooks, |item| path_item(cx, item, f));
+    }
+    if let Some(components) = get_mut(doc, "components") {
+        if let Some(s) = get_mut(components, "schemas") {
+            each_value(s, |s| schema(cx, s, f));
+        }
+        if let Some(p) = get_mut(components, "parameters") {
+            each_value(p, |p| param(cx, p, f));
+        }
+        if let Some(h) = get_mut(components, "headers") {
+            each_value(h, |h| param(cx, h, f));
+        }
+        if let Some(r) = get_mut(components, "responses") {
+            each_value(r, |r| response(cx, r, f));
+        }
+        if let Some(b) = get_mut(components, "requestBodies") {
+            each_value(b, |b| {
+                if let Some(c) = get_mut(b, "content") {
+                    content(cx, c, f);
+                }
+            });
+        }
+        if let Some(cb) = get_mut(components, "callbacks") {
+            each_value(cb, |callback| {
+                each_value(callback, |item| path_item(cx, item, f))
+            });
+        }
+        if let Some(items) = get_mut(components, "pathItems") {
+            each_value(items, |item| path_item(cx, item, f));
+        }
+    }
+}

@@ -1,0 +1,1392 @@
+//! A gateway [`Definition`] to an OpenAPI 2.0 / 3.0 / 3.1 document with `x-apigateway-*`
+//! extensions, the inverse of [`crate::convert::import`].
+//!
+//! Every extension is written in the placement the extension reference documents for the
+//! target version (§1–§3) and, where sources disagree, in the API Reference's spelling (§6):
+//! conditions use `exact`/`param`, backend parameter locations are upper case, group responses
+//! sit at the root for 2.0 and under `components` for 3.x. The output is built as a spanned tree
+//! ([`Node`]) whose keys are in OpenAPI's conventional order, so YAML ([`crate::convert::yaml`])
+//! and JSON ([`to_json_text`]) renderings are byte-identical across runs.
+//!
+//! What the extensions cannot carry (environments, publications, plug-in definitions, binding
+//! environments, fields with no extension key) is reported as a warning with the definition
+//! pointer of the value left out; nothing is dropped silently. The README's "What lossless
+//! means" section lists these and the normalisations an import of the output applies.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{
+    ApiBackendVpcDef, ApiConditionDef, EffectMode, FunctionReqProtocol, InvocationType, NetworkType,
+};
+use crate::model::{
+    ApiDef, AppCodeAuthType, AuthType, AuthorizerDef, BackendParamDef, BackendType,
+    ConditionOrigin, Definition, GroupResponseDef, ParamLocation, ParamType, ReqMethod,
+    ReqParamDef, ReqProtocol, ThrottleDef, ThrottleType, VpcChannelStatus, YesNo,
+};
+use crate::openapi::OasVersion;
+use crate::source::{Entry, Key, Map, Node, Number, Span, Value};
+
+/// Diagnostic code: a definition value the extension format cannot carry; left out.
+pub const NOT_REPRESENTABLE: &str = "export-not-representable";
+/// Diagnostic code: two values that the document can hold only one of; the first is kept.
+pub const CONFLICT: &str = "export-conflict";
+
+const SOURCE_REF: &str = "x-apigateway-extensions reference §1–§3, §6; API Reference 3.16.1";
+
+/// Definition scope of an export (API Reference 3.16.1, Table 3-830 `define`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Define {
+    /// Frontend definitions only: paths, parameters, authentication, visibility, matching.
+    Spec,
+    /// Frontend and backend: adds `x-apigateway-backend` and `x-apigateway-backend-policies`.
+    Proxy,
+    /// Everything: adds throttling policies, access control policies, custom authorizers,
+    /// plug-in bindings and group responses. The default, so that a round trip is complete.
+    #[default]
+    All,
+}
+
+impl std::str::FromStr for Define {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "spec" => Ok(Define::Spec),
+            "proxy" => Ok(Define::Proxy),
+            "all" => Ok(Define::All),
+            _ => Err(format!(
+                "unknown definition scope `{s}`; use spec, proxy or all"
+            )),
+        }
+    }
+}
+
+/// Options of an export.
+#[derive(Clone, Copy, Debug)]
+pub struct ExportOptions {
+    /// OpenAPI version of the document.
+    pub version: OasVersion,
+    /// What to include.
+    pub define: Define,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            version: OasVersion::V3_0,
+            define: Define::All,
+        }
+    }
+}
+
+/// What an export produced.
+#[derive(Clone, Debug)]
+pub struct ExportResult {
+    /// The OpenAPI document (spans are all zero: it was built, not read).
+    pub document: Node,
+    /// Warnings about definition values the document cannot carry. Each has the definition
+    /// JSON pointer of the value (`pointer`) but no location: the caller, who loaded the
+    /// definition, resolves the pointer to a span.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Exports a definition to an OpenAPI document of `options.version`.
+pub fn export(definition: &Definition, options: &ExportOptions) -> ExportResult {
+    let mut cx = Cx {
+        version: options.version,
+        define: options.define,
+        diagnostics: Vec::new(),
+        schemes: Vec::new(),
+    };
+    let document = cx.document(definition);
+    ExportResult {
+        document,
+        diagnostics: cx.diagnostics,
+    }
+}
+
+// ----- tree building ------------------------------------------------------------------------
+
+/// A string node.
+pub(crate) fn string(s: &str) -> Node {
+    Node::new(Span::default(), Value::String(s.into()))
+}
+
+/// An integer node.
+pub(crate) fn int(i: i64) -> Node {
+    Node::new(Span::default(), Value::Number(Number::Int(i)))
+}
+
+/// A boolean node.
+pub(crate) fn boolean(b: bool) -> Node {
+    Node::new(Span::default(), Value::Bool(b))
+}
+
+/// A sequence node.
+pub(crate) fn seq(items: Vec<Node>) -> Node {
+    Node::new(Span::default(), Value::Seq(items))
+}
+
+/// A mapping under construction; keys keep insertion order.
+#[derive(Default)]
+pub(crate) struct MapBuilder {
+    entries: Vec<Entry>,
+}
+
+impl MapBuilder {
+    pub(crate) fn new() -> MapBuilder {
+        MapBuilder::default()
+    }
+
+    /// Appends `key: value`. The key gets the value's span: a converted node keeps the span
+    /// of its source, so diagnostics about the key still point into the source.
+    pub(crate) fn put(&mut self, key: &str, value: Node) -> &mut Self {
+        self.entries.push(Entry {
+            key: Key {
+                span: value.span,
+                name: key.into(),
+            },
+            value,
+        });
+        self
+    }
+
+    /// Appends `key: value` when there is a value.
+    pub(crate) fn opt(&mut self, key: &str, value: Option<Node>) -> &mut Self {
+        if let Some(value) = value {
+            self.put(key, value);
+        }
+        self
+    }
+
+    /// Appends `key: "value"` when there is a value.
+    pub(crate) fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        self.opt(key, value.map(string))
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub(crate) fn build(self) -> Node {
+        Node::new(
+            Span::default(),
+            Value::Map(Map {
+                entries: self.entries,
+            }),
+        )
+    }
+}
+
+/// Writes a tree as pretty-printed JSON (two-space indentation, keys in the tree's order,
+/// ending with a newline). Non-finite numbers, which JSON cannot hold, are written as strings.
+pub fn to_json_text(node: &Node) -> String {
+    let mut out = String::new();
+    write_json(&mut out, node, 0);
+    out.push('\n');
+    out
+}
+
+fn write_json(out: &mut String, node: &Node, level: usize) {
+    fn newline(out: &mut String, level: usize) {
+        out.push('\n');
+        for _ in 0..level {
+            out.push_str("  ");
+        }
+    }
+    match &node.value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(Number::Int(i)) => out.push_str(&i.to_string()),
+        Value::Number(Number::Float(f)) => match serde_json::Number::from_f64(*f) {
+            Some(n) => out.push_str(&n.to_string()),
+            None => out.push_str(&serde_json::Value::String(f.to_string()).to_string()),
+        },
+        Value::String(s) => out.push_str(&serde_json::Value::String(s.to_string()).to_string()),
+        Value::Seq(items) if items.is_empty() => out.push_str("[]"),
+        Value::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, level + 1);
+                write_json(out, item, level + 1);
+            }
+            newline(out, level);
+            out.push(']');
+        }
+        Value::Map(map) if map.is_empty() => out.push_str("{}"),
+        Value::Map(map) => {
+            out.push('{');
+            for (i, (key, value)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, level + 1);
+                out.push_str(&serde_json::Value::String(key.to_owned()).to_string());
+                out.push_str(": ");
+                write_json(out, value, level + 1);
+            }
+            newline(out, level);
+            out.push('}');
+        }
+    }
+}
+
+// ----- export -------------------------------------------------------------------------------
+
+struct Cx {
+    version: OasVersion,
+    define: Define,
+    diagnostics: Vec<Diagnostic>,
+    /// Security schemes in first-use order: key and scheme object.
+    schemes: Vec<(String, Node)>,
+}
+
+/// One binding of the definition: environment, policy name, API names.
+type BindingRow<'a> = (Option<&'a String>, &'a String, &'a Vec<String>);
+
+/// The policies an API is bound to, taken from the definition's binding lists.
+#[derive(Default)]
+struct ApiBindings<'a> {
+    throttle: Option<&'a str>,
+    acl: Option<&'a str>,
+    plugins: Vec<&'a str>,
+}
+
+impl Cx {
+    fn v2(&self) -> bool {
+        self.version == OasVersion::V2_0
+    }
+
+    fn proxy(&self) -> bool {
+        self.define != Define::Spec
+    }
+
+    fn all(&self) -> bool {
+        self.define == Define::All
+    }
+
+    fn warn(&mut self, code: &str, pointer: impl Into<String>, message: String) {
+        self.diagnostics.push(
+            Diagnostic::new(code, Severity::Warn, message)
+                .pointer(pointer)
+                .source(SOURCE_REF),
+        );
+    }
+
+    fn lost(&mut self, pointer: impl Into<String>, what: &str) {
+        self.warn(
+            NOT_REPRESENTABLE,
+            pointer,
+            format!("{what} has no x-apigateway-* extension; not exported"),
+        );
+    }
+
+    fn document(&mut self, def: &Definition) -> Node {
+        self.unrepresentable_top_level(def);
+        if self.all() {
+            for authorizer in &def.authorizers {
+                let scheme = authorizer_scheme(authorizer);
+                self.schemes.push((authorizer.name.clone(), scheme));
+            }
+        }
+        let bindings = if self.all() {
+            self.bindings(def)
+        } else {
+            HashMap::new()
+        };
+        let paths = self.paths(def, &bindings);
+
+        let mut doc = MapBuilder::new();
+        match self.version {
+            OasVersion::V2_0 => doc.put("swagger", string("2.0")),
+            OasVersion::V3_0 => doc.put("openapi", string("3.0.3")),
+            OasVersion::V3_1 => doc.put("openapi", string("3.1.0")),
+        };
+        let mut info = MapBuilder::new();
+        info.put("title", string(&def.group.name));
+        info.opt_str("description", def.group.remark.as_deref());
+        info.put(
+            "version",
+            string(def.group.version.as_deref().unwrap_or("1.0.0")),
+        );
+        doc.put("info", info.build());
+        if def.group.version.is_some() {
+            self.warn(
+                NOT_REPRESENTABLE,
+                "/group/version",
+                "the group version is written as `info.version`, which import does not read".into(),
+            );
+        }
+        if self.v2() {
+            doc.put("schemes", seq(vec![string("https")]));
+        } else {
+            doc.put("servers", servers(&["https"]));
+        }
+        doc.put("paths", paths);
+
+        let schemes = std::mem::take(&mut self.schemes);
+        let schemes = (!schemes.is_empty()).then(|| {
+            let mut map = MapBuilder::new();
+            for (name, scheme) in schemes {
+                map.put(&name, scheme);
+            }
+            map.build()
+        });
+        let responses = (self.all() && !def.responses.is_empty()).then(|| {
+            let mut map = MapBuilder::new();
+            for r in &def.responses {
+                map.put(&r.name, group_response(r));
+            }
+            map.build()
+        });
+        if self.v2() {
+            doc.opt("securityDefinitions", schemes);
+        } else {
+            let mut components = MapBuilder::new();
+            components.opt("securitySchemes", schemes);
+            components.opt("x-apigateway-responses", responses.clone());
+            if !components.is_empty() {
+                doc.put("components", components.build());
+            }
+        }
+        if self.all() {
+            if !def.throttles.is_empty() {
+                let mut map = MapBuilder::new();
+                for (i, t) in def.throttles.iter().enumerate() {
+                    map.put(&t.name, self.throttle(t, &format!("/throttles/{i}")));
+                }
+                doc.put("x-apigateway-ratelimits", map.build());
+            }
+            if !def.acls.is_empty() {
+                let mut map = MapBuilder::new();
+                for acl in &def.acls {
+                    let mut policy = MapBuilder::new();
+                    policy
+                        .put("acl-type", string(acl.acl_type.as_str()))
+                        .put("entity-type", string(acl.entity_type.as_str()))
+                        .put("value", string(&acl.acl_value));
+                    map.put(&acl.acl_name, policy.build());
+                }
+                doc.put("x-apigateway-access-controls", map.build());
+            }
+            if self.v2() {
+                doc.opt("x-apigateway-responses", responses);
+            }
+        }
+        doc.build()
+    }
+
+    fn unrepresentable_top_level(&mut self, def: &Definition) {
+        if def.schema.is_some() {
+            self.lost("/$schema", "`$schema`");
+        }
+        for (i, _) in def.environments.iter().enumerate() {
+            self.lost(
+                format!("/environments/{i}"),
+                "an environment (with its variables)",
+            );
+        }
+        for (i, _) in def.publications.iter().enumerate() {
+            self.lost(format!("/publications/{i}"), "a publication");
+        }
+        if self.all() {
+            for (i, _) in def.plugins.iter().enumerate() {
+                self.warn(
+                    NOT_REPRESENTABLE,
+                    format!("/plugins/{i}"),
+                    "a plug-in definition has no extension (`x-apigateway-plugins` only names plug-ins bound to an API); not exported".into(),
+                );
+            }
+        }
+    }
+
+    /// Which policies each API is bound to. Bindings carry no environment in the extension
+    /// format, and an API holds one throttle and one ACL.
+    fn bindings<'a>(&mut self, def: &'a Definition) -> HashMap<&'a str, ApiBindings<'a>> {
+        let mut out: HashMap<&str, ApiBindings> = HashMap::new();
+        let known: std::collections::HashSet<&str> =
+            def.apis.iter().map(|a| a.name.as_str()).collect();
+        let lists: [(&str, Vec<BindingRow>); 3] = [
+            (
+                "throttle_bindings",
+                def.throttle_bindings
+                    .iter()
+                    .map(|b| (b.env.as_ref(), &b.throttle, &b.apis))
+                    .collect(),
+            ),
+            (
+                "acl_bindings",
+                def.acl_bindings
+                    .iter()
+                    .map(|b| (b.env.as_ref(), &b.acl, &b.apis))
+                    .collect(),
+            ),
+            (
+                "plugin_bindings",
+                def.plugin_bindings
+                    .iter()
+                    .map(|b| (b.env.as_ref(), &b.plugin, &b.apis))
+                    .collect(),
+            ),
+        ];
+        for (field, list) in lists {
+            for (i, (env, policy, apis)) in list.into_iter().enumerate() {
+                let at = format!("/{field}/{i}");
+                if env.is_some() {
+                    self.warn(
+                        NOT_REPRESENTABLE,
+                        format!("{at}/env"),
+                        "binding environments have no extension; the binding is exported for every environment".into(),
+                    );
+                }
+                if apis.is_empty() {
+                    self.lost(format!("{at}/apis"), "a binding without APIs");
+                }
+                for (j, api) in apis.iter().enumerate() {
+                    let at = format!("{at}/apis/{j}");
+                    if !known.contains(api.as_str()) {
+                        self.warn(
+                            NOT_REPRESENTABLE,
+                            at,
+                            format!("binding names API `{api}`, which the definition does not define; not exported"),
+                        );
+                        continue;
+                    }
+                    let entry = out.entry(api.as_str()).or_default();
+                    let slot = match field {
+                        "throttle_bindings" => &mut entry.throttle,
+                        "acl_bindings" => &mut entry.acl,
+                        _ => {
+                            if !entry.plugins.contains(&policy.as_str()) {
+                                entry.plugins.push(policy);
+                            }
+                            continue;
+                        }
+                    };
+                    match slot {
+                        Some(first) if *first != policy.as_str() => {
+                            let first = first.to_owned();
+                            self.warn(
+                                CONFLICT,
+                                at,
+                                format!("API `{api}` is already bound to `{first}`; an operation names one policy of a kind, so this binding is not exported"),
+                            );
+                        }
+                        _ => *slot = Some(policy),
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn paths(&mut self, def: &Definition, bindings: &HashMap<&str, ApiBindings>) -> Node {
+        // Path items in order of first use; each with (method key, operation) in API order.
+        let mut items: Vec<(&str, Vec<(&'static str, Node)>)> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (i, api) in def.apis.iter().enumerate() {
+            let pointer = format!("/apis/{i}");
+            let key = method_key(api.req_method);
+            let slot = *index.entry(api.req_uri.as_str()).or_insert_with(|| {
+                items.push((api.req_uri.as_str(), Vec::new()));
+                items.len() - 1
+            });
+            if items[slot].1.iter().any(|(k, _)| *k == key) {
+                self.warn(
+                    CONFLICT,
+                    pointer,
+                    format!(
+                        "another API already has method {} and path `{}`; a path item holds one operation per method, so API `{}` is not exported",
+                        api.req_method, api.req_uri, api.name
+                    ),
+                );
+                continue;
+            }
+            let operation = self.operation(api, &pointer, bindings.get(api.name.as_str()));
+            items[slot].1.push((key, operation));
+        }
+        let mut paths = MapBuilder::new();
+        for (uri, operations) in items {
+            let mut item = MapBuilder::new();
+            for (key, op) in operations {
+                item.put(key, op);
+            }
+            paths.put(uri, item.build());
+        }
+        paths.build()
+    }
+
+    fn operation(&mut self, api: &ApiDef, at: &str, bindings: Option<&ApiBindings>) -> Node {
+        let mut op = MapBuilder::new();
+        op.put("operationId", string(&api.name));
+        op.opt_str("description", api.remark.as_deref());
+        if let Some(tags) = &api.tags {
+            // OpenAPI tags are unique (`uniqueItems`); the gateway's list is not checked.
+            let mut seen = std::collections::HashSet::new();
+            let mut list = Vec::new();
+            for (j, tag) in tags.iter().enumerate() {
+                if seen.insert(tag) {
+                    list.push(string(tag));
+                } else {
+                    self.warn(
+                        NOT_REPRESENTABLE,
+                        format!("{at}/tags/{j}"),
+                        format!("tag `{tag}` is repeated; OpenAPI tags are unique, so the repetition is not exported"),
+                    );
+                }
+            }
+            op.put("tags", seq(list));
+        }
+        let schemes: &[&str] = match api.req_protocol {
+            ReqProtocol::Https => &[],
+            ReqProtocol::Http => &["http"],
+            ReqProtocol::Both => &["http", "https"],
+            ReqProtocol::Grpcs => {
+                self.warn(
+                    NOT_REPRESENTABLE,
+                    format!("{at}/req_protocol"),
+                    "gRPC frontends have no OpenAPI or extension form; exported as HTTPS".into(),
+                );
+                &[]
+            }
+        };
+        if !schemes.is_empty() {
+            if self.v2() {
+                op.put("schemes", seq(schemes.iter().map(|s| string(s)).collect()));
+            } else {
+                op.put("servers", servers(schemes));
+            }
+        }
+        if let Some(scheme) = self.security(api, at) {
+            op.put("security", seq(vec![requirement(&scheme)]));
+        }
+        if let Some(params) = &api.req_params {
+            let list: Vec<Node> = params
+                .iter()
+                .enumerate()
+                .map(|(j, p)| self.parameter(p, &format!("{at}/req_params/{j}")))
+                .collect();
+            op.put("parameters", seq(list));
+        }
+        if let Some(ct) = api.content_type
+            && !self.v2()
+        {
+            let mut content = MapBuilder::new();
+            content.put(ct.as_str(), MapBuilder::new().build());
+            let mut body = MapBuilder::new();
+            body.put("content", content.build());
+            op.put("requestBody", body.build());
+        }
+        let mut response = MapBuilder::new();
+        response.put("description", string("Default response"));
+        response.opt_str(
+            "x-apigateway-result-normal-sample",
+            api.result_normal_sample.as_deref(),
+        );
+        response.opt_str(
+            "x-apigateway-result-failure-sample",
+            api.result_failure_sample.as_deref(),
+        );
+        let mut responses = MapBuilder::new();
+        responses.put("default", response.build());
+        op.put("responses", responses.build());
+
+        op.put(
+            "x-apigateway-request-type",
+            string(match api.api_type {
+                crate::model::ApiType::Public => "public",
+                crate::model::ApiType::Private => "private",
+            }),
+        );
+        op.opt_str(
+            "x-apigateway-match-mode",
+            api.match_mode.map(|m| m.as_str()),
+        );
+        op.opt("x-apigateway-cors", api.cors.map(boolean));
+        if self.v2() {
+            op.opt_str(
+                "x-apigateway-content-type",
+                api.content_type.map(|c| c.as_str()),
+            );
+        }
+        if self.all() {
+            if let Some(b) = bindings {
+                op.opt_str("x-apigateway-ratelimit", b.throttle);
+                op.opt_str("x-apigateway-access-control", b.acl);
+                if !b.plugins.is_empty() {
+                    op.put(
+                        "x-apigateway-plugins",
+                        seq(b.plugins.iter().map(|p| string(p)).collect()),
+                    );
+                }
+            }
+            op.opt_str("x-apigateway-response", api.response_name.as_deref());
+        }
+        for (field, present) in [
+            ("version", api.version.is_some()),
+            ("tag", api.tag.is_some()),
+            ("domain_name", api.domain_name.is_some()),
+            ("body_remark", api.body_remark.is_some()),
+        ] {
+            if present {
+                self.lost(format!("{at}/{field}"), &format!("`{field}`"));
+            }
+        }
+        if self.proxy() {
+            op.put("x-apigateway-backend", self.backend(api, at));
+            let policies = self.policies(api, at);
+            if !policies.is_empty() {
+                op.put("x-apigateway-backend-policies", seq(policies));
+            }
+        }
+        op.build()
+    }
+
+    /// The security scheme an API's authentication maps to, registering it on first use.
+    fn security(&mut self, api: &ApiDef, at: &str) -> Option<String> {
+        let opt = api.auth_opt.as_ref().and_then(|o| o.app_code_auth_type);
+        let (name, auth_type, label) = match api.auth_type {
+            AuthType::None => {
+                if opt.is_some() {
+                    self.lost(
+                        format!("{at}/auth_opt"),
+                        "`auth_opt` of an API without authentication",
+                    );
+                }
+                return None;
+            }
+            AuthType::Authorizer => {
+                if opt.is_some() {
+                    self.lost(
+                        format!("{at}/auth_opt"),
+                        "`auth_opt` of a custom-authorizer API",
+                    );
+                }
+                let Some(name) = &api.authorizer_name else {
+                    self.warn(
+                        NOT_REPRESENTABLE,
+                        format!("{at}/auth_type"),
+                        "an AUTHORIZER API without `authorizer_name` cannot name a security scheme; exported without authentication".into(),
+                    );
+                    return None;
+                };
+                if !self.schemes.iter().any(|(k, _)| k == name) {
+                    let mut scheme = api_key_scheme("unused");
+                    scheme.put("x-apigateway-auth-type", string("AUTHORIZER"));
+                    self.schemes.push((name.clone(), scheme.build()));
+                }
+                return Some(name.clone());
+            }
+            AuthType::App => ("apig-auth-app", "AppSigv1", "Authorization"),
+            AuthType::Iam => ("apig-auth-iam", "IAM", "unused"),
+        };
+        let name = match opt {
+            None => name.to_owned(),
+            Some(AppCodeAuthType::Header) => format!("{name}-header"),
+            Some(AppCodeAuthType::Disable) => format!("{name}-disable"),
+        };
+        if !self.schemes.iter().any(|(k, _)| *k == name) {
+            let mut scheme = api_key_scheme(label);
+            scheme.put("x-apigateway-auth-type", string(auth_type));
+            if let Some(opt) = opt {
+                let mut o = MapBuilder::new();
+                o.put(
+                    "appcode-auth-type",
+                    string(&opt.as_str().to_ascii_lowercase()),
+                );
+                scheme.put("x-apigateway-auth-opt", o.build());
+            }
+            self.schemes.push((name.clone(), scheme.build()));
+        }
+        Some(name)
+    }
+
+    fn parameter(&mut self, p: &ReqParamDef, at: &str) -> Node {
+        let mut param = MapBuilder::new();
+        param.put("name", string(&p.name));
+        param.put(
+            "in",
+            string(match p.location {
+                ParamLocation::Path => "path",
+                ParamLocation::Query => "query",
+                ParamLocation::Header => "header",
+            }),
+        );
+        param.opt_str("description", p.remark.as_deref());
+        if p.location == ParamLocation::Path || p.required == Some(YesNo::Yes) {
+            param.put("required", boolean(true));
+        }
+        let number = p.param_type == ParamType::Number;
+        let mut schema = MapBuilder::new();
+        schema.put("type", string(if number { "number" } else { "string" }));
+        schema.opt(
+            "default",
+            p.default_value.as_deref().map(|v| typed_scalar(v, number)),
+        );
+        schema.opt(
+            "enum",
+            p.enumerations
+                .as_deref()
+                .map(|e| seq(e.split(',').map(|v| typed_scalar(v, number)).collect())),
+        );
+        let (kept, other) = if number {
+            (
+                [("minimum", p.min_num), ("maximum", p.max_num)],
+                [("min_size", p.min_size), ("max_size", p.max_size)],
+            )
+        } else {
+            (
+                [("minLength", p.min_size), ("maxLength", p.max_size)],
+                [("min_num", p.min_num), ("max_num", p.max_num)],
+            )
+        };
+        for (key, value) in kept {
+            schema.opt(key, value.map(int));
+        }
+        for (field, value) in other {
+            if value.is_some() {
+                self.warn(
+                    NOT_REPRESENTABLE,
+                    format!("{at}/{field}"),
+                    format!(
+                        "`{field}` does not apply to a {} parameter; not exported",
+                        p.param_type
+                    ),
+                );
+            }
+        }
+        for (field, present) in [
+            ("regular", p.regular.is_some()),
+            ("json_schema", p.json_schema.is_some()),
+        ] {
+            if present {
+                self.lost(format!("{at}/{field}"), &format!("`{field}`"));
+            }
+        }
+        if self.v2() {
+            if let Value::Map(map) = schema.build().value {
+                for entry in map.entries {
+                    param.put(&entry.key.name, entry.value);
+                }
+            }
+        } else {
+            param.put("schema", schema.build());
+        }
+        if let Some(pass) = p.pass_through {
+            param.put(
+                "x-apigateway-pass-through",
+                string(match pass {
+                    YesNo::Yes => "always",
+                    YesNo::No => "never",
+                }),
+            );
+        }
+        param.opt_str("x-apigateway-sample", p.sample_value.as_deref());
+        param.build()
+    }
+
+    fn backend(&mut self, api: &ApiDef, at: &str) -> Node {
+        let mut backend = MapBuilder::new();
+        let mut endpoint_key = None;
+        let mut endpoint = MapBuilder::new();
+        let mut kind = api.backend_type.as_str();
+        match api.backend_type {
+            BackendType::Http | BackendType::Grpc => {
+                if api.backend_type == BackendType::Grpc {
+                    self.warn(
+                        NOT_REPRESENTABLE,
+                        format!("{at}/backend_type"),
+                        "gRPC backends have no extension; exported as an HTTP backend".into(),
+                    );
+                }
+                kind = "HTTP";
+                if let Some(b) = &api.backend_api {
+                    let vpc = uses_vpc(b.vpc_channel_status, b.vpc_channel_info.as_ref());
+                    let ep = self.web_endpoint(
+                        &format!("{at}/backend_api"),
+                        b.url_domain.as_deref(),
+                        b.vpc_channel_status,
+                        b.vpc_channel_info.as_ref(),
+                        b.req_protocol.as_str(),
+                        b.req_method,
+                        &b.req_uri,
+                        Some(b.timeout),
+                        b.retry_count.as_deref(),
+                    );
+                    endpoint = ep;
+                    endpoint.opt("enableClientSsl", b.enable_client_ssl.map(boolean));
+                    endpoint.opt_str("description", b.remark.as_deref());
+                    if vpc {
+                        kind = "HTTP-VPC";
+                    }
+                    endpoint_key = Some(if vpc {
+                        "httpVpcEndpoints"
+                    } else {
+                        "httpEndpoints"
+                    });
+                    for (field, present) in [
+                        ("authorizer_name", b.authorizer_name.is_some()),
+                        ("version", b.version.is_some()),
+                    ] {
+                        if present {
+                            self.lost(
+                                format!("{at}/backend_api/{field}"),
+                                &format!("`backend_api.{field}`"),
+                            );
+                        }
+                    }
+                } else {
+                    self.warn(
+                        NOT_REPRESENTABLE,
+                        format!("{at}/backend_api"),
+                        "an HTTP API without `backend_api` has no backend to export".into(),
+                    );
+                }
+            }
+            BackendType::Function => {
+                if let Some(f) = &api.func_info {
+                    endpoint = function_endpoint(
+                        &f.function_urn,
+                        f.version.as_deref(),
+                        f.invocation_type,
+                        Some(f.timeout),
+                        f.network_type,
+                        f.alias_urn.as_deref(),
+                        f.req_protocol,
+                    );
+                    endpoint.opt_str("description", f.remark.as_deref());
+                    endpoint_key = Some("functionEndpoints");
+                    if f.authorizer_name.is_some() {
+                        self.lost(
+                            format!("{at}/func_info/authorizer_name"),
+                            "`func_info.authorizer_name`",
+                        );
+                    }
+                } else {
+                    self.warn(
+                        NOT_REPRESENTABLE,
+                        format!("{at}/func_info"),
+                        "a FUNCTION API without `func_info` has no backend to export".into(),
+                    );
+                }
+            }
+            BackendType::Mock => {
+                endpoint_key = Some("mockEndpoints");
+                if let Some(m) = &api.mock_info {
+                    endpoint
+                        .opt_str("result-content", m.result_content.as_deref())
+                        .opt_str("description", m.remark.as_deref());
+                    for (field, present) in [
+                        ("authorizer_name", m.authorizer_name.is_some()),
+                        ("version", m.version.is_some()),
+                    ] {
+                        if present {
+                            self.lost(
+                                format!("{at}/mock_info/{field}"),
+                                &format!("`mock_info.{field}`"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // Backends of another kind than `backend_type` have no place next to it.
+        for (field, present, kind_of) in [
+            ("backend_api", api.backend_api.is_some(), BackendType::Http),
+            ("func_info", api.func_info.is_some(), BackendType::Function),
+            ("mock_info", api.mock_info.is_some(), BackendType::Mock),
+        ] {
+            let matches = kind_of == api.backend_type
+                || (kind_of == BackendType::Http && api.backend_type == BackendType::Grpc);
+            if present && !matches {
+                self.warn(
+                    NOT_REPRESENTABLE,
+                    format!("{at}/{field}"),
+                    format!(
+                        "`{field}` is unused when `backend_type` is {}; not exported",
+                        api.backend_type
+                    ),
+                );
+            }
+        }
+        backend.put("type", string(kind));
+        if let Some(params) = &api.backend_params {
+            backend.put("parameters", backend_params(params));
+        }
+        if let Some(key) = endpoint_key {
+            backend.put(key, endpoint.build());
+        }
+        backend.build()
+    }
+
+    /// The endpoint fields shared by default and policy web backends.
+    #[allow(clippy::too_many_arguments)]
+    fn web_endpoint(
+        &mut self,
+        at: &str,
+        url_domain: Option<&str>,
+        status: Option<VpcChannelStatus>,
+        info: Option<&ApiBackendVpcDef>,
+        protocol: &str,
+        method: ReqMethod,
+        uri: &str,
+        timeout: Option<i64>,
+        retry_count: Option<&str>,
+    ) -> MapBuilder {
+        let mut ep = MapBuilder::new();
+        let vpc = uses_vpc(status, info);
+        if status == Some(VpcChannelStatus::Used) && info.is_none() {
+            self.warn(
+                NOT_REPRESENTABLE,
+                format!("{at}/vpc_channel_status"),
+                "a VPC channel backend without `vpc_channel_info` cannot name its channel; exported as a direct backend".into(),
+            );
+        }
+        if vpc {
+            if let Some(info) = info {
+                ep.put("name", string(&info.vpc_channel_name));
+                ep.opt_str("host", info.vpc_channel_proxy_host.as_deref());
+            }
+            if url_domain.is_some() {
+                self.lost(
+                    format!("{at}/url_domain"),
+                    "`url_domain` of a VPC channel backend",
+                );
+            }
+        } else {
+            ep.opt_str("address", url_domain);
+            if info.is_some() {
+                self.lost(
+                    format!("{at}/vpc_channel_info"),
+                    "`vpc_channel_info` of a backend that uses no VPC channel",
+                );
+            }
+        }
+        ep.put("scheme", string(&protocol.to_ascii_lowercase()))
+            .put("method", string(method.as_str()))
+            .put("path", string(uri))
+            .opt("timeout", timeout.map(int))
+            .opt_str("retryCount", retry_count);
+        ep
+    }
+
+    fn policies(&mut self, api: &ApiDef, at: &str) -> Vec<Node> {
+        let mut out = Vec::new();
+        for (i, p) in api.policy_https.iter().flatten().enumerate() {
+            let at = format!("{at}/policy_https/{i}");
+            let vpc = uses_vpc(p.vpc_channel_status, p.vpc_channel_info.as_ref());
+            let ep = self.web_endpoint(
+                &at,
+                p.url_domain.as_deref(),
+                p.vpc_channel_status,
+                p.vpc_channel_info.as_ref(),
+                p.req_protocol.as_str(),
+                p.req_method,
+                &p.req_uri,
+                p.timeout,
+                p.retry_count.as_deref(),
+            );
+            let (kind, key) = if vpc {
+                ("HTTP-VPC", "httpVpcEndpoints")
+            } else {
+                ("HTTP", "httpEndpoints")
+            };
+            let parts = policy_parts!(p);
+            out.push(self.policy(parts, kind, key, ep, &at));
+        }
+        for (i, p) in api.policy_functions.iter().flatten().enumerate() {
+            let ep = function_endpoint(
+                &p.function_urn,
+                p.version.as_deref(),
+                p.invocation_type,
+                p.timeout,
+                p.network_type,
+                p.alias_urn.as_deref(),
+                p.req_protocol,
+            );
+            let parts = policy_parts!(p);
+            let at = format!("{at}/policy_functions/{i}");
+            out.push(self.policy(parts, "FUNCTION", "functionEndpoints", ep, &at));
+        }
+        for (i, p) in api.policy_mocks.iter().flatten().enumerate() {
+            let mut ep = MapBuilder::new();
+            ep.opt_str("result-content", p.result_content.as_deref());
+            let parts = policy_parts!(p);
+            let at = format!("{at}/policy_mocks/{i}");
+            out.push(self.policy(parts, "MOCK", "mockEndpoints", ep, &at));
+        }
+        out
+    }
+
+    /// One entry of `x-apigateway-backend-policies`.
+    fn policy(
+        &mut self,
+        parts: PolicyParts,
+        kind: &str,
+        endpoint_key: &str,
+        endpoint: MapBuilder,
+        at: &str,
+    ) -> Node {
+        let mut p = MapBuilder::new();
+        p.put("name", string(parts.name))
+            .put("type", string(kind))
+            .put("effectMode", string(parts.effect.as_str()))
+            .put(endpoint_key, endpoint.build());
+        if let Some(params) = parts.params {
+            p.put("parameters", backend_params(params));
+        }
+        let list = parts
+            .conditions
+            .iter()
+            .enumerate()
+            .map(|(i, c)| self.condition(c, &format!("{at}/conditions/{i}")))
+            .collect();
+        p.put("conditions", seq(list));
+        if parts.authorizer {
+            self.lost(
+                format!("{at}/authorizer_name"),
+                "the backend authorizer of a policy",
+            );
+        }
+        p.build()
+    }
+
+    /// A condition: `parameter` carries the name field that belongs to the origin; the others
+    /// have no key of their own.
+    fn condition(&mut self, c: &ApiConditionDef, at: &str) -> Node {
+        let names: [(&str, Option<&str>, bool); 4] = [
+            (
+                "req_param_name",
+                c.req_param_name.as_deref(),
+                matches!(
+                    c.condition_origin,
+                    ConditionOrigin::Param | ConditionOrigin::Source
+                ),
+            ),
+            (
+                "sys_param_name",
+                c.sys_param_name.map(|s| s.as_str()),
+                c.condition_origin == ConditionOrigin::System,
+            ),
+            (
+                "cookie_param_name",
+                c.cookie_param_name.as_deref(),
+                c.condition_origin == ConditionOrigin::Cookie,
+            ),
+            (
+                "frontend_authorizer_param_name",
+                c.frontend_authorizer_param_name.as_deref(),
+                c.condition_origin == ConditionOrigin::FrontendAuthorizer,
+            ),
+        ];
+        let mut cond = MapBuilder::new();
+        cond.opt_str("type", c.condition_type.map(|t| t.as_str()));
+        cond.put("origin", string(c.condition_origin.as_str()));
+        for (field, value, belongs) in names {
+            match value {
+                Some(v) if belongs => {
+                    cond.put("parameter", string(v));
+                }
+                Some(_) => self.warn(
+                    NOT_REPRESENTABLE,
+                    format!("{at}/{field}"),
+                    format!(
+                        "`{field}` does not belong to a `{}` condition and has no key of its own; not exported",
+                        c.condition_origin
+                    ),
+                ),
+                None => {}
+            }
+        }
+        cond.put("value", string(&c.condition_value));
+        cond.build()
+    }
+
+    fn throttle(&mut self, t: &ThrottleDef, at: &str) -> Node {
+        let mut p = MapBuilder::new();
+        p.put("api-limit", int(t.api_call_limits))
+            .opt("user-limit", t.user_call_limits.map(int))
+            .opt("app-limit", t.app_call_limits.map(int))
+            .opt("ip-limit", t.ip_call_limits.map(int))
+            .put("interval", int(t.time_interval))
+            .put("unit", string(t.time_unit.as_str()))
+            .opt(
+                "shared",
+                t.throttle_type
+                    .map(|k| boolean(k == ThrottleType::ApiShared)),
+            );
+        if !t.special.is_empty() {
+            let list = t
+                .special
+                .iter()
+                .map(|s| {
+                    let mut m = MapBuilder::new();
+                    m.put("type", string(s.object_type.as_str()))
+                        .put("limit", int(s.call_limits))
+                        .put("instance", string(&s.object_name));
+                    m.build()
+                })
+                .collect();
+            p.put("special", seq(list));
+        }
+        for (field, present) in [
+            (
+                "enable_adaptive_control",
+                t.enable_adaptive_control.is_some(),
+            ),
+            ("remark", t.remark.is_some()),
+        ] {
+            if present {
+                self.lost(format!("{at}/{field}"), &format!("throttle `{field}`"));
+            }
+        }
+        p.build()
+    }
+}
+
+fn group_response(r: &GroupResponseDef) -> Node {
+    let mut map = MapBuilder::new();
+    for (error, info) in r.responses.iter().flatten() {
+        let mut e = MapBuilder::new();
+        e.opt("status", info.status.map(int));
+        if let Some(body) = &info.body {
+            let mut b = MapBuilder::new();
+            b.put("application/json", string(body));
+            e.put("body", b.build());
+        }
+        if let Some(headers) = &info.headers {
+            let mut keys = std::collections::HashSet::new();
+            let as_map = headers
+                .iter()
+                .all(|h| h.value.is_some() && h.key.as_ref().is_some_and(|k| keys.insert(k)));
+            let node = if as_map {
+                let mut m = MapBuilder::new();
+                for h in headers {
+                    if let (Some(k), Some(v)) = (&h.key, &h.value) {
+                        m.put(k, string(v));
+                    }
+                }
+                m.build()
+            } else {
+                seq(headers
+                    .iter()
+                    .map(|h| {
+                        let mut m = MapBuilder::new();
+                        m.opt_str("key", h.key.as_deref())
+                            .opt_str("value", h.value.as_deref());
+                        m.build()
+                    })
+                    .collect())
+            };
+            e.put("headers", node);
+        }
+        map.put(error.as_str(), e.build());
+    }
+    map.build()
+}
+
+/// The [`PolicyParts`] of a policy of any kind (the three policy types share these fields).
+macro_rules! policy_parts {
+    ($p:expr) => {
+        PolicyParts {
+            name: &$p.name,
+            effect: $p.effect_mode,
+            params: $p.backend_params.as_deref(),
+            conditions: &$p.conditions,
+            authorizer: $p.authorizer_name.is_some(),
+        }
+    };
+}
+use policy_parts;
+
+/// What every kind of backend policy has besides its endpoint.
+struct PolicyParts<'a> {
+    name: &'a str,
+    effect: EffectMode,
+    params: Option<&'a [BackendParamDef]>,
+    conditions: &'a [ApiConditionDef],
+    /// Whether a backend authorizer is named (it has no extension key).
+    authorizer: bool,
+}
+
+/// `functionEndpoints` of a default or policy backend.
+fn function_endpoint(
+    urn: &str,
+    version: Option<&str>,
+    invocation: InvocationType,
+    timeout: Option<i64>,
+    network: NetworkType,
+    alias: Option<&str>,
+    protocol: Option<FunctionReqProtocol>,
+) -> MapBuilder {
+    let mut ep = MapBuilder::new();
+    ep.put("function-urn", string(urn))
+        .opt_str("version", version)
+        .put("invocation-type", string(invocation.as_str()))
+        .opt("timeout", timeout.map(int))
+        .put("network-type", string(network.as_str()))
+        .opt_str("alias-urn", alias)
+        .opt_str("req_protocol", protocol.map(|p| p.as_str()));
+    ep
+}
+
+fn method_key(method: ReqMethod) -> &'static str {
+    match method {
+        ReqMethod::Get => "get",
+        ReqMethod::Post => "post",
+        ReqMethod::Put => "put",
+        ReqMethod::Delete => "delete",
+        ReqMethod::Head => "head",
+        ReqMethod::Patch => "patch",
+        ReqMethod::Options => "options",
+        ReqMethod::Any => "x-apigateway-any-method",
+    }
+}
+
+fn uses_vpc(status: Option<VpcChannelStatus>, info: Option<&ApiBackendVpcDef>) -> bool {
+    match status {
+        Some(VpcChannelStatus::Used) => info.is_some(),
+        Some(VpcChannelStatus::Unused) => false,
+        None => info.is_some(),
+    }
+}
+
+/// OpenAPI 3 servers for the group's domain, one per scheme. The domain is not part of a
+/// definition, so it is a server variable the reader fills in.
+fn servers(schemes: &[&str]) -> Node {
+    seq(schemes
+        .iter()
+        .map(|scheme| {
+            let mut domain = MapBuilder::new();
+            // No `description`: the official 3.1 schema (2022-10-07) misspells it
+            // `descriptions` and rejects the correct key.
+            domain.put("default", string("api.example.com"));
+            let mut variables = MapBuilder::new();
+            variables.put("domain", domain.build());
+            let mut server = MapBuilder::new();
+            server
+                .put("url", string(&format!("{scheme}://{{domain}}")))
+                .put("variables", variables.build());
+            server.build()
+        })
+        .collect())
+}
+
+fn api_key_scheme(name: &str) -> MapBuilder {
+    let mut scheme = MapBuilder::new();
+    scheme
+        .put("type", string("apiKey"))
+        .put("name", string(name))
+        .put("in", string("header"));
+    scheme
+}
+
+fn requirement(scheme: &str) -> Node {
+    let mut m = MapBuilder::new();
+    m.put(scheme, seq(Vec::new()));
+    m.build()
+}
+
+fn authorizer_scheme(a: &AuthorizerDef) -> Node {
+    let mut scheme = api_key_scheme("unused");
+    scheme.put("x-apigateway-auth-type", string("AUTHORIZER"));
+    let mut ext = MapBuilder::new();
+    ext.put("authorizer_type", string(a.authorizer_type.as_str()))
+        .put("authorizer_uri", string(&a.authorizer_uri))
+        .put("type", string(a.authorizer_kind.as_str()))
+        .opt_str("network_type", a.network_type.map(|n| n.as_str()))
+        .opt_str("authorizer_version", a.authorizer_version.as_deref())
+        .opt_str("authorizer_alias_uri", a.authorizer_alias_uri.as_deref());
+    if let Some(ids) = &a.identities {
+        ext.put(
+            "identities",
+            seq(ids
+                .iter()
+                .map(|i| {
+                    let mut m = MapBuilder::new();
+                    m.put("name", string(&i.name))
+                        .put("location", string(i.location.as_str()))
+                        .opt_str("validation", i.validation.as_deref());
+                    m.build()
+                })
+                .collect()),
+        );
+    }
+    ext.opt("ttl", a.ttl.map(int))
+        .opt_str("user_data", a.user_data.as_deref())
+        .opt("need_body", a.need_body.map(boolean));
+    scheme.put("x-apigateway-authorizer", ext.build());
+    scheme.build()
+}
+
+fn backend_params(params: &[BackendParamDef]) -> Node {
+    seq(params
+        .iter()
+        .map(|p| {
+            let mut m = MapBuilder::new();
+            m.put("name", string(&p.name))
+                .put("value", string(&p.value))
+                .put("in", string(p.location.as_str()))
+                .put("origin", string(p.origin.as_str()))
+                .opt_str("description", p.remark.as_deref());
+            m.build()
+        })
+        .collect())
+}
+
+/// A parameter value as a number when the parameter is a number and the text is exactly how
+/// import prints that number back, so the round trip keeps the text; otherwise a string.
+fn typed_scalar(text: &str, number: bool) -> Node {
+    if number {
+        if let Ok(i) = text.parse::<i64>()
+            && i.to_string() == text
+        {
+            return int(i);
+        }
+        if let Ok(f) = text.parse::<f64>()
+            && f.is_finite()
+            && f.to_string() == text
+        {
+            return Node::new(Span::default(), Value::Number(Number::Float(f)));
+        }
+    }
+    string(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_scalars_keep_their_text() {
+        for (text, number, expect_number) in [
+            ("0", true, true),
+            ("-12", true, true),
+            ("1.5", true, true),
+            ("1.0", true, false),
+            ("01", true, false),
+            ("1e3", true, false),
+            ("abc", true, false),
+            ("5", false, false),
+        ] {
+            let node = typed_scalar(text, number);
+            assert_eq!(node.as_number().is_some(), expect_number, "{text}");
+        }
+    }
+
+    #[test]
+    fn json_text_keeps_key_order() {
+        let mut m = MapBuilder::new();
+        m.put("b", int(1))
+            .put("a", seq(vec![string("x\"y"), boolean(true)]))
+            .put("c", MapBuilder::new().build());
+        assert_eq!(
+            to_json_text(&m.build()),
+            "{\n  \"b\": 1,\n  \"a\": [\n    \"x\\\"y\",\n    true\n  ],\n  \"c\": {}\n}\n"
+        );
+    }
+}
