@@ -314,7 +314,8 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
         Some(p) => Some(p),
         None => std::env::current_dir()
             .ok()
-            .and_then(|d| config::discover(&d)),
+            .and_then(|d| config::discover(&d))
+            .map(|p| shorten(&p)),
     };
     if let Some(path) = &config_path {
         match config::load_config(path, builtin) {

@@ -232,11 +232,13 @@ pub fn load_config(path: &Path, builtin: &[Rule]) -> Result<Config, ConfigError>
     if parser.diagnostics.is_empty() {
         return config.map_err(ConfigError::Io);
     }
-    Err(ConfigError::Invalid(Box::new(FileReport {
+    let mut report = FileReport {
         name,
         sources,
         diagnostics: parser.diagnostics,
-    })))
+    };
+    report.sort();
+    Err(ConfigError::Invalid(Box::new(report)))
 }
 
 struct Parser<'a> {
@@ -384,8 +386,10 @@ impl Parser<'_> {
                 Some("hint") => Some(Some(Severity::Hint)),
                 Some("off") => Some(None),
                 other => {
-                    let shown =
-                        other.map_or_else(|| e.value.value.kind().to_owned(), |s| format!("`{s}`"));
+                    let shown = other.map_or_else(
+                        || format!("(a {})", e.value.value.kind()),
+                        |s| format!("`{s}`"),
+                    );
                     let help = match other.and_then(|s| did_you_mean(s, SEVERITIES.into_iter())) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("use one of: {}", SEVERITIES.join(", ")),
