@@ -457,6 +457,8 @@ fn import_diagnostics_that_a_rule_reports_are_dropped() {
         "apig-backend-required error /paths/~1a/get",
         "apig-pass-through-value error /paths/~1a/get/x-apigateway-pass-through",
         "apig-backend-endpoints-required error /paths/~1b/get/x-apigateway-backend/type",
+        // Import refuses the whole operation ("unknown variant `FIXED`").
+        "apig-backend-param-origin error /paths/~1c/get/x-apigateway-backend/parameters/0/origin",
     ] {
         assert!(
             found.iter().any(|f| f == expected),
@@ -480,4 +482,26 @@ fn import_diagnostics_without_a_matching_rule_finding_stay() {
         found.contains(&"import-unsupported warn /paths/~1a/get".to_owned()),
         "{found:#?}"
     );
+}
+
+#[test]
+fn the_recommended_set_leaves_info_rules_off_until_named() {
+    let dir = tempdir();
+    write(
+        &dir.path().join("acl.yaml"),
+        "swagger: \"2.0\"\ninfo: {title: orders, version: \"1\"}\nx-apigateway-access-controls:\n  office_only: {acl-type: PERMIT, entity-type: IP, value: \"192.168.0.10\"}\npaths: {}\n",
+    );
+    let unused = |config: &str| {
+        write(&dir.path().join(".apigctl.yaml"), config);
+        let run = apigctl(dir.path(), &["lint", "--format", "json", "acl.yaml"]);
+        findings(&run)
+            .iter()
+            .any(|f| f.starts_with("apig-acl-unused info"))
+    };
+    assert!(unused(""), "an empty configuration runs every rule");
+    assert!(unused("extends: apigctl:all\n"));
+    assert!(!unused("extends: apigctl:recommended\n"));
+    assert!(unused(
+        "extends: apigctl:recommended\nrules: {apig-acl-unused: info}\n"
+    ));
 }

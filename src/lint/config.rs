@@ -241,6 +241,18 @@ pub fn load_config(path: &Path, builtin: &[Rule]) -> Result<Config, ConfigError>
     Err(ConfigError::Invalid(Box::new(report)))
 }
 
+/// "did you mean" help for a near miss among `candidates`, else `otherwise()`.
+fn suggest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    match did_you_mean(name, candidates) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => otherwise(),
+    }
+}
+
 struct Parser<'a> {
     file: FileId,
     diagnostics: Vec<Diagnostic>,
@@ -290,10 +302,9 @@ impl Parser<'_> {
             if allowed.contains(&&*e.key.name) {
                 out.push((&*e.key.name, &e.value));
             } else {
-                let help = match did_you_mean(&e.key.name, allowed.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("the keys of {what} are: {}", allowed.join(", ")),
-                };
+                let help = suggest(&e.key.name, allowed.iter().copied(), || {
+                    format!("the keys of {what} are: {}", allowed.join(", "))
+                });
                 self.error(
                     e.key.span,
                     format!("unknown key `{}` in {what}", e.key.name),
@@ -359,10 +370,9 @@ impl Parser<'_> {
         if self.known_ids().any(|k| k == id) {
             return true;
         }
-        let help = match did_you_mean(id, self.known_ids()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => "`apigctl rules` lists every rule id".to_owned(),
-        };
+        let help = suggest(id, self.known_ids(), || {
+            "`apigctl rules` lists every rule id".to_owned()
+        });
         self.error(span, format!("unknown rule `{id}`"), help);
         false
     }
@@ -390,10 +400,9 @@ impl Parser<'_> {
                         || format!("(a {})", e.value.value.kind()),
                         |s| format!("`{s}`"),
                     );
-                    let help = match other.and_then(|s| did_you_mean(s, SEVERITIES.into_iter())) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("use one of: {}", SEVERITIES.join(", ")),
-                    };
+                    let help = suggest(other.unwrap_or_default(), SEVERITIES.into_iter(), || {
+                        format!("use one of: {}", SEVERITIES.join(", "))
+                    });
                     self.error(
                         e.value.span,
                         format!("bad severity {shown} for `{}`", e.key.name),
@@ -435,10 +444,9 @@ impl Parser<'_> {
                             .collect();
                     }
                     _ => {
-                        let help = match did_you_mean(text, BUILTIN_SETS.into_iter()) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => format!("the built-in sets are {}", BUILTIN_SETS.join(", ")),
-                        };
+                        let help = suggest(text, BUILTIN_SETS.into_iter(), || {
+                            format!("the built-in sets are {}", BUILTIN_SETS.join(", "))
+                        });
                         self.error(item.span, format!("unknown rule set `{text}`"), help);
                     }
                 }
@@ -480,7 +488,11 @@ impl Parser<'_> {
     }
 
     fn config(&mut self, root: &Node, dir: PathBuf) -> Result<Config, String> {
-        let entries = self.map(root, "the configuration", &TOP_KEYS);
+        // An empty file is the default configuration.
+        let entries = match root.value {
+            Value::Null => Vec::new(),
+            _ => self.map(root, "the configuration", &TOP_KEYS),
+        };
         let find = |k: &str| entries.iter().find(|(name, _)| *name == k).map(|(_, n)| *n);
         // `extends` first: the rule ids it brings are valid in `rules` and `overrides`.
         let mut base = match find("extends") {

@@ -737,6 +737,30 @@ mod tests {
     }
 
     #[test]
+    fn pointer_at_finds_the_innermost_node_of_a_span() {
+        let text = "a:\n  b: [x, {c: yy}]\n  d: 1\n";
+        let root = tree(text);
+        let at = |needle: &str| {
+            let start = text.find(needle).expect("needle");
+            pointer_at(&root, Span::new(start, start + needle.len())).map(|p| p.as_str().to_owned())
+        };
+        assert_eq!(at("yy").as_deref(), Some("/a/b/1/c"));
+        assert_eq!(
+            at("c").as_deref(),
+            Some("/a/b/1/c"),
+            "a key names its member"
+        );
+        assert_eq!(at("x").as_deref(), Some("/a/b/0"));
+        assert_eq!(
+            at("d: 1").as_deref(),
+            Some("/a"),
+            "key and value: their mapping"
+        );
+        assert_eq!(pointer_at(&root, Span::new(0, 0)), None);
+        assert_eq!(pointer_at(&root, Span::new(500, 501)), None);
+    }
+
+    #[test]
     fn messages_fill_placeholders_and_keep_unknown_braces() {
         let lookup = |n: &str| (n == "value").then(|| "V".to_owned());
         assert_eq!(render("a {value} {x} {{ } {", lookup), "a V {x} {{ } {");
