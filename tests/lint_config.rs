@@ -220,6 +220,9 @@ fn configuration_mistakes_are_located_diagnostics() {
             "ignore:\n",
             "  - {rule: apig-api-name, pointer: paths}\n",
             "  - {rule: import-unsupported}\n",
+            "  - {rule: apig-api-nam, pointer: ''}\n",
+            // Not a rule, but a code: accepted.
+            "  - {rule: oas-schema, pointer: /info}\n",
         ),
     );
     let run = apigctl(dir.path(), &["lint", "spec.yaml"]);

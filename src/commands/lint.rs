@@ -400,7 +400,7 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
         }
     }
     if let Some(path) = &options.write_baseline {
-        let baseline = Baseline::of(&reports);
+        let baseline = Baseline::of(&reports, &config::parent_dir(path));
         if let Err(e) = super::import::write_atomically(path, &baseline.to_text()) {
             return usage_error(e);
         }
@@ -418,7 +418,7 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
     if let (Some(path), None) = (&baseline_path, &options.write_baseline) {
         match Baseline::read(path) {
             Ok(baseline) => {
-                let suppressed = baseline.suppress(&mut reports);
+                let suppressed = baseline.suppress(&mut reports, &config::parent_dir(path));
                 outcome.stderr.push_str(&format!(
                     "apigctl: {suppressed} finding(s) suppressed by baseline {}\n",
                     path.display()

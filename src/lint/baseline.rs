@@ -15,8 +15,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::config::relative_to;
 use crate::diagnostic::Diagnostic;
 use crate::report::FileReport;
+use crate::source::FileId;
 
 /// Version of the baseline file format.
 pub const BASELINE_VERSION: u32 = 1;
@@ -25,7 +27,8 @@ pub const BASELINE_VERSION: u32 = 1;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
-    /// The file, as `lint` named it.
+    /// The file: relative to the baseline's directory, or as `lint` named it when it lies
+    /// elsewhere.
     pub file: String,
     /// Rule id or diagnostic code.
     pub code: String,
@@ -48,11 +51,41 @@ pub struct Baseline {
     pub findings: Vec<Entry>,
 }
 
-/// The file name a finding is recorded under: the name of the file it points into.
-fn file_of<'a>(report: &'a FileReport, d: &Diagnostic) -> &'a str {
-    d.primary.map_or(report.name.as_str(), |l| {
-        report.sources.file(l.file).name.as_str()
-    })
+/// The names findings are recorded under, per file of one report: the file's path relative
+/// to the baseline's directory when it lies below it (so the baseline matches from any
+/// working directory), else its name as `lint` shows it.
+struct Names<'r> {
+    report: &'r FileReport,
+    base: &'r Path,
+    cache: HashMap<Option<FileId>, String>,
+}
+
+impl<'r> Names<'r> {
+    fn new(report: &'r FileReport, base: &'r Path) -> Names<'r> {
+        Names {
+            report,
+            base,
+            cache: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, d: &Diagnostic) -> String {
+        let file = d.primary.map(|l| l.file);
+        let (report, base) = (self.report, self.base);
+        self.cache
+            .entry(file)
+            .or_insert_with(|| {
+                let Some(id) = file else {
+                    return report.name.clone();
+                };
+                let f = report.sources.file(id);
+                f.path
+                    .as_deref()
+                    .and_then(|p| relative_to(base, p))
+                    .unwrap_or_else(|| f.name.clone())
+            })
+            .clone()
+    }
 }
 
 /// The fingerprint of a finding (16 hex digits of FNV-1a: stable across runs, machines and
@@ -70,14 +103,16 @@ pub fn fingerprint(file: &str, d: &Diagnostic) -> String {
 }
 
 impl Baseline {
-    /// The baseline of these reports.
-    pub fn of(reports: &[FileReport]) -> Baseline {
+    /// The baseline of these reports, to be written into directory `base`.
+    pub fn of(reports: &[FileReport], base: &Path) -> Baseline {
         let mut counts: BTreeMap<(String, String, String), (Option<String>, usize)> =
             BTreeMap::new();
         for r in reports {
+            let mut names = Names::new(r, base);
             for d in &r.diagnostics {
-                let file = file_of(r, d);
-                let key = (file.to_owned(), d.code.clone(), fingerprint(file, d));
+                let file = names.of(d);
+                let print = fingerprint(&file, d);
+                let key = (file, d.code.clone(), print);
                 counts
                     .entry(key)
                     .or_insert_with(|| (d.pointer.clone(), 0))
@@ -129,8 +164,9 @@ impl Baseline {
     }
 
     /// Drops the findings the baseline accepts (per fingerprint, at most its count, first in
-    /// output order first) and returns how many were dropped.
-    pub fn suppress(&self, reports: &mut [FileReport]) -> usize {
+    /// output order first) and returns how many were dropped. `base` is the directory of the
+    /// baseline file.
+    pub fn suppress(&self, reports: &mut [FileReport], base: &Path) -> usize {
         let mut budget: HashMap<(String, String), usize> = self
             .findings
             .iter()
@@ -138,11 +174,12 @@ impl Baseline {
             .collect();
         let mut suppressed = 0;
         for r in reports.iter_mut() {
+            let mut names = Names::new(r, base);
             let keep: Vec<bool> = r
                 .diagnostics
                 .iter()
                 .map(|d| {
-                    let file = file_of(r, d).to_owned();
+                    let file = names.of(d);
                     let print = fingerprint(&file, d);
                     match budget.get_mut(&(file, print)) {
                         Some(n) if *n > 0 => {

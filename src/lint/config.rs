@@ -144,9 +144,17 @@ impl Config {
     }
 }
 
+/// The directory of a file (`.` for a bare file name).
+pub(crate) fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// `path` relative to `dir` with `/` separators, when it lies below it. Both are made
 /// absolute (and canonical when they exist) first.
-fn relative_to(dir: &Path, path: &Path) -> Option<String> {
+pub(crate) fn relative_to(dir: &Path, path: &Path) -> Option<String> {
     let absolute = |p: &Path| {
         p.canonicalize()
             .or_else(|_| std::path::absolute(p))
@@ -216,11 +224,7 @@ pub fn load_config(path: &Path, builtin: &[Rule]) -> Result<Config, ConfigError>
         }
         Err(e) => return Err(ConfigError::Io(e.to_string())),
     };
-    let dir = path
-        .parent()
-        .map(Path::to_path_buf)
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or_else(|| PathBuf::from("."));
+    let dir = parent_dir(path);
     let mut parser = Parser {
         file: doc.file,
         diagnostics: Vec::new(),
@@ -544,11 +548,13 @@ impl Parser<'_> {
                     match key {
                         "rule" => {
                             if let Some(id) = self.string(value, "rule") {
-                                // Loader, schema and import codes (`import-unsupported`, ...)
-                                // may be ignored too; only rule-like ids are checked.
-                                if !id.starts_with("apig-") && !id.starts_with("oas-")
-                                    || self.check_id(id, value.span)
-                                {
+                                // Loader, schema and import codes (`oas-schema`,
+                                // `import-unsupported`, ...) may be ignored too and have no
+                                // list to check against: only a near miss of a rule id is
+                                // taken for a typo.
+                                let known = self.known_ids().any(|k| k == id);
+                                let typo = !known && did_you_mean(id, self.known_ids()).is_some();
+                                if !typo || self.check_id(id, value.span) {
                                     entry.rule = Some(id.to_owned());
                                 }
                             }
