@@ -508,3 +508,26 @@ fn the_recommended_set_leaves_info_rules_off_until_named() {
         "extends: apigctl:recommended\nrules: {apig-acl-unused: info}\n"
     ));
 }
+
+#[test]
+fn unreadable_or_unparsable_configuration_is_a_usage_error() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--config", "missing.yaml", "spec.yaml"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("missing.yaml"), "{}", run.stderr);
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "rules:\n  a: 1\n  a: 2\n",
+    );
+    let run = apigctl(dir.path(), &["lint", "spec.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("error[duplicate-key]") && run.stderr.contains(".apigctl.yaml:3:3"),
+        "{}",
+        run.stderr
+    );
+}
