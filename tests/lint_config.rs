@@ -85,7 +85,7 @@ fn definition_findings_point_into_the_openapi_source_and_keep_the_definition_poi
         .expect("apig-api-name finding");
     assert_eq!(name["pointer"], "/paths/~1orders~1{id}/get/operationId");
     assert_eq!(name["definition_pointer"], "/apis/1/name");
-    assert_eq!(name["location"]["line"], 10);
+    assert_eq!(name["location"]["line"], 13);
 }
 
 #[test]

@@ -210,6 +210,18 @@ const SAME_PROBLEM: &[(&str, &str, &str)] = &[
         "backend has no `",
         "apig-backend-policy-endpoints-required",
     ),
+    // Import at `info`'s value, the rule at its key.
+    (
+        "import-unsupported",
+        "no `info.title`",
+        "apig-group-title-required",
+    ),
+    // Import at the second requirement, the rule at `security`.
+    (
+        "import-unsupported",
+        "one authentication mode",
+        "apig-single-security-requirement",
+    ),
     // Import drops the extension (at its key), the rule says its value is wrong.
     (
         "import-unknown-extension",
@@ -441,4 +453,84 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
         EXIT_OK
     };
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, Span};
+
+    fn at(
+        code: &str,
+        severity: Severity,
+        message: &str,
+        span: (usize, usize),
+        pointer: &str,
+    ) -> Diagnostic {
+        Diagnostic::new(code, severity, message)
+            .at(FileId(0), Span::new(span.0, span.1))
+            .pointer(pointer)
+    }
+
+    fn left(mut diagnostics: Vec<Diagnostic>) -> Vec<String> {
+        dedup_import(&mut diagnostics, |c| c.starts_with("apig-"));
+        diagnostics.into_iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn import_diagnostics_give_way_to_rule_findings_of_the_same_problem() {
+        use Severity::{Error, Info, Warn};
+        // Same start: any rule.
+        assert_eq!(
+            left(vec![
+                at("import-invalid", Error, "cannot import", (10, 12), "/a"),
+                at("apig-x", Warn, "m", (10, 20), "/b"),
+            ]),
+            ["apig-x"]
+        );
+        // A listed pair at nested pointers; the same text with another rule stays.
+        let pair = |rule: &str| {
+            left(vec![
+                at(
+                    "import-unsupported",
+                    Warn,
+                    "operation has no `x-apigateway-backend`; imported with an empty MOCK backend",
+                    (30, 40),
+                    "/paths/~1a/get",
+                ),
+                at(rule, Error, "m", (20, 23), "/paths/~1a/get"),
+            ])
+        };
+        assert_eq!(pair("apig-backend-required"), ["apig-backend-required"]);
+        assert_eq!(
+            pair("apig-api-name"),
+            ["import-unsupported", "apig-api-name"]
+        );
+        // A refusal of a construct gives way to an at least as severe finding inside it.
+        let refusal = |severity: Severity, pointer: &str| {
+            left(vec![
+                at(
+                    "import-invalid",
+                    Error,
+                    "cannot import: unknown variant",
+                    (5, 50),
+                    "/paths/~1a/get",
+                ),
+                at("apig-y", severity, "m", (30, 35), pointer),
+            ])
+        };
+        assert_eq!(refusal(Error, "/paths/~1a/get/x/0/origin"), ["apig-y"]);
+        assert_eq!(
+            refusal(Info, "/paths/~1a/get/x/0/origin"),
+            ["import-invalid", "apig-y"]
+        );
+        assert_eq!(
+            refusal(Error, "/paths/~1b/get"),
+            ["import-invalid", "apig-y"]
+        );
+        assert_eq!(
+            refusal(Error, "/paths/~1a/getter"),
+            ["import-invalid", "apig-y"]
+        );
+    }
 }
