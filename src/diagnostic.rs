@@ -76,8 +76,13 @@ pub struct Diagnostic {
     pub message: String,
     /// Where it is wrong; `None` only for findings about a whole input that has no text.
     pub primary: Option<Location>,
-    /// JSON pointer of the offending node, when known (for ignores and baselines).
+    /// JSON pointer of the offending node, when known (for ignores and baselines). For
+    /// OpenAPI input this points into the OpenAPI document, also for findings of rules that
+    /// ran on the imported definition.
     pub pointer: Option<String>,
+    /// For findings made on the definition imported from an OpenAPI input: the pointer into
+    /// that definition (`/apis/3/name`), which changes when operations are reordered.
+    pub definition_pointer: Option<String>,
     /// Other places that explain the finding.
     pub related: Vec<Related>,
     /// How to fix it.
@@ -95,6 +100,7 @@ impl Diagnostic {
             message: message.into(),
             primary: None,
             pointer: None,
+            definition_pointer: None,
             related: Vec::new(),
             help: None,
             source: None,

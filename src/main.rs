@@ -229,16 +229,39 @@ impl LoadArgs {
 
 #[derive(Args)]
 struct LintArgs {
-    /// Files to check (`-` for standard input).
-    #[arg(value_name = "FILE", required = true)]
+    /// Files to check (`-` for standard input); none: the configuration's `files` globs.
+    #[arg(value_name = "FILE")]
     files: Vec<String>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
 
+    /// Configuration file (default: `.apigctl.yaml` in the working directory or above).
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<std::path::PathBuf>,
+
+    /// Write the findings to this baseline file (atomically).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<std::path::PathBuf>,
+
+    /// Exit 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
+    fail_on: FailOnArg,
+
     #[command(flatten)]
     load: LoadArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOnArg {
+    Error,
+    Warn,
+    Info,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -277,7 +300,6 @@ fn main() -> ExitCode {
     let color = color_enabled(cli.color);
     let outcome = match cli.command {
         Command::Lint(args) => {
-            let inputs: Vec<Input> = args.files.iter().map(|f| Input::from_arg(f)).collect();
             let options = commands::lint::LintOptions {
                 limits: args.load.limits(),
                 refs: args.load.refs(),
@@ -290,8 +312,21 @@ fn main() -> ExitCode {
                 },
                 color,
                 rules: Default::default(),
+                config: None,
+                baseline: args.baseline,
+                write_baseline: args.write_baseline,
+                fail_on: Some(match args.fail_on {
+                    FailOnArg::Error => apigctl::diagnostic::Severity::Error,
+                    FailOnArg::Warn => apigctl::diagnostic::Severity::Warn,
+                    FailOnArg::Info => apigctl::diagnostic::Severity::Info,
+                }),
             };
-            commands::lint::run(&inputs, &options)
+            let request = commands::lint::LintRequest {
+                files: args.files,
+                config: args.config,
+                options,
+            };
+            commands::lint::run_request(request, color_enabled_stderr(cli.color))
         }
         Command::Import(args) => {
             let options = commands::import::ImportCommandOptions {

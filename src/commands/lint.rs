@@ -1,9 +1,15 @@
-//! `apigctl lint FILE...`: load, resolve references, and check each document.
+//! `apigctl lint FILE...`: load, resolve references, and check each document; then the
+//! configuration's ignores, the baseline and the exit threshold.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
-use crate::lint::{self as rules, Engine, RuleSettings};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::baseline::Baseline;
+use crate::lint::config::{self, Config, ConfigError, FileSettings};
+use crate::lint::{self as rules, Engine, Rule, RuleSettings};
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
 use crate::report::{self, FileReport};
@@ -23,8 +29,48 @@ pub struct LintOptions {
     pub format: report::Format,
     /// Colour the human format.
     pub color: bool,
-    /// Rule severities, rules turned off, ignored findings.
+    /// Rule severities and rules turned off, over those of the configuration.
     pub rules: RuleSettings,
+    /// The configuration (`.apigctl.yaml`), if any.
+    pub config: Option<Arc<Config>>,
+    /// Suppress the findings of this baseline (over the configuration's `baseline`).
+    pub baseline: Option<PathBuf>,
+    /// Write the findings to this baseline file.
+    pub write_baseline: Option<PathBuf>,
+    /// The lowest severity that makes the exit code 1; `None` is `error`.
+    pub fail_on: Option<Severity>,
+}
+
+impl LintOptions {
+    /// The settings for one input: the configuration's for its path, with
+    /// [`LintOptions::rules`] on top.
+    fn settings_for(&self, input: &Input) -> FileSettings {
+        let path = match input {
+            Input::Path(p) => Some(p.as_path()),
+            Input::Stdin => None,
+        };
+        let mut settings = self
+            .config
+            .as_ref()
+            .map(|c| c.settings_for(path))
+            .unwrap_or_default();
+        settings
+            .rules
+            .severity
+            .extend(self.rules.severity.iter().map(|(k, v)| (k.clone(), *v)));
+        settings
+            .rules
+            .ignore
+            .extend(self.rules.ignore.iter().cloned());
+        settings
+    }
+
+    /// Rules of the user's rule files (from the configuration's `extends`).
+    fn user_rules(&self) -> &[Rule] {
+        self.config
+            .as_ref()
+            .map_or(&[], |c| c.user_rules.as_slice())
+    }
 }
 
 /// Checks one input. `Err` carries an I/O failure message (the file could not be read) or a
@@ -32,7 +78,7 @@ pub struct LintOptions {
 pub fn lint_file(input: &Input, options: &LintOptions) -> Result<FileReport, String> {
     let name = input.display_name();
     match Workspace::load(input, &options.limits) {
-        Ok(ws) => lint_workspace(name, ws, options),
+        Ok(ws) => lint_workspace(name, ws, options, &options.settings_for(input)),
         Err((_, e @ LoadError::Io { .. })) => Err(e.to_string()),
         Err((sources, LoadError::Invalid(d))) => Ok(FileReport {
             name,
@@ -57,6 +103,7 @@ pub fn lint_text(name: &str, text: &str, options: &LintOptions) -> Result<FileRe
             name.to_owned(),
             Workspace::from_parts(sources, doc),
             options,
+            &options.settings_for(&Input::Stdin),
         ),
         Err(LoadError::Invalid(d)) => Ok(FileReport {
             name: name.to_owned(),
@@ -71,9 +118,11 @@ fn lint_workspace(
     name: String,
     mut ws: Workspace,
     options: &LintOptions,
+    settings: &FileSettings,
 ) -> Result<FileReport, String> {
     let builtin = rules::builtin_rules().map_err(|e| format!("built-in rule file {e}"))?;
-    let engine = Engine::new(builtin, &options.rules);
+    let user = options.user_rules();
+    let engine = Engine::new(builtin.iter().chain(user), &settings.rules);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     match openapi::detect(ws.root()) {
         Err(d) => diagnostics.push(*d),
@@ -93,6 +142,12 @@ fn lint_workspace(
         }
     }
     dedup(&mut diagnostics);
+    let is_rule = |code: &str| builtin.iter().chain(user).any(|r| r.id == code);
+    dedup_import(&mut diagnostics, is_rule);
+    diagnostics.retain(|d| {
+        let pointers = [d.pointer.as_deref(), d.definition_pointer.as_deref()];
+        !settings.ignore.iter().any(|i| i.covers(&d.code, &pointers))
+    });
     let mut report = FileReport {
         name,
         sources: ws.sources,
@@ -134,7 +189,211 @@ fn check_definition(doc: &Document) -> Option<Diagnostic> {
     )
 }
 
-/// Lints several inputs in parallel; output order follows the input order.
+/// Import problems that a rule reports at another place of the same construct: `(import
+/// code, text in the import message, rule id)`. Findings at the same start are duplicates
+/// whatever they say (see [`dedup_import`]); these pairs need more than the location.
+const SAME_PROBLEM: &[(&str, &str, &str)] = &[
+    // Import points at the operation's value, the rule at the operation's key.
+    (
+        "import-unsupported",
+        "no `x-apigateway-backend`",
+        "apig-backend-required",
+    ),
+    // Import points at the backend mapping, the rule at its `type`.
+    (
+        "import-unsupported",
+        "backend has no `",
+        "apig-backend-endpoints-required",
+    ),
+    (
+        "import-unsupported",
+        "backend has no `",
+        "apig-backend-policy-endpoints-required",
+    ),
+    // Import at `info`'s value, the rule at its key.
+    (
+        "import-unsupported",
+        "no `info.title`",
+        "apig-group-title-required",
+    ),
+    // Import at the second requirement, the rule at `security`.
+    (
+        "import-unsupported",
+        "one authentication mode",
+        "apig-single-security-requirement",
+    ),
+    // Import drops the extension (at its key), the rule says its value is wrong.
+    (
+        "import-unknown-extension",
+        "`x-apigateway-pass-through`",
+        "apig-pass-through-value",
+    ),
+];
+
+/// Whether pointer `long` is `short` or below it.
+fn below(long: &str, short: &str) -> bool {
+    long.strip_prefix(short)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Whether one pointer is the other or below it.
+fn nested(a: &str, b: &str) -> bool {
+    below(a, b) || below(b, a)
+}
+
+/// Drops an `import-*` diagnostic that a rule finding reports too (the rule's finding has
+/// the rule id, the documented source and the fix), in the same file:
+///
+/// - both start at the same place;
+/// - the pair is listed in [`SAME_PROBLEM`] and their (OpenAPI source) pointers are the same
+///   or one lies below the other: the same construct, seen at its key by one and at its
+///   value or a member by the other;
+/// - it is an `import-invalid` ("cannot import": the model refused a construct, located at
+///   the nearest place import knows, often the whole operation) and a rule finding at least
+///   as severe lies at or below its pointer. The model encodes the constraints the rules
+///   check, so that finding says, precisely, why; and since it is at least as severe, the
+///   construct still fails the run. A second problem in the same construct that no rule
+///   knows shows up once the reported one is fixed.
+fn dedup_import(diagnostics: &mut Vec<Diagnostic>, is_rule: impl Fn(&str) -> bool) {
+    let findings: Vec<(
+        crate::diagnostic::Location,
+        Option<String>,
+        String,
+        Severity,
+    )> = diagnostics
+        .iter()
+        .filter(|d| !d.code.starts_with("import-") && is_rule(&d.code))
+        .filter_map(|d| Some((d.primary?, d.pointer.clone(), d.code.clone(), d.severity)))
+        .collect();
+    if findings.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let Some(at) = d.primary.filter(|_| d.code.starts_with("import-")) else {
+            return true;
+        };
+        !findings.iter().any(|(l, pointer, rule, severity)| {
+            let inside = || {
+                pointer
+                    .as_deref()
+                    .zip(d.pointer.as_deref())
+                    .is_some_and(|(rule, import)| below(rule, import))
+            };
+            l.file == at.file
+                && (l.span.start == at.span.start
+                    || (d.code == "import-invalid" && *severity >= d.severity && inside())
+                    || SAME_PROBLEM.iter().any(|(code, text, id)| {
+                        *code == d.code
+                            && id == rule
+                            && d.message.contains(text)
+                            && pointer
+                                .as_deref()
+                                .zip(d.pointer.as_deref())
+                                .is_some_and(|(a, b)| nested(a, b))
+                    }))
+        })
+    });
+}
+
+/// What `apigctl lint` was asked to do, as the command line says it.
+#[derive(Clone, Debug, Default)]
+pub struct LintRequest {
+    /// Files to check; empty for the configuration's `files`.
+    pub files: Vec<String>,
+    /// `--config FILE`; without it `.apigctl.yaml` is searched from the working directory up.
+    pub config: Option<PathBuf>,
+    /// Everything else.
+    pub options: LintOptions,
+}
+
+fn usage_error(message: impl std::fmt::Display) -> Outcome {
+    Outcome {
+        stderr: format!("apigctl: error: {message}\n"),
+        exit_code: EXIT_USAGE,
+        ..Outcome::default()
+    }
+}
+
+/// Runs `apigctl lint` as the command line asked: finds and loads the configuration, picks
+/// the inputs, lints them.
+pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
+    let mut options = request.options;
+    let builtin = match rules::builtin_rules() {
+        Ok(b) => b,
+        Err(e) => return usage_error(format!("built-in rule file {e}")),
+    };
+    let config_path = match request.config {
+        Some(p) => Some(p),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d))
+            .map(|p| shorten(&p)),
+    };
+    if let Some(path) = &config_path {
+        match config::load_config(path, builtin) {
+            Ok(c) => options.config = Some(Arc::new(c)),
+            Err(ConfigError::Io(m)) => return usage_error(m),
+            Err(ConfigError::Invalid(report)) => {
+                let mut outcome = usage_error(format!(
+                    "invalid configuration {}; nothing was linted",
+                    path.display()
+                ));
+                outcome.stderr = format!(
+                    "{}{}",
+                    report::render(report::Format::Human, &[*report], color_stderr),
+                    outcome.stderr
+                );
+                return outcome;
+            }
+        }
+    }
+    let inputs: Vec<Input> = if request.files.is_empty() {
+        let Some(config) = &options.config else {
+            return usage_error(format!(
+                "no files to lint: name them (`apigctl lint FILE...`) or list them under `files:` in {}",
+                config::FILE_NAME
+            ));
+        };
+        if config.files.is_empty() {
+            return usage_error(format!(
+                "no files to lint: the configuration {} has no `files:` globs",
+                config_path
+                    .as_deref()
+                    .map_or_else(String::new, |p| p.display().to_string())
+            ));
+        }
+        match config.matched_files() {
+            Ok(files) if files.is_empty() => {
+                let globs: Vec<&str> = config.files.iter().map(|g| g.as_str()).collect();
+                return usage_error(format!(
+                    "no files to lint: no file below {} matches `files:` ({})",
+                    config.dir.display(),
+                    globs.join(", ")
+                ));
+            }
+            Ok(files) => files
+                .into_iter()
+                .map(|f| Input::Path(shorten(&f)))
+                .collect(),
+            Err(e) => return usage_error(format!("cannot list {}: {e}", config.dir.display())),
+        }
+    } else {
+        request.files.iter().map(|f| Input::from_arg(f)).collect()
+    };
+    run(&inputs, &options)
+}
+
+/// A path relative to the working directory when it lies below it (the names shown in
+/// output and recorded in baselines), else as it is.
+fn shorten(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// Lints several inputs in parallel; output order follows the input order. Then applies and
+/// writes baselines as asked, and sets the exit code by [`LintOptions::fail_on`].
 pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
     let results: Vec<Result<FileReport, String>> =
         inputs.par_iter().map(|i| lint_file(i, options)).collect();
@@ -152,17 +411,126 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
             }
         }
     }
+    if let Some(path) = &options.write_baseline {
+        let baseline = Baseline::of(&reports, &config::parent_dir(path));
+        if let Err(e) = super::import::write_atomically(path, &baseline.to_text()) {
+            return usage_error(e);
+        }
+        let total: usize = baseline.findings.iter().map(|e| e.count).sum();
+        outcome.stderr.push_str(&format!(
+            "apigctl: wrote {total} finding(s) to baseline {}\n",
+            path.display()
+        ));
+    }
+    let baseline_path = options
+        .baseline
+        .clone()
+        .or_else(|| options.config.as_ref().and_then(|c| c.baseline.clone()));
+    // A baseline being written is not applied: the run shows what it recorded.
+    if let (Some(path), None) = (&baseline_path, &options.write_baseline) {
+        match Baseline::read(path) {
+            Ok(baseline) => {
+                let suppressed = baseline.suppress(&mut reports, &config::parent_dir(path));
+                outcome.stderr.push_str(&format!(
+                    "apigctl: {suppressed} finding(s) suppressed by baseline {}\n",
+                    path.display()
+                ));
+            }
+            Err(e) => return usage_error(e),
+        }
+    }
     outcome.stdout = report::render(options.format, &reports, options.color);
-    let has_errors = reports
+    let threshold = options.fail_on.unwrap_or(Severity::Error);
+    let fails = reports
         .iter()
         .flat_map(|r| &r.diagnostics)
-        .any(Diagnostic::is_error);
+        .any(|d| d.severity >= threshold);
     outcome.exit_code = if io_failed {
         EXIT_USAGE
-    } else if has_errors {
+    } else if fails {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     };
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, Span};
+
+    fn at(
+        code: &str,
+        severity: Severity,
+        message: &str,
+        span: (usize, usize),
+        pointer: &str,
+    ) -> Diagnostic {
+        Diagnostic::new(code, severity, message)
+            .at(FileId(0), Span::new(span.0, span.1))
+            .pointer(pointer)
+    }
+
+    fn left(mut diagnostics: Vec<Diagnostic>) -> Vec<String> {
+        dedup_import(&mut diagnostics, |c| c.starts_with("apig-"));
+        diagnostics.into_iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn import_diagnostics_give_way_to_rule_findings_of_the_same_problem() {
+        use Severity::{Error, Info, Warn};
+        // Same start: any rule.
+        assert_eq!(
+            left(vec![
+                at("import-invalid", Error, "cannot import", (10, 12), "/a"),
+                at("apig-x", Warn, "m", (10, 20), "/b"),
+            ]),
+            ["apig-x"]
+        );
+        // A listed pair at nested pointers; the same text with another rule stays.
+        let pair = |rule: &str| {
+            left(vec![
+                at(
+                    "import-unsupported",
+                    Warn,
+                    "operation has no `x-apigateway-backend`; imported with an empty MOCK backend",
+                    (30, 40),
+                    "/paths/~1a/get",
+                ),
+                at(rule, Error, "m", (20, 23), "/paths/~1a/get"),
+            ])
+        };
+        assert_eq!(pair("apig-backend-required"), ["apig-backend-required"]);
+        assert_eq!(
+            pair("apig-api-name"),
+            ["import-unsupported", "apig-api-name"]
+        );
+        // A refusal of a construct gives way to an at least as severe finding inside it.
+        let refusal = |severity: Severity, pointer: &str| {
+            left(vec![
+                at(
+                    "import-invalid",
+                    Error,
+                    "cannot import: unknown variant",
+                    (5, 50),
+                    "/paths/~1a/get",
+                ),
+                at("apig-y", severity, "m", (30, 35), pointer),
+            ])
+        };
+        assert_eq!(refusal(Error, "/paths/~1a/get/x/0/origin"), ["apig-y"]);
+        assert_eq!(
+            refusal(Info, "/paths/~1a/get/x/0/origin"),
+            ["import-invalid", "apig-y"]
+        );
+        assert_eq!(
+            refusal(Error, "/paths/~1b/get"),
+            ["import-invalid", "apig-y"]
+        );
+        assert_eq!(
+            refusal(Error, "/paths/~1a/getter"),
+            ["import-invalid", "apig-y"]
+        );
+    }
 }

@@ -90,9 +90,9 @@ pub struct Engine<'r> {
 
 impl<'r> Engine<'r> {
     /// An engine over `rules` adjusted by `settings`.
-    pub fn new(rules: &'r [Rule], settings: &RuleSettings) -> Engine<'r> {
+    pub fn new(rules: impl IntoIterator<Item = &'r Rule>, settings: &RuleSettings) -> Engine<'r> {
         let rules = rules
-            .iter()
+            .into_iter()
             .filter_map(|r| match settings.severity.get(&r.id) {
                 Some(Some(s)) => Some((r, *s)),
                 Some(None) => None,
@@ -466,6 +466,15 @@ pub fn render(template: &str, lookup: impl Fn(&str) -> Option<String>) -> String
     out
 }
 
+/// The `source` of a rule's findings: its documented source, with the constraint number of
+/// the extension reference when it has one.
+pub fn documented_source(rule: &Rule) -> String {
+    match rule.constraint {
+        Some(n) => format!("{}; x-apigateway-extensions reference §4 #{n}", rule.source),
+        None => rule.source.clone(),
+    }
+}
+
 fn diagnostic(
     rule: &Rule,
     severity: Severity,
@@ -497,14 +506,10 @@ fn diagnostic(
             .map(|(_, v)| v.clone()),
     });
     let (file, span) = locator.locate(pointer, finding.at_key);
-    let source = match rule.constraint {
-        Some(n) => format!("{}; x-apigateway-extensions reference §4 #{n}", rule.source),
-        None => rule.source.clone(),
-    };
     let mut d = Diagnostic::new(rule.id.clone(), severity, message)
         .at(file, span)
         .pointer(pointer)
-        .source(source);
+        .source(documented_source(rule));
     if let Some(help) = &rule.help {
         d = d.help(help.clone());
     }
@@ -513,6 +518,49 @@ fn diagnostic(
         d = d.related(file, span, message.clone());
     }
     d
+}
+
+/// The JSON pointer of the innermost node of `root` whose key or value contains `span`
+/// (`None` when `root` does not contain it, or the span is empty: the fallback location of
+/// a finding whose source import did not record).
+///
+/// Findings on an imported definition are located through provenance at a span of the
+/// OpenAPI source; this turns that span back into a pointer into the document the user
+/// wrote, which (unlike `/apis/3`) does not change when operations are reordered.
+pub fn pointer_at(root: &Node, span: Span) -> Option<Pointer> {
+    let contains = |outer: Span| outer.start <= span.start && span.end <= outer.end;
+    if span.start == span.end || !contains(root.span) {
+        return None;
+    }
+    let mut pointer = Pointer::root();
+    let mut node = root;
+    loop {
+        match &node.value {
+            Value::Map(map) => {
+                let Some(entry) = map
+                    .entries
+                    .iter()
+                    .find(|e| contains(e.key.span) || contains(e.value.span))
+                else {
+                    return Some(pointer);
+                };
+                pointer = pointer.push(&entry.key.name);
+                if contains(entry.key.span) {
+                    return Some(pointer);
+                }
+                node = &entry.value;
+            }
+            Value::Seq(items) => {
+                let Some((i, item)) = items.iter().enumerate().find(|(_, n)| contains(n.span))
+                else {
+                    return Some(pointer);
+                };
+                pointer = pointer.index(i);
+                node = item;
+            }
+            _ => return Some(pointer),
+        }
+    }
 }
 
 /// A tree (without source spans) from JSON, for rules over an imported definition.
@@ -686,6 +734,30 @@ mod tests {
             "{field: name, pattern: x}",
         );
         assert_eq!(findings(&r, DOC).len(), 2);
+    }
+
+    #[test]
+    fn pointer_at_finds_the_innermost_node_of_a_span() {
+        let text = "a:\n  b: [x, {c: yy}]\n  d: 1\n";
+        let root = tree(text);
+        let at = |needle: &str| {
+            let start = text.find(needle).expect("needle");
+            pointer_at(&root, Span::new(start, start + needle.len())).map(|p| p.as_str().to_owned())
+        };
+        assert_eq!(at("yy").as_deref(), Some("/a/b/1/c"));
+        assert_eq!(
+            at("c").as_deref(),
+            Some("/a/b/1/c"),
+            "a key names its member"
+        );
+        assert_eq!(at("x").as_deref(), Some("/a/b/0"));
+        assert_eq!(
+            at("d: 1").as_deref(),
+            Some("/a"),
+            "key and value: their mapping"
+        );
+        assert_eq!(pointer_at(&root, Span::new(0, 0)), None);
+        assert_eq!(pointer_at(&root, Span::new(500, 501)), None);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! document, whose findings are mapped back to the OpenAPI source through import provenance,
 //! or a definition file itself. The rule file format is documented in `rules/README.md`.
 
+pub mod baseline;
+pub mod config;
 pub mod engine;
 pub mod functions;
 pub mod rule;
@@ -72,6 +74,7 @@ pub fn check_openapi(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) -
         },
     );
     let imported = import::import(ws, version, &ImportOptions::default());
+    let first_definition_finding = out.len();
     out.extend(imported.diagnostics);
     if engine.wants(Given::Definition) {
         match serde_json::to_value(&imported.definition) {
@@ -92,6 +95,16 @@ pub fn check_openapi(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) -
                 format!("imported definition could not be serialised: {e}"),
             )),
         }
+    }
+    // Import's and the definition rules' pointers are into the imported definition; point
+    // them into the OpenAPI source, which is what ignores and baselines need to stay put.
+    for d in &mut out[first_definition_finding..] {
+        let source = d.primary.and_then(|l| {
+            let doc = ws.document(l.file)?;
+            engine::pointer_at(&doc.root, l.span)
+        });
+        d.definition_pointer = d.pointer.take();
+        d.pointer = source.map(|p| p.as_str().to_owned());
     }
     out
 }

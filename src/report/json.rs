@@ -65,6 +65,9 @@ fn diagnostic(sources: &Sources, input: &str, d: &Diagnostic) -> Value {
             "pointer".into(),
             d.pointer.clone().map_or(Value::Null, Value::String),
         );
+        if let Some(p) = &d.definition_pointer {
+            obj.insert("definition_pointer".into(), Value::String(p.clone()));
+        }
         obj.insert(
             "help".into(),
             d.help.clone().map_or(Value::Null, Value::String),

@@ -88,8 +88,7 @@ pub(super) fn render(reports: &[FileReport]) -> String {
     out
 }
 
-/// The first finding of each code, in code order: it supplies the rule's description,
-/// default level, help and source.
+/// The first finding of each code, in code order (see [`rule`] for what it supplies).
 fn rules(reports: &[FileReport]) -> BTreeMap<&str, &Diagnostic> {
     let mut rules = BTreeMap::new();
     for d in reports.iter().flat_map(|r| &r.diagnostics) {
@@ -106,27 +105,45 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// A rule descriptor. There is no rule catalogue to read descriptions from in this format
-/// module, so the first finding's message describes the rule; the help text carries its fix
-/// hint and the documentation that states the constraint.
+/// A rule descriptor. For a built-in rule it comes from the rule catalogue: the rule's
+/// description, default severity, fix hint and documented source (with its §4 constraint
+/// number). Other codes (loader, schema, import, user rules) are described by their first
+/// finding.
 fn rule(first: &Diagnostic) -> Value {
+    let catalogue = crate::lint::builtin_rules()
+        .ok()
+        .and_then(|rules| rules.iter().find(|r| r.id == first.code));
+    let (description, severity, help_text, source) = match catalogue {
+        Some(r) => (
+            r.description.clone(),
+            r.severity,
+            r.help.clone(),
+            Some(crate::lint::engine::documented_source(r)),
+        ),
+        None => (
+            first.message.clone(),
+            first.severity,
+            first.help.clone(),
+            first.source.clone(),
+        ),
+    };
     let mut help = Vec::new();
-    if let Some(h) = &first.help {
-        help.push(h.clone());
+    if let Some(h) = help_text {
+        help.push(h);
     }
-    if let Some(s) = &first.source {
+    if let Some(s) = &source {
         help.push(format!("Source: {s}"));
     }
     let mut rule = json!({
         "id": first.code,
         "name": first.code,
-        "shortDescription": { "text": first.message },
-        "defaultConfiguration": { "level": level(first.severity) },
+        "shortDescription": { "text": description },
+        "defaultConfiguration": { "level": level(severity) },
     });
     if let (false, Some(obj)) = (help.is_empty(), rule.as_object_mut()) {
         obj.insert("help".into(), json!({ "text": help.join("\n") }));
     }
-    if let (Some(s), Some(obj)) = (&first.source, rule.as_object_mut()) {
+    if let (Some(s), Some(obj)) = (&source, rule.as_object_mut()) {
         obj.insert("properties".into(), json!({ "source": s }));
     }
     rule

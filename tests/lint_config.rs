@@ -1,0 +1,533 @@
+//! `.apigctl.yaml`, baselines, `--fail-on`, linting without paths, and the dedup of import
+//! diagnostics against rule findings, through the built binary.
+
+use std::path::Path;
+use std::process::Command;
+
+const SPEC: &str = include_str!("../testdata/config/spec.yaml");
+const DEDUP: &str = include_str!("../testdata/config/dedup.yaml");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn apigctl(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run apigctl");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `code severity pointer` of each finding of a `--format json` run.
+fn findings(run: &Run) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}\nstdout: {}\nstderr: {}", run.stdout, run.stderr));
+    doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d["code"].as_str().unwrap_or("?"),
+                d["severity"].as_str().unwrap_or("?"),
+                d["pointer"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("mkdir");
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+const ALL: [&str; 4] = [
+    "apig-backend-required error /paths/~1orders/get",
+    "apig-api-name error /paths/~1orders~1{id}/get/operationId",
+    "apig-api-tags-count warn /paths/~1orders~1{id}/get/tags",
+    "apig-pass-through-value error /paths/~1orders~1{id}/get/x-apigateway-pass-through",
+];
+
+#[test]
+fn without_configuration_every_rule_runs() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    let run = apigctl(dir.path(), &["lint", "--format", "json", "spec.yaml"]);
+    assert_eq!(findings(&run), ALL);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn definition_findings_point_into_the_openapi_source_and_keep_the_definition_pointer() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    let run = apigctl(dir.path(), &["lint", "--format", "json", "spec.yaml"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let name = doc["diagnostics"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["code"] == "apig-api-name"))
+        .expect("apig-api-name finding");
+    assert_eq!(name["pointer"], "/paths/~1orders~1{id}/get/operationId");
+    assert_eq!(name["definition_pointer"], "/apis/1/name");
+    assert_eq!(name["location"]["line"], 13);
+}
+
+#[test]
+fn configuration_is_found_upwards_and_stops_at_a_repository_root() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "rules:\n  apig-api-name: off\n",
+    );
+    let deep = dir.path().join("a/b");
+    std::fs::create_dir_all(&deep).expect("mkdir");
+    let run = apigctl(&deep, &["lint", "--format", "json", "../../spec.yaml"]);
+    assert_eq!(findings(&run), [ALL[0], ALL[2], ALL[3]]);
+    // A `.git` between the working directory and the configuration ends the search.
+    std::fs::create_dir_all(dir.path().join("a/.git")).expect("mkdir");
+    let run = apigctl(&deep, &["lint", "--format", "json", "../../spec.yaml"]);
+    assert_eq!(findings(&run), ALL);
+}
+
+#[test]
+fn config_option_names_the_file_and_severities_change() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    write(
+        &dir.path().join("conf/lint.yaml"),
+        "rules:\n  apig-backend-required: warn\n  apig-api-name: info\n  apig-pass-through-value: hint\n  apig-api-tags-count: error\n",
+    );
+    let run = apigctl(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--config",
+            "conf/lint.yaml",
+            "spec.yaml",
+        ],
+    );
+    assert_eq!(
+        findings(&run),
+        [
+            "apig-backend-required warn /paths/~1orders/get",
+            "apig-api-name info /paths/~1orders~1{id}/get/operationId",
+            "apig-api-tags-count error /paths/~1orders~1{id}/get/tags",
+            "apig-pass-through-value hint /paths/~1orders~1{id}/get/x-apigateway-pass-through",
+        ]
+    );
+}
+
+#[test]
+fn fail_on_sets_the_exit_threshold() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    // Only a warning and an info remain.
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        // Ignored rule findings take the import diagnostics they duplicate with them.
+        "rules:\n  apig-api-name: info\nignore:\n  - {rule: apig-backend-required, pointer: ''}\n  - {rule: apig-pass-through-value, pointer: ''}\n",
+    );
+    let code = |extra: &[&str]| {
+        let mut args = vec!["lint", "spec.yaml"];
+        args.extend_from_slice(extra);
+        apigctl(dir.path(), &args).code
+    };
+    assert_eq!(code(&[]), 0);
+    assert_eq!(code(&["--fail-on", "error"]), 0);
+    assert_eq!(code(&["--fail-on", "warn"]), 1);
+    assert_eq!(code(&["--fail-on", "info"]), 1);
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "rules:\n  apig-api-name: info\n  apig-api-tags-count: off\nignore:\n  - {rule: apig-backend-required, pointer: ''}\n  - {rule: apig-pass-through-value, pointer: ''}\n",
+    );
+    assert_eq!(code(&["--fail-on", "warn"]), 0);
+    assert_eq!(code(&["--fail-on", "info"]), 1);
+    assert_eq!(code(&["--fail-on", "hint"]), 2, "not a threshold");
+}
+
+#[test]
+fn overrides_apply_to_the_files_their_globs_match() {
+    let dir = tempdir();
+    write(&dir.path().join("legacy/v1/spec.yaml"), SPEC);
+    write(&dir.path().join("new/spec.yaml"), SPEC);
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "overrides:\n  - files: ['legacy/**/*.yaml']\n    rules: {apig-api-name: off, apig-api-tags-count: off}\n",
+    );
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--format", "json", "legacy/v1/spec.yaml"],
+    );
+    assert_eq!(findings(&run), [ALL[0], ALL[3]]);
+    let run = apigctl(dir.path(), &["lint", "--format", "json", "new/spec.yaml"]);
+    assert_eq!(findings(&run), ALL);
+}
+
+#[test]
+fn ignores_drop_findings_by_rule_pointer_and_file() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        concat!(
+            "ignore:\n",
+            // Below a pointer, one rule only.
+            "  - {rule: apig-api-name, pointer: '/paths/~1orders~1{id}'}\n",
+            // Every rule, but only in another file.
+            "  - {pointer: /paths/~1orders/get, files: [other.yaml]}\n",
+            // By the definition pointer, which definition findings carry too.
+            "  - {rule: apig-api-tags-count, pointer: /apis/1}\n",
+        ),
+    );
+    let run = apigctl(dir.path(), &["lint", "--format", "json", "spec.yaml"]);
+    assert_eq!(findings(&run), [ALL[0], ALL[3]]);
+}
+
+#[test]
+fn configuration_mistakes_are_located_diagnostics() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        concat!(
+            "extends: [apigctl:recomended]\n",
+            "rulez: {}\n",
+            "rules:\n",
+            "  apig-api-nme: error\n",
+            "  apig-api-name: warning\n",
+            "overrides:\n",
+            "  - files: ['[abc', 'a/**b']\n",
+            "    rules: {apig-api-name: 3}\n",
+            "ignore:\n",
+            "  - {rule: apig-api-name, pointer: paths}\n",
+            "  - {rule: import-unsupported}\n",
+            "  - {rule: apig-api-nam, pointer: ''}\n",
+            // Not a rule, but a code: accepted.
+            "  - {rule: oas-schema, pointer: /info}\n",
+        ),
+    );
+    let run = apigctl(dir.path(), &["lint", "spec.yaml"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .contains("apigctl: error: invalid configuration .apigctl.yaml; nothing was linted")
+    );
+    insta::assert_snapshot!(run.stderr);
+}
+
+#[test]
+fn extends_loads_user_rule_files_and_the_recommended_set() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    write(
+        &dir.path().join("team/rules/oas-team-operation-id.yaml"),
+        concat!(
+            "id: oas-team-operation-id\nseverity: warn\ndescription: operationIds are camelCase\n",
+            "source: team style guide\nmessage: \"operationId `{value}` is not camelCase\"\n",
+            "given: openapi\nselect: $.paths.*.*.operationId\nthen:\n  - pattern: '^[a-z][A-Za-z0-9]*$'\n",
+            "examples:\n  fail: |\n    x: 1\n  pass: |\n    x: 2\n",
+        ),
+    );
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "extends: [apigctl:recommended, team/rules/oas-team-operation-id.yaml]\nrules: {oas-team-operation-id: error}\n",
+    );
+    let run = apigctl(dir.path(), &["lint", "--format", "json", "spec.yaml"]);
+    let found = findings(&run);
+    assert!(
+        found.contains(
+            &"oas-team-operation-id error /paths/~1orders~1{id}/get/operationId".to_owned()
+        ),
+        "{found:?}"
+    );
+    assert_eq!(found.len(), 5, "{found:?}");
+}
+
+#[test]
+fn baseline_suppresses_known_findings_by_fingerprint_not_line() {
+    let dir = tempdir();
+    let spec = dir.path().join("spec.yaml");
+    write(&spec, SPEC);
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--write-baseline", "baseline.json", "spec.yaml"],
+    );
+    assert_eq!(
+        run.code, 1,
+        "writing a baseline still reports: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("wrote 4 finding(s) to baseline baseline.json"),
+        "{}",
+        run.stderr
+    );
+    let written = std::fs::read_to_string(dir.path().join("baseline.json")).expect("baseline");
+    let again = apigctl(
+        dir.path(),
+        &["lint", "--write-baseline", "baseline.json", "spec.yaml"],
+    );
+    assert_eq!(again.code, 1);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("baseline.json")).expect("baseline"),
+        written,
+        "deterministic"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&written).expect("json");
+    assert_eq!(doc["apigctl_baseline"], 1);
+    let entries = doc["findings"].as_array().expect("findings");
+    assert_eq!(entries.len(), 4);
+    let keys: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| (e["code"].to_string(), e["fingerprint"].to_string()))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["count"] == 1 && e["file"] == "spec.yaml")
+    );
+
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--baseline", "baseline.json", "spec.yaml"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("4 finding(s) suppressed by baseline baseline.json")
+    );
+
+    // Lines move and the operations swap places (so the definition's `/apis/N` change):
+    // still the same findings.
+    let (head, rest) = SPEC.split_at(SPEC.find("  /orders:").expect("first path"));
+    let (first, second) = rest.split_at(rest.find("  /orders/{id}:").expect("second path"));
+    write(&spec, &format!("{head}\n\n{second}{first}"));
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--baseline", "baseline.json", "spec.yaml"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+
+    // A new finding fails the run, and only it is reported.
+    let moved = std::fs::read_to_string(&spec).expect("spec");
+    write(
+        &spec,
+        &moved.replace("operationId: listOrders", "operationId: list orders!"),
+    );
+    let run = apigctl(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--baseline",
+            "baseline.json",
+            "spec.yaml",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        findings(&run),
+        ["apig-api-name error /paths/~1orders/get/operationId"]
+    );
+
+    // The configuration may name the baseline.
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "baseline: baseline.json\n",
+    );
+    let run = apigctl(dir.path(), &["lint", "--format", "json", "spec.yaml"]);
+    assert_eq!(findings(&run).len(), 1);
+}
+
+#[test]
+fn a_second_identical_finding_is_not_covered_by_a_count_of_one() {
+    let dir = tempdir();
+    // Two files with the same content: the same fingerprint but per file.
+    write(&dir.path().join("a.yaml"), SPEC);
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--write-baseline", "b.json", "a.yaml"],
+    );
+    assert_eq!(run.code, 1);
+    let text = std::fs::read_to_string(dir.path().join("b.json")).expect("baseline");
+    // Raise nothing, lower one count to zero: that finding is new again.
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let entry = doc["findings"]
+        .as_array_mut()
+        .and_then(|f| f.iter_mut().find(|e| e["code"] == "apig-api-name"))
+        .expect("entry");
+    entry["count"] = serde_json::json!(0);
+    write(&dir.path().join("b.json"), &doc.to_string());
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--format", "json", "--baseline", "b.json", "a.yaml"],
+    );
+    assert_eq!(findings(&run), [ALL[1]]);
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--baseline", "missing.json", "a.yaml"],
+    );
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn lint_without_paths_checks_the_configured_files() {
+    let dir = tempdir();
+    let run = apigctl(dir.path(), &["lint"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no files to lint"), "{}", run.stderr);
+
+    write(&dir.path().join("specs/a.yaml"), SPEC);
+    write(&dir.path().join("specs/deeper/b.yaml"), SPEC);
+    write(&dir.path().join("specs/notes.txt"), "not a spec");
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "files: ['nothing/*.yaml']\n",
+    );
+    let run = apigctl(dir.path(), &["lint"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no file below"), "{}", run.stderr);
+
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "files: ['specs/**/*.yaml']\nrules: {apig-api-tags-count: off}\n",
+    );
+    let sub = dir.path().join("specs");
+    let run = apigctl(&sub, &["lint", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let inputs: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["input"].as_str())
+        .collect();
+    assert_eq!(doc["summary"]["files"], 2);
+    // Named relative to the working directory, in path order.
+    assert_eq!(
+        inputs,
+        [
+            "a.yaml",
+            "a.yaml",
+            "a.yaml",
+            "deeper/b.yaml",
+            "deeper/b.yaml",
+            "deeper/b.yaml"
+        ]
+    );
+}
+
+#[test]
+fn import_diagnostics_that_a_rule_reports_are_dropped() {
+    let dir = tempdir();
+    write(&dir.path().join("dedup.yaml"), DEDUP);
+    let run = apigctl(dir.path(), &["lint", "--format", "json", "dedup.yaml"]);
+    let found = findings(&run);
+    assert!(
+        found.iter().all(|f| !f.starts_with("import-")),
+        "{found:#?}"
+    );
+    for expected in [
+        // Same start as import's "invalid type: string".
+        "apig-throttle-limit-integer error /x-apigateway-ratelimits/p1/api-limit",
+        "apig-throttle-unit error /x-apigateway-ratelimits/p1/unit",
+        // Import reports these at the operation, the extension key or the backend mapping.
+        "apig-backend-required error /paths/~1a/get",
+        "apig-pass-through-value error /paths/~1a/get/x-apigateway-pass-through",
+        "apig-backend-endpoints-required error /paths/~1b/get/x-apigateway-backend/type",
+        // Import refuses the whole operation ("unknown variant `FIXED`").
+        "apig-backend-param-origin error /paths/~1c/get/x-apigateway-backend/parameters/0/origin",
+    ] {
+        assert!(
+            found.iter().any(|f| f == expected),
+            "{expected} in {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn import_diagnostics_without_a_matching_rule_finding_stay() {
+    let dir = tempdir();
+    // The rule is off: import's own report of the missing backend must remain.
+    write(&dir.path().join("dedup.yaml"), DEDUP);
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "rules: {apig-backend-required: off}\n",
+    );
+    let run = apigctl(dir.path(), &["lint", "--format", "json", "dedup.yaml"]);
+    let found = findings(&run);
+    assert!(
+        found.contains(&"import-unsupported warn /paths/~1a/get".to_owned()),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn the_recommended_set_leaves_info_rules_off_until_named() {
+    let dir = tempdir();
+    write(
+        &dir.path().join("acl.yaml"),
+        "swagger: \"2.0\"\ninfo: {title: orders, version: \"1\"}\nx-apigateway-access-controls:\n  office_only: {acl-type: PERMIT, entity-type: IP, value: \"192.168.0.10\"}\npaths: {}\n",
+    );
+    let unused = |config: &str| {
+        write(&dir.path().join(".apigctl.yaml"), config);
+        let run = apigctl(dir.path(), &["lint", "--format", "json", "acl.yaml"]);
+        findings(&run)
+            .iter()
+            .any(|f| f.starts_with("apig-acl-unused info"))
+    };
+    assert!(unused(""), "an empty configuration runs every rule");
+    assert!(unused("extends: apigctl:all\n"));
+    assert!(!unused("extends: apigctl:recommended\n"));
+    assert!(unused(
+        "extends: apigctl:recommended\nrules: {apig-acl-unused: info}\n"
+    ));
+}
+
+#[test]
+fn unreadable_or_unparsable_configuration_is_a_usage_error() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--config", "missing.yaml", "spec.yaml"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("missing.yaml"), "{}", run.stderr);
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "rules:\n  a: 1\n  a: 2\n",
+    );
+    let run = apigctl(dir.path(), &["lint", "spec.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("error[duplicate-key]") && run.stderr.contains(".apigctl.yaml:3:3"),
+        "{}",
+        run.stderr
+    );
+}
