@@ -9,8 +9,9 @@ use crate::openapi::{self, DocumentKind, OasVersion};
 use crate::source::{Format, Input, Limits};
 
 use super::Outcome;
-use super::export::{deliver, load_or_report, render_document, report_into};
+use super::export::{load_or_report, render_document};
 use super::import::OutputFormat;
+use super::output::{deliver, report_into};
 
 /// Options of `apigctl convert`.
 #[derive(Clone, Debug)]

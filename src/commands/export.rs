@@ -8,11 +8,11 @@ use crate::convert::yaml::to_yaml;
 use crate::diagnostic::Diagnostic;
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
-use crate::report::{self, FileReport};
 use crate::source::{Document, Input, Limits, LoadError, Node, Sources};
 
-use super::import::{OutputFormat, write_atomically};
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Outcome};
+use super::import::OutputFormat;
+use super::output::{deliver, report_into};
+use super::{EXIT_USAGE, Outcome};
 
 /// Options of `apigctl export`.
 #[derive(Clone, Debug, Default)]
@@ -54,47 +54,6 @@ pub(crate) fn locate(mut d: Diagnostic, doc: &Document) -> Diagnostic {
             None => return d.at(doc.file, doc.root.span),
         }
     }
-}
-
-/// Writes `text` to the output of a command (stdout or a file), recording failures.
-pub(crate) fn deliver(outcome: &mut Outcome, output: Option<&std::path::Path>, text: String) {
-    match output {
-        None => outcome.stdout = text,
-        Some(path) => {
-            if let Err(message) = write_atomically(path, &text) {
-                outcome
-                    .stderr
-                    .push_str(&format!("apigctl: error: {message}\n"));
-                outcome.exit_code = EXIT_USAGE;
-                return;
-            }
-        }
-    }
-    outcome.exit_code = EXIT_OK;
-}
-
-/// Prints `diagnostics` (if any) for one input into `outcome.stderr`; whether any is an error.
-pub(crate) fn report_into(
-    outcome: &mut Outcome,
-    name: String,
-    sources: Sources,
-    diagnostics: Vec<Diagnostic>,
-    color: bool,
-) -> bool {
-    let failed = diagnostics.iter().any(Diagnostic::is_error);
-    let mut file_report = FileReport {
-        name,
-        sources,
-        diagnostics,
-    };
-    file_report.sort();
-    if !file_report.diagnostics.is_empty() {
-        outcome.stderr = report::render(report::Format::Human, &[file_report], color);
-    }
-    if failed {
-        outcome.exit_code = EXIT_FINDINGS;
-    }
-    failed
 }
 
 /// Loads one input; an unreadable or unparsable one is reported into `outcome`.

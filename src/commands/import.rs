@@ -1,19 +1,17 @@
 //! `apigctl import SPEC`: an OpenAPI document with `x-apigateway-*` extensions to a gateway
 //! definition, written as YAML or JSON to stdout or atomically to a file.
 
-use std::io::Write;
-use std::path::Path;
-
 use crate::convert::import::{ImportOptions, ImportResult, import};
 use crate::convert::yaml::definition_to_yaml;
 use crate::diagnostic::Diagnostic;
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
-use crate::report::{self, FileReport};
 use crate::source::refs::{RefOptions, Workspace};
-use crate::source::{Input, Limits, LoadError};
+use crate::source::{Input, Limits, LoadError, Sources};
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Outcome};
+pub use super::output::write_atomically;
+use super::output::{deliver, report_into};
+use super::{EXIT_USAGE, Outcome};
 
 /// Output syntax of `apigctl import`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -59,33 +57,6 @@ pub fn render_definition(definition: &Definition, format: OutputFormat) -> Resul
     }
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same directory, then a rename.
-///
-/// # Errors
-///
-/// The I/O error, with the path, as a message.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "definition".to_owned());
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        format!("cannot write {}: {e}", path.display())
-    })
-}
-
 /// Runs `apigctl import` on one input.
 pub fn run(input: &Input, options: &ImportCommandOptions) -> Outcome {
     let name = input.display_name();
@@ -120,60 +91,28 @@ pub fn run(input: &Input, options: &ImportCommandOptions) -> Outcome {
         ..
     } = import(&ws, version, &options.import);
     diagnostics.extend(found);
-    let failed = diagnostics.iter().any(Diagnostic::is_error);
-    let mut file_report = FileReport {
-        name,
-        sources: ws.sources,
-        diagnostics,
-    };
-    file_report.sort();
-    if !file_report.diagnostics.is_empty() {
-        outcome.stderr = report::render(report::Format::Human, &[file_report], options.color);
-    }
-    if failed {
-        outcome.exit_code = EXIT_FINDINGS;
+    if report_into(&mut outcome, name, ws.sources, diagnostics, options.color) {
         return outcome;
     }
-    let text = match render_definition(&definition, options.format) {
-        Ok(text) => text,
+    match render_definition(&definition, options.format) {
+        Ok(text) => deliver(&mut outcome, options.output.as_deref(), text),
         Err(message) => {
             outcome
                 .stderr
                 .push_str(&format!("apigctl: error: {message}\n"));
             outcome.exit_code = EXIT_USAGE;
-            return outcome;
-        }
-    };
-    match &options.output {
-        None => outcome.stdout = text,
-        Some(path) => {
-            if let Err(message) = write_atomically(path, &text) {
-                outcome
-                    .stderr
-                    .push_str(&format!("apigctl: error: {message}\n"));
-                outcome.exit_code = EXIT_USAGE;
-                return outcome;
-            }
         }
     }
-    outcome.exit_code = EXIT_OK;
     outcome
 }
 
 fn report_only(
     name: String,
-    sources: crate::source::Sources,
+    sources: Sources,
     diagnostics: Vec<Diagnostic>,
     color: bool,
 ) -> Outcome {
-    let file_report = FileReport {
-        name,
-        sources,
-        diagnostics,
-    };
-    Outcome {
-        stdout: String::new(),
-        stderr: report::render(report::Format::Human, &[file_report], color),
-        exit_code: EXIT_FINDINGS,
-    }
+    let mut outcome = Outcome::default();
+    report_into(&mut outcome, name, sources, diagnostics, color);
+    outcome
 }

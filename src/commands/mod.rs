@@ -5,6 +5,7 @@ pub mod convert;
 pub mod export;
 pub mod import;
 pub mod lint;
+pub mod output;
 pub mod rules;
 
 /// What a command produced: text for stdout and stderr, and the process exit code.

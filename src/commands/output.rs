@@ -1,0 +1,79 @@
+//! What the file-producing commands share: atomic output files, delivering the result to stdout
+//! or a file, and printing diagnostics on stderr.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::report::{self, FileReport};
+use crate::source::Sources;
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Outcome};
+
+/// Writes `text` to `path` atomically: a temporary file in the same directory, then a rename.
+///
+/// # Errors
+///
+/// The I/O error, with the path, as a message.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "definition".to_owned());
+    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        format!("cannot write {}: {e}", path.display())
+    })
+}
+
+/// Writes `text` to the output of a command (stdout or a file), recording failures.
+pub fn deliver(outcome: &mut Outcome, output: Option<&std::path::Path>, text: String) {
+    match output {
+        None => outcome.stdout = text,
+        Some(path) => {
+            if let Err(message) = write_atomically(path, &text) {
+                outcome
+                    .stderr
+                    .push_str(&format!("apigctl: error: {message}\n"));
+                outcome.exit_code = EXIT_USAGE;
+                return;
+            }
+        }
+    }
+    outcome.exit_code = EXIT_OK;
+}
+
+/// Prints `diagnostics` (if any) for one input into `outcome.stderr`; whether any is an error.
+pub fn report_into(
+    outcome: &mut Outcome,
+    name: String,
+    sources: Sources,
+    diagnostics: Vec<Diagnostic>,
+    color: bool,
+) -> bool {
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let mut file_report = FileReport {
+        name,
+        sources,
+        diagnostics,
+    };
+    file_report.sort();
+    if !file_report.diagnostics.is_empty() {
+        outcome.stderr = report::render(report::Format::Human, &[file_report], color);
+    }
+    if failed {
+        outcome.exit_code = EXIT_FINDINGS;
+    }
+    failed
+}
