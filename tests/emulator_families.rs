@@ -702,3 +702,148 @@ async fn apps_codes_and_authorisation() {
     let _ = f.group;
     handle.shutdown().await.unwrap();
 }
+
+fn multipart_body(boundary: &str, fields: &[(&str, &str)], file: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file_name\"; filename=\"api.yaml\"\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
+#[tokio::test]
+async fn openapi_import_then_export_round_trips() {
+    let (c, handle) = start(config()).await;
+    let spec = std::fs::read("testdata/examples/orders-swagger-2.0.yaml").unwrap();
+    let boundary = "0123456789abcdef";
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let path = format!("{}/openapi/import", c.prefix);
+    let imported = c
+        .send(
+            "POST",
+            &path,
+            &[],
+            multipart_body(boundary, &[("is_create_group", "true")], &spec),
+            &content_type,
+            true,
+        )
+        .await;
+    assert_eq!(imported.status, 200, "{:?}", imported.body);
+    let group = imported.body["group_id"].as_str().unwrap().to_owned();
+    let created = imported.body["success"].as_array().unwrap().len();
+    assert!(created >= 2, "{:?}", imported.body);
+    let listed = c.call("GET", "/apis", &[("group_id", &group)], None).await;
+    assert_eq!(listed.body["total"].as_u64(), Some(created as u64));
+    assert_eq!(
+        c.call("GET", &format!("/api-groups/{group}"), &[], None)
+            .await
+            .body["name"],
+        "orders_api"
+    );
+
+    // Importing again into the same group: every API clashes (merge) or is updated (override).
+    let fields = [("is_create_group", "false"), ("group_id", group.as_str())];
+    let again = c
+        .send(
+            "POST",
+            &path,
+            &[],
+            multipart_body(boundary, &fields, &spec),
+            &content_type,
+            true,
+        )
+        .await;
+    assert_eq!(again.body["success"].as_array().unwrap().len(), 0);
+    assert_eq!(again.body["failure"][0]["error_code"], "APIG.3301");
+    let fields = [
+        ("is_create_group", "false"),
+        ("group_id", group.as_str()),
+        ("extend_mode", "override"),
+    ];
+    let overridden = c
+        .send(
+            "POST",
+            &path,
+            &[],
+            multipart_body(boundary, &fields, &spec),
+            &content_type,
+            true,
+        )
+        .await;
+    assert_eq!(overridden.body["success"][0]["action"], "update");
+
+    // Export, then import the export into a new group: the same routes come back.
+    for oas in ["2.0", "3.0"] {
+        let exported = c
+            .call(
+                "POST",
+                "/openapi/export",
+                &[("oas_version", oas)],
+                Some(&json!({"group_id": group, "define": "spec", "type": "json"})),
+            )
+            .await;
+        assert_eq!(exported.status, 200, "{:?}", exported.body);
+        let doc = exported.body.clone();
+        assert!(doc["paths"].as_object().unwrap().len() >= 2);
+        let mut renamed = doc.clone();
+        renamed["info"]["title"] = json!(format!("orders_copy_{}", oas.replace('.', "_")));
+        let bytes = serde_json::to_vec(&renamed).unwrap();
+        let copy = c
+            .send(
+                "POST",
+                &path,
+                &[],
+                multipart_body(boundary, &[("is_create_group", "true")], &bytes),
+                &content_type,
+                true,
+            )
+            .await;
+        assert_eq!(copy.status, 200, "{:?}", copy.body);
+        assert_eq!(
+            copy.body["success"].as_array().unwrap().len(),
+            created,
+            "{:?}",
+            copy.body
+        );
+    }
+
+    // Errors: not multipart, empty file, not OpenAPI.
+    let not_multipart = c
+        .call("POST", "/openapi/import", &[], Some(&json!({})))
+        .await;
+    assert_eq!(not_multipart.code(), "APIG.2012");
+    let empty = c
+        .send(
+            "POST",
+            &path,
+            &[],
+            multipart_body(boundary, &[], b""),
+            &content_type,
+            true,
+        )
+        .await;
+    assert_eq!(empty.code(), "APIG.3609");
+    let not_openapi = c
+        .send(
+            "POST",
+            &path,
+            &[],
+            multipart_body(boundary, &[], b"a: 1"),
+            &content_type,
+            true,
+        )
+        .await;
+    assert_eq!(not_openapi.code(), "APIG.3601");
+    handle.shutdown().await.unwrap();
+}
