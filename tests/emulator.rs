@@ -806,3 +806,157 @@ async fn concurrent_creates_of_one_name_yield_one_object() {
     assert_eq!(listed.body["total"], 1);
     handle.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn version_switch_and_version_offline() {
+    let (c, handle) = start(config()).await;
+    let g = group(&c, "versions").await;
+    let dev = env(&c, "DEV").await;
+    let id = api(&c, &g, "versioned", "GET", "/v").await;
+    let publish = json!({"action": "online", "api_id": id, "env_id": dev});
+    let first = c.call("POST", "/apis/action", &[], Some(&publish)).await;
+    let v1 = first.body["version_id"].as_str().unwrap().to_owned();
+    let mut changed = mock_api(&g, "versioned", "GET", "/v");
+    changed["remark"] = json!("second");
+    c.call("PUT", &format!("/apis/{id}"), &[], Some(&changed))
+        .await;
+    let second = c.call("POST", "/apis/action", &[], Some(&publish)).await;
+    assert_eq!(
+        second.body["publish_id"], first.body["publish_id"],
+        "one publication per API and environment"
+    );
+    let v2 = second.body["version_id"].as_str().unwrap().to_owned();
+
+    let versions = c
+        .call(
+            "GET",
+            &format!("/apis/publish/{id}"),
+            &[("env_id", &dev)],
+            None,
+        )
+        .await;
+    assert_eq!(versions.body["total"], 2);
+    let runtime = c
+        .call(
+            "GET",
+            &format!("/apis/runtime/{id}"),
+            &[("env_id", &dev)],
+            None,
+        )
+        .await;
+    assert_eq!(runtime.body["remark"], "second");
+
+    // Back to the first version: the runtime definition follows.
+    let switched = c
+        .call(
+            "PUT",
+            &format!("/apis/publish/{id}"),
+            &[],
+            Some(&json!({"version_id": v1})),
+        )
+        .await;
+    assert_eq!(switched.status, 200, "{:?}", switched.body);
+    let runtime = c
+        .call(
+            "GET",
+            &format!("/apis/runtime/{id}"),
+            &[("env_id", &dev)],
+            None,
+        )
+        .await;
+    assert_eq!(runtime.body["version_id"], v1.as_str());
+    assert!(runtime.body["remark"].is_null());
+    let unknown = c
+        .call(
+            "PUT",
+            &format!("/apis/publish/{id}"),
+            &[],
+            Some(&json!({"version_id": "nope"})),
+        )
+        .await;
+    assert_eq!((unknown.status, unknown.code()), (404, "APIG.3022"));
+
+    // Taking the current version offline takes the API offline in that environment.
+    assert_eq!(
+        c.call("DELETE", &format!("/apis/versions/{v2}"), &[], None)
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        c.call("DELETE", &format!("/apis/versions/{v1}"), &[], None)
+            .await
+            .status,
+        204
+    );
+    let runtime = c
+        .call(
+            "GET",
+            &format!("/apis/runtime/{id}"),
+            &[("env_id", &dev)],
+            None,
+        )
+        .await;
+    assert_eq!((runtime.status, runtime.code()), (404, "APIG.3015"));
+    handle.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_connection_dropped_after_a_write_leaves_the_write_applied() {
+    let mut cfg = config();
+    cfg.faults = apigctl::emulator::faults::FaultPlan::parse("drop@after:1", 3).unwrap();
+    let (c, handle) = start(cfg).await;
+    let path = format!("{}/api-groups", c.prefix);
+    let body = br#"{"name": "lost_answer"}"#.to_vec();
+    let headers = c.signed_headers("POST", &path, &[], &body, "application/json");
+    let mut request = c.http.post(format!("http://{}{path}", c.addr)).body(body);
+    for (k, v) in &headers {
+        request = request.header(k, v);
+    }
+    let outcome = match request.send().await {
+        Ok(response) => response.bytes().await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    assert!(outcome.is_err(), "the client never sees the answer");
+    let stats: Value = c
+        .http
+        .get(format!("http://{}/__apigctl/stats", c.addr))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["applied"]["POST /api-groups"], 1, "{stats}");
+    assert_eq!(stats["faults"]["drop@after"], 1, "{stats}");
+    handle.shutdown().await.unwrap();
+
+    // Same store seen without faults: the group exists (a blind retry would be a duplicate).
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config();
+    cfg.state_file = Some(dir.path().join("s.json"));
+    cfg.faults = apigctl::emulator::faults::FaultPlan::parse("500@after:1", 0).unwrap();
+    let (c, handle) = start(cfg.clone()).await;
+    let a = c
+        .call(
+            "POST",
+            "/api-groups",
+            &[],
+            Some(&json!({"name": "persisted_anyway"})),
+        )
+        .await;
+    assert_eq!(a.status, 500);
+    handle.shutdown().await.unwrap();
+    cfg.faults = apigctl::emulator::faults::FaultPlan::default();
+    let (c, handle) = start(cfg).await;
+    let listed = c
+        .call(
+            "GET",
+            "/api-groups",
+            &[("name", "persisted_anyway"), ("precise_search", "name")],
+            None,
+        )
+        .await;
+    assert_eq!(listed.body["total"], 1);
+    handle.shutdown().await.unwrap();
+}
