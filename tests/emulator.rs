@@ -712,15 +712,7 @@ async fn stats_and_fault_injection() {
         )
         .await;
     assert_eq!((a.status, a.code()), (500, "APIG.9999"));
-    let stats: Value = c
-        .http
-        .get(format!("http://{}/__apigctl/stats", c.addr))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = c.stats().await;
     assert_eq!(stats["applied"]["POST /api-groups"], 1);
     assert_eq!(stats["faults"]["500@after"], 1);
     assert_eq!(stats["by_method"]["POST"], 1);
@@ -730,15 +722,7 @@ async fn stats_and_fault_injection() {
     cfg.faults = apigctl::emulator::faults::FaultPlan::parse("drop:1", 0).unwrap();
     let (c, handle) = start(cfg).await;
     let path = format!("{}/api-groups", c.prefix);
-    let headers = c.signed_headers("GET", &path, &[], b"", "application/json");
-    let mut request = c.http.get(format!("http://{}{path}", c.addr));
-    for (k, v) in &headers {
-        request = request.header(k, v);
-    }
-    let outcome = match request.send().await {
-        Ok(response) => response.bytes().await.map(|_| ()),
-        Err(e) => Err(e),
-    };
+    let outcome = c.try_send("GET", &path, Vec::new()).await;
     assert!(
         outcome.is_err(),
         "a dropped connection is an error for the client"
@@ -757,15 +741,7 @@ async fn stats_and_fault_injection() {
         )
         .await;
     assert_eq!(a.status, 429);
-    let stats: Value = c
-        .http
-        .get(format!("http://{}/__apigctl/stats", c.addr))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = c.stats().await;
     assert!(stats["applied"].as_object().unwrap().is_empty(), "{stats}");
     handle.shutdown().await.unwrap();
 }
@@ -908,25 +884,9 @@ async fn a_connection_dropped_after_a_write_leaves_the_write_applied() {
     let (c, handle) = start(cfg).await;
     let path = format!("{}/api-groups", c.prefix);
     let body = br#"{"name": "lost_answer"}"#.to_vec();
-    let headers = c.signed_headers("POST", &path, &[], &body, "application/json");
-    let mut request = c.http.post(format!("http://{}{path}", c.addr)).body(body);
-    for (k, v) in &headers {
-        request = request.header(k, v);
-    }
-    let outcome = match request.send().await {
-        Ok(response) => response.bytes().await.map(|_| ()),
-        Err(e) => Err(e),
-    };
+    let outcome = c.try_send("POST", &path, body).await;
     assert!(outcome.is_err(), "the client never sees the answer");
-    let stats: Value = c
-        .http
-        .get(format!("http://{}/__apigctl/stats", c.addr))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = c.stats().await;
     assert_eq!(stats["applied"]["POST /api-groups"], 1, "{stats}");
     assert_eq!(stats["faults"]["drop@after"], 1, "{stats}");
     handle.shutdown().await.unwrap();

@@ -55,13 +55,8 @@ async fn acknowledged_writes_survive_kill_9() {
                     let name = format!("r{round}_w{w}_g{i}");
                     let url = format!("{}/api-groups", c.prefix);
                     let body = serde_json::to_vec(&json!({ "name": name })).unwrap();
-                    let headers = c.signed_headers("POST", &url, &[], &body, "application/json");
-                    let mut request = c.http.post(format!("http://{addr}{url}")).body(body);
-                    for (k, v) in &headers {
-                        request = request.header(k, v);
-                    }
-                    match request.send().await {
-                        Ok(r) if r.status().as_u16() == 201 => {
+                    match c.try_send("POST", &url, body).await {
+                        Ok((201, _)) => {
                             acknowledged.lock().unwrap().insert(name);
                         }
                         // The server died under us: stop this writer.

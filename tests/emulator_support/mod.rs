@@ -100,6 +100,42 @@ impl Client {
         headers
     }
 
+    /// Sends a signed request on an absolute path and reads the whole answer; connection
+    /// errors (a dropped connection) come back as `Err`.
+    pub async fn try_send(
+        &self,
+        method: &str,
+        full_path: &str,
+        body: Vec<u8>,
+    ) -> Result<(u16, Vec<u8>), reqwest::Error> {
+        let headers = self.signed_headers(method, full_path, &[], &body, "application/json");
+        let mut request = self
+            .http
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                format!("http://{}{full_path}", self.addr),
+            )
+            .body(body);
+        for (k, v) in &headers {
+            request = request.header(k, v);
+        }
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        Ok((status, response.bytes().await?.to_vec()))
+    }
+
+    /// The hidden request counters.
+    pub async fn stats(&self) -> Value {
+        self.http
+            .get(format!("http://{}/__apigctl/stats", self.addr))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Sends `method prefix+path` with query pairs and an optional JSON body, signed.
     pub async fn call(
         &self,
