@@ -453,7 +453,7 @@ async fn answer(shared: &Arc<Shared>, request: Request) -> Response<Body> {
             .map(str::to_owned),
     };
     let result = match op {
-        Op::Read(f) => f(&shared.store.read(), &req),
+        Op::Read(f) => f(&*shared.store.read().await, &req),
         Op::Write(f) => {
             let shared2 = Arc::clone(shared);
             let outcome =

@@ -1,7 +1,8 @@
 //! The emulator's store: every gateway object in memory, optionally mirrored to a state file.
 //!
 //! One `RwLock` guards the whole store: reads share it, a write holds it exclusively from
-//! validation until its new state is durable on disk, so a write is acknowledged only once it
+//! validation until its new state is durable on disk (a tokio lock, so readers waiting for a
+//! write's fsync park their task instead of blocking a runtime worker), so a write is acknowledged only once it
 //! survives a crash, and concurrent writes are serialised. Handlers validate before they
 //! mutate, so a failed request leaves the store untouched; if persisting fails, the store is
 //! reloaded from the file (which still holds the previous state, the write being atomic).
@@ -9,11 +10,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{RwLock, RwLockReadGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tokio::sync::{RwLock, RwLockReadGuard};
 
 use crate::model::{
     AclApiBindingInfo, ApiAclCreate, ApiCreate, ApiGroupCreate, AuthorizerCreate, EnvCreate,
@@ -230,17 +231,19 @@ impl Store {
     }
 
     /// Shared read access.
-    pub fn read(&self) -> RwLockReadGuard<'_, Db> {
-        self.db.read().unwrap_or_else(|e| e.into_inner())
+    pub async fn read(&self) -> RwLockReadGuard<'_, Db> {
+        self.db.read().await
     }
 
     /// Runs `change` with exclusive access; when it succeeds, makes the new state durable before
     /// returning. A failure to persist restores the previous state and reports APIG.9999.
+    ///
+    /// Blocks: call it outside the async runtime (`spawn_blocking`).
     pub fn write<T>(
         &self,
         change: impl FnOnce(&mut Db) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut db = self.db.write().unwrap_or_else(|e| e.into_inner());
+        let mut db = self.db.blocking_write();
         let value = change(&mut db)?;
         if let Some(path) = &self.file {
             let persisted = serde_json::to_vec(&*db)
