@@ -413,7 +413,7 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
     }
     if let Some(path) = &options.write_baseline {
         let baseline = Baseline::of(&reports, &config::parent_dir(path));
-        if let Err(e) = super::import::write_atomically(path, &baseline.to_text()) {
+        if let Err(e) = super::output::write_atomically(path, &baseline.to_text()) {
             return usage_error(e);
         }
         let total: usize = baseline.findings.iter().map(|e| e.count).sum();

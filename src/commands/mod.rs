@@ -7,6 +7,7 @@ pub mod import;
 pub mod lint;
 pub mod output;
 pub mod rules;
+pub mod serve;
 
 /// What a command produced: text for stdout and stderr, and the process exit code.
 #[derive(Debug, Default, PartialEq, Eq)]
