@@ -12,3 +12,4 @@ pub mod model;
 pub mod openapi;
 pub mod report;
 pub mod source;
+pub mod sync;

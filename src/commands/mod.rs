@@ -1,8 +1,11 @@
 //! The commands behind the CLI. `main.rs` only parses arguments and calls these; each
 //! returns what to print and the exit code, so the whole behaviour is testable in-process.
 
+pub mod diff;
+pub mod dump;
 pub mod import;
 pub mod lint;
+pub mod sync;
 
 /// What a command produced: text for stdout and stderr, and the process exit code.
 #[derive(Debug, Default, PartialEq, Eq)]
