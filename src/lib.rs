@@ -7,6 +7,8 @@
 pub mod commands;
 pub mod convert;
 pub mod diagnostic;
+pub mod emulator;
+pub mod fsutil;
 pub mod gateway;
 pub mod model;
 pub mod openapi;

@@ -40,6 +40,8 @@ enum Command {
     Sync(SyncArgs),
     /// Read a live API group back as a gateway definition.
     Dump(DumpArgs),
+    /// Run a local gateway that speaks the APIG v2 management REST API.
+    Serve(ServeArgs),
 }
 
 #[derive(Args)]
@@ -161,6 +163,41 @@ impl DiffArgs {
             color,
         }
     }
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
+
+    /// Persist the gateway's objects in this file (every write is durable before it is answered).
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
+
+    /// File of `AK:SK` lines to accept (default: HUAWEICLOUD_SDK_AK/SK, else a generated pair).
+    #[arg(long, value_name = "FILE")]
+    credentials: Option<std::path::PathBuf>,
+
+    /// Accept this X-Auth-Token (repeatable).
+    #[arg(long = "auth-token", value_name = "TOKEN")]
+    auth_tokens: Vec<String>,
+
+    /// Accept only this project id.
+    #[arg(long, value_name = "ID")]
+    project_id: Option<String>,
+
+    /// Accept only this instance id.
+    #[arg(long, value_name = "ID")]
+    instance_id: Option<String>,
+
+    /// Test only: KIND[@before|@after]:P,... with KIND 500, 429 or drop.
+    #[arg(long, value_name = "SPEC", hide = true)]
+    inject_faults: Option<String>,
+
+    /// Test only: seed of the fault injection.
+    #[arg(long, value_name = "N", default_value_t = 0, hide = true)]
+    fault_seed: u64,
 }
 
 #[derive(Args)]
@@ -328,6 +365,16 @@ fn main() -> ExitCode {
             let _ = args.definition;
             commands::dump::run(&options)
         }
+        Command::Serve(args) => commands::serve::run(&commands::serve::ServeOptions {
+            listen: args.listen,
+            state: args.state,
+            credentials: args.credentials,
+            auth_tokens: args.auth_tokens,
+            project_id: args.project_id,
+            instance_id: args.instance_id,
+            inject_faults: args.inject_faults,
+            fault_seed: args.fault_seed,
+        }),
     };
     finish(outcome)
 }

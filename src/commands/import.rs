@@ -1,7 +1,6 @@
 //! `apigctl import SPEC`: an OpenAPI document with `x-apigateway-*` extensions to a gateway
 //! definition, written as YAML or JSON to stdout or atomically to a file.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::convert::import::{ImportOptions, ImportResult, import};
@@ -65,25 +64,8 @@ pub fn render_definition(definition: &Definition, format: OutputFormat) -> Resul
 ///
 /// The I/O error, with the path, as a message.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "definition".to_owned());
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        format!("cannot write {}: {e}", path.display())
-    })
+    crate::fsutil::write_atomically(path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Runs `apigctl import` on one input.

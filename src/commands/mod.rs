@@ -5,6 +5,7 @@ pub mod diff;
 pub mod dump;
 pub mod import;
 pub mod lint;
+pub mod serve;
 pub mod sync;
 
 /// What a command produced: text for stdout and stderr, and the process exit code.

@@ -1,0 +1,309 @@
+//! The emulator's store: every gateway object in memory, optionally mirrored to a state file.
+//!
+//! One `RwLock` guards the whole store: reads share it, a write holds it exclusively from
+//! validation until its new state is durable on disk, so a write is acknowledged only once it
+//! survives a crash, and concurrent writes are serialised. Handlers validate before they
+//! mutate, so a failed request leaves the store untouched; if persisting fails, the store is
+//! reloaded from the file (which still holds the previous state, the write being atomic).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{RwLock, RwLockReadGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::{
+    AclApiBindingInfo, ApiAclCreate, ApiCreate, ApiGroupCreate, AuthorizerCreate, EnvCreate,
+    EnvVariableCreate, PluginApiAttachInfo, PluginCreate, ThrottleApiBinding, ThrottleBaseInfo,
+    ThrottleSpecialCreate,
+};
+
+use super::apps::{App, AppAuth, AppCode};
+use super::errors::ApiError;
+
+/// Id of the environment every gateway has from the start (`RELEASE`), as the API Reference's
+/// examples spell it.
+pub const RELEASE_ENV_ID: &str = "DEFAULT_ENVIRONMENT_RELEASE_ID";
+
+/// A publication of an API in an environment (API Reference 3.5.4), with the API's definition
+/// as published (the version, API Reference 3.5.10 to 3.5.13).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Publication {
+    /// Publication record id.
+    pub publish_id: String,
+    /// API id.
+    pub api_id: String,
+    /// Environment id.
+    pub env_id: String,
+    /// Publication remark.
+    #[serde(default)]
+    pub remark: Option<String>,
+    /// Publication time.
+    pub publish_time: String,
+    /// Version id of the definition in use.
+    pub version_id: String,
+}
+
+/// A published version of an API (API Reference 3.5.10, 3.5.13).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Version {
+    /// Version id.
+    pub version_id: String,
+    /// Version name (the publication time, as the console shows it).
+    pub version_no: String,
+    /// API id.
+    pub api_id: String,
+    /// Environment id.
+    pub env_id: String,
+    /// Publication remark.
+    #[serde(default)]
+    pub remark: Option<String>,
+    /// Publication time.
+    pub publish_time: String,
+    /// `1` = in effect, `2` = not in effect.
+    pub status: i64,
+    /// The API as it was published.
+    pub api: ApiCreate,
+}
+
+/// Every object of one emulated gateway. Keyed by id; lists come out in id order.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Db {
+    /// API groups.
+    pub groups: BTreeMap<String, ApiGroupCreate>,
+    /// Environments (without the built-in `RELEASE`).
+    pub envs: BTreeMap<String, EnvCreate>,
+    /// Environment variables.
+    pub variables: BTreeMap<String, EnvVariableCreate>,
+    /// APIs.
+    pub apis: BTreeMap<String, ApiCreate>,
+    /// Publications, by publication id.
+    pub publications: BTreeMap<String, Publication>,
+    /// Published versions, by version id.
+    pub versions: BTreeMap<String, Version>,
+    /// Request throttling policies.
+    pub throttles: BTreeMap<String, ThrottleBaseInfo>,
+    /// Excluded throttling configurations.
+    pub throttle_specials: BTreeMap<String, ThrottleSpecialCreate>,
+    /// Throttling policy bindings.
+    pub throttle_bindings: BTreeMap<String, ThrottleApiBinding>,
+    /// Access control policies.
+    pub acls: BTreeMap<String, ApiAclCreate>,
+    /// Access control policy bindings.
+    pub acl_bindings: BTreeMap<String, AclApiBindingInfo>,
+    /// Custom authorizers.
+    pub authorizers: BTreeMap<String, AuthorizerCreate>,
+    /// Plug-ins.
+    pub plugins: BTreeMap<String, PluginCreate>,
+    /// Plug-in bindings, by `plugin_attach_id`.
+    pub plugin_bindings: BTreeMap<String, PluginApiAttachInfo>,
+    /// Apps.
+    pub apps: BTreeMap<String, App>,
+    /// AppCodes.
+    pub app_codes: BTreeMap<String, AppCode>,
+    /// App authorizations.
+    pub app_auths: BTreeMap<String, AppAuth>,
+}
+
+impl Db {
+    /// The built-in `RELEASE` environment.
+    pub fn release_env() -> EnvCreate {
+        EnvCreate {
+            id: Some(RELEASE_ENV_ID.to_owned()),
+            name: "RELEASE".to_owned(),
+            remark: Some("production environment".to_owned()),
+            create_time: Some("2020-01-01T00:00:00Z".to_owned()),
+        }
+    }
+
+    /// Every environment, the built-in one first.
+    pub fn all_envs(&self) -> Vec<EnvCreate> {
+        let mut all = vec![Db::release_env()];
+        all.extend(self.envs.values().cloned());
+        all
+    }
+
+    /// The environment `id`, or APIG.3003.
+    pub fn env(&self, id: &str) -> Result<EnvCreate, ApiError> {
+        if id == RELEASE_ENV_ID {
+            return Ok(Db::release_env());
+        }
+        self.envs
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("APIG.3003", "Environment", id))
+    }
+
+    /// The group `id`, or APIG.3001.
+    pub fn group(&self, id: &str) -> Result<&ApiGroupCreate, ApiError> {
+        self.groups
+            .get(id)
+            .ok_or_else(|| ApiError::not_found("APIG.3001", "API group", id))
+    }
+
+    /// The API `id`, or APIG.3002.
+    pub fn api(&self, id: &str) -> Result<&ApiCreate, ApiError> {
+        self.apis
+            .get(id)
+            .ok_or_else(|| ApiError::not_found("APIG.3002", "API", id))
+    }
+
+    /// The publication of `api_id` in `env_id`, if the API is published there.
+    pub fn publication_of(&self, api_id: &str, env_id: &str) -> Option<&Publication> {
+        self.publications
+            .values()
+            .find(|p| p.api_id == api_id && p.env_id == env_id)
+    }
+
+    /// Removes a publication and every binding that refers to it.
+    pub fn remove_publication(&mut self, publish_id: &str) {
+        let Some(publication) = self.publications.remove(publish_id) else {
+            return;
+        };
+        self.throttle_bindings
+            .retain(|_, b| b.publish_id.as_deref() != Some(publish_id));
+        self.acl_bindings.retain(|_, b| {
+            !(b.api_id.as_deref() == Some(&publication.api_id)
+                && b.env_id.as_deref() == Some(&publication.env_id))
+        });
+        self.plugin_bindings.retain(|_, b| {
+            !(b.api_id.as_deref() == Some(&publication.api_id)
+                && b.env_id.as_deref() == Some(&publication.env_id))
+        });
+        self.app_auths
+            .retain(|_, a| !(a.api_id == publication.api_id && a.env_id == publication.env_id));
+        for version in self.versions.values_mut() {
+            if version.api_id == publication.api_id && version.env_id == publication.env_id {
+                version.status = 2;
+            }
+        }
+    }
+}
+
+/// Why the state file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// Reading or writing failed.
+    #[error("state file {path}: {source}")]
+    Io {
+        /// The state file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a state file.
+    #[error("state file {path} is not valid emulator state: {source}")]
+    Corrupt {
+        /// The state file.
+        path: PathBuf,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
+}
+
+/// The store: the objects and where they persist.
+#[derive(Debug)]
+pub struct Store {
+    db: RwLock<Db>,
+    file: Option<PathBuf>,
+}
+
+impl Store {
+    /// An in-memory store, or one loaded from `file` (created empty when absent).
+    ///
+    /// # Errors
+    ///
+    /// The file exists but cannot be read or parsed.
+    pub fn open(file: Option<PathBuf>) -> Result<Store, StateError> {
+        let db = match &file {
+            Some(path) => load(path)?,
+            None => Db::default(),
+        };
+        Ok(Store {
+            db: RwLock::new(db),
+            file,
+        })
+    }
+
+    /// Shared read access.
+    pub fn read(&self) -> RwLockReadGuard<'_, Db> {
+        self.db.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `change` with exclusive access; when it succeeds, makes the new state durable before
+    /// returning. A failure to persist restores the previous state and reports APIG.9999.
+    pub fn write<T>(
+        &self,
+        change: impl FnOnce(&mut Db) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut db = self.db.write().unwrap_or_else(|e| e.into_inner());
+        let value = change(&mut db)?;
+        if let Some(path) = &self.file {
+            let persisted = serde_json::to_vec(&*db)
+                .map_err(std::io::Error::other)
+                .and_then(|bytes| crate::fsutil::write_atomically(path, &bytes));
+            if let Err(e) = persisted {
+                eprintln!("apigctl serve: cannot persist state: {e}");
+                if let Ok(previous) = load(path) {
+                    *db = previous;
+                }
+                return Err(ApiError::internal());
+            }
+        }
+        Ok(value)
+    }
+}
+
+fn load(path: &Path) -> Result<Db, StateError> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| StateError::Corrupt {
+            path: path.to_owned(),
+            source,
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Db::default()),
+        Err(source) => Err(StateError::Io {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+static ID_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh gateway-style id: 32 lower-case hex characters, unique across restarts (the process
+/// start time and id are hashed in).
+pub fn new_id() -> String {
+    let count = ID_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut hasher = Sha256::new();
+    hasher.update(nanos.to_le_bytes());
+    hasher.update(std::process::id().to_le_bytes());
+    hasher.update(count.to_le_bytes());
+    let digest = hasher.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The current time as the gateway writes it (`2020-07-31T06:55:55.383169299Z`).
+pub fn now() -> String {
+    let time = SystemTime::now();
+    let compact = crate::gateway::signing::format_date(time);
+    let nanos = time
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    // `compact` is YYYYMMDDTHHMMSSZ.
+    format!(
+        "{}-{}-{}T{}:{}:{}.{nanos:09}Z",
+        &compact[0..4],
+        &compact[4..6],
+        &compact[6..8],
+        &compact[9..11],
+        &compact[11..13],
+        &compact[13..15]
+    )
+}
