@@ -29,12 +29,17 @@ pub enum DumpError {
 ///
 /// [`DumpError::NoGroup`] when the group is absent.
 pub fn dump(live: &Live, group: &str, env: Option<&str>) -> Result<Definition, DumpError> {
-    let group_def = live
+    let mut group_def = live
         .group
         .as_ref()
         .ok_or_else(|| DumpError::NoGroup(group.to_owned()))?
         .def
         .clone();
+    // `V1` is what the gateway fills in when a group is created without a version (API
+    // Reference 3.1.1, Table 3-3); writing it back would make every dump differ from its source.
+    if group_def.version.as_deref() == Some("V1") {
+        group_def.version = None;
+    }
     let short = |e: &str| -> Option<String> {
         if Some(e) == env {
             None

@@ -211,7 +211,7 @@ pub async fn read(client: &Client, group: &str) -> Result<Live, GatewayError> {
 
     let (variables, responses, apis) = tokio::try_join!(
         client.list_variables(&group_id),
-        client.list_responses(&group_id),
+        optional(client.list_responses(&group_id)),
         client.list_apis(&group_id),
     )?;
     for variable in variables {

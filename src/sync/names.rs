@@ -136,7 +136,16 @@ pub fn value_to_def<D: DeserializeOwned>(mut value: Value) -> Result<D, String> 
                     .nth(1)
                     .ok_or_else(|| message.clone())?
                     .to_owned();
-                let segments: Vec<String> = error.path().iter().map(|s| s.to_string()).collect();
+                let segments: Vec<String> = error
+                    .path()
+                    .iter()
+                    .map(|segment| match segment {
+                        serde_path_to_error::Segment::Seq { index } => index.to_string(),
+                        serde_path_to_error::Segment::Map { key } => key.clone(),
+                        serde_path_to_error::Segment::Enum { variant } => variant.clone(),
+                        serde_path_to_error::Segment::Unknown => String::new(),
+                    })
+                    .collect();
                 // The path may end at the object or at the unknown key itself.
                 let parent = &segments[..segments.len().saturating_sub(1)];
                 if !remove_at(&mut value, &segments, &field)

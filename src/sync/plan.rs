@@ -851,6 +851,8 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("valid_enable", "2"),
     ("need_body", "false"),
     ("version", "\"\""),
+    // Group version (API Reference 3.1.1, Table 3-3: default V1).
+    ("version", "\"V1\""),
     ("remark", "\"\""),
 ];
 
