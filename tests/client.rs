@@ -33,11 +33,14 @@ struct Seen {
     body: Vec<u8>,
 }
 
+/// Answers requests once the scripted replies are used up.
+type Responder = Box<dyn Fn(&Seen) -> Reply + Send>;
+
 #[derive(Clone, Default)]
 struct Script {
     /// Replies in order; when empty, `fallback` answers.
     replies: Arc<Mutex<VecDeque<Reply>>>,
-    fallback: Arc<Mutex<Option<Box<dyn Fn(&Seen) -> Reply + Send>>>>,
+    fallback: Arc<Mutex<Option<Responder>>>,
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
