@@ -1,0 +1,203 @@
+//! `diff`, `sync` and `dump` end to end against `apigctl serve` on loopback (the issue's
+//! acceptance tests).
+
+mod common;
+
+use apigctl::commands::diff::PlanFormat;
+use apigctl::model::Definition;
+use common::{Gateway, generated_definition};
+
+const SHOP: &str = "testdata/sync/shop-3.0.yaml";
+
+/// `apigctl import` of an OpenAPI document, as a definition.
+fn import(path: &str) -> Definition {
+    let options = apigctl::commands::import::ImportCommandOptions {
+        format: apigctl::commands::import::OutputFormat::Json,
+        ..Default::default()
+    };
+    let outcome = apigctl::commands::import::run(&apigctl::source::Input::from_arg(path), &options);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    Definition::from_json(serde_json::from_str(&outcome.stdout).unwrap()).unwrap()
+}
+
+/// Definitions compared regardless of the order of APIs (the gateway has no document order).
+fn sorted(mut definition: Definition) -> Definition {
+    definition.apis.sort_by(|a, b| a.name.cmp(&b.name));
+    definition
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn sync_into_an_empty_gateway_then_dump_equals_import() {
+    let gateway = Gateway::start(None);
+    let outcome = gateway.sync(SHOP, false);
+    assert_eq!(outcome.exit_code, 0, "{}{}", outcome.stdout, outcome.stderr);
+    assert!(
+        outcome.stdout.contains("+ api get_product"),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(sorted(gateway.dump("shop_api")), sorted(import(SHOP)));
+    // And nothing is left to do.
+    let diff = gateway.diff(SHOP, false, PlanFormat::Human);
+    assert_eq!(diff.exit_code, 0, "{}", diff.stdout);
+}
+
+#[test]
+fn a_definition_with_variables_round_trips() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let source = write(&dir, "gen.json", &generated_definition("gen_api", 5));
+    let outcome = gateway.sync(&source, false);
+    assert_eq!(outcome.exit_code, 0, "{}{}", outcome.stdout, outcome.stderr);
+    let expected =
+        Definition::from_json(serde_json::from_str(&generated_definition("gen_api", 5)).unwrap())
+            .unwrap();
+    assert_eq!(sorted(gateway.dump("gen_api")), sorted(expected));
+}
+
+#[test]
+fn changing_one_field_shows_exactly_that_change() {
+    let gateway = Gateway::start(None);
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(SHOP)
+        .unwrap()
+        .replace("timeout: 5000", "timeout: 6000");
+    let changed = write(&dir, "shop.yaml", &text);
+
+    let human = gateway.diff(&changed, false, PlanFormat::Human);
+    assert_eq!(human.exit_code, 2, "changes pending: {}", human.stdout);
+    assert_eq!(
+        human.stdout,
+        "~ api get_product\n    backend_api.timeout: 5000 -> 6000\n~ publication get_product in DEV (republish: the API changed)\nPlan for group shop_api (env DEV): 0 to create, 2 to update, 0 to delete, 5 unchanged.\n"
+    );
+    let json = gateway.diff(&changed, false, PlanFormat::Json);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        plan["changes"][0],
+        serde_json::json!({"kind": "api", "action": "update", "name": "get_product",
+            "fields": [{"path": "backend_api.timeout", "old": 5000, "new": 6000}]})
+    );
+
+    assert_eq!(gateway.sync(&changed, false).exit_code, 0);
+    assert_eq!(
+        gateway.diff(&changed, false, PlanFormat::Human).exit_code,
+        0
+    );
+}
+
+#[test]
+fn a_second_sync_of_an_unchanged_source_sends_no_write() {
+    let gateway = Gateway::start(None);
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+    let writes = gateway.writes();
+    assert!(
+        writes >= 7,
+        "group, environment, 3 APIs, 3 publications: {writes}"
+    );
+    let again = gateway.sync(SHOP, false);
+    assert_eq!(again.exit_code, 0, "{}", again.stderr);
+    assert_eq!(gateway.writes(), writes, "the server saw no write request");
+    assert!(again.stderr.contains("(0 writes)"), "{}", again.stderr);
+}
+
+#[test]
+fn prune_deletes_only_in_the_managed_group() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let other = write(&dir, "other.json", &generated_definition("other_api", 2));
+    assert_eq!(gateway.sync(&other, false).exit_code, 0);
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+
+    // `health` is no longer in the source.
+    let text = std::fs::read_to_string(SHOP).unwrap();
+    let start = text.find("  /health:").unwrap();
+    let end = text.find("  /products/{id}:").unwrap();
+    let smaller = write(
+        &dir,
+        "shop.yaml",
+        &format!("{}{}", &text[..start], &text[end..]),
+    );
+
+    let kept = gateway.sync(&smaller, false);
+    assert_eq!(kept.exit_code, 0, "{}", kept.stderr);
+    assert!(
+        kept.stdout
+            .contains("= api health (not in the source; kept, --prune deletes it)"),
+        "{}",
+        kept.stdout
+    );
+    assert!(
+        gateway
+            .dump("shop_api")
+            .apis
+            .iter()
+            .any(|a| a.name == "health")
+    );
+
+    let plan = gateway.diff(&smaller, true, PlanFormat::Human);
+    assert_eq!(plan.exit_code, 2);
+    assert!(plan.stdout.contains("- api health\n"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("- publication health in DEV\n"),
+        "{}",
+        plan.stdout
+    );
+    let pruned = gateway.sync(&smaller, true);
+    assert_eq!(pruned.exit_code, 0, "{}", pruned.stderr);
+    let names: Vec<String> = gateway
+        .dump("shop_api")
+        .apis
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, ["delete_product", "get_product"]);
+    // The other group is untouched.
+    assert_eq!(gateway.dump("other_api").apis.len(), 2);
+}
+
+#[test]
+fn with_injected_faults_sync_converges_after_one_rerun_without_duplicates() {
+    let gateway = Gateway::start(Some(
+        "500:0.08,429:0.08,drop:0.04,500@after:0.04,drop@after:0.04",
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let source = write(&dir, "faulty.json", &generated_definition("faulty_api", 40));
+    let first = gateway.sync(&source, false);
+    let second = gateway.sync(&source, false);
+    assert_eq!(
+        second.exit_code, 0,
+        "first:\n{}\nsecond:\n{}",
+        first.stderr, second.stderr
+    );
+    let diff = gateway.diff(&source, false, PlanFormat::Human);
+    assert_eq!(diff.exit_code, 0, "converged: {}", diff.stdout);
+
+    let stats = gateway.stats();
+    let lost_answers: u64 = ["500@after", "drop@after"]
+        .iter()
+        .map(|k| stats["faults"][k].as_u64().unwrap_or(0))
+        .sum();
+    assert!(
+        lost_answers > 0,
+        "some writes were applied and their answers lost: {stats}"
+    );
+    assert!(
+        stats["faults"].as_object().is_some_and(|f| !f.is_empty()),
+        "faults were injected: {stats}"
+    );
+    // Every object was created exactly once on the server, whatever was retried.
+    assert_eq!(stats["applied"]["POST /apis"], 40, "{stats}");
+    assert_eq!(stats["applied"]["POST /api-groups"], 1, "{stats}");
+    assert_eq!(stats["applied"]["POST /envs"], 1, "{stats}");
+    assert_eq!(stats["applied"]["POST /env-variables"], 2, "{stats}");
+    let dumped = gateway.dump("faulty_api");
+    assert_eq!(dumped.apis.len(), 40);
+    assert_eq!(dumped.environments[0].variables.len(), 2);
+}
