@@ -201,3 +201,32 @@ fn with_injected_faults_sync_converges_after_one_rerun_without_duplicates() {
     assert_eq!(dumped.apis.len(), 40);
     assert_eq!(dumped.environments[0].variables.len(), 2);
 }
+
+#[test]
+fn a_wrong_secret_fails_with_a_clear_message() {
+    let gateway = Gateway::start(None);
+    let mut options = gateway.gateway_options(4);
+    let wrong = "not-the-right-secret-key";
+    if let Some(vars) = options.env_vars.as_mut() {
+        vars.insert("HUAWEICLOUD_SDK_SK".to_owned(), wrong.to_owned());
+    }
+    let diff = apigctl::commands::diff::DiffOptions {
+        gateway: options,
+        env: "DEV".to_owned(),
+        ..Default::default()
+    };
+    let outcome = apigctl::commands::diff::run(&apigctl::source::Input::from_arg(SHOP), &diff);
+    assert_eq!(outcome.exit_code, 1);
+    let first = outcome.stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("apigctl: error: list API groups `shop_api`: HTTP 401"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains("help: the gateway rejected the credentials: check that the secret key (HUAWEICLOUD_SDK_SK) belongs to the access key (HUAWEICLOUD_SDK_AK)"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(!outcome.stderr.contains(wrong) && !outcome.stderr.contains(common::SK));
+}

@@ -119,8 +119,10 @@ fn decode(operation: &str, object: &str, message: String) -> GatewayError {
 /// The first failed read (after the client's retries).
 pub async fn read(client: &Client, group: &str) -> Result<Live, GatewayError> {
     let mut live = Live::default();
-    let (group_found, envs, authorizers, throttles, acls, plugins, vpcs, apps) = tokio::try_join!(
-        client.find_group(group),
+    // The group first, alone: a credentials or endpoint problem then fails on one request with
+    // one message instead of racing eight.
+    let group_found = client.find_group(group).await?;
+    let (envs, authorizers, throttles, acls, plugins, vpcs, apps) = tokio::try_join!(
         client.list_envs(),
         optional(client.list_authorizers()),
         optional(client.list_throttles()),

@@ -910,3 +910,222 @@ pub fn diff_values(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::live::Remote;
+
+    fn definition(value: Value) -> Definition {
+        Definition::from_json(value).unwrap()
+    }
+
+    fn api(name: &str, timeout: i64) -> Value {
+        serde_json::json!({
+            "name": name, "type": 1, "req_protocol": "HTTPS", "req_method": "GET",
+            "req_uri": format!("/{name}"), "auth_type": "NONE", "backend_type": "HTTP",
+            "backend_api": {"url_domain": "b.example", "req_protocol": "HTTPS", "req_method": "GET",
+                            "req_uri": "/x", "timeout": timeout}
+        })
+    }
+
+    /// A live group holding `apis` (name, timeout), each published in DEV.
+    fn live(apis: &[(&str, i64)]) -> Live {
+        let mut live = Live::default();
+        let group = definition(serde_json::json!({"apigctl": 1, "group": {"name": "g"}})).group;
+        live.group = Some(Remote {
+            id: "g1".into(),
+            def: group,
+        });
+        let env: crate::model::EnvCreate =
+            serde_json::from_value(serde_json::json!({"id": "e1", "name": "DEV"})).unwrap();
+        live.envs.insert(
+            "DEV".into(),
+            Remote {
+                id: "e1".into(),
+                def: env,
+            },
+        );
+        for (name, timeout) in apis {
+            let def = serde_json::from_value(api(name, *timeout)).unwrap();
+            live.apis.insert(
+                (*name).into(),
+                Remote {
+                    id: format!("id-{name}"),
+                    def,
+                },
+            );
+            live.publications
+                .insert(("DEV".into(), (*name).into()), format!("pub-{name}"));
+        }
+        live
+    }
+
+    fn options(prune: bool) -> PlanOptions {
+        PlanOptions {
+            env: "DEV".into(),
+            prune,
+        }
+    }
+
+    fn summary(plan: &Plan) -> Vec<String> {
+        plan.changes
+            .iter()
+            .filter(|c| c.action != Action::Unchanged)
+            .map(|c| format!("{:?} {} {}", c.action, c.kind.label(), c.name))
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_gateway_gets_everything_created_in_dependency_order() {
+        let desired = definition(
+            serde_json::json!({"apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 1)]}),
+        );
+        let plan = plan(&desired, &Live::default(), &options(false));
+        assert_eq!(
+            summary(&plan),
+            [
+                "Create group g",
+                "Create environment DEV",
+                "Create api a",
+                "Create publication a in DEV"
+            ]
+        );
+        assert_eq!(plan.pending(), 4);
+    }
+
+    #[test]
+    fn identical_state_plans_nothing() {
+        let desired = definition(
+            serde_json::json!({"apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 1)]}),
+        );
+        let plan = plan(&desired, &live(&[("a", 1)]), &options(true));
+        assert_eq!(plan.pending(), 0, "{}", plan.render_human());
+        assert!(plan.unmanaged.is_empty());
+    }
+
+    #[test]
+    fn an_update_names_the_field_and_republishes() {
+        let desired = definition(
+            serde_json::json!({"apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 2)]}),
+        );
+        let plan = plan(&desired, &live(&[("a", 1)]), &options(false));
+        assert_eq!(
+            plan.render_human(),
+            "~ api a\n    backend_api.timeout: 1 -> 2\n~ publication a in DEV (republish: the API changed)\nPlan for group g (env DEV): 0 to create, 2 to update, 0 to delete, 1 unchanged.\n"
+        );
+        let update = &plan
+            .changes
+            .iter()
+            .find(|c| c.kind == Kind::Api)
+            .unwrap()
+            .target;
+        assert_eq!(update.id.as_deref(), Some("id-a"));
+    }
+
+    #[test]
+    fn extra_objects_are_deleted_only_with_prune() {
+        let desired = definition(
+            serde_json::json!({"apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 1)]}),
+        );
+        let state = live(&[("a", 1), ("b", 1)]);
+        let kept = plan(&desired, &state, &options(false));
+        assert_eq!(kept.pending(), 0);
+        assert_eq!(kept.unmanaged, ["api b", "publication b in DEV"]);
+        let pruned = plan(&desired, &state, &options(true));
+        assert_eq!(
+            summary(&pruned),
+            ["Delete api b", "Delete publication b in DEV"]
+        );
+    }
+
+    #[test]
+    fn shared_objects_are_never_deleted() {
+        let desired = definition(serde_json::json!({"apigctl": 1, "group": {"name": "g"}}));
+        let mut state = live(&[]);
+        let acl = serde_json::from_value(serde_json::json!({"acl_name": "other_teams", "acl_type": "DENY", "acl_value": "1.2.3.4", "entity_type": "IP"})).unwrap();
+        state.acls.insert(
+            "other_teams".into(),
+            Remote {
+                id: "acl1".into(),
+                def: acl,
+            },
+        );
+        let plan = plan(&desired, &state, &options(true));
+        assert_eq!(plan.pending(), 0);
+        assert!(plan.changes.iter().all(|c| c.kind != Kind::Acl));
+    }
+
+    #[test]
+    fn gateway_defaults_are_not_differences() {
+        let mut out = Vec::new();
+        let live = serde_json::json!({"name": "a", "cors": false, "match_mode": "NORMAL", "remark": "", "tags": [], "version": "V1"});
+        diff_values(
+            "",
+            Some(&live),
+            Some(&serde_json::json!({"name": "a"})),
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        diff_values(
+            "",
+            Some(&serde_json::json!({"cors": true})),
+            Some(&serde_json::json!({})),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            [FieldChange {
+                path: "cors".into(),
+                old: Some(Value::Bool(true)),
+                new: None
+            }]
+        );
+    }
+
+    #[test]
+    fn a_binding_to_another_policy_is_an_update() {
+        let desired = definition(serde_json::json!({
+            "apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 1)],
+            "throttle_bindings": [{"throttle": "fast", "apis": ["a"]}]
+        }));
+        let mut state = live(&[("a", 1)]);
+        state.throttle_bindings.insert(
+            ("DEV".into(), "a".into()),
+            RemoteBinding {
+                policy: "slow".into(),
+                id: "b1".into(),
+            },
+        );
+        let plan = plan(&desired, &state, &options(false));
+        let change = plan
+            .changes
+            .iter()
+            .find(|c| c.kind == Kind::ThrottleBinding)
+            .unwrap();
+        assert_eq!(change.action, Action::Update);
+        assert_eq!(
+            change.target.old_binding.as_ref().map(|b| b.id.as_str()),
+            Some("b1")
+        );
+        assert_eq!(change.fields[0].path, "policy");
+    }
+
+    #[test]
+    fn explicit_publications_for_the_sync_environment_are_authoritative() {
+        let desired = definition(serde_json::json!({
+            "apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 1), api("b", 1)],
+            "publications": [{"apis": ["a"]}, {"env": "PROD", "apis": ["b"]}]
+        }));
+        let resolved = resolve(&desired, "DEV");
+        let keys: Vec<_> = resolved.publications.keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [
+                ("DEV".to_owned(), "a".to_owned()),
+                ("PROD".to_owned(), "b".to_owned())
+            ]
+        );
+        assert!(resolved.envs.contains("PROD"));
+    }
+}
