@@ -504,3 +504,95 @@ fn configuration_comes_from_flags_then_environment_then_file() {
     );
     assert!(matches!(config.auth, Auth::Token(_)));
 }
+
+#[test]
+fn sync_via_import_sends_the_sdk_multipart_form_and_reports_every_list() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let script = Script::new(vec![
+        ok(r#"{"total":1,"size":1,"groups":[{"id":"g1","name":"shop_api"}]}"#),
+        ok(
+            r#"{"success":[{"path":"/health","method":"GET","action":"create","id":"a1"}],
+              "failure":[{"path":"/products/{id}","method":"DELETE","error_code":"APIG.2012","error_msg":"invalid backend"}],
+              "ignore":[{"method":"GET","path":"/products/{id}"}],"group_id":"g1"}"#,
+        ),
+    ]);
+    let endpoint = runtime.block_on(serve(script.clone()));
+    let vars = [
+        ("HUAWEICLOUD_SDK_AK", "AKID"),
+        ("HUAWEICLOUD_SDK_SK", SECRET),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", "proj"),
+        ("APIGCTL_INSTANCE_ID", "inst"),
+        ("APIGCTL_ENDPOINT", endpoint.as_str()),
+    ];
+    let options = apigctl::commands::sync::SyncOptions {
+        diff: apigctl::commands::diff::DiffOptions {
+            gateway: apigctl::commands::diff::GatewayOptions {
+                env_vars: Some(
+                    vars.iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                ),
+                ..Default::default()
+            },
+            env: "DEV".to_owned(),
+            ..Default::default()
+        },
+        via_import: Some(apigctl::commands::sync::ImportModes {
+            extend_mode: "merge".to_owned(),
+            api_mode: "override".to_owned(),
+        }),
+        ..Default::default()
+    };
+    let source = "testdata/sync/shop-3.0.yaml";
+    let outcome = apigctl::commands::sync::run(&apigctl::source::Input::from_arg(source), &options);
+    assert_eq!(outcome.exit_code, 1, "a failed API fails the run");
+    assert_eq!(
+        outcome.stdout,
+        "+ GET /health (create)\n= GET /products/{id} (ignored)\nimport into group g1: 1 imported, 1 failed, 1 ignored\n"
+    );
+    assert_eq!(
+        outcome.stderr,
+        "apigctl: error: DELETE /products/{id}: APIG.2012: invalid backend\n"
+    );
+
+    let post = script
+        .seen()
+        .into_iter()
+        .find(|s| s.method == "POST")
+        .unwrap();
+    assert_eq!(post.target, "/v2/proj/apigw/instances/inst/openapi/import");
+    let header = |name: &str| {
+        post.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let content_type = header("content-type");
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("multipart content type");
+    assert_eq!(header("x-sdk-content-sha256"), "UNSIGNED-PAYLOAD");
+    let document = std::fs::read_to_string(source).unwrap();
+    let field = |name: &str, value: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )
+    };
+    let expected = format!(
+        "{}{}{}{}--{boundary}\r\nContent-Disposition: form-data; name=\"file_name\"; filename=\"shop-3.0.yaml\"\r\n\r\n{document}\r\n--{boundary}--\r\n",
+        field("is_create_group", "false"),
+        field("group_id", "g1"),
+        field("extend_mode", "merge"),
+        field("api_mode", "override"),
+    );
+    assert_eq!(String::from_utf8_lossy(&post.body), expected);
+    let request = SignableRequest {
+        method: "POST",
+        path: &post.target,
+        query: &[],
+        headers: &post.headers,
+        body: &post.body,
+    };
+    assert!(signing::verify(&request, |_| Some(SECRET), SystemTime::now()).is_ok());
+}

@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::client::{Body, Call, Client, path};
 use super::error::GatewayError;
 use crate::model::{
-    AclApiBindingCreate, AclBindingResult, ApiAclCreate, ApiActionInfo, ApiActionResult, ApiCreate,
-    ApiGroupCreate, AuthorizerCreate, EnvCreate, EnvVariableCreate, GroupResponseCreate,
-    PluginCreate, PluginOperApiInfo, PublishAction, ThrottleApiBindingCreate, ThrottleBaseInfo,
-    ThrottleBindingResult, ThrottleSpecialCreate,
+    AclApiBindingCreate, ApiAclCreate, ApiActionInfo, ApiActionResult, ApiCreate, ApiGroupCreate,
+    AuthorizerCreate, EnvCreate, EnvVariableCreate, GroupResponseCreate, PluginCreate,
+    PluginOperApiInfo, PublishAction, ThrottleApiBindingCreate, ThrottleBaseInfo,
+    ThrottleSpecialCreate,
 };
 
 /// A family of gateway-wide objects with list/create/update/delete at `/{path}` and
@@ -650,17 +650,18 @@ impl Client {
         .map(|_| ())
     }
 
-    /// Receipt parsing helper kept for callers that need the records.
-    pub fn parse_throttle_binding(value: serde_json::Value) -> Option<ThrottleBindingResult> {
-        serde_json::from_value(value).ok()
-    }
-
-    /// Removes a throttling binding (API Reference 3.8.2).
-    pub async fn unbind_throttle(&self, binding_id: &str, label: &str) -> Result<(), GatewayError> {
+    /// Removes a binding record, `DELETE /{collection}/{id}`: `throttle-bindings` (API Reference
+    /// 3.8.2) or `acl-bindings` (3.14.2).
+    pub async fn delete_binding(
+        &self,
+        collection: &str,
+        binding_id: &str,
+        label: &str,
+    ) -> Result<(), GatewayError> {
         let call = Call::new(
             Method::DELETE,
-            path(&["throttle-bindings", binding_id]),
-            "unbind throttling policy",
+            path(&[collection, binding_id]),
+            &format!("delete {collection} record"),
             label,
         );
         self.send(&call).await.map(|_| ())
@@ -714,22 +715,6 @@ impl Client {
         })
         .await
         .map(|_| ())
-    }
-
-    /// Receipt parsing helper kept for callers that need the records.
-    pub fn parse_acl_binding(value: serde_json::Value) -> Option<AclBindingResult> {
-        serde_json::from_value(value).ok()
-    }
-
-    /// Removes an access control binding (API Reference 3.14.2).
-    pub async fn unbind_acl(&self, binding_id: &str, label: &str) -> Result<(), GatewayError> {
-        let call = Call::new(
-            Method::DELETE,
-            path(&["acl-bindings", binding_id]),
-            "unbind access control policy",
-            label,
-        );
-        self.send(&call).await.map(|_| ())
     }
 
     /// APIs a plug-in is attached to (API Reference 3.27.10).

@@ -429,17 +429,15 @@ async fn run(
                 action == Action::Delete || (action == Action::Update && step == Step::Main);
             if unbind {
                 let old = target.old_binding.clone().unwrap_or_default_binding();
-                if kind == Kind::ThrottleBinding {
-                    client
-                        .unbind_throttle(&old.id, &change.name)
-                        .await
-                        .map_err(gateway)?;
+                let collection = if kind == Kind::ThrottleBinding {
+                    "throttle-bindings"
                 } else {
-                    client
-                        .unbind_acl(&old.id, &change.name)
-                        .await
-                        .map_err(gateway)?;
-                }
+                    "acl-bindings"
+                };
+                client
+                    .delete_binding(collection, &old.id, &change.name)
+                    .await
+                    .map_err(gateway)?;
                 return Ok("unbound");
             }
             let (group_id, policy_id, publish_id, api_id, env_id) = {

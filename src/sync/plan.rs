@@ -271,42 +271,34 @@ pub fn resolve(desired: &Definition, env: &str) -> Resolved {
                 .insert((env.to_owned(), api.name.clone()), None);
         }
     }
-    for publication in &desired.publications {
-        let e = pick(&publication.env);
-        resolved.envs.insert(e.clone());
-        for api in &publication.apis {
-            resolved
-                .publications
-                .insert((e.clone(), api.clone()), publication.remark.clone());
+    // Every entry names APIs in one environment; the environment must then exist.
+    let mut envs = BTreeSet::new();
+    let mut expand = |entry_env: &Option<String>, apis: &[String]| -> Vec<(String, String)> {
+        let e = pick(entry_env);
+        envs.insert(e.clone());
+        apis.iter().map(|api| (e.clone(), api.clone())).collect()
+    };
+    for p in &desired.publications {
+        for key in expand(&p.env, &p.apis) {
+            resolved.publications.insert(key, p.remark.clone());
         }
     }
-    for binding in &desired.throttle_bindings {
-        let e = pick(&binding.env);
-        resolved.envs.insert(e.clone());
-        for api in &binding.apis {
-            resolved
-                .throttle_bindings
-                .insert((e.clone(), api.clone()), binding.throttle.clone());
+    for b in &desired.throttle_bindings {
+        for key in expand(&b.env, &b.apis) {
+            resolved.throttle_bindings.insert(key, b.throttle.clone());
         }
     }
-    for binding in &desired.acl_bindings {
-        let e = pick(&binding.env);
-        resolved.envs.insert(e.clone());
-        for api in &binding.apis {
-            resolved
-                .acl_bindings
-                .insert((e.clone(), api.clone()), binding.acl.clone());
+    for b in &desired.acl_bindings {
+        for key in expand(&b.env, &b.apis) {
+            resolved.acl_bindings.insert(key, b.acl.clone());
         }
     }
-    for binding in &desired.plugin_bindings {
-        let e = pick(&binding.env);
-        resolved.envs.insert(e.clone());
-        for api in &binding.apis {
-            resolved
-                .plugin_bindings
-                .insert((e.clone(), api.clone(), binding.plugin.clone()));
+    for b in &desired.plugin_bindings {
+        for (e, api) in expand(&b.env, &b.apis) {
+            resolved.plugin_bindings.insert((e, api, b.plugin.clone()));
         }
     }
+    resolved.envs.extend(envs);
     resolved
 }
 
