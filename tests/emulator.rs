@@ -769,3 +769,40 @@ async fn stats_and_fault_injection() {
     assert!(stats["applied"].as_object().unwrap().is_empty(), "{stats}");
     handle.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_of_one_name_yield_one_object() {
+    let (c, handle) = start(config()).await;
+    let c = std::sync::Arc::new(c);
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let c = std::sync::Arc::clone(&c);
+        tasks.push(tokio::spawn(async move {
+            c.call(
+                "POST",
+                "/api-groups",
+                &[],
+                Some(&json!({"name": "contended"})),
+            )
+            .await
+            .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 400).count(),
+        15,
+        "{statuses:?}"
+    );
+    let listed = c.call("GET", "/api-groups", &[], None).await;
+    assert_eq!(listed.body["total"], 1);
+    handle.shutdown().await.unwrap();
+}

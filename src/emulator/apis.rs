@@ -41,33 +41,28 @@ fn match_mode(a: &ApiCreate) -> MatchMode {
     a.match_mode.unwrap_or(MatchMode::Normal)
 }
 
-/// Duplicate name in the group (APIG.3202) or same method + path + match mode (APIG.3301).
+/// Same method + path + match mode in the group (APIG.3301, checked first, as the import
+/// reports it) or duplicate name in the group (APIG.3202).
 fn check_conflicts(db: &Db, api: &ApiCreate, except: Option<&str>) -> Result<(), ApiError> {
-    let key = route_key(&api.req_uri);
-    for (id, other) in &db.apis {
-        if Some(id.as_str()) == except || other.group_id != api.group_id {
-            continue;
-        }
-        if other.name == api.name {
-            return Err(ApiError::exists(
-                "APIG.3202",
-                format!("The API name already exists: {}", api.name),
-            ));
-        }
-        if other.req_method == api.req_method
-            && match_mode(other) == match_mode(api)
-            && route_key(&other.req_uri) == key
-        {
-            return Err(ApiError::exists(
-                "APIG.3301",
-                format!(
-                    "The API already exists: {} {} ({}) is API {id}",
-                    api.req_method,
-                    api.req_uri,
-                    match_mode(api)
-                ),
-            ));
-        }
+    if let Some(id) = same_route_except(db, api, except) {
+        return Err(ApiError::exists(
+            "APIG.3301",
+            format!(
+                "The API already exists: {} {} ({}) is API {id}",
+                api.req_method,
+                api.req_uri,
+                match_mode(api)
+            ),
+        ));
+    }
+    let named = db.apis.iter().any(|(id, other)| {
+        Some(id.as_str()) != except && other.group_id == api.group_id && other.name == api.name
+    });
+    if named {
+        return Err(ApiError::exists(
+            "APIG.3202",
+            format!("The API name already exists: {}", api.name),
+        ));
     }
     Ok(())
 }
@@ -182,7 +177,7 @@ fn stamp_backend(
 }
 
 /// The API as answered: with its publications (`run_env_*`, `publish_*`) and group.
-fn view(db: &Db, api: &ApiCreate) -> ApiCreate {
+pub fn view(db: &Db, api: &ApiCreate) -> ApiCreate {
     let mut out = api.clone();
     let id = api.id.as_deref().unwrap_or("");
     let publications: Vec<&Publication> = db
@@ -220,32 +215,66 @@ fn view(db: &Db, api: &ApiCreate) -> ApiCreate {
     out
 }
 
-fn requested(req: &Req) -> Result<ApiCreate, ApiError> {
-    let api: ApiCreate = req.json()?;
+/// Checks and stores a new API; returns it as stored.
+///
+/// # Errors
+///
+/// Constraint violations, unknown references, name or route conflicts.
+pub fn insert(db: &mut Db, api: ApiCreate) -> Result<ApiCreate, ApiError> {
     validate::api(&api)?;
-    Ok(api)
-}
-
-/// `POST /apis` (3.5.1).
-pub fn create(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
-    let api = requested(req)?;
     check_references(db, &api)?;
     check_conflicts(db, &api, None)?;
     let id = new_id();
     let api = stamp(api, id.clone(), None, db);
     db.apis.insert(id, api.clone());
+    Ok(api)
+}
+
+/// Checks and stores a new definition of the API `id`; returns it as stored.
+///
+/// # Errors
+///
+/// Unknown API, constraint violations, unknown references, name or route conflicts.
+pub fn replace(db: &mut Db, id: &str, api: ApiCreate) -> Result<ApiCreate, ApiError> {
+    let previous = db.api(id)?.clone();
+    validate::api(&api)?;
+    check_references(db, &api)?;
+    check_conflicts(db, &api, Some(id))?;
+    let api = stamp(api, id.to_owned(), Some(&previous), db);
+    db.apis.insert(id.to_owned(), api.clone());
+    Ok(api)
+}
+
+/// The id of the API of `api`'s group with the same method, path and match mode.
+pub fn same_route(db: &Db, api: &ApiCreate) -> Option<String> {
+    same_route_except(db, api, None)
+}
+
+fn same_route_except(db: &Db, api: &ApiCreate, except: Option<&str>) -> Option<String> {
+    let key = route_key(&api.req_uri);
+    db.apis
+        .iter()
+        .find(|(id, o)| {
+            Some(id.as_str()) != except
+                && o.group_id == api.group_id
+                && o.req_method == api.req_method
+                && match_mode(o) == match_mode(api)
+                && route_key(&o.req_uri) == key
+        })
+        .map(|(id, _)| id.clone())
+}
+
+/// `POST /apis` (3.5.1).
+pub fn create(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
+    let api = insert(db, req.json()?)?;
     Reply::json(201, &view(db, &api))
 }
 
 /// `PUT /apis/{api_id}` (3.5.2).
 pub fn update(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     let id = req.param(0).to_owned();
-    let previous = db.api(&id)?.clone();
-    let api = requested(req)?;
-    check_references(db, &api)?;
-    check_conflicts(db, &api, Some(&id))?;
-    let api = stamp(api, id.clone(), Some(&previous), db);
-    db.apis.insert(id, api.clone());
+    db.api(&id)?;
+    let api = replace(db, &id, req.json()?)?;
     Reply::json(200, &view(db, &api))
 }
 

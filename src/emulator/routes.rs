@@ -3,7 +3,7 @@
 //! capture beside it (`/apis/action` before `/apis/{api_id}`, `/acl-bindings/binded-acls`
 //! before `/acl-bindings/{id}`, ...), so literal segments always win over id captures.
 
-use super::{Op, apis, envs, groups};
+use super::{Op, apis, apps, authorizers, envs, groups, openapi, plugins, policies};
 
 type Route = (Op, &'static str, Vec<String>);
 
@@ -72,11 +72,199 @@ pub fn route(method: &str, segments: &[&str]) -> Option<Route> {
             write(apis::delete_version, "/apis/versions/{version_id}", &[id])
         }
         ("GET", ["apis", "runtime", id]) => read(apis::runtime, "/apis/runtime/{api_id}", &[id]),
+        ("POST", ["apis", id, "plugins", "attach"]) => write(
+            plugins::attach_plugins,
+            "/apis/{api_id}/plugins/attach",
+            &[id],
+        ),
+        ("PUT", ["apis", id, "plugins", "detach"]) => write(
+            plugins::detach_plugins,
+            "/apis/{api_id}/plugins/detach",
+            &[id],
+        ),
+        ("GET", ["apis", id, "attached-plugins"]) => read(
+            plugins::attached_plugins,
+            "/apis/{api_id}/attached-plugins",
+            &[id],
+        ),
+        ("GET", ["apis", id, "attachable-plugins"]) => read(
+            plugins::attachable_plugins,
+            "/apis/{api_id}/attachable-plugins",
+            &[id],
+        ),
         ("POST", ["apis"]) => write(apis::create, "/apis", &[]),
         ("GET", ["apis"]) => read(apis::list, "/apis", &[]),
         ("GET", ["apis", id]) => read(apis::show, "/apis/{api_id}", &[id]),
         ("PUT", ["apis", id]) => write(apis::update, "/apis/{api_id}", &[id]),
         ("DELETE", ["apis", id]) => write(apis::delete, "/apis/{api_id}", &[id]),
+
+        // Request throttling policies (3.4), excluded configurations (3.9), bindings (3.8).
+        ("POST", ["throttles"]) => write(policies::create_throttle, "/throttles", &[]),
+        ("GET", ["throttles"]) => read(policies::list_throttles, "/throttles", &[]),
+        ("GET", ["throttles", id]) => {
+            read(policies::show_throttle, "/throttles/{throttle_id}", &[id])
+        }
+        ("PUT", ["throttles", id]) => {
+            write(policies::update_throttle, "/throttles/{throttle_id}", &[id])
+        }
+        ("DELETE", ["throttles", id]) => {
+            write(policies::delete_throttle, "/throttles/{throttle_id}", &[id])
+        }
+        ("POST", ["throttles", id, "throttle-specials"]) => write(
+            policies::create_special,
+            "/throttles/{throttle_id}/throttle-specials",
+            &[id],
+        ),
+        ("GET", ["throttles", id, "throttle-specials"]) => read(
+            policies::list_specials,
+            "/throttles/{throttle_id}/throttle-specials",
+            &[id],
+        ),
+        ("PUT", ["throttles", id, "throttle-specials", sid]) => write(
+            policies::update_special,
+            "/throttles/{throttle_id}/throttle-specials/{strategy_id}",
+            &[id, sid],
+        ),
+        ("DELETE", ["throttles", id, "throttle-specials", sid]) => write(
+            policies::delete_special,
+            "/throttles/{throttle_id}/throttle-specials/{strategy_id}",
+            &[id, sid],
+        ),
+        ("GET", ["throttle-bindings", "binded-apis"]) => read(
+            policies::throttle_bound_apis,
+            "/throttle-bindings/binded-apis",
+            &[],
+        ),
+        ("GET", ["throttle-bindings", "unbinded-apis"]) => read(
+            policies::throttle_unbound_apis,
+            "/throttle-bindings/unbinded-apis",
+            &[],
+        ),
+        ("GET", ["throttle-bindings", "binded-throttles"]) => read(
+            policies::throttles_of_api,
+            "/throttle-bindings/binded-throttles",
+            &[],
+        ),
+        ("POST", ["throttle-bindings"]) => {
+            write(policies::bind_throttle, "/throttle-bindings", &[])
+        }
+        ("PUT", ["throttle-bindings"]) => {
+            write(policies::unbind_throttles, "/throttle-bindings", &[])
+        }
+        ("DELETE", ["throttle-bindings", id]) => write(
+            policies::unbind_throttle,
+            "/throttle-bindings/{throttle_binding_id}",
+            &[id],
+        ),
+
+        // Access control policies (3.13) and bindings (3.14).
+        ("POST", ["acls"]) => write(policies::create_acl, "/acls", &[]),
+        ("GET", ["acls"]) => read(policies::list_acls, "/acls", &[]),
+        ("PUT", ["acls"]) => write(policies::delete_acls, "/acls", &[]),
+        ("GET", ["acls", id]) => read(policies::show_acl, "/acls/{acl_id}", &[id]),
+        ("PUT", ["acls", id]) => write(policies::update_acl, "/acls/{acl_id}", &[id]),
+        ("DELETE", ["acls", id]) => write(policies::delete_acl, "/acls/{acl_id}", &[id]),
+        ("GET", ["acl-bindings", "binded-acls"]) => {
+            read(policies::acls_of_api, "/acl-bindings/binded-acls", &[])
+        }
+        ("GET", ["acl-bindings", "binded-apis"]) => {
+            read(policies::acl_bound_apis, "/acl-bindings/binded-apis", &[])
+        }
+        ("GET", ["acl-bindings", "unbinded-apis"]) => read(
+            policies::acl_unbound_apis,
+            "/acl-bindings/unbinded-apis",
+            &[],
+        ),
+        ("POST", ["acl-bindings"]) => write(policies::bind_acl, "/acl-bindings", &[]),
+        ("PUT", ["acl-bindings"]) => write(policies::unbind_acls, "/acl-bindings", &[]),
+        ("DELETE", ["acl-bindings", id]) => write(
+            policies::unbind_acl,
+            "/acl-bindings/{acl_bindings_id}",
+            &[id],
+        ),
+
+        // Custom authorizers (3.15).
+        ("POST", ["authorizers"]) => write(authorizers::create, "/authorizers", &[]),
+        ("GET", ["authorizers"]) => read(authorizers::list, "/authorizers", &[]),
+        ("GET", ["authorizers", id]) => {
+            read(authorizers::show, "/authorizers/{authorizer_id}", &[id])
+        }
+        ("PUT", ["authorizers", id]) => {
+            write(authorizers::update, "/authorizers/{authorizer_id}", &[id])
+        }
+        ("DELETE", ["authorizers", id]) => {
+            write(authorizers::delete, "/authorizers/{authorizer_id}", &[id])
+        }
+
+        // Plug-ins (3.27).
+        ("POST", ["plugins"]) => write(plugins::create, "/plugins", &[]),
+        ("GET", ["plugins"]) => read(plugins::list, "/plugins", &[]),
+        ("GET", ["plugins", id]) => read(plugins::show, "/plugins/{plugin_id}", &[id]),
+        ("PUT", ["plugins", id]) => write(plugins::update, "/plugins/{plugin_id}", &[id]),
+        ("DELETE", ["plugins", id]) => write(plugins::delete, "/plugins/{plugin_id}", &[id]),
+        ("POST", ["plugins", id, "attach"]) => {
+            write(plugins::attach_apis, "/plugins/{plugin_id}/attach", &[id])
+        }
+        ("PUT", ["plugins", id, "detach"]) => {
+            write(plugins::detach_apis, "/plugins/{plugin_id}/detach", &[id])
+        }
+        ("GET", ["plugins", id, "attached-apis"]) => read(
+            plugins::attached_apis,
+            "/plugins/{plugin_id}/attached-apis",
+            &[id],
+        ),
+        ("GET", ["plugins", id, "attachable-apis"]) => read(
+            plugins::attachable_apis,
+            "/plugins/{plugin_id}/attachable-apis",
+            &[id],
+        ),
+
+        // Apps (3.28), AppCodes, app authorisation (3.10).
+        ("GET", ["apps", "validation", id]) => {
+            read(apps::check, "/apps/validation/{app_id}", &[id])
+        }
+        ("PUT", ["apps", "secret", id]) => {
+            write(apps::reset_secret, "/apps/secret/{app_id}", &[id])
+        }
+        ("POST", ["apps"]) => write(apps::create, "/apps", &[]),
+        ("GET", ["apps"]) => read(apps::list, "/apps", &[]),
+        ("GET", ["apps", id]) => read(apps::show, "/apps/{app_id}", &[id]),
+        ("PUT", ["apps", id]) => write(apps::update, "/apps/{app_id}", &[id]),
+        ("DELETE", ["apps", id]) => write(apps::delete, "/apps/{app_id}", &[id]),
+        ("POST", ["apps", id, "app-codes"]) => {
+            write(apps::create_code, "/apps/{app_id}/app-codes", &[id])
+        }
+        ("PUT", ["apps", id, "app-codes"]) => {
+            write(apps::generate_code, "/apps/{app_id}/app-codes", &[id])
+        }
+        ("GET", ["apps", id, "app-codes"]) => {
+            read(apps::list_codes, "/apps/{app_id}/app-codes", &[id])
+        }
+        ("GET", ["apps", id, "app-codes", code]) => read(
+            apps::show_code,
+            "/apps/{app_id}/app-codes/{app_code_id}",
+            &[id, code],
+        ),
+        ("DELETE", ["apps", id, "app-codes", code]) => write(
+            apps::delete_code,
+            "/apps/{app_id}/app-codes/{app_code_id}",
+            &[id, code],
+        ),
+        ("GET", ["app-auths", "binded-apps"]) => {
+            read(apps::apps_of_api, "/app-auths/binded-apps", &[])
+        }
+        ("GET", ["app-auths", "binded-apis"]) => {
+            read(apps::apis_of_app, "/app-auths/binded-apis", &[])
+        }
+        ("GET", ["app-auths", "unbinded-apis"]) => {
+            read(apps::apis_not_of_app, "/app-auths/unbinded-apis", &[])
+        }
+        ("POST", ["app-auths"]) => write(apps::authorize, "/app-auths", &[]),
+        ("DELETE", ["app-auths", id]) => write(apps::cancel, "/app-auths/{app_auth_id}", &[id]),
+
+        // OpenAPI import and export (3.16).
+        ("POST", ["openapi", "import"]) => write(openapi::import, "/openapi/import", &[]),
+        ("POST", ["openapi", "export"]) => read(openapi::export, "/openapi/export", &[]),
 
         _ => None,
     }

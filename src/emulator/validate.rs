@@ -365,7 +365,7 @@ pub fn app(a: &AppCreate) -> Check {
     name("name", &a.name, 3, 64, First::Letter, "_")?;
     max_len("remark", a.remark.as_deref(), 255)?;
     if let Some(key) = &a.app_key {
-        name("app_key", key, 8, 64, First::LetterOrDigit, "_-+/=")?;
+        name("app_key", key, 8, 200, First::LetterOrDigit, "_-")?;
     }
     if let Some(secret) = &a.app_secret {
         name(

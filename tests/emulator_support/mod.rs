@@ -173,3 +173,31 @@ pub async fn start(config: Config) -> (Client, emulator::Handle) {
     let (addr, handle) = emulator::spawn(config).await.expect("spawn");
     (Client::new(addr), handle)
 }
+
+/// Runs the real `apigctl serve` binary on 127.0.0.1:0 with `AK:SK` credentials and `extra`
+/// arguments; returns the child and the address it printed.
+pub fn spawn_binary(dir: &std::path::Path, extra: &[&str]) -> (std::process::Child, SocketAddr) {
+    use std::io::BufRead;
+    let credentials = dir.join("credentials");
+    std::fs::write(&credentials, format!("# test\n{AK}:{SK}\n")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--credentials"])
+        .arg(&credentials)
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("start apigctl serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read the listen line");
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line from apigctl serve: {line:?}"));
+    (child, addr)
+}
