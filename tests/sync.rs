@@ -230,3 +230,88 @@ fn a_wrong_secret_fails_with_a_clear_message() {
     );
     assert!(!outcome.stderr.contains(wrong) && !outcome.stderr.contains(common::SK));
 }
+
+#[test]
+fn every_policy_kind_syncs_binds_and_round_trips() {
+    let gateway = Gateway::start(None);
+    let source = "testdata/sync/policies.yaml";
+    let first = gateway.sync(source, false);
+    assert_eq!(first.exit_code, 0, "{}{}", first.stdout, first.stderr);
+    let expected: Definition = {
+        let text = std::fs::read(source).unwrap();
+        let mut sources = apigctl::source::Sources::default();
+        let document = apigctl::source::load_bytes(
+            source.to_owned(),
+            None,
+            text,
+            &mut sources,
+            &Default::default(),
+        )
+        .unwrap();
+        Definition::from_json(document.root.to_json()).unwrap()
+    };
+    assert_eq!(sorted(gateway.dump("billing_api")), sorted(expected));
+    let writes = gateway.writes();
+    assert_eq!(gateway.sync(source, false).exit_code, 0);
+    assert_eq!(gateway.writes(), writes, "second sync sends no write");
+
+    // Move the ACL from one API to the other; drop the plug-in binding.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(source)
+        .unwrap()
+        .replace(
+            "  - acl: billing_block\n    apis: [get_invoice]",
+            "  - acl: billing_block\n    apis: [list_invoices]",
+        )
+        .replace(
+            "plugin_bindings:\n  - plugin: billing_cors\n    apis: [list_invoices]\n",
+            "",
+        );
+    let changed = write(&dir, "billing.yaml", &text);
+    let plan = gateway.diff(&changed, true, PlanFormat::Human);
+    assert_eq!(
+        plan.stdout,
+        "+ acl binding billing_block on list_invoices in DEV\n- acl binding billing_block on get_invoice in DEV\n- plugin binding billing_cors on list_invoices in DEV\nPlan for group billing_api (env DEV): 1 to create, 0 to update, 2 to delete, 14 unchanged.\n"
+    );
+    let applied = gateway.sync(&changed, true);
+    assert_eq!(applied.exit_code, 0, "{}", applied.stderr);
+    let dumped = gateway.dump("billing_api");
+    assert_eq!(dumped.acl_bindings.len(), 1);
+    assert_eq!(dumped.acl_bindings[0].apis, ["list_invoices"]);
+    assert!(dumped.plugin_bindings.is_empty());
+    // The plug-in itself is gateway-wide: unbound, not deleted.
+    assert_eq!(gateway.diff(&changed, true, PlanFormat::Human).exit_code, 0);
+}
+
+#[test]
+fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
+    let gateway = Gateway::start(None);
+    // An API naming an authorizer that exists nowhere, beside a valid one.
+    let text = std::fs::read_to_string("testdata/sync/policies.yaml")
+        .unwrap()
+        .replace(
+            "authorizer_name: billing_auth",
+            "authorizer_name: missing_auth",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let source = write(&dir, "broken.yaml", &text);
+    let outcome = gateway.sync(&source, false);
+    assert_eq!(outcome.exit_code, 1);
+    assert!(
+        outcome.stderr.contains("apigctl: error: api get_invoice: custom authorizer `missing_auth` does not exist on the gateway"),
+        "{}",
+        outcome.stderr
+    );
+    // Dependents fail naming the missing API; everything else went through.
+    assert!(
+        outcome.stderr.contains(
+            "apigctl: error: publication get_invoice in DEV: API `get_invoice` does not exist"
+        ),
+        "{}",
+        outcome.stderr
+    );
+    let dumped = gateway.dump("billing_api");
+    let names: Vec<&str> = dumped.apis.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["list_invoices"]);
+    assert_eq!(dumped.plugin_bindings.len(), 1);
+}

@@ -162,7 +162,11 @@ pub async fn apply(
                     report.done.push(line);
                 }
                 Ok(Err(line)) => {
-                    progress(&format!("FAILED {line}"));
+                    // The message comes once, in the failure list at the end.
+                    let label = line
+                        .split_once(": ")
+                        .map_or(line.as_str(), |(label, _)| label);
+                    progress(&format!("failed {label}"));
                     report.failures.push(line);
                 }
                 Err(error) => report.failures.push(format!("internal error: {error}")),
