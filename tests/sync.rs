@@ -315,3 +315,44 @@ fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
     assert_eq!(names, ["list_invoices"]);
     assert_eq!(dumped.plugin_bindings.len(), 1);
 }
+
+#[test]
+fn sync_via_import_uses_the_gateway_converter() {
+    let gateway = Gateway::start(None);
+    let options = apigctl::commands::sync::SyncOptions {
+        diff: apigctl::commands::diff::DiffOptions {
+            gateway: gateway.gateway_options(4),
+            env: "DEV".to_owned(),
+            ..Default::default()
+        },
+        via_import: Some(apigctl::commands::sync::ImportModes {
+            extend_mode: "override".to_owned(),
+            api_mode: "override".to_owned(),
+        }),
+        ..Default::default()
+    };
+    let run = || apigctl::commands::sync::run(&apigctl::source::Input::from_arg(SHOP), &options);
+    let first = run();
+    assert_eq!(first.exit_code, 0, "{}{}", first.stdout, first.stderr);
+    assert!(
+        first.stdout.contains("+ GET /health (create)"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first.stdout.ends_with("3 imported, 0 failed, 0 ignored\n"),
+        "{}",
+        first.stdout
+    );
+    // Again: the group now exists and is imported into, not duplicated.
+    let second = run();
+    assert_eq!(second.exit_code, 0, "{}{}", second.stdout, second.stderr);
+    let mut names: Vec<String> = gateway
+        .dump("shop_api")
+        .apis
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["delete_product", "get_product", "health"]);
+}
