@@ -42,6 +42,10 @@ struct Script {
     replies: Arc<Mutex<VecDeque<Reply>>>,
     fallback: Arc<Mutex<Option<Responder>>>,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// Wait before answering each request.
+    delay: Arc<Mutex<Duration>>,
+    /// Requests being answered now, and the most at once.
+    in_flight: Arc<Mutex<(usize, usize)>>,
 }
 
 impl Script {
@@ -118,6 +122,14 @@ async fn serve(script: Script) -> String {
                     return;
                 };
                 script.seen.lock().unwrap().push(seen.clone());
+                {
+                    let mut counts = script.in_flight.lock().unwrap();
+                    counts.0 += 1;
+                    counts.1 = counts.1.max(counts.0);
+                }
+                let delay = *script.delay.lock().unwrap();
+                tokio::time::sleep(delay).await;
+                script.in_flight.lock().unwrap().0 -= 1;
                 let next = script.replies.lock().unwrap().pop_front();
                 let reply = match next {
                     Some(reply) => reply,
@@ -595,4 +607,52 @@ fn sync_via_import_sends_the_sdk_multipart_form_and_reports_every_list() {
         body: &post.body,
     };
     assert!(signing::verify(&request, |_| Some(SECRET), SystemTime::now()).is_ok());
+}
+
+#[tokio::test]
+async fn a_request_that_gets_no_answer_times_out_and_is_retried() {
+    let script = Script::new(vec![ok("{}"), ok("{}")]);
+    *script.delay.lock().unwrap() = Duration::from_secs(3);
+    let mut config = config(&serve(script.clone()).await);
+    config.timeout = Duration::from_millis(200);
+    config.max_retries = 1;
+    let client = Client::new(config).unwrap();
+    let call = Call::new(Method::GET, path(&["envs"]), "list environments", "");
+    let error = client.fetch::<serde_json::Value>(&call).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("list environments: no answer from the gateway: timed out"),
+        "{error}"
+    );
+    assert_eq!(script.count("GET"), 2, "one retry after the timeout");
+}
+
+#[tokio::test]
+async fn no_more_requests_are_in_flight_than_the_parallelism() {
+    let script = Script::default();
+    *script.fallback.lock().unwrap() = Some(Box::new(|_: &Seen| ok("{}")));
+    *script.delay.lock().unwrap() = Duration::from_millis(20);
+    let mut config = config(&serve(script.clone()).await);
+    config.parallelism = 2;
+    let client = Client::new(config).unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let client = client.clone();
+        tasks.spawn(async move {
+            let call = Call::new(
+                Method::GET,
+                path(&["apis", &format!("a{i}")]),
+                "read API",
+                "",
+            );
+            client.fetch::<serde_json::Value>(&call).await
+        });
+    }
+    while let Some(result) = tasks.join_next().await {
+        result.unwrap().unwrap();
+    }
+    let (_, most) = *script.in_flight.lock().unwrap();
+    assert_eq!(script.count("GET"), 12);
+    assert!((1..=2).contains(&most), "at most 2 at once, saw {most}");
 }
