@@ -169,6 +169,20 @@ fn config(endpoint: &str) -> GatewayConfig {
     config
 }
 
+/// The environment variables a command reads, pointing at `endpoint`.
+fn environment(endpoint: &str) -> std::collections::BTreeMap<String, String> {
+    [
+        ("HUAWEICLOUD_SDK_AK", "AKID"),
+        ("HUAWEICLOUD_SDK_SK", SECRET),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", "proj"),
+        ("APIGCTL_INSTANCE_ID", "inst"),
+        ("APIGCTL_ENDPOINT", endpoint),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
 fn ok(body: &str) -> Reply {
     Reply::Status(200, body.to_owned())
 }
@@ -442,20 +456,9 @@ fn the_whole_command_output_never_shows_the_secret() {
     let script = Script::default();
     *script.fallback.lock().unwrap() = Some(Box::new(|_: &Seen| error(401)));
     let endpoint = runtime.block_on(serve(script.clone()));
-    let vars = [
-        ("HUAWEICLOUD_SDK_AK", "AKID"),
-        ("HUAWEICLOUD_SDK_SK", SECRET),
-        ("HUAWEICLOUD_SDK_PROJECT_ID", "proj"),
-        ("APIGCTL_INSTANCE_ID", "inst"),
-        ("APIGCTL_ENDPOINT", endpoint.as_str()),
-    ];
     let options = apigctl::commands::diff::DiffOptions {
         gateway: apigctl::commands::diff::GatewayOptions {
-            env_vars: Some(
-                vars.iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            ),
+            env_vars: Some(environment(&endpoint)),
             ..Default::default()
         },
         env: "DEV".to_owned(),
@@ -529,21 +532,10 @@ fn sync_via_import_sends_the_sdk_multipart_form_and_reports_every_list() {
         ),
     ]);
     let endpoint = runtime.block_on(serve(script.clone()));
-    let vars = [
-        ("HUAWEICLOUD_SDK_AK", "AKID"),
-        ("HUAWEICLOUD_SDK_SK", SECRET),
-        ("HUAWEICLOUD_SDK_PROJECT_ID", "proj"),
-        ("APIGCTL_INSTANCE_ID", "inst"),
-        ("APIGCTL_ENDPOINT", endpoint.as_str()),
-    ];
     let options = apigctl::commands::sync::SyncOptions {
         diff: apigctl::commands::diff::DiffOptions {
             gateway: apigctl::commands::diff::GatewayOptions {
-                env_vars: Some(
-                    vars.iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .collect(),
-                ),
+                env_vars: Some(environment(&endpoint)),
                 ..Default::default()
             },
             env: "DEV".to_owned(),

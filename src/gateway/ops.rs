@@ -163,6 +163,38 @@ impl BoundApi {
     }
 }
 
+/// Policies bound to publication records rather than to APIs and environments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindingKind {
+    /// Request throttling policies (API Reference 3.8).
+    Throttle,
+    /// Access control policies (API Reference 3.14).
+    Acl,
+}
+
+impl BindingKind {
+    fn collection(self) -> &'static str {
+        match self {
+            BindingKind::Throttle => "throttle-bindings",
+            BindingKind::Acl => "acl-bindings",
+        }
+    }
+
+    fn id_query(self) -> &'static str {
+        match self {
+            BindingKind::Throttle => "throttle_id",
+            BindingKind::Acl => "acl_id",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            BindingKind::Throttle => "throttling policy",
+            BindingKind::Acl => "access control policy",
+        }
+    }
+}
+
 /// The answer of `/openapi/import` (API Reference 3.16.2, Tables 3-840 to 3-844).
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct ImportAnswer {
@@ -596,53 +628,65 @@ impl Client {
         self.send(&call).await.map(|_| ())
     }
 
-    /// APIs bound to a throttling policy (API Reference 3.8.3).
-    pub async fn throttle_bound_apis(
+    /// APIs of `group_id` bound to a throttling or access control policy (API Reference 3.8.3,
+    /// 3.14.3).
+    pub async fn bound_apis(
         &self,
-        throttle_id: &str,
-        throttle: &str,
+        kind: BindingKind,
+        policy_id: &str,
+        policy: &str,
         group_id: &str,
     ) -> Result<Vec<BoundApi>, GatewayError> {
         let call = Call::new(
             Method::GET,
-            path(&["throttle-bindings", "binded-apis"]),
-            "list APIs bound to throttling policy",
-            throttle,
+            path(&[kind.collection(), "binded-apis"]),
+            &format!("list APIs bound to {}", kind.label()),
+            policy,
         )
-        .query("throttle_id", throttle_id)
+        .query(kind.id_query(), policy_id)
         .query("group_id", group_id);
         self.list(&call, "apis").await
     }
 
-    /// Binds a throttling policy to publications (API Reference 3.8.1).
-    pub async fn bind_throttle(
+    /// Binds a throttling or access control policy to one publication (API Reference 3.8.1,
+    /// 3.14.1). A lost answer is recovered by looking for the binding, so a retry never binds
+    /// twice.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn bind_policy(
         &self,
-        throttle_id: &str,
+        kind: BindingKind,
+        policy_id: &str,
         label: &str,
         group_id: &str,
         publish_id: &str,
         api_id: &str,
+        env_id: &str,
     ) -> Result<(), GatewayError> {
-        let body = ThrottleApiBindingCreate {
-            strategy_id: throttle_id.to_owned(),
-            publish_ids: vec![publish_id.to_owned()],
-        };
+        let body = match kind {
+            BindingKind::Throttle => serde_json::to_value(ThrottleApiBindingCreate {
+                strategy_id: policy_id.to_owned(),
+                publish_ids: vec![publish_id.to_owned()],
+            }),
+            BindingKind::Acl => serde_json::to_value(AclApiBindingCreate {
+                acl_id: Some(policy_id.to_owned()),
+                publish_ids: Some(vec![publish_id.to_owned()]),
+            }),
+        }
+        .unwrap_or_default();
         let call = Call::new(
             Method::POST,
-            path(&["throttle-bindings"]),
-            "bind throttling policy",
+            path(&[kind.collection()]),
+            &format!("bind {}", kind.label()),
             label,
         )
         .json(&body)?;
         self.create_checked::<serde_json::Value, _, _>(&call, || async {
-            let bound = self
-                .throttle_bound_apis(throttle_id, label, group_id)
-                .await?;
+            let bound = self.bound_apis(kind, policy_id, label, group_id).await?;
             Ok(bound
                 .iter()
                 .find(|b| {
-                    b.publish_id.as_deref() == Some(publish_id)
-                        || (b.api() == Some(api_id) && b.publish_id.is_none())
+                    b.api() == Some(api_id)
+                        && (b.env() == Some(env_id) || b.publish_id.as_deref() == Some(publish_id))
                 })
                 .map(|_| serde_json::Value::Null))
         })
@@ -650,71 +694,20 @@ impl Client {
         .map(|_| ())
     }
 
-    /// Removes a binding record, `DELETE /{collection}/{id}`: `throttle-bindings` (API Reference
-    /// 3.8.2) or `acl-bindings` (3.14.2).
+    /// Removes a throttling or access control binding record (API Reference 3.8.2, 3.14.2).
     pub async fn delete_binding(
         &self,
-        collection: &str,
+        kind: BindingKind,
         binding_id: &str,
         label: &str,
     ) -> Result<(), GatewayError> {
         let call = Call::new(
             Method::DELETE,
-            path(&[collection, binding_id]),
-            &format!("delete {collection} record"),
+            path(&[kind.collection(), binding_id]),
+            &format!("unbind {}", kind.label()),
             label,
         );
         self.send(&call).await.map(|_| ())
-    }
-
-    /// APIs bound to an access control policy (API Reference 3.14.3).
-    pub async fn acl_bound_apis(
-        &self,
-        acl_id: &str,
-        acl: &str,
-        group_id: &str,
-    ) -> Result<Vec<BoundApi>, GatewayError> {
-        let call = Call::new(
-            Method::GET,
-            path(&["acl-bindings", "binded-apis"]),
-            "list APIs bound to access control policy",
-            acl,
-        )
-        .query("acl_id", acl_id)
-        .query("group_id", group_id);
-        self.list(&call, "apis").await
-    }
-
-    /// Binds an access control policy to a publication (API Reference 3.14.1).
-    pub async fn bind_acl(
-        &self,
-        acl_id: &str,
-        label: &str,
-        group_id: &str,
-        publish_id: &str,
-        api_id: &str,
-        env_id: &str,
-    ) -> Result<(), GatewayError> {
-        let body = AclApiBindingCreate {
-            acl_id: Some(acl_id.to_owned()),
-            publish_ids: Some(vec![publish_id.to_owned()]),
-        };
-        let call = Call::new(
-            Method::POST,
-            path(&["acl-bindings"]),
-            "bind access control policy",
-            label,
-        )
-        .json(&body)?;
-        self.create_checked::<serde_json::Value, _, _>(&call, || async {
-            let bound = self.acl_bound_apis(acl_id, label, group_id).await?;
-            Ok(bound
-                .iter()
-                .find(|b| b.api() == Some(api_id) && b.env() == Some(env_id))
-                .map(|_| serde_json::Value::Null))
-        })
-        .await
-        .map(|_| ())
     }
 
     /// APIs a plug-in is attached to (API Reference 3.27.10).

@@ -429,17 +429,17 @@ async fn run(
         }
         (kind @ (Kind::ThrottleBinding | Kind::AclBinding), action) => {
             let (env, api, policy) = (key(0), key(1), key(2));
+            let (binding, what) = if kind == Kind::ThrottleBinding {
+                (ops::BindingKind::Throttle, "throttling policy")
+            } else {
+                (ops::BindingKind::Acl, "access control policy")
+            };
             let unbind =
                 action == Action::Delete || (action == Action::Update && step == Step::Main);
             if unbind {
                 let old = target.old_binding.clone().unwrap_or_default_binding();
-                let collection = if kind == Kind::ThrottleBinding {
-                    "throttle-bindings"
-                } else {
-                    "acl-bindings"
-                };
                 client
-                    .delete_binding(collection, &old.id, &change.name)
+                    .delete_binding(binding, &old.id, &change.name)
                     .await
                     .map_err(gateway)?;
                 return Ok("unbound");
@@ -450,11 +450,6 @@ async fn run(
                     &ids.throttles
                 } else {
                     &ids.acls
-                };
-                let what = if kind == Kind::ThrottleBinding {
-                    "throttling policy"
-                } else {
-                    "access control policy"
                 };
                 (
                     ids.group.clone().unwrap_or_default(),
@@ -467,24 +462,18 @@ async fn run(
                     need(&ids.envs, "environment", &env)?.clone(),
                 )
             };
-            if kind == Kind::ThrottleBinding {
-                client
-                    .bind_throttle(&policy_id, &change.name, &group_id, &publish_id, &api_id)
-                    .await
-                    .map_err(gateway)?;
-            } else {
-                client
-                    .bind_acl(
-                        &policy_id,
-                        &change.name,
-                        &group_id,
-                        &publish_id,
-                        &api_id,
-                        &env_id,
-                    )
-                    .await
-                    .map_err(gateway)?;
-            }
+            client
+                .bind_policy(
+                    binding,
+                    &policy_id,
+                    &change.name,
+                    &group_id,
+                    &publish_id,
+                    &api_id,
+                    &env_id,
+                )
+                .await
+                .map_err(gateway)?;
             return Ok("bound");
         }
         (Kind::PluginBinding, action) => {

@@ -296,8 +296,16 @@ pub async fn read(client: &Client, group: &str) -> Result<Live, GatewayError> {
             let group_id = group_id.clone();
             binding_reads.spawn(async move {
                 let bound = match kind {
-                    0 => client.throttle_bound_apis(&id, &name, &group_id).await?,
-                    1 => client.acl_bound_apis(&id, &name, &group_id).await?,
+                    0 => {
+                        client
+                            .bound_apis(ops::BindingKind::Throttle, &id, &name, &group_id)
+                            .await?
+                    }
+                    1 => {
+                        client
+                            .bound_apis(ops::BindingKind::Acl, &id, &name, &group_id)
+                            .await?
+                    }
                     _ => client.plugin_attached_apis(&id, &name, &group_id).await?,
                 };
                 Ok((kind, name, bound))
