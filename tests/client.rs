@@ -648,3 +648,42 @@ async fn no_more_requests_are_in_flight_than_the_parallelism() {
     assert_eq!(script.count("GET"), 12);
     assert!((1..=2).contains(&most), "at most 2 at once, saw {most}");
 }
+
+#[tokio::test]
+async fn nested_collections_use_the_parent_path_and_checked_creates() {
+    let script = Script::new(vec![
+        error(502),
+        ok(r#"{"total":1,"size":1,"responses":[{"id":"r1","name":"errors"}]}"#),
+    ]);
+    let client = Client::new(config(&serve(script.clone()).await)).unwrap();
+    let nested = apigctl::gateway::ops::Nested::responses("g1");
+    let created: apigctl::model::GroupResponseCreate = client
+        .create_nested(
+            &nested,
+            "errors",
+            &serde_json::json!({"name": "errors"}),
+            |r: &apigctl::model::GroupResponseCreate| r.name == "errors",
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.id.as_deref(), Some("r1"));
+    let targets: Vec<(String, String)> = script
+        .seen()
+        .into_iter()
+        .map(|s| (s.method, s.target))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            (
+                "POST".to_owned(),
+                "/v2/proj/apigw/instances/inst/api-groups/g1/gateway-responses".to_owned()
+            ),
+            (
+                "GET".to_owned(),
+                "/v2/proj/apigw/instances/inst/api-groups/g1/gateway-responses?limit=500&offset=0"
+                    .to_owned()
+            ),
+        ]
+    );
+}

@@ -268,6 +268,21 @@ fn every_policy_kind_syncs_binds_and_round_trips() {
             "",
         );
     let changed = write(&dir, "billing.yaml", &text);
+    let limits = write(
+        &dir,
+        "limits.yaml",
+        &std::fs::read_to_string(source)
+            .unwrap()
+            .replace("call_limits: 250", "call_limits: 300"),
+    );
+    let plan = gateway.diff(&limits, false, PlanFormat::Human);
+    assert_eq!(
+        plan.stdout,
+        "~ throttle special billing_limit/5f0c6f1e2d3b4a5968778695a4b3c2d1\n    call_limits: 250 -> 300\nPlan for group billing_api (env DEV): 0 to create, 1 to update, 0 to delete, 15 unchanged.\n"
+    );
+    assert_eq!(gateway.sync(&limits, false).exit_code, 0);
+    assert_eq!(gateway.diff(&limits, false, PlanFormat::Human).exit_code, 0);
+    assert_eq!(gateway.sync(source, false).exit_code, 0);
     let plan = gateway.diff(&changed, true, PlanFormat::Human);
     assert_eq!(
         plan.stdout,

@@ -163,6 +163,48 @@ impl BoundApi {
     }
 }
 
+/// A collection below one object: `/{parent}/{parent_id}/{child}`.
+#[derive(Clone, Copy, Debug)]
+pub struct Nested<'a> {
+    parent: &'static str,
+    parent_id: &'a str,
+    child: &'static str,
+    list_key: &'static str,
+    /// Name of one member, for messages.
+    pub label: &'static str,
+}
+
+impl<'a> Nested<'a> {
+    /// Excluded configurations of a throttling policy (API Reference 3.9).
+    pub fn specials(throttle_id: &'a str) -> Nested<'a> {
+        Nested {
+            parent: THROTTLES.path,
+            parent_id: throttle_id,
+            child: "throttle-specials",
+            list_key: "throttle_specials",
+            label: "excluded throttling configuration",
+        }
+    }
+
+    /// Responses of a group (API Reference 3.19).
+    pub fn responses(group_id: &'a str) -> Nested<'a> {
+        Nested {
+            parent: GROUPS.path,
+            parent_id: group_id,
+            child: "gateway-responses",
+            list_key: "responses",
+            label: "group response",
+        }
+    }
+
+    fn path(&self, id: Option<&str>) -> String {
+        match id {
+            Some(id) => path(&[self.parent, self.parent_id, self.child, id]),
+            None => path(&[self.parent, self.parent_id, self.child]),
+        }
+    }
+}
+
 /// Policies bound to publication records rather than to APIs and environments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BindingKind {
@@ -407,70 +449,8 @@ impl Client {
         throttle_id: &str,
         throttle: &str,
     ) -> Result<Vec<ThrottleSpecialCreate>, GatewayError> {
-        let call = Call::new(
-            Method::GET,
-            path(&[THROTTLES.path, throttle_id, "throttle-specials"]),
-            "list excluded throttling configurations",
-            throttle,
-        );
-        self.list(&call, "throttle_specials").await
-    }
-
-    /// Creates an excluded configuration (API Reference 3.9.1).
-    pub async fn create_special(
-        &self,
-        throttle_id: &str,
-        label: &str,
-        body: &serde_json::Value,
-        object_id: &str,
-    ) -> Result<ThrottleSpecialCreate, GatewayError> {
-        let call = Call::new(
-            Method::POST,
-            path(&[THROTTLES.path, throttle_id, "throttle-specials"]),
-            "create excluded throttling configuration",
-            label,
-        )
-        .json(body)?;
-        self.create_checked(&call, || async {
-            let all = self.list_specials(throttle_id, label).await?;
-            Ok(all.into_iter().find(|s| s.object_id == object_id))
-        })
-        .await
-    }
-
-    /// Changes an excluded configuration's limit (API Reference 3.9.2).
-    pub async fn update_special(
-        &self,
-        throttle_id: &str,
-        id: &str,
-        label: &str,
-        call_limits: i64,
-    ) -> Result<(), GatewayError> {
-        let body = serde_json::json!({ "call_limits": call_limits });
-        let call = Call::new(
-            Method::PUT,
-            path(&[THROTTLES.path, throttle_id, "throttle-specials", id]),
-            "update excluded throttling configuration",
-            label,
-        )
-        .json(&body)?;
-        self.send(&call).await.map(|_| ())
-    }
-
-    /// Deletes an excluded configuration (API Reference 3.9.3).
-    pub async fn delete_special(
-        &self,
-        throttle_id: &str,
-        id: &str,
-        label: &str,
-    ) -> Result<(), GatewayError> {
-        let call = Call::new(
-            Method::DELETE,
-            path(&[THROTTLES.path, throttle_id, "throttle-specials", id]),
-            "delete excluded throttling configuration",
-            label,
-        );
-        self.send(&call).await.map(|_| ())
+        self.list_nested(&Nested::specials(throttle_id), throttle)
+            .await
     }
 
     /// Every access control policy (API Reference 3.13.4).
@@ -488,66 +468,77 @@ impl Client {
         &self,
         group_id: &str,
     ) -> Result<Vec<GroupResponseCreate>, GatewayError> {
-        let call = Call::new(
-            Method::GET,
-            path(&[GROUPS.path, group_id, "gateway-responses"]),
-            "list group responses",
-            "",
-        );
-        self.list(&call, "responses").await
+        self.list_nested(&Nested::responses(group_id), "").await
     }
 
-    /// Creates a group response (API Reference 3.19.1).
-    pub async fn create_response(
+    /// Lists a nested collection.
+    pub async fn list_nested<T: DeserializeOwned>(
         &self,
-        group_id: &str,
-        name: &str,
+        nested: &Nested<'_>,
+        parent: &str,
+    ) -> Result<Vec<T>, GatewayError> {
+        let call = Call::new(
+            Method::GET,
+            nested.path(None),
+            &format!("list {}s", nested.label),
+            parent,
+        );
+        self.list(&call, nested.list_key).await
+    }
+
+    /// Creates an object in a nested collection; a lost answer is recovered by listing the
+    /// collection and looking for an object `is_it` accepts.
+    pub async fn create_nested<T: DeserializeOwned>(
+        &self,
+        nested: &Nested<'_>,
+        label: &str,
         body: &serde_json::Value,
-    ) -> Result<GroupResponseCreate, GatewayError> {
+        is_it: impl Fn(&T) -> bool,
+    ) -> Result<T, GatewayError> {
         let call = Call::new(
             Method::POST,
-            path(&[GROUPS.path, group_id, "gateway-responses"]),
-            "create group response",
-            name,
+            nested.path(None),
+            &format!("create {}", nested.label),
+            label,
         )
         .json(body)?;
         self.create_checked(&call, || async {
-            let all = self.list_responses(group_id).await?;
-            Ok(all.into_iter().find(|r| r.name == name))
+            let all: Vec<T> = self.list_nested(nested, label).await?;
+            Ok(all.into_iter().find(|item| is_it(item)))
         })
         .await
     }
 
-    /// Replaces a group response (API Reference 3.19.3).
-    pub async fn update_response(
+    /// Replaces an object of a nested collection.
+    pub async fn update_nested(
         &self,
-        group_id: &str,
+        nested: &Nested<'_>,
         id: &str,
-        name: &str,
+        label: &str,
         body: &serde_json::Value,
     ) -> Result<(), GatewayError> {
         let call = Call::new(
             Method::PUT,
-            path(&[GROUPS.path, group_id, "gateway-responses", id]),
-            "update group response",
-            name,
+            nested.path(Some(id)),
+            &format!("update {}", nested.label),
+            label,
         )
         .json(body)?;
         self.send(&call).await.map(|_| ())
     }
 
-    /// Deletes a group response (API Reference 3.19.4).
-    pub async fn delete_response(
+    /// Deletes an object of a nested collection.
+    pub async fn delete_nested(
         &self,
-        group_id: &str,
+        nested: &Nested<'_>,
         id: &str,
-        name: &str,
+        label: &str,
     ) -> Result<(), GatewayError> {
         let call = Call::new(
             Method::DELETE,
-            path(&[GROUPS.path, group_id, "gateway-responses", id]),
-            "delete group response",
-            name,
+            nested.path(Some(id)),
+            &format!("delete {}", nested.label),
+            label,
         );
         self.send(&call).await.map(|_| ())
     }

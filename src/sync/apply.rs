@@ -317,10 +317,16 @@ async fn run(
             .map_err(gateway)?,
         (Kind::Response, action) => {
             let group_id = lock(ids).group.clone().unwrap_or_default();
+            let nested = ops::Nested::responses(&group_id);
             match action {
                 Action::Create => {
-                    let created = client
-                        .create_response(&group_id, &change.name, &body)
+                    let created: crate::model::GroupResponseCreate = client
+                        .create_nested(
+                            &nested,
+                            &change.name,
+                            &body,
+                            |r: &crate::model::GroupResponseCreate| r.name == change.name,
+                        )
                         .await
                         .map_err(gateway)?;
                     lock(ids)
@@ -329,38 +335,44 @@ async fn run(
                         .insert(change.name.clone(), created.id.unwrap_or_default());
                 }
                 Action::Update => client
-                    .update_response(&group_id, &id, &change.name, &body)
+                    .update_nested(&nested, &id, &change.name, &body)
                     .await
                     .map_err(gateway)?,
                 _ => client
-                    .delete_response(&group_id, &id, &change.name)
+                    .delete_nested(&nested, &id, &change.name)
                     .await
                     .map_err(gateway)?,
             }
         }
         (Kind::ThrottleSpecial, action) => {
             let throttle_id = need(&lock(ids).throttles, "throttling policy", &key(0))?.clone();
-            let call_limits = body
-                .get("call_limits")
-                .and_then(Value::as_i64)
-                .unwrap_or_default();
+            let nested = ops::Nested::specials(&throttle_id);
             match action {
                 Action::Create => {
                     let mut request = body.clone();
                     if let Value::Object(map) = &mut request {
                         map.insert("object_id".to_owned(), Value::String(key(1)));
                     }
-                    client
-                        .create_special(&throttle_id, &change.name, &request, &key(1))
+                    let object_id = key(1);
+                    let _: crate::model::ThrottleSpecialCreate = client
+                        .create_nested(
+                            &nested,
+                            &change.name,
+                            &request,
+                            |s: &crate::model::ThrottleSpecialCreate| s.object_id == object_id,
+                        )
                         .await
                         .map_err(gateway)?;
                 }
-                Action::Update => client
-                    .update_special(&throttle_id, &id, &change.name, call_limits)
-                    .await
-                    .map_err(gateway)?,
+                Action::Update => {
+                    let call_limits = serde_json::json!({ "call_limits": body.get("call_limits") });
+                    client
+                        .update_nested(&nested, &id, &change.name, &call_limits)
+                        .await
+                        .map_err(gateway)?;
+                }
                 _ => client
-                    .delete_special(&throttle_id, &id, &change.name)
+                    .delete_nested(&nested, &id, &change.name)
                     .await
                     .map_err(gateway)?,
             }
