@@ -595,6 +595,33 @@ impl Client {
         .await
     }
 
+    /// Publishes an already published API again, so the environment runs its current
+    /// definition (API Reference 3.5.4). Unlike a first publication, the existing record
+    /// cannot tell whether the attempt took effect, so it is retried like an idempotent
+    /// request: publishing the same definition twice only adds a version record.
+    pub async fn republish(
+        &self,
+        api_id: &str,
+        api: &str,
+        env_id: &str,
+        remark: Option<&str>,
+    ) -> Result<ApiActionResult, GatewayError> {
+        let body = ApiActionInfo {
+            action: PublishAction::Online,
+            env_id: env_id.to_owned(),
+            api_id: api_id.to_owned(),
+            remark: remark.map(str::to_owned),
+        };
+        let call = Call::new(
+            Method::POST,
+            path(&[APIS.path, "action"]),
+            "republish API",
+            api,
+        )
+        .json(&body)?;
+        self.fetch(&call).await
+    }
+
     /// Takes an API offline in an environment (API Reference 3.5.4). Retried: taking an API
     /// offline twice leaves it offline.
     pub async fn take_offline(

@@ -427,10 +427,12 @@ async fn run(
                 return Ok("took offline");
             }
             let remark = body.get("remark").and_then(Value::as_str);
-            let published = client
-                .publish(&api_id, &api, &env_id, remark)
-                .await
-                .map_err(gateway)?;
+            let published = if action == Action::Update {
+                client.republish(&api_id, &api, &env_id, remark).await
+            } else {
+                client.publish(&api_id, &api, &env_id, remark).await
+            }
+            .map_err(gateway)?;
             let publish_id = published.publish_id.unwrap_or_default();
             lock(ids).publications.insert((env, api), publish_id);
             return Ok(if action == Action::Update {
