@@ -371,3 +371,53 @@ fn sync_via_import_uses_the_gateway_converter() {
     names.sort();
     assert_eq!(names, ["delete_product", "get_product", "health"]);
 }
+
+#[test]
+fn a_publication_older_than_its_api_is_republished() {
+    let gateway = Gateway::start(None);
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+    // An API update whose republish never happened (a failed sync, or a change by hand).
+    let client = gateway.gateway_options(4).client().unwrap();
+    let health = gateway
+        .dump("shop_api")
+        .apis
+        .into_iter()
+        .find(|a| a.name == "health")
+        .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let group = client.find_group("shop_api").await.unwrap().unwrap();
+        let api = client
+            .find_by_name::<serde_json::Value>(&apigctl::gateway::ops::APIS, "health", &[])
+            .await
+            .unwrap()
+            .unwrap();
+        let mut body = serde_json::to_value(&health).unwrap();
+        body["remark"] = "changed by hand".into();
+        body["group_id"] = group.id.unwrap().into();
+        let _: serde_json::Value = client
+            .update_in(
+                &apigctl::gateway::ops::APIS,
+                api["id"].as_str().unwrap(),
+                "health",
+                &body,
+            )
+            .await
+            .unwrap();
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(SHOP)
+        .unwrap()
+        .replace("Static health answer", "changed by hand");
+    let changed = write(&dir, "shop.yaml", &text);
+    let plan = gateway.diff(&changed, false, PlanFormat::Human);
+    assert_eq!(
+        plan.stdout,
+        "~ publication health in DEV (republish: the published version is older than the API)\nPlan for group shop_api (env DEV): 0 to create, 1 to update, 0 to delete, 6 unchanged.\n"
+    );
+    assert_eq!(gateway.sync(&changed, false).exit_code, 0);
+    assert_eq!(
+        gateway.diff(&changed, false, PlanFormat::Human).exit_code,
+        0
+    );
+}

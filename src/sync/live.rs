@@ -67,6 +67,9 @@ pub struct Live {
     pub apis: BTreeMap<String, Remote<ApiDef>>,
     /// Publication record ids by (environment, API).
     pub publications: BTreeMap<(String, String), String>,
+    /// Publications older than their API's last change, by (environment, API): an update
+    /// whose republish failed, or a change made outside sync.
+    pub stale_publications: BTreeSet<(String, String)>,
     /// Throttling bindings by (environment, API).
     pub throttle_bindings: BTreeMap<(String, String), RemoteBinding>,
     /// Access control bindings by (environment, API).
@@ -96,6 +99,14 @@ impl Live {
 
 /// Bindings of one policy: (0 throttle, 1 ACL, 2 plug-in), policy name, bound APIs.
 type BindingList = (u8, String, Vec<BoundApi>);
+
+/// Whether timestamp `a` is before `b`. Only UTC timestamps of one shape
+/// (`2024-04-16T09:53:41Z`, or with the same fraction digits) are compared, as text; anything
+/// else counts as not older, so an unexpected format never forces a republish.
+fn older(a: &str, b: &str) -> bool {
+    let shape = |t: &str| t.len() >= 20 && t.ends_with('Z') && t.as_bytes().get(10) == Some(&b'T');
+    shape(a) && shape(b) && a.len() == b.len() && a < b
+}
 
 /// A gateway-wide list whose endpoint answers 404 holds nothing: an emulator or an older
 /// gateway without the feature has no such objects to sync.
@@ -255,8 +266,21 @@ pub async fn read(client: &Client, group: &str) -> Result<Live, GatewayError> {
     while let Some(joined) = api_reads.join_next().await {
         let api = joined.map_err(|e| decode("read API", "", e.to_string()))??;
         let id = api.id.clone().unwrap_or_default();
-        for (env_id, publish_id) in ops::publications(&api) {
+        let publish_times: Vec<&str> = api
+            .publish_time
+            .as_deref()
+            .unwrap_or("")
+            .split('|')
+            .collect();
+        for (i, (env_id, publish_id)) in ops::publications(&api).into_iter().enumerate() {
             let env = live.env_name(&env_id).unwrap_or(&env_id).to_owned();
+            if let (Some(updated), Some(published)) =
+                (api.update_time.as_deref(), publish_times.get(i))
+                && older(published, updated)
+            {
+                live.stale_publications
+                    .insert((env.clone(), api.name.clone()));
+            }
             live.publications
                 .insert((env, api.name.clone()), publish_id);
         }
@@ -346,4 +370,26 @@ pub async fn read(client: &Client, group: &str) -> Result<Live, GatewayError> {
         }
     }
     Ok(live)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::older;
+
+    #[test]
+    fn only_timestamps_of_one_utc_shape_are_compared() {
+        assert!(older("2024-04-16T09:53:41Z", "2024-04-16T09:53:42Z"));
+        assert!(!older("2024-04-16T09:53:42Z", "2024-04-16T09:53:41Z"));
+        assert!(older(
+            "2024-04-16T09:53:41.000000001Z",
+            "2024-04-16T09:53:41.000000002Z"
+        ));
+        // Different shapes or zones: never a reason to republish.
+        assert!(!older("2024-04-16T09:53:41Z", "2024-04-16T09:53:41.5Z"));
+        assert!(!older("2024-04-16 09:53:41", "2024-04-17 09:53:41"));
+        assert!(!older(
+            "2024-04-16T09:53:41+08:00",
+            "2024-04-17T09:53:41+08:00"
+        ));
+    }
 }

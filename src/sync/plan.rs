@@ -551,13 +551,22 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
                     ..Target::default()
                 },
             );
-        } else if updated_apis.contains(api) {
+        } else if updated_apis.contains(api)
+            || live
+                .stale_publications
+                .contains(&(env.clone(), api.clone()))
+        {
+            let reason = if updated_apis.contains(api) {
+                "republish: the API changed"
+            } else {
+                "republish: the published version is older than the API"
+            };
             let mut change = Change {
                 kind: Kind::Publication,
                 action: Action::Update,
                 name,
                 fields: vec![],
-                reason: Some("republish: the API changed".to_owned()),
+                reason: Some(reason.to_owned()),
                 target: Target {
                     keys,
                     body,
