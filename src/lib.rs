@@ -15,3 +15,4 @@ pub mod model;
 pub mod openapi;
 pub mod report;
 pub mod source;
+pub mod sync;

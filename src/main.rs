@@ -40,8 +40,135 @@ enum Command {
     Export(ExportArgs),
     /// Convert an OpenAPI document to another OpenAPI version, keeping x-apigateway-* extensions.
     Convert(ConvertArgs),
+    /// Show what sync would change on the gateway (exit 0 none, 2 pending, 1 error).
+    Diff(DiffArgs),
+    /// Make the live API group match an OpenAPI document or gateway definition.
+    Sync(SyncArgs),
+    /// Read a live API group back as a gateway definition.
+    Dump(DumpArgs),
     /// Run a local gateway that speaks the APIG v2 management REST API.
     Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct GatewayArgs {
+    /// Gateway endpoint URL (`https://...`, or `http://` for `apigctl serve`).
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+    /// Region (derives the endpoint when none is given).
+    #[arg(long)]
+    region: Option<String>,
+    /// Project id (else HUAWEICLOUD_SDK_PROJECT_ID).
+    #[arg(long, value_name = "ID")]
+    project_id: Option<String>,
+    /// Gateway (instance) id (else APIGCTL_INSTANCE_ID).
+    #[arg(long, value_name = "ID")]
+    instance_id: Option<String>,
+    /// Configuration file (JSON or YAML; else APIGCTL_CONFIG).
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    parallelism: usize,
+    /// Timeout of one request, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    timeout: u64,
+}
+
+impl GatewayArgs {
+    fn options(&self) -> commands::diff::GatewayOptions {
+        commands::diff::GatewayOptions {
+            overrides: apigctl::gateway::ConfigOverrides {
+                endpoint: self.endpoint.clone(),
+                region: self.region.clone(),
+                project_id: self.project_id.clone(),
+                instance_id: self.instance_id.clone(),
+                config_file: self.config.clone(),
+                parallelism: Some(self.parallelism),
+                timeout_secs: Some(self.timeout),
+            },
+            env_vars: None,
+        }
+    }
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// OpenAPI document or gateway definition.
+    #[arg(value_name = "SOURCE")]
+    source: String,
+    /// Environment for entries without `env`; APIs are published here.
+    #[arg(long, value_name = "NAME")]
+    env: String,
+    /// Also plan deletion of group objects missing from SOURCE.
+    #[arg(long)]
+    prune: bool,
+    /// Plan output format.
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Human)]
+    format: ListFormatArg,
+    #[command(flatten)]
+    gateway: GatewayArgs,
+    #[command(flatten)]
+    load: LoadArgs,
+}
+
+#[derive(Args)]
+struct SyncArgs {
+    #[command(flatten)]
+    diff: DiffArgs,
+    /// Only show the plan (same as `diff`).
+    #[arg(long)]
+    dry_run: bool,
+    /// `import`: push through the gateway's /openapi/import endpoint instead.
+    #[arg(long, value_name = "METHOD", value_parser = ["import"])]
+    via: Option<String>,
+    /// `extend_mode` of --via import.
+    #[arg(long, value_name = "MODE", default_value = "merge", value_parser = ["merge", "override"])]
+    extend_mode: String,
+    /// `api_mode` of --via import.
+    #[arg(long, value_name = "MODE", default_value = "merge", value_parser = ["merge", "override"])]
+    api_mode: String,
+}
+
+#[derive(Args)]
+struct DumpArgs {
+    /// The API group to read.
+    #[arg(long, value_name = "NAME")]
+    group: String,
+    /// Environment written as the default (entries without `env`).
+    #[arg(long, value_name = "NAME")]
+    env: Option<String>,
+    /// Write a gateway definition (the default).
+    #[arg(long, conflicts_with = "oas")]
+    definition: bool,
+    /// Write an OpenAPI document of this version instead.
+    #[arg(long, value_name = "VERSION", value_parser = ["2.0", "3.0", "3.1"])]
+    oas: Option<String>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+    /// Output syntax.
+    #[arg(long, value_enum, default_value_t = OutputFormatArg::Yaml)]
+    format: OutputFormatArg,
+    #[command(flatten)]
+    gateway: GatewayArgs,
+}
+
+impl DiffArgs {
+    fn options(&self, color: bool) -> commands::diff::DiffOptions {
+        commands::diff::DiffOptions {
+            gateway: self.gateway.options(),
+            env: self.env.clone(),
+            prune: self.prune,
+            format: match self.format {
+                ListFormatArg::Human => commands::diff::PlanFormat::Human,
+                ListFormatArg::Json => commands::diff::PlanFormat::Json,
+            },
+            limits: self.load.limits(),
+            refs: self.load.refs(),
+            color,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -416,6 +543,37 @@ fn main() -> ExitCode {
                 color: color_enabled_stderr(cli.color),
             };
             commands::convert::run(&Input::from_arg(&args.spec), &options)
+        }
+        Command::Diff(args) => {
+            let options = args.options(color_enabled_stderr(cli.color));
+            commands::diff::run(&Input::from_arg(&args.source), &options)
+        }
+        Command::Sync(args) => {
+            let options = commands::sync::SyncOptions {
+                diff: args.diff.options(color_enabled_stderr(cli.color)),
+                dry_run: args.dry_run,
+                via_import: args.via.as_ref().map(|_| commands::sync::ImportModes {
+                    extend_mode: args.extend_mode.clone(),
+                    api_mode: args.api_mode.clone(),
+                }),
+                live_progress: true,
+            };
+            commands::sync::run(&Input::from_arg(&args.diff.source), &options)
+        }
+        Command::Dump(args) => {
+            let options = commands::dump::DumpOptions {
+                gateway: args.gateway.options(),
+                group: args.group,
+                env: args.env,
+                oas: args.oas,
+                format: match args.format {
+                    OutputFormatArg::Yaml => commands::import::OutputFormat::Yaml,
+                    OutputFormatArg::Json => commands::import::OutputFormat::Json,
+                },
+                output: args.output,
+            };
+            let _ = args.definition;
+            commands::dump::run(&options)
         }
         Command::Serve(args) => commands::serve::run(&commands::serve::ServeOptions {
             listen: args.listen,

@@ -2,12 +2,15 @@
 //! returns what to print and the exit code, so the whole behaviour is testable in-process.
 
 pub mod convert;
+pub mod diff;
+pub mod dump;
 pub mod export;
 pub mod import;
 pub mod lint;
 pub mod output;
 pub mod rules;
 pub mod serve;
+pub mod sync;
 
 /// What a command produced: text for stdout and stderr, and the process exit code.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -549,6 +549,14 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     )
 }
 
+/// One path segment encoded the way the SDK encodes a path parameter (`quote(v, safe='')`:
+/// everything but `A-Za-z0-9-._~` becomes `%XX`), for building request paths.
+pub fn encode_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    encode_into(text.as_bytes(), &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

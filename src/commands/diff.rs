@@ -1,0 +1,225 @@
+//! `apigctl diff SOURCE --env NAME`: the plan sync would carry out, without changing anything.
+//! Exit code 0 when nothing would change, 2 when changes are pending, 1 on error (like
+//! `terraform plan -detailed-exitcode`).
+
+use std::collections::BTreeMap;
+
+use crate::convert::import::{ImportOptions, ImportResult, import};
+use crate::diagnostic::Diagnostic;
+use crate::gateway::{Client, ConfigOverrides, GatewayConfig};
+use crate::model::Definition;
+use crate::openapi::{self, DocumentKind};
+use crate::report::{self, FileReport};
+use crate::source::refs::{RefOptions, Workspace};
+use crate::source::{Input, Limits, LoadError};
+use crate::sync::live::{self, Live};
+use crate::sync::plan::{Plan, PlanOptions, plan};
+
+use super::{EXIT_FINDINGS, EXIT_OK, Outcome};
+
+/// Exit code of `diff` when changes are pending.
+pub const EXIT_CHANGES: u8 = 2;
+
+/// Plan output format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PlanFormat {
+    /// `+`/`~`/`-` lines.
+    #[default]
+    Human,
+    /// JSON (`version: 1`).
+    Json,
+}
+
+/// How to reach the gateway, shared by `diff`, `sync` and `dump`.
+#[derive(Clone, Debug, Default)]
+pub struct GatewayOptions {
+    /// Flags.
+    pub overrides: ConfigOverrides,
+    /// Environment variables to use instead of the process's (tests).
+    pub env_vars: Option<BTreeMap<String, String>>,
+}
+
+impl GatewayOptions {
+    /// The client, or a message saying what is missing.
+    pub fn client(&self) -> Result<Client, String> {
+        let config = match &self.env_vars {
+            Some(vars) => GatewayConfig::resolve(&self.overrides, |k| vars.get(k).cloned()),
+            None => GatewayConfig::resolve(&self.overrides, |k| std::env::var(k).ok()),
+        }
+        .map_err(|e| e.to_string())?;
+        Client::new(config).map_err(|e| e.to_string())
+    }
+}
+
+/// Options of `apigctl diff`.
+#[derive(Clone, Debug, Default)]
+pub struct DiffOptions {
+    /// Gateway location and credentials.
+    pub gateway: GatewayOptions,
+    /// Environment for entries without `env`.
+    pub env: String,
+    /// Plan deletions of group objects missing from the source.
+    pub prune: bool,
+    /// Output format.
+    pub format: PlanFormat,
+    /// Input limits.
+    pub limits: Limits,
+    /// How references are followed.
+    pub refs: RefOptions,
+    /// Colour diagnostics.
+    pub color: bool,
+}
+
+/// Reads SOURCE, an OpenAPI document (converted like `apigctl import`) or a gateway
+/// definition. On failure the outcome to return (diagnostics on stderr, exit 1).
+pub fn load_definition(
+    input: &Input,
+    limits: &Limits,
+    refs: &RefOptions,
+    color: bool,
+) -> Result<Definition, Outcome> {
+    let fail = |stderr: String| Outcome {
+        stdout: String::new(),
+        stderr,
+        exit_code: EXIT_FINDINGS,
+    };
+    let name = input.display_name();
+    let mut ws = match Workspace::load(input, limits) {
+        Ok(ws) => ws,
+        Err((_, e @ LoadError::Io { .. })) => return Err(fail(format!("apigctl: error: {e}\n"))),
+        Err((sources, LoadError::Invalid(d))) => {
+            let file_report = FileReport {
+                name,
+                sources,
+                diagnostics: vec![*d],
+            };
+            return Err(fail(report::render(
+                report::Format::Human,
+                &[file_report],
+                color,
+            )));
+        }
+    };
+    match openapi::detect(ws.root()) {
+        Ok(DocumentKind::Definition) => match Definition::from_json(ws.root().root.to_json()) {
+            Ok(definition) => Ok(definition),
+            // The linter locates the offending key in the file.
+            Err(_) => {
+                let lint = super::lint::LintOptions {
+                    limits: *limits,
+                    refs: *refs,
+                    format: report::Format::Human,
+                    color,
+                    ..Default::default()
+                };
+                Err(fail(match super::lint::lint_file(input, &lint) {
+                    Ok(file_report) => report::render(report::Format::Human, &[file_report], color),
+                    Err(message) => format!("apigctl: error: {message}\n"),
+                }))
+            }
+        },
+        Ok(DocumentKind::OpenApi(version)) => {
+            let mut diagnostics = ws.resolve_refs(limits, refs);
+            let ImportResult {
+                definition,
+                diagnostics: found,
+                ..
+            } = import(&ws, version, &ImportOptions::default());
+            diagnostics.extend(found);
+            let failed = diagnostics.iter().any(Diagnostic::is_error);
+            // Import warnings were shown by `import`; here only errors stop the run.
+            if failed {
+                diagnostics.retain(Diagnostic::is_error);
+                let mut file_report = FileReport {
+                    name,
+                    sources: ws.sources,
+                    diagnostics,
+                };
+                file_report.sort();
+                return Err(fail(report::render(
+                    report::Format::Human,
+                    &[file_report],
+                    color,
+                )));
+            }
+            Ok(definition)
+        }
+        Err(d) => {
+            let file_report = FileReport {
+                name,
+                sources: ws.sources,
+                diagnostics: vec![*d],
+            };
+            Err(fail(report::render(
+                report::Format::Human,
+                &[file_report],
+                color,
+            )))
+        }
+    }
+}
+
+/// A multi-threaded runtime for one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Outcome> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Outcome {
+            stdout: String::new(),
+            stderr: format!("apigctl: error: cannot start the runtime: {e}\n"),
+            exit_code: EXIT_FINDINGS,
+        })
+}
+
+/// Loads SOURCE, reads the live group and plans. Shared by `diff` and `sync`.
+pub fn prepare(
+    input: &Input,
+    options: &DiffOptions,
+) -> Result<(Definition, Client, Live, Plan, tokio::runtime::Runtime), Outcome> {
+    let error = |message: String| Outcome {
+        stdout: String::new(),
+        stderr: format!("apigctl: error: {message}\n"),
+        exit_code: EXIT_FINDINGS,
+    };
+    let definition = load_definition(input, &options.limits, &options.refs, options.color)?;
+    let client = options.gateway.client().map_err(error)?;
+    let runtime = runtime()?;
+    let live = runtime
+        .block_on(live::read(&client, &definition.group.name))
+        .map_err(|e| error(e.to_string()))?;
+    let plan = plan(
+        &definition,
+        &live,
+        &PlanOptions {
+            env: options.env.clone(),
+            prune: options.prune,
+        },
+    );
+    Ok((definition, client, live, plan, runtime))
+}
+
+/// The plan in the chosen format.
+pub fn render(plan: &Plan, format: PlanFormat) -> String {
+    match format {
+        PlanFormat::Human => plan.render_human(),
+        PlanFormat::Json => plan.render_json(),
+    }
+}
+
+/// Runs `apigctl diff`.
+pub fn run(input: &Input, options: &DiffOptions) -> Outcome {
+    let (_, _, _, plan, _runtime) = match prepare(input, options) {
+        Ok(prepared) => prepared,
+        Err(outcome) => return outcome,
+    };
+    Outcome {
+        stdout: render(&plan, options.format),
+        stderr: String::new(),
+        exit_code: if plan.pending() > 0 {
+            EXIT_CHANGES
+        } else {
+            EXIT_OK
+        },
+    }
+}

@@ -1,0 +1,109 @@
+//! `apigctl dump --group NAME [--env NAME] [--definition | --oas VERSION] [-o FILE]`: a live
+//! group read back as a gateway definition (ids become names), or through the export converter
+//! as an OpenAPI document.
+
+use std::path::PathBuf;
+
+use crate::convert::export::{Define, ExportOptions, export};
+use crate::openapi::OasVersion;
+use crate::sync::dump::dump;
+use crate::sync::live;
+
+use super::diff::{GatewayOptions, runtime};
+use super::export::render_document;
+use super::import::{OutputFormat, render_definition, write_atomically};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Outcome};
+
+/// Options of `apigctl dump`.
+#[derive(Clone, Debug, Default)]
+pub struct DumpOptions {
+    /// Gateway location and credentials.
+    pub gateway: GatewayOptions,
+    /// The group.
+    pub group: String,
+    /// Environment written as the default (entries without `env`).
+    pub env: Option<String>,
+    /// OpenAPI version to write instead of a definition (`2.0`, `3.0`, `3.1`).
+    pub oas: Option<String>,
+    /// Output syntax.
+    pub format: OutputFormat,
+    /// Output file (written atomically); stdout when `None`.
+    pub output: Option<PathBuf>,
+}
+
+/// Runs `apigctl dump`.
+pub fn run(options: &DumpOptions) -> Outcome {
+    let error = |message: String, code: u8| Outcome {
+        stdout: String::new(),
+        stderr: format!("apigctl: error: {message}\n"),
+        exit_code: code,
+    };
+    let version = match options.oas.as_deref() {
+        None => None,
+        Some("2.0") => Some(OasVersion::V2_0),
+        Some("3.0") => Some(OasVersion::V3_0),
+        Some("3.1") => Some(OasVersion::V3_1),
+        Some(other) => {
+            return error(
+                format!("--oas {other}: expected 2.0, 3.0 or 3.1"),
+                EXIT_USAGE,
+            );
+        }
+    };
+    let client = match options.gateway.client() {
+        Ok(c) => c,
+        Err(message) => return error(message, EXIT_FINDINGS),
+    };
+    let runtime = match runtime() {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
+    };
+    let live = match runtime.block_on(live::read(&client, &options.group)) {
+        Ok(l) => l,
+        Err(e) => return error(e.to_string(), EXIT_FINDINGS),
+    };
+    let definition = match dump(&live, &options.group, options.env.as_deref()) {
+        Ok(d) => d,
+        Err(e) => return error(e.to_string(), EXIT_FINDINGS),
+    };
+    let mut warnings = String::new();
+    let text = match version {
+        // A live group as OpenAPI: the definition through the export converter, everything
+        // included (`--define all`), so that importing the document gives the group back.
+        Some(version) => {
+            let exported = export(
+                &definition,
+                &ExportOptions {
+                    version,
+                    define: Define::All,
+                },
+            );
+            for d in &exported.diagnostics {
+                warnings.push_str(&format!(
+                    "apigctl: warning: {} (definition {})\n",
+                    d.message,
+                    d.pointer.as_deref().unwrap_or("/")
+                ));
+            }
+            render_document(&exported.document, options.format)
+        }
+        None => match render_definition(&definition, options.format) {
+            Ok(t) => t,
+            Err(message) => return error(message, EXIT_FINDINGS),
+        },
+    };
+    match &options.output {
+        None => Outcome {
+            stdout: text,
+            stderr: warnings,
+            exit_code: EXIT_OK,
+        },
+        Some(path) => match write_atomically(path, &text) {
+            Ok(()) => Outcome {
+                stderr: warnings,
+                ..Outcome::default()
+            },
+            Err(message) => error(message, EXIT_USAGE),
+        },
+    }
+}

@@ -1,0 +1,188 @@
+//! `apigctl sync SOURCE --env NAME`: make the live group match SOURCE. Prints the plan, then
+//! one line per operation on stderr as it finishes (plain lines: no progress bar), then a
+//! summary with the requests sent. Exit 0 when everything was applied, 1 when anything failed
+//! (running sync again finishes the job).
+//!
+//! `--via import` instead sends an OpenAPI SOURCE to the gateway's own converter
+//! (`/openapi/import`) and reports its success, failure and ignore lists.
+
+use std::io::Write;
+
+use crate::gateway::ops::ImportOptions;
+use crate::source::Input;
+use crate::sync::apply::apply;
+
+use super::diff::{DiffOptions, EXIT_CHANGES, load_definition, prepare, render, runtime};
+use super::{EXIT_FINDINGS, EXIT_OK, Outcome};
+
+/// Options of `apigctl sync`.
+#[derive(Clone, Debug, Default)]
+pub struct SyncOptions {
+    /// Everything `diff` needs.
+    pub diff: DiffOptions,
+    /// Only show the plan (`diff`).
+    pub dry_run: bool,
+    /// Use `/openapi/import` with these modes instead of object-by-object sync.
+    pub via_import: Option<ImportModes>,
+    /// Print each finished operation to stderr as it happens (otherwise collected).
+    pub live_progress: bool,
+}
+
+/// `extend_mode` and `api_mode` of `/openapi/import`.
+#[derive(Clone, Debug)]
+pub struct ImportModes {
+    /// `merge` or `override`.
+    pub extend_mode: String,
+    /// `merge` or `override`.
+    pub api_mode: String,
+}
+
+/// Runs `apigctl sync`.
+pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
+    if let Some(modes) = &options.via_import {
+        return via_import(input, options, modes);
+    }
+    let (_, client, live, plan, runtime) = match prepare(input, &options.diff) {
+        Ok(prepared) => prepared,
+        Err(outcome) => return outcome,
+    };
+    let mut outcome = Outcome {
+        stdout: render(&plan, options.diff.format),
+        ..Outcome::default()
+    };
+    if options.dry_run {
+        outcome.exit_code = if plan.pending() > 0 {
+            EXIT_CHANGES
+        } else {
+            EXIT_OK
+        };
+        return outcome;
+    }
+    let lines = std::sync::Mutex::new(String::new());
+    let progress = |line: &str| {
+        if options.live_progress {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        } else if let Ok(mut text) = lines.lock() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    };
+    let report = runtime.block_on(apply(&client, &plan, &live, &progress));
+    outcome.stderr = lines.into_inner().unwrap_or_default();
+    for failure in &report.failures {
+        outcome
+            .stderr
+            .push_str(&format!("apigctl: error: {failure}\n"));
+    }
+    outcome.stderr.push_str(&format!(
+        "sync: {} operations done, {} failed; {} requests sent ({} writes)\n",
+        report.done.len(),
+        report.failures.len(),
+        client.stats().requests,
+        client.stats().writes,
+    ));
+    outcome.exit_code = if report.failures.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    };
+    outcome
+}
+
+fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outcome {
+    let error = |message: String| Outcome {
+        stdout: String::new(),
+        stderr: format!("apigctl: error: {message}\n"),
+        exit_code: EXIT_FINDINGS,
+    };
+    let Input::Path(path) = input else {
+        return error("--via import needs SOURCE as a file".to_owned());
+    };
+    let diff = &options.diff;
+    let definition = match load_definition(input, &diff.limits, &diff.refs, diff.color) {
+        Ok(d) => d,
+        Err(outcome) => return outcome,
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return error(format!("{}: {e}", path.display())),
+    };
+    if bytes.starts_with(b"apigctl") || definition_file(&bytes) {
+        return error(
+            "--via import sends an OpenAPI document; SOURCE is a gateway definition".to_owned(),
+        );
+    }
+    let client = match diff.gateway.client() {
+        Ok(c) => c,
+        Err(message) => return error(message),
+    };
+    let runtime = match runtime() {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
+    };
+    let file_name = path.file_name().map_or("openapi.yaml".to_owned(), |n| {
+        n.to_string_lossy().into_owned()
+    });
+    let result = runtime.block_on(async {
+        let group = client.find_group(&definition.group.name).await?;
+        let import = ImportOptions {
+            group_id: group.and_then(|g| g.id),
+            extend_mode: modes.extend_mode.clone(),
+            api_mode: modes.api_mode.clone(),
+        };
+        client.import_openapi(&file_name, &bytes, &import).await
+    });
+    let answer = match result {
+        Ok(a) => a,
+        Err(e) => return error(e.to_string()),
+    };
+    let mut stdout = String::new();
+    let describe = |v: &serde_json::Value| {
+        let get = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
+        (
+            get("method"),
+            get("path"),
+            get("action"),
+            get("error_code"),
+            get("error_msg"),
+        )
+    };
+    for item in &answer.success {
+        let (method, path, action, _, _) = describe(item);
+        stdout.push_str(&format!("+ {method} {path} ({action})\n"));
+    }
+    for item in &answer.ignore {
+        let (method, path, ..) = describe(item);
+        stdout.push_str(&format!("= {method} {path} (ignored)\n"));
+    }
+    let mut stderr = String::new();
+    for item in &answer.failure {
+        let (method, path, _, code, message) = describe(item);
+        stderr.push_str(&format!(
+            "apigctl: error: {method} {path}: {code}: {message}\n"
+        ));
+    }
+    stdout.push_str(&format!(
+        "import into group {}: {} imported, {} failed, {} ignored\n",
+        answer.group_id.as_deref().unwrap_or("?"),
+        answer.success.len(),
+        answer.failure.len(),
+        answer.ignore.len()
+    ));
+    Outcome {
+        stdout,
+        stderr,
+        exit_code: if answer.failure.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_FINDINGS
+        },
+    }
+}
+
+fn definition_file(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    text.lines().any(|l| {
+        l.trim_start().starts_with("apigctl:") || l.trim_start().starts_with("\"apigctl\"")
+    })
+}

@@ -1,0 +1,552 @@
+//! Carries out a plan in dependency order: group; environments; variables, authorizers,
+//! policies and responses; excluded configurations; APIs; then unbinding, publishing and
+//! binding (bindings refer to publication records, so publishing comes first); deletions last.
+//!
+//! Within a phase every operation runs concurrently (bounded by the client's `--parallelism`).
+//! A failed operation does not stop the others: objects that depend on it fail with a message
+//! naming the missing dependency, every failure is reported, and running sync again finishes
+//! the job because the plan is recomputed from what the gateway then holds.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tokio::task::JoinSet;
+
+use super::live::Live;
+use super::names::NameMaps;
+use super::plan::{Action, Change, Kind, Plan};
+use crate::gateway::ops;
+use crate::gateway::{Client, GatewayError, RequestStats};
+use crate::model::EnvVariableCreate;
+
+/// What apply did.
+#[derive(Debug, Default)]
+pub struct ApplyReport {
+    /// One line per completed operation (`created api get_order`).
+    pub done: Vec<String>,
+    /// One message per failed operation.
+    pub failures: Vec<String>,
+    /// Requests the client sent during apply.
+    pub stats: RequestStats,
+}
+
+/// Ids known so far: the live ones, plus those of objects apply creates.
+#[derive(Debug, Default)]
+struct Ids {
+    group: Option<String>,
+    envs: BTreeMap<String, String>,
+    names: NameMaps,
+    throttles: BTreeMap<String, String>,
+    acls: BTreeMap<String, String>,
+    plugins: BTreeMap<String, String>,
+    apis: BTreeMap<String, String>,
+    publications: BTreeMap<(String, String), String>,
+}
+
+type Shared = Arc<Mutex<Ids>>;
+
+fn lock(ids: &Shared) -> std::sync::MutexGuard<'_, Ids> {
+    // A panicking task cannot leave the maps half-written (each insert is one call).
+    ids.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Phases in order; each lists (kind, actions) handled in it.
+const PHASES: &[&[(Kind, &[Action])]] = &[
+    &[(Kind::Group, &[Action::Create, Action::Update])],
+    &[(Kind::Environment, &[Action::Create, Action::Update])],
+    &[
+        (Kind::Variable, &[Action::Create, Action::Update]),
+        (Kind::Authorizer, &[Action::Create, Action::Update]),
+        (Kind::Throttle, &[Action::Create, Action::Update]),
+        (Kind::Acl, &[Action::Create, Action::Update]),
+        (Kind::Plugin, &[Action::Create, Action::Update]),
+        (Kind::Response, &[Action::Create, Action::Update]),
+    ],
+    &[
+        (Kind::ThrottleSpecial, &[Action::Create, Action::Update]),
+        (Kind::Api, &[Action::Create, Action::Update]),
+    ],
+    &[
+        (Kind::ThrottleBinding, &[Action::Update, Action::Delete]),
+        (Kind::AclBinding, &[Action::Update, Action::Delete]),
+        (Kind::PluginBinding, &[Action::Delete]),
+    ],
+    &[(
+        Kind::Publication,
+        &[Action::Create, Action::Update, Action::Delete],
+    )],
+    &[
+        (Kind::ThrottleBinding, &[Action::Create, Action::Update]),
+        (Kind::AclBinding, &[Action::Create, Action::Update]),
+        (Kind::PluginBinding, &[Action::Create]),
+    ],
+    &[
+        (Kind::Api, &[Action::Delete]),
+        (Kind::ThrottleSpecial, &[Action::Delete]),
+        (Kind::Variable, &[Action::Delete]),
+    ],
+    &[(Kind::Response, &[Action::Delete])],
+];
+
+/// Applies `plan` (computed against `live`). `progress` receives one line per finished
+/// operation as it happens.
+pub async fn apply(
+    client: &Client,
+    plan: &Plan,
+    live: &Live,
+    progress: &(dyn Fn(&str) + Sync),
+) -> ApplyReport {
+    let before = client.stats();
+    let ids: Shared = Arc::new(Mutex::new(Ids {
+        group: live.group.as_ref().map(|g| g.id.clone()),
+        envs: live
+            .envs
+            .iter()
+            .map(|(n, e)| (n.clone(), e.id.clone()))
+            .collect(),
+        names: live.names.clone(),
+        throttles: live
+            .throttles
+            .iter()
+            .map(|(n, r)| (n.clone(), r.id.clone()))
+            .collect(),
+        acls: live
+            .acls
+            .iter()
+            .map(|(n, r)| (n.clone(), r.id.clone()))
+            .collect(),
+        plugins: live
+            .plugins
+            .iter()
+            .map(|(n, r)| (n.clone(), r.id.clone()))
+            .collect(),
+        apis: live
+            .apis
+            .iter()
+            .map(|(n, r)| (n.clone(), r.id.clone()))
+            .collect(),
+        publications: live.publications.clone(),
+    }));
+    let mut report = ApplyReport::default();
+    for (index, phase) in PHASES.iter().enumerate() {
+        // Updates of bindings are split: unbind in the early phase, bind in the late one.
+        let late_bind_phase = index == 6;
+        let mut tasks = JoinSet::new();
+        for change in &plan.changes {
+            let Some((_, actions)) = phase.iter().find(|(kind, _)| *kind == change.kind) else {
+                continue;
+            };
+            if !actions.contains(&change.action) {
+                continue;
+            }
+            let step = if late_bind_phase {
+                Step::Bind
+            } else {
+                Step::Main
+            };
+            let (client, ids, change) = (client.clone(), ids.clone(), change.clone());
+            tasks.spawn(async move {
+                let label = format!("{} {}", change.kind.label(), change.name);
+                match run(&client, &ids, &change, step).await {
+                    Ok(verb) => Ok(format!("{verb} {label}")),
+                    Err(message) => Err(format!("{label}: {message}")),
+                }
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok(Ok(line)) => {
+                    progress(&line);
+                    report.done.push(line);
+                }
+                Ok(Err(line)) => {
+                    // The message comes once, in the failure list at the end.
+                    let label = line
+                        .split_once(": ")
+                        .map_or(line.as_str(), |(label, _)| label);
+                    progress(&format!("failed {label}"));
+                    report.failures.push(line);
+                }
+                Err(error) => report.failures.push(format!("internal error: {error}")),
+            }
+        }
+        if index == 0 && lock(&ids).group.is_none() {
+            report.failures.push(format!(
+                "group {}: not created; nothing else can be synced",
+                plan.group
+            ));
+            break;
+        }
+    }
+    let after = client.stats();
+    report.stats = RequestStats {
+        requests: after.requests - before.requests,
+        writes: after.writes - before.writes,
+    };
+    report
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Main,
+    Bind,
+}
+
+fn gateway(error: GatewayError) -> String {
+    // The error already names the operation and object; the caller adds the plan entry.
+    let text = error.to_string();
+    match text.split_once(": ") {
+        Some((_, rest)) if !error.object.is_empty() => rest.to_owned(),
+        _ => text,
+    }
+}
+
+fn id_of(value: &Value) -> Result<String, String> {
+    value
+        .get("id")
+        .or_else(|| value.get("plugin_id"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| "the gateway's answer has no id".to_owned())
+}
+
+fn need<'a>(
+    map: &'a BTreeMap<String, String>,
+    what: &str,
+    name: &str,
+) -> Result<&'a String, String> {
+    map.get(name)
+        .ok_or_else(|| format!("{what} `{name}` does not exist (not created?)"))
+}
+
+async fn run(
+    client: &Client,
+    ids: &Shared,
+    change: &Change,
+    step: Step,
+) -> Result<&'static str, String> {
+    let target = &change.target;
+    let body = target.body.clone().unwrap_or(Value::Null);
+    let id = target.id.clone().unwrap_or_default();
+    let key = |i: usize| target.keys.get(i).cloned().unwrap_or_default();
+    let verb = match change.action {
+        Action::Create => "created",
+        Action::Update => "updated",
+        Action::Delete => "deleted",
+        Action::Unchanged => "kept",
+    };
+    match (change.kind, change.action) {
+        (Kind::Group, Action::Create) => {
+            let created: Value = client
+                .create_in(&ops::GROUPS, &change.name, &[], &body)
+                .await
+                .map_err(gateway)?;
+            lock(ids).group = Some(id_of(&created)?);
+        }
+        (Kind::Environment, Action::Create) => {
+            let created: Value = client
+                .create_in(&ops::ENVS, &change.name, &[], &body)
+                .await
+                .map_err(gateway)?;
+            lock(ids).envs.insert(change.name.clone(), id_of(&created)?);
+        }
+        (
+            kind @ (Kind::Group
+            | Kind::Environment
+            | Kind::Authorizer
+            | Kind::Throttle
+            | Kind::Acl
+            | Kind::Plugin),
+            Action::Update,
+        ) => {
+            let family = family(kind);
+            let mut body = body;
+            strip_definition_only(kind, &mut body);
+            let _: Value = client
+                .update_in(family, &id, &change.name, &body)
+                .await
+                .map_err(gateway)?;
+        }
+        (kind @ (Kind::Authorizer | Kind::Throttle | Kind::Acl | Kind::Plugin), Action::Create) => {
+            let family = family(kind);
+            let mut body = body;
+            strip_definition_only(kind, &mut body);
+            let created: Value = client
+                .create_in(family, &change.name, &[], &body)
+                .await
+                .map_err(gateway)?;
+            let new_id = id_of(&created)?;
+            let mut ids = lock(ids);
+            match kind {
+                Kind::Authorizer => ids.names.authorizers.insert(change.name.clone(), new_id),
+                Kind::Throttle => ids.throttles.insert(change.name.clone(), new_id),
+                Kind::Acl => ids.acls.insert(change.name.clone(), new_id),
+                _ => ids.plugins.insert(change.name.clone(), new_id),
+            };
+        }
+        (Kind::Variable, Action::Create | Action::Update) => {
+            let value = body.as_str().unwrap_or_default().to_owned();
+            if change.action == Action::Update {
+                client
+                    .update_variable(&id, &change.name, &value)
+                    .await
+                    .map_err(gateway)?;
+            } else {
+                let (group_id, env_id) = {
+                    let ids = lock(ids);
+                    (
+                        ids.group.clone().unwrap_or_default(),
+                        need(&ids.envs, "environment", &key(0))?.clone(),
+                    )
+                };
+                let request = EnvVariableCreate {
+                    id: None,
+                    variable_name: key(1),
+                    variable_value: value,
+                    env_id,
+                    group_id,
+                };
+                client.create_variable(&request).await.map_err(gateway)?;
+            }
+        }
+        (Kind::Variable, Action::Delete) => client
+            .delete_in(&ops::VARIABLES, &id, &change.name)
+            .await
+            .map_err(gateway)?,
+        (Kind::Response, action) => {
+            let group_id = lock(ids).group.clone().unwrap_or_default();
+            let nested = ops::Nested::responses(&group_id);
+            match action {
+                Action::Create => {
+                    let created: crate::model::GroupResponseCreate = client
+                        .create_nested(
+                            &nested,
+                            &change.name,
+                            &body,
+                            |r: &crate::model::GroupResponseCreate| r.name == change.name,
+                        )
+                        .await
+                        .map_err(gateway)?;
+                    lock(ids)
+                        .names
+                        .responses
+                        .insert(change.name.clone(), created.id.unwrap_or_default());
+                }
+                Action::Update => client
+                    .update_nested(&nested, &id, &change.name, &body)
+                    .await
+                    .map_err(gateway)?,
+                _ => client
+                    .delete_nested(&nested, &id, &change.name)
+                    .await
+                    .map_err(gateway)?,
+            }
+        }
+        (Kind::ThrottleSpecial, action) => {
+            let throttle_id = need(&lock(ids).throttles, "throttling policy", &key(0))?.clone();
+            let nested = ops::Nested::specials(&throttle_id);
+            match action {
+                Action::Create => {
+                    let mut request = body.clone();
+                    if let Value::Object(map) = &mut request {
+                        map.insert("object_id".to_owned(), Value::String(key(1)));
+                    }
+                    let object_id = key(1);
+                    let _: crate::model::ThrottleSpecialCreate = client
+                        .create_nested(
+                            &nested,
+                            &change.name,
+                            &request,
+                            |s: &crate::model::ThrottleSpecialCreate| s.object_id == object_id,
+                        )
+                        .await
+                        .map_err(gateway)?;
+                }
+                Action::Update => {
+                    let call_limits = serde_json::json!({ "call_limits": body.get("call_limits") });
+                    client
+                        .update_nested(&nested, &id, &change.name, &call_limits)
+                        .await
+                        .map_err(gateway)?;
+                }
+                _ => client
+                    .delete_nested(&nested, &id, &change.name)
+                    .await
+                    .map_err(gateway)?,
+            }
+        }
+        (Kind::Api, Action::Create | Action::Update) => {
+            let mut request = body;
+            let group_id = {
+                let ids = lock(ids);
+                ids.names.to_rest(&mut request)?;
+                ids.group.clone().unwrap_or_default()
+            };
+            if let Value::Object(map) = &mut request {
+                map.insert("group_id".to_owned(), Value::String(group_id.clone()));
+            }
+            if change.action == Action::Create {
+                let created: Value = client
+                    .create_in(
+                        &ops::APIS,
+                        &change.name,
+                        &[("group_id", &group_id)],
+                        &request,
+                    )
+                    .await
+                    .map_err(gateway)?;
+                lock(ids).apis.insert(change.name.clone(), id_of(&created)?);
+            } else {
+                let _: Value = client
+                    .update_in(&ops::APIS, &id, &change.name, &request)
+                    .await
+                    .map_err(gateway)?;
+            }
+        }
+        (Kind::Api, Action::Delete) => client
+            .delete_in(&ops::APIS, &id, &change.name)
+            .await
+            .map_err(gateway)?,
+        (Kind::Publication, action) => {
+            let (env, api) = (key(0), key(1));
+            let (env_id, api_id) = {
+                let ids = lock(ids);
+                (
+                    need(&ids.envs, "environment", &env)?.clone(),
+                    need(&ids.apis, "API", &api)?.clone(),
+                )
+            };
+            if action == Action::Delete {
+                client
+                    .take_offline(&api_id, &api, &env_id)
+                    .await
+                    .map_err(gateway)?;
+                lock(ids).publications.remove(&(env, api));
+                return Ok("took offline");
+            }
+            let remark = body.get("remark").and_then(Value::as_str);
+            let published = if action == Action::Update {
+                client.republish(&api_id, &api, &env_id, remark).await
+            } else {
+                client.publish(&api_id, &api, &env_id, remark).await
+            }
+            .map_err(gateway)?;
+            let publish_id = published.publish_id.unwrap_or_default();
+            lock(ids).publications.insert((env, api), publish_id);
+            return Ok(if action == Action::Update {
+                "republished"
+            } else {
+                "published"
+            });
+        }
+        (kind @ (Kind::ThrottleBinding | Kind::AclBinding), action) => {
+            let (env, api, policy) = (key(0), key(1), key(2));
+            let (binding, what) = if kind == Kind::ThrottleBinding {
+                (ops::BindingKind::Throttle, "throttling policy")
+            } else {
+                (ops::BindingKind::Acl, "access control policy")
+            };
+            let unbind =
+                action == Action::Delete || (action == Action::Update && step == Step::Main);
+            if unbind {
+                let old = target.old_binding.clone().unwrap_or_default_binding();
+                client
+                    .delete_binding(binding, &old.id, &change.name)
+                    .await
+                    .map_err(gateway)?;
+                return Ok("unbound");
+            }
+            let (group_id, policy_id, publish_id, api_id, env_id) = {
+                let ids = lock(ids);
+                let policies = if kind == Kind::ThrottleBinding {
+                    &ids.throttles
+                } else {
+                    &ids.acls
+                };
+                (
+                    ids.group.clone().unwrap_or_default(),
+                    need(policies, what, &policy)?.clone(),
+                    ids.publications
+                        .get(&(env.clone(), api.clone()))
+                        .cloned()
+                        .ok_or_else(|| format!("API `{api}` is not published in `{env}`"))?,
+                    need(&ids.apis, "API", &api)?.clone(),
+                    need(&ids.envs, "environment", &env)?.clone(),
+                )
+            };
+            client
+                .bind_policy(
+                    binding,
+                    &policy_id,
+                    &change.name,
+                    &group_id,
+                    &publish_id,
+                    &api_id,
+                    &env_id,
+                )
+                .await
+                .map_err(gateway)?;
+            return Ok("bound");
+        }
+        (Kind::PluginBinding, action) => {
+            let (env, api, plugin) = (key(0), key(1), key(2));
+            let (group_id, plugin_id, api_id, env_id) = {
+                let ids = lock(ids);
+                (
+                    ids.group.clone().unwrap_or_default(),
+                    need(&ids.plugins, "plug-in", &plugin)?.clone(),
+                    need(&ids.apis, "API", &api)?.clone(),
+                    need(&ids.envs, "environment", &env)?.clone(),
+                )
+            };
+            if action == Action::Delete {
+                client
+                    .detach_plugin(&plugin_id, &change.name, &env_id, &[api_id])
+                    .await
+                    .map_err(gateway)?;
+                return Ok("unbound");
+            }
+            client
+                .attach_plugin(&plugin_id, &change.name, &group_id, &env_id, &[api_id])
+                .await
+                .map_err(gateway)?;
+            return Ok("bound");
+        }
+        (_, Action::Unchanged) => {}
+        (kind, action) => return Err(format!("{action:?} of {} is not supported", kind.label())),
+    }
+    Ok(verb)
+}
+
+trait DefaultBinding {
+    fn unwrap_or_default_binding(self) -> super::live::RemoteBinding;
+}
+
+impl DefaultBinding for Option<super::live::RemoteBinding> {
+    fn unwrap_or_default_binding(self) -> super::live::RemoteBinding {
+        self.unwrap_or(super::live::RemoteBinding {
+            policy: String::new(),
+            id: String::new(),
+        })
+    }
+}
+
+fn family(kind: Kind) -> &'static ops::Family {
+    match kind {
+        Kind::Group => &ops::GROUPS,
+        Kind::Environment => &ops::ENVS,
+        Kind::Authorizer => &ops::AUTHORIZERS,
+        Kind::Throttle => &ops::THROTTLES,
+        Kind::Acl => &ops::ACLS,
+        _ => &ops::PLUGINS,
+    }
+}
+
+/// Definition members that are objects of their own, not fields of the REST body.
+fn strip_definition_only(kind: Kind, body: &mut Value) {
+    if let (Kind::Throttle, Value::Object(map)) = (kind, body) {
+        map.remove("special");
+    }
+}

@@ -1,0 +1,1132 @@
+//! The plan: what sync would do to make the live group match a definition, object by object,
+//! with the field-level differences of updates.
+//!
+//! Ownership: the group named by the definition is managed, with everything that belongs to it
+//! (variables, responses, APIs, their publications and bindings); only those are deleted, and
+//! only with `--prune`. Environments, authorizers and policies are gateway-wide and may serve
+//! other groups: they are created and updated when the definition declares them, never deleted.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::live::{Live, RemoteBinding};
+use super::names::{def_value, without};
+use crate::model::{Definition, SpecialObjectType};
+
+/// What happens to one object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Created.
+    Create,
+    /// Changed in place.
+    Update,
+    /// Deleted (only with `--prune`).
+    Delete,
+    /// Already as defined.
+    Unchanged,
+}
+
+/// Kinds of objects, in the order apply handles them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// API group.
+    Group,
+    /// Environment.
+    Environment,
+    /// Environment variable of the group.
+    Variable,
+    /// Custom authorizer.
+    Authorizer,
+    /// Request throttling policy.
+    Throttle,
+    /// Excluded throttling configuration.
+    ThrottleSpecial,
+    /// Access control policy.
+    Acl,
+    /// Plug-in.
+    Plugin,
+    /// Group response.
+    Response,
+    /// API.
+    Api,
+    /// Publication of an API in an environment.
+    Publication,
+    /// Throttling policy bound to a published API.
+    ThrottleBinding,
+    /// Access control policy bound to a published API.
+    AclBinding,
+    /// Plug-in bound to an API in an environment.
+    PluginBinding,
+}
+
+impl Kind {
+    /// How the kind is written in plans.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Group => "group",
+            Kind::Environment => "environment",
+            Kind::Variable => "variable",
+            Kind::Authorizer => "authorizer",
+            Kind::Throttle => "throttle",
+            Kind::ThrottleSpecial => "throttle special",
+            Kind::Acl => "acl",
+            Kind::Plugin => "plugin",
+            Kind::Response => "response",
+            Kind::Api => "api",
+            Kind::Publication => "publication",
+            Kind::ThrottleBinding => "throttle binding",
+            Kind::AclBinding => "acl binding",
+            Kind::PluginBinding => "plugin binding",
+        }
+    }
+}
+
+/// One changed field: its dotted path, the live value and the defined value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// Path in the definition object (`backend_api.timeout`, `req_params[0].name`).
+    pub path: String,
+    /// Live value (absent when the gateway has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    /// Defined value (absent when the definition has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+}
+
+/// What apply needs to carry out a change.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Target {
+    /// Gateway id of the live object.
+    pub id: Option<String>,
+    /// Identifying names: `[env, name]` for variables, `[throttle, object_id]` for excluded
+    /// configurations, `[env, api]` for publications, `[env, api, policy]` for bindings.
+    pub keys: Vec<String>,
+    /// Definition form of the desired object.
+    pub body: Option<Value>,
+    /// The live binding an update or delete replaces.
+    pub old_binding: Option<RemoteBinding>,
+}
+
+/// One entry of the plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Change {
+    /// Kind of object.
+    pub kind: Kind,
+    /// What happens.
+    pub action: Action,
+    /// Which object (`get_order`, `DEV/host`, `get_order in DEV`).
+    pub name: String,
+    /// Field differences of an update.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+    /// Why, when not obvious (a republish after an API update).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What apply needs.
+    #[serde(skip)]
+    pub target: Target,
+}
+
+/// The plan for one group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Plan {
+    /// The managed group.
+    pub group: String,
+    /// The environment chosen with `--env`.
+    pub env: String,
+    /// Every object, in apply order.
+    pub changes: Vec<Change>,
+    /// Objects of the group that are not in the definition and stay because `--prune` is off.
+    pub unmanaged: Vec<String>,
+}
+
+/// Plan options.
+#[derive(Clone, Debug)]
+pub struct PlanOptions {
+    /// Environment for entries without `env`, and where APIs are published by default.
+    pub env: String,
+    /// Delete group objects missing from the definition.
+    pub prune: bool,
+}
+
+impl Plan {
+    /// Number of creates, updates and deletes.
+    pub fn pending(&self) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.action != Action::Unchanged)
+            .count()
+    }
+
+    /// Counts per action: (create, update, delete, unchanged).
+    pub fn counts(&self) -> (usize, usize, usize, usize) {
+        let count = |a| self.changes.iter().filter(|c| c.action == a).count();
+        (
+            count(Action::Create),
+            count(Action::Update),
+            count(Action::Delete),
+            count(Action::Unchanged),
+        )
+    }
+
+    /// The plan in decK/terraform style: `+` create, `~` update with field differences,
+    /// `-` delete; unchanged objects only counted.
+    pub fn render_human(&self) -> String {
+        let mut out = String::new();
+        for change in self
+            .changes
+            .iter()
+            .filter(|c| c.action != Action::Unchanged)
+        {
+            let sign = match change.action {
+                Action::Create => '+',
+                Action::Update => '~',
+                Action::Delete => '-',
+                Action::Unchanged => ' ',
+            };
+            let _ = write!(out, "{sign} {} {}", change.kind.label(), change.name);
+            if let Some(reason) = &change.reason {
+                let _ = write!(out, " ({reason})");
+            }
+            out.push('\n');
+            for field in &change.fields {
+                let show =
+                    |v: &Option<Value>| v.as_ref().map_or("(none)".to_owned(), |v| v.to_string());
+                let _ = writeln!(
+                    out,
+                    "    {}: {} -> {}",
+                    field.path,
+                    show(&field.old),
+                    show(&field.new)
+                );
+            }
+        }
+        for name in &self.unmanaged {
+            let _ = writeln!(
+                out,
+                "= {name} (not in the source; kept, --prune deletes it)"
+            );
+        }
+        let (create, update, delete, unchanged) = self.counts();
+        let _ = writeln!(
+            out,
+            "Plan for group {} (env {}): {create} to create, {update} to update, {delete} to delete, {unchanged} unchanged.",
+            self.group, self.env
+        );
+        out
+    }
+
+    /// The plan as JSON (`version: 1`).
+    pub fn render_json(&self) -> String {
+        let (create, update, delete, unchanged) = self.counts();
+        let value = serde_json::json!({
+            "version": 1,
+            "group": self.group,
+            "env": self.env,
+            "summary": {"create": create, "update": update, "delete": delete, "unchanged": unchanged},
+            "changes": self.changes.iter().filter(|c| c.action != Action::Unchanged).collect::<Vec<_>>(),
+            "unmanaged": self.unmanaged,
+        });
+        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+/// The definition's wishes with every `env` resolved and bindings expanded per API.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    /// Environments that must exist.
+    pub envs: BTreeSet<String>,
+    /// (env, api) -> remark.
+    pub publications: BTreeMap<(String, String), Option<String>>,
+    /// (env, api) -> throttle.
+    pub throttle_bindings: BTreeMap<(String, String), String>,
+    /// (env, api) -> acl.
+    pub acl_bindings: BTreeMap<(String, String), String>,
+    /// (env, api, plugin).
+    pub plugin_bindings: BTreeSet<(String, String, String)>,
+}
+
+/// Resolves `env`-less entries to `env`. APIs are published in `env` unless the definition
+/// lists publications for `env` itself, which are then authoritative.
+pub fn resolve(desired: &Definition, env: &str) -> Resolved {
+    let mut resolved = Resolved::default();
+    let pick = |e: &Option<String>| e.clone().unwrap_or_else(|| env.to_owned());
+    resolved.envs.insert(env.to_owned());
+    resolved
+        .envs
+        .extend(desired.environments.iter().map(|e| e.name.clone()));
+    let explicit_default = desired.publications.iter().any(|p| pick(&p.env) == env);
+    if !explicit_default {
+        for api in &desired.apis {
+            resolved
+                .publications
+                .insert((env.to_owned(), api.name.clone()), None);
+        }
+    }
+    // Every entry names APIs in one environment; the environment must then exist.
+    let mut envs = BTreeSet::new();
+    let mut expand = |entry_env: &Option<String>, apis: &[String]| -> Vec<(String, String)> {
+        let e = pick(entry_env);
+        envs.insert(e.clone());
+        apis.iter().map(|api| (e.clone(), api.clone())).collect()
+    };
+    for p in &desired.publications {
+        for key in expand(&p.env, &p.apis) {
+            resolved.publications.insert(key, p.remark.clone());
+        }
+    }
+    for b in &desired.throttle_bindings {
+        for key in expand(&b.env, &b.apis) {
+            resolved.throttle_bindings.insert(key, b.throttle.clone());
+        }
+    }
+    for b in &desired.acl_bindings {
+        for key in expand(&b.env, &b.apis) {
+            resolved.acl_bindings.insert(key, b.acl.clone());
+        }
+    }
+    for b in &desired.plugin_bindings {
+        for (e, api) in expand(&b.env, &b.apis) {
+            resolved.plugin_bindings.insert((e, api, b.plugin.clone()));
+        }
+    }
+    resolved.envs.extend(envs);
+    resolved
+}
+
+/// Compares a definition with the live group.
+pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
+    let mut planner = Planner {
+        changes: Vec::new(),
+        unmanaged: Vec::new(),
+        prune: options.prune,
+    };
+    let resolved = resolve(desired, &options.env);
+
+    // Group.
+    let group_body = def_value(&desired.group);
+    match &live.group {
+        None => planner.push(
+            Kind::Group,
+            &desired.group.name,
+            Action::Create,
+            vec![],
+            Target {
+                body: Some(group_body),
+                ..Target::default()
+            },
+        ),
+        Some(remote) => planner.compare(
+            Kind::Group,
+            &desired.group.name,
+            Some(&remote.id),
+            &def_value(&remote.def),
+            group_body,
+            vec![],
+        ),
+    }
+
+    // Environments: declared ones are compared; merely referenced ones only created.
+    let declared: BTreeMap<&str, Value> = desired
+        .environments
+        .iter()
+        .map(|e| (e.name.as_str(), without(def_value(e), &["variables"])))
+        .collect();
+    for env in &resolved.envs {
+        let body = declared
+            .get(env.as_str())
+            .cloned()
+            .unwrap_or_else(|| serde_json::json!({ "name": env }));
+        match live.envs.get(env) {
+            None => planner.push(
+                Kind::Environment,
+                env,
+                Action::Create,
+                vec![],
+                Target {
+                    body: Some(body),
+                    ..Target::default()
+                },
+            ),
+            Some(remote) if declared.contains_key(env.as_str()) => {
+                let live_value =
+                    serde_json::json!({ "name": remote.def.name, "remark": remote.def.remark });
+                planner.compare(
+                    Kind::Environment,
+                    env,
+                    Some(&remote.id),
+                    &strip_null(live_value),
+                    body,
+                    vec![],
+                );
+            }
+            Some(_) => {}
+        }
+    }
+
+    // Variables of the group.
+    let mut desired_variables: BTreeMap<(String, String), String> = BTreeMap::new();
+    for env in &desired.environments {
+        for variable in &env.variables {
+            desired_variables.insert(
+                (env.name.clone(), variable.variable_name.clone()),
+                variable.variable_value.clone(),
+            );
+        }
+    }
+    planner.keyed(
+        Kind::Variable,
+        desired_variables
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone()))),
+        live.variables
+            .iter()
+            .map(|(k, r)| (k.clone(), (r.id.clone(), Value::String(r.def.clone())))),
+        |(env, name)| format!("{env}/{name}"),
+        |(env, name)| vec![env.clone(), name.clone()],
+        true,
+    );
+
+    // Gateway-wide objects the definition declares.
+    let shared = |items: Vec<(String, Value)>,
+                  live: BTreeMap<String, (String, Value)>,
+                  kind: Kind,
+                  planner: &mut Planner| {
+        planner.keyed(
+            kind,
+            items.into_iter(),
+            live.into_iter(),
+            |n| n.clone(),
+            |n| vec![n.clone()],
+            false,
+        );
+    };
+    shared(
+        desired
+            .authorizers
+            .iter()
+            .map(|a| (a.name.clone(), def_value(a)))
+            .collect(),
+        live.authorizers
+            .iter()
+            .map(|(n, r)| (n.clone(), (r.id.clone(), def_value(&r.def))))
+            .collect(),
+        Kind::Authorizer,
+        &mut planner,
+    );
+    shared(
+        desired
+            .throttles
+            .iter()
+            .map(|t| (t.name.clone(), without(def_value(t), &["special"])))
+            .collect(),
+        live.throttles
+            .iter()
+            .map(|(n, r)| {
+                (
+                    n.clone(),
+                    (r.id.clone(), without(def_value(&r.def), &["special"])),
+                )
+            })
+            .collect(),
+        Kind::Throttle,
+        &mut planner,
+    );
+    // Excluded configurations of the declared policies, keyed by the app or account id.
+    let mut desired_specials = BTreeMap::new();
+    for throttle in &desired.throttles {
+        for special in &throttle.special {
+            let object_id = match special.object_type {
+                SpecialObjectType::App => live
+                    .apps
+                    .get(&special.object_name)
+                    .cloned()
+                    .unwrap_or_else(|| special.object_name.clone()),
+                SpecialObjectType::User => special.object_name.clone(),
+            };
+            let mut body = def_value(special);
+            // Compared on what the gateway stores: the id and the limit.
+            body = without(body, &["object_name"]);
+            desired_specials.insert((throttle.name.clone(), object_id), body);
+        }
+    }
+    let declared_throttles: BTreeSet<&str> =
+        desired.throttles.iter().map(|t| t.name.as_str()).collect();
+    planner.keyed(
+        Kind::ThrottleSpecial,
+        desired_specials.into_iter(),
+        live.specials
+            .iter()
+            .filter(|((t, _), _)| declared_throttles.contains(t.as_str()))
+            .map(|(k, s)| {
+                (
+                    k.clone(),
+                    (s.id.clone(), without(def_value(&s.def), &["object_name"])),
+                )
+            }),
+        |(t, o)| format!("{t}/{o}"),
+        |(t, o)| vec![t.clone(), o.clone()],
+        true,
+    );
+    shared(
+        desired
+            .acls
+            .iter()
+            .map(|a| (a.acl_name.clone(), def_value(a)))
+            .collect(),
+        live.acls
+            .iter()
+            .map(|(n, r)| (n.clone(), (r.id.clone(), def_value(&r.def))))
+            .collect(),
+        Kind::Acl,
+        &mut planner,
+    );
+    shared(
+        desired
+            .plugins
+            .iter()
+            .map(|p| (p.plugin_name.clone(), def_value(p)))
+            .collect(),
+        live.plugins
+            .iter()
+            .map(|(n, r)| (n.clone(), (r.id.clone(), def_value(&r.def))))
+            .collect(),
+        Kind::Plugin,
+        &mut planner,
+    );
+
+    // Group objects.
+    planner.keyed(
+        Kind::Response,
+        desired
+            .responses
+            .iter()
+            .map(|r| (r.name.clone(), def_value(r))),
+        live.responses
+            .iter()
+            .map(|(n, r)| (n.clone(), (r.id.clone(), def_value(&r.def)))),
+        |n| n.clone(),
+        |n| vec![n.clone()],
+        true,
+    );
+    planner.keyed(
+        Kind::Api,
+        desired.apis.iter().map(|a| (a.name.clone(), def_value(a))),
+        live.apis
+            .iter()
+            .map(|(n, r)| (n.clone(), (r.id.clone(), def_value(&r.def)))),
+        |n| n.clone(),
+        |n| vec![n.clone()],
+        true,
+    );
+    let updated_apis: BTreeSet<String> = planner
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::Api && c.action == Action::Update)
+        .map(|c| c.name.clone())
+        .collect();
+
+    // Publications in the environments the definition manages.
+    for ((env, api), remark) in &resolved.publications {
+        let keys = vec![env.clone(), api.clone()];
+        let name = format!("{api} in {env}");
+        let body = remark.as_ref().map(|r| serde_json::json!({ "remark": r }));
+        if !live.publications.contains_key(&(env.clone(), api.clone())) {
+            planner.push(
+                Kind::Publication,
+                &name,
+                Action::Create,
+                vec![],
+                Target {
+                    keys,
+                    body,
+                    ..Target::default()
+                },
+            );
+        } else if updated_apis.contains(api)
+            || live
+                .stale_publications
+                .contains(&(env.clone(), api.clone()))
+        {
+            let reason = if updated_apis.contains(api) {
+                "republish: the API changed"
+            } else {
+                "republish: the published version is older than the API"
+            };
+            let mut change = Change {
+                kind: Kind::Publication,
+                action: Action::Update,
+                name,
+                fields: vec![],
+                reason: Some(reason.to_owned()),
+                target: Target {
+                    keys,
+                    body,
+                    ..Target::default()
+                },
+            };
+            change.target.id = live.publications.get(&(env.clone(), api.clone())).cloned();
+            planner.changes.push(change);
+        } else {
+            planner.push(
+                Kind::Publication,
+                &name,
+                Action::Unchanged,
+                vec![],
+                Target {
+                    keys,
+                    ..Target::default()
+                },
+            );
+        }
+    }
+    for ((env, api), publish_id) in &live.publications {
+        if resolved.envs.contains(env)
+            && !resolved
+                .publications
+                .contains_key(&(env.clone(), api.clone()))
+        {
+            let target = Target {
+                id: Some(publish_id.clone()),
+                keys: vec![env.clone(), api.clone()],
+                ..Target::default()
+            };
+            planner.extra(Kind::Publication, &format!("{api} in {env}"), target);
+        }
+    }
+
+    // Bindings.
+    planner.bindings(
+        Kind::ThrottleBinding,
+        &resolved.throttle_bindings,
+        &live.throttle_bindings,
+        &resolved.envs,
+    );
+    planner.bindings(
+        Kind::AclBinding,
+        &resolved.acl_bindings,
+        &live.acl_bindings,
+        &resolved.envs,
+    );
+    for (env, api, plugin) in &resolved.plugin_bindings {
+        let action = if live
+            .plugin_bindings
+            .contains(&(env.clone(), api.clone(), plugin.clone()))
+        {
+            Action::Unchanged
+        } else {
+            Action::Create
+        };
+        let target = Target {
+            keys: vec![env.clone(), api.clone(), plugin.clone()],
+            ..Target::default()
+        };
+        planner.push(
+            Kind::PluginBinding,
+            &format!("{plugin} on {api} in {env}"),
+            action,
+            vec![],
+            target,
+        );
+    }
+    for (env, api, plugin) in &live.plugin_bindings {
+        if resolved.envs.contains(env)
+            && !resolved
+                .plugin_bindings
+                .contains(&(env.clone(), api.clone(), plugin.clone()))
+        {
+            let target = Target {
+                keys: vec![env.clone(), api.clone(), plugin.clone()],
+                ..Target::default()
+            };
+            planner.extra(
+                Kind::PluginBinding,
+                &format!("{plugin} on {api} in {env}"),
+                target,
+            );
+        }
+    }
+
+    Plan {
+        group: desired.group.name.clone(),
+        env: options.env.clone(),
+        changes: planner.changes,
+        unmanaged: planner.unmanaged,
+    }
+}
+
+struct Planner {
+    changes: Vec<Change>,
+    unmanaged: Vec<String>,
+    prune: bool,
+}
+
+impl Planner {
+    fn push(
+        &mut self,
+        kind: Kind,
+        name: &str,
+        action: Action,
+        fields: Vec<FieldChange>,
+        target: Target,
+    ) {
+        self.changes.push(Change {
+            kind,
+            action,
+            name: name.to_owned(),
+            fields,
+            reason: None,
+            target,
+        });
+    }
+
+    /// A live group object the definition does not have: deleted with `--prune`, else listed.
+    fn extra(&mut self, kind: Kind, name: &str, target: Target) {
+        if self.prune {
+            self.push(kind, name, Action::Delete, vec![], target);
+        } else {
+            self.unmanaged.push(format!("{} {name}", kind.label()));
+        }
+    }
+
+    fn compare(
+        &mut self,
+        kind: Kind,
+        name: &str,
+        id: Option<&String>,
+        live: &Value,
+        desired: Value,
+        keys: Vec<String>,
+    ) {
+        let mut fields = Vec::new();
+        diff_values("", Some(live), Some(&desired), &mut fields);
+        let action = if fields.is_empty() {
+            Action::Unchanged
+        } else {
+            Action::Update
+        };
+        let target = Target {
+            id: id.cloned(),
+            keys,
+            body: Some(desired),
+            old_binding: None,
+        };
+        self.push(kind, name, action, fields, target);
+    }
+
+    /// Compares keyed objects; `owned` ones missing from the definition are extras.
+    fn keyed<K: Ord + Clone>(
+        &mut self,
+        kind: Kind,
+        desired: impl Iterator<Item = (K, Value)>,
+        live: impl Iterator<Item = (K, (String, Value))>,
+        name: impl Fn(&K) -> String,
+        keys: impl Fn(&K) -> Vec<String>,
+        owned: bool,
+    ) {
+        let live: BTreeMap<K, (String, Value)> = live.collect();
+        let mut seen = BTreeSet::new();
+        for (key, body) in desired {
+            match live.get(&key) {
+                None => self.push(
+                    kind,
+                    &name(&key),
+                    Action::Create,
+                    vec![],
+                    Target {
+                        keys: keys(&key),
+                        body: Some(body),
+                        ..Target::default()
+                    },
+                ),
+                Some((id, live_value)) => {
+                    self.compare(kind, &name(&key), Some(id), live_value, body, keys(&key))
+                }
+            }
+            seen.insert(key);
+        }
+        if owned {
+            for (key, (id, _)) in &live {
+                if !seen.contains(key) {
+                    self.extra(
+                        kind,
+                        &name(key),
+                        Target {
+                            id: Some(id.clone()),
+                            keys: keys(key),
+                            ..Target::default()
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    fn bindings(
+        &mut self,
+        kind: Kind,
+        desired: &BTreeMap<(String, String), String>,
+        live: &BTreeMap<(String, String), RemoteBinding>,
+        envs: &BTreeSet<String>,
+    ) {
+        for ((env, api), policy) in desired {
+            let name = format!("{policy} on {api} in {env}");
+            let keys = vec![env.clone(), api.clone(), policy.clone()];
+            match live.get(&(env.clone(), api.clone())) {
+                None => self.push(
+                    kind,
+                    &name,
+                    Action::Create,
+                    vec![],
+                    Target {
+                        keys,
+                        ..Target::default()
+                    },
+                ),
+                Some(old) if old.policy == *policy => self.push(
+                    kind,
+                    &name,
+                    Action::Unchanged,
+                    vec![],
+                    Target {
+                        keys,
+                        ..Target::default()
+                    },
+                ),
+                Some(old) => {
+                    let fields = vec![FieldChange {
+                        path: "policy".to_owned(),
+                        old: Some(Value::String(old.policy.clone())),
+                        new: Some(Value::String(policy.clone())),
+                    }];
+                    self.push(
+                        kind,
+                        &format!("{api} in {env}"),
+                        Action::Update,
+                        fields,
+                        Target {
+                            keys,
+                            old_binding: Some(old.clone()),
+                            ..Target::default()
+                        },
+                    );
+                }
+            }
+        }
+        for ((env, api), old) in live {
+            if envs.contains(env) && !desired.contains_key(&(env.clone(), api.clone())) {
+                let target = Target {
+                    keys: vec![env.clone(), api.clone(), old.policy.clone()],
+                    old_binding: Some(old.clone()),
+                    ..Target::default()
+                };
+                self.extra(kind, &format!("{} on {api} in {env}", old.policy), target);
+            }
+        }
+    }
+}
+
+fn strip_null(mut value: Value) -> Value {
+    if let Value::Object(map) = &mut value {
+        map.retain(|_, v| !v.is_null());
+    }
+    value
+}
+
+/// Values a gateway fills in when a request leaves the field out (API Reference 3.5.1, Table
+/// 3-167 and friends, "Default: ..."); a live value equal to its default is not a difference
+/// from a definition that omits the field.
+const DEFAULTS: &[(&str, &str)] = &[
+    ("cors", "false"),
+    ("match_mode", "\"NORMAL\""),
+    ("app_code_auth_type", "\"DISABLE\""),
+    ("retry_count", "\"-1\""),
+    ("valid_enable", "2"),
+    ("need_body", "false"),
+    ("version", "\"\""),
+    // Group version (API Reference 3.1.1, Table 3-3: default V1).
+    ("version", "\"V1\""),
+    ("remark", "\"\""),
+];
+
+fn is_default(key: &str, value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) if s.is_empty() => true,
+        Value::Array(a) if a.is_empty() => true,
+        Value::Object(o) => o.iter().all(|(k, v)| is_default(k, v)),
+        _ => DEFAULTS
+            .iter()
+            .any(|(k, v)| *k == key && serde_json::from_str::<Value>(v).is_ok_and(|d| d == *value)),
+    }
+}
+
+fn last_key(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// Collects the differences between a live value and a defined value.
+pub fn diff_values(
+    path: &str,
+    live: Option<&Value>,
+    desired: Option<&Value>,
+    out: &mut Vec<FieldChange>,
+) {
+    match (live, desired) {
+        (Some(Value::Object(old)), Some(Value::Object(new))) => {
+            let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+            for key in keys {
+                diff_values(&join(path, key), old.get(key), new.get(key), out);
+            }
+        }
+        (Some(Value::Array(old)), Some(Value::Array(new))) if old.len() == new.len() => {
+            for (i, (o, n)) in old.iter().zip(new).enumerate() {
+                diff_values(&format!("{path}[{i}]"), Some(o), Some(n), out);
+            }
+        }
+        (Some(old), None) if is_default(last_key(path), old) => {}
+        (None, Some(new)) if new.is_null() => {}
+        (Some(Value::Number(a)), Some(Value::Number(b))) if a.as_f64() == b.as_f64() => {}
+        (old, new) if old == new => {}
+        (old, new) => out.push(FieldChange {
+            path: path.to_owned(),
+            old: old.cloned(),
+            new: new.cloned(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::live::Remote;
+
+    fn definition(value: Value) -> Definition {
+        Definition::from_json(value).unwrap()
+    }
+
+    fn api(name: &str, timeout: i64) -> Value {
+        serde_json::json!({
+            "name": name, "type": 1, "req_protocol": "HTTPS", "req_method": "GET",
+            "req_uri": format!("/{name}"), "auth_type": "NONE", "backend_type": "HTTP",
+            "backend_api": {"url_domain": "b.example", "req_protocol": "HTTPS", "req_method": "GET",
+                            "req_uri": "/x", "timeout": timeout}
+        })
+    }
+
+    /// A live group holding `apis` (name, timeout), each published in DEV.
+    fn live(apis: &[(&str, i64)]) -> Live {
+        let mut live = Live::default();
+        let group = definition(serde_json::json!({"apigctl": 1, "group": {"name": "g"}})).group;
+        live.group = Some(Remote {
+            id: "g1".into(),
+            def: group,
+        });
+        let env: crate::model::EnvCreate =
+            serde_json::from_value(serde_json::json!({"id": "e1", "name": "DEV"})).unwrap();
+        live.envs.insert(
+            "DEV".into(),
+            Remote {
+                id: "e1".into(),
+                def: env,
+            },
+        );
+        for (name, timeout) in apis {
+            let def = serde_json::from_value(api(name, *timeout)).unwrap();
+            live.apis.insert(
+                (*name).into(),
+                Remote {
+                    id: format!("id-{name}"),
+                    def,
+                },
+            );
+            live.publications
+                .insert(("DEV".into(), (*name).into()), format!("pub-{name}"));
+        }
+        live
+    }
+
+    fn options(prune: bool) -> PlanOptions {
+        PlanOptions {
+            env: "DEV".into(),
+            prune,
+        }
+    }
+
+    fn summary(plan: &Plan) -> Vec<String> {
+        plan.changes
+            .iter()
+            .filter(|c| c.action != Action::Unchanged)
+            .map(|c| format!("{:?} {} {}", c.action, c.kind.label(), c.name))
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_gateway_gets_everything_created_in_dependency_order() {
+        let desired = definition(
+            serde_json::json!({"apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 1)]}),
+        );
+        let plan = plan(&desired, &Live::default(), &options(false));
+        assert_eq!(
+            summary(&plan),
+            [
+                "Create group g",
+                "Create environment DEV",
+                "Create api a",
+                "Create publication a in DEV"
+            ]
+        );
+        assert_eq!(plan.pending(), 4);
+    }
+
+    #[test]
+    fn identical_state_plans_nothing() {
+        let desired = definition(
+            serde_json::json!({"apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 1)]}),
+        );
+        let plan = plan(&desired, &live(&[("a", 1)]), &options(true));
+        assert_eq!(plan.pending(), 0, "{}", plan.render_human());
+        assert!(plan.unmanaged.is_empty());
+    }
+
+    #[test]
+    fn an_update_names_the_field_and_republishes() {
+        let desired = definition(
+            serde_json::json!({"apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 2)]}),
+        );
+        let plan = plan(&desired, &live(&[("a", 1)]), &options(false));
+        assert_eq!(
+            plan.render_human(),
+            "~ api a\n    backend_api.timeout: 1 -> 2\n~ publication a in DEV (republish: the API changed)\nPlan for group g (env DEV): 0 to create, 2 to update, 0 to delete, 1 unchanged.\n"
+        );
+        let update = &plan
+            .changes
+            .iter()
+            .find(|c| c.kind == Kind::Api)
+            .unwrap()
+            .target;
+        assert_eq!(update.id.as_deref(), Some("id-a"));
+    }
+
+    #[test]
+    fn extra_objects_are_deleted_only_with_prune() {
+        let desired = definition(
+            serde_json::json!({"apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 1)]}),
+        );
+        let state = live(&[("a", 1), ("b", 1)]);
+        let kept = plan(&desired, &state, &options(false));
+        assert_eq!(kept.pending(), 0);
+        assert_eq!(kept.unmanaged, ["api b", "publication b in DEV"]);
+        let pruned = plan(&desired, &state, &options(true));
+        assert_eq!(
+            summary(&pruned),
+            ["Delete api b", "Delete publication b in DEV"]
+        );
+    }
+
+    #[test]
+    fn shared_objects_are_never_deleted() {
+        let desired = definition(serde_json::json!({"apigctl": 1, "group": {"name": "g"}}));
+        let mut state = live(&[]);
+        let acl = serde_json::from_value(serde_json::json!({"acl_name": "other_teams", "acl_type": "DENY", "acl_value": "1.2.3.4", "entity_type": "IP"})).unwrap();
+        state.acls.insert(
+            "other_teams".into(),
+            Remote {
+                id: "acl1".into(),
+                def: acl,
+            },
+        );
+        let plan = plan(&desired, &state, &options(true));
+        assert_eq!(plan.pending(), 0);
+        assert!(plan.changes.iter().all(|c| c.kind != Kind::Acl));
+    }
+
+    #[test]
+    fn gateway_defaults_are_not_differences() {
+        let mut out = Vec::new();
+        let live = serde_json::json!({"name": "a", "cors": false, "match_mode": "NORMAL", "remark": "", "tags": [], "version": "V1"});
+        diff_values(
+            "",
+            Some(&live),
+            Some(&serde_json::json!({"name": "a"})),
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        diff_values(
+            "",
+            Some(&serde_json::json!({"cors": true})),
+            Some(&serde_json::json!({})),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            [FieldChange {
+                path: "cors".into(),
+                old: Some(Value::Bool(true)),
+                new: None
+            }]
+        );
+    }
+
+    #[test]
+    fn a_binding_to_another_policy_is_an_update() {
+        let desired = definition(serde_json::json!({
+            "apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 1)],
+            "throttle_bindings": [{"throttle": "fast", "apis": ["a"]}]
+        }));
+        let mut state = live(&[("a", 1)]);
+        state.throttle_bindings.insert(
+            ("DEV".into(), "a".into()),
+            RemoteBinding {
+                policy: "slow".into(),
+                id: "b1".into(),
+            },
+        );
+        let plan = plan(&desired, &state, &options(false));
+        let change = plan
+            .changes
+            .iter()
+            .find(|c| c.kind == Kind::ThrottleBinding)
+            .unwrap();
+        assert_eq!(change.action, Action::Update);
+        assert_eq!(
+            change.target.old_binding.as_ref().map(|b| b.id.as_str()),
+            Some("b1")
+        );
+        assert_eq!(change.fields[0].path, "policy");
+    }
+
+    #[test]
+    fn explicit_publications_for_the_sync_environment_are_authoritative() {
+        let desired = definition(serde_json::json!({
+            "apigctl": 1, "group": {"name": "g"}, "apis": [api("a", 1), api("b", 1)],
+            "publications": [{"apis": ["a"]}, {"env": "PROD", "apis": ["b"]}]
+        }));
+        let resolved = resolve(&desired, "DEV");
+        let keys: Vec<_> = resolved.publications.keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [
+                ("DEV".to_owned(), "a".to_owned()),
+                ("PROD".to_owned(), "b".to_owned())
+            ]
+        );
+        assert!(resolved.envs.contains("PROD"));
+    }
+}

@@ -1,0 +1,462 @@
+//! `diff`, `sync` and `dump` end to end against `apigctl serve` on loopback (the issue's
+//! acceptance tests).
+
+mod sync_support;
+use sync_support as common;
+
+use apigctl::commands::diff::PlanFormat;
+use apigctl::model::Definition;
+use common::{Gateway, generated_definition};
+
+const SHOP: &str = "testdata/sync/shop-3.0.yaml";
+
+/// `apigctl import` of an OpenAPI document, as a definition.
+fn import(path: &str) -> Definition {
+    let options = apigctl::commands::import::ImportCommandOptions {
+        format: apigctl::commands::import::OutputFormat::Json,
+        ..Default::default()
+    };
+    let outcome = apigctl::commands::import::run(&apigctl::source::Input::from_arg(path), &options);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    Definition::from_json(serde_json::from_str(&outcome.stdout).unwrap()).unwrap()
+}
+
+/// Definitions compared regardless of the order of APIs (the gateway has no document order).
+fn sorted(mut definition: Definition) -> Definition {
+    definition.apis.sort_by(|a, b| a.name.cmp(&b.name));
+    definition
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn sync_into_an_empty_gateway_then_dump_equals_import() {
+    let gateway = Gateway::start(None);
+    let outcome = gateway.sync(SHOP, false);
+    assert_eq!(outcome.exit_code, 0, "{}{}", outcome.stdout, outcome.stderr);
+    assert!(
+        outcome.stdout.contains("+ api get_product"),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(sorted(gateway.dump("shop_api")), sorted(import(SHOP)));
+    // And nothing is left to do.
+    let diff = gateway.diff(SHOP, false, PlanFormat::Human);
+    assert_eq!(diff.exit_code, 0, "{}", diff.stdout);
+}
+
+#[test]
+fn a_definition_with_variables_round_trips() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let source = write(&dir, "gen.json", &generated_definition("gen_api", 5));
+    let outcome = gateway.sync(&source, false);
+    assert_eq!(outcome.exit_code, 0, "{}{}", outcome.stdout, outcome.stderr);
+    let expected =
+        Definition::from_json(serde_json::from_str(&generated_definition("gen_api", 5)).unwrap())
+            .unwrap();
+    assert_eq!(sorted(gateway.dump("gen_api")), sorted(expected));
+}
+
+#[test]
+fn dump_as_openapi_imports_back_to_the_same_group() {
+    let gateway = Gateway::start(None);
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+    for oas in ["2.0", "3.0", "3.1"] {
+        let options = apigctl::commands::dump::DumpOptions {
+            gateway: gateway.gateway_options(4),
+            group: "shop_api".to_owned(),
+            env: Some("DEV".to_owned()),
+            oas: Some(oas.to_owned()),
+            ..Default::default()
+        };
+        let outcome = apigctl::commands::dump::run(&options);
+        assert_eq!(outcome.exit_code, 0, "{oas}: {}", outcome.stderr);
+        assert!(outcome.stdout.contains("x-apigateway-backend"), "{oas}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, "dumped.yaml", &outcome.stdout);
+        // Environments and publications have no OpenAPI form (README, "What lossless means").
+        let mut expected = sorted(import(SHOP));
+        expected.environments.clear();
+        expected.publications.clear();
+        let mut back = sorted(import(&path));
+        back.environments.clear();
+        back.publications.clear();
+        assert_eq!(back, expected, "{oas}");
+    }
+    let bad = apigctl::commands::dump::run(&apigctl::commands::dump::DumpOptions {
+        oas: Some("4.0".to_owned()),
+        ..Default::default()
+    });
+    assert_eq!(bad.exit_code, 2);
+    assert!(
+        bad.stderr.contains("expected 2.0, 3.0 or 3.1"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn changing_one_field_shows_exactly_that_change() {
+    let gateway = Gateway::start(None);
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(SHOP)
+        .unwrap()
+        .replace("timeout: 5000", "timeout: 6000");
+    let changed = write(&dir, "shop.yaml", &text);
+
+    let human = gateway.diff(&changed, false, PlanFormat::Human);
+    assert_eq!(human.exit_code, 2, "changes pending: {}", human.stdout);
+    assert_eq!(
+        human.stdout,
+        "~ api get_product\n    backend_api.timeout: 5000 -> 6000\n~ publication get_product in DEV (republish: the API changed)\nPlan for group shop_api (env DEV): 0 to create, 2 to update, 0 to delete, 5 unchanged.\n"
+    );
+    let json = gateway.diff(&changed, false, PlanFormat::Json);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        plan["changes"][0],
+        serde_json::json!({"kind": "api", "action": "update", "name": "get_product",
+            "fields": [{"path": "backend_api.timeout", "old": 5000, "new": 6000}]})
+    );
+
+    assert_eq!(gateway.sync(&changed, false).exit_code, 0);
+    assert_eq!(
+        gateway.diff(&changed, false, PlanFormat::Human).exit_code,
+        0
+    );
+}
+
+#[test]
+fn a_second_sync_of_an_unchanged_source_sends_no_write() {
+    let gateway = Gateway::start(None);
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+    let writes = gateway.writes();
+    assert!(
+        writes >= 7,
+        "group, environment, 3 APIs, 3 publications: {writes}"
+    );
+    let again = gateway.sync(SHOP, false);
+    assert_eq!(again.exit_code, 0, "{}", again.stderr);
+    assert_eq!(gateway.writes(), writes, "the server saw no write request");
+    assert!(again.stderr.contains("(0 writes)"), "{}", again.stderr);
+}
+
+#[test]
+fn prune_deletes_only_in_the_managed_group() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let other = write(&dir, "other.json", &generated_definition("other_api", 2));
+    assert_eq!(gateway.sync(&other, false).exit_code, 0);
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+
+    // `health` is no longer in the source.
+    let text = std::fs::read_to_string(SHOP).unwrap();
+    let start = text.find("  /health:").unwrap();
+    let end = text.find("  /products/{id}:").unwrap();
+    let smaller = write(
+        &dir,
+        "shop.yaml",
+        &format!("{}{}", &text[..start], &text[end..]),
+    );
+
+    let kept = gateway.sync(&smaller, false);
+    assert_eq!(kept.exit_code, 0, "{}", kept.stderr);
+    assert!(
+        kept.stdout
+            .contains("= api health (not in the source; kept, --prune deletes it)"),
+        "{}",
+        kept.stdout
+    );
+    assert!(
+        gateway
+            .dump("shop_api")
+            .apis
+            .iter()
+            .any(|a| a.name == "health")
+    );
+
+    let plan = gateway.diff(&smaller, true, PlanFormat::Human);
+    assert_eq!(plan.exit_code, 2);
+    assert!(plan.stdout.contains("- api health\n"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("- publication health in DEV\n"),
+        "{}",
+        plan.stdout
+    );
+    let pruned = gateway.sync(&smaller, true);
+    assert_eq!(pruned.exit_code, 0, "{}", pruned.stderr);
+    let names: Vec<String> = gateway
+        .dump("shop_api")
+        .apis
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, ["delete_product", "get_product"]);
+    // The other group is untouched.
+    assert_eq!(gateway.dump("other_api").apis.len(), 2);
+}
+
+#[test]
+fn with_injected_faults_sync_converges_after_one_rerun_without_duplicates() {
+    let gateway = Gateway::start(Some(
+        "500:0.08,429:0.08,drop:0.04,500@after:0.04,drop@after:0.04",
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let source = write(&dir, "faulty.json", &generated_definition("faulty_api", 40));
+    let first = gateway.sync(&source, false);
+    let second = gateway.sync(&source, false);
+    assert_eq!(
+        second.exit_code, 0,
+        "first:\n{}\nsecond:\n{}",
+        first.stderr, second.stderr
+    );
+    let diff = gateway.diff(&source, false, PlanFormat::Human);
+    assert_eq!(diff.exit_code, 0, "converged: {}", diff.stdout);
+
+    let stats = gateway.stats();
+    let lost_answers: u64 = ["500@after", "drop@after"]
+        .iter()
+        .map(|k| stats["faults"][k].as_u64().unwrap_or(0))
+        .sum();
+    assert!(
+        lost_answers > 0,
+        "some writes were applied and their answers lost: {stats}"
+    );
+    assert!(
+        stats["faults"].as_object().is_some_and(|f| !f.is_empty()),
+        "faults were injected: {stats}"
+    );
+    // Every object was created exactly once on the server, whatever was retried.
+    assert_eq!(stats["applied"]["POST /apis"], 40, "{stats}");
+    assert_eq!(stats["applied"]["POST /api-groups"], 1, "{stats}");
+    assert_eq!(stats["applied"]["POST /envs"], 1, "{stats}");
+    assert_eq!(stats["applied"]["POST /env-variables"], 2, "{stats}");
+    let dumped = gateway.dump("faulty_api");
+    assert_eq!(dumped.apis.len(), 40);
+    assert_eq!(dumped.environments[0].variables.len(), 2);
+}
+
+#[test]
+fn a_wrong_secret_fails_with_a_clear_message() {
+    let gateway = Gateway::start(None);
+    let mut options = gateway.gateway_options(4);
+    let wrong = "not-the-right-secret-key";
+    if let Some(vars) = options.env_vars.as_mut() {
+        vars.insert("HUAWEICLOUD_SDK_SK".to_owned(), wrong.to_owned());
+    }
+    let diff = apigctl::commands::diff::DiffOptions {
+        gateway: options,
+        env: "DEV".to_owned(),
+        ..Default::default()
+    };
+    let outcome = apigctl::commands::diff::run(&apigctl::source::Input::from_arg(SHOP), &diff);
+    assert_eq!(outcome.exit_code, 1);
+    let first = outcome.stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("apigctl: error: list API groups `shop_api`: HTTP 401"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains("help: the gateway rejected the credentials: check that the secret key (HUAWEICLOUD_SDK_SK) belongs to the access key (HUAWEICLOUD_SDK_AK)"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(!outcome.stderr.contains(wrong) && !outcome.stderr.contains(common::SK));
+}
+
+#[test]
+fn every_policy_kind_syncs_binds_and_round_trips() {
+    let gateway = Gateway::start(None);
+    let source = "testdata/sync/policies.yaml";
+    let first = gateway.sync(source, false);
+    assert_eq!(first.exit_code, 0, "{}{}", first.stdout, first.stderr);
+    let expected: Definition = {
+        let text = std::fs::read(source).unwrap();
+        let mut sources = apigctl::source::Sources::default();
+        let document = apigctl::source::load_bytes(
+            source.to_owned(),
+            None,
+            text,
+            &mut sources,
+            &Default::default(),
+        )
+        .unwrap();
+        Definition::from_json(document.root.to_json()).unwrap()
+    };
+    assert_eq!(sorted(gateway.dump("billing_api")), sorted(expected));
+    let writes = gateway.writes();
+    assert_eq!(gateway.sync(source, false).exit_code, 0);
+    assert_eq!(gateway.writes(), writes, "second sync sends no write");
+
+    // Move the ACL from one API to the other; drop the plug-in binding.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(source)
+        .unwrap()
+        .replace(
+            "  - acl: billing_block\n    apis: [get_invoice]",
+            "  - acl: billing_block\n    apis: [list_invoices]",
+        )
+        .replace(
+            "plugin_bindings:\n  - plugin: billing_cors\n    apis: [list_invoices]\n",
+            "",
+        );
+    let changed = write(&dir, "billing.yaml", &text);
+    let limits = write(
+        &dir,
+        "limits.yaml",
+        &std::fs::read_to_string(source)
+            .unwrap()
+            .replace("call_limits: 250", "call_limits: 300"),
+    );
+    let plan = gateway.diff(&limits, false, PlanFormat::Human);
+    assert_eq!(
+        plan.stdout,
+        "~ throttle special billing_limit/5f0c6f1e2d3b4a5968778695a4b3c2d1\n    call_limits: 250 -> 300\nPlan for group billing_api (env DEV): 0 to create, 1 to update, 0 to delete, 15 unchanged.\n"
+    );
+    assert_eq!(gateway.sync(&limits, false).exit_code, 0);
+    assert_eq!(gateway.diff(&limits, false, PlanFormat::Human).exit_code, 0);
+    assert_eq!(gateway.sync(source, false).exit_code, 0);
+    let plan = gateway.diff(&changed, true, PlanFormat::Human);
+    assert_eq!(
+        plan.stdout,
+        "+ acl binding billing_block on list_invoices in DEV\n- acl binding billing_block on get_invoice in DEV\n- plugin binding billing_cors on list_invoices in DEV\nPlan for group billing_api (env DEV): 1 to create, 0 to update, 2 to delete, 14 unchanged.\n"
+    );
+    let applied = gateway.sync(&changed, true);
+    assert_eq!(applied.exit_code, 0, "{}", applied.stderr);
+    let dumped = gateway.dump("billing_api");
+    assert_eq!(dumped.acl_bindings.len(), 1);
+    assert_eq!(dumped.acl_bindings[0].apis, ["list_invoices"]);
+    assert!(dumped.plugin_bindings.is_empty());
+    // The plug-in itself is gateway-wide: unbound, not deleted.
+    assert_eq!(gateway.diff(&changed, true, PlanFormat::Human).exit_code, 0);
+}
+
+#[test]
+fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
+    let gateway = Gateway::start(None);
+    // An API naming an authorizer that exists nowhere, beside a valid one.
+    let text = std::fs::read_to_string("testdata/sync/policies.yaml")
+        .unwrap()
+        .replace(
+            "authorizer_name: billing_auth",
+            "authorizer_name: missing_auth",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let source = write(&dir, "broken.yaml", &text);
+    let outcome = gateway.sync(&source, false);
+    assert_eq!(outcome.exit_code, 1);
+    assert!(
+        outcome.stderr.contains("apigctl: error: api get_invoice: custom authorizer `missing_auth` does not exist on the gateway"),
+        "{}",
+        outcome.stderr
+    );
+    // Dependents fail naming the missing API; everything else went through.
+    assert!(
+        outcome.stderr.contains(
+            "apigctl: error: publication get_invoice in DEV: API `get_invoice` does not exist"
+        ),
+        "{}",
+        outcome.stderr
+    );
+    let dumped = gateway.dump("billing_api");
+    let names: Vec<&str> = dumped.apis.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["list_invoices"]);
+    assert_eq!(dumped.plugin_bindings.len(), 1);
+}
+
+#[test]
+fn sync_via_import_uses_the_gateway_converter() {
+    let gateway = Gateway::start(None);
+    let options = apigctl::commands::sync::SyncOptions {
+        diff: apigctl::commands::diff::DiffOptions {
+            gateway: gateway.gateway_options(4),
+            env: "DEV".to_owned(),
+            ..Default::default()
+        },
+        via_import: Some(apigctl::commands::sync::ImportModes {
+            extend_mode: "override".to_owned(),
+            api_mode: "override".to_owned(),
+        }),
+        ..Default::default()
+    };
+    let run = || apigctl::commands::sync::run(&apigctl::source::Input::from_arg(SHOP), &options);
+    let first = run();
+    assert_eq!(first.exit_code, 0, "{}{}", first.stdout, first.stderr);
+    assert!(
+        first.stdout.contains("+ GET /health (create)"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first.stdout.ends_with("3 imported, 0 failed, 0 ignored\n"),
+        "{}",
+        first.stdout
+    );
+    // Again: the group now exists and is imported into, not duplicated.
+    let second = run();
+    assert_eq!(second.exit_code, 0, "{}{}", second.stdout, second.stderr);
+    let mut names: Vec<String> = gateway
+        .dump("shop_api")
+        .apis
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["delete_product", "get_product", "health"]);
+}
+
+#[test]
+fn a_publication_older_than_its_api_is_republished() {
+    let gateway = Gateway::start(None);
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+    // An API update whose republish never happened (a failed sync, or a change by hand).
+    let client = gateway.gateway_options(4).client().unwrap();
+    let health = gateway
+        .dump("shop_api")
+        .apis
+        .into_iter()
+        .find(|a| a.name == "health")
+        .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let group = client.find_group("shop_api").await.unwrap().unwrap();
+        let api = client
+            .find_by_name::<serde_json::Value>(&apigctl::gateway::ops::APIS, "health", &[])
+            .await
+            .unwrap()
+            .unwrap();
+        let mut body = serde_json::to_value(&health).unwrap();
+        body["remark"] = "changed by hand".into();
+        body["group_id"] = group.id.unwrap().into();
+        let _: serde_json::Value = client
+            .update_in(
+                &apigctl::gateway::ops::APIS,
+                api["id"].as_str().unwrap(),
+                "health",
+                &body,
+            )
+            .await
+            .unwrap();
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(SHOP)
+        .unwrap()
+        .replace("Static health answer", "changed by hand");
+    let changed = write(&dir, "shop.yaml", &text);
+    let plan = gateway.diff(&changed, false, PlanFormat::Human);
+    assert_eq!(
+        plan.stdout,
+        "~ publication health in DEV (republish: the published version is older than the API)\nPlan for group shop_api (env DEV): 0 to create, 1 to update, 0 to delete, 6 unchanged.\n"
+    );
+    assert_eq!(gateway.sync(&changed, false).exit_code, 0);
+    assert_eq!(
+        gateway.diff(&changed, false, PlanFormat::Human).exit_code,
+        0
+    );
+}
