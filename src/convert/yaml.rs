@@ -137,13 +137,35 @@ fn push_string(out: &mut String, s: &str) {
 }
 
 fn plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+    let bytes = s.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    if s.starts_with(' ') || s.ends_with(' ') || s.starts_with('\t') || s.ends_with('\t') {
+    if matches!(first, b' ' | b'\t') || matches!(last, b' ' | b'\t') {
         return false;
     }
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+    // YAML indicators; all ASCII, so a first byte is enough.
+    if matches!(
+        first,
+        b'-' | b'?'
+            | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    ) {
         return false;
     }
     if s.ends_with(':') || s.starts_with("<<") || s.starts_with("= ") || s == "=" {
@@ -151,8 +173,9 @@ fn plain_safe(s: &str) -> bool {
     }
     // One pass over the bytes for `: `, ` #` and control characters: the emitter asks this of
     // every string it writes, and substring searches cost far more than the strings here.
-    let bytes = s.as_bytes();
+    let mut ascii = true;
     for (i, &b) in bytes.iter().enumerate() {
+        ascii &= b.is_ascii();
         let next = bytes.get(i + 1).copied();
         if (b == b':' && next == Some(b' ')) || (b == b' ' && next == Some(b'#')) {
             return false;
@@ -161,7 +184,7 @@ fn plain_safe(s: &str) -> bool {
             return false;
         }
     }
-    if !s.is_ascii()
+    if !ascii
         && s.chars()
             .any(|c| c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}'))
     {

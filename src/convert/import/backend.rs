@@ -110,11 +110,11 @@ impl<'a> Cx<'a> {
             match &*entry.key.name {
                 "address" if !vpc => self.set(obj, "url_domain", Val::Node(v), file, v),
                 "scheme" => {
-                    let s = v.as_str().unwrap_or_default().to_ascii_uppercase();
+                    let s = upper(v.as_str().unwrap_or_default());
                     self.set(obj, "req_protocol", s, file, v);
                 }
                 "method" => {
-                    let s = v.as_str().unwrap_or_default().to_ascii_uppercase();
+                    let s = upper(v.as_str().unwrap_or_default());
                     self.set(obj, "req_method", s, file, v);
                 }
                 "path" => self.set(obj, "req_uri", Val::Node(v), file, v),
@@ -258,14 +258,8 @@ impl<'a> Cx<'a> {
             for key in ["origin", "name", "description", "in", "value"] {
                 let Some(v) = p.get(key) else { continue };
                 let (target, value) = match key {
-                    "origin" => (
-                        "origin",
-                        Val::Str(v.as_str().unwrap_or_default().to_ascii_uppercase()),
-                    ),
-                    "in" => (
-                        "location",
-                        Val::Str(v.as_str().unwrap_or_default().to_ascii_uppercase()),
-                    ),
+                    "origin" => ("origin", upper(v.as_str().unwrap_or_default())),
+                    "in" => ("location", upper(v.as_str().unwrap_or_default())),
                     "description" => ("remark", Val::Node(v)),
                     other => (other, Val::Node(v)),
                 };
@@ -351,7 +345,7 @@ impl<'a> Cx<'a> {
                 .or_else(|| policy.get("effect_mode"))
             {
                 Some(e) => {
-                    let v = e.as_str().unwrap_or_default().to_ascii_uppercase();
+                    let v = upper(e.as_str().unwrap_or_default());
                     self.set(&mut p, "effect_mode", v, file, e);
                 }
                 None => p.insert("effect_mode", "ANY"),

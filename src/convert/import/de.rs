@@ -292,3 +292,86 @@ impl<'de, 'a: 'de> Deserializer<'de> for ValDe<'de, 'a> {
 
     shared_methods!();
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::de::DeserializeOwned;
+
+    use super::*;
+    use crate::model::{ApiDef, BackendParamDef, ReqParamDef, ThrottleDef};
+    use crate::source::{Limits, Sources};
+
+    fn node(text: &str) -> Node {
+        let mut sources = Sources::new();
+        crate::source::load_bytes(
+            "t.yaml".into(),
+            None,
+            text.as_bytes().to_vec(),
+            &mut sources,
+            &Limits::default(),
+        )
+        .unwrap()
+        .root
+    }
+
+    /// Reads `text` both ways; whatever the fast reading accepts, serde_json reads the same.
+    /// Returns whether the fast reading accepted it.
+    fn agrees<T: DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str) -> bool {
+        let node = node(text);
+        let slow = T::deserialize(&node.to_json()).ok();
+        let built = Val::Obj(match &node.value {
+            Value::Map(m) => m.iter().map(|(k, v)| (k, Val::Node(v))).collect(),
+            _ => Vec::new(),
+        });
+        let fast_node = T::deserialize(NodeDe(&node)).ok();
+        let fast_val = T::deserialize(ValDe(&built)).ok();
+        assert_eq!(fast_node, fast_val, "{text}");
+        match fast_node {
+            Some(fast) => {
+                assert_eq!(Some(fast), slow, "{text}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn accepts_what_serde_json_accepts_and_reads_it_the_same() {
+        // The usual objects take the fast reading.
+        assert!(agrees::<ReqParamDef>(
+            "{name: limit, type: NUMBER, location: QUERY, required: 2, min_num: -3, max_num: 100, remark: null}"
+        ));
+        assert!(agrees::<BackendParamDef>(
+            "{origin: REQUEST, name: X-Id, location: HEADER, value: id, remark: 'é'}"
+        ));
+        assert!(agrees::<ApiDef>(
+            "{name: a, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /a, auth_type: NONE, \
+             tags: [x, y], cors: false, match_mode: SWA, backend_type: MOCK, mock_info: {}, \
+             auth_opt: {app_code_auth_type: HEADER}}"
+        ));
+        assert!(agrees::<ThrottleDef>(
+            "{name: t, api_call_limits: 10, time_interval: 1, time_unit: MINUTE, type: 1, \
+             special: [{object_type: APP, call_limits: 5, object_name: p}]}"
+        ));
+        // What the model rejects, the fast reading rejects too (serde_json then says why).
+        for text in [
+            "{name: limit, type: NUMBER, location: QUERY, min_num: 1.5}",
+            "{name: limit, type: NUMBER, location: QUERY, min_num: '1'}",
+            "{name: limit, type: TEXT, location: QUERY}",
+            "{name: 5, type: NUMBER, location: QUERY}",
+            "{name: limit, type: NUMBER, location: QUERY, unknown: 1}",
+            "{type: NUMBER, location: QUERY}",
+            "{name: limit, type: NUMBER, location: QUERY, required: 3}",
+            "{name: limit, type: NUMBER, location: QUERY, max_num: 9223372036854775808}",
+            "{name: limit, type: NUMBER, location: QUERY, required: -1}",
+            "{name: limit, type: NUMBER, location: QUERY, remark: [a]}",
+            "{name: limit, type: NUMBER, location: QUERY, max_num: .inf}",
+        ] {
+            assert!(!agrees::<ReqParamDef>(text), "{text}");
+        }
+        assert!(!agrees::<ApiDef>(
+            "{name: a, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /a, auth_type: NONE, \
+             tags: x, backend_type: MOCK}"
+        ));
+    }
+}

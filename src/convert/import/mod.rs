@@ -82,7 +82,10 @@ pub struct Provenance {
     index: OnceLock<PointerMap>,
 }
 
-type PointerMap = HashMap<String, (FileId, Span), BuildHasherDefault<PointerHasher>>;
+type PointerMap = FastMap<String, (FileId, Span)>;
+
+/// A hash map keyed by text the importer made or read, hashed with [`PointerHasher`].
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PointerHasher>>;
 
 /// A location in the definition: an index into [`Provenance`]'s arena.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -593,6 +596,15 @@ fn type_name(node: &Node) -> Option<&str> {
     }
 }
 
+/// `s` in upper case, borrowed when it already is (most documents write it so).
+fn upper(s: &str) -> Val<'_> {
+    if s.bytes().any(|b| b.is_ascii_lowercase()) {
+        Val::Str(s.to_ascii_uppercase())
+    } else {
+        Val::Name(s)
+    }
+}
+
 /// A scalar as the string the API Reference expects (`default_value`, `enumerations`).
 fn scalar_string(node: &Node) -> String {
     match &node.value {
@@ -606,15 +618,14 @@ fn scalar_string(node: &Node) -> String {
 }
 
 /// The path part of a server URL (`https://host/v1` → `/v1`, `/v1` → `/v1`).
-fn url_path(url: &str) -> String {
-    let rest = match url.split_once("://") {
+fn url_path(url: &str) -> &str {
+    match url.split_once("://") {
         Some((_, rest)) => match rest.find('/') {
             Some(i) => &rest[i..],
             None => "",
         },
         None => url,
-    };
-    rest.to_owned()
+    }
 }
 
 /// A request path with every `{template}` emptied to `{}` (a greedy `{name+}` to `{+}`): two
@@ -645,7 +656,7 @@ fn join_path(base: &str, path: &str) -> String {
 
 /// A deterministic API name for an operation without `operationId`: method and path, with
 /// characters outside the API Reference's name alphabet replaced by `_`, made unique.
-fn generated_name(method: &str, path: &str, used: &mut HashMap<String, usize>) -> String {
+fn generated_name(method: &str, path: &str, used: &mut FastMap<String, usize>) -> String {
     let mut base = method.to_ascii_lowercase();
     for c in path.chars() {
         match c {

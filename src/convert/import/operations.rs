@@ -58,16 +58,16 @@ impl<'a> Cx<'a> {
         // About 60 values per API have a recorded source.
         self.provenance
             .reserve(operations.len() * 72, operations.len() * 64);
-        let mut used_names: HashMap<String, usize> = HashMap::new();
+        let mut used_names: FastMap<String, usize> = FastMap::default();
         for op in &operations {
             if let Some(id) = op.node.get("operationId").and_then(Node::as_str) {
                 *used_names.entry(id.to_owned()).or_default() += 1;
             }
         }
         // (method, uri, match mode) → the key span of the first operation.
-        let mut seen: HashMap<(String, String, String), (FileId, Span)> = HashMap::new();
+        let mut seen: FastMap<(String, String, String), (FileId, Span)> = FastMap::default();
         // API name → where it was taken from.
-        let mut names: HashMap<String, (FileId, Span)> = HashMap::new();
+        let mut names: FastMap<String, (FileId, Span)> = FastMap::default();
         for op in operations {
             let index = apis.len();
             let Some((api, dup_key)) = self.operation(root, &op, index, &mut used_names, bindings)
@@ -153,7 +153,7 @@ impl<'a> Cx<'a> {
         root: &'a Node,
         op: &Operation<'a>,
         index: usize,
-        used_names: &mut HashMap<String, usize>,
+        used_names: &mut FastMap<String, usize>,
         bindings: &mut Bindings,
     ) -> Option<(ApiDef, (String, String, String))> {
         let file = op.file;
@@ -218,7 +218,7 @@ impl<'a> Cx<'a> {
 
         // uri
         let base = self.base_path(root, op);
-        let uri = join_path(&base, op.path);
+        let uri = join_path(base, op.path);
         self.provenance
             .record_at(at, "req_uri", self.file, op.path_span);
         obj.insert("req_uri", uri.clone());
@@ -231,9 +231,14 @@ impl<'a> Cx<'a> {
         }
         let match_mode = match node.get("x-apigateway-match-mode") {
             Some(m) => {
-                let value = m.as_str().unwrap_or("NORMAL").to_ascii_uppercase();
-                self.set(&mut obj, "match_mode", value.clone(), file, m);
-                value
+                let value = upper(m.as_str().unwrap_or("NORMAL"));
+                let text = match &value {
+                    Val::Name(s) => (*s).to_owned(),
+                    Val::Str(s) => s.clone(),
+                    _ => String::new(),
+                };
+                self.set(&mut obj, "match_mode", value, file, m);
+                text
             }
             None => "NORMAL".to_owned(),
         };
@@ -336,13 +341,12 @@ impl<'a> Cx<'a> {
     }
 
     /// `basePath` (2.0) or the path of the first server URL (3.x), without a trailing `/`.
-    pub(super) fn base_path(&self, root: &Node, op: &Operation<'_>) -> String {
+    pub(super) fn base_path(&self, root: &'a Node, op: &Operation<'a>) -> &'a str {
         let base = match self.version {
             OasVersion::V2_0 => root
                 .get("basePath")
                 .and_then(Node::as_str)
-                .unwrap_or_default()
-                .to_owned(),
+                .unwrap_or_default(),
             _ => self
                 .servers(root, op)
                 .and_then(|s| s.first())
@@ -351,7 +355,7 @@ impl<'a> Cx<'a> {
                 .map(url_path)
                 .unwrap_or_default(),
         };
-        base.trim_end_matches('/').to_owned()
+        base.trim_end_matches('/')
     }
 
     /// The servers that apply to an operation (operation, then path item, then root).
@@ -372,7 +376,7 @@ impl<'a> Cx<'a> {
         root: &'a Node,
         op: &Operation<'a>,
     ) -> (&'static str, Option<&'a Node>) {
-        let (schemes, node): (Vec<String>, Option<&Node>) = match self.version {
+        let (schemes, node): (Vec<&str>, Option<&Node>) = match self.version {
             OasVersion::V2_0 => {
                 let node = op.node.get("schemes").or_else(|| root.get("schemes"));
                 let schemes = node
@@ -380,7 +384,6 @@ impl<'a> Cx<'a> {
                     .unwrap_or_default()
                     .iter()
                     .filter_map(Node::as_str)
-                    .map(str::to_ascii_lowercase)
                     .collect();
                 (schemes, node)
             }
@@ -390,13 +393,13 @@ impl<'a> Cx<'a> {
                     .unwrap_or_default()
                     .iter()
                     .filter_map(|s| s.get("url").and_then(Node::as_str))
-                    .filter_map(|u| u.split_once("://").map(|(s, _)| s.to_ascii_lowercase()))
+                    .filter_map(|u| u.split_once("://").map(|(s, _)| s))
                     .collect();
                 (schemes, servers.and_then(|s| s.first()))
             }
         };
-        let http = schemes.iter().any(|s| s == "http");
-        let https = schemes.iter().any(|s| s == "https");
+        let http = schemes.iter().any(|s| s.eq_ignore_ascii_case("http"));
+        let https = schemes.iter().any(|s| s.eq_ignore_ascii_case("https"));
         let protocol = match (http, https) {
             (true, true) => "BOTH",
             (true, false) => "HTTP",
