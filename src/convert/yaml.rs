@@ -174,15 +174,13 @@ fn plain_safe(s: &str) -> bool {
     // One pass over the bytes for `: `, ` #` and control characters: the emitter asks this of
     // every string it writes, and substring searches cost far more than the strings here.
     let mut ascii = true;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut prev = 0u8;
+    for &b in bytes {
+        if b < 0x20 || b == 0x7f || (prev == b':' && b == b' ') || (prev == b' ' && b == b'#') {
+            return false;
+        }
         ascii &= b.is_ascii();
-        let next = bytes.get(i + 1).copied();
-        if (b == b':' && next == Some(b' ')) || (b == b' ' && next == Some(b'#')) {
-            return false;
-        }
-        if b < 0x20 || b == 0x7f {
-            return false;
-        }
+        prev = b;
     }
     if !ascii
         && s.chars()

@@ -497,10 +497,18 @@ impl<'a> Cx<'a> {
         );
     }
 
-    fn warn_key(&mut self, code: &str, file: FileId, map: &Map, key: &str, message: String) {
+    /// Warns at `key` of `map` if it is there; the message is only made then.
+    fn warn_key(
+        &mut self,
+        code: &str,
+        file: FileId,
+        map: &Map,
+        key: &str,
+        message: impl FnOnce() -> String,
+    ) {
         if let Some(entry) = map.entry(key) {
             let span = entry.key.span;
-            self.warn(code, file, span, message);
+            self.warn(code, file, span, message());
         }
     }
 
@@ -647,11 +655,10 @@ fn template_shape(uri: &str) -> String {
 }
 
 fn join_path(base: &str, path: &str) -> String {
-    if base.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{base}{path}")
-    }
+    let mut out = String::with_capacity(base.len() + path.len());
+    out.push_str(base);
+    out.push_str(path);
+    out
 }
 
 /// A deterministic API name for an operation without `operationId`: method and path, with

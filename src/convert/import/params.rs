@@ -179,13 +179,9 @@ impl<'a> Cx<'a> {
             }
         }
         if let Some(s) = schema.as_map() {
-            self.warn_key(
-                DROPPED,
-                sf,
-                s,
-                "pattern",
-                "`pattern` is not checked by APIG (`regular` is not supported yet); dropped".into(),
-            );
+            self.warn_key(DROPPED, sf, s, "pattern", || {
+                "`pattern` is not checked by APIG (`regular` is not supported yet); dropped".into()
+            });
             // Numeric formats (int32, int64, float, double) are what NUMBER means; a string
             // format (date-time, uuid, ...) is a check the gateway does not make.
             if param_type == "STRING" {
@@ -194,7 +190,7 @@ impl<'a> Cx<'a> {
                     sf,
                     s,
                     "format",
-                    "a string `format` is not checked by APIG (the parameter is a plain STRING); dropped".into(),
+                    || "a string `format` is not checked by APIG (the parameter is a plain STRING); dropped".into(),
                 );
             }
             for key in ["exclusiveMinimum", "exclusiveMaximum", "multipleOf"] {
@@ -203,7 +199,7 @@ impl<'a> Cx<'a> {
                     sf,
                     s,
                     key,
-                    format!("`{key}` has no counterpart in the API's parameter checks (min_num, max_num); dropped"),
+                    || format!("`{key}` has no counterpart in the API's parameter checks (min_num, max_num); dropped"),
                 );
             }
         }
