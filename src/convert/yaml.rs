@@ -174,13 +174,13 @@ fn plain_safe(s: &str) -> bool {
     // One pass over the bytes for `: `, ` #` and control characters: the emitter asks this of
     // every string it writes, and substring searches cost far more than the strings here.
     let mut ascii = true;
-    let mut prev = 0u8;
-    for &b in bytes {
-        if b < 0x20 || b == 0x7f || (prev == b':' && b == b' ') || (prev == b' ' && b == b'#') {
-            return false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            0..0x20 | 0x7f => return false,
+            b':' if bytes.get(i + 1) == Some(&b' ') => return false,
+            b'#' if i > 0 && bytes[i - 1] == b' ' => return false,
+            _ => ascii &= b.is_ascii(),
         }
-        ascii &= b.is_ascii();
-        prev = b;
     }
     if !ascii
         && s.chars()
