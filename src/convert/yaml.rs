@@ -8,7 +8,7 @@ use crate::source::{Map, Node, Number, Value};
 
 /// Writes a definition as YAML, keys in the definition's declared order.
 ///
-/// The definition is serialised straight to YAML by [`Emitter`], a serde serializer that lays
+/// The definition is serialised straight to YAML by `Emitter`, a serde serializer that lays
 /// out exactly what [`to_yaml`] would for the definition's JSON form read back into a tree
 /// (the tests compare the two), without building that text or tree: for a large import the
 /// detour cost more than the import itself (BENCHMARKS.md, "Import").

@@ -5,7 +5,7 @@
 //! from ([`Provenance`]), and every construct the gateway cannot represent produces a warning at
 //! its source location: nothing is dropped silently.
 //!
-//! Each object is first built as a [`Val`] (source nodes borrowed, new values made) and then read
+//! Each object is first built as a `Val` (source nodes borrowed, new values made) and then read
 //! into its model type, so a field the model rejects is reported at the source location the field
 //! came from.
 //!
@@ -68,9 +68,9 @@ pub struct ImportOptions {
 /// taken from, by definition JSON pointer (`/apis/0/req_params/1/name`). Not written to output.
 ///
 /// The importer records about 64 sources per API; a large document gives hundreds of thousands.
-/// Building a pointer string for each was most of the import time of a 10,000-operation document
-/// (BENCHMARKS.md, "Import"), so a record is a [`Loc`] (a parent and one token, in a flat
-/// arena) and the pointer strings are built once, on the first lookup.
+/// Building a pointer string for each was a large part of the import time of a 10,000-operation
+/// document (BENCHMARKS.md, "Import"), so a record is a location (a parent and one token, in a
+/// flat arena) and the pointer strings are built once, on the first lookup.
 #[derive(Clone, Debug, Default)]
 pub struct Provenance {
     /// Every location the importer named; `locs[0]` is the root (`""`), and a parent always
