@@ -1,30 +1,33 @@
 //! A small deterministic YAML emitter for JSON values: block style, two-space indentation,
 //! keys in the value's own order, strings quoted JSON-style whenever they are not plain-safe.
 
+use serde::{Serialize, Serializer, ser};
+
 use crate::model::Definition;
-use crate::source::{Limits, Map, Node, Number, Sources, Value};
+use crate::source::{Map, Node, Number, Value};
 
 /// Writes a definition as YAML, keys in the definition's declared order.
 ///
-/// The definition is serialised to JSON text (serde keeps struct field order there, unlike in
-/// `serde_json::Value`), read back into an order-keeping tree, and emitted from that.
+/// The definition is serialised straight to YAML by `Emitter`, a serde serializer that lays
+/// out exactly what [`to_yaml`] would for the definition's JSON form read back into a tree
+/// (the tests compare the two), without building that text or tree: for a large import the
+/// detour cost more than the import itself (BENCHMARKS.md, "Import").
 ///
 /// # Errors
 ///
-/// A message if the serialised text cannot be read back (it always can: the definition format
-/// nests far less deeply than the loader's limit).
+/// A message if a value has no JSON form (it never does: the definition is plain data).
 pub fn definition_to_yaml(definition: &Definition) -> Result<String, String> {
-    let text = serde_json::to_string(definition).map_err(|e| e.to_string())?;
-    let mut sources = Sources::new();
-    let doc = crate::source::load_bytes(
-        "definition".to_owned(),
-        None,
-        text.into_bytes(),
-        &mut sources,
-        &Limits::default(),
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(to_yaml(&doc.root))
+    emit(definition).map_err(|e| e.0)
+}
+
+/// Any serialisable value as [`to_yaml`] writes its JSON form.
+fn emit<T: Serialize + ?Sized>(value: &T) -> Result<String, EmitError> {
+    let mut out = String::with_capacity(4096);
+    value.serialize(Emitter {
+        out: &mut out,
+        at: At::Root,
+    })?;
+    Ok(out)
 }
 
 /// Writes a tree as a YAML document (block style, ending with a newline).
@@ -117,32 +120,71 @@ fn scalar_text(value: &Node) -> String {
 
 /// A string as a plain scalar when that reads back as the same string, else JSON-quoted.
 fn string_text(s: &str) -> String {
+    let mut out = String::new();
+    push_string(&mut out, s);
+    out
+}
+
+/// Appends [`string_text`] of `s`.
+fn push_string(out: &mut String, s: &str) {
     if plain_safe(s) {
-        s.to_owned()
+        out.push_str(s);
     } else {
         // A JSON string literal is a valid YAML double-quoted scalar.
-        serde_json::Value::String(s.to_owned()).to_string()
+        let quoted = serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"));
+        out.push_str(&quoted);
     }
 }
 
 fn plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+    let bytes = s.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    if s.starts_with(' ') || s.ends_with(' ') || s.starts_with('\t') || s.ends_with('\t') {
+    if matches!(first, b' ' | b'\t') || matches!(last, b' ' | b'\t') {
         return false;
     }
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+    // YAML indicators; all ASCII, so a first byte is enough.
+    if matches!(
+        first,
+        b'-' | b'?'
+            | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    ) {
         return false;
     }
-    if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+    if s.ends_with(':') || s.starts_with("<<") || s.starts_with("= ") || s == "=" {
         return false;
     }
-    if s.starts_with("<<") || s.starts_with("= ") || s == "=" {
-        return false;
+    // One pass over the bytes for `: `, ` #` and control characters: the emitter asks this of
+    // every string it writes, and substring searches cost far more than the strings here.
+    let mut ascii = true;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            0..0x20 | 0x7f => return false,
+            b':' if bytes.get(i + 1) == Some(&b' ') => return false,
+            b'#' if i > 0 && bytes[i - 1] == b' ' => return false,
+            _ => ascii &= b.is_ascii(),
+        }
     }
-    if s.chars()
-        .any(|c| c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}'))
+    if !ascii
+        && s.chars()
+            .any(|c| c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}'))
     {
         return false;
     }
@@ -152,14 +194,12 @@ fn plain_safe(s: &str) -> bool {
 /// Whether a plain scalar would resolve to null, a boolean or a number (YAML 1.2 core schema,
 /// plus the YAML 1.1 booleans other readers still apply).
 fn looks_like_other_type(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "null" | "~" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
-    ) {
-        return true;
-    }
-    if matches!(lower.as_str(), ".inf" | "-.inf" | "+.inf" | ".nan") {
+    // Compared without a lower-case copy: the emitter asks this of every string it writes.
+    const WORDS: [&str; 14] = [
+        "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf",
+        ".nan",
+    ];
+    if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
         return true;
     }
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
@@ -177,9 +217,587 @@ fn looks_like_other_type(s: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-' | '_' | ':'))
 }
 
+/// Where the value being serialised goes, which decides how it starts and how an empty
+/// collection is written.
+#[derive(Clone, Copy)]
+enum At {
+    /// The whole document.
+    Root,
+    /// After `key:` of a mapping whose keys are indented `level` steps.
+    Value { level: usize },
+    /// After `- ` of a sequence whose dashes are indented `level` steps.
+    Item { level: usize },
+}
+
+impl At {
+    /// Writes a scalar (or an empty collection's flow form) in this place.
+    fn scalar(self, out: &mut String, text: &str) {
+        if let At::Value { .. } = self {
+            out.push(' ');
+        }
+        out.push_str(text);
+        out.push('\n');
+    }
+
+    /// Indentation of the keys of a mapping written here.
+    fn map_level(self) -> usize {
+        match self {
+            At::Root => 0,
+            At::Value { level } | At::Item { level } => level + 1,
+        }
+    }
+
+    /// Indentation of the dashes of a sequence written here (a sequence under a key is not
+    /// indented further than the key).
+    fn seq_level(self) -> usize {
+        match self {
+            At::Root => 0,
+            At::Value { level } => level,
+            At::Item { level } => level + 1,
+        }
+    }
+
+    /// Starts a collection member at `level`: the first member of a collection under a key
+    /// begins a new line, the first of one in a sequence item follows its `- `.
+    fn begin_member(self, out: &mut String, level: usize, first: bool) {
+        match (self, first) {
+            (At::Item { .. }, true) => {}
+            (At::Value { .. }, true) => {
+                out.push('\n');
+                indent(out, level);
+            }
+            _ => indent(out, level),
+        }
+    }
+}
+
+/// The serializer's error: a value with no JSON form (a map key that is not a string).
+#[derive(Debug)]
+struct EmitError(String);
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for EmitError {}
+
+impl ser::Error for EmitError {
+    fn custom<T: std::fmt::Display>(msg: T) -> EmitError {
+        EmitError(msg.to_string())
+    }
+}
+
+/// A serde serializer writing the YAML [`to_yaml`] writes for the value's JSON form.
+struct Emitter<'o> {
+    out: &'o mut String,
+    at: At,
+}
+
+/// A number as the loader reads serde_json's text of it and [`scalar_text`] writes it back:
+/// integers beyond `i64` and every float go through `f64`.
+fn push_number(out: &mut String, json: &str) {
+    if json == "null" {
+        // serde_json writes non-finite floats as null.
+        out.push_str("null");
+        return;
+    }
+    if !json.contains(['.', 'e', 'E'])
+        && let Ok(i) = json.parse::<i64>()
+    {
+        out.push_str(&i.to_string());
+        return;
+    }
+    let f = json.parse::<f64>().unwrap_or(f64::NAN);
+    out.push_str(&serde_json::Value::from(f).to_string());
+}
+
+impl<'o> Emitter<'o> {
+    /// An integer in `i64`: written as it is, without the round trip of [`Emitter::number`].
+    fn int(self, v: i64) -> Result<(), EmitError> {
+        use std::fmt::Write as _;
+        if let At::Value { .. } = self.at {
+            self.out.push(' ');
+        }
+        let _ = write!(self.out, "{v}");
+        self.out.push('\n');
+        Ok(())
+    }
+
+    fn number<T: Serialize>(self, n: T) -> Result<(), EmitError> {
+        let json = serde_json::to_string(&n).map_err(|e| EmitError(e.to_string()))?;
+        let mut text = String::new();
+        push_number(&mut text, &json);
+        self.at.scalar(self.out, &text);
+        Ok(())
+    }
+
+    fn map(self) -> Compound<'o> {
+        Compound {
+            level: self.at.map_level(),
+            out: self.out,
+            at: self.at,
+            first: true,
+            empty: "{}",
+        }
+    }
+
+    fn seq(self) -> Compound<'o> {
+        Compound {
+            level: self.at.seq_level(),
+            out: self.out,
+            at: self.at,
+            first: true,
+            empty: "[]",
+        }
+    }
+
+    /// `variant:` as the only key of a mapping (serde_json's externally tagged form), leaving
+    /// the place of its value.
+    fn variant(self, variant: &str) -> (&'o mut String, At) {
+        let level = self.at.map_level();
+        self.at.begin_member(self.out, level, true);
+        push_string(self.out, variant);
+        self.out.push(':');
+        (self.out, At::Value { level })
+    }
+}
+
+/// Integer methods of [`Emitter`] for types that fit in `i64`.
+macro_rules! small_ints {
+    ($($method:ident: $ty:ty),+) => {$(
+        fn $method(self, v: $ty) -> Result<(), EmitError> {
+            self.int(i64::from(v))
+        }
+    )+};
+}
+
+/// Number methods of [`Emitter`] that take the JSON round trip.
+macro_rules! other_numbers {
+    ($($method:ident: $ty:ty),+) => {$(
+        fn $method(self, v: $ty) -> Result<(), EmitError> {
+            self.number(v)
+        }
+    )+};
+}
+
+impl<'o> Serializer for Emitter<'o> {
+    type Ok = ();
+    type Error = EmitError;
+    type SerializeSeq = Compound<'o>;
+    type SerializeTuple = Compound<'o>;
+    type SerializeTupleStruct = Compound<'o>;
+    type SerializeTupleVariant = Compound<'o>;
+    type SerializeMap = Compound<'o>;
+    type SerializeStruct = Compound<'o>;
+    type SerializeStructVariant = Compound<'o>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), EmitError> {
+        self.at.scalar(self.out, if v { "true" } else { "false" });
+        Ok(())
+    }
+
+    small_ints!(
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32
+    );
+    other_numbers!(
+        serialize_i128: i128,
+        serialize_u128: u128,
+        serialize_f32: f32,
+        serialize_f64: f64
+    );
+
+    fn serialize_i64(self, v: i64) -> Result<(), EmitError> {
+        self.int(v)
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<(), EmitError> {
+        match i64::try_from(v) {
+            Ok(i) => self.int(i),
+            Err(_) => self.number(v),
+        }
+    }
+
+    fn serialize_char(self, v: char) -> Result<(), EmitError> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_str(self, v: &str) -> Result<(), EmitError> {
+        if let At::Value { .. } = self.at {
+            self.out.push(' ');
+        }
+        push_string(self.out, v);
+        self.out.push('\n');
+        Ok(())
+    }
+
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), EmitError> {
+        let mut seq = self.seq();
+        for b in v {
+            ser::SerializeSeq::serialize_element(&mut seq, b)?;
+        }
+        ser::SerializeSeq::end(seq)
+    }
+
+    fn serialize_none(self) -> Result<(), EmitError> {
+        self.serialize_unit()
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), EmitError> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), EmitError> {
+        self.at.scalar(self.out, "null");
+        Ok(())
+    }
+
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), EmitError> {
+        self.serialize_unit()
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), EmitError> {
+        self.serialize_str(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), EmitError> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), EmitError> {
+        let (out, at) = self.variant(variant);
+        value.serialize(Emitter { out, at })
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'o>, EmitError> {
+        Ok(self.seq())
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'o>, EmitError> {
+        Ok(self.seq())
+    }
+
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'o>, EmitError> {
+        Ok(self.seq())
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'o>, EmitError> {
+        let (out, at) = self.variant(variant);
+        Ok(Emitter { out, at }.seq())
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'o>, EmitError> {
+        Ok(self.map())
+    }
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'o>, EmitError> {
+        Ok(self.map())
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'o>, EmitError> {
+        let (out, at) = self.variant(variant);
+        Ok(Emitter { out, at }.map())
+    }
+}
+
+/// A mapping or sequence being written; written as `{}` or `[]` if it ends with no member.
+struct Compound<'o> {
+    out: &'o mut String,
+    at: At,
+    /// Indentation of the members.
+    level: usize,
+    first: bool,
+    empty: &'static str,
+}
+
+impl Compound<'_> {
+    fn key(&mut self, key: &str) {
+        self.at.begin_member(self.out, self.level, self.first);
+        self.first = false;
+        push_string(self.out, key);
+        self.out.push(':');
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EmitError> {
+        value.serialize(Emitter {
+            out: self.out,
+            at: At::Value { level: self.level },
+        })
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EmitError> {
+        self.at.begin_member(self.out, self.level, self.first);
+        self.first = false;
+        self.out.push_str("- ");
+        value.serialize(Emitter {
+            out: self.out,
+            at: At::Item { level: self.level },
+        })
+    }
+
+    fn finish(self) -> Result<(), EmitError> {
+        if self.first {
+            self.at.scalar(self.out, self.empty);
+        }
+        Ok(())
+    }
+}
+
+/// The serde compound traits of [`Compound`]: members of sequences are elements, members of
+/// structs are fields.
+macro_rules! compound {
+    (elements: $($trait:ident :: $method:ident),+) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = EmitError;
+
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EmitError> {
+                self.element(value)
+            }
+
+            fn end(self) -> Result<(), EmitError> {
+                self.finish()
+            }
+        }
+    )+};
+    (fields: $($trait:ident),+) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = EmitError;
+
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), EmitError> {
+                self.key(key);
+                self.value(value)
+            }
+
+            fn end(self) -> Result<(), EmitError> {
+                self.finish()
+            }
+        }
+    )+};
+}
+
+compound!(elements: SerializeSeq::serialize_element, SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field, SerializeTupleVariant::serialize_field);
+compound!(fields: SerializeStruct, SerializeStructVariant);
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = EmitError;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), EmitError> {
+        let key = key.serialize(KeyText)?;
+        self.key(&key);
+        Ok(())
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EmitError> {
+        self.value(value)
+    }
+
+    fn end(self) -> Result<(), EmitError> {
+        self.finish()
+    }
+}
+
+/// A map key as the string serde_json makes of it (strings as they are, numbers and booleans
+/// as their text); anything else has no JSON form.
+struct KeyText;
+
+impl KeyText {
+    fn text(v: impl ToString) -> Result<String, EmitError> {
+        Ok(v.to_string())
+    }
+
+    fn not_a_key<T>() -> Result<T, EmitError> {
+        Err(EmitError("a map key must be a string".into()))
+    }
+}
+
+/// Key serializer methods that write the value's text.
+macro_rules! key_text {
+    ($($method:ident: $ty:ty),+) => {$(
+        fn $method(self, v: $ty) -> Result<String, EmitError> {
+            KeyText::text(v)
+        }
+    )+};
+}
+
+impl Serializer for KeyText {
+    type Ok = String;
+    type Error = EmitError;
+    type SerializeSeq = ser::Impossible<String, EmitError>;
+    type SerializeTuple = ser::Impossible<String, EmitError>;
+    type SerializeTupleStruct = ser::Impossible<String, EmitError>;
+    type SerializeTupleVariant = ser::Impossible<String, EmitError>;
+    type SerializeMap = ser::Impossible<String, EmitError>;
+    type SerializeStruct = ser::Impossible<String, EmitError>;
+    type SerializeStructVariant = ser::Impossible<String, EmitError>;
+
+    key_text!(
+        serialize_bool: bool,
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_i128: i128,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_u128: u128,
+        serialize_char: char
+    );
+
+    fn serialize_f32(self, _: f32) -> Result<String, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_f64(self, _: f64) -> Result<String, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_str(self, v: &str) -> Result<String, EmitError> {
+        KeyText::text(v)
+    }
+
+    fn serialize_bytes(self, _: &[u8]) -> Result<String, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_none(self) -> Result<String, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_unit(self) -> Result<String, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_unit_struct(self, _: &'static str) -> Result<String, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<String, EmitError> {
+        KeyText::text(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<String, EmitError> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<String, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, EmitError> {
+        KeyText::not_a_key()
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, EmitError> {
+        KeyText::not_a_key()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::{Limits, Sources};
 
     #[test]
     fn quotes_what_is_not_plain() {
@@ -309,5 +927,61 @@ mod tests {
             to_yaml(&doc.root),
             "a: 1\nb:\n- c: x\n  d:\n  - 1\n  - 2\n- \"y\"\ne: {}\nf:\n  g: null\n"
         );
+    }
+
+    /// The old route: JSON text, read back into a tree, written by `to_yaml`.
+    fn via_tree<T: Serialize>(value: &T) -> String {
+        let text = serde_json::to_string(value).unwrap();
+        let mut sources = Sources::new();
+        let doc = crate::source::load_bytes(
+            "t".into(),
+            None,
+            text.into_bytes(),
+            &mut sources,
+            &Limits::default(),
+        )
+        .unwrap();
+        to_yaml(&doc.root)
+    }
+
+    #[test]
+    fn emitter_writes_what_the_tree_route_writes() {
+        let values = [
+            serde_json::json!({}),
+            serde_json::json!([]),
+            serde_json::json!("scalar"),
+            serde_json::json!(null),
+            serde_json::json!(18446744073709551615u64),
+            serde_json::json!([[1, [2, []], {}], [{"a": {}}, {"b": [[]]}], "x"]),
+            serde_json::json!({
+                "a": 1, "b": [{"c": "x", "d": [1, 2]}, "y"], "e": {}, "f": {"g": null},
+                "h": [[{"i": [], "j": {"k": [{}]}}]], "l": -5, "m": 1.5, "n": 1e300,
+                "o": 3.0, "p": 9223372036854775808u64, "q": "a: b", "yes": "1.0",
+                "r": [true, false, "true", "", " ", "-", "- a", "日本", "a\nb"],
+                "with space": {"1": 2}, "-x": "#y"
+            }),
+        ];
+        for value in &values {
+            assert_eq!(emit(value).unwrap(), via_tree(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn emitter_writes_definitions_as_the_tree_route() {
+        let text = include_str!("../../tests/snapshots/import__mapping_2_0.snap");
+        let yaml = text.splitn(3, "---\n").nth(2).unwrap();
+        let mut sources = Sources::new();
+        let doc = crate::source::load_bytes(
+            "d.yaml".into(),
+            None,
+            yaml.as_bytes().to_vec(),
+            &mut sources,
+            &Limits::default(),
+        )
+        .unwrap();
+        let definition = Definition::from_json(doc.root.to_json()).unwrap();
+        let written = definition_to_yaml(&definition).unwrap();
+        assert_eq!(written, via_tree(&definition));
+        assert_eq!(written, yaml);
     }
 }

@@ -4,7 +4,7 @@
 use super::*;
 
 impl<'a> Cx<'a> {
-    pub(super) fn backend(&mut self, node: &'a Node, obj: &mut Obj, file: FileId) {
+    pub(super) fn backend(&mut self, node: &'a Node, obj: &mut Obj<'a>, file: FileId) {
         let Some(backend) = node.get("x-apigateway-backend") else {
             self.warn(
                 UNSUPPORTED,
@@ -13,35 +13,34 @@ impl<'a> Cx<'a> {
                 "operation has no `x-apigateway-backend`; imported with an empty MOCK backend"
                     .into(),
             );
-            obj.map.insert("backend_type".into(), json!("MOCK"));
-            obj.map.insert("mock_info".into(), json!({}));
+            obj.insert("backend_type", "MOCK");
+            obj.insert("mock_info", Val::Obj(Vec::new()));
             return;
         };
         let kind = backend
             .get("type")
             .and_then(Node::as_str)
             .unwrap_or_default();
-        let pointer = obj.pointer.clone();
         let type_node = backend.get("type").unwrap_or(backend);
         match kind.to_ascii_uppercase().as_str() {
             "HTTP" | "HTTP-VPC" => {
-                self.set(obj, "backend_type", json!("HTTP"), file, type_node);
+                self.set(obj, "backend_type", "HTTP", file, type_node);
                 let vpc = kind.eq_ignore_ascii_case("HTTP-VPC");
-                let mut api = Obj::new(format!("{pointer}/backend_api"));
+                let mut api = Obj::new(self.provenance.at(obj.at, "backend_api"));
                 self.http_endpoint(backend, vpc, &mut api, file, true);
-                obj.map.insert("backend_api".into(), Json::Object(api.map));
+                obj.insert("backend_api", Val::Obj(api.fields));
             }
             "FUNCTION" => {
-                self.set(obj, "backend_type", json!("FUNCTION"), file, type_node);
-                let mut func = Obj::new(format!("{pointer}/func_info"));
+                self.set(obj, "backend_type", "FUNCTION", file, type_node);
+                let mut func = Obj::new(self.provenance.at(obj.at, "func_info"));
                 self.function_endpoint(backend, &mut func, file, true);
-                obj.map.insert("func_info".into(), Json::Object(func.map));
+                obj.insert("func_info", Val::Obj(func.fields));
             }
             "MOCK" => {
-                self.set(obj, "backend_type", json!("MOCK"), file, type_node);
-                let mut mock = Obj::new(format!("{pointer}/mock_info"));
+                self.set(obj, "backend_type", "MOCK", file, type_node);
+                let mut mock = Obj::new(self.provenance.at(obj.at, "mock_info"));
                 self.mock_endpoint(backend, &mut mock, file);
-                obj.map.insert("mock_info".into(), Json::Object(mock.map));
+                obj.insert("mock_info", Val::Obj(mock.fields));
             }
             _ => {
                 self.warn(
@@ -50,14 +49,13 @@ impl<'a> Cx<'a> {
                     type_node.span,
                     format!("backend type `{kind}` is not HTTP, HTTP-VPC, FUNCTION or MOCK; imported with an empty MOCK backend"),
                 );
-                obj.map.insert("backend_type".into(), json!("MOCK"));
-                obj.map.insert("mock_info".into(), json!({}));
+                obj.insert("backend_type", "MOCK");
+                obj.insert("mock_info", Val::Obj(Vec::new()));
             }
         }
-        if let Some(params) =
-            self.backend_params(backend, &format!("{pointer}/backend_params"), file)
-        {
-            obj.map.insert("backend_params".into(), params);
+        let params_at = self.provenance.at(obj.at, "backend_params");
+        if let Some(params) = self.backend_params(backend, params_at, file) {
+            obj.insert("backend_params", params);
         }
         if let Some(map) = backend.as_map() {
             for entry in &map.entries {
@@ -85,7 +83,7 @@ impl<'a> Cx<'a> {
         &mut self,
         backend: &'a Node,
         vpc: bool,
-        obj: &mut Obj,
+        obj: &mut Obj<'a>,
         file: FileId,
         default_backend: bool,
     ) {
@@ -110,30 +108,28 @@ impl<'a> Cx<'a> {
         {
             let v = &entry.value;
             match &*entry.key.name {
-                "address" if !vpc => self.set(obj, "url_domain", v.to_json(), file, v),
+                "address" if !vpc => self.set(obj, "url_domain", Val::Node(v), file, v),
                 "scheme" => {
-                    let s = v.as_str().unwrap_or_default().to_ascii_uppercase();
-                    self.set(obj, "req_protocol", json!(s), file, v);
+                    let s = upper(v.as_str().unwrap_or_default());
+                    self.set(obj, "req_protocol", s, file, v);
                 }
                 "method" => {
-                    let s = v.as_str().unwrap_or_default().to_ascii_uppercase();
-                    self.set(obj, "req_method", json!(s), file, v);
+                    let s = upper(v.as_str().unwrap_or_default());
+                    self.set(obj, "req_method", s, file, v);
                 }
-                "path" => self.set(obj, "req_uri", v.to_json(), file, v),
-                "timeout" => self.set(obj, "timeout", v.to_json(), file, v),
+                "path" => self.set(obj, "req_uri", Val::Node(v), file, v),
+                "timeout" => self.set(obj, "timeout", Val::Node(v), file, v),
                 "retryCount" | "retry_count" => {
-                    self.set(obj, "retry_count", json!(scalar_string(v)), file, v);
+                    self.set(obj, "retry_count", scalar_string(v), file, v);
                 }
                 "enableClientSsl" if default_backend => {
-                    self.set(obj, "enable_client_ssl", v.to_json(), file, v);
+                    self.set(obj, "enable_client_ssl", Val::Node(v), file, v);
                 }
-                "description" if default_backend => self.set(obj, "remark", v.to_json(), file, v),
+                "description" if default_backend => self.set(obj, "remark", Val::Node(v), file, v),
                 "name" if vpc => {
-                    self.provenance.record(
-                        format!("{}/vpc_channel_info/vpc_channel_name", obj.pointer),
-                        file,
-                        v.span,
-                    );
+                    let info = self.provenance.at(obj.at, "vpc_channel_info");
+                    self.provenance
+                        .record_at(info, "vpc_channel_name", file, v.span);
                 }
                 "host" if vpc => {}
                 other => self.warn(
@@ -144,29 +140,28 @@ impl<'a> Cx<'a> {
                 ),
             }
         }
-        if !obj.map.contains_key("timeout") && default_backend {
-            obj.map.insert("timeout".into(), json!(5000));
+        if !obj.contains_key("timeout") && default_backend {
+            obj.insert("timeout", 5000);
         }
         if vpc {
-            let mut info = JsonMap::new();
+            let mut info = Vec::with_capacity(2);
             if let Some(host) = ep.get("host") {
-                info.insert("vpc_channel_proxy_host".into(), host.to_json());
+                info.push(("vpc_channel_proxy_host", Val::Node(host)));
             }
             if let Some(name) = ep.get("name") {
-                info.insert("vpc_channel_name".into(), name.to_json());
+                info.push(("vpc_channel_name", Val::Node(name)));
             }
-            obj.map
-                .insert("vpc_channel_info".into(), Json::Object(info));
-            obj.map.insert("vpc_channel_status".into(), json!(1));
+            obj.insert("vpc_channel_info", Val::Obj(info));
+            obj.insert("vpc_channel_status", 1);
         } else {
-            obj.map.insert("vpc_channel_status".into(), json!(2));
+            obj.insert("vpc_channel_status", 2);
         }
     }
 
     pub(super) fn function_endpoint(
         &mut self,
         backend: &'a Node,
-        obj: &mut Obj,
+        obj: &mut Obj<'a>,
         file: FileId,
         default_backend: bool,
     ) {
@@ -204,17 +199,17 @@ impl<'a> Cx<'a> {
                     continue;
                 }
             };
-            self.set(obj, target, v.to_json(), file, v);
+            self.set(obj, target, Val::Node(v), file, v);
         }
-        if !obj.map.contains_key("network_type") {
-            obj.map.insert("network_type".into(), json!("V1"));
+        if !obj.contains_key("network_type") {
+            obj.insert("network_type", "V1");
         }
-        if !obj.map.contains_key("timeout") {
-            obj.map.insert("timeout".into(), json!(5000));
+        if !obj.contains_key("timeout") {
+            obj.insert("timeout", 5000);
         }
     }
 
-    pub(super) fn mock_endpoint(&mut self, backend: &'a Node, obj: &mut Obj, file: FileId) {
+    pub(super) fn mock_endpoint(&mut self, backend: &'a Node, obj: &mut Obj<'a>, file: FileId) {
         let Some(ep) = backend.get("mockEndpoints") else {
             return;
         };
@@ -226,9 +221,9 @@ impl<'a> Cx<'a> {
             let v = &entry.value;
             match &*entry.key.name {
                 "result-content" | "result_content" => {
-                    self.set(obj, "result_content", v.to_json(), file, v)
+                    self.set(obj, "result_content", Val::Node(v), file, v)
                 }
-                "description" => self.set(obj, "remark", v.to_json(), file, v),
+                "description" => self.set(obj, "remark", Val::Node(v), file, v),
                 other => self.warn(
                     DROPPED,
                     file,
@@ -242,14 +237,13 @@ impl<'a> Cx<'a> {
     pub(super) fn backend_params(
         &mut self,
         backend: &'a Node,
-        pointer: &str,
+        at: Loc,
         file: FileId,
-    ) -> Option<Json> {
+    ) -> Option<Val<'a>> {
         let list = backend.get("parameters")?.as_seq()?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(list.len());
         for p in list {
-            let mut obj = Obj::new(format!("{pointer}/{}", out.len()));
-            self.provenance.record(obj.pointer.clone(), file, p.span);
+            let mut obj = Obj::new(self.provenance.record_at(at, out.len(), file, p.span));
             for entry in p.as_map().map(|m| m.entries.as_slice()).unwrap_or_default() {
                 let key = &*entry.key.name;
                 if !matches!(key, "origin" | "name" | "description" | "in" | "value") {
@@ -264,25 +258,19 @@ impl<'a> Cx<'a> {
             for key in ["origin", "name", "description", "in", "value"] {
                 let Some(v) = p.get(key) else { continue };
                 let (target, value) = match key {
-                    "origin" => (
-                        "origin",
-                        json!(v.as_str().unwrap_or_default().to_ascii_uppercase()),
-                    ),
-                    "in" => (
-                        "location",
-                        json!(v.as_str().unwrap_or_default().to_ascii_uppercase()),
-                    ),
-                    "description" => ("remark", v.to_json()),
-                    other => (other, v.to_json()),
+                    "origin" => ("origin", upper(v.as_str().unwrap_or_default())),
+                    "in" => ("location", upper(v.as_str().unwrap_or_default())),
+                    "description" => ("remark", Val::Node(v)),
+                    other => (other, Val::Node(v)),
                 };
                 self.set(&mut obj, target, value, file, v);
             }
-            out.push(Json::Object(obj.map));
+            out.push(Val::Obj(obj.fields));
         }
-        Some(Json::Array(out))
+        Some(Val::Arr(out))
     }
 
-    pub(super) fn policies(&mut self, node: &'a Node, obj: &mut Obj, file: FileId) {
+    pub(super) fn policies(&mut self, node: &'a Node, obj: &mut Obj<'a>, file: FileId) {
         let Some(list) = node
             .get("x-apigateway-backend-policies")
             .and_then(Node::as_seq)
@@ -292,17 +280,17 @@ impl<'a> Cx<'a> {
         let mut https = Vec::new();
         let mut functions = Vec::new();
         let mut mocks = Vec::new();
-        let pointer = obj.pointer.clone();
+        let mut lists: [Option<Loc>; 3] = [None; 3];
         for policy in list {
             let kind = policy
                 .get("type")
                 .and_then(Node::as_str)
                 .unwrap_or_default()
                 .to_ascii_uppercase();
-            let (field, len) = match kind.as_str() {
-                "HTTP" | "HTTP-VPC" => ("policy_https", https.len()),
-                "FUNCTION" => ("policy_functions", functions.len()),
-                "MOCK" => ("policy_mocks", mocks.len()),
+            let (field, slot, len) = match kind.as_str() {
+                "HTTP" | "HTTP-VPC" => ("policy_https", 0, https.len()),
+                "FUNCTION" => ("policy_functions", 1, functions.len()),
+                "MOCK" => ("policy_mocks", 2, mocks.len()),
                 _ => {
                     let span = policy.get("type").map_or(policy.span, |t| t.span);
                     self.warn(
@@ -340,22 +328,27 @@ impl<'a> Cx<'a> {
                     );
                 }
             }
-            let mut p = Obj::new(format!("{pointer}/{field}/{len}"));
-            self.provenance.record(p.pointer.clone(), file, policy.span);
+            let list_at = match lists[slot] {
+                Some(at) => at,
+                None => {
+                    let at = self.provenance.at(obj.at, field);
+                    lists[slot] = Some(at);
+                    at
+                }
+            };
+            let mut p = Obj::new(self.provenance.record_at(list_at, len, file, policy.span));
             if let Some(n) = policy.get("name") {
-                self.set(&mut p, "name", n.to_json(), file, n);
+                self.set(&mut p, "name", Val::Node(n), file, n);
             }
             match policy
                 .get("effectMode")
                 .or_else(|| policy.get("effect_mode"))
             {
                 Some(e) => {
-                    let v = e.as_str().unwrap_or_default().to_ascii_uppercase();
-                    self.set(&mut p, "effect_mode", json!(v), file, e);
+                    let v = upper(e.as_str().unwrap_or_default());
+                    self.set(&mut p, "effect_mode", v, file, e);
                 }
-                None => {
-                    p.map.insert("effect_mode".into(), json!("ANY"));
-                }
+                None => p.insert("effect_mode", "ANY"),
             }
             match kind.as_str() {
                 "HTTP" => self.http_endpoint(policy, false, &mut p, file, false),
@@ -363,23 +356,23 @@ impl<'a> Cx<'a> {
                 "FUNCTION" => self.function_endpoint(policy, &mut p, file, false),
                 _ => self.mock_endpoint(policy, &mut p, file),
             }
-            if let Some(params) =
-                self.backend_params(policy, &format!("{}/backend_params", p.pointer), file)
-            {
-                p.map.insert("backend_params".into(), params);
+            let params_at = self.provenance.at(p.at, "backend_params");
+            if let Some(params) = self.backend_params(policy, params_at, file) {
+                p.insert("backend_params", params);
             }
-            let mut conditions = Vec::new();
-            for c in policy
+            let list = policy
                 .get("conditions")
                 .and_then(Node::as_seq)
-                .unwrap_or_default()
-            {
-                let mut cond = Obj::new(format!("{}/conditions/{}", p.pointer, conditions.len()));
+                .unwrap_or_default();
+            let mut conditions = Vec::with_capacity(list.len());
+            let conditions_at = self.provenance.at(p.at, "conditions");
+            for c in list {
+                let mut cond = Obj::new(self.provenance.at(conditions_at, conditions.len()));
                 self.condition(c, &mut cond, file);
-                conditions.push(Json::Object(cond.map));
+                conditions.push(Val::Obj(cond.fields));
             }
-            p.map.insert("conditions".into(), Json::Array(conditions));
-            let value = Json::Object(p.map);
+            p.insert("conditions", Val::Arr(conditions));
+            let value = Val::Obj(p.fields);
             match field {
                 "policy_https" => https.push(value),
                 "policy_functions" => functions.push(value),
@@ -392,13 +385,13 @@ impl<'a> Cx<'a> {
             ("policy_mocks", mocks),
         ] {
             if !list.is_empty() {
-                obj.map.insert(field.into(), Json::Array(list));
+                obj.insert(field, Val::Arr(list));
             }
         }
     }
 
-    pub(super) fn condition(&mut self, c: &'a Node, obj: &mut Obj, file: FileId) {
-        self.provenance.record(obj.pointer.clone(), file, c.span);
+    pub(super) fn condition(&mut self, c: &'a Node, obj: &mut Obj<'a>, file: FileId) {
+        self.provenance.record(obj.at, file, c.span);
         let Some(map) = c.as_map() else { return };
         let origin = map
             .get("origin")
@@ -408,8 +401,7 @@ impl<'a> Cx<'a> {
                 "request" | "request_parameter" | "param" => "param",
                 other => other,
             })
-            .unwrap_or("param")
-            .to_owned();
+            .unwrap_or("param");
         for entry in &map.entries {
             let v = &entry.value;
             match &*entry.key.name {
@@ -419,22 +411,20 @@ impl<'a> Cx<'a> {
                         Some(other) => other,
                         None => "exact",
                     };
-                    self.set(obj, "condition_type", json!(t), file, v);
+                    self.set(obj, "condition_type", t, file, v);
                 }
-                "origin" | "condition_origin" => {
-                    self.set(obj, "condition_origin", json!(origin), file, v)
-                }
+                "origin" | "condition_origin" => self.set(obj, "condition_origin", origin, file, v),
                 "value" | "condition_value" => {
-                    self.set(obj, "condition_value", json!(scalar_string(v)), file, v)
+                    self.set(obj, "condition_value", scalar_string(v), file, v)
                 }
                 "parameter" | "parameter_name" | "param" | "req_param_name" => {
-                    let target = match origin.as_str() {
+                    let target = match origin {
                         "system" => "sys_param_name",
                         "cookie" => "cookie_param_name",
                         "frontend_authorizer" => "frontend_authorizer_param_name",
                         _ => "req_param_name",
                     };
-                    self.set(obj, target, v.to_json(), file, v);
+                    self.set(obj, target, Val::Node(v), file, v);
                 }
                 other => self.warn(
                     DROPPED,

@@ -12,7 +12,8 @@ impl<'a> Cx<'a> {
             (Some(name), _) => name.clone(),
             (None, Some(title)) => {
                 if let Some(t) = title_node(info) {
-                    self.provenance.record("/group/name".into(), file, t.span);
+                    let group = self.provenance.top("group");
+                    self.provenance.record_at(group, "name", file, t.span);
                 }
                 title.to_owned()
             }
@@ -29,7 +30,8 @@ impl<'a> Cx<'a> {
         };
         let remark = info.and_then(|i| i.get("description"));
         if let Some(r) = remark {
-            self.provenance.record("/group/remark".into(), file, r.span);
+            let group = self.provenance.top("group");
+            self.provenance.record_at(group, "remark", file, r.span);
         }
         ApiGroupDef {
             name,
@@ -82,14 +84,15 @@ impl<'a> Cx<'a> {
             let Some(authorizer) = scheme.get("x-apigateway-authorizer") else {
                 continue;
             };
-            let pointer = format!("/authorizers/{}", out.len());
-            self.provenance
-                .record(pointer.clone(), file, authorizer.span);
-            let mut obj = Obj::new(pointer);
+            let list = self.provenance.top("authorizers");
+            let at = self
+                .provenance
+                .record_at(list, out.len(), file, authorizer.span);
+            let mut obj = Obj::new(at);
             self.set(
                 &mut obj,
                 "name",
-                json!(&*entry.key.name),
+                &*entry.key.name,
                 self.file,
                 &Node::new(entry.key.span, Value::Null),
             );
@@ -98,18 +101,30 @@ impl<'a> Cx<'a> {
                 .map(|m| m.entries.as_slice())
                 .unwrap_or_default()
             {
+                const FIELDS: [&str; 10] = [
+                    "authorizer_type",
+                    "authorizer_uri",
+                    "type",
+                    "network_type",
+                    "authorizer_version",
+                    "authorizer_alias_uri",
+                    "identities",
+                    "ttl",
+                    "need_body",
+                    "user_data",
+                ];
                 let key = &*item.key.name;
-                match key {
-                    "authorizer_type" | "authorizer_uri" | "type" | "network_type"
-                    | "authorizer_version" | "authorizer_alias_uri" | "identities" | "ttl"
-                    | "need_body" | "user_data" => {
-                        self.set(&mut obj, key, item.value.to_json(), file, &item.value);
+                match FIELDS.iter().copied().find(|f| *f == key) {
+                    Some(field) => {
+                        self.set(&mut obj, field, Val::Node(&item.value), file, &item.value);
                     }
-                    other => self.warn(
+                    None => self.warn(
                         DROPPED,
                         file,
                         item.key.span,
-                        format!("authorizer field `{other}` is not in the API Reference (3.15.1); dropped"),
+                        format!(
+                            "authorizer field `{key}` is not in the API Reference (3.15.1); dropped"
+                        ),
                     ),
                 }
             }
@@ -160,14 +175,15 @@ impl<'a> Cx<'a> {
         let file = self.file;
         let mut out = Vec::new();
         for entry in self.policy_entries(root, "x-apigateway-ratelimits", "throttling policy") {
-            let pointer = format!("/throttles/{}", out.len());
-            let mut obj = Obj::new(pointer.clone());
-            self.provenance
-                .record(pointer.clone(), file, entry.value.span);
+            let list = self.provenance.top("throttles");
+            let at = self
+                .provenance
+                .record_at(list, out.len(), file, entry.value.span);
+            let mut obj = Obj::new(at);
             self.set(
                 &mut obj,
                 "name",
-                json!(&*entry.key.name),
+                &*entry.key.name,
                 file,
                 &Node::new(entry.key.span, Value::Null),
             );
@@ -187,7 +203,7 @@ impl<'a> Cx<'a> {
                         self.set(
                             &mut obj,
                             "type",
-                            json!(if shared { 2 } else { 1 }),
+                            if shared { 2 } else { 1 },
                             file,
                             &item.value,
                         );
@@ -204,9 +220,10 @@ impl<'a> Cx<'a> {
                             );
                             continue;
                         };
+                        let specials_at = self.provenance.at(obj.at, "special");
                         for (i, s) in list.iter().enumerate() {
-                            let mut sp = Obj::new(format!("{pointer}/special/{i}"));
-                            self.provenance.record(sp.pointer.clone(), file, s.span);
+                            let mut sp =
+                                Obj::new(self.provenance.record_at(specials_at, i, file, s.span));
                             for e in s.as_map().map(|m| m.entries.as_slice()).unwrap_or_default() {
                                 // `instance` is Table 3-505's `object_id`; the definition form
                                 // names that slot `object_name` (no gateway ids in files).
@@ -224,11 +241,11 @@ impl<'a> Cx<'a> {
                                         continue;
                                     }
                                 };
-                                self.set(&mut sp, target, e.value.to_json(), file, &e.value);
+                                self.set(&mut sp, target, Val::Node(&e.value), file, &e.value);
                             }
-                            specials.push(Json::Object(sp.map));
+                            specials.push(Val::Obj(sp.fields));
                         }
-                        obj.map.insert("special".into(), Json::Array(specials));
+                        obj.insert("special", Val::Arr(specials));
                         continue;
                     }
                     other => {
@@ -241,7 +258,7 @@ impl<'a> Cx<'a> {
                         continue;
                     }
                 };
-                self.set(&mut obj, target, item.value.to_json(), file, &item.value);
+                self.set(&mut obj, target, Val::Node(&item.value), file, &item.value);
             }
             if let Some(t) = self.finish::<ThrottleDef>(obj, (file, entry.key.span)) {
                 out.push(t);
@@ -258,14 +275,15 @@ impl<'a> Cx<'a> {
             "x-apigateway-access-controls",
             "access control policy",
         ) {
-            let pointer = format!("/acls/{}", out.len());
-            self.provenance
-                .record(pointer.clone(), file, entry.value.span);
-            let mut obj = Obj::new(pointer);
+            let list = self.provenance.top("acls");
+            let at = self
+                .provenance
+                .record_at(list, out.len(), file, entry.value.span);
+            let mut obj = Obj::new(at);
             self.set(
                 &mut obj,
                 "acl_name",
-                json!(&*entry.key.name),
+                &*entry.key.name,
                 file,
                 &Node::new(entry.key.span, Value::Null),
             );
@@ -287,7 +305,7 @@ impl<'a> Cx<'a> {
                         continue;
                     }
                 };
-                self.set(&mut obj, target, item.value.to_json(), file, &item.value);
+                self.set(&mut obj, target, Val::Node(&item.value), file, &item.value);
             }
             if let Some(a) = self.finish::<AclDef>(obj, (file, entry.key.span)) {
                 out.push(a);
@@ -300,17 +318,19 @@ impl<'a> Cx<'a> {
         let file = self.file;
         let mut out = Vec::new();
         for entry in self.policy_entries(root, "x-apigateway-responses", "group response") {
-            let pointer = format!("/responses/{}", out.len());
-            self.provenance
-                .record(pointer.clone(), file, entry.value.span);
-            let mut obj = Obj::new(pointer.clone());
+            let list = self.provenance.top("responses");
+            let at = self
+                .provenance
+                .record_at(list, out.len(), file, entry.value.span);
+            let mut obj = Obj::new(at);
             self.set(
                 &mut obj,
                 "name",
-                json!(&*entry.key.name),
+                &*entry.key.name,
                 file,
                 &Node::new(entry.key.span, Value::Null),
             );
+            let errors_at = self.provenance.at(at, "responses");
             let mut errors = JsonMap::new();
             for error in entry
                 .value
@@ -318,12 +338,15 @@ impl<'a> Cx<'a> {
                 .map(|m| m.entries.as_slice())
                 .unwrap_or_default()
             {
-                let at = format!("{pointer}/responses/{}", error.key.name);
-                self.provenance.record(at.clone(), file, error.value.span);
+                let at = self.provenance.record_at(
+                    errors_at,
+                    Token::Text(error.key.name.clone()),
+                    file,
+                    error.value.span,
+                );
                 let mut info = JsonMap::new();
                 if let Some(status) = error.value.get("status") {
-                    self.provenance
-                        .record(format!("{at}/status"), file, status.span);
+                    self.provenance.record_at(at, "status", file, status.span);
                     info.insert("status".into(), status.to_json());
                 }
                 if let Some(body) = error.value.get("body") {
@@ -335,7 +358,7 @@ impl<'a> Cx<'a> {
                         .unwrap_or_default();
                     if let Some(first) = bodies.first() {
                         self.provenance
-                            .record(format!("{at}/body"), file, first.value.span);
+                            .record_at(at, "body", file, first.value.span);
                         info.insert("body".into(), first.value.to_json());
                     } else if body.as_str().is_some() {
                         info.insert("body".into(), body.to_json());
@@ -366,7 +389,7 @@ impl<'a> Cx<'a> {
                 }
                 errors.insert(error.key.name.to_string(), Json::Object(info));
             }
-            obj.map.insert("responses".into(), Json::Object(errors));
+            obj.insert("responses", Val::Json(Json::Object(errors)));
             if let Some(r) = self.finish::<GroupResponseDef>(obj, (file, entry.key.span)) {
                 out.push(r);
             }

@@ -5,22 +5,27 @@
 //! from ([`Provenance`]), and every construct the gateway cannot represent produces a warning at
 //! its source location: nothing is dropped silently.
 //!
-//! Each object is first built as a JSON value and then read into its model type, so a field the
-//! model rejects is reported at the source location the field came from.
+//! Each object is first built as a `Val` (source nodes borrowed, new values made) and then read
+//! into its model type, so a field the model rejects is reported at the source location the field
+//! came from.
 //!
 //! This module holds the entry point, the provenance and the shared import state; the mapping
 //! itself is split by object family: `document` (group, authorizers, policies), `operations`
 //! (APIs), `params` (request parameters) and `backend` (backends and policy backends).
 
 mod backend;
+mod de;
 mod document;
 mod operations;
 mod params;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 use serde_json::{Map as JsonMap, Value as Json, json};
+
+use de::{Val, ValDe};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{AclBinding, PluginBinding, ThrottleBinding};
@@ -62,15 +67,63 @@ pub struct ImportOptions {
 /// Where a value of the definition came from: the source file and span of the node it was
 /// taken from, by definition JSON pointer (`/apis/0/req_params/1/name`). Not written to output.
 ///
-/// A hash map, not an ordered one: a large document records hundreds of thousands of pointers
-/// that share long prefixes (`/apis/1234/...`), and ordered insertion compared those prefixes
-/// over and over; only [`Provenance::iter`] needs the order, and it sorts on demand.
-///
-/// Keys are hashed with [`PointerHasher`]: SipHash over 700,000 pointers was most of the import
-/// time of a 10,000-operation document (BENCHMARKS.md, "Import").
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The importer records about 64 sources per API; a large document gives hundreds of thousands.
+/// Building a pointer string for each was a large part of the import time of a 10,000-operation
+/// document (BENCHMARKS.md, "Import"), so a record is a location (a parent and one token, in a
+/// flat arena) and the pointer strings are built once, on the first lookup.
+#[derive(Clone, Debug, Default)]
 pub struct Provenance {
-    entries: HashMap<String, (FileId, Span), BuildHasherDefault<PointerHasher>>,
+    /// Every location the importer named; `locs[0]` is the root (`""`), and a parent always
+    /// comes before its children.
+    locs: Vec<(Loc, Token)>,
+    /// Recorded sources in recording order; a later record of the same location wins.
+    records: Vec<(Loc, FileId, Span)>,
+    /// Pointer text to source, built from `records` when first asked.
+    index: OnceLock<PointerMap>,
+}
+
+type PointerMap = FastMap<String, (FileId, Span)>;
+
+/// A hash map keyed by text the importer made or read, hashed with [`PointerHasher`].
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PointerHasher>>;
+
+/// A location in the definition: an index into [`Provenance`]'s arena.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Loc(u32);
+
+/// One reference token of a definition pointer.
+#[derive(Clone, Debug)]
+pub(super) enum Token {
+    /// A field name.
+    Name(&'static str),
+    /// An array index.
+    Index(usize),
+    /// A key taken from the document (group response error types).
+    Text(Box<str>),
+}
+
+impl Token {
+    /// Appends `/token`.
+    fn push_to(&self, s: &mut String) {
+        s.push('/');
+        match self {
+            Token::Name(name) => s.push_str(name),
+            Token::Index(n) => s.push_str(&n.to_string()),
+            Token::Text(t) => s.push_str(t),
+        }
+    }
+}
+
+impl From<&'static str> for Token {
+    fn from(name: &'static str) -> Token {
+        Token::Name(name)
+    }
+}
+
+impl From<usize> for Token {
+    fn from(index: usize) -> Token {
+        Token::Index(index)
+    }
 }
 
 /// A fast, unkeyed multiplicative hash (the Fx hash of rustc) for provenance pointers. The
@@ -99,10 +152,16 @@ impl Hasher for PointerHasher {
     }
 }
 
+impl PartialEq for Provenance {
+    fn eq(&self, other: &Provenance) -> bool {
+        self.index() == other.index()
+    }
+}
+
 impl Provenance {
     /// The source of the definition value at `pointer`, if recorded.
     pub fn get(&self, pointer: &str) -> Option<(FileId, Span)> {
-        self.entries.get(pointer).copied()
+        self.index().get(pointer).copied()
     }
 
     /// The source of the value at `pointer` or, failing that, of its nearest recorded parent.
@@ -122,23 +181,110 @@ impl Provenance {
     /// Every recorded pointer with its source, in pointer order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, (FileId, Span))> {
         let mut all: Vec<(&str, (FileId, Span))> =
-            self.entries.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            self.index().iter().map(|(k, v)| (k.as_str(), *v)).collect();
         all.sort_unstable_by_key(|(k, _)| *k);
         all.into_iter()
     }
 
     /// How many values have a recorded source.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.index().len()
     }
 
     /// Whether nothing is recorded.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.records.is_empty()
     }
 
-    fn record(&mut self, pointer: String, file: FileId, span: Span) {
-        self.entries.insert(pointer, (file, span));
+    fn index(&self) -> &PointerMap {
+        self.index.get_or_init(|| {
+            let mut recorded = vec![false; self.locs.len().max(1)];
+            for (loc, _, _) in &self.records {
+                recorded[loc.0 as usize] = true;
+            }
+            // Pointer text of every location on the way to a recorded one, parents first.
+            let mut needed = recorded.clone();
+            for i in (1..self.locs.len()).rev() {
+                if needed[i] {
+                    needed[self.locs[i].0.0 as usize] = true;
+                }
+            }
+            let mut text: Vec<String> = Vec::with_capacity(self.locs.len());
+            for (i, (parent, token)) in self.locs.iter().enumerate() {
+                if i == 0 || !needed[i] {
+                    text.push(String::new());
+                    continue;
+                }
+                let mut s = text[parent.0 as usize].clone();
+                token.push_to(&mut s);
+                text.push(s);
+            }
+            let mut map =
+                PointerMap::with_capacity_and_hasher(self.records.len(), Default::default());
+            for (loc, file, span) in &self.records {
+                map.insert(text[loc.0 as usize].clone(), (*file, *span));
+            }
+            map
+        })
+    }
+
+    /// The root location (`""`).
+    fn root(&mut self) -> Loc {
+        if self.locs.is_empty() {
+            self.locs.push((Loc(0), Token::Index(0)));
+        }
+        Loc(0)
+    }
+
+    /// The location `parent/token`.
+    fn at(&mut self, parent: Loc, token: impl Into<Token>) -> Loc {
+        self.root();
+        let loc = Loc(u32::try_from(self.locs.len()).unwrap_or(u32::MAX));
+        self.locs.push((parent, token.into()));
+        loc
+    }
+
+    /// The location `token` below the root.
+    fn top(&mut self, token: &'static str) -> Loc {
+        let root = self.root();
+        self.at(root, token)
+    }
+
+    fn record(&mut self, loc: Loc, file: FileId, span: Span) {
+        // A lookup during the import (to place a diagnostic) built the index early.
+        if self.index.get().is_some() {
+            self.index = OnceLock::new();
+        }
+        self.records.push((loc, file, span));
+    }
+
+    /// Records `parent/token` and returns its location.
+    fn record_at(&mut self, parent: Loc, token: impl Into<Token>, file: FileId, span: Span) -> Loc {
+        let loc = self.at(parent, token);
+        self.record(loc, file, span);
+        loc
+    }
+
+    /// The pointer text of a location.
+    fn pointer(&self, loc: Loc) -> String {
+        let mut tokens = Vec::new();
+        let mut at = loc;
+        while at.0 != 0 {
+            let (parent, token) = &self.locs[at.0 as usize];
+            tokens.push(token);
+            at = *parent;
+        }
+        let mut s = String::new();
+        for token in tokens.iter().rev() {
+            token.push_to(&mut s);
+        }
+        s
+    }
+
+    /// Makes room for `locs` locations and `records` records.
+    fn reserve(&mut self, locs: usize, records: usize) {
+        self.locs.reserve(locs);
+        self.records.reserve(records);
     }
 }
 
@@ -266,14 +412,17 @@ fn bind(list: &mut Vec<BindingList>, policy: &str, api: &str, file: FileId, span
 /// Records the provenance of each bound API name and returns the names.
 fn bound_names(
     provenance: &mut Provenance,
-    field: &str,
+    field: &'static str,
     index: usize,
     apis: Vec<(String, FileId, Span)>,
 ) -> Vec<String> {
+    let field = provenance.top(field);
+    let binding = provenance.at(field, index);
+    let list = provenance.at(binding, "apis");
     apis.into_iter()
         .enumerate()
         .map(|(j, (name, file, span))| {
-            provenance.record(format!("/{field}/{index}/apis/{j}"), file, span);
+            provenance.record_at(list, j, file, span);
             name
         })
         .collect()
@@ -288,22 +437,38 @@ struct Cx<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// A JSON object under construction with the definition pointer it will have.
-struct Obj {
-    pointer: String,
-    map: JsonMap<String, Json>,
+/// An object under construction with the definition location it will have.
+struct Obj<'a> {
+    at: Loc,
+    fields: Vec<(&'a str, Val<'a>)>,
 }
 
-impl Obj {
-    fn new(pointer: String) -> Obj {
+impl<'a> Obj<'a> {
+    fn new(at: Loc) -> Obj<'a> {
         Obj {
-            pointer,
-            map: JsonMap::new(),
+            at,
+            fields: Vec::with_capacity(16),
         }
+    }
+
+    /// Sets `key`, replacing an earlier value.
+    fn insert(&mut self, key: &'a str, value: impl Into<Val<'a>>) {
+        let value = value.into();
+        match self.fields.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.fields.push((key, value)),
+        }
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.fields.iter().any(|(k, _)| *k == key)
     }
 }
 
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
+
+/// [`METHODS`] as the API Reference writes them.
+const UPPER_METHODS: [&str; 7] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH"];
 
 /// Operation-level extensions this importer understands.
 const OPERATION_EXTENSIONS: [&str; 14] = [
@@ -332,18 +497,32 @@ impl<'a> Cx<'a> {
         );
     }
 
-    fn warn_key(&mut self, code: &str, file: FileId, map: &Map, key: &str, message: String) {
+    /// Warns at `key` of `map` if it is there; the message is only made then.
+    fn warn_key(
+        &mut self,
+        code: &str,
+        file: FileId,
+        map: &Map,
+        key: &str,
+        message: impl FnOnce() -> String,
+    ) {
         if let Some(entry) = map.entry(key) {
             let span = entry.key.span;
-            self.warn(code, file, span, message);
+            self.warn(code, file, span, message());
         }
     }
 
     /// Sets `obj[key] = value`, recording `source` as its provenance.
-    fn set(&mut self, obj: &mut Obj, key: &str, value: Json, file: FileId, source: &Node) {
-        self.provenance
-            .record(child(&obj.pointer, key), file, source.span);
-        obj.map.insert(key.to_owned(), value);
+    fn set(
+        &mut self,
+        obj: &mut Obj<'a>,
+        key: &'static str,
+        value: impl Into<Val<'a>>,
+        file: FileId,
+        source: &Node,
+    ) {
+        self.provenance.record_at(obj.at, key, file, source.span);
+        obj.insert(key, value);
     }
 
     /// Follows `$ref` from `node`; a broken reference is reported and yields `None`.
@@ -360,12 +539,17 @@ impl<'a> Cx<'a> {
     /// Reads `obj` into `T`; a rejected field is reported at its source.
     fn finish<T: serde::de::DeserializeOwned>(
         &mut self,
-        obj: Obj,
+        obj: Obj<'a>,
         fallback: (FileId, Span),
     ) -> Option<T> {
-        let value = Json::Object(obj.map);
-        // Most objects are accepted; tracking the path costs on every field, so it is done
-        // only again for a rejected one, to say where.
+        let value = Val::Obj(obj.fields);
+        if let Ok(t) = T::deserialize(ValDe(&value)) {
+            return Some(t);
+        }
+        // What the fast reading refuses is read again as JSON, which decides (and says why).
+        // Tracking the path costs on every field, so it is done only again for a rejected
+        // object, to say where.
+        let value = value.to_json();
         if let Ok(t) = T::deserialize(&value) {
             return Some(t);
         }
@@ -377,7 +561,7 @@ impl<'a> Cx<'a> {
                     path.push('/');
                     path.push_str(&segment.to_string());
                 }
-                let full = format!("{}{path}", obj.pointer);
+                let full = format!("{}{path}", self.provenance.pointer(obj.at));
                 let (file, span) = self.provenance.nearest(&full).unwrap_or(fallback);
                 self.diagnostics.push(
                     Diagnostic::error(INVALID, format!("cannot import: {}", error.into_inner()))
@@ -397,23 +581,13 @@ struct Operation<'a> {
     /// The path key in `paths`.
     path_span: Span,
     /// Upper-case method, `ANY` for `x-apigateway-any-method`.
-    method: String,
+    method: &'static str,
     /// The file holding the path item.
     file: FileId,
     item: &'a Node,
     node: &'a Node,
     /// The method key.
     key_span: Span,
-}
-
-/// `pointer/key`, without the formatting machinery: the importer builds one of these for
-/// every value it writes.
-fn child(pointer: &str, key: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + 1 + key.len());
-    out.push_str(pointer);
-    out.push('/');
-    out.push_str(key);
-    out
 }
 
 fn title_node(info: Option<&Node>) -> Option<&Node> {
@@ -430,6 +604,15 @@ fn type_name(node: &Node) -> Option<&str> {
     }
 }
 
+/// `s` in upper case, borrowed when it already is (most documents write it so).
+fn upper(s: &str) -> Val<'_> {
+    if s.bytes().any(|b| b.is_ascii_lowercase()) {
+        Val::Str(s.to_ascii_uppercase())
+    } else {
+        Val::Name(s)
+    }
+}
+
 /// A scalar as the string the API Reference expects (`default_value`, `enumerations`).
 fn scalar_string(node: &Node) -> String {
     match &node.value {
@@ -443,15 +626,14 @@ fn scalar_string(node: &Node) -> String {
 }
 
 /// The path part of a server URL (`https://host/v1` → `/v1`, `/v1` → `/v1`).
-fn url_path(url: &str) -> String {
-    let rest = match url.split_once("://") {
+fn url_path(url: &str) -> &str {
+    match url.split_once("://") {
         Some((_, rest)) => match rest.find('/') {
             Some(i) => &rest[i..],
             None => "",
         },
         None => url,
-    };
-    rest.to_owned()
+    }
 }
 
 /// A request path with every `{template}` emptied to `{}` (a greedy `{name+}` to `{+}`): two
@@ -473,16 +655,15 @@ fn template_shape(uri: &str) -> String {
 }
 
 fn join_path(base: &str, path: &str) -> String {
-    if base.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{base}{path}")
-    }
+    let mut out = String::with_capacity(base.len() + path.len());
+    out.push_str(base);
+    out.push_str(path);
+    out
 }
 
 /// A deterministic API name for an operation without `operationId`: method and path, with
 /// characters outside the API Reference's name alphabet replaced by `_`, made unique.
-fn generated_name(method: &str, path: &str, used: &mut HashMap<String, usize>) -> String {
+fn generated_name(method: &str, path: &str, used: &mut FastMap<String, usize>) -> String {
     let mut base = method.to_ascii_lowercase();
     for c in path.chars() {
         match c {

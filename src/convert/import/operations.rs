@@ -55,19 +55,19 @@ impl<'a> Cx<'a> {
             }
         }
         let operations = self.collect_operations(paths);
-        // About 60 values per API have a recorded source; growing the table step by step
-        // rehashes every pointer several times.
-        self.provenance.entries.reserve(operations.len() * 64);
-        let mut used_names: HashMap<String, usize> = HashMap::new();
+        // About 60 values per API have a recorded source.
+        self.provenance
+            .reserve(operations.len() * 72, operations.len() * 64);
+        let mut used_names: FastMap<String, usize> = FastMap::default();
         for op in &operations {
             if let Some(id) = op.node.get("operationId").and_then(Node::as_str) {
                 *used_names.entry(id.to_owned()).or_default() += 1;
             }
         }
         // (method, uri, match mode) → the key span of the first operation.
-        let mut seen: HashMap<(String, String, String), (FileId, Span)> = HashMap::new();
+        let mut seen: FastMap<(String, String, String), (FileId, Span)> = FastMap::default();
         // API name → where it was taken from.
-        let mut names: HashMap<String, (FileId, Span)> = HashMap::new();
+        let mut names: FastMap<String, (FileId, Span)> = FastMap::default();
         for op in operations {
             let index = apis.len();
             let Some((api, dup_key)) = self.operation(root, &op, index, &mut used_names, bindings)
@@ -128,9 +128,9 @@ impl<'a> Cx<'a> {
             for op_entry in &map.entries {
                 let key = &*op_entry.key.name;
                 let method = if key == "x-apigateway-any-method" {
-                    "ANY".to_owned()
-                } else if METHODS.contains(&key) {
-                    key.to_ascii_uppercase()
+                    "ANY"
+                } else if let Some(i) = METHODS.iter().position(|m| *m == key) {
+                    UPPER_METHODS[i]
                 } else {
                     continue;
                 };
@@ -153,33 +153,32 @@ impl<'a> Cx<'a> {
         root: &'a Node,
         op: &Operation<'a>,
         index: usize,
-        used_names: &mut HashMap<String, usize>,
+        used_names: &mut FastMap<String, usize>,
         bindings: &mut Bindings,
     ) -> Option<(ApiDef, (String, String, String))> {
         let file = op.file;
         let node = op.node;
         let map = node.as_map()?;
-        let pointer = format!("/apis/{index}");
-        self.provenance.record(pointer.clone(), file, node.span);
-        let mut obj = Obj::new(pointer.clone());
+        let apis = self.provenance.top("apis");
+        let at = self.provenance.record_at(apis, index, file, node.span);
+        let mut obj = Obj::new(at);
 
         // name
         let name = match node.get("operationId") {
             Some(id) if id.as_str().is_some() => {
-                self.set(&mut obj, "name", id.to_json(), file, id);
+                self.set(&mut obj, "name", Val::Node(id), file, id);
                 id.as_str().unwrap_or_default().to_owned()
             }
             _ => {
-                let name = generated_name(&op.method, op.path, used_names);
+                let name = generated_name(op.method, op.path, used_names);
                 self.warn(
                     GENERATED_NAME,
                     file,
                     op.key_span,
                     format!("operation has no `operationId`; the API is named `{name}`"),
                 );
-                self.provenance
-                    .record(child(&pointer, "name"), file, op.key_span);
-                obj.map.insert("name".into(), json!(name));
+                self.provenance.record_at(at, "name", file, op.key_span);
+                obj.insert("name", name.clone());
                 name
             }
         };
@@ -200,59 +199,63 @@ impl<'a> Cx<'a> {
                         1
                     }
                 };
-                self.set(&mut obj, "type", json!(value), file, t);
+                self.set(&mut obj, "type", value, file, t);
                 value
             }
             None => 1,
         };
-        obj.map.insert("type".into(), json!(api_type));
+        obj.insert("type", api_type);
 
         // protocol
         let (protocol, protocol_node) = self.protocol(root, op);
         if let Some(n) = protocol_node {
-            self.provenance
-                .record(child(&pointer, "req_protocol"), file, n.span);
+            self.provenance.record_at(at, "req_protocol", file, n.span);
         }
-        obj.map.insert("req_protocol".into(), json!(protocol));
+        obj.insert("req_protocol", protocol);
         self.provenance
-            .record(child(&pointer, "req_method"), file, op.key_span);
-        obj.map.insert("req_method".into(), json!(op.method));
+            .record_at(at, "req_method", file, op.key_span);
+        obj.insert("req_method", op.method);
 
         // uri
         let base = self.base_path(root, op);
-        let uri = join_path(&base, op.path);
+        let uri = join_path(base, op.path);
         self.provenance
-            .record(child(&pointer, "req_uri"), self.file, op.path_span);
-        obj.map.insert("req_uri".into(), json!(uri));
+            .record_at(at, "req_uri", self.file, op.path_span);
+        obj.insert("req_uri", uri.clone());
 
         // security
         self.security(root, op, &mut obj);
 
         if let Some(cors) = node.get("x-apigateway-cors") {
-            self.set(&mut obj, "cors", cors.to_json(), file, cors);
+            self.set(&mut obj, "cors", Val::Node(cors), file, cors);
         }
         let match_mode = match node.get("x-apigateway-match-mode") {
             Some(m) => {
-                let value = m.as_str().unwrap_or("NORMAL").to_ascii_uppercase();
-                self.set(&mut obj, "match_mode", json!(value), file, m);
-                value
+                let value = upper(m.as_str().unwrap_or("NORMAL"));
+                let text = match &value {
+                    Val::Name(s) => (*s).to_owned(),
+                    Val::Str(s) => s.clone(),
+                    _ => String::new(),
+                };
+                self.set(&mut obj, "match_mode", value, file, m);
+                text
             }
             None => "NORMAL".to_owned(),
         };
         if let Some(ct) = node.get("x-apigateway-content-type") {
-            self.set(&mut obj, "content_type", ct.to_json(), file, ct);
+            self.set(&mut obj, "content_type", Val::Node(ct), file, ct);
         } else if self.version != OasVersion::V2_0 {
             self.infer_content_type(node, &mut obj, file);
         }
         if let Some(d) = node.get("description") {
-            self.set(&mut obj, "remark", d.to_json(), file, d);
+            self.set(&mut obj, "remark", Val::Node(d), file, d);
         }
         if let Some(tags) = node.get("tags") {
-            self.set(&mut obj, "tags", tags.to_json(), file, tags);
+            self.set(&mut obj, "tags", Val::Node(tags), file, tags);
         }
         self.samples(node, &mut obj, file);
         if let Some(r) = node.get("x-apigateway-response") {
-            self.set(&mut obj, "response_name", r.to_json(), file, r);
+            self.set(&mut obj, "response_name", Val::Node(r), file, r);
         }
 
         self.req_params(op, &mut obj);
@@ -311,12 +314,12 @@ impl<'a> Cx<'a> {
         }
 
         let api = self.finish::<ApiDef>(obj, (file, op.key_span))?;
-        Some((api, (op.method.clone(), uri, match_mode)))
+        Some((api, (op.method.to_owned(), uri, match_mode)))
     }
 
     /// OpenAPI 3: the single media type of `requestBody.content`, when it is one of the four
     /// `content_type` values (the reference's inference; the extension is documented for 2.0).
-    pub(super) fn infer_content_type(&mut self, node: &'a Node, obj: &mut Obj, file: FileId) {
+    pub(super) fn infer_content_type(&mut self, node: &'a Node, obj: &mut Obj<'a>, file: FileId) {
         let Some(body) = node.get("requestBody") else {
             return;
         };
@@ -333,18 +336,17 @@ impl<'a> Cx<'a> {
             )
         {
             let key = Node::new(only.key.span, Value::Null);
-            self.set(obj, "content_type", json!(&*only.key.name), body_file, &key);
+            self.set(obj, "content_type", &*only.key.name, body_file, &key);
         }
     }
 
     /// `basePath` (2.0) or the path of the first server URL (3.x), without a trailing `/`.
-    pub(super) fn base_path(&self, root: &Node, op: &Operation<'_>) -> String {
+    pub(super) fn base_path(&self, root: &'a Node, op: &Operation<'a>) -> &'a str {
         let base = match self.version {
             OasVersion::V2_0 => root
                 .get("basePath")
                 .and_then(Node::as_str)
-                .unwrap_or_default()
-                .to_owned(),
+                .unwrap_or_default(),
             _ => self
                 .servers(root, op)
                 .and_then(|s| s.first())
@@ -353,7 +355,7 @@ impl<'a> Cx<'a> {
                 .map(url_path)
                 .unwrap_or_default(),
         };
-        base.trim_end_matches('/').to_owned()
+        base.trim_end_matches('/')
     }
 
     /// The servers that apply to an operation (operation, then path item, then root).
@@ -374,7 +376,7 @@ impl<'a> Cx<'a> {
         root: &'a Node,
         op: &Operation<'a>,
     ) -> (&'static str, Option<&'a Node>) {
-        let (schemes, node): (Vec<String>, Option<&Node>) = match self.version {
+        let (schemes, node): (Vec<&str>, Option<&Node>) = match self.version {
             OasVersion::V2_0 => {
                 let node = op.node.get("schemes").or_else(|| root.get("schemes"));
                 let schemes = node
@@ -382,7 +384,6 @@ impl<'a> Cx<'a> {
                     .unwrap_or_default()
                     .iter()
                     .filter_map(Node::as_str)
-                    .map(str::to_ascii_lowercase)
                     .collect();
                 (schemes, node)
             }
@@ -392,13 +393,13 @@ impl<'a> Cx<'a> {
                     .unwrap_or_default()
                     .iter()
                     .filter_map(|s| s.get("url").and_then(Node::as_str))
-                    .filter_map(|u| u.split_once("://").map(|(s, _)| s.to_ascii_lowercase()))
+                    .filter_map(|u| u.split_once("://").map(|(s, _)| s))
                     .collect();
                 (schemes, servers.and_then(|s| s.first()))
             }
         };
-        let http = schemes.iter().any(|s| s == "http");
-        let https = schemes.iter().any(|s| s == "https");
+        let http = schemes.iter().any(|s| s.eq_ignore_ascii_case("http"));
+        let https = schemes.iter().any(|s| s.eq_ignore_ascii_case("https"));
         let protocol = match (http, https) {
             (true, true) => "BOTH",
             (true, false) => "HTTP",
@@ -414,7 +415,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    pub(super) fn security(&mut self, root: &'a Node, op: &Operation<'a>, obj: &mut Obj) {
+    pub(super) fn security(&mut self, root: &'a Node, op: &Operation<'a>, obj: &mut Obj<'a>) {
         let file = op.file;
         let requirements = op
             .node
@@ -422,7 +423,7 @@ impl<'a> Cx<'a> {
             .map(|n| (file, n))
             .or_else(|| root.get("security").map(|n| (self.file, n)));
         let Some((req_file, requirements)) = requirements else {
-            obj.map.insert("auth_type".into(), json!("NONE"));
+            obj.insert("auth_type", "NONE");
             return;
         };
         let list = requirements.as_seq().unwrap_or_default();
@@ -440,7 +441,7 @@ impl<'a> Cx<'a> {
             .and_then(Node::as_map)
             .and_then(|m| m.entries.first())
         else {
-            self.set(obj, "auth_type", json!("NONE"), req_file, requirements);
+            self.set(obj, "auth_type", "NONE", req_file, requirements);
             return;
         };
         if let Some(map) = list.first().and_then(Node::as_map) {
@@ -465,7 +466,7 @@ impl<'a> Cx<'a> {
                 first.key.span,
                 format!("security scheme `{scheme_name}` is not defined; using auth_type NONE"),
             );
-            self.set(obj, "auth_type", json!("NONE"), req_file, &first.value);
+            self.set(obj, "auth_type", "NONE", req_file, &first.value);
             return;
         };
         let auth = scheme.get("x-apigateway-auth-type");
@@ -473,12 +474,12 @@ impl<'a> Cx<'a> {
             Some("AppSigv1" | "APP" | "app") => "APP",
             Some("IAM" | "IAM_NONE" | "iam") => "IAM",
             Some("AUTHORIZER") => {
-                obj.map.insert("authorizer_name".into(), json!(scheme_name));
+                obj.insert("authorizer_name", scheme_name);
                 "AUTHORIZER"
             }
             _ => {
                 if scheme.get("x-apigateway-authorizer").is_some() {
-                    obj.map.insert("authorizer_name".into(), json!(scheme_name));
+                    obj.insert("authorizer_name", scheme_name);
                     "AUTHORIZER"
                 } else {
                     self.warn(
@@ -492,25 +493,25 @@ impl<'a> Cx<'a> {
             }
         };
         match auth {
-            Some(a) => self.set(obj, "auth_type", json!(auth_type), scheme_file, a),
-            None => self.set(obj, "auth_type", json!(auth_type), req_file, &first.value),
+            Some(a) => self.set(obj, "auth_type", auth_type, scheme_file, a),
+            None => self.set(obj, "auth_type", auth_type, req_file, &first.value),
         }
         if let Some(opt) = scheme.get("x-apigateway-auth-opt").and_then(|o| {
             o.get("appcode-auth-type")
                 .or_else(|| o.get("app_code_auth_type"))
         }) {
             let value = opt.as_str().unwrap_or_default().to_ascii_uppercase();
-            self.provenance.record(
-                format!("{}/auth_opt/app_code_auth_type", obj.pointer),
-                scheme_file,
-                opt.span,
+            let auth_opt = self.provenance.at(obj.at, "auth_opt");
+            self.provenance
+                .record_at(auth_opt, "app_code_auth_type", scheme_file, opt.span);
+            obj.insert(
+                "auth_opt",
+                Val::Obj(vec![("app_code_auth_type", Val::Str(value))]),
             );
-            obj.map
-                .insert("auth_opt".into(), json!({ "app_code_auth_type": value }));
         }
     }
 
-    pub(super) fn samples(&mut self, node: &'a Node, obj: &mut Obj, file: FileId) {
+    pub(super) fn samples(&mut self, node: &'a Node, obj: &mut Obj<'a>, file: FileId) {
         let Some(responses) = node.get("responses").and_then(Node::as_map) else {
             return;
         };
@@ -533,7 +534,7 @@ impl<'a> Cx<'a> {
                     })
             });
             if let Some(sample) = found {
-                self.set(obj, target, sample.to_json(), file, sample);
+                self.set(obj, target, Val::Node(sample), file, sample);
             }
         }
     }

@@ -3,9 +3,9 @@
 use super::*;
 
 impl<'a> Cx<'a> {
-    pub(super) fn req_params(&mut self, op: &Operation<'a>, obj: &mut Obj) {
-        let mut params: Vec<(FileId, &'a Node)> = Vec::new();
-        let mut index_of: HashMap<(String, String), usize> = HashMap::new();
+    pub(super) fn req_params(&mut self, op: &Operation<'a>, obj: &mut Obj<'a>) {
+        // Each parameter with its (in, name): an operation-level one replaces the path item's.
+        let mut params: Vec<(FileId, &'a Node, (&'a str, &'a str))> = Vec::new();
         for list in [op.item.get("parameters"), op.node.get("parameters")]
             .into_iter()
             .flatten()
@@ -15,35 +15,24 @@ impl<'a> Cx<'a> {
                     continue;
                 };
                 let key = (
-                    param
-                        .get("in")
-                        .and_then(Node::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
-                    param
-                        .get("name")
-                        .and_then(Node::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
+                    param.get("in").and_then(Node::as_str).unwrap_or_default(),
+                    param.get("name").and_then(Node::as_str).unwrap_or_default(),
                 );
-                match index_of.get(&key) {
-                    Some(&i) => params[i] = (pf, param),
-                    None => {
-                        index_of.insert(key, params.len());
-                        params.push((pf, param));
-                    }
+                match params.iter_mut().find(|(_, _, k)| *k == key) {
+                    Some(slot) => *slot = (pf, param, key),
+                    None => params.push((pf, param, key)),
                 }
             }
         }
-        let mut out = Vec::new();
-        for (pf, param) in params {
-            let pointer = format!("{}/req_params/{}", obj.pointer, out.len());
-            if let Some(p) = self.req_param(pf, param, pointer) {
+        let mut out = Vec::with_capacity(params.len());
+        let list = self.provenance.at(obj.at, "req_params");
+        for (pf, param, _) in params {
+            if let Some(p) = self.req_param(pf, param, list, out.len()) {
                 out.push(p);
             }
         }
         if !out.is_empty() {
-            obj.map.insert("req_params".into(), Json::Array(out));
+            obj.insert("req_params", Val::Arr(out));
         }
     }
 
@@ -51,8 +40,9 @@ impl<'a> Cx<'a> {
         &mut self,
         file: FileId,
         param: &'a Node,
-        pointer: String,
-    ) -> Option<Json> {
+        list: Loc,
+        index: usize,
+    ) -> Option<Val<'a>> {
         let map = param.as_map()?;
         let location_node = param.get("in")?;
         let location = match location_node.as_str() {
@@ -103,20 +93,18 @@ impl<'a> Cx<'a> {
                 return None;
             }
         };
-        self.provenance.record(pointer.clone(), file, param.span);
-        let mut obj = Obj::new(pointer);
+        let at = self.provenance.record_at(list, index, file, param.span);
+        let mut obj = Obj::new(at);
         if let Some(n) = param.get("name") {
-            self.set(&mut obj, "name", n.to_json(), file, n);
+            self.set(&mut obj, "name", Val::Node(n), file, n);
         }
         match type_node {
-            Some(t) => self.set(&mut obj, "type", json!(param_type), sf, t),
-            None => {
-                obj.map.insert("type".into(), json!(param_type));
-            }
+            Some(t) => self.set(&mut obj, "type", param_type, sf, t),
+            None => obj.insert("type", param_type),
         }
-        self.set(&mut obj, "location", json!(location), file, location_node);
+        self.set(&mut obj, "location", location, file, location_node);
         if let Some(d) = schema.get("default") {
-            self.set(&mut obj, "default_value", json!(scalar_string(d)), sf, d);
+            self.set(&mut obj, "default_value", scalar_string(d), sf, d);
         }
         let sample = param
             .get("x-apigateway-sample")
@@ -124,7 +112,7 @@ impl<'a> Cx<'a> {
             .map(|s| (file, s))
             .or_else(|| schema.get("example").map(|s| (sf, s)));
         if let Some((f, s)) = sample {
-            self.set(&mut obj, "sample_value", json!(scalar_string(s)), f, s);
+            self.set(&mut obj, "sample_value", scalar_string(s), f, s);
         }
         let required =
             if location == "PATH" || param.get("required").and_then(Node::as_bool) == Some(true) {
@@ -133,14 +121,12 @@ impl<'a> Cx<'a> {
                 2
             };
         match param.get("required") {
-            Some(r) => self.set(&mut obj, "required", json!(required), file, r),
-            None => {
-                obj.map.insert("required".into(), json!(required));
-            }
+            Some(r) => self.set(&mut obj, "required", required, file, r),
+            None => obj.insert("required", required),
         }
         let mut checked = false;
         if let Some(d) = param.get("description") {
-            self.set(&mut obj, "remark", d.to_json(), file, d);
+            self.set(&mut obj, "remark", Val::Node(d), file, d);
         }
         if let Some(e) = schema.get("enum") {
             let values: Vec<String> = e
@@ -149,10 +135,10 @@ impl<'a> Cx<'a> {
                 .iter()
                 .map(scalar_string)
                 .collect();
-            self.set(&mut obj, "enumerations", json!(values.join(",")), sf, e);
+            self.set(&mut obj, "enumerations", values.join(","), sf, e);
             checked = true;
         }
-        let bounds: &[(&str, &str)] = if param_type == "NUMBER" {
+        let bounds: &[(&str, &'static str)] = if param_type == "NUMBER" {
             &[("minimum", "min_num"), ("maximum", "max_num")]
         } else {
             &[("minLength", "min_size"), ("maxLength", "max_size")]
@@ -161,7 +147,7 @@ impl<'a> Cx<'a> {
             if let Some(v) = schema.get(key) {
                 match v.as_number().and_then(Number::as_i64) {
                     Some(n) => {
-                        self.set(&mut obj, target, json!(n), sf, v);
+                        self.set(&mut obj, target, n, sf, v);
                         checked = true;
                     }
                     None => self.warn(
@@ -174,7 +160,7 @@ impl<'a> Cx<'a> {
             }
         }
         if checked {
-            obj.map.insert("valid_enable".into(), json!(1));
+            obj.insert("valid_enable", 1);
         }
         if let Some(p) = param.get("x-apigateway-pass-through") {
             let value = match p.as_str() {
@@ -183,7 +169,7 @@ impl<'a> Cx<'a> {
                 _ => None,
             };
             match value {
-                Some(v) => self.set(&mut obj, "pass_through", json!(v), file, p),
+                Some(v) => self.set(&mut obj, "pass_through", v, file, p),
                 None => self.warn(
                     UNSUPPORTED,
                     file,
@@ -193,13 +179,9 @@ impl<'a> Cx<'a> {
             }
         }
         if let Some(s) = schema.as_map() {
-            self.warn_key(
-                DROPPED,
-                sf,
-                s,
-                "pattern",
-                "`pattern` is not checked by APIG (`regular` is not supported yet); dropped".into(),
-            );
+            self.warn_key(DROPPED, sf, s, "pattern", || {
+                "`pattern` is not checked by APIG (`regular` is not supported yet); dropped".into()
+            });
             // Numeric formats (int32, int64, float, double) are what NUMBER means; a string
             // format (date-time, uuid, ...) is a check the gateway does not make.
             if param_type == "STRING" {
@@ -208,7 +190,7 @@ impl<'a> Cx<'a> {
                     sf,
                     s,
                     "format",
-                    "a string `format` is not checked by APIG (the parameter is a plain STRING); dropped".into(),
+                    || "a string `format` is not checked by APIG (the parameter is a plain STRING); dropped".into(),
                 );
             }
             for key in ["exclusiveMinimum", "exclusiveMaximum", "multipleOf"] {
@@ -217,7 +199,7 @@ impl<'a> Cx<'a> {
                     sf,
                     s,
                     key,
-                    format!("`{key}` has no counterpart in the API's parameter checks (min_num, max_num); dropped"),
+                    || format!("`{key}` has no counterpart in the API's parameter checks (min_num, max_num); dropped"),
                 );
             }
         }
@@ -250,6 +232,6 @@ impl<'a> Cx<'a> {
                 );
             }
         }
-        Some(Json::Object(obj.map))
+        Some(Val::Obj(obj.fields))
     }
 }

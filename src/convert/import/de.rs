@@ -1,0 +1,377 @@
+//! The objects the importer builds ([`Val`]), read into the model types by serde without a
+//! `serde_json::Value` in between.
+//!
+//! Values copied from the source stay borrowed nodes until the model type takes them. The
+//! deserializers here hand a visitor what `serde_json::Value`'s would for the value's JSON form
+//! (the `Node::to_json` of a node), so an object they accept becomes the same model value. Where
+//! they are unsure (enums, non-finite numbers, members a visitor leaves unread) they fail, and
+//! [`Cx::finish`](super::Cx) reads the object again through `serde_json`, which also says why
+//! a rejected object is rejected: the diagnostics stay those of `serde_json`.
+
+use serde::de::value::BorrowedStrDeserializer;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::forward_to_deserialize_any;
+use serde_json::Value as Json;
+
+use crate::source::{Node, Number, Value};
+
+type Error = serde_json::Error;
+
+/// A value of the definition under construction.
+#[derive(Clone, Debug)]
+pub(super) enum Val<'a> {
+    /// A source value copied as it is.
+    Node(&'a Node),
+    /// A string the importer made.
+    Str(String),
+    /// A string borrowed from the source or the importer's constants.
+    Name(&'a str),
+    /// An integer the importer made.
+    Int(i64),
+    /// An object, members in insertion order, keys unique.
+    Obj(Vec<(&'a str, Val<'a>)>),
+    /// An array.
+    Arr(Vec<Val<'a>>),
+    /// A JSON value (document-level objects that are built as JSON).
+    Json(Json),
+}
+
+impl<'a> From<&'a str> for Val<'a> {
+    fn from(s: &'a str) -> Val<'a> {
+        Val::Name(s)
+    }
+}
+
+impl From<String> for Val<'_> {
+    fn from(s: String) -> Self {
+        Val::Str(s)
+    }
+}
+
+impl From<i64> for Val<'_> {
+    fn from(i: i64) -> Self {
+        Val::Int(i)
+    }
+}
+
+impl From<i32> for Val<'_> {
+    fn from(i: i32) -> Self {
+        Val::Int(i64::from(i))
+    }
+}
+
+impl Val<'_> {
+    /// The JSON form, as the importer built it before: what diagnostics are computed from.
+    pub(super) fn to_json(&self) -> Json {
+        match self {
+            Val::Node(n) => n.to_json(),
+            Val::Str(s) => Json::String(s.clone()),
+            Val::Name(s) => Json::String((*s).to_owned()),
+            Val::Int(i) => Json::from(*i),
+            Val::Obj(fields) => Json::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), v.to_json()))
+                    .collect(),
+            ),
+            Val::Arr(items) => Json::Array(items.iter().map(Val::to_json).collect()),
+            Val::Json(j) => j.clone(),
+        }
+    }
+}
+
+fn unsure<T>() -> Result<T, Error> {
+    Err(de::Error::custom("read through serde_json"))
+}
+
+fn number<'de, V: Visitor<'de>>(n: Number, visitor: V) -> Result<V::Value, Error> {
+    // serde_json hands non-negative integers over as u64.
+    match n {
+        Number::Int(i) => match u64::try_from(i) {
+            Ok(u) => visitor.visit_u64(u),
+            Err(_) => visitor.visit_i64(i),
+        },
+        Number::Float(f) if f.is_finite() => visitor.visit_f64(f),
+        Number::Float(_) => unsure(),
+    }
+}
+
+/// Visits a sequence and, like serde_json, refuses one the visitor did not read to the end.
+fn seq<'de, T, V>(items: &'de [T], visitor: V) -> Result<V::Value, Error>
+where
+    T: Readable<'de>,
+    V: Visitor<'de>,
+{
+    let mut access = Items(items.iter());
+    let value = visitor.visit_seq(&mut access)?;
+    if access.0.len() == 0 {
+        Ok(value)
+    } else {
+        unsure()
+    }
+}
+
+/// Visits a mapping and, like serde_json, refuses one the visitor did not read to the end.
+fn map<'de, T, I, V>(members: I, visitor: V) -> Result<V::Value, Error>
+where
+    T: Readable<'de> + 'de,
+    I: ExactSizeIterator<Item = (&'de str, &'de T)>,
+    V: Visitor<'de>,
+{
+    let mut access = Members {
+        members,
+        value: None,
+    };
+    let value = visitor.visit_map(&mut access)?;
+    if access.members.len() == 0 {
+        Ok(value)
+    } else {
+        unsure()
+    }
+}
+
+/// What can be read as its JSON form.
+trait Readable<'de> {
+    type Reader: Deserializer<'de, Error = Error>;
+
+    fn reader(&'de self) -> Self::Reader;
+}
+
+impl<'de> Readable<'de> for Node {
+    type Reader = NodeDe<'de>;
+
+    fn reader(&'de self) -> NodeDe<'de> {
+        NodeDe(self)
+    }
+}
+
+impl<'de, 'a: 'de> Readable<'de> for Val<'a> {
+    type Reader = ValDe<'de, 'a>;
+
+    fn reader(&'de self) -> ValDe<'de, 'a> {
+        ValDe(self)
+    }
+}
+
+struct Items<'de, T>(std::slice::Iter<'de, T>);
+
+impl<'de, T: Readable<'de>> SeqAccess<'de> for Items<'de, T> {
+    type Error = Error;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, Error> {
+        self.0
+            .next()
+            .map(|item| seed.deserialize(item.reader()))
+            .transpose()
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+struct Members<'de, T, I> {
+    members: I,
+    value: Option<&'de T>,
+}
+
+impl<'de, T, I> MapAccess<'de> for Members<'de, T, I>
+where
+    T: Readable<'de> + 'de,
+    I: ExactSizeIterator<Item = (&'de str, &'de T)>,
+{
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        let Some((key, value)) = self.members.next() else {
+            return Ok(None);
+        };
+        self.value = Some(value);
+        seed.deserialize(BorrowedStrDeserializer::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Error> {
+        match self.value.take() {
+            Some(value) => seed.deserialize(value.reader()),
+            None => unsure(),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.members.len())
+    }
+}
+
+/// The methods both deserializers share: newtype structs are looked through, enums are left to
+/// serde_json, everything else is read by `deserialize_any`.
+macro_rules! shared_methods {
+    () => {
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            _: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Error> {
+            unsure()
+        }
+
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        }
+    };
+}
+
+/// A source node read as its JSON form.
+pub(super) struct NodeDe<'v>(pub &'v Node);
+
+impl<'de> Deserializer<'de> for NodeDe<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match &self.0.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Number(n) => number(*n, visitor),
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Seq(items) => seq(items, visitor),
+            Value::Map(m) => map(m.entries.iter().map(|e| (&*e.key.name, &e.value)), visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0.value {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    shared_methods!();
+}
+
+/// A built value read as its JSON form.
+pub(super) struct ValDe<'v, 'a>(pub &'v Val<'a>);
+
+impl<'de, 'a: 'de> Deserializer<'de> for ValDe<'de, 'a> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Val::Node(n) => NodeDe(n).deserialize_any(visitor),
+            Val::Str(s) => visitor.visit_borrowed_str(s),
+            Val::Name(s) => visitor.visit_borrowed_str(s),
+            Val::Int(i) => number(Number::Int(*i), visitor),
+            Val::Obj(fields) => map(fields.iter().map(|(k, v)| (*k, v)), visitor),
+            Val::Arr(items) => seq(items, visitor),
+            Val::Json(j) => j.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Val::Node(n) => NodeDe(n).deserialize_option(visitor),
+            Val::Json(j) => j.deserialize_option(visitor),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    shared_methods!();
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::DeserializeOwned;
+
+    use super::*;
+    use crate::model::{ApiDef, BackendParamDef, ReqParamDef, ThrottleDef};
+    use crate::source::{Limits, Sources};
+
+    fn node(text: &str) -> Node {
+        let mut sources = Sources::new();
+        crate::source::load_bytes(
+            "t.yaml".into(),
+            None,
+            text.as_bytes().to_vec(),
+            &mut sources,
+            &Limits::default(),
+        )
+        .unwrap()
+        .root
+    }
+
+    /// Reads `text` both ways; whatever the fast reading accepts, serde_json reads the same.
+    /// Returns whether the fast reading accepted it.
+    fn agrees<T: DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str) -> bool {
+        let node = node(text);
+        let slow = T::deserialize(&node.to_json()).ok();
+        let built = Val::Obj(match &node.value {
+            Value::Map(m) => m.iter().map(|(k, v)| (k, Val::Node(v))).collect(),
+            _ => Vec::new(),
+        });
+        let fast_node = T::deserialize(NodeDe(&node)).ok();
+        let fast_val = T::deserialize(ValDe(&built)).ok();
+        assert_eq!(fast_node, fast_val, "{text}");
+        match fast_node {
+            Some(fast) => {
+                assert_eq!(Some(fast), slow, "{text}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn accepts_what_serde_json_accepts_and_reads_it_the_same() {
+        // The usual objects take the fast reading.
+        assert!(agrees::<ReqParamDef>(
+            "{name: limit, type: NUMBER, location: QUERY, required: 2, min_num: -3, max_num: 100, remark: null}"
+        ));
+        assert!(agrees::<BackendParamDef>(
+            "{origin: REQUEST, name: X-Id, location: HEADER, value: id, remark: 'é'}"
+        ));
+        assert!(agrees::<ApiDef>(
+            "{name: a, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /a, auth_type: NONE, \
+             tags: [x, y], cors: false, match_mode: SWA, backend_type: MOCK, mock_info: {}, \
+             auth_opt: {app_code_auth_type: HEADER}}"
+        ));
+        assert!(agrees::<ThrottleDef>(
+            "{name: t, api_call_limits: 10, time_interval: 1, time_unit: MINUTE, type: 1, \
+             special: [{object_type: APP, call_limits: 5, object_name: p}]}"
+        ));
+        // What the model rejects, the fast reading rejects too (serde_json then says why).
+        for text in [
+            "{name: limit, type: NUMBER, location: QUERY, min_num: 1.5}",
+            "{name: limit, type: NUMBER, location: QUERY, min_num: '1'}",
+            "{name: limit, type: TEXT, location: QUERY}",
+            "{name: 5, type: NUMBER, location: QUERY}",
+            "{name: limit, type: NUMBER, location: QUERY, unknown: 1}",
+            "{type: NUMBER, location: QUERY}",
+            "{name: limit, type: NUMBER, location: QUERY, required: 3}",
+            "{name: limit, type: NUMBER, location: QUERY, max_num: 9223372036854775808}",
+            "{name: limit, type: NUMBER, location: QUERY, required: -1}",
+            "{name: limit, type: NUMBER, location: QUERY, remark: [a]}",
+            "{name: limit, type: NUMBER, location: QUERY, max_num: .inf}",
+        ] {
+            assert!(!agrees::<ReqParamDef>(text), "{text}");
+        }
+        assert!(!agrees::<ApiDef>(
+            "{name: a, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /a, auth_type: NONE, \
+             tags: x, backend_type: MOCK}"
+        ));
+    }
+}
