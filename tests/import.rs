@@ -405,3 +405,27 @@ fn policy_extensions_that_are_not_mappings_are_reported() {
         .collect();
     assert_eq!(acls, ["office_only"]);
 }
+
+#[test]
+fn mock_policy_description_is_dropped_and_condition_origin_defaults() {
+    let (ws, result) = import_file(
+        "testdata/import/mock-policy-description.yaml",
+        &ImportOptions::default(),
+    );
+    // The policy's `description` has no field (policies have no `remark`): a warning at it,
+    // not a rejected API.
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["warn import-dropped@16:49"]
+    );
+    let api = &result.definition.apis[0];
+    let json = serde_json::to_value(api).unwrap();
+    assert_eq!(json["mock_info"]["remark"], "the default mock");
+    let policy = &json["policy_mocks"][0];
+    assert_eq!(policy["result_content"], "gold");
+    assert!(policy.get("remark").is_none());
+    // A condition without `origin` is a request-parameter condition, written explicitly
+    // because the API requires `condition_origin`.
+    assert_eq!(policy["conditions"][0]["condition_origin"], "param");
+    assert_eq!(policy["conditions"][0]["req_param_name"], "tier");
+}

@@ -39,7 +39,7 @@ impl<'a> Cx<'a> {
             "MOCK" => {
                 self.set(obj, "backend_type", "MOCK", file, type_node);
                 let mut mock = Obj::new(self.provenance.at(obj.at, "mock_info"));
-                self.mock_endpoint(backend, &mut mock, file);
+                self.mock_endpoint(backend, &mut mock, file, true);
                 obj.insert("mock_info", Val::Obj(mock.fields));
             }
             _ => {
@@ -209,7 +209,13 @@ impl<'a> Cx<'a> {
         }
     }
 
-    pub(super) fn mock_endpoint(&mut self, backend: &'a Node, obj: &mut Obj<'a>, file: FileId) {
+    pub(super) fn mock_endpoint(
+        &mut self,
+        backend: &'a Node,
+        obj: &mut Obj<'a>,
+        file: FileId,
+        default_backend: bool,
+    ) {
         let Some(ep) = backend.get("mockEndpoints") else {
             return;
         };
@@ -223,12 +229,15 @@ impl<'a> Cx<'a> {
                 "result-content" | "result_content" => {
                     self.set(obj, "result_content", Val::Node(v), file, v)
                 }
-                "description" => self.set(obj, "remark", Val::Node(v), file, v),
+                // Policy backends have no `remark` (API Reference 3.5.1, Table 3-172).
+                "description" if default_backend => self.set(obj, "remark", Val::Node(v), file, v),
                 other => self.warn(
                     DROPPED,
                     file,
                     entry.key.span,
-                    format!("`mockEndpoints.{other}` has no API Reference counterpart; dropped"),
+                    format!(
+                        "`mockEndpoints.{other}` has no API Reference counterpart here; dropped"
+                    ),
                 ),
             }
         }
@@ -354,7 +363,7 @@ impl<'a> Cx<'a> {
                 "HTTP" => self.http_endpoint(policy, false, &mut p, file, false),
                 "HTTP-VPC" => self.http_endpoint(policy, true, &mut p, file, false),
                 "FUNCTION" => self.function_endpoint(policy, &mut p, file, false),
-                _ => self.mock_endpoint(policy, &mut p, file),
+                _ => self.mock_endpoint(policy, &mut p, file, false),
             }
             let params_at = self.provenance.at(p.at, "backend_params");
             if let Some(params) = self.backend_params(policy, params_at, file) {
@@ -402,6 +411,11 @@ impl<'a> Cx<'a> {
                 other => other,
             })
             .unwrap_or("param");
+        if map.get("origin").is_none() && map.get("condition_origin").is_none() {
+            // `condition_origin` is mandatory in the API (Table 3-177); the extension's default
+            // is a request parameter.
+            obj.insert("condition_origin", origin);
+        }
         for entry in &map.entries {
             let v = &entry.value;
             match &*entry.key.name {

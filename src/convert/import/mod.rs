@@ -326,6 +326,24 @@ pub fn import(ws: &Workspace, version: OasVersion, options: &ImportOptions) -> I
     let mut bindings = Bindings::default();
     cx.operations(root, &mut apis, &mut bindings);
     cx.unknown_root_extensions(root);
+    // The lists themselves come from where the document holds them: a finding about the whole
+    // list (too many APIs, too many responses) points there.
+    for (list, pointers) in [
+        ("apis", &["/paths"][..]),
+        (
+            "responses",
+            &[
+                "/x-apigateway-responses",
+                "/components/x-apigateway-responses",
+            ][..],
+        ),
+    ] {
+        if let Some(found) = pointers.iter().find_map(|p| root.pointer(p)) {
+            let loc = cx.provenance.top(list);
+            let span = found.key_span.unwrap_or(found.node.span);
+            cx.provenance.record(loc, cx.file, span);
+        }
+    }
     let provenance = &mut cx.provenance;
     let throttle_bindings = bindings
         .throttles
@@ -334,7 +352,7 @@ pub fn import(ws: &Workspace, version: OasVersion, options: &ImportOptions) -> I
         .map(|(i, (throttle, apis))| ThrottleBinding {
             env: None,
             throttle,
-            apis: bound_names(provenance, "throttle_bindings", i, apis),
+            apis: bound_names(provenance, ("throttle_bindings", "throttle"), i, apis),
         })
         .collect();
     let acl_bindings = bindings
@@ -344,7 +362,7 @@ pub fn import(ws: &Workspace, version: OasVersion, options: &ImportOptions) -> I
         .map(|(i, (acl, apis))| AclBinding {
             env: None,
             acl,
-            apis: bound_names(provenance, "acl_bindings", i, apis),
+            apis: bound_names(provenance, ("acl_bindings", "acl"), i, apis),
         })
         .collect();
     let plugin_bindings = bindings
@@ -354,7 +372,7 @@ pub fn import(ws: &Workspace, version: OasVersion, options: &ImportOptions) -> I
         .map(|(i, (plugin, apis))| PluginBinding {
             env: None,
             plugin,
-            apis: bound_names(provenance, "plugin_bindings", i, apis),
+            apis: bound_names(provenance, ("plugin_bindings", "plugin"), i, apis),
         })
         .collect();
     let definition = Definition {
@@ -409,15 +427,20 @@ fn bind(list: &mut Vec<BindingList>, policy: &str, api: &str, file: FileId, span
     }
 }
 
-/// Records the provenance of each bound API name and returns the names.
+/// Records the provenance of each bound API name and returns the names. The binding and its
+/// policy name come from the first reference that made it (`x-apigateway-ratelimit: name`).
 fn bound_names(
     provenance: &mut Provenance,
-    field: &'static str,
+    (field, name_field): (&'static str, &'static str),
     index: usize,
     apis: Vec<(String, FileId, Span)>,
 ) -> Vec<String> {
     let field = provenance.top(field);
     let binding = provenance.at(field, index);
+    if let Some((_, file, span)) = apis.first() {
+        provenance.record(binding, *file, *span);
+        provenance.record_at(binding, name_field, *file, *span);
+    }
     let list = provenance.at(binding, "apis");
     apis.into_iter()
         .enumerate()

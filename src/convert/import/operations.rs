@@ -251,7 +251,11 @@ impl<'a> Cx<'a> {
             self.set(&mut obj, "remark", Val::Node(d), file, d);
         }
         if let Some(tags) = node.get("tags") {
-            self.set(&mut obj, "tags", Val::Node(tags), file, tags);
+            let list = self.provenance.record_at(obj.at, "tags", file, tags.span);
+            for (i, tag) in tags.as_seq().unwrap_or_default().iter().enumerate() {
+                self.provenance.record_at(list, i, file, tag.span);
+            }
+            obj.insert("tags", Val::Node(tags));
         }
         self.samples(node, &mut obj, file);
         if let Some(r) = node.get("x-apigateway-response") {
