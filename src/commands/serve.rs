@@ -140,6 +140,9 @@ pub fn run(options: &ServeOptions) -> Outcome {
     };
     let result = runtime.block_on(async move {
         let (addr, handle) = emulator::spawn(config).await?;
+        // Listen for the signals before announcing the address: whoever reads the address may
+        // signal at once, and an unhandled SIGTERM would kill the process uncleanly.
+        let shutdown = shutdown_signal();
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "apigctl serve: listening on http://{addr}");
         if let Some((ak, sk)) = &generated {
@@ -147,7 +150,7 @@ pub fn run(options: &ServeOptions) -> Outcome {
         }
         let _ = out.flush();
         drop(out);
-        shutdown_signal().await;
+        shutdown.await;
         let _ = handle.shutdown().await;
         Ok::<(), emulator::ServeError>(())
     });
@@ -164,25 +167,32 @@ pub fn run(options: &ServeOptions) -> Outcome {
     outcome
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// A future that completes on Ctrl-C or SIGTERM. The handlers are registered when this is
+/// called, not when the future is first polled.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = terminate.recv() => {}
+                    }
                 }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = ctrl_c.await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
