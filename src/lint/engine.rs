@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use super::functions::{Call, Finding};
 use super::rule::{Check, CheckKind, Condition, ConditionTest, Given, Rule};
 use super::selector::{DescentIndex, Target};
+use super::timings;
 use crate::convert::import::Provenance;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{FileId, Key, Node, Pointer, Span, Value, unescape_pointer_token};
@@ -122,10 +123,15 @@ impl<'r> Engine<'r> {
             .iter()
             .flat_map(|(r, _)| r.select.root_descents())
             .collect();
-        let index = DescentIndex::build(root, &keys);
+        let index = timings::time("descent index", || DescentIndex::build(root, &keys));
         let mut out = Vec::new();
         for (rule, severity) in rules {
-            for (check, finding) in evaluate_with(rule, root, Some(&index)) {
+            let start = timings::enabled().then(std::time::Instant::now);
+            let findings = evaluate_with(rule, root, Some(&index));
+            if let Some(start) = start {
+                timings::record(|| format!("rule {}", rule.id), start.elapsed());
+            }
+            for (check, finding) in findings {
                 let pointer = finding.pointer.as_str();
                 if self.ignore.iter().any(|i| i.covers(&rule.id, pointer)) {
                     continue;
