@@ -139,14 +139,16 @@ fn lint_workspace(
                     // take about as long on a big one: they overlap. Import comes after, so
                     // that its definition and the schema check's JSON copy of the document
                     // are not in memory at once.
+                    let instance = timings::time("document to JSON", || ws.root().root.to_json());
                     let (schema, found) = rayon::join(
                         || {
                             timings::time("schema validation", || {
-                                openapi::schema::validate(ws.root(), version)
+                                openapi::schema::validate_instance(ws.root(), &instance, version)
                             })
                         },
                         || rules::check_openapi_rules(&engine, &ws),
                     );
+                    drop(instance);
                     diagnostics.extend(schema);
                     diagnostics.extend(found);
                     diagnostics.extend(rules::check_imported(&engine, &ws, version));
@@ -169,9 +171,10 @@ fn lint_workspace(
         });
         let mut report = FileReport {
             name,
-            sources: ws.sources,
+            sources: std::mem::take(&mut ws.sources),
             diagnostics,
         };
+
         report.sort();
         Ok(report)
     })
