@@ -1,6 +1,7 @@
 //! `apigctl lint FILE...`: load, resolve references, and check each document; then the
 //! configuration's ignores, the baseline and the exit threshold.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -9,12 +10,12 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::baseline::Baseline;
 use crate::lint::config::{self, Config, ConfigError, FileSettings};
-use crate::lint::{self as rules, Engine, Rule, RuleSettings};
+use crate::lint::{self as rules, Engine, Rule, RuleSettings, timings};
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
 use crate::report::{self, FileReport};
 use crate::source::refs::{RefOptions, Workspace};
-use crate::source::{Document, Input, Limits, LoadError, Sources, load_bytes};
+use crate::source::{Document, FileId, Input, Limits, LoadError, Sources, load_bytes};
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Outcome};
 
@@ -77,7 +78,8 @@ impl LintOptions {
 /// broken built-in rule file.
 pub fn lint_file(input: &Input, options: &LintOptions) -> Result<FileReport, String> {
     let name = input.display_name();
-    match Workspace::load(input, &options.limits) {
+    let loaded = timings::time("load", || Workspace::load(input, &options.limits));
+    match loaded {
         Ok(ws) => lint_workspace(name, ws, options, &options.settings_for(input)),
         Err((_, e @ LoadError::Io { .. })) => Err(e.to_string()),
         Err((sources, LoadError::Invalid(d))) => Ok(FileReport {
@@ -127,11 +129,29 @@ fn lint_workspace(
     match openapi::detect(ws.root()) {
         Err(d) => diagnostics.push(*d),
         Ok(kind) => {
-            diagnostics.extend(ws.resolve_refs(&options.limits, &options.refs));
+            let resolved = timings::time("resolve $refs", || {
+                ws.resolve_refs(&options.limits, &options.refs)
+            });
+            diagnostics.extend(resolved);
             match kind {
                 DocumentKind::OpenApi(version) => {
-                    diagnostics.extend(openapi::schema::validate(ws.root(), version));
-                    diagnostics.extend(rules::check_openapi(&engine, &ws, version));
+                    // The schema check and the `openapi` rules only read the document and
+                    // take about as long on a big one: they overlap. Import comes after, so
+                    // that its definition and the schema check's JSON copy of the document
+                    // are not in memory at once.
+                    let instance = timings::time("document to JSON", || ws.root().root.to_json());
+                    let (schema, found) = rayon::join(
+                        || {
+                            timings::time("schema validation", || {
+                                openapi::schema::validate_instance(ws.root(), &instance, version)
+                            })
+                        },
+                        || rules::check_openapi_rules(&engine, &ws),
+                    );
+                    drop(instance);
+                    diagnostics.extend(schema);
+                    diagnostics.extend(found);
+                    diagnostics.extend(rules::check_imported(&engine, &ws, version));
                 }
                 DocumentKind::Definition => match check_definition(ws.root()) {
                     Some(invalid) => diagnostics.push(invalid),
@@ -141,26 +161,29 @@ fn lint_workspace(
             }
         }
     }
-    dedup(&mut diagnostics);
-    let is_rule = |code: &str| builtin.iter().chain(user).any(|r| r.id == code);
-    dedup_import(&mut diagnostics, is_rule);
-    diagnostics.retain(|d| {
-        let pointers = [d.pointer.as_deref(), d.definition_pointer.as_deref()];
-        !settings.ignore.iter().any(|i| i.covers(&d.code, &pointers))
-    });
-    let mut report = FileReport {
-        name,
-        sources: ws.sources,
-        diagnostics,
-    };
-    report.sort();
-    Ok(report)
+    timings::time("dedup, ignores, sort", || {
+        dedup(&mut diagnostics);
+        let is_rule = |code: &str| builtin.iter().chain(user).any(|r| r.id == code);
+        dedup_import(&mut diagnostics, is_rule);
+        diagnostics.retain(|d| {
+            let pointers = [d.pointer.as_deref(), d.definition_pointer.as_deref()];
+            !settings.ignore.iter().any(|i| i.covers(&d.code, &pointers))
+        });
+        let mut report = FileReport {
+            name,
+            sources: std::mem::take(&mut ws.sources),
+            diagnostics,
+        };
+
+        report.sort();
+        Ok(report)
+    })
 }
 
 /// Drops repeats: import follows the same `$ref`s as `resolve_refs` and reports the same
 /// broken ones.
 fn dedup(diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     diagnostics.retain(|d| {
         seen.insert((
             d.code.clone(),
@@ -236,11 +259,6 @@ fn below(long: &str, short: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-/// Whether one pointer is the other or below it.
-fn nested(a: &str, b: &str) -> bool {
-    below(a, b) || below(b, a)
-}
-
 /// Drops an `import-*` diagnostic that a rule finding reports too (the rule's finding has
 /// the rule id, the documented source and the fix), in the same file:
 ///
@@ -255,44 +273,85 @@ fn nested(a: &str, b: &str) -> bool {
 ///   construct still fails the run. A second problem in the same construct that no rule
 ///   knows shows up once the reported one is fixed.
 fn dedup_import(diagnostics: &mut Vec<Diagnostic>, is_rule: impl Fn(&str) -> bool) {
-    let findings: Vec<(
-        crate::diagnostic::Location,
-        Option<String>,
-        String,
-        Severity,
-    )> = diagnostics
+    let findings: Vec<RuleFinding> = diagnostics
         .iter()
         .filter(|d| !d.code.starts_with("import-") && is_rule(&d.code))
-        .filter_map(|d| Some((d.primary?, d.pointer.clone(), d.code.clone(), d.severity)))
+        .filter_map(|d| {
+            Some(RuleFinding {
+                at: d.primary?,
+                pointer: d.pointer.clone(),
+                code: d.code.clone(),
+                severity: d.severity,
+            })
+        })
         .collect();
     if findings.is_empty() {
         return;
     }
-    diagnostics.retain(|d| {
-        let Some(at) = d.primary.filter(|_| d.code.starts_with("import-")) else {
-            return true;
-        };
-        !findings.iter().any(|(l, pointer, rule, severity)| {
-            let inside = || {
-                pointer
-                    .as_deref()
-                    .zip(d.pointer.as_deref())
-                    .is_some_and(|(rule, import)| below(rule, import))
-            };
-            l.file == at.file
-                && (l.span.start == at.span.start
-                    || (d.code == "import-invalid" && *severity >= d.severity && inside())
-                    || SAME_PROBLEM.iter().any(|(code, text, id)| {
-                        *code == d.code
-                            && id == rule
-                            && d.message.contains(text)
-                            && pointer
-                                .as_deref()
-                                .zip(d.pointer.as_deref())
-                                .is_some_and(|(a, b)| nested(a, b))
-                    }))
+    // Thousands of findings meet thousands of import diagnostics on a big document: index
+    // the findings by start and by (rule, file, pointer) instead of comparing every pair.
+    let starts: HashSet<(FileId, u32)> = findings
+        .iter()
+        .map(|f| (f.at.file, f.at.span.start))
+        .collect();
+    let mut pointers: HashMap<(&str, FileId), BTreeSet<&str>> = HashMap::new();
+    for f in &findings {
+        if let Some(p) = &f.pointer {
+            pointers
+                .entry((f.code.as_str(), f.at.file))
+                .or_default()
+                .insert(p.as_str());
+        }
+    }
+    let nested_in = |rule: &str, file: FileId, pointer: &str| {
+        pointers.get(&(rule, file)).is_some_and(|set| {
+            // `pointer` or one of its parents, or anything below `pointer`.
+            let mut up = Some(pointer);
+            while let Some(p) = up {
+                if set.contains(p) {
+                    return true;
+                }
+                up = p.rfind('/').map(|i| &p[..i]);
+            }
+            let child = format!("{pointer}/");
+            set.range(child.as_str()..)
+                .next()
+                .is_some_and(|p| p.starts_with(&child))
         })
-    });
+    };
+    let drop: Vec<bool> = diagnostics
+        .iter()
+        .map(|d| {
+            let Some(at) = d.primary.filter(|_| d.code.starts_with("import-")) else {
+                return false;
+            };
+            if starts.contains(&(at.file, at.span.start)) {
+                return true;
+            }
+            let Some(import) = d.pointer.as_deref() else {
+                return false;
+            };
+            (d.code == "import-invalid"
+                && findings.iter().any(|f| {
+                    f.at.file == at.file
+                        && f.severity >= d.severity
+                        && f.pointer.as_deref().is_some_and(|rule| below(rule, import))
+                }))
+                || SAME_PROBLEM.iter().any(|(code, text, id)| {
+                    *code == d.code && d.message.contains(text) && nested_in(id, at.file, import)
+                })
+        })
+        .collect();
+    let mut drop = drop.into_iter();
+    diagnostics.retain(|_| !drop.next().unwrap_or(false));
+}
+
+/// A rule's finding as [`dedup_import`] compares it.
+struct RuleFinding {
+    at: crate::diagnostic::Location,
+    pointer: Option<String>,
+    code: String,
+    severity: Severity,
 }
 
 /// What `apigctl lint` was asked to do, as the command line says it.
@@ -439,7 +498,10 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
             Err(e) => return usage_error(e),
         }
     }
-    outcome.stdout = report::render(options.format, &reports, options.color);
+    outcome.stdout = timings::time("render report", || {
+        report::render(options.format, &reports, options.color)
+    });
+    outcome.stderr.push_str(&timings::take_report());
     let threshold = options.fail_on.unwrap_or(Severity::Error);
     let fails = reports
         .iter()

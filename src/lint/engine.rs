@@ -2,9 +2,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::functions::{Call, Finding};
 use super::rule::{Check, CheckKind, Condition, ConditionTest, Given, Rule};
 use super::selector::{DescentIndex, Target};
+use super::timings;
 use crate::convert::import::Provenance;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{FileId, Key, Node, Pointer, Span, Value, unescape_pointer_token};
@@ -122,18 +125,28 @@ impl<'r> Engine<'r> {
             .iter()
             .flat_map(|(r, _)| r.select.root_descents())
             .collect();
-        let index = DescentIndex::build(root, &keys);
-        let mut out = Vec::new();
-        for (rule, severity) in rules {
-            for (check, finding) in evaluate_with(rule, root, Some(&index)) {
-                let pointer = finding.pointer.as_str();
-                if self.ignore.iter().any(|i| i.covers(&rule.id, pointer)) {
-                    continue;
+        let index = timings::time("descent index", || DescentIndex::build(root, &keys));
+        // Rules are independent: they run in parallel (on a big document they share the
+        // cores with the schema check), and their findings are joined in rule order.
+        let per_rule: Vec<Vec<Diagnostic>> = rules
+            .par_iter()
+            .map(|(rule, severity)| {
+                let start = timings::enabled().then(std::time::Instant::now);
+                let findings = evaluate_with(rule, root, Some(&index));
+                if let Some(start) = start {
+                    timings::record(|| format!("rule {}", rule.id), start.elapsed());
                 }
-                out.push(diagnostic(rule, *severity, check, &finding, root, locator));
-            }
-        }
-        out
+                findings
+                    .into_iter()
+                    .filter(|(_, f)| {
+                        let pointer = f.pointer.as_str();
+                        !self.ignore.iter().any(|i| i.covers(&rule.id, pointer))
+                    })
+                    .map(|(check, f)| diagnostic(rule, *severity, check, &f, root, locator))
+                    .collect()
+            })
+            .collect();
+        per_rule.into_iter().flatten().collect()
     }
 }
 

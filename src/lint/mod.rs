@@ -12,6 +12,7 @@ pub mod engine;
 pub mod functions;
 pub mod rule;
 pub mod selector;
+pub mod timings;
 
 use std::sync::OnceLock;
 
@@ -64,31 +65,52 @@ pub fn builtin_rules() -> Result<&'static [Rule], &'static RuleError> {
 /// Lints an OpenAPI document (references resolved): the `openapi` rules on the document, then
 /// an import and the `definition` rules on its result. Import's own diagnostics are included.
 pub fn check_openapi(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) -> Vec<Diagnostic> {
+    let mut out = check_openapi_rules(engine, ws);
+    out.extend(check_imported(engine, ws, version));
+    out
+}
+
+/// The `openapi` rules on an OpenAPI document (the first half of [`check_openapi`]).
+pub fn check_openapi_rules(engine: &Engine<'_>, ws: &Workspace) -> Vec<Diagnostic> {
     let doc = ws.root();
-    let mut out = engine.run(
-        Given::OpenApi,
-        &doc.root,
-        &Locator::Tree {
-            file: doc.file,
-            root: &doc.root,
-        },
-    );
-    let imported = import::import(ws, version, &ImportOptions::default());
-    let first_definition_finding = out.len();
-    out.extend(imported.diagnostics);
+    timings::time("openapi rules", || {
+        engine.run(
+            Given::OpenApi,
+            &doc.root,
+            &Locator::Tree {
+                file: doc.file,
+                root: &doc.root,
+            },
+        )
+    })
+}
+
+/// Imports an OpenAPI document and runs the `definition` rules on the result, with import's
+/// own diagnostics (the second half of [`check_openapi`]). Every pointer is into the OpenAPI
+/// source; the definition's is kept as `definition_pointer`.
+pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) -> Vec<Diagnostic> {
+    let doc = ws.root();
+    let imported = timings::time("import", || {
+        import::import(ws, version, &ImportOptions::default())
+    });
+    let mut out = imported.diagnostics;
     if engine.wants(Given::Definition) {
-        match serde_json::to_value(&imported.definition) {
-            Ok(json) => {
-                let tree = engine::json_tree(&json);
+        let json = timings::time("definition to tree", || {
+            serde_json::to_value(&imported.definition).map(|json| engine::json_tree(&json))
+        });
+        match json {
+            Ok(tree) => {
                 let fallback = (doc.file, crate::source::Span::new(0, 0));
-                out.extend(engine.run(
-                    Given::Definition,
-                    &tree,
-                    &Locator::Provenance {
-                        provenance: &imported.provenance,
-                        fallback,
-                    },
-                ));
+                out.extend(timings::time("definition rules", || {
+                    engine.run(
+                        Given::Definition,
+                        &tree,
+                        &Locator::Provenance {
+                            provenance: &imported.provenance,
+                            fallback,
+                        },
+                    )
+                }));
             }
             Err(e) => out.push(Diagnostic::error(
                 "internal",
@@ -98,14 +120,16 @@ pub fn check_openapi(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) -
     }
     // Import's and the definition rules' pointers are into the imported definition; point
     // them into the OpenAPI source, which is what ignores and baselines need to stay put.
-    for d in &mut out[first_definition_finding..] {
-        let source = d.primary.and_then(|l| {
-            let doc = ws.document(l.file)?;
-            engine::pointer_at(&doc.root, l.span)
-        });
-        d.definition_pointer = d.pointer.take();
-        d.pointer = source.map(|p| p.as_str().to_owned());
-    }
+    timings::time("source pointers", || {
+        for d in &mut out {
+            let source = d.primary.and_then(|l| {
+                let doc = ws.document(l.file)?;
+                engine::pointer_at(&doc.root, l.span)
+            });
+            d.definition_pointer = d.pointer.take();
+            d.pointer = source.map(|p| p.as_str().to_owned());
+        }
+    });
     out
 }
 

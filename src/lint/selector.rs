@@ -372,17 +372,19 @@ impl<'a> DescentIndex<'a> {
             by_key: keys.iter().map(|k| (k.to_string(), Vec::new())).collect(),
         };
         if !keys.is_empty() {
+            // A handful of keys: comparing them beats hashing every member name.
+            let keys: Vec<&str> = keys.iter().copied().collect();
             let mut path = Vec::new();
-            index.walk(root, keys, &mut path);
+            index.walk(root, &keys, &mut path);
         }
         index
     }
 
-    fn walk(&mut self, node: &'a Node, keys: &HashSet<&str>, path: &mut Vec<Token<'a>>) {
+    fn walk(&mut self, node: &'a Node, keys: &[&str], path: &mut Vec<Token<'a>>) {
         match &node.value {
             Value::Map(map) => {
                 for entry in &map.entries {
-                    if keys.contains(&*entry.key.name)
+                    if keys.contains(&&*entry.key.name)
                         && let Some(found) = self.by_key.get_mut(&*entry.key.name)
                     {
                         found.push(Target {

@@ -65,6 +65,18 @@ struct Compiled {
 /// For 3.1, Schema Objects are also checked against the OAS base dialect unless the document
 /// declares another `jsonSchemaDialect`, or a Schema Object declares its own `$schema`.
 pub fn validate(doc: &Document, version: OasVersion) -> Vec<Diagnostic> {
+    validate_instance(doc, &doc.root.to_json(), version)
+}
+
+/// [`validate`] with the document already converted (`doc.root.to_json()`): a caller that
+/// validates on another thread converts on its own, so that the conversion, the biggest
+/// allocation of the check, is made and freed by the thread that holds the document (this
+/// keeps the allocator from growing a second heap of that size).
+pub fn validate_instance(
+    doc: &Document,
+    instance: &serde_json::Value,
+    version: OasVersion,
+) -> Vec<Diagnostic> {
     let flavor = match version {
         OasVersion::V2_0 => Flavor::V2_0,
         OasVersion::V3_0 => Flavor::V3_0,
@@ -90,13 +102,12 @@ pub fn validate(doc: &Document, version: OasVersion) -> Vec<Diagnostic> {
             ];
         }
     };
-    let instance = doc.root.to_json();
-    if compiled.validator.is_valid(&instance) {
+    if compiled.validator.is_valid(instance) {
         return Vec::new();
     }
     let explainer = Explainer { compiled };
     let mut findings = Vec::new();
-    for error in compiled.validator.iter_errors(&instance) {
+    for error in compiled.validator.iter_errors(instance) {
         explainer.explain(&error, &mut findings, 0);
     }
     to_diagnostics(doc, findings)
