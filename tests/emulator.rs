@@ -27,11 +27,19 @@ async fn env(c: &Client, name: &str) -> String {
     a.id()
 }
 
+/// A MOCK API; each `{var}` of `uri` gets its PATH parameter, as the gateway requires
+/// (the linter's apig-path-params-declared, which the emulator runs too).
 fn mock_api(group_id: &str, name: &str, method: &str, uri: &str) -> Value {
+    let params: Vec<Value> = uri
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}'))
+        .map(|(var, _)| json!({"name": var, "type": "STRING", "location": "PATH", "required": 1}))
+        .collect();
     json!({
         "group_id": group_id, "name": name, "type": 1, "req_protocol": "HTTPS",
         "req_method": method, "req_uri": uri, "auth_type": "NONE", "backend_type": "MOCK",
-        "mock_info": {"result_content": "{\"ok\":true}"}
+        "mock_info": {"result_content": "{\"ok\":true}"}, "req_params": params
     })
 }
 
@@ -918,5 +926,37 @@ async fn a_connection_dropped_after_a_write_leaves_the_write_applied() {
         )
         .await;
     assert_eq!(listed.body["total"], 1);
+    handle.shutdown().await.unwrap();
+}
+
+/// The emulator answers with the linter's own rules (one source of truth): a request the
+/// definition rules reject is refused with APIG.2011 naming the field and the rule.
+#[tokio::test]
+async fn api_requests_are_checked_by_the_lint_rules() {
+    let (c, handle) = start(config()).await;
+    let g = group(&c, "rules").await;
+    let mut reserved = mock_api(&g, "reserved_header", "GET", "/reserved");
+    reserved["req_params"] =
+        json!([{"name": "X-Auth-Token", "type": "STRING", "location": "HEADER"}]);
+    let a = c.call("POST", "/apis", &[], Some(&reserved)).await;
+    assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
+    let message = a.body["error_msg"].as_str().unwrap();
+    assert!(message.contains("req_params.name"), "{message}");
+    assert!(message.contains("apig-header-x-auth-token"), "{message}");
+
+    let mut undeclared = mock_api(&g, "undeclared", "GET", "/items/{item}");
+    undeclared["req_params"] = json!([]);
+    let a = c.call("POST", "/apis", &[], Some(&undeclared)).await;
+    assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
+    assert!(
+        a.body["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("apig-path-params-declared")
+    );
+
+    // The same API, valid, is accepted.
+    let valid = mock_api(&g, "declared", "GET", "/items/{item}");
+    assert_eq!(c.call("POST", "/apis", &[], Some(&valid)).await.status, 201);
     handle.shutdown().await.unwrap();
 }

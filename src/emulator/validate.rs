@@ -6,11 +6,10 @@
 //! gateway (duplicate names, same method + path + match mode, references to other objects)
 //! live in the handlers, next to the store.
 //!
-//! **One source of truth:** the definition linter (`src/lint/`) checks the same constraints
-//! on definition files. When its rule engine lands, each function here should run the lint
-//! rules for its object (converted from the REST form) and map the first error-severity
-//! diagnostic to `ApiError::invalid(<field of the diagnostic's pointer>, <message>)`, keeping
-//! only what the rules do not cover.
+//! **One source of truth:** an API is also checked by the linter's own `given: definition` rules
+//! (`rules/*.yaml`), run on the API placed in a one-API definition ([`lint_api`]); the first
+//! error-severity finding is the answer. Rules that need the rest of the group (references,
+//! duplicates, bindings) are left to the handlers, which see the store.
 
 use crate::model::{
     ApiAclCreate, ApiCreate, ApiGroupCreate, AuthType, AuthorizerCreate, BackendType, EnvCreate,
@@ -269,7 +268,9 @@ pub fn api(a: &ApiCreate) -> Check {
             ));
         }
     }
-    Ok(())
+    // Last, the linter's rules: the specific answers above (a missing field is APIG.2001)
+    // come first.
+    lint_api(a)
 }
 
 /// A request throttling policy (API Reference 3.4.1, Table 3-128).
@@ -378,6 +379,89 @@ pub fn app(a: &AppCreate) -> Check {
         )?;
     }
     Ok(())
+}
+
+/// Rules that need more than the one API (other objects of the group, the store): the handlers
+/// check those against the store.
+const GROUP_RULES: &[&str] = &[
+    "apig-auth-authorizer-required",
+    "apig-binding-api-ref",
+    "apig-duplicate-api",
+    "apig-env-variable-defined",
+    "apig-import-api-count",
+    "apig-plugin-binding-published",
+    "apig-response-ref",
+];
+
+/// Runs the linter's error rules for one API on its definition form: the REST body without the
+/// gateway ids (a definition names objects; the handlers resolve the ids).
+fn lint_api(a: &ApiCreate) -> Check {
+    use crate::lint::{self, Engine, Given, Locator, RuleSettings};
+    let Ok(mut api) = serde_json::to_value(a) else {
+        return Ok(());
+    };
+    strip_ids(&mut api);
+    let definition = serde_json::json!({"apigctl": 1, "group": {"name": "group"}, "apis": [api]});
+    let Ok(rules) = lint::builtin_rules() else {
+        return Ok(());
+    };
+    let rules = rules.iter().filter(|r| {
+        r.given == Given::Definition
+            && r.severity == crate::diagnostic::Severity::Error
+            && !GROUP_RULES.contains(&r.id.as_str())
+    });
+    let engine = Engine::new(rules, &RuleSettings::default());
+    let root = lint::engine::json_tree(&definition);
+    let locator = Locator::Tree {
+        file: crate::source::FileId(0),
+        root: &root,
+    };
+    let findings = engine.run(Given::Definition, &root, &locator);
+    match findings.into_iter().find(|d| d.is_error()) {
+        None => Ok(()),
+        Some(d) => {
+            let parameter = d
+                .pointer
+                .as_deref()
+                .unwrap_or_default()
+                .trim_start_matches("/apis/0")
+                .split('/')
+                .filter(|t| !t.is_empty() && t.parse::<usize>().is_err())
+                .collect::<Vec<_>>()
+                .join(".");
+            let parameter = if parameter.is_empty() {
+                "api".to_owned()
+            } else {
+                parameter
+            };
+            Err(ApiError::invalid(
+                &parameter,
+                &format!("{} ({})", d.message, d.code),
+            ))
+        }
+    }
+}
+
+/// Removes the gateway ids a definition does not hold (it refers to objects by name).
+fn strip_ids(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for id in [
+                "group_id",
+                "authorizer_id",
+                "response_id",
+                "vpc_channel_id",
+                "id",
+            ] {
+                map.remove(id);
+            }
+            for v in map.values_mut() {
+                strip_ids(v);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_ids),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -127,6 +127,7 @@ def main():
     expect_error(lambda: c.create_api_v2(CreateApiV2Request(instance_id=INSTANCE, body=ApiCreate(
         group_id=group.id, name="sdk_clash", type=1, req_protocol="HTTPS", req_method="GET",
         req_uri="/items/{item}", auth_type="NONE", backend_type="MOCK",
+        req_params=[ReqParamBase(name="item", type="STRING", location="PATH", required=1)],
         mock_info=ApiMockCreate(result_content="x")))),
         400, "APIG.3301", "same method, path and match mode is APIG.3301")
 
