@@ -958,5 +958,15 @@ async fn api_requests_are_checked_by_the_lint_rules() {
     // The same API, valid, is accepted.
     let valid = mock_api(&g, "declared", "GET", "/items/{item}");
     assert_eq!(c.call("POST", "/apis", &[], Some(&valid)).await.status, 201);
+
+    // Policies too: an IP ACL entry that is no address (apig-acl-value).
+    let acl = json!({"acl_name": "bad_acl", "acl_type": "PERMIT", "acl_value": "10.0.0.1,not-an-ip", "entity_type": "IP"});
+    let a = c.call("POST", "/acls", &[], Some(&acl)).await;
+    assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
+    let message = a.body["error_msg"].as_str().unwrap();
+    assert!(
+        message.contains("acl_value") && message.contains("apig-acl-value"),
+        "{message}"
+    );
     handle.shutdown().await.unwrap();
 }

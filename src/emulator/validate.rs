@@ -6,9 +6,10 @@
 //! gateway (duplicate names, same method + path + match mode, references to other objects)
 //! live in the handlers, next to the store.
 //!
-//! **One source of truth:** an API is also checked by the linter's own `given: definition` rules
-//! (`rules/*.yaml`), run on the API placed in a one-API definition ([`lint_api`]); the first
-//! error-severity finding is the answer. Rules that need the rest of the group (references,
+//! **One source of truth:** APIs, throttling policies, ACLs, custom authorizers and plug-ins are
+//! also checked by the linter's own `given: definition` rules (`rules/*.yaml`), run on the object
+//! placed alone in a definition ([`lint_object`]); the first error-severity finding is the
+//! answer. Rules that need the rest of the group (references,
 //! duplicates, bindings) are left to the handlers, which see the store.
 
 use crate::model::{
@@ -295,7 +296,8 @@ pub fn throttle(t: &ThrottleBaseInfo) -> Check {
     } else if let Some(app) = t.app_call_limits {
         range("app_call_limits", app, 0, t.api_call_limits)?;
     }
-    max_len("remark", t.remark.as_deref(), 255)
+    max_len("remark", t.remark.as_deref(), 255)?;
+    lint_object(t, "throttles")
 }
 
 /// An excluded throttling configuration (API Reference 3.9.1, Table 3-505).
@@ -323,7 +325,7 @@ pub fn acl(a: &ApiAclCreate) -> Check {
     if a.entity_type == crate::model::AclEntityType::Ip && a.acl_value.split(',').count() > 100 {
         return Err(ApiError::invalid("acl_value", "at most 100 IP addresses"));
     }
-    Ok(())
+    lint_object(a, "acls")
 }
 
 /// A custom authorizer (API Reference 3.15.1, Table 3-781).
@@ -340,7 +342,8 @@ pub fn authorizer(a: &AuthorizerCreate) -> Check {
     if let Some(ttl) = a.ttl {
         range("ttl", ttl, 0, 3600)?;
     }
-    max_len("user_data", a.user_data.as_deref(), 2048)
+    max_len("user_data", a.user_data.as_deref(), 2048)?;
+    lint_object(a, "authorizers")
 }
 
 /// A plug-in (API Reference 3.27.1, Table 3-1530).
@@ -354,7 +357,8 @@ pub fn plugin(p: &PluginCreate) -> Check {
     if serde_json::from_str::<serde_json::Value>(&p.plugin_content).is_err() {
         return Err(ApiError::invalid("plugin_content", "not a JSON document"));
     }
-    max_len("remark", p.remark.as_deref(), 255)
+    max_len("remark", p.remark.as_deref(), 255)?;
+    lint_object(p, "plugins")
 }
 
 /// An app (API Reference 3.28.1, Table 3-1734).
@@ -396,12 +400,20 @@ const GROUP_RULES: &[&str] = &[
 /// Runs the linter's error rules for one API on its definition form: the REST body without the
 /// gateway ids (a definition names objects; the handlers resolve the ids).
 fn lint_api(a: &ApiCreate) -> Check {
+    lint_object(a, "apis")
+}
+
+/// Runs the linter's error rules (`given: definition`, except [`GROUP_RULES`]) on `object`
+/// placed as the only entry of the definition list `list`; the first finding is the answer,
+/// naming the field (from its pointer) and the rule.
+fn lint_object(object: &impl serde::Serialize, list: &str) -> Check {
     use crate::lint::{self, Engine, Given, Locator, RuleSettings};
-    let Ok(mut api) = serde_json::to_value(a) else {
+    let Ok(mut value) = serde_json::to_value(object) else {
         return Ok(());
     };
-    strip_ids(&mut api);
-    let definition = serde_json::json!({"apigctl": 1, "group": {"name": "group"}, "apis": [api]});
+    strip_ids(&mut value);
+    let mut definition = serde_json::json!({"apigctl": 1, "group": {"name": "group"}});
+    definition[list] = serde_json::Value::Array(vec![value]);
     let Ok(rules) = lint::builtin_rules() else {
         return Ok(());
     };
@@ -420,17 +432,18 @@ fn lint_api(a: &ApiCreate) -> Check {
     match findings.into_iter().find(|d| d.is_error()) {
         None => Ok(()),
         Some(d) => {
+            let prefix = format!("/{list}/0");
             let parameter = d
                 .pointer
                 .as_deref()
                 .unwrap_or_default()
-                .trim_start_matches("/apis/0")
+                .trim_start_matches(prefix.as_str())
                 .split('/')
                 .filter(|t| !t.is_empty() && t.parse::<usize>().is_err())
                 .collect::<Vec<_>>()
                 .join(".");
             let parameter = if parameter.is_empty() {
-                "api".to_owned()
+                list.to_owned()
             } else {
                 parameter
             };
