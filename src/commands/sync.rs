@@ -6,11 +6,11 @@
 //! `--via import` instead sends an OpenAPI SOURCE to the gateway's own converter
 //! (`/openapi/import`) and reports its success, failure and ignore lists.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use crate::gateway::ops::ImportOptions;
 use crate::source::Input;
-use crate::sync::apply::apply;
+use crate::sync::apply::{apply, operation_count};
 
 use super::diff::{DiffOptions, EXIT_CHANGES, load_definition, prepare, render, runtime};
 use super::{EXIT_FINDINGS, EXIT_OK, Outcome};
@@ -59,8 +59,20 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
         return outcome;
     }
     let lines = std::sync::Mutex::new(String::new());
+    // On a terminal, one bar redrawn in place (failures scroll above it); otherwise plain lines.
+    let bar = options.live_progress && std::io::stderr().is_terminal();
+    let total = operation_count(&plan);
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let progress = |line: &str| {
-        if options.live_progress {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if bar {
+            let mut err = std::io::stderr().lock();
+            if line.starts_with("failed ") {
+                let _ = write!(err, "\r\x1b[2K{line}\n");
+            }
+            let _ = write!(err, "\r\x1b[2K{}", progress_bar(n, total, 30, line));
+            let _ = err.flush();
+        } else if options.live_progress {
             let _ = writeln!(std::io::stderr(), "{line}");
         } else if let Ok(mut text) = lines.lock() {
             text.push_str(line);
@@ -68,6 +80,9 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
         }
     };
     let report = runtime.block_on(apply(&client, &plan, &live, &progress));
+    if bar && total > 0 {
+        let _ = writeln!(std::io::stderr());
+    }
     outcome.stderr = lines.into_inner().unwrap_or_default();
     for failure in &report.failures {
         outcome
@@ -185,4 +200,35 @@ fn definition_file(bytes: &[u8]) -> bool {
     text.lines().any(|l| {
         l.trim_start().starts_with("apigctl:") || l.trim_start().starts_with("\"apigctl\"")
     })
+}
+
+/// One progress line: `[=====>      ] 12/40 last operation` (`width` cells for the bar).
+pub fn progress_bar(done: usize, total: usize, width: usize, last: &str) -> String {
+    let total = total.max(done).max(1);
+    let filled = done * width / total;
+    let mut bar = "=".repeat(filled);
+    if filled < width {
+        bar.push('>');
+        bar.push_str(&" ".repeat(width - filled - 1));
+    }
+    let last: String = last.chars().take(60).collect();
+    format!("[{bar}] {done}/{total} {last}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::progress_bar;
+
+    #[test]
+    fn the_bar_fills_with_the_operations_done() {
+        assert_eq!(progress_bar(0, 4, 8, ""), "[>       ] 0/4 ");
+        assert_eq!(
+            progress_bar(2, 4, 8, "created api a"),
+            "[====>   ] 2/4 created api a"
+        );
+        assert_eq!(progress_bar(4, 4, 8, "x"), "[========] 4/4 x");
+        // More operations than counted (a retry's follow-up) never overflows the bar.
+        assert_eq!(progress_bar(5, 4, 8, "x"), "[========] 5/5 x");
+        assert_eq!(progress_bar(1, 0, 4, "x"), "[====] 1/1 x");
+    }
 }

@@ -90,6 +90,24 @@ const PHASES: &[&[(Kind, &[Action])]] = &[
     &[(Kind::Response, &[Action::Delete])],
 ];
 
+/// How many operations [`apply`] runs for `plan`: one per change and phase it takes part in
+/// (a binding update unbinds early and binds late), for a progress display.
+pub fn operation_count(plan: &Plan) -> usize {
+    PHASES
+        .iter()
+        .map(|phase| {
+            plan.changes
+                .iter()
+                .filter(|change| {
+                    phase.iter().any(|(kind, actions)| {
+                        *kind == change.kind && actions.contains(&change.action)
+                    })
+                })
+                .count()
+        })
+        .sum()
+}
+
 /// Applies `plan` (computed against `live`). `progress` receives one line per finished
 /// operation as it happens.
 pub async fn apply(
