@@ -385,22 +385,11 @@ struct ThrottleBindingBatchDelete {
 pub fn unbind_throttles(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     delete_action(req)?;
     let b: ThrottleBindingBatchDelete = req.json()?;
-    let mut result = BatchResult {
-        success_count: 0,
-        failure: Vec::new(),
-    };
-    for id in b.throttle_bindings {
-        match throttle_binding(db, &id) {
-            Ok(_) => {
-                db.throttle_bindings.remove(&id);
-                result.success_count += 1;
-            }
-            Err(e) => result
-                .failure
-                .push(json!({"bind_id": id, "error_code": e.code, "error_msg": e.message})),
-        }
-    }
-    Reply::json(200, &result)
+    batch_unbind(b.throttle_bindings, |id| {
+        throttle_binding(db, id)?;
+        db.throttle_bindings.remove(id);
+        Ok(())
+    })
 }
 
 fn delete_action(req: &Req) -> Result<(), ApiError> {
@@ -702,22 +691,11 @@ struct AclBindingBatchDelete {
 pub fn unbind_acls(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     delete_action(req)?;
     let b: AclBindingBatchDelete = req.json()?;
-    let mut result = BatchResult {
-        success_count: 0,
-        failure: Vec::new(),
-    };
-    for id in b.acl_bindings {
-        match acl_binding(db, &id) {
-            Ok(_) => {
-                db.acl_bindings.remove(&id);
-                result.success_count += 1;
-            }
-            Err(e) => result
-                .failure
-                .push(json!({"bind_id": id, "error_code": e.code, "error_msg": e.message})),
-        }
-    }
-    Reply::json(200, &result)
+    batch_unbind(b.acl_bindings, |id| {
+        acl_binding(db, id)?;
+        db.acl_bindings.remove(id);
+        Ok(())
+    })
 }
 
 /// `GET /acl-bindings/binded-apis?acl_id=` (3.14.4).
@@ -805,4 +783,25 @@ pub fn acls_of_api(db: &Db, req: &Req) -> Result<Reply, ApiError> {
         }));
     }
     page(req, "acls", items)
+}
+
+/// Unbinds each of `ids` with `unbind`, answering the batch result: the count of successes and
+/// one `{bind_id, error_code, error_msg}` per failure (3.8.6, 3.14.3).
+fn batch_unbind(
+    ids: Vec<String>,
+    mut unbind: impl FnMut(&str) -> Result<(), ApiError>,
+) -> Result<Reply, ApiError> {
+    let mut result = BatchResult {
+        success_count: 0,
+        failure: Vec::new(),
+    };
+    for id in ids {
+        match unbind(&id) {
+            Ok(()) => result.success_count += 1,
+            Err(e) => result
+                .failure
+                .push(json!({"bind_id": id, "error_code": e.code, "error_msg": e.message})),
+        }
+    }
+    Reply::json(200, &result)
 }
