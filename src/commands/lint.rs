@@ -135,20 +135,16 @@ fn lint_workspace(
             diagnostics.extend(resolved);
             match kind {
                 DocumentKind::OpenApi(version) => {
-                    // The schema check and the `openapi` rules only read the document and
-                    // take about as long on a big one: they overlap. Import comes after, so
-                    // that its definition and the schema check's JSON copy of the document
-                    // are not in memory at once.
-                    let instance = timings::time("document to JSON", || ws.root().root.to_json());
+                    // The schema check and the `openapi` rules only read the document: they
+                    // overlap.
                     let (schema, found) = rayon::join(
                         || {
                             timings::time("schema validation", || {
-                                openapi::schema::validate_instance(ws.root(), &instance, version)
+                                openapi::schema::validate(ws.root(), version)
                             })
                         },
                         || rules::check_openapi_rules(&engine, &ws),
                     );
-                    drop(instance);
                     diagnostics.extend(schema);
                     diagnostics.extend(found);
                     diagnostics.extend(rules::check_imported(&engine, &ws, version));

@@ -1,5 +1,6 @@
 //! What kind of document a file is, and typed access to OpenAPI documents.
 
+pub mod instance;
 pub mod schema;
 
 use crate::diagnostic::Diagnostic;

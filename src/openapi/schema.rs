@@ -20,6 +20,7 @@ use crate::diagnostic::did_you_mean;
 use crate::source::{Document, Node, Span, escape_pointer_token, unescape_pointer_token};
 
 use super::OasVersion;
+use super::instance::TreeJson;
 
 /// The diagnostic code of every schema violation.
 pub const CODE: &str = "oas-schema";
@@ -52,7 +53,7 @@ enum Flavor {
 
 /// A compiled validator and the schema documents its error locations refer to.
 struct Compiled {
-    validator: Validator,
+    validator: Validator<TreeJson>,
     /// Schema resources by URI (without fragment): the first is the root.
     resources: Vec<(String, Json)>,
     /// How the specification is named in messages (`OpenAPI 3.0`).
@@ -64,19 +65,10 @@ struct Compiled {
 ///
 /// For 3.1, Schema Objects are also checked against the OAS base dialect unless the document
 /// declares another `jsonSchemaDialect`, or a Schema Object declares its own `$schema`.
+///
+/// The validator reads the document tree in place (see [`super::instance`]).
 pub fn validate(doc: &Document, version: OasVersion) -> Vec<Diagnostic> {
-    validate_instance(doc, &doc.root.to_json(), version)
-}
-
-/// [`validate`] with the document already converted (`doc.root.to_json()`): a caller that
-/// validates on another thread converts on its own, so that the conversion, the biggest
-/// allocation of the check, is made and freed by the thread that holds the document (this
-/// keeps the allocator from growing a second heap of that size).
-pub fn validate_instance(
-    doc: &Document,
-    instance: &serde_json::Value,
-    version: OasVersion,
-) -> Vec<Diagnostic> {
+    let instance = &doc.root;
     let flavor = match version {
         OasVersion::V2_0 => Flavor::V2_0,
         OasVersion::V3_0 => Flavor::V3_0,
@@ -162,7 +154,7 @@ fn build(flavor: Flavor) -> Result<Compiled, String> {
     for text in extra {
         resources.push(parse_bundled(text)?);
     }
-    let mut options = jsonschema::options()
+    let mut options = jsonschema::options_for::<TreeJson>()
         .offline()
         // Pattern syntax differs between regex engines (ECMA 262, PCRE, Rust); the schemas'
         // `format: regex` would flag patterns other tools accept, so it is not asserted here.

@@ -78,7 +78,9 @@ impl fmt::Display for Number {
 }
 
 /// One node of the tree: its value and where it was written.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// The default is `null` at offset 0 (a scratch node, as the schema check's name buffer).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Node {
     /// Bytes the value occupies (for a scalar, including quotes; for a collection, from its
     /// first to its last byte).
@@ -88,9 +90,10 @@ pub struct Node {
 }
 
 /// The value of a node, in the JSON data model that OpenAPI is defined over.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum Value {
     /// `null`, `~` or an empty YAML value.
+    #[default]
     Null,
     /// `true` / `false`.
     Bool(bool),
