@@ -135,19 +135,24 @@ fn lint_workspace(
             diagnostics.extend(resolved);
             match kind {
                 DocumentKind::OpenApi(version) => {
-                    // The schema check and the `openapi` rules only read the document: they
-                    // overlap.
-                    let (schema, found) = rayon::join(
+                    // The schema check, the `openapi` rules and import (with the `definition`
+                    // rules on its result) only read the document: they overlap.
+                    let ((schema, found), imported) = rayon::join(
                         || {
-                            timings::time("schema validation", || {
-                                openapi::schema::validate(ws.root(), version)
-                            })
+                            rayon::join(
+                                || {
+                                    timings::time("schema validation", || {
+                                        openapi::schema::validate(ws.root(), version)
+                                    })
+                                },
+                                || rules::check_openapi_rules(&engine, &ws),
+                            )
                         },
-                        || rules::check_openapi_rules(&engine, &ws),
+                        || rules::check_imported(&engine, &ws, version),
                     );
                     diagnostics.extend(schema);
                     diagnostics.extend(found);
-                    diagnostics.extend(rules::check_imported(&engine, &ws, version));
+                    diagnostics.extend(imported);
                 }
                 DocumentKind::Definition => match check_definition(ws.root()) {
                     Some(invalid) => diagnostics.push(invalid),
@@ -170,6 +175,7 @@ fn lint_workspace(
             sources: std::mem::take(&mut ws.sources),
             diagnostics,
         };
+        rules::drop_in_background(ws);
 
         report.sort();
         Ok(report)
@@ -373,10 +379,11 @@ fn usage_error(message: impl std::fmt::Display) -> Outcome {
 /// the inputs, lints them.
 pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
     let mut options = request.options;
-    let builtin = match rules::builtin_rules() {
-        Ok(b) => b,
-        Err(e) => return usage_error(format!("built-in rule file {e}")),
-    };
+    // The rule catalogue is compiled while the configuration and the files load; whoever
+    // needs it first waits for it.
+    rayon::spawn(|| {
+        let _ = timings::time("built-in rules", rules::builtin_rules);
+    });
     let config_path = match request.config {
         Some(p) => Some(p),
         None => std::env::current_dir()
@@ -385,6 +392,10 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
             .map(|p| shorten(&p)),
     };
     if let Some(path) = &config_path {
+        let builtin = match rules::builtin_rules() {
+            Ok(b) => b,
+            Err(e) => return usage_error(format!("built-in rule file {e}")),
+        };
         match config::load_config(path, builtin) {
             Ok(c) => options.config = Some(Arc::new(c)),
             Err(ConfigError::Io(m)) => return usage_error(m),

@@ -518,7 +518,12 @@ fn diagnostic(
             .find(|(k, _)| *k == other)
             .map(|(_, v)| v.clone()),
     });
-    let (file, span) = locator.locate(pointer, finding.at_key);
+    let (file, span) = match (locator, &located) {
+        // Found above already: no second walk down the tree.
+        (Locator::Tree { file, .. }, Some(l)) if finding.at_key => (*file, l.label_span()),
+        (Locator::Tree { file, .. }, Some(l)) => (*file, l.node.span),
+        _ => locator.locate(pointer, finding.at_key),
+    };
     let mut d = Diagnostic::new(rule.id.clone(), severity, message)
         .at(file, span)
         .pointer(pointer)

@@ -62,6 +62,12 @@ pub fn builtin_rules() -> Result<&'static [Rule], &'static RuleError> {
         .map(Vec::as_slice)
 }
 
+/// Frees `value` on a pool thread. A big document's tree takes tens of milliseconds to free;
+/// the caller goes on (rendering the report) meanwhile.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    rayon::spawn(move || drop(value));
+}
+
 /// Lints an OpenAPI document (references resolved): the `openapi` rules on the document, then
 /// an import and the `definition` rules on its result. Import's own diagnostics are included.
 pub fn check_openapi(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) -> Vec<Diagnostic> {
@@ -111,6 +117,7 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
                         },
                     )
                 }));
+                drop_in_background(tree);
             }
             Err(e) => out.push(Diagnostic::error(
                 "internal",
@@ -118,6 +125,7 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
             )),
         }
     }
+    drop_in_background((imported.definition, imported.provenance));
     // Import's and the definition rules' pointers are into the imported definition; point
     // them into the OpenAPI source, which is what ignores and baselines need to stay put.
     timings::time("source pointers", || {

@@ -3,6 +3,8 @@
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use std::io::Write;
 
+use rayon::prelude::*;
+
 use codespan_reporting::term::termcolor::Buffer;
 use codespan_reporting::term::{self, Config, DisplayStyle, Styles, StylesWriter};
 
@@ -12,6 +14,28 @@ use crate::source::FileId;
 use super::{FileReport, Summary};
 
 pub(super) fn render(reports: &[FileReport], color: bool) -> String {
+    let all: Vec<(&FileReport, &Diagnostic)> = reports
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().map(move |d| (r, d)))
+        .collect();
+    // Snippets are independent: thousands of them render in parallel, in chunks joined in
+    // order, so the output is the same as one pass would write.
+    let chunks: Vec<Vec<u8>> = all
+        .par_chunks(CHUNK)
+        .map(|chunk| render_chunk(chunk, color))
+        .collect();
+    let mut out = String::with_capacity(chunks.iter().map(Vec::len).sum::<usize>() + 64);
+    for chunk in &chunks {
+        out.push_str(&String::from_utf8_lossy(chunk));
+    }
+    out.push_str(&summary_line(&Summary::of(reports)));
+    out
+}
+
+/// Diagnostics per rendering task.
+const CHUNK: usize = 64;
+
+fn render_chunk(chunk: &[(&FileReport, &Diagnostic)], color: bool) -> Vec<u8> {
     let config = Config::default();
     let styles = Styles::default();
     let mut buffer = if color {
@@ -23,29 +47,25 @@ pub(super) fn render(reports: &[FileReport], color: bool) -> String {
         display_style: DisplayStyle::Short,
         ..Config::default()
     };
-    for report in reports {
-        for d in &report.diagnostics {
-            let cs = to_codespan(d);
-            let mut writer = StylesWriter::new(&mut buffer, &styles);
-            // A snippet of a minified JSON file would print megabytes; name the place instead.
-            let long = touches_long_line(report, d);
-            let config = if long { &short } else { &config };
-            let result = term::emit_to_write_style(&mut writer, config, &report.sources, &cs);
-            // The short style omits notes; the help and source still matter.
-            if long {
-                for note in &cs.notes {
-                    let _ = writeln!(buffer, "  = {note}");
-                }
-            }
-            if result.is_err() {
-                // A span outside its file would be a bug in a check; still say what was found.
-                let _ = writeln!(buffer, "{}[{}]: {}", d.severity, d.code, d.message);
+    for (report, d) in chunk {
+        let cs = to_codespan(d);
+        let mut writer = StylesWriter::new(&mut buffer, &styles);
+        // A snippet of a minified JSON file would print megabytes; name the place instead.
+        let long = touches_long_line(report, d);
+        let config = if long { &short } else { &config };
+        let result = term::emit_to_write_style(&mut writer, config, &report.sources, &cs);
+        // The short style omits notes; the help and source still matter.
+        if long {
+            for note in &cs.notes {
+                let _ = writeln!(buffer, "  = {note}");
             }
         }
+        if result.is_err() {
+            // A span outside its file would be a bug in a check; still say what was found.
+            let _ = writeln!(buffer, "{}[{}]: {}", d.severity, d.code, d.message);
+        }
     }
-    let mut out = String::from_utf8_lossy(buffer.as_slice()).into_owned();
-    out.push_str(&summary_line(&Summary::of(reports)));
-    out
+    buffer.into_inner()
 }
 
 /// Lines longer than this are not shown as snippets.

@@ -15,6 +15,8 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Node, ParseError> {
         pos: 0,
         depth: 0,
         max_depth,
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     p.skip_ws();
     let root = p.value()?;
@@ -34,6 +36,12 @@ struct Parser<'a> {
     pos: usize,
     depth: usize,
     max_depth: usize,
+    /// Members of the objects being parsed, innermost last: each object's members are moved
+    /// into a vector of exactly their number when it closes, so no vector grows by doubling
+    /// (which cost reallocations and up to half of the tree's memory in spare capacity).
+    entries: Vec<Entry>,
+    /// The same for array items.
+    items: Vec<Node>,
 }
 
 impl<'a> Parser<'a> {
@@ -123,7 +131,7 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         self.enter()?;
         self.pos += 1;
-        let mut entries: Vec<Entry> = Vec::new();
+        let base = self.entries.len();
         let mut dups = DuplicateKeys::default();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
@@ -140,7 +148,7 @@ impl<'a> Parser<'a> {
                     span: Span::new(key_start, self.pos),
                     name,
                 };
-                dups.check(&entries, &key)?;
+                dups.check(&self.entries[base..], &key)?;
                 self.skip_ws();
                 if self.bytes.get(self.pos) != Some(&b':') {
                     return Err(self.unexpected("':' after the object key"));
@@ -148,7 +156,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 self.skip_ws();
                 let value = self.value()?;
-                entries.push(Entry { key, value });
+                self.entries.push(Entry { key, value });
                 self.skip_ws();
                 match self.bytes.get(self.pos) {
                     Some(b',') => self.pos += 1,
@@ -161,6 +169,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.depth -= 1;
+        let entries: Vec<Entry> = self.entries.drain(base..).collect();
         Ok(Node::new(
             Span::new(start, self.pos),
             Value::Map(Map { entries }),
@@ -171,14 +180,15 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         self.enter()?;
         self.pos += 1;
-        let mut items = Vec::new();
+        let base = self.items.len();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
         } else {
             loop {
                 self.skip_ws();
-                items.push(self.value()?);
+                let item = self.value()?;
+                self.items.push(item);
                 self.skip_ws();
                 match self.bytes.get(self.pos) {
                     Some(b',') => self.pos += 1,
@@ -191,6 +201,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.depth -= 1;
+        let items: Vec<Node> = self.items.drain(base..).collect();
         Ok(Node::new(Span::new(start, self.pos), Value::Seq(items)))
     }
 

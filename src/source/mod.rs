@@ -4,6 +4,7 @@
 //! read by later stages from the [`Node`] tree this module produces.
 
 mod files;
+pub mod hash;
 mod json;
 pub mod refs;
 mod tree;
@@ -120,28 +121,40 @@ impl ParseError {
 /// Detects duplicate mapping keys in linear time for large mappings.
 #[derive(Default)]
 pub(crate) struct DuplicateKeys {
-    index: Option<HashMap<Box<str>, usize>>,
+    /// For a large mapping: the hash of each key so far, with the first entry of that hash.
+    /// Hashes rather than copies of the keys, so that indexing allocates no strings; a hash
+    /// seen before is confirmed by comparing the keys.
+    index: Option<HashMap<u64, usize>>,
 }
 
 impl DuplicateKeys {
     /// Small mappings are scanned; from this many entries on a hash index takes over.
     const INDEX_FROM: usize = 16;
 
+    fn hash(name: &str) -> u64 {
+        use std::hash::BuildHasher;
+        static STATE: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+            std::sync::OnceLock::new();
+        STATE.get_or_init(Default::default).hash_one(name)
+    }
+
     pub(crate) fn check(&mut self, entries: &[Entry], key: &Key) -> Result<(), ParseError> {
         let found = if entries.len() < Self::INDEX_FROM {
             entries.iter().position(|e| e.key.name == key.name)
         } else {
             let index = self.index.get_or_insert_with(|| {
-                entries
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| (e.key.name.clone(), i))
-                    .collect()
+                let mut index = HashMap::with_capacity(entries.len() * 2);
+                for (i, e) in entries.iter().enumerate() {
+                    index.entry(Self::hash(&e.key.name)).or_insert(i);
+                }
+                index
             });
-            match index.get(&key.name) {
-                Some(&i) => Some(i),
+            match index.get(&Self::hash(&key.name)) {
+                Some(&i) if entries[i].key.name == key.name => Some(i),
+                // Two keys with one hash: rare enough to settle by a scan.
+                Some(_) => entries.iter().position(|e| e.key.name == key.name),
                 None => {
-                    index.insert(key.name.clone(), entries.len());
+                    index.insert(Self::hash(&key.name), entries.len());
                     None
                 }
             }

@@ -19,6 +19,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Location, Related};
 
+use super::hash::FastMap;
 use super::{
     Document, FileId, Input, Limits, LoadError, Node, Sources, Span, Value, escape_pointer_token,
     load, load_bytes,
@@ -167,9 +168,21 @@ pub(crate) fn percent_decode(text: &str) -> Cow<'_, str> {
 }
 
 /// A node a reference leads to.
+#[derive(Clone, Copy)]
 struct Target<'a> {
     file: FileId,
     node: &'a Node,
+}
+
+/// What [`Workspace::resolve_refs`] learns while it checks every site, so that the same
+/// reference text, or a holder on many chains, is worked out once.
+#[derive(Default)]
+struct Memo<'a> {
+    /// Holders already followed, by address, and whether they resolve.
+    verdicts: FastMap<usize, bool>,
+    /// Where a reference text, as written in a file, leads (successes only: a failure is
+    /// reported once, at its own site).
+    targets: FastMap<(FileId, &'a str), Target<'a>>,
 }
 
 /// A `$ref` found in a document.
@@ -441,7 +454,7 @@ impl Workspace {
             diagnostics.push(d);
         }
         let mut cycles: HashSet<Vec<usize>> = HashSet::new();
-        let mut memo: HashMap<usize, bool> = HashMap::new();
+        let mut memo = Memo::default();
         for (i, site) in sites.iter().enumerate() {
             if reported.contains(&i) {
                 continue;
@@ -494,11 +507,11 @@ impl Workspace {
     /// Reports the problem with one site, if any: its own reference fails, or it belongs to
     /// a cycle not yet reported. Failures further along a chain are reported at their own
     /// sites.
-    fn check_site(
-        &self,
-        site: &Site,
+    fn check_site<'a>(
+        &'a self,
+        site: &'a Site,
         cycles: &mut HashSet<Vec<usize>>,
-        memo: &mut HashMap<usize, bool>,
+        memo: &mut Memo<'a>,
     ) -> Option<Diagnostic> {
         let text = match &site.text {
             Ok(text) => text,
@@ -536,7 +549,7 @@ impl Workspace {
         holder: &'a Node,
         text: &'a str,
         span: Span,
-        mut memo: Option<&mut HashMap<usize, bool>>,
+        mut memo: Option<&mut Memo<'a>>,
     ) -> Result<Target<'a>, Broken<'a>> {
         let mut chain: Vec<Member<'a>> = vec![Member {
             file,
@@ -547,14 +560,26 @@ impl Workspace {
         let mut visited: HashMap<usize, usize> = HashMap::from([(address(holder), 0)]);
         let result = loop {
             let current = &chain[chain.len() - 1];
-            let target = match self.locate(current.file, current.text) {
+            let located = match memo.as_deref_mut() {
+                Some(memo) => match memo.targets.get(&(current.file, current.text)) {
+                    Some(&known) => Ok(known),
+                    None => self.locate(current.file, current.text).inspect(|&target| {
+                        memo.targets.insert((current.file, current.text), target);
+                    }),
+                },
+                None => self.locate(current.file, current.text),
+            };
+            let target = match located {
                 Ok(target) => target,
                 Err(e) => break Err(Broken::At(current.file, current.span, e)),
             };
             let Some(entry) = target.node.as_map().and_then(|m| m.entry("$ref")) else {
                 break Ok(target);
             };
-            if let Some(known) = memo.as_deref().and_then(|m| m.get(&address(target.node))) {
+            if let Some(known) = memo
+                .as_deref()
+                .and_then(|m| m.verdicts.get(&address(target.node)))
+            {
                 break if *known {
                     Ok(target)
                 } else {
@@ -572,7 +597,7 @@ impl Workspace {
             if let Some(&start) = visited.get(&address(target.node)) {
                 let members = chain.split_off(start);
                 if let Some(memo) = memo.as_deref_mut() {
-                    memo.extend(
+                    memo.verdicts.extend(
                         chain
                             .iter()
                             .chain(&members)
@@ -594,7 +619,8 @@ impl Workspace {
         };
         if let Some(memo) = memo {
             let ok = result.is_ok();
-            memo.extend(chain.iter().map(|m| (address(m.holder), ok)));
+            memo.verdicts
+                .extend(chain.iter().map(|m| (address(m.holder), ok)));
         }
         result
     }
@@ -887,7 +913,8 @@ fn walk_fragment<'d>(
     let mut node = &doc.root;
     // The key the current node was reached by, to point at in a related location.
     let mut node_key: Option<Span> = None;
-    let mut walked = String::new();
+    // How much of `rest` the walk has passed; only an error message names it.
+    let mut walked = 0;
     for raw in rest.split('/') {
         let token = unescape_strict(raw).ok_or_else(|| {
             RefError::new(
@@ -896,10 +923,12 @@ fn walk_fragment<'d>(
                 "in a JSON pointer `~0` stands for `~` and `~1` for `/`; no other `~` sequence is allowed",
             )
         })?;
-        let parent = if walked.is_empty() {
-            "the document root".to_string()
-        } else {
-            format!("`#{walked}`")
+        let parent = || {
+            if walked == 0 {
+                "the document root".to_string()
+            } else {
+                format!("`#/{}`", &rest[..walked - 1])
+            }
         };
         let next = match &node.value {
             Value::Map(map) => match map.entry(&token) {
@@ -908,6 +937,7 @@ fn walk_fragment<'d>(
                     &entry.value
                 }
                 None => {
+                    let parent = parent();
                     let mut help = match did_you_mean(&token, map.iter().map(|(k, _)| k)) {
                         Some(near) => format!("did you mean `{near}`? "),
                         None => String::new(),
@@ -943,6 +973,7 @@ fn walk_fragment<'d>(
                         item
                     }
                     None => {
+                        let parent = parent();
                         let message = match index {
                             Some(i) => format!(
                                 "`{reference}` does not resolve: index {i} is out of range ({parent} has {} item{})",
@@ -965,15 +996,15 @@ fn walk_fragment<'d>(
                 return Err(RefError::new(
                     "ref-unresolved",
                     format!(
-                        "`{reference}` does not resolve: {parent} is a {}, not a mapping, so it has no `{token}`",
+                        "`{reference}` does not resolve: {} is a {}, not a mapping, so it has no `{token}`",
+                        parent(),
                         other.kind()
                     ),
                     "shorten the pointer to name the node itself",
                 ));
             }
         };
-        walked.push('/');
-        walked.push_str(&escape_pointer_token(&token));
+        walked += raw.len() + 1;
         node = next;
     }
     Ok(node)

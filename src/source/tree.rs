@@ -326,11 +326,32 @@ pub fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
 
 /// Escapes one reference token for a JSON pointer.
 pub fn escape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) {
-        std::borrow::Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
+        let mut out = String::with_capacity(token.len() + 4);
+        push_escaped(&mut out, token);
+        std::borrow::Cow::Owned(out)
     } else {
         std::borrow::Cow::Borrowed(token)
     }
+}
+
+/// Appends `token` escaped (RFC 6901: `~` as `~0`, `/` as `~1`).
+///
+/// Linters build a pointer for every node a selector reaches, and OpenAPI path keys all hold
+/// `/`: this is one pass over the bytes, with no intermediate strings.
+fn push_escaped(out: &mut String, token: &str) {
+    let mut copied = 0;
+    for (i, b) in token.bytes().enumerate() {
+        let escaped = match b {
+            b'~' => "~0",
+            b'/' => "~1",
+            _ => continue,
+        };
+        out.push_str(&token[copied..i]);
+        out.push_str(escaped);
+        copied = i + 1;
+    }
+    out.push_str(&token[copied..]);
 }
 
 /// Builds JSON pointers one token at a time without re-escaping the prefix.
@@ -350,16 +371,33 @@ impl Pointer {
 
     /// This pointer extended by one (unescaped) token.
     pub fn push(&self, token: &str) -> Pointer {
-        let mut s = String::with_capacity(self.0.len() + token.len() + 1);
+        // Room for a few escapes, so that a path key rarely reallocates.
+        let mut s = String::with_capacity(self.0.len() + token.len() + 8);
         s.push_str(&self.0);
         s.push('/');
-        s.push_str(&escape_pointer_token(token));
+        push_escaped(&mut s, token);
         Pointer(s)
     }
 
     /// This pointer extended by an array index.
     pub fn index(&self, index: usize) -> Pointer {
-        Pointer(format!("{}/{index}", self.0))
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut rest = index;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        let digits = std::str::from_utf8(&digits[at..]).unwrap_or("0");
+        let mut s = String::with_capacity(self.0.len() + digits.len() + 1);
+        s.push_str(&self.0);
+        s.push('/');
+        s.push_str(digits);
+        Pointer(s)
     }
 
     /// The escaped pointer text.
@@ -371,5 +409,27 @@ impl Pointer {
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_escape_tokens_and_write_indexes() {
+        let p = Pointer::root()
+            .push("paths")
+            .push("/a~b/{id}")
+            .index(0)
+            .index(1907);
+        assert_eq!(p.as_str(), "/paths/~1a~0b~1{id}/0/1907");
+        assert_eq!(escape_pointer_token("plain"), "plain");
+        assert_eq!(escape_pointer_token("~/"), "~0~1");
+        assert_eq!(unescape_pointer_token("~0~1"), "~/");
+        assert_eq!(
+            Pointer::root().index(usize::MAX).as_str(),
+            format!("/{}", usize::MAX)
+        );
     }
 }

@@ -19,8 +19,7 @@ mod document;
 mod operations;
 mod params;
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::source::hash::FastMap;
 use std::sync::OnceLock;
 
 use serde_json::{Map as JsonMap, Value as Json, json};
@@ -84,9 +83,6 @@ pub struct Provenance {
 
 type PointerMap = FastMap<String, (FileId, Span)>;
 
-/// A hash map keyed by text the importer made or read, hashed with [`PointerHasher`].
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PointerHasher>>;
-
 /// A location in the definition: an index into [`Provenance`]'s arena.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Loc(u32);
@@ -123,32 +119,6 @@ impl From<&'static str> for Token {
 impl From<usize> for Token {
     fn from(index: usize) -> Token {
         Token::Index(index)
-    }
-}
-
-/// A fast, unkeyed multiplicative hash (the Fx hash of rustc) for provenance pointers. The
-/// pointers are built by the importer from the user's own document, so flooding resistance
-/// buys nothing here.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PointerHasher(u64);
-
-impl Hasher for PointerHasher {
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits weak; the table indexes by them.
-        self.0.rotate_left(26)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
     }
 }
 
