@@ -10,14 +10,14 @@ use std::borrow::Cow;
 use jsonschema::JsonType;
 use jsonschema::json::{Array, Json, JsonNumber, Node as JsonNode, NodeIdentity, Object, cmp};
 
-use crate::source::{Entry, Map, Node, Number, Value};
+use crate::source::{Entry, Map, Node, Number, Str, Value};
 
 /// The spanned tree as a [`Json`] representation: nodes are `&Node`.
 pub struct TreeJson;
 
 impl Json for TreeJson {
     type Node<'a> = &'a Node;
-    type PreparedKey = Box<str>;
+    type PreparedKey = Str;
     type StringBuffer = Node;
 
     // A lookup scans the entries (mappings keep source order), so one pass over the members
@@ -26,22 +26,12 @@ impl Json for TreeJson {
     // A tree: `$ref`s are not linked in, so no node contains itself.
     const ACYCLIC: bool = true;
 
-    fn prepare_key(key: &str) -> Box<str> {
+    fn prepare_key(key: &str) -> Str {
         key.into()
     }
 
     fn with_string_node<T>(buffer: &mut Node, string: &str, f: impl FnOnce(&Node) -> T) -> T {
-        // Reuses the buffer's allocation when the name fits.
-        match &mut buffer.value {
-            Value::String(held) if held.len() == string.len() => {
-                // Same length, so the bytes can be replaced in place.
-                let mut owned = std::mem::take(held).into_string();
-                owned.clear();
-                owned.push_str(string);
-                *held = owned.into_boxed_str();
-            }
-            _ => buffer.value = Value::String(string.into()),
-        }
+        buffer.value = Value::String(string.into());
         f(buffer)
     }
 }
@@ -148,7 +138,7 @@ impl<'a> JsonNode<'a, TreeJson> for &'a Node {
     fn equals_value(&self, expected: &serde_json::Value) -> bool {
         // `enum` and `const` compare mostly scalars: those compare without a conversion.
         match (&self.value, expected) {
-            (Value::String(s), serde_json::Value::String(e)) => **s == **e,
+            (Value::String(s), serde_json::Value::String(e)) => s.as_str() == e.as_str(),
             (Value::Bool(b), serde_json::Value::Bool(e)) => b == e,
             (Value::Null, serde_json::Value::Null) => true,
             (Value::Number(_), serde_json::Value::Number(e)) => match self.as_number() {
@@ -189,7 +179,7 @@ impl<'a> Object<'a, TreeJson> for &'a Map {
         self.entries.len()
     }
 
-    fn get(&self, key: &Box<str>) -> Option<&'a Node> {
+    fn get(&self, key: &Str) -> Option<&'a Node> {
         Map::get(self, key)
     }
 

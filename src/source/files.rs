@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use super::tree::Span;
 
@@ -22,6 +23,20 @@ pub struct SourceFile {
     /// Pure ASCII text: columns are byte differences, so `line_col` is O(1) even on the
     /// megabyte-long single line of a minified JSON file.
     ascii: bool,
+    /// For other text, built on the first column lookup: the number of characters before
+    /// every [`CHECKPOINT`]-th byte, so that a column on a long line costs at most one
+    /// checkpoint's worth of counting (a minified file with thousands of findings on its one
+    /// line otherwise counts megabytes per finding).
+    checkpoints: OnceLock<Vec<u32>>,
+}
+
+/// Bytes between character-count checkpoints.
+const CHECKPOINT: usize = 4096;
+
+/// Characters in `bytes`, counted as the bytes that do not continue a UTF-8 sequence (so a
+/// slice may start or end inside a character).
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values, as editors do.
@@ -44,7 +59,24 @@ impl SourceFile {
             text,
             line_starts,
             ascii,
+            checkpoints: OnceLock::new(),
         }
+    }
+
+    /// Characters before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let checkpoints = self.checkpoints.get_or_init(|| {
+            let mut counted = 0;
+            let mut out = vec![0];
+            for block in self.text.as_bytes().chunks(CHECKPOINT) {
+                counted += chars_in(block);
+                out.push(counted as u32);
+            }
+            out
+        });
+        let block = offset / CHECKPOINT;
+        let from = block * CHECKPOINT;
+        checkpoints[block] as usize + chars_in(&self.text.as_bytes()[from..offset])
     }
 
     /// Zero-based line index of a byte offset.
@@ -75,10 +107,10 @@ impl SourceFile {
         let start = self.line_start(line);
         let col = if self.ascii {
             offset - start
+        } else if offset - start <= CHECKPOINT {
+            chars_in(&self.text.as_bytes()[start..offset])
         } else {
-            self.text
-                .get(start..offset)
-                .map_or(offset - start, |s| s.chars().count())
+            self.chars_before(offset) - self.chars_before(start)
         };
         LineCol {
             line: line + 1,
@@ -110,10 +142,7 @@ fn line_starts(text: &str) -> Vec<u32> {
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+    memchr::memchr_iter(b'\n', bytes)
 }
 
 /// All files loaded for one root document (the document and the files its `$ref`s reach).
@@ -223,5 +252,28 @@ impl<'a> codespan_reporting::files::Files<'a> for Sources {
             });
         }
         Ok(file.line_start(line_index)..file.line_start(line_index + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Columns on long non-ASCII lines (counted through checkpoints) equal a plain count.
+    #[test]
+    fn columns_count_characters_on_long_lines() {
+        let mut text = String::from("first line é\n");
+        for i in 0..5_000 {
+            text.push_str(if i % 7 == 0 { "ü€😀" } else { "ab" });
+        }
+        text.push_str("\nlast");
+        let file = SourceFile::new("t.json", None, text.clone());
+        for (offset, _) in text.char_indices().step_by(97).chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].chars().count() + 1;
+            assert_eq!(file.line_col(offset).col, expected, "at byte {offset}");
+        }
+        assert_eq!(file.line_col(0), LineCol { line: 1, col: 1 });
+        assert_eq!(file.line_col(text.len()).line, 3);
     }
 }

@@ -4,7 +4,7 @@
 //! times more; this parser is a plain recursive descent over bytes, as fast as a value parse
 //! and with a byte span on every node and key.
 
-use super::tree::{Entry, Key, Map, Node, Number, Span, Value};
+use super::tree::{Entry, Key, Map, Node, Number, Span, Str, Value};
 use super::{DuplicateKeys, ParseError};
 
 /// Parses a whole JSON text. `max_depth` bounds nesting.
@@ -206,7 +206,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses a string starting at the opening quote; leaves `pos` after the closing quote.
-    fn string(&mut self) -> Result<Box<str>, ParseError> {
+    fn string(&mut self) -> Result<Str, ParseError> {
         let open = self.pos;
         self.pos += 1;
         let start = self.pos;
@@ -245,7 +245,7 @@ impl<'a> Parser<'a> {
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out.into_boxed_str());
+                    return Ok(out.into());
                 }
                 Some(b'\\') => {
                     let esc_pos = self.pos;

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 pub use files::{FileId, LineCol, SourceFile, Sources};
 pub use tree::{
-    Entry, Key, Located, Map, Node, Number, Pointer, Span, Value, escape_pointer_token,
+    Entry, Key, Located, Map, Node, Number, Pointer, Span, Str, Value, escape_pointer_token,
     unescape_pointer_token,
 };
 

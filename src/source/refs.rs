@@ -21,8 +21,7 @@ use crate::diagnostic::{Diagnostic, Location, Related};
 
 use super::hash::FastMap;
 use super::{
-    Document, FileId, Input, Limits, LoadError, Node, Sources, Span, Value, escape_pointer_token,
-    load, load_bytes,
+    Document, FileId, Input, Limits, LoadError, Node, Sources, Span, Value, load, load_bytes,
 };
 
 /// Options for following references.
@@ -188,8 +187,10 @@ struct Memo<'a> {
 /// A `$ref` found in a document.
 struct Site {
     file: FileId,
-    /// JSON pointer of the mapping that holds the `$ref`.
-    holder: String,
+    /// Where the mapping that holds the `$ref` is: its child indexes from the root, a range
+    /// of [`SiteIndexes`]. Following them is direct; a pointer would scan every big mapping
+    /// (`components/schemas`) on the way, once per site.
+    holder: std::ops::Range<usize>,
     /// The `$ref` value.
     span: Span,
     /// The reference, or the kind of the non-string value.
@@ -242,64 +243,69 @@ const NAME_MAP_KEYS: [&str; 18] = [
 /// Keys whose mapping value is keyed by names or `x-*` extensions.
 const EXTENSIBLE_NAME_MAP_KEYS: [&str; 3] = ["paths", "responses", "webhooks"];
 
-/// One step of the walk, kept borrowed until a `$ref` needs its pointer.
-enum Token<'a> {
-    Key(&'a str),
-    Index(usize),
+/// The child indexes of every [`Site`]'s holder, one after another.
+type SiteIndexes = Vec<u32>;
+
+/// Follows child indexes from `root` (an entry's index in a mapping, an item's in a sequence).
+fn node_at<'a>(root: &'a Node, indexes: &[u32]) -> Option<&'a Node> {
+    let mut node = root;
+    for &i in indexes {
+        node = match &node.value {
+            Value::Map(map) => &map.entries.get(i as usize)?.value,
+            Value::Seq(items) => items.get(i as usize)?,
+            _ => return None,
+        };
+    }
+    Some(node)
 }
 
-fn pointer_of(tokens: &[Token<'_>]) -> String {
-    let mut s = String::new();
-    for t in tokens {
-        s.push('/');
-        match t {
-            Token::Key(k) => s.push_str(&escape_pointer_token(k)),
-            Token::Index(i) => s.push_str(&i.to_string()),
-        }
+/// Where [`collect_sites`] puts what it finds.
+struct Sites<'s> {
+    /// The sites.
+    found: &'s mut Vec<Site>,
+    /// Their holders' child indexes.
+    indexes: &'s mut SiteIndexes,
+    /// The child indexes of the node being walked.
+    path: Vec<u32>,
+}
+
+impl Sites<'_> {
+    fn push(&mut self, file: FileId, span: Span, text: Result<String, &'static str>) {
+        let start = self.indexes.len();
+        self.indexes.extend_from_slice(&self.path);
+        self.found.push(Site {
+            file,
+            holder: start..self.indexes.len(),
+            span,
+            text,
+        });
     }
-    s
 }
 
 /// Collects every `$ref` below `node`, skipping literal data.
-fn collect_sites<'a>(
-    file: FileId,
-    node: &'a Node,
-    context: Context,
-    tokens: &mut Vec<Token<'a>>,
-    out: &mut Vec<Site>,
-) {
+fn collect_sites(file: FileId, node: &Node, context: Context, out: &mut Sites<'_>) {
     match &node.value {
         Value::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                tokens.push(Token::Index(i));
-                collect_sites(file, item, Context::Object, tokens, out);
-                tokens.pop();
+                out.path.push(i as u32);
+                collect_sites(file, item, Context::Object, out);
+                out.path.pop();
             }
         }
         Value::Map(map) => {
-            for entry in &map.entries {
+            for (i, entry) in map.entries.iter().enumerate() {
                 let key = &*entry.key.name;
                 let value = &entry.value;
                 if key == "$ref" {
                     match &value.value {
                         Value::String(s) => {
-                            out.push(Site {
-                                file,
-                                holder: pointer_of(tokens),
-                                span: value.span,
-                                text: Ok(s.to_string()),
-                            });
+                            out.push(file, value.span, Ok(s.to_string()));
                             continue;
                         }
                         // A property or definition named `$ref`.
                         _ if context == Context::Names => {}
                         other => {
-                            out.push(Site {
-                                file,
-                                holder: pointer_of(tokens),
-                                span: value.span,
-                                text: Err(other.kind()),
-                            });
+                            out.push(file, value.span, Err(other.kind()));
                             continue;
                         }
                     }
@@ -330,9 +336,9 @@ fn collect_sites<'a>(
                         }
                     }
                 };
-                tokens.push(Token::Key(key));
-                collect_sites(file, value, child, tokens, out);
-                tokens.pop();
+                out.path.push(i as u32);
+                collect_sites(file, value, child, out);
+                out.path.pop();
             }
         }
         _ => {}
@@ -401,6 +407,7 @@ impl Workspace {
         self.links.clear();
         let mut diagnostics = Vec::new();
         let mut sites: Vec<Site> = Vec::new();
+        let mut indexes = SiteIndexes::new();
         // File references that cannot be followed: the sites of each `(file, path)`.
         let mut failed: Vec<((FileId, String), Vec<usize>)> = Vec::new();
         let mut walked = 0;
@@ -411,8 +418,11 @@ impl Workspace {
                 file,
                 &self.documents[walked].root,
                 Context::Object,
-                &mut Vec::new(),
-                &mut found,
+                &mut Sites {
+                    found: &mut found,
+                    indexes: &mut indexes,
+                    path: Vec::new(),
+                },
             );
             walked += 1;
             for site in found {
@@ -459,7 +469,7 @@ impl Workspace {
             if reported.contains(&i) {
                 continue;
             }
-            if let Some(d) = self.check_site(site, &mut cycles, &mut memo) {
+            if let Some(d) = self.check_site(site, &indexes, &mut cycles, &mut memo) {
                 diagnostics.push(d);
             }
         }
@@ -510,6 +520,7 @@ impl Workspace {
     fn check_site<'a>(
         &'a self,
         site: &'a Site,
+        indexes: &SiteIndexes,
         cycles: &mut HashSet<Vec<usize>>,
         memo: &mut Memo<'a>,
     ) -> Option<Diagnostic> {
@@ -517,10 +528,10 @@ impl Workspace {
             Ok(text) => text,
             Err(kind) => return Some(invalid_ref(kind).into_diagnostic(site.file, site.span)),
         };
-        let holder = self
-            .document(site.file)
-            .and_then(|d| d.root.pointer(&site.holder))?
-            .node;
+        let holder = node_at(
+            &self.document(site.file)?.root,
+            indexes.get(site.holder.clone())?,
+        )?;
         match self.follow(site.file, holder, text, site.span, Some(memo)) {
             Ok(_) | Err(Broken::Known) => None,
             Err(Broken::At(file, span, error)) => {

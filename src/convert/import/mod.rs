@@ -95,7 +95,7 @@ pub(super) enum Token {
     /// An array index.
     Index(usize),
     /// A key taken from the document (group response error types).
-    Text(Box<str>),
+    Text(crate::source::Str),
 }
 
 impl Token {
