@@ -9,6 +9,7 @@ mod json;
 pub mod refs;
 mod tree;
 mod yaml;
+mod yaml_fast;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -348,6 +349,11 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<(Node, Forma
             Err(other) => Err(other),
         }
     } else {
-        yaml::parse(source, limits).map(|root| (root, Format::Yaml))
+        // Most OpenAPI YAML stays within what the fast path reads; the rest goes to the
+        // general parser.
+        match yaml_fast::parse(text, limits) {
+            Some(root) => Ok((root, Format::Yaml)),
+            None => yaml::parse(source, limits).map(|root| (root, Format::Yaml)),
+        }
     }
 }

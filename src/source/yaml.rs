@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use super::files::SourceFile;
-use super::tree::{Entry, Key, Map, Node, Number, Span, Value};
+use super::tree::{Entry, Key, Map, Node, Number, Span, Str, Value};
 use super::{DuplicateKeys, Limits, ParseError};
 
 /// saphyr-parser's own bound on flow-collection nesting.
@@ -320,18 +320,12 @@ impl Builder<'_> {
                 *c += count;
                 match pending_key.take() {
                     None => {
-                        let name = match &node.value {
-                            Value::String(s) => s.clone(),
-                            Value::Null => "null".into(),
-                            Value::Bool(b) => b.to_string().into(),
-                            Value::Number(_) => self.source.text[node.span.range()].trim().into(),
-                            Value::Seq(_) | Value::Map(_) => {
-                                return Err(ParseError::Syntax {
-                                    message: "mapping key is a collection".into(),
-                                    span: node.span,
-                                    help: "OpenAPI documents only use string keys".into(),
-                                });
-                            }
+                        let Some(name) = key_name(&node, &self.source.text) else {
+                            return Err(ParseError::Syntax {
+                                message: "mapping key is a collection".into(),
+                                span: node.span,
+                                help: "OpenAPI documents only use string keys".into(),
+                            });
                         };
                         let key = Key {
                             span: node.span,
@@ -346,6 +340,23 @@ impl Builder<'_> {
         }
         Ok(())
     }
+}
+
+/// The name of a mapping key read as `node` (the key `200` is named as written); `None` for a
+/// collection.
+pub(super) fn key_name(node: &Node, text: &str) -> Option<Str> {
+    Some(match &node.value {
+        Value::String(s) => s.clone(),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string().into(),
+        Value::Number(_) => text[node.span.range()].trim().into(),
+        Value::Seq(_) | Value::Map(_) => return None,
+    })
+}
+
+/// A plain (unquoted, untagged) scalar under the YAML 1.2 core schema.
+pub(super) fn resolve_plain(text: &str) -> Value {
+    resolve_scalar(text, ScalarStyle::Plain, None).unwrap_or_else(|_| Value::String(text.into()))
 }
 
 /// Applies the YAML 1.2 core schema to a scalar.

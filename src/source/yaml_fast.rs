@@ -1,0 +1,875 @@
+//! A fast path for the YAML most OpenAPI documents are written in.
+//!
+//! Generated and hand-written OpenAPI YAML keeps to a small part of the language: block
+//! mappings and sequences, plain and quoted scalars on one line, multi-line plain scalars,
+//! literal and folded block scalars, and empty flow collections. This parser reads exactly
+//! that, straight from the text into the spanned tree, about three times faster than the
+//! general parser's event stream alone. At the first thing outside that part (an anchor, a
+//! tag, a flow collection with content, a multi-line quoted scalar, a tab, a syntax error …)
+//! it gives up and [`super::yaml`] parses the whole document instead, so every error message
+//! and every rarely used feature stays the general parser's. The tree it builds, spans
+//! included, is the one the general parser builds: the tests below check that on every YAML
+//! document of the test data and, when present, the corpus.
+
+use super::tree::{Entry, Key, Map, Node, Span, Str, Value};
+use super::yaml::{key_name, resolve_plain};
+use super::{DuplicateKeys, Limits};
+
+/// Gives up: the general parser reads the document.
+struct Unsupported;
+
+type Parsed<T> = Result<T, Unsupported>;
+
+#[cfg(test)]
+thread_local! {
+    /// Where the fast path last gave up (for the tests' account of what it leaves out).
+    static GAVE_UP_AT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+#[track_caller]
+fn unsupported<T>() -> Parsed<T> {
+    #[cfg(test)]
+    GAVE_UP_AT.set(std::panic::Location::caller().line());
+    Err(Unsupported)
+}
+
+/// The tree of `text`, or `None` when the general parser has to read it.
+pub(crate) fn parse(text: &str, limits: &Limits) -> Option<Node> {
+    if text.bytes().any(|b| b == b'\t' || b == b'\r') {
+        #[cfg(test)]
+        GAVE_UP_AT.set(0);
+        return None;
+    }
+    let mut p = Parser {
+        text,
+        b: text.as_bytes(),
+        depth: 0,
+        max_depth: limits.max_depth,
+    };
+    let mut first = p.next_content(0)?;
+    // A document start marker alone on its line.
+    if first.indent == 0 && p.at(first.pos, b"---") {
+        let after = p.end_of_line(first.pos + 3).ok()?;
+        first = p.next_content(after)?;
+    }
+    if p.at(first.pos, b"---") || p.b[first.pos] == b'%' {
+        return None;
+    }
+    let (node, after) = p.node(first, None).ok()?;
+    // Nothing may follow the root node.
+    match p.next_content(after) {
+        None => Some(node),
+        Some(_) => None,
+    }
+}
+
+/// The first content of a line: where it is and how far it is indented.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    /// Byte offset of the first character that is not a space.
+    pos: usize,
+    /// Its column (the leading spaces).
+    indent: usize,
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    depth: usize,
+    max_depth: usize,
+}
+
+impl Parser<'_> {
+    fn at(&self, pos: usize, s: &[u8]) -> bool {
+        self.b[pos..].starts_with(s)
+    }
+
+    /// End of the line holding `pos` (the offset of its `\n`, or the text length).
+    fn line_end(&self, pos: usize) -> usize {
+        memchr::memchr(b'\n', &self.b[pos..]).map_or(self.b.len(), |i| pos + i)
+    }
+
+    /// The next line at or after the line start `from` holding something other than spaces
+    /// or a comment.
+    fn next_content(&self, mut from: usize) -> Option<Line> {
+        while from < self.b.len() {
+            let mut pos = from;
+            while self.b.get(pos) == Some(&b' ') {
+                pos += 1;
+            }
+            match self.b.get(pos) {
+                None => return None,
+                Some(b'\n') => from = pos + 1,
+                Some(b'#') => from = self.line_end(pos) + 1,
+                Some(_) => {
+                    return Some(Line {
+                        pos,
+                        indent: pos - from,
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// After a value on one line: only spaces and a comment may follow. Returns the start of
+    /// the next line.
+    fn end_of_line(&self, mut pos: usize) -> Parsed<usize> {
+        let had_space = pos < self.b.len() && self.b[pos] == b' ';
+        while self.b.get(pos) == Some(&b' ') {
+            pos += 1;
+        }
+        match self.b.get(pos) {
+            None => Ok(self.b.len()),
+            Some(b'\n') => Ok(pos + 1),
+            Some(b'#') if had_space => Ok(self.line_end(pos) + 1),
+            Some(_) => unsupported(),
+        }
+    }
+
+    fn enter(&mut self) -> Parsed<()> {
+        self.depth += 1;
+        if self.depth >= self.max_depth {
+            return unsupported();
+        }
+        Ok(())
+    }
+
+    /// A block node whose first line is `line`. `parent` is the indentation of the
+    /// collection holding it (`None` at the root): continuation lines of a scalar must be
+    /// indented further. Returns the node and the start of the line after it.
+    fn node(&mut self, line: Line, parent: Option<usize>) -> Parsed<(Node, usize)> {
+        if self.scalar_only(line.pos) {
+            return self.scalar(line.pos, parent);
+        }
+        if self.is_item(line.pos) {
+            return self.sequence(line);
+        }
+        if self.key_end(line.pos)?.is_some() {
+            return self.mapping(line);
+        }
+        self.scalar(line.pos, parent)
+    }
+
+    /// Whether what starts at `pos` can only be a scalar (a block scalar or a flow
+    /// collection), never a key.
+    fn scalar_only(&self, pos: usize) -> bool {
+        matches!(self.b[pos], b'|' | b'>' | b'{' | b'[')
+    }
+
+    /// Whether a block sequence item starts at `pos`.
+    fn is_item(&self, pos: usize) -> bool {
+        self.b[pos] == b'-' && matches!(self.b.get(pos + 1), None | Some(b' ' | b'\n'))
+    }
+
+    /// When `pos` starts a mapping key, the key's end and the offset just past its `:`.
+    fn key_end(&self, pos: usize) -> Parsed<Option<(usize, usize)>> {
+        match self.b[pos] {
+            b'\'' | b'"' => {
+                let end = self.quoted_end(pos)?;
+                let mut colon = end;
+                while self.b.get(colon) == Some(&b' ') {
+                    colon += 1;
+                }
+                Ok(
+                    (self.b.get(colon) == Some(&b':') && self.separated(colon + 1))
+                        .then_some((end, colon + 1)),
+                )
+            }
+            b'?' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' | b'{' | b'[' | b']'
+            | b'}' | b',' | b'#' => unsupported(),
+            _ => {
+                let end = self.line_end(pos);
+                let line = &self.b[pos..end];
+                let mut i = 0;
+                while i < line.len() {
+                    match line[i] {
+                        b':' if self.separated(pos + i + 1) => {
+                            let key = &self.text[pos..pos + i];
+                            return Ok(Some((pos + key.trim_end().len(), pos + i + 1)));
+                        }
+                        b'#' if i > 0 && line[i - 1] == b' ' => return Ok(None),
+                        _ => i += 1,
+                    }
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// Whether `pos` is a separation after `:` (a space, a line end or the end of the text).
+    fn separated(&self, pos: usize) -> bool {
+        matches!(self.b.get(pos), None | Some(b' ' | b'\n'))
+    }
+
+    /// The end (past the closing quote) of a quoted scalar on one line.
+    fn quoted_end(&self, pos: usize) -> Parsed<usize> {
+        let quote = self.b[pos];
+        let mut i = pos + 1;
+        while let Some(&c) = self.b.get(i) {
+            match c {
+                b'\n' => return unsupported(),
+                b'\\' if quote == b'"' => i += 2,
+                b'\'' if quote == b'\'' && self.b.get(i + 1) == Some(&b'\'') => i += 2,
+                c if c == quote => return Ok(i + 1),
+                _ => i += 1,
+            }
+        }
+        unsupported()
+    }
+
+    fn mapping(&mut self, first: Line) -> Parsed<(Node, usize)> {
+        self.enter()?;
+        let indent = first.indent;
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut dups = DuplicateKeys::default();
+        let mut line = first;
+        let next = loop {
+            let Some((key_end, after_colon)) = self.key_end(line.pos)? else {
+                return unsupported();
+            };
+            let key_node = self.key_scalar(line.pos, key_end)?;
+            let key = Key {
+                span: key_node.span,
+                name: key_name(&key_node, self.text).ok_or(Unsupported)?,
+            };
+            if dups.check(&entries, &key).is_err() {
+                return unsupported();
+            }
+            let (value, next) = self.value(after_colon, indent, true)?;
+            entries.push(Entry { key, value });
+            match self.next_content(next) {
+                Some(l) if l.indent == indent => {
+                    if self.is_item(l.pos) {
+                        return unsupported();
+                    }
+                    line = l;
+                }
+                Some(l) if l.indent > indent => return unsupported(),
+                _ => break next,
+            }
+        };
+        self.depth -= 1;
+        let end = entries
+            .last()
+            .map_or(first.pos, |e| e.value.span.end.max(e.key.span.end) as usize);
+        let node = Node::new(Span::new(first.pos, end), Value::Map(Map { entries }));
+        Ok((node, next))
+    }
+
+    fn sequence(&mut self, first: Line) -> Parsed<(Node, usize)> {
+        self.sequence_from(first, false)
+    }
+
+    /// A block sequence; `indentless` when it is a mapping's value at the mapping's own
+    /// indentation, whose span the general parser starts at the first item's content.
+    fn sequence_from(&mut self, first: Line, indentless: bool) -> Parsed<(Node, usize)> {
+        self.enter()?;
+        let indent = first.indent;
+        let mut items: Vec<Node> = Vec::new();
+        let mut line = first;
+        let next = loop {
+            let (item, next) = self.value(line.pos + 1, indent, false)?;
+            items.push(item);
+            match self.next_content(next) {
+                Some(l) if l.indent == indent && self.is_item(l.pos) => line = l,
+                // A key at the sequence's own indentation ends it (the sequence is the value
+                // of a mapping at that indentation; the mapping checks the rest).
+                Some(l) if l.indent > indent => return unsupported(),
+                _ => break next,
+            }
+        };
+        self.depth -= 1;
+        let end = items.last().map_or(first.pos, |n| n.span.end as usize);
+        let start = if indentless {
+            self.first_token(first.pos + 1)
+        } else {
+            first.pos
+        };
+        let node = Node::new(Span::new(start, end), Value::Seq(items));
+        Ok((node, next))
+    }
+
+    /// The value after a key's `:` or an item's `-` at `pos`, in a collection indented by
+    /// `indent`. A mapping's value may be a sequence at the mapping's own indentation.
+    fn value(&mut self, mut pos: usize, indent: usize, in_map: bool) -> Parsed<(Node, usize)> {
+        while self.b.get(pos) == Some(&b' ') {
+            pos += 1;
+        }
+        match self.b.get(pos) {
+            None | Some(b'\n' | b'#') => {
+                // The value starts on a later line.
+                if self.b.get(pos) == Some(&b'#') && self.b[pos - 1] != b' ' {
+                    return unsupported();
+                }
+                let after = self.line_end(pos) + 1;
+                match self.next_content(after) {
+                    Some(l) if l.indent > indent => self.node(l, Some(indent)),
+                    Some(l) if in_map && l.indent == indent && self.is_item(l.pos) => {
+                        self.sequence_from(l, true)
+                    }
+                    // An empty value: the general parser decides where its span lies.
+                    _ => unsupported(),
+                }
+            }
+            Some(_) => {
+                if in_map {
+                    return self.scalar(pos, Some(indent));
+                }
+                // An item: a compact mapping or sequence, or a scalar.
+                let column = pos - self.line_start(pos);
+                let line = Line {
+                    pos,
+                    indent: column,
+                };
+                if self.scalar_only(pos) {
+                    return self.scalar(pos, Some(indent));
+                }
+                if self.is_item(pos) {
+                    return self.sequence(line);
+                }
+                if self.key_end(pos)?.is_some() {
+                    return self.mapping(line);
+                }
+                self.scalar(pos, Some(indent))
+            }
+        }
+    }
+
+    /// The first token at or after `pos` (past spaces, line ends and comments).
+    fn first_token(&self, mut pos: usize) -> usize {
+        while self.b.get(pos) == Some(&b' ') {
+            pos += 1;
+        }
+        match self.b.get(pos) {
+            Some(b'\n' | b'#') => self
+                .next_content(self.line_end(pos) + 1)
+                .map_or(self.b.len(), |l| l.pos),
+            _ => pos,
+        }
+    }
+
+    fn line_start(&self, pos: usize) -> usize {
+        memchr::memrchr(b'\n', &self.b[..pos]).map_or(0, |i| i + 1)
+    }
+
+    /// A key's scalar, from `pos` to `end`.
+    fn key_scalar(&self, pos: usize, end: usize) -> Parsed<Node> {
+        let span = Span::new(pos, end);
+        let value = match self.b[pos] {
+            b'\'' => Value::String(single_quoted(&self.text[pos + 1..end - 1])),
+            b'"' => Value::String(double_quoted(&self.text[pos + 1..end - 1])?),
+            _ => resolve_plain(&self.text[pos..end]),
+        };
+        Ok(Node::new(span, value))
+    }
+
+    /// A scalar value starting at `pos` whose continuation lines must be indented more than
+    /// `parent`.
+    fn scalar(&mut self, pos: usize, parent: Option<usize>) -> Parsed<(Node, usize)> {
+        match self.b[pos] {
+            b'\'' | b'"' => {
+                let end = self.quoted_end(pos)?;
+                let next = self.end_of_line(end)?;
+                let inner = &self.text[pos + 1..end - 1];
+                let value = if self.b[pos] == b'\'' {
+                    single_quoted(inner)
+                } else {
+                    double_quoted(inner)?
+                };
+                Ok((Node::new(Span::new(pos, end), Value::String(value)), next))
+            }
+            b'|' | b'>' => self.block_scalar(pos, parent),
+            b'{' | b'[' => {
+                let close = if self.b[pos] == b'{' { b'}' } else { b']' };
+                if self.b.get(pos + 1) != Some(&close) {
+                    return unsupported();
+                }
+                let next = self.end_of_line(pos + 2)?;
+                let value = if close == b'}' {
+                    Value::Map(Map::default())
+                } else {
+                    Value::Seq(Vec::new())
+                };
+                Ok((Node::new(Span::new(pos, pos + 2), value), next))
+            }
+            b'?' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'}' | b']' | b',' | b'#' => {
+                unsupported()
+            }
+            b'-' | b':' if self.separated(pos + 1) => unsupported(),
+            _ => self.plain(pos, parent),
+        }
+    }
+
+    /// A plain scalar, folded over its continuation lines.
+    fn plain(&mut self, pos: usize, parent: Option<usize>) -> Parsed<(Node, usize)> {
+        let first_end = self.plain_line_end(pos)?;
+        let mut end = first_end;
+        let mut folded: Option<String> = None;
+        let mut next = self.end_of_line(first_end)?;
+        // Whether the first line ended in a comment: a comment ends a plain scalar.
+        let commented = self.b[first_end..next.min(self.b.len())].contains(&b'#');
+        let mut empty_lines = 0;
+        let mut from = next;
+        while !commented && from < self.b.len() {
+            let mut p = from;
+            while self.b.get(p) == Some(&b' ') {
+                p += 1;
+            }
+            let indent = p - from;
+            match self.b.get(p) {
+                None => break,
+                Some(b'\n') => {
+                    empty_lines += 1;
+                    from = p + 1;
+                    continue;
+                }
+                Some(_) if parent.is_some_and(|n| indent <= n) => break,
+                Some(b'#') => return unsupported(),
+                Some(_) => {}
+            }
+            if parent.is_none() && (self.at(p, b"---") || self.at(p, b"...")) {
+                return unsupported();
+            }
+            let line_end = self.plain_line_end(p)?;
+            let text = folded.get_or_insert_with(|| self.text[pos..end].to_owned());
+            if empty_lines == 0 {
+                text.push(' ');
+            }
+            for _ in 0..empty_lines {
+                text.push('\n');
+            }
+            text.push_str(&self.text[p..line_end]);
+            empty_lines = 0;
+            end = line_end;
+            let after = self.end_of_line(line_end)?;
+            next = after;
+            from = after;
+            if self.b[line_end..after.min(self.b.len())].contains(&b'#') {
+                break;
+            }
+        }
+        let value = match folded {
+            Some(text) => resolve_plain(&text),
+            None => resolve_plain(&self.text[pos..end]),
+        };
+        Ok((Node::new(Span::new(pos, end), value), next))
+    }
+
+    /// The end (trailing spaces dropped) of one line of a plain scalar starting at `pos`;
+    /// gives up where the line would hold a mapping key.
+    fn plain_line_end(&self, pos: usize) -> Parsed<usize> {
+        let end = self.line_end(pos);
+        let line = &self.b[pos..end];
+        let mut stop = line.len();
+        for i in 0..line.len() {
+            match line[i] {
+                b':' if self.separated(pos + i + 1) => return unsupported(),
+                b'#' if i > 0 && line[i - 1] == b' ' => {
+                    stop = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        Ok(pos + self.text[pos..pos + stop].trim_end_matches(' ').len())
+    }
+
+    /// A literal (`|`) or folded (`>`) block scalar whose header is at `pos`.
+    fn block_scalar(&mut self, pos: usize, parent: Option<usize>) -> Parsed<(Node, usize)> {
+        let folded = self.b[pos] == b'>';
+        let mut i = pos + 1;
+        let chomp = match self.b.get(i) {
+            Some(b'-') => {
+                i += 1;
+                Chomp::Strip
+            }
+            Some(b'+') => {
+                i += 1;
+                Chomp::Keep
+            }
+            _ => Chomp::Clip,
+        };
+        if self.b.get(i).is_some_and(u8::is_ascii_digit) {
+            return unsupported();
+        }
+        let start = self.end_of_line(i)?;
+        let min = parent.map_or(0, |n| n + 1);
+        // The content's indentation is that of its first non-empty line.
+        let mut probe = start;
+        let mut leading_empty_max = 0;
+        let indent = loop {
+            let mut p = probe;
+            while self.b.get(p) == Some(&b' ') {
+                p += 1;
+            }
+            match self.b.get(p) {
+                None => return unsupported(),
+                Some(b'\n') => {
+                    leading_empty_max = leading_empty_max.max(p - probe);
+                    probe = p + 1;
+                }
+                Some(_) => break p - probe,
+            }
+        };
+        if indent < min || leading_empty_max > indent {
+            return unsupported();
+        }
+        // Each content line, or `None` for an empty one.
+        let mut content: Vec<Option<&str>> = Vec::new();
+        let mut from = start;
+        let mut last_content_end = start;
+        while from < self.b.len() {
+            let mut p = from;
+            while p < from + indent && self.b.get(p) == Some(&b' ') {
+                p += 1;
+            }
+            let end = self.line_end(p);
+            if p - from < indent {
+                // Less indented: an empty line, or the end of the scalar.
+                if self.b[p..end].iter().all(|&c| c == b' ') {
+                    content.push(None);
+                    from = end + 1;
+                    continue;
+                }
+                break;
+            }
+            let line = &self.text[p..end];
+            if line.bytes().all(|c| c == b' ') && !line.is_empty() {
+                // Spaces beyond the indentation only: the rules differ by style.
+                return unsupported();
+            }
+            if line.is_empty() {
+                content.push(None);
+            } else {
+                content.push(Some(line));
+                last_content_end = end;
+            }
+            from = end + 1;
+        }
+        let from = from.min(self.b.len());
+        // Trailing empty lines belong to the chomping, not the content.
+        let mut trailing = 0;
+        while content.last() == Some(&None) {
+            content.pop();
+            trailing += 1;
+        }
+        if content.is_empty() {
+            return unsupported();
+        }
+        let mut out = String::new();
+        let mut previous: Option<&str> = None;
+        let mut empties = 0;
+        for line in &content {
+            let Some(line) = line else {
+                empties += 1;
+                continue;
+            };
+            match previous {
+                None => {
+                    for _ in 0..empties {
+                        out.push('\n');
+                    }
+                }
+                Some(prev) => {
+                    let normal = |l: &str| !l.starts_with(' ');
+                    if folded && normal(prev) && normal(line) {
+                        if empties == 0 {
+                            out.push(' ');
+                        }
+                    } else {
+                        out.push('\n');
+                    }
+                    for _ in 0..empties {
+                        out.push('\n');
+                    }
+                }
+            }
+            out.push_str(line);
+            previous = Some(line);
+            empties = 0;
+        }
+        // The text ended without a final line break: clipping has none to keep.
+        let final_break = last_content_end < self.b.len();
+        match chomp {
+            Chomp::Strip => {}
+            Chomp::Clip => {
+                if final_break {
+                    out.push('\n');
+                }
+            }
+            Chomp::Keep => {
+                if final_break {
+                    out.push('\n');
+                }
+                for _ in 0..trailing {
+                    out.push('\n');
+                }
+            }
+        }
+        // The general parser's span runs from the first content character to the start of
+        // the line after the scalar.
+        let first_content = start + indent_of_first_line(&self.b[start..], indent);
+        Ok((
+            Node::new(
+                Span::new(first_content, self.block_scalar_end(from)),
+                Value::String(out.into()),
+            ),
+            from,
+        ))
+    }
+
+    /// Where the general parser ends a block scalar's span: past the indentation of the
+    /// less indented line that ends it (its scanner reads that indentation to see that the
+    /// scalar is over).
+    fn block_scalar_end(&self, next_line: usize) -> usize {
+        let mut end = next_line.min(self.b.len());
+        while self.b.get(end) == Some(&b' ') {
+            end += 1;
+        }
+        end
+    }
+}
+
+/// Offset, in `b`, of the first character of the first non-empty line (leading empty lines
+/// skipped), which is indented by `indent`.
+fn indent_of_first_line(b: &[u8], indent: usize) -> usize {
+    let mut line = 0;
+    loop {
+        let mut p = line;
+        while b.get(p) == Some(&b' ') {
+            p += 1;
+        }
+        match b.get(p) {
+            Some(b'\n') => line = p + 1,
+            _ => return line + indent,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Chomp {
+    Strip,
+    Clip,
+    Keep,
+}
+
+fn single_quoted(inner: &str) -> Str {
+    if inner.contains('\'') {
+        inner.replace("''", "'").into()
+    } else {
+        inner.into()
+    }
+}
+
+fn double_quoted(inner: &str) -> Parsed<Str> {
+    if !inner.contains('\\') {
+        return Ok(inner.into());
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let escaped = match chars.next().ok_or(Unsupported)? {
+            '0' => '\0',
+            'a' => '\u{7}',
+            'b' => '\u{8}',
+            't' => '\t',
+            'n' => '\n',
+            'v' => '\u{b}',
+            'f' => '\u{c}',
+            'r' => '\r',
+            'e' => '\u{1b}',
+            ' ' => ' ',
+            '"' => '"',
+            '/' => '/',
+            '\\' => '\\',
+            'N' => '\u{85}',
+            '_' => '\u{a0}',
+            'L' => '\u{2028}',
+            'P' => '\u{2029}',
+            'x' => hex(&mut chars, 2)?,
+            'u' => hex(&mut chars, 4)?,
+            'U' => hex(&mut chars, 8)?,
+            _ => return unsupported(),
+        };
+        out.push(escaped);
+    }
+    Ok(out.into())
+}
+
+fn hex(chars: &mut std::str::Chars<'_>, digits: usize) -> Parsed<char> {
+    let mut code = 0u32;
+    for _ in 0..digits {
+        code = code * 16
+            + chars
+                .next()
+                .and_then(|c| c.to_digit(16))
+                .ok_or(Unsupported)?;
+    }
+    char::from_u32(code).ok_or(Unsupported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::files::SourceFile;
+
+    /// The first place two trees differ, for a readable failure.
+    fn difference(fast: &Node, general: &Node, at: &str) -> Option<String> {
+        let here = || format!("at `{at}`: fast {fast:?}\n general {general:?}");
+        if fast.span != general.span {
+            return Some(format!(
+                "span {:?} vs {:?} {}",
+                fast.span,
+                general.span,
+                here()
+            ));
+        }
+        match (&fast.value, &general.value) {
+            (Value::Map(a), Value::Map(b)) => {
+                if a.len() != b.len() {
+                    return Some(here());
+                }
+                a.entries.iter().zip(&b.entries).find_map(|(x, y)| {
+                    if x.key != y.key {
+                        return Some(format!("key {:?} vs {:?} at `{at}`", x.key, y.key));
+                    }
+                    difference(&x.value, &y.value, &format!("{at}/{}", x.key.name))
+                })
+            }
+            (Value::Seq(a), Value::Seq(b)) => {
+                if a.len() != b.len() {
+                    return Some(here());
+                }
+                a.iter()
+                    .zip(b)
+                    .enumerate()
+                    .find_map(|(i, (x, y))| difference(x, y, &format!("{at}/{i}")))
+            }
+            (a, b) if a == b => None,
+            _ => Some(here()),
+        }
+    }
+
+    /// Parses with both; `Some(true)` when the fast path read it (and agrees), `Some(false)`
+    /// when it gave up, and a panic when it read it differently.
+    fn compare(name: &str, text: &str) -> bool {
+        let limits = Limits::default();
+        let Some(fast) = parse(text, &limits) else {
+            return false;
+        };
+        let source = SourceFile::new(name, None, text.to_owned());
+        let general = super::super::yaml::parse(&source, &limits).unwrap_or_else(|e| {
+            panic!("{name}: the fast path read what the general parser rejects: {e:?}")
+        });
+        if let Some(diff) = difference(&fast, &general, "") {
+            panic!("{name}: the fast path disagrees {diff}");
+        }
+        true
+    }
+
+    fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                yaml_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_general_parser_on_every_yaml_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["testdata", "rules", "../shared/corpus"] {
+            yaml_files(&root.join(dir), &mut files);
+        }
+        let mut read = 0;
+        let mut reasons: std::collections::BTreeMap<u32, (usize, String)> = Default::default();
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            GAVE_UP_AT.set(u32::MAX);
+            if compare(&path.display().to_string(), &text) {
+                read += 1;
+            } else {
+                let e = reasons.entry(GAVE_UP_AT.get()).or_default();
+                e.0 += 1;
+                e.1 = path.display().to_string();
+            }
+        }
+        eprintln!("gave up (source line: files, last file): {reasons:?}");
+        // A fast path that gave up on everything would pass the comparison above and prove
+        // nothing. (Many rule fixtures use flow mappings, which it leaves to the general
+        // parser.)
+        assert!(
+            read >= 100,
+            "the fast path read only {read} of {} files",
+            files.len()
+        );
+    }
+
+    #[test]
+    fn reads_the_common_forms_as_the_general_parser_does() {
+        let cases = [
+            "a: 1\nb: two\nc: true\nd: null\ne: 1.5\nf: ~\n",
+            "paths:\n  /pets/{id}:\n    get:\n      operationId: getPet # trailing comment\n",
+            "'200': ok\n\"x y\": \"a\\tb\\u00e9\\\"\"\nkey: 'it''s'\n404: missing\ntrue: yes\nnull: n\n",
+            "list:\n  - a\n  - b: 1\n    c: 2\n  - - nested\n    - more\n  - {}\n  - []\nsame:\n- x\n- y\nend: 1\n",
+            "text: first line\n  second line\n\n  after a blank\nnext: 2\n",
+            "folded: >-\n  one\n  two\n\n  three\n    indented\n  four\nliteral: |\n  line 1\n    line 2\n\n  line 3\nkeep: |+\n  kept\n\n\nclip: >\n  clipped\nlast: 1\n",
+            "# leading comment\n\nroot:\n  # comment line\n  child: value with # hash and url http://x/y#z\n",
+            "desc: \"unicode é 😀\"\nplain: naïve café\n",
+            "a:\n  b:\n    c:\n      - d: |\n          block in item\n        e: f\n",
+            "- top\n- level\n- sequence\n",
+            "scalar at the root\n",
+            "a: -1\nb: -x\nc: x-y\nd: 'quoted' # comment\ne: 0x1F\nf: .inf\n",
+            "folded: >\n  a\n\n\n  b\nstrip: |-\n  s\n\n",
+            "same:\n- |\n  block first\n- x\nnext:\n- k: v\n  l: w\n- y\n",
+            "a:\n  b: |\n    text\n  c: 1\nd: >-\n  x\n\n\ne: 2\n",
+            "---\nafter: marker\nseq:\n# comment first\n- x\n",
+        ];
+        for (i, text) in cases.iter().enumerate() {
+            assert!(
+                compare(&format!("case {i}"), text),
+                "case {i} fell back:\n{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn leaves_the_rest_to_the_general_parser() {
+        let cases = [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: [1, 2]\n",
+            "a: {b: 1}\n",
+            "a: 'multi\n  line'\n",
+            "a:\n\tb: 1\n",
+            "a: 1\r\nb: 2\r\n",
+            "a: 1\na: 2\n",
+            "a:\nb: 1\n",
+            "--- a: 1\n",
+            "a: 1\n...\n",
+            "a: 1\n---\nb: 2\n",
+            "? complex\n: key\n",
+            "a: b: c\n",
+            "a: 1\n  b: 2\n",
+            "a: |2\n    indented\n",
+            "- a\n-\n",
+        ];
+        for text in cases {
+            assert!(parse(text, &Limits::default()).is_none(), "read:\n{text}");
+        }
+    }
+}
