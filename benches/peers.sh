@@ -44,10 +44,15 @@ measure() {
     local secs=() mibs=() out runs=${n:-$runs}
     for _ in $(seq "$runs"); do
         # Linters exit non-zero when they report findings; that is not a failed measurement.
-        /usr/bin/time -o "$timing" -f '%e %M' "$@" >/dev/null 2>/dev/null || true
+        # Wall time from nanosecond clocks (time's %e has 10 ms steps, too coarse for
+        # apigctl); peak memory from time's %M.
+        local t0 t1
+        t0=$(date +%s%N)
+        /usr/bin/time -o "$timing" -f '%M' "$@" >/dev/null 2>/dev/null || true
+        t1=$(date +%s%N)
         out=$(tail -1 "$timing")
-        secs+=("${out% *}")
-        mibs+=("$(( ${out#* } / 1024 ))")
+        secs+=("$(awk -v ns=$(( t1 - t0 )) 'BEGIN { printf "%.3f", ns / 1e9 }')")
+        mibs+=("$(( out / 1024 ))")
     done
     printf '%s %s\n' \
         "$(printf '%s\n' "${secs[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")" \
@@ -62,12 +67,13 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for doc in github-api.github.com.3.0.json stripe-spec3.3.0.yaml; do
     file="$corpus/$doc"
     [ -f "$file" ] || { echo "| $doc | absent | | | | | | |"; continue; }
-    read -r a_s a_m < <(measure "$apigctl" lint "$file")
+    # apigctl runs are short: take the median of at least 11.
+    read -r a_s a_m < <(n=$(( runs > 11 ? runs : 11 )) measure "$apigctl" lint "$file")
     read -r s_s s_m < <(n=$spectral_runs measure "$peers/node_modules/.bin/spectral" lint -r "$ruleset" "$file")
     read -r r_s r_m < <(measure "$peers/node_modules/.bin/redocly" lint --extends=recommended "$file")
     size=$(( $(stat -c %s "$file") / 1024 ))
     awk -v d="$doc" -v kb="$size" -v as="$a_s" -v am="$a_m" -v ss="$s_s" -v sm="$s_m" -v rs="$r_s" -v rm="$r_m" 'BEGIN {
-        printf "| %s | %d KiB | %.2f s / %d MiB | %.2f s / %d MiB | %.2f s / %d MiB | %.0fx | %.0fx | %.2f |\n",
+        printf "| %s | %d KiB | %.3f s / %d MiB | %.2f s / %d MiB | %.2f s / %d MiB | %.0fx | %.0fx | %.2f |\n",
             d, kb, as, am, ss, sm, rs, rm, ss / as, rs / as, am / rm }'
 done
 echo

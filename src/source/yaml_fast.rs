@@ -45,6 +45,8 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Option<Node> {
         b: text.as_bytes(),
         depth: 0,
         max_depth: limits.max_depth,
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     let mut first = p.next_content(0)?;
     // A document start marker alone on its line.
@@ -77,6 +79,11 @@ struct Parser<'a> {
     b: &'a [u8],
     depth: usize,
     max_depth: usize,
+    /// Entries of the mappings being read, innermost last; each mapping gets a vector of
+    /// exactly its size when it ends (as in the JSON parser).
+    entries: Vec<Entry>,
+    /// The same for sequence items.
+    items: Vec<Node>,
 }
 
 impl Parser<'_> {
@@ -221,7 +228,7 @@ impl Parser<'_> {
     fn mapping(&mut self, first: Line) -> Parsed<(Node, usize)> {
         self.enter()?;
         let indent = first.indent;
-        let mut entries: Vec<Entry> = Vec::new();
+        let base = self.entries.len();
         let mut dups = DuplicateKeys::default();
         let mut line = first;
         let next = loop {
@@ -233,11 +240,11 @@ impl Parser<'_> {
                 span: key_node.span,
                 name: key_name(&key_node, self.text).ok_or(Unsupported)?,
             };
-            if dups.check(&entries, &key).is_err() {
+            if dups.check(&self.entries[base..], &key).is_err() {
                 return unsupported();
             }
             let (value, next) = self.value(after_colon, indent, true)?;
-            entries.push(Entry { key, value });
+            self.entries.push(Entry { key, value });
             match self.next_content(next) {
                 Some(l) if l.indent == indent => {
                     if self.is_item(l.pos) {
@@ -250,6 +257,7 @@ impl Parser<'_> {
             }
         };
         self.depth -= 1;
+        let entries: Vec<Entry> = self.entries.drain(base..).collect();
         let end = entries
             .last()
             .map_or(first.pos, |e| e.value.span.end.max(e.key.span.end) as usize);
@@ -266,11 +274,11 @@ impl Parser<'_> {
     fn sequence_from(&mut self, first: Line, indentless: bool) -> Parsed<(Node, usize)> {
         self.enter()?;
         let indent = first.indent;
-        let mut items: Vec<Node> = Vec::new();
+        let base = self.items.len();
         let mut line = first;
         let next = loop {
             let (item, next) = self.value(line.pos + 1, indent, false)?;
-            items.push(item);
+            self.items.push(item);
             match self.next_content(next) {
                 Some(l) if l.indent == indent && self.is_item(l.pos) => line = l,
                 // A key at the sequence's own indentation ends it (the sequence is the value
@@ -280,6 +288,7 @@ impl Parser<'_> {
             }
         };
         self.depth -= 1;
+        let items: Vec<Node> = self.items.drain(base..).collect();
         let end = items.last().map_or(first.pos, |n| n.span.end as usize);
         let start = if indentless {
             self.first_token(first.pos + 1)
