@@ -14,6 +14,7 @@ use crate::lint::{self as rules, Engine, Rule, RuleSettings, timings};
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
 use crate::report::{self, FileReport};
+use crate::source::hash::FastMap;
 use crate::source::refs::{RefOptions, Workspace};
 use crate::source::{Document, FileId, Input, Limits, LoadError, Sources, load_bytes};
 
@@ -164,7 +165,8 @@ fn lint_workspace(
     }
     timings::time("dedup, ignores, sort", || {
         dedup(&mut diagnostics);
-        let is_rule = |code: &str| builtin.iter().chain(user).any(|r| r.id == code);
+        let rule_ids: HashSet<&str> = builtin.iter().chain(user).map(|r| r.id.as_str()).collect();
+        let is_rule = |code: &str| rule_ids.contains(code);
         dedup_import(&mut diagnostics, is_rule);
         diagnostics.retain(|d| {
             let pointers = [d.pointer.as_deref(), d.definition_pointer.as_deref()];
@@ -185,14 +187,22 @@ fn lint_workspace(
 /// Drops repeats: import follows the same `$ref`s as `resolve_refs` and reports the same
 /// broken ones.
 fn dedup(diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen = HashSet::new();
-    diagnostics.retain(|d| {
-        seen.insert((
-            d.code.clone(),
-            d.primary.map(|l| (l.file, l.span)),
-            d.message.clone(),
-        ))
-    });
+    let keep: Vec<bool> = {
+        let mut seen = FastMap::default();
+        diagnostics
+            .iter()
+            .map(|d| {
+                let key = (
+                    d.code.as_str(),
+                    d.primary.map(|l| (l.file, l.span)),
+                    d.message.as_str(),
+                );
+                seen.insert(key, ()).is_none()
+            })
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    diagnostics.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Reads a gateway definition; a field the model does not accept is reported at its key.
