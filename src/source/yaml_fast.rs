@@ -26,6 +26,10 @@ thread_local! {
     static GAVE_UP_AT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
+/// How often entries read ahead were taken over (for the tests).
+#[cfg(test)]
+static TAKEN_OVER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 #[track_caller]
 fn unsupported<T>() -> Parsed<T> {
     #[cfg(test)]
@@ -40,14 +44,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Option<Node> {
         GAVE_UP_AT.set(0);
         return None;
     }
-    let mut p = Parser {
-        text,
-        b: text.as_bytes(),
-        depth: 0,
-        max_depth: limits.max_depth,
-        entries: Vec::new(),
-        items: Vec::new(),
-    };
+    let mut p = Parser::new(text, limits);
     let mut first = p.next_content(0)?;
     // A document start marker alone on its line.
     if first.indent == 0 && p.at(first.pos, b"---") {
@@ -57,13 +54,47 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Option<Node> {
     if p.at(first.pos, b"---") || p.b[first.pos] == b'%' {
         return None;
     }
-    let (node, after) = p.node(first, None).ok()?;
-    // Nothing may follow the root node.
-    match p.next_content(after) {
-        None => Some(node),
-        Some(_) => None,
-    }
+    let Some(mid) = (text.len() >= READ_AHEAD_FROM)
+        .then(|| p.read_ahead_point())
+        .flatten()
+    else {
+        return p.root(first);
+    };
+    // The second half of the document is read on another thread meanwhile (see `Ahead`).
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            let mut ahead = Parser::new(text, limits);
+            let read = ahead
+                .mapping(mid)
+                .ok()
+                .and_then(|(node, next)| match node.value {
+                    Value::Map(map) => Some((map.entries, next, ahead.deepest)),
+                    _ => None,
+                });
+            let _ = sender.send(read);
+        });
+        p.ahead = Some((mid.pos, receiver));
+        p.root(first)
+    })
 }
+
+/// From this size on, the second half of a document is read ahead on another thread.
+const READ_AHEAD_FROM: usize = 1 << 20;
+
+/// How far past the middle to look for the line to read ahead from.
+const READ_AHEAD_WINDOW: usize = 64 << 10;
+
+/// The rest of a mapping, read ahead by another thread from a key line near the middle of
+/// the document: its entries, the start of the line after them, and the deepest nesting the
+/// reading reached (counting the mapping itself).
+///
+/// The main reading takes it over when it arrives at that line as the start of an entry of a
+/// mapping at the line's indentation: from there on, a mapping reads the same whatever came
+/// before, except for the two things checked when the entries are taken over (nesting depth
+/// and duplicate keys). When the main reading never arrives there (the line was part of a
+/// block scalar, say), the entries are not used.
+type Ahead = (Vec<Entry>, usize, usize);
 
 /// The first content of a line: where it is and how far it is indented.
 #[derive(Clone, Copy, Debug)]
@@ -79,6 +110,10 @@ struct Parser<'a> {
     b: &'a [u8],
     depth: usize,
     max_depth: usize,
+    /// The deepest `depth` reached.
+    deepest: usize,
+    /// Where the entries read ahead start, and where they arrive.
+    ahead: Option<(usize, std::sync::mpsc::Receiver<Option<Ahead>>)>,
     /// Entries of the mappings being read, innermost last; each mapping gets a vector of
     /// exactly its size when it ends (as in the JSON parser).
     entries: Vec<Entry>,
@@ -86,7 +121,71 @@ struct Parser<'a> {
     items: Vec<Node>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, limits: &Limits) -> Parser<'a> {
+        Parser {
+            text,
+            b: text.as_bytes(),
+            depth: 0,
+            max_depth: limits.max_depth,
+            deepest: 0,
+            ahead: None,
+            entries: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+
+    /// The root node from its first line; nothing may follow it.
+    fn root(&mut self, first: Line) -> Option<Node> {
+        let (node, after) = self.node(first, None).ok()?;
+        match self.next_content(after) {
+            None => Some(node),
+            Some(_) => None,
+        }
+    }
+
+    /// A line soon after the middle of the text that starts with a mapping key (an indented
+    /// plain key), to read ahead from: the least indented one in a window, so that the
+    /// mapping it continues (`paths`, `components/schemas`) runs on for long.
+    fn read_ahead_point(&self) -> Option<Line> {
+        let window = self.b.len() / 2..(self.b.len() / 2 + READ_AHEAD_WINDOW).min(self.b.len());
+        let mut best: Option<Line> = None;
+        let mut from = window.start;
+        while from < window.end {
+            let start = from + memchr::memchr(b'\n', &self.b[from..])? + 1;
+            let mut pos = start;
+            while self.b.get(pos) == Some(&b' ') {
+                pos += 1;
+            }
+            let indent = pos - start;
+            let first = *self.b.get(pos)?;
+            if indent > 0
+                && best.is_none_or(|b| indent < b.indent)
+                && (first.is_ascii_alphanumeric() || first == b'/' || first == b'_')
+                && matches!(self.key_end(pos), Ok(Some(_)))
+            {
+                best = Some(Line { pos, indent });
+            }
+            from = start;
+        }
+        best
+    }
+
+    /// The entries read ahead, when they start at `pos` in a mapping indented by `indent`.
+    fn take_ahead(&mut self, pos: usize, indent: usize) -> Option<Ahead> {
+        let (at, _) = self.ahead.as_ref()?;
+        if *at != pos || pos - self.line_start(pos) != indent {
+            return None;
+        }
+        let (_, receiver) = self.ahead.take()?;
+        let ahead = receiver.recv().ok().flatten();
+        #[cfg(test)]
+        if ahead.is_some() {
+            TAKEN_OVER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        ahead
+    }
+
     fn at(&self, pos: usize, s: &[u8]) -> bool {
         self.b[pos..].starts_with(s)
     }
@@ -136,6 +235,7 @@ impl Parser<'_> {
 
     fn enter(&mut self) -> Parsed<()> {
         self.depth += 1;
+        self.deepest = self.deepest.max(self.depth);
         if self.depth >= self.max_depth {
             return unsupported();
         }
@@ -232,6 +332,20 @@ impl Parser<'_> {
         let mut dups = DuplicateKeys::default();
         let mut line = first;
         let next = loop {
+            if let Some((entries, next, deepest)) = self.take_ahead(line.pos, indent) {
+                // The rest of this mapping: one level of `deepest` is the mapping itself.
+                if self.depth + deepest > self.max_depth {
+                    return unsupported();
+                }
+                self.deepest = self.deepest.max(self.depth + deepest - 1);
+                for entry in entries {
+                    if dups.check(&self.entries[base..], &entry.key).is_err() {
+                        return unsupported();
+                    }
+                    self.entries.push(entry);
+                }
+                break next;
+            }
             let Some((key_end, after_colon)) = self.key_end(line.pos)? else {
                 return unsupported();
             };
@@ -724,6 +838,8 @@ fn hex(chars: &mut std::str::Chars<'_>, digits: usize) -> Parsed<char> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::Ordering;
+
     use super::*;
     use crate::source::files::SourceFile;
 
@@ -854,6 +970,51 @@ mod tests {
                 "case {i} fell back:\n{text}"
             );
         }
+    }
+
+    /// A big document's second half is read ahead on another thread; the tree is the same,
+    /// and a duplicate key across the halves still goes to the general parser.
+    #[test]
+    fn reads_big_documents_ahead_as_the_general_parser_does() {
+        let mut text = String::from("---\nopenapi: 3.0.3\ncomponents:\n  schemas:\n");
+        let mut i = 0;
+        while text.len() < READ_AHEAD_FROM * 5 / 2 {
+            text.push_str(&format!(
+                "    s{i}:\n      description: >-\n        folded {i}\n        text\n\n      enum:\n      - a{i}\n      - b: {i}\n      plain: x\n        y\n",
+            ));
+            i += 1;
+        }
+        text.push_str("paths: {}\n");
+        let parser = Parser::new(&text, &Limits::default());
+        let mid = parser
+            .read_ahead_point()
+            .expect("a key line near the middle");
+        assert!(mid.indent > 0 && mid.pos > text.len() / 2);
+        assert!(compare("big", &text), "the big document fell back");
+        let twice = text.replacen("paths: {}\n", "    s0: again\npaths: {}\n", 1);
+        assert!(parse(&twice, &Limits::default()).is_none());
+        assert!(
+            TAKEN_OVER.load(Ordering::Relaxed) > 0,
+            "nothing was read ahead"
+        );
+        // Nesting past the limit only in the part read ahead is still caught.
+        let mut deep = String::from("root:\n  schemas:\n");
+        let mut i = 0;
+        while deep.len() < READ_AHEAD_FROM * 5 / 2 {
+            let nested = if deep.len() > READ_AHEAD_FROM * 3 / 2 {
+                "      deep:\n        more: 1\n"
+            } else {
+                "      flat: 1\n"
+            };
+            deep.push_str(&format!("    s{i}:\n{nested}"));
+            i += 1;
+        }
+        let at = |max_depth| Limits {
+            max_depth,
+            ..Limits::default()
+        };
+        assert!(parse(&deep, &at(6)).is_some());
+        assert!(parse(&deep, &at(5)).is_none());
     }
 
     #[test]
