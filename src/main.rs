@@ -464,6 +464,7 @@ fn main() -> ExitCode {
     let color = color_enabled(cli.color);
     let outcome = match cli.command {
         Command::Lint(args) => {
+            apigctl::lint::exit_without_freeing();
             let options = commands::lint::LintOptions {
                 limits: args.load.limits(),
                 refs: args.load.refs(),

@@ -63,9 +63,23 @@ pub fn builtin_rules() -> Result<&'static [Rule], &'static RuleError> {
 }
 
 /// Frees `value` on a pool thread. A big document's tree takes tens of milliseconds to free;
-/// the caller goes on (rendering the report) meanwhile.
+/// the caller goes on (rendering the report) meanwhile. After [`exit_without_freeing`] it is
+/// not freed at all.
 pub fn drop_in_background<T: Send + 'static>(value: T) {
-    rayon::spawn(move || drop(value));
+    if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(value);
+    } else {
+        rayon::spawn(move || drop(value));
+    }
+}
+
+static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// For a process that exits once its command is done (the `apigctl` binary): the document
+/// trees and imported definitions are left for the operating system to reclaim, instead of
+/// taking pool threads from the report while they are freed.
+pub fn exit_without_freeing() {
+    EXITING.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Lints an OpenAPI document (references resolved): the `openapi` rules on the document, then

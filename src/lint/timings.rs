@@ -8,16 +8,23 @@ use std::time::{Duration, Instant};
 /// Whether `APIGCTL_TIMINGS` is set to a non-empty value other than `0`.
 pub fn enabled() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var("APIGCTL_TIMINGS").is_ok_and(|v| !v.is_empty() && v != "0"))
+    *ON.get_or_init(|| {
+        START.get_or_init(Instant::now);
+        std::env::var("APIGCTL_TIMINGS").is_ok_and(|v| !v.is_empty() && v != "0")
+    })
 }
 
-static RECORDED: Mutex<Vec<(String, Duration)>> = Mutex::new(Vec::new());
+static RECORDED: Mutex<Vec<(String, Duration, Duration)>> = Mutex::new(Vec::new());
+
+/// When timing started (the first question whether it is on), for each phase's end time.
+static START: OnceLock<Instant> = OnceLock::new();
 
 /// Records `what` took `took` (no-op unless [`enabled`]).
 pub fn record(what: impl FnOnce() -> String, took: Duration) {
     if enabled() {
         if let Ok(mut r) = RECORDED.lock() {
-            r.push((what(), took));
+            let ended = START.get().map(Instant::elapsed).unwrap_or_default();
+            r.push((what(), took, ended));
         }
     }
 }
@@ -45,19 +52,23 @@ pub fn take_report() -> String {
     };
     let (mut rules, phases): (Vec<_>, Vec<_>) = recorded
         .into_iter()
-        .partition(|(w, _)| w.starts_with("rule "));
+        .partition(|(w, _, _)| w.starts_with("rule "));
     let mut out = String::new();
-    for (what, took) in &phases {
-        out.push_str(&format!("apigctl: timing: {:>9.2} ms  {what}\n", ms(*took)));
+    for (what, took, ended) in &phases {
+        out.push_str(&format!(
+            "apigctl: timing: {:>9.2} ms  {what} (done at {:.1} ms)\n",
+            ms(*took),
+            ms(*ended)
+        ));
     }
-    let total: Duration = rules.iter().map(|(_, t)| *t).sum();
+    let total: Duration = rules.iter().map(|(_, t, _)| *t).sum();
     out.push_str(&format!(
         "apigctl: timing: {:>9.2} ms  all {} rule runs, slowest:\n",
         ms(total),
         rules.len()
     ));
     rules.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    for (what, took) in rules.iter().take(10) {
+    for (what, took, _) in rules.iter().take(10) {
         out.push_str(&format!(
             "apigctl: timing: {:>9.2} ms    {what}\n",
             ms(*took)
