@@ -44,15 +44,23 @@ measure() {
     local secs=() mibs=() out runs=${n:-$runs}
     for _ in $(seq "$runs"); do
         # Linters exit non-zero when they report findings; that is not a failed measurement.
-        # Wall time from nanosecond clocks (time's %e has 10 ms steps, too coarse for
-        # apigctl); peak memory from time's %M.
+        # Wall time of the command alone, from bash's microsecond clock (time's %e has 10 ms
+        # steps, and running under time or forking date adds milliseconds to a short run);
+        # peak memory from a run under time's %M.
+        # A run of a minute (Spectral) is timed under time itself (same_run=1).
         local t0 t1
-        t0=$(date +%s%N)
-        /usr/bin/time -o "$timing" -f '%M' "$@" >/dev/null 2>/dev/null || true
-        t1=$(date +%s%N)
-        out=$(tail -1 "$timing")
-        secs+=("$(awk -v ns=$(( t1 - t0 )) 'BEGIN { printf "%.3f", ns / 1e9 }')")
-        mibs+=("$(( out / 1024 ))")
+        if [ "${same_run:-0}" = 1 ]; then
+            t0=$EPOCHREALTIME
+            /usr/bin/time -o "$timing" -f '%M' "$@" >/dev/null 2>/dev/null || true
+            t1=$EPOCHREALTIME
+        else
+            t0=$EPOCHREALTIME
+            "$@" >/dev/null 2>/dev/null || true
+            t1=$EPOCHREALTIME
+            /usr/bin/time -o "$timing" -f '%M' "$@" >/dev/null 2>/dev/null || true
+        fi
+        secs+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')")
+        mibs+=("$(( $(tail -1 "$timing") / 1024 ))")
     done
     printf '%s %s\n' \
         "$(printf '%s\n' "${secs[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")" \
@@ -69,7 +77,7 @@ for doc in github-api.github.com.3.0.json stripe-spec3.3.0.yaml; do
     [ -f "$file" ] || { echo "| $doc | absent | | | | | | |"; continue; }
     # apigctl runs are short: take the median of at least 11.
     read -r a_s a_m < <(n=$(( runs > 11 ? runs : 11 )) measure "$apigctl" lint "$file")
-    read -r s_s s_m < <(n=$spectral_runs measure "$peers/node_modules/.bin/spectral" lint -r "$ruleset" "$file")
+    read -r s_s s_m < <(n=$spectral_runs same_run=1 measure "$peers/node_modules/.bin/spectral" lint -r "$ruleset" "$file")
     read -r r_s r_m < <(measure "$peers/node_modules/.bin/redocly" lint --extends=recommended "$file")
     size=$(( $(stat -c %s "$file") / 1024 ))
     awk -v d="$doc" -v kb="$size" -v as="$a_s" -v am="$a_m" -v ss="$s_s" -v sm="$s_m" -v rs="$r_s" -v rm="$r_m" 'BEGIN {

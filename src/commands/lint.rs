@@ -130,15 +130,16 @@ fn lint_workspace(
     match openapi::detect(ws.root()) {
         Err(d) => diagnostics.push(*d),
         Ok(kind) => {
-            let resolved = timings::time("resolve $refs", || {
-                ws.resolve_refs(&options.limits, &options.refs)
+            let linked = timings::time("link $refs", || {
+                ws.link_refs(&options.limits, &options.refs)
             });
-            diagnostics.extend(resolved);
+            let check_refs = |linked| timings::time("check $refs", || ws.check_refs(linked));
             match kind {
                 DocumentKind::OpenApi(version) => {
-                    // The schema check, the `openapi` rules and import (with the `definition`
-                    // rules on its result) only read the document: they overlap.
-                    let ((schema, found), imported) = rayon::join(
+                    // The `$ref` checks, the schema check, the `openapi` rules and import (with
+                    // the `definition` rules on its result) only read the workspace: they
+                    // overlap.
+                    let ((schema, found), (refs, imported)) = rayon::join(
                         || {
                             rayon::join(
                                 || {
@@ -149,17 +150,28 @@ fn lint_workspace(
                                 || rules::check_openapi_rules(&engine, &ws),
                             )
                         },
-                        || rules::check_imported(&engine, &ws, version),
+                        || {
+                            rayon::join(
+                                || check_refs(linked),
+                                || rules::check_imported(&engine, &ws, version),
+                            )
+                        },
                     );
+                    diagnostics.extend(refs);
                     diagnostics.extend(schema);
                     diagnostics.extend(found);
                     diagnostics.extend(imported);
                 }
-                DocumentKind::Definition => match check_definition(ws.root()) {
-                    Some(invalid) => diagnostics.push(invalid),
-                    // Rules assume the model's shape; an invalid definition is fixed first.
-                    None => diagnostics.extend(rules::check_definition(&engine, ws.root())),
-                },
+                DocumentKind::Definition => {
+                    diagnostics.extend(check_refs(linked));
+                    match check_definition(ws.root()) {
+                        Some(invalid) => diagnostics.push(invalid),
+                        // Rules assume the model's shape; an invalid definition is fixed first.
+                        None => {
+                            diagnostics.extend(rules::check_definition(&engine, ws.root()));
+                        }
+                    }
+                }
             }
         }
     }

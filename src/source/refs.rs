@@ -173,6 +173,16 @@ struct Target<'a> {
     node: &'a Node,
 }
 
+/// Every `$ref` of a workspace, found by [`Workspace::link_refs`], with the problems found
+/// so far (files that cannot be followed), for [`Workspace::check_refs`].
+pub struct LinkedRefs {
+    sites: Vec<Site>,
+    indexes: SiteIndexes,
+    /// Sites already reported (their file cannot be followed).
+    reported: HashSet<usize>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// What [`Workspace::resolve_refs`] learns while it checks every site, so that the same
 /// reference text, or a holder on many chains, is worked out once.
 #[derive(Default)]
@@ -403,6 +413,15 @@ impl Workspace {
     /// Each file is read at most once per workspace: a syntax error in a referenced file is
     /// reported by the first call only.
     pub fn resolve_refs(&mut self, limits: &Limits, options: &RefOptions) -> Vec<Diagnostic> {
+        let linked = self.link_refs(limits, options);
+        self.check_refs(linked)
+    }
+
+    /// The first half of [`Workspace::resolve_refs`]: finds every `$ref` and loads the files
+    /// they reach. After it, references resolve (import can run); [`Workspace::check_refs`]
+    /// reports the broken ones, and only reads the workspace, so it can run beside other
+    /// readers.
+    pub fn link_refs(&mut self, limits: &Limits, options: &RefOptions) -> LinkedRefs {
         self.options = *options;
         self.links.clear();
         let mut diagnostics = Vec::new();
@@ -463,6 +482,23 @@ impl Workspace {
             }
             diagnostics.push(d);
         }
+        LinkedRefs {
+            sites,
+            indexes,
+            reported,
+            diagnostics,
+        }
+    }
+
+    /// The second half of [`Workspace::resolve_refs`]: the problems with the references
+    /// [`Workspace::link_refs`] found, sorted by location.
+    pub fn check_refs(&self, linked: LinkedRefs) -> Vec<Diagnostic> {
+        let LinkedRefs {
+            sites,
+            indexes,
+            reported,
+            mut diagnostics,
+        } = linked;
         let mut cycles: HashSet<Vec<usize>> = HashSet::new();
         let mut memo = Memo::default();
         for (i, site) in sites.iter().enumerate() {
