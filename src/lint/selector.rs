@@ -434,20 +434,7 @@ enum Token<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Limits, Sources, load_bytes};
-
-    fn tree(text: &str) -> Node {
-        let mut sources = Sources::new();
-        load_bytes(
-            "t.yaml".into(),
-            None,
-            text.as_bytes().to_vec(),
-            &mut sources,
-            &Limits::default(),
-        )
-        .map(|d| d.root)
-        .unwrap_or_else(|e| panic!("test document does not load: {e}"))
-    }
+    use crate::lint::functions::testing::tree;
 
     fn pointers(selector: &str, text: &str) -> Vec<String> {
         let root = tree(text);

@@ -204,20 +204,7 @@ impl<'a> Array<'a, TreeJson> for &'a [Node] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Limits, Sources, load_bytes};
-
-    fn tree(text: &str) -> Node {
-        let mut sources = Sources::new();
-        load_bytes(
-            "t.yaml".into(),
-            None,
-            text.as_bytes().to_vec(),
-            &mut sources,
-            &Limits::default(),
-        )
-        .map(|d| d.root)
-        .unwrap_or_else(|_| panic!("fixture does not load"))
-    }
+    use crate::lint::functions::testing::tree;
 
     /// The validator reaches the same verdicts on the tree as on its JSON copy.
     #[test]
