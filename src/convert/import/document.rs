@@ -138,6 +138,53 @@ impl<'a> Cx<'a> {
     /// The `name: policy` entries of a document-level policy extension (root or `components`).
     /// A value that is not a mapping cannot become a policy; it is reported, never skipped
     /// silently.
+    /// The object of a document-level policy (an entry of an `x-apigateway-…` mapping),
+    /// recorded as item `index` of the definition's `list`, holding its name (the entry's
+    /// key) in `name_field`.
+    fn named_policy(
+        &mut self,
+        list: &'static str,
+        index: usize,
+        name_field: &'static str,
+        entry: &'a Entry,
+    ) -> Obj<'a> {
+        let file = self.file;
+        let list = self.provenance.top(list);
+        let at = self
+            .provenance
+            .record_at(list, index, file, entry.value.span);
+        let mut obj = Obj::new(at);
+        let key = Node::new(entry.key.span, Value::Null);
+        self.set(&mut obj, name_field, &*entry.key.name, file, &key);
+        obj
+    }
+
+    /// Copies `item` into `obj` under the API Reference's name for it in `fields` (accepted
+    /// spelling, field); a field not listed is dropped with a warning naming `what` (and
+    /// `cite`, the section that lists the fields, when there is one).
+    fn copy_field(
+        &mut self,
+        obj: &mut Obj<'a>,
+        item: &'a Entry,
+        fields: &[(&str, &'static str)],
+        what: &str,
+        cite: &str,
+    ) {
+        let file = self.file;
+        let name = &*item.key.name;
+        match fields.iter().find(|(spelling, _)| *spelling == name) {
+            Some((_, target)) => {
+                self.set(obj, target, Val::Node(&item.value), file, &item.value);
+            }
+            None => self.warn(
+                DROPPED,
+                file,
+                item.key.span,
+                format!("{what} field `{name}` has no API Reference counterpart{cite}; dropped"),
+            ),
+        }
+    }
+
     pub(super) fn policy_entries(
         &mut self,
         root: &'a Node,
@@ -175,29 +222,12 @@ impl<'a> Cx<'a> {
         let file = self.file;
         let mut out = Vec::new();
         for entry in self.policy_entries(root, "x-apigateway-ratelimits", "throttling policy") {
-            let list = self.provenance.top("throttles");
-            let at = self
-                .provenance
-                .record_at(list, out.len(), file, entry.value.span);
-            let mut obj = Obj::new(at);
-            self.set(
-                &mut obj,
-                "name",
-                &*entry.key.name,
-                file,
-                &Node::new(entry.key.span, Value::Null),
-            );
+            let mut obj = self.named_policy("throttles", out.len(), "name", entry);
             let Some(policy) = entry.value.as_map() else {
                 continue;
             };
             for item in &policy.entries {
-                let target = match &*item.key.name {
-                    "api-limit" => "api_call_limits",
-                    "user-limit" => "user_call_limits",
-                    "app-limit" => "app_call_limits",
-                    "ip-limit" => "ip_call_limits",
-                    "interval" => "time_interval",
-                    "unit" => "time_unit",
+                match &*item.key.name {
                     "shared" => {
                         let shared = item.value.as_bool().unwrap_or(false);
                         self.set(
@@ -207,7 +237,6 @@ impl<'a> Cx<'a> {
                             file,
                             &item.value,
                         );
-                        continue;
                     }
                     "special" => {
                         let mut specials = Vec::new();
@@ -224,41 +253,23 @@ impl<'a> Cx<'a> {
                         for (i, s) in list.iter().enumerate() {
                             let mut sp =
                                 Obj::new(self.provenance.record_at(specials_at, i, file, s.span));
+                            // `instance` is Table 3-505's `object_id`; the definition form
+                            // names that slot `object_name` (no gateway ids in files).
                             for e in s.as_map().map(|m| m.entries.as_slice()).unwrap_or_default() {
-                                // `instance` is Table 3-505's `object_id`; the definition form
-                                // names that slot `object_name` (no gateway ids in files).
-                                let target = match &*e.key.name {
-                                    "type" | "object_type" => "object_type",
-                                    "limit" | "call_limits" => "call_limits",
-                                    "instance" | "object_name" => "object_name",
-                                    other => {
-                                        self.warn(
-                                            DROPPED,
-                                            file,
-                                            e.key.span,
-                                            format!("excluded configuration field `{other}` has no API Reference counterpart (3.9.1); dropped"),
-                                        );
-                                        continue;
-                                    }
-                                };
-                                self.set(&mut sp, target, Val::Node(&e.value), file, &e.value);
+                                self.copy_field(
+                                    &mut sp,
+                                    e,
+                                    SPECIAL_FIELDS,
+                                    "excluded configuration",
+                                    " (3.9.1)",
+                                );
                             }
                             specials.push(Val::Obj(sp.fields));
                         }
                         obj.insert("special", Val::Arr(specials));
-                        continue;
                     }
-                    other => {
-                        self.warn(
-                            DROPPED,
-                            file,
-                            item.key.span,
-                            format!("throttling policy field `{other}` has no API Reference counterpart; dropped"),
-                        );
-                        continue;
-                    }
-                };
-                self.set(&mut obj, target, Val::Node(&item.value), file, &item.value);
+                    _ => self.copy_field(&mut obj, item, THROTTLE_FIELDS, "throttling policy", ""),
+                }
             }
             if let Some(t) = self.finish::<ThrottleDef>(obj, (file, entry.key.span)) {
                 out.push(t);
@@ -275,37 +286,12 @@ impl<'a> Cx<'a> {
             "x-apigateway-access-controls",
             "access control policy",
         ) {
-            let list = self.provenance.top("acls");
-            let at = self
-                .provenance
-                .record_at(list, out.len(), file, entry.value.span);
-            let mut obj = Obj::new(at);
-            self.set(
-                &mut obj,
-                "acl_name",
-                &*entry.key.name,
-                file,
-                &Node::new(entry.key.span, Value::Null),
-            );
+            let mut obj = self.named_policy("acls", out.len(), "acl_name", entry);
             let Some(policy) = entry.value.as_map() else {
                 continue;
             };
             for item in &policy.entries {
-                let target = match &*item.key.name {
-                    "acl-type" | "acl_type" => "acl_type",
-                    "entity-type" | "entity_type" => "entity_type",
-                    "value" | "acl_value" => "acl_value",
-                    other => {
-                        self.warn(
-                            DROPPED,
-                            file,
-                            item.key.span,
-                            format!("access control field `{other}` has no API Reference counterpart; dropped"),
-                        );
-                        continue;
-                    }
-                };
-                self.set(&mut obj, target, Val::Node(&item.value), file, &item.value);
+                self.copy_field(&mut obj, item, ACL_FIELDS, "access control", "");
             }
             if let Some(a) = self.finish::<AclDef>(obj, (file, entry.key.span)) {
                 out.push(a);
@@ -318,18 +304,8 @@ impl<'a> Cx<'a> {
         let file = self.file;
         let mut out = Vec::new();
         for entry in self.policy_entries(root, "x-apigateway-responses", "group response") {
-            let list = self.provenance.top("responses");
-            let at = self
-                .provenance
-                .record_at(list, out.len(), file, entry.value.span);
-            let mut obj = Obj::new(at);
-            self.set(
-                &mut obj,
-                "name",
-                &*entry.key.name,
-                file,
-                &Node::new(entry.key.span, Value::Null),
-            );
+            let mut obj = self.named_policy("responses", out.len(), "name", entry);
+            let at = obj.at;
             let errors_at = self.provenance.at(at, "responses");
             let mut errors = JsonMap::new();
             for error in entry
@@ -418,3 +394,34 @@ impl<'a> Cx<'a> {
         }
     }
 }
+
+/// Throttling policy fields (`x-apigateway-ratelimits`) and the API Reference's names for
+/// them; `shared` and `special` are read on their own.
+const THROTTLE_FIELDS: &[(&str, &str)] = &[
+    ("api-limit", "api_call_limits"),
+    ("user-limit", "user_call_limits"),
+    ("app-limit", "app_call_limits"),
+    ("ip-limit", "ip_call_limits"),
+    ("interval", "time_interval"),
+    ("unit", "time_unit"),
+];
+
+/// Excluded configuration fields of a throttling policy (`special`), in both spellings.
+const SPECIAL_FIELDS: &[(&str, &str)] = &[
+    ("type", "object_type"),
+    ("object_type", "object_type"),
+    ("limit", "call_limits"),
+    ("call_limits", "call_limits"),
+    ("instance", "object_name"),
+    ("object_name", "object_name"),
+];
+
+/// Access control policy fields (`x-apigateway-access-controls`), in both spellings.
+const ACL_FIELDS: &[(&str, &str)] = &[
+    ("acl-type", "acl_type"),
+    ("acl_type", "acl_type"),
+    ("entity-type", "entity_type"),
+    ("entity_type", "entity_type"),
+    ("value", "acl_value"),
+    ("acl_value", "acl_value"),
+];
