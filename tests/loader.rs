@@ -427,3 +427,42 @@ fn minified_json_is_reported_without_a_megabyte_snippet() {
         stdout.len()
     );
 }
+
+/// Big mappings find duplicates through a hash index (from 16 keys on); both locations are
+/// still named, in JSON and in YAML (fast path and general parser alike).
+#[test]
+fn duplicate_keys_in_big_mappings_name_both_locations() {
+    let keys: Vec<String> = (0..30).map(|i| format!("k{i}")).collect();
+    let json = format!(
+        "{{\n{},\n\"k3\": 0\n}}\n",
+        keys.iter()
+            .map(|k| format!("\"{k}\": 1"))
+            .collect::<Vec<_>>()
+            .join(",\n")
+    );
+    let yaml: String = keys.iter().map(|k| format!("{k}: 1\n")).collect::<String>() + "k3: 0\n";
+    // An anchor sends the YAML to the general parser.
+    let yaml_general = format!("a: &x 1\n{yaml}");
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, line, first_line) in [
+        ("big.json", json, 32, 5),
+        ("big.yaml", yaml, 31, 4),
+        ("general.yaml", yaml_general, 32, 5),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let report = lint_file(
+            &Input::from_arg(path.to_str().unwrap()),
+            &LintOptions::default(),
+        )
+        .unwrap();
+        let [d] = report.diagnostics.as_slice() else {
+            panic!("{name}: {:?}", report.diagnostics)
+        };
+        assert_eq!(d.code, "duplicate-key", "{name}");
+        let file = report.sources.file(d.primary.unwrap().file);
+        let at = |span: apigctl::source::Span| file.line_col(span.start as usize).line;
+        assert_eq!(at(d.primary.unwrap().span), line, "{name}");
+        assert_eq!(at(d.related[0].location.span), first_line, "{name}");
+    }
+}
