@@ -112,36 +112,23 @@ fn stamp(mut api: ApiCreate, id: String, previous: Option<&ApiCreate>, db: &Db) 
     api.group_version = Some("V1".to_owned());
     api.match_mode = Some(match_mode(&api));
     api.cors = Some(api.cors.unwrap_or(false));
-    if let Some(b) = api.backend_api.as_mut() {
-        let old = previous.and_then(|p| p.backend_api.as_ref());
-        let old = old.map(|o| (o.id.clone(), o.register_time.clone()));
-        stamp_backend(
-            [&mut b.id, &mut b.register_time, &mut b.update_time],
-            &mut b.status,
-            old,
-            &time,
-        );
+    // The three backend objects carry the same id, time and status fields.
+    macro_rules! stamp_backend_of {
+        ($field:ident) => {
+            if let Some(b) = api.$field.as_mut() {
+                let old = previous.and_then(|p| p.$field.as_ref());
+                stamp_backend(
+                    [&mut b.id, &mut b.register_time, &mut b.update_time],
+                    &mut b.status,
+                    old.map(|o| (o.id.clone(), o.register_time.clone())),
+                    &time,
+                );
+            }
+        };
     }
-    if let Some(m) = api.mock_info.as_mut() {
-        let old = previous.and_then(|p| p.mock_info.as_ref());
-        let old = old.map(|o| (o.id.clone(), o.register_time.clone()));
-        stamp_backend(
-            [&mut m.id, &mut m.register_time, &mut m.update_time],
-            &mut m.status,
-            old,
-            &time,
-        );
-    }
-    if let Some(f) = api.func_info.as_mut() {
-        let old = previous.and_then(|p| p.func_info.as_ref());
-        let old = old.map(|o| (o.id.clone(), o.register_time.clone()));
-        stamp_backend(
-            [&mut f.id, &mut f.register_time, &mut f.update_time],
-            &mut f.status,
-            old,
-            &time,
-        );
-    }
+    stamp_backend_of!(backend_api);
+    stamp_backend_of!(mock_info);
+    stamp_backend_of!(func_info);
     for p in api.req_params.iter_mut().flatten() {
         p.id = Some(new_id());
     }

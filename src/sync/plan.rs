@@ -616,42 +616,27 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
         &live.acl_bindings,
         &resolved.envs,
     );
-    for (env, api, plugin) in &resolved.plugin_bindings {
-        let action = if live
-            .plugin_bindings
-            .contains(&(env.clone(), api.clone(), plugin.clone()))
-        {
-            Action::Unchanged
-        } else {
-            Action::Create
-        };
+    // A plug-in binding is its key: it is there or not, nothing to update.
+    let plugin_binding = |(env, api, plugin): &(String, String, String)| {
         let target = Target {
             keys: vec![env.clone(), api.clone(), plugin.clone()],
             ..Target::default()
         };
-        planner.push(
-            Kind::PluginBinding,
-            &format!("{plugin} on {api} in {env}"),
-            action,
-            vec![],
-            target,
-        );
+        (format!("{plugin} on {api} in {env}"), target)
+    };
+    for key in &resolved.plugin_bindings {
+        let action = if live.plugin_bindings.contains(key) {
+            Action::Unchanged
+        } else {
+            Action::Create
+        };
+        let (label, target) = plugin_binding(key);
+        planner.push(Kind::PluginBinding, &label, action, vec![], target);
     }
-    for (env, api, plugin) in &live.plugin_bindings {
-        if resolved.envs.contains(env)
-            && !resolved
-                .plugin_bindings
-                .contains(&(env.clone(), api.clone(), plugin.clone()))
-        {
-            let target = Target {
-                keys: vec![env.clone(), api.clone(), plugin.clone()],
-                ..Target::default()
-            };
-            planner.extra(
-                Kind::PluginBinding,
-                &format!("{plugin} on {api} in {env}"),
-                target,
-            );
+    for key in &live.plugin_bindings {
+        if resolved.envs.contains(&key.0) && !resolved.plugin_bindings.contains(key) {
+            let (label, target) = plugin_binding(key);
+            planner.extra(Kind::PluginBinding, &label, target);
         }
     }
 
