@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use super::functions::{Call, Finding};
+use super::functions::{Call, Finding, Selections};
 use super::rule::{Check, CheckKind, Condition, ConditionTest, Given, Rule};
 use super::selector::{DescentIndex, Target};
 use super::timings;
@@ -184,9 +184,10 @@ fn evaluate_with<'r, 'a>(
             );
             continue;
         }
+        let selections = Selections::default();
         for subject in &subjects {
             out.extend(
-                check_one(&check.kind, root, subject)
+                check_one(&check.kind, root, subject, &selections)
                     .into_iter()
                     .map(|f| (check, f)),
             );
@@ -214,7 +215,12 @@ fn finding_here(t: &Target<'_>) -> Finding {
     }
 }
 
-fn check_one(kind: &CheckKind, root: &Node, t: &Target<'_>) -> Vec<Finding> {
+fn check_one<'a>(
+    kind: &CheckKind,
+    root: &'a Node,
+    t: &Target<'a>,
+    selections: &Selections<'a>,
+) -> Vec<Finding> {
     let text = t.text();
     let single = |ok: bool, f: &dyn Fn(Finding) -> Finding| {
         if ok {
@@ -349,6 +355,7 @@ fn check_one(kind: &CheckKind, root: &Node, t: &Target<'_>) -> Vec<Finding> {
             root,
             target: t,
             args,
+            selections,
         }),
         CheckKind::Type(_)
         | CheckKind::Required(_)

@@ -1,7 +1,6 @@
 //! Functions about names that refer to other objects.
 
 use super::{ArgDef, ArgKind, Call, Finding, FunctionDef};
-use crate::lint::selector::Selector;
 
 /// `refers-to`: a string names one of the values a selector collects.
 pub const REFERS_TO: FunctionDef = FunctionDef {
@@ -39,35 +38,39 @@ fn refers_to(call: &Call<'_, '_>) -> Vec<Finding> {
     if builtin.contains(&name) {
         return Vec::new();
     }
-    if let Some(guard) = call.str_arg("if_any").and_then(|s| Selector::parse(s).ok())
-        && guard.select(call.root).is_empty()
+    if let Some(guard) = call.str_arg("if_any").and_then(|s| call.select(s))
+        && guard.count == 0
     {
         return Vec::new();
     }
     // Validated at load time; an unparsable selector cannot reach here.
-    let Some(selector) = call
-        .str_arg("collection")
-        .and_then(|s| Selector::parse(s).ok())
-    else {
+    let Some(collection) = call.str_arg("collection").and_then(|s| call.select(s)) else {
         return Vec::new();
     };
-    let known: Vec<&str> = selector
-        .select(call.root)
-        .iter()
-        .filter_map(|t| t.text())
-        .chain(builtin.iter().copied())
-        .collect();
-    if known.contains(&name) {
+    if collection.set.contains_key(name) {
         return Vec::new();
     }
+    let known: Vec<&str> = collection
+        .texts
+        .iter()
+        .copied()
+        .chain(builtin.iter().copied())
+        .collect();
+    // A document may define thousands of names: the message lists the first few.
+    const LISTED: usize = 20;
     let listed = if known.is_empty() {
         "none".to_owned()
     } else {
-        known
+        let mut listed = known
             .iter()
+            .take(LISTED)
             .map(|k| format!("`{k}`"))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        if known.len() > LISTED {
+            listed.push_str(&format!(" and {} more", known.len() - LISTED));
+        }
+        listed
     };
     vec![Finding {
         at_key: call.target.is_key,
@@ -96,6 +99,23 @@ mod tests {
                 "/apis/2/authorizer_name: known=`auth_a`",
             ]
         );
+    }
+
+    #[test]
+    fn long_lists_of_known_names_are_cut_short() {
+        let mut doc = String::from("apis:\n  - authorizer_name: nowhere\nauthorizers:\n");
+        for i in 0..25 {
+            doc.push_str(&format!("  - name: auth_{i}\n"));
+        }
+        let found = run(
+            &REFERS_TO,
+            &doc,
+            "$.apis[*].authorizer_name",
+            "collection: $.authorizers[*].name",
+        );
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("`auth_19` and 5 more"), "{}", found[0]);
+        assert!(!found[0].contains("auth_20"), "{}", found[0]);
     }
 
     #[test]
