@@ -49,9 +49,13 @@ pub fn to_yaml(node: &Node) -> String {
 }
 
 fn indent(out: &mut String, level: usize) {
-    for _ in 0..level {
-        out.push_str("  ");
+    const SPACES: &str = "                                                                ";
+    let mut width = 2 * level;
+    while width > SPACES.len() {
+        out.push_str(SPACES);
+        width -= SPACES.len();
     }
+    out.push_str(&SPACES[..width]);
 }
 
 fn write_map(out: &mut String, map: &Map, level: usize) {
@@ -130,13 +134,76 @@ fn push_string(out: &mut String, s: &str) {
     if plain_safe(s) {
         out.push_str(s);
     } else {
-        // A JSON string literal is a valid YAML double-quoted scalar.
-        let quoted = serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"));
-        out.push_str(&quoted);
+        push_json_string(out, s);
     }
 }
 
+/// Appends `s` as a JSON string literal (a valid YAML double-quoted scalar), escaped exactly as
+/// `serde_json` escapes: `"`, `\\` and the C0 controls, nothing else.
+fn push_json_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..0x20 => "",
+            _ => continue,
+        };
+        // Escapes are ASCII and split nothing: `start` and `i` are on character boundaries.
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Bytes that are safe anywhere in a plain scalar but first: letters, digits and `_-./()+=$;`.
+/// A string made only of them needs no further scan (see [`plain_safe`]).
+const PLAIN_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'_' | b'-' | b'.' | b'/' | b'(' | b')' | b'+' | b'=' | b'$' | b';'
+            );
+        b += 1;
+    }
+    table
+};
+
 fn plain_safe(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    // The common case (names, enum values, paths, hosts): only bytes that cannot form an
+    // indicator sequence, so only the first byte, `=` alone and the other types are left.
+    if let Some(&first) = bytes.first()
+        && first != b'-'
+        && bytes.iter().all(|&b| PLAIN_BYTE[usize::from(b)])
+    {
+        return s != "=" && !looks_like_other_type(s);
+    }
+    plain_safe_scan(s)
+}
+
+/// [`plain_safe`] by the full scan, without the shortcut for the common case.
+fn plain_safe_scan(s: &str) -> bool {
     let bytes = s.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
@@ -194,6 +261,15 @@ fn plain_safe(s: &str) -> bool {
 /// Whether a plain scalar would resolve to null, a boolean or a number (YAML 1.2 core schema,
 /// plus the YAML 1.1 booleans other readers still apply).
 fn looks_like_other_type(s: &str) -> bool {
+    // Every word and number starts with one of these; most strings are decided here.
+    if !s.as_bytes().first().is_some_and(|b| {
+        matches!(
+            b.to_ascii_lowercase(),
+            b'n' | b't' | b'f' | b'y' | b'o' | b'~' | b'.' | b'-' | b'+' | b'0'..=b'9'
+        )
+    }) {
+        return false;
+    }
     // Compared without a lower-case copy: the emitter asks this of every string it writes.
     const WORDS: [&str; 14] = [
         "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf",
@@ -797,7 +873,6 @@ impl Serializer for KeyText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Limits, Sources};
 
     #[test]
     fn quotes_what_is_not_plain() {
@@ -818,6 +893,26 @@ mod tests {
             ("application/json", false),
         ] {
             assert_eq!(!plain_safe(s), quoted, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn quoted_strings_are_escaped_as_serde_json_escapes() {
+        let mut every_byte: String = (0u8..0x80).map(char::from).collect();
+        every_byte.push_str("é日本\u{2028}\u{feff}\u{10ffff}");
+        for s in [
+            "",
+            "plain",
+            "\"",
+            "\\",
+            "a\"b\\c",
+            "\u{7f}",
+            "x\u{0}y\u{1f}z",
+            every_byte.as_str(),
+        ] {
+            let mut out = String::new();
+            push_json_string(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
         }
     }
 
@@ -891,18 +986,32 @@ mod tests {
             "/v1/{id}",
             "a,b",
             "a, b",
+            "=a",
+            "a=",
+            "$",
+            "+",
+            "+a",
+            ".",
+            "..",
+            "(",
+            "a;b",
+            "y",
+            "Y",
+            "n",
+            "o",
+            "Off",
+            "nul",
+            "nulls",
+            "t1",
+            "1a",
+            "1-2",
+            "-_-",
+            "a-",
         ];
         for s in tricky {
+            assert_eq!(plain_safe(s), plain_safe_scan(s), "{s:?}");
             let text = format!("k: {}\n", string_text(s));
-            let mut sources = Sources::new();
-            let doc = crate::source::load_bytes(
-                "t".into(),
-                None,
-                text.clone().into_bytes(),
-                &mut sources,
-                &Limits::default(),
-            )
-            .unwrap_or_else(|_| panic!("{text:?} loads"));
+            let (_, doc) = crate::source::load_text("t", &text);
             assert_eq!(
                 doc.root.get("k").and_then(Node::as_str),
                 Some(s),
@@ -914,15 +1023,7 @@ mod tests {
     #[test]
     fn nested_layout() {
         let text = r#"{"a": 1, "b": [{"c": "x", "d": [1, 2]}, "y"], "e": {}, "f": {"g": null}}"#;
-        let mut sources = Sources::new();
-        let doc = crate::source::load_bytes(
-            "t".into(),
-            None,
-            text.into(),
-            &mut sources,
-            &Limits::default(),
-        )
-        .unwrap();
+        let (_, doc) = crate::source::load_text("t", text);
         assert_eq!(
             to_yaml(&doc.root),
             "a: 1\nb:\n- c: x\n  d:\n  - 1\n  - 2\n- \"y\"\ne: {}\nf:\n  g: null\n"
@@ -932,15 +1033,7 @@ mod tests {
     /// The old route: JSON text, read back into a tree, written by `to_yaml`.
     fn via_tree<T: Serialize>(value: &T) -> String {
         let text = serde_json::to_string(value).unwrap();
-        let mut sources = Sources::new();
-        let doc = crate::source::load_bytes(
-            "t".into(),
-            None,
-            text.into_bytes(),
-            &mut sources,
-            &Limits::default(),
-        )
-        .unwrap();
+        let (_, doc) = crate::source::load_text("t", &text);
         to_yaml(&doc.root)
     }
 
@@ -970,15 +1063,7 @@ mod tests {
     fn emitter_writes_definitions_as_the_tree_route() {
         let text = include_str!("../../tests/snapshots/import__mapping_2_0.snap");
         let yaml = text.splitn(3, "---\n").nth(2).unwrap();
-        let mut sources = Sources::new();
-        let doc = crate::source::load_bytes(
-            "d.yaml".into(),
-            None,
-            yaml.as_bytes().to_vec(),
-            &mut sources,
-            &Limits::default(),
-        )
-        .unwrap();
+        let (_, doc) = crate::source::load_text("d.yaml", yaml);
         let definition = Definition::from_json(doc.root.to_json()).unwrap();
         let written = definition_to_yaml(&definition).unwrap();
         assert_eq!(written, via_tree(&definition));

@@ -260,6 +260,21 @@ pub fn load(input: &Input, sources: &mut Sources, limits: &Limits) -> Result<Doc
     load_bytes(input.display_name(), path, bytes, sources, limits)
 }
 
+/// Loads `text` as the file `name` with default limits (tests only).
+#[cfg(test)]
+pub(crate) fn load_text(name: &str, text: &str) -> (Sources, Document) {
+    let mut sources = Sources::new();
+    let doc = load_bytes(
+        name.into(),
+        None,
+        text.as_bytes().to_vec(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap_or_else(|e| panic!("{name} loads: {e:?}"));
+    (sources, doc)
+}
+
 /// Parses bytes already in memory (used for stdin, referenced files and tests).
 pub fn load_bytes(
     name: String,

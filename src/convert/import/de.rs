@@ -299,19 +299,9 @@ mod tests {
 
     use super::*;
     use crate::model::{ApiDef, BackendParamDef, ReqParamDef, ThrottleDef};
-    use crate::source::{Limits, Sources};
 
     fn node(text: &str) -> Node {
-        let mut sources = Sources::new();
-        crate::source::load_bytes(
-            "t.yaml".into(),
-            None,
-            text.as_bytes().to_vec(),
-            &mut sources,
-            &Limits::default(),
-        )
-        .unwrap()
-        .root
+        crate::source::load_text("t.yaml", text).1.root
     }
 
     /// Reads `text` both ways; whatever the fast reading accepts, serde_json reads the same.
