@@ -9,7 +9,8 @@
 //!
 //! For profiling, `APIGCTL_BENCH_OPERATIONS` (default 10,000) sets the size of the generated
 //! document, `APIGCTL_BENCH_RUNS` (default 11) the number of runs, and `APIGCTL_BENCH_CORPUS=0`
-//! skips the corpus document.
+//! skips the corpus document. `APIGCTL_BENCH_SAVE=PATH` also writes the generated document to
+//! `PATH`, to profile the command line on it.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -218,6 +219,10 @@ fn main() {
     }
     let operations = env_number("APIGCTL_BENCH_OPERATIONS", 10_000);
     let doc = generated(operations);
+    if let Ok(path) = std::env::var("APIGCTL_BENCH_SAVE") {
+        std::fs::write(&path, &doc).expect("writes the generated document");
+        println!("| generated, {operations} operations | saved to {path} | | | | | | | |");
+    }
     bench(
         &format!("generated, {operations} operations (Swagger 2.0 JSON)"),
         doc.as_bytes(),

@@ -69,21 +69,30 @@ pub struct ImportOptions {
 /// The importer records about 64 sources per API; a large document gives hundreds of thousands.
 /// Building a pointer string for each was a large part of the import time of a 10,000-operation
 /// document (BENCHMARKS.md, "Import"), so a record is a location (a parent and one token, in a
-/// flat arena) and the pointer strings are built once, on the first lookup.
+/// flat arena) and the pointer strings are built once, on the first lookup. Operations are
+/// imported in parallel, each batch into its own part; parts are joined by moving them, not
+/// their contents.
 #[derive(Clone, Debug, Default)]
 pub struct Provenance {
-    /// Every location the importer named; `locs[0]` is the root (`""`), and a parent always
-    /// comes before its children.
-    locs: Vec<(Loc, Token)>,
-    /// Recorded sources in recording order; a later record of the same location wins.
-    records: Vec<(Loc, FileId, Span)>,
-    /// Pointer text to source, built from `records` when first asked.
+    /// Recording parts in order; new records go into the last one.
+    parts: Vec<Part>,
+    /// Pointer text to source, built from every part's records when first asked.
     index: OnceLock<PointerMap>,
+}
+
+/// Locations and records of one part of a [`Provenance`]. Every part has its own root
+/// (`locs[0]`, `""`), which stands for the definition's root.
+#[derive(Clone, Debug, Default)]
+struct Part {
+    /// Every location the importer named; a parent always comes before its children.
+    locs: Vec<(Loc, Token)>,
+    /// Recorded sources in recording order; a later record of the same pointer wins.
+    records: Vec<(Loc, FileId, Span)>,
 }
 
 type PointerMap = FastMap<String, (FileId, Span)>;
 
-/// A location in the definition: an index into [`Provenance`]'s arena.
+/// A location in the definition: an index into the last [`Part`]'s arena.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Loc(u32);
 
@@ -96,6 +105,8 @@ pub(super) enum Token {
     Index(usize),
     /// A key taken from the document (group response error types).
     Text(crate::source::Str),
+    /// What was recorded here and below is withdrawn (an operation that did not become an API).
+    Withdrawn,
 }
 
 impl Token {
@@ -106,6 +117,7 @@ impl Token {
             Token::Name(name) => s.push_str(name),
             Token::Index(n) => s.push_str(&n.to_string()),
             Token::Text(t) => s.push_str(t),
+            Token::Withdrawn => {}
         }
     }
 }
@@ -125,6 +137,43 @@ impl From<usize> for Token {
 impl PartialEq for Provenance {
     fn eq(&self, other: &Provenance) -> bool {
         self.index() == other.index()
+    }
+}
+
+impl Part {
+    /// Adds this part's records to `map`, pointer text built for the locations on the way.
+    fn index_into(&self, map: &mut PointerMap) {
+        let mut recorded = vec![false; self.locs.len().max(1)];
+        for (loc, _, _) in &self.records {
+            recorded[loc.0 as usize] = true;
+        }
+        // Pointer text of every location on the way to a recorded one, parents first; nothing
+        // below a withdrawn location.
+        let mut needed = recorded;
+        for i in (1..self.locs.len()).rev() {
+            if needed[i] {
+                needed[self.locs[i].0.0 as usize] = true;
+            }
+        }
+        let mut withdrawn = vec![false; self.locs.len().max(1)];
+        let mut text: Vec<String> = Vec::with_capacity(self.locs.len());
+        for (i, (parent, token)) in self.locs.iter().enumerate() {
+            if i > 0 {
+                withdrawn[i] = matches!(token, Token::Withdrawn) || withdrawn[parent.0 as usize];
+            }
+            if i == 0 || !needed[i] || withdrawn[i] {
+                text.push(String::new());
+                continue;
+            }
+            let mut s = text[parent.0 as usize].clone();
+            token.push_to(&mut s);
+            text.push(s);
+        }
+        for (loc, file, span) in &self.records {
+            if !withdrawn[loc.0 as usize] {
+                map.insert(text[loc.0 as usize].clone(), (*file, *span));
+            }
+        }
     }
 }
 
@@ -163,61 +212,44 @@ impl Provenance {
 
     /// Whether nothing is recorded.
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.parts.iter().all(|p| p.records.is_empty())
     }
 
     fn index(&self) -> &PointerMap {
         self.index.get_or_init(|| {
-            let mut recorded = vec![false; self.locs.len().max(1)];
-            for (loc, _, _) in &self.records {
-                recorded[loc.0 as usize] = true;
-            }
-            // Pointer text of every location on the way to a recorded one, parents first.
-            let mut needed = recorded.clone();
-            for i in (1..self.locs.len()).rev() {
-                if needed[i] {
-                    needed[self.locs[i].0.0 as usize] = true;
-                }
-            }
-            let mut text: Vec<String> = Vec::with_capacity(self.locs.len());
-            for (i, (parent, token)) in self.locs.iter().enumerate() {
-                if i == 0 || !needed[i] {
-                    text.push(String::new());
-                    continue;
-                }
-                let mut s = text[parent.0 as usize].clone();
-                token.push_to(&mut s);
-                text.push(s);
-            }
-            let mut map =
-                PointerMap::with_capacity_and_hasher(self.records.len(), Default::default());
-            for (loc, file, span) in &self.records {
-                map.insert(text[loc.0 as usize].clone(), (*file, *span));
+            let records = self.parts.iter().map(|p| p.records.len()).sum();
+            let mut map = PointerMap::with_capacity_and_hasher(records, Default::default());
+            for part in &self.parts {
+                part.index_into(&mut map);
             }
             map
         })
     }
 
-    /// The root location (`""`).
-    fn root(&mut self) -> Loc {
-        if self.locs.is_empty() {
-            self.locs.push((Loc(0), Token::Index(0)));
+    /// The part new locations go into.
+    fn part(&mut self) -> &mut Part {
+        if self.parts.is_empty() {
+            self.parts.push(Part::default());
         }
-        Loc(0)
+        let last = self.parts.len() - 1;
+        let part = &mut self.parts[last];
+        if part.locs.is_empty() {
+            part.locs.push((Loc(0), Token::Index(0)));
+        }
+        part
     }
 
     /// The location `parent/token`.
     fn at(&mut self, parent: Loc, token: impl Into<Token>) -> Loc {
-        self.root();
-        let loc = Loc(u32::try_from(self.locs.len()).unwrap_or(u32::MAX));
-        self.locs.push((parent, token.into()));
+        let part = self.part();
+        let loc = Loc(u32::try_from(part.locs.len()).unwrap_or(u32::MAX));
+        part.locs.push((parent, token.into()));
         loc
     }
 
     /// The location `token` below the root.
     fn top(&mut self, token: &'static str) -> Loc {
-        let root = self.root();
-        self.at(root, token)
+        self.at(Loc(0), token)
     }
 
     fn record(&mut self, loc: Loc, file: FileId, span: Span) {
@@ -225,7 +257,7 @@ impl Provenance {
         if self.index.get().is_some() {
             self.index = OnceLock::new();
         }
-        self.records.push((loc, file, span));
+        self.part().records.push((loc, file, span));
     }
 
     /// Records `parent/token` and returns its location.
@@ -235,12 +267,30 @@ impl Provenance {
         loc
     }
 
+    /// Replaces the token of `loc` (an API's index once it is known, or [`Token::Withdrawn`]).
+    fn retoken(&mut self, loc: Loc, token: Token) {
+        if let Some(slot) = self.part().locs.get_mut(loc.0 as usize) {
+            slot.1 = token;
+        }
+        self.index = OnceLock::new();
+    }
+
+    /// Appends the parts of `other`; their locations are no longer addressable by [`Loc`].
+    fn append(&mut self, other: Provenance) {
+        self.index = OnceLock::new();
+        self.parts
+            .extend(other.parts.into_iter().filter(|p| !p.records.is_empty()));
+        // New records must not land in a joined part, whose locations callers do not hold.
+        self.parts.push(Part::default());
+    }
+
     /// The pointer text of a location.
-    fn pointer(&self, loc: Loc) -> String {
+    fn pointer(&mut self, loc: Loc) -> String {
+        let part = self.part();
         let mut tokens = Vec::new();
         let mut at = loc;
         while at.0 != 0 {
-            let (parent, token) = &self.locs[at.0 as usize];
+            let (parent, token) = &part.locs[at.0 as usize];
             tokens.push(token);
             at = *parent;
         }
@@ -253,8 +303,9 @@ impl Provenance {
 
     /// Makes room for `locs` locations and `records` records.
     fn reserve(&mut self, locs: usize, records: usize) {
-        self.locs.reserve(locs);
-        self.records.reserve(records);
+        let part = self.part();
+        part.locs.reserve(locs);
+        part.records.reserve(records);
     }
 }
 
@@ -279,10 +330,23 @@ impl ImportResult {
 /// Imports the root document of `ws` (an OpenAPI document of `version`, its references
 /// resolved with [`Workspace::resolve_refs`]) into a gateway definition.
 pub fn import(ws: &Workspace, version: OasVersion, options: &ImportOptions) -> ImportResult {
+    // Below this many operations, starting threads costs more than it saves.
+    import_in_batches(ws, version, options, 512)
+}
+
+/// [`import`], the operations imported in parallel batches when there are at least
+/// `parallel_from` of them.
+fn import_in_batches(
+    ws: &Workspace,
+    version: OasVersion,
+    options: &ImportOptions,
+    parallel_from: usize,
+) -> ImportResult {
     let mut cx = Cx {
         ws,
         file: ws.root().file,
         version,
+        parallel_from,
         provenance: Provenance::default(),
         diagnostics: Vec::new(),
     };
@@ -386,11 +450,29 @@ struct Bindings {
     plugins: Vec<BindingList>,
 }
 
+impl Bindings {
+    /// Appends the bindings of `later` (made by operations after these) to these.
+    fn append(&mut self, later: Bindings) {
+        for (lists, later) in [
+            (&mut self.throttles, later.throttles),
+            (&mut self.acls, later.acls),
+            (&mut self.plugins, later.plugins),
+        ] {
+            for (policy, apis) in later {
+                match lists.iter_mut().find(|(name, _)| *name == policy) {
+                    Some((_, bound)) => bound.extend(apis),
+                    None => lists.push((policy, apis)),
+                }
+            }
+        }
+    }
+}
+
 /// A policy name and the APIs bound to it, each with the source of its reference.
 type BindingList = (String, Vec<(String, FileId, Span)>);
 
-fn bind(list: &mut Vec<BindingList>, policy: &str, api: &str, file: FileId, span: Span) {
-    let entry = (api.to_owned(), file, span);
+fn bind(list: &mut Vec<BindingList>, policy: &str, api: String, file: FileId, span: Span) {
+    let entry = (api, file, span);
     match list.iter_mut().find(|(name, _)| name == policy) {
         Some((_, apis)) => apis.push(entry),
         None => list.push((policy.to_owned(), vec![entry])),
@@ -426,6 +508,8 @@ struct Cx<'a> {
     ws: &'a Workspace,
     file: FileId,
     version: OasVersion,
+    /// Operations are imported in parallel batches from this many on.
+    parallel_from: usize,
     provenance: Provenance,
     diagnostics: Vec<Diagnostic>,
 }

@@ -2,6 +2,32 @@
 //! duplicate checks across operations.
 
 use super::*;
+use crate::model::MatchMode;
+
+/// What importing one operation gave, for the checks across operations.
+pub(super) struct OperationOut {
+    /// Position of the operation among all operations.
+    ordinal: usize,
+    /// The API's location in the batch's provenance.
+    at: Loc,
+    /// The API's index among the batch's APIs and its method, uri (templates emptied) and
+    /// match mode; `None` if a value was rejected.
+    api: Option<(usize, DupKey)>,
+    /// The diagnostics the operation added to its batch.
+    diagnostics: std::ops::Range<usize>,
+}
+
+/// What two operations must not share: method, uri with templates emptied, match mode.
+type DupKey = (&'static str, String, &'static str);
+
+/// A batch of operations imported together: its import state, per operation what it gave
+/// (`None` for an operation that is not an object), the APIs made and the bindings named.
+pub(super) struct Batch<'a> {
+    cx: Cx<'a>,
+    operations: Vec<Option<OperationOut>>,
+    apis: Vec<ApiDef>,
+    bindings: Bindings,
+}
 
 impl<'a> Cx<'a> {
     pub(super) fn operations(
@@ -55,62 +81,179 @@ impl<'a> Cx<'a> {
             }
         }
         let operations = self.collect_operations(paths);
-        // About 60 values per API have a recorded source.
-        self.provenance
-            .reserve(operations.len() * 72, operations.len() * 64);
+        // Generated names depend on every name before them, so they are chosen first, in order.
         let mut used_names: FastMap<String, usize> = FastMap::default();
         for op in &operations {
             if let Some(id) = op.node.get("operationId").and_then(Node::as_str) {
                 *used_names.entry(id.to_owned()).or_default() += 1;
             }
         }
-        // (method, uri, match mode) → the key span of the first operation.
-        let mut seen: FastMap<(String, String, String), (FileId, Span)> = FastMap::default();
+        let generated: Vec<Option<String>> = operations
+            .iter()
+            .map(|op| {
+                if op.node.get("operationId").and_then(Node::as_str).is_some()
+                    || op.node.as_map().is_none()
+                {
+                    return None;
+                }
+                let name = generated_name(op.method, op.path, &mut used_names);
+                self.warn(
+                    GENERATED_NAME,
+                    op.file,
+                    op.key_span,
+                    format!("operation has no `operationId`; the API is named `{name}`"),
+                );
+                Some(name)
+            })
+            .collect();
+        let batches = self.import_batches(root, &operations, &generated);
+        // (method, uri with templates emptied, match mode) → the key span of the first operation.
+        let mut seen: FastMap<(&str, String, &str), (FileId, Span)> =
+            FastMap::with_capacity_and_hasher(operations.len(), Default::default());
         // API name → where it was taken from.
-        let mut names: FastMap<String, (FileId, Span)> = FastMap::default();
-        for op in operations {
-            let index = apis.len();
-            let Some((api, dup_key)) = self.operation(root, &op, index, &mut used_names, bindings)
-            else {
-                continue;
-            };
-            // Templates at the same position match the same requests: `/a/{x}` is `/a/{y}`.
-            let dup_key = (dup_key.0, template_shape(&dup_key.1), dup_key.2);
-            if let Some(first) = seen.get(&dup_key) {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        DUPLICATE_API,
-                        format!(
-                            "another operation has method {}, path `{}` and match mode {} (the gateway answers APIG.3301)",
-                            dup_key.0, api.req_uri, dup_key.2
-                        ),
+        let mut names: FastMap<&str, (FileId, Span)> =
+            FastMap::with_capacity_and_hasher(operations.len(), Default::default());
+        apis.reserve(operations.len());
+        let mut ops = operations.iter().zip(&generated);
+        for batch in batches {
+            let Batch {
+                mut cx,
+                operations: outs,
+                apis: batch_apis,
+                bindings: batch_bindings,
+            } = batch;
+            // Every operation binds what it names, imported or not.
+            bindings.append(batch_bindings);
+            let mut accepted = vec![false; batch_apis.len()];
+            let mut taken = 0;
+            for out in outs {
+                let Some((op, generated)) = ops.next() else {
+                    break;
+                };
+                let Some(out) = out else { continue };
+                let index = apis.len() + taken;
+                let Some((in_batch, dup_key)) = out.api else {
+                    // What the failure reported names the API by its operation's position;
+                    // an API that is imported takes the next index.
+                    let (from, to) = (format!("/apis/{}", out.ordinal), format!("/apis/{index}"));
+                    for d in &mut cx.diagnostics[out.diagnostics.clone()] {
+                        if let Some(p) = &mut d.pointer
+                            && let Some(rest) = p.strip_prefix(&from)
+                            && (rest.is_empty() || rest.starts_with('/'))
+                        {
+                            *p = format!("{to}{rest}");
+                        }
+                    }
+                    cx.provenance.retoken(out.at, Token::Withdrawn);
+                    continue;
+                };
+                let name_node = op.node.get("operationId");
+                let name = match (name_node.and_then(Node::as_str), generated) {
+                    (Some(id), _) => id,
+                    (None, name) => name.as_deref().unwrap_or_default(),
+                };
+                let rejected = if let Some(first) = seen.get(&dup_key) {
+                    Some(
+                        Diagnostic::error(
+                            DUPLICATE_API,
+                            format!(
+                                "another operation has method {}, path `{}` and match mode {} (the gateway answers APIG.3301)",
+                                dup_key.0, batch_apis[in_batch].req_uri, dup_key.2
+                            ),
+                        )
+                        .at(op.file, op.key_span)
+                        .related(first.0, first.1, "first defined here")
+                        .help("change the path, the method or `x-apigateway-match-mode` of one of them")
+                        .source("API Reference 3.16.2 (APIG.3301)"),
                     )
-                    .at(op.file, op.key_span)
-                    .related(first.0, first.1, "first defined here")
-                    .help("change the path, the method or `x-apigateway-match-mode` of one of them")
-                    .source("API Reference 3.16.2 (APIG.3301)"),
-                );
-                continue;
-            }
-            if let Some(first) = names.get(api.name.as_str()) {
-                let at = op.node.get("operationId").map_or(op.key_span, |n| n.span);
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        DUPLICATE_NAME,
-                        format!("another operation has the operationId `{}`; API names are unique in a group (the gateway answers APIG.3202)", api.name),
+                } else if let Some(first) = names.get(name) {
+                    let at = name_node.map_or(op.key_span, |n| n.span);
+                    Some(
+                        Diagnostic::error(
+                            DUPLICATE_NAME,
+                            format!("another operation has the operationId `{name}`; API names are unique in a group (the gateway answers APIG.3202)"),
+                        )
+                        .at(op.file, at)
+                        .related(first.0, first.1, "first used here")
+                        .help("give each operation its own `operationId`")
+                        .source("API Reference 3.5.1, Table 3-167 (APIG.3202)"),
                     )
-                    .at(op.file, at)
-                    .related(first.0, first.1, "first used here")
-                    .help("give each operation its own `operationId`")
-                    .source("API Reference 3.5.1, Table 3-167 (APIG.3202)"),
-                );
-                continue;
+                } else {
+                    None
+                };
+                if let Some(d) = rejected {
+                    cx.diagnostics.push(d);
+                    cx.provenance.retoken(out.at, Token::Withdrawn);
+                    continue;
+                }
+                names.insert(name, (op.file, name_node.map_or(op.key_span, |n| n.span)));
+                seen.insert(dup_key, (op.file, op.key_span));
+                cx.provenance.retoken(out.at, Token::Index(index));
+                accepted[in_batch] = true;
+                taken += 1;
             }
-            let at = op.node.get("operationId").map_or(op.key_span, |n| n.span);
-            names.insert(api.name.clone(), (op.file, at));
-            seen.insert(dup_key, (op.file, op.key_span));
-            apis.push(api);
+            apis.extend(
+                batch_apis
+                    .into_iter()
+                    .zip(accepted)
+                    .filter_map(|(api, accepted)| accepted.then_some(api)),
+            );
+            self.diagnostics.append(&mut cx.diagnostics);
+            self.provenance.append(cx.provenance);
         }
+    }
+
+    /// Imports `operations` in batches, in parallel when there are enough of them; each batch
+    /// has its own provenance part and diagnostics, and its results in operation order.
+    fn import_batches(
+        &self,
+        root: &'a Node,
+        operations: &[Operation<'a>],
+        generated: &[Option<String>],
+    ) -> Vec<Batch<'a>> {
+        use rayon::prelude::*;
+        let run = |first: usize, ops: &[Operation<'a>], names: &[Option<String>]| {
+            let mut cx = Cx {
+                ws: self.ws,
+                file: self.file,
+                version: self.version,
+                parallel_from: self.parallel_from,
+                provenance: Provenance::default(),
+                diagnostics: Vec::new(),
+            };
+            // About 60 values per API have a recorded source.
+            cx.provenance.reserve(ops.len() * 72, ops.len() * 64);
+            let mut apis = Vec::with_capacity(ops.len());
+            let mut bindings = Bindings::default();
+            let operations = ops
+                .iter()
+                .zip(names)
+                .enumerate()
+                .map(|(i, (op, name))| {
+                    let made = (&mut apis, &mut bindings);
+                    cx.operation(root, op, first + i, name.as_deref(), made)
+                })
+                .collect();
+            Batch {
+                cx,
+                operations,
+                apis,
+                bindings,
+            }
+        };
+        if operations.len() < self.parallel_from {
+            return vec![run(0, operations, generated)];
+        }
+        let size = operations
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(64);
+        operations
+            .par_chunks(size)
+            .zip(generated.par_chunks(size))
+            .enumerate()
+            .map(|(b, (ops, names))| run(b * size, ops, names))
+            .collect()
     }
 
     pub(super) fn collect_operations(&self, paths: &'a Map) -> Vec<Operation<'a>> {
@@ -148,35 +291,33 @@ impl<'a> Cx<'a> {
         out
     }
 
+    /// Imports one operation (the `ordinal`-th) as an API, `generated` its name when it has no
+    /// `operationId`; `None` when the operation is not an object.
     pub(super) fn operation(
         &mut self,
         root: &'a Node,
         op: &Operation<'a>,
-        index: usize,
-        used_names: &mut FastMap<String, usize>,
-        bindings: &mut Bindings,
-    ) -> Option<(ApiDef, (String, String, String))> {
+        ordinal: usize,
+        generated: Option<&str>,
+        (made, bindings): (&mut Vec<ApiDef>, &mut Bindings),
+    ) -> Option<OperationOut> {
         let file = op.file;
         let node = op.node;
         let map = node.as_map()?;
+        let diagnostics_from = self.diagnostics.len();
         let apis = self.provenance.top("apis");
-        let at = self.provenance.record_at(apis, index, file, node.span);
+        // The API's index is known once the operations before it are checked for duplicates.
+        let at = self.provenance.record_at(apis, ordinal, file, node.span);
         let mut obj = Obj::new(at);
 
         // name
-        let name = match node.get("operationId") {
-            Some(id) if id.as_str().is_some() => {
+        let name = match (node.get("operationId"), generated) {
+            (Some(id), _) if id.as_str().is_some() => {
                 self.set(&mut obj, "name", Val::Node(id), file, id);
                 id.as_str().unwrap_or_default().to_owned()
             }
-            _ => {
-                let name = generated_name(op.method, op.path, used_names);
-                self.warn(
-                    GENERATED_NAME,
-                    file,
-                    op.key_span,
-                    format!("operation has no `operationId`; the API is named `{name}`"),
-                );
+            (_, name) => {
+                let name = name.unwrap_or_default().to_owned();
                 self.provenance.record_at(at, "name", file, op.key_span);
                 obj.insert("name", name.clone());
                 name
@@ -229,19 +370,10 @@ impl<'a> Cx<'a> {
         if let Some(cors) = node.get("x-apigateway-cors") {
             self.set(&mut obj, "cors", Val::Node(cors), file, cors);
         }
-        let match_mode = match node.get("x-apigateway-match-mode") {
-            Some(m) => {
-                let value = upper(m.as_str().unwrap_or("NORMAL"));
-                let text = match &value {
-                    Val::Name(s) => (*s).to_owned(),
-                    Val::Str(s) => s.clone(),
-                    _ => String::new(),
-                };
-                self.set(&mut obj, "match_mode", value, file, m);
-                text
-            }
-            None => "NORMAL".to_owned(),
-        };
+        if let Some(m) = node.get("x-apigateway-match-mode") {
+            let value = upper(m.as_str().unwrap_or("NORMAL"));
+            self.set(&mut obj, "match_mode", value, file, m);
+        }
         if let Some(ct) = node.get("x-apigateway-content-type") {
             self.set(&mut obj, "content_type", Val::Node(ct), file, ct);
         } else if self.version != OasVersion::V2_0 {
@@ -302,23 +434,36 @@ impl<'a> Cx<'a> {
         if let Some(t) = node.get("x-apigateway-ratelimit")
             && let Some(policy) = t.as_str()
         {
-            bind(&mut bindings.throttles, policy, &name, file, t.span);
+            bind(&mut bindings.throttles, policy, name.clone(), file, t.span);
         }
         if let Some(a) = node.get("x-apigateway-access-control")
             && let Some(policy) = a.as_str()
         {
-            bind(&mut bindings.acls, policy, &name, file, a.span);
+            bind(&mut bindings.acls, policy, name.clone(), file, a.span);
         }
         if let Some(plugins) = node.get("x-apigateway-plugins").and_then(Node::as_seq) {
             for p in plugins {
                 if let Some(plugin) = p.as_str() {
-                    bind(&mut bindings.plugins, plugin, &name, file, p.span);
+                    bind(&mut bindings.plugins, plugin, name.clone(), file, p.span);
                 }
             }
         }
 
-        let api = self.finish::<ApiDef>(obj, (file, op.key_span))?;
-        Some((api, (op.method.to_owned(), uri, match_mode)))
+        let api = self.finish::<ApiDef>(obj, (file, op.key_span)).map(|api| {
+            // Templates at the same position match the same requests: `/a/{x}` is `/a/{y}`.
+            let match_mode = api.match_mode.map_or("NORMAL", MatchMode::as_str);
+            made.push(api);
+            (
+                made.len() - 1,
+                (op.method, template_shape(&uri), match_mode),
+            )
+        });
+        Some(OperationOut {
+            ordinal,
+            at,
+            api,
+            diagnostics: diagnostics_from..self.diagnostics.len(),
+        })
     }
 
     /// OpenAPI 3: the single media type of `requestBody.content`, when it is one of the four
@@ -540,6 +685,134 @@ impl<'a> Cx<'a> {
             if let Some(sample) = found {
                 self.set(obj, target, Val::Node(sample), file, sample);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+    use crate::source::Limits;
+    use crate::source::refs::RefOptions;
+
+    /// A Swagger 2.0 document of `paths` paths with two operations each, and on some of them
+    /// every case the checks across operations decide: generated names, duplicate paths (by
+    /// template shape), duplicate `operationId`s, rejected values, operations that are not
+    /// objects, and bindings whose policies are first named in different orders.
+    fn document(paths: usize) -> String {
+        let mut s = String::from(
+            r#"{"swagger": "2.0", "info": {"title": "batches", "version": "1"}, "basePath": "/v1",
+            "x-apigateway-ratelimits": {"t1": {"api-limit": 10, "interval": 1, "unit": "SECOND"},
+                "t2": {"api-limit": 20, "interval": 1, "unit": "SECOND"}},
+            "paths": {"#,
+        );
+        for p in 0..paths {
+            if p > 0 {
+                s.push(',');
+            }
+            // Every 97th path repeats an earlier one with another variable name.
+            let path = if p % 97 == 50 {
+                format!("/r{}/{{other}}", p - 7)
+            } else {
+                format!("/r{p}/{{id}}")
+            };
+            let id = match p % 89 {
+                0 => String::new(),
+                13 => r#""operationId": "shared_id","#.to_owned(),
+                _ => format!(r#""operationId": "get_{p}","#),
+            };
+            let limit = if p % 3 == 0 { "t2" } else { "t1" };
+            let mode = if p % 101 == 60 { "SOMETIMES" } else { "NORMAL" };
+            let _ = write!(
+                s,
+                r#""{path}": {{
+                  "get": {{{id} "x-apigateway-match-mode": "{mode}", "x-apigateway-ratelimit": "{limit}",
+                    "x-apigateway-backend": {{"type": "MOCK", "mockEndpoints": {{"result-content": "ok"}}}},
+                    "parameters": [{{"name": "id", "in": "path", "required": true, "type": "string"}}]}},
+                  "post": {post}
+                }}"#,
+                post = if p % 53 == 7 {
+                    "\"not an operation\"".to_owned()
+                } else {
+                    format!(
+                        r#"{{"operationId": "post_{p}", "x-apigateway-plugins": ["pl{}"]}}"#,
+                        p % 5
+                    )
+                }
+            );
+        }
+        s.push_str("}}");
+        s
+    }
+
+    fn workspace(text: &str) -> Workspace {
+        let (sources, doc) = crate::source::load_text("batches.json", text);
+        let mut ws = Workspace::from_parts(sources, doc);
+        ws.resolve_refs(&Limits::default(), &RefOptions::default());
+        ws
+    }
+
+    #[test]
+    fn batches_give_what_one_pass_gives() {
+        let ws = workspace(&document(700));
+        let options = ImportOptions::default();
+        let one = import_in_batches(&ws, OasVersion::V2_0, &options, usize::MAX);
+        let batched = import_in_batches(&ws, OasVersion::V2_0, &options, 1);
+        // The document has every case it is meant to have.
+        let codes: Vec<&str> = one.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        for code in [GENERATED_NAME, DUPLICATE_API, DUPLICATE_NAME, INVALID] {
+            assert!(codes.contains(&code), "{code} in {codes:?}");
+        }
+        assert!(
+            one.definition.apis.len() > 1200,
+            "{}",
+            one.definition.apis.len()
+        );
+        assert_eq!(one.definition, batched.definition);
+        assert_eq!(
+            format!("{:?}", one.diagnostics),
+            format!("{:?}", batched.diagnostics)
+        );
+        let one_sources: Vec<_> = one.provenance.iter().collect();
+        let batched_sources: Vec<_> = batched.provenance.iter().collect();
+        assert_eq!(one_sources, batched_sources);
+        // Rejected operations leave no sources behind: every API index recorded is an API.
+        let apis = one.definition.apis.len();
+        for (pointer, _) in &one_sources {
+            if let Some(rest) = pointer.strip_prefix("/apis/") {
+                let index: usize = rest.split('/').next().unwrap().parse().unwrap();
+                assert!(index < apis, "{pointer}");
+            }
+        }
+        // A rejected value is reported at the index the next imported API takes.
+        let invalid: Vec<&str> = one
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == INVALID)
+            .filter_map(|d| d.pointer.as_deref())
+            .collect();
+        // The `get` of each path 60 + 101k is rejected; the API after it is its `post`, or the
+        // next path's `get` where the `post` is not an operation.
+        let expected: Vec<String> = (0..700)
+            .filter(|p| p % 101 == 60)
+            .map(|p| match p % 53 {
+                7 => format!("get_{}", p + 1),
+                _ => format!("post_{p}"),
+            })
+            .collect();
+        assert_eq!(invalid.len(), expected.len(), "{invalid:?}");
+        for (pointer, expected) in invalid.into_iter().zip(expected) {
+            assert!(pointer.ends_with("/match_mode"), "{pointer}");
+            let index: usize = pointer["/apis/".len()..]
+                .split('/')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let next = one.definition.apis.get(index).map(|a| a.name.as_str());
+            assert_eq!(next, Some(expected.as_str()), "{pointer}");
         }
     }
 }
