@@ -17,15 +17,58 @@ use crate::source::{Map, Node, Number, Value};
 ///
 /// A message if a value has no JSON form (it never does: the definition is plain data).
 pub fn definition_to_yaml(definition: &Definition) -> Result<String, String> {
-    emit(definition).map_err(|e| e.0)
+    use rayon::prelude::*;
+    // Below this many APIs, starting threads costs more than it saves.
+    const PARALLEL_FROM: usize = 512;
+    const BATCH: usize = 256;
+    let apis = &definition.apis;
+    if apis.len() < PARALLEL_FROM {
+        return emit(definition, None).map_err(|e| e.0);
+    }
+    // The APIs are most of a big definition: written in parallel batches, in order, as the
+    // members of the root's `apis` sequence.
+    let text = apis
+        .par_chunks(BATCH)
+        .enumerate()
+        .map(|(b, batch)| {
+            let mut out = String::with_capacity(batch.len() * 1024);
+            let mut items = Compound {
+                out: &mut out,
+                at: At::Value { level: 0 },
+                level: 0,
+                first: b == 0,
+                empty: "[]",
+                ahead: None,
+            };
+            for api in batch {
+                items.element(api)?;
+            }
+            Ok(out)
+        })
+        .collect::<Result<Vec<String>, EmitError>>()
+        .map_err(|e| e.0)?;
+    let ahead = Ahead {
+        field: "apis",
+        text,
+    };
+    emit(definition, Some(&ahead)).map_err(|e| e.0)
 }
 
-/// Any serialisable value as [`to_yaml`] writes its JSON form.
-fn emit<T: Serialize + ?Sized>(value: &T) -> Result<String, EmitError> {
-    let mut out = String::with_capacity(4096);
+/// The value of a root field written ahead, in pieces to be joined.
+struct Ahead {
+    field: &'static str,
+    text: Vec<String>,
+}
+
+/// Any serialisable value as [`to_yaml`] writes its JSON form; `ahead` the text of a root
+/// field written already.
+fn emit<T: Serialize + ?Sized>(value: &T, ahead: Option<&Ahead>) -> Result<String, EmitError> {
+    let ahead_len: usize = ahead.map_or(0, |a| a.text.iter().map(String::len).sum());
+    let mut out = String::with_capacity(4096 + ahead_len);
     value.serialize(Emitter {
         out: &mut out,
         at: At::Root,
+        ahead,
     })?;
     Ok(out)
 }
@@ -369,6 +412,8 @@ impl ser::Error for EmitError {
 struct Emitter<'o> {
     out: &'o mut String,
     at: At,
+    /// A root field written already (only for the root).
+    ahead: Option<&'o Ahead>,
 }
 
 /// A number as the loader reads serde_json's text of it and [`scalar_text`] writes it back:
@@ -416,6 +461,7 @@ impl<'o> Emitter<'o> {
             at: self.at,
             first: true,
             empty: "{}",
+            ahead: self.ahead,
         }
     }
 
@@ -426,6 +472,7 @@ impl<'o> Emitter<'o> {
             at: self.at,
             first: true,
             empty: "[]",
+            ahead: None,
         }
     }
 
@@ -563,7 +610,11 @@ impl<'o> Serializer for Emitter<'o> {
         value: &T,
     ) -> Result<(), EmitError> {
         let (out, at) = self.variant(variant);
-        value.serialize(Emitter { out, at })
+        value.serialize(Emitter {
+            out,
+            at,
+            ahead: None,
+        })
     }
 
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'o>, EmitError> {
@@ -586,7 +637,12 @@ impl<'o> Serializer for Emitter<'o> {
         _: usize,
     ) -> Result<Compound<'o>, EmitError> {
         let (out, at) = self.variant(variant);
-        Ok(Emitter { out, at }.seq())
+        Ok(Emitter {
+            out,
+            at,
+            ahead: None,
+        }
+        .seq())
     }
 
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'o>, EmitError> {
@@ -605,7 +661,12 @@ impl<'o> Serializer for Emitter<'o> {
         _: usize,
     ) -> Result<Compound<'o>, EmitError> {
         let (out, at) = self.variant(variant);
-        Ok(Emitter { out, at }.map())
+        Ok(Emitter {
+            out,
+            at,
+            ahead: None,
+        }
+        .map())
     }
 }
 
@@ -617,6 +678,8 @@ struct Compound<'o> {
     level: usize,
     first: bool,
     empty: &'static str,
+    /// A field of this (root) mapping written already.
+    ahead: Option<&'o Ahead>,
 }
 
 impl Compound<'_> {
@@ -631,6 +694,7 @@ impl Compound<'_> {
         value.serialize(Emitter {
             out: self.out,
             at: At::Value { level: self.level },
+            ahead: None,
         })
     }
 
@@ -641,6 +705,7 @@ impl Compound<'_> {
         value.serialize(Emitter {
             out: self.out,
             at: At::Item { level: self.level },
+            ahead: None,
         })
     }
 
@@ -680,7 +745,15 @@ macro_rules! compound {
                 value: &T,
             ) -> Result<(), EmitError> {
                 self.key(key);
-                self.value(value)
+                match self.ahead {
+                    Some(ahead) if ahead.field == key => {
+                        for piece in &ahead.text {
+                            self.out.push_str(piece);
+                        }
+                        Ok(())
+                    }
+                    _ => self.value(value),
+                }
             }
 
             fn end(self) -> Result<(), EmitError> {
@@ -1055,7 +1128,7 @@ mod tests {
             }),
         ];
         for value in &values {
-            assert_eq!(emit(value).unwrap(), via_tree(value), "{value}");
+            assert_eq!(emit(value, None).unwrap(), via_tree(value), "{value}");
         }
     }
 
@@ -1068,5 +1141,23 @@ mod tests {
         let written = definition_to_yaml(&definition).unwrap();
         assert_eq!(written, via_tree(&definition));
         assert_eq!(written, yaml);
+    }
+
+    #[test]
+    fn many_apis_are_written_in_batches_as_in_one_pass() {
+        let text = include_str!("../../tests/snapshots/import__mapping_2_0.snap");
+        let yaml = text.splitn(3, "---\n").nth(2).unwrap();
+        let (_, doc) = crate::source::load_text("d.yaml", yaml);
+        let mut definition = Definition::from_json(doc.root.to_json()).unwrap();
+        let apis = definition.apis.clone();
+        assert!(!apis.is_empty());
+        for i in 0..1000 {
+            let mut api = apis[i % apis.len()].clone();
+            api.name = format!("{}_{i}", api.name);
+            definition.apis.push(api);
+        }
+        let written = definition_to_yaml(&definition).unwrap();
+        assert_eq!(written, emit(&definition, None).unwrap());
+        assert!(written.contains("apis:\n- name: "), "{}", &written[..200]);
     }
 }
