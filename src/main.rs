@@ -494,6 +494,7 @@ fn main() -> ExitCode {
             commands::lint::run_request(request, color_enabled_stderr(cli.color))
         }
         Command::Import(args) => {
+            apigctl::lint::exit_without_freeing();
             let options = commands::import::ImportCommandOptions {
                 limits: args.load.limits(),
                 refs: args.load.refs(),

@@ -224,6 +224,35 @@ fn writes_the_output_file_atomically() {
 }
 
 #[test]
+fn timings_list_the_phases_on_stderr_and_change_nothing_else() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/import/same-3.0.yaml");
+    let run = |timings: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
+            .arg("import")
+            .arg(&spec)
+            .env("APIGCTL_TIMINGS", timings)
+            .output()
+            .unwrap()
+    };
+    let (plain, timed) = (run("0"), run("1"));
+    assert!(plain.status.success() && timed.status.success());
+    assert_eq!(plain.stdout, timed.stdout);
+    assert!(plain.stderr.is_empty());
+    let stderr = String::from_utf8(timed.stderr).unwrap();
+    let phases: Vec<&str> = stderr
+        .lines()
+        .map(|l| {
+            let (_, what) = l.split_once(" ms  ").unwrap_or_else(|| panic!("{l}"));
+            what.split(" (done at ").next().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        ["load", "resolve $refs", "import", "render", "write"]
+    );
+}
+
+#[test]
 fn custom_authorizer_from_security_scheme() {
     let (ws, result) = import_file(
         "testdata/import/authorizer-3.0.yaml",

@@ -4,6 +4,7 @@
 use crate::convert::import::{ImportOptions, ImportResult, import};
 use crate::convert::yaml::definition_to_yaml;
 use crate::diagnostic::Diagnostic;
+use crate::lint::{drop_in_background, timings};
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
 use crate::source::refs::{RefOptions, Workspace};
@@ -57,11 +58,19 @@ pub fn render_definition(definition: &Definition, format: OutputFormat) -> Resul
     }
 }
 
-/// Runs `apigctl import` on one input.
+/// Runs `apigctl import` on one input; with `APIGCTL_TIMINGS` set, the time of each phase
+/// follows on stderr.
 pub fn run(input: &Input, options: &ImportCommandOptions) -> Outcome {
+    let mut outcome = run_phases(input, options);
+    outcome.stderr.push_str(&timings::take_report());
+    outcome
+}
+
+fn run_phases(input: &Input, options: &ImportCommandOptions) -> Outcome {
     let name = input.display_name();
     let mut outcome = Outcome::default();
-    let mut ws = match Workspace::load(input, &options.limits) {
+    let loaded = timings::time("load", || Workspace::load(input, &options.limits));
+    let mut ws = match loaded {
         Ok(ws) => ws,
         Err((_, e @ LoadError::Io { .. })) => {
             outcome.stderr = format!("apigctl: error: {e}\n");
@@ -84,18 +93,29 @@ pub fn run(input: &Input, options: &ImportCommandOptions) -> Outcome {
         }
         Err(d) => return report_only(name, ws.sources, vec![*d], options.color),
     };
-    let mut diagnostics = ws.resolve_refs(&options.limits, &options.refs);
+    let mut diagnostics = timings::time("resolve $refs", || {
+        ws.resolve_refs(&options.limits, &options.refs)
+    });
     let ImportResult {
         definition,
         diagnostics: found,
-        ..
-    } = import(&ws, version, &options.import);
+        provenance,
+    } = timings::time("import", || import(&ws, version, &options.import));
     diagnostics.extend(found);
-    if report_into(&mut outcome, name, ws.sources, diagnostics, options.color) {
+    // Only the texts are needed from here on; the trees of a big document take long to free.
+    let Workspace {
+        sources, documents, ..
+    } = ws;
+    drop_in_background((documents, provenance));
+    if report_into(&mut outcome, name, sources, diagnostics, options.color) {
         return outcome;
     }
-    match render_definition(&definition, options.format) {
-        Ok(text) => deliver(&mut outcome, options.output.as_deref(), text),
+    let rendered = timings::time("render", || render_definition(&definition, options.format));
+    drop_in_background(definition);
+    match rendered {
+        Ok(text) => timings::time("write", || {
+            deliver(&mut outcome, options.output.as_deref(), text);
+        }),
         Err(message) => {
             outcome
                 .stderr
