@@ -36,76 +36,12 @@ impl<'a> Cx<'a> {
         apis: &mut Vec<ApiDef>,
         bindings: &mut Bindings,
     ) {
-        let file = self.file;
         let Some(paths) = root.get("paths").and_then(Node::as_map) else {
             return;
         };
-        for entry in &paths.entries {
-            let path = &*entry.key.name;
-            if !path.starts_with("x-")
-                && path
-                    .split('/')
-                    .any(|seg| seg.contains('{') && !(seg.starts_with('{') && seg.ends_with('}')))
-            {
-                self.warn(
-                    UNSUPPORTED,
-                    file,
-                    entry.key.span,
-                    format!("`{path}`: the gateway's frontend paths take a template only as a whole segment (`/users/{{name}}`), not with a prefix or suffix (reference §3.3)"),
-                );
-            }
-            let Some((item_file, item)) = self.deref(file, &entry.value) else {
-                continue;
-            };
-            for key in item
-                .as_map()
-                .map(|m| m.entries.as_slice())
-                .unwrap_or_default()
-            {
-                let name = &*key.key.name;
-                if name == "trace" {
-                    self.warn(
-                        UNSUPPORTED,
-                        item_file,
-                        key.key.span,
-                        "APIG has no TRACE method; operation not imported".into(),
-                    );
-                } else if name.starts_with("x-apigateway-") && name != "x-apigateway-any-method" {
-                    self.warn(
-                        UNKNOWN_EXTENSION,
-                        item_file,
-                        key.key.span,
-                        format!("`{name}` is not a path item extension apigctl imports; ignored"),
-                    );
-                }
-            }
-        }
+        self.path_warnings(paths);
         let operations = self.collect_operations(paths);
-        // Generated names depend on every name before them, so they are chosen first, in order.
-        let mut used_names: FastMap<String, usize> = FastMap::default();
-        for op in &operations {
-            if let Some(id) = op.node.get("operationId").and_then(Node::as_str) {
-                *used_names.entry(id.to_owned()).or_default() += 1;
-            }
-        }
-        let generated: Vec<Option<String>> = operations
-            .iter()
-            .map(|op| {
-                if op.node.get("operationId").and_then(Node::as_str).is_some()
-                    || op.node.as_map().is_none()
-                {
-                    return None;
-                }
-                let name = generated_name(op.method, op.path, &mut used_names);
-                self.warn(
-                    GENERATED_NAME,
-                    op.file,
-                    op.key_span,
-                    format!("operation has no `operationId`; the API is named `{name}`"),
-                );
-                Some(name)
-            })
-            .collect();
+        let generated = self.generated_names(&operations);
         let batches = self.import_batches(root, &operations, &generated);
         // (method, uri with templates emptied, match mode) → the key span of the first operation.
         let mut seen: FastMap<(&str, String, &str), (FileId, Span)> =
@@ -201,6 +137,86 @@ impl<'a> Cx<'a> {
             self.diagnostics.append(&mut cx.diagnostics);
             self.provenance.append(cx.provenance);
         }
+    }
+
+    /// Warnings about path templates and path item keys the gateway has no place for.
+    fn path_warnings(&mut self, paths: &'a Map) {
+        let file = self.file;
+        for entry in &paths.entries {
+            let path = &*entry.key.name;
+            if !path.starts_with("x-")
+                && path
+                    .split('/')
+                    .any(|seg| seg.contains('{') && !(seg.starts_with('{') && seg.ends_with('}')))
+            {
+                self.warn(
+                    UNSUPPORTED,
+                    file,
+                    entry.key.span,
+                    format!("`{path}`: the gateway's frontend paths take a template only as a whole segment (`/users/{{name}}`), not with a prefix or suffix (reference §3.3)"),
+                );
+            }
+            let Some((item_file, item)) = self.deref(file, &entry.value) else {
+                continue;
+            };
+            for key in item
+                .as_map()
+                .map(|m| m.entries.as_slice())
+                .unwrap_or_default()
+            {
+                let name = &*key.key.name;
+                if name == "trace" {
+                    self.warn(
+                        UNSUPPORTED,
+                        item_file,
+                        key.key.span,
+                        "APIG has no TRACE method; operation not imported".into(),
+                    );
+                } else if name.starts_with("x-apigateway-") && name != "x-apigateway-any-method" {
+                    self.warn(
+                        UNKNOWN_EXTENSION,
+                        item_file,
+                        key.key.span,
+                        format!("`{name}` is not a path item extension apigctl imports; ignored"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The name of each operation without `operationId`, with a warning; generated names
+    /// depend on every name before them, so they are chosen first, in order.
+    fn generated_names(&mut self, operations: &[Operation<'a>]) -> Vec<Option<String>> {
+        let named = |op: &Operation<'a>| {
+            op.node.get("operationId").and_then(Node::as_str).is_some()
+                || op.node.as_map().is_none()
+        };
+        // Most documents name every operation: then no name table is needed.
+        if operations.iter().all(named) {
+            return vec![None; operations.len()];
+        }
+        let mut used_names: FastMap<String, usize> = FastMap::default();
+        for op in operations {
+            if let Some(id) = op.node.get("operationId").and_then(Node::as_str) {
+                *used_names.entry(id.to_owned()).or_default() += 1;
+            }
+        }
+        operations
+            .iter()
+            .map(|op| {
+                if named(op) {
+                    return None;
+                }
+                let name = generated_name(op.method, op.path, &mut used_names);
+                self.warn(
+                    GENERATED_NAME,
+                    op.file,
+                    op.key_span,
+                    format!("operation has no `operationId`; the API is named `{name}`"),
+                );
+                Some(name)
+            })
+            .collect()
     }
 
     /// Imports `operations` in batches, in parallel when there are enough of them; each batch
