@@ -16,3 +16,4 @@ pub mod openapi;
 pub mod report;
 pub mod source;
 pub mod sync;
+pub mod teardown;

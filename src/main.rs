@@ -464,7 +464,7 @@ fn main() -> ExitCode {
     let color = color_enabled(cli.color);
     let outcome = match cli.command {
         Command::Lint(args) => {
-            apigctl::lint::exit_without_freeing();
+            apigctl::teardown::exit_without_freeing();
             let options = commands::lint::LintOptions {
                 limits: args.load.limits(),
                 refs: args.load.refs(),
@@ -494,7 +494,7 @@ fn main() -> ExitCode {
             commands::lint::run_request(request, color_enabled_stderr(cli.color))
         }
         Command::Import(args) => {
-            apigctl::lint::exit_without_freeing();
+            apigctl::teardown::exit_without_freeing();
             let options = commands::import::ImportCommandOptions {
                 limits: args.load.limits(),
                 refs: args.load.refs(),

@@ -189,7 +189,7 @@ fn lint_workspace(
             sources: std::mem::take(&mut ws.sources),
             diagnostics,
         };
-        rules::drop_in_background(ws);
+        crate::teardown::drop_in_background(ws);
 
         report.sort();
         Ok(report)

@@ -62,26 +62,6 @@ pub fn builtin_rules() -> Result<&'static [Rule], &'static RuleError> {
         .map(Vec::as_slice)
 }
 
-/// Frees `value` on a pool thread. A big document's tree takes tens of milliseconds to free;
-/// the caller goes on (rendering the report) meanwhile. After [`exit_without_freeing`] it is
-/// not freed at all.
-pub fn drop_in_background<T: Send + 'static>(value: T) {
-    if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
-        std::mem::forget(value);
-    } else {
-        rayon::spawn(move || drop(value));
-    }
-}
-
-static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// For a process that exits once its command is done (the `apigctl` binary): the document
-/// trees and imported definitions are left for the operating system to reclaim, instead of
-/// taking pool threads from the report while they are freed.
-pub fn exit_without_freeing() {
-    EXITING.store(true, std::sync::atomic::Ordering::Relaxed);
-}
-
 /// Lints an OpenAPI document (references resolved): the `openapi` rules on the document, then
 /// an import and the `definition` rules on its result. Import's own diagnostics are included.
 pub fn check_openapi(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) -> Vec<Diagnostic> {
@@ -131,7 +111,7 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
                         },
                     )
                 }));
-                drop_in_background(tree);
+                crate::teardown::drop_in_background(tree);
             }
             Err(e) => out.push(Diagnostic::error(
                 "internal",
@@ -139,7 +119,7 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
             )),
         }
     }
-    drop_in_background((imported.definition, imported.provenance));
+    crate::teardown::drop_in_background((imported.definition, imported.provenance));
     // Import's and the definition rules' pointers are into the imported definition; point
     // them into the OpenAPI source, which is what ignores and baselines need to stay put.
     timings::time("source pointers", || {
