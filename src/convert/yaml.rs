@@ -32,14 +32,14 @@ pub fn definition_to_yaml(definition: &Definition) -> Result<String, String> {
         .enumerate()
         .map(|(b, batch)| {
             let mut out = String::with_capacity(batch.len() * 1024);
-            let mut items = Compound {
+            let mut items = Emitter {
                 out: &mut out,
                 at: At::Value { level: 0 },
-                level: 0,
-                first: b == 0,
-                empty: "[]",
                 ahead: None,
-            };
+            }
+            .seq();
+            // Only the first batch starts the sequence.
+            items.first = b == 0;
             for api in batch {
                 items.element(api)?;
             }

@@ -459,10 +459,7 @@ impl Bindings {
             (&mut self.plugins, later.plugins),
         ] {
             for (policy, apis) in later {
-                match lists.iter_mut().find(|(name, _)| *name == policy) {
-                    Some((_, bound)) => bound.extend(apis),
-                    None => lists.push((policy, apis)),
-                }
+                bound_to(lists, &policy).extend(apis);
             }
         }
     }
@@ -471,12 +468,23 @@ impl Bindings {
 /// A policy name and the APIs bound to it, each with the source of its reference.
 type BindingList = (String, Vec<(String, FileId, Span)>);
 
-fn bind(list: &mut Vec<BindingList>, policy: &str, api: String, file: FileId, span: Span) {
-    let entry = (api, file, span);
-    match list.iter_mut().find(|(name, _)| name == policy) {
-        Some((_, apis)) => apis.push(entry),
-        None => list.push((policy.to_owned(), vec![entry])),
-    }
+/// The APIs bound to `policy` in `lists`, a new empty entry at the end if it has none yet.
+fn bound_to<'l>(
+    lists: &'l mut Vec<BindingList>,
+    policy: &str,
+) -> &'l mut Vec<(String, FileId, Span)> {
+    let i = match lists.iter().position(|(name, _)| name == policy) {
+        Some(i) => i,
+        None => {
+            lists.push((policy.to_owned(), Vec::new()));
+            lists.len() - 1
+        }
+    };
+    &mut lists[i].1
+}
+
+fn bind(list: &mut Vec<BindingList>, policy: &str, api: &str, file: FileId, span: Span) {
+    bound_to(list, policy).push((api.to_owned(), file, span));
 }
 
 /// Records the provenance of each bound API name and returns the names. The binding and its

@@ -330,12 +330,12 @@ impl<'a> Cx<'a> {
         let name = match (node.get("operationId"), generated) {
             (Some(id), _) if id.as_str().is_some() => {
                 self.set(&mut obj, "name", Val::Node(id), file, id);
-                id.as_str().unwrap_or_default().to_owned()
+                id.as_str().unwrap_or_default()
             }
             (_, name) => {
-                let name = name.unwrap_or_default().to_owned();
+                let name = name.unwrap_or_default();
                 self.provenance.record_at(at, "name", file, op.key_span);
-                obj.insert("name", name.clone());
+                obj.insert("name", name.to_owned());
                 name
             }
         };
@@ -450,17 +450,17 @@ impl<'a> Cx<'a> {
         if let Some(t) = node.get("x-apigateway-ratelimit")
             && let Some(policy) = t.as_str()
         {
-            bind(&mut bindings.throttles, policy, name.clone(), file, t.span);
+            bind(&mut bindings.throttles, policy, name, file, t.span);
         }
         if let Some(a) = node.get("x-apigateway-access-control")
             && let Some(policy) = a.as_str()
         {
-            bind(&mut bindings.acls, policy, name.clone(), file, a.span);
+            bind(&mut bindings.acls, policy, name, file, a.span);
         }
         if let Some(plugins) = node.get("x-apigateway-plugins").and_then(Node::as_seq) {
             for p in plugins {
                 if let Some(plugin) = p.as_str() {
-                    bind(&mut bindings.plugins, plugin, name.clone(), file, p.span);
+                    bind(&mut bindings.plugins, plugin, name, file, p.span);
                 }
             }
         }
@@ -768,6 +768,34 @@ mod tests {
         let mut ws = Workspace::from_parts(sources, doc);
         ws.resolve_refs(&Limits::default(), &RefOptions::default());
         ws
+    }
+
+    #[test]
+    fn a_rejected_operation_leaves_no_sources_under_the_next_api() {
+        let ws = workspace(
+            r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {
+              "/a/{x}": {"get": {"operationId": "first"}},
+              "/a/{y}": {"get": {"operationId": "again", "description": "a duplicate",
+                                 "tags": ["dup"]}},
+              "/c": {"get": {"operationId": "next"}}}}"#,
+        );
+        let result = import(&ws, OasVersion::V2_0, &ImportOptions::default());
+        assert!(result.diagnostics.iter().any(|d| d.code == DUPLICATE_API));
+        let names: Vec<&str> = result.definition.apis.iter().map(|a| &*a.name).collect();
+        assert_eq!(names, ["first", "next"]);
+        // `next` took index 1, where the duplicate recorded its description and tags.
+        assert!(result.provenance.get("/apis/1/name").is_some());
+        for pointer in ["/apis/1/remark", "/apis/1/tags", "/apis/1/tags/0"] {
+            assert_eq!(result.provenance.get(pointer), None, "{pointer}");
+        }
+        // Nor anywhere else.
+        let pointers: Vec<&str> = result.provenance.iter().map(|(p, _)| p).collect();
+        assert!(
+            pointers.iter().all(|p| !p.starts_with("/apis/")
+                || p.starts_with("/apis/0")
+                || p.starts_with("/apis/1")),
+            "{pointers:?}"
+        );
     }
 
     #[test]
