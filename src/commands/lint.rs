@@ -14,7 +14,7 @@ use crate::lint::{self as rules, Engine, Rule, RuleSettings, timings};
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
 use crate::report::{self, FileReport};
-use crate::source::hash::FastMap;
+use crate::source::hash::FastSet;
 use crate::source::refs::{RefOptions, Workspace};
 use crate::source::{Document, FileId, Input, Limits, LoadError, Sources, load_bytes};
 
@@ -200,7 +200,7 @@ fn lint_workspace(
 /// broken ones.
 fn dedup(diagnostics: &mut Vec<Diagnostic>) {
     let keep: Vec<bool> = {
-        let mut seen = FastMap::default();
+        let mut seen = FastSet::default();
         diagnostics
             .iter()
             .map(|d| {
@@ -209,7 +209,7 @@ fn dedup(diagnostics: &mut Vec<Diagnostic>) {
                     d.primary.map(|l| (l.file, l.span)),
                     d.message.as_str(),
                 );
-                seen.insert(key, ()).is_none()
+                seen.insert(key)
             })
             .collect()
     };

@@ -1,6 +1,6 @@
 //! A fast hash for maps keyed by text and addresses taken from the user's own documents.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A fast, unkeyed multiplicative hash (the Fx hash of rustc). The keys (pointers, reference
@@ -11,6 +11,9 @@ pub struct FastHasher(u64);
 
 /// A hash map hashed with [`FastHasher`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// A hash set hashed with [`FastHasher`].
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
 
 impl Hasher for FastHasher {
     fn finish(&self) -> u64 {

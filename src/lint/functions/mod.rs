@@ -16,7 +16,7 @@ mod request;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::source::hash::FastMap;
+use crate::source::hash::{FastMap, FastSet};
 use crate::source::{Node, Pointer};
 
 use super::selector::{Selector, Target};
@@ -42,7 +42,7 @@ pub struct Selection<'a> {
     /// The strings among them, in document order.
     pub texts: Vec<&'a str>,
     /// The same strings, for lookups.
-    pub set: FastMap<&'a str, ()>,
+    pub set: FastSet<&'a str>,
 }
 
 /// Selections over the root by selector text, made once per check and shared by its calls: a
@@ -64,7 +64,7 @@ impl<'a> Call<'a, '_> {
         let texts: Vec<&'a str> = targets.iter().filter_map(Target::text).collect();
         let selection = Rc::new(Selection {
             count: targets.len(),
-            set: texts.iter().map(|t| (*t, ())).collect(),
+            set: texts.iter().copied().collect(),
             texts,
         });
         self.selections
@@ -210,20 +210,10 @@ pub(crate) mod testing {
     //! Helpers for the functions' unit tests.
     use super::*;
     use crate::lint::selector::Selector;
-    use crate::source::{Limits, Sources, load_bytes};
 
     /// Parses YAML text into a tree.
     pub fn tree(text: &str) -> Node {
-        let mut sources = Sources::new();
-        load_bytes(
-            "t.yaml".into(),
-            None,
-            text.as_bytes().to_vec(),
-            &mut sources,
-            &Limits::default(),
-        )
-        .map(|d| d.root)
-        .unwrap_or_else(|e| panic!("test document does not load: {e}"))
+        crate::source::load_text("t.yaml", text).1.root
     }
 
     /// Runs `f` on every node `selector` selects in `doc`, with `args` (YAML), and returns

@@ -47,7 +47,7 @@ fn refers_to(call: &Call<'_, '_>) -> Vec<Finding> {
     let Some(collection) = call.str_arg("collection").and_then(|s| call.select(s)) else {
         return Vec::new();
     };
-    if collection.set.contains_key(name) {
+    if collection.set.contains(name) {
         return Vec::new();
     }
     let known: Vec<&str> = collection
