@@ -17,3 +17,4 @@ pub mod report;
 pub mod source;
 pub mod sync;
 pub mod teardown;
+pub mod timings;

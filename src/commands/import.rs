@@ -4,12 +4,12 @@
 use crate::convert::import::{ImportOptions, ImportResult, import};
 use crate::convert::yaml::definition_to_yaml;
 use crate::diagnostic::Diagnostic;
-use crate::lint::timings;
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
 use crate::source::refs::{RefOptions, Workspace};
 use crate::source::{Input, Limits, LoadError, Sources};
 use crate::teardown::drop_in_background;
+use crate::timings;
 
 pub use super::output::write_atomically;
 use super::output::{deliver, report_into};

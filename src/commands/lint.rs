@@ -10,13 +10,14 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::baseline::Baseline;
 use crate::lint::config::{self, Config, ConfigError, FileSettings};
-use crate::lint::{self as rules, Engine, Rule, RuleSettings, timings};
+use crate::lint::{self as rules, Engine, Rule, RuleSettings};
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
 use crate::report::{self, FileReport};
 use crate::source::hash::FastSet;
 use crate::source::refs::{RefOptions, Workspace};
 use crate::source::{Document, FileId, Input, Limits, LoadError, Sources, load_bytes};
+use crate::timings;
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Outcome};
 

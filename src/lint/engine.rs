@@ -7,10 +7,10 @@ use rayon::prelude::*;
 use super::functions::{Call, Finding, Selections};
 use super::rule::{Check, CheckKind, Condition, ConditionTest, Given, Rule};
 use super::selector::{DescentIndex, Target};
-use super::timings;
 use crate::convert::import::Provenance;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{FileId, Key, Node, Pointer, Span, Value, unescape_pointer_token};
+use crate::timings;
 
 /// Per-rule adjustments (from configuration): severity overrides, rules turned off, and
 /// findings ignored by pointer. The default runs every rule at its own severity.

@@ -12,7 +12,6 @@ pub mod engine;
 pub mod functions;
 pub mod rule;
 pub mod selector;
-pub mod timings;
 
 use std::sync::OnceLock;
 
@@ -24,6 +23,7 @@ use crate::diagnostic::Diagnostic;
 use crate::openapi::OasVersion;
 use crate::source::Document;
 use crate::source::refs::Workspace;
+use crate::timings;
 
 /// The rule files compiled into the binary: `(file name, text)`, sorted by name.
 pub static BUILTIN_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
