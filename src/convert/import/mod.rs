@@ -356,9 +356,8 @@ fn import_in_batches(
     let throttles = cx.throttles(root);
     let acls = cx.acls(root);
     let responses = cx.responses(root);
-    let mut apis = Vec::new();
     let mut bindings = Bindings::default();
-    cx.operations(root, &mut apis, &mut bindings);
+    let apis = cx.operations(root, &mut bindings);
     cx.unknown_root_extensions(root);
     // The lists themselves come from where the document holds them: a finding about the whole
     // list (too many APIs, too many responses) points there.

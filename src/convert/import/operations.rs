@@ -2,17 +2,22 @@
 //! duplicate checks across operations.
 
 use super::*;
+use std::collections::hash_map::Entry;
+
 use crate::model::MatchMode;
 
 /// What importing one operation gave, for the checks across operations.
-pub(super) struct OperationOut {
+pub(super) struct OperationOut<'a> {
     /// Position of the operation among all operations.
     ordinal: usize,
     /// The API's location in the batch's provenance.
     at: Loc,
-    /// The API's index among the batch's APIs and its method, uri (templates emptied) and
-    /// match mode; `None` if a value was rejected.
-    api: Option<(usize, DupKey)>,
+    /// The API's `operationId` (`None` for a generated name) and where the name was taken
+    /// from (the `operationId`, else the operation's key).
+    name: (Option<&'a str>, Span),
+    /// The API's method, uri (templates emptied) and match mode; `None` if a value was
+    /// rejected (the operation's slot is then empty).
+    api: Option<DupKey>,
     /// The diagnostics the operation added to its batch.
     diagnostics: std::ops::Range<usize>,
 }
@@ -21,54 +26,44 @@ pub(super) struct OperationOut {
 type DupKey = (&'static str, String, &'static str);
 
 /// A batch of operations imported together: its import state, per operation what it gave
-/// (`None` for an operation that is not an object), the APIs made and the bindings named.
+/// (`None` for an operation that is not an object) and the bindings named. The APIs made go
+/// straight to the operations' slots, so they are not moved again when batches are joined.
 pub(super) struct Batch<'a> {
     cx: Cx<'a>,
-    operations: Vec<Option<OperationOut>>,
-    apis: Vec<ApiDef>,
+    operations: Vec<Option<OperationOut<'a>>>,
     bindings: Bindings,
 }
 
 impl<'a> Cx<'a> {
-    pub(super) fn operations(
-        &mut self,
-        root: &'a Node,
-        apis: &mut Vec<ApiDef>,
-        bindings: &mut Bindings,
-    ) {
+    /// The APIs of the document's operations, in operation order, and the bindings they name.
+    pub(super) fn operations(&mut self, root: &'a Node, bindings: &mut Bindings) -> Vec<ApiDef> {
         let Some(paths) = root.get("paths").and_then(Node::as_map) else {
-            return;
+            return Vec::new();
         };
         self.path_warnings(paths);
         let operations = self.collect_operations(paths);
         let generated = self.generated_names(&operations);
-        let batches = self.import_batches(root, &operations, &generated);
+        // One slot per operation, filled by its batch; a rejected API's slot is emptied.
+        let mut slots = Vec::new();
+        let batches = self.import_batches(root, &operations, &generated, &mut slots);
         // (method, uri with templates emptied, match mode) → the key span of the first operation.
         let mut seen: FastMap<(&str, String, &str), (FileId, Span)> =
             FastMap::with_capacity_and_hasher(operations.len(), Default::default());
         // API name → where it was taken from.
         let mut names: FastMap<&str, (FileId, Span)> =
             FastMap::with_capacity_and_hasher(operations.len(), Default::default());
-        apis.reserve(operations.len());
-        let mut ops = operations.iter().zip(&generated);
+        let mut index = 0;
         for batch in batches {
             let Batch {
                 mut cx,
                 operations: outs,
-                apis: batch_apis,
                 bindings: batch_bindings,
             } = batch;
             // Every operation binds what it names, imported or not.
             bindings.append(batch_bindings);
-            let mut accepted = vec![false; batch_apis.len()];
-            let mut taken = 0;
-            for out in outs {
-                let Some((op, generated)) = ops.next() else {
-                    break;
-                };
-                let Some(out) = out else { continue };
-                let index = apis.len() + taken;
-                let Some((in_batch, dup_key)) = out.api else {
+            for out in outs.into_iter().flatten() {
+                let op = &operations[out.ordinal];
+                let Some(dup_key) = out.api else {
                     // What the failure reported names the API by its operation's position;
                     // an API that is imported takes the next index.
                     let (from, to) = (format!("/apis/{}", out.ordinal), format!("/apis/{index}"));
@@ -83,18 +78,23 @@ impl<'a> Cx<'a> {
                     cx.provenance.retoken(out.at, Token::Withdrawn);
                     continue;
                 };
-                let name_node = op.node.get("operationId");
-                let name = match (name_node.and_then(Node::as_str), generated) {
-                    (Some(id), _) => id,
-                    (None, name) => name.as_deref().unwrap_or_default(),
+                let name_span = out.name.1;
+                let name = match out.name.0 {
+                    Some(id) => id,
+                    None => generated[out.ordinal].as_deref().unwrap_or_default(),
                 };
-                let rejected = if let Some(first) = seen.get(&dup_key) {
-                    Some(
+                // Each key is hashed once: the entries are filled only if neither is taken.
+                let rejected = match (seen.entry(dup_key), names.entry(name)) {
+                    (Entry::Occupied(first), _) => {
+                        let ((method, _, match_mode), first) = (first.key(), first.get());
+                        Some(
                         Diagnostic::error(
                             DUPLICATE_API,
                             format!(
                                 "another operation has method {}, path `{}` and match mode {} (the gateway answers APIG.3301)",
-                                dup_key.0, batch_apis[in_batch].req_uri, dup_key.2
+                                method,
+                                slots[out.ordinal].as_ref().map_or("", |api| &*api.req_uri),
+                                match_mode
                             ),
                         )
                         .at(op.file, op.key_span)
@@ -102,41 +102,42 @@ impl<'a> Cx<'a> {
                         .help("change the path, the method or `x-apigateway-match-mode` of one of them")
                         .source("API Reference 3.16.2 (APIG.3301)"),
                     )
-                } else if let Some(first) = names.get(name) {
-                    let at = name_node.map_or(op.key_span, |n| n.span);
-                    Some(
+                    }
+                    (Entry::Vacant(_), Entry::Occupied(first)) => {
+                        let first = first.get();
+                        Some(
                         Diagnostic::error(
                             DUPLICATE_NAME,
                             format!("another operation has the operationId `{name}`; API names are unique in a group (the gateway answers APIG.3202)"),
                         )
-                        .at(op.file, at)
+                        .at(op.file, name_span)
                         .related(first.0, first.1, "first used here")
                         .help("give each operation its own `operationId`")
                         .source("API Reference 3.5.1, Table 3-167 (APIG.3202)"),
                     )
-                } else {
-                    None
+                    }
+                    (Entry::Vacant(key), Entry::Vacant(name)) => {
+                        key.insert((op.file, op.key_span));
+                        name.insert((op.file, name_span));
+                        None
+                    }
                 };
                 if let Some(d) = rejected {
                     cx.diagnostics.push(d);
                     cx.provenance.retoken(out.at, Token::Withdrawn);
+                    slots[out.ordinal] = None;
                     continue;
                 }
-                names.insert(name, (op.file, name_node.map_or(op.key_span, |n| n.span)));
-                seen.insert(dup_key, (op.file, op.key_span));
                 cx.provenance.retoken(out.at, Token::Index(index));
-                accepted[in_batch] = true;
-                taken += 1;
+                index += 1;
             }
-            apis.extend(
-                batch_apis
-                    .into_iter()
-                    .zip(accepted)
-                    .filter_map(|(api, accepted)| accepted.then_some(api)),
-            );
             self.diagnostics.append(&mut cx.diagnostics);
             self.provenance.append(cx.provenance);
         }
+        // `filter_map` is collected in place (the slots' buffer becomes the list's); `flatten`,
+        // which clippy prefers, copies every API to a new buffer.
+        #[allow(clippy::filter_map_identity)]
+        slots.into_iter().filter_map(|api| api).collect()
     }
 
     /// Warnings about path templates and path item keys the gateway has no place for.
@@ -220,15 +221,20 @@ impl<'a> Cx<'a> {
     }
 
     /// Imports `operations` in batches, in parallel when there are enough of them; each batch
-    /// has its own provenance part and diagnostics, and its results in operation order.
+    /// has its own provenance part and diagnostics, and its results in operation order. Each
+    /// operation's API goes to its slot in `slots`.
     fn import_batches(
         &self,
         root: &'a Node,
         operations: &[Operation<'a>],
         generated: &[Option<String>],
+        slots: &mut Vec<Option<ApiDef>>,
     ) -> Vec<Batch<'a>> {
         use rayon::prelude::*;
-        let run = |first: usize, ops: &[Operation<'a>], names: &[Option<String>]| {
+        let run = |first: usize,
+                   ops: &[Operation<'a>],
+                   names: &[Option<String>],
+                   slots: &mut [Option<ApiDef>]| {
             let mut cx = Cx {
                 ws: self.ws,
                 file: self.file,
@@ -239,27 +245,32 @@ impl<'a> Cx<'a> {
             };
             // About 60 values per API have a recorded source.
             cx.provenance.reserve(ops.len() * 72, ops.len() * 64);
-            let mut apis = Vec::with_capacity(ops.len());
             let mut bindings = Bindings::default();
             let operations = ops
                 .iter()
                 .zip(names)
+                .zip(slots)
                 .enumerate()
-                .map(|(i, (op, name))| {
-                    let made = (&mut apis, &mut bindings);
+                .map(|(i, ((op, name), slot))| {
+                    let made = (slot, &mut bindings);
                     cx.operation(root, op, first + i, name.as_deref(), made)
                 })
                 .collect();
             Batch {
                 cx,
                 operations,
-                apis,
                 bindings,
             }
         };
         if operations.len() < self.parallel_from {
-            return vec![run(0, operations, generated)];
+            slots.resize_with(operations.len(), || None);
+            return vec![run(0, operations, generated, slots)];
         }
+        // The slots are made by the workers too: the first touch of so much memory is slow.
+        (0..operations.len())
+            .into_par_iter()
+            .map(|_| None)
+            .collect_into_vec(slots);
         let size = operations
             .len()
             .div_ceil(4 * rayon::current_num_threads())
@@ -267,8 +278,9 @@ impl<'a> Cx<'a> {
         operations
             .par_chunks(size)
             .zip(generated.par_chunks(size))
+            .zip(slots.par_chunks_mut(size))
             .enumerate()
-            .map(|(b, (ops, names))| run(b * size, ops, names))
+            .map(|(b, ((ops, names), slots))| run(b * size, ops, names, slots))
             .collect()
     }
 
@@ -315,8 +327,8 @@ impl<'a> Cx<'a> {
         op: &Operation<'a>,
         ordinal: usize,
         generated: Option<&str>,
-        (made, bindings): (&mut Vec<ApiDef>, &mut Bindings),
-    ) -> Option<OperationOut> {
+        (slot, bindings): (&mut Option<ApiDef>, &mut Bindings),
+    ) -> Option<OperationOut<'a>> {
         let file = op.file;
         let node = op.node;
         let map = node.as_map()?;
@@ -327,16 +339,18 @@ impl<'a> Cx<'a> {
         let mut obj = Obj::new(at);
 
         // name
-        let name = match (node.get("operationId"), generated) {
-            (Some(id), _) if id.as_str().is_some() => {
+        let id = node.get("operationId").filter(|id| id.as_str().is_some());
+        let (name, name_out) = match (id, generated) {
+            (Some(id), _) => {
+                let name = id.as_str().unwrap_or_default();
                 self.set(&mut obj, "name", Val::Node(id), file, id);
-                id.as_str().unwrap_or_default()
+                (name, (Some(name), id.span))
             }
-            (_, name) => {
+            (None, name) => {
                 let name = name.unwrap_or_default();
                 self.provenance.record_at(at, "name", file, op.key_span);
                 obj.insert("name", name.to_owned());
-                name
+                (name, (None, op.key_span))
             }
         };
 
@@ -468,15 +482,13 @@ impl<'a> Cx<'a> {
         let api = self.finish::<ApiDef>(obj, (file, op.key_span)).map(|api| {
             // Templates at the same position match the same requests: `/a/{x}` is `/a/{y}`.
             let match_mode = api.match_mode.map_or("NORMAL", MatchMode::as_str);
-            made.push(api);
-            (
-                made.len() - 1,
-                (op.method, template_shape(&uri), match_mode),
-            )
+            *slot = Some(api);
+            (op.method, template_shape(&uri), match_mode)
         });
         Some(OperationOut {
             ordinal,
             at,
+            name: name_out,
             api,
             diagnostics: diagnostics_from..self.diagnostics.len(),
         })
