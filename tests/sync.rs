@@ -483,3 +483,91 @@ fn a_publication_older_than_its_api_is_republished() {
         0
     );
 }
+
+/// `POST /openapi/export` on the emulator, as JSON text.
+fn emulator_export(gateway: &Gateway, group: &str, oas: &str, body: serde_json::Value) -> String {
+    use apigctl::gateway::client::{Call, path};
+    let client = gateway.gateway_options(1).client().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let group_id = client.find_group(group).await.unwrap().unwrap().id.unwrap();
+        let dev = client.list_envs().await.unwrap();
+        let dev = dev
+            .iter()
+            .find(|e| e.name == "DEV")
+            .unwrap()
+            .id
+            .clone()
+            .unwrap();
+        let mut body = body;
+        body["group_id"] = group_id.into();
+        if body.get("env_id").is_some() {
+            body["env_id"] = dev.into();
+        }
+        let call = Call::new(
+            reqwest::Method::POST,
+            path(&["openapi", "export"]),
+            "export",
+            group,
+        )
+        .query("oas_version", oas)
+        .json(&body)
+        .unwrap();
+        let answer = client.send(&call).await.unwrap();
+        assert_eq!(answer.status, 200);
+        String::from_utf8(answer.body).unwrap()
+    })
+}
+
+#[test]
+fn the_emulators_openapi_export_is_what_dump_writes() {
+    let gateway = Gateway::start(None);
+    let source = "testdata/sync/policies.yaml";
+    assert_eq!(gateway.sync(source, false).exit_code, 0);
+    for oas in ["2.0", "3.0"] {
+        let dumped = apigctl::commands::dump::run(&apigctl::commands::dump::DumpOptions {
+            gateway: gateway.gateway_options(4),
+            group: "billing_api".to_owned(),
+            env: Some("DEV".to_owned()),
+            oas: Some(oas.to_owned()),
+            format: apigctl::commands::import::OutputFormat::Json,
+            ..Default::default()
+        });
+        assert_eq!(dumped.exit_code, 0, "{}", dumped.stderr);
+        let request = serde_json::json!({"env_id": "DEV", "define": "all", "type": "json", "version": "1.0.0"});
+        let exported = emulator_export(&gateway, "billing_api", oas, request);
+        assert_eq!(exported, dumped.stdout, "{oas}");
+        // Every policy kind is in the document, bound where the definition binds it.
+        for expected in [
+            "x-apigateway-ratelimits",
+            "\"x-apigateway-ratelimit\": \"billing_limit\"",
+            "x-apigateway-access-controls",
+            "\"x-apigateway-access-control\": \"billing_block\"",
+            "\"x-apigateway-plugins\": [",
+            "x-apigateway-authorizer",
+            "x-apigateway-backend",
+        ] {
+            assert!(exported.contains(expected), "{oas}: {expected}\n{exported}");
+        }
+    }
+    // `spec` (the API Reference's default) is the frontend only; `proxy` adds the backends.
+    let spec = emulator_export(
+        &gateway,
+        "billing_api",
+        "3.0",
+        serde_json::json!({"env_id": "DEV"}),
+    );
+    assert!(spec.contains("\"operationId\": \"get_invoice\""), "{spec}");
+    assert!(!spec.contains("x-apigateway-backend"), "{spec}");
+    let proxy = emulator_export(
+        &gateway,
+        "billing_api",
+        "3.0",
+        serde_json::json!({"env_id": "DEV", "define": "proxy", "type": "yaml"}),
+    );
+    assert!(proxy.contains("x-apigateway-backend:"), "{proxy}");
+    assert!(!proxy.contains("x-apigateway-ratelimits"), "{proxy}");
+}

@@ -6,20 +6,26 @@
 //! (APIG.3301) otherwise. Only APIs are imported: policies declared in the document
 //! (`x-apigateway-ratelimits`, ...) are not created.
 //!
-//! Export writes a Swagger 2.0 or OpenAPI 3.0 document with the `x-apigateway-*` extensions of
-//! each API's frontend, parameters and default backend (enough for the import above to
-//! recreate the APIs). It is the emulator's own minimal writer, not the export converter of
-//! the export issue, which should replace it when it lands; backend policies, backend
-//! parameters and policies are not exported.
+//! Export reads the group as `apigctl dump` reads a gateway and writes it with apigctl's own
+//! export converter (`convert::export`), so the emulator exports what `apigctl dump --oas`
+//! writes: one mapping, in one place.
 
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::convert::export::{Define, ExportOptions, to_json_text};
 use crate::convert::import::{ImportOptions, import as convert};
-use crate::model::{ApiCreate, ApiGroupCreate, ApiGroupDef, BackendType, ReqMethod};
-use crate::openapi::{DocumentKind, detect};
+use crate::convert::yaml::to_yaml;
+use crate::model::{ApiCreate, ApiGroupCreate, ApiGroupDef};
+use crate::openapi::{DocumentKind, OasVersion, detect};
 use crate::source::refs::{RefOptions, Workspace};
 use crate::source::{Limits, Sources, load_bytes};
+use crate::sync::dump::dump;
+use crate::sync::live::{Live, Remote, RemoteBinding, RemoteSpecial};
+use crate::sync::names::{NameMaps, rest_to_def};
 
 use super::state::{Db, new_id, now};
 use super::{ApiError, Reply, Req, apis, validate};
@@ -283,180 +289,137 @@ struct ExportRequest {
     apis: Option<Vec<String>>,
 }
 
-fn backend(api: &ApiCreate) -> Value {
-    let mut b = Map::new();
-    match api.backend_type {
-        BackendType::Http | BackendType::Grpc => {
-            if let Some(web) = &api.backend_api {
-                let vpc = web.vpc_channel_info.as_ref();
-                let mut endpoint = json!({
-                    "scheme": web.req_protocol.as_str().to_ascii_lowercase(),
-                    "method": web.req_method.as_str(),
-                    "path": web.req_uri,
-                    "timeout": web.timeout,
-                });
-                if let Some(v) = vpc {
-                    b.insert("type".into(), "HTTP-VPC".into());
-                    endpoint["name"] = v.vpc_channel_id.clone().into();
-                    if let Some(host) = &v.vpc_channel_proxy_host {
-                        endpoint["host"] = host.clone().into();
-                    }
-                    b.insert("httpVpcEndpoints".into(), endpoint);
-                } else {
-                    b.insert("type".into(), "HTTP".into());
-                    endpoint["address"] = web.url_domain.clone().unwrap_or_default().into();
-                    b.insert("httpEndpoints".into(), endpoint);
-                }
-            }
-        }
-        BackendType::Function => {
-            b.insert("type".into(), "FUNCTION".into());
-            if let Some(f) = &api.func_info {
-                let mut endpoint = json!({
-                    "function-urn": f.function_urn,
-                    "invocation-type": f.invocation_type.as_str(),
-                    "network-type": f.network_type.as_str(),
-                    "timeout": f.timeout,
-                    "version": f.version.clone().unwrap_or_else(|| "latest".into()),
-                });
-                if let Some(alias) = &f.alias_urn {
-                    endpoint["alias-urn"] = alias.clone().into();
-                }
-                b.insert("functionEndpoints".into(), endpoint);
-            }
-        }
-        BackendType::Mock => {
-            b.insert("type".into(), "MOCK".into());
-            let content = api
-                .mock_info
-                .as_ref()
-                .and_then(|m| m.result_content.clone())
-                .unwrap_or_default();
-            b.insert("mockEndpoints".into(), json!({"result-content": content}));
-        }
+/// `objects` (by id) in definition form by name, and their names by id.
+type Named<'d, D> = (BTreeMap<String, Remote<D>>, BTreeMap<&'d str, String>);
+
+fn named<'d, R: Serialize, D: DeserializeOwned>(
+    objects: &'d BTreeMap<String, R>,
+    name: impl Fn(&R) -> &str,
+    maps: &NameMaps,
+) -> Result<Named<'d, D>, String> {
+    let mut by_name = BTreeMap::new();
+    let mut names = BTreeMap::new();
+    for (id, object) in objects {
+        let def = rest_to_def(object, maps)?;
+        by_name.insert(
+            name(object).to_owned(),
+            Remote {
+                id: id.clone(),
+                def,
+            },
+        );
+        names.insert(id.as_str(), name(object).to_owned());
     }
-    Value::Object(b)
+    Ok((by_name, names))
 }
 
-fn operation(api: &ApiCreate, oas3: bool) -> Value {
-    let mut op = Map::new();
-    op.insert("operationId".into(), api.name.clone().into());
-    if let Some(remark) = &api.remark {
-        op.insert("description".into(), remark.clone().into());
-    }
-    let security = match api.auth_type {
-        crate::model::AuthType::App => Some("apig-auth-app"),
-        crate::model::AuthType::Iam => Some("apig-auth-iam"),
-        _ => None,
-    };
-    if let Some(s) = security {
-        op.insert("security".into(), json!([{ s: [] }]));
-    }
-    let params: Vec<Value> = api
-        .req_params
+/// The group's `selected` APIs, the policies bound to them and the authorizers they name, read
+/// the way `apigctl dump` reads a gateway (ids become names). Bindings are those in `env_id`,
+/// or in every environment without one.
+fn live(
+    db: &Db,
+    group: &ApiGroupCreate,
+    selected: &[&ApiCreate],
+    env_id: Option<&str>,
+) -> Result<Live, String> {
+    let mut live = Live::default();
+    live.names.authorizers = db
+        .authorizers
         .iter()
-        .flatten()
-        .map(|p| {
-            let kind = match p.param_type {
-                crate::model::ParamType::Number => "number",
-                crate::model::ParamType::String => "string",
-            };
-            let required = p.location == crate::model::ParamLocation::Path
-                || p.required == Some(crate::model::YesNo::Yes);
-            let mut v = json!({
-                "name": p.name,
-                "in": p.location.as_str().to_ascii_lowercase(),
-                "required": required,
-            });
-            if oas3 {
-                v["schema"] = json!({"type": kind});
-            } else {
-                v["type"] = kind.into();
-            }
-            v
-        })
+        .map(|(id, a)| (a.name.clone(), id.clone()))
         .collect();
-    if !params.is_empty() {
-        op.insert("parameters".into(), params.into());
+    (live.authorizers, _) = named(&db.authorizers, |a| &a.name, &live.names)?;
+    let throttles;
+    (live.throttles, throttles) = named(&db.throttles, |t| &t.name, &live.names)?;
+    let acls;
+    (live.acls, acls) = named(&db.acls, |a| &a.acl_name, &live.names)?;
+    let plugins;
+    (live.plugins, plugins) = named(&db.plugins, |p| &p.plugin_name, &live.names)?;
+    live.group = Some(Remote {
+        id: group.id.clone().unwrap_or_default(),
+        def: rest_to_def(group, &live.names)?,
+    });
+    let mut api_names = BTreeMap::new();
+    for api in selected {
+        let id = api.id.clone().unwrap_or_default();
+        let def = rest_to_def(*api, &live.names)?;
+        api_names.insert(id.clone(), api.name.clone());
+        live.apis.insert(api.name.clone(), Remote { id, def });
     }
-    op.insert(
-        "responses".into(),
-        json!({"default": {"description": "default response"}}),
-    );
-    op.insert(
-        "x-apigateway-request-type".into(),
-        if api.api_type == crate::model::ApiType::Private {
-            "private"
-        } else {
-            "public"
+    for special in db.throttle_specials.values() {
+        if let Some(throttle) = special
+            .throttle_id
+            .as_deref()
+            .and_then(|t| throttles.get(t))
+        {
+            let remote = RemoteSpecial::of(special);
+            live.specials
+                .insert((throttle.clone(), remote.object_id.clone()), remote);
         }
-        .into(),
-    );
-    op.insert(
-        "x-apigateway-match-mode".into(),
-        api.match_mode.map_or("NORMAL", |m| m.as_str()).into(),
-    );
-    op.insert("x-apigateway-cors".into(), api.cors.unwrap_or(false).into());
-    op.insert("x-apigateway-backend".into(), backend(api));
-    Value::Object(op)
-}
-
-/// The document for `apis` of `group`, in Swagger 2.0 or OpenAPI 3.0.
-fn document(group: &ApiGroupCreate, version: &str, apis: &[&ApiCreate], oas3: bool) -> Value {
-    let mut paths: Map<String, Value> = Map::new();
-    for api in apis {
-        let item = paths
-            .entry(api.req_uri.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        let key = if api.req_method == ReqMethod::Any {
-            "x-apigateway-any-method".to_owned()
-        } else {
-            api.req_method.as_str().to_ascii_lowercase()
+    }
+    // A binding is kept when its API is exported and its environment is the one asked for;
+    // it is keyed by (environment name, API name) and names its policy.
+    let bound = |api: Option<&str>, env: Option<&str>, policy: Option<&String>, id: &str| {
+        let (api, env, policy) = (api_names.get(api?)?, env?, policy?);
+        if env_id.is_some_and(|wanted| wanted != env) {
+            return None;
+        }
+        let env_name = db.env(env).map_or_else(|_| env.to_owned(), |e| e.name);
+        let binding = RemoteBinding {
+            policy: policy.clone(),
+            id: id.to_owned(),
         };
-        item[key] = operation(api, oas3);
+        Some(((env_name, api.clone()), binding))
+    };
+    for (id, b) in &db.throttle_bindings {
+        let publication = b.publish_id.as_deref().and_then(|p| db.publications.get(p));
+        let policy = b.strategy_id.as_deref().and_then(|t| throttles.get(t));
+        let (api, env) = (
+            publication.map(|p| &*p.api_id),
+            publication.map(|p| &*p.env_id),
+        );
+        live.throttle_bindings.extend(bound(api, env, policy, id));
     }
-    let info = json!({"title": group.name, "version": version, "description": group.remark});
-    let app = json!({"type": "apiKey", "name": "Authorization", "in": "header",
-                     "x-apigateway-auth-type": "AppSigv1"});
-    let iam = json!({"type": "apiKey", "name": "unused", "in": "header",
-                     "x-apigateway-auth-type": "IAM"});
-    if oas3 {
-        json!({
-            "openapi": "3.0.1",
-            "info": info,
-            "servers": [{"url": format!("https://{}", group.sl_domain.clone().unwrap_or_default())}],
-            "paths": paths,
-            "components": {"securitySchemes": {"apig-auth-app": app, "apig-auth-iam": iam}},
-        })
-    } else {
-        json!({
-            "swagger": "2.0",
-            "info": info,
-            "host": group.sl_domain,
-            "paths": paths,
-            "securityDefinitions": {"apig-auth-app": app, "apig-auth-iam": iam},
-        })
+    for (id, b) in &db.acl_bindings {
+        let policy = b.acl_id.as_deref().and_then(|a| acls.get(a));
+        live.acl_bindings
+            .extend(bound(b.api_id.as_deref(), b.env_id.as_deref(), policy, id));
     }
+    for (id, b) in &db.plugin_bindings {
+        let policy = b.plugin_id.as_deref().and_then(|p| plugins.get(p));
+        if let Some(((env, api), b)) = bound(b.api_id.as_deref(), b.env_id.as_deref(), policy, id) {
+            live.plugin_bindings.insert((env, api, b.policy));
+        }
+    }
+    Ok(live)
 }
 
 /// `POST /openapi/export?oas_version=2.0|3.0` (3.16.1): the group's APIs (those published in
-/// `env_id` when given, or the listed `apis`) as JSON or YAML.
+/// `env_id`, or the listed `apis`) as JSON or YAML, written by apigctl's own export converter
+/// from the group read as `apigctl dump` reads it. `define` is `spec` (frontend, the default),
+/// `proxy` (and backends), `all` (and the bound policies and authorizers) or `dev` (frontend
+/// and backend of every API, published or not).
 pub fn export(db: &Db, req: &Req) -> Result<Reply, ApiError> {
     let r: ExportRequest = req.json()?;
     let group = db.group(&r.group_id)?;
-    let oas3 = match req.q("oas_version") {
-        None | Some("2.0") => false,
-        Some("3.0") => true,
+    let version = match req.q("oas_version") {
+        None | Some("2.0") => OasVersion::V2_0,
+        Some("3.0") => OasVersion::V3_0,
         Some(_) => return Err(ApiError::invalid("oas_version", "2.0 or 3.0")),
     };
-    if let Some(define) = r.define.as_deref()
-        && !["spec", "proxy", "all", "dev"].contains(&define)
-    {
-        return Err(ApiError::invalid("define", "spec, proxy, all or dev"));
-    }
+    let (define, dev) = match r.define.as_deref().unwrap_or("spec") {
+        "dev" => (Define::Proxy, true),
+        other => (
+            other
+                .parse()
+                .map_err(|_| ApiError::invalid("define", "spec, proxy, all or dev"))?,
+            false,
+        ),
+    };
     if let Some(env) = &r.env_id {
         db.env(env)?;
     }
+    let env = r.env_id.as_deref().filter(|_| !dev);
     let selected: Vec<&ApiCreate> = db
         .apis
         .values()
@@ -468,28 +431,30 @@ pub fn export(db: &Db, req: &Req) -> Result<Reply, ApiError> {
                 .is_none_or(|ids| a.id.as_ref().is_some_and(|id| ids.contains(id)))
         })
         .filter(|a| {
-            r.env_id.as_deref().is_none_or(|env| {
+            env.is_none_or(|env| {
                 db.publication_of(a.id.as_deref().unwrap_or(""), env)
                     .is_some()
             })
         })
         .collect();
-    let version = r.version.clone().unwrap_or_else(|| "1.0.0".into());
-    let doc = document(group, &version, &selected, oas3);
+    let live = live(db, group, &selected, env).map_err(|_| ApiError::internal())?;
+    let env_name = env.and_then(|e| db.env(e).ok()).map(|e| e.name);
+    let mut definition =
+        dump(&live, &group.name, env_name.as_deref()).map_err(|_| ApiError::internal())?;
+    definition.group.version = Some(r.version.unwrap_or_else(now));
+    let document =
+        crate::convert::export::export(&definition, &ExportOptions { version, define }).document;
     match r.format.as_deref().unwrap_or("json") {
         "json" => Ok(Reply {
             status: 200,
-            body: serde_json::to_vec_pretty(&doc).map_err(|_| ApiError::internal())?,
+            body: to_json_text(&document).into_bytes(),
             content_type: "application/json",
         }),
-        "yaml" | "yml" => {
-            // JSON is YAML 1.2: a YAML consumer reads the same document.
-            Ok(Reply {
-                status: 200,
-                body: serde_json::to_vec_pretty(&doc).map_err(|_| ApiError::internal())?,
-                content_type: "application/x-yaml",
-            })
-        }
+        "yaml" | "yml" => Ok(Reply {
+            status: 200,
+            body: to_yaml(&document).into_bytes(),
+            content_type: "application/x-yaml",
+        }),
         _ => Err(ApiError::invalid("type", "json, yaml or yml")),
     }
 }

@@ -10,7 +10,7 @@ use crate::gateway::ops::{self, BoundApi};
 use crate::gateway::{Client, ErrorKind, GatewayError};
 use crate::model::{
     AclDef, ApiDef, ApiGroupDef, AuthorizerDef, EnvCreate, GroupResponseDef, PluginDef,
-    SpecialObjectType, ThrottleDef, ThrottleSpecialDef,
+    SpecialObjectType, ThrottleDef, ThrottleSpecialCreate, ThrottleSpecialDef,
 };
 
 /// An object on the gateway: its id and its definition form.
@@ -31,6 +31,28 @@ pub struct RemoteSpecial {
     pub object_id: String,
     /// Definition form (named by the answer's `object_name`, else the id).
     pub def: ThrottleSpecialDef,
+}
+
+impl RemoteSpecial {
+    /// An excluded configuration as the gateway answers it: an app is named by the answer's
+    /// `object_name` (else `app_name`), a tenant by its account id, which is all there is.
+    pub fn of(special: &ThrottleSpecialCreate) -> RemoteSpecial {
+        let object_id = special.object_id.clone();
+        let object_name = match special.object_type {
+            SpecialObjectType::App => special.object_name.clone().or(special.app_name.clone()),
+            SpecialObjectType::User => None,
+        }
+        .unwrap_or_else(|| object_id.clone());
+        RemoteSpecial {
+            id: special.id.clone().unwrap_or_default(),
+            def: ThrottleSpecialDef {
+                object_type: special.object_type,
+                object_name,
+                call_limits: special.call_limits,
+            },
+            object_id,
+        }
+    }
 }
 
 /// A binding of a policy to an API in an environment.
@@ -190,25 +212,9 @@ pub async fn read(client: &Client, group: &str) -> Result<Live, GatewayError> {
         let (throttle, specials) = joined
             .map_err(|e| decode("read excluded throttling configurations", "", e.to_string()))??;
         for special in specials {
-            let object_id = special.object_id.clone();
-            let object_name = match special.object_type {
-                SpecialObjectType::App => special.object_name.clone().or(special.app_name.clone()),
-                SpecialObjectType::User => None,
-            }
-            .unwrap_or_else(|| object_id.clone());
-            let def = ThrottleSpecialDef {
-                object_type: special.object_type,
-                object_name,
-                call_limits: special.call_limits,
-            };
-            live.specials.insert(
-                (throttle.clone(), object_id.clone()),
-                RemoteSpecial {
-                    id: special.id.clone().unwrap_or_default(),
-                    object_id,
-                    def,
-                },
-            );
+            let remote = RemoteSpecial::of(&special);
+            live.specials
+                .insert((throttle.clone(), remote.object_id.clone()), remote);
         }
     }
     let Some(group_rest) = group_found else {
