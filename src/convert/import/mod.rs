@@ -535,13 +535,13 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// Sets `key`, replacing an earlier value.
+    /// Sets `key`. Each key is set once: looking for an earlier value would cost more than the
+    /// rest of building an API. A key set twice is still read right, the later value winning,
+    /// but slowly: the model refuses the duplicate and [`Cx::finish`] reads the object again as
+    /// JSON, which keeps the last value.
     fn insert(&mut self, key: &'a str, value: impl Into<Val<'a>>) {
-        let value = value.into();
-        match self.fields.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.fields.push((key, value)),
-        }
+        debug_assert!(!self.contains_key(key), "`{key}` set twice");
+        self.fields.push((key, value.into()));
     }
 
     fn contains_key(&self, key: &str) -> bool {

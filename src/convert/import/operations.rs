@@ -355,7 +355,7 @@ impl<'a> Cx<'a> {
         };
 
         // type (visibility)
-        let api_type = match node.get("x-apigateway-request-type") {
+        match node.get("x-apigateway-request-type") {
             Some(t) => {
                 let value = match t.as_str().map(str::to_ascii_lowercase).as_deref() {
                     Some("private") => 2,
@@ -371,11 +371,9 @@ impl<'a> Cx<'a> {
                     }
                 };
                 self.set(&mut obj, "type", value, file, t);
-                value
             }
-            None => 1,
-        };
-        obj.insert("type", api_type);
+            None => obj.insert("type", 1),
+        }
 
         // protocol
         let (protocol, protocol_node) = self.protocol(root, op);
