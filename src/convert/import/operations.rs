@@ -128,7 +128,12 @@ impl<'a> Cx<'a> {
                     slots[out.ordinal] = None;
                     continue;
                 }
-                cx.provenance.retoken(out.at, Token::Index(index));
+                // The batch named the API by its operation's position: right unless an
+                // operation before it was left out (touching every API's entry again costs a
+                // cache miss each).
+                if index != out.ordinal {
+                    cx.provenance.retoken(out.at, Token::Index(index));
+                }
                 index += 1;
             }
             self.diagnostics.append(&mut cx.diagnostics);
@@ -192,8 +197,15 @@ impl<'a> Cx<'a> {
             op.node.get("operationId").and_then(Node::as_str).is_some()
                 || op.node.as_map().is_none()
         };
-        // Most documents name every operation: then no name table is needed.
-        if operations.iter().all(named) {
+        // Most documents name every operation: then no name table is needed. Asking reads
+        // every operation's keys, so a big document asks in parallel.
+        let all_named = if operations.len() < self.parallel_from {
+            operations.iter().all(named)
+        } else {
+            use rayon::prelude::*;
+            operations.par_iter().all(named)
+        };
+        if all_named {
             return vec![None; operations.len()];
         }
         let mut used_names: FastMap<String, usize> = FastMap::default();
