@@ -790,7 +790,11 @@ async fn openapi_import_then_export_round_trips() {
                 "POST",
                 "/openapi/export",
                 &[("oas_version", oas)],
-                Some(&json!({"group_id": group, "define": "spec", "type": "json"})),
+                // `dev`: every API, published or not (Table 3-830); `env_id` is mandatory.
+                Some(
+                    &json!({"group_id": group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID",
+                             "define": "dev", "type": "json"}),
+                ),
             )
             .await;
         assert_eq!(exported.status, 200, "{:?}", exported.body);
@@ -817,6 +821,26 @@ async fn openapi_import_then_export_round_trips() {
             copy.body
         );
     }
+
+    // Export without the mandatory `env_id`, or with an unknown `define`.
+    let no_env = c
+        .call(
+            "POST",
+            "/openapi/export",
+            &[],
+            Some(&json!({"group_id": group, "define": "spec"})),
+        )
+        .await;
+    assert_eq!(no_env.code(), "APIG.2001", "{:?}", no_env.body);
+    let bad_define = c
+        .call(
+            "POST",
+            "/openapi/export",
+            &[],
+            Some(&json!({"group_id": group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "define": "full"})),
+        )
+        .await;
+    assert_eq!(bad_define.status, 400, "{:?}", bad_define.body);
 
     // Errors: not multipart, empty file, not OpenAPI.
     let not_multipart = c

@@ -277,7 +277,8 @@ fn group_from(def: &ApiGroupDef) -> ApiGroupCreate {
 
 #[derive(Deserialize)]
 struct ExportRequest {
-    env_id: Option<String>,
+    /// Mandatory in Table 3-830, also for `dev`.
+    env_id: String,
     group_id: String,
     #[serde(default)]
     define: Option<String>,
@@ -416,10 +417,8 @@ pub fn export(db: &Db, req: &Req) -> Result<Reply, ApiError> {
             false,
         ),
     };
-    if let Some(env) = &r.env_id {
-        db.env(env)?;
-    }
-    let env = r.env_id.as_deref().filter(|_| !dev);
+    db.env(&r.env_id)?;
+    let env = Some(r.env_id.as_str()).filter(|_| !dev);
     let selected: Vec<&ApiCreate> = db
         .apis
         .values()
