@@ -484,8 +484,14 @@ fn a_publication_older_than_its_api_is_republished() {
     );
 }
 
-/// `POST /openapi/export` on the emulator, as JSON text.
-fn emulator_export(gateway: &Gateway, group: &str, oas: &str, body: serde_json::Value) -> String {
+/// `POST /openapi/export` on the emulator, as text: `body` plus the group's id, the id of
+/// environment `env` and the ids of the APIs named in `apis`.
+fn emulator_export(
+    gateway: &Gateway,
+    (group, env, apis): (&str, &str, &[&str]),
+    oas: &str,
+    body: serde_json::Value,
+) -> String {
     use apigctl::gateway::client::{Call, path};
     let client = gateway.gateway_options(1).client().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -494,19 +500,25 @@ fn emulator_export(gateway: &Gateway, group: &str, oas: &str, body: serde_json::
         .unwrap();
     runtime.block_on(async {
         let group_id = client.find_group(group).await.unwrap().unwrap().id.unwrap();
-        let dev = client.list_envs().await.unwrap();
-        let dev = dev
+        let envs = client.list_envs().await.unwrap();
+        let env_id = envs.iter().find(|e| e.name == env).unwrap().id.clone();
+        let listed = client.list_apis(&group_id).await.unwrap();
+        let ids: Vec<String> = apis
             .iter()
-            .find(|e| e.name == "DEV")
-            .unwrap()
-            .id
-            .clone()
-            .unwrap();
+            .map(|name| {
+                listed
+                    .iter()
+                    .find(|a| a.name == *name)
+                    .unwrap()
+                    .id
+                    .clone()
+                    .unwrap()
+            })
+            .collect();
         let mut body = body;
         body["group_id"] = group_id.into();
-        if body.get("env_id").is_some() {
-            body["env_id"] = dev.into();
-        }
+        body["env_id"] = env_id.into();
+        body["apis"] = ids.into();
         let call = Call::new(
             reqwest::Method::POST,
             path(&["openapi", "export"]),
@@ -527,6 +539,7 @@ fn the_emulators_openapi_export_is_what_dump_writes() {
     let gateway = Gateway::start(None);
     let source = "testdata/sync/policies.yaml";
     assert_eq!(gateway.sync(source, false).exit_code, 0);
+    let billing = ("billing_api", "DEV", &[][..]);
     for oas in ["2.0", "3.0"] {
         let dumped = apigctl::commands::dump::run(&apigctl::commands::dump::DumpOptions {
             gateway: gateway.gateway_options(4),
@@ -537,8 +550,9 @@ fn the_emulators_openapi_export_is_what_dump_writes() {
             ..Default::default()
         });
         assert_eq!(dumped.exit_code, 0, "{}", dumped.stderr);
-        let request = serde_json::json!({"env_id": "DEV", "define": "all", "type": "json", "version": "1.0.0"});
-        let exported = emulator_export(&gateway, "billing_api", oas, request);
+        let request = serde_json::json!({"define": "all", "type": "json", "version": "1.0.0"});
+        // Every API of the group is published in DEV, so the export is the whole dump.
+        let exported = emulator_export(&gateway, billing, oas, request);
         assert_eq!(exported, dumped.stdout, "{oas}");
         // Every policy kind is in the document, bound where the definition binds it.
         for expected in [
@@ -554,20 +568,43 @@ fn the_emulators_openapi_export_is_what_dump_writes() {
         }
     }
     // `spec` (the API Reference's default) is the frontend only; `proxy` adds the backends.
-    let spec = emulator_export(
-        &gateway,
-        "billing_api",
-        "3.0",
-        serde_json::json!({"env_id": "DEV"}),
-    );
+    let spec = emulator_export(&gateway, billing, "3.0", serde_json::json!({}));
     assert!(spec.contains("\"operationId\": \"get_invoice\""), "{spec}");
     assert!(!spec.contains("x-apigateway-backend"), "{spec}");
     let proxy = emulator_export(
         &gateway,
-        "billing_api",
+        billing,
         "3.0",
-        serde_json::json!({"env_id": "DEV", "define": "proxy", "type": "yaml"}),
+        serde_json::json!({"define": "proxy", "type": "yaml"}),
     );
     assert!(proxy.contains("x-apigateway-backend:"), "{proxy}");
     assert!(!proxy.contains("x-apigateway-ratelimits"), "{proxy}");
+    // Nothing is published in RELEASE: `all` exports no API and no binding, `dev` every API.
+    let release = ("billing_api", "RELEASE", &[][..]);
+    let all = emulator_export(
+        &gateway,
+        release,
+        "3.0",
+        serde_json::json!({"define": "all"}),
+    );
+    assert!(all.contains("\"paths\": {}"), "{all}");
+    assert!(!all.contains("x-apigateway-ratelimit"), "{all}");
+    let dev = emulator_export(
+        &gateway,
+        release,
+        "3.0",
+        serde_json::json!({"define": "dev"}),
+    );
+    for api in ["get_invoice", "list_invoices"] {
+        assert!(
+            dev.contains(&format!("\"operationId\": \"{api}\"")),
+            "{dev}"
+        );
+    }
+    // `apis` narrows the export to the listed APIs, and their bindings.
+    let one = ("billing_api", "DEV", &["list_invoices"][..]);
+    let one = emulator_export(&gateway, one, "3.0", serde_json::json!({"define": "all"}));
+    assert!(one.contains("\"operationId\": \"list_invoices\""), "{one}");
+    assert!(!one.contains("get_invoice"), "{one}");
+    assert!(!one.contains("x-apigateway-access-control"), "{one}");
 }

@@ -6,9 +6,11 @@
 //! (APIG.3301) otherwise. Only APIs are imported: policies declared in the document
 //! (`x-apigateway-ratelimits`, ...) are not created.
 //!
-//! Export reads the group as `apigctl dump` reads a gateway and writes it with apigctl's own
-//! export converter (`convert::export`), so the emulator exports what `apigctl dump --oas`
-//! writes: one mapping, in one place.
+//! Export reads the group as `apigctl dump` reads a gateway, narrowed to what the request
+//! selects (the APIs published in `env_id`, or listed in `apis`, and their bindings in that
+//! environment), and writes it with apigctl's own export converter (`convert::export`): one
+//! mapping, in one place. For a group published in one environment, the answer is what
+//! `apigctl dump --env ENV --oas` writes.
 
 use std::collections::BTreeMap;
 

@@ -28,7 +28,8 @@ pub(super) enum Val<'a> {
     Name(&'a str),
     /// An integer the importer made.
     Int(i64),
-    /// An object, members in insertion order, keys unique.
+    /// An object, members in insertion order; a key set twice is refused by the model's
+    /// deserializer and read again through JSON, where the later value wins.
     Obj(Vec<(&'a str, Val<'a>)>),
     /// An array.
     Arr(Vec<Val<'a>>),

@@ -535,12 +535,12 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// Sets `key`. Each key is set once: looking for an earlier value would cost more than the
-    /// rest of building an API. A key set twice is still read right, the later value winning,
-    /// but slowly: the model refuses the duplicate and [`Cx::finish`] reads the object again as
-    /// JSON, which keeps the last value.
+    /// Sets `key`. The importer sets most keys once, and looking for an earlier value would
+    /// cost more than the rest of building an API. A key set again (a document that spells one
+    /// field two ways, `retryCount` and `retry_count`) is read right, the later value winning,
+    /// only more slowly: the model refuses the duplicate and [`Cx::finish`] reads the object
+    /// again as JSON, which keeps the last value.
     fn insert(&mut self, key: &'a str, value: impl Into<Val<'a>>) {
-        debug_assert!(!self.contains_key(key), "`{key}` set twice");
         self.fields.push((key, value.into()));
     }
 

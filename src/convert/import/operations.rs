@@ -793,6 +793,37 @@ mod tests {
     }
 
     #[test]
+    fn two_spellings_of_one_field_keep_the_later_value() {
+        let ws = workspace(
+            r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {
+              "/a": {"get": {"operationId": "twice",
+                "x-apigateway-backend": {"type": "HTTP", "httpEndpoints": {
+                  "address": "b.example.com", "scheme": "https", "method": "GET", "path": "/a",
+                  "timeout": 100, "retryCount": "1", "retry_count": "2"}},
+                "x-apigateway-backend-policies": [{"name": "p1", "type": "MOCK", "effectMode": "ANY",
+                  "mockEndpoints": {"result-content": "x", "result_content": "y"},
+                  "conditions": [{"type": "exact", "condition_type": "enum", "value": "v",
+                                  "origin": "param", "parameter": "id"}]}]}}}}"#,
+        );
+        let result = import(&ws, OasVersion::V2_0, &ImportOptions::default());
+        assert!(!result.has_errors(), "{:?}", result.diagnostics);
+        let api = &result.definition.apis[0];
+        let backend = api.backend_api.as_ref().unwrap();
+        assert_eq!(backend.retry_count.as_deref(), Some("2"));
+        let policy = &api.policy_mocks.as_ref().unwrap()[0];
+        assert_eq!(policy.result_content.as_deref(), Some("y"));
+        let condition = serde_json::to_value(&policy.conditions[0]).unwrap();
+        assert_eq!(condition["condition_type"], "enum", "{condition}");
+        // Each value points at the spelling it was taken from.
+        let (_, span) = result
+            .provenance
+            .get("/apis/0/backend_api/retry_count")
+            .unwrap();
+        let text = &ws.sources.file(ws.root().file).text;
+        assert_eq!(&text[span.start as usize..span.end as usize], "\"2\"");
+    }
+
+    #[test]
     fn a_rejected_operation_leaves_no_sources_under_the_next_api() {
         let ws = workspace(
             r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {
