@@ -92,20 +92,10 @@ impl<'a> Cx<'a> {
         } else {
             "httpEndpoints"
         };
-        let Some(ep) = backend.get(key) else {
-            self.warn(
-                UNSUPPORTED,
-                file,
-                backend.span,
-                format!("backend has no `{key}`"),
-            );
+        let Some((ep, entries)) = self.endpoint(backend, key, file, true) else {
             return;
         };
-        for entry in ep
-            .as_map()
-            .map(|m| m.entries.as_slice())
-            .unwrap_or_default()
-        {
+        for entry in entries {
             let v = &entry.value;
             match &*entry.key.name {
                 "address" if !vpc => self.set(obj, "url_domain", Val::Node(v), file, v),
@@ -132,12 +122,7 @@ impl<'a> Cx<'a> {
                         .record_at(info, "vpc_channel_name", file, v.span);
                 }
                 "host" if vpc => {}
-                other => self.warn(
-                    DROPPED,
-                    file,
-                    entry.key.span,
-                    format!("`{key}.{other}` has no API Reference counterpart here; dropped"),
-                ),
+                _ => self.dropped(key, entry, file),
             }
         }
         if !obj.contains_key("timeout") && default_backend {
@@ -165,20 +150,11 @@ impl<'a> Cx<'a> {
         file: FileId,
         default_backend: bool,
     ) {
-        let Some(ep) = backend.get("functionEndpoints") else {
-            self.warn(
-                UNSUPPORTED,
-                file,
-                backend.span,
-                "backend has no `functionEndpoints`".into(),
-            );
+        let key = "functionEndpoints";
+        let Some((_, entries)) = self.endpoint(backend, key, file, true) else {
             return;
         };
-        for entry in ep
-            .as_map()
-            .map(|m| m.entries.as_slice())
-            .unwrap_or_default()
-        {
+        for entry in entries {
             let v = &entry.value;
             let target = match &*entry.key.name {
                 "function-urn" | "function_urn" => "function_urn",
@@ -189,13 +165,8 @@ impl<'a> Cx<'a> {
                 "alias-urn" | "alias_urn" => "alias_urn",
                 "req_protocol" => "req_protocol",
                 "description" if default_backend => "remark",
-                other => {
-                    self.warn(
-                        DROPPED,
-                        file,
-                        entry.key.span,
-                        format!("`functionEndpoints.{other}` has no API Reference counterpart here; dropped"),
-                    );
+                _ => {
+                    self.dropped(key, entry, file);
                     continue;
                 }
             };
@@ -216,14 +187,11 @@ impl<'a> Cx<'a> {
         file: FileId,
         default_backend: bool,
     ) {
-        let Some(ep) = backend.get("mockEndpoints") else {
+        let key = "mockEndpoints";
+        let Some((_, entries)) = self.endpoint(backend, key, file, false) else {
             return;
         };
-        for entry in ep
-            .as_map()
-            .map(|m| m.entries.as_slice())
-            .unwrap_or_default()
-        {
+        for entry in entries {
             let v = &entry.value;
             match &*entry.key.name {
                 "result-content" | "result_content" => {
@@ -231,16 +199,41 @@ impl<'a> Cx<'a> {
                 }
                 // Policy backends have no `remark` (API Reference 3.5.1, Table 3-172).
                 "description" if default_backend => self.set(obj, "remark", Val::Node(v), file, v),
-                other => self.warn(
-                    DROPPED,
-                    file,
-                    entry.key.span,
-                    format!(
-                        "`mockEndpoints.{other}` has no API Reference counterpart here; dropped"
-                    ),
-                ),
+                _ => self.dropped(key, entry, file),
             }
         }
+    }
+
+    /// The endpoint object `backend.key` and its entries; a missing one is reported when the
+    /// backend type needs it.
+    fn endpoint(
+        &mut self,
+        backend: &'a Node,
+        key: &str,
+        file: FileId,
+        required: bool,
+    ) -> Option<(&'a Node, &'a [Entry])> {
+        let Some(ep) = backend.get(key) else {
+            if required {
+                let message = format!("backend has no `{key}`");
+                self.warn(UNSUPPORTED, file, backend.span, message);
+            }
+            return None;
+        };
+        let entries = ep
+            .as_map()
+            .map(|m| m.entries.as_slice())
+            .unwrap_or_default();
+        Some((ep, entries))
+    }
+
+    /// Warns that `key.<entry>` has no place in the API Reference's objects.
+    fn dropped(&mut self, key: &str, entry: &Entry, file: FileId) {
+        let message = format!(
+            "`{key}.{}` has no API Reference counterpart here; dropped",
+            entry.key.name
+        );
+        self.warn(DROPPED, file, entry.key.span, message);
     }
 
     pub(super) fn backend_params(
