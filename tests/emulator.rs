@@ -8,21 +8,14 @@ use serde_json::{Value, json};
 
 async fn group(c: &Client, name: &str) -> String {
     let a = c
-        .call(
-            "POST",
-            "/api-groups",
-            &[],
-            Some(&json!({"name": name, "remark": "r"})),
-        )
+        .post("/api-groups", &json!({"name": name, "remark": "r"}))
         .await;
     assert_eq!(a.status, 201, "{:?}", a.body);
     a.id()
 }
 
 async fn env(c: &Client, name: &str) -> String {
-    let a = c
-        .call("POST", "/envs", &[], Some(&json!({"name": name})))
-        .await;
+    let a = c.post("/envs", &json!({"name": name})).await;
     assert_eq!(a.status, 201, "{:?}", a.body);
     a.id()
 }
@@ -45,12 +38,7 @@ fn mock_api(group_id: &str, name: &str, method: &str, uri: &str) -> Value {
 
 async fn api(c: &Client, group_id: &str, name: &str, method: &str, uri: &str) -> String {
     let a = c
-        .call(
-            "POST",
-            "/apis",
-            &[],
-            Some(&mock_api(group_id, name, method, uri)),
-        )
+        .post("/apis", &mock_api(group_id, name, method, uri))
         .await;
     assert_eq!(a.status, 201, "{:?}", a.body);
     a.id()
@@ -69,51 +57,30 @@ async fn groups_life_cycle_and_errors() {
     let id = group(&c, "orders_api").await;
     assert!(is_gateway_id(&id), "{id}");
 
-    let shown = c.call("GET", &format!("/api-groups/{id}"), &[], None).await;
+    let shown = c.get(&format!("/api-groups/{id}"), &[]).await;
     assert_eq!(shown.status, 200);
     assert_eq!(shown.body["name"], "orders_api");
     assert_eq!(shown.body["status"], 1);
     assert!(shown.body["sl_domain"].as_str().unwrap().starts_with(&id));
     assert!(shown.headers.contains_key("x-request-id"));
 
-    let dup = c
-        .call(
-            "POST",
-            "/api-groups",
-            &[],
-            Some(&json!({"name": "orders_api"})),
-        )
-        .await;
+    let dup = c.post("/api-groups", &json!({"name": "orders_api"})).await;
     assert_eq!((dup.status, dup.code()), (400, "APIG.3201"));
 
     let check = c
-        .call(
-            "POST",
-            "/api-groups/check",
-            &[],
-            Some(&json!({"group_name": "orders_api"})),
-        )
+        .post("/api-groups/check", &json!({"group_name": "orders_api"}))
         .await;
     assert_eq!((check.status, check.code()), (400, "APIG.3201"));
     let check = c
-        .call(
-            "POST",
-            "/api-groups/check",
-            &[],
-            Some(&json!({"group_name": "free_name"})),
-        )
+        .post("/api-groups/check", &json!({"group_name": "free_name"}))
         .await;
     assert_eq!(check.status, 200);
 
-    let missing = c
-        .call("POST", "/api-groups", &[], Some(&json!({"remark": "x"})))
-        .await;
+    let missing = c.post("/api-groups", &json!({"remark": "x"})).await;
     assert_eq!((missing.status, missing.code()), (400, "APIG.2001"));
     assert!(missing.body["error_msg"].as_str().unwrap().contains("name"));
 
-    let invalid = c
-        .call("POST", "/api-groups", &[], Some(&json!({"name": "a"})))
-        .await;
+    let invalid = c.post("/api-groups", &json!({"name": "a"})).await;
     assert_eq!((invalid.status, invalid.code()), (400, "APIG.2011"));
     assert!(
         invalid.body["error_msg"]
@@ -122,9 +89,7 @@ async fn groups_life_cycle_and_errors() {
             .contains("parameterName:name")
     );
 
-    let wrong_type = c
-        .call("POST", "/api-groups", &[], Some(&json!({"name": 5})))
-        .await;
+    let wrong_type = c.post("/api-groups", &json!({"name": 5})).await;
     assert_eq!((wrong_type.status, wrong_type.code()), (400, "APIG.2012"));
 
     let not_json = c
@@ -140,44 +105,25 @@ async fn groups_life_cycle_and_errors() {
     assert_eq!((not_json.status, not_json.code()), (400, "APIG.2012"));
 
     let updated = c
-        .call(
-            "PUT",
-            &format!("/api-groups/{id}"),
-            &[],
-            Some(&json!({"name": "orders_v2"})),
-        )
+        .put(&format!("/api-groups/{id}"), &json!({"name": "orders_v2"}))
         .await;
     assert_eq!(updated.status, 200);
     assert_eq!(updated.body["name"], "orders_v2");
 
     let unknown = c
-        .call(
-            "GET",
-            "/api-groups/00000000000000000000000000000000",
-            &[],
-            None,
-        )
+        .get("/api-groups/00000000000000000000000000000000", &[])
         .await;
     assert_eq!((unknown.status, unknown.code()), (404, "APIG.3001"));
 
     // A group with APIs cannot be deleted.
     let api_id = api(&c, &id, "health", "GET", "/health").await;
-    let refused = c
-        .call("DELETE", &format!("/api-groups/{id}"), &[], None)
-        .await;
+    let refused = c.delete(&format!("/api-groups/{id}")).await;
     assert_eq!((refused.status, refused.code()), (403, "APIG.3415"));
-    assert_eq!(
-        c.call("DELETE", &format!("/apis/{api_id}"), &[], None)
-            .await
-            .status,
-        204
-    );
-    let deleted = c
-        .call("DELETE", &format!("/api-groups/{id}"), &[], None)
-        .await;
+    assert_eq!(c.delete(&format!("/apis/{api_id}")).await.status, 204);
+    let deleted = c.delete(&format!("/api-groups/{id}")).await;
     assert_eq!(deleted.status, 204);
     assert_eq!(deleted.body, Value::Null);
-    let gone = c.call("GET", &format!("/api-groups/{id}"), &[], None).await;
+    let gone = c.get(&format!("/api-groups/{id}"), &[]).await;
     assert_eq!(gone.code(), "APIG.3001");
     handle.shutdown().await.unwrap();
 }
@@ -188,68 +134,48 @@ async fn list_paging_and_filters() {
     for i in 0..25 {
         group(&c, &format!("group_{i:02}")).await;
     }
-    let first = c.call("GET", "/api-groups", &[], None).await;
+    let first = c.get("/api-groups", &[]).await;
     assert_eq!(first.status, 200);
     assert_eq!(first.body["total"], 25);
     assert_eq!(first.body["size"], 20, "default limit 20");
     assert_eq!(first.body["groups"].as_array().unwrap().len(), 20);
 
     let page = c
-        .call(
-            "GET",
-            "/api-groups",
-            &[("offset", "20"), ("limit", "10")],
-            None,
-        )
+        .get("/api-groups", &[("offset", "20"), ("limit", "10")])
         .await;
     assert_eq!(
         (page.body["total"].as_u64(), page.body["size"].as_u64()),
         (Some(25), Some(5))
     );
 
-    let all = c
-        .call("GET", "/api-groups", &[("limit", "1000")], None)
-        .await;
+    let all = c.get("/api-groups", &[("limit", "1000")]).await;
     assert_eq!(all.body["size"], 25, "limit above 500 becomes 500");
     let zero = c
-        .call(
-            "GET",
-            "/api-groups",
-            &[("limit", "0"), ("offset", "-3")],
-            None,
-        )
+        .get("/api-groups", &[("limit", "0"), ("offset", "-3")])
         .await;
     assert_eq!(
         zero.body["size"], 20,
         "limit 0 becomes 20, negative offset 0"
     );
 
-    let fuzzy = c
-        .call("GET", "/api-groups", &[("name", "group_1")], None)
-        .await;
+    let fuzzy = c.get("/api-groups", &[("name", "group_1")]).await;
     assert_eq!(fuzzy.body["total"], 10);
     let precise = c
-        .call(
-            "GET",
+        .get(
             "/api-groups",
             &[("name", "group_1"), ("precise_search", "name")],
-            None,
         )
         .await;
     assert_eq!(precise.body["total"], 0);
     let exact = c
-        .call(
-            "GET",
+        .get(
             "/api-groups",
             &[("name", "group_12"), ("precise_search", "name")],
-            None,
         )
         .await;
     assert_eq!(exact.body["total"], 1);
 
-    let bad = c
-        .call("GET", "/api-groups", &[("limit", "ten")], None)
-        .await;
+    let bad = c.get("/api-groups", &[("limit", "ten")]).await;
     assert_eq!((bad.status, bad.code()), (400, "APIG.2012"));
     assert!(bad.body["error_msg"].as_str().unwrap().contains("limit"));
     handle.shutdown().await.unwrap();
@@ -258,93 +184,62 @@ async fn list_paging_and_filters() {
 #[tokio::test]
 async fn environments_and_variables() {
     let (c, handle) = start(config()).await;
-    let listed = c.call("GET", "/envs", &[], None).await;
+    let listed = c.get("/envs", &[]).await;
     assert_eq!(listed.body["total"], 1, "the built-in RELEASE environment");
     assert_eq!(listed.body["envs"][0]["name"], "RELEASE");
 
     let dev = env(&c, "DEV").await;
-    let dup = c
-        .call("POST", "/envs", &[], Some(&json!({"name": "DEV"})))
-        .await;
+    let dup = c.post("/envs", &json!({"name": "DEV"})).await;
     assert_eq!((dup.status, dup.code()), (400, "APIG.3205"));
-    let bad = c
-        .call("POST", "/envs", &[], Some(&json!({"name": "1dev"})))
-        .await;
+    let bad = c.post("/envs", &json!({"name": "1dev"})).await;
     assert_eq!(bad.code(), "APIG.2011");
     let renamed = c
-        .call(
-            "PUT",
+        .put(
             &format!("/envs/{dev}"),
-            &[],
-            Some(&json!({"name": "DEV2", "remark": "x"})),
+            &json!({"name": "DEV2", "remark": "x"}),
         )
         .await;
     assert_eq!(
         (renamed.status, renamed.body["name"].as_str()),
         (200, Some("DEV2"))
     );
-    let filtered = c.call("GET", "/envs", &[("name", "DEV")], None).await;
+    let filtered = c.get("/envs", &[("name", "DEV")]).await;
     assert_eq!(filtered.body["total"], 1);
 
     let g = group(&c, "vars_group").await;
     let body = json!({"group_id": g, "env_id": dev, "variable_name": "backend_host", "variable_value": "10.0.0.1"});
-    let created = c.call("POST", "/env-variables", &[], Some(&body)).await;
+    let created = c.post("/env-variables", &body).await;
     assert_eq!(created.status, 201, "{:?}", created.body);
     let var = created.id();
-    let dup = c.call("POST", "/env-variables", &[], Some(&body)).await;
+    let dup = c.post("/env-variables", &body).await;
     assert_eq!((dup.status, dup.code()), (400, "APIG.3303"));
     let no_env = c
-        .call(
-            "POST",
-            "/env-variables",
-            &[],
-            Some(&json!({"group_id": g, "env_id": "0000", "variable_name": "abc", "variable_value": "v"})),
-        )
+        .post("/env-variables", &json!({"group_id": g, "env_id": "0000", "variable_name": "abc", "variable_value": "v"}))
         .await;
     assert_eq!((no_env.status, no_env.code()), (404, "APIG.3003"));
 
     let updated = c
-        .call(
-            "PUT",
+        .put(
             &format!("/env-variables/{var}"),
-            &[],
-            Some(&json!({"variable_value": "10.0.0.2"})),
+            &json!({"variable_value": "10.0.0.2"}),
         )
         .await;
     assert_eq!(updated.body["variable_value"], "10.0.0.2");
-    let shown = c
-        .call("GET", &format!("/env-variables/{var}"), &[], None)
-        .await;
+    let shown = c.get(&format!("/env-variables/{var}"), &[]).await;
     assert_eq!(shown.body["variable_name"], "backend_host");
-    let list = c
-        .call("GET", "/env-variables", &[("group_id", &g)], None)
-        .await;
+    let list = c.get("/env-variables", &[("group_id", &g)]).await;
     assert_eq!(list.body["total"], 1);
     assert_eq!(list.body["variables"][0]["id"], var.as_str());
-    let no_group = c.call("GET", "/env-variables", &[], None).await;
+    let no_group = c.get("/env-variables", &[]).await;
     assert_eq!((no_group.status, no_group.code()), (400, "APIG.2001"));
 
-    assert_eq!(
-        c.call("DELETE", &format!("/env-variables/{var}"), &[], None)
-            .await
-            .status,
-        204
-    );
-    let gone = c
-        .call("GET", &format!("/env-variables/{var}"), &[], None)
-        .await;
+    assert_eq!(c.delete(&format!("/env-variables/{var}")).await.status, 204);
+    let gone = c.get(&format!("/env-variables/{var}"), &[]).await;
     assert_eq!((gone.status, gone.code()), (404, "APIG.3011"));
 
-    let release = c
-        .call("DELETE", "/envs/DEFAULT_ENVIRONMENT_RELEASE_ID", &[], None)
-        .await;
+    let release = c.delete("/envs/DEFAULT_ENVIRONMENT_RELEASE_ID").await;
     assert_eq!(release.status, 403);
-    assert_eq!(
-        c.call("DELETE", &format!("/envs/{dev}"), &[], None)
-            .await
-            .status,
-        204
-    );
+    assert_eq!(c.delete(&format!("/envs/{dev}")).await.status, 204);
     handle.shutdown().await.unwrap();
 }
 
@@ -354,7 +249,7 @@ async fn apis_crud_conflicts_publish_and_versions() {
     let g = group(&c, "shop").await;
     let dev = env(&c, "DEV").await;
     let id = api(&c, &g, "get_order", "GET", "/orders/{id}").await;
-    let shown = c.call("GET", &format!("/apis/{id}"), &[], None).await;
+    let shown = c.get(&format!("/apis/{id}"), &[]).await;
     assert_eq!(shown.status, 200);
     assert_eq!(shown.body["group_name"], "shop");
     assert_eq!(shown.body["match_mode"], "NORMAL");
@@ -364,116 +259,81 @@ async fn apis_crud_conflicts_publish_and_versions() {
 
     // Same method + path (parameter names aside) + match mode: APIG.3301.
     let clash = c
-        .call(
-            "POST",
-            "/apis",
-            &[],
-            Some(&mock_api(&g, "other", "GET", "/orders/{order_id}")),
-        )
+        .post("/apis", &mock_api(&g, "other", "GET", "/orders/{order_id}"))
         .await;
     assert_eq!((clash.status, clash.code()), (400, "APIG.3301"));
     // Same name in the group: APIG.3202.
     let named = c
-        .call(
-            "POST",
-            "/apis",
-            &[],
-            Some(&mock_api(&g, "get_order", "POST", "/orders")),
-        )
+        .post("/apis", &mock_api(&g, "get_order", "POST", "/orders"))
         .await;
     assert_eq!((named.status, named.code()), (400, "APIG.3202"));
     // Another match mode is another API.
     let mut swa = mock_api(&g, "orders_prefix", "GET", "/orders/{id}");
     swa["match_mode"] = json!("SWA");
-    assert_eq!(c.call("POST", "/apis", &[], Some(&swa)).await.status, 201);
+    assert_eq!(c.post("/apis", &swa).await.status, 201);
     // Missing backend, unknown enum, missing group.
     let mut no_backend = mock_api(&g, "no_backend", "GET", "/nb");
     no_backend.as_object_mut().unwrap().remove("mock_info");
-    let a = c.call("POST", "/apis", &[], Some(&no_backend)).await;
+    let a = c.post("/apis", &no_backend).await;
     assert_eq!((a.status, a.code()), (400, "APIG.2001"));
     assert!(a.body["error_msg"].as_str().unwrap().contains("mock_info"));
     let mut bad_enum = mock_api(&g, "bad_enum", "GET", "/be");
     bad_enum["req_method"] = json!("FETCH");
-    let a = c.call("POST", "/apis", &[], Some(&bad_enum)).await;
+    let a = c.post("/apis", &bad_enum).await;
     assert_eq!((a.status, a.code()), (400, "APIG.2012"));
     assert!(a.body["error_msg"].as_str().unwrap().contains("req_method"));
     let a = c
-        .call(
-            "POST",
-            "/apis",
-            &[],
-            Some(&mock_api("0000", "x_api", "GET", "/x")),
-        )
+        .post("/apis", &mock_api("0000", "x_api", "GET", "/x"))
         .await;
     assert_eq!((a.status, a.code()), (404, "APIG.3001"));
 
     // Update keeps the id and the registration time.
     let mut changed = mock_api(&g, "get_order", "GET", "/orders/{id}");
     changed["remark"] = json!("changed");
-    let updated = c
-        .call("PUT", &format!("/apis/{id}"), &[], Some(&changed))
-        .await;
+    let updated = c.put(&format!("/apis/{id}"), &changed).await;
     assert_eq!(updated.status, 200, "{:?}", updated.body);
     assert_eq!(updated.body["id"], id.as_str());
     assert_eq!(updated.body["register_time"], shown.body["register_time"]);
 
     // Publish, then see it in the API and in the env filter.
     let published = c
-        .call(
-            "POST",
+        .post(
             "/apis/action",
-            &[],
-            Some(&json!({"action": "online", "api_id": id, "env_id": dev})),
+            &json!({"action": "online", "api_id": id, "env_id": dev}),
         )
         .await;
     assert_eq!(published.status, 201, "{:?}", published.body);
     let publish_id = published.body["publish_id"].as_str().unwrap().to_owned();
     let version_id = published.body["version_id"].as_str().unwrap().to_owned();
-    let shown = c.call("GET", &format!("/apis/{id}"), &[], None).await;
+    let shown = c.get(&format!("/apis/{id}"), &[]).await;
     assert_eq!(shown.body["run_env_name"], "DEV");
     assert_eq!(shown.body["publish_id"], publish_id.as_str());
-    let in_dev = c.call("GET", "/apis", &[("env_id", &dev)], None).await;
+    let in_dev = c.get("/apis", &[("env_id", &dev)]).await;
     assert_eq!(in_dev.body["total"], 1);
-    let versions = c
-        .call("GET", &format!("/apis/publish/{id}"), &[], None)
-        .await;
+    let versions = c.get(&format!("/apis/publish/{id}"), &[]).await;
     assert_eq!(versions.body["total"], 1);
     assert_eq!(versions.body["api_versions"][0]["status"], 1);
-    let detail = c
-        .call("GET", &format!("/apis/versions/{version_id}"), &[], None)
-        .await;
+    let detail = c.get(&format!("/apis/versions/{version_id}"), &[]).await;
     assert_eq!(detail.body["name"], "get_order");
     let runtime = c
-        .call(
-            "GET",
-            &format!("/apis/runtime/{id}"),
-            &[("env_id", &dev)],
-            None,
-        )
+        .get(&format!("/apis/runtime/{id}"), &[("env_id", &dev)])
         .await;
     assert_eq!(runtime.status, 200);
     assert_eq!(runtime.body["version_id"], version_id.as_str());
 
     // An environment with published APIs cannot be deleted.
-    let refused = c.call("DELETE", &format!("/envs/{dev}"), &[], None).await;
+    let refused = c.delete(&format!("/envs/{dev}")).await;
     assert_eq!((refused.status, refused.code()), (403, "APIG.3418"));
 
     // Offline; offline again is 404 APIG.3015.
     let offline = json!({"action": "offline", "api_id": id, "env_id": dev});
-    assert_eq!(
-        c.call("POST", "/apis/action", &[], Some(&offline))
-            .await
-            .status,
-        201
-    );
-    let again = c.call("POST", "/apis/action", &[], Some(&offline)).await;
+    assert_eq!(c.post("/apis/action", &offline).await.status, 201);
+    let again = c.post("/apis/action", &offline).await;
     assert_eq!((again.status, again.code()), (404, "APIG.3015"));
     let bad_action = c
-        .call(
-            "POST",
+        .post(
             "/apis/action",
-            &[],
-            Some(&json!({"action": "up", "api_id": id, "env_id": dev})),
+            &json!({"action": "up", "api_id": id, "env_id": dev}),
         )
         .await;
     assert_eq!(bad_action.code(), "APIG.2012");
@@ -500,51 +360,35 @@ async fn apis_crud_conflicts_publish_and_versions() {
     assert_eq!(batch.body["success"].as_array().unwrap().len(), 1);
     assert_eq!(batch.body["failure"][0]["error_code"], "APIG.3002");
     let no_action = c
-        .call(
-            "POST",
-            "/apis/publish",
-            &[],
-            Some(&json!({"env_id": dev, "apis": [id]})),
-        )
+        .post("/apis/publish", &json!({"env_id": dev, "apis": [id]}))
         .await;
     assert_eq!(no_action.code(), "APIG.2001");
 
     // The literal /apis/check is not an API id.
     let check = c
-        .call(
-            "POST",
+        .post(
             "/apis/check",
-            &[],
-            Some(&json!({"type": "name", "name": "get_order", "group_id": g})),
+            &json!({"type": "name", "name": "get_order", "group_id": g}),
         )
         .await;
     assert_eq!((check.status, check.code()), (400, "APIG.3202"));
     let check = c
-        .call(
-            "POST",
+        .post(
             "/apis/check",
-            &[],
-            Some(&json!({"type": "path", "req_method": "GET", "req_uri": "/free", "group_id": g})),
+            &json!({"type": "path", "req_method": "GET", "req_uri": "/free", "group_id": g}),
         )
         .await;
     assert_eq!(check.status, 200);
 
     // Lists filter by group, method and name.
     let by_method = c
-        .call(
-            "GET",
-            "/apis",
-            &[("group_id", &g), ("req_method", "GET")],
-            None,
-        )
+        .get("/apis", &[("group_id", &g), ("req_method", "GET")])
         .await;
     assert_eq!(by_method.body["total"], 2);
     let by_name = c
-        .call(
-            "GET",
+        .get(
             "/apis",
             &[("name", "get_order"), ("precise_search", "name")],
-            None,
         )
         .await;
     assert_eq!(by_name.body["total"], 1);
@@ -552,20 +396,13 @@ async fn apis_crud_conflicts_publish_and_versions() {
 
     // Deleting a published API is allowed and removes its publications.
     let a2 = api(&c, &g, "to_delete", "DELETE", "/orders/{id}").await;
-    c.call(
-        "POST",
+    c.post(
         "/apis/action",
-        &[],
-        Some(&json!({"action": "online", "api_id": a2, "env_id": dev})),
+        &json!({"action": "online", "api_id": a2, "env_id": dev}),
     )
     .await;
-    assert_eq!(
-        c.call("DELETE", &format!("/apis/{a2}"), &[], None)
-            .await
-            .status,
-        204
-    );
-    let gone = c.call("GET", &format!("/apis/{a2}"), &[], None).await;
+    assert_eq!(c.delete(&format!("/apis/{a2}")).await.status, 204);
+    let gone = c.get(&format!("/apis/{a2}"), &[]).await;
     assert_eq!((gone.status, gone.code()), (404, "APIG.3002"));
     handle.shutdown().await.unwrap();
 }
@@ -581,7 +418,7 @@ async fn authentication_failures_are_401() {
 
     // A wrong secret key.
     c.credentials.secret_key = "wrong".to_owned();
-    let bad = c.call("GET", "/api-groups", &[], None).await;
+    let bad = c.get("/api-groups", &[]).await;
     assert_eq!(bad.status, 401);
     assert!(
         bad.body["error_msg"]
@@ -593,7 +430,7 @@ async fn authentication_failures_are_401() {
     // An unknown access key.
     c.credentials.secret_key = emulator_support::SK.to_owned();
     c.credentials.access_key = "NOBODY".to_owned();
-    let unknown = c.call("GET", "/api-groups", &[], None).await;
+    let unknown = c.get("/api-groups", &[]).await;
     assert_eq!(unknown.status, 401);
     assert!(
         unknown.body["error_msg"]
@@ -606,7 +443,7 @@ async fn authentication_failures_are_401() {
     c.credentials.access_key = emulator_support::AK.to_owned();
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(20 * 60);
     c.date = Some(apigctl::gateway::signing::format_date(old));
-    let skewed = c.call("GET", "/api-groups", &[], None).await;
+    let skewed = c.get("/api-groups", &[]).await;
     assert_eq!(skewed.status, 401);
     assert!(
         skewed.body["error_msg"]
@@ -615,7 +452,7 @@ async fn authentication_failures_are_401() {
             .contains("15 minutes")
     );
     c.date = None;
-    assert_eq!(c.call("GET", "/api-groups", &[], None).await.status, 200);
+    assert_eq!(c.get("/api-groups", &[]).await.status, 200);
 
     // A body changed after signing.
     let headers = c.signed_headers("POST", &path, &[], br#"{"name":"abc"}"#, "application/json");
@@ -661,19 +498,19 @@ async fn oversized_bodies_unknown_routes_and_pinned_ids() {
         .await;
     assert_eq!((a.status, a.code()), (413, "APIG.0201"));
 
-    let a = c.call("GET", "/no-such-thing", &[], None).await;
+    let a = c.get("/no-such-thing", &[]).await;
     assert_eq!((a.status, a.code()), (404, "APIG.0101"));
     let a = c.call("PATCH", "/api-groups", &[], None).await;
     assert_eq!(a.status, 404);
 
     c.prefix = format!("/v2/{}/apigw/instances/other", emulator_support::PROJECT);
-    let a = c.call("GET", "/api-groups", &[], None).await;
+    let a = c.get("/api-groups", &[]).await;
     assert_eq!((a.status, a.code()), (404, "APIG.3030"));
     c.prefix = format!(
         "/v2/otherproject/apigw/instances/{}",
         emulator_support::INSTANCE
     );
-    let a = c.call("GET", "/api-groups", &[], None).await;
+    let a = c.get("/api-groups", &[]).await;
     assert_eq!(a.status, 403);
     handle.shutdown().await.unwrap();
 }
@@ -691,7 +528,7 @@ async fn state_file_survives_a_restart() {
     assert!(state.exists());
 
     let (c, handle) = start(cfg).await;
-    let shown = c.call("GET", &format!("/apis/{a}"), &[], None).await;
+    let shown = c.get(&format!("/apis/{a}"), &[]).await;
     assert_eq!(shown.status, 200);
     assert_eq!(shown.body["group_id"], g.as_str());
     handle.shutdown().await.unwrap();
@@ -711,14 +548,7 @@ async fn stats_and_fault_injection() {
     cfg.faults = apigctl::emulator::faults::FaultPlan::parse("500@after:1", 0).unwrap();
     let (c, handle) = start(cfg).await;
     // The write is applied, its answer replaced by a 500.
-    let a = c
-        .call(
-            "POST",
-            "/api-groups",
-            &[],
-            Some(&json!({"name": "applied"})),
-        )
-        .await;
+    let a = c.post("/api-groups", &json!({"name": "applied"})).await;
     assert_eq!((a.status, a.code()), (500, "APIG.9999"));
     let stats = c.stats().await;
     assert_eq!(stats["applied"]["POST /api-groups"], 1);
@@ -740,14 +570,7 @@ async fn stats_and_fault_injection() {
     let mut cfg = config();
     cfg.faults = apigctl::emulator::faults::FaultPlan::parse("429:1", 0).unwrap();
     let (c, handle) = start(cfg).await;
-    let a = c
-        .call(
-            "POST",
-            "/api-groups",
-            &[],
-            Some(&json!({"name": "not_applied"})),
-        )
-        .await;
+    let a = c.post("/api-groups", &json!({"name": "not_applied"})).await;
     assert_eq!(a.status, 429);
     let stats = c.stats().await;
     assert!(stats["applied"].as_object().unwrap().is_empty(), "{stats}");
@@ -762,14 +585,9 @@ async fn concurrent_creates_of_one_name_yield_one_object() {
     for _ in 0..16 {
         let c = std::sync::Arc::clone(&c);
         tasks.push(tokio::spawn(async move {
-            c.call(
-                "POST",
-                "/api-groups",
-                &[],
-                Some(&json!({"name": "contended"})),
-            )
-            .await
-            .status
+            c.post("/api-groups", &json!({"name": "contended"}))
+                .await
+                .status
         }));
     }
     let mut statuses = Vec::new();
@@ -786,7 +604,7 @@ async fn concurrent_creates_of_one_name_yield_one_object() {
         15,
         "{statuses:?}"
     );
-    let listed = c.call("GET", "/api-groups", &[], None).await;
+    let listed = c.get("/api-groups", &[]).await;
     assert_eq!(listed.body["total"], 1);
     handle.shutdown().await.unwrap();
 }
@@ -798,13 +616,12 @@ async fn version_switch_and_version_offline() {
     let dev = env(&c, "DEV").await;
     let id = api(&c, &g, "versioned", "GET", "/v").await;
     let publish = json!({"action": "online", "api_id": id, "env_id": dev});
-    let first = c.call("POST", "/apis/action", &[], Some(&publish)).await;
+    let first = c.post("/apis/action", &publish).await;
     let v1 = first.body["version_id"].as_str().unwrap().to_owned();
     let mut changed = mock_api(&g, "versioned", "GET", "/v");
     changed["remark"] = json!("second");
-    c.call("PUT", &format!("/apis/{id}"), &[], Some(&changed))
-        .await;
-    let second = c.call("POST", "/apis/action", &[], Some(&publish)).await;
+    c.put(&format!("/apis/{id}"), &changed).await;
+    let second = c.post("/apis/action", &publish).await;
     assert_eq!(
         second.body["publish_id"], first.body["publish_id"],
         "one publication per API and environment"
@@ -812,74 +629,37 @@ async fn version_switch_and_version_offline() {
     let v2 = second.body["version_id"].as_str().unwrap().to_owned();
 
     let versions = c
-        .call(
-            "GET",
-            &format!("/apis/publish/{id}"),
-            &[("env_id", &dev)],
-            None,
-        )
+        .get(&format!("/apis/publish/{id}"), &[("env_id", &dev)])
         .await;
     assert_eq!(versions.body["total"], 2);
     let runtime = c
-        .call(
-            "GET",
-            &format!("/apis/runtime/{id}"),
-            &[("env_id", &dev)],
-            None,
-        )
+        .get(&format!("/apis/runtime/{id}"), &[("env_id", &dev)])
         .await;
     assert_eq!(runtime.body["remark"], "second");
 
     // Back to the first version: the runtime definition follows.
     let switched = c
-        .call(
-            "PUT",
-            &format!("/apis/publish/{id}"),
-            &[],
-            Some(&json!({"version_id": v1})),
-        )
+        .put(&format!("/apis/publish/{id}"), &json!({"version_id": v1}))
         .await;
     assert_eq!(switched.status, 200, "{:?}", switched.body);
     let runtime = c
-        .call(
-            "GET",
-            &format!("/apis/runtime/{id}"),
-            &[("env_id", &dev)],
-            None,
-        )
+        .get(&format!("/apis/runtime/{id}"), &[("env_id", &dev)])
         .await;
     assert_eq!(runtime.body["version_id"], v1.as_str());
     assert!(runtime.body["remark"].is_null());
     let unknown = c
-        .call(
-            "PUT",
+        .put(
             &format!("/apis/publish/{id}"),
-            &[],
-            Some(&json!({"version_id": "nope"})),
+            &json!({"version_id": "nope"}),
         )
         .await;
     assert_eq!((unknown.status, unknown.code()), (404, "APIG.3022"));
 
     // Taking the current version offline takes the API offline in that environment.
-    assert_eq!(
-        c.call("DELETE", &format!("/apis/versions/{v2}"), &[], None)
-            .await
-            .status,
-        204
-    );
-    assert_eq!(
-        c.call("DELETE", &format!("/apis/versions/{v1}"), &[], None)
-            .await
-            .status,
-        204
-    );
+    assert_eq!(c.delete(&format!("/apis/versions/{v2}")).await.status, 204);
+    assert_eq!(c.delete(&format!("/apis/versions/{v1}")).await.status, 204);
     let runtime = c
-        .call(
-            "GET",
-            &format!("/apis/runtime/{id}"),
-            &[("env_id", &dev)],
-            None,
-        )
+        .get(&format!("/apis/runtime/{id}"), &[("env_id", &dev)])
         .await;
     assert_eq!((runtime.status, runtime.code()), (404, "APIG.3015"));
     handle.shutdown().await.unwrap();
@@ -906,23 +686,16 @@ async fn a_connection_dropped_after_a_write_leaves_the_write_applied() {
     cfg.faults = apigctl::emulator::faults::FaultPlan::parse("500@after:1", 0).unwrap();
     let (c, handle) = start(cfg.clone()).await;
     let a = c
-        .call(
-            "POST",
-            "/api-groups",
-            &[],
-            Some(&json!({"name": "persisted_anyway"})),
-        )
+        .post("/api-groups", &json!({"name": "persisted_anyway"}))
         .await;
     assert_eq!(a.status, 500);
     handle.shutdown().await.unwrap();
     cfg.faults = apigctl::emulator::faults::FaultPlan::default();
     let (c, handle) = start(cfg).await;
     let listed = c
-        .call(
-            "GET",
+        .get(
             "/api-groups",
             &[("name", "persisted_anyway"), ("precise_search", "name")],
-            None,
         )
         .await;
     assert_eq!(listed.body["total"], 1);
@@ -938,7 +711,7 @@ async fn api_requests_are_checked_by_the_lint_rules() {
     let mut reserved = mock_api(&g, "reserved_header", "GET", "/reserved");
     reserved["req_params"] =
         json!([{"name": "X-Auth-Token", "type": "STRING", "location": "HEADER"}]);
-    let a = c.call("POST", "/apis", &[], Some(&reserved)).await;
+    let a = c.post("/apis", &reserved).await;
     assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
     let message = a.body["error_msg"].as_str().unwrap();
     assert!(message.contains("req_params.name"), "{message}");
@@ -946,7 +719,7 @@ async fn api_requests_are_checked_by_the_lint_rules() {
 
     let mut undeclared = mock_api(&g, "undeclared", "GET", "/items/{item}");
     undeclared["req_params"] = json!([]);
-    let a = c.call("POST", "/apis", &[], Some(&undeclared)).await;
+    let a = c.post("/apis", &undeclared).await;
     assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
     assert!(
         a.body["error_msg"]
@@ -957,11 +730,11 @@ async fn api_requests_are_checked_by_the_lint_rules() {
 
     // The same API, valid, is accepted.
     let valid = mock_api(&g, "declared", "GET", "/items/{item}");
-    assert_eq!(c.call("POST", "/apis", &[], Some(&valid)).await.status, 201);
+    assert_eq!(c.post("/apis", &valid).await.status, 201);
 
     // Policies too: an IP ACL entry that is no address (apig-acl-value).
     let acl = json!({"acl_name": "bad_acl", "acl_type": "PERMIT", "acl_value": "10.0.0.1,not-an-ip", "entity_type": "IP"});
-    let a = c.call("POST", "/acls", &[], Some(&acl)).await;
+    let a = c.post("/acls", &acl).await;
     assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
     let message = a.body["error_msg"].as_str().unwrap();
     assert!(

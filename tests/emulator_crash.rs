@@ -17,11 +17,9 @@ async fn all_group_names(c: &Client) -> BTreeSet<String> {
     let mut offset = 0;
     loop {
         let page = c
-            .call(
-                "GET",
+            .get(
                 "/api-groups",
                 &[("offset", &offset.to_string()), ("limit", "500")],
-                None,
             )
             .await;
         assert_eq!(page.status, 200, "{:?}", page.body);

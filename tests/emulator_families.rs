@@ -14,40 +14,28 @@ struct Fixture {
 
 async fn published_api(c: &Client) -> Fixture {
     let group = c
-        .call(
-            "POST",
-            "/api-groups",
-            &[],
-            Some(&json!({"name": "fam_group"})),
-        )
+        .post("/api-groups", &json!({"name": "fam_group"}))
         .await
         .id();
-    let env = c
-        .call("POST", "/envs", &[], Some(&json!({"name": "TEST"})))
-        .await
-        .id();
+    let env = c.post("/envs", &json!({"name": "TEST"})).await.id();
     let api = c
-        .call(
-            "POST",
+        .post(
             "/apis",
-            &[],
-            Some(&json!({
+            &json!({
                 "group_id": group, "name": "pets", "type": 1, "req_protocol": "HTTPS",
                 "req_method": "GET", "req_uri": "/pets", "auth_type": "APP",
                 "backend_type": "HTTP",
                 "backend_api": {"req_protocol": "HTTPS", "req_method": "GET", "req_uri": "/pets",
                                 "url_domain": "backend.example.com", "timeout": 5000}
-            })),
+            }),
         )
         .await;
     assert_eq!(api.status, 201, "{:?}", api.body);
     let api = api.id();
     let published = c
-        .call(
-            "POST",
+        .post(
             "/apis/action",
-            &[],
-            Some(&json!({"action": "online", "api_id": api, "env_id": env})),
+            &json!({"action": "online", "api_id": api, "env_id": env}),
         )
         .await;
     Fixture {
@@ -67,29 +55,15 @@ fn throttle_body(name: &str) -> Value {
 async fn throttles_specials_and_bindings() {
     let (c, handle) = start(config()).await;
     let f = published_api(&c).await;
-    let created = c
-        .call(
-            "POST",
-            "/throttles",
-            &[],
-            Some(&throttle_body("per_second")),
-        )
-        .await;
+    let created = c.post("/throttles", &throttle_body("per_second")).await;
     assert_eq!(created.status, 201, "{:?}", created.body);
     let t = created.id();
     assert_eq!(created.body["bind_num"], 0);
-    let dup = c
-        .call(
-            "POST",
-            "/throttles",
-            &[],
-            Some(&throttle_body("per_second")),
-        )
-        .await;
+    let dup = c.post("/throttles", &throttle_body("per_second")).await;
     assert_eq!((dup.status, dup.code()), (400, "APIG.3204"));
     let mut bad = throttle_body("bad_limits");
     bad["user_call_limits"] = json!(1000);
-    let bad = c.call("POST", "/throttles", &[], Some(&bad)).await;
+    let bad = c.post("/throttles", &bad).await;
     assert_eq!(bad.code(), "APIG.2011");
     assert!(
         bad.body["error_msg"]
@@ -99,9 +73,7 @@ async fn throttles_specials_and_bindings() {
     );
     let mut renamed = throttle_body("per_second_2");
     renamed["remark"] = json!("r");
-    let updated = c
-        .call("PUT", &format!("/throttles/{t}"), &[], Some(&renamed))
-        .await;
+    let updated = c.put(&format!("/throttles/{t}"), &renamed).await;
     assert_eq!(
         (updated.status, updated.body["name"].as_str()),
         (200, Some("per_second_2"))
@@ -109,11 +81,9 @@ async fn throttles_specials_and_bindings() {
 
     // Bind; binding the same publication twice is refused; unknown publication is 404.
     let bound = c
-        .call(
-            "POST",
+        .post(
             "/throttle-bindings",
-            &[],
-            Some(&json!({"strategy_id": t, "publish_ids": [f.publish_id]})),
+            &json!({"strategy_id": t, "publish_ids": [f.publish_id]}),
         )
         .await;
     assert_eq!(bound.status, 201, "{:?}", bound.body);
@@ -122,31 +92,22 @@ async fn throttles_specials_and_bindings() {
         .unwrap()
         .to_owned();
     let again = c
-        .call(
-            "POST",
+        .post(
             "/throttle-bindings",
-            &[],
-            Some(&json!({"strategy_id": t, "publish_ids": [f.publish_id]})),
+            &json!({"strategy_id": t, "publish_ids": [f.publish_id]}),
         )
         .await;
     assert_eq!(again.status, 400);
     let unknown = c
-        .call(
-            "POST",
+        .post(
             "/throttle-bindings",
-            &[],
-            Some(&json!({"strategy_id": t, "publish_ids": ["nope"]})),
+            &json!({"strategy_id": t, "publish_ids": ["nope"]}),
         )
         .await;
     assert_eq!((unknown.status, unknown.code()), (404, "APIG.3015"));
 
     let bound_apis = c
-        .call(
-            "GET",
-            "/throttle-bindings/binded-apis",
-            &[("throttle_id", &t)],
-            None,
-        )
+        .get("/throttle-bindings/binded-apis", &[("throttle_id", &t)])
         .await;
     assert_eq!(bound_apis.body["total"], 1);
     assert_eq!(bound_apis.body["apis"][0]["id"], f.api.as_str());
@@ -155,88 +116,55 @@ async fn throttles_specials_and_bindings() {
         bind_id.as_str()
     );
     let unbound = c
-        .call(
-            "GET",
-            "/throttle-bindings/unbinded-apis",
-            &[("throttle_id", &t)],
-            None,
-        )
+        .get("/throttle-bindings/unbinded-apis", &[("throttle_id", &t)])
         .await;
     assert_eq!(unbound.body["total"], 0);
     let of_api = c
-        .call(
-            "GET",
-            "/throttle-bindings/binded-throttles",
-            &[("api_id", &f.api)],
-            None,
-        )
+        .get("/throttle-bindings/binded-throttles", &[("api_id", &f.api)])
         .await;
     assert_eq!(of_api.body["throttles"][0]["bind_id"], bind_id.as_str());
     assert_eq!(of_api.body["throttles"][0]["env_name"], "TEST");
-    let missing = c
-        .call("GET", "/throttle-bindings/binded-apis", &[], None)
-        .await;
+    let missing = c.get("/throttle-bindings/binded-apis", &[]).await;
     assert_eq!(missing.code(), "APIG.2001");
     assert_eq!(
-        c.call("GET", &format!("/throttles/{t}"), &[], None)
-            .await
-            .body["bind_num"],
+        c.get(&format!("/throttles/{t}"), &[]).await.body["bind_num"],
         1
     );
 
     // Excluded configuration for an app.
-    let app = c
-        .call("POST", "/apps", &[], Some(&json!({"name": "mobile_app"})))
-        .await
-        .id();
+    let app = c.post("/apps", &json!({"name": "mobile_app"})).await.id();
     let special = c
-        .call(
-            "POST",
+        .post(
             &format!("/throttles/{t}/throttle-specials"),
-            &[],
-            Some(&json!({"object_type": "APP", "object_id": app, "call_limits": 5})),
+            &json!({"object_type": "APP", "object_id": app, "call_limits": 5}),
         )
         .await;
     assert_eq!(special.status, 201, "{:?}", special.body);
     assert_eq!(special.body["app_name"], "mobile_app");
     let sid = special.id();
     let dup = c
-        .call(
-            "POST",
+        .post(
             &format!("/throttles/{t}/throttle-specials"),
-            &[],
-            Some(&json!({"object_type": "APP", "object_id": app, "call_limits": 5})),
+            &json!({"object_type": "APP", "object_id": app, "call_limits": 5}),
         )
         .await;
     assert_eq!(dup.code(), "APIG.3308");
     let changed = c
-        .call(
-            "PUT",
+        .put(
             &format!("/throttles/{t}/throttle-specials/{sid}"),
-            &[],
-            Some(&json!({"call_limits": 7})),
+            &json!({"call_limits": 7}),
         )
         .await;
     assert_eq!(changed.body["call_limits"], 7);
     let listed = c
-        .call(
-            "GET",
-            &format!("/throttles/{t}/throttle-specials"),
-            &[],
-            None,
-        )
+        .get(&format!("/throttles/{t}/throttle-specials"), &[])
         .await;
     assert_eq!(listed.body["total"], 1);
     assert_eq!(listed.body["throttle_specials"][0]["id"], sid.as_str());
     assert_eq!(
-        c.call(
-            "DELETE",
-            &format!("/throttles/{t}/throttle-specials/{sid}"),
-            &[],
-            None
-        )
-        .await
-        .status,
+        c.delete(&format!("/throttles/{t}/throttle-specials/{sid}"))
+            .await
+            .status,
         204
     );
 
@@ -252,22 +180,10 @@ async fn throttles_specials_and_bindings() {
     assert_eq!(batch.status, 200);
     assert_eq!(batch.body["success_count"], 1);
     assert_eq!(batch.body["failure"][0]["error_code"], "APIG.3012");
-    let gone = c
-        .call(
-            "DELETE",
-            &format!("/throttle-bindings/{bind_id}"),
-            &[],
-            None,
-        )
-        .await;
+    let gone = c.delete(&format!("/throttle-bindings/{bind_id}")).await;
     assert_eq!((gone.status, gone.code()), (404, "APIG.3012"));
-    assert_eq!(
-        c.call("DELETE", &format!("/throttles/{t}"), &[], None)
-            .await
-            .status,
-        204
-    );
-    let listed = c.call("GET", "/throttles", &[], None).await;
+    assert_eq!(c.delete(&format!("/throttles/{t}")).await.status, 204);
+    let listed = c.get("/throttles", &[]).await;
     assert_eq!(listed.body["total"], 0);
     let _ = (f.group, f.env);
     handle.shutdown().await.unwrap();
@@ -278,24 +194,19 @@ async fn acls_and_bindings() {
     let (c, handle) = start(config()).await;
     let f = published_api(&c).await;
     let body = json!({"acl_name": "office_only", "acl_type": "PERMIT", "acl_value": "10.0.0.0/8", "entity_type": "IP"});
-    let created = c.call("POST", "/acls", &[], Some(&body)).await;
+    let created = c.post("/acls", &body).await;
     assert_eq!(created.status, 201, "{:?}", created.body);
     let acl = created.id();
-    assert_eq!(
-        c.call("POST", "/acls", &[], Some(&body)).await.code(),
-        "APIG.3206"
-    );
+    assert_eq!(c.post("/acls", &body).await.code(), "APIG.3206");
     let bad = c
-        .call("POST", "/acls", &[], Some(&json!({"acl_name": "x_acl", "acl_type": "MAYBE", "acl_value": "1.1.1.1", "entity_type": "IP"})))
+        .post("/acls", &json!({"acl_name": "x_acl", "acl_type": "MAYBE", "acl_value": "1.1.1.1", "entity_type": "IP"}))
         .await;
     assert_eq!(bad.code(), "APIG.2012");
 
     let bound = c
-        .call(
-            "POST",
+        .post(
             "/acl-bindings",
-            &[],
-            Some(&json!({"acl_id": acl, "publish_ids": [f.publish_id]})),
+            &json!({"acl_id": acl, "publish_ids": [f.publish_id]}),
         )
         .await;
     assert_eq!(bound.status, 201, "{:?}", bound.body);
@@ -306,62 +217,36 @@ async fn acls_and_bindings() {
     assert_eq!(bound.body["acl_bindings"][0]["api_id"], f.api.as_str());
 
     // A bound policy cannot be deleted.
-    let refused = c.call("DELETE", &format!("/acls/{acl}"), &[], None).await;
+    let refused = c.delete(&format!("/acls/{acl}")).await;
     assert_eq!((refused.status, refused.code()), (403, "APIG.3447"));
     let of_api = c
-        .call(
-            "GET",
-            "/acl-bindings/binded-acls",
-            &[("api_id", &f.api)],
-            None,
-        )
+        .get("/acl-bindings/binded-acls", &[("api_id", &f.api)])
         .await;
     assert_eq!(of_api.body["acls"][0]["acl_id"], acl.as_str());
     assert_eq!(of_api.body["acls"][0]["bind_id"], bind_id.as_str());
     let apis = c
-        .call(
-            "GET",
-            "/acl-bindings/binded-apis",
-            &[("acl_id", &acl)],
-            None,
-        )
+        .get("/acl-bindings/binded-apis", &[("acl_id", &acl)])
         .await;
     assert_eq!(apis.body["apis"][0]["api_id"], f.api.as_str());
     let unbound = c
-        .call(
-            "GET",
-            "/acl-bindings/unbinded-apis",
-            &[("acl_id", &acl)],
-            None,
-        )
+        .get("/acl-bindings/unbinded-apis", &[("acl_id", &acl)])
         .await;
     assert_eq!(unbound.body["total"], 0);
 
     // Taking the API offline removes the binding.
-    c.call(
-        "POST",
+    c.post(
         "/apis/action",
-        &[],
-        Some(&json!({"action": "offline", "api_id": f.api, "env_id": f.env})),
+        &json!({"action": "offline", "api_id": f.api, "env_id": f.env}),
     )
     .await;
     let apis = c
-        .call(
-            "GET",
-            "/acl-bindings/binded-apis",
-            &[("acl_id", &acl)],
-            None,
-        )
+        .get("/acl-bindings/binded-apis", &[("acl_id", &acl)])
         .await;
     assert_eq!(apis.body["total"], 0);
-    let gone = c
-        .call("DELETE", &format!("/acl-bindings/{bind_id}"), &[], None)
-        .await;
+    let gone = c.delete(&format!("/acl-bindings/{bind_id}")).await;
     assert_eq!(gone.code(), "APIG.3010");
 
-    let list = c
-        .call("GET", "/acls", &[("acl_type", "PERMIT")], None)
-        .await;
+    let list = c.get("/acls", &[("acl_type", "PERMIT")]).await;
     assert_eq!(list.body["total"], 1);
     let batch = c
         .call(
@@ -381,33 +266,23 @@ async fn acls_and_bindings() {
 async fn authorizers_are_listed_under_authorizer_list_and_guard_apis() {
     let (c, handle) = start(config()).await;
     let g = c
-        .call(
-            "POST",
-            "/api-groups",
-            &[],
-            Some(&json!({"name": "auth_group"})),
-        )
+        .post("/api-groups", &json!({"name": "auth_group"}))
         .await
         .id();
     let body = json!({"name": "token_check", "type": "FRONTEND", "authorizer_type": "FUNC",
                       "authorizer_uri": "urn:fss:region:project:function:default:auth:latest",
                       "identities": [{"name": "Authorization", "location": "HEADER"}], "ttl": 60});
-    let created = c.call("POST", "/authorizers", &[], Some(&body)).await;
+    let created = c.post("/authorizers", &body).await;
     assert_eq!(created.status, 201, "{:?}", created.body);
     let id = created.id();
-    assert_eq!(
-        c.call("POST", "/authorizers", &[], Some(&body))
-            .await
-            .code(),
-        "APIG.3211"
-    );
-    let list = c.call("GET", "/authorizers", &[], None).await;
+    assert_eq!(c.post("/authorizers", &body).await.code(), "APIG.3211");
+    let list = c.get("/authorizers", &[]).await;
     assert_eq!(list.body["authorizer_list"][0]["id"], id.as_str());
 
     let api = json!({"group_id": g, "name": "guarded", "type": 1, "req_protocol": "HTTPS",
                      "req_method": "GET", "req_uri": "/guarded", "auth_type": "AUTHORIZER",
                      "backend_type": "MOCK", "mock_info": {"result_content": "ok"}});
-    let missing = c.call("POST", "/apis", &[], Some(&api)).await;
+    let missing = c.post("/apis", &api).await;
     assert_eq!(
         missing.code(),
         "APIG.2001",
@@ -415,29 +290,18 @@ async fn authorizers_are_listed_under_authorizer_list_and_guard_apis() {
     );
     let mut with_unknown = api.clone();
     with_unknown["authorizer_id"] = json!("nope");
-    assert_eq!(
-        c.call("POST", "/apis", &[], Some(&with_unknown))
-            .await
-            .code(),
-        "APIG.3081"
-    );
+    assert_eq!(c.post("/apis", &with_unknown).await.code(), "APIG.3081");
     let mut ok = api.clone();
     ok["authorizer_id"] = json!(id);
-    assert_eq!(c.call("POST", "/apis", &[], Some(&ok)).await.status, 201);
-    let refused = c
-        .call("DELETE", &format!("/authorizers/{id}"), &[], None)
-        .await;
+    assert_eq!(c.post("/apis", &ok).await.status, 201);
+    let refused = c.delete(&format!("/authorizers/{id}")).await;
     assert_eq!(refused.status, 403);
 
     let mut changed = body.clone();
     changed["ttl"] = json!(120);
-    let updated = c
-        .call("PUT", &format!("/authorizers/{id}"), &[], Some(&changed))
-        .await;
+    let updated = c.put(&format!("/authorizers/{id}"), &changed).await;
     assert_eq!(updated.body["ttl"], 120);
-    let shown = c
-        .call("GET", &format!("/authorizers/{id}"), &[], None)
-        .await;
+    let shown = c.get(&format!("/authorizers/{id}"), &[]).await;
     assert_eq!(shown.body["identities"][0]["name"], "Authorization");
     handle.shutdown().await.unwrap();
 }
@@ -448,27 +312,19 @@ async fn plugins_bind_to_published_apis_only() {
     let f = published_api(&c).await;
     let body = json!({"plugin_name": "cors_all", "plugin_type": "cors", "plugin_scope": "global",
                       "plugin_content": "{\"allow_origin\":\"*\"}"});
-    let created = c.call("POST", "/plugins", &[], Some(&body)).await;
+    let created = c.post("/plugins", &body).await;
     assert_eq!(created.status, 201, "{:?}", created.body);
     let p = created.body["plugin_id"].as_str().unwrap().to_owned();
-    assert_eq!(
-        c.call("POST", "/plugins", &[], Some(&body)).await.code(),
-        "APIG.3326"
-    );
+    assert_eq!(c.post("/plugins", &body).await.code(), "APIG.3326");
     let mut bad = body.clone();
     bad["plugin_name"] = json!("bad_content");
     bad["plugin_content"] = json!("{not json");
-    assert_eq!(
-        c.call("POST", "/plugins", &[], Some(&bad)).await.code(),
-        "APIG.2011"
-    );
+    assert_eq!(c.post("/plugins", &bad).await.code(), "APIG.2011");
 
     let attached = c
-        .call(
-            "POST",
+        .post(
             &format!("/plugins/{p}/attach"),
-            &[],
-            Some(&json!({"env_id": f.env, "api_ids": [f.api]})),
+            &json!({"env_id": f.env, "api_ids": [f.api]}),
         )
         .await;
     assert_eq!(attached.status, 201, "{:?}", attached.body);
@@ -476,25 +332,16 @@ async fn plugins_bind_to_published_apis_only() {
         attached.body["attached_plugins"][0]["api_id"],
         f.api.as_str()
     );
-    let apis = c
-        .call("GET", &format!("/plugins/{p}/attached-apis"), &[], None)
-        .await;
+    let apis = c.get(&format!("/plugins/{p}/attached-apis"), &[]).await;
     assert_eq!(apis.body["apis"][0]["api_id"], f.api.as_str());
     let plugins = c
-        .call(
-            "GET",
-            &format!("/apis/{}/attached-plugins", f.api),
-            &[],
-            None,
-        )
+        .get(&format!("/apis/{}/attached-plugins", f.api), &[])
         .await;
     assert_eq!(plugins.body["plugins"][0]["plugin_id"], p.as_str());
     let attachable = c
-        .call(
-            "GET",
+        .get(
             &format!("/apis/{}/attachable-plugins", f.api),
             &[("env_id", &f.env)],
-            None,
         )
         .await;
     assert_eq!(attachable.body["total"], 0);
@@ -502,72 +349,47 @@ async fn plugins_bind_to_published_apis_only() {
     // Detach from the API side, re-attach from the API side, then detach from the plug-in side.
     let detach = json!({"env_id": f.env, "plugin_ids": [p]});
     assert_eq!(
-        c.call(
-            "PUT",
-            &format!("/apis/{}/plugins/detach", f.api),
-            &[],
-            Some(&detach)
-        )
-        .await
-        .status,
+        c.put(&format!("/apis/{}/plugins/detach", f.api), &detach)
+            .await
+            .status,
         204
     );
     let attachable = c
-        .call(
-            "GET",
+        .get(
             &format!("/plugins/{p}/attachable-apis"),
             &[("env_id", &f.env)],
-            None,
         )
         .await;
     assert_eq!(attachable.body["total"], 1);
     let attach = c
-        .call(
-            "POST",
-            &format!("/apis/{}/plugins/attach", f.api),
-            &[],
-            Some(&detach),
-        )
+        .post(&format!("/apis/{}/plugins/attach", f.api), &detach)
         .await;
     assert_eq!(attach.status, 201);
     let off = json!({"env_id": f.env, "api_ids": [f.api]});
     assert_eq!(
-        c.call("PUT", &format!("/plugins/{p}/detach"), &[], Some(&off))
-            .await
-            .status,
+        c.put(&format!("/plugins/{p}/detach"), &off).await.status,
         204
     );
 
     // An unpublished API cannot be bound.
     let other = c
-        .call(
-            "POST",
+        .post(
             "/apis",
-            &[],
-            Some(
-                &json!({"group_id": f.group, "name": "draft", "type": 1, "req_protocol": "HTTPS",
+            &json!({"group_id": f.group, "name": "draft", "type": 1, "req_protocol": "HTTPS",
                          "req_method": "GET", "req_uri": "/draft", "auth_type": "NONE",
                          "backend_type": "MOCK", "mock_info": {}}),
-            ),
         )
         .await
         .id();
     let refused = c
-        .call(
-            "POST",
+        .post(
             &format!("/plugins/{p}/attach"),
-            &[],
-            Some(&json!({"env_id": f.env, "api_ids": [other]})),
+            &json!({"env_id": f.env, "api_ids": [other]}),
         )
         .await;
     assert_eq!((refused.status, refused.code()), (409, "APIG.3707"));
-    assert_eq!(
-        c.call("DELETE", &format!("/plugins/{p}"), &[], None)
-            .await
-            .status,
-        204
-    );
-    let gone = c.call("GET", &format!("/plugins/{p}"), &[], None).await;
+    assert_eq!(c.delete(&format!("/plugins/{p}")).await.status, 204);
+    let gone = c.get(&format!("/plugins/{p}"), &[]).await;
     assert_eq!((gone.status, gone.code()), (404, "APIG.3068"));
     handle.shutdown().await.unwrap();
 }
@@ -577,40 +399,29 @@ async fn apps_codes_and_authorisation() {
     let (c, handle) = start(config()).await;
     let f = published_api(&c).await;
     let created = c
-        .call(
-            "POST",
-            "/apps",
-            &[],
-            Some(&json!({"name": "web_app", "remark": "w"})),
-        )
+        .post("/apps", &json!({"name": "web_app", "remark": "w"}))
         .await;
     assert_eq!(created.status, 201, "{:?}", created.body);
     let app = created.id();
     assert!(!created.body["app_key"].as_str().unwrap().is_empty());
     assert_eq!(
-        c.call("POST", "/apps", &[], Some(&json!({"name": "web_app"})))
-            .await
-            .code(),
+        c.post("/apps", &json!({"name": "web_app"})).await.code(),
         "APIG.3203"
     );
     // Literal routes beside /apps/{app_id}.
-    let check = c
-        .call("GET", &format!("/apps/validation/{app}"), &[], None)
-        .await;
+    let check = c.get(&format!("/apps/validation/{app}"), &[]).await;
     assert_eq!(
         (check.status, check.body["name"].as_str()),
         (200, Some("web_app"))
     );
     let reset = c
-        .call(
-            "PUT",
+        .put(
             &format!("/apps/secret/{app}"),
-            &[],
-            Some(&json!({"app_secret": "newsecret123"})),
+            &json!({"app_secret": "newsecret123"}),
         )
         .await;
     assert_eq!(reset.body["app_secret"], "newsecret123");
-    let list = c.call("GET", "/apps", &[("name", "web")], None).await;
+    let list = c.get("/apps", &[("name", "web")]).await;
     assert_eq!(list.body["apps"][0]["id"], app.as_str());
 
     let code = c
@@ -619,84 +430,51 @@ async fn apps_codes_and_authorisation() {
     assert_eq!(code.status, 201, "{:?}", code.body);
     let code_id = code.id();
     let short = c
-        .call(
-            "POST",
+        .post(
             &format!("/apps/{app}/app-codes"),
-            &[],
-            Some(&json!({"app_code": "short"})),
+            &json!({"app_code": "short"}),
         )
         .await;
     assert_eq!(short.code(), "APIG.2011");
-    let codes = c
-        .call("GET", &format!("/apps/{app}/app-codes"), &[], None)
-        .await;
+    let codes = c.get(&format!("/apps/{app}/app-codes"), &[]).await;
     assert_eq!(codes.body["app_codes"][0]["id"], code_id.as_str());
     assert_eq!(
-        c.call(
-            "DELETE",
-            &format!("/apps/{app}/app-codes/{code_id}"),
-            &[],
-            None
-        )
-        .await
-        .status,
+        c.delete(&format!("/apps/{app}/app-codes/{code_id}"))
+            .await
+            .status,
         204
     );
 
     let auth = c
-        .call(
-            "POST",
+        .post(
             "/app-auths",
-            &[],
-            Some(&json!({"env_id": f.env, "app_ids": [app], "api_ids": [f.api]})),
+            &json!({"env_id": f.env, "app_ids": [app], "api_ids": [f.api]}),
         )
         .await;
     assert_eq!(auth.status, 201, "{:?}", auth.body);
     let auth_id = auth.body["auths"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(auth.body["auths"][0]["auth_result"]["status"], "SUCCESS");
     let again = c
-        .call(
-            "POST",
+        .post(
             "/app-auths",
-            &[],
-            Some(&json!({"env_id": f.env, "app_ids": [app], "api_ids": [f.api]})),
+            &json!({"env_id": f.env, "app_ids": [app], "api_ids": [f.api]}),
         )
         .await;
     assert_eq!(again.body["auths"][0]["auth_result"]["status"], "SKIPPED");
-    let apps = c
-        .call("GET", "/app-auths/binded-apps", &[("api_id", &f.api)], None)
-        .await;
+    let apps = c.get("/app-auths/binded-apps", &[("api_id", &f.api)]).await;
     assert_eq!(apps.body["auths"][0]["app_name"], "web_app");
-    let apis = c
-        .call("GET", "/app-auths/binded-apis", &[("app_id", &app)], None)
-        .await;
+    let apis = c.get("/app-auths/binded-apis", &[("app_id", &app)]).await;
     assert_eq!(apis.body["auths"][0]["api_name"], "pets");
-    let not = c
-        .call("GET", "/app-auths/unbinded-apis", &[("app_id", &app)], None)
-        .await;
+    let not = c.get("/app-auths/unbinded-apis", &[("app_id", &app)]).await;
     assert_eq!(not.body["total"], 0);
+    assert_eq!(c.delete(&format!("/app-auths/{auth_id}")).await.status, 204);
     assert_eq!(
-        c.call("DELETE", &format!("/app-auths/{auth_id}"), &[], None)
-            .await
-            .status,
-        204
-    );
-    assert_eq!(
-        c.call("DELETE", &format!("/app-auths/{auth_id}"), &[], None)
-            .await
-            .code(),
+        c.delete(&format!("/app-auths/{auth_id}")).await.code(),
         "APIG.3009"
     );
+    assert_eq!(c.delete(&format!("/apps/{app}")).await.status, 204);
     assert_eq!(
-        c.call("DELETE", &format!("/apps/{app}"), &[], None)
-            .await
-            .status,
-        204
-    );
-    assert_eq!(
-        c.call("GET", &format!("/apps/{app}"), &[], None)
-            .await
-            .code(),
+        c.get(&format!("/apps/{app}"), &[]).await.code(),
         "APIG.3004"
     );
     let _ = f.group;
@@ -743,12 +521,10 @@ async fn openapi_import_then_export_round_trips() {
     let group = imported.body["group_id"].as_str().unwrap().to_owned();
     let created = imported.body["success"].as_array().unwrap().len();
     assert!(created >= 2, "{:?}", imported.body);
-    let listed = c.call("GET", "/apis", &[("group_id", &group)], None).await;
+    let listed = c.get("/apis", &[("group_id", &group)]).await;
     assert_eq!(listed.body["total"].as_u64(), Some(created as u64));
     assert_eq!(
-        c.call("GET", &format!("/api-groups/{group}"), &[], None)
-            .await
-            .body["name"],
+        c.get(&format!("/api-groups/{group}"), &[]).await.body["name"],
         "orders_api"
     );
 
@@ -824,28 +600,19 @@ async fn openapi_import_then_export_round_trips() {
 
     // Export without the mandatory `env_id`, or with an unknown `define`.
     let no_env = c
-        .call(
-            "POST",
+        .post(
             "/openapi/export",
-            &[],
-            Some(&json!({"group_id": group, "define": "spec"})),
+            &json!({"group_id": group, "define": "spec"}),
         )
         .await;
     assert_eq!(no_env.code(), "APIG.2001", "{:?}", no_env.body);
     let bad_define = c
-        .call(
-            "POST",
-            "/openapi/export",
-            &[],
-            Some(&json!({"group_id": group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "define": "full"})),
-        )
+        .post("/openapi/export", &json!({"group_id": group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "define": "full"}))
         .await;
     assert_eq!(bad_define.status, 400, "{:?}", bad_define.body);
 
     // Errors: not multipart, empty file, not OpenAPI.
-    let not_multipart = c
-        .call("POST", "/openapi/import", &[], Some(&json!({})))
-        .await;
+    let not_multipart = c.post("/openapi/import", &json!({})).await;
     assert_eq!(not_multipart.code(), "APIG.2012");
     let empty = c
         .send(

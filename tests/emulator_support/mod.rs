@@ -159,6 +159,26 @@ impl Client {
         .await
     }
 
+    /// `POST prefix+path` with a JSON body, signed.
+    pub async fn post(&self, path: &str, body: &Value) -> Answer {
+        self.call("POST", path, &[], Some(body)).await
+    }
+
+    /// `PUT prefix+path` with a JSON body, signed.
+    pub async fn put(&self, path: &str, body: &Value) -> Answer {
+        self.call("PUT", path, &[], Some(body)).await
+    }
+
+    /// `GET prefix+path` with query pairs, signed.
+    pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Answer {
+        self.call("GET", path, query, None).await
+    }
+
+    /// `DELETE prefix+path`, signed.
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.call("DELETE", path, &[], None).await
+    }
+
     /// Sends raw bytes on an absolute path; `sign` false sends no Authorization.
     pub async fn send(
         &self,
