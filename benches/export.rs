@@ -259,7 +259,7 @@ fn main() {
         // End to end: text in, text out, as the commands do it.
         let export_e2e = time(|| {
             let (_, doc) = load("def", &definition_text);
-            let def = Definition::from_json(doc.root.to_json()).expect("valid");
+            let def = Definition::from_node(&doc.root).expect("valid");
             to_yaml(&export(&def, &options(version)).document)
         });
         let import_e2e = time(|| {

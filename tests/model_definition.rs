@@ -752,3 +752,78 @@ fn serialised_key_order() {
     }
     "##);
 }
+
+/// Every definition file under `dir`, recursively, as (path, loaded document).
+fn definitions_under(dir: &std::path::Path, out: &mut Vec<(String, apigctl::source::Document)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            definitions_under(&path, out);
+            continue;
+        }
+        let name = path.display().to_string();
+        if !(name.ends_with(".yaml") || name.ends_with(".json")) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let mut sources = Sources::default();
+        let Ok(doc) = load_bytes(name.clone(), None, bytes, &mut sources, &Limits::default())
+        else {
+            continue;
+        };
+        if matches!(
+            apigctl::openapi::detect(&doc),
+            Ok(apigctl::openapi::DocumentKind::Definition)
+        ) {
+            out.push((name, doc));
+        }
+    }
+}
+
+#[test]
+fn reading_from_the_tree_gives_what_reading_from_json_gives() {
+    let mut docs = Vec::new();
+    definitions_under(std::path::Path::new("testdata"), &mut docs);
+    // Valid and invalid definitions alike (the rule fixtures hold many of both).
+    assert!(docs.len() > 50, "{}", docs.len());
+    let mut invalid = 0;
+    for (name, doc) in &docs {
+        let from_json = Definition::from_json(doc.root.to_json());
+        invalid += usize::from(from_json.is_err());
+        assert_eq!(Definition::from_node(&doc.root), from_json, "{name}");
+    }
+    assert!(invalid > 0);
+    // Values the fast reading leaves to serde_json: numbers where strings belong and the
+    // reverse, fractions and out-of-range integers, nulls, unknown enumeration values.
+    let example = example();
+    for (pointer, member) in [
+        ("/apis/0/backend_api/timeout", json!(1.5)),
+        ("/apis/0/backend_api/timeout", json!("100")),
+        (
+            "/apis/0/backend_api/timeout",
+            json!(18446744073709551615u64),
+        ),
+        ("/apis/0/name", json!(7)),
+        ("/apis/0/name", Value::Null),
+        ("/apis/0/req_method", json!("FETCH")),
+        ("/apis/0/cors", json!("yes")),
+        ("/apis/0/tags", json!(["a", 1])),
+    ] {
+        let value = with(example.clone(), pointer, member.clone());
+        let text = serde_json::to_string(&value).unwrap();
+        let mut sources = Sources::default();
+        let doc = load_bytes(
+            "t.json".into(),
+            None,
+            text.into_bytes(),
+            &mut sources,
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            Definition::from_node(&doc.root),
+            Definition::from_json(doc.root.to_json()),
+            "{pointer} = {member}"
+        );
+    }
+}

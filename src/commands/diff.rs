@@ -101,7 +101,7 @@ pub fn load_definition(
         }
     };
     match openapi::detect(ws.root()) {
-        Ok(DocumentKind::Definition) => match Definition::from_json(ws.root().root.to_json()) {
+        Ok(DocumentKind::Definition) => match Definition::from_node(&ws.root().root) {
             Ok(definition) => Ok(definition),
             // The linter locates the offending key in the file.
             Err(_) => {

@@ -102,7 +102,7 @@ pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
         report_into(&mut outcome, name, sources, vec![d], options.color);
         return outcome;
     }
-    let definition = match Definition::from_json(doc.root.to_json()) {
+    let definition = match Definition::from_node(&doc.root) {
         Ok(def) => def,
         Err(e) => {
             let d = locate(

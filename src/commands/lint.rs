@@ -220,7 +220,7 @@ fn dedup(diagnostics: &mut Vec<Diagnostic>) {
 
 /// Reads a gateway definition; a field the model does not accept is reported at its key.
 fn check_definition(doc: &Document) -> Option<Diagnostic> {
-    let error = Definition::from_json(doc.root.to_json()).err()?;
+    let error = Definition::from_node(&doc.root).err()?;
     // serde names the innermost path it reached; a missing field's path may stop above it.
     let mut pointer = error.pointer.as_str();
     let located = loop {

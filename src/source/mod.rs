@@ -3,6 +3,7 @@
 //! Everything here is syntax-level and vendor-neutral: OpenAPI and gateway definitions are
 //! read by later stages from the [`Node`] tree this module produces.
 
+pub mod de;
 mod files;
 pub mod hash;
 mod json;
