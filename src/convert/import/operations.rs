@@ -1,9 +1,9 @@
 //! Operations: one API each, with its name, protocol, path, security and samples, and the
 //! duplicate checks across operations.
 
-use super::*;
 use std::collections::hash_map::Entry;
 
+use super::*;
 use crate::model::MatchMode;
 
 /// What importing one operation gave, for the checks across operations.
@@ -32,6 +32,36 @@ pub(super) struct Batch<'a> {
     cx: Cx<'a>,
     operations: Vec<Option<OperationOut<'a>>>,
     bindings: Bindings,
+}
+
+/// An operation whose method, path and match mode an earlier one has (`first` its key).
+fn duplicate_route(
+    (method, uri, match_mode): (&str, &str, &str),
+    op: &Operation<'_>,
+    first: (FileId, Span),
+) -> Diagnostic {
+    Diagnostic::error(
+        DUPLICATE_API,
+        format!(
+            "another operation has method {method}, path `{uri}` and match mode {match_mode} (the gateway answers APIG.3301)"
+        ),
+    )
+    .at(op.file, op.key_span)
+    .related(first.0, first.1, "first defined here")
+    .help("change the path, the method or `x-apigateway-match-mode` of one of them")
+    .source("API Reference 3.16.2 (APIG.3301)")
+}
+
+/// An operation whose API name an earlier one has, `at` where the name was taken from.
+fn duplicate_name(name: &str, at: (FileId, Span), first: (FileId, Span)) -> Diagnostic {
+    Diagnostic::error(
+        DUPLICATE_NAME,
+        format!("another operation has the operationId `{name}`; API names are unique in a group (the gateway answers APIG.3202)"),
+    )
+    .at(at.0, at.1)
+    .related(first.0, first.1, "first used here")
+    .help("give each operation its own `operationId`")
+    .source("API Reference 3.5.1, Table 3-167 (APIG.3202)")
 }
 
 impl<'a> Cx<'a> {
@@ -87,34 +117,11 @@ impl<'a> Cx<'a> {
                 let rejected = match (seen.entry(dup_key), names.entry(name)) {
                     (Entry::Occupied(first), _) => {
                         let ((method, _, match_mode), first) = (first.key(), first.get());
-                        Some(
-                        Diagnostic::error(
-                            DUPLICATE_API,
-                            format!(
-                                "another operation has method {}, path `{}` and match mode {} (the gateway answers APIG.3301)",
-                                method,
-                                slots[out.ordinal].as_ref().map_or("", |api| &*api.req_uri),
-                                match_mode
-                            ),
-                        )
-                        .at(op.file, op.key_span)
-                        .related(first.0, first.1, "first defined here")
-                        .help("change the path, the method or `x-apigateway-match-mode` of one of them")
-                        .source("API Reference 3.16.2 (APIG.3301)"),
-                    )
+                        let uri = slots[out.ordinal].as_ref().map_or("", |api| &*api.req_uri);
+                        Some(duplicate_route((method, uri, match_mode), op, *first))
                     }
                     (Entry::Vacant(_), Entry::Occupied(first)) => {
-                        let first = first.get();
-                        Some(
-                        Diagnostic::error(
-                            DUPLICATE_NAME,
-                            format!("another operation has the operationId `{name}`; API names are unique in a group (the gateway answers APIG.3202)"),
-                        )
-                        .at(op.file, name_span)
-                        .related(first.0, first.1, "first used here")
-                        .help("give each operation its own `operationId`")
-                        .source("API Reference 3.5.1, Table 3-167 (APIG.3202)"),
-                    )
+                        Some(duplicate_name(name, (op.file, name_span), *first.get()))
                     }
                     (Entry::Vacant(key), Entry::Vacant(name)) => {
                         key.insert((op.file, op.key_span));
