@@ -150,6 +150,19 @@ impl Map {
         self.entry(key).map(|e| &e.value)
     }
 
+    /// The entries of `keys`, in their order, found in one pass over the mapping: reading an
+    /// object field by field with [`Map::entry`] scans it once per field.
+    pub fn entries_of<const N: usize>(&self, keys: [&str; N]) -> [Option<&Entry>; N] {
+        let mut found = [None; N];
+        for entry in &self.entries {
+            let name = &*entry.key.name;
+            if let Some(i) = keys.iter().position(|k| *k == name) {
+                found[i] = Some(entry);
+            }
+        }
+        found
+    }
+
     /// Iterates over `(key, value)` pairs in source order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Node)> {
         self.entries.iter().map(|e| (&*e.key.name, &e.value))
@@ -422,6 +435,21 @@ impl fmt::Display for Pointer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_of_finds_each_key_as_entry_does() {
+        let (_, doc) = crate::source::load_text("t.yaml", "a: 1\nb: [2]\nc: x\n");
+        let map = doc.root.as_map().unwrap();
+        let keys = ["c", "missing", "a", "b", ""];
+        let found = map.entries_of(keys);
+        for (key, entry) in keys.iter().zip(found) {
+            assert_eq!(
+                entry.map(|e| e as *const Entry),
+                map.entry(key).map(|e| e as *const Entry)
+            );
+        }
+        assert!(found[0].is_some() && found[1].is_none());
+    }
 
     #[test]
     fn pointers_escape_tokens_and_write_indexes() {

@@ -581,18 +581,16 @@ impl<'a> Cx<'a> {
         );
     }
 
-    /// Warns at `key` of `map` if it is there; the message is only made then.
-    fn warn_key(
+    /// Warns at the key of `entry` if there is one; the message is only made then.
+    fn warn_entry(
         &mut self,
         code: &str,
         file: FileId,
-        map: &Map,
-        key: &str,
+        entry: Option<&Entry>,
         message: impl FnOnce() -> String,
     ) {
-        if let Some(entry) = map.entry(key) {
-            let span = entry.key.span;
-            self.warn(code, file, span, message());
+        if let Some(entry) = entry {
+            self.warn(code, file, entry.key.span, message());
         }
     }
 

@@ -44,7 +44,31 @@ impl<'a> Cx<'a> {
         index: usize,
     ) -> Option<Val<'a>> {
         let map = param.as_map()?;
-        let location_node = param.get("in")?;
+        // Each object's keys are found in one pass; a lookup per key would scan it each time.
+        let [
+            in_,
+            schema_entry,
+            name,
+            x_sample,
+            example,
+            required_entry,
+            description,
+            pass_through,
+            orchestrations,
+            content,
+        ] = map.entries_of([
+            "in",
+            "schema",
+            "name",
+            "x-apigateway-sample",
+            "example",
+            "required",
+            "description",
+            "x-apigateway-pass-through",
+            "x-apigateway-orchestrations",
+            "content",
+        ]);
+        let location_node = value(in_)?;
         let location = match location_node.as_str() {
             Some("path") => "PATH",
             Some("query") => "QUERY",
@@ -63,10 +87,10 @@ impl<'a> Cx<'a> {
         // 2.0: attributes on the parameter; 3.x: under `schema`.
         let schema: (FileId, &'a Node) = match self.version {
             OasVersion::V2_0 => (file, param),
-            _ => match param.get("schema") {
+            _ => match value(schema_entry) {
                 Some(s) => self.deref(file, s)?,
                 None => {
-                    let span = map.entry("content").map_or(param.span, |e| e.key.span);
+                    let span = content.map_or(param.span, |e| e.key.span);
                     self.warn(
                         UNSUPPORTED,
                         file,
@@ -78,7 +102,41 @@ impl<'a> Cx<'a> {
             },
         };
         let (sf, schema) = schema;
-        let type_node = schema.get("type");
+        let [
+            type_entry,
+            default,
+            schema_example,
+            enum_entry,
+            minimum,
+            maximum,
+            min_length,
+            max_length,
+            pattern,
+            format,
+            exclusive_minimum,
+            exclusive_maximum,
+            multiple_of,
+        ] = schema
+            .as_map()
+            .map(|m| {
+                m.entries_of([
+                    "type",
+                    "default",
+                    "example",
+                    "enum",
+                    "minimum",
+                    "maximum",
+                    "minLength",
+                    "maxLength",
+                    "pattern",
+                    "format",
+                    "exclusiveMinimum",
+                    "exclusiveMaximum",
+                    "multipleOf",
+                ])
+            })
+            .unwrap_or_default();
+        let type_node = value(type_entry);
         let param_type = match type_node.and_then(type_name) {
             Some("integer" | "number") => "NUMBER",
             Some("string") | None => "STRING",
@@ -95,7 +153,7 @@ impl<'a> Cx<'a> {
         };
         let at = self.provenance.record_at(list, index, file, param.span);
         let mut obj = Obj::new(at);
-        if let Some(n) = param.get("name") {
+        if let Some(n) = value(name) {
             self.set(&mut obj, "name", Val::Node(n), file, n);
         }
         match type_node {
@@ -103,32 +161,32 @@ impl<'a> Cx<'a> {
             None => obj.insert("type", param_type),
         }
         self.set(&mut obj, "location", location, file, location_node);
-        if let Some(d) = schema.get("default") {
+        if let Some(d) = value(default) {
             self.set(&mut obj, "default_value", scalar_string(d), sf, d);
         }
-        let sample = param
-            .get("x-apigateway-sample")
-            .or_else(|| param.get("example"))
+        let sample = value(x_sample)
+            .or(value(example))
             .map(|s| (file, s))
-            .or_else(|| schema.get("example").map(|s| (sf, s)));
+            .or_else(|| value(schema_example).map(|s| (sf, s)));
         if let Some((f, s)) = sample {
             self.set(&mut obj, "sample_value", scalar_string(s), f, s);
         }
-        let required =
-            if location == "PATH" || param.get("required").and_then(Node::as_bool) == Some(true) {
-                1
-            } else {
-                2
-            };
-        match param.get("required") {
+        let required_node = value(required_entry);
+        let required = if location == "PATH" || required_node.and_then(Node::as_bool) == Some(true)
+        {
+            1
+        } else {
+            2
+        };
+        match required_node {
             Some(r) => self.set(&mut obj, "required", required, file, r),
             None => obj.insert("required", required),
         }
         let mut checked = false;
-        if let Some(d) = param.get("description") {
+        if let Some(d) = value(description) {
             self.set(&mut obj, "remark", Val::Node(d), file, d);
         }
-        if let Some(e) = schema.get("enum") {
+        if let Some(e) = value(enum_entry) {
             let values: Vec<String> = e
                 .as_seq()
                 .unwrap_or_default()
@@ -138,13 +196,19 @@ impl<'a> Cx<'a> {
             self.set(&mut obj, "enumerations", values.join(","), sf, e);
             checked = true;
         }
-        let bounds: &[(&str, &'static str)] = if param_type == "NUMBER" {
-            &[("minimum", "min_num"), ("maximum", "max_num")]
+        let bounds = if param_type == "NUMBER" {
+            [
+                ("minimum", "min_num", minimum),
+                ("maximum", "max_num", maximum),
+            ]
         } else {
-            &[("minLength", "min_size"), ("maxLength", "max_size")]
+            [
+                ("minLength", "min_size", min_length),
+                ("maxLength", "max_size", max_length),
+            ]
         };
-        for (key, target) in bounds {
-            if let Some(v) = schema.get(key) {
+        for (key, target, entry) in bounds {
+            if let Some(v) = value(entry) {
                 match v.as_number().and_then(Number::as_i64) {
                     Some(n) => {
                         self.set(&mut obj, target, n, sf, v);
@@ -162,7 +226,7 @@ impl<'a> Cx<'a> {
         if checked {
             obj.insert("valid_enable", 1);
         }
-        if let Some(p) = param.get("x-apigateway-pass-through") {
+        if let Some(p) = value(pass_through) {
             let value = match p.as_str() {
                 Some("always") => Some(1),
                 Some("never") => Some(2),
@@ -178,32 +242,32 @@ impl<'a> Cx<'a> {
                 ),
             }
         }
-        if let Some(s) = schema.as_map() {
-            self.warn_key(DROPPED, sf, s, "pattern", || {
-                "`pattern` is not checked by APIG (`regular` is not supported yet); dropped".into()
-            });
-            // Numeric formats (int32, int64, float, double) are what NUMBER means; a string
-            // format (date-time, uuid, ...) is a check the gateway does not make.
-            if param_type == "STRING" {
-                self.warn_key(
-                    DROPPED,
-                    sf,
-                    s,
-                    "format",
-                    || "a string `format` is not checked by APIG (the parameter is a plain STRING); dropped".into(),
-                );
-            }
-            for key in ["exclusiveMinimum", "exclusiveMaximum", "multipleOf"] {
-                self.warn_key(
-                    DROPPED,
-                    sf,
-                    s,
-                    key,
-                    || format!("`{key}` has no counterpart in the API's parameter checks (min_num, max_num); dropped"),
-                );
-            }
+        self.warn_entry(DROPPED, sf, pattern, || {
+            "`pattern` is not checked by APIG (`regular` is not supported yet); dropped".into()
+        });
+        // Numeric formats (int32, int64, float, double) are what NUMBER means; a string
+        // format (date-time, uuid, ...) is a check the gateway does not make.
+        if param_type == "STRING" {
+            self.warn_entry(
+                DROPPED,
+                sf,
+                format,
+                || "a string `format` is not checked by APIG (the parameter is a plain STRING); dropped".into(),
+            );
         }
-        if let Some(entry) = map.entry("x-apigateway-orchestrations") {
+        for (key, entry) in [
+            ("exclusiveMinimum", exclusive_minimum),
+            ("exclusiveMaximum", exclusive_maximum),
+            ("multipleOf", multiple_of),
+        ] {
+            self.warn_entry(
+                DROPPED,
+                sf,
+                entry,
+                || format!("`{key}` has no counterpart in the API's parameter checks (min_num, max_num); dropped"),
+            );
+        }
+        if let Some(entry) = orchestrations {
             // An empty list (what exports write) carries nothing; anything else would be lost.
             if !entry.value.as_seq().is_some_and(<[Node]>::is_empty) {
                 self.warn(
@@ -234,4 +298,9 @@ impl<'a> Cx<'a> {
         }
         Some(Val::Obj(obj.fields))
     }
+}
+
+/// The value of an entry found by [`Map::entries_of`].
+fn value(entry: Option<&Entry>) -> Option<&Node> {
+    entry.map(|e| &e.value)
 }
