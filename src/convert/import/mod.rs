@@ -672,6 +672,11 @@ struct Operation<'a> {
     key_span: Span,
 }
 
+/// The value of an entry found by [`Map::entries_of`].
+fn value(entry: Option<&Entry>) -> Option<&Node> {
+    entry.map(|e| &e.value)
+}
+
 fn title_node(info: Option<&Node>) -> Option<&Node> {
     info?.get("title")
 }

@@ -356,9 +356,39 @@ impl<'a> Cx<'a> {
         // The API's index is known once the operations before it are checked for duplicates.
         let at = self.provenance.record_at(apis, ordinal, file, node.span);
         let mut obj = Obj::new(at);
+        // The operation's own keys, found in one pass (a lookup per key scans it each time).
+        let [
+            operation_id,
+            request_type,
+            cors,
+            match_mode,
+            content_type,
+            description,
+            tags,
+            response,
+            callbacks,
+            fg_body_base64,
+            ratelimit,
+            access_control,
+            plugins,
+        ] = map.entries_of([
+            "operationId",
+            "x-apigateway-request-type",
+            "x-apigateway-cors",
+            "x-apigateway-match-mode",
+            "x-apigateway-content-type",
+            "description",
+            "tags",
+            "x-apigateway-response",
+            "callbacks",
+            "x-apigateway-is-send-fg-body-base64",
+            "x-apigateway-ratelimit",
+            "x-apigateway-access-control",
+            "x-apigateway-plugins",
+        ]);
 
         // name
-        let id = node.get("operationId").filter(|id| id.as_str().is_some());
+        let id = value(operation_id).filter(|id| id.as_str().is_some());
         let (name, name_out) = match (id, generated) {
             (Some(id), _) => {
                 let name = id.as_str().unwrap_or_default();
@@ -374,7 +404,7 @@ impl<'a> Cx<'a> {
         };
 
         // type (visibility)
-        match node.get("x-apigateway-request-type") {
+        match value(request_type) {
             Some(t) => {
                 let value = match t.as_str().map(str::to_ascii_lowercase).as_deref() {
                     Some("private") => 2,
@@ -414,22 +444,22 @@ impl<'a> Cx<'a> {
         // security
         self.security(root, op, &mut obj);
 
-        if let Some(cors) = node.get("x-apigateway-cors") {
+        if let Some(cors) = value(cors) {
             self.set(&mut obj, "cors", Val::Node(cors), file, cors);
         }
-        if let Some(m) = node.get("x-apigateway-match-mode") {
+        if let Some(m) = value(match_mode) {
             let value = upper(m.as_str().unwrap_or("NORMAL"));
             self.set(&mut obj, "match_mode", value, file, m);
         }
-        if let Some(ct) = node.get("x-apigateway-content-type") {
+        if let Some(ct) = value(content_type) {
             self.set(&mut obj, "content_type", Val::Node(ct), file, ct);
         } else if self.version != OasVersion::V2_0 {
             self.infer_content_type(node, &mut obj, file);
         }
-        if let Some(d) = node.get("description") {
+        if let Some(d) = value(description) {
             self.set(&mut obj, "remark", Val::Node(d), file, d);
         }
-        if let Some(tags) = node.get("tags") {
+        if let Some(tags) = value(tags) {
             let list = self.provenance.record_at(obj.at, "tags", file, tags.span);
             for (i, tag) in tags.as_seq().unwrap_or_default().iter().enumerate() {
                 self.provenance.record_at(list, i, file, tag.span);
@@ -437,7 +467,7 @@ impl<'a> Cx<'a> {
             obj.insert("tags", Val::Node(tags));
         }
         self.samples(node, &mut obj, file);
-        if let Some(r) = node.get("x-apigateway-response") {
+        if let Some(r) = value(response) {
             self.set(&mut obj, "response_name", Val::Node(r), file, r);
         }
 
@@ -446,7 +476,7 @@ impl<'a> Cx<'a> {
         self.policies(node, &mut obj, file);
 
         // Operation-level constructs the gateway has no place for.
-        if let Some(entry) = map.entry("callbacks") {
+        if let Some(entry) = callbacks {
             self.warn(
                 DROPPED,
                 file,
@@ -454,7 +484,7 @@ impl<'a> Cx<'a> {
                 "callbacks have no API Gateway counterpart; dropped".into(),
             );
         }
-        if let Some(entry) = map.entry("x-apigateway-is-send-fg-body-base64") {
+        if let Some(entry) = fg_body_base64 {
             self.diagnostics.push(
                 Diagnostic::new(
                     DROPPED,
@@ -478,17 +508,17 @@ impl<'a> Cx<'a> {
         }
 
         // Bindings by name.
-        if let Some(t) = node.get("x-apigateway-ratelimit")
+        if let Some(t) = value(ratelimit)
             && let Some(policy) = t.as_str()
         {
             bind(&mut bindings.throttles, policy, name, file, t.span);
         }
-        if let Some(a) = node.get("x-apigateway-access-control")
+        if let Some(a) = value(access_control)
             && let Some(policy) = a.as_str()
         {
             bind(&mut bindings.acls, policy, name, file, a.span);
         }
-        if let Some(plugins) = node.get("x-apigateway-plugins").and_then(Node::as_seq) {
+        if let Some(plugins) = value(plugins).and_then(Node::as_seq) {
             for p in plugins {
                 if let Some(plugin) = p.as_str() {
                     bind(&mut bindings.plugins, plugin, name, file, p.span);

@@ -299,8 +299,3 @@ impl<'a> Cx<'a> {
         Some(Val::Obj(obj.fields))
     }
 }
-
-/// The value of an entry found by [`Map::entries_of`].
-fn value(entry: Option<&Entry>) -> Option<&Node> {
-    entry.map(|e| &e.value)
-}
