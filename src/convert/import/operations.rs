@@ -1,7 +1,7 @@
 //! Operations: one API each, with its name, protocol, path, security and samples, and the
 //! duplicate checks across operations.
 
-use std::collections::hash_map::Entry;
+use std::collections::hash_map::Entry as Slot;
 
 use super::*;
 use crate::model::MatchMode;
@@ -115,15 +115,15 @@ impl<'a> Cx<'a> {
                 };
                 // Each key is hashed once: the entries are filled only if neither is taken.
                 let rejected = match (seen.entry(dup_key), names.entry(name)) {
-                    (Entry::Occupied(first), _) => {
+                    (Slot::Occupied(first), _) => {
                         let ((method, _, match_mode), first) = (first.key(), first.get());
                         let uri = slots[out.ordinal].as_ref().map_or("", |api| &*api.req_uri);
                         Some(duplicate_route((method, uri, match_mode), op, *first))
                     }
-                    (Entry::Vacant(_), Entry::Occupied(first)) => {
+                    (Slot::Vacant(_), Slot::Occupied(first)) => {
                         Some(duplicate_name(name, (op.file, name_span), *first.get()))
                     }
-                    (Entry::Vacant(key), Entry::Vacant(name)) => {
+                    (Slot::Vacant(key), Slot::Vacant(name)) => {
                         key.insert((op.file, op.key_span));
                         name.insert((op.file, name_span));
                         None
