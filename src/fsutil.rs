@@ -11,6 +11,15 @@ use std::path::{Path, PathBuf};
 ///
 /// The I/O error; the temporary file is removed on failure.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_pieces_atomically(path, &[bytes])
+}
+
+/// [`write_atomically`] for a text in pieces, written one after another.
+///
+/// # Errors
+///
+/// As [`write_atomically`].
+pub fn write_pieces_atomically<P: AsRef<[u8]>>(path: &Path, pieces: &[P]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -22,7 +31,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
+        for piece in pieces {
+            file.write_all(piece.as_ref())?;
+        }
         file.sync_all()?;
         std::fs::rename(&temp, path)?;
         // Directories cannot be opened for syncing on every platform; where they can, the

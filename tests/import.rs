@@ -223,6 +223,37 @@ fn writes_the_output_file_atomically() {
     assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
 }
 
+/// A big definition is written in pieces (its APIs in parallel batches); the file holds exactly
+/// what stdout gets.
+#[test]
+fn a_big_definition_written_to_a_file_is_what_stdout_gets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: many, version: '1'}\npaths:\n");
+    for i in 0..700 {
+        spec.push_str(&format!(
+            "  /items/{i}:\n    get:\n      operationId: get_item_{i}\n      x-apigateway-backend:\n        type: MOCK\n        mockEndpoints: {{result-content: ok}}\n      responses: {{'200': {{description: ok}}}}\n"
+        ));
+    }
+    let input_path = dir.path().join("many.yaml");
+    std::fs::write(&input_path, spec).unwrap();
+    let input = Input::Path(input_path);
+    let out = dir.path().join("def.yaml");
+    let to_file = run(
+        &input,
+        &ImportCommandOptions {
+            output: Some(out.clone()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(to_file.exit_code, 0, "{}", to_file.stderr);
+    let to_stdout = run(&input, &ImportCommandOptions::default());
+    assert_eq!(to_stdout.exit_code, 0, "{}", to_stdout.stderr);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text, to_stdout.stdout);
+    assert_eq!(text.matches("\n- name: get_item_").count(), 700);
+    assert!(text.contains("\n- name: get_item_699\n"));
+}
+
 #[test]
 fn timings_list_the_phases_on_stderr_and_change_nothing_else() {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/import/same-3.0.yaml");

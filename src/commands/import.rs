@@ -2,7 +2,7 @@
 //! definition, written as YAML or JSON to stdout or atomically to a file.
 
 use crate::convert::import::{ImportOptions, ImportResult, import};
-use crate::convert::yaml::definition_to_yaml;
+use crate::convert::yaml::definition_to_yaml_pieces;
 use crate::diagnostic::Diagnostic;
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
@@ -12,7 +12,7 @@ use crate::teardown::drop_in_background;
 use crate::timings;
 
 pub use super::output::write_atomically;
-use super::output::{deliver, report_into};
+use super::output::{deliver_pieces, report_into};
 use super::{EXIT_USAGE, Outcome};
 
 /// Output syntax of `apigctl import`.
@@ -48,12 +48,22 @@ pub struct ImportCommandOptions {
 ///
 /// A message if serialisation fails (it does not for definitions built by the model).
 pub fn render_definition(definition: &Definition, format: OutputFormat) -> Result<String, String> {
+    render_pieces(definition, format).map(|pieces| pieces.concat())
+}
+
+/// [`render_definition`] in pieces that, joined in order, are its text (see
+/// [`definition_to_yaml_pieces`]).
+///
+/// # Errors
+///
+/// As [`render_definition`].
+pub fn render_pieces(definition: &Definition, format: OutputFormat) -> Result<Vec<String>, String> {
     match format {
-        OutputFormat::Yaml => definition_to_yaml(definition),
+        OutputFormat::Yaml => definition_to_yaml_pieces(definition),
         OutputFormat::Json => serde_json::to_string_pretty(definition)
             .map(|mut s| {
                 s.push('\n');
-                s
+                vec![s]
             })
             .map_err(|e| e.to_string()),
     }
@@ -111,11 +121,11 @@ fn run_phases(input: &Input, options: &ImportCommandOptions) -> Outcome {
     if report_into(&mut outcome, name, sources, diagnostics, options.color) {
         return outcome;
     }
-    let rendered = timings::time("render", || render_definition(&definition, options.format));
+    let rendered = timings::time("render", || render_pieces(&definition, options.format));
     drop_in_background(definition);
     match rendered {
-        Ok(text) => timings::time("write", || {
-            deliver(&mut outcome, options.output.as_deref(), text);
+        Ok(pieces) => timings::time("write", || {
+            deliver_pieces(&mut outcome, options.output.as_deref(), pieces);
         }),
         Err(message) => {
             outcome

@@ -21,13 +21,19 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
 
 /// Writes `text` to the output of a command (stdout or a file), recording failures.
 pub fn deliver(outcome: &mut Outcome, output: Option<&std::path::Path>, text: String) {
+    deliver_pieces(outcome, output, vec![text]);
+}
+
+/// [`deliver`] for a text in pieces (joined in order); a file gets them one after another.
+pub fn deliver_pieces(outcome: &mut Outcome, output: Option<&Path>, pieces: Vec<String>) {
     match output {
-        None => outcome.stdout = text,
+        None => outcome.stdout = pieces.concat(),
         Some(path) => {
-            if let Err(message) = write_atomically(path, &text) {
-                outcome
-                    .stderr
-                    .push_str(&format!("apigctl: error: {message}\n"));
+            if let Err(e) = crate::fsutil::write_pieces_atomically(path, &pieces) {
+                outcome.stderr.push_str(&format!(
+                    "apigctl: error: cannot write {}: {e}\n",
+                    path.display()
+                ));
                 outcome.exit_code = EXIT_USAGE;
                 return;
             }
