@@ -5,6 +5,7 @@ use std::collections::hash_map::Entry as Slot;
 
 use super::*;
 use crate::model::MatchMode;
+use crate::source::hash::FastHasher;
 
 /// What importing one operation gave, for the checks across operations.
 pub(super) struct OperationOut<'a> {
@@ -20,6 +21,9 @@ pub(super) struct OperationOut<'a> {
     api: Option<DupKey>,
     /// The diagnostics the operation added to its batch.
     diagnostics: std::ops::Range<usize>,
+    /// Hashes of `api` and of the API name, for the quick check that no two operations share
+    /// either (see [`Cx::operations`]).
+    hashes: (u64, u64),
 }
 
 /// What two operations must not share: method, uri with templates emptied, match mode.
@@ -76,6 +80,24 @@ impl<'a> Cx<'a> {
         // One slot per operation, filled by its batch; a rejected API's slot is emptied.
         let mut slots = Vec::new();
         let batches = self.import_batches(root, &operations, &generated, &mut slots);
+        // Two operations sharing a route or a name are rare. When no two of their hashes are
+        // alike there are none, and the maps below, a cache miss or two per operation in this
+        // one-threaded pass, are not needed.
+        let unique = [
+            |o: &OperationOut<'_>| o.hashes.0,
+            |o: &OperationOut<'_>| o.hashes.1,
+        ]
+        .into_iter()
+        .all(|hash| {
+            let mut hashes: Vec<u64> = batches
+                .iter()
+                .flat_map(|b| b.operations.iter().flatten())
+                .filter(|o| o.api.is_some())
+                .map(hash)
+                .collect();
+            hashes.sort_unstable();
+            hashes.windows(2).all(|w| w[0] != w[1])
+        });
         // (method, uri with templates emptied, match mode) → the key span of the first operation.
         let mut seen: FastMap<(&str, String, &str), (FileId, Span)> =
             FastMap::with_capacity_and_hasher(operations.len(), Default::default());
@@ -114,19 +136,23 @@ impl<'a> Cx<'a> {
                     None => generated[out.ordinal].as_deref().unwrap_or_default(),
                 };
                 // Each key is hashed once: the entries are filled only if neither is taken.
-                let rejected = match (seen.entry(dup_key), names.entry(name)) {
-                    (Slot::Occupied(first), _) => {
-                        let ((method, _, match_mode), first) = (first.key(), first.get());
-                        let uri = slots[out.ordinal].as_ref().map_or("", |api| &*api.req_uri);
-                        Some(duplicate_route((method, uri, match_mode), op, *first))
-                    }
-                    (Slot::Vacant(_), Slot::Occupied(first)) => {
-                        Some(duplicate_name(name, (op.file, name_span), *first.get()))
-                    }
-                    (Slot::Vacant(key), Slot::Vacant(name)) => {
-                        key.insert((op.file, op.key_span));
-                        name.insert((op.file, name_span));
-                        None
+                let rejected = if unique {
+                    None
+                } else {
+                    match (seen.entry(dup_key), names.entry(name)) {
+                        (Slot::Occupied(first), _) => {
+                            let ((method, _, match_mode), first) = (first.key(), first.get());
+                            let uri = slots[out.ordinal].as_ref().map_or("", |api| &*api.req_uri);
+                            Some(duplicate_route((method, uri, match_mode), op, *first))
+                        }
+                        (Slot::Vacant(_), Slot::Occupied(first)) => {
+                            Some(duplicate_name(name, (op.file, name_span), *first.get()))
+                        }
+                        (Slot::Vacant(key), Slot::Vacant(name)) => {
+                            key.insert((op.file, op.key_span));
+                            name.insert((op.file, name_span));
+                            None
+                        }
                     }
                 };
                 if let Some(d) = rejected {
@@ -532,12 +558,16 @@ impl<'a> Cx<'a> {
             *slot = Some(api);
             (op.method, template_shape(&uri), match_mode)
         });
+        let hasher = std::hash::BuildHasherDefault::<FastHasher>::default();
+        use std::hash::BuildHasher;
+        let hashes = (hasher.hash_one(&api), hasher.hash_one(name));
         Some(OperationOut {
             ordinal,
             at,
             name: name_out,
             api,
             diagnostics: diagnostics_from..self.diagnostics.len(),
+            hashes,
         })
     }
 
