@@ -441,7 +441,7 @@ fn openapi_3_content_type_from_the_request_body() {
         api.content_type.map(|c| c.to_string()).as_deref(),
         Some("text/plain")
     );
-    let (file, span) = result.provenance.get("/apis/0/content_type").unwrap();
+    let (file, span) = result.provenance.get(&ws, "/apis/0/content_type").unwrap();
     let lc = ws.sources.file(file).line_col(span.start as usize);
     assert_eq!((lc.line, lc.col), (11, 11));
 }

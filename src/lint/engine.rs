@@ -9,6 +9,7 @@ use super::rule::{Check, CheckKind, Condition, ConditionTest, Given, Rule};
 use super::selector::{DescentIndex, Target};
 use crate::convert::import::Provenance;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::refs::Workspace;
 use crate::source::{FileId, Key, Node, Pointer, Span, Value, unescape_pointer_token};
 use crate::timings;
 
@@ -53,6 +54,8 @@ pub enum Locator<'a> {
     Provenance {
         /// Where each definition value came from.
         provenance: &'a Provenance,
+        /// The workspace the definition was imported from.
+        ws: &'a Workspace,
         /// Where to point when nothing up the pointer's path has a recorded source.
         fallback: (FileId, Span),
     },
@@ -79,8 +82,9 @@ impl Locator<'_> {
             }
             Locator::Provenance {
                 provenance,
+                ws,
                 fallback,
-            } => provenance.nearest(pointer).unwrap_or(*fallback),
+            } => provenance.nearest(ws, pointer).unwrap_or(*fallback),
         }
     }
 }

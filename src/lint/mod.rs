@@ -107,6 +107,7 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
                         &tree,
                         &Locator::Provenance {
                             provenance: &imported.provenance,
+                            ws,
                             fallback,
                         },
                     )

@@ -48,7 +48,7 @@ pub fn locations(sources: &Sources, result: &ImportResult) -> Vec<String> {
 pub fn source_of(ws: &Workspace, result: &ImportResult, pointer: &str) -> (usize, usize) {
     let (file, span) = result
         .provenance
-        .get(pointer)
+        .get(ws, pointer)
         .unwrap_or_else(|| panic!("no provenance for {pointer}"));
     let lc = ws.sources.file(file).line_col(span.start as usize);
     (lc.line, lc.col)

@@ -66,22 +66,31 @@ pub struct ImportOptions {
 /// Where a value of the definition came from: the source file and span of the node it was
 /// taken from, by definition JSON pointer (`/apis/0/req_params/1/name`). Not written to output.
 ///
-/// The importer records about 64 sources per API; a large document gives hundreds of thousands.
-/// Building a pointer string for each was a large part of the import time of a 10,000-operation
-/// document (BENCHMARKS.md, "Import"), so a record is a location (a parent and one token, in a
-/// flat arena) and the pointer strings are built once, on the first lookup. Operations are
-/// imported in parallel, each batch into its own part; parts are joined by moving them, not
-/// their contents.
+/// The importer records about 64 sources per API; a large document gives hundreds of thousands,
+/// which took about 45% of the memory an import touched and a tenth of its instructions, to be
+/// read for a few diagnostics at most. So the sources of the APIs are not kept: what is kept is
+/// where each API's operation is, and a lookup under `/apis/N` imports that operation again,
+/// recording, and reads its sources (cached per API). The importer is deterministic, so the
+/// sources found are those the import would have recorded. Everything else (group, policies,
+/// bindings) is recorded as it is imported: a record is a location (a parent and one token, in
+/// a flat arena), and the pointer strings are built once, on the first lookup.
+///
+/// Lookups take the workspace the import read, which the sources of the APIs are found in.
 #[derive(Clone, Debug, Default)]
 pub struct Provenance {
-    /// Recording parts in order; new records go into the last one.
-    parts: Vec<Part>,
-    /// Pointer text to source, built from every part's records when first asked.
+    /// Locations and sources recorded during the import.
+    recorded: Part,
+    /// Pointer text to source of `recorded`, built when first asked.
     index: OnceLock<PointerMap>,
+    /// Where each API's operation is, to find the API's sources again.
+    apis: Option<Box<Replay>>,
+    /// The sources of the APIs found so far, by API index.
+    replayed: Replayed,
+    /// Record nothing (operations imported in batches: their sources are found again).
+    off: bool,
 }
 
-/// Locations and records of one part of a [`Provenance`]. Every part has its own root
-/// (`locs[0]`, `""`), which stands for the definition's root.
+/// Locations and records of a [`Provenance`]; `locs[0]` (`""`) is the definition's root.
 #[derive(Clone, Debug, Default)]
 struct Part {
     /// Every location the importer named; a parent always comes before its children.
@@ -92,7 +101,37 @@ struct Part {
 
 type PointerMap = FastMap<String, (FileId, Span)>;
 
-/// A location in the definition: an index into the last [`Part`]'s arena.
+/// How to import each API's operation again.
+#[derive(Clone, Debug)]
+struct Replay {
+    file: FileId,
+    version: OasVersion,
+    /// By API index: the operation it came from.
+    apis: Vec<OperationAt>,
+    /// By operation ordinal: the name generated for an operation without `operationId`.
+    generated: Vec<Option<String>>,
+}
+
+/// Where an operation is: its ordinal among all operations, the index of its path in `paths`
+/// and of its method in the path item.
+#[derive(Clone, Copy, Debug)]
+struct OperationAt {
+    ordinal: u32,
+    path: u32,
+    method: u32,
+}
+
+/// A cache of the sources found for APIs, by API index; a copy starts empty.
+#[derive(Debug, Default)]
+struct Replayed(std::sync::Mutex<FastMap<usize, std::sync::Arc<PointerMap>>>);
+
+impl Clone for Replayed {
+    fn clone(&self) -> Replayed {
+        Replayed::default()
+    }
+}
+
+/// A location in the definition: an index into the arena of a [`Part`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Loc(u32);
 
@@ -105,8 +144,6 @@ pub(super) enum Token {
     Index(usize),
     /// A key taken from the document (group response error types).
     Text(crate::source::Str),
-    /// What was recorded here and below is withdrawn (an operation that did not become an API).
-    Withdrawn,
 }
 
 impl Token {
@@ -117,7 +154,6 @@ impl Token {
             Token::Name(name) => s.push_str(name),
             Token::Index(n) => s.push_str(&n.to_string()),
             Token::Text(t) => s.push_str(t),
-            Token::Withdrawn => {}
         }
     }
 }
@@ -134,34 +170,22 @@ impl From<usize> for Token {
     }
 }
 
-impl PartialEq for Provenance {
-    fn eq(&self, other: &Provenance) -> bool {
-        self.index() == other.index()
-    }
-}
-
 impl Part {
     /// Adds this part's records to `map`, pointer text built for the locations on the way.
     fn index_into(&self, map: &mut PointerMap) {
-        let mut recorded = vec![false; self.locs.len().max(1)];
+        let mut needed = vec![false; self.locs.len().max(1)];
         for (loc, _, _) in &self.records {
-            recorded[loc.0 as usize] = true;
+            needed[loc.0 as usize] = true;
         }
-        // Pointer text of every location on the way to a recorded one, parents first; nothing
-        // below a withdrawn location.
-        let mut needed = recorded;
+        // Pointer text of every location on the way to a recorded one, parents first.
         for i in (1..self.locs.len()).rev() {
             if needed[i] {
                 needed[self.locs[i].0.0 as usize] = true;
             }
         }
-        let mut withdrawn = vec![false; self.locs.len().max(1)];
         let mut text: Vec<String> = Vec::with_capacity(self.locs.len());
         for (i, (parent, token)) in self.locs.iter().enumerate() {
-            if i > 0 {
-                withdrawn[i] = matches!(token, Token::Withdrawn) || withdrawn[parent.0 as usize];
-            }
-            if i == 0 || !needed[i] || withdrawn[i] {
+            if i == 0 || !needed[i] {
                 text.push(String::new());
                 continue;
             }
@@ -170,78 +194,119 @@ impl Part {
             text.push(s);
         }
         for (loc, file, span) in &self.records {
-            if !withdrawn[loc.0 as usize] {
-                map.insert(text[loc.0 as usize].clone(), (*file, *span));
-            }
+            map.insert(text[loc.0 as usize].clone(), (*file, *span));
         }
     }
 }
 
-impl Provenance {
-    /// The source of the definition value at `pointer`, if recorded.
-    pub fn get(&self, pointer: &str) -> Option<(FileId, Span)> {
-        self.index().get(pointer).copied()
+/// The API index of a pointer below `/apis/N`, or of `/apis/N` itself.
+fn api_index(pointer: &str) -> Option<usize> {
+    let rest = pointer.strip_prefix("/apis/")?;
+    let (index, _) = rest.split_once('/').unwrap_or((rest, ""));
+    if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
+    index.parse().ok()
+}
 
-    /// The source of the value at `pointer` or, failing that, of its nearest recorded parent.
-    pub fn nearest(&self, pointer: &str) -> Option<(FileId, Span)> {
-        let mut pointer = pointer;
-        loop {
-            if let Some(found) = self.get(pointer) {
-                return Some(found);
-            }
-            if pointer.is_empty() {
-                return None;
-            }
-            pointer = pointer.rsplit_once('/').map_or("", |(head, _)| head);
+/// `pointer` and then each of its parents, up to the root `""`.
+fn ancestors(pointer: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(pointer), |p| {
+        (!p.is_empty()).then(|| p.rsplit_once('/').map_or("", |(head, _)| head))
+    })
+}
+
+impl Provenance {
+    /// The source of the definition value at `pointer`, if recorded; `ws` is the workspace the
+    /// import read.
+    pub fn get(&self, ws: &Workspace, pointer: &str) -> Option<(FileId, Span)> {
+        match api_index(pointer).and_then(|i| self.api_sources(ws, i)) {
+            Some(api) => api.get(pointer).copied(),
+            None => self.index().get(pointer).copied(),
         }
     }
 
-    /// Every recorded pointer with its source, in pointer order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, (FileId, Span))> {
-        let mut all: Vec<(&str, (FileId, Span))> =
-            self.index().iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        all.sort_unstable_by_key(|(k, _)| *k);
-        all.into_iter()
+    /// The source of the value at `pointer` or, failing that, of its nearest recorded parent.
+    pub fn nearest(&self, ws: &Workspace, pointer: &str) -> Option<(FileId, Span)> {
+        if let Some(api) = api_index(pointer).and_then(|i| self.api_sources(ws, i))
+            && let Some(found) = ancestors(pointer).find_map(|p| api.get(p))
+        {
+            return Some(*found);
+        }
+        ancestors(pointer).find_map(|p| self.index().get(p).copied())
     }
 
-    /// How many values have a recorded source.
-    pub fn len(&self) -> usize {
-        self.index().len()
+    /// Every recorded pointer with its source, in pointer order (every API's sources found
+    /// again: for tests and tools, not for a diagnostic's place).
+    pub fn iter(&self, ws: &Workspace) -> impl Iterator<Item = (String, (FileId, Span))> {
+        let mut all: Vec<(String, (FileId, Span))> =
+            self.index().iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let apis = self.apis.as_ref().map_or(0, |r| r.apis.len());
+        for i in 0..apis {
+            if let Some(api) = self.api_sources(ws, i) {
+                all.extend(api.iter().map(|(k, v)| (k.clone(), *v)));
+            }
+        }
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all.into_iter()
     }
 
     /// Whether nothing is recorded.
     pub fn is_empty(&self) -> bool {
-        self.parts.iter().all(|p| p.records.is_empty())
+        self.recorded.records.is_empty() && self.apis.as_ref().is_none_or(|r| r.apis.is_empty())
     }
 
     fn index(&self) -> &PointerMap {
         self.index.get_or_init(|| {
-            let records = self.parts.iter().map(|p| p.records.len()).sum();
-            let mut map = PointerMap::with_capacity_and_hasher(records, Default::default());
-            for part in &self.parts {
-                part.index_into(&mut map);
-            }
+            let mut map = PointerMap::with_capacity_and_hasher(
+                self.recorded.records.len(),
+                Default::default(),
+            );
+            self.recorded.index_into(&mut map);
             map
         })
     }
 
-    /// The part new locations go into.
-    fn part(&mut self) -> &mut Part {
-        if self.parts.is_empty() {
-            self.parts.push(Part::default());
+    /// The sources of API `index`, found by importing its operation again (once per API).
+    fn api_sources(&self, ws: &Workspace, index: usize) -> Option<std::sync::Arc<PointerMap>> {
+        let replay = self.apis.as_deref()?;
+        let at = *replay.apis.get(index)?;
+        if let Ok(cache) = self.replayed.0.lock()
+            && let Some(found) = cache.get(&index)
+        {
+            return Some(found.clone());
         }
-        let last = self.parts.len() - 1;
-        let part = &mut self.parts[last];
+        let root = &ws.root().root;
+        let mut cx = Cx::new(ws, replay.file, replay.version, usize::MAX);
+        let paths = root.get("paths").and_then(Node::as_map)?;
+        let op = cx.operation_at(paths, at.path as usize, at.method as usize)?;
+        let generated = replay.generated.get(at.ordinal as usize)?.as_deref();
+        // Recorded under `/apis/{index}`: the API's place in the definition.
+        cx.operation(
+            root,
+            &op,
+            index,
+            generated,
+            (&mut None, &mut Bindings::default()),
+        );
+        let mut map = PointerMap::default();
+        cx.provenance.recorded.index_into(&mut map);
+        let map = std::sync::Arc::new(map);
+        if let Ok(mut cache) = self.replayed.0.lock() {
+            cache.insert(index, map.clone());
+        }
+        Some(map)
+    }
+
+    /// The location `parent/token` (the root when nothing is recorded).
+    fn at(&mut self, parent: Loc, token: impl Into<Token>) -> Loc {
+        if self.off {
+            return Loc(0);
+        }
+        let part = &mut self.recorded;
         if part.locs.is_empty() {
             part.locs.push((Loc(0), Token::Index(0)));
         }
-        part
-    }
-
-    /// The location `parent/token`.
-    fn at(&mut self, parent: Loc, token: impl Into<Token>) -> Loc {
-        let part = self.part();
         let loc = Loc(u32::try_from(part.locs.len()).unwrap_or(u32::MAX));
         part.locs.push((parent, token.into()));
         loc
@@ -253,11 +318,14 @@ impl Provenance {
     }
 
     fn record(&mut self, loc: Loc, file: FileId, span: Span) {
+        if self.off {
+            return;
+        }
         // A lookup during the import (to place a diagnostic) built the index early.
         if self.index.get().is_some() {
             self.index = OnceLock::new();
         }
-        self.part().records.push((loc, file, span));
+        self.recorded.records.push((loc, file, span));
     }
 
     /// Records `parent/token` and returns its location.
@@ -267,30 +335,12 @@ impl Provenance {
         loc
     }
 
-    /// Replaces the token of `loc` (an API's index once it is known, or [`Token::Withdrawn`]).
-    fn retoken(&mut self, loc: Loc, token: Token) {
-        if let Some(slot) = self.part().locs.get_mut(loc.0 as usize) {
-            slot.1 = token;
-        }
-        self.index = OnceLock::new();
-    }
-
-    /// Appends the parts of `other`; their locations are no longer addressable by [`Loc`].
-    fn append(&mut self, other: Provenance) {
-        self.index = OnceLock::new();
-        self.parts
-            .extend(other.parts.into_iter().filter(|p| !p.records.is_empty()));
-        // New records must not land in a joined part, whose locations callers do not hold.
-        self.parts.push(Part::default());
-    }
-
     /// The pointer text of a location.
-    fn pointer(&mut self, loc: Loc) -> String {
-        let part = self.part();
+    fn pointer(&self, loc: Loc) -> String {
         let mut tokens = Vec::new();
         let mut at = loc;
         while at.0 != 0 {
-            let (parent, token) = &part.locs[at.0 as usize];
+            let (parent, token) = &self.recorded.locs[at.0 as usize];
             tokens.push(token);
             at = *parent;
         }
@@ -299,13 +349,6 @@ impl Provenance {
             token.push_to(&mut s);
         }
         s
-    }
-
-    /// Makes room for `locs` locations and `records` records.
-    fn reserve(&mut self, locs: usize, records: usize) {
-        let part = self.part();
-        part.locs.reserve(locs);
-        part.records.reserve(records);
     }
 }
 
@@ -342,14 +385,7 @@ fn import_in_batches(
     options: &ImportOptions,
     parallel_from: usize,
 ) -> ImportResult {
-    let mut cx = Cx {
-        ws,
-        file: ws.root().file,
-        version,
-        parallel_from,
-        provenance: Provenance::default(),
-        diagnostics: Vec::new(),
-    };
+    let mut cx = Cx::new(ws, ws.root().file, version, parallel_from);
     let root = &ws.root().root;
     let group = cx.group(root, options);
     let authorizers = cx.authorizers(root);
@@ -519,6 +555,22 @@ struct Cx<'a> {
     parallel_from: usize,
     provenance: Provenance,
     diagnostics: Vec<Diagnostic>,
+    /// A value was rejected while nothing was recorded, so its diagnostic has no place yet.
+    unplaced: bool,
+}
+
+impl<'a> Cx<'a> {
+    fn new(ws: &'a Workspace, file: FileId, version: OasVersion, parallel_from: usize) -> Cx<'a> {
+        Cx {
+            ws,
+            file,
+            version,
+            parallel_from,
+            provenance: Provenance::default(),
+            diagnostics: Vec::new(),
+            unplaced: false,
+        }
+    }
 }
 
 /// An object under construction with the definition location it will have.
@@ -637,6 +689,12 @@ impl<'a> Cx<'a> {
         }
         match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(t) => Some(t),
+            // Where the value came from is not recorded: the caller imports the operation
+            // again, recording, for this diagnostic's place.
+            Err(_) if self.provenance.off => {
+                self.unplaced = true;
+                None
+            }
             Err(error) => {
                 let mut path = String::new();
                 for segment in error.path().iter() {
@@ -644,7 +702,9 @@ impl<'a> Cx<'a> {
                     path.push_str(&segment.to_string());
                 }
                 let full = format!("{}{path}", self.provenance.pointer(obj.at));
-                let (file, span) = self.provenance.nearest(&full).unwrap_or(fallback);
+                let (file, span) = ancestors(&full)
+                    .find_map(|p| self.provenance.index().get(p).copied())
+                    .unwrap_or(fallback);
                 self.diagnostics.push(
                     Diagnostic::error(INVALID, format!("cannot import: {}", error.into_inner()))
                         .at(file, span)
@@ -670,6 +730,13 @@ struct Operation<'a> {
     node: &'a Node,
     /// The method key.
     key_span: Span,
+    /// Index of the path in `paths` and of the method in the path item.
+    at: (u32, u32),
+}
+
+/// An index or count of a document's entries as `u32` (a document has far fewer than 2^32).
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The value of an entry found by [`Map::entries_of`].

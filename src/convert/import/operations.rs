@@ -11,8 +11,6 @@ use crate::source::hash::FastHasher;
 pub(super) struct OperationOut<'a> {
     /// Position of the operation among all operations.
     ordinal: usize,
-    /// The API's location in the batch's provenance.
-    at: Loc,
     /// The API's `operationId` (`None` for a generated name) and where the name was taken
     /// from (the `operationId`, else the operation's key).
     name: (Option<&'a str>, Span),
@@ -68,6 +66,33 @@ fn duplicate_name(name: &str, at: (FileId, Span), first: (FileId, Span)) -> Diag
     .source("API Reference 3.5.1, Table 3-167 (APIG.3202)")
 }
 
+/// The operation of `paths` entry `entry` (the `p`-th, its path item `item`) under the `m`-th
+/// key of the path item, if that key is a method.
+fn operation_of<'a>(
+    entry: &'a Entry,
+    p: usize,
+    (file, item): (FileId, &'a Node),
+    m: usize,
+) -> Option<Operation<'a>> {
+    let op_entry = item.as_map()?.entries.get(m)?;
+    let key = &*op_entry.key.name;
+    let method = if key == "x-apigateway-any-method" {
+        "ANY"
+    } else {
+        UPPER_METHODS[METHODS.iter().position(|method| *method == key)?]
+    };
+    Some(Operation {
+        path: &entry.key.name,
+        path_span: entry.key.span,
+        method,
+        file,
+        item,
+        node: &op_entry.value,
+        key_span: op_entry.key.span,
+        at: (to_u32(p), to_u32(m)),
+    })
+}
+
 impl<'a> Cx<'a> {
     /// The APIs of the document's operations, in operation order, and the bindings they name.
     pub(super) fn operations(&mut self, root: &'a Node, bindings: &mut Bindings) -> Vec<ApiDef> {
@@ -104,6 +129,8 @@ impl<'a> Cx<'a> {
         // API name → where it was taken from.
         let mut names: FastMap<&str, (FileId, Span)> =
             FastMap::with_capacity_and_hasher(operations.len(), Default::default());
+        // Where each imported API's operation is, for finding its sources when asked.
+        let mut apis_at = Vec::with_capacity(operations.len());
         let mut index = 0;
         for batch in batches {
             let Batch {
@@ -127,7 +154,6 @@ impl<'a> Cx<'a> {
                             *p = format!("{to}{rest}");
                         }
                     }
-                    cx.provenance.retoken(out.at, Token::Withdrawn);
                     continue;
                 };
                 let name_span = out.name.1;
@@ -157,21 +183,25 @@ impl<'a> Cx<'a> {
                 };
                 if let Some(d) = rejected {
                     cx.diagnostics.push(d);
-                    cx.provenance.retoken(out.at, Token::Withdrawn);
                     slots[out.ordinal] = None;
                     continue;
                 }
-                // The batch named the API by its operation's position: right unless an
-                // operation before it was left out (touching every API's entry again costs a
-                // cache miss each).
-                if index != out.ordinal {
-                    cx.provenance.retoken(out.at, Token::Index(index));
-                }
+                apis_at.push(OperationAt {
+                    ordinal: to_u32(out.ordinal),
+                    path: op.at.0,
+                    method: op.at.1,
+                });
                 index += 1;
             }
             self.diagnostics.append(&mut cx.diagnostics);
-            self.provenance.append(cx.provenance);
         }
+        drop((seen, names));
+        self.provenance.apis = Some(Box::new(Replay {
+            file: self.file,
+            version: self.version,
+            apis: apis_at,
+            generated,
+        }));
         // `filter_map` is collected in place (the slots' buffer becomes the list's); `flatten`,
         // which clippy prefers, copies every API to a new buffer.
         #[allow(clippy::filter_map_identity)]
@@ -280,16 +310,9 @@ impl<'a> Cx<'a> {
                    ops: &[Operation<'a>],
                    names: &[Option<String>],
                    slots: &mut [Option<ApiDef>]| {
-            let mut cx = Cx {
-                ws: self.ws,
-                file: self.file,
-                version: self.version,
-                parallel_from: self.parallel_from,
-                provenance: Provenance::default(),
-                diagnostics: Vec::new(),
-            };
-            // About 60 values per API have a recorded source.
-            cx.provenance.reserve(ops.len() * 72, ops.len() * 64);
+            let mut cx = Cx::new(self.ws, self.file, self.version, self.parallel_from);
+            // The APIs' sources are found again when asked (see `Provenance`).
+            cx.provenance.off = true;
             let mut bindings = Bindings::default();
             let operations = ops
                 .iter()
@@ -297,8 +320,21 @@ impl<'a> Cx<'a> {
                 .zip(slots)
                 .enumerate()
                 .map(|(i, ((op, name), slot))| {
-                    let made = (slot, &mut bindings);
-                    cx.operation(root, op, first + i, name.as_deref(), made)
+                    let (ordinal, name) = (first + i, name.as_deref());
+                    let mut out = cx.operation(root, op, ordinal, name, (slot, &mut bindings));
+                    if std::mem::take(&mut cx.unplaced)
+                        && let Some(out) = &mut out
+                    {
+                        // A rejected value's diagnostic needs its place: the operation is
+                        // imported again, recording, and that run's diagnostics are kept.
+                        let mut again = Cx::new(self.ws, self.file, self.version, usize::MAX);
+                        let scratch = (&mut None, &mut Bindings::default());
+                        again.operation(root, op, ordinal, name, scratch);
+                        cx.diagnostics.truncate(out.diagnostics.start);
+                        cx.diagnostics.append(&mut again.diagnostics);
+                        out.diagnostics.end = cx.diagnostics.len();
+                    }
+                    out
                 })
                 .collect();
             Batch {
@@ -331,37 +367,34 @@ impl<'a> Cx<'a> {
 
     pub(super) fn collect_operations(&self, paths: &'a Map) -> Vec<Operation<'a>> {
         let mut out = Vec::new();
-        for entry in &paths.entries {
-            if entry.key.name.starts_with("x-") {
+        for (p, entry) in paths.entries.iter().enumerate() {
+            let Some(item) = self.path_item(entry) else {
                 continue;
-            }
-            // A `$ref`'d path item is followed; a broken one is reported by `resolve_refs`.
-            let (item_file, item) = self
-                .ws
-                .deref(self.file, &entry.value)
-                .unwrap_or((self.file, &entry.value));
-            let Some(map) = item.as_map() else { continue };
-            for op_entry in &map.entries {
-                let key = &*op_entry.key.name;
-                let method = if key == "x-apigateway-any-method" {
-                    "ANY"
-                } else if let Some(i) = METHODS.iter().position(|m| *m == key) {
-                    UPPER_METHODS[i]
-                } else {
-                    continue;
-                };
-                out.push(Operation {
-                    path: &entry.key.name,
-                    path_span: entry.key.span,
-                    method,
-                    file: item_file,
-                    item,
-                    node: &op_entry.value,
-                    key_span: op_entry.key.span,
-                });
-            }
+            };
+            let methods = item.1.as_map().map_or(0, |m| m.entries.len());
+            out.extend((0..methods).filter_map(|m| operation_of(entry, p, item, m)));
         }
         out
+    }
+
+    /// The path item of a `paths` entry (`None` for an extension); a `$ref`'d one is followed,
+    /// and a broken one, reported by `resolve_refs`, stands for itself.
+    fn path_item(&self, entry: &'a Entry) -> Option<(FileId, &'a Node)> {
+        if entry.key.name.starts_with("x-") {
+            return None;
+        }
+        Some(
+            self.ws
+                .deref(self.file, &entry.value)
+                .unwrap_or((self.file, &entry.value)),
+        )
+    }
+
+    /// The operation under the `m`-th key of the `p`-th entry of `paths`, as recorded in
+    /// [`OperationAt`].
+    pub(super) fn operation_at(&self, paths: &'a Map, p: usize, m: usize) -> Option<Operation<'a>> {
+        let entry = paths.entries.get(p)?;
+        operation_of(entry, p, self.path_item(entry)?, m)
     }
 
     /// Imports one operation (the `ordinal`-th) as an API, `generated` its name when it has no
@@ -379,7 +412,7 @@ impl<'a> Cx<'a> {
         let map = node.as_map()?;
         let diagnostics_from = self.diagnostics.len();
         let apis = self.provenance.top("apis");
-        // The API's index is known once the operations before it are checked for duplicates.
+        // Recorded when the API's sources are found again, `ordinal` then the API's index.
         let at = self.provenance.record_at(apis, ordinal, file, node.span);
         let mut obj = Obj::new(at);
         // The operation's own keys, found in one pass (a lookup per key scans it each time).
@@ -563,7 +596,6 @@ impl<'a> Cx<'a> {
         let hashes = (hasher.hash_one(&api), hasher.hash_one(name));
         Some(OperationOut {
             ordinal,
-            at,
             name: name_out,
             api,
             diagnostics: diagnostics_from..self.diagnostics.len(),
@@ -884,7 +916,7 @@ mod tests {
         // Each value points at the spelling it was taken from.
         let (_, span) = result
             .provenance
-            .get("/apis/0/backend_api/retry_count")
+            .get(&ws, "/apis/0/backend_api/retry_count")
             .unwrap();
         let text = &ws.sources.file(ws.root().file).text;
         assert_eq!(&text[span.start as usize..span.end as usize], "\"2\"");
@@ -904,18 +936,66 @@ mod tests {
         let names: Vec<&str> = result.definition.apis.iter().map(|a| &*a.name).collect();
         assert_eq!(names, ["first", "next"]);
         // `next` took index 1, where the duplicate recorded its description and tags.
-        assert!(result.provenance.get("/apis/1/name").is_some());
+        assert!(result.provenance.get(&ws, "/apis/1/name").is_some());
         for pointer in ["/apis/1/remark", "/apis/1/tags", "/apis/1/tags/0"] {
-            assert_eq!(result.provenance.get(pointer), None, "{pointer}");
+            assert_eq!(result.provenance.get(&ws, pointer), None, "{pointer}");
         }
         // Nor anywhere else.
-        let pointers: Vec<&str> = result.provenance.iter().map(|(p, _)| p).collect();
+        let pointers: Vec<String> = result.provenance.iter(&ws).map(|(p, _)| p).collect();
         assert!(
             pointers.iter().all(|p| !p.starts_with("/apis/")
                 || p.starts_with("/apis/0")
                 || p.starts_with("/apis/1")),
             "{pointers:?}"
         );
+    }
+
+    /// An API's sources are found by importing its operation again, under the API's index
+    /// (not the operation's position) and after the group's and policies' recorded ones.
+    #[test]
+    fn the_sources_of_an_api_are_found_again_when_asked() {
+        let text = r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {
+              "/a": {"get": {"operationId": "first"}},
+              "/a/{x}": {"get": {"operationId": "first", "description": "same name"}},
+              "/c": {"parameters": [{"name": "q", "in": "query", "type": "string"}],
+                     "post": {"description": "no id", "x-apigateway-ratelimit": "t1"}}}}"#;
+        let ws = workspace(text);
+        let result = import(&ws, OasVersion::V2_0, &ImportOptions::default());
+        let names: Vec<&str> = result.definition.apis.iter().map(|a| &*a.name).collect();
+        assert_eq!(names, ["first", "post_c"]);
+        let source = |pointer: &str| {
+            let (_, span) = result.provenance.get(&ws, pointer)?;
+            Some(&text[span.start as usize..span.end as usize])
+        };
+        // The third operation is API 1; its generated name comes from its method key.
+        assert_eq!(source("/apis/1/name"), Some(r#""post""#));
+        assert_eq!(source("/apis/1/remark"), Some(r#""no id""#));
+        assert_eq!(source("/apis/1/req_params/0/name"), Some(r#""q""#));
+        assert_eq!(source("/apis/0/remark"), None);
+        assert_eq!(source("/apis/2/name"), None);
+        assert_eq!(
+            source("/throttle_bindings/0/apis/0"),
+            Some(r#""t1""#),
+            "recorded during the import"
+        );
+        // Nearest: up to the API itself, and for an API that is not there, the list.
+        let nearest = |pointer: &str| {
+            let (_, span) = result.provenance.nearest(&ws, pointer).unwrap();
+            text[span.start as usize..]
+                .split('\n')
+                .next()
+                .unwrap()
+                .to_owned()
+        };
+        assert!(nearest("/apis/1/no/such/field").starts_with(r#"{"description": "no id""#));
+        assert!(
+            nearest("/apis/5/name").starts_with(r#""paths""#),
+            "{}",
+            nearest("/apis/5/name")
+        );
+        // Asked twice, found once and then from the cache: the same answer.
+        assert_eq!(source("/apis/1/remark"), Some(r#""no id""#));
+        assert!(!result.provenance.is_empty());
     }
 
     #[test]
@@ -939,8 +1019,8 @@ mod tests {
             format!("{:?}", one.diagnostics),
             format!("{:?}", batched.diagnostics)
         );
-        let one_sources: Vec<_> = one.provenance.iter().collect();
-        let batched_sources: Vec<_> = batched.provenance.iter().collect();
+        let one_sources: Vec<_> = one.provenance.iter(&ws).collect();
+        let batched_sources: Vec<_> = batched.provenance.iter(&ws).collect();
         assert_eq!(one_sources, batched_sources);
         // Rejected operations leave no sources behind: every API index recorded is an API.
         let apis = one.definition.apis.len();
