@@ -299,16 +299,24 @@ impl Provenance {
     }
 
     /// The location `parent/token` (the root when nothing is recorded).
+    ///
+    /// Inlined, so an import that records nothing (operations, tens of calls each) pays a
+    /// branch per value, not a call.
+    #[inline]
     fn at(&mut self, parent: Loc, token: impl Into<Token>) -> Loc {
         if self.off {
             return Loc(0);
         }
+        self.push_loc(parent, token.into())
+    }
+
+    fn push_loc(&mut self, parent: Loc, token: Token) -> Loc {
         let part = &mut self.recorded;
         if part.locs.is_empty() {
             part.locs.push((Loc(0), Token::Index(0)));
         }
         let loc = Loc(u32::try_from(part.locs.len()).unwrap_or(u32::MAX));
-        part.locs.push((parent, token.into()));
+        part.locs.push((parent, token));
         loc
     }
 
@@ -317,10 +325,14 @@ impl Provenance {
         self.at(Loc(0), token)
     }
 
+    #[inline]
     fn record(&mut self, loc: Loc, file: FileId, span: Span) {
-        if self.off {
-            return;
+        if !self.off {
+            self.push_record(loc, file, span);
         }
+    }
+
+    fn push_record(&mut self, loc: Loc, file: FileId, span: Span) {
         // A lookup during the import (to place a diagnostic) built the index early.
         if self.index.get().is_some() {
             self.index = OnceLock::new();
@@ -329,6 +341,7 @@ impl Provenance {
     }
 
     /// Records `parent/token` and returns its location.
+    #[inline]
     fn record_at(&mut self, parent: Loc, token: impl Into<Token>, file: FileId, span: Span) -> Loc {
         let loc = self.at(parent, token);
         self.record(loc, file, span);
@@ -647,6 +660,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Sets `obj[key] = value`, recording `source` as its provenance.
+    #[inline]
     fn set(
         &mut self,
         obj: &mut Obj<'a>,
