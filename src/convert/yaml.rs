@@ -254,15 +254,32 @@ const PLAIN_BYTE: [bool; 256] = {
     table
 };
 
+/// Bytes that are safe in a plain scalar anywhere but first: printable ASCII except `:` and
+/// `#`. Those two start an indicator only next to a space (`: `, ` #`), so a string without
+/// them needs no look at neighbours; a space is checked at the ends only.
+const PLAIN_INNER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c >= 0x20 && c < 0x7f && c != b':' && c != b'#';
+        b += 1;
+    }
+    table
+};
+
 fn plain_safe(s: &str) -> bool {
     let bytes = s.as_bytes();
-    // The common case (names, enum values, paths, hosts): only bytes that cannot form an
-    // indicator sequence, so only the first byte, `=` alone and the other types are left.
-    if let Some(&first) = bytes.first()
-        && first != b'-'
-        && bytes.iter().all(|&b| PLAIN_BYTE[usize::from(b)])
+    // The common case (names, enum values, paths, hosts, sentences): a first byte that starts
+    // no indicator, then bytes that cannot form an indicator sequence, and no space at the end;
+    // only the other types are left to check.
+    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last())
+        && PLAIN_BYTE[usize::from(first)]
+        && !matches!(first, b'-' | b'=')
+        && last != b' '
+        && bytes[1..].iter().all(|&b| PLAIN_INNER[usize::from(b)])
     {
-        return s != "=" && !looks_like_other_type(s);
+        return !looks_like_other_type(s);
     }
     plain_safe_scan(s)
 }
@@ -1113,6 +1130,33 @@ mod tests {
             "-_-",
             "a-",
         ];
+        let tricky = tricky.iter().copied().chain([
+            "a b",
+            "a b ",
+            "a {b}",
+            "/v1/{id}/items",
+            "a #b",
+            "a#b",
+            "a: b",
+            "a:b",
+            "a:",
+            "{}",
+            "a [b], c",
+            "x'y\"z",
+            "a\\b",
+            "a ~",
+            "a`b@c%d|e>f?g&h*i!j",
+            "Operation 13 of the generated document",
+            "= a",
+            "=a",
+            "<<a",
+            "a<<",
+            "a\tb",
+            "1 2",
+            "0 1",
+            ". a",
+            "a\u{7f}",
+        ]);
         for s in tricky {
             assert_eq!(plain_safe(s), plain_safe_scan(s), "{s:?}");
             let text = format!("k: {}\n", string_text(s));
@@ -1177,6 +1221,28 @@ mod tests {
         let written = definition_to_yaml(&definition).unwrap();
         assert_eq!(written, via_tree(&definition));
         assert_eq!(written, yaml);
+    }
+
+    /// The shortcut of [`plain_safe`] agrees with the full scan on every string of up to three
+    /// characters from an alphabet of the bytes that matter (indicators, space, tab, digits,
+    /// letters, non-ASCII).
+    #[test]
+    fn the_plain_shortcut_agrees_with_the_full_scan() {
+        let alphabet = [
+            "a", "n", "1", "0", ".", "-", "=", "<", ":", "#", " ", "\t", "{", "}", "[", ",", "'",
+            "\"", "~", "é", "\u{85}", "_", "/", "x",
+        ];
+        let mut checked = 0;
+        for a in alphabet {
+            for b in std::iter::once("").chain(alphabet) {
+                for c in std::iter::once("").chain(alphabet) {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(plain_safe(&s), plain_safe_scan(&s), "{s:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 24 * 25 * 25);
     }
 
     /// [`Compound::field_key`] writes field names unchecked: every property name in the
