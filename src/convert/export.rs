@@ -93,9 +93,21 @@ pub struct ExportResult {
 
 /// Exports a definition to an OpenAPI document of `options.version`.
 pub fn export(definition: &Definition, options: &ExportOptions) -> ExportResult {
+    // Below this many APIs, starting threads costs more than it saves.
+    export_in_batches(definition, options, 512)
+}
+
+/// [`export`], the APIs converted in parallel batches when there are at least `parallel_from`
+/// of them.
+fn export_in_batches(
+    definition: &Definition,
+    options: &ExportOptions,
+    parallel_from: usize,
+) -> ExportResult {
     let mut cx = Cx {
         version: options.version,
         define: options.define,
+        parallel_from,
         diagnostics: Vec::new(),
         schemes: Vec::new(),
     };
@@ -240,6 +252,8 @@ fn write_json(out: &mut String, node: &Node, level: usize) {
 struct Cx {
     version: OasVersion,
     define: Define,
+    /// APIs are converted in parallel batches from this many on.
+    parallel_from: usize,
     diagnostics: Vec<Diagnostic>,
     /// Security schemes in first-use order: key and scheme object.
     schemes: Vec<(String, Node)>,
@@ -485,39 +499,114 @@ impl Cx {
     }
 
     fn paths(&mut self, def: &Definition, bindings: &HashMap<&str, ApiBindings>) -> Node {
-        // Path items in order of first use; each with (method key, operation) in API order.
-        let mut items: Vec<(&str, Vec<(&'static str, Node)>)> = Vec::new();
+        // Path items in order of first use; each with (method key, API index) in API order.
+        let mut items: Vec<(&str, Vec<(&'static str, usize)>)> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
+        // Per API: whether it is exported, or else why not.
+        let mut conflicts: Vec<Option<Diagnostic>> = Vec::with_capacity(def.apis.len());
         for (i, api) in def.apis.iter().enumerate() {
-            let pointer = format!("/apis/{i}");
             let key = method_key(api.req_method);
             let slot = *index.entry(api.req_uri.as_str()).or_insert_with(|| {
                 items.push((api.req_uri.as_str(), Vec::new()));
                 items.len() - 1
             });
             if items[slot].1.iter().any(|(k, _)| *k == key) {
-                self.warn(
-                    CONFLICT,
-                    pointer,
-                    format!(
-                        "another API already has method {} and path `{}`; a path item holds one operation per method, so API `{}` is not exported",
-                        api.req_method, api.req_uri, api.name
-                    ),
-                );
+                conflicts.push(Some(
+                    Diagnostic::new(
+                        CONFLICT,
+                        Severity::Warn,
+                        format!(
+                            "another API already has method {} and path `{}`; a path item holds one operation per method, so API `{}` is not exported",
+                            api.req_method, api.req_uri, api.name
+                        ),
+                    )
+                    .pointer(format!("/apis/{i}"))
+                    .source(SOURCE_REF),
+                ));
                 continue;
             }
-            let operation = self.operation(api, &pointer, bindings.get(api.name.as_str()));
-            items[slot].1.push((key, operation));
+            conflicts.push(None);
+            items[slot].1.push((key, i));
+        }
+        let mut operations = self.operations(def, &conflicts, bindings);
+        // Diagnostics in API order, as one pass over the APIs gives them.
+        for (conflict, (_, diagnostics)) in conflicts.into_iter().zip(&mut operations) {
+            self.diagnostics.extend(conflict);
+            self.diagnostics.append(diagnostics);
         }
         let mut paths = MapBuilder::new();
-        for (uri, operations) in items {
+        for (uri, methods) in items {
             let mut item = MapBuilder::new();
-            for (key, op) in operations {
-                item.put(key, op);
+            for (key, i) in methods {
+                item.put(key, std::mem::take(&mut operations[i].0));
             }
             paths.put(uri, item.build());
         }
         paths.build()
+    }
+
+    /// By API index, the operation of every API without a conflict (`Node::default()` for the
+    /// others) and its diagnostics; security schemes are added in first-use order. A big
+    /// definition's APIs are converted in parallel batches, each with its own schemes, joined
+    /// in order: the result of one pass.
+    fn operations(
+        &mut self,
+        def: &Definition,
+        conflicts: &[Option<Diagnostic>],
+        bindings: &HashMap<&str, ApiBindings>,
+    ) -> Vec<(Node, Vec<Diagnostic>)> {
+        use rayon::prelude::*;
+        let run = |first: usize, apis: &[ApiDef], schemes: Vec<(String, Node)>| {
+            let mut cx = Cx {
+                version: self.version,
+                define: self.define,
+                parallel_from: self.parallel_from,
+                diagnostics: Vec::new(),
+                schemes,
+            };
+            let operations: Vec<(Node, Vec<Diagnostic>)> = apis
+                .iter()
+                .enumerate()
+                .map(|(j, api)| {
+                    if conflicts[first + j].is_some() {
+                        return (Node::default(), Vec::new());
+                    }
+                    let at = format!("/apis/{}", first + j);
+                    let node = cx.operation(api, &at, bindings.get(api.name.as_str()));
+                    (node, std::mem::take(&mut cx.diagnostics))
+                })
+                .collect();
+            (operations, cx.schemes)
+        };
+        if def.apis.len() < self.parallel_from {
+            let (operations, schemes) = run(0, &def.apis, std::mem::take(&mut self.schemes));
+            self.schemes = schemes;
+            return operations;
+        }
+        let size = def
+            .apis
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(64);
+        let known = self.schemes.len();
+        let batches: Vec<_> = def
+            .apis
+            .par_chunks(size)
+            .enumerate()
+            .map(|(b, apis)| run(b * size, apis, self.schemes.clone()))
+            .collect();
+        let mut operations = Vec::with_capacity(def.apis.len());
+        for (batch, schemes) in batches {
+            operations.extend(batch);
+            // A scheme is made the same way from its name wherever it is first used, so the
+            // first batch to use it gives it its place.
+            for (name, scheme) in schemes.into_iter().skip(known) {
+                if !self.schemes.iter().any(|(k, _)| *k == name) {
+                    self.schemes.push((name, scheme));
+                }
+            }
+        }
+        operations
     }
 
     fn operation(&mut self, api: &ApiDef, at: &str, bindings: Option<&ApiBindings>) -> Node {
@@ -1360,6 +1449,90 @@ fn typed_scalar(text: &str, number: bool) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::AuthOptDef;
+
+    /// APIs converted in parallel batches give what one pass gives: the document (security
+    /// schemes in first-use order, a scheme first used in a later batch included), and every
+    /// diagnostic in API order, conflicts among them.
+    #[test]
+    fn batches_give_what_one_pass_gives() {
+        let text = include_str!("../../testdata/export/unrepresentable.yaml");
+        let (_, doc) = crate::source::load_text("d.yaml", text);
+        let base = Definition::from_node(&doc.root).unwrap();
+        let mut def = base.clone();
+        def.apis.clear();
+        for i in 0..700 {
+            let mut api = base.apis[i % base.apis.len()].clone();
+            api.name = format!("api_{i}");
+            // Every 97th API has the path and method of the one before: a conflict.
+            api.req_uri = format!("/p{}", i - usize::from(i % 97 == 1));
+            api.req_method = ReqMethod::Get;
+            (api.auth_type, api.auth_opt, api.authorizer_name) = match i % 5 {
+                0 => (AuthType::None, None, None),
+                1 => (AuthType::Iam, None, None),
+                2 => (
+                    AuthType::App,
+                    Some(AuthOptDef {
+                        app_code_auth_type: Some(if i < 600 {
+                            AppCodeAuthType::Disable
+                        } else {
+                            AppCodeAuthType::Header
+                        }),
+                    }),
+                    None,
+                ),
+                3 => (
+                    AuthType::Authorizer,
+                    None,
+                    Some(format!("auth_{}", i / 150)),
+                ),
+                _ => (AuthType::App, None, None),
+            };
+            if i % 11 == 0 {
+                api.tags = Some(vec!["t".into(), "t".into()]);
+            }
+            def.apis.push(api);
+        }
+        for version in [OasVersion::V2_0, OasVersion::V3_0] {
+            for define in [Define::All, Define::Spec] {
+                let options = ExportOptions { version, define };
+                let one = export_in_batches(&def, &options, usize::MAX);
+                let batched = export_in_batches(&def, &options, 1);
+                assert_eq!(
+                    crate::convert::yaml::to_yaml(&one.document),
+                    crate::convert::yaml::to_yaml(&batched.document),
+                    "{version:?} {define:?}"
+                );
+                assert_eq!(
+                    format!("{:?}", one.diagnostics),
+                    format!("{:?}", batched.diagnostics)
+                );
+                let codes: Vec<&str> = one.diagnostics.iter().map(|d| d.code.as_str()).collect();
+                assert!(codes.contains(&CONFLICT), "{codes:?}");
+                assert!(codes.contains(&NOT_REPRESENTABLE), "{codes:?}");
+            }
+        }
+        // The header scheme and `auth_4` are first used by APIs 602 and 603, in a late batch.
+        let one = export_in_batches(
+            &def,
+            &ExportOptions {
+                version: OasVersion::V2_0,
+                define: Define::All,
+            },
+            1,
+        );
+        let schemes = one
+            .document
+            .get("securityDefinitions")
+            .and_then(Node::as_map)
+            .unwrap();
+        let names: Vec<&str> = schemes.entries.iter().map(|e| &*e.key.name).collect();
+        assert_eq!(
+            names[names.len() - 2..],
+            ["apig-auth-app-header", "auth_4"],
+            "{names:?}"
+        );
+    }
 
     #[test]
     fn typed_scalars_keep_their_text() {
