@@ -404,6 +404,51 @@ async fn apis_crud_conflicts_publish_and_versions() {
     assert_eq!(c.delete(&format!("/apis/{a2}")).await.status, 204);
     let gone = c.get(&format!("/apis/{a2}"), &[]).await;
     assert_eq!((gone.status, gone.code()), (404, "APIG.3002"));
+    // A deleted API's name and route are free again.
+    let reused = c
+        .post("/apis", &mock_api(&g, "to_delete", "DELETE", "/orders/{x}"))
+        .await;
+    assert_eq!(reused.status, 201, "{:?}", reused.body);
+    // An updated API frees its old route and name and takes the new ones.
+    let moved = c
+        .put(
+            &format!("/apis/{id}"),
+            &mock_api(&g, "get_order_v2", "GET", "/v2/orders/{id}"),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{:?}", moved.body);
+    let old_route = c
+        .post("/apis", &mock_api(&g, "get_order", "GET", "/orders/{id}"))
+        .await;
+    assert_eq!(old_route.status, 201, "{:?}", old_route.body);
+    let new_route = c
+        .post("/apis", &mock_api(&g, "third", "GET", "/v2/orders/{n}"))
+        .await;
+    assert_eq!((new_route.status, new_route.code()), (400, "APIG.3301"));
+    let new_name = c
+        .post(
+            "/apis",
+            &mock_api(&g, "get_order_v2", "PUT", "/v2/orders/{n}"),
+        )
+        .await;
+    assert_eq!((new_name.status, new_name.code()), (400, "APIG.3202"));
+    // Updating an API to what it already is conflicts with nothing.
+    let same = c
+        .put(
+            &format!("/apis/{id}"),
+            &mock_api(&g, "get_order_v2", "GET", "/v2/orders/{id}"),
+        )
+        .await;
+    assert_eq!(same.status, 200, "{:?}", same.body);
+    // Another group has its own routes and names.
+    let g2 = group(&c, "other_shop").await;
+    let elsewhere = c
+        .post(
+            "/apis",
+            &mock_api(&g2, "get_order_v2", "GET", "/v2/orders/{id}"),
+        )
+        .await;
+    assert_eq!(elsewhere.status, 201, "{:?}", elsewhere.body);
     handle.shutdown().await.unwrap();
 }
 
@@ -531,6 +576,15 @@ async fn state_file_survives_a_restart() {
     let shown = c.get(&format!("/apis/{a}"), &[]).await;
     assert_eq!(shown.status, 200);
     assert_eq!(shown.body["group_id"], g.as_str());
+    // The route and the name of a loaded API are still taken.
+    let clash = c
+        .post("/apis", &mock_api(&g, "other", "GET", "/kept"))
+        .await;
+    assert_eq!((clash.status, clash.code()), (400, "APIG.3301"));
+    let named = c
+        .post("/apis", &mock_api(&g, "kept", "GET", "/other"))
+        .await;
+    assert_eq!((named.status, named.code()), (400, "APIG.3202"));
     handle.shutdown().await.unwrap();
 
     std::fs::write(&state, b"{broken").unwrap();

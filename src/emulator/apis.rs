@@ -1,6 +1,8 @@
 //! APIs (API Reference 3.5): create, update, delete, show, list, check, publish and take
 //! offline (one and in batch), versions and runtime definitions.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
@@ -30,14 +32,78 @@ fn route_chars(uri: &str) -> impl Iterator<Item = char> + '_ {
     })
 }
 
-/// Whether two paths are the same route (compared without allocating: creates check every
-/// API of the group).
+/// Whether two paths are the same route (compared without allocating).
 fn same_path(a: &str, b: &str) -> bool {
     route_chars(a).eq(route_chars(b))
 }
 
 fn match_mode(a: &ApiCreate) -> MatchMode {
     a.match_mode.unwrap_or(MatchMode::Normal)
+}
+
+/// A group's API route: method, match mode and the path as routes compare.
+type RouteKey = (String, ReqMethod, MatchMode, String);
+
+/// Where each group's APIs are, by route and by name, for the conflict checks of creates and
+/// updates, which would otherwise look at every API of the instance. Kept by [`insert`],
+/// [`replace`] and [`delete`], the only writers of `Db::apis`; not persisted, rebuilt when a
+/// state file is loaded. Ids are kept in order, so the first conflicting API is the one a scan
+/// of `Db::apis` would find.
+#[derive(Clone, Debug, Default)]
+pub struct ApiIndex {
+    routes: HashMap<RouteKey, BTreeSet<String>>,
+    names: HashMap<(String, String), BTreeSet<String>>,
+}
+
+impl ApiIndex {
+    /// The index of `apis`.
+    pub fn of(apis: &BTreeMap<String, ApiCreate>) -> ApiIndex {
+        let mut index = ApiIndex::default();
+        for (id, api) in apis {
+            index.add(id, api);
+        }
+        index
+    }
+
+    fn route(api: &ApiCreate) -> RouteKey {
+        (
+            api.group_id.clone(),
+            api.req_method,
+            match_mode(api),
+            route_chars(&api.req_uri).collect(),
+        )
+    }
+
+    fn add(&mut self, id: &str, api: &ApiCreate) {
+        let name = (api.group_id.clone(), api.name.clone());
+        self.routes
+            .entry(ApiIndex::route(api))
+            .or_default()
+            .insert(id.to_owned());
+        self.names.entry(name).or_default().insert(id.to_owned());
+    }
+
+    fn remove(&mut self, id: &str, api: &ApiCreate) {
+        let route = ApiIndex::route(api);
+        if let Some(ids) = self.routes.get_mut(&route) {
+            ids.remove(id);
+            if ids.is_empty() {
+                self.routes.remove(&route);
+            }
+        }
+        let name = (api.group_id.clone(), api.name.clone());
+        if let Some(ids) = self.names.get_mut(&name) {
+            ids.remove(id);
+            if ids.is_empty() {
+                self.names.remove(&name);
+            }
+        }
+    }
+}
+
+/// The first id in `ids` other than `except`.
+fn other(ids: Option<&BTreeSet<String>>, except: Option<&str>) -> Option<String> {
+    ids?.iter().find(|id| Some(id.as_str()) != except).cloned()
 }
 
 /// Same method + path + match mode in the group (APIG.3301, checked first, as the import
@@ -54,10 +120,8 @@ fn check_conflicts(db: &Db, api: &ApiCreate, except: Option<&str>) -> Result<(),
             ),
         ));
     }
-    let named = db.apis.iter().any(|(id, other)| {
-        Some(id.as_str()) != except && other.group_id == api.group_id && other.name == api.name
-    });
-    if named {
+    let name = (api.group_id.clone(), api.name.clone());
+    if other(db.api_index.names.get(&name), except).is_some() {
         return Err(ApiError::exists(
             "APIG.3202",
             format!("The API name already exists: {}", api.name),
@@ -212,6 +276,7 @@ pub fn insert(db: &mut Db, api: ApiCreate) -> Result<ApiCreate, ApiError> {
     check_conflicts(db, &api, None)?;
     let id = new_id();
     let api = stamp(api, id.clone(), None, db);
+    db.api_index.add(&id, &api);
     db.apis.insert(id, api.clone());
     Ok(api)
 }
@@ -227,6 +292,8 @@ pub fn replace(db: &mut Db, id: &str, api: ApiCreate) -> Result<ApiCreate, ApiEr
     check_references(db, &api)?;
     check_conflicts(db, &api, Some(id))?;
     let api = stamp(api, id.to_owned(), Some(&previous), db);
+    db.api_index.remove(id, &previous);
+    db.api_index.add(id, &api);
     db.apis.insert(id.to_owned(), api.clone());
     Ok(api)
 }
@@ -237,16 +304,7 @@ pub fn same_route(db: &Db, api: &ApiCreate) -> Option<String> {
 }
 
 fn same_route_except(db: &Db, api: &ApiCreate, except: Option<&str>) -> Option<String> {
-    db.apis
-        .iter()
-        .find(|(id, o)| {
-            Some(id.as_str()) != except
-                && o.group_id == api.group_id
-                && o.req_method == api.req_method
-                && match_mode(o) == match_mode(api)
-                && same_path(&o.req_uri, &api.req_uri)
-        })
-        .map(|(id, _)| id.clone())
+    other(db.api_index.routes.get(&ApiIndex::route(api)), except)
 }
 
 /// `POST /apis` (3.5.1).
@@ -279,7 +337,9 @@ pub fn delete(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     }
     db.versions.retain(|_, v| v.api_id != id);
     db.app_auths.retain(|_, a| a.api_id != id);
-    db.apis.remove(id);
+    if let Some(api) = db.apis.remove(id) {
+        db.api_index.remove(id, &api);
+    }
     Reply::no_content()
 }
 

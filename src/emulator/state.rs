@@ -108,6 +108,9 @@ pub struct Db {
     pub app_codes: BTreeMap<String, AppCode>,
     /// App authorizations.
     pub app_auths: BTreeMap<String, AppAuth>,
+    /// The APIs by route and name (not persisted: rebuilt on load).
+    #[serde(skip)]
+    pub api_index: super::apis::ApiIndex,
 }
 
 impl Db {
@@ -263,10 +266,15 @@ impl Store {
 
 fn load(path: &Path) -> Result<Db, StateError> {
     match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| StateError::Corrupt {
-            path: path.to_owned(),
-            source,
-        }),
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(|mut db: Db| {
+                db.api_index = super::apis::ApiIndex::of(&db.apis);
+                db
+            })
+            .map_err(|source| StateError::Corrupt {
+                path: path.to_owned(),
+                source,
+            }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Db::default()),
         Err(source) => Err(StateError::Io {
             path: path.to_owned(),
