@@ -13,6 +13,7 @@ use crate::source::{Document, Input, Limits, LoadError, Node, Sources};
 use super::import::OutputFormat;
 use super::output::{deliver, report_into};
 use super::{EXIT_USAGE, Outcome};
+use crate::teardown::drop_in_background;
 
 /// Options of `apigctl export`.
 #[derive(Clone, Debug, Default)]
@@ -114,15 +115,19 @@ pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
         }
     };
     let result = export(&definition, &options.export);
+    // The trees and the definition of a big document take long to free (see `teardown`).
+    drop_in_background(definition);
     let diagnostics = result
         .diagnostics
         .into_iter()
         .map(|d| locate(d, &doc))
         .collect();
+    drop_in_background(doc);
     if report_into(&mut outcome, name, sources, diagnostics, options.color) {
         return outcome;
     }
     let text = render_document(&result.document, options.format);
+    drop_in_background(result.document);
     deliver(&mut outcome, options.output.as_deref(), text);
     outcome
 }
