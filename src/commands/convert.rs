@@ -12,6 +12,7 @@ use super::Outcome;
 use super::export::{load_or_report, render_document};
 use super::import::OutputFormat;
 use super::output::{deliver, report_into};
+use crate::teardown::drop_in_background;
 
 /// Options of `apigctl convert`.
 #[derive(Clone, Debug)]
@@ -70,6 +71,8 @@ pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
         Format::Json => OutputFormat::Json,
         Format::Yaml => OutputFormat::Yaml,
     });
+    // The tree of a big document takes long to free (see `teardown`).
+    drop_in_background(doc);
     if report_into(
         &mut outcome,
         name,
@@ -80,6 +83,7 @@ pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
         return outcome;
     }
     let text = render_document(&result.document, format);
+    drop_in_background(result.document);
     deliver(&mut outcome, options.output.as_deref(), text);
     outcome
 }
