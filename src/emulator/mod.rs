@@ -1,6 +1,6 @@
 //! `apigctl serve`: a local gateway speaking the APIG v2 management REST API.
 //!
-//! Every request goes through [`handle`]: body read (at most 12 MB), authentication
+//! Every request goes through `handle`: body read (at most 12 MB), authentication
 //! ([`auth`]), optional fault injection ([`faults`]), routing ([`routes`]) to a handler
 //! that reads or writes the [`state::Store`]. Handlers are plain synchronous functions over
 //! the store; writes run on the blocking pool because they fsync the state file before the

@@ -8,7 +8,7 @@
 //!
 //! **One source of truth:** APIs, throttling policies, ACLs, custom authorizers and plug-ins are
 //! also checked by the linter's own `given: definition` rules (`rules/*.yaml`), run on the object
-//! placed alone in a definition ([`lint_object`]); the first error-severity finding is the
+//! placed alone in a definition (`lint_object`); the first error-severity finding is the
 //! answer. Rules that need the rest of the group (references,
 //! duplicates, bindings) are left to the handlers, which see the store.
 
