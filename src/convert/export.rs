@@ -118,6 +118,13 @@ fn export_in_batches(
     }
 }
 
+/// A warning about the definition value at `pointer`.
+fn warning(code: &str, pointer: impl Into<String>, message: String) -> Diagnostic {
+    Diagnostic::new(code, Severity::Warn, message)
+        .pointer(pointer)
+        .source(SOURCE_REF)
+}
+
 // ----- tree building ------------------------------------------------------------------------
 
 /// A string node.
@@ -284,11 +291,7 @@ impl Cx {
     }
 
     fn warn(&mut self, code: &str, pointer: impl Into<String>, message: String) {
-        self.diagnostics.push(
-            Diagnostic::new(code, Severity::Warn, message)
-                .pointer(pointer)
-                .source(SOURCE_REF),
-        );
+        self.diagnostics.push(warning(code, pointer, message));
     }
 
     fn lost(&mut self, pointer: impl Into<String>, what: &str) {
@@ -511,18 +514,14 @@ impl Cx {
                 items.len() - 1
             });
             if items[slot].1.iter().any(|(k, _)| *k == key) {
-                conflicts.push(Some(
-                    Diagnostic::new(
-                        CONFLICT,
-                        Severity::Warn,
-                        format!(
-                            "another API already has method {} and path `{}`; a path item holds one operation per method, so API `{}` is not exported",
-                            api.req_method, api.req_uri, api.name
-                        ),
-                    )
-                    .pointer(format!("/apis/{i}"))
-                    .source(SOURCE_REF),
-                ));
+                conflicts.push(Some(warning(
+                    CONFLICT,
+                    format!("/apis/{i}"),
+                    format!(
+                        "another API already has method {} and path `{}`; a path item holds one operation per method, so API `{}` is not exported",
+                        api.req_method, api.req_uri, api.name
+                    ),
+                )));
                 continue;
             }
             conflicts.push(None);
@@ -583,11 +582,7 @@ impl Cx {
             self.schemes = schemes;
             return operations;
         }
-        let size = def
-            .apis
-            .len()
-            .div_ceil(4 * rayon::current_num_threads())
-            .max(64);
+        let size = crate::convert::batch_size(def.apis.len());
         let known = self.schemes.len();
         let batches: Vec<_> = def
             .apis

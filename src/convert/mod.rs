@@ -10,3 +10,10 @@ pub mod convert_oas;
 pub mod export;
 pub mod import;
 pub mod yaml;
+
+/// How many of `items` objects (APIs, operations) go into one parallel batch: four batches per
+/// thread, so a slow batch leaves the others work, and at least 64, so a batch outweighs its
+/// own setup.
+pub(crate) fn batch_size(items: usize) -> usize {
+    items.div_ceil(4 * rayon::current_num_threads()).max(64)
+}

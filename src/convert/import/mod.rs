@@ -233,6 +233,11 @@ impl Provenance {
         {
             return Some(*found);
         }
+        self.nearest_recorded(pointer)
+    }
+
+    /// [`Provenance::nearest`] among the sources recorded during the import.
+    fn nearest_recorded(&self, pointer: &str) -> Option<(FileId, Span)> {
         ancestors(pointer).find_map(|p| self.index().get(p).copied())
     }
 
@@ -277,17 +282,19 @@ impl Provenance {
             return Some(found.clone());
         }
         let root = &ws.root().root;
-        let mut cx = Cx::new(ws, replay.file, replay.version, usize::MAX);
         let paths = root.get("paths").and_then(Node::as_map)?;
-        let op = cx.operation_at(paths, at.path as usize, at.method as usize)?;
+        let op = Cx::new(ws, replay.file, replay.version, usize::MAX).operation_at(
+            paths,
+            at.path as usize,
+            at.method as usize,
+        )?;
         let generated = replay.generated.get(at.ordinal as usize)?.as_deref();
         // Recorded under `/apis/{index}`: the API's place in the definition.
-        cx.operation(
-            root,
-            &op,
-            index,
-            generated,
-            (&mut None, &mut Bindings::default()),
+        let cx = Cx::recording(
+            ws,
+            replay.file,
+            replay.version,
+            (root, &op, index, generated),
         );
         let mut map = PointerMap::default();
         cx.provenance.recorded.index_into(&mut map);
@@ -315,7 +322,7 @@ impl Provenance {
         if part.locs.is_empty() {
             part.locs.push((Loc(0), Token::Index(0)));
         }
-        let loc = Loc(u32::try_from(part.locs.len()).unwrap_or(u32::MAX));
+        let loc = Loc(to_u32(part.locs.len()));
         part.locs.push((parent, token));
         loc
     }
@@ -584,6 +591,21 @@ impl<'a> Cx<'a> {
             unplaced: false,
         }
     }
+
+    /// The state after importing one operation (`root`, the operation, its ordinal and
+    /// generated name) again, recording: for where its values came from and where its
+    /// diagnostics point. The API and bindings it makes are dropped.
+    fn recording(
+        ws: &'a Workspace,
+        file: FileId,
+        version: OasVersion,
+        (root, op, ordinal, generated): (&'a Node, &Operation<'a>, usize, Option<&str>),
+    ) -> Cx<'a> {
+        let mut cx = Cx::new(ws, file, version, usize::MAX);
+        let scratch = (&mut None, &mut Bindings::default());
+        cx.operation(root, op, ordinal, generated, scratch);
+        cx
+    }
 }
 
 /// An object under construction with the definition location it will have.
@@ -716,9 +738,7 @@ impl<'a> Cx<'a> {
                     path.push_str(&segment.to_string());
                 }
                 let full = format!("{}{path}", self.provenance.pointer(obj.at));
-                let (file, span) = ancestors(&full)
-                    .find_map(|p| self.provenance.index().get(p).copied())
-                    .unwrap_or(fallback);
+                let (file, span) = self.provenance.nearest_recorded(&full).unwrap_or(fallback);
                 self.diagnostics.push(
                     Diagnostic::error(INVALID, format!("cannot import: {}", error.into_inner()))
                         .at(file, span)

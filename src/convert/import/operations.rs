@@ -327,9 +327,8 @@ impl<'a> Cx<'a> {
                     {
                         // A rejected value's diagnostic needs its place: the operation is
                         // imported again, recording, and that run's diagnostics are kept.
-                        let mut again = Cx::new(self.ws, self.file, self.version, usize::MAX);
-                        let scratch = (&mut None, &mut Bindings::default());
-                        again.operation(root, op, ordinal, name, scratch);
+                        let again = (root, op, ordinal, name);
+                        let mut again = Cx::recording(self.ws, self.file, self.version, again);
                         cx.diagnostics.truncate(out.diagnostics.start);
                         cx.diagnostics.append(&mut again.diagnostics);
                         out.diagnostics.end = cx.diagnostics.len();
@@ -352,10 +351,7 @@ impl<'a> Cx<'a> {
             .into_par_iter()
             .map(|_| None)
             .collect_into_vec(slots);
-        let size = operations
-            .len()
-            .div_ceil(4 * rayon::current_num_threads())
-            .max(64);
+        let size = crate::convert::batch_size(operations.len());
         operations
             .par_chunks(size)
             .zip(generated.par_chunks(size))
