@@ -156,7 +156,10 @@ impl Map {
         let mut found = [None; N];
         for entry in &self.entries {
             let name = &*entry.key.name;
-            if let Some(i) = keys.iter().position(|k| *k == name) {
+            // The first of a repeated key, as `entry` finds it.
+            if let Some(i) = keys.iter().position(|k| *k == name)
+                && found[i].is_none()
+            {
                 found[i] = Some(entry);
             }
         }
@@ -449,6 +452,11 @@ mod tests {
             );
         }
         assert!(found[0].is_some() && found[1].is_none());
+        // A tree made in code may repeat a key (a loaded one may not): the first counts.
+        let mut repeated = map.clone();
+        repeated.entries.push(map.entries[0].clone());
+        let [a] = repeated.entries_of(["a"]);
+        assert!(std::ptr::eq(a.unwrap(), &repeated.entries[0]));
     }
 
     #[test]
