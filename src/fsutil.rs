@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 /// fsync, rename over `path`, then fsync of the directory so the rename itself survives a crash.
 /// A reader (or a crash) sees either the old content or the new, never a mix.
 ///
+/// What `path` is stays what it was: a symbolic link is followed and the file it names is
+/// replaced (with the link kept), a replaced file keeps its permissions, and a device or a pipe
+/// (`/dev/stdout`, a FIFO) is written in place, since there is no file to replace.
+///
 /// # Errors
 ///
 /// The I/O error; the temporary file is removed on failure.
@@ -20,6 +24,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 ///
 /// As [`write_atomically`].
 pub fn write_pieces_atomically<P: AsRef<[u8]>>(path: &Path, pieces: &[P]) -> std::io::Result<()> {
+    let path = &destination(path)?;
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+            return pieces.iter().try_for_each(|p| file.write_all(p.as_ref()));
+        }
+        Ok(meta) => Some(meta.permissions()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -35,6 +49,9 @@ pub fn write_pieces_atomically<P: AsRef<[u8]>>(path: &Path, pieces: &[P]) -> std
             file.write_all(piece.as_ref())?;
         }
         file.sync_all()?;
+        if let Some(permissions) = permissions {
+            std::fs::set_permissions(&temp, permissions)?;
+        }
         std::fs::rename(&temp, path)?;
         // Directories cannot be opened for syncing on every platform; where they can, the
         // rename is only durable once the directory entry is.
@@ -47,4 +64,110 @@ pub fn write_pieces_atomically<P: AsRef<[u8]>>(path: &Path, pieces: &[P]) -> std
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// Where writing `path` goes: a symbolic link is followed to the path it names, link after link.
+fn destination(path: &Path) -> std::io::Result<PathBuf> {
+    let mut dest = path.to_path_buf();
+    // As many links as Linux follows before it gives up (ELOOP).
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&dest) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&dest)?;
+                // A relative target is relative to the link's directory; `join` keeps an
+                // absolute one as it is.
+                dest = match dest.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                };
+            }
+            _ => return Ok(dest),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "{}: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("apigctl-fsutil-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_file_is_replaced_and_keeps_its_permissions() {
+        let dir = scratch("mode");
+        let path = dir.join("out.yaml");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // Nothing else is left in the directory.
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_symbolic_link_is_followed_and_stays_a_link() {
+        let dir = scratch("link");
+        std::fs::create_dir(dir.join("real")).unwrap();
+        std::fs::write(dir.join("real/out.yaml"), "old").unwrap();
+        std::os::unix::fs::symlink("real/out.yaml", dir.join("link.yaml")).unwrap();
+        std::os::unix::fs::symlink("link.yaml", dir.join("link2.yaml")).unwrap();
+        write_atomically(&dir.join("link2.yaml"), b"new").unwrap();
+        for link in ["link.yaml", "link2.yaml"] {
+            let meta = std::fs::symlink_metadata(dir.join(link)).unwrap();
+            assert!(meta.file_type().is_symlink(), "{link}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(dir.join("real/out.yaml")).unwrap(),
+            "new"
+        );
+        // A dangling link makes the file it names.
+        std::os::unix::fs::symlink("real/new.yaml", dir.join("dangling.yaml")).unwrap();
+        write_atomically(&dir.join("dangling.yaml"), b"made").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("real/new.yaml")).unwrap(),
+            "made"
+        );
+        // A loop is an error, not a hang.
+        std::os::unix::fs::symlink("loop-b", dir.join("loop-a")).unwrap();
+        std::os::unix::fs::symlink("loop-a", dir.join("loop-b")).unwrap();
+        let error = write_atomically(&dir.join("loop-a"), b"x").unwrap_err();
+        assert!(error.to_string().contains("symbolic links"), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_pipe_is_written_in_place() {
+        let dir = scratch("fifo");
+        let fifo = dir.join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            // No `mkfifo` here: nothing to test with.
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        write_atomically(&fifo, b"through the pipe").unwrap();
+        assert_eq!(reader.join().unwrap(), "through the pipe");
+        let meta = std::fs::symlink_metadata(&fifo).unwrap();
+        assert!(std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()));
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -591,9 +591,21 @@ fn main() -> ExitCode {
     finish(outcome)
 }
 
-fn finish(outcome: Outcome) -> ExitCode {
-    // A closed pipe (`apigctl lint … | head`) is not an error worth a panic.
-    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
+fn finish(mut outcome: Outcome) -> ExitCode {
+    let mut stdout = std::io::stdout();
+    let written = stdout
+        .write_all(outcome.stdout.as_bytes())
+        .and_then(|()| stdout.flush());
+    match written {
+        // A closed pipe (`apigctl lint … | head`): the reader took what it wanted.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            outcome.stderr.push_str(&format!(
+                "apigctl: error: cannot write to standard output: {e}\n"
+            ));
+            outcome.exit_code = commands::EXIT_USAGE;
+        }
+        _ => {}
+    }
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
     ExitCode::from(outcome.exit_code)
 }

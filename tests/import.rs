@@ -430,6 +430,43 @@ fn command_line() {
 }
 
 #[test]
+fn standard_output_that_cannot_be_written_is_an_error_but_a_closed_pipe_is_not() {
+    let exe = env!("CARGO_BIN_EXE_apigctl");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/import/same-2.0.yaml");
+    // A full disk (or any failed write) loses the definition: it must not look like success.
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        let output = std::process::Command::new(exe)
+            .arg("import")
+            .arg(&spec)
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.contains("apigctl: error: cannot write to standard output: "),
+            "{stderr}"
+        );
+    }
+    // A reader that stops early (`apigctl import … | head -1`) took what it wanted.
+    let mut child = std::process::Command::new(exe)
+        .arg("import")
+        .arg(&spec)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        output.stderr.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
 fn openapi_3_content_type_from_the_request_body() {
     let (ws, result) = import_file(
         "testdata/import/content-type-3.0.yaml",
