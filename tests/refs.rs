@@ -410,6 +410,39 @@ fn a_symlink_cannot_smuggle_a_file_from_outside_the_root_directory() {
 }
 
 #[test]
+fn a_reference_to_a_pipe_or_a_directory_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("schemas")).unwrap();
+    let pipe = dir.path().join("pipe.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    std::fs::write(
+        dir.path().join("openapi.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet: {$ref: 'pipe.yaml#/Pet'}\n    Tag: {$ref: 'schemas#/Tag'}\n",
+    )
+    .unwrap();
+    let input = Input::Path(dir.path().join("openapi.yaml"));
+    let mut ws = Workspace::load(&input, &Limits::default()).unwrap();
+    // Opening the pipe would wait for a writer that never comes.
+    let diagnostics = ws.resolve_refs(&Limits::default(), &RefOptions::default());
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(diagnostics.len(), 2, "{messages:?}");
+    assert!(
+        diagnostics.iter().all(|d| d.code == "ref-file"),
+        "{diagnostics:?}"
+    );
+    if made.is_ok_and(|s| s.success()) {
+        assert!(
+            messages[0].ends_with(
+                "it is not a regular file (a pipe, socket or device); a reference names a document"
+            ),
+            "{messages:?}"
+        );
+    }
+    assert!(messages[1].ends_with("it is a directory"), "{messages:?}");
+    assert_eq!(ws.documents.len(), 1);
+}
+
+#[test]
 fn long_reference_chains_resolve_in_linear_time() {
     let n = 3000;
     let mut text = String::from(

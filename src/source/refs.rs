@@ -1109,10 +1109,17 @@ fn normalize(path: &Path) -> PathBuf {
 
 /// Reads a file, refusing anything over `limit` bytes without reading it whole.
 fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(path)?;
-    if file.metadata()?.is_dir() {
+    // Asked before opening: opening a pipe waits for a writer, which may never come.
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
         return Err(std::io::Error::other("it is a directory"));
     }
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "it is not a regular file (a pipe, socket or device); a reference names a document",
+        ));
+    }
+    let file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
