@@ -52,7 +52,11 @@ fn example_diagnostics() {
     );
     assert_eq!(
         locations(&ws.sources, &result),
-        ["warn import-unsupported@55:11"]
+        [
+            "warn import-unsupported@55:11",
+            // The body's description and schema have no place on the API.
+            "warn import-dropped@125:7",
+        ]
     );
 }
 
@@ -472,7 +476,8 @@ fn openapi_3_content_type_from_the_request_body() {
         "testdata/import/content-type-3.0.yaml",
         &ImportOptions::default(),
     );
-    assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
+    // The media type carries over; its schema does not.
+    assert_eq!(locations(&ws.sources, &result), ["warn import-dropped@9:7"]);
     let api = &result.definition.apis[0];
     assert_eq!(
         api.content_type.map(|c| c.to_string()).as_deref(),
@@ -525,4 +530,72 @@ fn mock_policy_description_is_dropped_and_condition_origin_defaults() {
     // because the API requires `condition_origin`.
     assert_eq!(policy["conditions"][0]["condition_origin"], "param");
     assert_eq!(policy["conditions"][0]["req_param_name"], "tier");
+}
+
+#[test]
+fn nothing_is_dropped_silently_and_values_are_read_as_documented() {
+    let (ws, result) = import_file(
+        "testdata/import/reported-3.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            // A BACKEND authorizer as the API's authentication.
+            "warn import-unsupported@14:39",
+            // The same group response at the root and under `components`.
+            "warn import-dropped@17:5",
+            // A result sample on the operation instead of in `responses`.
+            "warn import-unsupported@26:7",
+            // Bindings that are not names.
+            "warn import-unsupported@27:31",
+            "warn import-unsupported@28:36",
+            "warn import-unsupported@29:29",
+            // A `$ref` to something that is not a parameter.
+            "error import-invalid@32:11",
+            // `maxLength: 0` is no limit; a number bound on a string; a comma in an enum value.
+            "info import-dropped@35:45",
+            "warn import-dropped@35:48",
+            "warn import-unsupported@35:67",
+            // `minimum: 0, maximum: 0` is no limit; a string bound on a number.
+            "info import-dropped@38:44",
+            "info import-dropped@38:56",
+            "warn import-dropped@38:59",
+            // A request body's schema and description.
+            "warn import-dropped@39:7",
+            // An endpoint object of another backend type.
+            "warn import-dropped@50:9",
+            // A backend that is not a mapping.
+            "error import-invalid@59:29",
+        ]
+    );
+    // Every finding says how to act on it.
+    assert!(
+        result.diagnostics.iter().all(|d| d.help.is_some()),
+        "{:?}",
+        result.diagnostics
+    );
+    let def = &result.definition;
+    let a = def.apis.iter().find(|a| a.name == "a").unwrap();
+    // Server variables take their defaults: `{scheme}://…/{basePath}`.
+    assert_eq!(a.req_uri, "/v2/a");
+    assert_eq!(a.req_protocol.as_str(), "HTTP");
+    let params = a.req_params.as_deref().unwrap();
+    assert_eq!(params.len(), 2);
+    let (q, n) = (&params[0], &params[1]);
+    assert_eq!((q.name.as_str(), q.max_size, q.min_size), ("q", None, None));
+    assert_eq!(q.enumerations.as_deref(), Some("a,b,c"));
+    assert_eq!((n.name.as_str(), n.min_num, n.max_num), ("n", None, None));
+    assert_eq!(n.valid_enable, None);
+    // An unquoted constant is the string the API keeps.
+    let backend_params = a.backend_params.as_deref().unwrap();
+    assert_eq!(backend_params[0].value, "10");
+    // Policies under `components` are imported beside the root's.
+    assert_eq!(a.response_name.as_deref(), Some("resp_comp"));
+    let responses: Vec<&str> = def.responses.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(responses, ["resp_root", "resp_comp"]);
+    let throttles: Vec<&str> = def.throttles.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(throttles, ["rl_comp"]);
+    assert!(def.throttle_bindings.is_empty());
+    assert!(def.plugin_bindings.is_empty());
 }

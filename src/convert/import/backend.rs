@@ -5,6 +5,25 @@ use super::*;
 
 impl<'a> Cx<'a> {
     pub(super) fn backend(&mut self, node: &'a Node, obj: &mut Obj<'a>, file: FileId) {
+        if let Some(backend) = node.get("x-apigateway-backend")
+            && backend.as_map().is_none()
+        {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    INVALID,
+                    format!(
+                        "`x-apigateway-backend` must be a mapping, not a {}",
+                        backend.value.kind()
+                    ),
+                )
+                .at(file, backend.span)
+                .help("write `type: HTTP|HTTP-VPC|FUNCTION|MOCK` and the endpoint of that type (`httpEndpoints`, `httpVpcEndpoints`, `functionEndpoints` or `mockEndpoints`)")
+                .source(SOURCE_REF),
+            );
+            obj.insert("backend_type", "MOCK");
+            obj.insert("mock_info", Val::Obj(Vec::new()));
+            return;
+        }
         let Some(backend) = node.get("x-apigateway-backend") else {
             self.warn(
                 UNSUPPORTED,
@@ -57,24 +76,30 @@ impl<'a> Cx<'a> {
         if let Some(params) = self.backend_params(backend, params_at, file) {
             obj.insert("backend_params", params);
         }
+        // The endpoint object of the backend's own type is the one read.
+        let used = match kind.to_ascii_uppercase().as_str() {
+            "HTTP" => "httpEndpoints",
+            "HTTP-VPC" => "httpVpcEndpoints",
+            "FUNCTION" => "functionEndpoints",
+            _ => "mockEndpoints",
+        };
         if let Some(map) = backend.as_map() {
             for entry in &map.entries {
-                if !matches!(
-                    &*entry.key.name,
-                    "type"
-                        | "parameters"
-                        | "httpEndpoints"
-                        | "httpVpcEndpoints"
-                        | "functionEndpoints"
-                        | "mockEndpoints"
-                ) {
-                    self.warn(
-                        DROPPED,
-                        file,
-                        entry.key.span,
-                        format!("backend field `{}` is not imported", entry.key.name),
-                    );
-                }
+                let key = &*entry.key.name;
+                let message = match key {
+                    "type" | "parameters" => continue,
+                    "httpEndpoints" | "httpVpcEndpoints" | "functionEndpoints"
+                    | "mockEndpoints" => {
+                        if key == used {
+                            continue;
+                        }
+                        format!(
+                            "`{key}` is not read for a backend of type `{kind}` (it uses `{used}`); dropped"
+                        )
+                    }
+                    _ => format!("backend field `{key}` is not imported"),
+                };
+                self.warn(DROPPED, file, entry.key.span, message);
             }
         }
     }
@@ -99,12 +124,14 @@ impl<'a> Cx<'a> {
             let v = &entry.value;
             match &*entry.key.name {
                 "address" if !vpc => self.set(obj, "url_domain", Val::Node(v), file, v),
+                // A value that is not a string is passed on as it is, for the model to say
+                // what type it wanted.
                 "scheme" => {
-                    let s = upper(v.as_str().unwrap_or_default());
+                    let s = v.as_str().map_or(Val::Node(v), upper);
                     self.set(obj, "req_protocol", s, file, v);
                 }
                 "method" => {
-                    let s = upper(v.as_str().unwrap_or_default());
+                    let s = v.as_str().map_or(Val::Node(v), upper);
                     self.set(obj, "req_method", s, file, v);
                 }
                 "path" => self.set(obj, "req_uri", Val::Node(v), file, v),
@@ -260,9 +287,13 @@ impl<'a> Cx<'a> {
             for key in ["origin", "name", "description", "in", "value"] {
                 let Some(v) = p.get(key) else { continue };
                 let (target, value) = match key {
-                    "origin" => ("origin", upper(v.as_str().unwrap_or_default())),
-                    "in" => ("location", upper(v.as_str().unwrap_or_default())),
+                    "origin" => ("origin", v.as_str().map_or(Val::Node(v), upper)),
+                    "in" => ("location", v.as_str().map_or(Val::Node(v), upper)),
                     "description" => ("remark", Val::Node(v)),
+                    // A constant written unquoted (`value: 10`) is the string the API keeps.
+                    "value" if v.as_number().is_some() || v.as_bool().is_some() => {
+                        ("value", Val::Str(scalar_string(v)))
+                    }
                     other => (other, Val::Node(v)),
                 };
                 self.set(&mut obj, target, value, file, v);

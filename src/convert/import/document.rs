@@ -40,13 +40,15 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// A document-level map extension at the root or (OpenAPI 3) under `components`.
-    pub(super) fn root_extension(&self, root: &'a Node, key: &str) -> Option<(Pointer, &'a Node)> {
-        if let Some(node) = root.get(key) {
-            return Some((Pointer::root().push(key), node));
-        }
-        let node = root.get("components")?.get(key)?;
-        Some((Pointer::root().push("components").push(key), node))
+    /// A document-level map extension at the root and (OpenAPI 3) under `components`: exports
+    /// write `x-apigateway-responses` under `components`, the extension pages at the root
+    /// (reference §3.4, §6), so both are read, the root's first.
+    pub(super) fn root_extensions(&self, root: &'a Node, key: &str) -> Vec<&'a Node> {
+        let components = match self.version {
+            OasVersion::V2_0 => None,
+            _ => root.get("components").and_then(|c| c.get(key)),
+        };
+        root.get(key).into_iter().chain(components).collect()
     }
 
     /// Custom authorizers: security schemes carrying `x-apigateway-authorizer`, named by their
@@ -191,28 +193,33 @@ impl<'a> Cx<'a> {
         key: &str,
         what: &str,
     ) -> Vec<&'a Entry> {
-        let Some((_, node)) = self.root_extension(root, key) else {
-            return Vec::new();
-        };
-        let Some(map) = node.as_map() else {
-            let message = format!(
-                "`{key}` must map {what} names to {what}s, found a {}; nothing imported",
-                node.value.kind()
-            );
-            self.warn(DROPPED, self.file, node.span, message);
-            return Vec::new();
-        };
-        let mut entries = Vec::with_capacity(map.len());
-        for entry in &map.entries {
-            if entry.value.as_map().is_some() {
-                entries.push(entry);
-            } else {
+        let mut entries: Vec<&'a Entry> = Vec::new();
+        for node in self.root_extensions(root, key) {
+            let Some(map) = node.as_map() else {
                 let message = format!(
-                    "{what} `{}` must be a mapping, found a {}; not imported",
-                    entry.key.name,
-                    entry.value.value.kind()
+                    "`{key}` must map {what} names to {what}s, found a {}; nothing imported",
+                    node.value.kind()
                 );
-                self.warn(DROPPED, self.file, entry.value.span, message);
+                self.warn(DROPPED, self.file, node.span, message);
+                continue;
+            };
+            for entry in &map.entries {
+                if entry.value.as_map().is_none() {
+                    let message = format!(
+                        "{what} `{}` must be a mapping, found a {}; not imported",
+                        entry.key.name,
+                        entry.value.value.kind()
+                    );
+                    self.warn(DROPPED, self.file, entry.value.span, message);
+                } else if entries.iter().any(|e| e.key.name == entry.key.name) {
+                    let message = format!(
+                        "{what} `{}` is defined both at the root and under `components`; the root's is imported",
+                        entry.key.name
+                    );
+                    self.warn(DROPPED, self.file, entry.key.span, message);
+                } else {
+                    entries.push(entry);
+                }
             }
         }
         entries

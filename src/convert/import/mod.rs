@@ -34,7 +34,9 @@ use crate::model::{
 };
 use crate::openapi::OasVersion;
 use crate::source::refs::Workspace;
-use crate::source::{Entry, FileId, Map, Node, Number, Pointer, Span, Value};
+use std::borrow::Cow;
+
+use crate::source::{Entry, FileId, Map, Node, Number, Span, Value};
 
 /// Diagnostic code: something in the source has no place in the definition and was left out.
 pub const DROPPED: &str = "import-dropped";
@@ -481,6 +483,11 @@ fn import_in_batches(
         plugin_bindings,
     };
     let mut diagnostics = cx.diagnostics;
+    for d in &mut diagnostics {
+        if d.help.is_none() {
+            d.help = help(&d.code).map(str::to_owned);
+        }
+    }
     if options.strict {
         for d in &mut diagnostics {
             if d.severity == Severity::Warn {
@@ -642,7 +649,7 @@ const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "
 const UPPER_METHODS: [&str; 7] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH"];
 
 /// Operation-level extensions this importer understands.
-const OPERATION_EXTENSIONS: [&str; 14] = [
+const OPERATION_EXTENSIONS: [&str; 12] = [
     "x-apigateway-any-method",
     "x-apigateway-request-type",
     "x-apigateway-match-mode",
@@ -655,8 +662,6 @@ const OPERATION_EXTENSIONS: [&str; 14] = [
     "x-apigateway-access-control",
     "x-apigateway-plugins",
     "x-apigateway-response",
-    "x-apigateway-result-normal-sample",
-    "x-apigateway-result-failure-sample",
 ];
 
 impl<'a> Cx<'a> {
@@ -751,6 +756,23 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// How to act on a finding of `code`, for those that give no help of their own.
+fn help(code: &str) -> Option<&'static str> {
+    Some(match code {
+        DROPPED => {
+            "the gateway has nowhere to keep it: remove it to silence this, or set what you need on the gateway by hand"
+        }
+        UNSUPPORTED => {
+            "write it the way the x-apigateway extensions reference documents, or accept what the message says is done instead"
+        }
+        UNKNOWN_EXTENSION => {
+            "check the name against the x-apigateway-* extensions apigctl imports (README, `apigctl import`); a misspelt one is ignored"
+        }
+        INVALID => "give the field a value of the type and range the API Reference states",
+        _ => return None,
+    })
+}
+
 /// One operation of the document.
 struct Operation<'a> {
     path: &'a str,
@@ -814,6 +836,37 @@ fn scalar_string(node: &Node) -> String {
 }
 
 /// The path part of a server URL (`https://host/v1` → `/v1`, `/v1` → `/v1`).
+/// A Server Object's `url` with each `{variable}` replaced by its `default` (OpenAPI 3: every
+/// variable has one); a variable without one is left as written.
+fn server_url(server: &Node) -> Option<Cow<'_, str>> {
+    let url = server.get("url")?.as_str()?;
+    if !url.contains('{') {
+        return Some(Cow::Borrowed(url));
+    }
+    let variables = server.get("variables");
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let default = variables
+            .and_then(|v| v.get(&rest[open + 1..close]))
+            .and_then(|v| v.get("default"))
+            .and_then(Node::as_str);
+        match default {
+            Some(default) => {
+                out.push_str(&rest[..open]);
+                out.push_str(default);
+            }
+            None => out.push_str(&rest[..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Some(Cow::Owned(out))
+}
+
 fn url_path(url: &str) -> &str {
     match url.split_once("://") {
         Some((_, rest)) => match rest.find('/') {

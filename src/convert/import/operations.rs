@@ -491,7 +491,7 @@ impl<'a> Cx<'a> {
 
         // uri
         let base = self.base_path(root, op);
-        let uri = join_path(base, op.path);
+        let uri = join_path(&base, op.path);
         self.provenance
             .record_at(at, "req_uri", self.file, op.path_span);
         obj.insert("req_uri", uri.clone());
@@ -552,7 +552,14 @@ impl<'a> Cx<'a> {
         }
         for entry in &map.entries {
             let key = &*entry.key.name;
-            if key.starts_with("x-apigateway-") && !OPERATION_EXTENSIONS.contains(&key) {
+            if key.starts_with("x-apigateway-result-") && key.ends_with("-sample") {
+                self.warn(
+                    UNSUPPORTED,
+                    file,
+                    entry.key.span,
+                    format!("`{key}` belongs in a Response object (`responses.default.{key}`) or in `responses` itself, not on the operation; not imported"),
+                );
+            } else if key.starts_with("x-apigateway-") && !OPERATION_EXTENSIONS.contains(&key) {
                 self.warn(
                     UNKNOWN_EXTENSION,
                     file,
@@ -563,21 +570,39 @@ impl<'a> Cx<'a> {
         }
 
         // Bindings by name.
-        if let Some(t) = value(ratelimit)
-            && let Some(policy) = t.as_str()
-        {
-            bind(&mut bindings.throttles, policy, name, file, t.span);
+        if let Some(t) = value(ratelimit) {
+            match t.as_str() {
+                Some(policy) => bind(&mut bindings.throttles, policy, name, file, t.span),
+                None => self.not_a_name("x-apigateway-ratelimit", "a throttling policy", file, t),
+            }
         }
-        if let Some(a) = value(access_control)
-            && let Some(policy) = a.as_str()
-        {
-            bind(&mut bindings.acls, policy, name, file, a.span);
+        if let Some(a) = value(access_control) {
+            match a.as_str() {
+                Some(policy) => bind(&mut bindings.acls, policy, name, file, a.span),
+                None => self.not_a_name(
+                    "x-apigateway-access-control",
+                    "an access control policy",
+                    file,
+                    a,
+                ),
+            }
         }
-        if let Some(plugins) = value(plugins).and_then(Node::as_seq) {
-            for p in plugins {
-                if let Some(plugin) = p.as_str() {
-                    bind(&mut bindings.plugins, plugin, name, file, p.span);
+        if let Some(list) = value(plugins) {
+            match list.as_seq() {
+                Some(plugins) => {
+                    for p in plugins {
+                        match p.as_str() {
+                            Some(plugin) => bind(&mut bindings.plugins, plugin, name, file, p.span),
+                            None => self.not_a_name("x-apigateway-plugins", "a plug-in", file, p),
+                        }
+                    }
                 }
+                None => self.warn(
+                    UNSUPPORTED,
+                    file,
+                    list.span,
+                    format!("`x-apigateway-plugins` is a list of plug-in names, not a {}; no plug-in bound", list.value.kind()),
+                ),
             }
         }
 
@@ -599,6 +624,19 @@ impl<'a> Cx<'a> {
         })
     }
 
+    /// Warns that a binding extension holds something other than a policy name.
+    fn not_a_name(&mut self, key: &str, what: &str, file: FileId, node: &Node) {
+        self.warn(
+            UNSUPPORTED,
+            file,
+            node.span,
+            format!(
+                "`{key}` names {what} by a string, not a {}; nothing bound",
+                node.value.kind()
+            ),
+        );
+    }
+
     /// OpenAPI 3: the single media type of `requestBody.content`, when it is one of the four
     /// `content_type` values (the reference's inference; the extension is documented for 2.0).
     pub(super) fn infer_content_type(&mut self, node: &'a Node, obj: &mut Obj<'a>, file: FileId) {
@@ -611,33 +649,56 @@ impl<'a> Cx<'a> {
         let Some(content) = body.get("content").and_then(Node::as_map) else {
             return;
         };
-        if let [only] = content.entries.as_slice()
-            && matches!(
-                &*only.key.name,
-                "application/json" | "application/xml" | "multipart/form-data" | "text/plain"
-            )
-        {
-            let key = Node::new(only.key.span, Value::Null);
-            self.set(obj, "content_type", &*only.key.name, body_file, &key);
+        let one_type = match content.entries.as_slice() {
+            [only]
+                if matches!(
+                    &*only.key.name,
+                    "application/json" | "application/xml" | "multipart/form-data" | "text/plain"
+                ) =>
+            {
+                let key = Node::new(only.key.span, Value::Null);
+                self.set(obj, "content_type", &*only.key.name, body_file, &key);
+                Some(only)
+            }
+            _ => None,
+        };
+        // Only a lone media type of the four carries over (as `content_type`, which is what an
+        // export writes back); the rest of a body has no field on the API.
+        let carried = one_type.is_some_and(|only| {
+            only.value.as_map().is_none_or(Map::is_empty)
+                && body.as_map().is_some_and(|m| m.len() == 1)
+        });
+        if !carried && let Some(key) = node.as_map().and_then(|m| m.entry("requestBody")) {
+            self.warn(
+                DROPPED,
+                file,
+                key.key.span,
+                "a request body has no counterpart on the API (API Reference 3.5.1, Table 3-167): only a lone `application/json`, `application/xml`, `multipart/form-data` or `text/plain` media type carries over, as `content_type`; its schema, examples and description are not imported".into(),
+            );
         }
     }
 
     /// `basePath` (2.0) or the path of the first server URL (3.x), without a trailing `/`.
-    pub(super) fn base_path(&self, root: &'a Node, op: &Operation<'a>) -> &'a str {
-        let base = match self.version {
-            OasVersion::V2_0 => root
-                .get("basePath")
-                .and_then(Node::as_str)
-                .unwrap_or_default(),
-            _ => self
+    pub(super) fn base_path(&self, root: &'a Node, op: &Operation<'a>) -> Cow<'a, str> {
+        match self.version {
+            OasVersion::V2_0 => Cow::Borrowed(
+                root.get("basePath")
+                    .and_then(Node::as_str)
+                    .unwrap_or_default()
+                    .trim_end_matches('/'),
+            ),
+            _ => match self
                 .servers(root, op)
                 .and_then(|s| s.first())
-                .and_then(|s| s.get("url"))
-                .and_then(Node::as_str)
-                .map(url_path)
-                .unwrap_or_default(),
-        };
-        base.trim_end_matches('/')
+                .and_then(server_url)
+            {
+                Some(Cow::Borrowed(url)) => Cow::Borrowed(url_path(url).trim_end_matches('/')),
+                Some(Cow::Owned(url)) => {
+                    Cow::Owned(url_path(&url).trim_end_matches('/').to_owned())
+                }
+                None => Cow::Borrowed(""),
+            },
+        }
     }
 
     /// The servers that apply to an operation (operation, then path item, then root).
@@ -658,30 +719,30 @@ impl<'a> Cx<'a> {
         root: &'a Node,
         op: &Operation<'a>,
     ) -> (&'static str, Option<&'a Node>) {
-        let (schemes, node): (Vec<&str>, Option<&Node>) = match self.version {
+        // Whether any scheme is `http`, whether any is `https`.
+        let mut found = (false, false);
+        let mut note = |scheme: &str| {
+            found.0 |= scheme.eq_ignore_ascii_case("http");
+            found.1 |= scheme.eq_ignore_ascii_case("https");
+        };
+        let node = match self.version {
             OasVersion::V2_0 => {
                 let node = op.node.get("schemes").or_else(|| root.get("schemes"));
-                let schemes = node
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(Node::as_str)
-                    .collect();
-                (schemes, node)
+                let schemes = node.and_then(Node::as_seq).unwrap_or_default();
+                schemes.iter().filter_map(Node::as_str).for_each(&mut note);
+                node
             }
             _ => {
                 let servers = self.servers(root, op);
-                let schemes = servers
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|s| s.get("url").and_then(Node::as_str))
-                    .filter_map(|u| u.split_once("://").map(|(s, _)| s))
-                    .collect();
-                (schemes, servers.and_then(|s| s.first()))
+                for url in servers.unwrap_or_default().iter().filter_map(server_url) {
+                    if let Some((scheme, _)) = url.split_once("://") {
+                        note(scheme);
+                    }
+                }
+                servers.and_then(|s| s.first())
             }
         };
-        let http = schemes.iter().any(|s| s.eq_ignore_ascii_case("http"));
-        let https = schemes.iter().any(|s| s.eq_ignore_ascii_case("https"));
+        let (http, https) = found;
         let protocol = match (http, https) {
             (true, true) => "BOTH",
             (true, false) => "HTTP",
@@ -774,6 +835,22 @@ impl<'a> Cx<'a> {
                 }
             }
         };
+        if auth_type == "AUTHORIZER"
+            && let Some(kind) = scheme
+                .get("x-apigateway-authorizer")
+                .and_then(|a| a.get("type"))
+                .filter(|t| {
+                    t.as_str()
+                        .is_some_and(|t| t.eq_ignore_ascii_case("BACKEND"))
+                })
+        {
+            self.warn(
+                UNSUPPORTED,
+                scheme_file,
+                kind.span,
+                format!("`{scheme_name}` is a BACKEND authorizer, but an API authenticates its callers with a FRONTEND one (backend authorizers are bound to the backend, which no extension documents); the gateway will refuse this API"),
+            );
+        }
         match auth {
             Some(a) => self.set(obj, "auth_type", auth_type, scheme_file, a),
             None => self.set(obj, "auth_type", auth_type, req_file, &first.value),

@@ -14,6 +14,20 @@ impl<'a> Cx<'a> {
                 let Some((pf, param)) = self.deref(op.file, p) else {
                     continue;
                 };
+                if param.get("in").is_none() {
+                    // Written inline, the schema check says so too; a `$ref` to something that
+                    // is not a Parameter Object (`#/info`) only shows here.
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            INVALID,
+                            "this is not a Parameter Object (it has no `in`); not imported",
+                        )
+                        .at(op.file, p.span)
+                        .help("give the parameter `name` and `in`, or point its `$ref` at a parameter")
+                        .source(SOURCE_REF),
+                    );
+                    continue;
+                }
                 let key = (
                     param.get("in").and_then(Node::as_str).unwrap_or_default(),
                     param.get("name").and_then(Node::as_str).unwrap_or_default(),
@@ -68,6 +82,7 @@ impl<'a> Cx<'a> {
             "x-apigateway-orchestrations",
             "content",
         ]);
+        // `req_params` reports a parameter without `in`.
         let location_node = value(in_)?;
         let location = match location_node.as_str() {
             Some("path") => "PATH",
@@ -187,41 +202,84 @@ impl<'a> Cx<'a> {
             self.set(&mut obj, "remark", Val::Node(d), file, d);
         }
         if let Some(e) = value(enum_entry) {
-            let values: Vec<String> = e
-                .as_seq()
-                .unwrap_or_default()
-                .iter()
-                .map(scalar_string)
-                .collect();
+            let items = e.as_seq().unwrap_or_default();
+            let values: Vec<String> = items.iter().map(scalar_string).collect();
+            // The API holds the values as one comma-separated string.
+            for (item, text) in items.iter().zip(&values) {
+                if text.contains(',') {
+                    self.warn(
+                        UNSUPPORTED,
+                        sf,
+                        item.span,
+                        format!("`enumerations` is one comma-separated string, so `{text}` would read as {} values; imported as written", text.split(',').count()),
+                    );
+                }
+            }
             self.set(&mut obj, "enumerations", values.join(","), sf, e);
             checked = true;
         }
-        let bounds = if param_type == "NUMBER" {
-            [
-                ("minimum", "min_num", minimum),
-                ("maximum", "max_num", maximum),
-            ]
+        let (bounds, other_bounds) = if param_type == "NUMBER" {
+            (
+                [
+                    ("minimum", "min_num", minimum),
+                    ("maximum", "max_num", maximum),
+                ],
+                [("minLength", min_length), ("maxLength", max_length)],
+            )
         } else {
-            [
-                ("minLength", "min_size", min_length),
-                ("maxLength", "max_size", max_length),
-            ]
+            (
+                [
+                    ("minLength", "min_size", min_length),
+                    ("maxLength", "max_size", max_length),
+                ],
+                [("minimum", minimum), ("maximum", maximum)],
+            )
         };
-        for (key, target, entry) in bounds {
-            if let Some(v) = value(entry) {
-                match v.as_number().and_then(Number::as_i64) {
-                    Some(n) => {
-                        self.set(&mut obj, target, n, sf, v);
-                        checked = true;
-                    }
-                    None => self.warn(
+        for (key, entry) in other_bounds {
+            self.warn_entry(DROPPED, sf, entry, || {
+                format!("`{key}` does not apply to a {param_type} parameter; dropped")
+            });
+        }
+        let mut limits = bounds.map(|(key, target, entry)| {
+            let v = value(entry)?;
+            match v.as_number().and_then(Number::as_i64) {
+                Some(n) => Some((key, target, n, v)),
+                None => {
+                    self.warn(
                         DROPPED,
                         sf,
                         v.span,
                         format!("`{key}` must be an integer for APIG (`{target}`); dropped"),
-                    ),
+                    );
+                    None
                 }
             }
+        });
+        // Gateway exports write `minimum: 0, maximum: 0` and `maxLength: 0` for a parameter
+        // without limits (reference §3.2). As limits they would refuse every value but `0` or
+        // the empty string, which no API means: read as no limit. Any other 0 is a limit.
+        let unset = match limits {
+            [Some((_, _, 0, _)), Some((_, _, 0, _))] if param_type == "NUMBER" => [true, true],
+            [_, Some((_, _, 0, _))] if param_type == "STRING" => [false, true],
+            _ => [false, false],
+        };
+        for (limit, unset) in limits.iter_mut().zip(unset) {
+            if let (Some((key, _, _, v)), true) = (*limit, unset) {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        DROPPED,
+                        Severity::Info,
+                        format!("`{key}: 0` is read as no limit (gateway exports write 0 for a parameter without limits)"),
+                    )
+                    .at(sf, v.span)
+                    .source(SOURCE_REF),
+                );
+                *limit = None;
+            }
+        }
+        for (_, target, n, v) in limits.into_iter().flatten() {
+            self.set(&mut obj, target, n, sf, v);
+            checked = true;
         }
         if checked {
             obj.insert("valid_enable", 1);
