@@ -37,9 +37,26 @@ fn unsupported<T>() -> Parsed<T> {
     Err(Unsupported)
 }
 
+/// Whether `text` has a tab or a carriage return (left to the general parser), or a character
+/// YAML 1.2 does not allow in a document (C0 and C1 controls but line feed and U+0085, DEL,
+/// U+FFFE, U+FFFF), for which the general parser gives its error.
+fn outside_plain_text(text: &[u8]) -> bool {
+    text.iter().enumerate().any(|(i, &b)| match b {
+        b'\n' => false,
+        0..0x20 | 0x7f => true,
+        // U+0080 to U+009F are C2 80 to C2 9F in UTF-8.
+        0xc2 => text
+            .get(i + 1)
+            .is_some_and(|&c| (0x80..0xa0).contains(&c) && c != 0x85),
+        // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+        0xef => text.get(i + 1) == Some(&0xbf) && matches!(text.get(i + 2), Some(0xbe | 0xbf)),
+        _ => false,
+    })
+}
+
 /// The tree of `text`, or `None` when the general parser has to read it.
 pub(crate) fn parse(text: &str, limits: &Limits) -> Option<Node> {
-    if text.bytes().any(|b| b == b'\t' || b == b'\r') {
+    if outside_plain_text(text.as_bytes()) {
         #[cfg(test)]
         GAVE_UP_AT.set(0);
         return None;
@@ -1037,9 +1054,39 @@ mod tests {
             "a: 1\n  b: 2\n",
             "a: |2\n    indented\n",
             "- a\n-\n",
+            // Characters YAML does not allow, for the general parser to refuse.
+            "a: b\u{0}c\n",
+            "a: b\u{1b}c\n",
+            "a: b\u{7f}c\n",
+            "a: b\u{80}c\n",
+            "a: b\u{9f}c\n",
+            "a: b\u{fffe}c\n",
+            "a: b\u{ffff}c\n",
         ];
         for text in cases {
             assert!(parse(text, &Limits::default()).is_none(), "read:\n{text}");
         }
+        // Printable characters next to those are read here.
+        for text in [
+            "a: b\u{85}c\n",
+            "a: \u{a9} \u{a0}\u{fffd}\n",
+            "a: \u{4e2d}\n",
+        ] {
+            assert!(
+                parse(text, &Limits::default()).is_some(),
+                "gave up on:\n{text}"
+            );
+        }
+        let loaded = crate::source::load_bytes(
+            "nul.yaml".into(),
+            None,
+            b"openapi: 3.0.3\nx-a: ab\0cd\n".to_vec(),
+            &mut crate::source::Sources::new(),
+            &Limits::default(),
+        );
+        assert!(
+            matches!(&loaded, Err(crate::source::LoadError::Invalid(d)) if d.code == "syntax"),
+            "{loaded:?}"
+        );
     }
 }
