@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use clap::builder::NonEmptyStringValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use apigctl::commands::{self, Outcome};
@@ -98,7 +99,7 @@ struct DiffArgs {
     #[arg(value_name = "SOURCE")]
     source: String,
     /// Environment for entries without `env`; APIs are published here.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     env: String,
     /// Also plan deletion of group objects missing from SOURCE.
     #[arg(long)]
@@ -133,10 +134,10 @@ struct SyncArgs {
 #[derive(Args)]
 struct DumpArgs {
     /// The API group to read.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     group: String,
     /// Environment written as the default (entries without `env`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     env: Option<String>,
     /// Write a gateway definition (the default).
     #[arg(long, conflicts_with = "oas")]
@@ -348,7 +349,7 @@ struct ImportArgs {
     format: OutputFormatArg,
 
     /// Group name to use instead of `info.title`.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     group_name: Option<String>,
 
     /// Treat every warning as an error (exit 1).

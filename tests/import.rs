@@ -421,6 +421,16 @@ fn command_line() {
         "{text}"
     );
 
+    // An empty group name is refused before anything is read (no group may be named "").
+    let output = std::process::Command::new(exe)
+        .args(["import", "--group-name", ""])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--group-name <NAME>"));
+
     let warnings = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/import/warnings-2.0.yaml");
     let output = std::process::Command::new(exe)
         .args(["import", "--color", "never", "--strict"])

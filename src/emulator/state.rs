@@ -200,12 +200,19 @@ pub enum StateError {
         source: std::io::Error,
     },
     /// The file is not a state file.
-    #[error("state file {path} is not valid emulator state: {source}")]
+    #[error(
+        "{}:{line}:{column}: the state file is not valid emulator state: {message}; repair it, or move it away to start with an empty gateway",
+        path.display()
+    )]
     Corrupt {
         /// The state file.
         path: PathBuf,
-        /// The JSON error.
-        source: serde_json::Error,
+        /// Where in it (1-based; column 0 when the file as a whole is wrong).
+        line: usize,
+        /// See `line`.
+        column: usize,
+        /// What is wrong.
+        message: String,
     },
 }
 
@@ -264,16 +271,34 @@ impl Store {
     }
 }
 
+/// serde_json's message without its " at line L column C", which [`StateError`] writes first.
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
 fn load(path: &Path) -> Result<Db, StateError> {
     match std::fs::read(path) {
+        // A state is an object; serde would also take the fields as an array (`[]`).
+        Ok(bytes) if !bytes.trim_ascii_start().starts_with(b"{") => Err(StateError::Corrupt {
+            path: path.to_owned(),
+            line: 1,
+            column: 1 + bytes.len() - bytes.trim_ascii_start().len(),
+            message: "expected a JSON object".to_owned(),
+        }),
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(|mut db: Db| {
                 db.api_index = super::apis::ApiIndex::of(&db.apis);
                 db
             })
-            .map_err(|source| StateError::Corrupt {
+            .map_err(|e| StateError::Corrupt {
                 path: path.to_owned(),
-                source,
+                line: e.line(),
+                column: e.column(),
+                message: without_position(&e),
             }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Db::default()),
         Err(source) => Err(StateError::Io {
