@@ -417,7 +417,7 @@ fn a_reference_to_a_pipe_or_a_directory_is_refused_without_waiting() {
     let made = std::process::Command::new("mkfifo").arg(&pipe).status();
     std::fs::write(
         dir.path().join("openapi.yaml"),
-        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet: {$ref: 'pipe.yaml#/Pet'}\n    Tag: {$ref: 'schemas#/Tag'}\n",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet: {$ref: 'pipe.yaml#/Pet'}\n    Tag: {$ref: 'schemas#/Tag'}\n    Own: {$ref: '.#/Own'}\n",
     )
     .unwrap();
     let input = Input::Path(dir.path().join("openapi.yaml"));
@@ -425,7 +425,7 @@ fn a_reference_to_a_pipe_or_a_directory_is_refused_without_waiting() {
     // Opening the pipe would wait for a writer that never comes.
     let diagnostics = ws.resolve_refs(&Limits::default(), &RefOptions::default());
     let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(diagnostics.len(), 2, "{messages:?}");
+    assert_eq!(diagnostics.len(), 3, "{messages:?}");
     assert!(
         diagnostics.iter().all(|d| d.code == "ref-file"),
         "{diagnostics:?}"
@@ -439,6 +439,16 @@ fn a_reference_to_a_pipe_or_a_directory_is_refused_without_waiting() {
         );
     }
     assert!(messages[1].ends_with("it is a directory"), "{messages:?}");
+    // `.` is the directory itself, named in full rather than by an empty relative name.
+    let own = std::fs::canonicalize(dir.path()).unwrap();
+    assert_eq!(
+        messages[2],
+        format!(
+            "cannot read referenced file `{}`: it is a directory",
+            own.display()
+        ),
+        "{messages:?}"
+    );
     assert_eq!(ws.documents.len(), 1);
 }
 

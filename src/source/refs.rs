@@ -809,9 +809,15 @@ impl Workspace {
             ));
         }
         let bytes = read_limited(&target.canonical, limits.max_input_size).map_err(|e| {
+            // `.` names the holder's own directory, whose relative name is empty.
+            let name = if target.name.is_empty() {
+                target.canonical.display().to_string()
+            } else {
+                target.name.clone()
+            };
             RefError::new(
                 "ref-file",
-                format!("cannot read referenced file `{}`: {e}", target.name),
+                format!("cannot read referenced file `{name}`: {e}"),
                 "check the path; it is resolved against the directory of the file that holds the `$ref`",
             )
         })?;
