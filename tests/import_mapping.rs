@@ -422,12 +422,10 @@ fn remaining_warning_kinds() {
             "warn import-dropped@70:13",           // backend parameter field
             "error import-duplicate-name@72:20",   // operationId used twice
             "warn import-unsupported@74:11",       // undefined security scheme
-            "error import-invalid@79:7",           // HTTP backend without endpoints is incomplete
-            "warn import-unsupported@81:9",        // backend has no httpEndpoints
-            "error import-invalid@84:7",           // FUNCTION backend without endpoints
+            "error import-invalid@81:9",           // HTTP backend without httpEndpoints
             "warn import-unsupported@86:11",       // scheme without x-apigateway-auth-type
             "warn import-unknown-extension@91:11", // unknown parameter extension
-            "warn import-unsupported@93:9",        // backend has no functionEndpoints
+            "error import-invalid@93:9",           // FUNCTION backend without functionEndpoints
             "warn import-unsupported@95:7",        // operation without x-apigateway-backend
             "warn import-dropped@103:11",          // functionEndpoints field
             "warn import-dropped@110:11",          // mockEndpoints field

@@ -67,6 +67,17 @@ pub fn run(options: &DumpOptions) -> Outcome {
         Err(e) => return error(e.to_string(), EXIT_FINDINGS),
     };
     let mut warnings = String::new();
+    // Nothing is in an environment the gateway does not have (a misspelt `--env`, most often):
+    // every entry keeps its own `env`, which is worth a word.
+    if let Some(name) = options.env.as_deref()
+        && !live.envs.contains_key(name)
+    {
+        let known: Vec<&str> = live.envs.keys().map(String::as_str).collect();
+        warnings.push_str(&format!(
+            "apigctl: warning: environment `{name}` does not exist on the gateway (it has: {}); no entry is written as being in it\n",
+            known.join(", ")
+        ));
+    }
     let text = match version {
         // A live group as OpenAPI: the definition through the export converter, everything
         // included (`--define all`), so that importing the document gives the group back.

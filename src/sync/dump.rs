@@ -19,14 +19,6 @@ pub enum DumpError {
     /// The group does not exist on the gateway.
     #[error("API group `{0}` does not exist on the gateway")]
     NoGroup(String),
-    /// `--env` names an environment the gateway does not have.
-    #[error("environment `{name}` does not exist on the gateway (it has: {known})")]
-    NoEnv {
-        /// The name asked for.
-        name: String,
-        /// The environments there are, comma-separated.
-        known: String,
-    },
 }
 
 /// The live group as a definition. Entries in `env` (the `--env` of the command) are written
@@ -35,18 +27,8 @@ pub enum DumpError {
 ///
 /// # Errors
 ///
-/// [`DumpError::NoGroup`] when the group is absent, [`DumpError::NoEnv`] when `env` is not an
-/// environment of the gateway (entries would be written for the wrong one without a word).
+/// [`DumpError::NoGroup`] when the group is absent.
 pub fn dump(live: &Live, group: &str, env: Option<&str>) -> Result<Definition, DumpError> {
-    if let Some(name) = env
-        && !live.envs.contains_key(name)
-    {
-        let known: Vec<&str> = live.envs.keys().map(String::as_str).collect();
-        return Err(DumpError::NoEnv {
-            name: name.to_owned(),
-            known: known.join(", "),
-        });
-    }
     let mut group_def = live
         .group
         .as_ref()

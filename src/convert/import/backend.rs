@@ -242,8 +242,22 @@ impl<'a> Cx<'a> {
     ) -> Option<(&'a Node, &'a [Entry])> {
         let Some(ep) = backend.get(key) else {
             if required {
-                let message = format!("backend has no `{key}`");
-                self.warn(UNSUPPORTED, file, backend.span, message);
+                let fields = match key {
+                    "functionEndpoints" => "`function-urn` and `invocation-type`",
+                    _ => "`scheme`, `method` and `path` (and `address` or the channel `name`)",
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        INVALID,
+                        format!("this backend has no `{key}`, so the API cannot be imported"),
+                    )
+                    .at(file, backend.span)
+                    .help(format!(
+                        "add `{key}` with {fields}, or change the backend `type`"
+                    ))
+                    .source(SOURCE_REF),
+                );
+                self.rejected = true;
             }
             return None;
         };

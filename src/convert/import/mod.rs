@@ -584,6 +584,9 @@ struct Cx<'a> {
     diagnostics: Vec<Diagnostic>,
     /// A value was rejected while nothing was recorded, so its diagnostic has no place yet.
     unplaced: bool,
+    /// The operation being imported cannot become an API, and an error says why: it is not
+    /// read into the model (which would only add a less telling error).
+    rejected: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -596,6 +599,7 @@ impl<'a> Cx<'a> {
             provenance: Provenance::default(),
             diagnostics: Vec::new(),
             unplaced: false,
+            rejected: false,
         }
     }
 

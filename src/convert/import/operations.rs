@@ -606,7 +606,12 @@ impl<'a> Cx<'a> {
             }
         }
 
-        let api = self.finish::<ApiDef>(obj, (file, op.key_span)).map(|api| {
+        let api = if std::mem::take(&mut self.rejected) {
+            None
+        } else {
+            self.finish::<ApiDef>(obj, (file, op.key_span))
+        };
+        let api = api.map(|api| {
             // Templates at the same position match the same requests: `/a/{x}` is `/a/{y}`.
             let match_mode = api.match_mode.map_or("NORMAL", MatchMode::as_str);
             *slot = Some(api);
