@@ -331,6 +331,27 @@ fn values_the_model_rejects_are_errors_at_their_source() {
         2,
         "the rejected API is left out"
     );
+
+    // A rejected element of a list is found by its index (`/req_params/1`), not left at the
+    // operation.
+    let text = "openapi: 3.0.3\ninfo: {title: noname_api, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: ok, in: query, schema: {type: string}}\n        - {in: query, schema: {type: string}}\n      responses: {default: {description: ok}}\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n";
+    let path = dir.path().join("noname.yaml");
+    std::fs::write(&path, text).unwrap();
+    let ws = Workspace::load(&Input::Path(path), &Limits::default()).unwrap();
+    let result = import(&ws, openapi::OasVersion::V3_0, &ImportOptions::default());
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["error import-invalid@9:11"]
+    );
+    assert_eq!(
+        result.diagnostics[0].pointer.as_deref(),
+        Some("/apis/0/req_params/1")
+    );
+    assert!(
+        result.diagnostics[0]
+            .message
+            .contains("missing field `name`")
+    );
 }
 
 /// Every corpus document imports without a crash; GitHub and Stripe give one API per operation.

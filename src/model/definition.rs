@@ -274,8 +274,9 @@ fn strip_doc_links(text: &str) -> String {
     out
 }
 
-/// Converts a `serde_path_to_error` path to a JSON pointer.
-fn json_pointer(path: &serde_path_to_error::Path) -> String {
+/// Converts a `serde_path_to_error` path to a JSON pointer (`/req_params/1/name`; the path's
+/// own display writes indexes as `[1]`).
+pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
 
     let mut pointer = Pointer::root();

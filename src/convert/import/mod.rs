@@ -741,11 +741,7 @@ impl<'a> Cx<'a> {
                 None
             }
             Err(error) => {
-                let mut path = String::new();
-                for segment in error.path().iter() {
-                    path.push('/');
-                    path.push_str(&segment.to_string());
-                }
+                let path = crate::model::definition::json_pointer(error.path());
                 let full = format!("{}{path}", self.provenance.pointer(obj.at));
                 let (file, span) = self.provenance.nearest_recorded(&full).unwrap_or(fallback);
                 self.diagnostics.push(
