@@ -430,3 +430,20 @@ x-apigateway-responses:
     );
     assert!(back.contains("\nx-apigateway-responses:"), "{back}");
 }
+
+#[test]
+fn a_nullable_parameter_loses_its_null_only_in_2_0_and_says_so() {
+    let text = "openapi: 3.1.0\ninfo: {title: n31_api, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - name: q\n          in: query\n          schema: {type: [string, 'null']}\n      responses: {default: {description: ok}}\n";
+    let (yaml, messages) = convert_text(text, OasVersion::V3_1, OasVersion::V2_0);
+    assert_eq!(
+        messages,
+        [
+            "10:26 2.0 parameters and headers cannot be null (there is no `nullable` for them); dropped"
+        ]
+    );
+    assert!(yaml.contains("type: string"), "{yaml}");
+    // 3.0 says it with `nullable`, at no loss.
+    let (yaml, messages) = convert_text(text, OasVersion::V3_1, OasVersion::V3_0);
+    assert!(messages.is_empty(), "{messages:?}");
+    assert!(yaml.contains("nullable: true"), "{yaml}");
+}

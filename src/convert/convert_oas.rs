@@ -256,6 +256,7 @@ impl Cx {
         self.diagnostics.push(
             Diagnostic::warn(NOT_REPRESENTABLE, message)
                 .at(self.file, span)
+                .help("the target version cannot say this: keep the document in its own version where it matters, or accept the loss")
                 .source(SOURCE_REF),
         );
     }
@@ -1239,7 +1240,8 @@ impl Cx {
             return s.clone();
         };
         let mut out = MapBuilder::new();
-        let mut nullable = false;
+        // Where the schema says it may be null (its `type`), for what is written from it.
+        let mut nullable = None;
         for e in &map.entries {
             let key = &*e.key.name;
             let v = &e.value;
@@ -1251,7 +1253,9 @@ impl Cx {
                         .iter()
                         .filter(|t| t.as_str() != Some("null"))
                         .collect();
-                    nullable = types.len() < v.as_seq().map_or(0, <[Node]>::len);
+                    if types.len() < v.as_seq().map_or(0, <[Node]>::len) {
+                        nullable = Some(v.span);
+                    }
                     match types.as_slice() {
                         [one] => {
                             out.put(key, (*one).clone());
@@ -1275,7 +1279,7 @@ impl Cx {
                             self.target
                         ),
                     );
-                    nullable = true;
+                    nullable = Some(v.span);
                 }
                 "const" => {
                     out.put("enum", spanned(seq(vec![v.clone()]), v.span));
@@ -1309,8 +1313,8 @@ impl Cx {
                 }
             }
         }
-        if nullable {
-            out.put("nullable", Node::new(Span::default(), Value::Bool(true)));
+        if let Some(span) = nullable {
+            out.put("nullable", Node::new(span, Value::Bool(true)));
         }
         spanned(out.build(), s.span)
     }
@@ -1756,7 +1760,14 @@ impl Cx {
                     self.flatten_schema(&e.value, &mut items, false, Some(true));
                     out.put("items", spanned(items.build(), e.value.span));
                 }
-                "nullable" if top => {}
+                "nullable" if top => {
+                    if e.value.as_bool() == Some(true) {
+                        self.warn(
+                            e.value.span,
+                            "2.0 parameters and headers cannot be null (there is no `nullable` for them); dropped".into(),
+                        );
+                    }
+                }
                 "description" if top && owner_description != Some(true) => {
                     if owner_description == Some(false) {
                         out.put(key, e.value.clone());

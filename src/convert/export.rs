@@ -120,8 +120,17 @@ fn export_in_batches(
 
 /// A warning about the definition value at `pointer`.
 fn warning(code: &str, pointer: impl Into<String>, message: String) -> Diagnostic {
+    let help = match code {
+        CONFLICT => {
+            "give one of the two APIs another path or method; OpenAPI keeps one operation per method and path"
+        }
+        _ => {
+            "OpenAPI with the extensions cannot carry it: keep the definition as the source of truth for this field, or drop it there"
+        }
+    };
     Diagnostic::new(code, Severity::Warn, message)
         .pointer(pointer)
+        .help(help)
         .source(SOURCE_REF)
 }
 
