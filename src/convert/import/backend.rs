@@ -77,12 +77,14 @@ impl<'a> Cx<'a> {
             obj.insert("backend_params", params);
         }
         // The endpoint object of the backend's own type is the one read.
-        let used = match kind.to_ascii_uppercase().as_str() {
-            "HTTP" => "httpEndpoints",
-            "HTTP-VPC" => "httpVpcEndpoints",
-            "FUNCTION" => "functionEndpoints",
-            _ => "mockEndpoints",
-        };
+        let used = [
+            ("HTTP", "httpEndpoints"),
+            ("HTTP-VPC", "httpVpcEndpoints"),
+            ("FUNCTION", "functionEndpoints"),
+        ]
+        .into_iter()
+        .find(|(k, _)| kind.eq_ignore_ascii_case(k))
+        .map_or("mockEndpoints", |(_, endpoints)| endpoints);
         if let Some(map) = backend.as_map() {
             for entry in &map.entries {
                 let key = &*entry.key.name;

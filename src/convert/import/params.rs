@@ -14,7 +14,7 @@ impl<'a> Cx<'a> {
                 let Some((pf, param)) = self.deref(op.file, p) else {
                     continue;
                 };
-                if param.get("in").is_none() {
+                let Some(location) = param.get("in") else {
                     // Written inline, the schema check says so too; a `$ref` to something that
                     // is not a Parameter Object (`#/info`) only shows here.
                     self.diagnostics.push(
@@ -27,9 +27,9 @@ impl<'a> Cx<'a> {
                         .source(SOURCE_REF),
                     );
                     continue;
-                }
+                };
                 let key = (
-                    param.get("in").and_then(Node::as_str).unwrap_or_default(),
+                    location.as_str().unwrap_or_default(),
                     param.get("name").and_then(Node::as_str).unwrap_or_default(),
                 );
                 match params.iter_mut().find(|(_, _, k)| *k == key) {
