@@ -378,19 +378,21 @@ fn every_policy_kind_syncs_binds_and_round_trips() {
 #[test]
 fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
     let gateway = Gateway::start(None);
-    // An API naming an authorizer that exists nowhere, beside a valid one.
+    // An API whose backend goes through a VPC channel the gateway does not have (channels
+    // live outside definitions, so only the gateway can tell), beside a valid one.
     let text = std::fs::read_to_string("testdata/sync/policies.yaml")
         .unwrap()
         .replace(
-            "authorizer_name: billing_auth",
-            "authorizer_name: missing_auth",
+            "    backend_type: MOCK\n    mock_info:\n      result_content: '{\"invoice\":1}'",
+            "    backend_type: HTTP\n    backend_api:\n      req_protocol: HTTPS\n      req_method: GET\n      req_uri: /invoices/{id}\n      timeout: 5000\n      vpc_channel_status: 1\n      vpc_channel_info: {vpc_channel_name: missing_channel}",
         );
+    assert!(text.contains("missing_channel"));
     let dir = tempfile::tempdir().unwrap();
     let source = write(&dir, "broken.yaml", &text);
     let outcome = gateway.sync(&source, false);
     assert_eq!(outcome.exit_code, 1);
     assert!(
-        outcome.stderr.contains("apigctl: error: api get_invoice: custom authorizer `missing_auth` does not exist on the gateway"),
+        outcome.stderr.contains("apigctl: error: api get_invoice: VPC channel `missing_channel` does not exist on the gateway"),
         "{}",
         outcome.stderr
     );
@@ -622,4 +624,31 @@ fn the_emulators_openapi_export_is_what_dump_writes() {
     assert!(one.contains("\"operationId\": \"list_invoices\""), "{one}");
     assert!(!one.contains("get_invoice"), "{one}");
     assert!(!one.contains("x-apigateway-access-control"), "{one}");
+}
+
+#[test]
+fn what_the_gateway_would_refuse_stops_sync_before_any_request() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    // Two APIs named `health`: the second create would fail with APIG.3202 after the first
+    // had been made.
+    let text = "apigctl: 1\ngroup: {name: twice_api}\napis:\n  - {name: health, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /health, auth_type: NONE, backend_type: MOCK, mock_info: {result_content: ok}}\n  - {name: health, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /other, auth_type: NONE, backend_type: MOCK, mock_info: {result_content: ok}}\n";
+    let source = write(&dir, "twice.yaml", text);
+    for outcome in [
+        gateway.sync(&source, false),
+        gateway.diff(&source, false, PlanFormat::Human),
+    ] {
+        assert_eq!(outcome.exit_code, 1, "{}{}", outcome.stdout, outcome.stderr);
+        assert!(outcome.stdout.is_empty(), "{}", outcome.stdout);
+        assert!(
+            outcome.stderr.contains("error[apig-api-name-unique]")
+                && outcome.stderr.contains("twice.yaml:5:12")
+                && outcome
+                    .stderr
+                    .ends_with("the gateway would refuse this definition; nothing was planned or sent (`apigctl lint` shows every finding)\n"),
+            "{}",
+            outcome.stderr
+        );
+    }
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
 }

@@ -100,9 +100,24 @@ pub fn load_definition(
             )));
         }
     };
+    // What the gateway would refuse stops the run before anything is planned or sent: a sync
+    // that fails halfway leaves the group half changed.
+    let refuse = |ws: Workspace| -> Result<(), Outcome> {
+        let report = super::lint::gateway_errors(input, ws, limits, refs)
+            .map_err(|m| fail(format!("apigctl: error: {m}\n")))?;
+        if report.diagnostics.is_empty() {
+            return Ok(());
+        }
+        let mut text = report::render(report::Format::Human, &[report], color);
+        text.push_str("apigctl: error: the gateway would refuse this definition; nothing was planned or sent (`apigctl lint` shows every finding)\n");
+        Err(fail(text))
+    };
     match openapi::detect(ws.root()) {
         Ok(DocumentKind::Definition) => match Definition::from_node(&ws.root().root) {
-            Ok(definition) => Ok(definition),
+            Ok(definition) => {
+                refuse(ws)?;
+                Ok(definition)
+            }
             // The linter locates the offending key in the file.
             Err(_) => {
                 let lint = super::lint::LintOptions {
@@ -142,6 +157,7 @@ pub fn load_definition(
                     color,
                 )));
             }
+            refuse(ws)?;
             Ok(definition)
         }
         Err(d) => {

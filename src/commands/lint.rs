@@ -118,6 +118,49 @@ pub fn lint_text(name: &str, text: &str, options: &LintOptions) -> Result<FileRe
     }
 }
 
+/// The gateway-constraint errors (`apig-*` rules at error severity, under the
+/// `.apigctl.yaml` found from the working directory, if any) of a loaded SOURCE of `diff` and
+/// `sync`: what the gateway would refuse, found before anything is planned or sent. The
+/// report is empty when there are none.
+///
+/// # Errors
+///
+/// A message when the configuration or the rule catalogue cannot be read.
+pub fn gateway_errors(
+    input: &Input,
+    ws: Workspace,
+    limits: &Limits,
+    refs: &RefOptions,
+) -> Result<FileReport, String> {
+    let mut options = LintOptions {
+        limits: *limits,
+        refs: *refs,
+        ..LintOptions::default()
+    };
+    if let Some(path) = std::env::current_dir()
+        .ok()
+        .and_then(|d| config::discover(&d))
+    {
+        let builtin = rules::builtin_rules().map_err(|e| format!("built-in rule file {e}"))?;
+        match config::load_config(&path, builtin) {
+            Ok(c) => options.config = Some(Arc::new(c)),
+            Err(ConfigError::Io(m)) => return Err(m),
+            Err(ConfigError::Invalid(_)) => {
+                return Err(format!(
+                    "invalid configuration {}; `apigctl lint` shows what is wrong",
+                    path.display()
+                ));
+            }
+        }
+    }
+    let settings = options.settings_for(input);
+    let mut report = lint_workspace(input.display_name(), ws, &options, &settings)?;
+    report
+        .diagnostics
+        .retain(|d| d.is_error() && d.code.starts_with("apig-"));
+    Ok(report)
+}
+
 fn lint_workspace(
     name: String,
     mut ws: Workspace,
