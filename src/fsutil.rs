@@ -24,16 +24,24 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 ///
 /// As [`write_atomically`].
 pub fn write_pieces_atomically<P: AsRef<[u8]>>(path: &Path, pieces: &[P]) -> std::io::Result<()> {
-    let path = &destination(path)?;
+    // A device or a pipe (a FIFO; `/dev/stdout` on a pipe), and one of the process's own
+    // descriptors whatever it is open on, are written in place: the caller means that stream
+    // (`-o /dev/stdout >> log` appends to the log).
+    let in_place = path.starts_with("/proc")
+        || path.starts_with("/dev/fd")
+        || ["/dev/stdout", "/dev/stderr"]
+            .iter()
+            .any(|d| path == Path::new(d));
     let permissions = match std::fs::metadata(path) {
-        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
-            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+        Ok(meta) if in_place || (!meta.is_file() && !meta.is_dir()) => {
+            let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
             return pieces.iter().try_for_each(|p| file.write_all(p.as_ref()));
         }
         Ok(meta) => Some(meta.permissions()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
+    let path = &destination(path)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

@@ -463,6 +463,11 @@ fn color_enabled_stderr(when: ColorWhen) -> bool {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = color_enabled(cli.color);
+    // `diff` exits 2 for "changes pending", so there a lost plan is an error (1).
+    let write_failed = match cli.command {
+        Command::Diff(_) | Command::Sync(_) => commands::EXIT_FINDINGS,
+        _ => commands::EXIT_USAGE,
+    };
     let outcome = match cli.command {
         Command::Lint(args) => {
             apigctl::teardown::exit_without_freeing();
@@ -589,10 +594,11 @@ fn main() -> ExitCode {
             fault_seed: args.fault_seed,
         }),
     };
-    finish(outcome)
+    finish(outcome, write_failed)
 }
 
-fn finish(mut outcome: Outcome) -> ExitCode {
+/// Writes the outcome; `write_failed` is the exit code when standard output refuses it.
+fn finish(mut outcome: Outcome, write_failed: u8) -> ExitCode {
     let mut stdout = std::io::stdout();
     let written = stdout
         .write_all(outcome.stdout.as_bytes())
@@ -603,7 +609,7 @@ fn finish(mut outcome: Outcome) -> ExitCode {
             outcome.stderr.push_str(&format!(
                 "apigctl: error: cannot write to standard output: {e}\n"
             ));
-            outcome.exit_code = commands::EXIT_USAGE;
+            outcome.exit_code = write_failed;
         }
         _ => {}
     }

@@ -95,6 +95,7 @@ fn bad_credentials_and_fault_specs_are_usage_errors() {
     for (text, place, what) in [
         ("{\"apis\": {", "1:10", "EOF while parsing an object"),
         ("  []", "1:3", "expected a JSON object"),
+        ("\n\n  []", "3:3", "expected a JSON object"),
     ] {
         std::fs::write(&state, text).unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_apigctl"))

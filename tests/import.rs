@@ -483,10 +483,18 @@ fn standard_output_that_cannot_be_written_is_an_error_but_a_closed_pipe_is_not()
             "{stderr}"
         );
     }
-    // A reader that stops early (`apigctl import … | head -1`) took what it wanted.
+    // A reader that stops early (`apigctl import … | head -1`) took what it wanted. The
+    // definition is far bigger than a pipe's buffer, so the write does meet the closed pipe.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.yaml");
+    let mut text = String::from("swagger: '2.0'\ninfo: {title: big_api, version: '1'}\npaths:\n");
+    for i in 0..400 {
+        text.push_str(&format!("  /r{i}:\n    get:\n      operationId: get_r{i}\n      description: operation {i} of a definition bigger than a pipe buffer\n      responses: {{default: {{description: ok}}}}\n      x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}\n"));
+    }
+    std::fs::write(&big, text).unwrap();
     let mut child = std::process::Command::new(exe)
         .arg("import")
-        .arg(&spec)
+        .arg(&big)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -629,4 +637,60 @@ fn nothing_is_dropped_silently_and_values_are_read_as_documented() {
     assert_eq!(throttles, ["rl_comp"]);
     assert!(def.throttle_bindings.is_empty());
     assert!(def.plugin_bindings.is_empty());
+}
+
+#[test]
+fn output_to_a_descriptor_goes_where_it_is_open() {
+    let exe = env!("CARGO_BIN_EXE_apigctl");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/import/same-2.0.yaml");
+    let plain = std::process::Command::new(exe)
+        .arg("import")
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert_eq!(plain.status.code(), Some(0));
+    // On a pipe.
+    let piped = std::process::Command::new(exe)
+        .args(["import", "-o", "/dev/stdout"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert_eq!(
+        piped.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    assert_eq!(piped.stdout, plain.stdout);
+    // On a file opened for appending (`>> log`): appended to, not replaced.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.yaml");
+    std::fs::write(&log, "# kept\n").unwrap();
+    let file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let appended = std::process::Command::new(exe)
+        .args(["import", "-o", "/dev/stdout"])
+        .arg(&spec)
+        .stdout(file)
+        .output()
+        .unwrap();
+    assert_eq!(appended.status.code(), Some(0));
+    let mut expected = b"# kept\n".to_vec();
+    expected.extend_from_slice(&plain.stdout);
+    assert_eq!(std::fs::read(&log).unwrap(), expected);
+}
+
+#[test]
+fn a_request_body_is_reported_when_the_extension_gives_the_content_type() {
+    let text = "openapi: 3.0.3\ninfo: {title: body_api, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: post_a\n      x-apigateway-content-type: application/json\n      requestBody:\n        content:\n          application/json: {schema: {type: object}}\n      responses: {default: {description: ok}}\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("body.yaml");
+    std::fs::write(&path, text).unwrap();
+    let ws = Workspace::load(&Input::Path(path), &Limits::default()).unwrap();
+    let result = import(&ws, openapi::OasVersion::V3_0, &ImportOptions::default());
+    assert_eq!(locations(&ws.sources, &result), ["warn import-dropped@8:7"]);
+    let api = &result.definition.apis[0];
+    assert_eq!(
+        api.content_type.map(|c| c.to_string()).as_deref(),
+        Some("application/json")
+    );
 }

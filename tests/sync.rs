@@ -378,21 +378,21 @@ fn every_policy_kind_syncs_binds_and_round_trips() {
 #[test]
 fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
     let gateway = Gateway::start(None);
-    // An API whose backend goes through a VPC channel the gateway does not have (channels
-    // live outside definitions, so only the gateway can tell), beside a valid one.
+    // An API naming an authorizer that exists nowhere, beside a valid one. Lint cannot tell
+    // (an authorizer may be on the gateway without being in SOURCE), so it is not refused
+    // before the run: the gateway says so.
     let text = std::fs::read_to_string("testdata/sync/policies.yaml")
         .unwrap()
         .replace(
-            "    backend_type: MOCK\n    mock_info:\n      result_content: '{\"invoice\":1}'",
-            "    backend_type: HTTP\n    backend_api:\n      req_protocol: HTTPS\n      req_method: GET\n      req_uri: /invoices/{id}\n      timeout: 5000\n      vpc_channel_status: 1\n      vpc_channel_info: {vpc_channel_name: missing_channel}",
+            "authorizer_name: billing_auth",
+            "authorizer_name: missing_auth",
         );
-    assert!(text.contains("missing_channel"));
     let dir = tempfile::tempdir().unwrap();
     let source = write(&dir, "broken.yaml", &text);
     let outcome = gateway.sync(&source, false);
     assert_eq!(outcome.exit_code, 1);
     assert!(
-        outcome.stderr.contains("apigctl: error: api get_invoice: VPC channel `missing_channel` does not exist on the gateway"),
+        outcome.stderr.contains("apigctl: error: api get_invoice: custom authorizer `missing_auth` does not exist on the gateway"),
         "{}",
         outcome.stderr
     );

@@ -118,9 +118,11 @@ pub fn lint_text(name: &str, text: &str, options: &LintOptions) -> Result<FileRe
     }
 }
 
-/// The gateway-constraint errors (`apig-*` rules at error severity, under the
-/// `.apigctl.yaml` found from the working directory, if any) of a loaded SOURCE of `diff` and
-/// `sync`: what the gateway would refuse, found before anything is planned or sent. The
+/// The gateway-constraint errors of a loaded SOURCE of `diff` and `sync`: what the gateway
+/// would refuse, found before anything is planned or sent. Those are the errors (under the
+/// `.apigctl.yaml` found from the working directory, if any) of the `apig-*` rules on the
+/// definition, but for the rules that look names up in the definition alone (`refers-to`): an
+/// authorizer or group response may already be on the gateway, which sync looks up there. The
 /// report is empty when there are none.
 ///
 /// # Errors
@@ -154,10 +156,21 @@ pub fn gateway_errors(
         }
     }
     let settings = options.settings_for(input);
+    let builtin = rules::builtin_rules().map_err(|e| format!("built-in rule file {e}"))?;
+    let gate: FastSet<&str> = builtin
+        .iter()
+        .filter(|r| r.id.starts_with("apig-") && r.given == rules::Given::Definition)
+        .filter(|r| {
+            !r.then.iter().any(|c| {
+                matches!(&c.kind, crate::lint::rule::CheckKind::Function { def, .. } if def.name == "refers-to")
+            })
+        })
+        .map(|r| r.id.as_str())
+        .collect();
     let mut report = lint_workspace(input.display_name(), ws, &options, &settings)?;
     report
         .diagnostics
-        .retain(|d| d.is_error() && d.code.starts_with("apig-"));
+        .retain(|d| d.is_error() && gate.contains(d.code.as_str()));
     Ok(report)
 }
 

@@ -122,10 +122,10 @@ fn export_in_batches(
 fn warning(code: &str, pointer: impl Into<String>, message: String) -> Diagnostic {
     let help = match code {
         CONFLICT => {
-            "give one of the two APIs another path or method; OpenAPI keeps one operation per method and path"
+            "the export keeps the first of the two; change or remove the other in the definition"
         }
         _ => {
-            "OpenAPI with the extensions cannot carry it: keep the definition as the source of truth for this field, or drop it there"
+            "the exported document leaves this out: keep the definition as the source for it, or correct it there"
         }
     };
     Diagnostic::new(code, Severity::Warn, message)

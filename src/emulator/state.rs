@@ -283,12 +283,20 @@ fn without_position(e: &serde_json::Error) -> String {
 fn load(path: &Path) -> Result<Db, StateError> {
     match std::fs::read(path) {
         // A state is an object; serde would also take the fields as an array (`[]`).
-        Ok(bytes) if !bytes.trim_ascii_start().starts_with(b"{") => Err(StateError::Corrupt {
-            path: path.to_owned(),
-            line: 1,
-            column: 1 + bytes.len() - bytes.trim_ascii_start().len(),
-            message: "expected a JSON object".to_owned(),
-        }),
+        Ok(bytes) if !bytes.trim_ascii_start().starts_with(b"{") => {
+            // Where the first thing that is not white space is.
+            let skipped = &bytes[..bytes.len() - bytes.trim_ascii_start().len()];
+            let line_start = skipped
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            Err(StateError::Corrupt {
+                path: path.to_owned(),
+                line: 1 + skipped.iter().filter(|&&b| b == b'\n').count(),
+                column: 1 + skipped.len() - line_start,
+                message: "expected a JSON object".to_owned(),
+            })
+        }
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(|mut db: Db| {
                 db.api_index = super::apis::ApiIndex::of(&db.apis);

@@ -508,8 +508,11 @@ impl<'a> Cx<'a> {
         }
         if let Some(ct) = value(content_type) {
             self.set(&mut obj, "content_type", Val::Node(ct), file, ct);
-        } else if self.version != OasVersion::V2_0 {
-            self.infer_content_type(node, &mut obj, file);
+        }
+        if self.version != OasVersion::V2_0 {
+            // The body's media type is the content type unless the extension gives one; what
+            // else the body says is reported either way.
+            self.request_body(node, &mut obj, file, content_type.is_none());
         }
         if let Some(d) = value(description) {
             self.set(&mut obj, "remark", Val::Node(d), file, d);
@@ -642,9 +645,17 @@ impl<'a> Cx<'a> {
         );
     }
 
-    /// OpenAPI 3: the single media type of `requestBody.content`, when it is one of the four
-    /// `content_type` values (the reference's inference; the extension is documented for 2.0).
-    pub(super) fn infer_content_type(&mut self, node: &'a Node, obj: &mut Obj<'a>, file: FileId) {
+    /// OpenAPI 3: the request body. Its single media type, when it is one of the four
+    /// `content_type` values, is the content type if `infer` (the reference's inference; the
+    /// extension is documented for 2.0); anything else the body says has no place on the API
+    /// and is reported.
+    pub(super) fn request_body(
+        &mut self,
+        node: &'a Node,
+        obj: &mut Obj<'a>,
+        file: FileId,
+        infer: bool,
+    ) {
         let Some(body) = node.get("requestBody") else {
             return;
         };
@@ -661,8 +672,10 @@ impl<'a> Cx<'a> {
                     "application/json" | "application/xml" | "multipart/form-data" | "text/plain"
                 ) =>
             {
-                let key = Node::new(only.key.span, Value::Null);
-                self.set(obj, "content_type", &*only.key.name, body_file, &key);
+                if infer {
+                    let key = Node::new(only.key.span, Value::Null);
+                    self.set(obj, "content_type", &*only.key.name, body_file, &key);
+                }
                 Some(only)
             }
             _ => None,
