@@ -5,25 +5,6 @@ use super::*;
 
 impl<'a> Cx<'a> {
     pub(super) fn backend(&mut self, node: &'a Node, obj: &mut Obj<'a>, file: FileId) {
-        if let Some(backend) = node.get("x-apigateway-backend")
-            && backend.as_map().is_none()
-        {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    INVALID,
-                    format!(
-                        "`x-apigateway-backend` must be a mapping, not a {}",
-                        backend.value.kind()
-                    ),
-                )
-                .at(file, backend.span)
-                .help("write `type: HTTP|HTTP-VPC|FUNCTION|MOCK` and the endpoint of that type (`httpEndpoints`, `httpVpcEndpoints`, `functionEndpoints` or `mockEndpoints`)")
-                .source(SOURCE_REF),
-            );
-            obj.insert("backend_type", "MOCK");
-            obj.insert("mock_info", Val::Obj(Vec::new()));
-            return;
-        }
         let Some(backend) = node.get("x-apigateway-backend") else {
             self.warn(
                 UNSUPPORTED,
@@ -32,34 +13,54 @@ impl<'a> Cx<'a> {
                 "operation has no `x-apigateway-backend`; imported with an empty MOCK backend"
                     .into(),
             );
-            obj.insert("backend_type", "MOCK");
-            obj.insert("mock_info", Val::Obj(Vec::new()));
+            empty_mock(obj);
             return;
         };
+        if backend.as_map().is_none() {
+            self.invalid(
+                file,
+                backend.span,
+                format!(
+                    "`x-apigateway-backend` must be a mapping, not a {}",
+                    backend.value.kind()
+                ),
+                "write `type: HTTP|HTTP-VPC|FUNCTION|MOCK` and the endpoint of that type (`httpEndpoints`, `httpVpcEndpoints`, `functionEndpoints` or `mockEndpoints`)",
+            );
+            empty_mock(obj);
+            return;
+        }
         let kind = backend
             .get("type")
             .and_then(Node::as_str)
             .unwrap_or_default();
         let type_node = backend.get("type").unwrap_or(backend);
-        match kind.to_ascii_uppercase().as_str() {
+        // The endpoint object of the backend's own type is the one read.
+        let used = match kind.to_ascii_uppercase().as_str() {
             "HTTP" | "HTTP-VPC" => {
                 self.set(obj, "backend_type", "HTTP", file, type_node);
                 let vpc = kind.eq_ignore_ascii_case("HTTP-VPC");
                 let mut api = Obj::new(self.provenance.at(obj.at, "backend_api"));
                 self.http_endpoint(backend, vpc, &mut api, file, true);
                 obj.insert("backend_api", Val::Obj(api.fields));
+                if vpc {
+                    "httpVpcEndpoints"
+                } else {
+                    "httpEndpoints"
+                }
             }
             "FUNCTION" => {
                 self.set(obj, "backend_type", "FUNCTION", file, type_node);
                 let mut func = Obj::new(self.provenance.at(obj.at, "func_info"));
                 self.function_endpoint(backend, &mut func, file, true);
                 obj.insert("func_info", Val::Obj(func.fields));
+                "functionEndpoints"
             }
             "MOCK" => {
                 self.set(obj, "backend_type", "MOCK", file, type_node);
                 let mut mock = Obj::new(self.provenance.at(obj.at, "mock_info"));
                 self.mock_endpoint(backend, &mut mock, file, true);
                 obj.insert("mock_info", Val::Obj(mock.fields));
+                "mockEndpoints"
             }
             _ => {
                 self.warn(
@@ -68,23 +69,14 @@ impl<'a> Cx<'a> {
                     type_node.span,
                     format!("backend type `{kind}` is not HTTP, HTTP-VPC, FUNCTION or MOCK; imported with an empty MOCK backend"),
                 );
-                obj.insert("backend_type", "MOCK");
-                obj.insert("mock_info", Val::Obj(Vec::new()));
+                empty_mock(obj);
+                "mockEndpoints"
             }
-        }
+        };
         let params_at = self.provenance.at(obj.at, "backend_params");
         if let Some(params) = self.backend_params(backend, params_at, file) {
             obj.insert("backend_params", params);
         }
-        // The endpoint object of the backend's own type is the one read.
-        let used = [
-            ("HTTP", "httpEndpoints"),
-            ("HTTP-VPC", "httpVpcEndpoints"),
-            ("FUNCTION", "functionEndpoints"),
-        ]
-        .into_iter()
-        .find(|(k, _)| kind.eq_ignore_ascii_case(k))
-        .map_or("mockEndpoints", |(_, endpoints)| endpoints);
         if let Some(map) = backend.as_map() {
             for entry in &map.entries {
                 let key = &*entry.key.name;
@@ -248,16 +240,11 @@ impl<'a> Cx<'a> {
                     "functionEndpoints" => "`function-urn` and `invocation-type`",
                     _ => "`scheme`, `method` and `path` (and `address` or the channel `name`)",
                 };
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        INVALID,
-                        format!("this backend has no `{key}`, so the API cannot be imported"),
-                    )
-                    .at(file, backend.span)
-                    .help(format!(
-                        "add `{key}` with {fields}, or change the backend `type`"
-                    ))
-                    .source(SOURCE_REF),
+                self.invalid(
+                    file,
+                    backend.span,
+                    format!("this backend has no `{key}`, so the API cannot be imported"),
+                    format!("add `{key}` with {fields}, or change the backend `type`"),
                 );
                 self.rejected = true;
             }
@@ -491,4 +478,10 @@ impl<'a> Cx<'a> {
             }
         }
     }
+}
+
+/// An empty MOCK backend, for an operation whose backend cannot be read.
+fn empty_mock(obj: &mut Obj<'_>) {
+    obj.insert("backend_type", "MOCK");
+    obj.insert("mock_info", Val::Obj(Vec::new()));
 }

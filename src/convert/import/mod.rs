@@ -677,6 +677,31 @@ impl<'a> Cx<'a> {
         );
     }
 
+    /// An error: a value the gateway cannot take, with how to fix it.
+    fn invalid(
+        &mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diagnostics.push(
+            Diagnostic::error(INVALID, message)
+                .at(file, span)
+                .help(help)
+                .source(SOURCE_REF),
+        );
+    }
+
+    /// A note that something with no place on the API is not carried over.
+    fn note(&mut self, file: FileId, span: Span, message: String) {
+        self.diagnostics.push(
+            Diagnostic::new(DROPPED, Severity::Info, message)
+                .at(file, span)
+                .source(SOURCE_REF),
+        );
+    }
+
     /// Warns at the key of `entry` if there is one; the message is only made then.
     fn warn_entry(
         &mut self,

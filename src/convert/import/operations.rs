@@ -543,14 +543,10 @@ impl<'a> Cx<'a> {
             );
         }
         if let Some(entry) = fg_body_base64 {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    DROPPED,
-                    Severity::Info,
-                    "`x-apigateway-is-send-fg-body-base64` has no field on the API object (API Reference 3.5.1); not carried over",
-                )
-                .at(file, entry.key.span)
-                .source(SOURCE_REF),
+            self.note(
+                file,
+                entry.key.span,
+                "`x-apigateway-is-send-fg-body-base64` has no field on the API object (API Reference 3.5.1); not carried over".into(),
             );
         }
         for entry in &map.entries {

@@ -17,14 +17,11 @@ impl<'a> Cx<'a> {
                 let Some(location) = param.get("in") else {
                     // Written inline, the schema check says so too; a `$ref` to something that
                     // is not a Parameter Object (`#/info`) only shows here.
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            INVALID,
-                            "this is not a Parameter Object (it has no `in`); not imported",
-                        )
-                        .at(op.file, p.span)
-                        .help("give the parameter `name` and `in`, or point its `$ref` at a parameter")
-                        .source(SOURCE_REF),
+                    self.invalid(
+                        op.file,
+                        p.span,
+                        "this is not a Parameter Object (it has no `in`); not imported",
+                        "give the parameter `name` and `in`, or point its `$ref` at a parameter",
                     );
                     continue;
                 };
@@ -265,14 +262,10 @@ impl<'a> Cx<'a> {
         };
         for (limit, unset) in limits.iter_mut().zip(unset) {
             if let (Some((key, _, _, v)), true) = (*limit, unset) {
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        DROPPED,
-                        Severity::Info,
-                        format!("`{key}: 0` is read as no limit (gateway exports write 0 for a parameter without limits)"),
-                    )
-                    .at(sf, v.span)
-                    .source(SOURCE_REF),
+                self.note(
+                    sf,
+                    v.span,
+                    format!("`{key}: 0` is read as no limit (gateway exports write 0 for a parameter without limits)"),
                 );
                 *limit = None;
             }
