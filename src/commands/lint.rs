@@ -134,6 +134,7 @@ pub fn gateway_errors(
     limits: &Limits,
     refs: &RefOptions,
 ) -> Result<FileReport, String> {
+    let builtin = rules::builtin_rules().map_err(|e| format!("built-in rule file {e}"))?;
     let mut options = LintOptions {
         limits: *limits,
         refs: *refs,
@@ -143,7 +144,6 @@ pub fn gateway_errors(
         .ok()
         .and_then(|d| config::discover(&d))
     {
-        let builtin = rules::builtin_rules().map_err(|e| format!("built-in rule file {e}"))?;
         match config::load_config(&path, builtin) {
             Ok(c) => options.config = Some(Arc::new(c)),
             Err(ConfigError::Io(m)) => return Err(m),
@@ -156,7 +156,6 @@ pub fn gateway_errors(
         }
     }
     let settings = options.settings_for(input);
-    let builtin = rules::builtin_rules().map_err(|e| format!("built-in rule file {e}"))?;
     let gate: FastSet<&str> = builtin
         .iter()
         .filter(|r| r.id.starts_with("apig-") && r.given == rules::Given::Definition)
