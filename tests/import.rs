@@ -12,7 +12,7 @@ use apigctl::model::Definition;
 use apigctl::openapi::{self, DocumentKind};
 use apigctl::source::refs::{RefOptions, Workspace};
 use apigctl::source::{Input, Limits, Sources};
-use import_common::{api_names, import_file, locations, source_of};
+use import_common::{api_names, import_file, import_text, locations, source_of};
 
 #[test]
 fn swagger_2_example_snapshot() {
@@ -335,10 +335,7 @@ fn values_the_model_rejects_are_errors_at_their_source() {
     // A rejected element of a list is found by its index (`/req_params/1`), not left at the
     // operation.
     let text = "openapi: 3.0.3\ninfo: {title: noname_api, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: ok, in: query, schema: {type: string}}\n        - {in: query, schema: {type: string}}\n      responses: {default: {description: ok}}\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n";
-    let path = dir.path().join("noname.yaml");
-    std::fs::write(&path, text).unwrap();
-    let ws = Workspace::load(&Input::Path(path), &Limits::default()).unwrap();
-    let result = import(&ws, openapi::OasVersion::V3_0, &ImportOptions::default());
+    let (ws, result) = import_text("noname.yaml", text);
     assert_eq!(
         locations(&ws.sources, &result),
         ["error import-invalid@9:11"]
@@ -682,11 +679,7 @@ fn output_to_a_descriptor_goes_where_it_is_open() {
 #[test]
 fn a_request_body_is_reported_when_the_extension_gives_the_content_type() {
     let text = "openapi: 3.0.3\ninfo: {title: body_api, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: post_a\n      x-apigateway-content-type: application/json\n      requestBody:\n        content:\n          application/json: {schema: {type: object}}\n      responses: {default: {description: ok}}\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n";
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("body.yaml");
-    std::fs::write(&path, text).unwrap();
-    let ws = Workspace::load(&Input::Path(path), &Limits::default()).unwrap();
-    let result = import(&ws, openapi::OasVersion::V3_0, &ImportOptions::default());
+    let (ws, result) = import_text("body.yaml", text);
     assert_eq!(locations(&ws.sources, &result), ["warn import-dropped@8:7"]);
     let api = &result.definition.apis[0];
     assert_eq!(

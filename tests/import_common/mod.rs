@@ -31,6 +31,24 @@ pub fn import_file(path: &str, options: &ImportOptions) -> (Workspace, ImportRes
     (ws, result)
 }
 
+/// Imports a document given as text, written to a file `name` of its own directory first so
+/// that it loads as `apigctl import` loads a file.
+pub fn import_text(name: &str, text: &str) -> (Workspace, ImportResult) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("the document is written");
+    let mut ws = match Workspace::load(&Input::Path(path), &Limits::default()) {
+        Ok(ws) => ws,
+        Err(_) => panic!("{name} loads"),
+    };
+    ws.resolve_refs(&Limits::default(), &RefOptions::default());
+    let Ok(DocumentKind::OpenApi(version)) = openapi::detect(ws.root()) else {
+        panic!("{name} is OpenAPI");
+    };
+    let result = import(&ws, version, &ImportOptions::default());
+    (ws, result)
+}
+
 /// `severity code@line:col` of each diagnostic, in order.
 pub fn locations(sources: &Sources, result: &ImportResult) -> Vec<String> {
     result
