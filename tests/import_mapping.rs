@@ -559,3 +559,22 @@ fn duplicate_paths_compare_templates_by_position() {
         ]
     );
 }
+
+/// An `x-` key of `paths` is an extension, not a path: its value is no path item, so neither
+/// its template nor its keys (`trace`, `x-apigateway-*`) are warned about, and it makes no API.
+#[test]
+fn extensions_under_paths_are_not_path_items() {
+    let (ws, result) = import_common::import_text(
+        "paths-extension.yaml",
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  x-notes-{a}b:\n    trace: {}\n    x-apigateway-whatever: 1\n  /a{b}:\n    trace: {}\n    x-apigateway-whatever: 1\n",
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-unsupported@7:3", // `/a{b}`: template inside a segment
+            "warn import-unsupported@8:5", // trace
+            "warn import-unknown-extension@9:5", // path item extension
+        ]
+    );
+    assert!(result.definition.apis.is_empty());
+}

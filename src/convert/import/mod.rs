@@ -587,6 +587,8 @@ struct Cx<'a> {
     /// The operation being imported cannot become an API, and an error says why: it is not
     /// read into the model (which would only add a less telling error).
     rejected: bool,
+    /// Reused for each operation's route shape, which is only hashed (see [`template_shape`]).
+    shape: String,
 }
 
 impl<'a> Cx<'a> {
@@ -600,6 +602,7 @@ impl<'a> Cx<'a> {
             diagnostics: Vec::new(),
             unplaced: false,
             rejected: false,
+            shape: String::new(),
         }
     }
 
@@ -906,6 +909,13 @@ fn url_path(url: &str) -> &str {
 /// paths of the same shape match the same requests whatever their variables are called.
 fn template_shape(uri: &str) -> String {
     let mut out = String::with_capacity(uri.len());
+    template_shape_into(uri, &mut out);
+    out
+}
+
+/// [`template_shape`] written to `out`, which is cleared first.
+fn template_shape_into(uri: &str, out: &mut String) {
+    out.clear();
     let mut rest = uri;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else {
@@ -917,7 +927,6 @@ fn template_shape(uri: &str) -> String {
         rest = &rest[open + close + 1..];
     }
     out.push_str(rest);
-    out
 }
 
 fn join_path(base: &str, path: &str) -> String {

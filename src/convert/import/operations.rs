@@ -14,18 +14,15 @@ pub(super) struct OperationOut<'a> {
     /// The API's `operationId` (`None` for a generated name) and where the name was taken
     /// from (the `operationId`, else the operation's key).
     name: (Option<&'a str>, Span),
-    /// The API's method, uri (templates emptied) and match mode; `None` if a value was
-    /// rejected (the operation's slot is then empty).
-    api: Option<DupKey>,
+    /// The API's method and match mode (with its uri, templates emptied, what two operations
+    /// must not share); `None` if a value was rejected (the operation's slot is then empty).
+    api: Option<(&'static str, &'static str)>,
     /// The diagnostics the operation added to its batch.
     diagnostics: std::ops::Range<usize>,
     /// Hashes of `api` and of the API name, for the quick check that no two operations share
     /// either (see [`Cx::operations`]).
     hashes: (u64, u64),
 }
-
-/// What two operations must not share: method, uri with templates emptied, match mode.
-type DupKey = (&'static str, String, &'static str);
 
 /// A batch of operations imported together: its import state, per operation what it gave
 /// (`None` for an operation that is not an object) and the bindings named. The APIs made go
@@ -93,15 +90,19 @@ fn operation_of<'a>(
     })
 }
 
+/// Whether an operation gives its API's name (or is no object, and makes no API).
+fn names_itself(op: &Operation<'_>) -> bool {
+    op.node.get("operationId").and_then(Node::as_str).is_some() || op.node.as_map().is_none()
+}
+
 impl<'a> Cx<'a> {
     /// The APIs of the document's operations, in operation order, and the bindings they name.
     pub(super) fn operations(&mut self, root: &'a Node, bindings: &mut Bindings) -> Vec<ApiDef> {
         let Some(paths) = root.get("paths").and_then(Node::as_map) else {
             return Vec::new();
         };
-        self.path_warnings(paths);
-        let operations = self.collect_operations(paths);
-        let generated = self.generated_names(&operations);
+        let (operations, all_named) = self.collect_paths(paths);
+        let generated = self.generated_names(&operations, all_named);
         // One slot per operation, filled by its batch; a rejected API's slot is emptied.
         let mut slots = Vec::new();
         let batches = self.import_batches(root, &operations, &generated, &mut slots);
@@ -142,7 +143,7 @@ impl<'a> Cx<'a> {
             bindings.append(batch_bindings);
             for out in outs.into_iter().flatten() {
                 let op = &operations[out.ordinal];
-                let Some(dup_key) = out.api else {
+                let Some((method, match_mode)) = out.api else {
                     // What the failure reported names the API by its operation's position;
                     // an API that is imported takes the next index.
                     let (from, to) = (format!("/apis/{}", out.ordinal), format!("/apis/{index}"));
@@ -165,11 +166,12 @@ impl<'a> Cx<'a> {
                 let rejected = if unique {
                     None
                 } else {
+                    // Only made here: most documents never need the shapes as strings.
+                    let uri = slots[out.ordinal].as_ref().map_or("", |api| &*api.req_uri);
+                    let dup_key = (method, template_shape(uri), match_mode);
                     match (seen.entry(dup_key), names.entry(name)) {
                         (Slot::Occupied(first), _) => {
-                            let ((method, _, match_mode), first) = (first.key(), first.get());
-                            let uri = slots[out.ordinal].as_ref().map_or("", |api| &*api.req_uri);
-                            Some(duplicate_route((method, uri, match_mode), op, *first))
+                            Some(duplicate_route((method, uri, match_mode), op, *first.get()))
                         }
                         (Slot::Vacant(_), Slot::Occupied(first)) => {
                             Some(duplicate_name(name, (op.file, name_span), *first.get()))
@@ -208,15 +210,22 @@ impl<'a> Cx<'a> {
         slots.into_iter().filter_map(|api| api).collect()
     }
 
-    /// Warnings about path templates and path item keys the gateway has no place for.
-    fn path_warnings(&mut self, paths: &'a Map) {
+    /// The operations of `paths` in document order, and whether each names itself (has an
+    /// `operationId`), with warnings about path templates and path item keys the gateway has no
+    /// place for. One pass: it is the first reading of most of the operations' memory. (Read
+    /// in parallel chunks it was slower: the threads, asleep through the load, must wake.)
+    fn collect_paths(&mut self, paths: &'a Map) -> (Vec<Operation<'a>>, bool) {
         let file = self.file;
-        for entry in &paths.entries {
+        let mut operations = Vec::new();
+        let mut all_named = true;
+        for (p, entry) in paths.entries.iter().enumerate() {
             let path = &*entry.key.name;
-            if !path.starts_with("x-")
-                && path
-                    .split('/')
-                    .any(|seg| seg.contains('{') && !(seg.starts_with('{') && seg.ends_with('}')))
+            if path.starts_with("x-") {
+                continue;
+            }
+            if path
+                .split('/')
+                .any(|seg| seg.contains('{') && !(seg.starts_with('{') && seg.ends_with('}')))
             {
                 self.warn(
                     UNSUPPORTED,
@@ -225,14 +234,15 @@ impl<'a> Cx<'a> {
                     format!("`{path}`: the gateway's frontend paths take a template only as a whole segment (`/users/{{name}}`), not with a prefix or suffix (reference §3.3)"),
                 );
             }
-            let Some((item_file, item)) = self.deref(file, &entry.value) else {
-                continue;
-            };
-            for key in item
+            // A broken `$ref` is reported once, here; the path item then stands for itself.
+            let (item_file, item) = self
+                .deref(file, &entry.value)
+                .unwrap_or((file, &entry.value));
+            let keys = item
                 .as_map()
                 .map(|m| m.entries.as_slice())
-                .unwrap_or_default()
-            {
+                .unwrap_or_default();
+            for (m, key) in keys.iter().enumerate() {
                 let name = &*key.key.name;
                 if name == "trace" {
                     self.warn(
@@ -249,25 +259,23 @@ impl<'a> Cx<'a> {
                         format!("`{name}` is not a path item extension apigctl imports; ignored"),
                     );
                 }
+                if let Some(op) = operation_of(entry, p, (item_file, item), m) {
+                    all_named &= names_itself(&op);
+                    operations.push(op);
+                }
             }
         }
+        (operations, all_named)
     }
 
     /// The name of each operation without `operationId`, with a warning; generated names
     /// depend on every name before them, so they are chosen first, in order.
-    fn generated_names(&mut self, operations: &[Operation<'a>]) -> Vec<Option<String>> {
-        let named = |op: &Operation<'a>| {
-            op.node.get("operationId").and_then(Node::as_str).is_some()
-                || op.node.as_map().is_none()
-        };
-        // Most documents name every operation: then no name table is needed. Asking reads
-        // every operation's keys, so a big document asks in parallel.
-        let all_named = if operations.len() < self.parallel_from {
-            operations.iter().all(named)
-        } else {
-            use rayon::prelude::*;
-            operations.par_iter().all(named)
-        };
+    /// Most documents name every operation (`all_named`): then no name table is needed.
+    fn generated_names(
+        &mut self,
+        operations: &[Operation<'a>],
+        all_named: bool,
+    ) -> Vec<Option<String>> {
         if all_named {
             return vec![None; operations.len()];
         }
@@ -280,7 +288,7 @@ impl<'a> Cx<'a> {
         operations
             .iter()
             .map(|op| {
-                if named(op) {
+                if names_itself(op) {
                     return None;
                 }
                 let name = generated_name(op.method, op.path, &mut used_names);
@@ -359,18 +367,6 @@ impl<'a> Cx<'a> {
             .enumerate()
             .map(|(b, ((ops, names), slots))| run(b * size, ops, names, slots))
             .collect()
-    }
-
-    pub(super) fn collect_operations(&self, paths: &'a Map) -> Vec<Operation<'a>> {
-        let mut out = Vec::new();
-        for (p, entry) in paths.entries.iter().enumerate() {
-            let Some(item) = self.path_item(entry) else {
-                continue;
-            };
-            let methods = item.1.as_map().map_or(0, |m| m.entries.len());
-            out.extend((0..methods).filter_map(|m| operation_of(entry, p, item, m)));
-        }
-        out
     }
 
     /// The path item of a `paths` entry (`None` for an extension); a `$ref`'d one is followed,
@@ -610,15 +606,18 @@ impl<'a> Cx<'a> {
         } else {
             self.finish::<ApiDef>(obj, (file, op.key_span))
         };
+        let hasher = std::hash::BuildHasherDefault::<FastHasher>::default();
+        use std::hash::BuildHasher;
+        let mut route_hash = 0;
         let api = api.map(|api| {
             // Templates at the same position match the same requests: `/a/{x}` is `/a/{y}`.
             let match_mode = api.match_mode.map_or("NORMAL", MatchMode::as_str);
+            template_shape_into(&uri, &mut self.shape);
+            route_hash = hasher.hash_one((op.method, &*self.shape, match_mode));
             *slot = Some(api);
-            (op.method, template_shape(&uri), match_mode)
+            (op.method, match_mode)
         });
-        let hasher = std::hash::BuildHasherDefault::<FastHasher>::default();
-        use std::hash::BuildHasher;
-        let hashes = (hasher.hash_one(&api), hasher.hash_one(name));
+        let hashes = (route_hash, hasher.hash_one(name));
         Some(OperationOut {
             ordinal,
             name: name_out,
