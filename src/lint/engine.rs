@@ -171,10 +171,22 @@ fn evaluate_with<'r, 'a>(
         .filter(|t| rule.filter.iter().all(|c| condition_holds(c, t)))
         .collect();
     let mut out = Vec::new();
+    // Values that failed a `type` check: a later check of the rule on the same value would
+    // only restate it (a timeout of `-1e20` is not an integer; that it is out of range too
+    // adds nothing).
+    let mut mistyped: HashSet<Pointer> = HashSet::new();
     for check in &rule.then {
         let subjects: Vec<Target<'_>> = match &check.field {
             None => targets.clone(),
             Some(field) => targets.iter().filter_map(|t| t.field(field)).collect(),
+        };
+        let subjects: Vec<Target<'_>> = if mistyped.is_empty() {
+            subjects
+        } else {
+            subjects
+                .into_iter()
+                .filter(|t| !mistyped.contains(&t.pointer))
+                .collect()
         };
         if let CheckKind::Unique {
             fields,
@@ -190,11 +202,11 @@ fn evaluate_with<'r, 'a>(
         }
         let selections = Selections::default();
         for subject in &subjects {
-            out.extend(
-                check_one(&check.kind, root, subject, &selections)
-                    .into_iter()
-                    .map(|f| (check, f)),
-            );
+            let findings = check_one(&check.kind, root, subject, &selections);
+            if matches!(check.kind, CheckKind::Type(_)) && !findings.is_empty() {
+                mistyped.insert(subject.pointer.clone());
+            }
+            out.extend(findings.into_iter().map(|f| (check, f)));
         }
     }
     out
@@ -741,6 +753,33 @@ mod tests {
                 "{check} on {select}"
             );
         }
+    }
+
+    /// A value that fails `type` is not checked again by the rule's later checks; other values,
+    /// and the same rule's checks on other members, still are.
+    #[test]
+    fn a_failed_type_check_stops_the_later_checks_on_that_value() {
+        let checks =
+            "type: integer\n  - range: {min: 2, max: 2}\n  - {field: name, length: {min: 3}}";
+        assert_eq!(
+            findings(&rule("$.apis[*].type", "", checks), DOC),
+            [
+                "/apis/1/type [expected=integer,actual=string]",
+                "/apis/2/type [expected=integer,actual=number]",
+                "/apis/0/type [min=2,max=2]",
+            ]
+        );
+        let on_a_field = "{field: type, type: integer}\n  - {field: type, range: {min: 2, max: 2}}\n  - {field: name, length: {min: 3}}";
+        assert_eq!(
+            findings(&rule("$.apis[*]", "", on_a_field), DOC),
+            [
+                "/apis/1/type [expected=integer,actual=string]",
+                "/apis/2/type [expected=integer,actual=number]",
+                "/apis/0/type [min=2,max=2]",
+                "/apis/0/name [min=3,max=-,length=2]",
+                "/apis/2/name [min=3,max=-,length=2]",
+            ]
+        );
     }
 
     #[test]
