@@ -1355,7 +1355,7 @@ fn servers(schemes: &[&str]) -> Node {
         .iter()
         .map(|scheme| {
             let mut domain = MapBuilder::new();
-            // No `description`: the official 3.1 schema (2022-10-07) misspells it
+            // No `description`: the bundled official 3.1 schema (2021-04-15) misspells it
             // `descriptions` and rejects the correct key.
             domain.put("default", string("api.example.com"));
             let mut variables = MapBuilder::new();
