@@ -460,8 +460,35 @@ fn color_enabled_stderr(when: ColorWhen) -> bool {
     }
 }
 
+/// The exit code of a command line clap refuses: 2, but 1 for `diff` and `sync`, where 2
+/// means "changes pending" and a CI drift check must not read a typo as drift.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    let _ = error.print();
+    if !error.use_stderr() {
+        // `--help`, `--version`: not errors.
+        return ExitCode::SUCCESS;
+    }
+    let mut args = std::env::args_os().skip(1);
+    let mut subcommand = None;
+    while let Some(arg) = args.next() {
+        if arg == "--color" {
+            args.next();
+        } else if !arg.to_string_lossy().starts_with('-') {
+            subcommand = Some(arg);
+            break;
+        }
+    }
+    match subcommand.as_ref().and_then(|s| s.to_str()) {
+        Some("diff" | "sync") => ExitCode::from(commands::EXIT_FINDINGS),
+        _ => ExitCode::from(commands::EXIT_USAGE),
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let color = color_enabled(cli.color);
     // `diff` exits 2 for "changes pending", so there a lost plan is an error (1).
     let write_failed = match cli.command {

@@ -461,6 +461,38 @@ fn command_line() {
     assert!(stderr.contains("warnings-2.0.yaml:26:15"), "{stderr}");
 }
 
+/// A command line clap refuses exits 2, but 1 for `diff` and `sync`, whose 2 means "changes
+/// pending"; help and version are no errors.
+#[test]
+fn usage_errors_exit_2_but_1_where_2_means_changes_pending() {
+    let exe = env!("CARGO_BIN_EXE_apigctl");
+    for (args, code) in [
+        (&["import", "--bogus", "x.yaml"][..], 2),
+        (&["lint", "--format", "xml", "x.yaml"][..], 2),
+        (&["frobnicate"][..], 2),
+        (&[][..], 2),
+        (&["diff", "x.yaml"][..], 1),
+        (&["diff", "x.yaml", "--env", "DEV", "--bogus"][..], 1),
+        (
+            &[
+                "--color", "never", "sync", "x.yaml", "--env", "DEV", "--format", "xml",
+            ][..],
+            1,
+        ),
+        (&["sync", "--help"][..], 0),
+        (&["--version"][..], 0),
+    ] {
+        let output = std::process::Command::new(exe).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(code), "{args:?}");
+        let printed = if code == 0 {
+            &output.stdout
+        } else {
+            &output.stderr
+        };
+        assert!(!printed.is_empty(), "{args:?}");
+    }
+}
+
 #[test]
 fn standard_output_that_cannot_be_written_is_an_error_but_a_closed_pipe_is_not() {
     let exe = env!("CARGO_BIN_EXE_apigctl");
