@@ -378,21 +378,22 @@ fn every_policy_kind_syncs_binds_and_round_trips() {
 #[test]
 fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
     let gateway = Gateway::start(None);
-    // An API naming an authorizer that exists nowhere, beside a valid one. Lint cannot tell
-    // (an authorizer may be on the gateway without being in SOURCE), so it is not refused
-    // before the run: the gateway says so.
+    // An API whose backend goes through a VPC channel the gateway does not have, beside a valid
+    // one. Neither lint nor the plan can tell (channels are not part of a definition), so the
+    // gateway says so.
     let text = std::fs::read_to_string("testdata/sync/policies.yaml")
         .unwrap()
         .replace(
-            "authorizer_name: billing_auth",
-            "authorizer_name: missing_auth",
+            "    backend_type: MOCK\n    mock_info:\n      result_content: '{\"invoice\":1}'",
+            "    backend_type: HTTP\n    backend_api:\n      req_protocol: HTTP\n      req_method: GET\n      req_uri: /invoices\n      timeout: 5000\n      vpc_channel_status: 1\n      vpc_channel_info: {vpc_channel_name: missing_channel, vpc_channel_proxy_host: billing.internal}",
         );
+    assert!(text.contains("missing_channel"));
     let dir = tempfile::tempdir().unwrap();
     let source = write(&dir, "broken.yaml", &text);
     let outcome = gateway.sync(&source, false);
     assert_eq!(outcome.exit_code, 1);
     assert!(
-        outcome.stderr.contains("apigctl: error: api get_invoice: custom authorizer `missing_auth` does not exist on the gateway"),
+        outcome.stderr.contains("apigctl: error: api get_invoice: VPC channel `missing_channel` does not exist on the gateway"),
         "{}",
         outcome.stderr
     );
@@ -408,6 +409,121 @@ fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
     let names: Vec<&str> = dumped.apis.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["list_invoices"]);
     assert_eq!(dumped.plugin_bindings.len(), 1);
+}
+
+/// A name SOURCE uses without defining it is looked up on the gateway before anything is
+/// planned: where the gateway lacks it too, apply would fail after changing the group (a
+/// misspelt policy in a binding would first unbind the old one), so nothing is sent. Where
+/// the gateway has it, the run goes on.
+#[test]
+fn names_neither_source_nor_the_gateway_has_stop_the_run_before_anything_is_sent() {
+    let gateway = Gateway::start(None);
+    let synced = gateway.sync("testdata/sync/policies.yaml", false);
+    assert_eq!(synced.exit_code, 0, "{}", synced.stderr);
+    let original = std::fs::read_to_string("testdata/sync/policies.yaml").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to, message, at) in [
+        (
+            "  - acl: billing_block",
+            "  - acl: billing_blok",
+            "access control policy `billing_blok` is not defined here",
+            "broken.yaml:72:10",
+        ),
+        (
+            "authorizer_name: billing_auth",
+            "authorizer_name: missing_auth",
+            "authorizer `missing_auth` is not defined",
+            "broken.yaml:46:22",
+        ),
+        (
+            "    apis: [get_invoice]\nplugin_bindings",
+            "    apis: [get_invoicez]\nplugin_bindings",
+            "API `get_invoicez` is not defined in this document",
+            "broken.yaml:73:12",
+        ),
+    ] {
+        let text = original.replace(from, to);
+        assert_ne!(text, original, "{from}");
+        let source = write(&dir, "broken.yaml", &text);
+        for outcome in [
+            gateway.diff(&source, false, PlanFormat::Human),
+            gateway.sync(&source, false),
+        ] {
+            assert_eq!(outcome.exit_code, 1, "{to}: {}", outcome.stderr);
+            assert!(outcome.stdout.is_empty(), "{to}: {}", outcome.stdout);
+            assert!(
+                outcome.stderr.contains(message)
+                    && outcome
+                        .stderr
+                        .contains("the gateway does not have it either")
+                    && outcome.stderr.contains(at)
+                    && outcome.stderr.contains("nothing was planned or sent"),
+                "{to}: {}",
+                outcome.stderr
+            );
+        }
+    }
+    // Nothing changed: the ACL is still bound.
+    assert_eq!(gateway.dump("billing_api").acl_bindings.len(), 1);
+
+    // Names the gateway has need not be in SOURCE: the policies are dropped from it, the
+    // bindings kept, and nothing is left to do.
+    let mut bindings_only = serde_json::from_value::<serde_json::Value>(
+        serde_json::to_value(gateway.dump("billing_api")).unwrap(),
+    )
+    .unwrap();
+    for list in ["acls", "throttles", "authorizers", "plugins"] {
+        bindings_only.as_object_mut().unwrap().remove(list);
+    }
+    let source = write(&dir, "bindings-only.json", &bindings_only.to_string());
+    let outcome = gateway.diff(&source, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 0, "{}{}", outcome.stdout, outcome.stderr);
+
+    // The same from an OpenAPI document, whose findings point into it: a policy the gateway
+    // has is fine, a misspelt one is refused at the operation's extension.
+    let openapi = |throttle: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: billing_api, version: '1'}}\npaths:\n  /ping:\n    get:\n      operationId: ping\n      x-apigateway-ratelimit: {throttle}\n      x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}\n      responses: {{default: {{description: ok}}}}\n"
+        )
+    };
+    let source = write(&dir, "known.yaml", &openapi("billing_limit"));
+    let outcome = gateway.diff(&source, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 2, "{}", outcome.stderr);
+    let source = write(&dir, "misspelt.yaml", &openapi("billing_limitX"));
+    let outcome = gateway.diff(&source, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 1);
+    assert!(
+        outcome.stderr.contains("misspelt.yaml:7:31")
+            && outcome.stderr.contains("`billing_limitX`")
+            && outcome
+                .stderr
+                .contains("the gateway does not have it either"),
+        "{}",
+        outcome.stderr
+    );
+
+    // A plug-in nowhere, and an environment name the gateway does not take.
+    let source = write(
+        &dir,
+        "plugin.yaml",
+        &original.replace("  - plugin: billing_cors", "  - plugin: billing_corz"),
+    );
+    let outcome = gateway.diff(&source, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 1);
+    assert!(
+        outcome
+            .stderr
+            .contains("plug-in `billing_corz` is bound (`plugin_bindings`, or `x-apigateway-plugins` of an operation) but neither SOURCE nor the gateway has it"),
+        "{}",
+        outcome.stderr
+    );
+    let outcome = gateway.diff_in("testdata/sync/policies.yaml", "dev env!");
+    assert_eq!(outcome.exit_code, 1);
+    assert!(
+        outcome.stderr.contains("environment `dev env!` would be created, but environment name `dev env!` must start with a letter"),
+        "{}",
+        outcome.stderr
+    );
 }
 
 #[test]

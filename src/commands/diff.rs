@@ -15,6 +15,7 @@ use crate::source::{Input, Limits, LoadError};
 use crate::sync::live::{self, Live};
 use crate::sync::plan::{Plan, PlanOptions, plan};
 
+use super::lint::{GatewayErrors, NameKind};
 use super::{EXIT_FINDINGS, EXIT_OK, Outcome};
 
 /// Exit code of `diff` when changes are pending.
@@ -70,14 +71,63 @@ pub struct DiffOptions {
     pub color: bool,
 }
 
+/// Names SOURCE refers to without defining them, to look for on the gateway before planning
+/// (see [`super::lint::NAME_RULES`]): the findings, and the loaded files they point into.
+#[derive(Debug)]
+pub struct UndefinedNames {
+    report: FileReport,
+    names: Vec<(Diagnostic, NameKind)>,
+}
+
+impl UndefinedNames {
+    /// The findings whose name the live group does not have either, as errors: what apply
+    /// would fail on after it had already changed the group (a binding to a misspelt policy
+    /// would first unbind the old one). With `prune`, the group's APIs and responses that
+    /// SOURCE does not define are deleted, so only SOURCE counts for those.
+    fn unresolved(self, definition: &Definition, live: &Live, prune: bool) -> Option<FileReport> {
+        let value = serde_json::to_value(definition).unwrap_or_default();
+        let on_gateway = |kind: NameKind, name: &str| match kind {
+            NameKind::Throttle => live.throttles.contains_key(name),
+            NameKind::Acl => live.acls.contains_key(name),
+            NameKind::Authorizer => live.authorizers.contains_key(name),
+            NameKind::Api => !prune && live.apis.contains_key(name),
+            NameKind::Response => !prune && live.responses.contains_key(name),
+        };
+        let mut report = self.report;
+        report.diagnostics = self
+            .names
+            .into_iter()
+            .filter(|(d, kind)| {
+                // An imported definition's findings point into the OpenAPI source; they keep
+                // the definition's pointer beside.
+                let name = d
+                    .definition_pointer
+                    .as_deref()
+                    .or(d.pointer.as_deref())
+                    .and_then(|p| value.pointer(p))
+                    .and_then(serde_json::Value::as_str);
+                name.is_none_or(|name| !on_gateway(*kind, name))
+            })
+            .map(|(mut d, _)| {
+                d.severity = crate::diagnostic::Severity::Error;
+                d.message
+                    .push_str(", and the gateway does not have it either");
+                d
+            })
+            .collect();
+        (!report.diagnostics.is_empty()).then_some(report)
+    }
+}
+
 /// Reads SOURCE, an OpenAPI document (converted like `apigctl import`) or a gateway
-/// definition. On failure the outcome to return (diagnostics on stderr, exit 1).
+/// definition, with the names it leaves to the gateway. On failure the outcome to return
+/// (diagnostics on stderr, exit 1).
 pub fn load_definition(
     input: &Input,
     limits: &Limits,
     refs: &RefOptions,
     color: bool,
-) -> Result<Definition, Outcome> {
+) -> Result<(Definition, UndefinedNames), Outcome> {
     let fail = |stderr: String| Outcome {
         stdout: String::new(),
         stderr,
@@ -102,21 +152,23 @@ pub fn load_definition(
     };
     // What the gateway would refuse stops the run before anything is planned or sent: a sync
     // that fails halfway leaves the group half changed.
-    let refuse = |ws: Workspace| -> Result<(), Outcome> {
-        let report = super::lint::gateway_errors(input, ws, limits, refs)
+    let refuse = |ws: Workspace| -> Result<UndefinedNames, Outcome> {
+        let GatewayErrors { errors, names } = super::lint::gateway_errors(input, ws, limits, refs)
             .map_err(|m| fail(format!("apigctl: error: {m}\n")))?;
-        if report.diagnostics.is_empty() {
-            return Ok(());
+        if errors.diagnostics.is_empty() {
+            let report = FileReport {
+                diagnostics: Vec::new(),
+                ..errors
+            };
+            return Ok(UndefinedNames { report, names });
         }
-        let mut text = report::render(report::Format::Human, &[report], color);
-        text.push_str("apigctl: error: the gateway would refuse this definition; nothing was planned or sent (`apigctl lint` shows every finding)\n");
-        Err(fail(text))
+        Err(fail(refused(errors, color)))
     };
     match openapi::detect(ws.root()) {
         Ok(DocumentKind::Definition) => match Definition::from_node(&ws.root().root) {
             Ok(definition) => {
-                refuse(ws)?;
-                Ok(definition)
+                let names = refuse(ws)?;
+                Ok((definition, names))
             }
             // The linter locates the offending key in the file.
             Err(_) => {
@@ -157,8 +209,8 @@ pub fn load_definition(
                     color,
                 )));
             }
-            refuse(ws)?;
-            Ok(definition)
+            let names = refuse(ws)?;
+            Ok((definition, names))
         }
         Err(d) => {
             let file_report = FileReport {
@@ -173,6 +225,13 @@ pub fn load_definition(
             )))
         }
     }
+}
+
+/// The report of what the gateway would refuse, and that nothing was done.
+fn refused(report: FileReport, color: bool) -> String {
+    let mut text = report::render(report::Format::Human, &[report], color);
+    text.push_str("apigctl: error: the gateway would refuse this definition; nothing was planned or sent (`apigctl lint` shows every finding)\n");
+    text
 }
 
 /// A multi-threaded runtime for one command.
@@ -198,12 +257,35 @@ pub fn prepare(
         stderr: format!("apigctl: error: {message}\n"),
         exit_code: EXIT_FINDINGS,
     };
-    let definition = load_definition(input, &options.limits, &options.refs, options.color)?;
+    let (definition, names) =
+        load_definition(input, &options.limits, &options.refs, options.color)?;
     let client = options.gateway.client().map_err(error)?;
     let runtime = runtime()?;
     let live = runtime
         .block_on(live::read(&client, &definition.group.name))
         .map_err(|e| error(e.to_string()))?;
+    if let Some(report) = names.unresolved(&definition, &live, options.prune) {
+        return Err(Outcome {
+            stdout: String::new(),
+            stderr: refused(report, options.color),
+            exit_code: EXIT_FINDINGS,
+        });
+    }
+    let messages = crate::sync::plan::refused(&definition, &live, &options.env);
+    if !messages.is_empty() {
+        let mut stderr: String = messages
+            .iter()
+            .map(|m| format!("apigctl: error: {m}\n"))
+            .collect();
+        stderr.push_str(
+            "apigctl: error: the gateway would refuse this plan; nothing was planned or sent\n",
+        );
+        return Err(Outcome {
+            stdout: String::new(),
+            stderr,
+            exit_code: EXIT_FINDINGS,
+        });
+    }
     let plan = plan(
         &definition,
         &live,

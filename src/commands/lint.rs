@@ -118,12 +118,49 @@ pub fn lint_text(name: &str, text: &str, options: &LintOptions) -> Result<FileRe
     }
 }
 
+/// Rules that look a name up in the definition, whose findings `diff` and `sync` decide only
+/// once they know the live group: the name may be on the gateway already. Each with the kind of
+/// object it names.
+pub const NAME_RULES: [(&str, NameKind); 5] = [
+    ("apig-throttle-binding-ref", NameKind::Throttle),
+    ("apig-acl-binding-ref", NameKind::Acl),
+    ("apig-binding-api-ref", NameKind::Api),
+    ("apig-auth-authorizer-required", NameKind::Authorizer),
+    ("apig-response-ref", NameKind::Response),
+];
+
+/// The kind of object a [`NAME_RULES`] finding names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameKind {
+    /// A request throttling policy.
+    Throttle,
+    /// An access control policy.
+    Acl,
+    /// An API of the group.
+    Api,
+    /// A custom authorizer.
+    Authorizer,
+    /// A group response.
+    Response,
+}
+
+/// What the gateway would refuse of a SOURCE of `diff` and `sync`, in two parts.
+#[derive(Debug)]
+pub struct GatewayErrors {
+    /// Errors that stop the run before the gateway is even read.
+    pub errors: FileReport,
+    /// Findings of the [`NAME_RULES`] (of any severity: a binding to a policy the gateway lacks
+    /// too fails there), each with the kind of object it names: errors unless the live group
+    /// has that name.
+    pub names: Vec<(Diagnostic, NameKind)>,
+}
+
 /// The gateway-constraint errors of a loaded SOURCE of `diff` and `sync`: what the gateway
 /// would refuse, found before anything is planned or sent. Those are the errors (under the
 /// `.apigctl.yaml` found from the working directory, if any) of the `apig-*` rules on the
-/// definition, but for the rules that look names up in the definition alone (`refers-to`): an
-/// authorizer or group response may already be on the gateway, which sync looks up there. The
-/// report is empty when there are none.
+/// definition; the findings of rules that look names up in the definition alone are set
+/// apart ([`GatewayErrors::names`]): an authorizer, a policy or a group response may already be
+/// on the gateway.
 ///
 /// # Errors
 ///
@@ -133,7 +170,7 @@ pub fn gateway_errors(
     ws: Workspace,
     limits: &Limits,
     refs: &RefOptions,
-) -> Result<FileReport, String> {
+) -> Result<GatewayErrors, String> {
     let builtin = rules::builtin_rules().map_err(|e| format!("built-in rule file {e}"))?;
     let mut options = LintOptions {
         limits: *limits,
@@ -167,10 +204,18 @@ pub fn gateway_errors(
         .map(|r| r.id.as_str())
         .collect();
     let mut report = lint_workspace(input.display_name(), ws, &options, &settings)?;
-    report
-        .diagnostics
-        .retain(|d| d.is_error() && gate.contains(d.code.as_str()));
-    Ok(report)
+    let mut names = Vec::new();
+    report.diagnostics.retain(|d| {
+        if let Some((_, kind)) = NAME_RULES.iter().find(|(id, _)| *id == d.code) {
+            names.push((d.clone(), *kind));
+            return false;
+        }
+        d.is_error() && gate.contains(d.code.as_str())
+    });
+    Ok(GatewayErrors {
+        errors: report,
+        names,
+    })
 }
 
 fn lint_workspace(

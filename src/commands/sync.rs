@@ -114,8 +114,9 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
         return error("--via import needs SOURCE as a file".to_owned());
     };
     let diff = &options.diff;
+    // The gateway's import reads the document itself; what it names is looked up there.
     let definition = match load_definition(input, &diff.limits, &diff.refs, diff.color) {
-        Ok(d) => d,
+        Ok((d, _)) => d,
         Err(outcome) => return outcome,
     };
     let bytes = match std::fs::read(path) {

@@ -407,28 +407,15 @@ fn lint_api(a: &ApiCreate) -> Check {
 /// placed as the only entry of the definition list `list`; the first finding is the answer,
 /// naming the field (from its pointer) and the rule.
 fn lint_object(object: &impl serde::Serialize, list: &str) -> Check {
-    use crate::lint::{self, Engine, Given, Locator, RuleSettings};
     let Ok(mut value) = serde_json::to_value(object) else {
         return Ok(());
     };
     strip_ids(&mut value);
     let mut definition = serde_json::json!({"apigctl": 1, "group": {"name": "group"}});
     definition[list] = serde_json::Value::Array(vec![value]);
-    let Ok(rules) = lint::builtin_rules() else {
-        return Ok(());
-    };
-    let rules = rules.iter().filter(|r| {
-        r.given == Given::Definition
-            && r.severity == crate::diagnostic::Severity::Error
-            && !GROUP_RULES.contains(&r.id.as_str())
+    let findings = crate::lint::definition_value_errors(&definition, |r| {
+        !GROUP_RULES.contains(&r.id.as_str())
     });
-    let engine = Engine::new(rules, &RuleSettings::default());
-    let root = lint::engine::json_tree(&definition);
-    let locator = Locator::Tree {
-        file: crate::source::FileId(0),
-        root: &root,
-    };
-    let findings = engine.run(Given::Definition, &root, &locator);
     match findings.into_iter().find(|d| d.is_error()) {
         None => Ok(()),
         Some(d) => {

@@ -136,6 +136,30 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
     out
 }
 
+/// The errors of the built-in `definition` rules that `keep` selects on a definition held as
+/// JSON (an object the emulator is asked to store, names given on the command line), pointers
+/// into that JSON. Empty when the rule catalogue cannot be read: its tests fail then.
+pub fn definition_value_errors(
+    definition: &serde_json::Value,
+    keep: impl Fn(&Rule) -> bool,
+) -> Vec<Diagnostic> {
+    let Ok(rules) = builtin_rules() else {
+        return Vec::new();
+    };
+    let rules = rules.iter().filter(|r| {
+        r.given == Given::Definition && r.severity == crate::diagnostic::Severity::Error && keep(r)
+    });
+    let engine = Engine::new(rules, &RuleSettings::default());
+    let root = engine::json_tree(definition);
+    let locator = Locator::Tree {
+        file: crate::source::FileId(0),
+        root: &root,
+    };
+    let mut found = engine.run(Given::Definition, &root, &locator);
+    found.retain(Diagnostic::is_error);
+    found
+}
+
 /// Lints a gateway definition file: the `definition` rules on the file's own tree.
 pub fn check_definition(engine: &Engine<'_>, doc: &Document) -> Vec<Diagnostic> {
     engine.run(

@@ -302,6 +302,71 @@ pub fn resolve(desired: &Definition, env: &str) -> Resolved {
     resolved
 }
 
+/// What the plan would ask of the gateway that it must refuse, found before anything is sent:
+/// a new environment whose name the gateway does not take (an `--env` or an entry's `env`), and
+/// a plug-in binding naming a plug-in neither the definition nor the gateway has (the linter
+/// checks plug-in names only where a document defines plug-ins, which OpenAPI cannot). One
+/// message each.
+pub fn refused(desired: &Definition, live: &Live, env: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let resolved = resolve(desired, env);
+    let declared: BTreeSet<&str> = desired
+        .environments
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    // Declared environments are linted with the definition.
+    let new_envs: Vec<&String> = resolved
+        .envs
+        .iter()
+        .filter(|e| !live.envs.contains_key(*e) && !declared.contains(e.as_str()))
+        .collect();
+    if !new_envs.is_empty() {
+        let environments: Vec<Value> = new_envs
+            .iter()
+            .map(|e| serde_json::json!({ "name": e }))
+            .collect();
+        let definition = serde_json::json!({
+            "apigctl": 1,
+            "group": {"name": "group"},
+            "environments": environments,
+        });
+        for d in crate::lint::definition_value_errors(&definition, |r| {
+            r.id.starts_with("apig-env-") && !r.id.starts_with("apig-env-variable")
+        }) {
+            let name = d
+                .pointer
+                .as_deref()
+                .and_then(|p| definition.pointer(p))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            out.push(format!(
+                "environment `{name}` would be created, but {} ({}); choose another name with --env or the entry's `env`",
+                d.message, d.code
+            ));
+        }
+    }
+    let plugins: BTreeSet<&str> = desired
+        .plugins
+        .iter()
+        .map(|p| p.plugin_name.as_str())
+        .chain(live.plugins.keys().map(String::as_str))
+        .collect();
+    let mut unknown: Vec<&str> = desired
+        .plugin_bindings
+        .iter()
+        .map(|b| b.plugin.as_str())
+        .filter(|p| !plugins.contains(p))
+        .collect();
+    unknown.dedup();
+    for plugin in unknown {
+        out.push(format!(
+            "plug-in `{plugin}` is bound (`plugin_bindings`, or `x-apigateway-plugins` of an operation) but neither SOURCE nor the gateway has it; define it under `plugins` of a gateway definition, create it on the gateway, or check the name"
+        ));
+    }
+    out
+}
+
 /// Compares a definition with the live group.
 pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
     let mut planner = Planner {

@@ -69,6 +69,15 @@ impl Gateway {
         apigctl::commands::diff::run(&Input::from_arg(source), &self.diff_options(prune, format))
     }
 
+    /// `apigctl diff SOURCE --env ENV`.
+    pub fn diff_in(&self, source: &str, env: &str) -> Outcome {
+        let options = DiffOptions {
+            env: env.to_owned(),
+            ..self.diff_options(false, PlanFormat::Human)
+        };
+        apigctl::commands::diff::run(&Input::from_arg(source), &options)
+    }
+
     fn diff_options(&self, prune: bool, format: PlanFormat) -> DiffOptions {
         DiffOptions {
             gateway: self.gateway_options(4),
