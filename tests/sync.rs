@@ -411,6 +411,51 @@ fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
     assert_eq!(dumped.plugin_bindings.len(), 1);
 }
 
+/// Renaming an API keeps its route. Without `--prune` the old API stays and holds the route,
+/// so the plan is refused before anything is sent; with it the old API is deleted before the
+/// new one is created (decK's order), and the rename goes through.
+#[test]
+fn a_renamed_api_replaces_the_old_one_with_prune_and_is_refused_without() {
+    let gateway = Gateway::start(None);
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(SHOP)
+        .unwrap()
+        .replace("operationId: health\n", "operationId: health_check\n");
+    let source = write(&dir, "renamed.yaml", &text);
+
+    for outcome in [
+        gateway.diff(&source, false, PlanFormat::Human),
+        gateway.sync(&source, false),
+    ] {
+        assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+        assert!(
+            outcome.stderr.contains("apigctl: error: API `health` on the gateway is not in SOURCE and stays (no --prune), but another API already has method GET, path `/health` and match mode NORMAL")
+                && outcome.stderr.contains("nothing was planned or sent"),
+            "{}",
+            outcome.stderr
+        );
+    }
+
+    let outcome = gateway.sync(&source, true);
+    assert_eq!(outcome.exit_code, 0, "{}{}", outcome.stdout, outcome.stderr);
+    // The operations as they finish, on stderr.
+    let done = &outcome.stderr;
+    let deleted = done.find("deleted api health\n").expect(done);
+    let created = done.find("created api health_check\n").expect(done);
+    assert!(deleted < created, "{done}");
+    let names: Vec<String> = gateway
+        .dump("shop_api")
+        .apis
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert!(names.contains(&"health_check".to_owned()), "{names:?}");
+    assert!(!names.contains(&"health".to_owned()), "{names:?}");
+    let again = gateway.diff(&source, true, PlanFormat::Human);
+    assert_eq!(again.exit_code, 0, "{}", again.stdout);
+}
+
 /// A name SOURCE uses without defining it is looked up on the gateway before anything is
 /// planned: where the gateway lacks it too, apply would fail after changing the group (a
 /// misspelt policy in a binding would first unbind the old one), so nothing is sent. Where

@@ -271,7 +271,11 @@ pub fn prepare(
             exit_code: EXIT_FINDINGS,
         });
     }
-    let messages = crate::sync::plan::refused(&definition, &live, &options.env);
+    let plan_options = PlanOptions {
+        env: options.env.clone(),
+        prune: options.prune,
+    };
+    let messages = crate::sync::plan::refused(&definition, &live, &plan_options);
     if !messages.is_empty() {
         let mut stderr: String = messages
             .iter()
@@ -286,14 +290,7 @@ pub fn prepare(
             exit_code: EXIT_FINDINGS,
         });
     }
-    let plan = plan(
-        &definition,
-        &live,
-        &PlanOptions {
-            env: options.env.clone(),
-            prune: options.prune,
-        },
-    );
+    let plan = plan(&definition, &live, &plan_options);
     Ok((definition, client, live, plan, runtime))
 }
 

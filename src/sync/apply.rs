@@ -1,6 +1,8 @@
 //! Carries out a plan in dependency order: group; environments; variables, authorizers,
-//! policies and responses; excluded configurations; APIs; then unbinding, publishing and
-//! binding (bindings refer to publication records, so publishing comes first); deletions last.
+//! policies and responses; then unbinding, taking APIs offline and deleting them (decK's order:
+//! a renamed API needs its old route free); excluded configurations and APIs; publishing and
+//! binding (bindings refer to publication records, so publishing comes first); the remaining
+//! deletions last.
 //!
 //! Within a phase every operation runs concurrently (bounded by the client's `--parallelism`).
 //! A failed operation does not stop the others: objects that depend on it fail with a message
@@ -65,30 +67,33 @@ const PHASES: &[&[(Kind, &[Action])]] = &[
         (Kind::Response, &[Action::Create, Action::Update]),
     ],
     &[
-        (Kind::ThrottleSpecial, &[Action::Create, Action::Update]),
-        (Kind::Api, &[Action::Create, Action::Update]),
-    ],
-    &[
         (Kind::ThrottleBinding, &[Action::Update, Action::Delete]),
         (Kind::AclBinding, &[Action::Update, Action::Delete]),
         (Kind::PluginBinding, &[Action::Delete]),
     ],
-    &[(
-        Kind::Publication,
-        &[Action::Create, Action::Update, Action::Delete],
-    )],
+    &[(Kind::Publication, &[Action::Delete])],
+    // Before the APIs are created: an API renamed, or moved to the route of one `--prune`
+    // deletes, would be refused while the old one holds the route (APIG.3301).
+    &[(Kind::Api, &[Action::Delete])],
+    &[
+        (Kind::ThrottleSpecial, &[Action::Create, Action::Update]),
+        (Kind::Api, &[Action::Create, Action::Update]),
+    ],
+    &[(Kind::Publication, &[Action::Create, Action::Update])],
     &[
         (Kind::ThrottleBinding, &[Action::Create, Action::Update]),
         (Kind::AclBinding, &[Action::Create, Action::Update]),
         (Kind::PluginBinding, &[Action::Create]),
     ],
     &[
-        (Kind::Api, &[Action::Delete]),
         (Kind::ThrottleSpecial, &[Action::Delete]),
         (Kind::Variable, &[Action::Delete]),
     ],
     &[(Kind::Response, &[Action::Delete])],
 ];
+
+/// The phase that binds (the second part of a binding update, which unbinds early).
+const BIND_PHASE: usize = 8;
 
 /// How many operations [`apply`] runs for `plan`: one per change and phase it takes part in
 /// (a binding update unbinds early and binds late), for a progress display.
@@ -150,7 +155,7 @@ pub async fn apply(
     let mut report = ApplyReport::default();
     for (index, phase) in PHASES.iter().enumerate() {
         // Updates of bindings are split: unbind in the early phase, bind in the late one.
-        let late_bind_phase = index == 6;
+        let late_bind_phase = index == BIND_PHASE;
         let mut tasks = JoinSet::new();
         for change in &plan.changes {
             let Some((_, actions)) = phase.iter().find(|(kind, _)| *kind == change.kind) else {
@@ -566,5 +571,96 @@ fn family(kind: Kind) -> &'static ops::Family {
 fn strip_definition_only(kind: Kind, body: &mut Value) {
     if let (Kind::Throttle, Value::Object(map)) = (kind, body) {
         map.remove("special");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phase_of(kind: Kind, action: Action) -> Vec<usize> {
+        PHASES
+            .iter()
+            .enumerate()
+            .filter(|(_, phase)| {
+                phase
+                    .iter()
+                    .any(|(k, actions)| *k == kind && actions.contains(&action))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    #[test]
+    fn every_change_has_its_phases_and_apis_are_deleted_before_they_are_created() {
+        let kinds = [
+            Kind::Group,
+            Kind::Environment,
+            Kind::Variable,
+            Kind::Authorizer,
+            Kind::Throttle,
+            Kind::ThrottleSpecial,
+            Kind::Acl,
+            Kind::Plugin,
+            Kind::Response,
+            Kind::Api,
+            Kind::Publication,
+            Kind::ThrottleBinding,
+            Kind::AclBinding,
+            Kind::PluginBinding,
+        ];
+        // Gateway-wide objects and the group itself are never deleted (see `plan`); a plug-in
+        // binding is never updated; a binding update unbinds early and binds late.
+        let never = [
+            (Kind::Group, Action::Delete),
+            (Kind::Environment, Action::Delete),
+            (Kind::Authorizer, Action::Delete),
+            (Kind::Throttle, Action::Delete),
+            (Kind::Acl, Action::Delete),
+            (Kind::Plugin, Action::Delete),
+            (Kind::PluginBinding, Action::Update),
+        ];
+        for kind in kinds {
+            for action in [Action::Create, Action::Update, Action::Delete] {
+                let phases = phase_of(kind, action);
+                let expected = if never.contains(&(kind, action)) {
+                    0
+                } else if matches!(kind, Kind::ThrottleBinding | Kind::AclBinding)
+                    && action == Action::Update
+                {
+                    2
+                } else {
+                    1
+                };
+                assert_eq!(phases.len(), expected, "{kind:?} {action:?}: {phases:?}");
+            }
+        }
+        assert_eq!(
+            phase_of(Kind::ThrottleBinding, Action::Update)[1],
+            BIND_PHASE
+        );
+        assert_eq!(phase_of(Kind::PluginBinding, Action::Create), [BIND_PHASE]);
+        let before =
+            |a: (Kind, Action), b: (Kind, Action)| phase_of(a.0, a.1)[0] < phase_of(b.0, b.1)[0];
+        assert!(before(
+            (Kind::Api, Action::Delete),
+            (Kind::Api, Action::Create)
+        ));
+        assert!(before(
+            (Kind::Publication, Action::Delete),
+            (Kind::Api, Action::Delete)
+        ));
+        assert!(before(
+            (Kind::AclBinding, Action::Delete),
+            (Kind::Publication, Action::Delete)
+        ));
+        assert!(before(
+            (Kind::Api, Action::Update),
+            (Kind::Response, Action::Delete)
+        ));
+        assert!(before(
+            (Kind::Publication, Action::Create),
+            (Kind::AclBinding, Action::Create)
+        ));
     }
 }

@@ -305,9 +305,10 @@ pub fn resolve(desired: &Definition, env: &str) -> Resolved {
 /// What the plan would ask of the gateway that it must refuse, found before anything is sent:
 /// a new environment whose name the gateway does not take (an `--env` or an entry's `env`), and
 /// a plug-in binding naming a plug-in neither the definition nor the gateway has (the linter
-/// checks plug-in names only where a document defines plug-ins, which OpenAPI cannot). One
-/// message each.
-pub fn refused(desired: &Definition, live: &Live, env: &str) -> Vec<String> {
+/// checks plug-in names only where a document defines plug-ins, which OpenAPI cannot), and an
+/// API created on the route of a live one that stays. One message each.
+pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<String> {
+    let (env, prune) = (options.env.as_str(), options.prune);
     let mut out = Vec::new();
     let resolved = resolve(desired, env);
     let declared: BTreeSet<&str> = desired
@@ -344,6 +345,48 @@ pub fn refused(desired: &Definition, live: &Live, env: &str) -> Vec<String> {
                 "environment `{name}` would be created, but {} ({}); choose another name with --env or the entry's `env`",
                 d.message, d.code
             ));
+        }
+    }
+    // An API SOURCE creates on the route of a live API that stays (SOURCE does not define it,
+    // `--prune` is off): the gateway refuses the new one. The route rule of the linter decides,
+    // on SOURCE's APIs followed by those.
+    if !prune {
+        let defined: BTreeSet<&str> = desired.apis.iter().map(|a| a.name.as_str()).collect();
+        let staying: Vec<&crate::model::ApiDef> = live
+            .apis
+            .iter()
+            .filter(|(name, _)| !defined.contains(name.as_str()))
+            .map(|(_, remote)| &remote.def)
+            .collect();
+        if !staying.is_empty() {
+            let apis: Vec<Value> = desired
+                .apis
+                .iter()
+                .chain(staying.iter().copied())
+                .map(|a| serde_json::to_value(a).unwrap_or_default())
+                .collect();
+            let definition = serde_json::json!({
+                "apigctl": 1,
+                "group": {"name": "group"},
+                "apis": apis,
+            });
+            for d in
+                crate::lint::definition_value_errors(&definition, |r| r.id == "apig-duplicate-api")
+            {
+                let index = d
+                    .pointer
+                    .as_deref()
+                    .and_then(|p| p.strip_prefix("/apis/"))
+                    .and_then(|i| i.split('/').next())
+                    .and_then(|i| i.parse::<usize>().ok());
+                if let Some(api) = index.and_then(|i| i.checked_sub(desired.apis.len())) {
+                    let name = staying.get(api).map_or("", |a| a.name.as_str());
+                    out.push(format!(
+                        "API `{name}` on the gateway is not in SOURCE and stays (no --prune), but {} ({}); sync with --prune to replace it, or keep its name in SOURCE",
+                        d.message, d.code
+                    ));
+                }
+            }
         }
     }
     let plugins: BTreeSet<&str> = desired
