@@ -948,6 +948,9 @@ const DEFAULTS: &[(&str, &str)] = &[
     // Group version (API Reference 3.1.1, Table 3-3: default V1).
     ("version", "\"V1\""),
     ("remark", "\"\""),
+    // Optional; left out, the backend uses no VPC channel, which `2` says (API Reference
+    // 3.5.1, Table 3-174).
+    ("vpc_channel_status", "2"),
 ];
 
 fn is_default(key: &str, value: &Value) -> bool {
@@ -994,7 +997,9 @@ pub fn diff_values(
             }
         }
         (Some(old), None) if is_default(last_key(path), old) => {}
-        (None, Some(new)) if new.is_null() => {}
+        // Both ways: a source that states a default the gateway's answer leaves out (an
+        // OpenAPI dump's `vpc_channel_status: 2`) changes nothing either.
+        (None, Some(new)) if is_default(last_key(path), new) => {}
         (Some(Value::Number(a)), Some(Value::Number(b))) if a.as_f64() == b.as_f64() => {}
         (old, new) if old == new => {}
         (old, new) => out.push(FieldChange {
@@ -1158,6 +1163,16 @@ mod tests {
             "",
             Some(&live),
             Some(&serde_json::json!({"name": "a"})),
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        // And the other way: SOURCE states a default the gateway's answer leaves out.
+        diff_values(
+            "",
+            Some(&serde_json::json!({"name": "a", "backend_api": {"timeout": 5000}})),
+            Some(
+                &serde_json::json!({"name": "a", "cors": false, "backend_api": {"timeout": 5000, "vpc_channel_status": 2}}),
+            ),
             &mut out,
         );
         assert!(out.is_empty(), "{out:?}");
