@@ -1,6 +1,6 @@
-//! `apigctl sync SOURCE --env NAME`: make the live group match SOURCE. Prints the plan, then
-//! one line per operation on stderr as it finishes (plain lines: no progress bar), then a
-//! summary with the requests sent. Exit 0 when everything was applied, 1 when anything failed
+//! `apigctl sync SOURCE --env NAME`: make the live group match SOURCE. Prints the plan before
+//! anything is sent, then one line per operation on stderr as it finishes (plain lines: no
+//! progress bar), then a summary with the requests sent. Exit 0 when everything was applied, 1 when anything failed
 //! (running sync again finishes the job).
 //!
 //! `--via import` instead sends an OpenAPI SOURCE to the gateway's own converter
@@ -24,7 +24,8 @@ pub struct SyncOptions {
     pub dry_run: bool,
     /// Use `/openapi/import` with these modes instead of object-by-object sync.
     pub via_import: Option<ImportModes>,
-    /// Print each finished operation to stderr as it happens (otherwise collected).
+    /// The command line: print the plan before applying it, and each finished operation to
+    /// stderr as it happens (otherwise both are collected in the outcome).
     pub live_progress: bool,
 }
 
@@ -57,6 +58,28 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
             EXIT_OK
         };
         return outcome;
+    }
+    if options.live_progress {
+        // The plan is shown before anything is sent, so a sync stopped halfway has said what
+        // it set out to do. One that cannot be shown is not carried out.
+        let mut stdout = std::io::stdout().lock();
+        match stdout
+            .write_all(outcome.stdout.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
+            Ok(()) => outcome.stdout.clear(),
+            // The reader has gone (`| head`): it wants no more, the sync goes on.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => outcome.stdout.clear(),
+            Err(e) => {
+                return Outcome {
+                    stdout: String::new(),
+                    stderr: format!(
+                        "apigctl: error: cannot write the plan to standard output: {e}; nothing was sent\n"
+                    ),
+                    exit_code: EXIT_FINDINGS,
+                };
+            }
+        }
     }
     let lines = std::sync::Mutex::new(String::new());
     // On a terminal, one bar redrawn in place (failures scroll above it); otherwise plain lines.
