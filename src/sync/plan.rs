@@ -89,7 +89,7 @@ impl Kind {
 /// One changed field: its dotted path, the live value and the defined value.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FieldChange {
-    /// Path in the definition object (`backend_api.timeout`, `req_params[0].name`).
+    /// Path in the definition object (`backend_api.timeout`, `req_params[limit].type`: named items by name).
     pub path: String,
     /// Live value (absent when the gateway has none).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -977,6 +977,29 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// The items of a list of objects by their `name` (with their `location`, where parameters of
+/// two locations share a name: `id@PATH`), if every item has one and no two share it.
+fn by_name(items: &[Value]) -> Option<BTreeMap<String, &Value>> {
+    if items.is_empty() {
+        return None;
+    }
+    let mut named = BTreeMap::new();
+    for item in items {
+        let name = item.get("name")?.as_str()?;
+        named.insert(name.to_owned(), item);
+    }
+    if named.len() == items.len() {
+        return Some(named);
+    }
+    let mut named = BTreeMap::new();
+    for item in items {
+        let name = item.get("name")?.as_str()?;
+        let location = item.get("location")?.as_str()?;
+        named.insert(format!("{name}@{location}"), item);
+    }
+    (named.len() == items.len()).then_some(named)
+}
+
 /// Collects the differences between a live value and a defined value.
 pub fn diff_values(
     path: &str,
@@ -991,9 +1014,27 @@ pub fn diff_values(
                 diff_values(&join(path, key), old.get(key), new.get(key), out);
             }
         }
-        (Some(Value::Array(old)), Some(Value::Array(new))) if old.len() == new.len() => {
-            for (i, (o, n)) in old.iter().zip(new).enumerate() {
-                diff_values(&format!("{path}[{i}]"), Some(o), Some(n), out);
+        (Some(Value::Array(old)), Some(Value::Array(new))) => {
+            match (by_name(old), by_name(new)) {
+                // Named objects (request and backend parameters, backend policies) are what
+                // the gateway keeps them as, a set: matched by name, the order is no change.
+                (Some(old), Some(new)) => {
+                    let names: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+                    for name in names {
+                        let at = format!("{path}[{name}]");
+                        diff_values(&at, old.get(name).copied(), new.get(name).copied(), out);
+                    }
+                }
+                _ if old.len() == new.len() => {
+                    for (i, (o, n)) in old.iter().zip(new).enumerate() {
+                        diff_values(&format!("{path}[{i}]"), Some(o), Some(n), out);
+                    }
+                }
+                _ => out.push(FieldChange {
+                    path: path.to_owned(),
+                    old: Some(Value::Array(old.clone())),
+                    new: Some(Value::Array(new.clone())),
+                }),
             }
         }
         (Some(old), None) if is_default(last_key(path), old) => {}
@@ -1153,6 +1194,58 @@ mod tests {
         let plan = plan(&desired, &state, &options(true));
         assert_eq!(plan.pending(), 0);
         assert!(plan.changes.iter().all(|c| c.kind != Kind::Acl));
+    }
+
+    /// Named items (parameters, backend policies) are matched by name, so their order is no
+    /// change and a change names the item.
+    #[test]
+    fn named_items_are_compared_by_name() {
+        let params = |a: &str, b: &str| {
+            serde_json::json!({"req_params": [
+                {"name": "kind", "location": "QUERY", "type": a},
+                {"name": "limit", "location": "QUERY", "type": b},
+            ]})
+        };
+        let mut swapped = params("STRING", "NUMBER");
+        swapped["req_params"].as_array_mut().unwrap().reverse();
+        let mut out = Vec::new();
+        diff_values(
+            "",
+            Some(&params("STRING", "NUMBER")),
+            Some(&swapped),
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        diff_values(
+            "",
+            Some(&params("STRING", "NUMBER")),
+            Some(&params("STRING", "STRING")),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            [FieldChange {
+                path: "req_params[limit].type".into(),
+                old: Some(Value::from("NUMBER")),
+                new: Some(Value::from("STRING")),
+            }]
+        );
+        // A name in two locations is told apart by location; an added item is one change.
+        let two = serde_json::json!({"req_params": [
+            {"name": "id", "location": "PATH"}, {"name": "id", "location": "QUERY"}]});
+        let three = serde_json::json!({"req_params": [
+            {"name": "id", "location": "QUERY"}, {"name": "id", "location": "PATH"},
+            {"name": "id", "location": "HEADER"}]});
+        out.clear();
+        diff_values("", Some(&two), Some(&three), &mut out);
+        assert_eq!(
+            out,
+            [FieldChange {
+                path: "req_params[id@HEADER]".into(),
+                old: None,
+                new: Some(serde_json::json!({"name": "id", "location": "HEADER"})),
+            }]
+        );
     }
 
     #[test]
