@@ -334,3 +334,122 @@ fn command_line_writes_files_and_rejects_openapi_input() {
     );
     assert!(outcome.stderr.contains("req_mehtod"), "{}", outcome.stderr);
 }
+
+/// `severity[code]@line:col` of each diagnostic `apigctl export` printed, in order.
+fn printed_locations(stderr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut head: Option<String> = None;
+    for line in stderr.lines() {
+        if line.starts_with("error[") || line.starts_with("warning[") || line.starts_with("note[") {
+            head = line.split_once(']').map(|(h, _)| format!("{h}]"));
+        } else if let (Some(h), Some((_, at))) = (head.as_ref(), line.split_once("┌─ ")) {
+            let mut parts = at.rsplitn(3, ':');
+            let col = parts.next().unwrap_or_default();
+            let line = parts.next().unwrap_or_default();
+            out.push(format!("{h}@{line}:{col}"));
+            head = None;
+        }
+    }
+    out
+}
+
+/// Writes `text` as `name` in a temporary directory and runs `apigctl export` on it, writing
+/// to `out.yaml` there; the outcome and whether the output file exists.
+fn export_text(name: &str, text: &str, version: OasVersion) -> (apigctl::commands::Outcome, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("out.yaml");
+    let options = ExportCommandOptions {
+        export: ExportOptions {
+            version,
+            define: Define::All,
+        },
+        output: Some(out.clone()),
+        ..ExportCommandOptions::default()
+    };
+    let outcome = run(&Input::Path(path), &options);
+    (outcome, out.exists())
+}
+
+/// Two objects of a kind with one name would be a repeated key (security schemes,
+/// `x-apigateway-ratelimits`, `-access-controls`, `-responses`) or `operationId`, which import
+/// refuses: each second name is an error there, the first its related place, and nothing is
+/// written.
+#[test]
+fn repeated_names_are_errors_and_nothing_is_written() {
+    let path = root().join("testdata/export/duplicate-names.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", &text, version);
+        assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+        assert!(!written && outcome.stdout.is_empty(), "{version}");
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            [
+                "error[export-duplicate-name]@10:5",
+                "error[export-duplicate-name]@19:5",
+                "error[export-duplicate-name]@28:5",
+                "error[export-duplicate-name]@34:5",
+                "error[export-duplicate-name]@45:5",
+            ],
+            "{}",
+            outcome.stderr
+        );
+        assert_eq!(outcome.stderr.matches("first defined here").count(), 5);
+        assert!(outcome.stderr.contains(
+            "error[export-duplicate-name]: another throttling policy is named `per_sec`; the exported document would repeat it in its `x-apigateway-ratelimits` keys, which import refuses, so nothing is written"
+        ));
+        assert!(outcome.stderr.contains(
+            "= help: names are unique in a definition, as on the gateway: rename or remove one API, and update what refers to it by name"
+        ));
+    }
+    let result = export_all(&load_definition(&path), OasVersion::V3_0);
+    assert!(result.has_errors());
+    let errors: Vec<(&str, &str)> = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.code.as_str(), d.pointer.as_deref().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("export-duplicate-name", "/authorizers/1/name"),
+            ("export-duplicate-name", "/throttles/1/name"),
+            ("export-duplicate-name", "/acls/1/acl_name"),
+            ("export-duplicate-name", "/responses/1/name"),
+            ("export-duplicate-name", "/apis/1/name"),
+        ]
+    );
+    let related: Vec<(usize, &str, &str)> = result
+        .related
+        .iter()
+        .map(|r| (r.diagnostic, r.pointer.as_str(), r.message.as_str()))
+        .collect();
+    assert_eq!(
+        related,
+        [
+            (0, "/authorizers/0/name", "first defined here"),
+            (1, "/throttles/0/name", "first defined here"),
+            (2, "/acls/0/acl_name", "first defined here"),
+            (3, "/responses/0/name", "first defined here"),
+            (4, "/apis/0/name", "first defined here"),
+        ]
+    );
+}
+
+/// An authorizer named like a built-in scheme would be merged with it: an error.
+#[test]
+fn an_authorizer_named_like_a_built_in_scheme_is_an_error() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\nauthorizers:\n  - name: apig-auth-iam\n    type: FRONTEND\n    authorizer_type: FUNC\n    authorizer_uri: urn:fss:r:p:function:default:f\n";
+    let (outcome, written) = export_text("d.yaml", text, OasVersion::V2_0);
+    assert_eq!(outcome.exit_code, 1);
+    assert!(!written);
+    assert_eq!(
+        printed_locations(&outcome.stderr),
+        ["error[export-duplicate-name]@5:5"],
+        "{}",
+        outcome.stderr
+    );
+}

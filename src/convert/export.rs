@@ -31,6 +31,17 @@ use crate::source::{Entry, Key, Map, Node, Number, Span, Value};
 pub const NOT_REPRESENTABLE: &str = "export-not-representable";
 /// Diagnostic code: two values that the document can hold only one of; the first is kept.
 pub const CONFLICT: &str = "export-conflict";
+/// Diagnostic code (error): two objects of a kind share a name, which the document would write
+/// as a repeated key or `operationId` that import refuses; nothing is written.
+pub const DUPLICATE_NAME: &str = "export-duplicate-name";
+
+/// The security scheme keys the export gives the built-in authentication modes.
+const BUILT_IN_SCHEMES: [&str; 4] = [
+    "apig-auth-app",
+    "apig-auth-app-header",
+    "apig-auth-app-disable",
+    "apig-auth-iam",
+];
 
 const SOURCE_REF: &str = "x-apigateway-extensions reference §1–§3, §6; API Reference 3.16.1";
 
@@ -85,10 +96,31 @@ impl Default for ExportOptions {
 pub struct ExportResult {
     /// The OpenAPI document (spans are all zero: it was built, not read).
     pub document: Node,
-    /// Warnings about definition values the document cannot carry. Each has the definition
-    /// JSON pointer of the value (`pointer`) but no location: the caller, who loaded the
-    /// definition, resolves the pointer to a span.
+    /// Warnings about definition values the document cannot carry, and errors about what it
+    /// cannot be written with (repeated names: the document must not be written then). Each
+    /// has the definition JSON pointer of the value (`pointer`) but no location: the caller,
+    /// who loaded the definition, resolves the pointer to a span.
     pub diagnostics: Vec<Diagnostic>,
+    /// Related places of those diagnostics, as definition pointers for the caller to resolve.
+    pub related: Vec<RelatedPointer>,
+}
+
+/// A related place of an export diagnostic, given by its definition pointer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelatedPointer {
+    /// Index of the diagnostic in [`ExportResult::diagnostics`].
+    pub diagnostic: usize,
+    /// Definition JSON pointer of the related value.
+    pub pointer: String,
+    /// What is there ("first defined here").
+    pub message: String,
+}
+
+impl ExportResult {
+    /// Whether a diagnostic is an error: the document must not be written.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
 }
 
 /// Exports a definition to an OpenAPI document of `options.version`.
@@ -111,11 +143,101 @@ fn export_in_batches(
         diagnostics: Vec::new(),
         schemes: Vec::new(),
     };
+    // Checked first, so that the indices of the related places are those of the errors.
+    let related = duplicate_names(definition, &mut cx.diagnostics);
     let document = cx.document(definition);
     ExportResult {
         document,
         diagnostics: cx.diagnostics,
+        related,
     }
+}
+
+/// An error for each object whose name an earlier object of its kind has (at the second
+/// name, the first as related place), and for each custom authorizer named like a built-in
+/// security scheme. The objects are keys of one mapping in the document (security schemes,
+/// `x-apigateway-ratelimits`, `x-apigateway-access-controls`, `x-apigateway-responses`) or
+/// `operationId`s, which the loader and import refuse to read twice.
+fn duplicate_names(def: &Definition, out: &mut Vec<Diagnostic>) -> Vec<RelatedPointer> {
+    let kinds: [(&str, &str, &str, Vec<&str>); 5] = [
+        (
+            "authorizers",
+            "name",
+            "custom authorizer",
+            def.authorizers.iter().map(|a| a.name.as_str()).collect(),
+        ),
+        (
+            "throttles",
+            "name",
+            "throttling policy",
+            def.throttles.iter().map(|t| t.name.as_str()).collect(),
+        ),
+        (
+            "acls",
+            "acl_name",
+            "access control policy",
+            def.acls.iter().map(|a| a.acl_name.as_str()).collect(),
+        ),
+        (
+            "responses",
+            "name",
+            "group response",
+            def.responses.iter().map(|r| r.name.as_str()).collect(),
+        ),
+        (
+            "apis",
+            "name",
+            "API",
+            def.apis.iter().map(|a| a.name.as_str()).collect(),
+        ),
+    ];
+    let mut related = Vec::new();
+    for (list, field, kind, names) in kinds {
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(names.len());
+        for (i, name) in names.into_iter().enumerate() {
+            let at = format!("/{list}/{i}/{field}");
+            if list == "authorizers" && BUILT_IN_SCHEMES.contains(&name) {
+                out.push(
+                    Diagnostic::error(
+                        DUPLICATE_NAME,
+                        format!("custom authorizer `{name}` has the name of the security scheme the export gives a built-in authentication mode; the document cannot hold both"),
+                    )
+                    .pointer(at.clone())
+                    .help("rename the authorizer (3 to 64 letters, digits and `_`, a letter first) and the `authorizer_name` of its APIs")
+                    .source("x-apigateway-extensions reference §2.1, §2.3; API Reference 3.15.1"),
+                );
+            }
+            match first.entry(name) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+                std::collections::hash_map::Entry::Occupied(slot) => {
+                    related.push(RelatedPointer {
+                        diagnostic: out.len(),
+                        pointer: format!("/{list}/{}/{field}", slot.get()),
+                        message: "first defined here".into(),
+                    });
+                    let what = match list {
+                        "apis" => "`operationId`s",
+                        "authorizers" => "security scheme keys",
+                        "throttles" => "`x-apigateway-ratelimits` keys",
+                        "acls" => "`x-apigateway-access-controls` keys",
+                        _ => "`x-apigateway-responses` keys",
+                    };
+                    out.push(
+                        Diagnostic::error(
+                            DUPLICATE_NAME,
+                            format!("another {kind} is named `{name}`; the exported document would repeat it in its {what}, which import refuses, so nothing is written"),
+                        )
+                        .pointer(at)
+                        .help(format!("names are unique in a definition, as on the gateway: rename or remove one {kind}, and update what refers to it by name"))
+                        .source(SOURCE_REF),
+                    );
+                }
+            }
+        }
+    }
+    related
 }
 
 /// A warning about the definition value at `pointer`.
