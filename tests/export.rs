@@ -49,6 +49,19 @@ fn load_definition(path: &Path) -> Definition {
     Definition::from_json(doc.root.to_json()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+fn load_definition_text(text: &str) -> Definition {
+    let mut sources = Sources::new();
+    let doc = apigctl::source::load_bytes(
+        "d.yaml".into(),
+        None,
+        text.as_bytes().to_vec(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap_or_else(|e| panic!("d.yaml: {e}"));
+    Definition::from_node(&doc.root).unwrap_or_else(|e| panic!("{}: {}", e.pointer, e.message))
+}
+
 /// Imports an OpenAPI document given as text (as `apigctl import` would).
 fn import_text(name: &str, text: String) -> ImportResult {
     let mut sources = Sources::new();
@@ -452,4 +465,36 @@ fn an_authorizer_named_like_a_built_in_scheme_is_an_error() {
         "{}",
         outcome.stderr
     );
+}
+
+/// `auth_opt` belongs to AppSigv1 schemes only (reference §2.2; lint `apig-auth-opt`): on an
+/// IAM API it is a warning at `auth_opt`, and the API gets the plain IAM scheme.
+#[test]
+fn auth_opt_of_an_iam_api_is_a_warning_and_not_exported() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\napis:\n  - name: iam_api\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /a\n    auth_type: IAM\n    auth_opt:\n      app_code_auth_type: HEADER\n    backend_type: MOCK\n    mock_info:\n      result_content: ok\n";
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", text, version);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        assert!(written);
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            ["warning[export-not-representable]@11:5"],
+            "{}",
+            outcome.stderr
+        );
+        assert!(
+            outcome
+                .stderr
+                .contains("`auth_opt` of an IAM API has no x-apigateway-* extension; not exported"),
+            "{}",
+            outcome.stderr
+        );
+    }
+    let mut def = load_definition_text(text);
+    let result = export_all(&def, OasVersion::V3_0);
+    let yaml = to_yaml(&result.document);
+    assert!(!yaml.contains("x-apigateway-auth-opt"), "{yaml}");
+    assert!(yaml.contains("apig-auth-iam:"), "{yaml}");
+    def.apis[0].auth_opt = None;
+    assert_eq!(round_trip("iam", &def, OasVersion::V3_0), def);
 }

@@ -897,8 +897,26 @@ impl Cx {
                 return Some(name.clone());
             }
             AuthType::App => ("apig-auth-app", "AppSigv1", "Authorization"),
-            AuthType::Iam => ("apig-auth-iam", "IAM", "unused"),
+            AuthType::Iam => {
+                // `x-apigateway-auth-opt` sits only next to AppSigv1 (reference §2.2); the
+                // gateway honours `app_code_auth_type` only with `auth_type: APP`.
+                if opt.is_some() {
+                    self.lost(format!("{at}/auth_opt"), "`auth_opt` of an IAM API");
+                }
+                return Some(self.scheme("apig-auth-iam", "IAM", "unused", None));
+            }
         };
+        Some(self.scheme(name, auth_type, label, opt))
+    }
+
+    /// Registers the built-in scheme `name` (with its AppCode variant) on first use; its key.
+    fn scheme(
+        &mut self,
+        name: &str,
+        auth_type: &str,
+        label: &str,
+        opt: Option<AppCodeAuthType>,
+    ) -> String {
         let name = match opt {
             None => name.to_owned(),
             Some(AppCodeAuthType::Header) => format!("{name}-header"),
@@ -917,7 +935,7 @@ impl Cx {
             }
             self.schemes.push((name.clone(), scheme.build()));
         }
-        Some(name)
+        name
     }
 
     fn parameter(&mut self, p: &ReqParamDef, at: &str) -> Node {
