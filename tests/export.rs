@@ -498,3 +498,62 @@ fn auth_opt_of_an_iam_api_is_a_warning_and_not_exported() {
     def.apis[0].auth_opt = None;
     assert_eq!(round_trip("iam", &def, OasVersion::V3_0), def);
 }
+
+/// Request parameter checks keep the gateway's behaviour or are warnings at their field: an
+/// `enum` or bound in OpenAPI means validation on (import infers `valid_enable: 1`, reference
+/// §3.2), so checks under `valid_enable: 2` (or its absence, the default 2 of API Reference
+/// 3.5.1, Table 3-171) are not exported; `valid_enable: 1` without a check has no OpenAPI
+/// form; zero bounds read back as no limit.
+#[test]
+fn parameter_checks_follow_valid_enable_and_zero_bounds_are_warnings() {
+    let path = root().join("testdata/export/parameter-checks.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", &text, version);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        assert!(written);
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            [
+                "warning[export-not-representable]@20:9",
+                "warning[export-not-representable]@23:9",
+                "warning[export-not-representable]@32:9",
+                "warning[export-not-representable]@38:9",
+                "warning[export-not-representable]@39:9",
+                "warning[export-not-representable]@45:9",
+            ],
+            "{}",
+            outcome.stderr
+        );
+        for message in [
+            "validation is off (`valid_enable: 2`), so the gateway does not check `min_num`, `max_num`; an OpenAPI `enum` or bound would switch it on (import sets `valid_enable: 1`), so they are not exported",
+            "validation is off (no `valid_enable`: the default 2 of API Reference 3.5.1, Table 3-171), so the gateway does not check `enumerations`; an OpenAPI `enum` or bound would switch it on (import sets `valid_enable: 1`), so it is not exported",
+            "= help: set `valid_enable: 1` if the gateway is to check them (they are exported then), or remove them from the definition",
+            "`valid_enable: 1` without `enumerations` or bounds has no OpenAPI form (import sets it only with an `enum` or a bound, and reads its absence as 2, the default of API Reference 3.5.1, Table 3-171); not exported",
+            "= help: remove `valid_enable` when nothing is to be checked, or add the `enumerations` or bounds the gateway is to check",
+            "`max_num: 0` is a check, but `maximum: 0` is what gateway exports write for a parameter without limits, and import reads it so (reference §3.2): the check does not survive an import of the document",
+            "= help: to admit only 0, use `enumerations: \"0\"`, which survives; keep the definition as the source otherwise",
+            "`max_size: 0` is a check, but `maxLength: 0` is what gateway exports write for a parameter without limits, and import reads it so (reference §3.2): the check does not survive an import of the document",
+        ] {
+            assert!(
+                outcome.stderr.contains(message),
+                "{message}\n{}",
+                outcome.stderr
+            );
+        }
+    }
+    // What comes back: checks the gateway did not make are gone with validation still off
+    // (the same behaviour); the warned-about values are lost; `page` is kept as it is.
+    let def = load_definition(&path);
+    let mut expected = def.clone();
+    let params = expected.apis[0].req_params.as_mut().unwrap();
+    (params[0].valid_enable, params[0].min_num, params[0].max_num) = (None, None, None);
+    params[1].enumerations = None;
+    params[2].valid_enable = None;
+    (params[3].valid_enable, params[3].min_num, params[3].max_num) = (None, None, None);
+    (params[4].valid_enable, params[4].max_size) = (None, None);
+    params[6].valid_enable = None;
+    for version in VERSIONS {
+        assert_eq!(round_trip("checks", &def, version), expected, "{version}");
+    }
+}

@@ -960,25 +960,71 @@ impl Cx {
             "default",
             p.default_value.as_deref().map(|v| typed_scalar(v, number)),
         );
-        schema.opt(
-            "enum",
-            p.enumerations
-                .as_deref()
-                .map(|e| seq(e.split(',').map(|v| typed_scalar(v, number)).collect())),
-        );
         let (kept, other) = if number {
             (
-                [("minimum", p.min_num), ("maximum", p.max_num)],
+                [
+                    ("min_num", "minimum", p.min_num),
+                    ("max_num", "maximum", p.max_num),
+                ],
                 [("min_size", p.min_size), ("max_size", p.max_size)],
             )
         } else {
             (
-                [("minLength", p.min_size), ("maxLength", p.max_size)],
+                [
+                    ("min_size", "minLength", p.min_size),
+                    ("max_size", "maxLength", p.max_size),
+                ],
                 [("min_num", p.min_num), ("max_num", p.max_num)],
             )
         };
-        for (key, value) in kept {
-            schema.opt(key, value.map(int));
+        let checks: Vec<&str> = std::iter::once(("enumerations", p.enumerations.is_some()))
+            .chain(kept.iter().map(|(field, _, v)| (*field, v.is_some())))
+            .filter_map(|(field, present)| present.then_some(field))
+            .collect();
+        // An `enum` or a bound in OpenAPI means validation on: import sets `valid_enable: 1`
+        // with one (reference §3.2) and leaves it out, the default 2, without.
+        let validated = p.valid_enable == Some(YesNo::Yes);
+        if validated {
+            schema.opt(
+                "enum",
+                p.enumerations
+                    .as_deref()
+                    .map(|e| seq(e.split(',').map(|v| typed_scalar(v, number)).collect())),
+            );
+            for (_, key, value) in kept {
+                schema.opt(key, value.map(int));
+            }
+            self.zero_bounds(p, at);
+            if checks.is_empty() {
+                self.diagnostics.push(
+                    Diagnostic::warn(
+                        NOT_REPRESENTABLE,
+                        "`valid_enable: 1` without `enumerations` or bounds has no OpenAPI form (import sets it only with an `enum` or a bound, and reads its absence as 2, the default of API Reference 3.5.1, Table 3-171); not exported",
+                    )
+                    .pointer(format!("{at}/valid_enable"))
+                    .help("remove `valid_enable` when nothing is to be checked, or add the `enumerations` or bounds the gateway is to check")
+                    .source("x-apigateway-extensions reference §3.2; API Reference 3.5.1, Table 3-171"),
+                );
+            }
+        } else if !checks.is_empty() {
+            let list = checks
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let off = match p.valid_enable {
+                Some(_) => "(`valid_enable: 2`)",
+                None => "(no `valid_enable`: the default 2 of API Reference 3.5.1, Table 3-171)",
+            };
+            self.diagnostics.push(
+                Diagnostic::warn(
+                    NOT_REPRESENTABLE,
+                    format!("validation is off {off}, so the gateway does not check {list}; an OpenAPI `enum` or bound would switch it on (import sets `valid_enable: 1`), so {} not exported", if checks.len() == 1 { "it is" } else { "they are" }),
+                )
+                .pointer(format!("{at}/valid_enable"))
+                .help("set `valid_enable: 1` if the gateway is to check them (they are exported then), or remove them from the definition")
+                .source("x-apigateway-extensions reference §3.2; API Reference 3.5.1, Table 3-171"),
+            );
         }
         for (field, value) in other {
             if value.is_some() {
@@ -1020,6 +1066,34 @@ impl Cx {
         }
         param.opt_str("x-apigateway-sample", p.sample_value.as_deref());
         param.build()
+    }
+
+    /// Zero bounds that are checks (`min_num: 0, max_num: 0` admits only 0, `max_size: 0` only
+    /// the empty string) are exported as written, but import reads them as no limit: gateway
+    /// exports write these zeros for a parameter without limits (reference §3.2).
+    fn zero_bounds(&mut self, p: &ReqParamDef, at: &str) {
+        let zero: &[(&str, &str)] = match p.param_type {
+            ParamType::Number if p.min_num == Some(0) && p.max_num == Some(0) => {
+                &[("min_num", "minimum"), ("max_num", "maximum")]
+            }
+            ParamType::String if p.max_size == Some(0) => &[("max_size", "maxLength")],
+            _ => &[],
+        };
+        for (field, key) in zero {
+            self.diagnostics.push(
+                Diagnostic::warn(
+                    NOT_REPRESENTABLE,
+                    format!("`{field}: 0` is a check, but `{key}: 0` is what gateway exports write for a parameter without limits, and import reads it so (reference §3.2): the check does not survive an import of the document"),
+                )
+                .pointer(format!("{at}/{field}"))
+                .help(if p.param_type == ParamType::Number {
+                    "to admit only 0, use `enumerations: \"0\"`, which survives; keep the definition as the source otherwise"
+                } else {
+                    "a parameter that must be empty has no OpenAPI form that survives import; keep the definition as the source for it, or remove the bound"
+                })
+                .source("x-apigateway-extensions reference §3.2; API Reference 3.5.1, Table 3-171"),
+            );
+        }
     }
 
     fn backend(&mut self, api: &ApiDef, at: &str) -> Node {
