@@ -49,6 +49,19 @@ fn load_definition(path: &Path) -> Definition {
     Definition::from_json(doc.root.to_json()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+fn load_definition_text(text: &str) -> Definition {
+    let mut sources = Sources::new();
+    let doc = apigctl::source::load_bytes(
+        "d.yaml".into(),
+        None,
+        text.as_bytes().to_vec(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap_or_else(|e| panic!("d.yaml: {e}"));
+    Definition::from_node(&doc.root).unwrap_or_else(|e| panic!("{}: {}", e.pointer, e.message))
+}
+
 /// Imports an OpenAPI document given as text (as `apigctl import` would).
 fn import_text(name: &str, text: String) -> ImportResult {
     let mut sources = Sources::new();
@@ -333,4 +346,214 @@ fn command_line_writes_files_and_rejects_openapi_input() {
         outcome.stderr
     );
     assert!(outcome.stderr.contains("req_mehtod"), "{}", outcome.stderr);
+}
+
+/// `severity[code]@line:col` of each diagnostic `apigctl export` printed, in order.
+fn printed_locations(stderr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut head: Option<String> = None;
+    for line in stderr.lines() {
+        if line.starts_with("error[") || line.starts_with("warning[") || line.starts_with("note[") {
+            head = line.split_once(']').map(|(h, _)| format!("{h}]"));
+        } else if let (Some(h), Some((_, at))) = (head.as_ref(), line.split_once("┌─ ")) {
+            let mut parts = at.rsplitn(3, ':');
+            let col = parts.next().unwrap_or_default();
+            let line = parts.next().unwrap_or_default();
+            out.push(format!("{h}@{line}:{col}"));
+            head = None;
+        }
+    }
+    out
+}
+
+/// Writes `text` as `name` in a temporary directory and runs `apigctl export` on it, writing
+/// to `out.yaml` there; the outcome and whether the output file exists.
+fn export_text(name: &str, text: &str, version: OasVersion) -> (apigctl::commands::Outcome, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("out.yaml");
+    let options = ExportCommandOptions {
+        export: ExportOptions {
+            version,
+            define: Define::All,
+        },
+        output: Some(out.clone()),
+        ..ExportCommandOptions::default()
+    };
+    let outcome = run(&Input::Path(path), &options);
+    (outcome, out.exists())
+}
+
+/// Two objects of a kind with one name would be a repeated key (security schemes,
+/// `x-apigateway-ratelimits`, `-access-controls`, `-responses`) or `operationId`, which import
+/// refuses: each second name is an error there, the first its related place, and nothing is
+/// written.
+#[test]
+fn repeated_names_are_errors_and_nothing_is_written() {
+    let path = root().join("testdata/export/duplicate-names.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", &text, version);
+        assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+        assert!(!written && outcome.stdout.is_empty(), "{version}");
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            [
+                "error[export-duplicate-name]@10:5",
+                "error[export-duplicate-name]@19:5",
+                "error[export-duplicate-name]@28:5",
+                "error[export-duplicate-name]@34:5",
+                "error[export-duplicate-name]@45:5",
+            ],
+            "{}",
+            outcome.stderr
+        );
+        assert_eq!(outcome.stderr.matches("first defined here").count(), 5);
+        assert!(outcome.stderr.contains(
+            "error[export-duplicate-name]: another throttling policy is named `per_sec`; the exported document would repeat it in its `x-apigateway-ratelimits` keys, which import refuses, so nothing is written"
+        ));
+        assert!(outcome.stderr.contains(
+            "= help: names are unique in a definition, as on the gateway: rename or remove one API, and update what refers to it by name"
+        ));
+    }
+    let result = export_all(&load_definition(&path), OasVersion::V3_0);
+    assert!(result.has_errors());
+    let errors: Vec<(&str, &str)> = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.code.as_str(), d.pointer.as_deref().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("export-duplicate-name", "/authorizers/1/name"),
+            ("export-duplicate-name", "/throttles/1/name"),
+            ("export-duplicate-name", "/acls/1/acl_name"),
+            ("export-duplicate-name", "/responses/1/name"),
+            ("export-duplicate-name", "/apis/1/name"),
+        ]
+    );
+    let related: Vec<(usize, &str, &str)> = result
+        .related
+        .iter()
+        .map(|r| (r.diagnostic, r.pointer.as_str(), r.message.as_str()))
+        .collect();
+    assert_eq!(
+        related,
+        [
+            (0, "/authorizers/0/name", "first defined here"),
+            (1, "/throttles/0/name", "first defined here"),
+            (2, "/acls/0/acl_name", "first defined here"),
+            (3, "/responses/0/name", "first defined here"),
+            (4, "/apis/0/name", "first defined here"),
+        ]
+    );
+}
+
+/// An authorizer named like a built-in scheme would be merged with it: an error.
+#[test]
+fn an_authorizer_named_like_a_built_in_scheme_is_an_error() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\nauthorizers:\n  - name: apig-auth-iam\n    type: FRONTEND\n    authorizer_type: FUNC\n    authorizer_uri: urn:fss:r:p:function:default:f\n";
+    let (outcome, written) = export_text("d.yaml", text, OasVersion::V2_0);
+    assert_eq!(outcome.exit_code, 1);
+    assert!(!written);
+    assert_eq!(
+        printed_locations(&outcome.stderr),
+        ["error[export-duplicate-name]@5:5"],
+        "{}",
+        outcome.stderr
+    );
+}
+
+/// `auth_opt` belongs to AppSigv1 schemes only (reference §2.2; lint `apig-auth-opt`): on an
+/// IAM API it is a warning at `auth_opt`, and the API gets the plain IAM scheme.
+#[test]
+fn auth_opt_of_an_iam_api_is_a_warning_and_not_exported() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\napis:\n  - name: iam_api\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /a\n    auth_type: IAM\n    auth_opt:\n      app_code_auth_type: HEADER\n    backend_type: MOCK\n    mock_info:\n      result_content: ok\n";
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", text, version);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        assert!(written);
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            ["warning[export-not-representable]@11:5"],
+            "{}",
+            outcome.stderr
+        );
+        assert!(
+            outcome
+                .stderr
+                .contains("`auth_opt` of an IAM API has no x-apigateway-* extension; not exported"),
+            "{}",
+            outcome.stderr
+        );
+    }
+    let mut def = load_definition_text(text);
+    let result = export_all(&def, OasVersion::V3_0);
+    let yaml = to_yaml(&result.document);
+    assert!(!yaml.contains("x-apigateway-auth-opt"), "{yaml}");
+    assert!(yaml.contains("apig-auth-iam:"), "{yaml}");
+    def.apis[0].auth_opt = None;
+    assert_eq!(round_trip("iam", &def, OasVersion::V3_0), def);
+}
+
+/// Request parameter checks keep the gateway's behaviour or are warnings at their field: an
+/// `enum` or bound in OpenAPI means validation on (import infers `valid_enable: 1`, reference
+/// §3.2), so checks under `valid_enable: 2` (or its absence, the default 2 of API Reference
+/// 3.5.1, Table 3-171) are not exported; `valid_enable: 1` without a check has no OpenAPI
+/// form; zero bounds read back as no limit.
+#[test]
+fn parameter_checks_follow_valid_enable_and_zero_bounds_are_warnings() {
+    let path = root().join("testdata/export/parameter-checks.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", &text, version);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        assert!(written);
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            [
+                "warning[export-not-representable]@20:9",
+                "warning[export-not-representable]@23:9",
+                "warning[export-not-representable]@32:9",
+                "warning[export-not-representable]@38:9",
+                "warning[export-not-representable]@39:9",
+                "warning[export-not-representable]@45:9",
+            ],
+            "{}",
+            outcome.stderr
+        );
+        for message in [
+            "validation is off (`valid_enable: 2`), so the gateway does not check `min_num`, `max_num`; an OpenAPI `enum` or bound would switch it on (import sets `valid_enable: 1`), so they are not exported",
+            "validation is off (no `valid_enable`: the default 2 of API Reference 3.5.1, Table 3-171), so the gateway does not check `enumerations`; an OpenAPI `enum` or bound would switch it on (import sets `valid_enable: 1`), so it is not exported",
+            "= help: set `valid_enable: 1` if the gateway is to check them (they are exported then), or remove them from the definition",
+            "`valid_enable: 1` without `enumerations` or bounds has no OpenAPI form (import sets it only with an `enum` or a bound, and reads its absence as 2, the default of API Reference 3.5.1, Table 3-171); not exported",
+            "= help: remove `valid_enable` when nothing is to be checked, or add the `enumerations` or bounds the gateway is to check",
+            "`max_num: 0` is a check, but `maximum: 0` is what gateway exports write for a parameter without limits, and import reads it so (reference §3.2): the check does not survive an import of the document",
+            "= help: to admit only 0, use `enumerations: \"0\"`, which survives; keep the definition as the source otherwise",
+            "`max_size: 0` is a check, but `maxLength: 0` is what gateway exports write for a parameter without limits, and import reads it so (reference §3.2): the check does not survive an import of the document",
+        ] {
+            assert!(
+                outcome.stderr.contains(message),
+                "{message}\n{}",
+                outcome.stderr
+            );
+        }
+    }
+    // What comes back: checks the gateway did not make are gone with validation still off
+    // (the same behaviour); the warned-about values are lost; `page` is kept as it is.
+    let def = load_definition(&path);
+    let mut expected = def.clone();
+    let params = expected.apis[0].req_params.as_mut().unwrap();
+    (params[0].valid_enable, params[0].min_num, params[0].max_num) = (None, None, None);
+    params[1].enumerations = None;
+    params[2].valid_enable = None;
+    (params[3].valid_enable, params[3].min_num, params[3].max_num) = (None, None, None);
+    (params[4].valid_enable, params[4].max_size) = (None, None);
+    params[6].valid_enable = None;
+    for version in VERSIONS {
+        assert_eq!(round_trip("checks", &def, version), expected, "{version}");
+    }
 }

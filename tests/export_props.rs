@@ -14,7 +14,8 @@
 //! only of the parameter's own type; `vpc_channel_status` explicit; no `url_domain` on VPC
 //! backends; `mock_info` always present on MOCK APIs; a timeout on every FUNCTION policy;
 //! no empty policy or request-parameter lists; group responses always carry their map;
-//! conditions carry only the name field of their origin; bindings in order of first use;
+//! conditions carry only the name field of their origin; `auth_opt` only on APP APIs;
+//! bindings in order of first use;
 //! APIs on distinct paths; no gRPC; no `version`, `tag`, `domain_name`, `body_remark`,
 //! `regular`, `json_schema`, backend authorizers or throttle `remark`/adaptive control.
 
@@ -432,7 +433,7 @@ fn req_params() -> impl Strategy<Value = Option<Vec<ReqParamDef>>> {
     })
 }
 
-/// `(auth_type, auth_opt, authorizer_name)`; authorizers are named `authorizer_<n>`
+/// `(auth_type, auth_opt, authorizer_name)`, `auth_opt` only on APP APIs; authorizers are named `authorizer_<n>`
 /// (defined when `n` is below the number of authorizers, dangling otherwise).
 fn auth() -> impl Strategy<Value = (AuthType, Option<AuthOptDef>, Option<String>)> {
     let opt = || {
@@ -445,7 +446,8 @@ fn auth() -> impl Strategy<Value = (AuthType, Option<AuthOptDef>, Option<String>
     prop_oneof![
         Just((AuthType::None, None, None)),
         opt().prop_map(|o| (AuthType::App, o, None)),
-        opt().prop_map(|o| (AuthType::Iam, o, None)),
+        // `auth_opt` belongs to APP APIs (x-apigateway-auth-opt sits on AppSigv1 schemes).
+        Just((AuthType::Iam, None, None)),
         (0usize..4).prop_map(|n| (AuthType::Authorizer, None, Some(format!("authorizer_{n}")))),
     ]
 }

@@ -719,3 +719,72 @@ fn a_request_body_is_reported_when_the_extension_gives_the_content_type() {
         Some("application/json")
     );
 }
+
+/// A plug-in named twice on one operation binds the API once; the repeat is a warning at the
+/// repeated item, with the first as related location (reference §2.21: an API holds a plug-in
+/// once). Each operation's list counts on its own.
+#[test]
+fn a_plugin_named_twice_on_an_operation_is_bound_once() {
+    let text = "\
+swagger: '2.0'
+info: {title: plugins_api, version: '1'}
+paths:
+  /items:
+    get:
+      operationId: get_item
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+      x-apigateway-plugins: [resp_headers, breaker_one, resp_headers]
+    put:
+      operationId: put_item
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+      x-apigateway-plugins:
+        - resp_headers
+";
+    let (ws, result) = import_text("plugins.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["warn import-unsupported@9:57"]
+    );
+    let d = &result.diagnostics[0];
+    assert_eq!(
+        d.message,
+        "plug-in `resp_headers` is already named in this `x-apigateway-plugins`; the API is bound to it once"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("name each plug-in once in `x-apigateway-plugins`")
+    );
+    let related = &d.related[0];
+    let lc = ws
+        .sources
+        .file(related.location.file)
+        .line_col(related.location.span.start as usize);
+    assert_eq!(
+        (lc.line, lc.col, related.message.as_str()),
+        (9, 30, "first named here")
+    );
+    let bindings: Vec<(&str, Vec<&str>)> = result
+        .definition
+        .plugin_bindings
+        .iter()
+        .map(|b| {
+            (
+                b.plugin.as_str(),
+                b.apis.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bindings,
+        [
+            ("resp_headers", vec!["get_item", "put_item"]),
+            ("breaker_one", vec!["get_item"])
+        ]
+    );
+    assert_eq!(
+        source_of(&ws, &result, "/plugin_bindings/0/apis/0"),
+        (9, 30)
+    );
+}

@@ -89,6 +89,18 @@ pub fn run(options: &DumpOptions) -> Outcome {
                     define: Define::All,
                 },
             );
+            // A live group's names are unique (the gateway refuses a second one); should they
+            // not be, the document is not written.
+            if let Some(d) = exported.diagnostics.iter().find(|d| d.is_error()) {
+                return error(
+                    format!(
+                        "{} (definition {})",
+                        d.message,
+                        d.pointer.as_deref().unwrap_or("/")
+                    ),
+                    EXIT_FINDINGS,
+                );
+            }
             for d in &exported.diagnostics {
                 warnings.push_str(&format!(
                     "apigctl: warning: {} (definition {})\n",

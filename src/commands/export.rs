@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::convert::export::{ExportOptions, export, to_json_text};
 use crate::convert::yaml::to_yaml;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location, Related};
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
 use crate::source::{Document, Input, Limits, LoadError, Node, Sources};
@@ -117,11 +117,22 @@ pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
     let result = export(&definition, &options.export);
     // The trees and the definition of a big document take long to free (see `teardown`).
     drop_in_background(definition);
-    let diagnostics = result
+    let mut diagnostics: Vec<Diagnostic> = result
         .diagnostics
         .into_iter()
         .map(|d| locate(d, &doc))
         .collect();
+    for r in result.related {
+        if let (Some(d), Some(found)) = (
+            diagnostics.get_mut(r.diagnostic),
+            doc.root.pointer(&r.pointer),
+        ) {
+            d.related.push(Related {
+                location: Location::new(doc.file, found.label_span()),
+                message: r.message,
+            });
+        }
+    }
     drop_in_background(doc);
     if report_into(&mut outcome, name, sources, diagnostics, options.color) {
         return outcome;

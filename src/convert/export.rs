@@ -31,6 +31,17 @@ use crate::source::{Entry, Key, Map, Node, Number, Span, Value};
 pub const NOT_REPRESENTABLE: &str = "export-not-representable";
 /// Diagnostic code: two values that the document can hold only one of; the first is kept.
 pub const CONFLICT: &str = "export-conflict";
+/// Diagnostic code (error): two objects of a kind share a name, which the document would write
+/// as a repeated key or `operationId` that import refuses; nothing is written.
+pub const DUPLICATE_NAME: &str = "export-duplicate-name";
+
+/// The security scheme keys the export gives the built-in authentication modes.
+const BUILT_IN_SCHEMES: [&str; 4] = [
+    "apig-auth-app",
+    "apig-auth-app-header",
+    "apig-auth-app-disable",
+    "apig-auth-iam",
+];
 
 const SOURCE_REF: &str = "x-apigateway-extensions reference §1–§3, §6; API Reference 3.16.1";
 
@@ -85,10 +96,31 @@ impl Default for ExportOptions {
 pub struct ExportResult {
     /// The OpenAPI document (spans are all zero: it was built, not read).
     pub document: Node,
-    /// Warnings about definition values the document cannot carry. Each has the definition
-    /// JSON pointer of the value (`pointer`) but no location: the caller, who loaded the
-    /// definition, resolves the pointer to a span.
+    /// Warnings about definition values the document cannot carry, and errors about what it
+    /// cannot be written with (repeated names: the document must not be written then). Each
+    /// has the definition JSON pointer of the value (`pointer`) but no location: the caller,
+    /// who loaded the definition, resolves the pointer to a span.
     pub diagnostics: Vec<Diagnostic>,
+    /// Related places of those diagnostics, as definition pointers for the caller to resolve.
+    pub related: Vec<RelatedPointer>,
+}
+
+/// A related place of an export diagnostic, given by its definition pointer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelatedPointer {
+    /// Index of the diagnostic in [`ExportResult::diagnostics`].
+    pub diagnostic: usize,
+    /// Definition JSON pointer of the related value.
+    pub pointer: String,
+    /// What is there ("first defined here").
+    pub message: String,
+}
+
+impl ExportResult {
+    /// Whether a diagnostic is an error: the document must not be written.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
 }
 
 /// Exports a definition to an OpenAPI document of `options.version`.
@@ -111,11 +143,101 @@ fn export_in_batches(
         diagnostics: Vec::new(),
         schemes: Vec::new(),
     };
+    // Checked first, so that the indices of the related places are those of the errors.
+    let related = duplicate_names(definition, &mut cx.diagnostics);
     let document = cx.document(definition);
     ExportResult {
         document,
         diagnostics: cx.diagnostics,
+        related,
     }
+}
+
+/// An error for each object whose name an earlier object of its kind has (at the second
+/// name, the first as related place), and for each custom authorizer named like a built-in
+/// security scheme. The objects are keys of one mapping in the document (security schemes,
+/// `x-apigateway-ratelimits`, `x-apigateway-access-controls`, `x-apigateway-responses`) or
+/// `operationId`s, which the loader and import refuse to read twice.
+fn duplicate_names(def: &Definition, out: &mut Vec<Diagnostic>) -> Vec<RelatedPointer> {
+    let kinds: [(&str, &str, &str, Vec<&str>); 5] = [
+        (
+            "authorizers",
+            "name",
+            "custom authorizer",
+            def.authorizers.iter().map(|a| a.name.as_str()).collect(),
+        ),
+        (
+            "throttles",
+            "name",
+            "throttling policy",
+            def.throttles.iter().map(|t| t.name.as_str()).collect(),
+        ),
+        (
+            "acls",
+            "acl_name",
+            "access control policy",
+            def.acls.iter().map(|a| a.acl_name.as_str()).collect(),
+        ),
+        (
+            "responses",
+            "name",
+            "group response",
+            def.responses.iter().map(|r| r.name.as_str()).collect(),
+        ),
+        (
+            "apis",
+            "name",
+            "API",
+            def.apis.iter().map(|a| a.name.as_str()).collect(),
+        ),
+    ];
+    let mut related = Vec::new();
+    for (list, field, kind, names) in kinds {
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(names.len());
+        for (i, name) in names.into_iter().enumerate() {
+            let at = format!("/{list}/{i}/{field}");
+            if list == "authorizers" && BUILT_IN_SCHEMES.contains(&name) {
+                out.push(
+                    Diagnostic::error(
+                        DUPLICATE_NAME,
+                        format!("custom authorizer `{name}` has the name of the security scheme the export gives a built-in authentication mode; the document cannot hold both"),
+                    )
+                    .pointer(at.clone())
+                    .help("rename the authorizer (3 to 64 letters, digits and `_`, a letter first) and the `authorizer_name` of its APIs")
+                    .source("x-apigateway-extensions reference §2.1, §2.3; API Reference 3.15.1"),
+                );
+            }
+            match first.entry(name) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+                std::collections::hash_map::Entry::Occupied(slot) => {
+                    related.push(RelatedPointer {
+                        diagnostic: out.len(),
+                        pointer: format!("/{list}/{}/{field}", slot.get()),
+                        message: "first defined here".into(),
+                    });
+                    let what = match list {
+                        "apis" => "`operationId`s",
+                        "authorizers" => "security scheme keys",
+                        "throttles" => "`x-apigateway-ratelimits` keys",
+                        "acls" => "`x-apigateway-access-controls` keys",
+                        _ => "`x-apigateway-responses` keys",
+                    };
+                    out.push(
+                        Diagnostic::error(
+                            DUPLICATE_NAME,
+                            format!("another {kind} is named `{name}`; the exported document would repeat it in its {what}, which import refuses, so nothing is written"),
+                        )
+                        .pointer(at)
+                        .help(format!("names are unique in a definition, as on the gateway: rename or remove one {kind}, and update what refers to it by name"))
+                        .source(SOURCE_REF),
+                    );
+                }
+            }
+        }
+    }
+    related
 }
 
 /// A warning about the definition value at `pointer`.
@@ -775,8 +897,26 @@ impl Cx {
                 return Some(name.clone());
             }
             AuthType::App => ("apig-auth-app", "AppSigv1", "Authorization"),
-            AuthType::Iam => ("apig-auth-iam", "IAM", "unused"),
+            AuthType::Iam => {
+                // `x-apigateway-auth-opt` sits only next to AppSigv1 (reference §2.2); the
+                // gateway honours `app_code_auth_type` only with `auth_type: APP`.
+                if opt.is_some() {
+                    self.lost(format!("{at}/auth_opt"), "`auth_opt` of an IAM API");
+                }
+                return Some(self.scheme("apig-auth-iam", "IAM", "unused", None));
+            }
         };
+        Some(self.scheme(name, auth_type, label, opt))
+    }
+
+    /// Registers the built-in scheme `name` (with its AppCode variant) on first use; its key.
+    fn scheme(
+        &mut self,
+        name: &str,
+        auth_type: &str,
+        label: &str,
+        opt: Option<AppCodeAuthType>,
+    ) -> String {
         let name = match opt {
             None => name.to_owned(),
             Some(AppCodeAuthType::Header) => format!("{name}-header"),
@@ -795,7 +935,7 @@ impl Cx {
             }
             self.schemes.push((name.clone(), scheme.build()));
         }
-        Some(name)
+        name
     }
 
     fn parameter(&mut self, p: &ReqParamDef, at: &str) -> Node {
@@ -820,25 +960,71 @@ impl Cx {
             "default",
             p.default_value.as_deref().map(|v| typed_scalar(v, number)),
         );
-        schema.opt(
-            "enum",
-            p.enumerations
-                .as_deref()
-                .map(|e| seq(e.split(',').map(|v| typed_scalar(v, number)).collect())),
-        );
         let (kept, other) = if number {
             (
-                [("minimum", p.min_num), ("maximum", p.max_num)],
+                [
+                    ("min_num", "minimum", p.min_num),
+                    ("max_num", "maximum", p.max_num),
+                ],
                 [("min_size", p.min_size), ("max_size", p.max_size)],
             )
         } else {
             (
-                [("minLength", p.min_size), ("maxLength", p.max_size)],
+                [
+                    ("min_size", "minLength", p.min_size),
+                    ("max_size", "maxLength", p.max_size),
+                ],
                 [("min_num", p.min_num), ("max_num", p.max_num)],
             )
         };
-        for (key, value) in kept {
-            schema.opt(key, value.map(int));
+        let checks: Vec<&str> = std::iter::once(("enumerations", p.enumerations.is_some()))
+            .chain(kept.iter().map(|(field, _, v)| (*field, v.is_some())))
+            .filter_map(|(field, present)| present.then_some(field))
+            .collect();
+        // An `enum` or a bound in OpenAPI means validation on: import sets `valid_enable: 1`
+        // with one (reference §3.2) and leaves it out, the default 2, without.
+        let validated = p.valid_enable == Some(YesNo::Yes);
+        if validated {
+            schema.opt(
+                "enum",
+                p.enumerations
+                    .as_deref()
+                    .map(|e| seq(e.split(',').map(|v| typed_scalar(v, number)).collect())),
+            );
+            for (_, key, value) in kept {
+                schema.opt(key, value.map(int));
+            }
+            self.zero_bounds(p, at);
+            if checks.is_empty() {
+                self.diagnostics.push(
+                    Diagnostic::warn(
+                        NOT_REPRESENTABLE,
+                        "`valid_enable: 1` without `enumerations` or bounds has no OpenAPI form (import sets it only with an `enum` or a bound, and reads its absence as 2, the default of API Reference 3.5.1, Table 3-171); not exported",
+                    )
+                    .pointer(format!("{at}/valid_enable"))
+                    .help("remove `valid_enable` when nothing is to be checked, or add the `enumerations` or bounds the gateway is to check")
+                    .source("x-apigateway-extensions reference §3.2; API Reference 3.5.1, Table 3-171"),
+                );
+            }
+        } else if !checks.is_empty() {
+            let list = checks
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let off = match p.valid_enable {
+                Some(_) => "(`valid_enable: 2`)",
+                None => "(no `valid_enable`: the default 2 of API Reference 3.5.1, Table 3-171)",
+            };
+            self.diagnostics.push(
+                Diagnostic::warn(
+                    NOT_REPRESENTABLE,
+                    format!("validation is off {off}, so the gateway does not check {list}; an OpenAPI `enum` or bound would switch it on (import sets `valid_enable: 1`), so {} not exported", if checks.len() == 1 { "it is" } else { "they are" }),
+                )
+                .pointer(format!("{at}/valid_enable"))
+                .help("set `valid_enable: 1` if the gateway is to check them (they are exported then), or remove them from the definition")
+                .source("x-apigateway-extensions reference §3.2; API Reference 3.5.1, Table 3-171"),
+            );
         }
         for (field, value) in other {
             if value.is_some() {
@@ -880,6 +1066,34 @@ impl Cx {
         }
         param.opt_str("x-apigateway-sample", p.sample_value.as_deref());
         param.build()
+    }
+
+    /// Zero bounds that are checks (`min_num: 0, max_num: 0` admits only 0, `max_size: 0` only
+    /// the empty string) are exported as written, but import reads them as no limit: gateway
+    /// exports write these zeros for a parameter without limits (reference §3.2).
+    fn zero_bounds(&mut self, p: &ReqParamDef, at: &str) {
+        let zero: &[(&str, &str)] = match p.param_type {
+            ParamType::Number if p.min_num == Some(0) && p.max_num == Some(0) => {
+                &[("min_num", "minimum"), ("max_num", "maximum")]
+            }
+            ParamType::String if p.max_size == Some(0) => &[("max_size", "maxLength")],
+            _ => &[],
+        };
+        for (field, key) in zero {
+            self.diagnostics.push(
+                Diagnostic::warn(
+                    NOT_REPRESENTABLE,
+                    format!("`{field}: 0` is a check, but `{key}: 0` is what gateway exports write for a parameter without limits, and import reads it so (reference §3.2): the check does not survive an import of the document"),
+                )
+                .pointer(format!("{at}/{field}"))
+                .help(if p.param_type == ParamType::Number {
+                    "to admit only 0, use `enumerations: \"0\"`, which survives; keep the definition as the source otherwise"
+                } else {
+                    "a parameter that must be empty has no OpenAPI form that survives import; keep the definition as the source for it, or remove the bound"
+                })
+                .source("x-apigateway-extensions reference §3.2; API Reference 3.5.1, Table 3-171"),
+            );
+        }
     }
 
     fn backend(&mut self, api: &ApiDef, at: &str) -> Node {

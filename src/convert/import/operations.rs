@@ -63,6 +63,18 @@ fn duplicate_name(name: &str, at: (FileId, Span), first: (FileId, Span)) -> Diag
     .source("API Reference 3.5.1, Table 3-167 (APIG.3202)")
 }
 
+/// A plug-in name an operation's `x-apigateway-plugins` already names (`first`).
+fn repeated_plugin(plugin: &str, at: (FileId, Span), first: (FileId, Span)) -> Diagnostic {
+    Diagnostic::warn(
+        UNSUPPORTED,
+        format!("plug-in `{plugin}` is already named in this `x-apigateway-plugins`; the API is bound to it once"),
+    )
+    .at(at.0, at.1)
+    .related(first.0, first.1, "first named here")
+    .help("name each plug-in once in `x-apigateway-plugins`")
+    .source("x-apigateway-extensions reference §2.21; API Reference 3.27.7")
+}
+
 /// The operation of `paths` entry `entry` (the `p`-th, its path item `item`) under the `m`-th
 /// key of the path item, if that key is a method.
 fn operation_of<'a>(
@@ -585,9 +597,19 @@ impl<'a> Cx<'a> {
         if let Some(list) = value(plugins) {
             match list.as_seq() {
                 Some(plugins) => {
+                    // An API is bound to a plug-in once: a repeated name binds nothing more.
+                    let mut seen: Vec<(&str, Span)> = Vec::new();
                     for p in plugins {
                         match p.as_str() {
-                            Some(plugin) => bind(&mut bindings.plugins, plugin, name, file, p.span),
+                            Some(plugin) => match seen.iter().find(|(n, _)| *n == plugin) {
+                                Some(&(_, first)) => {
+                                    self.diagnostics.push(repeated_plugin(plugin, (file, p.span), (file, first)));
+                                }
+                                None => {
+                                    seen.push((plugin, p.span));
+                                    bind(&mut bindings.plugins, plugin, name, file, p.span);
+                                }
+                            },
                             None => self.not_a_name("x-apigateway-plugins", "a plug-in", file, p),
                         }
                     }
