@@ -429,3 +429,38 @@ fn github_commands_one_per_finding() {
         "::error file=dir with space/ünï.json,title=json-syntax::the file is empty"
     );
 }
+
+/// Messages quote values from the document; a control character or a bidirectional override
+/// among them is shown as its escape, so it cannot clear the terminal, recolour it or make a
+/// line read backwards (human and GitHub output; JSON, SARIF and JUnit escape on their own).
+#[test]
+fn values_in_messages_cannot_drive_the_terminal() {
+    let text = "operationId: x\n";
+    let mut sources = Sources::new();
+    let file = sources.add(SourceFile::new("a.yaml", None, text.into()));
+    let reports = vec![FileReport {
+        name: "a.yaml".into(),
+        sources,
+        diagnostics: vec![
+            Diagnostic::error(
+                "apig-api-name",
+                "API name `x\u{1b}[2J\u{1b}[31mHIDDEN\u{202e}cba` is not valid",
+            )
+            .at(file, span_of(text, "x"))
+            .help("rename `x\u{1b}[0m`"),
+        ],
+    }];
+    for format in [Format::Human, Format::Github] {
+        let out = render(format, &reports, false);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+            "{format:?}: {out}"
+        );
+        assert!(
+            out.contains("x\\u{1b}[2J\\u{1b}[31mHIDDEN\\u{202e}cba"),
+            "{format:?}: {out}"
+        );
+    }
+    let human = render(Format::Human, &reports, false);
+    assert!(human.contains("help: rename `x\\u{1b}[0m`"), "{human}");
+}

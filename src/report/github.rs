@@ -80,6 +80,8 @@ fn escape(s: &str, property: bool) -> String {
             '\n' => out.push_str("%0A"),
             ':' if property => out.push_str("%3A"),
             ',' if property => out.push_str("%2C"),
+            // Like the terminal, the log viewer would act on them.
+            c if super::unprintable(c) => out.push_str(&c.escape_unicode().to_string()),
             _ => out.push(c),
         }
     }

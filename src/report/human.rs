@@ -62,7 +62,8 @@ fn render_chunk(chunk: &[(&FileReport, &Diagnostic)], color: bool) -> Vec<u8> {
         }
         if result.is_err() {
             // A span outside its file would be a bug in a check; still say what was found.
-            let _ = writeln!(buffer, "{}[{}]: {}", d.severity, d.code, d.message);
+            let message = super::printable(&d.message);
+            let _ = writeln!(buffer, "{}[{}]: {message}", d.severity, d.code);
         }
     }
     buffer.into_inner()
@@ -100,19 +101,20 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<FileId> {
     }
     for r in &d.related {
         labels.push(
-            Label::secondary(r.location.file, r.location.span.range()).with_message(&r.message),
+            Label::secondary(r.location.file, r.location.span.range())
+                .with_message(super::printable(&r.message)),
         );
     }
     let mut notes = Vec::new();
     if let Some(help) = &d.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", super::printable(help)));
     }
     if let Some(source) = &d.source {
         notes.push(format!("source: {source}"));
     }
     CsDiagnostic::new(severity(d.severity))
         .with_code(&d.code)
-        .with_message(&d.message)
+        .with_message(super::printable(&d.message))
         .with_labels(labels)
         .with_notes(notes)
 }
