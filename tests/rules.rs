@@ -297,3 +297,38 @@ fn rules_command_lists_and_explains() {
         "apigctl: error: no rule `apig-api-nme`; did you mean `apig-api-name`?\n"
     );
 }
+
+/// Codes and `line:col` of a document's findings, without the per-operation reminders.
+fn findings_in(text: &str) -> Vec<String> {
+    let report = lint_text("doc.yaml", text, &LintOptions::default()).expect("lints");
+    let file = report.sources.file(apigctl::source::FileId(0));
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            !matches!(
+                d.code.as_str(),
+                "apig-cors" | "apig-match-mode" | "apig-request-type"
+            )
+        })
+        .map(|d| {
+            let at = d.primary.expect("located");
+            let lc = file.line_col(at.span.start as usize);
+            format!("{} {}@{}:{}", d.severity.as_str(), d.code, lc.line, lc.col)
+        })
+        .collect()
+}
+
+/// What import keeps out of the definition for an error is not reported again as undefined
+/// where something refers to it: the error is the one to fix. And an import error at an
+/// operation's key is not hidden by the warnings rules report there.
+#[test]
+fn what_import_drops_is_reported_once_and_never_hidden_by_a_warning() {
+    let response = "swagger: '2.0'\ninfo: {title: orders_api, version: '1'}\nx-apigateway-responses:\n  resp1:\n    default: {status: 444}\npaths:\n  /orders/{id}:\n    get:\n      operationId: getOrder\n      x-apigateway-response: resp1\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n      parameters: [{name: id, in: path, required: true, type: string}]\n      responses: {default: {description: ok}}\n";
+    assert_eq!(
+        findings_in(response),
+        ["error apig-response-error-type@5:5"]
+    );
+    let duplicate = "swagger: '2.0'\ninfo: {title: orders_api, version: '1'}\nx-apigateway-access-controls:\n  office: {acl-type: PERMIT, entity-type: IP, value: 10.0.0.1}\npaths:\n  /orders/{id}:\n    get:\n      operationId: getOrder\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n      parameters: [{name: id, in: path, required: true, type: string}]\n      responses: {default: {description: ok}}\n  /orders/{oid}:\n    get:\n      operationId: getOrder2\n      x-apigateway-access-control: office\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n      parameters: [{name: oid, in: path, required: true, type: string}]\n      responses: {default: {description: ok}}\n";
+    assert_eq!(findings_in(duplicate), ["error import-duplicate-api@13:5"]);
+}

@@ -111,6 +111,7 @@ fn run_phases(input: &Input, options: &ImportCommandOptions) -> Outcome {
         definition,
         diagnostics: found,
         provenance,
+        ..
     } = timings::time("import", || import(&ws, version, &options.import));
     diagnostics.extend(found);
     // Only the texts are needed from here on; the trees of a big document take long to free.

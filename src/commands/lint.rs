@@ -387,7 +387,7 @@ fn below(long: &str, short: &str) -> bool {
 /// Drops an `import-*` diagnostic that a rule finding reports too (the rule's finding has
 /// the rule id, the documented source and the fix), in the same file:
 ///
-/// - both start at the same place;
+/// - both start at the same place, and the rule's finding is at least as severe;
 /// - the pair is listed in [`SAME_PROBLEM`] and their (OpenAPI source) pointers are the same
 ///   or one lies below the other: the same construct, seen at its key by one and at its
 ///   value or a member by the other;
@@ -415,10 +415,15 @@ fn dedup_import(diagnostics: &mut Vec<Diagnostic>, is_rule: impl Fn(&str) -> boo
     }
     // Thousands of findings meet thousands of import diagnostics on a big document: index
     // the findings by start and by (rule, file, pointer) instead of comparing every pair.
-    let starts: HashSet<(FileId, u32)> = findings
-        .iter()
-        .map(|f| (f.at.file, f.at.span.start))
-        .collect();
+    // The most severe finding starting at each place: a warning there (`apig-cors` at an
+    // operation's key) must not hide an import error (a duplicate route) at the same key.
+    let mut starts: HashMap<(FileId, u32), Severity> = HashMap::new();
+    for f in &findings {
+        let most = starts
+            .entry((f.at.file, f.at.span.start))
+            .or_insert(f.severity);
+        *most = (*most).max(f.severity);
+    }
     let mut pointers: HashMap<(&str, FileId), BTreeSet<&str>> = HashMap::new();
     for f in &findings {
         if let Some(p) = &f.pointer {
@@ -450,7 +455,10 @@ fn dedup_import(diagnostics: &mut Vec<Diagnostic>, is_rule: impl Fn(&str) -> boo
             let Some(at) = d.primary.filter(|_| d.code.starts_with("import-")) else {
                 return false;
             };
-            if starts.contains(&(at.file, at.span.start)) {
+            if starts
+                .get(&(at.file, at.span.start))
+                .is_some_and(|most| *most >= d.severity)
+            {
                 return true;
             }
             let Some(import) = d.pointer.as_deref() else {
@@ -672,14 +680,23 @@ mod tests {
     #[test]
     fn import_diagnostics_give_way_to_rule_findings_of_the_same_problem() {
         use Severity::{Error, Info, Warn};
-        // Same start: any rule.
-        assert_eq!(
+        // Same start: any rule at least as severe. A warning there (`apig-cors` at an
+        // operation's key) leaves an import error (a duplicate route) standing: the run fails.
+        let same_start = |import: Severity, rule: Severity| {
             left(vec![
-                at("import-invalid", Error, "cannot import", (10, 12), "/a"),
-                at("apig-x", Warn, "m", (10, 20), "/b"),
-            ]),
-            ["apig-x"]
-        );
+                at(
+                    "import-duplicate-api",
+                    import,
+                    "another operation",
+                    (10, 12),
+                    "/a",
+                ),
+                at("apig-x", rule, "m", (10, 20), "/b"),
+            ])
+        };
+        assert_eq!(same_start(Error, Error), ["apig-x"]);
+        assert_eq!(same_start(Warn, Warn), ["apig-x"]);
+        assert_eq!(same_start(Error, Warn), ["import-duplicate-api", "apig-x"]);
         // A listed pair at nested pointers; the same text with another rule stays.
         let pair = |rule: &str| {
             left(vec![

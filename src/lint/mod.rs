@@ -21,8 +21,8 @@ pub use rule::{Given, Rule, RuleError};
 use crate::convert::import::{self, ImportOptions};
 use crate::diagnostic::Diagnostic;
 use crate::openapi::OasVersion;
-use crate::source::Document;
 use crate::source::refs::Workspace;
+use crate::source::{Document, Node};
 use crate::timings;
 
 /// The rule files compiled into the binary: `(file name, text)`, sorted by name.
@@ -101,7 +101,7 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
         match json {
             Ok(tree) => {
                 let fallback = (doc.file, crate::source::Span::new(0, 0));
-                out.extend(timings::time("definition rules", || {
+                let mut found = timings::time("definition rules", || {
                     engine.run(
                         Given::Definition,
                         &tree,
@@ -111,7 +111,11 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
                             fallback,
                         },
                     )
-                }));
+                });
+                if !imported.dropped.is_empty() {
+                    found.retain(|d| !names_dropped(d, &tree, &imported.dropped));
+                }
+                out.extend(found);
                 crate::teardown::drop_in_background(tree);
             }
             Err(e) => out.push(Diagnostic::error(
@@ -134,6 +138,35 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
         }
     });
     out
+}
+
+/// Whether `d` is a `refers-to` finding about a name that import dropped from the definition
+/// (`dropped`, by list): it is not undefined, import said why it is missing, and that error is
+/// the one to fix (`x-apigateway-response: r` where response `r` has a bad status).
+fn names_dropped(d: &Diagnostic, tree: &Node, dropped: &[(&str, String)]) -> bool {
+    let Some(name) = d
+        .pointer
+        .as_deref()
+        .and_then(|p| tree.pointer(p))
+        .and_then(|found| found.node.as_str())
+    else {
+        return false;
+    };
+    let Ok(rules) = builtin_rules() else {
+        return false;
+    };
+    let Some(rule) = rules.iter().find(|r| r.id == d.code) else {
+        return false;
+    };
+    rule.then.iter().any(|check| match &check.kind {
+        rule::CheckKind::Function { def, args } if def.name == "refers-to" => args
+            .get("collection")
+            .and_then(Node::as_str)
+            .and_then(|c| c.strip_prefix("$."))
+            .and_then(|c| c.split(['[', '.']).next())
+            .is_some_and(|list| dropped.iter().any(|(l, n)| *l == list && n == name)),
+        _ => false,
+    })
 }
 
 /// The errors of the built-in `definition` rules that `keep` selects on a definition held as

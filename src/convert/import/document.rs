@@ -130,8 +130,11 @@ impl<'a> Cx<'a> {
                     ),
                 }
             }
-            if let Some(a) = self.finish::<AuthorizerDef>(obj, (file, entry.key.span)) {
-                out.push(a);
+            match self.finish::<AuthorizerDef>(obj, (file, entry.key.span)) {
+                Some(a) => out.push(a),
+                None => self
+                    .dropped
+                    .push(("authorizers", entry.key.name.to_string())),
             }
         }
         out
@@ -278,8 +281,9 @@ impl<'a> Cx<'a> {
                     _ => self.copy_field(&mut obj, item, THROTTLE_FIELDS, "throttling policy", ""),
                 }
             }
-            if let Some(t) = self.finish::<ThrottleDef>(obj, (file, entry.key.span)) {
-                out.push(t);
+            match self.finish::<ThrottleDef>(obj, (file, entry.key.span)) {
+                Some(t) => out.push(t),
+                None => self.dropped.push(("throttles", entry.key.name.to_string())),
             }
         }
         out
@@ -300,8 +304,9 @@ impl<'a> Cx<'a> {
             for item in &policy.entries {
                 self.copy_field(&mut obj, item, ACL_FIELDS, "access control", "");
             }
-            if let Some(a) = self.finish::<AclDef>(obj, (file, entry.key.span)) {
-                out.push(a);
+            match self.finish::<AclDef>(obj, (file, entry.key.span)) {
+                Some(a) => out.push(a),
+                None => self.dropped.push(("acls", entry.key.name.to_string())),
             }
         }
         out
@@ -373,8 +378,9 @@ impl<'a> Cx<'a> {
                 errors.insert(error.key.name.to_string(), Json::Object(info));
             }
             obj.insert("responses", Val::Json(Json::Object(errors)));
-            if let Some(r) = self.finish::<GroupResponseDef>(obj, (file, entry.key.span)) {
-                out.push(r);
+            match self.finish::<GroupResponseDef>(obj, (file, entry.key.span)) {
+                Some(r) => out.push(r),
+                None => self.dropped.push(("responses", entry.key.name.to_string())),
             }
         }
         out

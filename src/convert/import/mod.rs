@@ -383,6 +383,10 @@ pub struct ImportResult {
     pub provenance: Provenance,
     /// Warnings (errors with `strict`) about what could not be carried over, and errors.
     pub diagnostics: Vec<Diagnostic>,
+    /// The objects an error kept out of the definition, by definition list (`apis`,
+    /// `responses`, `throttles`, `acls`, `authorizers`) and name: a reference to one of them
+    /// elsewhere is no second problem (lint does not report it as undefined).
+    pub dropped: Vec<(&'static str, String)>,
 }
 
 impl ImportResult {
@@ -500,6 +504,7 @@ fn import_in_batches(
         definition,
         provenance: cx.provenance,
         diagnostics,
+        dropped: cx.dropped,
     }
 }
 
@@ -589,6 +594,8 @@ struct Cx<'a> {
     rejected: bool,
     /// Reused for each operation's route shape, which is only hashed (see [`template_shape`]).
     shape: String,
+    /// What could not be made (see [`ImportResult::dropped`]).
+    dropped: Vec<(&'static str, String)>,
 }
 
 impl<'a> Cx<'a> {
@@ -603,6 +610,7 @@ impl<'a> Cx<'a> {
             unplaced: false,
             rejected: false,
             shape: String::new(),
+            dropped: Vec::new(),
         }
     }
 

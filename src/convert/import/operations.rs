@@ -197,6 +197,7 @@ impl<'a> Cx<'a> {
                 };
                 if let Some(d) = rejected {
                     cx.diagnostics.push(d);
+                    cx.dropped.push(("apis", name.to_owned()));
                     slots[out.ordinal] = None;
                     continue;
                 }
@@ -208,6 +209,7 @@ impl<'a> Cx<'a> {
                 index += 1;
             }
             self.diagnostics.append(&mut cx.diagnostics);
+            self.dropped.append(&mut cx.dropped);
         }
         drop((seen, names));
         self.provenance.apis = Some(Box::new(Replay {
@@ -628,6 +630,9 @@ impl<'a> Cx<'a> {
         } else {
             self.finish::<ApiDef>(obj, (file, op.key_span))
         };
+        if api.is_none() {
+            self.dropped.push(("apis", name.to_owned()));
+        }
         let hasher = std::hash::BuildHasherDefault::<FastHasher>::default();
         use std::hash::BuildHasher;
         let mut route_hash = 0;
