@@ -135,13 +135,66 @@ impl Config {
                 } else if let Some(text) = slash_path(&path)
                     && self.files.iter().any(|g| g.matches(&text))
                 {
-                    out.push(self.dir.join(path));
+                    out.push(from_working_dir(&self.dir.join(path)));
                 }
             }
         }
         out.sort();
         Ok(out)
     }
+}
+
+/// `path` as the user would write it from the working directory (`api/v1.yaml`, `../v1.yaml`),
+/// so a file gets one name in reports and baselines whether a glob of the configuration or
+/// the command line named it. A path the working directory cannot reach stays as it is.
+fn from_working_dir(path: &Path) -> PathBuf {
+    match std::env::current_dir() {
+        Ok(cwd) => seen_from(&cwd, path),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+/// [`from_working_dir`] with the working directory `cwd`.
+fn seen_from(cwd: &Path, path: &Path) -> PathBuf {
+    use std::path::Component;
+    // Lexically: `a/./b/../c` is `a/c` (the file was found by walking these directories).
+    let plain = |p: &Path| -> PathBuf {
+        let mut out: Vec<Component<'_>> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                    out.pop();
+                }
+                c => out.push(c),
+            }
+        }
+        out.into_iter().collect()
+    };
+    if path.is_relative() && !path.components().any(|c| c == Component::ParentDir) {
+        return plain(path);
+    }
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let (cwd, absolute) = (plain(cwd), plain(&absolute));
+    let common = cwd
+        .components()
+        .zip(absolute.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Only the root in common (`/tmp/…` from `/work/…`): the absolute path reads better.
+    if common <= 1 {
+        return absolute;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..cwd.components().count() {
+        out.push("..");
+    }
+    out.extend(absolute.components().skip(common));
+    out
 }
 
 /// The directory of a file (`.` for a bare file name).
@@ -747,6 +800,35 @@ fn match_tokens(tokens: &[Token], s: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::Glob;
+    use super::seen_from;
+    use std::path::{Path, PathBuf};
+
+    /// A file a glob of the configuration finds is named as from the working directory, the
+    /// way the command line would name it.
+    #[test]
+    fn matched_files_are_named_from_the_working_directory() {
+        let cwd = Path::new("/home/u/cfg");
+        for (path, seen) in [
+            ("./api/v1.yaml", "api/v1.yaml"),
+            ("api/v1.yaml", "api/v1.yaml"),
+            ("/home/u/cfg/api/v1.yaml", "api/v1.yaml"),
+            ("/home/u/cfg/./api/../api/v1.yaml", "api/v1.yaml"),
+            ("../cfg2/v1.yaml", "../cfg2/v1.yaml"),
+            ("/home/u/v1.yaml", "../v1.yaml"),
+            ("/tmp/x/v1.yaml", "/tmp/x/v1.yaml"),
+        ] {
+            assert_eq!(
+                seen_from(cwd, Path::new(path)),
+                PathBuf::from(seen),
+                "{path}"
+            );
+        }
+        let deeper = Path::new("/home/u/cfg/api/x");
+        assert_eq!(
+            seen_from(deeper, Path::new("/home/u/cfg/api/v1.yaml")),
+            PathBuf::from("../v1.yaml")
+        );
+    }
 
     #[test]
     fn globs_match_segments() {
