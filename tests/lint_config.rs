@@ -209,7 +209,7 @@ fn configuration_mistakes_are_located_diagnostics() {
     write(
         &dir.path().join(".apigctl.yaml"),
         concat!(
-            "extends: [apigctl:recomended]\n",
+            "extends: [apigctl:recomended, ./myrules/nope.yaml]\n",
             "rulez: {}\n",
             "rules:\n",
             "  apig-api-nme: error\n",

@@ -510,12 +510,18 @@ impl Parser<'_> {
                 continue;
             }
             let path = self.dir.join(text);
-            let rule_text = std::fs::read_to_string(&path).map_err(|e| {
-                format!(
-                    "cannot read rule file {} (from `extends`): {e}",
-                    path.display()
-                )
-            })?;
+            // Said at the entry, with the configuration's other mistakes.
+            let rule_text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    self.error(
+                        item.span,
+                        format!("cannot read rule file `{text}`: {e}"),
+                        "the path is relative to the configuration's directory; fix it or remove the entry".to_owned(),
+                    );
+                    continue;
+                }
+            };
             let display = path.display().to_string();
             match super::load_rules([(display.as_str(), rule_text.as_str())]) {
                 Ok(rules) => {
