@@ -38,10 +38,9 @@ fn spans(path: &str, pointer: &str) -> (Option<(usize, usize)>, (usize, usize), 
 #[test]
 fn block_yaml_spans_are_exact() {
     let f = testdata("spans/block.yaml");
-    assert_eq!(
-        spans(&f, ""),
-        (None, (1, 1), std::fs::read_to_string(&f).unwrap())
-    );
+    // The document ends with a block scalar, and so with its last character.
+    let whole = std::fs::read_to_string(&f).unwrap();
+    assert_eq!(spans(&f, ""), (None, (1, 1), whole.trim_end().into()));
     assert_eq!(
         spans(&f, "/openapi"),
         (Some((1, 1)), (1, 10), "3.0.3".into())
@@ -63,7 +62,7 @@ fn block_yaml_spans_are_exact() {
     let (_, value, text) = spans(&f, "/paths/~1pets~1{petId}/get/responses/200/description");
     assert_eq!(
         (value, text.as_str()),
-        ((16, 13), "a pet\n            in two lines\n")
+        ((16, 13), "a pet\n            in two lines")
     );
 }
 
@@ -465,4 +464,160 @@ fn duplicate_keys_in_big_mappings_name_both_locations() {
         assert_eq!(at(d.primary.unwrap().span), line, "{name}");
         assert_eq!(at(d.related[0].location.span), first_line, "{name}");
     }
+}
+
+/// `(line, col)` of the start and of the end (the column just past the last character) of the
+/// value at `pointer` in `text`.
+fn value_span(text: &str, pointer: &str) -> ((usize, usize), (usize, usize)) {
+    let mut sources = Sources::new();
+    let doc = apigctl::source::load_bytes(
+        "t.yaml".into(),
+        None,
+        text.into(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap_or_else(|e| panic!("loads: {e:?}"));
+    let file = sources.file(doc.file);
+    let node = doc
+        .root
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("{pointer} not found"))
+        .node;
+    let lc = |offset: u32| {
+        let lc = file.line_col(offset as usize);
+        (lc.line, lc.col)
+    };
+    (lc(node.span.start), lc(node.span.end))
+}
+
+/// Block scalars end at their last content character, not at the next key: whatever the
+/// style, chomping and indentation indicator, and whichever YAML parser reads the document
+/// (an anchor sends it to the general one).
+#[test]
+fn block_scalars_end_at_their_last_character() {
+    let doc = "\
+info:
+  literal: |
+    first line
+      indented line
+
+    last line  
+  folded: >-
+    one
+    two
+  keep: |+
+    kept
+
+  strip: |-
+    stripped
+# a comment ends it
+  clip: >
+    clipped
+
+
+  indicator: |2
+      two more than the content
+    content
+  after: 1
+end: |
+  at the end of the text";
+    let general = format!("{doc}\nanchored: &a x\n");
+    for text in [doc, general.as_str()] {
+        let at = |p: &str| value_span(text, p);
+        assert_eq!(at("/info/literal"), ((3, 5), (6, 14)));
+        assert_eq!(at("/info/folded"), ((8, 5), (9, 8)));
+        assert_eq!(at("/info/keep"), ((11, 5), (11, 9)));
+        assert_eq!(at("/info/strip"), ((14, 5), (14, 13)));
+        assert_eq!(at("/info/clip"), ((17, 5), (17, 12)));
+        assert_eq!(at("/info/indicator").1, (22, 12));
+        assert_eq!(at("/end"), ((25, 3), (25, 25)));
+        // A mapping ending with a block scalar ends with it too.
+        assert_eq!(at("/info").1, (23, 11));
+    }
+    let mut sources = Sources::new();
+    let loaded = apigctl::source::load_bytes(
+        "t".into(),
+        None,
+        doc.into(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap();
+    let value = |p: &str| {
+        loaded
+            .root
+            .pointer(p)
+            .unwrap()
+            .node
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        value("/info/literal"),
+        "first line\n  indented line\n\nlast line  \n"
+    );
+    assert_eq!(value("/info/keep"), "kept\n\n");
+    assert_eq!(
+        value("/info/indicator"),
+        "  two more than the content\ncontent\n"
+    );
+}
+
+/// Multi-line plain and quoted scalars end at their last character too.
+#[test]
+fn multi_line_flow_scalars_end_at_their_last_character() {
+    let text = "\
+a: plain
+  continued
+
+  after an empty line   
+b: 'single
+  quoted'  # comment
+c: \"double
+  quoted\"
+d: 1
+";
+    assert_eq!(value_span(text, "/a"), ((1, 4), (4, 22)));
+    assert_eq!(value_span(text, "/b"), ((5, 4), (6, 10)));
+    assert_eq!(value_span(text, "/c"), ((7, 4), (8, 10)));
+}
+
+/// A finding on a long `description: |` underlines the description, not the next key.
+#[test]
+fn a_finding_on_a_block_scalar_ends_on_its_last_line() {
+    let long = "word ".repeat(20);
+    let text = format!(
+        "\
+openapi: 3.0.3
+info: {{title: t, version: '1'}}
+x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}
+paths:
+  /health:
+    get:
+      operationId: health
+      description: |
+        {long}
+        {long}
+        {long}
+        last line of the description
+      responses:
+        '200': {{description: ok}}
+"
+    );
+    let report = apigctl::commands::lint::lint_text("t.yaml", &text, &LintOptions::default())
+        .expect("lints");
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "apig-api-remark-length")
+        .unwrap_or_else(|| panic!("no remark finding: {:?}", report.diagnostics));
+    let p = d.primary.unwrap();
+    let file = report.sources.file(p.file);
+    let (start, end) = (
+        file.line_col(p.span.start as usize),
+        file.line_col(p.span.end as usize),
+    );
+    assert_eq!((start.line, start.col, end.line, end.col), (9, 9, 12, 37));
 }

@@ -208,6 +208,12 @@ fn skip_properties(text: &str, mut pos: usize, limit: usize) -> usize {
 
 /// The end of a scalar as written. The parser's end marker can run past a closing quote over
 /// trailing blanks and a comment, so quoted scalars are re-scanned to their closing quote.
+///
+/// A block scalar's marker runs over the empty lines after it and the indentation of the line
+/// that ends it (the next key): its span ends at its last content character instead, so a
+/// diagnostic underlines the text and not the next key. That holds for keep chomping (`|+`)
+/// too, whose value also holds the empty lines after it: an underline over blank lines shows
+/// nothing. Spaces at the ends of lines, though content, are not underlined either.
 fn scalar_end(text: &str, style: ScalarStyle, start: usize, end: usize) -> usize {
     let bytes = text.as_bytes();
     match style {
@@ -237,7 +243,14 @@ fn scalar_end(text: &str, style: ScalarStyle, start: usize, end: usize) -> usize
             end
         }
         ScalarStyle::Plain => start + text[start..end.max(start)].trim_end().len(),
-        ScalarStyle::Literal | ScalarStyle::Folded => end,
+        ScalarStyle::Literal | ScalarStyle::Folded => {
+            // Every line in the marker's range that is not blank is content: the first less
+            // indented one (a key, a comment) ends the scalar and is outside the range.
+            start
+                + text[start..end.max(start)]
+                    .trim_end_matches([' ', '\t', '\r', '\n'])
+                    .len()
+        }
     }
 }
 

@@ -767,27 +767,17 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        // The general parser's span runs from the first content character to the start of
-        // the line after the scalar.
+        // The span runs from the first content character to the last one (as in the general
+        // parser, which see): not over the empty lines after it, nor trailing spaces.
         let first_content = start + indent_of_first_line(&self.b[start..], indent);
+        let last_content = self.text[..last_content_end].trim_end_matches(' ').len();
         Ok((
             Node::new(
-                Span::new(first_content, self.block_scalar_end(from)),
+                Span::new(first_content, last_content),
                 Value::String(out.into()),
             ),
             from,
         ))
-    }
-
-    /// Where the general parser ends a block scalar's span: past the indentation of the
-    /// less indented line that ends it (its scanner reads that indentation to see that the
-    /// scalar is over).
-    fn block_scalar_end(&self, next_line: usize) -> usize {
-        let mut end = next_line.min(self.b.len());
-        while self.b.get(end) == Some(&b' ') {
-            end += 1;
-        }
-        end
     }
 }
 
