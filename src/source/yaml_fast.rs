@@ -4,12 +4,12 @@
 //! mappings and sequences, plain and quoted scalars on one line, multi-line plain scalars,
 //! literal and folded block scalars, and empty flow collections. This parser reads exactly
 //! that, straight from the text into the spanned tree, about three times faster than the
-//! general parser's event stream alone. At the first thing outside that part (an anchor, a
-//! tag, a flow collection with content, a multi-line quoted scalar, a tab, a syntax error …)
-//! it gives up and [`super::yaml`] parses the whole document instead, so every error message
-//! and every rarely used feature stays the general parser's. The tree it builds, spans
-//! included, is the one the general parser builds: the tests below check that on every YAML
-//! document of the test data and, when present, the corpus.
+//! general parser's event stream alone. At the first thing outside that part (an anchor or
+//! alias, a tag, a merge key, a flow collection with content, a multi-line quoted scalar, a
+//! tab, a syntax error …) it gives up and [`super::yaml`] parses the whole document instead,
+//! so every error message and every rarely used feature stays the general parser's. The tree
+//! it builds, spans included, is the one the general parser builds: the tests below check
+//! that on every YAML document of the test data and, when present, the corpus.
 
 use super::tree::{Entry, Key, Map, Node, Span, Str, Value};
 use super::yaml::{key_name, resolve_plain};
@@ -391,6 +391,11 @@ impl<'a> Parser<'a> {
                 span: key_node.span,
                 name: key_name(&key_node, self.text).ok_or(Unsupported)?,
             };
+            // A merge key (`<<`, or a quoted '<<', which is not one) is the general
+            // parser's, which expands merges.
+            if key.name == "<<" {
+                return unsupported();
+            }
             if dups.check(&self.entries[base..], &key).is_err() {
                 return unsupported();
             }
@@ -1048,6 +1053,8 @@ mod tests {
     fn leaves_the_rest_to_the_general_parser() {
         let cases = [
             "a: &x 1\nb: *x\n",
+            "<<:\n  a: 1\nb: 2\n",
+            "a:\n  '<<': 1\n",
             "a: !!str 1\n",
             "a: [1, 2]\n",
             "a: {b: 1}\n",
