@@ -38,10 +38,9 @@ fn spans(path: &str, pointer: &str) -> (Option<(usize, usize)>, (usize, usize), 
 #[test]
 fn block_yaml_spans_are_exact() {
     let f = testdata("spans/block.yaml");
-    assert_eq!(
-        spans(&f, ""),
-        (None, (1, 1), std::fs::read_to_string(&f).unwrap())
-    );
+    // The document ends with a block scalar, and so with its last character.
+    let whole = std::fs::read_to_string(&f).unwrap();
+    assert_eq!(spans(&f, ""), (None, (1, 1), whole.trim_end().into()));
     assert_eq!(
         spans(&f, "/openapi"),
         (Some((1, 1)), (1, 10), "3.0.3".into())
@@ -63,7 +62,7 @@ fn block_yaml_spans_are_exact() {
     let (_, value, text) = spans(&f, "/paths/~1pets~1{petId}/get/responses/200/description");
     assert_eq!(
         (value, text.as_str()),
-        ((16, 13), "a pet\n            in two lines\n")
+        ((16, 13), "a pet\n            in two lines")
     );
 }
 
@@ -465,4 +464,376 @@ fn duplicate_keys_in_big_mappings_name_both_locations() {
         assert_eq!(at(d.primary.unwrap().span), line, "{name}");
         assert_eq!(at(d.related[0].location.span), first_line, "{name}");
     }
+}
+
+/// `(line, col)` of the start and of the end (the column just past the last character) of the
+/// value at `pointer` in `text`.
+fn value_span(text: &str, pointer: &str) -> ((usize, usize), (usize, usize)) {
+    let mut sources = Sources::new();
+    let doc = apigctl::source::load_bytes(
+        "t.yaml".into(),
+        None,
+        text.into(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap_or_else(|e| panic!("loads: {e:?}"));
+    let file = sources.file(doc.file);
+    let node = doc
+        .root
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("{pointer} not found"))
+        .node;
+    let lc = |offset: u32| {
+        let lc = file.line_col(offset as usize);
+        (lc.line, lc.col)
+    };
+    (lc(node.span.start), lc(node.span.end))
+}
+
+/// Block scalars end at their last content character, not at the next key: whatever the
+/// style, chomping and indentation indicator, and whichever YAML parser reads the document
+/// (an anchor sends it to the general one).
+#[test]
+fn block_scalars_end_at_their_last_character() {
+    let doc = "\
+info:
+  literal: |
+    first line
+      indented line
+
+    last line  
+  folded: >-
+    one
+    two
+  keep: |+
+    kept
+
+  strip: |-
+    stripped
+# a comment ends it
+  clip: >
+    clipped
+
+
+  indicator: |2
+      two more than the content
+    content
+  after: 1
+end: |
+  at the end of the text";
+    let general = format!("{doc}\nanchored: &a x\n");
+    for text in [doc, general.as_str()] {
+        let at = |p: &str| value_span(text, p);
+        assert_eq!(at("/info/literal"), ((3, 5), (6, 14)));
+        assert_eq!(at("/info/folded"), ((8, 5), (9, 8)));
+        assert_eq!(at("/info/keep"), ((11, 5), (11, 9)));
+        assert_eq!(at("/info/strip"), ((14, 5), (14, 13)));
+        assert_eq!(at("/info/clip"), ((17, 5), (17, 12)));
+        assert_eq!(at("/info/indicator").1, (22, 12));
+        assert_eq!(at("/end"), ((25, 3), (25, 25)));
+        // A mapping ending with a block scalar ends with it too.
+        assert_eq!(at("/info").1, (23, 11));
+    }
+    let mut sources = Sources::new();
+    let loaded = apigctl::source::load_bytes(
+        "t".into(),
+        None,
+        doc.into(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap();
+    let value = |p: &str| {
+        loaded
+            .root
+            .pointer(p)
+            .unwrap()
+            .node
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        value("/info/literal"),
+        "first line\n  indented line\n\nlast line  \n"
+    );
+    assert_eq!(value("/info/keep"), "kept\n\n");
+    assert_eq!(
+        value("/info/indicator"),
+        "  two more than the content\ncontent\n"
+    );
+}
+
+/// Multi-line plain and quoted scalars end at their last character too.
+#[test]
+fn multi_line_flow_scalars_end_at_their_last_character() {
+    let text = "\
+a: plain
+  continued
+
+  after an empty line   
+b: 'single
+  quoted'  # comment
+c: \"double
+  quoted\"
+d: 1
+";
+    assert_eq!(value_span(text, "/a"), ((1, 4), (4, 22)));
+    assert_eq!(value_span(text, "/b"), ((5, 4), (6, 10)));
+    assert_eq!(value_span(text, "/c"), ((7, 4), (8, 10)));
+}
+
+/// A finding on a long `description: |` underlines the description, not the next key.
+#[test]
+fn a_finding_on_a_block_scalar_ends_on_its_last_line() {
+    let long = "word ".repeat(20);
+    let text = format!(
+        "\
+openapi: 3.0.3
+info: {{title: t, version: '1'}}
+x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}
+paths:
+  /health:
+    get:
+      operationId: health
+      description: |
+        {long}
+        {long}
+        {long}
+        last line of the description
+      responses:
+        '200': {{description: ok}}
+"
+    );
+    let report = apigctl::commands::lint::lint_text("t.yaml", &text, &LintOptions::default())
+        .expect("lints");
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "apig-api-remark-length")
+        .unwrap_or_else(|| panic!("no remark finding: {:?}", report.diagnostics));
+    let p = d.primary.unwrap();
+    let file = report.sources.file(p.file);
+    let (start, end) = (
+        file.line_col(p.span.start as usize),
+        file.line_col(p.span.end as usize),
+    );
+    assert_eq!((start.line, start.col, end.line, end.col), (9, 9, 12, 37));
+}
+
+/// Loads `text` with `limits`.
+fn load_yaml(
+    text: &str,
+    limits: &Limits,
+) -> (Sources, Result<apigctl::source::Document, LoadError>) {
+    let mut sources = Sources::new();
+    let doc = apigctl::source::load_bytes("t.yaml".into(), None, text.into(), &mut sources, limits);
+    (sources, doc)
+}
+
+/// `key=value` for each entry of the mapping at `pointer`, in order (values as JSON).
+fn entries(root: &apigctl::source::Node, pointer: &str) -> Vec<String> {
+    let map = root.pointer(pointer).unwrap().node.as_map().unwrap();
+    map.iter()
+        .map(|(k, v)| format!("{k}={}", v.to_json()))
+        .collect()
+}
+
+#[test]
+fn merge_keys_expand_with_the_mappings_own_keys_first() {
+    let text = "\
+base: &base
+  a: 1
+  b: 2
+  m: {p: 1}
+more: &more
+  b: 3
+  c: 4
+x:
+  z: 0
+  <<: [*base, *more]
+  c: 5
+  m: {q: 2}
+flow: {<<: *more, d: 6}
+inline:
+  <<: {e: 7}
+nested: &nested
+  <<: *base
+  f: 8
+again: {<<: *nested, g: 9}
+quoted: {'<<': 1, a: 2}
+";
+    // Anchors are the general parser's; both must give the same tree anyway.
+    let (_, doc) = load_yaml(text, &Limits::default());
+    let root = doc.unwrap().root;
+    // The mapping's own keys win over merged ones (`c`, `m`: no deep merge), earlier merged
+    // mappings over later ones (`b`); merged entries stand where `<<` was written.
+    assert_eq!(
+        entries(&root, "/x"),
+        ["z=0", "a=1", "b=2", "c=5", "m={\"q\":2}"]
+    );
+    assert_eq!(entries(&root, "/flow"), ["b=3", "c=4", "d=6"]);
+    assert_eq!(entries(&root, "/inline"), ["e=7"]);
+    // A merge of a mapping that merged itself brings everything.
+    assert_eq!(
+        entries(&root, "/again"),
+        ["a=1", "b=2", "m={\"p\":1}", "f=8", "g=9"]
+    );
+    // A quoted `<<` is an ordinary key (as in js-yaml).
+    assert_eq!(entries(&root, "/quoted"), ["<<=1", "a=2"]);
+}
+
+/// Merged entries keep the spans they were written at (the anchored mapping's), where a
+/// diagnostic about them belongs; the mapping's own span covers what it writes.
+#[test]
+fn merged_entries_keep_their_spans() {
+    let text = "\
+base: &base
+  a: 1
+  b: two
+x:
+  b: 3
+  <<: *base
+";
+    let (sources, doc) = load_yaml(text, &Limits::default());
+    let doc = doc.unwrap();
+    let file = sources.file(doc.file);
+    let lc = |offset: u32| {
+        let lc = file.line_col(offset as usize);
+        (lc.line, lc.col)
+    };
+    let a = doc.root.pointer("/x/a").unwrap();
+    assert_eq!(
+        a.key_span.map(|s| (lc(s.start), lc(s.end))),
+        Some(((2, 3), (2, 4)))
+    );
+    assert_eq!(
+        (lc(a.node.span.start), lc(a.node.span.end)),
+        ((2, 6), (2, 7))
+    );
+    let b = doc.root.pointer("/x/b").unwrap();
+    assert_eq!(b.key_span.map(|s| lc(s.start)), Some((5, 3)));
+    assert_eq!(b.node.as_i64(), Some(3));
+    let x = doc.root.pointer("/x").unwrap().node;
+    assert_eq!((lc(x.span.start), lc(x.span.end)), ((5, 3), (6, 12)));
+}
+
+/// A merge key needs a mapping or a sequence of mappings; anything else is an error at the
+/// `<<` with help. Keys are still unique: an own key twice, or two `<<`.
+#[test]
+fn bad_merge_keys_are_located_errors() {
+    let cases = [
+        (
+            "s: &s text\nx:\n  <<: *s\n",
+            "syntax",
+            (3, 3),
+            "found a string",
+        ),
+        ("x:\n  <<:\n  a: 1\n", "syntax", (2, 3), "found null"),
+        (
+            "m: &m {a: 1}\nx: {<<: [*m, [1]]}\n",
+            "syntax",
+            (2, 5),
+            "found a sequence as item 2 of the sequence",
+        ),
+        (
+            "m: &m {a: 1}\nx:\n  <<: *m\n  b: 1\n  b: 2\n",
+            "duplicate-key",
+            (5, 3),
+            "`b`",
+        ),
+        (
+            "m: &m {a: 1}\nx:\n  <<: *m\n  <<: *m\n",
+            "duplicate-key",
+            (4, 3),
+            "`<<`",
+        ),
+    ];
+    for (text, code, at, says) in cases {
+        let (sources, doc) = load_yaml(text, &Limits::default());
+        let Err(LoadError::Invalid(d)) = doc else {
+            panic!("{text}: loads")
+        };
+        let p = d.primary.unwrap();
+        let lc = sources.file(p.file).line_col(p.span.start as usize);
+        assert_eq!((d.code.as_str(), (lc.line, lc.col)), (code, at), "{text}");
+        assert!(d.message.contains(says), "{text}: {}", d.message);
+        if code == "syntax" {
+            assert_eq!(p.span.end - p.span.start, 2, "underlines the `<<`");
+            assert!(d.help.as_deref().unwrap().contains("<<: *anchor"), "{text}");
+        }
+    }
+}
+
+/// What merge keys bring in counts against the alias expansion budget like any alias.
+#[test]
+fn merged_entries_count_against_the_alias_budget() {
+    let mut text = String::from("base: &base {");
+    for i in 0..100 {
+        text.push_str(&format!("k{i}: {i}, "));
+    }
+    text.push_str("last: 0}\n");
+    for i in 0..10 {
+        text.push_str(&format!("m{i}: {{<<: *base, own: {i}}}\n"));
+    }
+    let limits = Limits {
+        alias_node_allowance: 0,
+        ..Limits::default()
+    };
+    // 10 × 203 merged nodes against fewer bytes of text.
+    assert!(text.len() < 10 * 203, "{}", text.len());
+    let (_, doc) = load_yaml(&text, &limits);
+    assert!(
+        matches!(&doc, Err(LoadError::Invalid(d)) if d.code == "alias-expansion-limit"),
+        "{doc:?}"
+    );
+    let (_, doc) = load_yaml(&text, &Limits::default());
+    assert_eq!(
+        doc.unwrap()
+            .root
+            .pointer("/m9")
+            .unwrap()
+            .node
+            .as_map()
+            .unwrap()
+            .len(),
+        102
+    );
+}
+
+/// `apigctl lint` and `import` of a document that writes operations and backends with merge
+/// keys give what they give for the same document written out.
+#[test]
+fn documents_with_merge_keys_lint_and_import_as_written_out() {
+    let merged = testdata("merge/pets-merged-3.0.yaml");
+    let expanded = testdata("merge/pets-expanded-3.0.yaml");
+    let (code, merged_import, stderr) = apigctl(&["import", &merged]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, expanded_import, _) = apigctl(&["import", &expanded]);
+    assert_eq!(code, 0);
+    assert_eq!(merged_import, expanded_import);
+    assert!(merged_import.contains("match_mode: SWA"), "{merged_import}");
+
+    // The same findings at the same pointers (their lines differ, the documents do not).
+    let findings = |path: &str| {
+        let (code, stdout, stderr) = apigctl(&["lint", "--format", "json", path]);
+        assert_eq!(code, 0, "{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let mut found: Vec<String> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| format!("{} {} {}", d["code"], d["pointer"], d["message"]))
+            .collect();
+        found.sort();
+        found
+    };
+    let merged_findings = findings(&merged);
+    assert!(!merged_findings.is_empty());
+    assert!(
+        merged_findings.iter().all(|f| !f.contains("<<")),
+        "{merged_findings:?}"
+    );
+    assert_eq!(merged_findings, findings(&expanded));
 }

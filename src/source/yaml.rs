@@ -27,8 +27,18 @@ enum Frame {
         start: usize,
         flow: bool,
         anchor: usize,
+        /// The entries written in this mapping, without the merge key.
         entries: Vec<Entry>,
         pending_key: Option<Key>,
+        /// Whether `pending_key` is the merge key `<<`.
+        pending_merge: bool,
+        /// The merge key, once read: a second one is a duplicate key.
+        merge_key: Option<Span>,
+        /// The entries the merge key brings in, in precedence order, with the position in
+        /// `entries` where it was written.
+        merged: Option<(usize, Vec<Entry>)>,
+        /// The end of the last entry written (the merge key's included).
+        written_end: Option<usize>,
         dups: DuplicateKeys,
         count: usize,
     },
@@ -82,6 +92,14 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
                 let start = skip_properties(text, start, end);
                 let span = Span::new(start, scalar_end(text, style, start, end));
+                // Only a plain `<<` is the merge key (YAML 1.1's `!!merge`, which js-yaml and
+                // so Spectral and Redocly apply too); a quoted '<<' is an ordinary key.
+                let merge = style == ScalarStyle::Plain
+                    && value == "<<"
+                    && matches!(
+                        tag.as_deref(),
+                        None | Some("tag:yaml.org,2002:merge" | "!!merge")
+                    );
                 let value = resolve_scalar(&value, style, tag.as_deref()).map_err(|message| {
                     ParseError::Syntax {
                         message,
@@ -89,7 +107,7 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                         help: "remove the tag or write a value of the tagged type".into(),
                     }
                 })?;
-                b.complete(Node::new(span, value), 1, anchor)?;
+                b.complete(Node::new(span, value), span, 1, anchor, merge)?;
             }
             Event::Alias(id) => {
                 let span = Span::new(start, end);
@@ -111,7 +129,7 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                     });
                 }
                 let node = node.clone();
-                b.complete(node, count, 0)?;
+                b.complete(node, span, count, 0, false)?;
             }
             Event::SequenceStart(anchor, _) => {
                 let start = skip_properties(text, start, text.len());
@@ -135,6 +153,10 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                         anchor,
                         entries: Vec::new(),
                         pending_key: None,
+                        pending_merge: false,
+                        merge_key: None,
+                        merged: None,
+                        written_end: None,
                         dups: DuplicateKeys::default(),
                         count: 1,
                     },
@@ -171,13 +193,16 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                         flow,
                         anchor,
                         entries,
+                        merged,
+                        written_end,
                         count,
                         ..
                     } => {
-                        let last = entries
-                            .last()
-                            .map(|e| e.value.span.end.max(e.key.span.end) as usize);
-                        let stop = collection_end(s, flow, last, end);
+                        let stop = collection_end(s, flow, written_end, end);
+                        let entries = match merged {
+                            Some((at, merged)) => merge_entries(entries, at, merged),
+                            None => entries,
+                        };
                         (
                             Node::new(Span::new(s, stop), Value::Map(Map { entries })),
                             count,
@@ -185,7 +210,8 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                         )
                     }
                 };
-                b.complete(node, count, anchor)?;
+                let written = node.span;
+                b.complete(node, written, count, anchor, false)?;
             }
         }
     }
@@ -208,6 +234,12 @@ fn skip_properties(text: &str, mut pos: usize, limit: usize) -> usize {
 
 /// The end of a scalar as written. The parser's end marker can run past a closing quote over
 /// trailing blanks and a comment, so quoted scalars are re-scanned to their closing quote.
+///
+/// A block scalar's marker runs over the empty lines after it and the indentation of the line
+/// that ends it (the next key): its span ends at its last content character instead, so a
+/// diagnostic underlines the text and not the next key. That holds for keep chomping (`|+`)
+/// too, whose value also holds the empty lines after it: an underline over blank lines shows
+/// nothing. Spaces at the ends of lines, though content, are not underlined either.
 fn scalar_end(text: &str, style: ScalarStyle, start: usize, end: usize) -> usize {
     let bytes = text.as_bytes();
     match style {
@@ -237,7 +269,14 @@ fn scalar_end(text: &str, style: ScalarStyle, start: usize, end: usize) -> usize
             end
         }
         ScalarStyle::Plain => start + text[start..end.max(start)].trim_end().len(),
-        ScalarStyle::Literal | ScalarStyle::Folded => end,
+        ScalarStyle::Literal | ScalarStyle::Folded => {
+            // Every line in the marker's range that is not blank is content: the first less
+            // indented one (a key, a comment) ends the scalar and is outside the range.
+            start
+                + text[start..end.max(start)]
+                    .trim_end_matches([' ', '\t', '\r', '\n'])
+                    .len()
+        }
     }
 }
 
@@ -295,8 +334,17 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// Places a finished node into its parent (or as the root).
-    fn complete(&mut self, node: Node, count: usize, anchor: usize) -> Result<(), ParseError> {
+    /// Places a finished node into its parent (or as the root). `written` is where it was
+    /// written here (for an alias, the `*name`; the node keeps its anchor's span), `merge`
+    /// whether it is a plain `<<`, the merge key when it stands as a mapping key.
+    fn complete(
+        &mut self,
+        node: Node,
+        written: Span,
+        count: usize,
+        anchor: usize,
+        merge: bool,
+    ) -> Result<(), ParseError> {
         if anchor > 0 {
             self.anchors.insert(anchor, (node.clone(), count));
         }
@@ -313,10 +361,16 @@ impl Builder<'_> {
             Some(Frame::Map {
                 entries,
                 pending_key,
+                pending_merge,
+                merge_key,
+                merged,
+                written_end,
                 dups,
                 count: c,
                 ..
             }) => {
+                // Merged entries count like the alias that brought them: `count` is the
+                // whole merged value's, so the alias budget covers them.
                 *c += count;
                 match pending_key.take() {
                     None => {
@@ -331,15 +385,98 @@ impl Builder<'_> {
                             span: node.span,
                             name,
                         };
-                        dups.check(entries, &key)?;
+                        if merge {
+                            if let Some(first) = *merge_key {
+                                return Err(ParseError::DuplicateKey {
+                                    key: "<<".into(),
+                                    first,
+                                    second: key.span,
+                                });
+                            }
+                            *merge_key = Some(key.span);
+                        } else {
+                            // Explicit keys only: one that overrides a merged key is no
+                            // duplicate.
+                            dups.check(entries, &key)?;
+                        }
+                        *pending_merge = merge;
                         *pending_key = Some(key);
                     }
-                    Some(key) => entries.push(Entry { key, value: node }),
+                    Some(key) => {
+                        let end = written.end.max(key.span.end) as usize;
+                        *written_end = Some(written_end.map_or(end, |e| e.max(end)));
+                        if std::mem::take(pending_merge) {
+                            *merged = Some((entries.len(), merge_sources(&key, node)?));
+                        } else {
+                            entries.push(Entry { key, value: node });
+                        }
+                    }
                 }
             }
         }
         Ok(())
     }
+}
+
+/// The entries a merge key's value brings in, in precedence order: a mapping's entries, or
+/// those of each mapping of a sequence, earlier mappings first (YAML 1.1 merge,
+/// <https://yaml.org/type/merge.html>). Each keeps the span it was written at (the anchored
+/// mapping's, for an alias), which is where a diagnostic about it belongs.
+fn merge_sources(key: &Key, value: Node) -> Result<Vec<Entry>, ParseError> {
+    let not_mapping = |found: String| {
+        ParseError::Syntax {
+        message: format!(
+            "the merge key `<<` needs a mapping or a sequence of mappings, found {found}"
+        ),
+        span: key.span,
+        help: "write `<<: *anchor` or `<<: [*first, *second]` with anchors on mappings, or quote the key ('<<') to use it as an ordinary key".into(),
+    }
+    };
+    match value.value {
+        Value::Map(map) => Ok(map.entries),
+        Value::Seq(items) => {
+            let mut entries = Vec::new();
+            for (i, item) in items.into_iter().enumerate() {
+                match item.value {
+                    Value::Map(map) => entries.extend(map.entries),
+                    other => {
+                        return Err(not_mapping(format!(
+                            "{} as item {} of the sequence",
+                            a_kind(&other),
+                            i + 1
+                        )));
+                    }
+                }
+            }
+            Ok(entries)
+        }
+        other => Err(not_mapping(a_kind(&other))),
+    }
+}
+
+/// "a string", "null": a value's kind for a message.
+fn a_kind(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        other => format!("a {}", other.kind()),
+    }
+}
+
+/// A mapping's entries with the merged ones placed where the merge key was written: those
+/// whose key the mapping writes itself, or an earlier merged mapping brought, are dropped.
+fn merge_entries(entries: Vec<Entry>, at: usize, merged: Vec<Entry>) -> Vec<Entry> {
+    let mut seen: std::collections::HashSet<Str> =
+        entries.iter().map(|e| e.key.name.clone()).collect();
+    let merged: Vec<Entry> = merged
+        .into_iter()
+        .filter(|e| seen.insert(e.key.name.clone()))
+        .collect();
+    let mut out = Vec::with_capacity(entries.len() + merged.len());
+    let mut entries = entries.into_iter();
+    out.extend(entries.by_ref().take(at));
+    out.extend(merged);
+    out.extend(entries);
+    out
 }
 
 /// The name of a mapping key read as `node` (the key `200` is named as written); `None` for a

@@ -4,12 +4,12 @@
 //! mappings and sequences, plain and quoted scalars on one line, multi-line plain scalars,
 //! literal and folded block scalars, and empty flow collections. This parser reads exactly
 //! that, straight from the text into the spanned tree, about three times faster than the
-//! general parser's event stream alone. At the first thing outside that part (an anchor, a
-//! tag, a flow collection with content, a multi-line quoted scalar, a tab, a syntax error …)
-//! it gives up and [`super::yaml`] parses the whole document instead, so every error message
-//! and every rarely used feature stays the general parser's. The tree it builds, spans
-//! included, is the one the general parser builds: the tests below check that on every YAML
-//! document of the test data and, when present, the corpus.
+//! general parser's event stream alone. At the first thing outside that part (an anchor or
+//! alias, a tag, a merge key, a flow collection with content, a multi-line quoted scalar, a
+//! tab, a syntax error …) it gives up and [`super::yaml`] parses the whole document instead,
+//! so every error message and every rarely used feature stays the general parser's. The tree
+//! it builds, spans included, is the one the general parser builds: the tests below check
+//! that on every YAML document of the test data and, when present, the corpus.
 
 use super::tree::{Entry, Key, Map, Node, Span, Str, Value};
 use super::yaml::{key_name, resolve_plain};
@@ -391,6 +391,11 @@ impl<'a> Parser<'a> {
                 span: key_node.span,
                 name: key_name(&key_node, self.text).ok_or(Unsupported)?,
             };
+            // A merge key (`<<`, or a quoted '<<', which is not one) is the general
+            // parser's, which expands merges.
+            if key.name == "<<" {
+                return unsupported();
+            }
             if dups.check(&self.entries[base..], &key).is_err() {
                 return unsupported();
             }
@@ -767,27 +772,17 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        // The general parser's span runs from the first content character to the start of
-        // the line after the scalar.
+        // The span runs from the first content character to the last one (as in the general
+        // parser, which see): not over the empty lines after it, nor trailing spaces.
         let first_content = start + indent_of_first_line(&self.b[start..], indent);
+        let last_content = self.text[..last_content_end].trim_end_matches(' ').len();
         Ok((
             Node::new(
-                Span::new(first_content, self.block_scalar_end(from)),
+                Span::new(first_content, last_content),
                 Value::String(out.into()),
             ),
             from,
         ))
-    }
-
-    /// Where the general parser ends a block scalar's span: past the indentation of the
-    /// less indented line that ends it (its scanner reads that indentation to see that the
-    /// scalar is over).
-    fn block_scalar_end(&self, next_line: usize) -> usize {
-        let mut end = next_line.min(self.b.len());
-        while self.b.get(end) == Some(&b' ') {
-            end += 1;
-        }
-        end
     }
 }
 
@@ -1058,6 +1053,8 @@ mod tests {
     fn leaves_the_rest_to_the_general_parser() {
         let cases = [
             "a: &x 1\nb: *x\n",
+            "<<:\n  a: 1\nb: 2\n",
+            "a:\n  '<<': 1\n",
             "a: !!str 1\n",
             "a: [1, 2]\n",
             "a: {b: 1}\n",
