@@ -7,6 +7,7 @@ pub mod de;
 mod files;
 pub mod hash;
 mod json;
+pub mod inline;
 pub mod refs;
 mod tree;
 mod yaml;
