@@ -97,8 +97,7 @@ impl Locator<'_> {
                 let mut p = pointer;
                 loop {
                     if let Some(found) = view.root.pointer(p) {
-                        let (file, span, _) =
-                            inlined_place(view, p, found, at_key && p == pointer);
+                        let (file, span, _) = inlined_place(view, p, found, at_key && p == pointer);
                         return (file, span);
                     }
                     p = p.rsplit_once('/').map_or("", |(head, _)| head);

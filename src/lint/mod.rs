@@ -21,9 +21,9 @@ pub use rule::{Given, Rule, RuleError};
 use crate::convert::import::{self, ImportOptions};
 use crate::diagnostic::Diagnostic;
 use crate::openapi::OasVersion;
-use crate::source::{Document, Limits};
 use crate::source::inline::Inlined;
 use crate::source::refs::Workspace;
+use crate::source::{Document, Limits};
 use crate::timings;
 
 /// The rule files compiled into the binary: `(file name, text)`, sorted by name.

@@ -18,9 +18,7 @@ use serde_json::Value as Json;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::did_you_mean;
 use crate::source::inline::Inlined;
-use crate::source::{
-    Document, FileId, Node, Span, escape_pointer_token, unescape_pointer_token,
-};
+use crate::source::{Document, FileId, Node, Span, escape_pointer_token, unescape_pointer_token};
 
 use super::OasVersion;
 use super::instance::TreeJson;

@@ -6,8 +6,8 @@
 pub mod de;
 mod files;
 pub mod hash;
-mod json;
 pub mod inline;
+mod json;
 pub mod refs;
 mod tree;
 mod yaml;

@@ -1208,7 +1208,8 @@ impl<'a> Inliner<'a> {
                 }
                 let mut entries = Vec::with_capacity(map.entries.len());
                 for entry in &map.entries {
-                    let child = context.and_then(|c| child_context(c, &entry.key.name, &entry.value));
+                    let child =
+                        context.and_then(|c| child_context(c, &entry.key.name, &entry.value));
                     let (view_len, at_len) = (view.len(), at.len());
                     let token = escape_pointer_token(&entry.key.name);
                     for p in [&mut *view, &mut *at] {
@@ -1270,7 +1271,11 @@ impl<'a> Inliner<'a> {
         if target_file == self.root_file || self.stack.contains(&address(target)) {
             return None;
         }
-        if self.skipped.iter().any(|(reason, _)| *reason == Skip::Nodes) {
+        if self
+            .skipped
+            .iter()
+            .any(|(reason, _)| *reason == Skip::Nodes)
+        {
             return None;
         }
         let regions = self.regions.len();
