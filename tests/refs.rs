@@ -515,3 +515,210 @@ fn resolve_before_resolve_refs_does_not_touch_the_disk() {
     let (_, info) = ws.resolve(ws.root().file, "#/info").unwrap();
     assert!(info.get("title").is_some());
 }
+
+/// `code file:line:col pointer: message` of each finding of `apigctl lint` on a fixture
+/// under `testdata/refs/split/`.
+fn lint_split(name: &str) -> Vec<String> {
+    let input = Input::Path(testdata("split").join(name));
+    let report = apigctl::commands::lint::lint_file(
+        &input,
+        &apigctl::commands::lint::LintOptions::default(),
+    )
+    .expect("lint runs");
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = d
+                .primary
+                .map(|l| place(&report.sources, l.file, l.span))
+                .unwrap_or_default();
+            let pointer = d.pointer.as_deref().unwrap_or("-");
+            format!("{} {at} {pointer}: {}", d.code, d.message)
+        })
+        .collect()
+}
+
+#[test]
+fn content_behind_a_reference_into_another_file_is_checked_where_it_is_written() {
+    let split = lint_split("root.yaml");
+    assert_eq!(
+        split,
+        [
+            "apig-match-mode split/paths.yaml:2:3 /orders/get: operation has no `x-apigateway-match-mode`; the gateway uses NORMAL (exact match)",
+            "apig-request-type split/paths.yaml:2:3 /orders/get: operation has no `x-apigateway-request-type`; import makes it a public API",
+            "oas-schema split/paths.yaml:4:5 /orders/get/bogusKey: unknown field `bogusKey` in an Operation",
+            "apig-cors split/paths.yaml:5:24 /orders/get/x-apigateway-cors: `x-apigateway-cors` is a string; it must be a boolean",
+            "apig-path-param-required split/paths.yaml:13:19 /orders/get/parameters/0/required: path parameter has `required: false`; it must be the boolean true",
+            "oas-schema split/paths.yaml:13:19 /orders/get/parameters/0/required: `required` must be `true`, found `false`",
+        ]
+    );
+    // The same findings as on the document written in one file (only places differ).
+    let what = |lines: &[String]| -> Vec<String> {
+        let mut what: Vec<String> = lines
+            .iter()
+            .map(|l| {
+                let (code, rest) = l.split_once(' ').unwrap_or_default();
+                let message = rest.split_once(": ").map(|(_, m)| m).unwrap_or_default();
+                format!("{code}: {message}")
+            })
+            .collect();
+        what.sort();
+        what
+    };
+    assert_eq!(what(&split), what(&lint_split("inlined.yaml")));
+}
+
+#[test]
+fn a_target_referenced_from_two_places_is_reported_once() {
+    assert_eq!(
+        lint_split("twice.yaml"),
+        [
+            "apig-path-param-required split/params.yaml:4:13 /Id/required: path parameter has `required: false`; it must be the boolean true",
+            "oas-schema split/params.yaml:4:13 /Id/required: `required` must be `true`, found `false`",
+            "oas-schema split/params.yaml:5:3 /Id/bogusKey: unknown field `bogusKey` in a Parameter",
+        ]
+    );
+}
+
+#[test]
+fn reference_cycles_and_recursion_across_files_end() {
+    // The cycle is reported as before; the recursive schema is checked once, its
+    // reference to itself kept.
+    assert_eq!(
+        lint_split("cycle.yaml"),
+        [
+            "oas-unused-component split/cycle.yaml:10:5 /components/schemas/Tree: `Tree` in `schemas` is never referenced",
+            "ref-cycle split/cycle-a.yaml:2:9 /A/$ref: reference cycle never reaches a value: `./cycle-a.yaml#/A` → `./cycle-b.yaml#/B` → `./cycle-a.yaml#/A`",
+            "oas-schema split/tree.yaml:9:13 /Tree/properties/label/type: `type` must be one of `array`, `boolean`, `integer`, `number`, `object`, `string`, found `12`",
+        ]
+    );
+}
+
+#[test]
+fn broken_references_into_other_files_are_reported_at_the_reference() {
+    let found = lint_split("broken.yaml");
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].starts_with("ref-file split/broken.yaml:7:11 -: cannot read referenced file `"),
+        "{found:#?}"
+    );
+    assert_eq!(
+        found[1],
+        "ref-unresolved split/broken.yaml:9:11 -: `./paths.yaml#/nope` does not resolve: no `nope` in the document root"
+    );
+}
+
+fn linked(rel: &str) -> Workspace {
+    let (ws, _) = resolve(rel, false);
+    ws
+}
+
+#[test]
+fn only_references_into_other_files_are_inlined() {
+    // Nothing to inline: no view, nothing copied.
+    for rel in ["cycle.yaml", "recursive.yaml", "split/broken.yaml"] {
+        let (view, warnings) = linked(rel).inline_external(&Limits::default());
+        assert!(view.is_none(), "{rel}");
+        assert!(warnings.is_empty(), "{rel}");
+    }
+    let ws = linked("multi/openapi.yaml");
+    let (view, warnings) = ws.inline_external(&Limits::default());
+    assert!(warnings.is_empty());
+    let view = view.expect("multi-file references are inlined");
+    let get = |p: &str| view.root.pointer(p).map(|l| l.node.to_json());
+    // The root's internal references stay, and references from other files back into it.
+    assert_eq!(
+        get("/paths/~1pets/get/parameters/1"),
+        Some(serde_json::json!({"$ref": "#/components/parameters/Offset"}))
+    );
+    let pet = "/paths/~1pets/get/responses/200/content/application~1json/schema/items";
+    assert_eq!(
+        get(&format!("{pet}/properties/owner")),
+        Some(serde_json::json!({"$ref": "../openapi.yaml#/components/schemas/Owner"}))
+    );
+    // References into other files are inlined, also those within another file.
+    assert_eq!(get("/paths/~1pets/get/parameters/0/name").unwrap(), "limit");
+    assert_eq!(
+        get(&format!("{pet}/properties/tags/items/type")).unwrap(),
+        "string"
+    );
+    // limit, Pet, its Tag List, the 404's Tag List, Owner's Pets (and what it holds).
+    assert!(view.regions() >= 4, "{}", view.regions());
+    // A node of an inlined subtree is placed in its own file, its key where the reference is.
+    let root = ws.root().file;
+    let (file, pointer) = view.place("/paths/~1pets/get/parameters/0/name", false);
+    assert_ne!(file, root);
+    assert_eq!(pointer, "/limit/name");
+    assert_eq!(
+        view.place("/paths/~1pets/get/parameters/0", true),
+        (root, "/paths/~1pets/get/parameters/0".to_owned())
+    );
+    assert_eq!(
+        view.place("/info/title", false),
+        (root, "/info/title".to_owned())
+    );
+}
+
+#[test]
+fn inlining_stays_within_the_limits() {
+    // Too deep: the reference stays, with a warning at it.
+    let ws = linked("split/root.yaml");
+    let shallow = Limits {
+        max_depth: 5,
+        ..Limits::default()
+    };
+    let (view, warnings) = ws.inline_external(&shallow);
+    assert!(view.is_none());
+    assert_eq!(
+        summary(&ws, &warnings),
+        [
+            "ref-inline-limit at split/root.yaml:7:11: the content `./paths.yaml#/orders` refers to is not checked against the OpenAPI schema and the `openapi` rules: in place it would nest deeper than 5 levels"
+        ]
+    );
+    // Too many nodes: one target of 200 nodes referenced 50 times from a small file.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let items: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+    std::fs::write(
+        dir.path().join("big.yaml"),
+        format!(
+            "Big:\n{}",
+            items
+                .lines()
+                .map(|l| format!("  {l}\n"))
+                .collect::<String>()
+        ),
+    )
+    .expect("written");
+    let refs: String = (0..50)
+        .map(|i| format!("  p{i}: {{$ref: 'big.yaml#/Big'}}\n"))
+        .collect();
+    std::fs::write(
+        dir.path().join("root.yaml"),
+        format!("openapi: 3.0.3\nx:\n{refs}"),
+    )
+    .expect("written");
+    let input = Input::Path(dir.path().join("root.yaml"));
+    let mut ws = Workspace::load(&input, &Limits::default()).expect("root loads");
+    assert!(
+        ws.resolve_refs(&Limits::default(), &RefOptions::default())
+            .is_empty()
+    );
+    let tight = Limits {
+        alias_node_allowance: 0,
+        ..Limits::default()
+    };
+    let (view, warnings) = ws.inline_external(&tight);
+    let view = view.expect("the first references are inlined");
+    assert!(
+        view.regions() > 0 && view.regions() < 50,
+        "{}",
+        view.regions()
+    );
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].code, "ref-inline-limit");
+    // With the default allowance all fit.
+    let (view, warnings) = ws.inline_external(&Limits::default());
+    assert_eq!(view.map(|v| v.regions()), Some(50));
+    assert!(warnings.is_empty());
+}

@@ -242,14 +242,28 @@ fn lint_workspace(
                     // overlap.
                     let ((schema, found), (refs, imported)) = rayon::join(
                         || {
-                            rayon::join(
+                            // Both read the document as written, with content reached
+                            // through references into other files in place (no copy
+                            // without such references).
+                            let (view, mut warnings) =
+                                timings::time("inline external $refs", || {
+                                    ws.inline_external(&options.limits)
+                                });
+                            let inlined = view.as_ref();
+                            let (mut schema, found) = rayon::join(
                                 || {
-                                    timings::time("schema validation", || {
-                                        openapi::schema::validate(ws.root(), version)
+                                    timings::time("schema validation", || match inlined {
+                                        Some(view) => {
+                                            openapi::schema::validate_inlined(view, version)
+                                        }
+                                        None => openapi::schema::validate(ws.root(), version),
                                     })
                                 },
-                                || rules::check_openapi_rules(&engine, &ws),
-                            )
+                                || rules::check_openapi_rules(&engine, &ws, inlined),
+                            );
+                            warnings.append(&mut schema);
+                            crate::teardown::drop_in_background(view);
+                            (warnings, found)
                         },
                         || {
                             rayon::join(

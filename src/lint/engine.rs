@@ -1,5 +1,6 @@
 //! Running rules over a tree and turning findings into diagnostics at source locations.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -9,8 +10,9 @@ use super::rule::{Check, CheckKind, Condition, ConditionTest, Given, Rule};
 use super::selector::{DescentIndex, Target};
 use crate::convert::import::Provenance;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::inline::Inlined;
 use crate::source::refs::Workspace;
-use crate::source::{FileId, Key, Node, Pointer, Span, Value, unescape_pointer_token};
+use crate::source::{FileId, Key, Located, Node, Pointer, Span, Value, unescape_pointer_token};
 use crate::timings;
 
 /// Per-rule adjustments (from configuration): severity overrides, rules turned off, and
@@ -59,6 +61,12 @@ pub enum Locator<'a> {
         /// Where to point when nothing up the pointer's path has a recorded source.
         fallback: (FileId, Span),
     },
+    /// The tree is a root document with its references into other files inlined: each node
+    /// keeps its span, in the file the view says it was written in.
+    Inlined {
+        /// The view.
+        view: &'a Inlined,
+    },
 }
 
 impl Locator<'_> {
@@ -85,6 +93,53 @@ impl Locator<'_> {
                 ws,
                 fallback,
             } => provenance.nearest(ws, pointer).unwrap_or(*fallback),
+            Locator::Inlined { view } => {
+                let mut p = pointer;
+                loop {
+                    if let Some(found) = view.root.pointer(p) {
+                        let (file, span, _) = inlined_place(view, p, found, at_key && p == pointer);
+                        return (file, span);
+                    }
+                    p = p.rsplit_once('/').map_or("", |(head, _)| head);
+                }
+            }
+        }
+    }
+
+    /// The pointer of a finding at `pointer` of the tree, in the file it is in: itself but
+    /// in an [`Inlined`] view, whose inlined subtrees sit elsewhere in their own files.
+    pub fn file_pointer<'p>(&self, pointer: &'p str, at_key: bool) -> Cow<'p, str> {
+        match self {
+            Locator::Inlined { view } => {
+                let keyed = at_key
+                    && view
+                        .root
+                        .pointer(pointer)
+                        .is_some_and(|l| l.key_span.is_some());
+                Cow::Owned(view.place(pointer, keyed).1)
+            }
+            _ => Cow::Borrowed(pointer),
+        }
+    }
+}
+
+/// The file, span and file pointer of the node `found` at `pointer` of an inlined view (of
+/// its key when `at_key` and it has one: the key was written where the member is, also when
+/// the value was inlined from another file).
+fn inlined_place(
+    view: &Inlined,
+    pointer: &str,
+    found: Located<'_>,
+    at_key: bool,
+) -> (FileId, Span, String) {
+    match found.key_span {
+        Some(key) if at_key => {
+            let (file, pointer) = view.place(pointer, true);
+            (file, key, pointer)
+        }
+        _ => {
+            let (file, pointer) = view.place(pointer, false);
+            (file, found.node.span, pointer)
         }
     }
 }
@@ -143,8 +198,11 @@ impl<'r> Engine<'r> {
                 findings
                     .into_iter()
                     .filter(|(_, f)| {
-                        let pointer = f.pointer.as_str();
-                        !self.ignore.iter().any(|i| i.covers(&rule.id, pointer))
+                        if self.ignore.is_empty() {
+                            return true;
+                        }
+                        let pointer = locator.file_pointer(f.pointer.as_str(), f.at_key);
+                        !self.ignore.iter().any(|i| i.covers(&rule.id, &pointer))
                     })
                     .map(|(check, f)| diagnostic(rule, *severity, check, &f, root, locator))
                     .collect()
@@ -530,26 +588,35 @@ fn diagnostic(
         Some(l) => show(l.node),
         None => String::new(),
     };
+    let (file, span, pointer) = match (locator, &located) {
+        // Found above already: no second walk down the tree.
+        (Locator::Tree { file, .. }, Some(l)) if finding.at_key => {
+            (*file, l.label_span(), Cow::Borrowed(pointer))
+        }
+        (Locator::Tree { file, .. }, Some(l)) => (*file, l.node.span, Cow::Borrowed(pointer)),
+        (Locator::Inlined { view }, Some(l)) => {
+            let (file, span, pointer) = inlined_place(view, pointer, *l, finding.at_key);
+            (file, span, Cow::Owned(pointer))
+        }
+        _ => {
+            let (file, span) = locator.locate(pointer, finding.at_key);
+            (file, span, locator.file_pointer(pointer, finding.at_key))
+        }
+    };
     let template = check.message.as_deref().unwrap_or(&rule.message);
     let message = render(template, |name| match name {
         "value" => Some(value.clone()),
         "key" => Some(key.clone()),
-        "path" => Some(pointer.to_owned()),
+        "path" => Some(pointer.clone().into_owned()),
         other => finding
             .args
             .iter()
             .find(|(k, _)| *k == other)
             .map(|(_, v)| v.clone()),
     });
-    let (file, span) = match (locator, &located) {
-        // Found above already: no second walk down the tree.
-        (Locator::Tree { file, .. }, Some(l)) if finding.at_key => (*file, l.label_span()),
-        (Locator::Tree { file, .. }, Some(l)) => (*file, l.node.span),
-        _ => locator.locate(pointer, finding.at_key),
-    };
     let mut d = Diagnostic::new(rule.id.clone(), severity, message)
         .at(file, span)
-        .pointer(pointer)
+        .pointer(pointer.into_owned())
         .source(documented_source(rule));
     if let Some(help) = &rule.help {
         d = d.help(help.clone());

@@ -21,8 +21,9 @@ pub use rule::{Given, Rule, RuleError};
 use crate::convert::import::{self, ImportOptions};
 use crate::diagnostic::Diagnostic;
 use crate::openapi::OasVersion;
+use crate::source::inline::Inlined;
 use crate::source::refs::Workspace;
-use crate::source::{Document, Node};
+use crate::source::{Document, Limits, Node};
 use crate::timings;
 
 /// The rule files compiled into the binary: `(file name, text)`, sorted by name.
@@ -64,24 +65,39 @@ pub fn builtin_rules() -> Result<&'static [Rule], &'static RuleError> {
 
 /// Lints an OpenAPI document (references resolved): the `openapi` rules on the document, then
 /// an import and the `definition` rules on its result. Import's own diagnostics are included.
-pub fn check_openapi(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) -> Vec<Diagnostic> {
-    let mut out = check_openapi_rules(engine, ws);
+/// `limits` bound the view the `openapi` rules see of content in other files.
+pub fn check_openapi(
+    engine: &Engine<'_>,
+    ws: &Workspace,
+    version: OasVersion,
+    limits: &Limits,
+) -> Vec<Diagnostic> {
+    let (inlined, mut out) = ws.inline_external(limits);
+    out.extend(check_openapi_rules(engine, ws, inlined.as_ref()));
     out.extend(check_imported(engine, ws, version));
     out
 }
 
-/// The `openapi` rules on an OpenAPI document (the first half of [`check_openapi`]).
-pub fn check_openapi_rules(engine: &Engine<'_>, ws: &Workspace) -> Vec<Diagnostic> {
+/// The `openapi` rules on an OpenAPI document (the first half of [`check_openapi`]). With
+/// `inlined` (the root with its references into other files inlined, see
+/// [`Workspace::inline_external`]) they run on that view, and a finding in inlined content is
+/// reported in the file it was written in.
+pub fn check_openapi_rules(
+    engine: &Engine<'_>,
+    ws: &Workspace,
+    inlined: Option<&Inlined>,
+) -> Vec<Diagnostic> {
     let doc = ws.root();
-    timings::time("openapi rules", || {
-        engine.run(
+    timings::time("openapi rules", || match inlined {
+        Some(view) => engine.run(Given::OpenApi, &view.root, &Locator::Inlined { view }),
+        None => engine.run(
             Given::OpenApi,
             &doc.root,
             &Locator::Tree {
                 file: doc.file,
                 root: &doc.root,
             },
-        )
+        ),
     })
 }
 

@@ -17,7 +17,8 @@ use serde_json::Value as Json;
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::did_you_mean;
-use crate::source::{Document, Node, Span, escape_pointer_token, unescape_pointer_token};
+use crate::source::inline::Inlined;
+use crate::source::{Document, FileId, Node, Span, escape_pointer_token, unescape_pointer_token};
 
 use super::OasVersion;
 use super::instance::TreeJson;
@@ -68,12 +69,49 @@ struct Compiled {
 ///
 /// The validator reads the document tree in place (see [`super::instance`]).
 pub fn validate(doc: &Document, version: OasVersion) -> Vec<Diagnostic> {
-    let instance = &doc.root;
+    validate_tree(&doc.root, version, &Places::File(doc.file))
+}
+
+/// [`validate`] on the root document with its references into other files inlined (see
+/// [`crate::source::refs::Workspace::inline_external`]): each mistake is reported in the
+/// file it was written in, with its pointer there.
+pub fn validate_inlined(view: &Inlined, version: OasVersion) -> Vec<Diagnostic> {
+    validate_tree(&view.root, version, &Places::Inlined(view))
+}
+
+/// Which file a finding is in.
+enum Places<'a> {
+    /// All of the tree is this file.
+    File(FileId),
+    /// The tree is an inlined view.
+    Inlined(&'a Inlined),
+}
+
+impl Places<'_> {
+    /// The file the node at `pointer` (its key when `at_key`) is in.
+    fn file(&self, pointer: &str, at_key: bool) -> FileId {
+        match self {
+            Places::File(file) => *file,
+            Places::Inlined(view) => view.place(pointer, at_key).0,
+        }
+    }
+
+    /// The pointer of a finding at `pointer` (at its key when `at_key`) in its file.
+    fn pointer(&self, pointer: &str, at_key: bool) -> String {
+        match self {
+            Places::File(_) => pointer.to_owned(),
+            Places::Inlined(view) => view.place(pointer, at_key).1,
+        }
+    }
+}
+
+fn validate_tree(instance: &Node, version: OasVersion, places: &Places<'_>) -> Vec<Diagnostic> {
+    let doc = instance;
     let flavor = match version {
         OasVersion::V2_0 => Flavor::V2_0,
         OasVersion::V3_0 => Flavor::V3_0,
         OasVersion::V3_1 => {
-            let dialect = doc.root.get("jsonSchemaDialect").and_then(Node::as_str);
+            let dialect = doc.get("jsonSchemaDialect").and_then(Node::as_str);
             match dialect {
                 None => Flavor::V3_1Dialect,
                 Some(d) if d.trim_end_matches('#') == OAS_31_DIALECT => Flavor::V3_1Dialect,
@@ -89,7 +127,7 @@ pub fn validate(doc: &Document, version: OasVersion) -> Vec<Diagnostic> {
                     "oas-schema-unavailable",
                     format!("the bundled OpenAPI {version} schema failed to compile: {message}"),
                 )
-                .at(doc.file, Span::new(0, 0))
+                .at(places.file("", false), Span::new(0, 0))
                 .help("this is a bug in apigctl; please report it"),
             ];
         }
@@ -102,7 +140,7 @@ pub fn validate(doc: &Document, version: OasVersion) -> Vec<Diagnostic> {
     for error in compiled.validator.iter_errors(instance) {
         explainer.explain(&error, &mut findings, 0);
     }
-    to_diagnostics(doc, findings)
+    to_diagnostics(instance, places, findings)
 }
 
 /// Compiles (once per process) the validator for a flavour.
@@ -1253,7 +1291,7 @@ fn plural(n: u64) -> &'static str {
 }
 
 /// Places findings in the source, dropping duplicates and sorting by position.
-fn to_diagnostics(doc: &Document, mut findings: Vec<Finding>) -> Vec<Diagnostic> {
+fn to_diagnostics(root: &Node, places: &Places<'_>, mut findings: Vec<Finding>) -> Vec<Diagnostic> {
     let explained: Vec<String> = findings
         .iter()
         .filter(|f| f.weak.is_none())
@@ -1266,24 +1304,26 @@ fn to_diagnostics(doc: &Document, mut findings: Vec<Finding>) -> Vec<Diagnostic>
             .any(|p| p == key || p.starts_with(&format!("{key}/"))),
     });
     let mut seen: Vec<(String, String)> = Vec::new();
-    let mut out: Vec<(Span, Diagnostic)> = Vec::new();
+    let mut out: Vec<((FileId, Span), Diagnostic)> = Vec::new();
     for f in findings {
         let key = (f.pointer.clone(), f.message.clone());
         if seen.contains(&key) {
             continue;
         }
         seen.push(key);
-        let span = span_of(&doc.root, &f.pointer, f.at_key);
+        let (span, found, keyed) = span_of(root, &f.pointer, f.at_key);
+        let file = places.file(found, keyed);
+        let pointer = places.pointer(&f.pointer, keyed && found == f.pointer);
         let mut d = Diagnostic::error(CODE, f.message)
-            .at(doc.file, span)
-            .pointer(f.pointer)
+            .at(file, span)
+            .pointer(pointer)
             .help(f.help);
         if let Some(source) = f.source {
             d = d.source(source);
         }
-        out.push((span, d));
+        out.push(((file, span), d));
     }
-    out.sort_by_key(|(span, _)| *span);
+    out.sort_by_key(|(at, _)| *at);
     out.into_iter().map(|(_, d)| d).collect()
 }
 
@@ -1304,8 +1344,10 @@ fn first_line(node: &Node) -> Span {
 }
 
 /// The span for a finding: the member's key or the value, falling back to the nearest
-/// existing ancestor; the whole document gets an empty span at its first key.
-fn span_of(root: &Node, pointer: &str, at_key: bool) -> Span {
+/// existing ancestor; the whole document gets an empty span at its first key. With the
+/// pointer of the node it is of, and whether it is that member's key (in an inlined view, a
+/// key may be in another file than its value).
+fn span_of<'p>(root: &Node, pointer: &'p str, at_key: bool) -> (Span, &'p str, bool) {
     let mut p = pointer;
     loop {
         if p.is_empty() {
@@ -1313,13 +1355,13 @@ fn span_of(root: &Node, pointer: &str, at_key: bool) -> Span {
                 .as_map()
                 .and_then(|m| m.entries.first())
                 .map_or(root.span.start, |e| e.key.span.start) as usize;
-            return Span::new(start, start);
+            return (Span::new(start, start), p, false);
         }
         if let Some(found) = root.pointer(p) {
             return match (at_key, found.key_span) {
-                (false, _) => found.node.span,
-                (true, Some(key)) => key,
-                (true, None) => first_line(found.node),
+                (false, _) => (found.node.span, p, false),
+                (true, Some(key)) => (key, p, true),
+                (true, None) => (first_line(found.node), p, false),
             };
         }
         p = p.rsplit_once('/').map_or("", |(parent, _)| parent);

@@ -6,6 +6,7 @@
 pub mod de;
 mod files;
 pub mod hash;
+pub mod inline;
 mod json;
 pub mod refs;
 mod tree;

@@ -20,8 +20,10 @@ use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Location, Related};
 
 use super::hash::FastMap;
+use super::inline::Inlined;
 use super::{
-    Document, FileId, Input, Limits, LoadError, Node, Sources, Span, Value, load, load_bytes,
+    Document, Entry, FileId, Input, Limits, LoadError, Map, Node, Sources, Span, Value,
+    escape_pointer_token, load, load_bytes,
 };
 
 /// Options for following references.
@@ -320,31 +322,8 @@ fn collect_sites(file: FileId, node: &Node, context: Context, out: &mut Sites<'_
                         }
                     }
                 }
-                let child = match context {
-                    Context::Names => Context::Object,
-                    Context::ExtensibleNames if key.starts_with("x-") => continue,
-                    Context::ExtensibleNames => Context::Object,
-                    Context::Callbacks => Context::ExtensibleNames,
-                    // Swagger 2.0 response examples: media type to literal data.
-                    Context::Examples if key.contains('/') => continue,
-                    Context::Examples => Context::Example,
-                    Context::Example if key == "value" || key.starts_with("x-") => continue,
-                    Context::Object | Context::Example => {
-                        if LITERAL_KEYS.contains(&key) || key.starts_with("x-") {
-                            continue;
-                        }
-                        match (&value.value, key) {
-                            // A 3.1 Schema Object's `examples` is a list of literal values.
-                            (Value::Seq(_), "examples") => continue,
-                            (Value::Map(_), "examples") => Context::Examples,
-                            (Value::Map(_), "callbacks") => Context::Callbacks,
-                            (Value::Map(_), k) if NAME_MAP_KEYS.contains(&k) => Context::Names,
-                            (Value::Map(_), k) if EXTENSIBLE_NAME_MAP_KEYS.contains(&k) => {
-                                Context::ExtensibleNames
-                            }
-                            _ => Context::Object,
-                        }
-                    }
+                let Some(child) = child_context(context, key, value) else {
+                    continue;
                 };
                 out.path.push(i as u32);
                 collect_sites(file, value, child, out);
@@ -353,6 +332,37 @@ fn collect_sites(file: FileId, node: &Node, context: Context, out: &mut Sites<'_
         }
         _ => {}
     }
+}
+
+/// How the walker treats the value of member `key` of a mapping walked in `context`; `None`
+/// for literal data, which holds no references.
+fn child_context(context: Context, key: &str, value: &Node) -> Option<Context> {
+    Some(match context {
+        Context::Names => Context::Object,
+        Context::ExtensibleNames if key.starts_with("x-") => return None,
+        Context::ExtensibleNames => Context::Object,
+        Context::Callbacks => Context::ExtensibleNames,
+        // Swagger 2.0 response examples: media type to literal data.
+        Context::Examples if key.contains('/') => return None,
+        Context::Examples => Context::Example,
+        Context::Example if key == "value" || key.starts_with("x-") => return None,
+        Context::Object | Context::Example => {
+            if LITERAL_KEYS.contains(&key) || key.starts_with("x-") {
+                return None;
+            }
+            match (&value.value, key) {
+                // A 3.1 Schema Object's `examples` is a list of literal values.
+                (Value::Seq(_), "examples") => return None,
+                (Value::Map(_), "examples") => Context::Examples,
+                (Value::Map(_), "callbacks") => Context::Callbacks,
+                (Value::Map(_), k) if NAME_MAP_KEYS.contains(&k) => Context::Names,
+                (Value::Map(_), k) if EXTENSIBLE_NAME_MAP_KEYS.contains(&k) => {
+                    Context::ExtensibleNames
+                }
+                _ => Context::Object,
+            }
+        }
+    })
 }
 
 impl Workspace {
@@ -1134,4 +1144,238 @@ fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
         )));
     }
     Ok(bytes)
+}
+
+/// Why a reference into another file stays as written in an [`Inlined`] view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Skip {
+    /// The view would nest deeper than [`Limits::max_depth`].
+    Depth,
+    /// The view would hold more nodes than the files' size in bytes plus
+    /// [`Limits::alias_node_allowance`] (the bound the loader puts on YAML aliases).
+    Nodes,
+}
+
+/// An inlined subtree found by [`Inliner`]: its view pointer, file, pointer in the file, and
+/// the member that held the reference.
+type FoundRegion = (String, FileId, String, (FileId, String));
+
+/// Builds an [`Inlined`] view (see [`Workspace::inline_external`]).
+struct Inliner<'a> {
+    ws: &'a Workspace,
+    root_file: FileId,
+    /// Nodes the inlined subtrees may still add.
+    budget: usize,
+    max_depth: usize,
+    /// [`Limits::alias_node_allowance`], for the message when the budget runs out.
+    allowance: usize,
+    /// The targets being inlined, by address: a reference to one of them recurses and stays.
+    stack: Vec<usize>,
+    regions: Vec<FoundRegion>,
+    /// One warning per [`Skip`] reason, at the first reference it kept.
+    skipped: Vec<(Skip, Diagnostic)>,
+}
+
+impl<'a> Inliner<'a> {
+    /// Copies `node` (written in `file` at pointer `at`) to the view at pointer `view`, with
+    /// references into other files replaced by their targets. `context` is how references
+    /// are looked for (`None`: literal data, copied as it is).
+    fn copy(
+        &mut self,
+        file: FileId,
+        node: &'a Node,
+        context: Option<Context>,
+        view: &mut String,
+        at: &mut String,
+        depth: usize,
+    ) -> Result<Node, Skip> {
+        // Only inlined content counts: the root document itself is within the loader's limits.
+        if !self.stack.is_empty() {
+            if depth > self.max_depth {
+                return Err(Skip::Depth);
+            }
+            self.budget = self.budget.checked_sub(1).ok_or(Skip::Nodes)?;
+        }
+        let value = match &node.value {
+            Value::Map(map) => {
+                if let Some(context) = context
+                    && let [only] = map.entries.as_slice()
+                    && &*only.key.name == "$ref"
+                    && let Some(text) = only.value.as_str()
+                    && let Some(inlined) = self.inline(file, only, text, context, view, at, depth)
+                {
+                    return Ok(inlined);
+                }
+                let mut entries = Vec::with_capacity(map.entries.len());
+                for entry in &map.entries {
+                    let child =
+                        context.and_then(|c| child_context(c, &entry.key.name, &entry.value));
+                    let (view_len, at_len) = (view.len(), at.len());
+                    let token = escape_pointer_token(&entry.key.name);
+                    for p in [&mut *view, &mut *at] {
+                        p.push('/');
+                        p.push_str(&token);
+                    }
+                    let value = self.copy(file, &entry.value, child, view, at, depth + 1);
+                    view.truncate(view_len);
+                    at.truncate(at_len);
+                    entries.push(Entry {
+                        key: entry.key.clone(),
+                        value: value?,
+                    });
+                }
+                Value::Map(Map { entries })
+            }
+            Value::Seq(items) => {
+                let mut copied = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let child = context.map(|_| Context::Object);
+                    let (view_len, at_len) = (view.len(), at.len());
+                    for p in [&mut *view, &mut *at] {
+                        p.push('/');
+                        p.push_str(&i.to_string());
+                    }
+                    let value = self.copy(file, item, child, view, at, depth + 1);
+                    view.truncate(view_len);
+                    at.truncate(at_len);
+                    copied.push(value?);
+                }
+                Value::Seq(copied)
+            }
+            scalar => scalar.clone(),
+        };
+        Ok(Node::new(node.span, value))
+    }
+
+    /// The target of the reference `text` (the only member of the mapping at `view`, in
+    /// `file` at `at`), copied, when it is in another file than the root and can be inlined.
+    #[allow(clippy::too_many_arguments)]
+    fn inline(
+        &mut self,
+        file: FileId,
+        member: &'a Entry,
+        text: &str,
+        context: Context,
+        view: &mut String,
+        at: &str,
+        depth: usize,
+    ) -> Option<Node> {
+        let fragment = match parse_reference(text) {
+            Reference::Internal { fragment } | Reference::File { fragment, .. } => fragment,
+            // Reported by the `$ref` check; nothing to inline.
+            Reference::Remote | Reference::Unsupported { .. } => return None,
+        };
+        let (target_file, target) = self.ws.resolve(file, text).ok()?;
+        // The root's own content is checked where it is written; a reference that recurses
+        // stays a reference.
+        if target_file == self.root_file || self.stack.contains(&address(target)) {
+            return None;
+        }
+        if self
+            .skipped
+            .iter()
+            .any(|(reason, _)| *reason == Skip::Nodes)
+        {
+            return None;
+        }
+        let regions = self.regions.len();
+        let mut target_at = percent_decode(fragment).into_owned();
+        let pointer = target_at.clone();
+        self.stack.push(address(target));
+        // The target takes the reference's place: same view pointer, same depth.
+        let copied = self.copy(
+            target_file,
+            target,
+            Some(context),
+            view,
+            &mut target_at,
+            depth,
+        );
+        self.stack.pop();
+        match copied {
+            Ok(node) => {
+                self.regions
+                    .push((view.clone(), target_file, pointer, (file, at.to_owned())));
+                Some(node)
+            }
+            Err(reason) => {
+                // Regions found inside the target are not in the view.
+                self.regions.truncate(regions);
+                if !self.skipped.iter().any(|(r, _)| *r == reason) {
+                    let message = match reason {
+                        Skip::Depth => format!(
+                            "the content `{text}` refers to is not checked against the OpenAPI schema and the `openapi` rules: in place it would nest deeper than {} levels",
+                            self.max_depth
+                        ),
+                        Skip::Nodes => format!(
+                            "the content `{text}` refers to, and that of later references into other files, is not checked against the OpenAPI schema and the `openapi` rules: in place it would add more nodes than the files hold bytes (plus {})",
+                            self.allowance
+                        ),
+                    };
+                    let d = Diagnostic::warn("ref-inline-limit", message)
+                        .at(file, member.value.span)
+                        .help("reference the content from fewer places, or lint the referenced file on its own");
+                    self.skipped.push((reason, d));
+                }
+                None
+            }
+        }
+    }
+}
+
+impl Workspace {
+    /// The root document as the checks that read it as written should see it: each reference
+    /// whose target is in another file replaced by a copy of that target (internal
+    /// references of the root stay: their targets are checked where they are defined), with
+    /// warnings for references kept because the view would pass the [`Limits`]. No view
+    /// (`None`) when no reference leads into another file: then the root is that view, and
+    /// nothing is copied. Call [`Workspace::link_refs`] first.
+    ///
+    /// A reference is inlined once per place it is written; one whose target is being
+    /// inlined already (it recurses), one that does not resolve, and one with members beside
+    /// `$ref` stay as written (members beside `$ref` would change what the target means).
+    /// The view may nest as deep as [`Limits::max_depth`] and its
+    /// inlined subtrees may hold as many nodes as the loaded files hold bytes, plus
+    /// [`Limits::alias_node_allowance`] (the loader's bound on YAML aliases).
+    pub fn inline_external(&self, limits: &Limits) -> (Option<Inlined>, Vec<Diagnostic>) {
+        // Files load only through references from the root.
+        if self.documents.len() < 2 {
+            return (None, Vec::new());
+        }
+        let root = self.root();
+        let bytes: usize = self
+            .documents
+            .iter()
+            .map(|d| self.sources.file(d.file).text.len())
+            .sum();
+        let mut inliner = Inliner {
+            ws: self,
+            root_file: root.file,
+            budget: bytes.saturating_add(limits.alias_node_allowance),
+            max_depth: limits.max_depth,
+            allowance: limits.alias_node_allowance,
+            stack: Vec::new(),
+            regions: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let copied = inliner.copy(
+            root.file,
+            &root.root,
+            Some(Context::Object),
+            &mut String::new(),
+            &mut String::new(),
+            0,
+        );
+        let warnings: Vec<Diagnostic> = inliner.skipped.into_iter().map(|(_, d)| d).collect();
+        // Outside inlined subtrees nothing fails; without a region the root is the view.
+        let copied = copied.ok().filter(|_| !inliner.regions.is_empty());
+        let Some(node) = copied else {
+            return (None, warnings);
+        };
+        let mut view = Inlined::new(node, root.file);
+        for (at, file, pointer, holder) in inliner.regions {
+            view.add_region(at, file, pointer, holder);
+        }
+        (Some(view), warnings)
+    }
 }
