@@ -549,6 +549,9 @@ fn content_behind_a_reference_into_another_file_is_checked_where_it_is_written()
             "apig-request-type split/paths.yaml:2:3 /orders/get: operation has no `x-apigateway-request-type`; import makes it a public API",
             "oas-schema split/paths.yaml:4:5 /orders/get/bogusKey: unknown field `bogusKey` in an Operation",
             "apig-cors split/paths.yaml:5:24 /orders/get/x-apigateway-cors: `x-apigateway-cors` is a string; it must be a boolean",
+            // The rule warns; import cannot make the API at all, an error a warning at the
+            // same place does not hide.
+            "import-invalid split/paths.yaml:5:24 /orders/get/x-apigateway-cors: cannot import: invalid type: string \"yes\", expected a boolean",
             "apig-path-param-required split/paths.yaml:13:19 /orders/get/parameters/0/required: path parameter has `required: false`; it must be the boolean true",
             "oas-schema split/paths.yaml:13:19 /orders/get/parameters/0/required: `required` must be `true`, found `false`",
         ]
