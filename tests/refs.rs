@@ -539,6 +539,18 @@ fn lint_split(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// A chain of references across files (`$ref: ./a.yaml`, whose whole text is
+/// `$ref: ./b.yaml`): the content is the last file's, and findings are there.
+#[test]
+fn a_chain_of_references_across_files_reports_in_the_last_file() {
+    assert_eq!(
+        lint_split("chain/root.yaml"),
+        [
+            "oas-schema split/chain/b.yaml:10:30 /get/responses/200/bogus_field: unknown field `bogus_field` in a Response"
+        ]
+    );
+}
+
 #[test]
 fn content_behind_a_reference_into_another_file_is_checked_where_it_is_written() {
     let split = lint_split("root.yaml");

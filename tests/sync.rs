@@ -584,7 +584,7 @@ fn names_neither_source_nor_the_gateway_has_stop_the_run_before_anything_is_sent
     assert!(
         outcome
             .stderr
-            .contains("plug-in `billing_corz` is bound (`plugin_bindings`, or `x-apigateway-plugins` of an operation) but neither SOURCE nor the gateway has it"),
+            .contains("plug-in `billing_corz` is bound to `list_invoices` (`plugin_bindings`, or `x-apigateway-plugins` of those operations) but neither SOURCE nor the gateway has it"),
         "{}",
         outcome.stderr
     );

@@ -277,9 +277,10 @@ pub fn prepare(
     };
     let messages = crate::sync::plan::refused(&definition, &live, &plan_options);
     if !messages.is_empty() {
+        // The messages quote names from SOURCE.
         let mut stderr: String = messages
             .iter()
-            .map(|m| format!("apigctl: error: {m}\n"))
+            .map(|m| format!("apigctl: error: {}\n", crate::report::printable(m)))
             .collect();
         stderr.push_str(
             "apigctl: error: the gateway would refuse this plan; nothing was planned or sent\n",

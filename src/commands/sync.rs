@@ -87,6 +87,7 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
     let total = operation_count(&plan);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let progress = |line: &str| {
+        let line = &*crate::report::printable(line);
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if bar {
             let mut err = std::io::stderr().lock();
@@ -108,9 +109,11 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
     }
     outcome.stderr = lines.into_inner().unwrap_or_default();
     for failure in &report.failures {
-        outcome
-            .stderr
-            .push_str(&format!("apigctl: error: {failure}\n"));
+        // Names from SOURCE and the gateway's own messages: shown, never acted on.
+        outcome.stderr.push_str(&format!(
+            "apigctl: error: {}\n",
+            crate::report::printable(failure)
+        ));
     }
     outcome.stderr.push_str(&format!(
         "sync: {} operations done, {} failed; {} requests sent ({} writes)\n",

@@ -164,16 +164,17 @@ impl std::fmt::Display for Place<'_> {
 }
 
 /// Whether `c` would act on a terminal (or a log viewer) instead of being shown: control
-/// characters other than line breaks and tabs (an ESC starts colour and cursor sequences), and
+/// characters other than line feeds and tabs (an ESC starts colour and cursor sequences, a
+/// carriage return lets the rest of a line overwrite what came before), and
 /// the bidirectional overrides that make text read differently from what it is.
 fn unprintable(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    (c.is_control() && !matches!(c, '\n' | '\t'))
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `s` with each [`unprintable`] character written as its escape (`\u{1b}`): messages quote
 /// values from the document, which must not drive the terminal that shows them.
-pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(unprintable) {
         return std::borrow::Cow::Borrowed(s);
     }

@@ -47,7 +47,9 @@ impl Inlined {
     }
 
     /// Records that the subtree at `view` is `pointer` of `file`, put there by a reference
-    /// held by the member `holder`.
+    /// held by the member `holder`. A chain of references (`$ref: a.yaml`, whose root is
+    /// `$ref: b.yaml`) records one region per link at the same place, innermost first: the
+    /// nodes are the innermost target's, the member holding them is the outermost reference's.
     pub(crate) fn add_region(
         &mut self,
         view: String,
@@ -55,14 +57,18 @@ impl Inlined {
         pointer: String,
         holder: (FileId, String),
     ) {
-        self.regions.insert(
-            view,
-            Region {
-                file,
-                pointer,
-                holder,
-            },
-        );
+        match self.regions.entry(view) {
+            std::collections::hash_map::Entry::Occupied(mut inner) => {
+                inner.get_mut().holder = holder
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(Region {
+                    file,
+                    pointer,
+                    holder,
+                });
+            }
+        }
     }
 
     /// How many subtrees were inlined.

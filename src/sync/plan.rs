@@ -219,7 +219,8 @@ impl Plan {
             "Plan for group {} (env {}): {create} to create, {update} to update, {delete} to delete, {unchanged} unchanged.",
             self.group, self.env
         );
-        out
+        // Names and values come from SOURCE and the gateway: shown, never acted on.
+        crate::report::printable(&out).into_owned()
     }
 
     /// The plan as JSON (`version: 1`).
@@ -395,16 +396,22 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
         .map(|p| p.plugin_name.as_str())
         .chain(live.plugins.keys().map(String::as_str))
         .collect();
-    let mut unknown: Vec<&str> = desired
-        .plugin_bindings
-        .iter()
-        .map(|b| b.plugin.as_str())
-        .filter(|p| !plugins.contains(p))
-        .collect();
-    unknown.dedup();
-    for plugin in unknown {
+    // Each name once, with the APIs that bind it (the entry of an OpenAPI source is made from
+    // its operations' `x-apigateway-plugins`).
+    let mut unknown: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for binding in &desired.plugin_bindings {
+        if !plugins.contains(binding.plugin.as_str()) {
+            unknown
+                .entry(binding.plugin.as_str())
+                .or_default()
+                .extend(binding.apis.iter().map(String::as_str));
+        }
+    }
+    for (plugin, apis) in unknown {
+        let apis: Vec<String> = apis.iter().map(|a| format!("`{a}`")).collect();
         out.push(format!(
-            "plug-in `{plugin}` is bound (`plugin_bindings`, or `x-apigateway-plugins` of an operation) but neither SOURCE nor the gateway has it; define it under `plugins` of a gateway definition, create it on the gateway, or check the name"
+            "plug-in `{plugin}` is bound to {} (`plugin_bindings`, or `x-apigateway-plugins` of those operations) but neither SOURCE nor the gateway has it; define it under `plugins` of a gateway definition, create it on the gateway, or check the name",
+            apis.join(", ")
         ));
     }
     out
@@ -953,6 +960,19 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("vpc_channel_status", "2"),
 ];
 
+/// The keys of [`DEFAULTS`] that mean one thing wherever they appear, so a source stating the
+/// default is no change either. Not `version` (`V1` is the group's default; a function
+/// backend's `version: V1` is a value to send) nor `remark`.
+const STATED_DEFAULTS: [&str; 7] = [
+    "vpc_channel_status",
+    "cors",
+    "match_mode",
+    "app_code_auth_type",
+    "retry_count",
+    "valid_enable",
+    "need_body",
+];
+
 fn is_default(key: &str, value: &Value) -> bool {
     match value {
         Value::Null => true,
@@ -977,27 +997,35 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-/// The items of a list of objects by their `name` (with their `location`, where parameters of
-/// two locations share a name: `id@PATH`), if every item has one and no two share it.
-fn by_name(items: &[Value]) -> Option<BTreeMap<String, &Value>> {
-    if items.is_empty() {
+/// The items of two lists of objects (live and defined) by their `name`, if every item has
+/// one and no two of a list share it; else by `name@location` (`id@PATH`), if that tells the
+/// items of each list apart. One keying for both lists: an item keyed `id` on one side and
+/// `id@PATH` on the other would read as removed and added.
+#[allow(clippy::type_complexity)]
+fn by_name_both<'v>(
+    old: &'v [Value],
+    new: &'v [Value],
+) -> Option<(BTreeMap<String, &'v Value>, BTreeMap<String, &'v Value>)> {
+    if old.is_empty() && new.is_empty() {
         return None;
     }
-    let mut named = BTreeMap::new();
-    for item in items {
-        let name = item.get("name")?.as_str()?;
-        named.insert(name.to_owned(), item);
-    }
-    if named.len() == items.len() {
-        return Some(named);
-    }
-    let mut named = BTreeMap::new();
-    for item in items {
+    let keyed = |items: &'v [Value], key: &dyn Fn(&Value) -> Option<String>| {
+        let mut named = BTreeMap::new();
+        for item in items {
+            named.insert(key(item)?, item);
+        }
+        (named.len() == items.len()).then_some(named)
+    };
+    let name = |item: &Value| item.get("name")?.as_str().map(str::to_owned);
+    let located = |item: &Value| {
         let name = item.get("name")?.as_str()?;
         let location = item.get("location")?.as_str()?;
-        named.insert(format!("{name}@{location}"), item);
+        Some(format!("{name}@{location}"))
+    };
+    if let (Some(a), Some(b)) = (keyed(old, &name), keyed(new, &name)) {
+        return Some((a, b));
     }
-    (named.len() == items.len()).then_some(named)
+    Some((keyed(old, &located)?, keyed(new, &located)?))
 }
 
 /// Collects the differences between a live value and a defined value.
@@ -1015,10 +1043,10 @@ pub fn diff_values(
             }
         }
         (Some(Value::Array(old)), Some(Value::Array(new))) => {
-            match (by_name(old), by_name(new)) {
+            match by_name_both(old, new) {
                 // Named objects (request and backend parameters, backend policies) are what
                 // the gateway keeps them as, a set: matched by name, the order is no change.
-                (Some(old), Some(new)) => {
+                Some((old, new)) => {
                     let names: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
                     for name in names {
                         let at = format!("{path}[{name}]");
@@ -1038,9 +1066,12 @@ pub fn diff_values(
             }
         }
         (Some(old), None) if is_default(last_key(path), old) => {}
-        // Both ways: a source that states a default the gateway's answer leaves out (an
-        // OpenAPI dump's `vpc_channel_status: 2`) changes nothing either.
-        (None, Some(new)) if is_default(last_key(path), new) => {}
+        (None, Some(new)) if new.is_null() => {}
+        // A source that states a default the gateway's answer leaves out changes nothing
+        // either, where the key has that default wherever it appears (an OpenAPI dump's
+        // `vpc_channel_status: 2`): see [`STATED_DEFAULTS`].
+        (None, Some(new))
+            if STATED_DEFAULTS.contains(&last_key(path)) && is_default(last_key(path), new) => {}
         (Some(Value::Number(a)), Some(Value::Number(b))) if a.as_f64() == b.as_f64() => {}
         (old, new) if old == new => {}
         (old, new) => out.push(FieldChange {
@@ -1230,6 +1261,21 @@ mod tests {
                 new: Some(Value::from("STRING")),
             }]
         );
+        // One keying for both lists: a second `id` in SOURCE adds one item, and the live one
+        // it matches is no change.
+        let one = serde_json::json!({"req_params": [{"name": "id", "location": "PATH"}]});
+        let both = serde_json::json!({"req_params": [
+            {"name": "id", "location": "PATH"}, {"name": "id", "location": "QUERY"}]});
+        out.clear();
+        diff_values("", Some(&one), Some(&both), &mut out);
+        assert_eq!(
+            out,
+            [FieldChange {
+                path: "req_params[id@QUERY]".into(),
+                old: None,
+                new: Some(serde_json::json!({"name": "id", "location": "QUERY"})),
+            }]
+        );
         // A name in two locations is told apart by location; an added item is one change.
         let two = serde_json::json!({"req_params": [
             {"name": "id", "location": "PATH"}, {"name": "id", "location": "QUERY"}]});
@@ -1246,6 +1292,26 @@ mod tests {
                 new: Some(serde_json::json!({"name": "id", "location": "HEADER"})),
             }]
         );
+    }
+
+    /// Names in a plan come from SOURCE and the gateway; they are shown, never acted on.
+    #[test]
+    fn a_plan_shows_control_characters_as_escapes() {
+        let plan = Plan {
+            group: "g".into(),
+            env: "DEV".into(),
+            changes: vec![Change {
+                kind: Kind::Api,
+                action: Action::Create,
+                name: "a\u{1b}[2Jb\rc".into(),
+                fields: vec![],
+                reason: None,
+                target: Target::default(),
+            }],
+            unmanaged: vec![],
+        };
+        let text = plan.render_human();
+        assert!(text.starts_with("+ api a\\u{1b}[2Jb\\u{d}c\n"), "{text}");
     }
 
     #[test]
@@ -1269,6 +1335,17 @@ mod tests {
             &mut out,
         );
         assert!(out.is_empty(), "{out:?}");
+        // But only where the key has that default everywhere: `version: V1` is the group's
+        // default, and a function backend's `version: V1` is a value to send.
+        diff_values(
+            "",
+            Some(&serde_json::json!({"func_info": {"function_urn": "u"}})),
+            Some(&serde_json::json!({"func_info": {"function_urn": "u", "version": "V1"}})),
+            &mut out,
+        );
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].path, "func_info.version");
+        out.clear();
         diff_values(
             "",
             Some(&serde_json::json!({"cors": true})),
