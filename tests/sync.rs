@@ -839,3 +839,36 @@ fn what_the_gateway_would_refuse_stops_sync_before_any_request() {
     }
     assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
 }
+
+/// `apigctl sync` writes its plan before it sends anything: a plan that cannot be written
+/// (standard output is `/dev/full`) stops the sync, and the gateway has seen no write.
+#[test]
+fn a_plan_that_cannot_be_shown_is_not_carried_out() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let gateway = Gateway::start(None);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(["sync", "testdata/sync/policies.yaml", "--env", "DEV"])
+        .env("HUAWEICLOUD_SDK_AK", common::AK)
+        .env("HUAWEICLOUD_SDK_SK", common::SK)
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p1")
+        .env("APIGCTL_INSTANCE_ID", "i1")
+        .env("APIGCTL_ENDPOINT", format!("http://{}", gateway.addr))
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("apigctl: error: cannot write the plan to standard output")
+            && stderr.contains("nothing was sent"),
+        "{stderr}"
+    );
+    let stats = gateway.stats();
+    assert!(
+        stats["applied"].as_object().is_none_or(|a| a.is_empty()),
+        "no write: {stats}"
+    );
+}

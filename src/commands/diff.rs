@@ -85,6 +85,10 @@ impl UndefinedNames {
     /// would first unbind the old one). With `prune`, the group's APIs and responses that
     /// SOURCE does not define are deleted, so only SOURCE counts for those.
     fn unresolved(self, definition: &Definition, live: &Live, prune: bool) -> Option<FileReport> {
+        // Most sources define every name: then the definition is not read again as JSON.
+        if self.names.is_empty() {
+            return None;
+        }
         let value = serde_json::to_value(definition).unwrap_or_default();
         let on_gateway = |kind: NameKind, name: &str| match kind {
             NameKind::Throttle => live.throttles.contains_key(name),

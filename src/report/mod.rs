@@ -174,7 +174,7 @@ fn unprintable(c: char) -> bool {
 
 /// `s` with each [`unprintable`] character written as its escape (`\u{1b}`): messages quote
 /// values from the document, which must not drive the terminal that shows them.
-pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(unprintable) {
         return std::borrow::Cow::Borrowed(s);
     }
