@@ -54,46 +54,61 @@ fn lock(ids: &Shared) -> std::sync::MutexGuard<'_, Ids> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Phases in order; each lists (kind, actions) handled in it.
-const PHASES: &[&[(Kind, &[Action])]] = &[
-    &[(Kind::Group, &[Action::Create, Action::Update])],
-    &[(Kind::Environment, &[Action::Create, Action::Update])],
-    &[
+/// One phase of [`apply`]: the (kind, actions) it handles, all at once, and how.
+struct Phase {
+    changes: &'static [(Kind, &'static [Action])],
+    step: Step,
+}
+
+/// A phase that creates, updates or deletes objects.
+const fn main(changes: &'static [(Kind, &'static [Action])]) -> Phase {
+    Phase {
+        changes,
+        step: Step::Main,
+    }
+}
+
+/// Phases in order.
+const PHASES: &[Phase] = &[
+    main(&[(Kind::Group, &[Action::Create, Action::Update])]),
+    main(&[(Kind::Environment, &[Action::Create, Action::Update])]),
+    main(&[
         (Kind::Variable, &[Action::Create, Action::Update]),
         (Kind::Authorizer, &[Action::Create, Action::Update]),
         (Kind::Throttle, &[Action::Create, Action::Update]),
         (Kind::Acl, &[Action::Create, Action::Update]),
         (Kind::Plugin, &[Action::Create, Action::Update]),
         (Kind::Response, &[Action::Create, Action::Update]),
-    ],
-    &[
+    ]),
+    // A binding update unbinds here and binds again in the binding phase below.
+    main(&[
         (Kind::ThrottleBinding, &[Action::Update, Action::Delete]),
         (Kind::AclBinding, &[Action::Update, Action::Delete]),
         (Kind::PluginBinding, &[Action::Delete]),
-    ],
-    &[(Kind::Publication, &[Action::Delete])],
+    ]),
+    main(&[(Kind::Publication, &[Action::Delete])]),
     // Before the APIs are created: an API renamed, or moved to the route of one `--prune`
     // deletes, would be refused while the old one holds the route (APIG.3301).
-    &[(Kind::Api, &[Action::Delete])],
-    &[
+    main(&[(Kind::Api, &[Action::Delete])]),
+    main(&[
         (Kind::ThrottleSpecial, &[Action::Create, Action::Update]),
         (Kind::Api, &[Action::Create, Action::Update]),
-    ],
-    &[(Kind::Publication, &[Action::Create, Action::Update])],
-    &[
-        (Kind::ThrottleBinding, &[Action::Create, Action::Update]),
-        (Kind::AclBinding, &[Action::Create, Action::Update]),
-        (Kind::PluginBinding, &[Action::Create]),
-    ],
-    &[
+    ]),
+    main(&[(Kind::Publication, &[Action::Create, Action::Update])]),
+    Phase {
+        changes: &[
+            (Kind::ThrottleBinding, &[Action::Create, Action::Update]),
+            (Kind::AclBinding, &[Action::Create, Action::Update]),
+            (Kind::PluginBinding, &[Action::Create]),
+        ],
+        step: Step::Bind,
+    },
+    main(&[
         (Kind::ThrottleSpecial, &[Action::Delete]),
         (Kind::Variable, &[Action::Delete]),
-    ],
-    &[(Kind::Response, &[Action::Delete])],
+    ]),
+    main(&[(Kind::Response, &[Action::Delete])]),
 ];
-
-/// The phase that binds (the second part of a binding update, which unbinds early).
-const BIND_PHASE: usize = 8;
 
 /// How many operations [`apply`] runs for `plan`: one per change and phase it takes part in
 /// (a binding update unbinds early and binds late), for a progress display.
@@ -104,7 +119,7 @@ pub fn operation_count(plan: &Plan) -> usize {
             plan.changes
                 .iter()
                 .filter(|change| {
-                    phase.iter().any(|(kind, actions)| {
+                    phase.changes.iter().any(|(kind, actions)| {
                         *kind == change.kind && actions.contains(&change.action)
                     })
                 })
@@ -154,21 +169,16 @@ pub async fn apply(
     }));
     let mut report = ApplyReport::default();
     for (index, phase) in PHASES.iter().enumerate() {
-        // Updates of bindings are split: unbind in the early phase, bind in the late one.
-        let late_bind_phase = index == BIND_PHASE;
         let mut tasks = JoinSet::new();
         for change in &plan.changes {
-            let Some((_, actions)) = phase.iter().find(|(kind, _)| *kind == change.kind) else {
+            let Some((_, actions)) = phase.changes.iter().find(|(kind, _)| *kind == change.kind)
+            else {
                 continue;
             };
             if !actions.contains(&change.action) {
                 continue;
             }
-            let step = if late_bind_phase {
-                Step::Bind
-            } else {
-                Step::Main
-            };
+            let step = phase.step;
             let (client, ids, change) = (client.clone(), ids.clone(), change.clone());
             tasks.spawn(async move {
                 let label = format!("{} {}", change.kind.label(), change.name);
@@ -195,6 +205,7 @@ pub async fn apply(
                 Err(error) => report.failures.push(format!("internal error: {error}")),
             }
         }
+        // The first phase makes the group, which every later phase needs.
         if index == 0 && lock(&ids).group.is_none() {
             report.failures.push(format!(
                 "group {}: not created; nothing else can be synced",
@@ -584,6 +595,7 @@ mod tests {
             .enumerate()
             .filter(|(_, phase)| {
                 phase
+                    .changes
                     .iter()
                     .any(|(k, actions)| *k == kind && actions.contains(&action))
             })
@@ -635,11 +647,22 @@ mod tests {
                 assert_eq!(phases.len(), expected, "{kind:?} {action:?}: {phases:?}");
             }
         }
-        assert_eq!(
-            phase_of(Kind::ThrottleBinding, Action::Update)[1],
-            BIND_PHASE
-        );
-        assert_eq!(phase_of(Kind::PluginBinding, Action::Create), [BIND_PHASE]);
+        // A binding update unbinds in a main phase and binds in a later binding phase; a
+        // binding phase holds bindings only, and every binding is created in one.
+        let step = |phase: usize| PHASES[phase].step;
+        for kind in [Kind::ThrottleBinding, Kind::AclBinding] {
+            let update = phase_of(kind, Action::Update);
+            assert!(step(update[0]) == Step::Main && step(update[1]) == Step::Bind);
+        }
+        for kind in [Kind::ThrottleBinding, Kind::AclBinding, Kind::PluginBinding] {
+            assert!(step(phase_of(kind, Action::Create)[0]) == Step::Bind);
+        }
+        for phase in PHASES.iter().filter(|p| p.step == Step::Bind) {
+            assert!(phase.changes.iter().all(|(kind, _)| matches!(
+                kind,
+                Kind::ThrottleBinding | Kind::AclBinding | Kind::PluginBinding
+            )));
+        }
         let before =
             |a: (Kind, Action), b: (Kind, Action)| phase_of(a.0, a.1)[0] < phase_of(b.0, b.1)[0];
         assert!(before(
