@@ -110,7 +110,7 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                 b.complete(Node::new(span, value), span, 1, anchor, merge)?;
             }
             Event::Alias(id) => {
-                let span = Span::new(start, end);
+                let span = sigil_span(text, start, end);
                 let (node, count) = match b.anchors.get(&id) {
                     Some((node, count)) => (node, *count),
                     None => {
@@ -128,7 +128,10 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                         limit: b.alias_limit,
                     });
                 }
-                let node = node.clone();
+                // The copy keeps the spans of what it copies, but is itself where the alias
+                // is written: its parent's span ends there when it is the last item.
+                let mut node = node.clone();
+                node.span = span;
                 b.complete(node, span, count, 0, false)?;
             }
             Event::SequenceStart(anchor, _) => {
@@ -216,6 +219,25 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
         }
     }
     Ok(b.root.unwrap_or(Node::new(Span::default(), Value::Null)))
+}
+
+/// An anchor (`&name`) or alias (`*name`) whose sigil is at `start`; `fallback` ends it when
+/// `start` is no sigil.
+fn sigil_span(text: &str, start: usize, fallback: usize) -> Span {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.get(start), Some(b'&' | b'*')) {
+        return Span::new(start, fallback.max(start));
+    }
+    let name = bytes[start + 1..]
+        .iter()
+        .position(|b| {
+            matches!(
+                b,
+                b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+            )
+        })
+        .map_or(bytes.len(), |n| start + 1 + n);
+    Span::new(start, name)
 }
 
 /// Skips a node's anchor (`&a`) and tag (`!t`), which the parser includes in the node's span.
@@ -335,7 +357,7 @@ impl Builder<'_> {
     }
 
     /// Places a finished node into its parent (or as the root). `written` is where it was
-    /// written here (for an alias, the `*name`; the node keeps its anchor's span), `merge`
+    /// written (for an alias, the `*name`, which is the copy's own span), `merge`
     /// whether it is a plain `<<`, the merge key when it stands as a mapping key.
     fn complete(
         &mut self,
@@ -603,5 +625,76 @@ fn core_number(text: &str) -> Option<Number> {
         text.parse::<f64>().ok().map(Number::Float)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str, limits: &Limits) -> Result<Node, ParseError> {
+        parse(&SourceFile::new("t.yaml", None, text.to_owned()), limits)
+    }
+
+    /// The text the node at `pointer` spans.
+    fn spanned<'t>(text: &'t str, root: &Node, pointer: &str) -> &'t str {
+        let found = root
+            .pointer(pointer)
+            .unwrap_or_else(|| panic!("{pointer} in\n{text}"));
+        &text[found.node.span.range()]
+    }
+
+    /// A collection ends at its last item as written, also when that is an alias, whose
+    /// node is spanned where the alias is written (what it copies keeps the anchor's spans).
+    #[test]
+    fn aliases_are_spanned_where_they_are_written() {
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            (
+                "a: &a x\nb:\n  - 1\n  - *a\nc: 2\n",
+                &[("/b", "- 1\n  - *a"), ("/b/1", "*a"), ("/a", "x")],
+            ),
+            (
+                "a: &a [1, 2]\nb:\n  - *a\nc: 2\n",
+                &[("/b", "- *a"), ("/b/0", "*a"), ("/b/0/1", "2")],
+            ),
+            (
+                "a: &a {k: v}\nb:\n  - - 0\n    - *a\n",
+                &[("/b", "- - 0\n    - *a"), ("/b/0", "- 0\n    - *a")],
+            ),
+            (
+                "a: &a x\nb: [1, *a]  # comment\n",
+                &[("/b", "[1, *a]"), ("/b/1", "*a")],
+            ),
+            (
+                "a: &a x\nb: [1, *a ]\nc: [*a]\n",
+                &[("/b", "[1, *a ]"), ("/b/1", "*a"), ("/c/0", "*a")],
+            ),
+            (
+                "a: &a {k: v}\nb:\n  c: 1\n  d: *a\ne: 2\n",
+                &[("/b", "c: 1\n  d: *a"), ("/b/d", "*a"), ("/b/d/k", "v")],
+            ),
+            (
+                "a: &a x\nb: {c: *a}\n",
+                &[("/b", "{c: *a}"), ("/b/c", "*a")],
+            ),
+            ("- &a x\n- *a\n", &[("", "- &a x\n- *a"), ("/1", "*a")]),
+            ("a: &a x\nb: *a\n", &[("", "a: &a x\nb: *a"), ("/b", "*a")]),
+            // Offsets from lines and columns, past characters of more than one byte.
+            (
+                "é: &a [ü]\nb:\n  - ü\n  - *a\n",
+                &[("/b", "- ü\n  - *a"), ("/b/1", "*a"), ("/b/1/0", "ü")],
+            ),
+        ];
+        for (text, spans) in cases {
+            let root = load(text, &Limits::default()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            for (pointer, want) in *spans {
+                assert_eq!(spanned(text, &root, pointer), *want, "{pointer} in\n{text}");
+            }
+        }
+        // An alias as a key is spanned where it is written too.
+        let text = "k: &k name\nm: {*k : 1}\n";
+        let root = load(text, &Limits::default()).expect("loads");
+        let key = root.pointer("/m/name").expect("aliased key").key_span;
+        assert_eq!(key.map(|s| &text[s.range()]), Some("*k"));
     }
 }
