@@ -279,6 +279,43 @@ fn alias_bomb_is_refused_quickly() {
     );
 }
 
+/// A "billion laughs" document of 10^30 nodes fails fast, with the located alias limit
+/// error, in a process whose data may not take more than 256 MiB (`ulimit -d`: a bomb that
+/// were expanded would be stopped by that, not take the machine's memory).
+#[test]
+fn a_billion_laughs_fails_fast_in_little_memory() {
+    let mut text =
+        String::from("openapi: 3.0.3\ninfo: {title: bomb, version: \"1\"}\npaths: {}\nx-lol:\n");
+    text.push_str("  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..30 {
+        let prev = format!("*l{}", i - 1);
+        let items = [prev.as_str(); 10].join(", ");
+        text.push_str(&format!("  l{i}: &l{i} [{items}]\n"));
+    }
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("laughs.yaml");
+    std::fs::write(&path, &text).expect("written");
+    let start = Instant::now();
+    let out = Command::new("sh")
+        .args(["-c", "ulimit -d 262144 && exec \"$0\" lint \"$1\""])
+        .arg(env!("CARGO_BIN_EXE_apigctl"))
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    let elapsed = start.elapsed();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    // The ninth alias of `l3` (11,111 nodes) in `l4`, as in the loader's unit test.
+    assert!(
+        stdout.contains("error[alias-expansion-limit]") && stdout.contains("laughs.yaml:9:52"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("plus its size in bytes"), "{stdout}");
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+}
+
 #[test]
 fn nesting_depth_is_bounded() {
     assert_eq!(

@@ -624,6 +624,100 @@ fn broken_references_into_other_files_are_reported_at_the_reference() {
     );
 }
 
+/// OpenAPI 3.1: members beside a `$ref` into another file apply with its target, which is
+/// checked in place like any other: a Reference Object's `description` replaces the
+/// target's, a Schema Object's members go alongside the target's keywords, each reported
+/// where it is written. A member a Reference Object may not have keeps it as written.
+#[test]
+fn members_beside_a_reference_into_another_file_apply_with_its_target() {
+    assert_eq!(
+        lint_split("siblings.yaml"),
+        [
+            "apig-oas-version split/siblings.yaml:1:10 /openapi: `openapi: 3.1.0`: API Gateway imports only `swagger: \"2.0\"` and `openapi: 3.0.x` documents",
+            // Beside the schema's `$ref`, where it is written.
+            "oas-schema split/siblings.yaml:23:30 /paths/~1orders~1{id}/get/responses/200/content/application~1json/schema/description: `description` must be a string, found a number",
+            // A Reference Object may not have `headers`: it stays as written.
+            "oas-schema split/siblings.yaml:27:11 /paths/~1orders~1{id}/get/responses/404/headers: `headers` is not allowed next to `$ref`",
+            // The targets, checked where they are written.
+            "apig-path-param-required split/siblings-target.yaml:4:13 /Id/required: path parameter has `required: false`; it must be the boolean true",
+            "oas-schema split/siblings-target.yaml:4:13 /Id/required: `required` must be `true`, found `false`",
+            "oas-schema split/siblings-target.yaml:6:3 /Id/bogusKey: unknown field `bogusKey` in a Parameter",
+            "oas-schema split/siblings-target.yaml:14:13 /Order/properties/total/type: `type` must be one of `array`, `boolean`, `integer`, `null`, `number`, `object`, `string`, found `12`",
+        ]
+    );
+}
+
+/// What the checks see of `siblings.yaml`: each target with the members beside its `$ref`,
+/// each member placed in the file it is written in; before OpenAPI 3.1 (members beside
+/// `$ref` are ignored) the references stay as written.
+#[test]
+fn inlined_targets_take_the_members_beside_their_reference() {
+    let ws = linked("split/siblings.yaml");
+    let (view, warnings) = ws.inline_external(&Limits::default());
+    assert!(warnings.is_empty());
+    let view = view.expect("inlined");
+    let get = |p: &str| view.root.pointer(p).map(|l| l.node.to_json());
+    let root = ws.root().file;
+    let param = "/paths/~1orders~1{id}/get/parameters/0";
+    // A Reference Object's `description` replaces the target's.
+    assert_eq!(
+        get(param),
+        Some(serde_json::json!({
+            "name": "id", "in": "path", "required": false,
+            "description": "the order's id", "bogusKey": 1, "schema": {"type": "string"}
+        }))
+    );
+    let description = format!("{param}/description");
+    assert_eq!(view.place(&description, false), (root, description.clone()));
+    assert_eq!(view.place(&description, true), (root, description.clone()));
+    let (file, pointer) = view.place(&format!("{param}/name"), false);
+    assert_ne!(file, root);
+    assert_eq!(pointer, "/Id/name");
+    // A Schema Object's members go with the target's keywords; the one beside `$ref` is
+    // the one checked where both have it.
+    let schema = "/paths/~1orders~1{id}/get/responses/200/content/application~1json/schema";
+    assert_eq!(
+        get(schema),
+        Some(serde_json::json!({
+            "type": "object", "description": 5,
+            "properties": {"total": {"type": 12}}, "readOnly": true
+        }))
+    );
+    for member in ["description", "readOnly"] {
+        let at = format!("{schema}/{member}");
+        assert_eq!(view.place(&at, false), (root, at.clone()));
+    }
+    assert_eq!(
+        view.place(&format!("{schema}/properties/total/type"), false)
+            .1,
+        "/Order/properties/total/type"
+    );
+    // A member a Reference Object may not have keeps the reference.
+    assert_eq!(
+        get("/paths/~1orders~1{id}/get/responses/404"),
+        Some(serde_json::json!({"$ref": "./siblings-target.yaml#/NotFound", "headers": {}}))
+    );
+
+    // The same document as OpenAPI 3.0: nothing beside a `$ref` applies, the references stay.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for name in ["siblings.yaml", "siblings-target.yaml"] {
+        let text = std::fs::read_to_string(testdata("split").join(name)).expect("fixture");
+        std::fs::write(
+            dir.path().join(name),
+            text.replace("openapi: 3.1.0", "openapi: 3.0.3"),
+        )
+        .expect("written");
+    }
+    let input = Input::Path(dir.path().join("siblings.yaml"));
+    let mut ws = Workspace::load(&input, &Limits::default()).expect("root loads");
+    assert!(
+        ws.resolve_refs(&Limits::default(), &RefOptions::default())
+            .is_empty()
+    );
+    let (view, warnings) = ws.inline_external(&Limits::default());
+    assert!(view.is_none() && warnings.is_empty());
+}
+
 fn linked(rel: &str) -> Workspace {
     let (ws, _) = resolve(rel, false);
     ws

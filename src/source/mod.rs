@@ -30,10 +30,13 @@ use crate::diagnostic::Diagnostic;
 pub struct Limits {
     /// Largest input accepted, in bytes (`--max-input-size`).
     pub max_input_size: u64,
-    /// Deepest nesting of sequences and mappings.
+    /// Deepest nesting of sequences and mappings, counting what a YAML alias copies as
+    /// nested where the alias stands.
     pub max_depth: usize,
     /// How many nodes YAML aliases may add beyond the input size in bytes; a document whose
     /// aliases expand further (a "billion laughs" bomb) is refused before it is expanded.
+    /// The copies anchored nodes keep for their aliases are bounded alike (anchors nested
+    /// in anchored nodes each keep one of what they hold).
     pub alias_node_allowance: usize,
 }
 
@@ -84,9 +87,22 @@ pub(crate) enum ParseError {
         span: Span,
         max_depth: usize,
     },
+    /// Aliases would add more than `limit` nodes (`allowance` plus the text's size).
     AliasBomb {
         span: Span,
         limit: usize,
+        allowance: usize,
+    },
+    /// An alias's copy would nest deeper than the limit.
+    AliasTooDeep {
+        span: Span,
+        max_depth: usize,
+    },
+    /// The copies anchors keep for their aliases would hold more than `limit` nodes.
+    AnchorCopies {
+        span: Span,
+        limit: usize,
+        allowance: usize,
     },
 }
 
@@ -111,12 +127,30 @@ impl ParseError {
             )
             .at(file, span)
             .help("flatten the structure; no OpenAPI document needs this depth"),
-            ParseError::AliasBomb { span, limit } => Diagnostic::error(
+            ParseError::AliasBomb { span, limit, allowance } => Diagnostic::error(
                 "alias-expansion-limit",
-                format!("YAML aliases expand to more than {limit} nodes"),
+                format!(
+                    "YAML aliases expand to more than {limit} nodes here, the limit for this file ({allowance} plus its size in bytes)"
+                ),
             )
             .at(file, span)
-            .help("this looks like an alias bomb (\"billion laughs\"); write the repeated content out or use $ref"),
+            .help("each alias stands for a copy of its anchored node, and aliases within anchored nodes multiply (a \"billion laughs\" alias bomb); write the repeated content out, or refer to it with $ref"),
+            ParseError::AliasTooDeep { span, max_depth } => Diagnostic::error(
+                "nesting-too-deep",
+                format!(
+                    "this YAML alias makes the document nest more than {max_depth} levels deep: its anchored node is copied here"
+                ),
+            )
+            .at(file, span)
+            .help("an alias counts as deep as the content it copies; flatten that content, use it less deeply nested, or refer to it with $ref"),
+            ParseError::AnchorCopies { span, limit, allowance } => Diagnostic::error(
+                "alias-expansion-limit",
+                format!(
+                    "YAML anchors keep copies of more than {limit} nodes for their aliases here, the limit for this file ({allowance} plus its size in bytes)"
+                ),
+            )
+            .at(file, span)
+            .help("each anchor keeps a copy of its node for its aliases, so anchors nested in anchored nodes copy the same content many times; anchor fewer nested nodes, or refer to them with $ref"),
         }
     }
 }

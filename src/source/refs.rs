@@ -1156,6 +1156,67 @@ enum Skip {
     Nodes,
 }
 
+/// Whether a node of an OpenAPI 3.1 document is a Schema Object, beside whose `$ref` any
+/// member may stand (JSON Schema 2020-12: they apply alongside the referenced schema), a
+/// map or list of Schema Objects, or something else (where a Reference Object may only have
+/// `summary` and `description` beside `$ref`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pos {
+    Other,
+    Schema,
+    Schemas,
+}
+
+/// [`Pos`] of the value of member `key` (or of an item, with `key` `None`) of a node at
+/// `parent` walked in `context`.
+fn child_pos(parent: Pos, context: Option<Context>, key: Option<&str>, value: &Node) -> Pos {
+    match (parent, key) {
+        (Pos::Schemas, _) => Pos::Schema,
+        (Pos::Schema, Some("items")) if matches!(value.value, Value::Seq(_)) => Pos::Schemas,
+        (
+            Pos::Schema,
+            Some(
+                "items"
+                | "additionalItems"
+                | "additionalProperties"
+                | "not"
+                | "contains"
+                | "if"
+                | "then"
+                | "else"
+                | "propertyNames"
+                | "unevaluatedItems"
+                | "unevaluatedProperties"
+                | "contentSchema",
+            ),
+        ) => Pos::Schema,
+        (
+            Pos::Schema,
+            Some(
+                "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas"
+                | "allOf" | "anyOf" | "oneOf" | "prefixItems",
+            ),
+        ) => Pos::Schemas,
+        // A fixed field of an object (`schema` of a Parameter or Media Type, `schemas` of
+        // Components), not a name chosen by the user.
+        (Pos::Other, Some("schema")) if context == Some(Context::Object) => Pos::Schema,
+        (Pos::Other, Some("schemas")) if context == Some(Context::Object) => Pos::Schemas,
+        _ => Pos::Other,
+    }
+}
+
+/// Whether an OpenAPI document gives members beside `$ref` a meaning (3.1 and later: a
+/// Schema Object's apply alongside the referenced schema, a Reference Object's `summary` and
+/// `description` replace the referenced object's); before 3.1 they are ignored.
+fn siblings_apply(root: &Node) -> bool {
+    root.pointer("/openapi")
+        .and_then(|l| l.node.as_str())
+        .and_then(|v| v.strip_prefix("3."))
+        .and_then(|rest| rest.split('.').next())
+        .and_then(|minor| minor.parse::<u32>().ok())
+        .is_some_and(|minor| minor >= 1)
+}
+
 /// An inlined subtree found by [`Inliner`]: its view pointer, file, pointer in the file, and
 /// the member that held the reference.
 type FoundRegion = (String, FileId, String, (FileId, String));
@@ -1169,6 +1230,8 @@ struct Inliner<'a> {
     max_depth: usize,
     /// [`Limits::alias_node_allowance`], for the message when the budget runs out.
     allowance: usize,
+    /// Whether members beside `$ref` apply (OpenAPI 3.1, see [`siblings_apply`]).
+    siblings: bool,
     /// The targets being inlined, by address: a reference to one of them recurses and stays.
     stack: Vec<usize>,
     regions: Vec<FoundRegion>,
@@ -1179,12 +1242,15 @@ struct Inliner<'a> {
 impl<'a> Inliner<'a> {
     /// Copies `node` (written in `file` at pointer `at`) to the view at pointer `view`, with
     /// references into other files replaced by their targets. `context` is how references
-    /// are looked for (`None`: literal data, copied as it is).
+    /// are looked for (`None`: literal data, copied as it is), `pos` whether the node is a
+    /// Schema Object.
+    #[allow(clippy::too_many_arguments)]
     fn copy(
         &mut self,
         file: FileId,
         node: &'a Node,
         context: Option<Context>,
+        pos: Pos,
         view: &mut String,
         at: &mut String,
         depth: usize,
@@ -1198,25 +1264,48 @@ impl<'a> Inliner<'a> {
         }
         let value = match &node.value {
             Value::Map(map) => {
+                // Members beside `$ref` are looked at only where they can apply (3.1).
+                let member = match map.entries.as_slice() {
+                    [only] => Some(only),
+                    entries if self.siblings => entries.iter().find(|e| &*e.key.name == "$ref"),
+                    _ => None,
+                };
                 if let Some(context) = context
-                    && let [only] = map.entries.as_slice()
-                    && &*only.key.name == "$ref"
-                    && let Some(text) = only.value.as_str()
-                    && let Some(inlined) = self.inline(file, only, text, context, view, at, depth)
+                    && let Some(member) = member
+                    && &*member.key.name == "$ref"
+                    && let Some(text) = member.value.as_str()
+                    && (map.entries.len() == 1 || self.siblings_allowed(map, pos))
                 {
-                    return Ok(inlined);
+                    let regions = self.regions.len();
+                    match self.inline(file, member, text, context, pos, view, at, depth) {
+                        Some(inlined) if map.entries.len() == 1 => return Ok(inlined),
+                        Some(Node {
+                            span,
+                            value: Value::Map(target),
+                        }) => {
+                            let merged = self
+                                .merge_siblings(file, map, target, context, pos, view, at, depth)?;
+                            return Ok(Node::new(span, Value::Map(merged)));
+                        }
+                        // Members beside a reference to something else than a mapping (a
+                        // boolean schema) have nothing to go beside: it stays as written.
+                        Some(_) => self.regions.truncate(regions),
+                        None => {}
+                    }
                 }
                 let mut entries = Vec::with_capacity(map.entries.len());
                 for entry in &map.entries {
                     let child =
                         context.and_then(|c| child_context(c, &entry.key.name, &entry.value));
+                    let child_pos = child_pos(pos, context, Some(&entry.key.name), &entry.value);
                     let (view_len, at_len) = (view.len(), at.len());
                     let token = escape_pointer_token(&entry.key.name);
                     for p in [&mut *view, &mut *at] {
                         p.push('/');
                         p.push_str(&token);
                     }
-                    let value = self.copy(file, &entry.value, child, view, at, depth + 1);
+                    let value =
+                        self.copy(file, &entry.value, child, child_pos, view, at, depth + 1);
                     view.truncate(view_len);
                     at.truncate(at_len);
                     entries.push(Entry {
@@ -1230,12 +1319,13 @@ impl<'a> Inliner<'a> {
                 let mut copied = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     let child = context.map(|_| Context::Object);
+                    let child_pos = child_pos(pos, context, None, item);
                     let (view_len, at_len) = (view.len(), at.len());
                     for p in [&mut *view, &mut *at] {
                         p.push('/');
                         p.push_str(&i.to_string());
                     }
-                    let value = self.copy(file, item, child, view, at, depth + 1);
+                    let value = self.copy(file, item, child, child_pos, view, at, depth + 1);
                     view.truncate(view_len);
                     at.truncate(at_len);
                     copied.push(value?);
@@ -1247,7 +1337,79 @@ impl<'a> Inliner<'a> {
         Ok(Node::new(node.span, value))
     }
 
-    /// The target of the reference `text` (the only member of the mapping at `view`, in
+    /// Whether the members beside the `$ref` of `map` (at `pos`) are inlined with its target:
+    /// in OpenAPI 3.1, any beside a Schema Object's, and `summary` and `description` beside
+    /// a Reference Object's. Others (a Reference Object may have no more, and before 3.1
+    /// every member beside `$ref` is ignored) keep the reference as written, where the
+    /// schema check reports them.
+    fn siblings_allowed(&self, map: &Map, pos: Pos) -> bool {
+        self.siblings
+            && (pos == Pos::Schema
+                || map
+                    .entries
+                    .iter()
+                    .all(|e| matches!(&*e.key.name, "$ref" | "summary" | "description")))
+    }
+
+    /// The copied `target` of the `$ref` of `map` (at `view`, in `file` at `at`) with the
+    /// members beside that `$ref` in place: each takes the place of the target's member of
+    /// the same name, or follows the target's members. A Reference Object's `summary` and
+    /// `description` replace the target's; a Schema Object's members apply alongside the
+    /// target's keywords, which the view shows as one schema (where both have a keyword, the
+    /// one beside `$ref` is checked). Each such member is placed where it is written.
+    #[allow(clippy::too_many_arguments)]
+    fn merge_siblings(
+        &mut self,
+        file: FileId,
+        map: &'a Map,
+        target: Map,
+        context: Context,
+        pos: Pos,
+        view: &mut String,
+        at: &mut String,
+        depth: usize,
+    ) -> Result<Map, Skip> {
+        let mut entries = target.entries;
+        for entry in &map.entries {
+            let name = &*entry.key.name;
+            if name == "$ref" {
+                continue;
+            }
+            let child = child_context(context, name, &entry.value);
+            let child_pos = child_pos(pos, Some(context), Some(name), &entry.value);
+            let (view_len, at_len) = (view.len(), at.len());
+            let token = escape_pointer_token(name);
+            for p in [&mut *view, &mut *at] {
+                p.push('/');
+                p.push_str(&token);
+            }
+            // What the target's member of that name brought in is no longer in the view.
+            let replaced = entries.iter().position(|e| &*e.key.name == name);
+            if replaced.is_some() {
+                let prefix = format!("{view}/");
+                self.regions
+                    .retain(|(v, ..)| v != view.as_str() && !v.starts_with(&prefix));
+            }
+            let value = self.copy(file, &entry.value, child, child_pos, view, at, depth + 1);
+            if value.is_ok() {
+                self.regions
+                    .push((view.clone(), file, at.clone(), (file, at.clone())));
+            }
+            view.truncate(view_len);
+            at.truncate(at_len);
+            let member = Entry {
+                key: entry.key.clone(),
+                value: value?,
+            };
+            match replaced {
+                Some(i) => entries[i] = member,
+                None => entries.push(member),
+            }
+        }
+        Ok(Map { entries })
+    }
+
+    /// The target of the reference `text` (the `$ref` member of the mapping at `view`, in
     /// `file` at `at`), copied, when it is in another file than the root and can be inlined.
     #[allow(clippy::too_many_arguments)]
     fn inline(
@@ -1256,6 +1418,7 @@ impl<'a> Inliner<'a> {
         member: &'a Entry,
         text: &str,
         context: Context,
+        pos: Pos,
         view: &mut String,
         at: &str,
         depth: usize,
@@ -1287,6 +1450,7 @@ impl<'a> Inliner<'a> {
             target_file,
             target,
             Some(context),
+            pos,
             view,
             &mut target_at,
             depth,
@@ -1332,8 +1496,13 @@ impl Workspace {
     /// nothing is copied. Call [`Workspace::link_refs`] first.
     ///
     /// A reference is inlined once per place it is written; one whose target is being
-    /// inlined already (it recurses), one that does not resolve, and one with members beside
-    /// `$ref` stay as written (members beside `$ref` would change what the target means).
+    /// inlined already (it recurses) and one that does not resolve stay as written. Members
+    /// beside `$ref` mean something from OpenAPI 3.1 on (the root's `openapi`): there a
+    /// Schema Object's (any) and a Reference Object's `summary` and `description` are put
+    /// with the target's members, each in place of the target's member of its name or after
+    /// them, and placed where they are written; a reference with other members, or with
+    /// members beside it in an older document (which ignores them), or beside a target that
+    /// is no mapping, stays as written.
     /// The view may nest as deep as [`Limits::max_depth`] and its
     /// inlined subtrees may hold as many nodes as the loaded files hold bytes, plus
     /// [`Limits::alias_node_allowance`] (the loader's bound on YAML aliases).
@@ -1354,6 +1523,7 @@ impl Workspace {
             budget: bytes.saturating_add(limits.alias_node_allowance),
             max_depth: limits.max_depth,
             allowance: limits.alias_node_allowance,
+            siblings: siblings_apply(&root.root),
             stack: Vec::new(),
             regions: Vec::new(),
             skipped: Vec::new(),
@@ -1362,6 +1532,7 @@ impl Workspace {
             root.file,
             &root.root,
             Some(Context::Object),
+            Pos::Other,
             &mut String::new(),
             &mut String::new(),
             0,

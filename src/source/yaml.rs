@@ -19,14 +19,14 @@ enum Frame {
     Seq {
         start: usize,
         flow: bool,
-        anchor: usize,
+        anchor: Anchored,
         items: Vec<Node>,
         count: usize,
     },
     Map {
         start: usize,
         flow: bool,
-        anchor: usize,
+        anchor: Anchored,
         /// The entries written in this mapping, without the merge key.
         entries: Vec<Entry>,
         pending_key: Option<Key>,
@@ -44,14 +44,39 @@ enum Frame {
     },
 }
 
+/// A node's anchor: the parser's id for it (0 for none) and where the node's properties
+/// (anchor and tag) start.
+#[derive(Clone, Copy)]
+struct Anchored {
+    id: usize,
+    at: usize,
+}
+
+/// A completed anchored node, kept for the aliases to it.
+struct Anchor {
+    node: Node,
+    /// The nodes it holds (itself included), what an alias to it adds to the document.
+    count: usize,
+    /// How many levels of collections it nests (0 for a scalar), once an alias asked.
+    height: Option<usize>,
+}
+
 struct Builder<'s> {
     source: &'s SourceFile,
     ascii: bool,
     stack: Vec<Frame>,
-    /// Completed anchored nodes with their node counts.
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Completed anchored nodes; none are kept when the text has no alias (no `*`).
+    anchors: HashMap<usize, Anchor>,
+    keep_anchors: bool,
+    /// Nodes the aliases so far added to the document, bounded by `alias_limit` (so a
+    /// "billion laughs" document is refused before it is expanded).
     alias_nodes: usize,
+    /// Nodes of the copies kept in `anchors`, bounded by `alias_limit` too: anchors nested
+    /// in anchored nodes each keep a copy of what they hold.
+    anchor_nodes: usize,
     alias_limit: usize,
+    /// [`Limits::alias_node_allowance`], for the message when `alias_limit` is passed.
+    alias_allowance: usize,
     max_depth: usize,
     root: Option<Node>,
     documents: usize,
@@ -65,8 +90,12 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
         ascii: text.is_ascii(),
         stack: Vec::new(),
         anchors: HashMap::new(),
+        // An alias starts with `*`: without one, no anchored node is ever asked for.
+        keep_anchors: memchr::memchr(b'*', text.as_bytes()).is_some(),
         alias_nodes: 0,
+        anchor_nodes: 0,
         alias_limit: limits.alias_node_allowance.saturating_add(text.len()),
+        alias_allowance: limits.alias_node_allowance,
         max_depth: limits.max_depth,
         root: None,
         documents: 0,
@@ -90,6 +119,10 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let anchor = Anchored {
+                    id: anchor,
+                    at: start,
+                };
                 let start = skip_properties(text, start, end);
                 let span = Span::new(start, scalar_end(text, style, start, end));
                 // Only a plain `<<` is the merge key (YAML 1.1's `!!merge`, which js-yaml and
@@ -107,31 +140,50 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                         help: "remove the tag or write a value of the tagged type".into(),
                     }
                 })?;
-                b.complete(Node::new(span, value), span, 1, anchor, merge)?;
+                b.complete(Node::new(span, value), 1, anchor, merge)?;
             }
             Event::Alias(id) => {
-                let span = Span::new(start, end);
-                let (node, count) = match b.anchors.get(&id) {
-                    Some((node, count)) => (node, *count),
-                    None => {
-                        return Err(ParseError::Syntax {
-                            message: "alias refers to an anchor that is not complete here (a recursive alias)".into(),
-                            span,
-                            help: "an alias may only refer to a node that is fully defined before it".into(),
-                        });
-                    }
+                let span = sigil_span(text, start, end);
+                let depth = b.stack.len();
+                let Some(anchor) = b.anchors.get_mut(&id) else {
+                    return Err(ParseError::Syntax {
+                        message: "alias refers to an anchor that is not complete here (a recursive alias)".into(),
+                        span,
+                        help: "an alias may only refer to a node that is fully defined before it".into(),
+                    });
                 };
+                let count = anchor.count;
                 b.alias_nodes = b.alias_nodes.saturating_add(count);
                 if b.alias_nodes > b.alias_limit {
                     return Err(ParseError::AliasBomb {
                         span,
                         limit: b.alias_limit,
+                        allowance: b.alias_allowance,
                     });
                 }
-                let node = node.clone();
-                b.complete(node, span, count, 0, false)?;
+                // A copy nests as deep as its anchored node, from where the alias stands. A
+                // node nests no more levels than it holds nodes, so only an anchored node of
+                // more nodes than levels are left is measured (once).
+                if depth.saturating_add(count) > b.max_depth {
+                    let height = *anchor.height.get_or_insert_with(|| height(&anchor.node));
+                    if depth + height > b.max_depth {
+                        return Err(ParseError::AliasTooDeep {
+                            span,
+                            max_depth: b.max_depth,
+                        });
+                    }
+                }
+                // The copy keeps the spans of what it copies, but is itself where the alias
+                // is written: its parent's span ends there when it is the last item.
+                let mut node = anchor.node.clone();
+                node.span = span;
+                b.complete(node, count, Anchored { id: 0, at: 0 }, false)?;
             }
             Event::SequenceStart(anchor, _) => {
+                let anchor = Anchored {
+                    id: anchor,
+                    at: start,
+                };
                 let start = skip_properties(text, start, text.len());
                 b.push(
                     Frame::Seq {
@@ -145,6 +197,10 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                 )?;
             }
             Event::MappingStart(anchor, _) => {
+                let anchor = Anchored {
+                    id: anchor,
+                    at: start,
+                };
                 let start = skip_properties(text, start, text.len());
                 b.push(
                     Frame::Map {
@@ -210,12 +266,46 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                         )
                     }
                 };
-                let written = node.span;
-                b.complete(node, written, count, anchor, false)?;
+                b.complete(node, count, anchor, false)?;
             }
         }
     }
     Ok(b.root.unwrap_or(Node::new(Span::default(), Value::Null)))
+}
+
+/// An anchor (`&name`) or alias (`*name`) whose sigil is at `start`; `fallback` ends it when
+/// `start` is no sigil.
+fn sigil_span(text: &str, start: usize, fallback: usize) -> Span {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.get(start), Some(b'&' | b'*')) {
+        return Span::new(start, fallback.max(start));
+    }
+    let name = bytes[start + 1..]
+        .iter()
+        .position(|b| {
+            matches!(
+                b,
+                b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+            )
+        })
+        .map_or(bytes.len(), |n| start + 1 + n);
+    Span::new(start, name)
+}
+
+/// How many levels of collections `node` nests (0 for a scalar).
+fn height(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(items) => 1 + items.iter().map(height).max().unwrap_or(0),
+        Value::Map(map) => {
+            1 + map
+                .entries
+                .iter()
+                .map(|e| height(&e.value))
+                .max()
+                .unwrap_or(0)
+        }
+        _ => 0,
+    }
 }
 
 /// Skips a node's anchor (`&a`) and tag (`!t`), which the parser includes in the node's span.
@@ -334,19 +424,35 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// Places a finished node into its parent (or as the root). `written` is where it was
-    /// written here (for an alias, the `*name`; the node keeps its anchor's span), `merge`
+    /// Places a finished node of `count` nodes into its parent (or as the root). `merge`
     /// whether it is a plain `<<`, the merge key when it stands as a mapping key.
     fn complete(
         &mut self,
         node: Node,
-        written: Span,
         count: usize,
-        anchor: usize,
+        anchor: Anchored,
         merge: bool,
     ) -> Result<(), ParseError> {
-        if anchor > 0 {
-            self.anchors.insert(anchor, (node.clone(), count));
+        let written = node.span;
+        if anchor.id > 0 && self.keep_anchors {
+            self.anchor_nodes = self.anchor_nodes.saturating_add(count);
+            if self.anchor_nodes > self.alias_limit {
+                let text = self.source.text.as_str();
+                let at = text[anchor.at..written.start as usize]
+                    .find('&')
+                    .map_or(written.start as usize, |i| anchor.at + i);
+                return Err(ParseError::AnchorCopies {
+                    span: sigil_span(text, at, written.end as usize),
+                    limit: self.alias_limit,
+                    allowance: self.alias_allowance,
+                });
+            }
+            let kept = Anchor {
+                node: node.clone(),
+                count,
+                height: None,
+            };
+            self.anchors.insert(anchor.id, kept);
         }
         match self.stack.last_mut() {
             None => {
@@ -603,5 +709,230 @@ fn core_number(text: &str) -> Option<Number> {
         text.parse::<f64>().ok().map(Number::Float)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str, limits: &Limits) -> Result<Node, ParseError> {
+        parse(&SourceFile::new("t.yaml", None, text.to_owned()), limits)
+    }
+
+    /// The text the node at `pointer` spans.
+    fn spanned<'t>(text: &'t str, root: &Node, pointer: &str) -> &'t str {
+        let found = root
+            .pointer(pointer)
+            .unwrap_or_else(|| panic!("{pointer} in\n{text}"));
+        &text[found.node.span.range()]
+    }
+
+    /// A collection ends at its last item as written, also when that is an alias, whose
+    /// node is spanned where the alias is written (what it copies keeps the anchor's spans).
+    #[test]
+    fn aliases_are_spanned_where_they_are_written() {
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            (
+                "a: &a x\nb:\n  - 1\n  - *a\nc: 2\n",
+                &[("/b", "- 1\n  - *a"), ("/b/1", "*a"), ("/a", "x")],
+            ),
+            (
+                "a: &a [1, 2]\nb:\n  - *a\nc: 2\n",
+                &[("/b", "- *a"), ("/b/0", "*a"), ("/b/0/1", "2")],
+            ),
+            (
+                "a: &a {k: v}\nb:\n  - - 0\n    - *a\n",
+                &[("/b", "- - 0\n    - *a"), ("/b/0", "- 0\n    - *a")],
+            ),
+            (
+                "a: &a x\nb: [1, *a]  # comment\n",
+                &[("/b", "[1, *a]"), ("/b/1", "*a")],
+            ),
+            (
+                "a: &a x\nb: [1, *a ]\nc: [*a]\n",
+                &[("/b", "[1, *a ]"), ("/b/1", "*a"), ("/c/0", "*a")],
+            ),
+            (
+                "a: &a {k: v}\nb:\n  c: 1\n  d: *a\ne: 2\n",
+                &[("/b", "c: 1\n  d: *a"), ("/b/d", "*a"), ("/b/d/k", "v")],
+            ),
+            (
+                "a: &a x\nb: {c: *a}\n",
+                &[("/b", "{c: *a}"), ("/b/c", "*a")],
+            ),
+            ("- &a x\n- *a\n", &[("", "- &a x\n- *a"), ("/1", "*a")]),
+            ("a: &a x\nb: *a\n", &[("", "a: &a x\nb: *a"), ("/b", "*a")]),
+            // Offsets from lines and columns, past characters of more than one byte.
+            (
+                "é: &a [ü]\nb:\n  - ü\n  - *a\n",
+                &[("/b", "- ü\n  - *a"), ("/b/1", "*a"), ("/b/1/0", "ü")],
+            ),
+        ];
+        for (text, spans) in cases {
+            let root = load(text, &Limits::default()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            for (pointer, want) in *spans {
+                assert_eq!(spanned(text, &root, pointer), *want, "{pointer} in\n{text}");
+            }
+        }
+        // An alias as a key is spanned where it is written too.
+        let text = "k: &k name\nm: {*k : 1}\n";
+        let root = load(text, &Limits::default()).expect("loads");
+        let key = root.pointer("/m/name").expect("aliased key").key_span;
+        assert_eq!(key.map(|s| &text[s.range()]), Some("*k"));
+    }
+
+    fn limits(max_depth: usize) -> Limits {
+        Limits {
+            max_depth,
+            ..Limits::default()
+        }
+    }
+
+    /// `levels` nested flow sequences around `inner`.
+    fn nested(levels: usize, inner: &str) -> String {
+        format!("{}{inner}{}", "[".repeat(levels), "]".repeat(levels))
+    }
+
+    /// An alias nests its copy where it stands: the copy counts against the depth limit as if
+    /// it were written out there, and the error is at the alias.
+    #[test]
+    fn aliases_nest_no_deeper_than_the_limit() {
+        // The root mapping, `b`'s two levels, then the three of `a`'s copy: 6 levels.
+        let text = "a: &a [[[1]]]\nb: [[*a]]\n";
+        assert!(load(text, &limits(6)).is_ok());
+        match load(text, &limits(5)) {
+            Err(ParseError::AliasTooDeep { span, max_depth: 5 }) => {
+                assert_eq!(span.start as usize, text.rfind("*a").unwrap_or(0));
+                assert_eq!(&text[span.range()], "*a");
+            }
+            other => panic!("{other:?}"),
+        }
+        // The same through a merge key and in block style.
+        let text = "a: &a\n  k: [[1]]\nb:\n  - c:\n      <<: *a\n";
+        assert!(load(text, &limits(7)).is_ok());
+        assert!(matches!(
+            load(text, &limits(6)),
+            Err(ParseError::AliasTooDeep { max_depth: 6, .. })
+        ));
+        // With the default limit: aliases of aliases, each a hundred levels deeper, of few
+        // nodes (far within the node budget).
+        let text = format!(
+            "a: &a {}\nb: &b {}\nc: {}\n",
+            nested(100, "x"),
+            nested(100, "*a"),
+            nested(100, "*b")
+        );
+        let depth = Limits::default().max_depth;
+        assert_eq!(depth, 256);
+        match load(&text, &Limits::default()) {
+            Err(ParseError::AliasTooDeep { span, max_depth }) => {
+                assert_eq!(max_depth, depth);
+                assert_eq!(&text[span.range()], "*b");
+                assert!(span.start as usize > text.find("c:").unwrap_or(0));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Two levels fit: 1 + 100 + 100 + 1 for the `x`'s sequence.
+        let fits = format!("a: &a {}\nb: {}\n", nested(100, "x"), nested(100, "*a"));
+        let root = load(&fits, &Limits::default()).expect("201 levels load");
+        let mut pointer = "/b".to_owned();
+        pointer.push_str(&"/0".repeat(200));
+        assert_eq!(
+            root.pointer(&pointer).and_then(|l| l.node.as_str()),
+            Some("x")
+        );
+        // The located diagnostic says what the limit is.
+        let mut sources = crate::source::Sources::new();
+        let Err(crate::source::LoadError::Invalid(d)) = crate::source::load_bytes(
+            "deep.yaml".into(),
+            None,
+            text.into_bytes(),
+            &mut sources,
+            &Limits::default(),
+        ) else {
+            panic!("loads")
+        };
+        assert_eq!(d.code, "nesting-too-deep");
+        assert!(d.message.contains("256 levels"), "{}", d.message);
+        assert!(d.message.contains("alias"), "{}", d.message);
+        let p = d.primary.expect("located");
+        let lc = sources.file(p.file).line_col(p.span.start as usize);
+        assert_eq!((lc.line, lc.col), (3, 104));
+    }
+
+    /// A "billion laughs" document: 10 aliases of 10 aliases of … 30 levels down would be
+    /// 10^30 nodes. It is refused at the first alias past the budget, having copied no more
+    /// than the budget.
+    #[test]
+    fn a_billion_laughs_is_refused_at_the_first_alias_past_the_budget() {
+        let mut text = String::from("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..30 {
+            let prev = format!("*l{}", i - 1);
+            let items = [prev.as_str(); 10].join(", ");
+            text.push_str(&format!("l{i}: &l{i} [{items}]\n"));
+        }
+        let start = std::time::Instant::now();
+        let result = load(&text, &Limits::default());
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
+        let Err(ParseError::AliasBomb {
+            span,
+            limit,
+            allowance,
+        }) = result
+        else {
+            panic!("{result:?}")
+        };
+        assert_eq!(allowance, 100_000);
+        assert_eq!(limit, 100_000 + text.len());
+        // l3 holds 11,111 nodes: with the 12,330 that aliases added before `l4`, its ninth
+        // alias of l3 passes 100,000 nodes plus the text's size.
+        let lc = SourceFile::new("t", None, text.clone()).line_col(span.start as usize);
+        assert_eq!(&text[span.range()], "*l3");
+        assert_eq!((lc.line, lc.col), (5, 10 + 8 * 5));
+    }
+
+    /// Anchors nested in anchored nodes each keep a copy of what they hold for their aliases:
+    /// those copies are bounded like what aliases add.
+    #[test]
+    fn copies_kept_for_aliases_are_bounded() {
+        let list = vec!["1"; 5_000].join(",");
+        let anchors: String = (0..100).map(|i| format!("&a{i} [")).collect();
+        let text = format!("x: {anchors}{list}{}\ny: *a99\n", "]".repeat(100));
+        // 100 copies of 5,000 nodes or more each, from text of some 10 kB.
+        match load(&text, &Limits::default()) {
+            Err(ParseError::AnchorCopies { span, limit, .. }) => {
+                assert_eq!(limit, 100_000 + text.len());
+                assert!(text[span.range()].starts_with("&a"), "{span:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // In block style, with the anchor on the line before its mapping.
+        let list = ["1"; 100].join(",");
+        let text = format!("x: &a\n  k: &b\n    j: &c [{list}]\ny: *c\n");
+        let tight = Limits {
+            alias_node_allowance: 0,
+            ..Limits::default()
+        };
+        match load(&text, &tight) {
+            Err(ParseError::AnchorCopies { span, .. }) => {
+                assert_eq!(&text[span.range()], "&a");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Without an alias in the text nothing is kept, and the document loads.
+        let text = text.replace("*a99", "z");
+        assert!(load(&text, &Limits::default()).is_ok());
+        // A few nested anchors, as documents use them, are within the budget.
+        let text = "base: &base {a: &a {b: &b [1, 2]}}\nx: *base\ny: *a\nz: *b\n";
+        let root = load(text, &Limits::default()).expect("loads");
+        assert_eq!(
+            root.pointer("/x/a/b/1").and_then(|l| l.node.as_i64()),
+            Some(2)
+        );
     }
 }

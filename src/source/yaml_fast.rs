@@ -1053,6 +1053,12 @@ mod tests {
     fn leaves_the_rest_to_the_general_parser() {
         let cases = [
             "a: &x 1\nb: *x\n",
+            // Aliases, wherever they stand (the general parser spans them).
+            "a: *x\n",
+            "a:\n  - 1\n  - *x\n",
+            "- *x\n",
+            "a:\n  b: *x\n",
+            "*x : 1\n",
             "<<:\n  a: 1\nb: 2\n",
             "a:\n  '<<': 1\n",
             "a: !!str 1\n",
