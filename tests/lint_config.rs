@@ -531,3 +531,71 @@ fn unreadable_or_unparsable_configuration_is_a_usage_error() {
         run.stderr
     );
 }
+
+/// A user rule file in the format of `rules/*.yaml`, valid as it is.
+const TEAM_RULE: &str = concat!(
+    "id: oas-team-operation-id\nseverity: warn\ndescription: operationIds are camelCase\n",
+    "source: team style guide\nmessage: \"operationId `{value}` is not camelCase\"\n",
+    "given: openapi\nselect: $.paths.*.*.operationId\nthen:\n  - pattern: '^[a-z][A-Za-z0-9]*$'\n",
+    "examples:\n  fail: |\n    x: 1\n  pass: |\n    x: 2\n",
+);
+
+/// [`TEAM_RULE`] with another id (so in a file of that name).
+fn team_rule(id: &str) -> String {
+    TEAM_RULE.replace("oas-team-operation-id", id)
+}
+
+/// Writes rule files with one mistake each, and a configuration naming them (and a valid one
+/// twice, under two directories).
+fn broken_rule_files(dir: &Path) {
+    let rules = dir.join("team/rules");
+    // A bad regular expression (line 9).
+    write(
+        &rules.join("oas-team-regex.yaml"),
+        &team_rule("oas-team-regex").replace("'^[a-z][A-Za-z0-9]*$'", "'([a-z]'"),
+    );
+    // A duplicate key, which the loader reports with the first one as a related place.
+    write(
+        &rules.join("oas-team-dup.yaml"),
+        &team_rule("oas-team-dup").replace("severity: warn\n", "severity: warn\nseverity: error\n"),
+    );
+    // The id of a built-in rule.
+    write(
+        &rules.join("apig-api-name.yaml"),
+        &team_rule("apig-api-name"),
+    );
+    // The same id in two files.
+    write(&rules.join("oas-team-operation-id.yaml"), TEAM_RULE);
+    write(&dir.join("other/oas-team-operation-id.yaml"), TEAM_RULE);
+    // Not UTF-8 (Latin-1 `é` on line 3).
+    let latin1 = team_rule("oas-team-latin1").replace("camelCase\n", "caf\u{e9}\n");
+    let bytes: Vec<u8> = latin1
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1"))
+        .collect();
+    std::fs::write(rules.join("oas-team-latin1.yaml"), bytes).expect("write");
+    write(
+        &dir.join(".apigctl.yaml"),
+        concat!(
+            "extends:\n",
+            "  - apigctl:recommended\n",
+            "  - team/rules/oas-team-regex.yaml\n",
+            "  - team/rules/oas-team-dup.yaml\n",
+            "  - team/rules/apig-api-name.yaml\n",
+            "  - team/rules/oas-team-operation-id.yaml\n",
+            "  - other/oas-team-operation-id.yaml\n",
+            "  - team/rules/oas-team-latin1.yaml\n",
+        ),
+    );
+}
+
+#[test]
+fn a_mistake_in_a_rule_file_is_reported_where_it_is_in_that_file() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    broken_rule_files(dir.path());
+    let run = apigctl(dir.path(), &["lint", "spec.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!(run.stderr);
+}
