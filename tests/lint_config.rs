@@ -531,3 +531,270 @@ fn unreadable_or_unparsable_configuration_is_a_usage_error() {
         run.stderr
     );
 }
+
+/// A user rule file in the format of `rules/*.yaml`, valid as it is.
+const TEAM_RULE: &str = concat!(
+    "id: oas-team-operation-id\nseverity: warn\ndescription: operationIds are camelCase\n",
+    "source: team style guide\nmessage: \"operationId `{value}` is not camelCase\"\n",
+    "given: openapi\nselect: $.paths.*.*.operationId\nthen:\n  - pattern: '^[a-z][A-Za-z0-9]*$'\n",
+    "examples:\n  fail: |\n    x: 1\n  pass: |\n    x: 2\n",
+);
+
+/// [`TEAM_RULE`] with another id (so in a file of that name).
+fn team_rule(id: &str) -> String {
+    TEAM_RULE.replace("oas-team-operation-id", id)
+}
+
+/// Writes rule files with one mistake each, and a configuration naming them (and a valid one
+/// twice, under two directories).
+fn broken_rule_files(dir: &Path) {
+    let rules = dir.join("team/rules");
+    // A bad regular expression (line 9).
+    write(
+        &rules.join("oas-team-regex.yaml"),
+        &team_rule("oas-team-regex").replace("'^[a-z][A-Za-z0-9]*$'", "'([a-z]'"),
+    );
+    // A duplicate key, which the loader reports with the first one as a related place.
+    write(
+        &rules.join("oas-team-dup.yaml"),
+        &team_rule("oas-team-dup").replace("severity: warn\n", "severity: warn\nseverity: error\n"),
+    );
+    // The id of a built-in rule.
+    write(
+        &rules.join("apig-api-name.yaml"),
+        &team_rule("apig-api-name"),
+    );
+    // The same id in two files.
+    write(&rules.join("oas-team-operation-id.yaml"), TEAM_RULE);
+    write(&dir.join("other/oas-team-operation-id.yaml"), TEAM_RULE);
+    // Not UTF-8 (Latin-1 `é` on line 3).
+    let latin1 = team_rule("oas-team-latin1").replace("camelCase\n", "caf\u{e9}\n");
+    let bytes: Vec<u8> = latin1
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1"))
+        .collect();
+    std::fs::write(rules.join("oas-team-latin1.yaml"), bytes).expect("write");
+    write(
+        &dir.join(".apigctl.yaml"),
+        concat!(
+            "extends:\n",
+            "  - apigctl:recommended\n",
+            "  - team/rules/oas-team-regex.yaml\n",
+            "  - team/rules/oas-team-dup.yaml\n",
+            "  - team/rules/apig-api-name.yaml\n",
+            "  - team/rules/oas-team-operation-id.yaml\n",
+            "  - other/oas-team-operation-id.yaml\n",
+            "  - team/rules/oas-team-latin1.yaml\n",
+        ),
+    );
+}
+
+#[test]
+fn a_mistake_in_a_rule_file_is_reported_where_it_is_in_that_file() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    broken_rule_files(dir.path());
+    let run = apigctl(dir.path(), &["lint", "spec.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!(run.stderr);
+
+    // The same places, as data: each at the mistake in the rule file, the `extends` entry a
+    // related location (after the loader's own: the first of two duplicate keys).
+    let run = apigctl(dir.path(), &["lint", "--format", "json", "spec.yaml"]);
+    assert_eq!(run.code, 2);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let place = |l: &serde_json::Value| {
+        format!(
+            "{}:{}:{}",
+            l["file"].as_str().unwrap_or("?"),
+            l["line"],
+            l["column"]
+        )
+    };
+    let found: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let related: Vec<String> = d["related"]
+                .as_array()
+                .expect("related")
+                .iter()
+                .map(|r| format!("{} {}", place(r), r["message"].as_str().unwrap_or("?")))
+                .collect();
+            format!("{} <- {}", place(&d["location"]), related.join(", "))
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "team/rules/oas-team-regex.yaml:9:14 <- .apigctl.yaml:3:5 named in `extends` here",
+            "team/rules/oas-team-dup.yaml:3:1 <- team/rules/oas-team-dup.yaml:2:1 first defined here, .apigctl.yaml:4:5 named in `extends` here",
+            "team/rules/apig-api-name.yaml:1:5 <- .apigctl.yaml:5:5 named in `extends` here",
+            "other/oas-team-operation-id.yaml:1:5 <- team/rules/oas-team-operation-id.yaml:1:5 first defined here, .apigctl.yaml:7:5 named in `extends` here",
+            "team/rules/oas-team-latin1.yaml:3:34 <- .apigctl.yaml:8:5 named in `extends` here",
+        ]
+    );
+}
+
+/// The configuration of [`a_broken_configuration_still_writes_a_document_in_every_format`]:
+/// an unknown rule id in it, and a rule file with a bad regular expression.
+fn broken_configuration(dir: &Path) {
+    write(
+        &dir.join("team/rules/oas-team-regex.yaml"),
+        &team_rule("oas-team-regex").replace("'^[a-z][A-Za-z0-9]*$'", "'([a-z]'"),
+    );
+    write(
+        &dir.join(".apigctl.yaml"),
+        "extends: [team/rules/oas-team-regex.yaml]\nrules:\n  apig-api-nme: error\n",
+    );
+}
+
+#[test]
+fn a_broken_configuration_still_writes_a_document_in_every_format() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    broken_configuration(dir.path());
+    let reason = "invalid configuration .apigctl.yaml; nothing was linted";
+    let lint = |format: &str| {
+        let run = apigctl(dir.path(), &["lint", "--format", format, "spec.yaml"]);
+        assert_eq!(run.code, 2, "{format}: {}", run.stderr);
+        // People read the mistakes on stderr whatever the format.
+        assert!(
+            run.stderr
+                .contains("error[config-invalid]: unknown rule `apig-api-nme`")
+                && run.stderr.ends_with(&format!("apigctl: error: {reason}\n")),
+            "{format}: {}",
+            run.stderr
+        );
+        run.stdout
+    };
+    assert_eq!(lint("human"), "");
+
+    let json: serde_json::Value = serde_json::from_str(&lint("json")).expect("JSON");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["error"], reason);
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"files": 0, "errors": 2, "warnings": 0, "notes": 0})
+    );
+    let at: Vec<String> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}:{}",
+                d["code"].as_str().unwrap_or("?"),
+                d["input"].as_str().unwrap_or("?"),
+                d["location"]["file"].as_str().unwrap_or("?"),
+                d["location"]["line"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "config-invalid .apigctl.yaml .apigctl.yaml:3",
+            "config-invalid .apigctl.yaml team/rules/oas-team-regex.yaml:9",
+        ]
+    );
+
+    let sarif: serde_json::Value = serde_json::from_str(&lint("sarif")).expect("SARIF is JSON");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["results"], serde_json::json!([]));
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(invocation["exitCode"], 2);
+    assert_eq!(invocation["exitCodeDescription"], reason);
+    let notifications = invocation["toolConfigurationNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert_eq!(notifications.len(), 2);
+    let rule_file = &notifications[1];
+    assert_eq!(rule_file["level"], "error");
+    assert_eq!(rule_file["descriptor"]["id"], "config-invalid");
+    let primary = &rule_file["locations"][0]["physicalLocation"];
+    assert_eq!(
+        primary["artifactLocation"]["uri"],
+        "team/rules/oas-team-regex.yaml"
+    );
+    assert_eq!(primary["region"]["startLine"], 9);
+    let entry = &rule_file["locations"][1];
+    assert_eq!(
+        entry["physicalLocation"]["artifactLocation"]["uri"],
+        ".apigctl.yaml"
+    );
+    assert_eq!(entry["physicalLocation"]["region"]["startLine"], 1);
+    assert_eq!(entry["message"]["text"], "named in `extends` here");
+
+    let junit = lint("junit");
+    let doc = roxmltree::Document::parse(&junit).expect("well-formed JUnit");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("errors"), Some("2"));
+    assert_eq!(root.attribute("failures"), Some("0"));
+    let errors: Vec<&str> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("error"))
+        .filter_map(|n| n.attribute("message"))
+        .collect();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0], "unknown rule `apig-api-nme`");
+
+    let github = lint("github");
+    let lines: Vec<&str> = github.lines().collect();
+    assert_eq!(lines.len(), 2, "{github}");
+    assert!(
+        lines[0].starts_with("::error file=.apigctl.yaml,line=3,col=3,"),
+        "{github}"
+    );
+    assert!(
+        lines[1].starts_with("::error file=team/rules/oas-team-regex.yaml,line=9,col=14,"),
+        "{github}"
+    );
+}
+
+#[test]
+fn an_unreadable_configuration_is_a_document_too() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    let lint = |format: &str| {
+        let run = apigctl(
+            dir.path(),
+            &[
+                "lint",
+                "--format",
+                format,
+                "--config",
+                "missing.yaml",
+                "spec.yaml",
+            ],
+        );
+        assert_eq!(run.code, 2);
+        assert!(
+            run.stderr.starts_with("apigctl: error: missing.yaml: "),
+            "{}",
+            run.stderr
+        );
+        run.stdout
+    };
+    assert_eq!(lint("human"), "");
+    let sarif: serde_json::Value = serde_json::from_str(&lint("sarif")).expect("SARIF");
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notification = &invocation["toolConfigurationNotifications"][0];
+    assert_eq!(notification["descriptor"]["id"], "config-unreadable");
+    assert_eq!(
+        notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "missing.yaml"
+    );
+    let json: serde_json::Value = serde_json::from_str(&lint("json")).expect("JSON");
+    assert_eq!(json["diagnostics"][0]["code"], "config-unreadable");
+    assert_eq!(json["diagnostics"][0]["location"], serde_json::Value::Null);
+    assert!(
+        json["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("missing.yaml: "))
+    );
+}

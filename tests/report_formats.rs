@@ -4,7 +4,8 @@
 use apigctl::commands::lint::{LintOptions, lint_file};
 use apigctl::diagnostic::{Diagnostic, Severity};
 use apigctl::report::{
-    FileReport, Format, github_escape_data, github_escape_property, render, xml_escape,
+    FileReport, Format, github_escape_data, github_escape_property, render, render_failure,
+    xml_escape,
 };
 use apigctl::source::{Input, SourceFile, Sources, Span};
 use serde_json::Value;
@@ -463,4 +464,171 @@ fn values_in_messages_cannot_drive_the_terminal() {
     }
     let human = render(Format::Human, &reports, false);
     assert!(human.contains("help: rename `x\\u{1b}[0m`"), "{human}");
+}
+
+/// Why the configuration stopped a run: a mistake in it, and one in a rule file it names (at
+/// its place there, with the `extends` entry related).
+fn failure_fixture() -> FileReport {
+    let config_text = "extends: [team/oas-x.yaml]\nrules: {apig-api-nme: error}\n";
+    let rule_text = "id: oas-x\nselect: $.a[\n";
+    let mut sources = Sources::new();
+    let config = sources.add(SourceFile::new(
+        ".apigctl.yaml",
+        None,
+        config_text.to_owned(),
+    ));
+    let rule = sources.add(SourceFile::new(
+        "team/oas-x.yaml",
+        None,
+        rule_text.to_owned(),
+    ));
+    FileReport {
+        name: ".apigctl.yaml".into(),
+        sources,
+        diagnostics: vec![
+            Diagnostic::error("config-invalid", "unknown rule `apig-api-nme`")
+                .at(config, span_of(config_text, "apig-api-nme"))
+                .help("did you mean `apig-api-name`?"),
+            Diagnostic::error(
+                "config-invalid",
+                "rule file `team/oas-x.yaml` is invalid: bad selector: `[` is not closed",
+            )
+            .at(rule, span_of(rule_text, "["))
+            .help("rules/README.md describes the rule file format")
+            .related(
+                config,
+                span_of(config_text, "team/oas-x.yaml"),
+                "named in `extends` here",
+            ),
+        ],
+    }
+}
+
+const REASON: &str = "invalid configuration .apigctl.yaml; nothing was linted";
+
+fn failure(format: Format) -> String {
+    render_failure(format, &failure_fixture(), REASON, 2)
+}
+
+#[test]
+fn failure_snapshots() {
+    // The human format leaves stdout empty: the diagnostics are on stderr.
+    assert_eq!(failure(Format::Human), "");
+    insta::assert_snapshot!("failure_json", failure(Format::Json));
+    insta::assert_snapshot!("failure_sarif", failure(Format::Sarif));
+    insta::assert_snapshot!("failure_junit", failure(Format::Junit));
+    insta::assert_snapshot!("failure_github", failure(Format::Github));
+}
+
+#[test]
+fn sarif_of_a_failed_run_validates_and_says_it_failed() {
+    let sarif: Value = serde_json::from_str(&failure(Format::Sarif)).expect("SARIF is JSON");
+    if let Some(validator) = sarif_validator() {
+        assert_eq!(sarif_errors(&validator, &sarif), Vec::<String>::new());
+    }
+    let run = &sarif["runs"][0];
+    // Present and empty, as SARIF allows for a run that failed before its analysis (and as
+    // GitHub's upload action needs).
+    assert_eq!(run["results"], serde_json::json!([]));
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(invocation["exitCode"], 2);
+    assert_eq!(invocation["exitCodeDescription"], REASON);
+    let descriptors = run["tool"]["driver"]["notifications"]
+        .as_array()
+        .expect("notification descriptors");
+    let notifications = invocation["toolConfigurationNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert_eq!(notifications.len(), 2);
+    for n in notifications {
+        let index = n["descriptor"]["index"].as_u64().expect("index") as usize;
+        assert_eq!(descriptors[index]["id"], n["descriptor"]["id"]);
+        assert_eq!(n["level"], "error");
+    }
+    let located = &notifications[1];
+    assert!(
+        located["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("\nhelp: rules/README.md describes the rule file format"))
+    );
+    let at = &located["locations"][0]["physicalLocation"];
+    assert_eq!(at["artifactLocation"]["uri"], "team/oas-x.yaml");
+    assert_eq!(at["region"]["startLine"], 2);
+    assert_eq!(at["region"]["startColumn"], 12);
+    let entry = &located["locations"][1];
+    assert_eq!(
+        entry["physicalLocation"]["artifactLocation"]["uri"],
+        ".apigctl.yaml"
+    );
+    assert_eq!(entry["message"]["text"], "named in `extends` here");
+}
+
+/// The real thing: what `load_config` reports of a configuration naming a broken rule file,
+/// rendered as SARIF, is valid SARIF.
+#[test]
+fn sarif_of_a_real_configuration_failure_validates() {
+    let Some(validator) = sarif_validator() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = "id: oas-x\nseverity: warn\ndescription: d\nsource: s\nmessage: m\ngiven: openapi\nselect: $.a[\nthen: [{pattern: a}]\nexamples: {fail: x, pass: y}\n";
+    std::fs::write(dir.path().join("oas-x.yaml"), rule).expect("write");
+    let config = dir.path().join(".apigctl.yaml");
+    std::fs::write(
+        &config,
+        "extends: [apigctl:recomended, oas-x.yaml, missing.yaml]\n",
+    )
+    .expect("write");
+    let builtin = apigctl::lint::builtin_rules().expect("built-in rules");
+    let Err(apigctl::lint::config::ConfigError::Invalid(report)) =
+        apigctl::lint::config::load_config(&config, builtin)
+    else {
+        panic!("the configuration is invalid");
+    };
+    assert_eq!(report.diagnostics.len(), 3);
+    for format in [Format::Sarif, Format::Json] {
+        let text = render_failure(format, &report, REASON, 2);
+        let doc: Value = serde_json::from_str(&text).expect("JSON");
+        if format == Format::Sarif {
+            assert_eq!(sarif_errors(&validator, &doc), Vec::<String>::new());
+        }
+    }
+    let junit = render_failure(Format::Junit, &report, REASON, 2);
+    roxmltree::Document::parse(&junit).expect("well-formed JUnit");
+}
+
+#[test]
+fn junit_of_a_failed_run_has_an_error_per_mistake() {
+    let xml = failure(Format::Junit);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed JUnit");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("tests"), Some("2"));
+    assert_eq!(root.attribute("errors"), Some("2"));
+    assert_eq!(root.attribute("failures"), Some("0"));
+    let suite = root
+        .children()
+        .find(|n| n.has_tag_name("testsuite"))
+        .expect("a suite");
+    assert_eq!(suite.attribute("name"), Some(".apigctl.yaml"));
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 2);
+    assert_eq!(cases[1].attribute("file"), Some("team/oas-x.yaml"));
+    assert_eq!(cases[1].attribute("name"), Some("team/oas-x.yaml:2:12"));
+    let error = cases[1]
+        .children()
+        .find(|n| n.has_tag_name("error"))
+        .expect("an <error>");
+    let body = error.text().expect("body");
+    assert!(body.starts_with("team/oas-x.yaml:2:12: error[config-invalid]"));
+    assert!(body.contains(".apigctl.yaml:1:11: note: named in `extends` here"));
+    assert!(!xml.contains("<failure"));
+    let err = suite
+        .children()
+        .find(|n| n.has_tag_name("system-err"))
+        .and_then(|n| n.text());
+    assert_eq!(err, Some(REASON));
 }

@@ -543,19 +543,7 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
         };
         match config::load_config(path, builtin) {
             Ok(c) => options.config = Some(Arc::new(c)),
-            Err(ConfigError::Io(m)) => return usage_error(m),
-            Err(ConfigError::Invalid(report)) => {
-                let mut outcome = usage_error(format!(
-                    "invalid configuration {}; nothing was linted",
-                    path.display()
-                ));
-                outcome.stderr = format!(
-                    "{}{}",
-                    report::render(report::Format::Human, &[*report], color_stderr),
-                    outcome.stderr
-                );
-                return outcome;
-            }
+            Err(e) => return config_failure(path, e, options.format, color_stderr),
         }
     }
     let inputs: Vec<Input> = if request.files.is_empty() {
@@ -592,6 +580,44 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
         request.files.iter().map(|f| Input::from_arg(f)).collect()
     };
     run(&inputs, &options)
+}
+
+/// The outcome of a run that a configuration stopped before it linted anything (exit 2):
+/// the reason on stderr, after the mistakes for people to read; on stdout, in `format`, a
+/// document that says the run failed and why (nothing for the human format), so that a CI
+/// step that reads a SARIF log, a JUnit report or JSON still gets one.
+fn config_failure(
+    path: &Path,
+    error: ConfigError,
+    format: report::Format,
+    color_stderr: bool,
+) -> Outcome {
+    let (failure, reason, shown) = match error {
+        ConfigError::Io(message) => {
+            let failure = FileReport {
+                name: path.display().to_string(),
+                sources: Sources::new(),
+                diagnostics: vec![Diagnostic::error("config-unreadable", message.clone())],
+            };
+            (failure, message, String::new())
+        }
+        ConfigError::Invalid(report) => {
+            let reason = format!(
+                "invalid configuration {}; nothing was linted",
+                path.display()
+            );
+            let shown = report::render(
+                report::Format::Human,
+                std::slice::from_ref(&*report),
+                color_stderr,
+            );
+            (*report, reason, shown)
+        }
+    };
+    let mut outcome = usage_error(&reason);
+    outcome.stderr.insert_str(0, &shown);
+    outcome.stdout = report::render_failure(format, &failure, &reason, outcome.exit_code);
+    outcome
 }
 
 /// A path relative to the working directory when it lies below it (the names shown in

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Severity, did_you_mean};
+use crate::diagnostic::{Diagnostic, Location, Related, Severity, did_you_mean};
 use crate::report::FileReport;
 use crate::source::{FileId, Input, Limits, LoadError, Node, Sources, Value, load};
 
@@ -280,6 +280,7 @@ pub fn load_config(path: &Path, builtin: &[Rule]) -> Result<Config, ConfigError>
     let dir = parent_dir(path);
     let mut parser = Parser {
         file: doc.file,
+        sources,
         diagnostics: Vec::new(),
         dir: dir.clone(),
         builtin,
@@ -291,7 +292,7 @@ pub fn load_config(path: &Path, builtin: &[Rule]) -> Result<Config, ConfigError>
     }
     let mut report = FileReport {
         name,
-        sources,
+        sources: parser.sources,
         diagnostics: parser.diagnostics,
     };
     report.sort();
@@ -311,11 +312,16 @@ fn suggest<'a>(
 }
 
 struct Parser<'a> {
+    /// The configuration file.
     file: FileId,
+    /// The configuration file, and the user rule files `extends` names (mistakes in them are
+    /// shown where they are).
+    sources: Sources,
     diagnostics: Vec<Diagnostic>,
     dir: PathBuf,
     builtin: &'a [Rule],
-    user_rules: Vec<Rule>,
+    /// User rules, each with where its id is written (in `sources`).
+    user_rules: Vec<(Rule, Location)>,
 }
 
 const TOP_KEYS: [&str; 6] = [
@@ -418,7 +424,7 @@ impl Parser<'_> {
     fn known_ids(&self) -> impl Iterator<Item = &str> {
         self.builtin
             .iter()
-            .chain(&self.user_rules)
+            .chain(self.user_rules.iter().map(|(r, _)| r))
             .map(|r| r.id.as_str())
     }
 
@@ -511,8 +517,8 @@ impl Parser<'_> {
             }
             let path = self.dir.join(text);
             // Said at the entry, with the configuration's other mistakes.
-            let rule_text = match std::fs::read_to_string(&path) {
-                Ok(t) => t,
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
                 Err(e) => {
                     self.error(
                         item.span,
@@ -522,32 +528,71 @@ impl Parser<'_> {
                     continue;
                 }
             };
-            let display = path.display().to_string();
-            match super::load_rules([(display.as_str(), rule_text.as_str())]) {
-                Ok(rules) => {
-                    for rule in rules {
-                        if self.known_ids().any(|k| k == rule.id) {
-                            self.error(
-                                item.span,
-                                format!(
-                                    "rule file `{text}` defines `{}`, which already exists",
-                                    rule.id
-                                ),
-                                "give the rule another id".to_owned(),
-                            );
-                        } else {
-                            self.user_rules.push(rule);
-                        }
-                    }
-                }
-                Err(e) => self.error(
-                    item.span,
-                    format!("rule file `{text}` is invalid: {e}"),
-                    "rules/README.md describes the rule file format".to_owned(),
-                ),
-            }
+            self.rule_file(item, text, &path, bytes);
         }
         Ok(base)
+    }
+
+    /// Loads the user rule file `path` that the `extends` entry `item` (written `text`)
+    /// names. A mistake in it is reported where it is in the rule file, with the entry as a
+    /// related location.
+    fn rule_file(&mut self, item: &Node, text: &str, path: &Path, bytes: Vec<u8>) {
+        let at_entry = Location::new(self.file, item.span);
+        let entry = move |message: &str| Related {
+            location: at_entry,
+            message: message.to_owned(),
+        };
+        // Named as inputs are, from the working directory (`team/rules/x.yaml`).
+        let name = from_working_dir(path).display().to_string();
+        let (rule, id) = match super::rule::parse_rule_in(&mut self.sources, &name, bytes) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                let mut d =
+                    Diagnostic::error(
+                        "config-invalid",
+                        format!("rule file `{text}` is invalid: {}", e.message),
+                    )
+                    .help(e.help.unwrap_or_else(|| {
+                        "rules/README.md describes the rule file format".to_owned()
+                    }));
+                match e.place.map(|p| p.location) {
+                    Some(l) => {
+                        d = d.at(l.file, l.span);
+                        d.related = e.related;
+                        d.related.push(entry("named in `extends` here"));
+                    }
+                    // Nothing to point at in the file: the entry is the place.
+                    None => d = d.at(at_entry.file, at_entry.span),
+                }
+                self.diagnostics.push(d);
+                return;
+            }
+        };
+        let other = self.user_rules.iter().find(|(r, _)| r.id == rule.id);
+        if other.is_none() && !self.builtin.iter().any(|r| r.id == rule.id) {
+            self.user_rules.push((rule, id));
+            return;
+        }
+        let mut d = Diagnostic::error(
+            "config-invalid",
+            match other {
+                Some((r, _)) => format!(
+                    "rule file `{text}` defines `{}`, which `{}` defines too",
+                    rule.id, r.file
+                ),
+                None => format!(
+                    "rule file `{text}` defines `{}`, which is a built-in rule",
+                    rule.id
+                ),
+            },
+        )
+        .at(id.file, id.span)
+        .help("give the rule another id, and its file the name `<id>.yaml`");
+        if let Some((_, first)) = other {
+            d = d.related(first.file, first.span, "first defined here");
+        }
+        d.related.push(entry("named in `extends` here"));
+        self.diagnostics.push(d);
     }
 
     fn config(&mut self, root: &Node, dir: PathBuf) -> Result<Config, String> {
@@ -654,7 +699,10 @@ impl Parser<'_> {
             .map(|p| dir.join(p));
         Ok(Config {
             dir,
-            user_rules: std::mem::take(&mut self.user_rules),
+            user_rules: std::mem::take(&mut self.user_rules)
+                .into_iter()
+                .map(|(rule, _)| rule)
+                .collect(),
             base,
             overrides,
             ignore,

@@ -16,14 +16,14 @@ pub mod selector;
 use std::sync::OnceLock;
 
 pub use engine::{Engine, Ignore, Locator, RuleSettings};
-pub use rule::{Given, Rule, RuleError};
+pub use rule::{ErrorPlace, Given, Rule, RuleError};
 
 use crate::convert::import::{self, ImportOptions};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location, Related};
 use crate::openapi::OasVersion;
 use crate::source::inline::Inlined;
 use crate::source::refs::Workspace;
-use crate::source::{Document, Limits, Node};
+use crate::source::{Document, Limits, Node, Sources};
 use crate::timings;
 
 /// The rule files compiled into the binary: `(file name, text)`, sorted by name.
@@ -33,18 +33,35 @@ pub static BUILTIN_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/
 pub fn load_rules<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<Vec<Rule>, RuleError> {
-    let mut rules: Vec<Rule> = Vec::new();
-    for (name, text) in files {
-        let rule = rule::parse_rule(name, text)?;
-        if let Some(other) = rules.iter().find(|r| r.id == rule.id) {
-            return Err(RuleError {
-                location: name.to_owned(),
-                message: format!("rule id `{}` is also defined in {}", rule.id, other.file),
+    let files = files
+        .into_iter()
+        .map(|(name, text)| (name, text.as_bytes().to_vec()));
+    load_rules_in(&mut Sources::new(), files)
+}
+
+/// Loads rule files into `sources`, where the locations of an error are; ids must be unique.
+pub fn load_rules_in<'a>(
+    sources: &mut Sources,
+    files: impl IntoIterator<Item = (&'a str, Vec<u8>)>,
+) -> Result<Vec<Rule>, RuleError> {
+    let mut rules: Vec<(Rule, Location)> = Vec::new();
+    for (name, bytes) in files {
+        let (rule, id) = rule::parse_rule_in(sources, name, bytes)?;
+        if let Some((other, first)) = rules.iter().find(|(r, _)| r.id == rule.id) {
+            let mut error = RuleError::at(
+                sources,
+                id,
+                format!("rule id `{}` is also defined in {}", rule.id, other.file),
+            );
+            error.related.push(Related {
+                location: *first,
+                message: "first defined here".to_owned(),
             });
+            return Err(error);
         }
-        rules.push(rule);
+        rules.push((rule, id));
     }
-    Ok(rules)
+    Ok(rules.into_iter().map(|(rule, _)| rule).collect())
 }
 
 /// The built-in rules, loaded once.
@@ -54,8 +71,8 @@ pub fn builtin_rules() -> Result<&'static [Rule], &'static RuleError> {
         .get_or_init(|| {
             load_rules(BUILTIN_FILES.iter().map(|(name, text)| (*name, *text))).map_err(|e| {
                 RuleError {
-                    location: format!("rules/{}", e.location),
-                    message: e.message,
+                    file: format!("rules/{}", e.file),
+                    ..e
                 }
             })
         })

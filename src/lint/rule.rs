@@ -8,17 +8,85 @@ use regex::Regex;
 
 use super::functions::{self, ArgKind, FunctionDef};
 use super::selector::Selector;
-use crate::diagnostic::{Severity, did_you_mean};
-use crate::source::{FileId, Limits, LoadError, Map, Node, Sources, Span, Value, load_bytes};
+use crate::diagnostic::{Location, Related, Severity, did_you_mean};
+use crate::source::{
+    FileId, Limits, LineCol, LoadError, Map, Node, Sources, Span, Value, load_bytes,
+};
 
-/// A rule file that could not be read, with where the problem is.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{location}: {message}")]
+/// A rule file that could not be read, with where the problem is. Shown as
+/// `file:line:col: message` (`file: message` without a place).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", self.describe())]
 pub struct RuleError {
-    /// `file:line:col`.
-    pub location: String,
-    /// What is wrong and how to fix it.
+    /// The rule file, as named to the loader.
+    pub file: String,
+    /// Where in the rule file the problem is; `None` for a problem of the file as a whole.
+    pub place: Option<ErrorPlace>,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it, when the loader says more than the message.
+    pub help: Option<String>,
+    /// Other places that explain it (the first of two duplicate keys), in the same
+    /// [`Sources`] as the place.
+    pub related: Vec<Related>,
+}
+
+/// Where in a rule file a [`RuleError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorPlace {
+    /// The bytes, in the [`Sources`] the file was loaded into by [`parse_rule_in`] or
+    /// [`load_rules_in`](super::load_rules_in), from which a caller can show them.
+    /// [`parse_rule`] and [`load_rules`](super::load_rules) keep no [`Sources`]: there only
+    /// `line` and `col` tell where.
+    pub location: Location,
+    /// The 1-based line where it starts.
+    pub line: u32,
+    /// The 1-based column where it starts, in characters.
+    pub col: u32,
+}
+
+impl RuleError {
+    /// An error at `location` of a file loaded into `sources`.
+    pub fn at(sources: &Sources, location: Location, message: impl Into<String>) -> RuleError {
+        let file = sources.file(location.file);
+        let LineCol { line, col } = file.line_col(location.span.start as usize);
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        RuleError {
+            file: file.name.clone(),
+            place: Some(ErrorPlace {
+                location,
+                line: narrow(line),
+                col: narrow(col),
+            }),
+            message: message.into(),
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// An error about the file `file` as a whole.
+    pub fn whole_file(file: impl Into<String>, message: impl Into<String>) -> RuleError {
+        RuleError {
+            file: file.into(),
+            place: None,
+            message: message.into(),
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Where in the rule file the problem is, if it is at one place.
+    pub fn location(&self) -> Option<Location> {
+        self.place.map(|p| p.location)
+    }
+
+    /// `file:line:col: message`.
+    fn describe(&self) -> String {
+        match self.place {
+            Some(p) => format!("{}:{}:{}: {}", self.file, p.line, p.col, self.message),
+            None => format!("{}: {}", self.file, self.message),
+        }
+    }
 }
 
 /// Which tree a rule runs on.
@@ -350,10 +418,7 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn error(&self, span: Span, message: impl Into<String>) -> RuleError {
-        RuleError {
-            location: self.sources.location(self.file, span),
-            message: message.into(),
-        }
+        RuleError::at(self.sources, Location::new(self.file, span), message)
     }
 }
 
@@ -433,33 +498,39 @@ const RULE_KEYS: [&str; 13] = [
 
 /// Parses one rule file. `file_name` is shown in errors and must be `<id>.yaml`.
 pub fn parse_rule(file_name: &str, text: &str) -> Result<Rule, RuleError> {
-    let mut sources = Sources::new();
+    parse_rule_in(&mut Sources::new(), file_name, text.as_bytes().to_vec()).map(|(rule, _)| rule)
+}
+
+/// Parses one rule file, adding it to `sources`, so that the location of an error (and
+/// where the rule's id is written, returned beside the rule) can be shown from there.
+/// `file_name` is shown in errors and must end in `<id>.yaml`.
+pub fn parse_rule_in(
+    sources: &mut Sources,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<(Rule, Location), RuleError> {
     let doc = match load_bytes(
         file_name.to_owned(),
         None,
-        text.as_bytes().to_vec(),
-        &mut sources,
+        bytes,
+        sources,
         &Limits::default(),
     ) {
         Ok(doc) => doc,
         Err(LoadError::Invalid(d)) => {
-            return Err(RuleError {
-                location: d.primary.map_or_else(
-                    || file_name.to_owned(),
-                    |l| sources.location(l.file, l.span),
-                ),
-                message: d.message,
-            });
+            let mut error = match d.primary {
+                Some(l) => RuleError::at(sources, l, d.message),
+                None => RuleError::whole_file(file_name, d.message),
+            };
+            error.help = d.help;
+            error.related = d.related;
+            return Err(error);
         }
-        Err(e) => {
-            return Err(RuleError {
-                location: file_name.to_owned(),
-                message: e.to_string(),
-            });
-        }
+        Err(e) => return Err(RuleError::whole_file(file_name, e.to_string())),
     };
+    let sources = &*sources;
     let cx = Cx {
-        sources: &sources,
+        sources,
         file: doc.file,
     };
     let mut f = Fields::new(&cx, &doc.root, "a rule file")?;
@@ -550,7 +621,7 @@ pub fn parse_rule(file_name: &str, text: &str) -> Result<Rule, RuleError> {
     };
     ex.finish(&["fail", "pass"])?;
     f.finish(&RULE_KEYS)?;
-    Ok(Rule {
+    let rule = Rule {
         id,
         severity,
         description,
@@ -565,7 +636,8 @@ pub fn parse_rule(file_name: &str, text: &str) -> Result<Rule, RuleError> {
         then,
         examples,
         file: file_name.to_owned(),
-    })
+    };
+    Ok((rule, Location::new(doc.file, id_node.span)))
 }
 
 fn valid_id(id: &str) -> bool {
@@ -950,6 +1022,68 @@ mod tests {
         let rule = parse_rule("rules/apig-x.yaml", GOOD).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(rule.id, "apig-x");
         assert_eq!(rule.then.len(), 1);
+    }
+
+    /// The error's location is a span of the rule file in the caller's [`Sources`], so a
+    /// caller can show it (the configuration shows a user rule file's mistake there).
+    #[test]
+    fn errors_locate_the_mistake_in_the_callers_sources() {
+        let mut sources = Sources::new();
+        sources.add(crate::source::SourceFile::new(
+            "other.yaml",
+            None,
+            "x\n".into(),
+        ));
+        let text = GOOD.replace("pattern: '^a'", "pattern: '('");
+        let e = parse_rule_in(&mut sources, "team/apig-x.yaml", text.into_bytes())
+            .map(|_| ())
+            .expect_err("a bad pattern");
+        let at = e.location().expect("located");
+        let file = sources.file(at.file);
+        assert_eq!(file.name, "team/apig-x.yaml");
+        assert_eq!(&file.text[at.span.range()], "'('");
+        assert_eq!(e.place.map(|p| (p.line, p.col)), Some((9, 14)));
+        assert_eq!(e.file, "team/apig-x.yaml");
+
+        // A loader error keeps the loader's related places and help; a byte-order mark the
+        // loader drops does not shift them.
+        let twice = format!(
+            "\u{feff}{}",
+            GOOD.replace("severity: error\n", "severity: error\nseverity: warn\n")
+        );
+        let e = parse_rule_in(&mut sources, "apig-x.yaml", twice.into_bytes())
+            .map(|_| ())
+            .expect_err("a duplicate key");
+        let (at, first) = (e.location().expect("located"), &e.related[0].location);
+        let text = &sources.file(at.file).text;
+        assert_eq!(&text[at.span.range()], "severity");
+        assert_eq!(e.place.map(|p| (p.line, p.col)), Some((3, 1)));
+        assert_eq!(
+            sources
+                .file(first.file)
+                .line_col(first.span.start as usize)
+                .line,
+            2
+        );
+        assert!(e.help.is_some());
+
+        // A good rule comes with where its id is written.
+        let (rule, id) = parse_rule_in(&mut sources, "apig-x.yaml", GOOD.as_bytes().to_vec())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(&sources.file(id.file).text[id.span.range()], rule.id);
+    }
+
+    #[test]
+    fn a_repeated_id_is_reported_at_the_second_with_the_first_related() {
+        let e = super::super::load_rules([("a/apig-x.yaml", GOOD), ("b/apig-x.yaml", GOOD)])
+            .map(|_| ())
+            .expect_err("a repeated id");
+        assert_eq!(
+            e.to_string(),
+            "b/apig-x.yaml:1:5: rule id `apig-x` is also defined in a/apig-x.yaml"
+        );
+        assert_eq!(e.related.len(), 1);
+        assert_eq!(e.related[0].message, "first defined here");
     }
 
     #[test]

@@ -13,6 +13,29 @@ use super::{FileReport, Place, Summary};
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
 pub(super) fn render(reports: &[FileReport]) -> String {
+    text(&document(reports))
+}
+
+/// A run stopped before linting (see [`super::render_failure`]): the document's usual shape
+/// with no file checked, the diagnostics that say why, and `error`, the reason.
+pub(super) fn render_failure(failure: &FileReport, reason: &str) -> String {
+    let mut doc = document(std::slice::from_ref(failure));
+    if let Some(obj) = doc.as_object_mut() {
+        if let Some(summary) = obj.get_mut("summary").and_then(Value::as_object_mut) {
+            summary.insert("files".into(), json!(0));
+        }
+        obj.insert("error".into(), json!(reason));
+    }
+    text(&doc)
+}
+
+fn text(doc: &Value) -> String {
+    let mut out = serde_json::to_string_pretty(doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn document(reports: &[FileReport]) -> Value {
     let diagnostics: Vec<Value> = reports
         .iter()
         .flat_map(|r| {
@@ -22,7 +45,7 @@ pub(super) fn render(reports: &[FileReport]) -> String {
         })
         .collect();
     let s = Summary::of(reports);
-    let doc = json!({
+    json!({
         "version": JSON_FORMAT_VERSION,
         "summary": {
             "files": s.files,
@@ -31,10 +54,7 @@ pub(super) fn render(reports: &[FileReport]) -> String {
             "notes": s.notes,
         },
         "diagnostics": diagnostics,
-    });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+    })
 }
 
 fn location(sources: &Sources, l: &Location) -> Value {

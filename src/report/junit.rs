@@ -17,6 +17,10 @@
 //! are visible without turning the report red. A file without findings gets one passing
 //! test case, so it still shows as checked. No timestamps or durations: output is
 //! byte-identical across runs.
+//!
+//! A run stopped by a configuration that cannot be used has nothing that passed or failed:
+//! its report is one suite named after the configuration, with an `<error>` test case per
+//! mistake.
 
 use std::fmt::Write;
 
@@ -38,6 +42,37 @@ pub(super) fn render(reports: &[FileReport]) -> String {
         suite(&mut out, report);
     }
     out.push_str("</testsuites>\n");
+    out
+}
+
+/// A run stopped before linting (see [`super::render_failure`]): one suite named after the
+/// configuration, each diagnostic a test case with an `<error>` (the test could not run, as
+/// JUnit uses the element; no finding failed), and the reason in the suite's `<system-err>`.
+pub(super) fn render_failure(failure: &FileReport, reason: &str) -> String {
+    let errors = tests(failure);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"apigctl\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\">"
+    );
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\" skipped=\"0\">",
+        escape(&failure.name),
+    );
+    if failure.diagnostics.is_empty() {
+        let _ = writeln!(
+            out,
+            "    <testcase classname=\"apigctl\" name=\"{name}\" file=\"{name}\">\n      <error type=\"error\" message=\"{reason}\"/>\n    </testcase>",
+            name = escape(&failure.name),
+            reason = escape(reason),
+        );
+    }
+    for d in &failure.diagnostics {
+        case(&mut out, &failure.sources, &failure.name, d, true);
+    }
+    let _ = writeln!(out, "    <system-err>{}</system-err>", escape(reason));
+    out.push_str("  </testsuite>\n</testsuites>\n");
     out
 }
 
@@ -66,12 +101,14 @@ fn suite(out: &mut String, report: &FileReport) {
         );
     }
     for d in &report.diagnostics {
-        case(out, &report.sources, &report.name, d);
+        case(out, &report.sources, &report.name, d, false);
     }
     out.push_str("  </testsuite>\n");
 }
 
-fn case(out: &mut String, sources: &Sources, input: &str, d: &Diagnostic) {
+/// One test case. `crashed`: the finding stopped the run, so it is an `<error>` whatever its
+/// severity.
+fn case(out: &mut String, sources: &Sources, input: &str, d: &Diagnostic, crashed: bool) {
     let place = d.primary.map(|l| Place::of(sources, &l));
     let file = place.as_ref().map_or(input, |p| p.file);
     let name = match (&d.pointer, &place) {
@@ -96,10 +133,11 @@ fn case(out: &mut String, sources: &Sources, input: &str, d: &Diagnostic) {
         details(sources, d)
     );
 
-    if d.severity >= Severity::Warn {
+    if crashed || d.severity >= Severity::Warn {
+        let element = if crashed { "error" } else { "failure" };
         let _ = writeln!(
             out,
-            "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+            "      <{element} type=\"{}\" message=\"{}\">{}</{element}>",
             d.severity,
             escape(&d.message),
             escape(&body)

@@ -114,6 +114,27 @@ pub fn render(format: Format, reports: &[FileReport], color: bool) -> String {
     }
 }
 
+/// Renders, in `format`, a run that stopped before it linted anything because its
+/// configuration cannot be used. `failure` holds the diagnostics that say why, in the files
+/// they are about (the configuration, the rule files it names), and is named after the
+/// configuration file; `reason` is the one-line summary the command also writes to stderr and
+/// `exit_code` the process's exit code.
+///
+/// The human format writes nothing: people read the diagnostics on stderr. The others write
+/// the document their consumers expect, saying that the run failed: JSON with the
+/// diagnostics and an `error` member, SARIF with an unsuccessful invocation whose
+/// `toolConfigurationNotifications` carry the diagnostics, JUnit with each diagnostic as an
+/// `<error>` (the test could not run), GitHub with one annotation per diagnostic.
+pub fn render_failure(format: Format, failure: &FileReport, reason: &str, exit_code: u8) -> String {
+    match format {
+        Format::Human => String::new(),
+        Format::Json => json::render_failure(failure, reason),
+        Format::Sarif => sarif::render_failure(failure, reason, exit_code),
+        Format::Junit => junit::render_failure(failure, reason),
+        Format::Github => github::render(std::slice::from_ref(failure)),
+    }
+}
+
 /// A location as editors and CI tools count it: the file's name, and 1-based lines and
 /// columns (in Unicode scalar values) of the first character and of the position just past
 /// the last one.

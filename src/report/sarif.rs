@@ -18,6 +18,10 @@
 //! tracking a finding when unrelated edits move it; a counter tells apart findings with the
 //! same inputs. The output has no timestamps or paths of the machine and is byte-identical
 //! across runs.
+//!
+//! A run stopped by a configuration that cannot be used is still a log: one run whose
+//! invocation failed (`executionSuccessful: false`), with the configuration's mistakes as
+//! `toolConfigurationNotifications` at their places, and no results.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -66,22 +70,123 @@ pub(super) fn render(reports: &[FileReport]) -> String {
             results.push(Value::Object(r));
         }
     }
+    let mut driver = driver();
+    driver.insert(
+        "rules".into(),
+        rules.values().map(|r| rule(r)).collect::<Vec<_>>().into(),
+    );
+    log(json!({
+        "tool": { "driver": driver },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }))
+}
+
+/// A run stopped before it analysed anything (see [`super::render_failure`]): its one
+/// invocation is unsuccessful, with the exit code, the reason as the exit code's
+/// description, and each diagnostic as a configuration notification (located where the
+/// mistake is, its related places as further locations with their message). The
+/// notifications' codes are described in `tool.driver.notifications` as result codes are in
+/// `rules`. `results` is empty: SARIF lets a run that failed before its analysis leave it
+/// out or empty (§3.14.23), and GitHub's upload action rejects a run without it.
+pub(super) fn render_failure(failure: &FileReport, reason: &str, exit_code: u8) -> String {
+    let reports = std::slice::from_ref(failure);
+    let descriptors = rules(reports);
+    let index: HashMap<&str, usize> = descriptors
+        .keys()
+        .enumerate()
+        .map(|(i, code)| (*code, i))
+        .collect();
+    let notifications: Vec<Value> = failure
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let mut locations = vec![json!({
+                "physicalLocation": primary_location(&failure.sources, &failure.name, d),
+            })];
+            locations.extend(d.related.iter().map(|rel| {
+                json!({
+                    "physicalLocation": physical_location(&failure.sources, &rel.location),
+                    "message": { "text": rel.message },
+                })
+            }));
+            json!({
+                "descriptor": {
+                    "id": d.code,
+                    "index": index.get(d.code.as_str()).copied().unwrap_or_default(),
+                },
+                "level": level(d.severity),
+                "message": { "text": message_text(d) },
+                "locations": locations,
+            })
+        })
+        .collect();
+    let mut driver = driver();
+    driver.insert("rules".into(), json!([]));
+    driver.insert(
+        "notifications".into(),
+        descriptors
+            .values()
+            .map(|d| notification_descriptor(d))
+            .collect::<Vec<_>>()
+            .into(),
+    );
+    log(json!({
+        "tool": { "driver": driver },
+        "invocations": [{
+            "executionSuccessful": false,
+            "exitCode": exit_code,
+            "exitCodeDescription": reason,
+            "toolConfigurationNotifications": notifications,
+        }],
+        "columnKind": "unicodeCodePoints",
+        "results": [],
+    }))
+}
+
+/// What the codes of a configuration that stops a run mean, for their notification
+/// descriptors.
+const STOP_CODES: [(&str, &str); 2] = [
+    (
+        "config-invalid",
+        "The lint configuration, or a rule file it names, has a mistake.",
+    ),
+    (
+        "config-unreadable",
+        "The lint configuration file cannot be read.",
+    ),
+];
+
+/// The descriptor of a notification code: from [`STOP_CODES`], else (a loader's code, for a
+/// configuration that is not valid YAML) described by its first notification as a rule is.
+fn notification_descriptor(first: &Diagnostic) -> Value {
+    match STOP_CODES.iter().find(|(code, _)| *code == first.code) {
+        Some((code, description)) => json!({
+            "id": code,
+            "name": code,
+            "shortDescription": { "text": description },
+            "defaultConfiguration": { "level": level(first.severity) },
+        }),
+        None => rule(first),
+    }
+}
+
+/// `tool.driver` without its rules.
+fn driver() -> Map<String, Value> {
+    let mut driver = Map::new();
+    driver.insert("name".into(), json!("apigctl"));
+    driver.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
+    driver.insert("semanticVersion".into(), json!(env!("CARGO_PKG_VERSION")));
+    driver.insert("informationUri".into(), json!(information_uri()));
+    driver
+}
+
+/// The log of one run, as text.
+fn log(run: Value) -> String {
     let doc = json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "apigctl",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": information_uri(),
-                    "rules": rules.values().map(|r| rule(r)).collect::<Vec<_>>(),
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [run],
     });
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
@@ -149,25 +254,34 @@ fn rule(first: &Diagnostic) -> Value {
     rule
 }
 
-fn result(sources: &Sources, input: &str, d: &Diagnostic, rule_index: usize) -> Map<String, Value> {
+/// A finding's message, with its fix hint on a line of its own.
+fn message_text(d: &Diagnostic) -> String {
     let mut text = d.message.clone();
     if let Some(help) = &d.help {
         text.push_str("\nhelp: ");
         text.push_str(help);
     }
-    let location = match d.primary {
+    text
+}
+
+/// Where a finding is; for one without a location, the input it is about.
+fn primary_location(sources: &Sources, input: &str, d: &Diagnostic) -> Value {
+    match d.primary {
         Some(l) => physical_location(sources, &l),
         // GitHub needs a location for every result; the input itself is the best there is.
         None => json!({ "artifactLocation": { "uri": uri(input) } }),
-    };
+    }
+}
+
+fn result(sources: &Sources, input: &str, d: &Diagnostic, rule_index: usize) -> Map<String, Value> {
     let mut r = Map::new();
     r.insert("ruleId".into(), json!(d.code));
     r.insert("ruleIndex".into(), json!(rule_index));
     r.insert("level".into(), json!(level(d.severity)));
-    r.insert("message".into(), json!({ "text": text }));
+    r.insert("message".into(), json!({ "text": message_text(d) }));
     r.insert(
         "locations".into(),
-        json!([{ "physicalLocation": location }]),
+        json!([{ "physicalLocation": primary_location(sources, input, d) }]),
     );
     if !d.related.is_empty() {
         let related: Vec<Value> = d
