@@ -5,17 +5,22 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    // Read when the script runs, not when it is compiled: a build script compiled for one
+    // checkout may be run for another that shares the target directory.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("rules");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-                .collect()
+    // A binary without its rules would lint nothing and pass: no rules is a failed build.
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read the built-in rules in {}: {e}", dir.display()));
+    let mut files: Vec<_> = entries
+        .map(|e| {
+            e.unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+                .path()
         })
-        .unwrap_or_default();
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    assert!(!files.is_empty(), "no rules/*.yaml in {}", dir.display());
     files.sort();
     let mut out = String::from("&[\n");
     for path in &files {
