@@ -788,3 +788,68 @@ paths:
         (9, 30)
     );
 }
+
+/// In OpenAPI 3.1 the members written beside a `$ref` count: a Reference Object's
+/// `description` replaces its parameter's, and the keywords beside a schema's `$ref` apply with
+/// (and over) its target's, each reported where it is written. In 3.0 they are ignored, as the
+/// specification says, with a warning.
+#[test]
+fn members_beside_a_ref_count_in_openapi_3_1_only() {
+    let text = |version: &str| {
+        format!(
+            "\
+openapi: {version}
+info: {{title: refs_api, version: '1'}}
+paths:
+  /items:
+    get:
+      operationId: list_items
+      parameters:
+        - $ref: '#/components/parameters/limit'
+          description: Page size of this list
+        - name: sort
+          in: query
+          schema:
+            $ref: '#/components/schemas/Sort'
+            maxLength: 8
+            pattern: '^[a-z]+$'
+      responses: {{default: {{description: ok}}}}
+      x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}
+components:
+  parameters:
+    limit:
+      name: limit
+      in: query
+      description: Page size
+      schema: {{type: integer, maximum: 100}}
+  schemas:
+    Sort: {{type: string, maxLength: 32, minLength: 2}}
+"
+        )
+    };
+    let (ws, result) = import_text("refs31.yaml", &text("3.1.0"));
+    let params = result.definition.apis[0].req_params.as_ref().unwrap();
+    assert_eq!(params[0].remark.as_deref(), Some("Page size of this list"));
+    assert_eq!((params[1].min_size, params[1].max_size), (Some(2), Some(8)));
+    // `pattern` is written beside the `$ref`, and reported there.
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["warn import-dropped@15:13"]
+    );
+    let (ws, result) = import_text("refs30.yaml", &text("3.0.3"));
+    let params = result.definition.apis[0].req_params.as_ref().unwrap();
+    assert_eq!(params[0].remark.as_deref(), Some("Page size"));
+    assert_eq!(
+        (params[1].min_size, params[1].max_size),
+        (Some(2), Some(32))
+    );
+    // Ignored, but not silently: one warning per reference, at its first member beside `$ref`.
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["warn import-dropped@9:11", "warn import-dropped@14:13"]
+    );
+    assert_eq!(
+        result.diagnostics[1].message,
+        "`maxLength`, `pattern` beside `$ref` are ignored in OpenAPI 3.0 (a reference stands for its target alone); not imported"
+    );
+}

@@ -726,6 +726,38 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Warns that the members written beside the `$ref` of `reference` are ignored: before
+    /// OpenAPI 3.1 a Reference Object stands for its target alone.
+    fn ignored_beside_ref(&mut self, file: FileId, reference: &Node) {
+        if self.version == OasVersion::V3_1 {
+            return;
+        }
+        let Some(map) = reference.as_map() else {
+            return;
+        };
+        if map.len() < 2 || map.entry("$ref").is_none() {
+            return;
+        }
+        let beside: Vec<&Entry> = map
+            .entries
+            .iter()
+            .filter(|e| &*e.key.name != "$ref")
+            .collect();
+        let names: Vec<String> = beside.iter().map(|e| format!("`{}`", e.key.name)).collect();
+        let message = format!(
+            "{} beside `$ref` {} ignored in OpenAPI {} (a reference stands for its target alone); not imported",
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" },
+            self.version,
+        );
+        self.diagnostics.push(
+            Diagnostic::warn(DROPPED, message)
+                .at(file, beside[0].key.span)
+                .help("write them in the referenced object, or in place of the `$ref`")
+                .source(SOURCE_REF),
+        );
+    }
+
     /// Sets `obj[key] = value`, recording `source` as its provenance.
     #[inline]
     fn set(

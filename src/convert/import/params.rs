@@ -2,10 +2,14 @@
 
 use super::*;
 
+/// A parameter to import: its file and node, the `description` written beside its `$ref` (3.1),
+/// and its (in, name).
+type Param<'a> = (FileId, &'a Node, Option<&'a Node>, (&'a str, &'a str));
+
 impl<'a> Cx<'a> {
     pub(super) fn req_params(&mut self, op: &Operation<'a>, obj: &mut Obj<'a>) {
         // Each parameter with its (in, name): an operation-level one replaces the path item's.
-        let mut params: Vec<(FileId, &'a Node, (&'a str, &'a str))> = Vec::new();
+        let mut params: Vec<Param<'a>> = Vec::new();
         for list in [op.item.get("parameters"), op.node.get("parameters")]
             .into_iter()
             .flatten()
@@ -29,16 +33,24 @@ impl<'a> Cx<'a> {
                     location.as_str().unwrap_or_default(),
                     param.get("name").and_then(Node::as_str).unwrap_or_default(),
                 );
-                match params.iter_mut().find(|(_, _, k)| *k == key) {
-                    Some(slot) => *slot = (pf, param, key),
-                    None => params.push((pf, param, key)),
+                if !std::ptr::eq(p, param) {
+                    self.ignored_beside_ref(op.file, p);
+                }
+                // In 3.1 a Reference Object's `description` replaces its target's.
+                let described = (self.version == OasVersion::V3_1 && !std::ptr::eq(p, param))
+                    .then(|| p.get("description"))
+                    .flatten();
+                match params.iter_mut().find(|(_, _, _, k)| *k == key) {
+                    Some(slot) => *slot = (pf, param, described, key),
+                    None => params.push((pf, param, described, key)),
                 }
             }
         }
         let mut out = Vec::with_capacity(params.len());
         let list = self.provenance.at(obj.at, "req_params");
-        for (pf, param, _) in params {
-            if let Some(p) = self.req_param(pf, param, list, out.len()) {
+        for (pf, param, described, _) in params {
+            let description = described.map(|d| (op.file, d));
+            if let Some(p) = self.req_param(pf, param, description, list, out.len()) {
                 out.push(p);
             }
         }
@@ -51,6 +63,7 @@ impl<'a> Cx<'a> {
         &mut self,
         file: FileId,
         param: &'a Node,
+        description_beside_ref: Option<(FileId, &'a Node)>,
         list: Loc,
         index: usize,
     ) -> Option<Val<'a>> {
@@ -97,10 +110,24 @@ impl<'a> Cx<'a> {
             None => return None,
         };
         // 2.0: attributes on the parameter; 3.x: under `schema`.
+        let mut beside_ref = None;
         let schema: (FileId, &'a Node) = match self.version {
             OasVersion::V2_0 => (file, param),
             _ => match value(schema_entry) {
-                Some(s) => self.deref(file, s)?,
+                Some(s) => {
+                    let target = self.deref(file, s)?;
+                    if !std::ptr::eq(s, target.1) {
+                        self.ignored_beside_ref(file, s);
+                    }
+                    // In 3.1 the keywords written beside a `$ref` apply with its target's.
+                    if self.version == OasVersion::V3_1
+                        && !std::ptr::eq(s, target.1)
+                        && s.as_map().is_some_and(|m| m.len() > 1)
+                    {
+                        beside_ref = s.as_map();
+                    }
+                    target
+                }
                 None => {
                     let span = content.map_or(param.span, |e| e.key.span);
                     self.warn(
@@ -113,7 +140,12 @@ impl<'a> Cx<'a> {
                 }
             },
         };
-        let (sf, schema) = schema;
+        let (target_file, schema) = schema;
+        // Where a schema keyword was written: beside the `$ref` (in this file) or in its target.
+        let in_file = |node: &Node| match beside_ref {
+            Some(m) if m.entries.iter().any(|e| std::ptr::eq(&e.value, node)) => file,
+            _ => target_file,
+        };
         let [
             type_entry,
             default,
@@ -131,7 +163,7 @@ impl<'a> Cx<'a> {
         ] = schema
             .as_map()
             .map(|m| {
-                m.entries_of([
+                let keys = [
                     "type",
                     "default",
                     "example",
@@ -145,7 +177,19 @@ impl<'a> Cx<'a> {
                     "exclusiveMinimum",
                     "exclusiveMaximum",
                     "multipleOf",
-                ])
+                ];
+                let found = m.entries_of(keys);
+                match beside_ref {
+                    // What is written beside the `$ref` wins over the target's.
+                    Some(beside) => {
+                        let mut beside = beside.entries_of(keys);
+                        for (b, f) in beside.iter_mut().zip(found) {
+                            *b = b.or(f);
+                        }
+                        beside
+                    }
+                    None => found,
+                }
             })
             .unwrap_or_default();
         let type_node = value(type_entry);
@@ -156,7 +200,7 @@ impl<'a> Cx<'a> {
                 let span = type_node.map_or(param.span, |t| t.span);
                 self.warn(
                     UNSUPPORTED,
-                    sf,
+                    type_node.map_or(target_file, in_file),
                     span,
                     format!("parameter type `{other}` has no APIG counterpart (STRING or NUMBER); parameter not imported"),
                 );
@@ -169,17 +213,17 @@ impl<'a> Cx<'a> {
             self.set(&mut obj, "name", Val::Node(n), file, n);
         }
         match type_node {
-            Some(t) => self.set(&mut obj, "type", param_type, sf, t),
+            Some(t) => self.set(&mut obj, "type", param_type, in_file(t), t),
             None => obj.insert("type", param_type),
         }
         self.set(&mut obj, "location", location, file, location_node);
         if let Some(d) = value(default) {
-            self.set(&mut obj, "default_value", scalar_string(d), sf, d);
+            self.set(&mut obj, "default_value", scalar_string(d), in_file(d), d);
         }
         let sample = value(x_sample)
             .or(value(example))
             .map(|s| (file, s))
-            .or_else(|| value(schema_example).map(|s| (sf, s)));
+            .or_else(|| value(schema_example).map(|s| (in_file(s), s)));
         if let Some((f, s)) = sample {
             self.set(&mut obj, "sample_value", scalar_string(s), f, s);
         }
@@ -195,8 +239,9 @@ impl<'a> Cx<'a> {
             None => obj.insert("required", required),
         }
         let mut checked = false;
-        if let Some(d) = value(description) {
-            self.set(&mut obj, "remark", Val::Node(d), file, d);
+        let description = description_beside_ref.or(value(description).map(|d| (file, d)));
+        if let Some((f, d)) = description {
+            self.set(&mut obj, "remark", Val::Node(d), f, d);
         }
         if let Some(e) = value(enum_entry) {
             let items = e.as_seq().unwrap_or_default();
@@ -206,13 +251,13 @@ impl<'a> Cx<'a> {
                 if text.contains(',') {
                     self.warn(
                         UNSUPPORTED,
-                        sf,
+                        in_file(e),
                         item.span,
                         format!("`enumerations` is one comma-separated string, so `{text}` would read as {} values; imported as written", text.split(',').count()),
                     );
                 }
             }
-            self.set(&mut obj, "enumerations", values.join(","), sf, e);
+            self.set(&mut obj, "enumerations", values.join(","), in_file(e), e);
             checked = true;
         }
         let (bounds, other_bounds) = if param_type == "NUMBER" {
@@ -233,9 +278,12 @@ impl<'a> Cx<'a> {
             )
         };
         for (key, entry) in other_bounds {
-            self.warn_entry(DROPPED, sf, entry, || {
-                format!("`{key}` does not apply to a {param_type} parameter; dropped")
-            });
+            self.warn_entry(
+                DROPPED,
+                entry.map_or(target_file, |e| in_file(&e.value)),
+                entry,
+                || format!("`{key}` does not apply to a {param_type} parameter; dropped"),
+            );
         }
         let mut limits = bounds.map(|(key, target, entry)| {
             let v = value(entry)?;
@@ -244,7 +292,7 @@ impl<'a> Cx<'a> {
                 None => {
                     self.warn(
                         DROPPED,
-                        sf,
+                        in_file(v),
                         v.span,
                         format!("`{key}` must be an integer for APIG (`{target}`); dropped"),
                     );
@@ -263,7 +311,7 @@ impl<'a> Cx<'a> {
         for (limit, unset) in limits.iter_mut().zip(unset) {
             if let (Some((key, _, _, v)), true) = (*limit, unset) {
                 self.note(
-                    sf,
+                    in_file(v),
                     v.span,
                     format!("`{key}: 0` is read as no limit (gateway exports write 0 for a parameter without limits)"),
                 );
@@ -271,7 +319,7 @@ impl<'a> Cx<'a> {
             }
         }
         for (_, target, n, v) in limits.into_iter().flatten() {
-            self.set(&mut obj, target, n, sf, v);
+            self.set(&mut obj, target, n, in_file(v), v);
             checked = true;
         }
         if checked {
@@ -293,15 +341,18 @@ impl<'a> Cx<'a> {
                 ),
             }
         }
-        self.warn_entry(DROPPED, sf, pattern, || {
-            "`pattern` is not checked by APIG (`regular` is not supported yet); dropped".into()
-        });
+        self.warn_entry(
+            DROPPED,
+            pattern.map_or(target_file, |e| in_file(&e.value)),
+            pattern,
+            || "`pattern` is not checked by APIG (`regular` is not supported yet); dropped".into(),
+        );
         // Numeric formats (int32, int64, float, double) are what NUMBER means; a string
         // format (date-time, uuid, ...) is a check the gateway does not make.
         if param_type == "STRING" {
             self.warn_entry(
                 DROPPED,
-                sf,
+                format.map_or(target_file, |e| in_file(&e.value)),
                 format,
                 || "a string `format` is not checked by APIG (the parameter is a plain STRING); dropped".into(),
             );
@@ -313,7 +364,7 @@ impl<'a> Cx<'a> {
         ] {
             self.warn_entry(
                 DROPPED,
-                sf,
+                entry.map_or(target_file, |e| in_file(&e.value)),
                 entry,
                 || format!("`{key}` has no counterpart in the API's parameter checks (min_num, max_num); dropped"),
             );
