@@ -853,3 +853,85 @@ components:
         "`maxLength`, `pattern` beside `$ref` are ignored in OpenAPI 3.0 (a reference stands for its target alone); not imported"
     );
 }
+
+/// OpenAPI 3.1 schema keywords the gateway can carry are read as their 3.0 equivalents, and
+/// what it cannot is reported where it is written (testdata/import/schema-keywords-3.1.yaml):
+/// `const` is an enum of one, `examples` a sample, numeric exclusive bounds of an integer the
+/// inclusive ones next to them, several types the one that takes them all, the keywords beside
+/// a schema's `$ref` (at every step of a chain) apply with its target's, and members a
+/// Reference Object does not take are warned about. Webhooks are not imported, with a warning.
+#[test]
+fn openapi_3_1_schema_keywords_import_as_their_3_0_equivalents() {
+    let (ws, result) = import_file(
+        "testdata/import/schema-keywords-3.1.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-dropped@3:1",   // webhooks
+            "warn import-dropped@17:49", // type: [integer, string] → STRING
+            "warn import-dropped@18:71", // exclusiveMinimum of a number
+            "info import-dropped@19:54", // null in enum
+            "info import-dropped@19:70", // default: null
+            "warn import-dropped@20:44", // allOf
+            "warn import-dropped@20:70", // maximum of a STRING
+            "info import-dropped@22:93", // not in the target's enum
+            "warn import-dropped@24:11", // required beside a parameter's $ref
+            "warn import-dropped@28:11", // sample beside a response's $ref
+        ]
+    );
+    let params = result.definition.apis[0].req_params.as_ref().unwrap();
+    let by_name = |name: &str| params.iter().find(|p| p.name == name).unwrap();
+    let id = by_name("id");
+    assert_eq!((id.min_num, id.max_num), (Some(1), Some(999)));
+    assert_eq!(by_name("view").enumerations.as_deref(), Some("full"));
+    assert_eq!(by_name("q").sample_value.as_deref(), Some("shoes"));
+    assert_eq!(by_name("tag").sample_value.as_deref(), Some("red"));
+    let r = by_name("ref");
+    assert_eq!((r.param_type.as_str(), r.max_size), ("STRING", Some(9)));
+    assert_eq!(by_name("ratio").min_num, Some(0));
+    let mode = by_name("mode");
+    assert_eq!(
+        (mode.enumerations.as_deref(), mode.default_value.as_deref()),
+        (Some("x"), None)
+    );
+    let size = by_name("size");
+    assert_eq!((size.param_type.as_str(), size.max_num), ("STRING", None));
+    let small = by_name("small");
+    assert_eq!((small.min_num, small.max_num), (Some(1), Some(10)));
+    assert_eq!(by_name("color").enumerations.as_deref(), Some("red"));
+    assert_eq!(by_name("limit").required.map(|r| r.value()), Some(2));
+}
+
+/// The boolean exclusive bounds of 2.0 and 3.0 give the same definition as 3.1's numbers: an
+/// integer's exclusive bound is the inclusive one next to it, `false` loses nothing, and a
+/// number's cannot be made inclusive (a warning).
+#[test]
+fn exclusive_bounds_of_integers_are_the_inclusive_ones_next_to_them() {
+    let (ws, result) = import_file(
+        "testdata/import/exclusive-bounds-3.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["warn import-dropped@10:71"]
+    );
+    let params = result.definition.apis[0].req_params.as_ref().unwrap();
+    assert_eq!((params[0].min_num, params[0].max_num), (Some(1), Some(999)));
+    assert_eq!(params[1].min_num, Some(1));
+    assert_eq!(params[2].max_num, Some(1));
+}
+
+/// A 3.x parameter with neither `schema` nor `content` has no type to import: a warning at
+/// the parameter, and no request parameter.
+#[test]
+fn a_parameter_with_neither_schema_nor_content_is_not_imported() {
+    let text = "openapi: 3.0.3\ninfo: {title: bare_api, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: q, in: query}\n      responses: {default: {description: ok}}\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n";
+    let (ws, result) = import_text("bare.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["warn import-unsupported@8:11"]
+    );
+    assert!(result.definition.apis[0].req_params.is_none());
+}

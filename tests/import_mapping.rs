@@ -331,7 +331,7 @@ fn parameters_openapi_3() {
         [
             "warn import-dropped@22:13",     // pattern
             "warn import-dropped@24:15",     // in: cookie
-            "warn import-unsupported@29:11", // content instead of schema
+            "warn import-dropped@29:11",     // content instead of schema: a STRING
             "warn import-unsupported@36:19", // type object
         ]
     );
@@ -352,9 +352,16 @@ fn parameters_openapi_3() {
             ),
             (&format!("{p}/1/location"), json!("HEADER"), Some((17, 15))),
             (&format!("{p}/1/required"), json!(1), Some((18, 21))),
+            // A parameter given by `content` is a serialised value: a STRING, unchecked.
+            (&format!("{p}/2/type"), json!("STRING"), None),
+            (
+                &format!("{p}/2/name"),
+                json!("content_only"),
+                Some((27, 17)),
+            ),
         ],
     );
-    absent(&result, &[&format!("{p}/2")]);
+    absent(&result, &[&format!("{p}/3")]);
 }
 
 #[test]

@@ -396,6 +396,15 @@ impl<'a> Cx<'a> {
         let Some(map) = root.as_map() else { return };
         for entry in &map.entries {
             let key = &*entry.key.name;
+            // Requests the API sends, not requests it takes: nothing a gateway API can be.
+            if key == "webhooks" && entry.value.as_map().is_some_and(|m| !m.is_empty()) {
+                self.warn(
+                    DROPPED,
+                    file,
+                    entry.key.span,
+                    "webhooks (requests the API makes to its clients) have no API Gateway counterpart; not imported".into(),
+                );
+            }
             if key.starts_with("x-apigateway-") && !KNOWN.contains(&key) {
                 self.warn(
                     UNKNOWN_EXTENSION,

@@ -726,10 +726,12 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Warns that the members written beside the `$ref` of `reference` are ignored: before
-    /// OpenAPI 3.1 a Reference Object stands for its target alone.
-    fn ignored_beside_ref(&mut self, file: FileId, reference: &Node) {
-        if self.version == OasVersion::V3_1 {
+    /// Warns that members written beside the `$ref` of `reference` are ignored: before
+    /// OpenAPI 3.1 a reference stands for its target alone; in 3.1 a Reference Object takes
+    /// only `summary` and `description` beside it, and a Schema Object (`schema`) takes all.
+    fn ignored_beside_ref(&mut self, file: FileId, reference: &Node, schema: bool) {
+        let v3_1 = self.version == OasVersion::V3_1;
+        if v3_1 && schema {
             return;
         }
         let Some(map) = reference.as_map() else {
@@ -741,14 +743,25 @@ impl<'a> Cx<'a> {
         let beside: Vec<&Entry> = map
             .entries
             .iter()
-            .filter(|e| &*e.key.name != "$ref")
+            .filter(|e| {
+                let key = &*e.key.name;
+                key != "$ref" && !(v3_1 && matches!(key, "summary" | "description"))
+            })
             .collect();
+        if beside.is_empty() {
+            return;
+        }
         let names: Vec<String> = beside.iter().map(|e| format!("`{}`", e.key.name)).collect();
         let message = format!(
-            "{} beside `$ref` {} ignored in OpenAPI {} (a reference stands for its target alone); not imported",
+            "{} beside `$ref` {} ignored in OpenAPI {} ({}); not imported",
             names.join(", "),
             if names.len() == 1 { "is" } else { "are" },
             self.version,
+            if v3_1 {
+                "a Reference Object takes only `summary` and `description` beside it"
+            } else {
+                "a reference stands for its target alone"
+            },
         );
         self.diagnostics.push(
             Diagnostic::warn(DROPPED, message)
@@ -870,16 +883,6 @@ fn value(entry: Option<&Entry>) -> Option<&Node> {
 
 fn title_node(info: Option<&Node>) -> Option<&Node> {
     info?.get("title")
-}
-
-/// `type` as a string; OpenAPI 3.1 may write a list (`[string, "null"]`), whose first
-/// non-null entry is used.
-fn type_name(node: &Node) -> Option<&str> {
-    match &node.value {
-        Value::String(s) => Some(s),
-        Value::Seq(items) => items.iter().filter_map(Node::as_str).find(|t| *t != "null"),
-        _ => None,
-    }
 }
 
 /// `s` in upper case, borrowed when it already is (most documents write it so).

@@ -914,6 +914,9 @@ impl<'a> Cx<'a> {
         let Some(responses) = node.get("responses").and_then(Node::as_map) else {
             return;
         };
+        for e in &responses.entries {
+            self.ignored_beside_ref(file, &e.value, false);
+        }
         for (key, target) in [
             ("x-apigateway-result-normal-sample", "result_normal_sample"),
             (

@@ -34,7 +34,7 @@ impl<'a> Cx<'a> {
                     param.get("name").and_then(Node::as_str).unwrap_or_default(),
                 );
                 if !std::ptr::eq(p, param) {
-                    self.ignored_beside_ref(op.file, p);
+                    self.ignored_beside_ref(op.file, p, false);
                 }
                 // In 3.1 a Reference Object's `description` replaces its target's.
                 let described = (self.version == OasVersion::V3_1 && !std::ptr::eq(p, param))
@@ -80,6 +80,7 @@ impl<'a> Cx<'a> {
             pass_through,
             orchestrations,
             content,
+            examples,
         ] = map.entries_of([
             "in",
             "schema",
@@ -91,6 +92,7 @@ impl<'a> Cx<'a> {
             "x-apigateway-pass-through",
             "x-apigateway-orchestrations",
             "content",
+            "examples",
         ]);
         // `req_params` reports a parameter without `in`.
         let location_node = value(in_)?;
@@ -110,41 +112,66 @@ impl<'a> Cx<'a> {
             None => return None,
         };
         // 2.0: attributes on the parameter; 3.x: under `schema`.
-        let mut beside_ref = None;
+        // The keywords written beside each `$ref` on the way to the schema (3.1), outermost first.
+        let mut beside_ref: Vec<(FileId, &'a Map)> = Vec::new();
         let schema: (FileId, &'a Node) = match self.version {
             OasVersion::V2_0 => (file, param),
             _ => match value(schema_entry) {
                 Some(s) => {
                     let target = self.deref(file, s)?;
                     if !std::ptr::eq(s, target.1) {
-                        self.ignored_beside_ref(file, s);
+                        self.ignored_beside_ref(file, s, true);
                     }
-                    // In 3.1 the keywords written beside a `$ref` apply with its target's.
-                    if self.version == OasVersion::V3_1
-                        && !std::ptr::eq(s, target.1)
-                        && s.as_map().is_some_and(|m| m.len() > 1)
-                    {
-                        beside_ref = s.as_map();
+                    // In 3.1 the keywords written beside a `$ref` apply with its target's, at
+                    // every step of a chain of references (which `deref` has found sound).
+                    if self.version == OasVersion::V3_1 {
+                        let (mut f, mut n, mut hops) = (file, s, 0);
+                        while let Some(m) = n.as_map()
+                            && let Some(text) = m.get("$ref").and_then(Node::as_str)
+                            && let Ok(next) = self.ws.resolve(f, text)
+                            && hops < MAX_REF_HOPS
+                        {
+                            hops += 1;
+                            if m.len() > 1 {
+                                beside_ref.push((f, m));
+                            }
+                            (f, n) = next;
+                        }
                     }
                     target
                 }
-                None => {
-                    let span = content.map_or(param.span, |e| e.key.span);
-                    self.warn(
-                        UNSUPPORTED,
-                        file,
-                        span,
-                        "a parameter without `schema` has no APIG type; not imported".into(),
-                    );
-                    return None;
-                }
+                None => match content {
+                    // A value serialised as a media type is a string on the wire.
+                    Some(entry) => {
+                        self.warn(
+                            DROPPED,
+                            file,
+                            entry.key.span,
+                            "a parameter given by `content` is imported as a STRING: the gateway does not check a media type's schema; dropped".into(),
+                        );
+                        (file, &NO_SCHEMA)
+                    }
+                    None => {
+                        self.warn(
+                            UNSUPPORTED,
+                            file,
+                            param.span,
+                            "a parameter with neither `schema` nor `content` has no APIG type; not imported".into(),
+                        );
+                        return None;
+                    }
+                },
             },
         };
         let (target_file, schema) = schema;
-        // Where a schema keyword was written: beside the `$ref` (in this file) or in its target.
-        let in_file = |node: &Node| match beside_ref {
-            Some(m) if m.entries.iter().any(|e| std::ptr::eq(&e.value, node)) => file,
-            _ => target_file,
+        // The `enum`s besides the one read, when several apply (beside `$ref`s and the target).
+        let mut other_enums: Vec<&'a Entry> = Vec::new();
+        // Where a schema keyword was written: beside a `$ref`, or in the target.
+        let in_file = |node: &Node| {
+            beside_ref
+                .iter()
+                .find(|(_, m)| m.entries.iter().any(|e| std::ptr::eq(&e.value, node)))
+                .map_or(target_file, |(f, _)| *f)
         };
         let [
             type_entry,
@@ -160,6 +187,12 @@ impl<'a> Cx<'a> {
             exclusive_minimum,
             exclusive_maximum,
             multiple_of,
+            const_entry,
+            schema_examples,
+            all_of,
+            one_of,
+            any_of,
+            not,
         ] = schema
             .as_map()
             .map(|m| {
@@ -177,36 +210,79 @@ impl<'a> Cx<'a> {
                     "exclusiveMinimum",
                     "exclusiveMaximum",
                     "multipleOf",
+                    "const",
+                    "examples",
+                    "allOf",
+                    "oneOf",
+                    "anyOf",
+                    "not",
                 ];
-                let found = m.entries_of(keys);
-                match beside_ref {
-                    // What is written beside the `$ref` wins over the target's.
-                    Some(beside) => {
-                        let mut beside = beside.entries_of(keys);
-                        for (b, f) in beside.iter_mut().zip(found) {
-                            *b = b.or(f);
-                        }
-                        beside
+                // The keywords beside a `$ref` and its target's all apply (JSON Schema
+                // 2020-12: `$ref` is an applicator): of two bounds the tighter one counts, of
+                // two enums the values in both (below); an annotation beside a `$ref` replaces
+                // the target's. Innermost first, so the outermost annotation wins.
+                let mut merged = m.entries_of(keys);
+                for (_, beside) in beside_ref.iter().rev() {
+                    let outer = beside.entries_of(keys);
+                    for (i, (inner, outer)) in merged.iter_mut().zip(outer).enumerate() {
+                        *inner = match (outer, *inner) {
+                            (Some(o), Some(n)) if TIGHTER_IS_LARGER.contains(&keys[i]) => {
+                                Some(tighter(o, n, true))
+                            }
+                            (Some(o), Some(n)) if TIGHTER_IS_SMALLER.contains(&keys[i]) => {
+                                Some(tighter(o, n, false))
+                            }
+                            (Some(o), Some(n)) if keys[i] == "enum" => {
+                                other_enums.push(n);
+                                Some(o)
+                            }
+                            (o, n) => o.or(n),
+                        };
                     }
-                    None => found,
                 }
+                merged
             })
             .unwrap_or_default();
         let type_node = value(type_entry);
-        let param_type = match type_node.and_then(type_name) {
-            Some("integer" | "number") => "NUMBER",
-            Some("string") | None => "STRING",
-            Some(other) => {
-                let span = type_node.map_or(param.span, |t| t.span);
+        let param_type = match type_node.map(param_type) {
+            Some(Ok((t, None))) => t,
+            Some(Ok((t, Some(types)))) => {
+                let t_node = type_node.unwrap_or(param);
+                self.warn(
+                    DROPPED,
+                    in_file(t_node),
+                    t_node.span,
+                    format!("a parameter of several types ({types}) is imported as {t}, the type that takes them all; the checks of the others are lost"),
+                );
+                t
+            }
+            None => "STRING",
+            Some(Err(other)) => {
+                let t_node = type_node.unwrap_or(param);
                 self.warn(
                     UNSUPPORTED,
-                    type_node.map_or(target_file, in_file),
-                    span,
+                    in_file(t_node),
+                    t_node.span,
                     format!("parameter type `{other}` has no APIG counterpart (STRING or NUMBER); parameter not imported"),
                 );
                 return None;
             }
         };
+        // What a parameter schema combines from others is not read: its type and checks are
+        // the keywords written in it.
+        for (key, entry) in [
+            ("allOf", all_of),
+            ("oneOf", one_of),
+            ("anyOf", any_of),
+            ("not", not),
+        ] {
+            self.warn_entry(
+                DROPPED,
+                entry.map_or(target_file, |e| in_file(&e.value)),
+                entry,
+                || format!("`{key}` in a parameter schema is not read: the parameter's APIG type and checks come only from the keywords beside it; dropped"),
+            );
+        }
         let at = self.provenance.record_at(list, index, file, param.span);
         let mut obj = Obj::new(at);
         if let Some(n) = value(name) {
@@ -218,12 +294,27 @@ impl<'a> Cx<'a> {
         }
         self.set(&mut obj, "location", location, file, location_node);
         if let Some(d) = value(default) {
-            self.set(&mut obj, "default_value", scalar_string(d), in_file(d), d);
+            if d.value == Value::Null {
+                self.note(
+                    in_file(d),
+                    d.span,
+                    "`default: null` is no value a query or header can carry; not imported".into(),
+                );
+            } else {
+                self.set(&mut obj, "default_value", scalar_string(d), in_file(d), d);
+            }
         }
+        // The parameter's own example, then its first named example, then the schema's (3.1
+        // writes a list, `examples`, where 3.0 writes `example`).
         let sample = value(x_sample)
             .or(value(example))
             .map(|s| (file, s))
-            .or_else(|| value(schema_example).map(|s| (in_file(s), s)));
+            .or_else(|| first_example_value(self.ws, file, value(examples)?))
+            .or_else(|| value(schema_example).map(|s| (in_file(s), s)))
+            .or_else(|| {
+                let first = value(schema_examples)?.as_seq()?.first()?;
+                Some((in_file(value(schema_examples)?), first))
+            });
         if let Some((f, s)) = sample {
             self.set(&mut obj, "sample_value", scalar_string(s), f, s);
         }
@@ -243,9 +334,41 @@ impl<'a> Cx<'a> {
         if let Some((f, d)) = description {
             self.set(&mut obj, "remark", Val::Node(d), f, d);
         }
-        if let Some(e) = value(enum_entry) {
-            let items = e.as_seq().unwrap_or_default();
-            let values: Vec<String> = items.iter().map(scalar_string).collect();
+        // `const` is an enum of one value.
+        if let Some(e) = value(const_entry).or(value(enum_entry)) {
+            let items = match &e.value {
+                Value::Seq(items) => items.as_slice(),
+                _ if value(const_entry).is_some() => std::slice::from_ref(e),
+                _ => &[],
+            };
+            // Every `enum` applies when there is one beside a `$ref` and one in its target.
+            let also: Vec<&[Node]> = other_enums
+                .iter()
+                .filter_map(|t| t.value.as_seq())
+                .collect();
+            let mut kept = Vec::with_capacity(items.len());
+            for item in items {
+                if item.value == Value::Null {
+                    self.note(
+                        in_file(e),
+                        item.span,
+                        "`null` is no value a query or header can carry; left out of `enumerations`".into(),
+                    );
+                } else if also
+                    .iter()
+                    .any(|a| !a.iter().any(|v| v.value == item.value))
+                {
+                    self.note(
+                        in_file(e),
+                        item.span,
+                        "this value is not in the `enum` of the `$ref`'s target, which applies too; left out of `enumerations`".into(),
+                    );
+                } else {
+                    kept.push(item);
+                }
+            }
+            let items = kept;
+            let values: Vec<String> = items.iter().map(|i| scalar_string(i)).collect();
             // The API holds the values as one comma-separated string.
             for (item, text) in items.iter().zip(&values) {
                 if text.contains(',') {
@@ -318,6 +441,72 @@ impl<'a> Cx<'a> {
                 *limit = None;
             }
         }
+        // An exclusive bound of an integer parameter is the inclusive one next to it: the
+        // boolean form (2.0, 3.0) moves `minimum`/`maximum`, the number form (3.1) is a bound of
+        // its own (the tighter one counts). A number parameter's cannot be made inclusive.
+        let integer = type_node.is_some_and(|t| match &t.value {
+            Value::String(t) => t == "integer",
+            Value::Seq(items) => {
+                let mut types = items
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .filter(|t| *t != "null");
+                types.clone().next().is_some() && types.all(|t| t == "integer")
+            }
+            _ => false,
+        });
+        let mut exclusive_read = [false, false];
+        // A number's exclusive bound becomes the inclusive one (as 2.0 and 3.0 write it, with
+        // `minimum`/`maximum`), which also lets the bound itself through: said where it is.
+        let mut inclusive_now: [Option<&Entry>; 2] = [None, None];
+        if param_type == "NUMBER" {
+            for (side, (key, target, entry, step)) in [
+                ("exclusiveMinimum", "min_num", exclusive_minimum, 1),
+                ("exclusiveMaximum", "max_num", exclusive_maximum, -1),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let Some(x) = value(entry) else { continue };
+                match x.value {
+                    // The bound is inclusive, as written: nothing is lost.
+                    Value::Bool(false) => exclusive_read[side] = true,
+                    Value::Bool(true) if integer => {
+                        if let Some((key, target, n, v)) = limits[side]
+                            && let Some(n) = n.checked_add(step)
+                        {
+                            limits[side] = Some((key, target, n, v));
+                            exclusive_read[side] = true;
+                        }
+                    }
+                    Value::Bool(true) if limits[side].is_some() => inclusive_now[side] = entry,
+                    Value::Number(bound) => {
+                        let n = bound.as_i64().and_then(|n| {
+                            if integer {
+                                n.checked_add(step)
+                            } else {
+                                Some(n)
+                            }
+                        });
+                        if let Some(n) = n {
+                            let tighter = match limits[side] {
+                                Some((_, _, m, _)) => (n > m) == (step > 0) && n != m,
+                                None => true,
+                            };
+                            if tighter {
+                                limits[side] = Some((key, target, n, x));
+                            }
+                            if integer {
+                                exclusive_read[side] = true;
+                            } else {
+                                inclusive_now[side] = entry;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
         for (_, target, n, v) in limits.into_iter().flatten() {
             self.set(&mut obj, target, n, in_file(v), v);
             checked = true;
@@ -357,9 +546,32 @@ impl<'a> Cx<'a> {
                 || "a string `format` is not checked by APIG (the parameter is a plain STRING); dropped".into(),
             );
         }
+        for (side, (key, target)) in [
+            ("exclusiveMinimum", "min_num"),
+            ("exclusiveMaximum", "max_num"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if let Some(e) = inclusive_now[side] {
+                exclusive_read[side] = true;
+                self.warn(
+                    DROPPED,
+                    in_file(&e.value),
+                    e.key.span,
+                    format!("`{key}` of a number parameter is imported as an inclusive `{target}` (the gateway's bounds are inclusive integers), which also lets the bound itself through"),
+                );
+            }
+        }
         for (key, entry) in [
-            ("exclusiveMinimum", exclusive_minimum),
-            ("exclusiveMaximum", exclusive_maximum),
+            (
+                "exclusiveMinimum",
+                exclusive_minimum.filter(|_| !exclusive_read[0]),
+            ),
+            (
+                "exclusiveMaximum",
+                exclusive_maximum.filter(|_| !exclusive_read[1]),
+            ),
             ("multipleOf", multiple_of),
         ] {
             self.warn_entry(
@@ -400,4 +612,94 @@ impl<'a> Cx<'a> {
         }
         Some(Val::Obj(obj.fields))
     }
+}
+
+/// A schema standing for none (a parameter given by `content`): no type, no checks.
+static NO_SCHEMA: Node = Node {
+    span: Span { start: 0, end: 0 },
+    value: Value::Null,
+};
+
+/// How many references a chain may take (`deref` has already found it ends): a bound, so a
+/// walk that disagreed with it could not loop.
+const MAX_REF_HOPS: usize = 256;
+
+/// Bounds of which the larger one is the tighter.
+const TIGHTER_IS_LARGER: [&str; 2] = ["minimum", "minLength"];
+/// Bounds of which the smaller one is the tighter.
+const TIGHTER_IS_SMALLER: [&str; 2] = ["maximum", "maxLength"];
+
+/// Of two bounds both in force, the tighter one; a bound that is not a number loses (it is
+/// reported where it is read).
+fn tighter<'e>(a: &'e Entry, b: &'e Entry, larger: bool) -> &'e Entry {
+    match (
+        a.value.as_number().map(Number::as_f64),
+        b.value.as_number().map(Number::as_f64),
+    ) {
+        (Some(x), Some(y)) if (y > x) == larger && y != x => b,
+        (None, Some(_)) => b,
+        _ => a,
+    }
+}
+
+/// The parameter type for a schema's `type`: `Ok((type, None))`, or `Ok((type, Some(list)))`
+/// when a list of several types is read as the one that takes them all (all numbers: NUMBER;
+/// with `string`: STRING); `Err(name)` for a type APIG has no counterpart for. `null` in a list
+/// adds nothing (a query or header value is never null).
+fn param_type(node: &Node) -> Result<(&'static str, Option<String>), String> {
+    let one = |t: &str| match t {
+        "integer" | "number" => Ok("NUMBER"),
+        "string" => Ok("STRING"),
+        other => Err(other.to_owned()),
+    };
+    match &node.value {
+        Value::String(t) => one(t).map(|t| (t, None)),
+        Value::Seq(items) => {
+            let types: Vec<&str> = items
+                .iter()
+                .filter_map(Node::as_str)
+                .filter(|t| *t != "null")
+                .collect();
+            match types.as_slice() {
+                [] => Err(if items.is_empty() { "[]" } else { "null" }.to_owned()),
+                [t] => one(t).map(|t| (t, None)),
+                several => {
+                    let listed = several
+                        .iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    if several.iter().all(|t| matches!(*t, "integer" | "number")) {
+                        Ok(("NUMBER", None))
+                    } else if several.contains(&"string") {
+                        Ok(("STRING", Some(listed)))
+                    } else {
+                        Err(several
+                            .iter()
+                            .find(|t| one(t).is_err())
+                            .map_or("", |t| t)
+                            .to_owned())
+                    }
+                }
+            }
+        }
+        _ => Err(node.to_json().to_string()),
+    }
+}
+
+/// The value of the first Example Object of a parameter's `examples` map, when it is a
+/// scalar, with the file it is written in.
+fn first_example_value<'a>(
+    ws: &'a Workspace,
+    file: FileId,
+    examples: &'a Node,
+) -> Option<(FileId, &'a Node)> {
+    let first = &examples.as_map()?.entries.first()?.value;
+    let (file, example) = ws.deref(file, first).ok()?;
+    let value = example.get("value")?;
+    matches!(
+        value.value,
+        Value::String(_) | Value::Number(_) | Value::Bool(_)
+    )
+    .then_some((file, value))
 }
