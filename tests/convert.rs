@@ -141,7 +141,9 @@ fn gateway_meaning_survives_every_conversion() {
     // The known, announced changes (README, "What lossless means"): a 2.0 body whose single
     // `consumes` type is a gateway content type gains that content type in 3.x; operation-level
     // servers with another base path fall back to the document's in 2.0; an object-typed query
-    // parameter (which import skips) is written as a string in 2.0 (which import keeps).
+    // parameter (which import skips) is written as a string in 2.0 (which import keeps); a 3.1
+    // list of several types keeps its first in 2.0 and 3.0 (NUMBER where import reads the list
+    // as STRING).
     let lossy: Vec<String> = lossy
         .iter()
         .map(|n: &String| {
@@ -156,6 +158,8 @@ fn gateway_meaning_survives_every_conversion() {
             "testdata/import/rows-document-2.0.yaml 2.0 -> 3.1",
             "testdata/import/rows-document-3.0.yaml 3.0 -> 2.0",
             "testdata/import/rows-params-3.0.yaml 3.1 -> 2.0",
+            "testdata/import/schema-keywords-3.1.yaml 3.1 -> 2.0",
+            "testdata/import/schema-keywords-3.1.yaml 3.1 -> 3.0",
         ],
         "lossy conversions"
     );
@@ -446,4 +450,33 @@ fn a_nullable_parameter_loses_its_null_only_in_2_0_and_says_so() {
     let (yaml, messages) = convert_text(text, OasVersion::V3_1, OasVersion::V3_0);
     assert!(messages.is_empty(), "{messages:?}");
     assert!(yaml.contains("nullable: true"), "{yaml}");
+}
+
+/// Keywords beside a schema's `$ref` apply in 3.1 and are ignored by 3.0 and 2.0: a warning at
+/// the first of them, in every such schema.
+#[test]
+fn keywords_beside_a_schema_ref_are_reported_when_converting_down_from_3_1() {
+    for version in [OasVersion::V3_0, OasVersion::V2_0] {
+        let options = ConvertCommandOptions {
+            version,
+            ..ConvertCommandOptions::default()
+        };
+        let outcome = run(
+            &Input::Path(PathBuf::from("testdata/import/schema-keywords-3.1.yaml")),
+            &options,
+        );
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        let at: Vec<&str> = outcome
+            .stderr
+            .lines()
+            .filter_map(|l| l.split_once("schema-keywords-3.1.yaml:"))
+            .map(|(_, place)| place)
+            .collect();
+        let beside = outcome
+            .stderr
+            .matches("keywords beside `$ref` apply in OpenAPI 3.1 but are ignored")
+            .count();
+        assert_eq!(beside, 2, "{}", outcome.stderr);
+        assert!(at.contains(&"22:81") && at.contains(&"37:48"), "{at:?}");
+    }
 }

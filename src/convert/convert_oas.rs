@@ -1239,6 +1239,20 @@ impl Cx {
         let Some(map) = s.as_map() else {
             return s.clone();
         };
+        // 3.1 applies the keywords beside a `$ref` with its target's; earlier versions ignore
+        // them, and so would every 2.0 or 3.0 tool reading the result.
+        if map.len() > 1
+            && map.get("$ref").is_some()
+            && let Some(first) = map.entries.iter().find(|e| &*e.key.name != "$ref")
+        {
+            self.warn(
+                first.key.span,
+                format!(
+                    "keywords beside `$ref` apply in OpenAPI 3.1 but are ignored in {}; written as they are",
+                    self.target
+                ),
+            );
+        }
         let mut out = MapBuilder::new();
         // Where the schema says it may be null (its `type`), for what is written from it.
         let mut nullable = None;
@@ -1295,12 +1309,17 @@ impl Cx {
                     } else {
                         "minimum"
                     };
-                    out.put(bound, v.clone());
-                    out.put(
-                        key,
-                        spanned(Node::new(Span::default(), Value::Bool(true)), v.span),
-                    );
+                    // With an inclusive bound beside it, the tighter of the two is the one
+                    // 3.0 can write (one `minimum`, exclusive or not).
+                    if exclusive_is_tighter(map, bound) {
+                        out.put(bound, v.clone());
+                        out.put(
+                            key,
+                            spanned(Node::new(Span::default(), Value::Bool(true)), v.span),
+                        );
+                    }
                 }
+                "maximum" | "minimum" if exclusive_is_tighter(map, key) => {}
                 k if !SCHEMA_30.contains(&k) && !is_ext(k) => {
                     let target = format!("an {} Schema Object", self.target);
                     self.drop_entry(e, &target);
@@ -2346,5 +2365,28 @@ fn walk_oas3(cx: &mut Cx, doc: &mut Node, f: &mut dyn FnMut(&mut Cx, &Node) -> N
         if let Some(items) = get_mut(components, "pathItems") {
             each_value(items, |item| path_item(cx, item, f));
         }
+    }
+}
+
+/// Whether a 3.1 schema's numeric `exclusiveMinimum` (for `bound` `minimum`) or
+/// `exclusiveMaximum` (for `maximum`) bounds at least as tightly as the inclusive `bound`
+/// beside it (or stands alone).
+fn exclusive_is_tighter(schema: &Map, bound: &str) -> bool {
+    let exclusive = if bound == "maximum" {
+        "exclusiveMaximum"
+    } else {
+        "exclusiveMinimum"
+    };
+    let number = |key: &str| {
+        schema
+            .get(key)
+            .and_then(Node::as_number)
+            .map(Number::as_f64)
+    };
+    match (number(exclusive), number(bound)) {
+        (Some(x), Some(b)) if bound == "maximum" => x <= b,
+        (Some(x), Some(b)) => x >= b,
+        (Some(_), None) => true,
+        (None, _) => false,
     }
 }
