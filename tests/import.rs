@@ -935,3 +935,18 @@ fn a_parameter_with_neither_schema_nor_content_is_not_imported() {
     );
     assert!(result.definition.apis[0].req_params.is_none());
 }
+
+/// A server URL whose scheme is a variable takes every scheme its `enum` lists (as 2.0's
+/// `schemes: [http, https]` gives BOTH), and a further server with another path is reported:
+/// one group has one base path.
+#[test]
+fn server_scheme_variables_and_further_servers() {
+    let (ws, result) = import_file(
+        "testdata/import/servers-3.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(locations(&ws.sources, &result), ["warn import-dropped@7:5"]);
+    let api = &result.definition.apis[0];
+    assert_eq!(api.req_protocol.as_str(), "BOTH");
+    assert_eq!(api.req_uri, "/v1/a");
+}

@@ -1470,15 +1470,21 @@ impl Cx {
                 None => (None, url.clone()),
             };
             let path = path.trim_end_matches('/').to_owned();
-            if i == 0 {
-                host = h;
-                base = path;
-                schemes.extend(scheme);
-            } else if h == host && path == base {
-                if let Some(scheme) = scheme
-                    && !schemes.contains(&scheme)
-                {
-                    schemes.push(scheme);
+            // A scheme written as a variable may be any value its `enum` lists.
+            let all: Vec<String> = crate::openapi::server_schemes(s)
+                .into_iter()
+                .map(str::to_ascii_lowercase)
+                .chain(scheme)
+                .collect();
+            if i == 0 || (h == host && path == base) {
+                if i == 0 {
+                    host = h;
+                    base = path;
+                }
+                for scheme in all {
+                    if !schemes.contains(&scheme) {
+                        schemes.push(scheme);
+                    }
                 }
             } else {
                 self.warn(

@@ -162,3 +162,40 @@ fn bad_version(
         .help(help),
     )
 }
+
+/// The schemes an OpenAPI 3 Server Object's `url` may have: the one written, or, when it is
+/// written as a variable (`{scheme}://…`), every value of the variable's `enum`, else its
+/// `default`. Lower-cased by the caller as needed; empty when the URL has no scheme.
+pub fn server_schemes(server: &Node) -> Vec<&str> {
+    let Some((scheme, _)) = server
+        .get("url")
+        .and_then(Node::as_str)
+        .and_then(|url| url.split_once("://"))
+    else {
+        return Vec::new();
+    };
+    let Some(name) = scheme.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+        return if scheme.contains('{') {
+            Vec::new()
+        } else {
+            vec![scheme]
+        };
+    };
+    let variable = server.get("variables").and_then(|v| v.get(name));
+    let listed: Vec<&str> = variable
+        .and_then(|v| v.get("enum"))
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .collect();
+    if listed.is_empty() {
+        variable
+            .and_then(|v| v.get("default"))
+            .and_then(Node::as_str)
+            .into_iter()
+            .collect()
+    } else {
+        listed
+    }
+}

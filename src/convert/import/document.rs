@@ -386,6 +386,36 @@ impl<'a> Cx<'a> {
         out
     }
 
+    /// Warns about document servers whose path differs from the first one's: every API's
+    /// `req_uri` starts with the first server's path, so the others are not imported.
+    pub(super) fn other_servers(&mut self, root: &'a Node) {
+        if self.version == OasVersion::V2_0 {
+            return;
+        }
+        let servers = root
+            .get("servers")
+            .and_then(Node::as_seq)
+            .unwrap_or_default();
+        let Some(first) = servers.first().and_then(server_url) else {
+            return;
+        };
+        let base = url_path(&first).trim_end_matches('/');
+        for server in &servers[1..] {
+            let Some(url) = server_url(server) else {
+                continue;
+            };
+            let path = url_path(&url).trim_end_matches('/');
+            if path != base {
+                self.warn(
+                    DROPPED,
+                    self.file,
+                    server.span,
+                    format!("every API's path starts with the first server's `{base}`; this server's `{path}` is not imported (one group has one base path)"),
+                );
+            }
+        }
+    }
+
     pub(super) fn unknown_root_extensions(&mut self, root: &'a Node) {
         let file = self.file;
         const KNOWN: [&str; 3] = [

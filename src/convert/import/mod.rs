@@ -421,6 +421,7 @@ fn import_in_batches(
     let mut bindings = Bindings::default();
     let apis = cx.operations(root, &mut bindings);
     cx.unknown_root_extensions(root);
+    cx.other_servers(root);
     // The lists themselves come from where the document holds them: a finding about the whole
     // list (too many APIs, too many responses) points there.
     for (list, pointers) in [
@@ -906,7 +907,6 @@ fn scalar_string(node: &Node) -> String {
     }
 }
 
-/// The path part of a server URL (`https://host/v1` → `/v1`, `/v1` → `/v1`).
 /// A Server Object's `url` with each `{variable}` replaced by its `default` (OpenAPI 3: every
 /// variable has one); a variable without one is left as written.
 fn server_url(server: &Node) -> Option<Cow<'_, str>> {
@@ -938,6 +938,7 @@ fn server_url(server: &Node) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(out))
 }
 
+/// The path part of a server URL (`https://host/v1` → `/v1`, `/v1` → `/v1`).
 fn url_path(url: &str) -> &str {
     match url.split_once("://") {
         Some((_, rest)) => match rest.find('/') {

@@ -774,8 +774,8 @@ impl<'a> Cx<'a> {
             }
             _ => {
                 let servers = self.servers(root, op);
-                for url in servers.unwrap_or_default().iter().filter_map(server_url) {
-                    if let Some((scheme, _)) = url.split_once("://") {
+                for server in servers.unwrap_or_default() {
+                    for scheme in crate::openapi::server_schemes(server) {
                         note(scheme);
                     }
                 }
