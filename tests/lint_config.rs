@@ -4,6 +4,10 @@
 use std::path::Path;
 use std::process::Command;
 
+use serde_json::{Value, json};
+
+mod sarif_schema;
+
 const SPEC: &str = include_str!("../testdata/config/spec.yaml");
 const DEDUP: &str = include_str!("../testdata/config/dedup.yaml");
 
@@ -797,4 +801,244 @@ fn an_unreadable_configuration_is_a_document_too() {
             .as_str()
             .is_some_and(|e| e.starts_with("missing.yaml: "))
     );
+}
+
+/// The document of a run in a machine format, parsed: JSON and SARIF as JSON (SARIF checked
+/// against the official schema), JUnit checked for well-formedness and returned as text in a
+/// JSON string, GitHub annotations as a JSON array of lines.
+fn document(run: &Run, format: &str) -> Value {
+    let context = || format!("{format}\nstdout: {}\nstderr: {}", run.stdout, run.stderr);
+    match format {
+        "json" | "sarif" => {
+            let doc: Value =
+                serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", context()));
+            if format == "sarif" {
+                sarif_schema::assert_valid(&doc);
+            }
+            doc
+        }
+        "junit" => {
+            roxmltree::Document::parse(&run.stdout)
+                .unwrap_or_else(|e| panic!("{e}: {}", context()));
+            Value::String(run.stdout.clone())
+        }
+        _ => run.stdout.lines().map(Value::from).collect(),
+    }
+}
+
+/// `id uri:line` of each notification of a SARIF invocation's `kind` notifications.
+fn notified(sarif: &Value, kind: &str) -> Vec<String> {
+    sarif["runs"][0]["invocations"][0][kind]
+        .as_array()
+        .unwrap_or_else(|| panic!("{kind} in {sarif:#}"))
+        .iter()
+        .map(|n| {
+            let at = &n["locations"][0]["physicalLocation"];
+            format!(
+                "{} {}:{}",
+                n["descriptor"]["id"].as_str().unwrap_or("?"),
+                at["artifactLocation"]["uri"].as_str().unwrap_or("-"),
+                at["region"]["startLine"]
+            )
+        })
+        .collect()
+}
+
+/// A run stopped before linting by what it was given, in every machine format: each writes
+/// a document that says so (the one-line reason on stderr too), exit code 2.
+fn assert_stopped(dir: &Path, args: &[&str], code: &str, at: &str, reason: &str) {
+    let lint = |format: &str| {
+        let mut all = vec!["lint", "--format", format];
+        all.extend_from_slice(args);
+        let run = apigctl(dir, &all);
+        assert_eq!(run.code, 2, "{format}: {}", run.stderr);
+        assert!(
+            run.stderr.ends_with(&format!("apigctl: error: {reason}\n")),
+            "{format}: {}",
+            run.stderr
+        );
+        document(&run, format)
+    };
+    let mut all = vec!["lint"];
+    all.extend_from_slice(args);
+    let human = apigctl(dir, &all);
+    assert_eq!((human.code, human.stdout.as_str()), (2, ""));
+
+    let json = lint("json");
+    assert_eq!(json["error"], reason);
+    assert_eq!(json["summary"]["files"], 0);
+    assert_eq!(
+        json["diagnostics"].as_array().map(Vec::len),
+        Some(1),
+        "{json:#}"
+    );
+    assert_eq!(json["diagnostics"][0]["code"], code);
+
+    let sarif = lint("sarif");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["results"], json!([]));
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    assert_eq!(run["invocations"][0]["exitCode"], 2);
+    assert_eq!(run["invocations"][0]["exitCodeDescription"], reason);
+    assert_eq!(
+        notified(&sarif, "toolConfigurationNotifications"),
+        [format!("{code} {at}")]
+    );
+
+    let junit = lint("junit");
+    let junit = junit.as_str().unwrap_or_default();
+    assert!(
+        junit.contains(&format!("<testcase classname=\"{code}\""))
+            && junit.contains("errors=\"1\"")
+            && junit.contains("<error "),
+        "{junit}"
+    );
+
+    let github = lint("github");
+    assert_eq!(github.as_array().map(Vec::len), Some(1), "{github}");
+    assert!(
+        github[0]
+            .as_str()
+            .is_some_and(|l| l.starts_with("::error ") && l.contains(&format!("title={code}::"))),
+        "{github}"
+    );
+}
+
+#[test]
+fn an_unusable_baseline_stops_the_run_with_a_document() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    let missing = {
+        let run = apigctl(
+            dir.path(),
+            &["lint", "--baseline", "missing.json", "spec.yaml"],
+        );
+        run.stderr
+            .trim_end()
+            .trim_start_matches("apigctl: error: ")
+            .to_owned()
+    };
+    assert!(
+        missing.starts_with("cannot read baseline missing.json: "),
+        "{missing}"
+    );
+    assert_stopped(
+        dir.path(),
+        &["--baseline", "missing.json", "spec.yaml"],
+        "baseline-unreadable",
+        "missing.json:null",
+        &missing,
+    );
+
+    // Not a baseline: at the place where the JSON stops making sense.
+    write(
+        &dir.path().join("broken.json"),
+        "{\"apigctl_baseline\": 1,\n  \"findings\": [}\n",
+    );
+    let reason = "broken.json:2:16: not an apigctl baseline: expected value at line 2 column 16";
+    assert_stopped(
+        dir.path(),
+        &["--baseline", "broken.json", "spec.yaml"],
+        "baseline-invalid",
+        "broken.json:2",
+        reason,
+    );
+    let run = apigctl(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "sarif",
+            "--baseline",
+            "broken.json",
+            "spec.yaml",
+        ],
+    );
+    let sarif = document(&run, "sarif");
+    let region = &sarif["runs"][0]["invocations"][0]["toolConfigurationNotifications"][0]["locations"]
+        [0]["physicalLocation"]["region"];
+    assert_eq!(
+        (&region["startLine"], &region["startColumn"]),
+        (&json!(2), &json!(16))
+    );
+
+    // Another version: the whole file.
+    write(
+        &dir.path().join("v9.json"),
+        "{\"apigctl_baseline\": 9, \"findings\": []}\n",
+    );
+    assert_stopped(
+        dir.path(),
+        &["--baseline", "v9.json", "spec.yaml"],
+        "baseline-invalid",
+        "v9.json:null",
+        "v9.json: baseline version 9 is not supported (expected 1); write it again with --write-baseline",
+    );
+
+    // The configuration's `baseline:`, named from its directory; a baseline being written is
+    // not read.
+    write(
+        &dir.path().join("conf/.apigctl.yaml"),
+        "baseline: gone.json\n",
+    );
+    let run = apigctl(
+        dir.path(),
+        &[
+            "lint",
+            "--config",
+            "conf/.apigctl.yaml",
+            "--format",
+            "json",
+            "spec.yaml",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    let json = document(&run, "json");
+    assert_eq!(json["diagnostics"][0]["input"], "conf/gone.json");
+    let run = apigctl(
+        dir.path(),
+        &[
+            "lint",
+            "--config",
+            "conf/.apigctl.yaml",
+            "--write-baseline",
+            "conf/gone.json",
+            "spec.yaml",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
+
+#[test]
+fn no_files_to_lint_is_a_document_too() {
+    let dir = tempdir();
+    write(&dir.path().join("specs/notes.txt"), "not a spec");
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "files: ['nothing/*.yaml']\n",
+    );
+    let reason = "no files to lint: no file below . matches `files:` (nothing/*.yaml)";
+    assert_stopped(dir.path(), &[], "no-files", ".apigctl.yaml:null", reason);
+
+    write(&dir.path().join(".apigctl.yaml"), "rules: {}\n");
+    assert_stopped(
+        dir.path(),
+        &[],
+        "no-files",
+        ".apigctl.yaml:null",
+        "no files to lint: the configuration .apigctl.yaml has no `files:` globs",
+    );
+
+    // Without a configuration there is no file to point at.
+    std::fs::remove_file(dir.path().join(".apigctl.yaml")).expect("remove");
+    std::fs::create_dir_all(dir.path().join(".git")).expect("mkdir");
+    let reason = "no files to lint: name them (`apigctl lint FILE...`) or list them under `files:` in .apigctl.yaml";
+    assert_stopped(dir.path(), &[], "no-files", "-:null", reason);
+    let run = apigctl(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(
+        document(&run, "json")["diagnostics"][0]["input"],
+        Value::Null
+    );
+    let run = apigctl(dir.path(), &["lint", "--format", "github"]);
+    assert_eq!(run.stdout, format!("::error title=no-files::{reason}\n"));
 }

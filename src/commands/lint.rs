@@ -537,6 +537,8 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
             .map(|p| shorten(&p)),
     };
     if let Some(path) = &config_path {
+        // Compiled into the binary and checked by its tests and build: this fails only in a
+        // build that should not have been made, so it says so on stderr alone.
         let builtin = match rules::builtin_rules() {
             Ok(b) => b,
             Err(e) => return usage_error(format!("built-in rule file {e}")),
@@ -547,34 +549,55 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
         }
     }
     let inputs: Vec<Input> = if request.files.is_empty() {
+        // Named after the configuration, the file to fix (none without one).
+        let name = config_path
+            .as_deref()
+            .map_or_else(String::new, |p| p.display().to_string());
+        let no_files = |code: &str, message: String| {
+            let failure = FileReport {
+                name: name.clone(),
+                sources: Sources::new(),
+                diagnostics: vec![Diagnostic::error(code, &message)],
+            };
+            stopped(&failure, message, String::new(), options.format)
+        };
         let Some(config) = &options.config else {
-            return usage_error(format!(
-                "no files to lint: name them (`apigctl lint FILE...`) or list them under `files:` in {}",
-                config::FILE_NAME
-            ));
+            return no_files(
+                "no-files",
+                format!(
+                    "no files to lint: name them (`apigctl lint FILE...`) or list them under `files:` in {}",
+                    config::FILE_NAME
+                ),
+            );
         };
         if config.files.is_empty() {
-            return usage_error(format!(
-                "no files to lint: the configuration {} has no `files:` globs",
-                config_path
-                    .as_deref()
-                    .map_or_else(String::new, |p| p.display().to_string())
-            ));
+            return no_files(
+                "no-files",
+                format!("no files to lint: the configuration {name} has no `files:` globs"),
+            );
         }
         match config.matched_files() {
             Ok(files) if files.is_empty() => {
                 let globs: Vec<&str> = config.files.iter().map(|g| g.as_str()).collect();
-                return usage_error(format!(
-                    "no files to lint: no file below {} matches `files:` ({})",
-                    config.dir.display(),
-                    globs.join(", ")
-                ));
+                return no_files(
+                    "no-files",
+                    format!(
+                        "no files to lint: no file below {} matches `files:` ({})",
+                        config.dir.display(),
+                        globs.join(", ")
+                    ),
+                );
             }
             Ok(files) => files
                 .into_iter()
                 .map(|f| Input::Path(shorten(&f)))
                 .collect(),
-            Err(e) => return usage_error(format!("cannot list {}: {e}", config.dir.display())),
+            Err(e) => {
+                return no_files(
+                    "files-unlistable",
+                    format!("cannot list {}: {e}", config.dir.display()),
+                );
+            }
         }
     } else {
         request.files.iter().map(|f| Input::from_arg(f)).collect()
@@ -583,23 +606,21 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
 }
 
 /// The outcome of a run that a configuration stopped before it linted anything (exit 2):
-/// the reason on stderr, after the mistakes for people to read; on stdout, in `format`, a
-/// document that says the run failed and why (nothing for the human format), so that a CI
-/// step that reads a SARIF log, a JUnit report or JSON still gets one.
+/// see [`stopped`].
 fn config_failure(
     path: &Path,
     error: ConfigError,
     format: report::Format,
     color_stderr: bool,
 ) -> Outcome {
-    let (failure, reason, shown) = match error {
+    match error {
         ConfigError::Io(message) => {
             let failure = FileReport {
                 name: path.display().to_string(),
                 sources: Sources::new(),
                 diagnostics: vec![Diagnostic::error("config-unreadable", message.clone())],
             };
-            (failure, message, String::new())
+            stopped(&failure, message, String::new(), format)
         }
         ConfigError::Invalid(report) => {
             let reason = format!(
@@ -611,12 +632,21 @@ fn config_failure(
                 std::slice::from_ref(&*report),
                 color_stderr,
             );
-            (*report, reason, shown)
+            stopped(&report, reason, shown, format)
         }
-    };
+    }
+}
+
+/// The outcome of a run stopped before it linted anything (exit 2) by what it was given: a
+/// configuration or a baseline that cannot be used, no files to lint. On stderr, `shown` (the
+/// mistakes for people to read, when there is more to show than `reason`), then the reason;
+/// on stdout, in `format`, a document that says the run failed and why (nothing for the human
+/// format), so that a CI step that reads a SARIF log, a JUnit report or JSON still gets one.
+/// `failure` holds the diagnostics that say why, and is named after the file at fault.
+fn stopped(failure: &FileReport, reason: String, shown: String, format: report::Format) -> Outcome {
     let mut outcome = usage_error(&reason);
     outcome.stderr.insert_str(0, &shown);
-    outcome.stdout = report::render_failure(format, &failure, &reason, outcome.exit_code);
+    outcome.stdout = report::render_failure(format, failure, &reason, outcome.exit_code);
     outcome
 }
 
@@ -631,7 +661,23 @@ fn shorten(path: &Path) -> PathBuf {
 
 /// Lints several inputs in parallel; output order follows the input order. Then applies and
 /// writes baselines as asked, and sets the exit code by [`LintOptions::fail_on`].
+///
+/// A baseline to apply is read first: one that cannot be used stops the run before anything
+/// is linted, as a configuration does.
 pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
+    let baseline_path = options
+        .baseline
+        .clone()
+        .or_else(|| options.config.as_ref().and_then(|c| c.baseline.clone()));
+    // A baseline being written is not applied: the run shows what it records.
+    let baseline = match (&baseline_path, &options.write_baseline) {
+        (Some(path), None) => match Baseline::read(path) {
+            Ok(baseline) => Some((path, baseline)),
+            Err(e) => return stopped(&e.report, e.message, String::new(), options.format),
+        },
+        _ => None,
+    };
+
     let results: Vec<Result<FileReport, String>> =
         inputs.par_iter().map(|i| lint_file(i, options)).collect();
     let mut outcome = Outcome::default();
@@ -659,22 +705,12 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
             path.display()
         ));
     }
-    let baseline_path = options
-        .baseline
-        .clone()
-        .or_else(|| options.config.as_ref().and_then(|c| c.baseline.clone()));
-    // A baseline being written is not applied: the run shows what it recorded.
-    if let (Some(path), None) = (&baseline_path, &options.write_baseline) {
-        match Baseline::read(path) {
-            Ok(baseline) => {
-                let suppressed = baseline.suppress(&mut reports, &config::parent_dir(path));
-                outcome.stderr.push_str(&format!(
-                    "apigctl: {suppressed} finding(s) suppressed by baseline {}\n",
-                    path.display()
-                ));
-            }
-            Err(e) => return usage_error(e),
-        }
+    if let Some((path, baseline)) = &baseline {
+        let suppressed = baseline.suppress(&mut reports, &config::parent_dir(path));
+        outcome.stderr.push_str(&format!(
+            "apigctl: {suppressed} finding(s) suppressed by baseline {}\n",
+            path.display()
+        ));
     }
     outcome.stdout = timings::time("render report", || {
         report::render(options.format, &reports, options.color)
