@@ -79,12 +79,35 @@ impl LintOptions {
 /// Checks one input. `Err` carries an I/O failure message (the file could not be read) or a
 /// broken built-in rule file.
 pub fn lint_file(input: &Input, options: &LintOptions) -> Result<FileReport, String> {
+    match lint_input(input, options) {
+        Linted::Checked(report) | Linted::NotLoaded(report) => Ok(report),
+        Linted::Unreadable(message) | Linted::Broken(message) => Err(message),
+    }
+}
+
+/// What came of linting one input.
+enum Linted {
+    /// Loaded and checked: the findings.
+    Checked(FileReport),
+    /// Read, but not loaded (syntax, encoding, limits): the report holds the loader's one
+    /// diagnostic, and nothing was checked.
+    NotLoaded(FileReport),
+    /// Not read: why.
+    Unreadable(String),
+    /// The built-in rule catalogue is broken (a build that should have failed).
+    Broken(String),
+}
+
+fn lint_input(input: &Input, options: &LintOptions) -> Linted {
     let name = input.display_name();
     let loaded = timings::time("load", || Workspace::load(input, &options.limits));
     match loaded {
-        Ok(ws) => lint_workspace(name, ws, options, &options.settings_for(input)),
-        Err((_, e @ LoadError::Io { .. })) => Err(e.to_string()),
-        Err((sources, LoadError::Invalid(d))) => Ok(FileReport {
+        Ok(ws) => match lint_workspace(name, ws, options, &options.settings_for(input)) {
+            Ok(report) => Linted::Checked(report),
+            Err(message) => Linted::Broken(message),
+        },
+        Err((_, e @ LoadError::Io { .. })) => Linted::Unreadable(e.to_string()),
+        Err((sources, LoadError::Invalid(d))) => Linted::NotLoaded(FileReport {
             name,
             sources,
             diagnostics: vec![*d],
@@ -663,7 +686,10 @@ fn shorten(path: &Path) -> PathBuf {
 /// writes baselines as asked, and sets the exit code by [`LintOptions::fail_on`].
 ///
 /// A baseline to apply is read first: one that cannot be used stops the run before anything
-/// is linted, as a configuration does.
+/// is linted, as a configuration does. Inputs that cannot be read or loaded, and a baseline
+/// that cannot be written, do not stop it: the document says what else was found, and what
+/// was not analysed or failed ([`report::RunStatus`]); an unreadable input or a failed write
+/// makes the exit code 2.
 pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
     let baseline_path = options
         .baseline
@@ -678,32 +704,78 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
         _ => None,
     };
 
-    let results: Vec<Result<FileReport, String>> =
-        inputs.par_iter().map(|i| lint_file(i, options)).collect();
+    let results: Vec<Linted> = inputs.par_iter().map(|i| lint_input(i, options)).collect();
     let mut outcome = Outcome::default();
     let mut reports = Vec::with_capacity(results.len());
-    let mut io_failed = false;
-    for result in results {
+    let mut status = report::RunStatus::default();
+    let mut unreadable: Vec<(usize, String)> = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
+    for (input, result) in inputs.iter().zip(results) {
         match result {
-            Ok(r) => reports.push(r),
-            Err(message) => {
-                io_failed = true;
+            Linted::Checked(r) => reports.push(r),
+            Linted::NotLoaded(r) => {
+                if let Some(d) = r.diagnostics.first() {
+                    status.unanalysed.push(report::Unanalysed {
+                        report: reports.len(),
+                        reason: d.clone(),
+                        unreadable: false,
+                    });
+                }
+                reports.push(r);
+            }
+            Linted::Unreadable(message) => {
                 outcome
                     .stderr
                     .push_str(&format!("apigctl: error: {message}\n"));
+                // An empty report holds its place through the baseline: the diagnostic that
+                // says it was not read is added for the document, and is no finding.
+                unreadable.push((reports.len(), message));
+                reports.push(FileReport {
+                    name: input.display_name(),
+                    sources: Sources::new(),
+                    diagnostics: Vec::new(),
+                });
+            }
+            Linted::Broken(message) => {
+                outcome
+                    .stderr
+                    .push_str(&format!("apigctl: error: {message}\n"));
+                errors.push(message);
             }
         }
     }
+    if !unreadable.is_empty() {
+        errors.push(format!(
+            "{} of {} input(s) could not be read: {}",
+            unreadable.len(),
+            inputs.len(),
+            unreadable
+                .iter()
+                .filter_map(|(i, _)| reports.get(*i).map(|r| r.name.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     if let Some(path) = &options.write_baseline {
         let baseline = Baseline::of(&reports, &config::parent_dir(path));
-        if let Err(e) = super::output::write_atomically(path, &baseline.to_text()) {
-            return usage_error(e);
+        match super::output::write_atomically(path, &baseline.to_text()) {
+            Ok(()) => {
+                let total: usize = baseline.findings.iter().map(|e| e.count).sum();
+                outcome.stderr.push_str(&format!(
+                    "apigctl: wrote {total} finding(s) to baseline {}\n",
+                    path.display()
+                ));
+            }
+            Err(e) => {
+                outcome.stderr.push_str(&format!("apigctl: error: {e}\n"));
+                status.failures.push(FileReport {
+                    name: path.display().to_string(),
+                    sources: Sources::new(),
+                    diagnostics: vec![Diagnostic::error("baseline-unwritable", &e)],
+                });
+                errors.push(e);
+            }
         }
-        let total: usize = baseline.findings.iter().map(|e| e.count).sum();
-        outcome.stderr.push_str(&format!(
-            "apigctl: wrote {total} finding(s) to baseline {}\n",
-            path.display()
-        ));
     }
     if let Some((path, baseline)) = &baseline {
         let suppressed = baseline.suppress(&mut reports, &config::parent_dir(path));
@@ -712,22 +784,48 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
             path.display()
         ));
     }
-    outcome.stdout = timings::time("render report", || {
-        report::render(options.format, &reports, options.color)
-    });
-    outcome.stderr.push_str(&timings::take_report());
     let threshold = options.fail_on.unwrap_or(Severity::Error);
     let fails = reports
         .iter()
         .flat_map(|r| &r.diagnostics)
         .any(|d| d.severity >= threshold);
-    outcome.exit_code = if io_failed {
+    outcome.exit_code = if !errors.is_empty() {
         EXIT_USAGE
     } else if fails {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     };
+    if options.format == report::Format::Human {
+        // People read on stderr what could not be read; the summary counts what was linted.
+        let mut keep = vec![true; reports.len()];
+        for (index, _) in &unreadable {
+            if let Some(k) = keep.get_mut(*index) {
+                *k = false;
+            }
+        }
+        let mut keep = keep.into_iter();
+        reports.retain(|_| keep.next().unwrap_or(true));
+    } else {
+        for (index, message) in unreadable {
+            let reason = Diagnostic::error("input-unreadable", message);
+            if let Some(r) = reports.get_mut(index) {
+                r.diagnostics.push(reason.clone());
+            }
+            status.unanalysed.push(report::Unanalysed {
+                report: index,
+                reason,
+                unreadable: true,
+            });
+        }
+        status.unanalysed.sort_by_key(|u| u.report);
+    }
+    status.exit_code = Some(outcome.exit_code);
+    status.error = (!errors.is_empty()).then(|| errors.join("; "));
+    outcome.stdout = timings::time("render report", || {
+        report::render_run(options.format, &reports, &status, options.color)
+    });
+    outcome.stderr.push_str(&timings::take_report());
     outcome
 }
 
