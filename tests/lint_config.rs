@@ -4,6 +4,10 @@
 use std::path::Path;
 use std::process::Command;
 
+use serde_json::{Value, json};
+
+mod sarif_schema;
+
 const SPEC: &str = include_str!("../testdata/config/spec.yaml");
 const DEDUP: &str = include_str!("../testdata/config/dedup.yaml");
 
@@ -796,5 +800,498 @@ fn an_unreadable_configuration_is_a_document_too() {
         json["error"]
             .as_str()
             .is_some_and(|e| e.starts_with("missing.yaml: "))
+    );
+}
+
+/// The document of a run in a machine format, parsed: JSON and SARIF as JSON (SARIF checked
+/// against the official schema), JUnit checked for well-formedness and returned as text in a
+/// JSON string, GitHub annotations as a JSON array of lines.
+fn document(run: &Run, format: &str) -> Value {
+    let context = || format!("{format}\nstdout: {}\nstderr: {}", run.stdout, run.stderr);
+    match format {
+        "json" | "sarif" => {
+            let doc: Value =
+                serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", context()));
+            if format == "sarif" {
+                sarif_schema::assert_valid(&doc);
+            }
+            doc
+        }
+        "junit" => {
+            roxmltree::Document::parse(&run.stdout)
+                .unwrap_or_else(|e| panic!("{e}: {}", context()));
+            Value::String(run.stdout.clone())
+        }
+        _ => run.stdout.lines().map(Value::from).collect(),
+    }
+}
+
+/// `id uri:line` of each notification of a SARIF invocation's `kind` notifications.
+fn notified(sarif: &Value, kind: &str) -> Vec<String> {
+    sarif["runs"][0]["invocations"][0][kind]
+        .as_array()
+        .unwrap_or_else(|| panic!("{kind} in {sarif:#}"))
+        .iter()
+        .map(|n| {
+            let at = &n["locations"][0]["physicalLocation"];
+            format!(
+                "{} {}:{}",
+                n["descriptor"]["id"].as_str().unwrap_or("?"),
+                at["artifactLocation"]["uri"].as_str().unwrap_or("-"),
+                at["region"]["startLine"]
+            )
+        })
+        .collect()
+}
+
+/// A run stopped before linting by what it was given, in every machine format: each writes
+/// a document that says so (the one-line reason on stderr too), exit code 2.
+fn assert_stopped(dir: &Path, args: &[&str], code: &str, at: &str, reason: &str) {
+    let lint = |format: &str| {
+        let mut all = vec!["lint", "--format", format];
+        all.extend_from_slice(args);
+        let run = apigctl(dir, &all);
+        assert_eq!(run.code, 2, "{format}: {}", run.stderr);
+        assert!(
+            run.stderr.ends_with(&format!("apigctl: error: {reason}\n")),
+            "{format}: {}",
+            run.stderr
+        );
+        document(&run, format)
+    };
+    let mut all = vec!["lint"];
+    all.extend_from_slice(args);
+    let human = apigctl(dir, &all);
+    assert_eq!((human.code, human.stdout.as_str()), (2, ""));
+
+    let json = lint("json");
+    assert_eq!(json["error"], reason);
+    assert_eq!(json["summary"]["files"], 0);
+    assert_eq!(
+        json["diagnostics"].as_array().map(Vec::len),
+        Some(1),
+        "{json:#}"
+    );
+    assert_eq!(json["diagnostics"][0]["code"], code);
+
+    let sarif = lint("sarif");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["results"], json!([]));
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    assert_eq!(run["invocations"][0]["exitCode"], 2);
+    assert_eq!(run["invocations"][0]["exitCodeDescription"], reason);
+    assert_eq!(
+        notified(&sarif, "toolConfigurationNotifications"),
+        [format!("{code} {at}")]
+    );
+
+    let junit = lint("junit");
+    let junit = junit.as_str().unwrap_or_default();
+    assert!(
+        junit.contains(&format!("<testcase classname=\"{code}\""))
+            && junit.contains("errors=\"1\"")
+            && junit.contains("<error "),
+        "{junit}"
+    );
+
+    let github = lint("github");
+    assert_eq!(github.as_array().map(Vec::len), Some(1), "{github}");
+    assert!(
+        github[0]
+            .as_str()
+            .is_some_and(|l| l.starts_with("::error ") && l.contains(&format!("title={code}::"))),
+        "{github}"
+    );
+}
+
+#[test]
+fn an_unusable_baseline_stops_the_run_with_a_document() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    let missing = {
+        let run = apigctl(
+            dir.path(),
+            &["lint", "--baseline", "missing.json", "spec.yaml"],
+        );
+        run.stderr
+            .trim_end()
+            .trim_start_matches("apigctl: error: ")
+            .to_owned()
+    };
+    assert!(
+        missing.starts_with("cannot read baseline missing.json: "),
+        "{missing}"
+    );
+    assert_stopped(
+        dir.path(),
+        &["--baseline", "missing.json", "spec.yaml"],
+        "baseline-unreadable",
+        "missing.json:null",
+        &missing,
+    );
+
+    // Not a baseline: at the place where the JSON stops making sense.
+    write(
+        &dir.path().join("broken.json"),
+        "{\"apigctl_baseline\": 1,\n  \"findings\": [}\n",
+    );
+    let reason = "broken.json:2:16: not an apigctl baseline: expected value at line 2 column 16";
+    assert_stopped(
+        dir.path(),
+        &["--baseline", "broken.json", "spec.yaml"],
+        "baseline-invalid",
+        "broken.json:2",
+        reason,
+    );
+    let run = apigctl(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "sarif",
+            "--baseline",
+            "broken.json",
+            "spec.yaml",
+        ],
+    );
+    let sarif = document(&run, "sarif");
+    let region = &sarif["runs"][0]["invocations"][0]["toolConfigurationNotifications"][0]["locations"]
+        [0]["physicalLocation"]["region"];
+    assert_eq!(
+        (&region["startLine"], &region["startColumn"]),
+        (&json!(2), &json!(16))
+    );
+
+    // Another version: the whole file.
+    write(
+        &dir.path().join("v9.json"),
+        "{\"apigctl_baseline\": 9, \"findings\": []}\n",
+    );
+    assert_stopped(
+        dir.path(),
+        &["--baseline", "v9.json", "spec.yaml"],
+        "baseline-invalid",
+        "v9.json:null",
+        "v9.json: baseline version 9 is not supported (expected 1); write it again with --write-baseline",
+    );
+
+    // The configuration's `baseline:`, named from its directory; a baseline being written is
+    // not read.
+    write(
+        &dir.path().join("conf/.apigctl.yaml"),
+        "baseline: gone.json\n",
+    );
+    let run = apigctl(
+        dir.path(),
+        &[
+            "lint",
+            "--config",
+            "conf/.apigctl.yaml",
+            "--format",
+            "json",
+            "spec.yaml",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    let json = document(&run, "json");
+    assert_eq!(json["diagnostics"][0]["input"], "conf/gone.json");
+    let run = apigctl(
+        dir.path(),
+        &[
+            "lint",
+            "--config",
+            "conf/.apigctl.yaml",
+            "--write-baseline",
+            "conf/gone.json",
+            "spec.yaml",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
+
+#[test]
+fn no_files_to_lint_is_a_document_too() {
+    let dir = tempdir();
+    write(&dir.path().join("specs/notes.txt"), "not a spec");
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "files: ['nothing/*.yaml']\n",
+    );
+    let reason = "no files to lint: no file below . matches `files:` (nothing/*.yaml)";
+    assert_stopped(dir.path(), &[], "no-files", ".apigctl.yaml:null", reason);
+
+    write(&dir.path().join(".apigctl.yaml"), "rules: {}\n");
+    assert_stopped(
+        dir.path(),
+        &[],
+        "no-files",
+        ".apigctl.yaml:null",
+        "no files to lint: the configuration .apigctl.yaml has no `files:` globs",
+    );
+
+    // Without a configuration there is no file to point at.
+    std::fs::remove_file(dir.path().join(".apigctl.yaml")).expect("remove");
+    std::fs::create_dir_all(dir.path().join(".git")).expect("mkdir");
+    let reason = "no files to lint: name them (`apigctl lint FILE...`) or list them under `files:` in .apigctl.yaml";
+    assert_stopped(dir.path(), &[], "no-files", "-:null", reason);
+    let run = apigctl(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(
+        document(&run, "json")["diagnostics"][0]["input"],
+        Value::Null
+    );
+    let run = apigctl(dir.path(), &["lint", "--format", "github"]);
+    assert_eq!(run.stdout, format!("::error title=no-files::{reason}\n"));
+}
+
+#[test]
+fn an_unreadable_input_is_reported_in_the_document_beside_the_others() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    std::fs::create_dir_all(dir.path().join("folder.yaml")).expect("mkdir");
+    let args = |format: &'static str| {
+        [
+            "lint",
+            "--format",
+            format,
+            "spec.yaml",
+            "missing.yaml",
+            "folder.yaml",
+        ]
+    };
+    let reason = "2 of 3 input(s) could not be read: missing.yaml, folder.yaml";
+
+    let run = apigctl(dir.path(), &args("human"));
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("apigctl: error: missing.yaml: ")
+            && run
+                .stderr
+                .contains("apigctl: error: folder.yaml: is a directory"),
+        "{}",
+        run.stderr
+    );
+    // People read it on stderr; stdout has what was linted.
+    assert!(!run.stdout.contains("missing.yaml"), "{}", run.stdout);
+    assert!(run.stdout.ends_with("in 1 file\n"), "{}", run.stdout);
+
+    let run = apigctl(dir.path(), &args("json"));
+    assert_eq!(run.code, 2);
+    let json = document(&run, "json");
+    assert_eq!(json["error"], reason);
+    assert_eq!(json["summary"]["files"], 3);
+    let unreadable: Vec<String> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "input-unreadable")
+        .map(|d| format!("{} {}", d["input"].as_str().unwrap_or("?"), d["location"]))
+        .collect();
+    assert_eq!(unreadable, ["missing.yaml null", "folder.yaml null"]);
+    assert_eq!(findings(&run).len(), ALL.len() + 2);
+
+    let run = apigctl(dir.path(), &args("sarif"));
+    assert_eq!(run.code, 2);
+    let sarif = document(&run, "sarif");
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(invocation["exitCode"], 2);
+    assert_eq!(invocation["exitCodeDescription"], reason);
+    assert_eq!(
+        notified(&sarif, "toolExecutionNotifications"),
+        [
+            "input-unreadable missing.yaml:null",
+            "input-unreadable folder.yaml:null"
+        ]
+    );
+    // The findings in the readable input are all there; the unreadable ones are no results.
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), ALL.len());
+    assert!(results.iter().all(|r| r["ruleId"] != "input-unreadable"));
+
+    let run = apigctl(dir.path(), &args("junit"));
+    let junit = document(&run, "junit");
+    let junit = junit.as_str().unwrap_or_default();
+    let xml = roxmltree::Document::parse(junit).expect("JUnit");
+    let errors: Vec<&str> = xml
+        .descendants()
+        .filter(|n| n.has_tag_name("error"))
+        .filter_map(|n| n.ancestors().find(|a| a.has_tag_name("testsuite")))
+        .filter_map(|s| s.attribute("name"))
+        .collect();
+    assert_eq!(errors, ["missing.yaml", "folder.yaml"]);
+    assert_eq!(xml.root_element().attribute("errors"), Some("2"));
+
+    let run = apigctl(dir.path(), &args("github"));
+    assert!(
+        run.stdout
+            .contains("::error file=missing.yaml,title=input-unreadable::missing.yaml: "),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_input_that_cannot_be_loaded_is_noted_as_not_analysed() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    write(
+        &dir.path().join("broken.yaml"),
+        "openapi: 3.0.3\ninfo: {title: x\n",
+    );
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--format", "sarif", "spec.yaml", "broken.yaml"],
+    );
+    // A finding, as before: exit code 1.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let sarif = document(&run, "sarif");
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(invocation["exitCode"], 1);
+    assert!(invocation.get("exitCodeDescription").is_none());
+    let notes = notified(&sarif, "toolExecutionNotifications");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes, ["syntax broken.yaml:3"]);
+    let note = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(note["level"], "error");
+    assert!(
+        note["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("not linted: ")),
+        "{note}"
+    );
+    // The syntax error stays a result.
+    let code = note["descriptor"]["id"].clone();
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert!(results.iter().any(|r| r["ruleId"] == code), "{code}");
+
+    // JSON and JUnit already say it: the loader's error, in the input.
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--format", "json", "spec.yaml", "broken.yaml"],
+    );
+    let json = document(&run, "json");
+    assert!(json.get("error").is_none());
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .any(|d| d["code"] == code && d["input"] == "broken.yaml" && d["severity"] == "error")
+    );
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--format", "junit", "spec.yaml", "broken.yaml"],
+    );
+    let junit = document(&run, "junit");
+    assert!(
+        junit.as_str().is_some_and(
+            |x| x.contains("<testsuite name=\"broken.yaml\" tests=\"1\" failures=\"1\"")
+        ),
+        "{junit}"
+    );
+}
+
+#[test]
+fn a_successful_sarif_run_says_so() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    let run = apigctl(dir.path(), &["lint", "--format", "sarif", "spec.yaml"]);
+    assert_eq!(run.code, 1);
+    let sarif = document(&run, "sarif");
+    assert_eq!(
+        sarif["runs"][0]["invocations"],
+        json!([{"executionSuccessful": true, "exitCode": 1}])
+    );
+    write(
+        &dir.path().join("clean.yaml"),
+        "openapi: 3.0.3\ninfo: {title: orders, version: '1'}\npaths: {}\n",
+    );
+    let run = apigctl(dir.path(), &["lint", "--format", "sarif", "clean.yaml"]);
+    let sarif = document(&run, "sarif");
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["exitCode"],
+        json!(run.code)
+    );
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+}
+
+#[test]
+fn a_baseline_that_cannot_be_written_is_in_the_document() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    // A directory stands where the file would go.
+    std::fs::create_dir_all(dir.path().join("taken.json")).expect("mkdir");
+    let lint = |format: &str| {
+        let run = apigctl(
+            dir.path(),
+            &[
+                "lint",
+                "--format",
+                format,
+                "--write-baseline",
+                "taken.json",
+                "spec.yaml",
+            ],
+        );
+        assert_eq!(run.code, 2, "{format}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("apigctl: error: cannot write taken.json: "),
+            "{}",
+            run.stderr
+        );
+        (document(&run, format), run)
+    };
+    let (json, run) = lint("json");
+    let reason = run
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("apigctl: error: "))
+        .expect("the reason")
+        .to_owned();
+    assert_eq!(json["error"], reason.as_str());
+    // Everything found is reported, as a run that writes a baseline does.
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes.len(), ALL.len() + 1);
+    assert_eq!(codes.last(), Some(&"baseline-unwritable"));
+    assert_eq!(json["summary"]["files"], 1);
+
+    let (sarif, _) = lint("sarif");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(ALL.len())
+    );
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
+    assert_eq!(
+        notified(&sarif, "toolExecutionNotifications"),
+        ["baseline-unwritable taken.json:null"]
+    );
+
+    let (junit, _) = lint("junit");
+    assert!(
+        junit.as_str().is_some_and(|x| x
+            .contains("<testsuite name=\"taken.json\" tests=\"1\" failures=\"0\" errors=\"1\"")),
+        "{junit}"
+    );
+    let (github, _) = lint("github");
+    assert!(
+        github
+            .as_array()
+            .and_then(|l| l.last())
+            .and_then(Value::as_str)
+            .is_some_and(|l| l.starts_with("::error file=taken.json,title=baseline-unwritable::")),
+        "{github}"
     );
 }

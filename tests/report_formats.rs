@@ -4,11 +4,13 @@
 use apigctl::commands::lint::{LintOptions, lint_file};
 use apigctl::diagnostic::{Diagnostic, Severity};
 use apigctl::report::{
-    FileReport, Format, github_escape_data, github_escape_property, render, render_failure,
-    xml_escape,
+    FileReport, Format, RunStatus, Unanalysed, github_escape_data, github_escape_property, render,
+    render_failure, render_run, xml_escape,
 };
 use apigctl::source::{Input, SourceFile, Sources, Span};
 use serde_json::Value;
+
+mod sarif_schema;
 
 const ORDERS: &str = "openapi: 3.0.0
 info:
@@ -110,36 +112,12 @@ fn fixture(prefix: &str) -> Vec<FileReport> {
     ]
 }
 
-/// The official schema is fetched by `.ci/fetch-sarif-schema` (CI runs it before the tests, and
-/// sets `APIGCTL_REQUIRE_SARIF_SCHEMA=1` so that a missing schema fails instead of skipping).
 fn sarif_validator() -> Option<jsonschema::Validator> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/target/test-fixtures/sarif-schema-2.1.0.json"
-    );
-    let Ok(text) = std::fs::read_to_string(path) else {
-        assert!(
-            std::env::var_os("APIGCTL_REQUIRE_SARIF_SCHEMA").is_none(),
-            "{path} is missing: run .ci/fetch-sarif-schema"
-        );
-        eprintln!(
-            "skipping SARIF schema validation: {path} is missing (run .ci/fetch-sarif-schema)"
-        );
-        return None;
-    };
-    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .map(Some)
-        .expect("SARIF schema compiles")
+    sarif_schema::validator()
 }
 
 fn sarif_errors(validator: &jsonschema::Validator, sarif: &Value) -> Vec<String> {
-    validator
-        .iter_errors(sarif)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
+    sarif_schema::errors(validator, sarif)
 }
 
 fn parse_sarif(reports: &[FileReport]) -> Value {
@@ -631,4 +609,283 @@ fn junit_of_a_failed_run_has_an_error_per_mistake() {
         .find(|n| n.has_tag_name("system-err"))
         .and_then(|n| n.text());
     assert_eq!(err, Some(REASON));
+}
+
+/// A run that went on past what it could not do: one input linted with a finding, one that
+/// could not be loaded (its syntax error a finding, and the input not analysed), one that
+/// could not be read (its report holds only the diagnostic that says so), and a baseline
+/// that could not be written.
+fn run_fixture() -> (Vec<FileReport>, RunStatus) {
+    let text = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let mut sources = Sources::new();
+    let file = sources.add(SourceFile::new("a.yaml", None, text.to_owned()));
+    let linted = FileReport {
+        name: "a.yaml".into(),
+        sources,
+        diagnostics: vec![
+            Diagnostic::warn("apig-group-title", "title `t` is short")
+                .at(file, span_of(text, "t,"))
+                .pointer("/info/title"),
+        ],
+    };
+    let broken_text = "{\"openapi\": \"3.0.0\",\n  \"info\": }\n";
+    let mut sources = Sources::new();
+    let file = sources.add(SourceFile::new("b.json", None, broken_text.to_owned()));
+    let syntax = Diagnostic::error("json-syntax", "expected a value")
+        .at(file, span_of(broken_text, "}"))
+        .help("check the JSON syntax");
+    let broken = FileReport {
+        name: "b.json".into(),
+        sources,
+        diagnostics: vec![syntax.clone()],
+    };
+    let unreadable_reason = Diagnostic::error(
+        "input-unreadable",
+        "missing.yaml: No such file or directory (os error 2)",
+    );
+    let unreadable = FileReport {
+        name: "missing.yaml".into(),
+        sources: Sources::new(),
+        diagnostics: vec![unreadable_reason.clone()],
+    };
+    let status = RunStatus {
+        exit_code: Some(2),
+        error: Some(RUN_ERROR.into()),
+        unanalysed: vec![
+            Unanalysed {
+                report: 1,
+                reason: syntax,
+                unreadable: false,
+            },
+            Unanalysed {
+                report: 2,
+                reason: unreadable_reason,
+                unreadable: true,
+            },
+        ],
+        failures: vec![FileReport {
+            name: "out/baseline.json".into(),
+            sources: Sources::new(),
+            diagnostics: vec![Diagnostic::error(
+                "baseline-unwritable",
+                "cannot write out/baseline.json: No such file or directory (os error 2)",
+            )],
+        }],
+    };
+    (vec![linted, broken, unreadable], status)
+}
+
+const RUN_ERROR: &str = "1 of 3 input(s) could not be read: missing.yaml; cannot write out/baseline.json: No such file or directory (os error 2)";
+
+fn run_document(format: Format) -> String {
+    let (reports, status) = run_fixture();
+    render_run(format, &reports, &status, false)
+}
+
+#[test]
+fn run_failure_snapshots() {
+    insta::assert_snapshot!("run_failures_json", run_document(Format::Json));
+    insta::assert_snapshot!("run_failures_sarif", run_document(Format::Sarif));
+    insta::assert_snapshot!("run_failures_junit", run_document(Format::Junit));
+    insta::assert_snapshot!("run_failures_github", run_document(Format::Github));
+    // People read what failed on stderr; stdout has the findings as always.
+    let (reports, status) = run_fixture();
+    assert_eq!(
+        render_run(Format::Human, &reports, &status, false),
+        render(Format::Human, &reports, false)
+    );
+}
+
+#[test]
+fn sarif_of_a_successful_run_has_a_successful_invocation() {
+    let sarif = parse_sarif(&fixture(""));
+    sarif_schema::assert_valid(&sarif);
+    assert_eq!(
+        sarif["runs"][0]["invocations"],
+        serde_json::json!([{ "executionSuccessful": true }])
+    );
+    // With the exit code when the command gives it; findings are no failure.
+    let status = RunStatus {
+        exit_code: Some(1),
+        ..RunStatus::default()
+    };
+    let sarif: Value =
+        serde_json::from_str(&render_run(Format::Sarif, &fixture(""), &status, false))
+            .expect("SARIF is JSON");
+    sarif_schema::assert_valid(&sarif);
+    assert_eq!(
+        sarif["runs"][0]["invocations"],
+        serde_json::json!([{ "executionSuccessful": true, "exitCode": 1 }])
+    );
+    assert!(
+        sarif["runs"][0]["tool"]["driver"]
+            .get("notifications")
+            .is_none()
+    );
+}
+
+#[test]
+fn sarif_notes_each_input_not_analysed_and_each_failure() {
+    let sarif: Value = serde_json::from_str(&run_document(Format::Sarif)).expect("SARIF is JSON");
+    sarif_schema::assert_valid(&sarif);
+    let run = &sarif["runs"][0];
+    // The unreadable input has no result; the syntax error stays one.
+    let results: Vec<&str> = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["ruleId"].as_str())
+        .collect();
+    assert_eq!(results, ["apig-group-title", "json-syntax"]);
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(rules, ["apig-group-title", "json-syntax"]);
+
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(invocation["exitCode"], 2);
+    assert_eq!(invocation["exitCodeDescription"], RUN_ERROR);
+    let notifications = invocation["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    let descriptors = run["tool"]["driver"]["notifications"]
+        .as_array()
+        .expect("descriptors");
+    let seen: Vec<String> = notifications
+        .iter()
+        .map(|n| {
+            let index = n["descriptor"]["index"].as_u64().expect("index") as usize;
+            assert_eq!(descriptors[index]["id"], n["descriptor"]["id"]);
+            assert_eq!(n["level"], "error");
+            let at = &n["locations"][0]["physicalLocation"];
+            format!(
+                "{} {}:{}",
+                n["descriptor"]["id"].as_str().unwrap_or("?"),
+                at["artifactLocation"]["uri"].as_str().unwrap_or("?"),
+                at["region"]["startLine"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "json-syntax b.json:2",
+            "input-unreadable missing.yaml:null",
+            "baseline-unwritable out/baseline.json:null",
+        ]
+    );
+    assert_eq!(
+        notifications[0]["message"]["text"],
+        "not linted: expected a value\nhelp: check the JSON syntax"
+    );
+}
+
+#[test]
+fn json_and_junit_say_what_was_not_analysed() {
+    let json: Value = serde_json::from_str(&run_document(Format::Json)).expect("JSON");
+    assert_eq!(json["error"], RUN_ERROR);
+    // Three inputs; the baseline's failure counts as an error but is no file.
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"files": 3, "errors": 3, "warnings": 1, "notes": 0})
+    );
+    let codes: Vec<String> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| format!("{} {}", d["code"].as_str().unwrap_or("?"), d["input"]))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "apig-group-title \"a.yaml\"",
+            "json-syntax \"b.json\"",
+            "input-unreadable \"missing.yaml\"",
+            "baseline-unwritable \"out/baseline.json\"",
+        ]
+    );
+    // A clean run has no `error`.
+    let clean: Value =
+        serde_json::from_str(&render(Format::Json, &fixture(""), false)).expect("JSON");
+    assert!(clean.get("error").is_none());
+
+    let xml = run_document(Format::Junit);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed JUnit");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("tests"), Some("4"));
+    assert_eq!(root.attribute("failures"), Some("2"));
+    assert_eq!(root.attribute("errors"), Some("2"));
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    let summary: Vec<String> = suites
+        .iter()
+        .map(|s| {
+            let outcomes: Vec<&str> = s
+                .descendants()
+                .filter(|n| n.has_tag_name("failure") || n.has_tag_name("error"))
+                .map(|n| n.tag_name().name())
+                .collect();
+            format!(
+                "{} {} {}",
+                s.attribute("name").unwrap_or("?"),
+                s.attribute("errors").unwrap_or("?"),
+                outcomes.join(",")
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "a.yaml 0 failure",
+            "b.json 0 failure",
+            "missing.yaml 1 error",
+            "out/baseline.json 1 error",
+        ]
+    );
+}
+
+/// Nothing to lint and no configuration: the failure is about no file.
+#[test]
+fn a_failure_about_no_file_points_nowhere() {
+    let failure = FileReport {
+        name: String::new(),
+        sources: Sources::new(),
+        diagnostics: vec![Diagnostic::error("no-files", "no files to lint")],
+    };
+    let reason = "no files to lint";
+    let sarif: Value = serde_json::from_str(&render_failure(Format::Sarif, &failure, reason, 2))
+        .expect("SARIF is JSON");
+    sarif_schema::assert_valid(&sarif);
+    let notification = &sarif["runs"][0]["invocations"][0]["toolConfigurationNotifications"][0];
+    assert_eq!(notification["descriptor"]["id"], "no-files");
+    assert!(notification.get("locations").is_none(), "{notification}");
+
+    let json: Value =
+        serde_json::from_str(&render_failure(Format::Json, &failure, reason, 2)).expect("JSON");
+    assert_eq!(json["diagnostics"][0]["input"], Value::Null);
+    assert_eq!(
+        render_failure(Format::Github, &failure, reason, 2),
+        "::error title=no-files::no files to lint\n"
+    );
+    let xml = render_failure(Format::Junit, &failure, reason, 2);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed JUnit");
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .expect("a suite");
+    assert_eq!(suite.attribute("name"), Some("apigctl"));
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase"))
+        .expect("a case");
+    assert_eq!(case.attribute("file"), None);
+    assert_eq!(case.attribute("name"), Some("apigctl"));
+    let body = case
+        .children()
+        .find(|n| n.has_tag_name("error"))
+        .and_then(|n| n.text());
+    assert_eq!(body, Some("error[no-files]: no files to lint"));
 }

@@ -79,12 +79,35 @@ impl LintOptions {
 /// Checks one input. `Err` carries an I/O failure message (the file could not be read) or a
 /// broken built-in rule file.
 pub fn lint_file(input: &Input, options: &LintOptions) -> Result<FileReport, String> {
+    match lint_input(input, options) {
+        Linted::Checked(report) | Linted::NotLoaded(report) => Ok(report),
+        Linted::Unreadable(message) | Linted::Broken(message) => Err(message),
+    }
+}
+
+/// What came of linting one input.
+enum Linted {
+    /// Loaded and checked: the findings.
+    Checked(FileReport),
+    /// Read, but not loaded (syntax, encoding, limits): the report holds the loader's one
+    /// diagnostic, and nothing was checked.
+    NotLoaded(FileReport),
+    /// Not read: why.
+    Unreadable(String),
+    /// The built-in rule catalogue is broken (a build that should have failed).
+    Broken(String),
+}
+
+fn lint_input(input: &Input, options: &LintOptions) -> Linted {
     let name = input.display_name();
     let loaded = timings::time("load", || Workspace::load(input, &options.limits));
     match loaded {
-        Ok(ws) => lint_workspace(name, ws, options, &options.settings_for(input)),
-        Err((_, e @ LoadError::Io { .. })) => Err(e.to_string()),
-        Err((sources, LoadError::Invalid(d))) => Ok(FileReport {
+        Ok(ws) => match lint_workspace(name, ws, options, &options.settings_for(input)) {
+            Ok(report) => Linted::Checked(report),
+            Err(message) => Linted::Broken(message),
+        },
+        Err((_, e @ LoadError::Io { .. })) => Linted::Unreadable(e.to_string()),
+        Err((sources, LoadError::Invalid(d))) => Linted::NotLoaded(FileReport {
             name,
             sources,
             diagnostics: vec![*d],
@@ -537,6 +560,8 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
             .map(|p| shorten(&p)),
     };
     if let Some(path) = &config_path {
+        // Compiled into the binary and checked by its tests and build: this fails only in a
+        // build that should not have been made, so it says so on stderr alone.
         let builtin = match rules::builtin_rules() {
             Ok(b) => b,
             Err(e) => return usage_error(format!("built-in rule file {e}")),
@@ -547,34 +572,55 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
         }
     }
     let inputs: Vec<Input> = if request.files.is_empty() {
+        // Named after the configuration, the file to fix (none without one).
+        let name = config_path
+            .as_deref()
+            .map_or_else(String::new, |p| p.display().to_string());
+        let no_files = |code: &str, message: String| {
+            let failure = FileReport {
+                name: name.clone(),
+                sources: Sources::new(),
+                diagnostics: vec![Diagnostic::error(code, &message)],
+            };
+            stopped(&failure, message, String::new(), options.format)
+        };
         let Some(config) = &options.config else {
-            return usage_error(format!(
-                "no files to lint: name them (`apigctl lint FILE...`) or list them under `files:` in {}",
-                config::FILE_NAME
-            ));
+            return no_files(
+                "no-files",
+                format!(
+                    "no files to lint: name them (`apigctl lint FILE...`) or list them under `files:` in {}",
+                    config::FILE_NAME
+                ),
+            );
         };
         if config.files.is_empty() {
-            return usage_error(format!(
-                "no files to lint: the configuration {} has no `files:` globs",
-                config_path
-                    .as_deref()
-                    .map_or_else(String::new, |p| p.display().to_string())
-            ));
+            return no_files(
+                "no-files",
+                format!("no files to lint: the configuration {name} has no `files:` globs"),
+            );
         }
         match config.matched_files() {
             Ok(files) if files.is_empty() => {
                 let globs: Vec<&str> = config.files.iter().map(|g| g.as_str()).collect();
-                return usage_error(format!(
-                    "no files to lint: no file below {} matches `files:` ({})",
-                    config.dir.display(),
-                    globs.join(", ")
-                ));
+                return no_files(
+                    "no-files",
+                    format!(
+                        "no files to lint: no file below {} matches `files:` ({})",
+                        config.dir.display(),
+                        globs.join(", ")
+                    ),
+                );
             }
             Ok(files) => files
                 .into_iter()
                 .map(|f| Input::Path(shorten(&f)))
                 .collect(),
-            Err(e) => return usage_error(format!("cannot list {}: {e}", config.dir.display())),
+            Err(e) => {
+                return no_files(
+                    "files-unlistable",
+                    format!("cannot list {}: {e}", config.dir.display()),
+                );
+            }
         }
     } else {
         request.files.iter().map(|f| Input::from_arg(f)).collect()
@@ -583,23 +629,21 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
 }
 
 /// The outcome of a run that a configuration stopped before it linted anything (exit 2):
-/// the reason on stderr, after the mistakes for people to read; on stdout, in `format`, a
-/// document that says the run failed and why (nothing for the human format), so that a CI
-/// step that reads a SARIF log, a JUnit report or JSON still gets one.
+/// see [`stopped`].
 fn config_failure(
     path: &Path,
     error: ConfigError,
     format: report::Format,
     color_stderr: bool,
 ) -> Outcome {
-    let (failure, reason, shown) = match error {
+    match error {
         ConfigError::Io(message) => {
             let failure = FileReport {
                 name: path.display().to_string(),
                 sources: Sources::new(),
                 diagnostics: vec![Diagnostic::error("config-unreadable", message.clone())],
             };
-            (failure, message, String::new())
+            stopped(&failure, message, String::new(), format)
         }
         ConfigError::Invalid(report) => {
             let reason = format!(
@@ -611,12 +655,21 @@ fn config_failure(
                 std::slice::from_ref(&*report),
                 color_stderr,
             );
-            (*report, reason, shown)
+            stopped(&report, reason, shown, format)
         }
-    };
+    }
+}
+
+/// The outcome of a run stopped before it linted anything (exit 2) by what it was given: a
+/// configuration or a baseline that cannot be used, no files to lint. On stderr, `shown` (the
+/// mistakes for people to read, when there is more to show than `reason`), then the reason;
+/// on stdout, in `format`, a document that says the run failed and why (nothing for the human
+/// format), so that a CI step that reads a SARIF log, a JUnit report or JSON still gets one.
+/// `failure` holds the diagnostics that say why, and is named after the file at fault.
+fn stopped(failure: &FileReport, reason: String, shown: String, format: report::Format) -> Outcome {
     let mut outcome = usage_error(&reason);
     outcome.stderr.insert_str(0, &shown);
-    outcome.stdout = report::render_failure(format, &failure, &reason, outcome.exit_code);
+    outcome.stdout = report::render_failure(format, failure, &reason, outcome.exit_code);
     outcome
 }
 
@@ -631,67 +684,148 @@ fn shorten(path: &Path) -> PathBuf {
 
 /// Lints several inputs in parallel; output order follows the input order. Then applies and
 /// writes baselines as asked, and sets the exit code by [`LintOptions::fail_on`].
+///
+/// A baseline to apply is read first: one that cannot be used stops the run before anything
+/// is linted, as a configuration does. Inputs that cannot be read or loaded, and a baseline
+/// that cannot be written, do not stop it: the document says what else was found, and what
+/// was not analysed or failed ([`report::RunStatus`]); an unreadable input or a failed write
+/// makes the exit code 2.
 pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
-    let results: Vec<Result<FileReport, String>> =
-        inputs.par_iter().map(|i| lint_file(i, options)).collect();
-    let mut outcome = Outcome::default();
-    let mut reports = Vec::with_capacity(results.len());
-    let mut io_failed = false;
-    for result in results {
-        match result {
-            Ok(r) => reports.push(r),
-            Err(message) => {
-                io_failed = true;
-                outcome
-                    .stderr
-                    .push_str(&format!("apigctl: error: {message}\n"));
-            }
-        }
-    }
-    if let Some(path) = &options.write_baseline {
-        let baseline = Baseline::of(&reports, &config::parent_dir(path));
-        if let Err(e) = super::output::write_atomically(path, &baseline.to_text()) {
-            return usage_error(e);
-        }
-        let total: usize = baseline.findings.iter().map(|e| e.count).sum();
-        outcome.stderr.push_str(&format!(
-            "apigctl: wrote {total} finding(s) to baseline {}\n",
-            path.display()
-        ));
-    }
     let baseline_path = options
         .baseline
         .clone()
         .or_else(|| options.config.as_ref().and_then(|c| c.baseline.clone()));
-    // A baseline being written is not applied: the run shows what it recorded.
-    if let (Some(path), None) = (&baseline_path, &options.write_baseline) {
-        match Baseline::read(path) {
-            Ok(baseline) => {
-                let suppressed = baseline.suppress(&mut reports, &config::parent_dir(path));
+    // A baseline being written is not applied: the run shows what it records.
+    let baseline = match (&baseline_path, &options.write_baseline) {
+        (Some(path), None) => match Baseline::read(path) {
+            Ok(baseline) => Some((path, baseline)),
+            Err(e) => return stopped(&e.report, e.message, String::new(), options.format),
+        },
+        _ => None,
+    };
+
+    let results: Vec<Linted> = inputs.par_iter().map(|i| lint_input(i, options)).collect();
+    let mut outcome = Outcome::default();
+    let mut reports = Vec::with_capacity(results.len());
+    let mut status = report::RunStatus::default();
+    let mut unreadable: Vec<(usize, String)> = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
+    for (input, result) in inputs.iter().zip(results) {
+        match result {
+            Linted::Checked(r) => reports.push(r),
+            Linted::NotLoaded(r) => {
+                if let Some(d) = r.diagnostics.first() {
+                    status.unanalysed.push(report::Unanalysed {
+                        report: reports.len(),
+                        reason: d.clone(),
+                        unreadable: false,
+                    });
+                }
+                reports.push(r);
+            }
+            Linted::Unreadable(message) => {
+                outcome
+                    .stderr
+                    .push_str(&format!("apigctl: error: {message}\n"));
+                // An empty report holds its place through the baseline: the diagnostic that
+                // says it was not read is added for the document, and is no finding.
+                unreadable.push((reports.len(), message));
+                reports.push(FileReport {
+                    name: input.display_name(),
+                    sources: Sources::new(),
+                    diagnostics: Vec::new(),
+                });
+            }
+            Linted::Broken(message) => {
+                outcome
+                    .stderr
+                    .push_str(&format!("apigctl: error: {message}\n"));
+                errors.push(message);
+            }
+        }
+    }
+    if !unreadable.is_empty() {
+        errors.push(format!(
+            "{} of {} input(s) could not be read: {}",
+            unreadable.len(),
+            inputs.len(),
+            unreadable
+                .iter()
+                .filter_map(|(i, _)| reports.get(*i).map(|r| r.name.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(path) = &options.write_baseline {
+        let baseline = Baseline::of(&reports, &config::parent_dir(path));
+        match super::output::write_atomically(path, &baseline.to_text()) {
+            Ok(()) => {
+                let total: usize = baseline.findings.iter().map(|e| e.count).sum();
                 outcome.stderr.push_str(&format!(
-                    "apigctl: {suppressed} finding(s) suppressed by baseline {}\n",
+                    "apigctl: wrote {total} finding(s) to baseline {}\n",
                     path.display()
                 ));
             }
-            Err(e) => return usage_error(e),
+            Err(e) => {
+                outcome.stderr.push_str(&format!("apigctl: error: {e}\n"));
+                status.failures.push(FileReport {
+                    name: path.display().to_string(),
+                    sources: Sources::new(),
+                    diagnostics: vec![Diagnostic::error("baseline-unwritable", &e)],
+                });
+                errors.push(e);
+            }
         }
     }
-    outcome.stdout = timings::time("render report", || {
-        report::render(options.format, &reports, options.color)
-    });
-    outcome.stderr.push_str(&timings::take_report());
+    if let Some((path, baseline)) = &baseline {
+        let suppressed = baseline.suppress(&mut reports, &config::parent_dir(path));
+        outcome.stderr.push_str(&format!(
+            "apigctl: {suppressed} finding(s) suppressed by baseline {}\n",
+            path.display()
+        ));
+    }
     let threshold = options.fail_on.unwrap_or(Severity::Error);
     let fails = reports
         .iter()
         .flat_map(|r| &r.diagnostics)
         .any(|d| d.severity >= threshold);
-    outcome.exit_code = if io_failed {
+    outcome.exit_code = if !errors.is_empty() {
         EXIT_USAGE
     } else if fails {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     };
+    if options.format == report::Format::Human {
+        // People read on stderr what could not be read; the summary counts what was linted.
+        let mut keep = vec![true; reports.len()];
+        for (index, _) in &unreadable {
+            if let Some(k) = keep.get_mut(*index) {
+                *k = false;
+            }
+        }
+        let mut keep = keep.into_iter();
+        reports.retain(|_| keep.next().unwrap_or(true));
+    } else {
+        for (index, message) in unreadable {
+            let reason = Diagnostic::error("input-unreadable", message);
+            if let Some(r) = reports.get_mut(index) {
+                r.diagnostics.push(reason.clone());
+            }
+            status.unanalysed.push(report::Unanalysed {
+                report: index,
+                reason,
+                unreadable: true,
+            });
+        }
+        status.unanalysed.sort_by_key(|u| u.report);
+    }
+    status.exit_code = Some(outcome.exit_code);
+    status.error = (!errors.is_empty()).then(|| errors.join("; "));
+    outcome.stdout = timings::time("render report", || {
+        report::render_run(options.format, &reports, &status, options.color)
+    });
+    outcome.stderr.push_str(&timings::take_report());
     outcome
 }
 

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::config::relative_to;
 use crate::diagnostic::Diagnostic;
 use crate::report::FileReport;
-use crate::source::FileId;
+use crate::source::{FileId, SourceFile, Sources, Span};
 
 /// Version of the baseline file format.
 pub const BASELINE_VERSION: u32 = 1;
@@ -49,6 +49,29 @@ pub struct Baseline {
     pub apigctl_baseline: u32,
     /// The accepted findings.
     pub findings: Vec<Entry>,
+}
+
+/// A baseline that cannot be used.
+#[derive(Debug)]
+pub struct BaselineError {
+    /// What is wrong, in one line that names the file (and the place, when there is one).
+    pub message: String,
+    /// The same as a diagnostic (`baseline-unreadable`, or `baseline-invalid`, located in
+    /// the file's text when the JSON parser said where), in a report named after the file.
+    pub report: FileReport,
+}
+
+/// The span of the character at serde_json's 1-based `line` and `column` (which counts
+/// bytes) in `file`, or an empty span where the text ends.
+fn place(file: &SourceFile, line: usize, column: usize) -> Span {
+    let start = file.line_start(line.saturating_sub(1));
+    let end = file.line_start(line).min(file.text.len());
+    let mut at = (start + column.saturating_sub(1)).min(end);
+    while !file.text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let next = file.text[at..].chars().next().map_or(0, char::len_utf8);
+    Span::new(at, at + next)
 }
 
 /// The names findings are recorded under, per file of one report: the file's path relative
@@ -141,24 +164,66 @@ impl Baseline {
         text
     }
 
-    /// Reads a baseline file; `Err` is a message naming the file and the position.
-    pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{}:{}:{}: not an apigctl baseline: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )
-        })?;
-        if baseline.apigctl_baseline != BASELINE_VERSION {
-            return Err(format!(
-                "{}: baseline version {} is not supported (expected {BASELINE_VERSION}); write it again with --write-baseline",
-                path.display(),
-                baseline.apigctl_baseline
+    /// Reads a baseline file.
+    ///
+    /// # Errors
+    ///
+    /// The file cannot be read (`baseline-unreadable`), or is not a baseline of this version
+    /// (`baseline-invalid`, at the place in the file where the JSON parser stopped).
+    pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                let message = format!("cannot read baseline {name}: {e}");
+                return Err(BaselineError {
+                    report: FileReport {
+                        name,
+                        sources: Sources::new(),
+                        diagnostics: vec![Diagnostic::error("baseline-unreadable", &message)],
+                    },
+                    message,
+                });
+            }
+        };
+        let invalid = |message: String, at: Option<(usize, usize)>, text: String| {
+            let mut sources = Sources::new();
+            let file = sources.add(SourceFile::new(
+                name.clone(),
+                Some(path.to_path_buf()),
+                text,
             ));
+            let mut diagnostic = Diagnostic::error("baseline-invalid", &message)
+                .help("write it again with --write-baseline");
+            if let Some((line, column)) = at {
+                diagnostic = diagnostic.at(file, place(sources.file(file), line, column));
+            }
+            BaselineError {
+                message,
+                report: FileReport {
+                    name: name.clone(),
+                    sources,
+                    diagnostics: vec![diagnostic],
+                },
+            }
+        };
+        let baseline: Baseline = match serde_json::from_str(&text) {
+            Ok(b) => b,
+            Err(e) => {
+                let message = format!(
+                    "{name}:{}:{}: not an apigctl baseline: {e}",
+                    e.line(),
+                    e.column()
+                );
+                return Err(invalid(message, Some((e.line(), e.column())), text));
+            }
+        };
+        if baseline.apigctl_baseline != BASELINE_VERSION {
+            let message = format!(
+                "{name}: baseline version {} is not supported (expected {BASELINE_VERSION}); write it again with --write-baseline",
+                baseline.apigctl_baseline
+            );
+            return Err(invalid(message, None, text));
         }
         Ok(baseline)
     }

@@ -14,9 +14,11 @@ use crate::source::Sources;
 
 use super::{FileReport, Place, details};
 
-pub(super) fn render(reports: &[FileReport]) -> String {
+/// The findings of `reports`, then the diagnostics of the run's `failures` (see
+/// [`super::RunStatus::failures`]).
+pub(super) fn render(reports: &[FileReport], failures: &[FileReport]) -> String {
     let mut out = String::new();
-    for report in reports {
+    for report in reports.iter().chain(failures) {
         for d in &report.diagnostics {
             command(&mut out, &report.sources, &report.name, d);
         }
@@ -40,6 +42,8 @@ fn command(out: &mut String, sources: &Sources, input: &str, d: &Diagnostic) {
             properties.push(("endLine", p.end.line.to_string()));
             properties.push(("endColumn", p.end.col.to_string()));
         }
+        // Nothing to point at when no file is at fault: the annotation is the workflow's.
+        None if input.is_empty() => {}
         None => properties.push(("file", input.replace('\\', "/"))),
     }
     properties.push(("title", d.code.clone()));

@@ -7,23 +7,27 @@ use serde_json::{Value, json};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::source::Sources;
 
-use super::{FileReport, Place, Summary};
+use super::{FileReport, Place, RunStatus, Summary};
 
 /// Version of the JSON shape; bumped only on incompatible changes.
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
-pub(super) fn render(reports: &[FileReport]) -> String {
-    text(&document(reports))
+/// The findings of `reports` (an unreadable input's report holds the diagnostic that says
+/// so), then the diagnostics of the run's failures, which count by severity but are no
+/// file; and `error` when the run failed.
+pub(super) fn render(reports: &[FileReport], status: &RunStatus) -> String {
+    let mut doc = document(reports, &status.failures, reports.len());
+    if let (Some(error), Some(obj)) = (&status.error, doc.as_object_mut()) {
+        obj.insert("error".into(), json!(error));
+    }
+    text(&doc)
 }
 
 /// A run stopped before linting (see [`super::render_failure`]): the document's usual shape
 /// with no file checked, the diagnostics that say why, and `error`, the reason.
 pub(super) fn render_failure(failure: &FileReport, reason: &str) -> String {
-    let mut doc = document(std::slice::from_ref(failure));
+    let mut doc = document(std::slice::from_ref(failure), &[], 0);
     if let Some(obj) = doc.as_object_mut() {
-        if let Some(summary) = obj.get_mut("summary").and_then(Value::as_object_mut) {
-            summary.insert("files".into(), json!(0));
-        }
         obj.insert("error".into(), json!(reason));
     }
     text(&doc)
@@ -35,16 +39,24 @@ fn text(doc: &Value) -> String {
     out
 }
 
-fn document(reports: &[FileReport]) -> Value {
+/// The document of `reports` and then `more`, counting `files` files.
+fn document(reports: &[FileReport], more: &[FileReport], files: usize) -> Value {
     let diagnostics: Vec<Value> = reports
         .iter()
+        .chain(more)
         .flat_map(|r| {
             r.diagnostics
                 .iter()
                 .map(|d| diagnostic(&r.sources, &r.name, d))
         })
         .collect();
-    let s = Summary::of(reports);
+    let (s, t) = (Summary::of(reports), Summary::of(more));
+    let s = Summary {
+        errors: s.errors + t.errors,
+        warnings: s.warnings + t.warnings,
+        notes: s.notes + t.notes,
+        files,
+    };
     json!({
         "version": JSON_FORMAT_VERSION,
         "summary": {
@@ -73,7 +85,8 @@ fn diagnostic(sources: &Sources, input: &str, d: &Diagnostic) -> Value {
         "code": d.code,
         "severity": d.severity.as_str(),
         "message": d.message,
-        "input": input,
+        // No input when no file is at fault (see `render_failure`).
+        "input": if input.is_empty() { Value::Null } else { json!(input) },
     });
     let obj = v.as_object_mut();
     if let Some(obj) = obj {

@@ -20,59 +20,64 @@
 //!
 //! A run stopped by a configuration that cannot be used has nothing that passed or failed:
 //! its report is one suite named after the configuration, with an `<error>` test case per
-//! mistake.
+//! mistake. So is, in a run that went on, an input that could not be read (its suite has an
+//! `<error>`, counted in `errors`) and a failure of the run itself, such as a baseline that
+//! could not be written (a suite named after the file, after the inputs' suites).
 
 use std::fmt::Write;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Sources;
 
-use super::{FileReport, Place, Summary, details};
+use super::{FileReport, Place, RunStatus, details};
 
-pub(super) fn render(reports: &[FileReport]) -> String {
-    let summary = Summary::of(reports);
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"apigctl\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
-        reports.iter().map(tests).sum::<usize>(),
-        summary.errors + summary.warnings
-    );
-    for report in reports {
-        suite(&mut out, report);
+pub(super) fn render(reports: &[FileReport], status: &RunStatus) -> String {
+    let mut body = String::new();
+    let mut total = Counts::default();
+    for (i, report) in reports.iter().enumerate() {
+        total.add(suite(&mut body, report, status.unreadable(i), None));
     }
-    out.push_str("</testsuites>\n");
-    out
+    for failure in &status.failures {
+        total.add(suite(&mut body, failure, true, None));
+    }
+    document(&total, &body)
 }
 
 /// A run stopped before linting (see [`super::render_failure`]): one suite named after the
 /// configuration, each diagnostic a test case with an `<error>` (the test could not run, as
 /// JUnit uses the element; no finding failed), and the reason in the suite's `<system-err>`.
 pub(super) fn render_failure(failure: &FileReport, reason: &str) -> String {
-    let errors = tests(failure);
+    let mut body = String::new();
+    let counts = suite(&mut body, failure, true, Some(reason));
+    document(&counts, &body)
+}
+
+/// Test cases of one or more suites, by outcome.
+#[derive(Default)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+}
+
+impl Counts {
+    fn add(&mut self, other: Counts) {
+        self.tests += other.tests;
+        self.failures += other.failures;
+        self.errors += other.errors;
+    }
+}
+
+/// The report around the suites in `body`.
+fn document(counts: &Counts, body: &str) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"apigctl\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\">"
+        "<testsuites name=\"apigctl\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
+        counts.tests, counts.failures, counts.errors
     );
-    let _ = writeln!(
-        out,
-        "  <testsuite name=\"{}\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\" skipped=\"0\">",
-        escape(&failure.name),
-    );
-    if failure.diagnostics.is_empty() {
-        let _ = writeln!(
-            out,
-            "    <testcase classname=\"apigctl\" name=\"{name}\" file=\"{name}\">\n      <error type=\"error\" message=\"{reason}\"/>\n    </testcase>",
-            name = escape(&failure.name),
-            reason = escape(reason),
-        );
-    }
-    for d in &failure.diagnostics {
-        case(&mut out, &failure.sources, &failure.name, d, true);
-    }
-    let _ = writeln!(out, "    <system-err>{}</system-err>", escape(reason));
-    out.push_str("  </testsuite>\n</testsuites>\n");
+    out.push_str(body);
+    out.push_str("</testsuites>\n");
     out
 }
 
@@ -80,30 +85,65 @@ fn tests(report: &FileReport) -> usize {
     report.diagnostics.len().max(1)
 }
 
-fn suite(out: &mut String, report: &FileReport) {
-    let failures = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity >= Severity::Warn)
-        .count();
+/// One suite. `crashed`: its test could not run (an input that could not be read, a
+/// configuration that stopped the run, a baseline that could not be written), so each
+/// diagnostic is an `<error>`, and without diagnostics its one test case is, with `reason`
+/// as the message. `reason`, when given, is also the suite's `<system-err>`. A report with
+/// an empty name is about no file: the suite is named `apigctl`.
+fn suite(out: &mut String, report: &FileReport, crashed: bool, reason: Option<&str>) -> Counts {
+    let tests = tests(report);
+    let counts = if crashed {
+        Counts {
+            tests,
+            failures: 0,
+            errors: tests,
+        }
+    } else {
+        Counts {
+            tests,
+            failures: report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity >= Severity::Warn)
+                .count(),
+            errors: 0,
+        }
+    };
+    let name = match report.name.as_str() {
+        "" => "apigctl",
+        name => name,
+    };
     let _ = writeln!(
         out,
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
-        escape(&report.name),
-        tests(report),
+        "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{}\" errors=\"{}\" skipped=\"0\">",
+        escape(name),
+        counts.failures,
+        counts.errors,
     );
     if report.diagnostics.is_empty() {
-        let _ = writeln!(
-            out,
-            "    <testcase classname=\"apigctl\" name=\"{}\" file=\"{}\"/>",
-            escape(&report.name),
-            escape(&report.name)
-        );
+        if crashed {
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"apigctl\" name=\"{name}\" file=\"{name}\">\n      <error type=\"error\" message=\"{reason}\"/>\n    </testcase>",
+                name = escape(name),
+                reason = escape(reason.unwrap_or_default()),
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"apigctl\" name=\"{name}\" file=\"{name}\"/>",
+                name = escape(name),
+            );
+        }
     }
     for d in &report.diagnostics {
-        case(out, &report.sources, &report.name, d, false);
+        case(out, &report.sources, &report.name, d, crashed);
+    }
+    if let Some(reason) = reason {
+        let _ = writeln!(out, "    <system-err>{}</system-err>", escape(reason));
     }
     out.push_str("  </testsuite>\n");
+    counts
 }
 
 /// One test case. `crashed`: the finding stopped the run, so it is an `<error>` whatever its
@@ -114,19 +154,28 @@ fn case(out: &mut String, sources: &Sources, input: &str, d: &Diagnostic, crashe
     let name = match (&d.pointer, &place) {
         (Some(pointer), _) => pointer.clone(),
         (None, Some(p)) => p.to_string(),
+        (None, None) if input.is_empty() => "apigctl".to_string(),
         (None, None) => input.to_string(),
+    };
+    // No file attribute when no file is at fault.
+    let file = match file {
+        "" => String::new(),
+        file => format!(" file=\"{}\"", escape(file)),
     };
     let _ = writeln!(
         out,
-        "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\">",
+        "    <testcase classname=\"{}\" name=\"{}\"{file}>",
         escape(&d.code),
         escape(&name),
-        escape(file)
     );
 
+    let at = match (&place, input) {
+        (Some(p), _) => format!("{p}: "),
+        (None, "") => String::new(),
+        (None, input) => format!("{input}: "),
+    };
     let body = format!(
-        "{}: {}[{}]: {}{}",
-        place.as_ref().map_or(input.to_string(), |p| p.to_string()),
+        "{at}{}[{}]: {}{}",
         d.severity,
         d.code,
         d.message,

@@ -103,22 +103,86 @@ impl Summary {
     }
 }
 
-/// Renders reports in a format. `color` adds ANSI colours to the human format.
-pub fn render(format: Format, reports: &[FileReport], color: bool) -> String {
-    match format {
-        Format::Human => human::render(reports, color),
-        Format::Json => json::render(reports),
-        Format::Sarif => sarif::render(reports),
-        Format::Junit => junit::render(reports),
-        Format::Github => github::render(reports),
+/// How a run went besides its findings: what [`render_run`] adds to the reports. The default
+/// is a run that analysed every input and whose exit code is not known ([`render`]).
+#[derive(Debug, Default)]
+pub struct RunStatus {
+    /// The exit code of the process, when known.
+    pub exit_code: Option<u8>,
+    /// Why the run failed (exit code 2), in one line, when it did.
+    pub error: Option<String>,
+    /// The inputs that were not analysed, in report order.
+    pub unanalysed: Vec<Unanalysed>,
+    /// Failures of the run that are about no input (a baseline that could not be written),
+    /// each a report named after the file it is about, whose diagnostics say what failed.
+    pub failures: Vec<FileReport>,
+}
+
+impl RunStatus {
+    /// Whether the run did everything it was asked to: every input analysed, nothing failed.
+    pub fn successful(&self) -> bool {
+        self.error.is_none() && self.unanalysed.is_empty() && self.failures.is_empty()
+    }
+
+    /// Whether the report at `index` stands for an input that could not be read: its
+    /// diagnostics say why, and are not findings.
+    fn unreadable(&self, index: usize) -> bool {
+        self.unanalysed
+            .iter()
+            .any(|u| u.report == index && u.unreadable)
     }
 }
 
-/// Renders, in `format`, a run that stopped before it linted anything because its
-/// configuration cannot be used. `failure` holds the diagnostics that say why, in the files
-/// they are about (the configuration, the rule files it names), and is named after the
-/// configuration file; `reason` is the one-line summary the command also writes to stderr and
-/// `exit_code` the process's exit code.
+/// An input that was not analysed: it could not be read, or not be loaded.
+#[derive(Debug)]
+pub struct Unanalysed {
+    /// The index of its report among the reports rendered.
+    pub report: usize,
+    /// Why, located in that report's sources when it has a place: the loader's diagnostic
+    /// (which the report holds too, unless a baseline accepted it), or the one that says
+    /// the input could not be read.
+    pub reason: Diagnostic,
+    /// The input could not be read: its report holds only `reason`, which is no finding
+    /// about its content.
+    pub unreadable: bool,
+}
+
+/// Renders reports in a format. `color` adds ANSI colours to the human format.
+pub fn render(format: Format, reports: &[FileReport], color: bool) -> String {
+    render_run(format, reports, &RunStatus::default(), color)
+}
+
+/// Renders the reports of a run, and how it went, in a format.
+///
+/// The human format shows the findings only (people read the run's errors on stderr). The
+/// others say what else happened: JSON with an `error` member when the run failed and the
+/// failures' diagnostics; SARIF with an invocation whose `executionSuccessful` is
+/// [`RunStatus::successful`], with the exit code and a `toolExecutionNotifications` entry per
+/// input not analysed and per failure (an unreadable input has no results); JUnit with an
+/// `<error>` for an unreadable input and a suite per failure; GitHub with an annotation per
+/// failure.
+pub fn render_run(
+    format: Format,
+    reports: &[FileReport],
+    status: &RunStatus,
+    color: bool,
+) -> String {
+    match format {
+        Format::Human => human::render(reports, color),
+        Format::Json => json::render(reports, status),
+        Format::Sarif => sarif::render(reports, status),
+        Format::Junit => junit::render(reports, status),
+        Format::Github => github::render(reports, &status.failures),
+    }
+}
+
+/// Renders, in `format`, a run that stopped before it linted anything because what it was
+/// given cannot be used: its configuration, its baseline, the files to lint. `failure` holds
+/// the diagnostics that say why, in the files they are about (the configuration, the rule
+/// files it names, the baseline), and is named after the file at fault; an empty name means
+/// no file (the command line named nothing to lint, and no configuration did). `reason` is
+/// the one-line summary the command also writes to stderr and `exit_code` the process's exit
+/// code.
 ///
 /// The human format writes nothing: people read the diagnostics on stderr. The others write
 /// the document their consumers expect, saying that the run failed: JSON with the
@@ -131,7 +195,7 @@ pub fn render_failure(format: Format, failure: &FileReport, reason: &str, exit_c
         Format::Json => json::render_failure(failure, reason),
         Format::Sarif => sarif::render_failure(failure, reason, exit_code),
         Format::Junit => junit::render_failure(failure, reason),
-        Format::Github => github::render(std::slice::from_ref(failure)),
+        Format::Github => github::render(std::slice::from_ref(failure), &[]),
     }
 }
 

@@ -19,9 +19,17 @@
 //! same inputs. The output has no timestamps or paths of the machine and is byte-identical
 //! across runs.
 //!
+//! The run has one invocation (SARIF 2.1.0 §3.20) whose `executionSuccessful` says whether
+//! apigctl did all it was asked: true when every input was analysed and nothing failed, with
+//! the exit code when the command knows it. An input that could not be read or loaded is a
+//! `toolExecutionNotifications` entry (level error, at the file, or where the loader stopped)
+//! and makes it false; so does a failure of the run itself (a baseline that could not be
+//! written). A load error stays a result too; an unreadable input has no results.
+//!
 //! A run stopped by a configuration that cannot be used is still a log: one run whose
 //! invocation failed (`executionSuccessful: false`), with the configuration's mistakes as
-//! `toolConfigurationNotifications` at their places, and no results.
+//! `toolConfigurationNotifications` at their places, and no results. So is one stopped by a
+//! baseline that cannot be read or by having no files to lint.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -30,7 +38,7 @@ use serde_json::{Map, Value, json};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::source::Sources;
 
-use super::{FileReport, Place};
+use super::{FileReport, Place, RunStatus};
 
 /// Where the format is described; GitHub and editors fetch the schema from here.
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -47,8 +55,16 @@ fn information_uri() -> &'static str {
 /// hashed inputs do, so old and new fingerprints are never compared.
 const FINGERPRINT_KEY: &str = "apigctl/v1";
 
-pub(super) fn render(reports: &[FileReport]) -> String {
-    let rules = rules(reports);
+pub(super) fn render(reports: &[FileReport], status: &RunStatus) -> String {
+    // An unreadable input's report says why it was not analysed: a notification, no result.
+    let analysed = || {
+        reports
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !status.unreadable(*i))
+            .map(|(_, r)| r)
+    };
+    let rules = rules(analysed().flat_map(|r| &r.diagnostics));
     let index: HashMap<&str, usize> = rules
         .keys()
         .enumerate()
@@ -56,7 +72,7 @@ pub(super) fn render(reports: &[FileReport]) -> String {
         .collect();
     let mut seen: HashMap<u64, usize> = HashMap::new();
     let mut results = Vec::new();
-    for report in reports {
+    for report in analysed() {
         for d in &report.diagnostics {
             let rule_index = index.get(d.code.as_str()).copied().unwrap_or_default();
             let mut r = result(&report.sources, &report.name, d, rule_index);
@@ -75,8 +91,36 @@ pub(super) fn render(reports: &[FileReport]) -> String {
         "rules".into(),
         rules.values().map(|r| rule(r)).collect::<Vec<_>>().into(),
     );
+
+    // What kept the run from doing all it was asked: each input not analysed (at the file,
+    // where the loader stopped when it says), then each failure of the run itself.
+    let mut notified: Vec<Notified<'_>> = Vec::new();
+    for u in &status.unanalysed {
+        if let Some(report) = reports.get(u.report) {
+            notified.push((&report.sources, &report.name, &u.reason, "not linted: "));
+        }
+    }
+    for failure in &status.failures {
+        for d in &failure.diagnostics {
+            notified.push((&failure.sources, &failure.name, d, ""));
+        }
+    }
+    let mut invocation = Map::new();
+    invocation.insert("executionSuccessful".into(), json!(status.successful()));
+    if let Some(code) = status.exit_code {
+        invocation.insert("exitCode".into(), json!(code));
+    }
+    if let Some(error) = &status.error {
+        invocation.insert("exitCodeDescription".into(), json!(error));
+    }
+    if !notified.is_empty() {
+        let (descriptors, notifications) = notifications(notified.iter().copied());
+        driver.insert("notifications".into(), descriptors);
+        invocation.insert("toolExecutionNotifications".into(), notifications);
+    }
     log(json!({
         "tool": { "driver": driver },
+        "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
         "results": results,
     }))
@@ -90,47 +134,15 @@ pub(super) fn render(reports: &[FileReport]) -> String {
 /// `rules`. `results` is empty: SARIF lets a run that failed before its analysis leave it
 /// out or empty (§3.14.23), and GitHub's upload action rejects a run without it.
 pub(super) fn render_failure(failure: &FileReport, reason: &str, exit_code: u8) -> String {
-    let reports = std::slice::from_ref(failure);
-    let descriptors = rules(reports);
-    let index: HashMap<&str, usize> = descriptors
-        .keys()
-        .enumerate()
-        .map(|(i, code)| (*code, i))
-        .collect();
-    let notifications: Vec<Value> = failure
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let mut locations = vec![json!({
-                "physicalLocation": primary_location(&failure.sources, &failure.name, d),
-            })];
-            locations.extend(d.related.iter().map(|rel| {
-                json!({
-                    "physicalLocation": physical_location(&failure.sources, &rel.location),
-                    "message": { "text": rel.message },
-                })
-            }));
-            json!({
-                "descriptor": {
-                    "id": d.code,
-                    "index": index.get(d.code.as_str()).copied().unwrap_or_default(),
-                },
-                "level": level(d.severity),
-                "message": { "text": message_text(d) },
-                "locations": locations,
-            })
-        })
-        .collect();
+    let (descriptors, notifications) = notifications(
+        failure
+            .diagnostics
+            .iter()
+            .map(|d| (&failure.sources, failure.name.as_str(), d, "")),
+    );
     let mut driver = driver();
     driver.insert("rules".into(), json!([]));
-    driver.insert(
-        "notifications".into(),
-        descriptors
-            .values()
-            .map(|d| notification_descriptor(d))
-            .collect::<Vec<_>>()
-            .into(),
-    );
+    driver.insert("notifications".into(), descriptors);
     log(json!({
         "tool": { "driver": driver },
         "invocations": [{
@@ -144,9 +156,63 @@ pub(super) fn render_failure(failure: &FileReport, reason: &str, exit_code: u8) 
     }))
 }
 
-/// What the codes of a configuration that stops a run mean, for their notification
-/// descriptors.
-const STOP_CODES: [(&str, &str); 2] = [
+/// A diagnostic to notify of: the sources it points into, the name of the file it is about
+/// (empty for none), the diagnostic, and words to put before its message.
+type Notified<'a> = (&'a Sources, &'a str, &'a Diagnostic, &'static str);
+
+/// Notifications of diagnostics, and the descriptors of their codes, in code order, that the
+/// notifications refer to by index (`tool.driver.notifications`).
+fn notifications<'a>(diagnostics: impl Iterator<Item = Notified<'a>> + Clone) -> (Value, Value) {
+    let descriptors = rules(diagnostics.clone().map(|(_, _, d, _)| d));
+    let index: HashMap<&str, usize> = descriptors
+        .keys()
+        .enumerate()
+        .map(|(i, code)| (*code, i))
+        .collect();
+    let notifications: Vec<Value> = diagnostics
+        .map(|(sources, input, d, before)| {
+            let mut locations: Vec<Value> = primary_location(sources, input, d)
+                .map(|at| json!({ "physicalLocation": at }))
+                .into_iter()
+                .collect();
+            locations.extend(d.related.iter().map(|rel| {
+                json!({
+                    "physicalLocation": physical_location(sources, &rel.location),
+                    "message": { "text": rel.message },
+                })
+            }));
+            let mut n = json!({
+                "descriptor": {
+                    "id": d.code,
+                    "index": index.get(d.code.as_str()).copied().unwrap_or_default(),
+                },
+                "level": level(d.severity),
+                "message": { "text": format!("{before}{}", message_text(d)) },
+            });
+            if let (false, Some(obj)) = (locations.is_empty(), n.as_object_mut()) {
+                obj.insert("locations".into(), locations.into());
+            }
+            n
+        })
+        .collect();
+    let descriptors: Vec<Value> = descriptors
+        .values()
+        .map(|d| notification_descriptor(d))
+        .collect();
+    (descriptors.into(), notifications.into())
+}
+
+/// What the codes of notifications that are not the loader's mean, for their descriptors.
+const NOTIFICATION_CODES: [(&str, &str); 8] = [
+    (
+        "baseline-invalid",
+        "The baseline file is not an apigctl baseline, or one of another version.",
+    ),
+    ("baseline-unreadable", "The baseline file cannot be read."),
+    (
+        "baseline-unwritable",
+        "The baseline file cannot be written (--write-baseline).",
+    ),
     (
         "config-invalid",
         "The lint configuration, or a rule file it names, has a mistake.",
@@ -155,12 +221,28 @@ const STOP_CODES: [(&str, &str); 2] = [
         "config-unreadable",
         "The lint configuration file cannot be read.",
     ),
+    (
+        "files-unlistable",
+        "The directory of the configuration's `files:` globs cannot be listed.",
+    ),
+    (
+        "input-unreadable",
+        "An input file cannot be read, so it was not linted.",
+    ),
+    (
+        "no-files",
+        "There are no files to lint: none were named, or the `files:` globs match none.",
+    ),
 ];
 
-/// The descriptor of a notification code: from [`STOP_CODES`], else (a loader's code, for a
-/// configuration that is not valid YAML) described by its first notification as a rule is.
+/// The descriptor of a notification code: from [`NOTIFICATION_CODES`], else (a loader's
+/// code: a configuration, a rule file or an input that could not be loaded) described by its
+/// first notification as a rule is.
 fn notification_descriptor(first: &Diagnostic) -> Value {
-    match STOP_CODES.iter().find(|(code, _)| *code == first.code) {
+    match NOTIFICATION_CODES
+        .iter()
+        .find(|(code, _)| *code == first.code)
+    {
         Some((code, description)) => json!({
             "id": code,
             "name": code,
@@ -194,9 +276,11 @@ fn log(run: Value) -> String {
 }
 
 /// The first finding of each code, in code order (see [`rule`] for what it supplies).
-fn rules(reports: &[FileReport]) -> BTreeMap<&str, &Diagnostic> {
+fn rules<'a>(
+    diagnostics: impl Iterator<Item = &'a Diagnostic>,
+) -> BTreeMap<&'a str, &'a Diagnostic> {
     let mut rules = BTreeMap::new();
-    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+    for d in diagnostics {
         rules.entry(d.code.as_str()).or_insert(d);
     }
     rules
@@ -264,12 +348,14 @@ fn message_text(d: &Diagnostic) -> String {
     text
 }
 
-/// Where a finding is; for one without a location, the input it is about.
-fn primary_location(sources: &Sources, input: &str, d: &Diagnostic) -> Value {
+/// Where a finding is; for one without a location, the input it is about; nothing for one
+/// about no file (an empty `input`).
+fn primary_location(sources: &Sources, input: &str, d: &Diagnostic) -> Option<Value> {
     match d.primary {
-        Some(l) => physical_location(sources, &l),
+        Some(l) => Some(physical_location(sources, &l)),
+        None if input.is_empty() => None,
         // GitHub needs a location for every result; the input itself is the best there is.
-        None => json!({ "artifactLocation": { "uri": uri(input) } }),
+        None => Some(json!({ "artifactLocation": { "uri": uri(input) } })),
     }
 }
 
@@ -279,9 +365,10 @@ fn result(sources: &Sources, input: &str, d: &Diagnostic, rule_index: usize) -> 
     r.insert("ruleIndex".into(), json!(rule_index));
     r.insert("level".into(), json!(level(d.severity)));
     r.insert("message".into(), json!({ "text": message_text(d) }));
+    let at = primary_location(sources, input, d).map(|at| json!({ "physicalLocation": at }));
     r.insert(
         "locations".into(),
-        json!([{ "physicalLocation": primary_location(sources, input, d) }]),
+        at.into_iter().collect::<Vec<_>>().into(),
     );
     if !d.related.is_empty() {
         let related: Vec<Value> = d
