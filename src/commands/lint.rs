@@ -177,17 +177,14 @@ pub fn gateway_errors(
         refs: *refs,
         ..LintOptions::default()
     };
-    if let Some(path) = std::env::current_dir()
-        .ok()
-        .and_then(|d| config::discover(&d))
-    {
+    if let Some(path) = config::discover_from_working_dir() {
         match config::load_config(&path, builtin) {
             Ok(c) => options.config = Some(Arc::new(c)),
             Err(ConfigError::Io(m)) => return Err(m),
             Err(ConfigError::Invalid(_)) => {
                 return Err(format!(
                     "invalid configuration {}; `apigctl lint` shows what is wrong",
-                    path.display()
+                    config::display_name(&path)
                 ));
             }
         }
@@ -529,13 +526,7 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
     rayon::spawn(|| {
         let _ = timings::time("built-in rules", rules::builtin_rules);
     });
-    let config_path = match request.config {
-        Some(p) => Some(p),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|d| config::discover(&d))
-            .map(|p| shorten(&p)),
-    };
+    let config_path = request.config.or_else(config::discover_from_working_dir);
     if let Some(path) = &config_path {
         let builtin = match rules::builtin_rules() {
             Ok(b) => b,
@@ -558,7 +549,7 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
                 "no files to lint: the configuration {} has no `files:` globs",
                 config_path
                     .as_deref()
-                    .map_or_else(String::new, |p| p.display().to_string())
+                    .map_or_else(String::new, config::display_name)
             ));
         }
         match config.matched_files() {
@@ -595,7 +586,7 @@ fn config_failure(
     let (failure, reason, shown) = match error {
         ConfigError::Io(message) => {
             let failure = FileReport {
-                name: path.display().to_string(),
+                name: config::display_name(path),
                 sources: Sources::new(),
                 diagnostics: vec![Diagnostic::error("config-unreadable", message.clone())],
             };
@@ -604,7 +595,7 @@ fn config_failure(
         ConfigError::Invalid(report) => {
             let reason = format!(
                 "invalid configuration {}; nothing was linted",
-                path.display()
+                config::display_name(path)
             );
             let shown = report::render(
                 report::Format::Human,
