@@ -872,3 +872,91 @@ fn a_plan_that_cannot_be_shown_is_not_carried_out() {
         "no write: {stats}"
     );
 }
+
+/// `apigctl ARGS` run in `dir` against `gateway`: exit code, stdout, stderr.
+fn apigctl_in(dir: &std::path::Path, gateway: &Gateway, args: &[&str]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HUAWEICLOUD_SDK_AK", common::AK)
+        .env("HUAWEICLOUD_SDK_SK", common::SK)
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p1")
+        .env("APIGCTL_INSTANCE_ID", "i1")
+        .env("APIGCTL_ENDPOINT", format!("http://{}", gateway.addr))
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A `.apigctl.yaml` two directories up with an unknown rule id and a rule file with a bad
+/// regular expression; SOURCE (`shop.yaml`, valid) in the working directory `a/b`, which is
+/// returned.
+fn broken_lint_configuration(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let rules = dir.path().join("team/rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(
+        rules.join("oas-team-regex.yaml"),
+        concat!(
+            "id: oas-team-regex\nseverity: warn\ndescription: operationIds are camelCase\n",
+            "source: team style guide\nmessage: \"operationId `{value}` is not camelCase\"\n",
+            "given: openapi\nselect: $.paths.*.*.operationId\nthen:\n  - pattern: '([a-z]'\n",
+            "examples:\n  fail: |\n    x: 1\n  pass: |\n    x: 2\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".apigctl.yaml"),
+        "extends: [team/rules/oas-team-regex.yaml]\nrules:\n  apig-api-nme: error\n",
+    )
+    .unwrap();
+    let deep = dir.path().join("a/b");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::copy(SHOP, deep.join("shop.yaml")).unwrap();
+    deep
+}
+
+/// `diff` and `sync` lint SOURCE under the `.apigctl.yaml` found from the working directory
+/// before they plan; one they cannot use stops them with its mistakes shown as `apigctl lint`
+/// shows them (each at its place, named from the working directory, with its help), and exit
+/// 1 (2 would read as changes pending). Nothing reaches the gateway.
+#[test]
+fn a_broken_lint_configuration_is_shown_by_diff_and_sync_as_lint_shows_it() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let deep = broken_lint_configuration(&dir);
+    let (code, stdout, lint) = apigctl_in(&deep, &gateway, &["lint", "shop.yaml"]);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{lint}");
+    let shown = lint
+        .strip_suffix(
+            "apigctl: error: invalid configuration ../../.apigctl.yaml; nothing was linted\n",
+        )
+        .unwrap_or_else(|| panic!("{lint}"));
+    assert!(shown.contains("../../.apigctl.yaml:3:3"), "{lint}");
+    for args in [
+        &["diff", "shop.yaml", "--env", "DEV"][..],
+        &["diff", "shop.yaml", "--env", "DEV", "--format", "json"],
+        &["sync", "shop.yaml", "--env", "DEV"],
+        &["sync", "shop.yaml", "--env", "DEV", "--dry-run"],
+        &["sync", "shop.yaml", "--env", "DEV", "--via", "import"],
+    ] {
+        let (code, stdout, stderr) = apigctl_in(&deep, &gateway, args);
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert_eq!(
+            stderr,
+            format!(
+                "{shown}apigctl: error: invalid configuration ../../.apigctl.yaml; nothing was planned or sent\n"
+            ),
+            "{args:?}"
+        );
+        if args[0] == "diff" && args.len() == 4 {
+            insta::assert_snapshot!(stderr);
+        }
+    }
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+}

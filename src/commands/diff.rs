@@ -158,7 +158,7 @@ pub fn load_definition(
     // that fails halfway leaves the group half changed.
     let refuse = |ws: Workspace| -> Result<UndefinedNames, Outcome> {
         let GatewayErrors { errors, names } = super::lint::gateway_errors(input, ws, limits, refs)
-            .map_err(|m| fail(format!("apigctl: error: {m}\n")))?;
+            .map_err(|failure| fail(failure.stderr(color)))?;
         if errors.diagnostics.is_empty() {
             let report = FileReport {
                 diagnostics: Vec::new(),

@@ -155,6 +155,28 @@ pub struct GatewayErrors {
     pub names: Vec<(Diagnostic, NameKind)>,
 }
 
+/// Why the gateway constraints of a SOURCE of `diff` and `sync` could not be checked.
+#[derive(Debug)]
+pub enum GateFailure {
+    /// The `.apigctl.yaml` found from the working directory cannot be used.
+    Config(PathBuf, ConfigError),
+    /// The built-in rule catalogue is broken.
+    Message(String),
+}
+
+impl GateFailure {
+    /// What stderr gets: a configuration's mistakes as `apigctl lint` shows them (each at its
+    /// place, with its help), then that nothing was planned or sent.
+    pub fn stderr(self, color: bool) -> String {
+        match self {
+            GateFailure::Config(path, error) => {
+                ConfigFailure::new(&path, error, "nothing was planned or sent", color).stderr
+            }
+            GateFailure::Message(message) => format!("apigctl: error: {message}\n"),
+        }
+    }
+}
+
 /// The gateway-constraint errors of a loaded SOURCE of `diff` and `sync`: what the gateway
 /// would refuse, found before anything is planned or sent. Those are the errors (under the
 /// `.apigctl.yaml` found from the working directory, if any) of the `apig-*` rules on the
@@ -164,14 +186,15 @@ pub struct GatewayErrors {
 ///
 /// # Errors
 ///
-/// A message when the configuration or the rule catalogue cannot be read.
+/// A [`GateFailure`] when the configuration or the rule catalogue cannot be read.
 pub fn gateway_errors(
     input: &Input,
     ws: Workspace,
     limits: &Limits,
     refs: &RefOptions,
-) -> Result<GatewayErrors, String> {
-    let builtin = rules::builtin_rules().map_err(|e| format!("built-in rule file {e}"))?;
+) -> Result<GatewayErrors, GateFailure> {
+    let builtin = rules::builtin_rules()
+        .map_err(|e| GateFailure::Message(format!("built-in rule file {e}")))?;
     let mut options = LintOptions {
         limits: *limits,
         refs: *refs,
@@ -180,13 +203,7 @@ pub fn gateway_errors(
     if let Some(path) = config::discover_from_working_dir() {
         match config::load_config(&path, builtin) {
             Ok(c) => options.config = Some(Arc::new(c)),
-            Err(ConfigError::Io(m)) => return Err(m),
-            Err(ConfigError::Invalid(_)) => {
-                return Err(format!(
-                    "invalid configuration {}; `apigctl lint` shows what is wrong",
-                    config::display_name(&path)
-                ));
-            }
+            Err(error) => return Err(GateFailure::Config(path, error)),
         }
     }
     let settings = options.settings_for(input);
@@ -200,7 +217,8 @@ pub fn gateway_errors(
         })
         .map(|r| r.id.as_str())
         .collect();
-    let mut report = lint_workspace(input.display_name(), ws, &options, &settings)?;
+    let mut report = lint_workspace(input.display_name(), ws, &options, &settings)
+        .map_err(GateFailure::Message)?;
     let mut names = Vec::new();
     report.diagnostics.retain(|d| {
         if let Some((_, kind)) = NAME_RULES.iter().find(|(id, _)| *id == d.code) {
@@ -583,32 +601,56 @@ fn config_failure(
     format: report::Format,
     color_stderr: bool,
 ) -> Outcome {
-    let (failure, reason, shown) = match error {
-        ConfigError::Io(message) => {
-            let failure = FileReport {
-                name: config::display_name(path),
-                sources: Sources::new(),
-                diagnostics: vec![Diagnostic::error("config-unreadable", message.clone())],
-            };
-            (failure, message, String::new())
+    let failure = ConfigFailure::new(path, error, "nothing was linted", color_stderr);
+    Outcome {
+        stdout: report::render_failure(format, &failure.report, &failure.reason, EXIT_USAGE),
+        stderr: failure.stderr,
+        exit_code: EXIT_USAGE,
+    }
+}
+
+/// A configuration that cannot be used, as every command that reads it says so (`lint`, and
+/// `diff` and `sync` before they plan).
+#[derive(Debug)]
+pub struct ConfigFailure {
+    /// Its diagnostics (`config-unreadable` without a location when it cannot be read).
+    pub report: FileReport,
+    /// Why nothing was done, in one line.
+    pub reason: String,
+    /// What stderr gets: the diagnostics as `apigctl lint` renders them, then the reason.
+    pub stderr: String,
+}
+
+impl ConfigFailure {
+    /// The failure of the configuration `path`; `consequence` says what was not done
+    /// ("nothing was linted").
+    pub fn new(path: &Path, error: ConfigError, consequence: &str, color: bool) -> ConfigFailure {
+        let (report, reason, shown) = match error {
+            ConfigError::Io(message) => {
+                let failure = FileReport {
+                    name: config::display_name(path),
+                    sources: Sources::new(),
+                    diagnostics: vec![Diagnostic::error("config-unreadable", message.clone())],
+                };
+                (failure, message, String::new())
+            }
+            ConfigError::Invalid(report) => {
+                let reason = format!(
+                    "invalid configuration {}; {consequence}",
+                    config::display_name(path)
+                );
+                let shown =
+                    report::render(report::Format::Human, std::slice::from_ref(&*report), color);
+                (*report, reason, shown)
+            }
+        };
+        let stderr = format!("{shown}apigctl: error: {reason}\n");
+        ConfigFailure {
+            report,
+            reason,
+            stderr,
         }
-        ConfigError::Invalid(report) => {
-            let reason = format!(
-                "invalid configuration {}; nothing was linted",
-                config::display_name(path)
-            );
-            let shown = report::render(
-                report::Format::Human,
-                std::slice::from_ref(&*report),
-                color_stderr,
-            );
-            (*report, reason, shown)
-        }
-    };
-    let mut outcome = usage_error(&reason);
-    outcome.stderr.insert_str(0, &shown);
-    outcome.stdout = report::render_failure(format, &failure, &reason, outcome.exit_code);
-    outcome
+    }
 }
 
 /// A path relative to the working directory when it lies below it (the names shown in
