@@ -960,3 +960,87 @@ fn a_broken_lint_configuration_is_shown_by_diff_and_sync_as_lint_shows_it() {
     }
     assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
 }
+
+/// An OpenAPI SOURCE that cannot be imported stops `diff` and `sync` with its errors shown as
+/// `apigctl lint` shows them: where a rule reports the problem, the rule's finding (its id,
+/// documented source, the place of the value) instead of import's "cannot import", and a
+/// broken `$ref` once.
+#[test]
+fn import_errors_are_shown_as_lint_shows_them() {
+    use apigctl::commands::lint::{LintOptions, run};
+    let gateway = Gateway::start(None);
+    let source = "testdata/config/dedup.yaml";
+    let lint = run(
+        &[apigctl::source::Input::from_arg(source)],
+        &LintOptions::default(),
+    );
+    assert_eq!(lint.exit_code, 1, "{}", lint.stderr);
+    // `lint` writes its findings, blank-line separated, on stdout.
+    let linted: Vec<&str> = lint.stdout.split("\n\n").collect();
+    let diff = gateway.diff(source, false, PlanFormat::Human);
+    assert_eq!(diff.exit_code, 1, "{}", diff.stderr);
+    assert_eq!(diff.stdout, "");
+    assert!(!diff.stderr.contains("import-invalid"), "{}", diff.stderr);
+    let (shown, summary) = diff
+        .stderr
+        .rsplit_once("\n\n")
+        .unwrap_or_else(|| panic!("{}", diff.stderr));
+    assert_eq!(summary, "3 errors, 0 warnings in 1 file\n");
+    for block in shown.split("\n\n") {
+        assert!(linted.contains(&block), "not as lint shows it: {block}");
+    }
+    insta::assert_snapshot!(diff.stderr);
+    let sync = gateway.sync(source, false);
+    assert_eq!(
+        (sync.exit_code, sync.stdout.as_str(), sync.stderr.as_str()),
+        (1, "", diff.stderr.as_str())
+    );
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+
+    // A broken `$ref`, which import follows again, is said once.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = write(
+        &dir,
+        "ref.yaml",
+        "openapi: 3.0.3\ninfo: {title: demo, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n      parameters:\n        - $ref: '#/components/parameters/nope'\n      responses: {'200': {description: ok}}\n",
+    );
+    let outcome = gateway.diff(&broken, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+    assert_eq!(
+        outcome.stderr.matches("error[ref-unresolved]").count(),
+        1,
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains("ref.yaml:9:17"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+/// An import error whose rule finding the configuration ignores still stops the run (the
+/// document cannot be imported), shown as import says it.
+#[test]
+fn an_ignored_rule_does_not_hide_the_import_error_it_reports() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("testdata/config/dedup.yaml", dir.path().join("dedup.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join(".apigctl.yaml"),
+        "ignore:\n  - {rule: apig-throttle-limit-integer, pointer: /x-apigateway-ratelimits}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = apigctl_in(
+        dir.path(),
+        &gateway,
+        &["diff", "dedup.yaml", "--env", "DEV"],
+    );
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(
+        stderr.contains("error[import-invalid]: cannot import: invalid type: string \"abc\", expected i64\n  ┌─ dedup.yaml:5:16")
+            && !stderr.contains("apig-throttle-limit-integer")
+            && stderr.contains("error[apig-backend-param-origin]"),
+        "{stderr}"
+    );
+}

@@ -196,17 +196,17 @@ pub fn load_definition(
                 diagnostics: found,
                 ..
             } = import(&ws, version, &ImportOptions::default());
+            let imported = diagnostics.len();
             diagnostics.extend(found);
             let failed = diagnostics.iter().any(Diagnostic::is_error);
             // Import warnings were shown by `import`; here only errors stop the run.
             if failed {
+                // Import's pointers, into the definition, as lint has them: into SOURCE.
+                crate::lint::point_into_source(&ws, &mut diagnostics[imported..]);
                 diagnostics.retain(Diagnostic::is_error);
-                let mut file_report = FileReport {
-                    name,
-                    sources: ws.sources,
-                    diagnostics,
-                };
-                file_report.sort();
+                // As lint shows them: a rule's finding where a rule reports the problem too.
+                let file_report = super::lint::import_errors(input, ws, limits, refs, diagnostics)
+                    .map_err(|failure| fail(failure.stderr(color)))?;
                 return Err(fail(report::render(
                     report::Format::Human,
                     &[file_report],
