@@ -1044,3 +1044,63 @@ fn an_ignored_rule_does_not_hide_the_import_error_it_reports() {
         "{stderr}"
     );
 }
+
+/// Mistakes in the gateway configuration file (`--config`) are diagnostics at their places in
+/// it, with a did-you-mean, as `apigctl lint` shows those of `.apigctl.yaml`, for `diff`,
+/// `sync` and `dump` alike; the snippets show its keys, never a value (a secret key, a token).
+#[test]
+fn gateway_configuration_mistakes_are_located_and_show_no_secret() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(SHOP, dir.path().join("shop.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("gateway.yaml"),
+        "endpont: http://127.0.0.1:9\nsecret_key: TOPSECRET-1\nauth_token: 4242424242\nregion: [eu-west-101]\n",
+    )
+    .unwrap();
+    let mut first: Option<String> = None;
+    for args in [
+        &["diff", "shop.yaml", "--env", "DEV"][..],
+        &["sync", "shop.yaml", "--env", "DEV"],
+        &["sync", "shop.yaml", "--env", "DEV", "--via", "import"],
+        &["dump", "--group", "shop_api"],
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--config", "gateway.yaml"]);
+        let (code, stdout, stderr) = apigctl_in(dir.path(), &gateway, &args);
+        assert_eq!((code, stdout.as_str()), (1, ""), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("TOPSECRET") && !stderr.contains("4242"),
+            "{args:?}: {stderr}"
+        );
+        match &first {
+            None => {
+                insta::assert_snapshot!(stderr);
+                first = Some(stderr);
+            }
+            Some(first) => assert_eq!(&stderr, first, "{args:?}"),
+        }
+    }
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+
+    // The loader's mistakes too: a repeated key, with both places.
+    std::fs::write(
+        dir.path().join("gateway.yaml"),
+        "secret_key: TOPSECRET-1\nsecret_key: TOPSECRET-2\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = apigctl_in(
+        dir.path(),
+        &gateway,
+        &["dump", "--group", "shop_api", "--config", "gateway.yaml"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "error[duplicate-key]: duplicate mapping key `secret_key`\n  ┌─ gateway.yaml:2:1"
+        ) && stderr.contains("first defined here")
+            && stderr.ends_with("apigctl: error: invalid gateway configuration gateway.yaml\n")
+            && !stderr.contains("TOPSECRET"),
+        "{stderr}"
+    );
+}

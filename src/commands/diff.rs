@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::convert::import::{ImportOptions, ImportResult, import};
 use crate::diagnostic::Diagnostic;
+use crate::gateway::config::ConfigError;
 use crate::gateway::{Client, ConfigOverrides, GatewayConfig};
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
@@ -41,14 +42,32 @@ pub struct GatewayOptions {
 }
 
 impl GatewayOptions {
-    /// The client, or a message saying what is missing.
-    pub fn client(&self) -> Result<Client, String> {
+    /// The client, or what is missing or wrong.
+    pub fn client(&self) -> Result<Client, ConfigError> {
         let config = match &self.env_vars {
             Some(vars) => GatewayConfig::resolve(&self.overrides, |k| vars.get(k).cloned()),
             None => GatewayConfig::resolve(&self.overrides, |k| std::env::var(k).ok()),
-        }
-        .map_err(|e| e.to_string())?;
-        Client::new(config).map_err(|e| e.to_string())
+        }?;
+        Client::new(config).map_err(|e| ConfigError {
+            message: e.to_string(),
+            report: None,
+        })
+    }
+
+    /// The client, or the outcome that says why there is none (exit 1): a configuration
+    /// file's mistakes first, each at its place as `apigctl lint` shows a configuration's
+    /// (`color`ed for stderr).
+    pub fn connect(&self, color: bool) -> Result<Client, Outcome> {
+        self.client().map_err(|error| {
+            let shown = error.report.as_deref().map_or_else(String::new, |report| {
+                report::render(report::Format::Human, std::slice::from_ref(report), color)
+            });
+            Outcome {
+                stdout: String::new(),
+                stderr: format!("{shown}apigctl: error: {}\n", error.message),
+                exit_code: EXIT_FINDINGS,
+            }
+        })
     }
 }
 
@@ -263,7 +282,7 @@ pub fn prepare(
     };
     let (definition, names) =
         load_definition(input, &options.limits, &options.refs, options.color)?;
-    let client = options.gateway.client().map_err(error)?;
+    let client = options.gateway.connect(options.color)?;
     let runtime = runtime()?;
     let live = runtime
         .block_on(live::read(&client, &definition.group.name))
