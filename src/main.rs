@@ -606,6 +606,7 @@ fn main() -> ExitCode {
                     OutputFormatArg::Json => commands::import::OutputFormat::Json,
                 },
                 output: args.output,
+                color: color_enabled_stderr(cli.color),
             };
             let _ = args.definition;
             commands::dump::run(&options)

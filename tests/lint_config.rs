@@ -1295,3 +1295,73 @@ fn a_baseline_that_cannot_be_written_is_in_the_document() {
         "{github}"
     );
 }
+
+/// A configuration found two directories up is named as seen from the working directory, like
+/// the rule files it names: one report, one style (`../../.apigctl.yaml` beside
+/// `../../team/rules/oas-team-regex.yaml`, not an absolute path beside relative ones).
+#[test]
+fn a_configuration_found_above_is_named_from_the_working_directory_like_its_rule_files() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    broken_configuration(dir.path());
+    let deep = dir.path().join("a/b");
+    std::fs::create_dir_all(&deep).expect("mkdir");
+    let absolute = dir.path().display().to_string();
+
+    let run = apigctl(&deep, &["lint", "../../spec.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!run.stderr.contains(&absolute), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with(
+            "apigctl: error: invalid configuration ../../.apigctl.yaml; nothing was linted\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    insta::assert_snapshot!(run.stderr);
+
+    // The same names as data: the input, every location and related location.
+    let run = apigctl(&deep, &["lint", "--format", "json", "../../spec.yaml"]);
+    assert_eq!(run.code, 2);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(
+        doc["error"],
+        "invalid configuration ../../.apigctl.yaml; nothing was linted"
+    );
+    let mut names: Vec<&str> = Vec::new();
+    for d in doc["diagnostics"].as_array().expect("diagnostics") {
+        names.extend(d["input"].as_str());
+        names.extend(d["location"]["file"].as_str());
+        for r in d["related"].as_array().expect("related") {
+            names.extend(r["file"].as_str());
+        }
+    }
+    assert_eq!(
+        names,
+        [
+            "../../.apigctl.yaml",
+            "../../.apigctl.yaml",
+            "../../.apigctl.yaml",
+            "../../team/rules/oas-team-regex.yaml",
+            "../../.apigctl.yaml",
+        ]
+    );
+
+    // Fixed, the configuration up there applies: its user rule finds the operationId.
+    write(
+        &dir.path().join("team/rules/oas-team-regex.yaml"),
+        &team_rule("oas-team-regex"),
+    );
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "extends: [team/rules/oas-team-regex.yaml]\n",
+    );
+    let run = apigctl(&deep, &["lint", "--format", "json", "../../spec.yaml"]);
+    assert!(
+        findings(&run)
+            .contains(&"oas-team-regex warn /paths/~1orders~1{id}/get/operationId".to_owned()),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+}

@@ -872,3 +872,235 @@ fn a_plan_that_cannot_be_shown_is_not_carried_out() {
         "no write: {stats}"
     );
 }
+
+/// `apigctl ARGS` run in `dir` against `gateway`: exit code, stdout, stderr.
+fn apigctl_in(dir: &std::path::Path, gateway: &Gateway, args: &[&str]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HUAWEICLOUD_SDK_AK", common::AK)
+        .env("HUAWEICLOUD_SDK_SK", common::SK)
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p1")
+        .env("APIGCTL_INSTANCE_ID", "i1")
+        .env("APIGCTL_ENDPOINT", format!("http://{}", gateway.addr))
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A `.apigctl.yaml` two directories up with an unknown rule id and a rule file with a bad
+/// regular expression; SOURCE (`shop.yaml`, valid) in the working directory `a/b`, which is
+/// returned.
+fn broken_lint_configuration(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let rules = dir.path().join("team/rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(
+        rules.join("oas-team-regex.yaml"),
+        concat!(
+            "id: oas-team-regex\nseverity: warn\ndescription: operationIds are camelCase\n",
+            "source: team style guide\nmessage: \"operationId `{value}` is not camelCase\"\n",
+            "given: openapi\nselect: $.paths.*.*.operationId\nthen:\n  - pattern: '([a-z]'\n",
+            "examples:\n  fail: |\n    x: 1\n  pass: |\n    x: 2\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".apigctl.yaml"),
+        "extends: [team/rules/oas-team-regex.yaml]\nrules:\n  apig-api-nme: error\n",
+    )
+    .unwrap();
+    let deep = dir.path().join("a/b");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::copy(SHOP, deep.join("shop.yaml")).unwrap();
+    deep
+}
+
+/// `diff` and `sync` lint SOURCE under the `.apigctl.yaml` found from the working directory
+/// before they plan; one they cannot use stops them with its mistakes shown as `apigctl lint`
+/// shows them (each at its place, named from the working directory, with its help), and exit
+/// 1 (2 would read as changes pending). Nothing reaches the gateway.
+#[test]
+fn a_broken_lint_configuration_is_shown_by_diff_and_sync_as_lint_shows_it() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let deep = broken_lint_configuration(&dir);
+    let (code, stdout, lint) = apigctl_in(&deep, &gateway, &["lint", "shop.yaml"]);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{lint}");
+    let shown = lint
+        .strip_suffix(
+            "apigctl: error: invalid configuration ../../.apigctl.yaml; nothing was linted\n",
+        )
+        .unwrap_or_else(|| panic!("{lint}"));
+    assert!(shown.contains("../../.apigctl.yaml:3:3"), "{lint}");
+    for args in [
+        &["diff", "shop.yaml", "--env", "DEV"][..],
+        &["diff", "shop.yaml", "--env", "DEV", "--format", "json"],
+        &["sync", "shop.yaml", "--env", "DEV"],
+        &["sync", "shop.yaml", "--env", "DEV", "--dry-run"],
+        &["sync", "shop.yaml", "--env", "DEV", "--via", "import"],
+    ] {
+        let (code, stdout, stderr) = apigctl_in(&deep, &gateway, args);
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert_eq!(
+            stderr,
+            format!(
+                "{shown}apigctl: error: invalid configuration ../../.apigctl.yaml; nothing was planned or sent\n"
+            ),
+            "{args:?}"
+        );
+        if args[0] == "diff" && args.len() == 4 {
+            insta::assert_snapshot!(stderr);
+        }
+    }
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+}
+
+/// An OpenAPI SOURCE that cannot be imported stops `diff` and `sync` with its errors shown as
+/// `apigctl lint` shows them: where a rule reports the problem, the rule's finding (its id,
+/// documented source, the place of the value) instead of import's "cannot import", and a
+/// broken `$ref` once.
+#[test]
+fn import_errors_are_shown_as_lint_shows_them() {
+    use apigctl::commands::lint::{LintOptions, run};
+    let gateway = Gateway::start(None);
+    let source = "testdata/config/dedup.yaml";
+    let lint = run(
+        &[apigctl::source::Input::from_arg(source)],
+        &LintOptions::default(),
+    );
+    assert_eq!(lint.exit_code, 1, "{}", lint.stderr);
+    // `lint` writes its findings, blank-line separated, on stdout.
+    let linted: Vec<&str> = lint.stdout.split("\n\n").collect();
+    let diff = gateway.diff(source, false, PlanFormat::Human);
+    assert_eq!(diff.exit_code, 1, "{}", diff.stderr);
+    assert_eq!(diff.stdout, "");
+    assert!(!diff.stderr.contains("import-invalid"), "{}", diff.stderr);
+    let (shown, summary) = diff
+        .stderr
+        .rsplit_once("\n\n")
+        .unwrap_or_else(|| panic!("{}", diff.stderr));
+    assert_eq!(summary, "3 errors, 0 warnings in 1 file\n");
+    for block in shown.split("\n\n") {
+        assert!(linted.contains(&block), "not as lint shows it: {block}");
+    }
+    insta::assert_snapshot!(diff.stderr);
+    let sync = gateway.sync(source, false);
+    assert_eq!(
+        (sync.exit_code, sync.stdout.as_str(), sync.stderr.as_str()),
+        (1, "", diff.stderr.as_str())
+    );
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+
+    // A broken `$ref`, which import follows again, is said once.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = write(
+        &dir,
+        "ref.yaml",
+        "openapi: 3.0.3\ninfo: {title: demo, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n      parameters:\n        - $ref: '#/components/parameters/nope'\n      responses: {'200': {description: ok}}\n",
+    );
+    let outcome = gateway.diff(&broken, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+    assert_eq!(
+        outcome.stderr.matches("error[ref-unresolved]").count(),
+        1,
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains("ref.yaml:9:17"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+/// An import error whose rule finding the configuration ignores still stops the run (the
+/// document cannot be imported), shown as import says it.
+#[test]
+fn an_ignored_rule_does_not_hide_the_import_error_it_reports() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("testdata/config/dedup.yaml", dir.path().join("dedup.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join(".apigctl.yaml"),
+        "ignore:\n  - {rule: apig-throttle-limit-integer, pointer: /x-apigateway-ratelimits}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = apigctl_in(
+        dir.path(),
+        &gateway,
+        &["diff", "dedup.yaml", "--env", "DEV"],
+    );
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(
+        stderr.contains("error[import-invalid]: cannot import: invalid type: string \"abc\", expected i64\n  ┌─ dedup.yaml:5:16")
+            && !stderr.contains("apig-throttle-limit-integer")
+            && stderr.contains("error[apig-backend-param-origin]"),
+        "{stderr}"
+    );
+}
+
+/// Mistakes in the gateway configuration file (`--config`) are diagnostics at their places in
+/// it, with a did-you-mean, as `apigctl lint` shows those of `.apigctl.yaml`, for `diff`,
+/// `sync` and `dump` alike; the snippets show its keys, never a value (a secret key, a token).
+#[test]
+fn gateway_configuration_mistakes_are_located_and_show_no_secret() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(SHOP, dir.path().join("shop.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("gateway.yaml"),
+        "endpont: http://127.0.0.1:9\nsecret_key: TOPSECRET-1\nauth_token: 4242424242\nregion: [eu-west-101]\n",
+    )
+    .unwrap();
+    let mut first: Option<String> = None;
+    for args in [
+        &["diff", "shop.yaml", "--env", "DEV"][..],
+        &["sync", "shop.yaml", "--env", "DEV"],
+        &["sync", "shop.yaml", "--env", "DEV", "--via", "import"],
+        &["dump", "--group", "shop_api"],
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--config", "gateway.yaml"]);
+        let (code, stdout, stderr) = apigctl_in(dir.path(), &gateway, &args);
+        assert_eq!((code, stdout.as_str()), (1, ""), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("TOPSECRET") && !stderr.contains("4242"),
+            "{args:?}: {stderr}"
+        );
+        match &first {
+            None => {
+                insta::assert_snapshot!(stderr);
+                first = Some(stderr);
+            }
+            Some(first) => assert_eq!(&stderr, first, "{args:?}"),
+        }
+    }
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+
+    // The loader's mistakes too: a repeated key, with both places.
+    std::fs::write(
+        dir.path().join("gateway.yaml"),
+        "secret_key: TOPSECRET-1\nsecret_key: TOPSECRET-2\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = apigctl_in(
+        dir.path(),
+        &gateway,
+        &["dump", "--group", "shop_api", "--config", "gateway.yaml"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "error[duplicate-key]: duplicate mapping key `secret_key`\n  ┌─ gateway.yaml:2:1"
+        ) && stderr.contains("first defined here")
+            && stderr.ends_with("apigctl: error: invalid gateway configuration gateway.yaml\n")
+            && !stderr.contains("TOPSECRET"),
+        "{stderr}"
+    );
+}

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::convert::import::{ImportOptions, ImportResult, import};
 use crate::diagnostic::Diagnostic;
+use crate::gateway::config::ConfigError;
 use crate::gateway::{Client, ConfigOverrides, GatewayConfig};
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
@@ -41,14 +42,32 @@ pub struct GatewayOptions {
 }
 
 impl GatewayOptions {
-    /// The client, or a message saying what is missing.
-    pub fn client(&self) -> Result<Client, String> {
+    /// The client, or what is missing or wrong.
+    pub fn client(&self) -> Result<Client, ConfigError> {
         let config = match &self.env_vars {
             Some(vars) => GatewayConfig::resolve(&self.overrides, |k| vars.get(k).cloned()),
             None => GatewayConfig::resolve(&self.overrides, |k| std::env::var(k).ok()),
-        }
-        .map_err(|e| e.to_string())?;
-        Client::new(config).map_err(|e| e.to_string())
+        }?;
+        Client::new(config).map_err(|e| ConfigError {
+            message: e.to_string(),
+            report: None,
+        })
+    }
+
+    /// The client, or the outcome that says why there is none (exit 1): a configuration
+    /// file's mistakes first, each at its place as `apigctl lint` shows a configuration's
+    /// (`color`ed for stderr).
+    pub fn connect(&self, color: bool) -> Result<Client, Outcome> {
+        self.client().map_err(|error| {
+            let shown = error.report.as_deref().map_or_else(String::new, |report| {
+                report::render(report::Format::Human, std::slice::from_ref(report), color)
+            });
+            Outcome {
+                stdout: String::new(),
+                stderr: format!("{shown}apigctl: error: {}\n", error.message),
+                exit_code: EXIT_FINDINGS,
+            }
+        })
     }
 }
 
@@ -158,7 +177,7 @@ pub fn load_definition(
     // that fails halfway leaves the group half changed.
     let refuse = |ws: Workspace| -> Result<UndefinedNames, Outcome> {
         let GatewayErrors { errors, names } = super::lint::gateway_errors(input, ws, limits, refs)
-            .map_err(|m| fail(format!("apigctl: error: {m}\n")))?;
+            .map_err(|failure| fail(failure.stderr(color)))?;
         if errors.diagnostics.is_empty() {
             let report = FileReport {
                 diagnostics: Vec::new(),
@@ -196,17 +215,17 @@ pub fn load_definition(
                 diagnostics: found,
                 ..
             } = import(&ws, version, &ImportOptions::default());
+            let imported = diagnostics.len();
             diagnostics.extend(found);
             let failed = diagnostics.iter().any(Diagnostic::is_error);
             // Import warnings were shown by `import`; here only errors stop the run.
             if failed {
+                // Import's pointers, into the definition, as lint has them: into SOURCE.
+                crate::lint::point_into_source(&ws, &mut diagnostics[imported..]);
                 diagnostics.retain(Diagnostic::is_error);
-                let mut file_report = FileReport {
-                    name,
-                    sources: ws.sources,
-                    diagnostics,
-                };
-                file_report.sort();
+                // As lint shows them: a rule's finding where a rule reports the problem too.
+                let file_report = super::lint::import_errors(input, ws, limits, refs, diagnostics)
+                    .map_err(|failure| fail(failure.stderr(color)))?;
                 return Err(fail(report::render(
                     report::Format::Human,
                     &[file_report],
@@ -263,7 +282,7 @@ pub fn prepare(
     };
     let (definition, names) =
         load_definition(input, &options.limits, &options.refs, options.color)?;
-    let client = options.gateway.client().map_err(error)?;
+    let client = options.gateway.connect(options.color)?;
     let runtime = runtime()?;
     let live = runtime
         .block_on(live::read(&client, &definition.group.name))

@@ -29,6 +29,8 @@ pub struct DumpOptions {
     pub format: OutputFormat,
     /// Output file (written atomically); stdout when `None`.
     pub output: Option<PathBuf>,
+    /// Colour diagnostics (on stderr).
+    pub color: bool,
 }
 
 /// Runs `apigctl dump`.
@@ -50,9 +52,9 @@ pub fn run(options: &DumpOptions) -> Outcome {
             );
         }
     };
-    let client = match options.gateway.client() {
+    let client = match options.gateway.connect(options.color) {
         Ok(c) => c,
-        Err(message) => return error(message, EXIT_FINDINGS),
+        Err(outcome) => return outcome,
     };
     let runtime = match runtime() {
         Ok(r) => r,

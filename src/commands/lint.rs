@@ -1,7 +1,7 @@
 //! `apigctl lint FILE...`: load, resolve references, and check each document; then the
 //! configuration's ignores, the baseline and the exit threshold.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -178,6 +178,108 @@ pub struct GatewayErrors {
     pub names: Vec<(Diagnostic, NameKind)>,
 }
 
+/// Why the gateway constraints of a SOURCE of `diff` and `sync` could not be checked.
+#[derive(Debug)]
+pub enum GateFailure {
+    /// The `.apigctl.yaml` found from the working directory cannot be used.
+    Config(PathBuf, ConfigError),
+    /// The built-in rule catalogue is broken.
+    Message(String),
+}
+
+impl GateFailure {
+    /// What stderr gets: a configuration's mistakes as `apigctl lint` shows them (each at its
+    /// place, with its help), then that nothing was planned or sent.
+    pub fn stderr(self, color: bool) -> String {
+        match self {
+            GateFailure::Config(path, error) => {
+                ConfigFailure::new(&path, error, "nothing was planned or sent", color).stderr
+            }
+            GateFailure::Message(message) => format!("apigctl: error: {message}\n"),
+        }
+    }
+}
+
+/// The built-in rules, and the options `diff` and `sync` lint SOURCE with: lint's defaults
+/// under the `.apigctl.yaml` found from the working directory, if any.
+fn gate_options(
+    limits: &Limits,
+    refs: &RefOptions,
+) -> Result<(&'static [Rule], LintOptions), GateFailure> {
+    let builtin = rules::builtin_rules()
+        .map_err(|e| GateFailure::Message(format!("built-in rule file {e}")))?;
+    let mut options = LintOptions {
+        limits: *limits,
+        refs: *refs,
+        ..LintOptions::default()
+    };
+    if let Some(path) = config::discover_from_working_dir() {
+        match config::load_config(&path, builtin) {
+            Ok(c) => options.config = Some(Arc::new(c)),
+            Err(error) => return Err(GateFailure::Config(path, error)),
+        }
+    }
+    Ok((builtin, options))
+}
+
+/// The errors that stop `diff` and `sync` on an OpenAPI SOURCE that cannot be imported
+/// (`errors`: import's, and those of the `$ref`s it follows), as `apigctl lint` shows them,
+/// under the `.apigctl.yaml` found from the working directory: each once, and an import error
+/// that a rule reports too as that rule's finding (an `api-limit: "abc"` is
+/// `apig-throttle-limit-integer` at the value, with the rule's documented source and fix,
+/// not import's "cannot import: invalid type"). An error no lint error reports is shown as it
+/// is: ignoring it in the configuration does not make the document importable.
+///
+/// # Errors
+///
+/// A [`GateFailure`] when the configuration or the rule catalogue cannot be read.
+pub fn import_errors(
+    input: &Input,
+    ws: Workspace,
+    limits: &Limits,
+    refs: &RefOptions,
+    mut errors: Vec<Diagnostic>,
+) -> Result<FileReport, GateFailure> {
+    let (builtin, options) = gate_options(limits, refs)?;
+    let settings = options.settings_for(input);
+    let linted = lint_workspace(input.display_name(), ws, &options, &settings)
+        .map_err(GateFailure::Message)?;
+    let rule_ids: HashSet<&str> = builtin
+        .iter()
+        .chain(options.user_rules())
+        .map(|r| r.id.as_str())
+        .collect();
+    let is_rule = |code: &str| rule_ids.contains(code);
+    // Import follows the `$ref`s that were resolved before it and reports the broken ones
+    // again.
+    dedup(&mut errors);
+    // The rule errors lint reports (a warning does not say why the run stops), then the
+    // errors; each error shown as the rule error that reports it, if one does.
+    let mut all: Vec<Diagnostic> = linted
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.is_error() && !d.code.starts_with("import-") && is_rule(&d.code))
+        .collect();
+    let found = all.len();
+    all.extend(errors);
+    let reported = reported_by_rule(&all, is_rule);
+    let shown: BTreeSet<usize> = (found..all.len())
+        .map(|i| reported.get(i).copied().flatten().unwrap_or(i))
+        .collect();
+    let mut report = FileReport {
+        name: linted.name,
+        sources: linted.sources,
+        diagnostics: all
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| shown.contains(i))
+            .map(|(_, d)| d)
+            .collect(),
+    };
+    report.sort();
+    Ok(report)
+}
+
 /// The gateway-constraint errors of a loaded SOURCE of `diff` and `sync`: what the gateway
 /// would refuse, found before anything is planned or sent. Those are the errors (under the
 /// `.apigctl.yaml` found from the working directory, if any) of the `apig-*` rules on the
@@ -187,34 +289,14 @@ pub struct GatewayErrors {
 ///
 /// # Errors
 ///
-/// A message when the configuration or the rule catalogue cannot be read.
+/// A [`GateFailure`] when the configuration or the rule catalogue cannot be read.
 pub fn gateway_errors(
     input: &Input,
     ws: Workspace,
     limits: &Limits,
     refs: &RefOptions,
-) -> Result<GatewayErrors, String> {
-    let builtin = rules::builtin_rules().map_err(|e| format!("built-in rule file {e}"))?;
-    let mut options = LintOptions {
-        limits: *limits,
-        refs: *refs,
-        ..LintOptions::default()
-    };
-    if let Some(path) = std::env::current_dir()
-        .ok()
-        .and_then(|d| config::discover(&d))
-    {
-        match config::load_config(&path, builtin) {
-            Ok(c) => options.config = Some(Arc::new(c)),
-            Err(ConfigError::Io(m)) => return Err(m),
-            Err(ConfigError::Invalid(_)) => {
-                return Err(format!(
-                    "invalid configuration {}; `apigctl lint` shows what is wrong",
-                    path.display()
-                ));
-            }
-        }
-    }
+) -> Result<GatewayErrors, GateFailure> {
+    let (builtin, options) = gate_options(limits, refs)?;
     let settings = options.settings_for(input);
     let gate: FastSet<&str> = builtin
         .iter()
@@ -226,7 +308,8 @@ pub fn gateway_errors(
         })
         .map(|r| r.id.as_str())
         .collect();
-    let mut report = lint_workspace(input.display_name(), ws, &options, &settings)?;
+    let mut report = lint_workspace(input.display_name(), ws, &options, &settings)
+        .map_err(GateFailure::Message)?;
     let mut names = Vec::new();
     report.diagnostics.retain(|d| {
         if let Some((_, kind)) = NAME_RULES.iter().find(|(id, _)| *id == d.code) {
@@ -435,85 +518,104 @@ fn below(long: &str, short: &str) -> bool {
 ///   construct still fails the run. A second problem in the same construct that no rule
 ///   knows shows up once the reported one is fixed.
 fn dedup_import(diagnostics: &mut Vec<Diagnostic>, is_rule: impl Fn(&str) -> bool) {
-    let findings: Vec<RuleFinding> = diagnostics
+    let reported = reported_by_rule(diagnostics, is_rule);
+    let mut drop = reported.into_iter().map(|by| by.is_some());
+    diagnostics.retain(|_| !drop.next().unwrap_or(false));
+}
+
+/// For each diagnostic, the index of a rule finding among `diagnostics` that reports the same
+/// problem when it is an `import-*` diagnostic that [`dedup_import`] drops for it, else `None`.
+fn reported_by_rule(
+    diagnostics: &[Diagnostic],
+    is_rule: impl Fn(&str) -> bool,
+) -> Vec<Option<usize>> {
+    // Each with its index in `diagnostics`.
+    let findings: Vec<(usize, RuleFinding)> = diagnostics
         .iter()
-        .filter(|d| !d.code.starts_with("import-") && is_rule(&d.code))
-        .filter_map(|d| {
-            Some(RuleFinding {
-                at: d.primary?,
-                pointer: d.pointer.clone(),
-                code: d.code.clone(),
-                severity: d.severity,
-            })
+        .enumerate()
+        .filter(|(_, d)| !d.code.starts_with("import-") && is_rule(&d.code))
+        .filter_map(|(i, d)| {
+            Some((
+                i,
+                RuleFinding {
+                    at: d.primary?,
+                    pointer: d.pointer.clone(),
+                    code: d.code.clone(),
+                    severity: d.severity,
+                },
+            ))
         })
         .collect();
     if findings.is_empty() {
-        return;
+        return vec![None; diagnostics.len()];
     }
     // Thousands of findings meet thousands of import diagnostics on a big document: index
     // the findings by start and by (rule, file, pointer) instead of comparing every pair.
     // The most severe finding starting at each place: a warning there (`apig-cors` at an
     // operation's key) must not hide an import error (a duplicate route) at the same key.
-    let mut starts: HashMap<(FileId, u32), Severity> = HashMap::new();
-    for f in &findings {
-        let most = starts
-            .entry((f.at.file, f.at.span.start))
-            .or_insert(f.severity);
-        *most = (*most).max(f.severity);
+    let mut starts: HashMap<(FileId, u32), &(usize, RuleFinding)> = HashMap::new();
+    for found in &findings {
+        let f = &found.1;
+        let most = starts.entry((f.at.file, f.at.span.start)).or_insert(found);
+        if f.severity > most.1.severity {
+            *most = found;
+        }
     }
-    let mut pointers: HashMap<(&str, FileId), BTreeSet<&str>> = HashMap::new();
-    for f in &findings {
+    let mut pointers: HashMap<(&str, FileId), BTreeMap<&str, usize>> = HashMap::new();
+    for (i, f) in &findings {
         if let Some(p) = &f.pointer {
             pointers
                 .entry((f.code.as_str(), f.at.file))
                 .or_default()
-                .insert(p.as_str());
+                .entry(p.as_str())
+                .or_insert(*i);
         }
     }
-    let nested_in = |rule: &str, file: FileId, pointer: &str| {
-        pointers.get(&(rule, file)).is_some_and(|set| {
-            // `pointer` or one of its parents, or anything below `pointer`.
-            let mut up = Some(pointer);
-            while let Some(p) = up {
-                if set.contains(p) {
-                    return true;
-                }
-                up = p.rfind('/').map(|i| &p[..i]);
+    let nested_in = |rule: &str, file: FileId, pointer: &str| -> Option<usize> {
+        let set = pointers.get(&(rule, file))?;
+        // `pointer` or one of its parents, or anything below `pointer`.
+        let mut up = Some(pointer);
+        while let Some(p) = up {
+            if let Some(i) = set.get(p) {
+                return Some(*i);
             }
-            let child = format!("{pointer}/");
-            set.range(child.as_str()..)
-                .next()
-                .is_some_and(|p| p.starts_with(&child))
-        })
+            up = p.rfind('/').map(|i| &p[..i]);
+        }
+        let child = format!("{pointer}/");
+        set.range(child.as_str()..)
+            .next()
+            .filter(|(p, _)| p.starts_with(&child))
+            .map(|(_, i)| *i)
     };
-    let drop: Vec<bool> = diagnostics
+    diagnostics
         .iter()
         .map(|d| {
-            let Some(at) = d.primary.filter(|_| d.code.starts_with("import-")) else {
-                return false;
-            };
-            if starts
+            let at = d.primary.filter(|_| d.code.starts_with("import-"))?;
+            if let Some((i, _)) = starts
                 .get(&(at.file, at.span.start))
-                .is_some_and(|most| *most >= d.severity)
+                .filter(|(_, most)| most.severity >= d.severity)
             {
-                return true;
+                return Some(*i);
             }
-            let Some(import) = d.pointer.as_deref() else {
-                return false;
-            };
-            (d.code == "import-invalid"
-                && findings.iter().any(|f| {
-                    f.at.file == at.file
-                        && f.severity >= d.severity
-                        && f.pointer.as_deref().is_some_and(|rule| below(rule, import))
-                }))
-                || SAME_PROBLEM.iter().any(|(code, text, id)| {
-                    *code == d.code && d.message.contains(text) && nested_in(id, at.file, import)
+            let import = d.pointer.as_deref()?;
+            let inside = (d.code == "import-invalid")
+                .then(|| {
+                    findings.iter().find(|(_, f)| {
+                        f.at.file == at.file
+                            && f.severity >= d.severity
+                            && f.pointer.as_deref().is_some_and(|rule| below(rule, import))
+                    })
                 })
+                .flatten()
+                .map(|(i, _)| *i);
+            inside.or_else(|| {
+                SAME_PROBLEM
+                    .iter()
+                    .filter(|(code, text, _)| *code == d.code && d.message.contains(text))
+                    .find_map(|(_, _, id)| nested_in(id, at.file, import))
+            })
         })
-        .collect();
-    let mut drop = drop.into_iter();
-    diagnostics.retain(|_| !drop.next().unwrap_or(false));
+        .collect()
 }
 
 /// A rule's finding as [`dedup_import`] compares it.
@@ -552,13 +654,7 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
     rayon::spawn(|| {
         let _ = timings::time("built-in rules", rules::builtin_rules);
     });
-    let config_path = match request.config {
-        Some(p) => Some(p),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|d| config::discover(&d))
-            .map(|p| shorten(&p)),
-    };
+    let config_path = request.config.or_else(config::discover_from_working_dir);
     if let Some(path) = &config_path {
         // Compiled into the binary and checked by its tests and build: this fails only in a
         // build that should not have been made, so it says so on stderr alone.
@@ -575,7 +671,7 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
         // Named after the configuration, the file to fix (none without one).
         let name = config_path
             .as_deref()
-            .map_or_else(String::new, |p| p.display().to_string());
+            .map_or_else(String::new, config::display_name);
         let no_files = |code: &str, message: String| {
             let failure = FileReport {
                 name: name.clone(),
@@ -636,28 +732,8 @@ fn config_failure(
     format: report::Format,
     color_stderr: bool,
 ) -> Outcome {
-    match error {
-        ConfigError::Io(message) => {
-            let failure = FileReport {
-                name: path.display().to_string(),
-                sources: Sources::new(),
-                diagnostics: vec![Diagnostic::error("config-unreadable", message.clone())],
-            };
-            stopped(&failure, message, String::new(), format)
-        }
-        ConfigError::Invalid(report) => {
-            let reason = format!(
-                "invalid configuration {}; nothing was linted",
-                path.display()
-            );
-            let shown = report::render(
-                report::Format::Human,
-                std::slice::from_ref(&*report),
-                color_stderr,
-            );
-            stopped(&report, reason, shown, format)
-        }
-    }
+    let failure = ConfigFailure::new(path, error, "nothing was linted", color_stderr);
+    stopped(&failure.report, failure.reason, failure.shown, format)
 }
 
 /// The outcome of a run stopped before it linted anything (exit 2) by what it was given: a
@@ -671,6 +747,54 @@ fn stopped(failure: &FileReport, reason: String, shown: String, format: report::
     outcome.stderr.insert_str(0, &shown);
     outcome.stdout = report::render_failure(format, failure, &reason, outcome.exit_code);
     outcome
+}
+
+/// A configuration that cannot be used, as every command that reads it says so (`lint`, and
+/// `diff` and `sync` before they plan).
+#[derive(Debug)]
+pub struct ConfigFailure {
+    /// Its diagnostics (`config-unreadable` without a location when it cannot be read).
+    pub report: FileReport,
+    /// Why nothing was done, in one line.
+    pub reason: String,
+    /// The diagnostics as `apigctl lint` renders them for people (empty when the file cannot
+    /// be read: the reason says it).
+    pub shown: String,
+    /// What stderr gets: the diagnostics as `apigctl lint` renders them, then the reason.
+    pub stderr: String,
+}
+
+impl ConfigFailure {
+    /// The failure of the configuration `path`; `consequence` says what was not done
+    /// ("nothing was linted").
+    pub fn new(path: &Path, error: ConfigError, consequence: &str, color: bool) -> ConfigFailure {
+        let (report, reason, shown) = match error {
+            ConfigError::Io(message) => {
+                let failure = FileReport {
+                    name: config::display_name(path),
+                    sources: Sources::new(),
+                    diagnostics: vec![Diagnostic::error("config-unreadable", message.clone())],
+                };
+                (failure, message, String::new())
+            }
+            ConfigError::Invalid(report) => {
+                let reason = format!(
+                    "invalid configuration {}; {consequence}",
+                    config::display_name(path)
+                );
+                let shown =
+                    report::render(report::Format::Human, std::slice::from_ref(&*report), color);
+                (*report, reason, shown)
+            }
+        };
+        let stderr = format!("{shown}apigctl: error: {reason}\n");
+        ConfigFailure {
+            report,
+            reason,
+            shown,
+            stderr,
+        }
+    }
 }
 
 /// A path relative to the working directory when it lies below it (the names shown in
@@ -849,6 +973,23 @@ mod tests {
     fn left(mut diagnostics: Vec<Diagnostic>) -> Vec<String> {
         dedup_import(&mut diagnostics, |c| c.starts_with("apig-"));
         diagnostics.into_iter().map(|d| d.code).collect()
+    }
+
+    /// `diff` shows an import error as the finding that reports it: the one that gives way.
+    #[test]
+    fn the_finding_an_import_diagnostic_gives_way_to_is_named() {
+        use Severity::{Error, Warn};
+        let diagnostics = vec![
+            at("apig-w", Warn, "m", (10, 20), "/a"),
+            at("apig-e", Error, "m", (10, 20), "/a"),
+            at("import-invalid", Error, "cannot import", (10, 12), "/a"),
+            at("import-invalid", Error, "cannot import", (5, 50), "/b"),
+            at("apig-f", Error, "m", (30, 35), "/b/x"),
+        ];
+        assert_eq!(
+            reported_by_rule(&diagnostics, |c| c.starts_with("apig-")),
+            [None, None, Some(1), Some(4), None]
+        );
     }
 
     #[test]

@@ -154,9 +154,9 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
             "--via import sends an OpenAPI document; SOURCE is a gateway definition".to_owned(),
         );
     }
-    let client = match diff.gateway.client() {
+    let client = match diff.gateway.connect(diff.color) {
         Ok(c) => c,
-        Err(message) => return error(message),
+        Err(outcome) => return outcome,
     };
     let runtime = match runtime() {
         Ok(r) => r,

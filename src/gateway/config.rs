@@ -5,7 +5,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Deserialize;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::report::FileReport;
+use crate::source::{Document, Input, Limits, LoadError, SourceFile, Sources, Value, load};
 
 use super::signing::Credentials;
 
@@ -92,8 +94,7 @@ pub struct ConfigOverrides {
 }
 
 /// The configuration file: JSON or YAML with these keys, all optional.
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default)]
 struct ConfigFile {
     endpoint: Option<String>,
     region: Option<String>,
@@ -105,10 +106,55 @@ struct ConfigFile {
     auth_token: Option<String>,
 }
 
+/// The keys of the configuration file.
+const FILE_KEYS: [&str; 8] = [
+    "endpoint",
+    "region",
+    "project_id",
+    "instance_id",
+    "access_key",
+    "secret_key",
+    "security_token",
+    "auth_token",
+];
+
+impl ConfigFile {
+    /// Where the value of `key` goes; `None` for a key the file does not have.
+    fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(match key {
+            "endpoint" => &mut self.endpoint,
+            "region" => &mut self.region,
+            "project_id" => &mut self.project_id,
+            "instance_id" => &mut self.instance_id,
+            "access_key" => &mut self.access_key,
+            "secret_key" => &mut self.secret_key,
+            "security_token" => &mut self.security_token,
+            "auth_token" => &mut self.auth_token,
+            _ => return None,
+        })
+    }
+}
+
 /// Why no usable configuration could be put together.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
+#[error("{message}")]
+pub struct ConfigError {
+    /// What is wrong, in one line.
+    pub message: String,
+    /// When the configuration file is what is wrong: its mistakes, each at its place, to
+    /// render with [`crate::report`]. Its text is held with every value masked (see
+    /// [`masked`]): a snippet never shows a secret.
+    pub report: Option<Box<FileReport>>,
+}
+
+impl ConfigError {
+    fn new(message: String) -> ConfigError {
+        ConfigError {
+            message,
+            report: None,
+        }
+    }
+}
 
 impl GatewayConfig {
     /// Default parallelism (`--parallelism`).
@@ -170,7 +216,7 @@ impl GatewayConfig {
             })
             .ok_or_else(|| missing("gateway endpoint", "--endpoint", ENV_ENDPOINT, "endpoint"))?;
         if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
-            return Err(ConfigError(format!(
+            return Err(ConfigError::new(format!(
                 "endpoint `{endpoint}` must start with https:// (or http:// for a local emulator)"
             )));
         }
@@ -203,18 +249,18 @@ impl GatewayConfig {
                 security_token: env(ENV_SECURITY_TOKEN).or(file.security_token),
             }),
             (Some(_), None, None) => {
-                return Err(ConfigError(format!(
+                return Err(ConfigError::new(format!(
                     "an access key is set but no secret key: set {ENV_SK} or `secret_key` in the configuration file"
                 )));
             }
             (None, Some(_), None) => {
-                return Err(ConfigError(format!(
+                return Err(ConfigError::new(format!(
                     "a secret key is set but no access key: set {ENV_AK} or `access_key` in the configuration file"
                 )));
             }
             (_, _, Some(token)) => Auth::Token(token),
             (None, None, None) => {
-                return Err(ConfigError(format!(
+                return Err(ConfigError::new(format!(
                     "no credentials: set {ENV_AK} and {ENV_SK} (or `access_key` and `secret_key` in the configuration file), or an IAM token in {ENV_AUTH_TOKEN}"
                 )));
             }
@@ -223,7 +269,9 @@ impl GatewayConfig {
         config.region = region;
         if let Some(parallelism) = overrides.parallelism {
             if parallelism == 0 {
-                return Err(ConfigError("--parallelism must be at least 1".to_owned()));
+                return Err(ConfigError::new(
+                    "--parallelism must be at least 1".to_owned(),
+                ));
             }
             config.parallelism = parallelism;
         }
@@ -235,23 +283,189 @@ impl GatewayConfig {
 }
 
 fn missing(what: &str, flag: &str, var: &str, key: &str) -> ConfigError {
-    ConfigError(format!(
+    ConfigError::new(format!(
         "no {what}: pass {flag}, set {var}, or put `{key}` in the configuration file (--config)"
     ))
 }
 
+/// Reads the configuration file. Every mistake in it (its syntax, a key it does not have, a
+/// value that is not a string) is a diagnostic at its place, as `apigctl lint` reports the
+/// mistakes of `.apigctl.yaml`.
 fn read_config_file(path: &Path) -> Result<ConfigFile, ConfigError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
-    let mut sources = crate::source::Sources::default();
-    let document = crate::source::load_bytes(
-        path.display().to_string(),
-        Some(path.to_path_buf()),
-        bytes,
+    let name = path.display().to_string();
+    let mut sources = Sources::new();
+    let mistakes = match load(
+        &Input::Path(path.to_path_buf()),
         &mut sources,
-        &crate::source::Limits::default(),
-    )
-    .map_err(|e| ConfigError(format!("{}: not valid JSON or YAML: {e}", path.display())))?;
-    serde_json::from_value(document.root.to_json())
-        .map_err(|e| ConfigError(format!("{}: {e}", path.display())))
+        &Limits::default(),
+    ) {
+        Err(LoadError::Io { source, .. }) => {
+            return Err(ConfigError::new(format!("cannot read {name}: {source}")));
+        }
+        Err(LoadError::Invalid(d)) => vec![*d],
+        Ok(document) => match fields(&document) {
+            Ok(file) => return Ok(file),
+            Err(mistakes) => mistakes,
+        },
+    };
+    // What the diagnostics show of the file: its keys, no value.
+    let mut shown = Sources::new();
+    for (_, file) in sources.iter() {
+        shown.add(SourceFile::new(
+            file.name.clone(),
+            file.path.clone(),
+            masked(&file.text),
+        ));
+    }
+    let mut report = FileReport {
+        name: name.clone(),
+        sources: shown,
+        diagnostics: mistakes,
+    };
+    report.sort();
+    Err(ConfigError {
+        message: format!("invalid gateway configuration {name}"),
+        report: Some(Box::new(report)),
+    })
+}
+
+/// The settings of a loaded configuration file, or its mistakes.
+fn fields(document: &Document) -> Result<ConfigFile, Vec<Diagnostic>> {
+    let mut file = ConfigFile::default();
+    let mut mistakes = Vec::new();
+    let mut mistake = |span, message: String, help: String| {
+        mistakes.push(
+            Diagnostic::error("config-invalid", message)
+                .at(document.file, span)
+                .help(help),
+        );
+    };
+    match &document.root.value {
+        // An empty file sets nothing.
+        Value::Null => {}
+        Value::Map(map) => {
+            for entry in &map.entries {
+                let key = &*entry.key.name;
+                let Some(slot) = file.slot(key) else {
+                    let help = match did_you_mean(key, FILE_KEYS.into_iter()) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!(
+                            "the keys of the gateway configuration are: {}",
+                            FILE_KEYS.join(", ")
+                        ),
+                    };
+                    mistake(
+                        entry.key.span,
+                        format!("unknown key `{key}` in the gateway configuration"),
+                        help,
+                    );
+                    continue;
+                };
+                match &entry.value.value {
+                    Value::String(value) => *slot = Some(value.to_string()),
+                    Value::Null => {}
+                    other => mistake(
+                        entry.value.span,
+                        format!("`{key}` must be a string, not a {}", other.kind()),
+                        format!(
+                            "give `{key}` one string; quote a value that would read as a number or boolean"
+                        ),
+                    ),
+                }
+            }
+        }
+        other => mistake(
+            document.root.span,
+            format!(
+                "the gateway configuration must be a mapping, not a {}",
+                other.kind()
+            ),
+            format!(
+                "write one `key: value` per line; the keys are: {}",
+                FILE_KEYS.join(", ")
+            ),
+        ),
+    }
+    if mistakes.is_empty() {
+        Ok(file)
+    } else {
+        Err(mistakes)
+    }
+}
+
+/// `text` with every character but whitespace and the key at the start of a line
+/// (`secret_key:`, `  "endpoint":`) replaced by `*`, byte for byte (so spans stay where they
+/// are): the snippets of the file's diagnostics show where a mistake is, never a value, and
+/// so never a secret key or a token, however the file is written (flow mappings, block
+/// scalars and comments are masked whole).
+fn masked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let keep = key_prefix(line);
+        out.push_str(&line[..keep]);
+        for c in line[keep..].chars() {
+            if c.is_whitespace() {
+                out.push(c);
+            } else {
+                out.extend(std::iter::repeat_n('*', c.len_utf8()));
+            }
+        }
+    }
+    out
+}
+
+/// The length of `line`'s indentation and plain key with its colon (`  key:`, `"key" :`), or 0.
+fn key_prefix(line: &str) -> usize {
+    let body = line.trim_start_matches([' ', '\t']);
+    let quote = body.chars().next().filter(|c| matches!(c, '"' | '\''));
+    let name_start = quote.map_or(0, char::len_utf8);
+    let name_len = body[name_start..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(body.len() - name_start);
+    if name_len == 0 {
+        return 0;
+    }
+    let mut end = name_start + name_len;
+    if let Some(q) = quote {
+        if !body[end..].starts_with(q) {
+            return 0;
+        }
+        end += q.len_utf8();
+    }
+    let after = &body[end..];
+    let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
+    if !after[spaces..].starts_with(':') {
+        return 0;
+    }
+    line.len() - body.len() + end + spaces + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::masked;
+
+    /// Keys stay, values go, whatever the syntax; byte offsets do not move.
+    #[test]
+    fn masked_text_shows_keys_and_no_value() {
+        for (text, shown) in [
+            (
+                "endpoint: http://x\nsecret_key: s3cr\u{e9}t\n",
+                "endpoint: ********\nsecret_key: *******\n",
+            ),
+            (
+                "{\n  \"secret_key\" : \"abc\",\n  'auth_token': x\n}",
+                "*\n  \"secret_key\" : ******\n  'auth_token': *\n*",
+            ),
+            (
+                "secret_key: >\n  folded secret\n# secret_key: old\n- item: x\n",
+                "secret_key: *\n  ****** ******\n* *********** ***\n* ***** *\n",
+            ),
+            ("{secret_key: abc}", "************ ****"),
+            ("\"unterminated: x", "************** *"),
+        ] {
+            let out = masked(text);
+            assert_eq!(out, shown, "{text}");
+            assert_eq!(out.len(), text.len());
+        }
+    }
 }

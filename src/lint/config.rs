@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Location, Related, Severity, did_you_mean};
 use crate::report::FileReport;
-use crate::source::{FileId, Input, Limits, LoadError, Node, Sources, Value, load};
+use crate::source::{FileId, Input, Limits, LoadError, Node, Sources, Value, load_named};
 
 use super::engine::RuleSettings;
 use super::rule::Rule;
@@ -146,8 +146,10 @@ impl Config {
 
 /// `path` as the user would write it from the working directory (`api/v1.yaml`, `../v1.yaml`),
 /// so a file gets one name in reports and baselines whether a glob of the configuration or
-/// the command line named it. A path the working directory cannot reach stays as it is.
-fn from_working_dir(path: &Path) -> PathBuf {
+/// the command line named it, and the configuration and the rule files it names are named
+/// alike. A path that shares no directory but the root with the working directory stays
+/// absolute.
+pub fn from_working_dir(path: &Path) -> PathBuf {
     match std::env::current_dir() {
         Ok(cwd) => seen_from(&cwd, path),
         Err(_) => path.to_path_buf(),
@@ -248,6 +250,14 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The configuration that applies in the working directory ([`discover`] from there), named
+/// as seen from it ([`from_working_dir`]: `../../.apigctl.yaml` two directories up), which is
+/// also a path to it: the search went up through real parent directories.
+pub fn discover_from_working_dir() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    discover(&cwd).map(|found| seen_from(&cwd, &found))
+}
+
 /// A configuration that could not be used: diagnostics in its file (render them with
 /// [`crate::report`]), or an I/O message.
 #[derive(Debug)]
@@ -259,11 +269,15 @@ pub enum ConfigError {
 }
 
 /// Loads a configuration file. `builtin` is the built-in rule catalogue (for rule ids).
+///
+/// Its diagnostics name it as seen from the working directory ([`display_name`]), like the
+/// rule files it names, whichever way `path` is written.
 pub fn load_config(path: &Path, builtin: &[Rule]) -> Result<Config, ConfigError> {
     let mut sources = Sources::new();
-    let name = path.display().to_string();
-    let doc = match load(
+    let name = display_name(path);
+    let doc = match load_named(
         &Input::Path(path.to_path_buf()),
+        name.clone(),
         &mut sources,
         &Limits::default(),
     ) {
@@ -297,6 +311,12 @@ pub fn load_config(path: &Path, builtin: &[Rule]) -> Result<Config, ConfigError>
     };
     report.sort();
     Err(ConfigError::Invalid(Box::new(report)))
+}
+
+/// The name of the configuration file `path` in output: as seen from the working directory
+/// ([`from_working_dir`]).
+pub fn display_name(path: &Path) -> String {
+    from_working_dir(path).display().to_string()
 }
 
 /// "did you mean" help for a near miss among `candidates`, else `otherwise()`.

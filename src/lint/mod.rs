@@ -160,17 +160,22 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
     crate::teardown::drop_in_background((imported.definition, imported.provenance));
     // Import's and the definition rules' pointers are into the imported definition; point
     // them into the OpenAPI source, which is what ignores and baselines need to stay put.
-    timings::time("source pointers", || {
-        for d in &mut out {
-            let source = d.primary.and_then(|l| {
-                let doc = ws.document(l.file)?;
-                engine::pointer_at(&doc.root, l.span)
-            });
-            d.definition_pointer = d.pointer.take();
-            d.pointer = source.map(|p| p.as_str().to_owned());
-        }
-    });
+    timings::time("source pointers", || point_into_source(ws, &mut out));
     out
+}
+
+/// Points diagnostics made on the definition imported from `ws` (import's own, the definition
+/// rules'), whose pointers are into that definition, into the OpenAPI source at their
+/// location, and keeps the definition's pointer as `definition_pointer`: as lint reports them.
+pub fn point_into_source(ws: &Workspace, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        let source = d.primary.and_then(|l| {
+            let doc = ws.document(l.file)?;
+            engine::pointer_at(&doc.root, l.span)
+        });
+        d.definition_pointer = d.pointer.take();
+        d.pointer = source.map(|p| p.as_str().to_owned());
+    }
 }
 
 /// Whether `d` is a `refers-to` finding about a name that import dropped from the definition

@@ -253,10 +253,9 @@ impl Input {
 }
 
 /// Reads an input's bytes, refusing anything over `limit` without reading it whole.
-fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, LoadError> {
-    let name = input.display_name();
+fn read_bytes(input: &Input, name: &str, limit: u64) -> Result<Vec<u8>, LoadError> {
     let io = |source| LoadError::Io {
-        path: name.clone(),
+        path: name.to_owned(),
         source,
     };
     let reader: Box<dyn Read> = match input {
@@ -288,12 +287,23 @@ fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, LoadError> {
 ///
 /// On [`LoadError::Invalid`] the file is registered too, so the diagnostic can show it.
 pub fn load(input: &Input, sources: &mut Sources, limits: &Limits) -> Result<Document, LoadError> {
-    let bytes = read_bytes(input, limits.max_input_size)?;
+    load_named(input, input.display_name(), sources, limits)
+}
+
+/// [`load`], with the input called `name` in diagnostics and I/O errors instead of the path
+/// as given (a configuration named as seen from the working directory).
+pub fn load_named(
+    input: &Input,
+    name: String,
+    sources: &mut Sources,
+    limits: &Limits,
+) -> Result<Document, LoadError> {
+    let bytes = read_bytes(input, &name, limits.max_input_size)?;
     let path = match input {
         Input::Path(p) => Some(std::path::absolute(p).unwrap_or_else(|_| p.clone())),
         Input::Stdin => None,
     };
-    load_bytes(input.display_name(), path, bytes, sources, limits)
+    load_bytes(name, path, bytes, sources, limits)
 }
 
 /// Loads `text` as the file `name` with default limits (tests only).
