@@ -950,3 +950,71 @@ fn server_scheme_variables_and_further_servers() {
     assert_eq!(api.req_protocol.as_str(), "BOTH");
     assert_eq!(api.req_uri, "/v1/a");
 }
+
+/// Each broken or cyclic `$ref` is reported once, at its place, by `apigctl import` (by the
+/// `$ref` check, which import does not repeat) and by `apigctl lint`: a path-level parameter
+/// read by every operation of its path, an operation's parameter and a request body whose
+/// reference loops.
+#[test]
+fn broken_references_are_reported_once() {
+    let text = "\
+openapi: 3.0.3
+info: {title: broken_refs, version: '1'}
+paths:
+  /items:
+    parameters:
+      - $ref: '#/components/parameters/gone'
+    get:
+      operationId: list_items
+      parameters:
+        - $ref: '#/components/parameters/missing'
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+    put:
+      operationId: put_items
+      requestBody: {$ref: '#/components/requestBodies/loop'}
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+components:
+  parameters: {}
+  requestBodies:
+    loop: {$ref: '#/components/requestBodies/loop'}
+";
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("broken.yaml");
+    std::fs::write(&spec, text).unwrap();
+    // `code@line:col` of each diagnostic in human output.
+    let reported = |command: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
+            .args(["--color", "never", command])
+            .arg(&spec)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        // Import reports on stderr, lint on stdout.
+        let report = [output.stdout, output.stderr].concat();
+        let report = String::from_utf8(report).unwrap();
+        let mut found = Vec::new();
+        let mut code = None;
+        for line in report.lines() {
+            if let Some(rest) = line.strip_prefix("error[") {
+                code = rest.split(']').next().map(str::to_owned);
+            } else if let Some((_, at)) = line.split_once("broken.yaml:")
+                && let Some(code) = code.take()
+            {
+                found.push(format!("{code}@{at}"));
+            }
+        }
+        found
+    };
+    let expected = [
+        "ref-unresolved@6:15",
+        "ref-unresolved@10:17",
+        "ref-cycle@21:18",
+    ];
+    assert_eq!(reported("import"), expected);
+    let linted = reported("lint");
+    for at in expected {
+        assert_eq!(linted.iter().filter(|l| **l == at).count(), 1, "{linted:?}");
+    }
+}

@@ -233,6 +233,58 @@ fn pure_reference_cycles_are_errors_named_by_their_chain() {
     );
 }
 
+/// A cycle that a `$ref` written before it leads into is reported too, once, at its first
+/// member, as when nothing leads into it: the chain from outside finds it first.
+#[test]
+fn a_cycle_entered_from_before_it_is_reported_at_its_first_member() {
+    let text = "\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Before: {$ref: '#/components/schemas/B'}
+    A: {$ref: '#/components/schemas/B'}
+    B: {$ref: '#/components/schemas/A'}
+    Self: {$ref: '#/components/schemas/Self'}
+    Into: {$ref: '#/components/schemas/Self'}
+  requestBodies:
+    First: {$ref: '#/components/requestBodies/Loop'}
+    Loop: {$ref: '#/components/requestBodies/Loop'}
+";
+    let mut sources = Sources::new();
+    let doc = load_bytes(
+        "entered.yaml".into(),
+        None,
+        text.as_bytes().to_vec(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap();
+    let mut ws = Workspace::from_parts(sources, doc);
+    let diagnostics = ws.resolve_refs(&Limits::default(), &RefOptions::default());
+    let found: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            let at = d.primary.unwrap();
+            format!(
+                "{} at {}: {}",
+                d.code,
+                ws.sources.location(at.file, at.span),
+                d.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "ref-cycle at entered.yaml:7:15: reference cycle never reaches a value: `#/components/schemas/A` → `#/components/schemas/B` → `#/components/schemas/A`",
+            "ref-cycle at entered.yaml:9:18: `$ref: #/components/schemas/Self` refers to itself and never reaches a value",
+            "ref-cycle at entered.yaml:13:18: `$ref: #/components/requestBodies/Loop` refers to itself and never reaches a value",
+        ]
+    );
+}
+
 #[test]
 fn remote_references_are_never_fetched() {
     let (ws, diagnostics) = resolve("remote.yaml", false);
@@ -599,12 +651,13 @@ fn a_target_referenced_from_two_places_is_reported_once() {
 #[test]
 fn reference_cycles_and_recursion_across_files_end() {
     // The cycle is reported as before; the recursive schema is checked once, its
-    // reference to itself kept.
+    // reference to itself kept. The `$ref` check reports it (without a pointer, as every
+    // `$ref` finding), although `cycle.yaml` leads into it before it is reached on its own.
     assert_eq!(
         lint_split("cycle.yaml"),
         [
             "oas-unused-component split/cycle.yaml:10:5 /components/schemas/Tree: `Tree` in `schemas` is never referenced",
-            "ref-cycle split/cycle-a.yaml:2:9 /A/$ref: reference cycle never reaches a value: `./cycle-a.yaml#/A` → `./cycle-b.yaml#/B` → `./cycle-a.yaml#/A`",
+            "ref-cycle split/cycle-a.yaml:2:9 -: reference cycle never reaches a value: `./cycle-a.yaml#/A` → `./cycle-b.yaml#/B` → `./cycle-a.yaml#/A`",
             "oas-schema split/tree.yaml:9:13 /Tree/properties/label/type: `type` must be one of `array`, `boolean`, `integer`, `number`, `object`, `string`, found `12`",
         ]
     );

@@ -417,8 +417,8 @@ fn lint_workspace(
     })
 }
 
-/// Drops repeats: import follows the same `$ref`s as `resolve_refs` and reports the same
-/// broken ones.
+/// Drops repeats: the same code and message at the same place, from two checks that read
+/// the same construct.
 fn dedup(diagnostics: &mut Vec<Diagnostic>) {
     let keep: Vec<bool> = {
         let mut seen = FastSet::default();

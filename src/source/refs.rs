@@ -583,10 +583,14 @@ impl Workspace {
             Err(Broken::At(file, span, error)) => {
                 (file == site.file && span == site.span).then(|| error.into_diagnostic(file, span))
             }
-            Err(Broken::Cycle(cycle)) => {
-                if !cycle.starts_at_origin {
-                    return None;
-                }
+            Err(Broken::Cycle(mut cycle)) => {
+                // Reported once, by whichever site finds it first: a `$ref` leading into the
+                // cycle from outside marks the cycle's own sites as failing, so they never
+                // would. It is reported at its first member in the document, whichever
+                // site found it.
+                let first = (0..cycle.members.len())
+                    .min_by_key(|&i| (cycle.members[i].file.0, cycle.members[i].span.start));
+                cycle.members.rotate_left(first.unwrap_or(0));
                 let mut key: Vec<usize> = cycle.members.iter().map(|m| address(m.holder)).collect();
                 key.sort_unstable();
                 cycles.insert(key).then(|| self.cycle_diagnostic(&cycle))
@@ -661,10 +665,7 @@ impl Workspace {
                             .map(|m| (address(m.holder), false)),
                     );
                 }
-                return Err(Broken::Cycle(Cycle {
-                    starts_at_origin: start == 0,
-                    members,
-                }));
+                return Err(Broken::Cycle(Cycle { members }));
             }
             visited.insert(address(target.node), chain.len());
             chain.push(Member {
@@ -922,9 +923,7 @@ struct Member<'a> {
 
 /// References that lead back to one of themselves.
 struct Cycle<'a> {
-    /// Whether the `$ref` the chain started from is part of the loop (and not just leading
-    /// into it).
-    starts_at_origin: bool,
+    /// The references of the loop, from the first the chain reached.
     members: Vec<Member<'a>>,
 }
 

@@ -786,15 +786,13 @@ impl<'a> Cx<'a> {
         obj.insert(key, value);
     }
 
-    /// Follows `$ref` from `node`; a broken reference is reported and yields `None`.
-    fn deref(&mut self, file: FileId, node: &'a Node) -> Option<(FileId, &'a Node)> {
-        match self.ws.deref(file, node) {
-            Ok(found) => Some(found),
-            Err(d) => {
-                self.diagnostics.push(*d);
-                None
-            }
-        }
+    /// Follows `$ref` from `node`; a broken reference yields `None`. It is not reported
+    /// here: [`Workspace::resolve_refs`], which every import follows, reports each broken
+    /// reference once, at its place (an operation, a path-level parameter read by every
+    /// operation of its path, or an API's sources found again would report it once more
+    /// each).
+    fn deref(&self, file: FileId, node: &'a Node) -> Option<(FileId, &'a Node)> {
+        self.ws.deref(file, node).ok()
     }
 
     /// Reads `obj` into `T`; a rejected field is reported at its source.

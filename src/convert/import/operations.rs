@@ -248,7 +248,7 @@ impl<'a> Cx<'a> {
                     format!("`{path}`: the gateway's frontend paths take a template only as a whole segment (`/users/{{name}}`), not with a prefix or suffix (reference §3.3)"),
                 );
             }
-            // A broken `$ref` is reported once, here; the path item then stands for itself.
+            // A broken `$ref` (reported by `resolve_refs`) stands for itself.
             let (item_file, item) = self
                 .deref(file, &entry.value)
                 .unwrap_or((file, &entry.value));
