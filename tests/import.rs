@@ -1018,3 +1018,268 @@ components:
         assert_eq!(linted.iter().filter(|l| **l == at).count(), 1, "{linted:?}");
     }
 }
+
+/// A path item that is a `$ref` with members beside it (OpenAPI 2.0, 3.0 and 3.1 allow them)
+/// has the operations of both, the referenced path item's in place of the `$ref`; the
+/// path-level parameters of both, those beside the `$ref` replacing the referenced ones of
+/// the same `in` and `name`; and the servers beside the `$ref`. A member in both places is
+/// undefined in OpenAPI: the one beside `$ref` is read, with a warning there.
+#[test]
+fn members_beside_a_path_item_ref_are_imported_with_its_target() {
+    let text = |version: &str| {
+        format!(
+            "\
+{version}
+info: {{title: d1_api, version: '1'}}
+paths:
+  /items:
+    $ref: '#/components/pathItems/Item'
+    parameters:
+      - {{name: X-Tenant, in: header, required: true, type: string, schema: {{type: string}}}}
+      - {{name: limit, in: query, type: integer, maximum: 50, schema: {{type: integer, maximum: 50}}}}
+    servers: [{{url: 'http://beside.example.com/beside'}}]
+    summary: Items here
+    post: {{operationId: create_item, x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}}}
+    delete: {{operationId: delete_item_here, x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}}}
+components:
+  pathItems:
+    Item:
+      summary: Items
+      servers: [{{url: 'https://target.example.com/target'}}]
+      parameters:
+        - {{name: limit, in: query, type: integer, maximum: 100, schema: {{type: integer, maximum: 100}}}}
+        - {{name: X-Trace, in: header, type: string, schema: {{type: string}}}}
+      get: {{operationId: get_item, x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}}}
+      delete: {{operationId: delete_item, x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}}}
+"
+        )
+    };
+    for version in ["swagger: '2.0'", "openapi: 3.0.3", "openapi: 3.1.0"] {
+        let (ws, result) = import_text("beside.yaml", &text(version));
+        assert!(!result.has_errors(), "{:?}", result.diagnostics);
+        assert_eq!(
+            api_names(&result),
+            ["get_item", "create_item", "delete_item_here"],
+            "{version}"
+        );
+        for api in &result.definition.apis {
+            let params: Vec<(&str, Option<i64>)> = api
+                .req_params
+                .iter()
+                .flatten()
+                .map(|p| (p.name.as_str(), p.max_num))
+                .collect();
+            assert_eq!(
+                params,
+                [("limit", Some(50)), ("X-Trace", None), ("X-Tenant", None)],
+                "{version} {}",
+                api.name
+            );
+        }
+        // Each value from where it is written, found again for each API.
+        assert_eq!(source_of(&ws, &result, "/apis/0/name"), (21, 26));
+        assert_eq!(source_of(&ws, &result, "/apis/1/name"), (11, 25));
+        // 2.0 reads the bound on the parameter, 3.x in its schema.
+        let limit = if version.starts_with("swagger") {
+            58
+        } else {
+            95
+        };
+        let max = source_of(&ws, &result, "/apis/0/req_params/0/max_num");
+        assert_eq!(max, (8, limit));
+        assert_eq!(
+            source_of(&ws, &result, "/apis/1/req_params/1/name"),
+            (20, 18)
+        );
+        assert_eq!(
+            source_of(&ws, &result, "/apis/2/req_params/2/name"),
+            (7, 16)
+        );
+        let messages: Vec<String> = result
+            .diagnostics
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert_eq!(
+            locations(&ws.sources, &result),
+            [
+                "warn import-dropped@8:9",
+                "warn import-dropped@9:5",
+                "warn import-dropped@10:5",
+                "warn import-dropped@12:5",
+            ],
+            "{version}"
+        );
+        if !version.starts_with("swagger") {
+            let api = &result.definition.apis[0];
+            assert_eq!(
+                (api.req_uri.as_str(), api.req_protocol.as_str()),
+                ("/beside/items", "HTTP")
+            );
+            assert_eq!(source_of(&ws, &result, "/apis/0/req_protocol"), (9, 15));
+        }
+        assert_eq!(
+            messages,
+            [
+                "parameter `limit` in query is written both beside `$ref` and in the path item it names, which OpenAPI leaves undefined; the one beside `$ref` is read, the other ignored",
+                "`servers` is written both beside `$ref` and in the path item it names, which OpenAPI leaves undefined; the one beside `$ref` is read, the other ignored",
+                "`summary` is written both beside `$ref` and in the path item it names, which OpenAPI leaves undefined; the one beside `$ref` is read, the other ignored",
+                "`delete` is written both beside `$ref` and in the path item it names, which OpenAPI leaves undefined; the one beside `$ref` is read, the other ignored",
+            ]
+        );
+        let related: Vec<(usize, usize)> = result
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let at = &d.related[0].location;
+                let lc = ws.sources.file(at.file).line_col(at.span.start as usize);
+                (lc.line, lc.col)
+            })
+            .collect();
+        assert_eq!(related, [(19, 11), (17, 7), (16, 7), (22, 7)]);
+        if version == "openapi: 3.1.0" {
+            let yaml = definition_to_yaml(&result.definition).unwrap();
+            insta::assert_snapshot!("path_item_ref_with_members_beside", yaml);
+        }
+    }
+}
+
+/// A path item `$ref` into another file with members beside it: each operation and
+/// parameter is read, and reported, in the file it is written in. Members beside a `$ref`
+/// further along the chain (a path item that is itself a `$ref`) are not read, and say so.
+/// `apigctl lint`, which imports too, reports the same.
+#[test]
+fn a_path_item_ref_into_another_file_reads_each_member_in_its_file() {
+    // What an operation needs to import without a finding, indented by `indent`.
+    let rest = |indent: &str| {
+        [
+            "responses: {default: {description: ok}}",
+            "x-apigateway-cors: false",
+            "x-apigateway-match-mode: NORMAL",
+            "x-apigateway-request-type: public",
+            "x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}",
+        ]
+        .map(|line| format!("{indent}{line}\n"))
+        .concat()
+    };
+    let backend = rest("      ");
+    let root = format!(
+        "\
+openapi: 3.0.3
+info: {{title: split_api, version: '1'}}
+paths:
+  /items/{{id}}:
+    $ref: './items.yaml#/Item'
+    parameters:
+      - {{name: X-Tenant, in: header, required: true, schema: {{type: string}}}}
+    post:
+      operationId: create_item
+{backend}    get:
+      operationId: get_item_here
+{backend}  /chained:
+    $ref: './items.yaml#/Chained'
+"
+    );
+    let backend = rest("    ");
+    let items = format!(
+        "\
+Item:
+  parameters:
+    - {{name: id, in: path, required: true, schema: {{type: string}}}}
+  get:
+    operationId: get_item
+{backend}  patch:
+    operationId: patch_item
+{backend}Chained:
+  $ref: '#/Other'
+  delete:
+    operationId: delete_chained
+{backend}Other:
+  head:
+    operationId: head_other
+{backend}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("root.yaml"), &root).unwrap();
+    std::fs::write(dir.path().join("items.yaml"), &items).unwrap();
+    let spec = dir.path().join("root.yaml");
+    let mut ws = Workspace::load(&Input::Path(spec.clone()), &Limits::default()).unwrap();
+    let problems = ws.resolve_refs(&Limits::default(), &RefOptions::default());
+    assert!(problems.is_empty(), "{problems:?}");
+    let result = import(
+        &ws,
+        apigctl::openapi::OasVersion::V3_0,
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        api_names(&result),
+        ["patch_item", "create_item", "get_item_here", "head_other"]
+    );
+    // `file:line:col`, the file by its name.
+    let place = |file, span: apigctl::source::Span| {
+        let name = ws
+            .sources
+            .file(file)
+            .name
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let lc = ws.sources.file(file).line_col(span.start as usize);
+        format!("{name}:{}:{}", lc.line, lc.col)
+    };
+    let found: Vec<String> = result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = d.primary.unwrap();
+            let related: Vec<String> = d
+                .related
+                .iter()
+                .map(|r| place(r.location.file, r.location.span))
+                .collect();
+            format!("{} {} {related:?}", d.code, place(at.file, at.span))
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "import-dropped root.yaml:15:5 [\"items.yaml:4:3\"]",
+            "import-dropped items.yaml:20:3 []",
+        ]
+    );
+    assert_eq!(
+        result.diagnostics[1].message,
+        "members beside `$ref` in a path item that a `$ref` names are not imported: only those beside the `$ref` in `paths` are read"
+    );
+    // The path item's parameter in its file, the one beside `$ref` in the root, for an
+    // operation of either file.
+    for (pointer, expected) in [
+        ("/apis/0/name", "items.yaml:12:18"),
+        ("/apis/0/req_params/0/name", "items.yaml:3:14"),
+        ("/apis/0/req_params/1/name", "root.yaml:7:16"),
+        ("/apis/1/req_params/0/name", "items.yaml:3:14"),
+        ("/apis/1/req_params/1/name", "root.yaml:7:16"),
+        ("/apis/3/name", "items.yaml:29:18"),
+    ] {
+        let (file, span) = result.provenance.get(&ws, pointer).unwrap();
+        assert_eq!(place(file, span), expected, "{pointer}");
+    }
+
+    // Lint: the same two findings, once each.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(["--color", "never", "lint", "--format", "json"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let dropped: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "import-dropped")
+        .map(|d| d["message"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let imported: Vec<&str> = result.diagnostics.iter().map(|d| &*d.message).collect();
+    assert_eq!(dropped, imported, "{report}");
+}

@@ -856,18 +856,34 @@ fn help(code: &str) -> Option<&'static str> {
 /// One operation of the document.
 struct Operation<'a> {
     path: &'a str,
-    /// The path key in `paths`.
+    /// The path key in `paths` (in the root file).
     path_span: Span,
     /// Upper-case method, `ANY` for `x-apigateway-any-method`.
     method: &'static str,
-    /// The file holding the path item.
+    /// The file holding the operation.
     file: FileId,
-    item: &'a Node,
+    /// The path item the operation is in.
+    item: PathItem<'a>,
     node: &'a Node,
     /// The method key.
     key_span: Span,
-    /// Index of the path in `paths` and of the method in the path item.
+    /// Index of the path in `paths` and of the method in the path item (see
+    /// [`PathItem::key`]).
     at: (u32, u32),
+}
+
+/// A path item as import reads it: the `paths` entry, or the path item its `$ref` names
+/// together with the members written beside that `$ref` (OpenAPI 2.0, 3.0 and 3.1 allow
+/// them; a member in both places is undefined, and the one beside `$ref` is taken).
+#[derive(Clone, Copy)]
+struct PathItem<'a> {
+    /// The file holding `node`.
+    file: FileId,
+    /// The `paths` entry's value, or the path item its `$ref` names.
+    node: &'a Node,
+    /// The `paths` entry with its `$ref` and the members beside it (with its file), when
+    /// `node` is a `$ref`'s target and the entry has more than the `$ref`.
+    beside: Option<(FileId, &'a Map)>,
 }
 
 /// An index or count of a document's entries as `u32` (a document has far fewer than 2^32).

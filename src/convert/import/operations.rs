@@ -5,7 +5,12 @@ use std::collections::hash_map::Entry as Slot;
 
 use super::*;
 use crate::model::MatchMode;
-use crate::source::hash::FastHasher;
+use crate::source::hash::{FastHasher, FastSet};
+
+/// A node's address, which identifies it while the workspace lives.
+fn address<T>(node: &T) -> usize {
+    std::ptr::from_ref(node) as usize
+}
 
 /// What importing one operation gave, for the checks across operations.
 pub(super) struct OperationOut<'a> {
@@ -75,15 +80,66 @@ fn repeated_plugin(plugin: &str, at: (FileId, Span), first: (FileId, Span)) -> D
     .source("x-apigateway-extensions reference §2.21; API Reference 3.27.7")
 }
 
+/// A member written both beside a path item's `$ref` (`at`) and in the path item it names
+/// (`also`): OpenAPI leaves which one counts undefined, and the one beside `$ref` is read.
+fn in_both(what: &str, at: (FileId, Span), also: (FileId, Span)) -> Diagnostic {
+    Diagnostic::warn(
+        DROPPED,
+        format!("{what} is written both beside `$ref` and in the path item it names, which OpenAPI leaves undefined; the one beside `$ref` is read, the other ignored"),
+    )
+    .at(at.0, at.1)
+    .related(also.0, also.1, "also in the referenced path item")
+    .help("keep one of them: remove it here, or from the referenced path item")
+    .source(PATH_ITEM_REF)
+}
+
+/// Where the members beside a path item's `$ref` are specified.
+const PATH_ITEM_REF: &str =
+    "OpenAPI 3.1.0 and 3.0.3, Path Item Object (`$ref`); Swagger 2.0, Path Item Object";
+
+impl<'a> PathItem<'a> {
+    /// The `m`-th key of the path item, with its file: the keys written in the `paths` entry
+    /// (beside the `$ref`) first, then those of the path item the `$ref` names.
+    fn key(&self, m: usize) -> Option<(FileId, &'a Entry)> {
+        match self.beside {
+            Some((file, beside)) if m < beside.entries.len() => {
+                Some((file, beside.entries.get(m)?))
+            }
+            Some((_, beside)) => {
+                let entries = &self.node.as_map()?.entries;
+                Some((self.file, entries.get(m - beside.entries.len())?))
+            }
+            None => Some((self.file, self.node.as_map()?.entries.get(m)?)),
+        }
+    }
+}
+
+impl<'a> Operation<'a> {
+    /// The parameter lists of the operation, each with its file, in the order a later list's
+    /// parameter replaces an earlier one's of the same `in` and `name`: the path item's (that
+    /// of the path item a `$ref` names, then the one beside the `$ref`), then the operation's.
+    pub(super) fn parameter_lists(&self) -> impl Iterator<Item = (FileId, &'a Node)> {
+        let (item, node, file) = (self.item, self.node, self.file);
+        [
+            item.node.get("parameters").map(|list| (item.file, list)),
+            item.beside
+                .and_then(|(file, beside)| Some((file, beside.get("parameters")?))),
+            node.get("parameters").map(|list| (file, list)),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
 /// The operation of `paths` entry `entry` (the `p`-th, its path item `item`) under the `m`-th
-/// key of the path item, if that key is a method.
+/// key of the path item ([`PathItem::key`]), if that key is a method.
 fn operation_of<'a>(
     entry: &'a Entry,
     p: usize,
-    (file, item): (FileId, &'a Node),
+    item: PathItem<'a>,
     m: usize,
 ) -> Option<Operation<'a>> {
-    let op_entry = item.as_map()?.entries.get(m)?;
+    let (file, op_entry) = item.key(m)?;
     let key = &*op_entry.key.name;
     let method = if key == "x-apigateway-any-method" {
         "ANY"
@@ -228,15 +284,22 @@ impl<'a> Cx<'a> {
     /// `operationId`), with warnings about path templates and path item keys the gateway has no
     /// place for. One pass: it is the first reading of most of the operations' memory. (Read
     /// in parallel chunks it was slower: the threads, asleep through the load, must wake.)
+    ///
+    /// A path item that is a `$ref` with members beside it has the operations of both, in the
+    /// order written, the referenced path item's in place of the `$ref`; a member in both is
+    /// read from beside the `$ref`, with a warning. [`Cx::operation_at`] finds each again.
     fn collect_paths(&mut self, paths: &'a Map) -> (Vec<Operation<'a>>, bool) {
         let file = self.file;
         let mut operations = Vec::new();
         let mut all_named = true;
+        // The keys of path items that `$ref`s name, checked already, and the path items along
+        // chains of `$ref`s reported already: a path item several paths use is reported once.
+        let (mut checked, mut chained): (FastSet<usize>, FastSet<usize>) = Default::default();
         for (p, entry) in paths.entries.iter().enumerate() {
-            let path = &*entry.key.name;
-            if path.starts_with("x-") {
+            let Some(item) = self.path_item(entry) else {
                 continue;
-            }
+            };
+            let path = &*entry.key.name;
             if path
                 .split('/')
                 .any(|seg| seg.contains('{') && !(seg.starts_with('{') && seg.ends_with('}')))
@@ -248,38 +311,143 @@ impl<'a> Cx<'a> {
                     format!("`{path}`: the gateway's frontend paths take a template only as a whole segment (`/users/{{name}}`), not with a prefix or suffix (reference §3.3)"),
                 );
             }
-            // A broken `$ref` (reported by `resolve_refs`) stands for itself.
-            let (item_file, item) = self
-                .deref(file, &entry.value)
-                .unwrap_or((file, &entry.value));
+            let referenced = !std::ptr::eq(item.node, &entry.value);
+            if referenced {
+                self.chained_beside(entry, &mut chained);
+            }
             let keys = item
+                .node
                 .as_map()
                 .map(|m| m.entries.as_slice())
                 .unwrap_or_default();
-            for (m, key) in keys.iter().enumerate() {
-                let name = &*key.key.name;
-                if name == "trace" {
-                    self.warn(
-                        UNSUPPORTED,
-                        item_file,
-                        key.key.span,
-                        "APIG has no TRACE method; operation not imported".into(),
-                    );
-                } else if name.starts_with("x-apigateway-") && name != "x-apigateway-any-method" {
-                    self.warn(
-                        UNKNOWN_EXTENSION,
-                        item_file,
-                        key.key.span,
-                        format!("`{name}` is not a path item extension apigctl imports; ignored"),
-                    );
-                }
-                if let Some(op) = operation_of(entry, p, (item_file, item), m) {
+            let mut add = |m: usize| {
+                if let Some(op) = operation_of(entry, p, item, m) {
                     all_named &= names_itself(&op);
                     operations.push(op);
                 }
+            };
+            let Some((beside_file, beside)) = item.beside else {
+                for (m, key) in keys.iter().enumerate() {
+                    if !referenced || checked.insert(address(key)) {
+                        self.path_item_key(item.file, key);
+                    }
+                    add(m);
+                }
+                continue;
+            };
+            let offset = beside.entries.len();
+            for (m, key) in beside.entries.iter().enumerate() {
+                let name = &*key.key.name;
+                if name != "$ref" {
+                    self.path_item_key(beside_file, key);
+                    if let Some(also) = keys.iter().find(|k| *k.key.name == *name)
+                        && name != "parameters"
+                    {
+                        let what = format!("`{name}`");
+                        let also = (item.file, also.key.span);
+                        self.diagnostics
+                            .push(in_both(&what, (beside_file, key.key.span), also));
+                    }
+                    add(m);
+                    continue;
+                }
+                // The referenced path item's members, but those written beside the `$ref`.
+                for (t, key) in keys.iter().enumerate() {
+                    if beside.entry(&key.key.name).is_some() {
+                        continue;
+                    }
+                    if checked.insert(address(key)) {
+                        self.path_item_key(item.file, key);
+                    }
+                    add(offset + t);
+                }
             }
+            self.parameters_in_both(item, (beside_file, beside));
         }
         (operations, all_named)
+    }
+
+    /// Warns about a path item key the gateway has no place for.
+    fn path_item_key(&mut self, file: FileId, key: &Entry) {
+        let name = &*key.key.name;
+        if name == "trace" {
+            self.warn(
+                UNSUPPORTED,
+                file,
+                key.key.span,
+                "APIG has no TRACE method; operation not imported".into(),
+            );
+        } else if name.starts_with("x-apigateway-") && name != "x-apigateway-any-method" {
+            self.warn(
+                UNKNOWN_EXTENSION,
+                file,
+                key.key.span,
+                format!("`{name}` is not a path item extension apigctl imports; ignored"),
+            );
+        }
+    }
+
+    /// Warns at each path-level parameter beside a `$ref` that the referenced path item has
+    /// too (the same `in` and `name`): the one beside the `$ref` replaces it.
+    fn parameters_in_both(&mut self, item: PathItem<'a>, (file, beside): (FileId, &'a Map)) {
+        let lists = (
+            beside.get("parameters").and_then(Node::as_seq),
+            item.node.get("parameters").and_then(Node::as_seq),
+        );
+        let (Some(ours), Some(theirs)) = lists else {
+            return;
+        };
+        let ws = self.ws;
+        let key = |file: FileId, p: &'a Node| {
+            let (_, param) = ws.deref(file, p).ok()?;
+            let location = param.get("in").and_then(Node::as_str)?;
+            Some((location, param.get("name").and_then(Node::as_str)?))
+        };
+        for p in ours {
+            let Some((location, name)) = key(file, p) else {
+                continue;
+            };
+            if let Some(also) = theirs
+                .iter()
+                .find(|t| key(item.file, t) == Some((location, name)))
+            {
+                let what = format!("parameter `{name}` in {location}");
+                self.diagnostics
+                    .push(in_both(&what, (file, p.span), (item.file, also.span)));
+            }
+        }
+    }
+
+    /// Warns about members beside a `$ref` further along a chain of path item references
+    /// (a `paths` entry's `$ref` names a path item that is a `$ref` with members beside it):
+    /// only the `paths` entry's are read. `warned` holds the path items reported already.
+    fn chained_beside(&mut self, entry: &'a Entry, warned: &mut FastSet<usize>) {
+        let (mut file, mut node) = (self.file, &entry.value);
+        // The chain ends (`resolve_refs` found no cycle); the bound is only a guard.
+        for _ in 0..64 {
+            let Some(text) = node.get("$ref").and_then(Node::as_str) else {
+                return;
+            };
+            let Ok((next_file, next)) = self.ws.resolve(file, text) else {
+                return;
+            };
+            if let Some(map) = next.as_map()
+                && map.entry("$ref").is_some()
+                && let Some(first) = map.entries.iter().find(|e| &*e.key.name != "$ref")
+                && warned.insert(address(next))
+            {
+                self.diagnostics.push(
+                    Diagnostic::warn(
+                        DROPPED,
+                        "members beside `$ref` in a path item that a `$ref` names are not imported: only those beside the `$ref` in `paths` are read",
+                    )
+                    .at(next_file, first.key.span)
+                    .help("write them in the `paths` entry, or in the path item this `$ref` names")
+                    .source(PATH_ITEM_REF),
+                );
+            }
+            (file, node) = (next_file, next);
+        }
     }
 
     /// The name of each operation without `operationId`, with a warning; generated names
@@ -384,16 +552,28 @@ impl<'a> Cx<'a> {
     }
 
     /// The path item of a `paths` entry (`None` for an extension); a `$ref`'d one is followed,
-    /// and a broken one, reported by `resolve_refs`, stands for itself.
-    fn path_item(&self, entry: &'a Entry) -> Option<(FileId, &'a Node)> {
+    /// with the members beside the `$ref`, and a broken one, reported by `resolve_refs`, stands
+    /// for itself.
+    fn path_item(&self, entry: &'a Entry) -> Option<PathItem<'a>> {
         if entry.key.name.starts_with("x-") {
             return None;
         }
-        Some(
-            self.ws
-                .deref(self.file, &entry.value)
-                .unwrap_or((self.file, &entry.value)),
-        )
+        let written = &entry.value;
+        Some(match self.ws.deref(self.file, written) {
+            Ok((file, node)) if !std::ptr::eq(node, written) => PathItem {
+                file,
+                node,
+                beside: written
+                    .as_map()
+                    .filter(|m| m.len() > 1)
+                    .map(|m| (self.file, m)),
+            },
+            _ => PathItem {
+                file: self.file,
+                node: written,
+                beside: None,
+            },
+        })
     }
 
     /// The operation under the `m`-th key of the `p`-th entry of `paths`, as recorded in
@@ -491,8 +671,8 @@ impl<'a> Cx<'a> {
 
         // protocol
         let (protocol, protocol_node) = self.protocol(root, op);
-        if let Some(n) = protocol_node {
-            self.provenance.record_at(at, "req_protocol", file, n.span);
+        if let Some((from, n)) = protocol_node {
+            self.provenance.record_at(at, "req_protocol", from, n.span);
         }
         obj.insert("req_protocol", protocol);
         self.provenance
@@ -729,7 +909,7 @@ impl<'a> Cx<'a> {
             ),
             _ => match self
                 .servers(root, op)
-                .and_then(|s| s.first())
+                .and_then(|(_, s)| s.first())
                 .and_then(server_url)
             {
                 Some(Cow::Borrowed(url)) => Cow::Borrowed(url_path(url).trim_end_matches('/')),
@@ -741,24 +921,31 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The servers that apply to an operation (operation, then path item, then root).
-    pub(super) fn servers(&self, root: &'a Node, op: &Operation<'a>) -> Option<&'a [Node]> {
+    /// The servers that apply to an operation (operation, then path item, then root), with
+    /// their file.
+    pub(super) fn servers(
+        &self,
+        root: &'a Node,
+        op: &Operation<'a>,
+    ) -> Option<(FileId, &'a [Node])> {
+        let item = op.item;
         [
-            op.node.get("servers"),
-            op.item.get("servers"),
-            root.get("servers"),
+            (op.file, op.node.get("servers")),
+            item.beside
+                .map_or((item.file, None), |(file, m)| (file, m.get("servers"))),
+            (item.file, item.node.get("servers")),
+            (self.file, root.get("servers")),
         ]
         .into_iter()
-        .flatten()
-        .find_map(Node::as_seq)
-        .filter(|s| !s.is_empty())
+        .find_map(|(file, servers)| Some((file, servers?.as_seq()?)))
+        .filter(|(_, s)| !s.is_empty())
     }
 
     pub(super) fn protocol(
         &self,
         root: &'a Node,
         op: &Operation<'a>,
-    ) -> (&'static str, Option<&'a Node>) {
+    ) -> (&'static str, Option<(FileId, &'a Node)>) {
         // Whether any scheme is `http`, whether any is `https`.
         let mut found = (false, false);
         let mut note = |scheme: &str| {
@@ -767,19 +954,21 @@ impl<'a> Cx<'a> {
         };
         let node = match self.version {
             OasVersion::V2_0 => {
-                let node = op.node.get("schemes").or_else(|| root.get("schemes"));
-                let schemes = node.and_then(Node::as_seq).unwrap_or_default();
+                let node = (op.node.get("schemes").map(|n| (op.file, n)))
+                    .or_else(|| root.get("schemes").map(|n| (self.file, n)));
+                let schemes = node.and_then(|(_, n)| n.as_seq()).unwrap_or_default();
                 schemes.iter().filter_map(Node::as_str).for_each(&mut note);
                 node
             }
             _ => {
                 let servers = self.servers(root, op);
-                for server in servers.unwrap_or_default() {
+                let list = servers.map(|(_, s)| s).unwrap_or_default();
+                for server in list {
                     for scheme in crate::openapi::server_schemes(server) {
                         note(scheme);
                     }
                 }
-                servers.and_then(|s| s.first())
+                servers.and_then(|(file, s)| Some((file, s.first()?)))
             }
         };
         let (http, https) = found;
@@ -955,6 +1144,14 @@ mod tests {
     /// template shape), duplicate `operationId`s, rejected values, operations that are not
     /// objects, and bindings whose policies are first named in different orders.
     fn document(paths: usize) -> String {
+        // Every 97th path repeats an earlier one with another variable name.
+        let path_of = |p: usize| {
+            if p % 97 == 50 {
+                format!("/r{}/{{other}}", p - 7)
+            } else {
+                format!("/r{p}/{{id}}")
+            }
+        };
         let mut s = String::from(
             r#"{"swagger": "2.0", "info": {"title": "batches", "version": "1"}, "basePath": "/v1",
             "x-apigateway-ratelimits": {"t1": {"api-limit": 10, "interval": 1, "unit": "SECOND"},
@@ -965,17 +1162,27 @@ mod tests {
             if p > 0 {
                 s.push(',');
             }
-            // Every 97th path repeats an earlier one with another variable name.
-            let path = if p % 97 == 50 {
-                format!("/r{}/{{other}}", p - 7)
-            } else {
-                format!("/r{p}/{{id}}")
-            };
             let id = match p % 89 {
                 0 => String::new(),
                 13 => r#""operationId": "shared_id","#.to_owned(),
                 _ => format!(r#""operationId": "get_{p}","#),
             };
+            // Every 31st path from the 36th is a `$ref` to the path before it, with members
+            // beside it: its operations are those of both (the referenced `get` replaced).
+            if p % 31 == 5 && p > 31 {
+                let _ = write!(
+                    s,
+                    r##""/s{p}/{{id}}": {{"$ref": "#/paths/{before}",
+                      "parameters": [{{"name": "X-T", "in": "header", "type": "string"}}],
+                      "get": {{"operationId": "get_{p}",
+                        "x-apigateway-backend": {{"type": "MOCK", "mockEndpoints": {{"result-content": "ok"}}}}}},
+                      "patch": {{"operationId": "patch_{p}"}}
+                    }}"##,
+                    before = path_of(p - 1).replace('/', "~1"),
+                );
+                continue;
+            }
+            let path = path_of(p);
             let limit = if p % 3 == 0 { "t2" } else { "t1" };
             let mode = if p % 101 == 60 { "SOMETIMES" } else { "NORMAL" };
             let _ = write!(
@@ -1070,15 +1277,18 @@ mod tests {
     /// (not the operation's position) and after the group's and policies' recorded ones.
     #[test]
     fn the_sources_of_an_api_are_found_again_when_asked() {
-        let text = r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {
+        let text = r##"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {
               "/a": {"get": {"operationId": "first"}},
               "/a/{x}": {"get": {"operationId": "first", "description": "same name"}},
               "/c": {"parameters": [{"name": "q", "in": "query", "type": "string"}],
-                     "post": {"description": "no id", "x-apigateway-ratelimit": "t1"}}}}"#;
+                     "post": {"description": "no id", "x-apigateway-ratelimit": "t1"}},
+              "/d": {"$ref": "#/paths/~1c",
+                     "parameters": [{"name": "h", "in": "header", "type": "string"}],
+                     "put": {"operationId": "put_d"}}}}"##;
         let ws = workspace(text);
         let result = import(&ws, OasVersion::V2_0, &ImportOptions::default());
         let names: Vec<&str> = result.definition.apis.iter().map(|a| &*a.name).collect();
-        assert_eq!(names, ["first", "post_c"]);
+        assert_eq!(names, ["first", "post_c", "post_d", "put_d"]);
         let source = |pointer: &str| {
             let (_, span) = result.provenance.get(&ws, pointer)?;
             Some(&text[span.start as usize..span.end as usize])
@@ -1088,7 +1298,17 @@ mod tests {
         assert_eq!(source("/apis/1/remark"), Some(r#""no id""#));
         assert_eq!(source("/apis/1/req_params/0/name"), Some(r#""q""#));
         assert_eq!(source("/apis/0/remark"), None);
-        assert_eq!(source("/apis/2/name"), None);
+        // `/d` has the operation of `/c` it references and its own, each with the parameters
+        // of both: those of `/c` and the one beside the `$ref`.
+        assert_eq!(source("/apis/2/name"), Some(r#""post""#));
+        assert_eq!(source("/apis/2/remark"), Some(r#""no id""#));
+        assert_eq!(source("/apis/2/req_uri"), Some(r#""/d""#));
+        assert_eq!(source("/apis/3/name"), Some(r#""put_d""#));
+        for api in [2, 3] {
+            let param = |i: usize| source(&format!("/apis/{api}/req_params/{i}/name"));
+            assert_eq!((param(0), param(1)), (Some(r#""q""#), Some(r#""h""#)));
+        }
+        assert_eq!(source("/apis/4/name"), None);
         assert_eq!(
             source("/throttle_bindings/0/apis/0"),
             Some(r#""t1""#),
@@ -1130,6 +1350,21 @@ mod tests {
             "{}",
             one.definition.apis.len()
         );
+        // A `$ref` path has the operations of both path items, each with the parameter beside
+        // the `$ref`: `/s36/{id}` its own `get` and `patch`, and `post_35` of `/r35/{id}` (an
+        // error: that name is taken).
+        let api = |name: &str| one.definition.apis.iter().find(|a| a.name == name);
+        for name in ["get_36", "patch_36", "get_67", "patch_67"] {
+            let params = api(name).and_then(|a| a.req_params.as_ref());
+            let names: Vec<&str> = params
+                .iter()
+                .flat_map(|p| p.iter())
+                .map(|p| &*p.name)
+                .collect();
+            assert_eq!(names, ["X-T"], "{name}");
+        }
+        assert_eq!(api("get_35").map(|a| &*a.req_uri), Some("/v1/r35/{id}"));
+        assert_eq!(api("post_35").map(|a| &*a.req_uri), Some("/v1/r35/{id}"));
         assert_eq!(one.definition, batched.definition);
         assert_eq!(
             format!("{:?}", one.diagnostics),

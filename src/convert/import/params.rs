@@ -2,27 +2,29 @@
 
 use super::*;
 
-/// A parameter to import: its file and node, the `description` written beside its `$ref` (3.1),
-/// and its (in, name).
-type Param<'a> = (FileId, &'a Node, Option<&'a Node>, (&'a str, &'a str));
+/// A parameter to import: its file and node, the `description` written beside its `$ref` (3.1)
+/// with its file, and its (in, name).
+type Param<'a> = (
+    FileId,
+    &'a Node,
+    Option<(FileId, &'a Node)>,
+    (&'a str, &'a str),
+);
 
 impl<'a> Cx<'a> {
     pub(super) fn req_params(&mut self, op: &Operation<'a>, obj: &mut Obj<'a>) {
         // Each parameter with its (in, name): an operation-level one replaces the path item's.
         let mut params: Vec<Param<'a>> = Vec::new();
-        for list in [op.item.get("parameters"), op.node.get("parameters")]
-            .into_iter()
-            .flatten()
-        {
+        for (file, list) in op.parameter_lists() {
             for p in list.as_seq().unwrap_or_default() {
-                let Some((pf, param)) = self.deref(op.file, p) else {
+                let Some((pf, param)) = self.deref(file, p) else {
                     continue;
                 };
                 let Some(location) = param.get("in") else {
                     // Written inline, the schema check says so too; a `$ref` to something that
                     // is not a Parameter Object (`#/info`) only shows here.
                     self.invalid(
-                        op.file,
+                        file,
                         p.span,
                         "this is not a Parameter Object (it has no `in`); not imported",
                         "give the parameter `name` and `in`, or point its `$ref` at a parameter",
@@ -34,11 +36,11 @@ impl<'a> Cx<'a> {
                     param.get("name").and_then(Node::as_str).unwrap_or_default(),
                 );
                 if !std::ptr::eq(p, param) {
-                    self.ignored_beside_ref(op.file, p, false);
+                    self.ignored_beside_ref(file, p, false);
                 }
                 // In 3.1 a Reference Object's `description` replaces its target's.
                 let described = (self.version == OasVersion::V3_1 && !std::ptr::eq(p, param))
-                    .then(|| p.get("description"))
+                    .then(|| Some((file, p.get("description")?)))
                     .flatten();
                 match params.iter_mut().find(|(_, _, _, k)| *k == key) {
                     Some(slot) => *slot = (pf, param, described, key),
@@ -48,8 +50,7 @@ impl<'a> Cx<'a> {
         }
         let mut out = Vec::with_capacity(params.len());
         let list = self.provenance.at(obj.at, "req_params");
-        for (pf, param, described, _) in params {
-            let description = described.map(|d| (op.file, d));
+        for (pf, param, description, _) in params {
             if let Some(p) = self.req_param(pf, param, description, list, out.len()) {
                 out.push(p);
             }
