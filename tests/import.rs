@@ -1283,3 +1283,74 @@ Item:
     let imported: Vec<&str> = result.diagnostics.iter().map(|d| &*d.message).collect();
     assert_eq!(dropped, imported, "{report}");
 }
+
+/// Paths that `$ref` one path item share its operations: an `operationId` there would name
+/// an API of each path, and the error names the paths (at their keys), not the one
+/// `operationId` twice. Without `operationId` each path's API gets a name of its own, and two
+/// paths of one shape are the same route, reported at the paths too.
+#[test]
+fn paths_sharing_a_path_item_are_named_in_its_duplicate_errors() {
+    let text = "\
+openapi: 3.1.0
+info: {title: shared_api, version: '1'}
+components:
+  pathItems:
+    Item:
+      get: {operationId: get_item, x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}}
+      post: {x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}}
+paths:
+  /a:
+    $ref: '#/components/pathItems/Item'
+  /b:
+    $ref: '#/components/pathItems/Item'
+  /c/{x}:
+    $ref: '#/components/pathItems/Item'
+  /c/{y}:
+    $ref: '#/components/pathItems/Item'
+";
+    let (ws, result) = import_text("shared.yaml", text);
+    assert_eq!(
+        api_names(&result),
+        ["get_item", "post_a", "post_b", "post_c_x"]
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-generated-name@7:7",
+            "warn import-generated-name@7:7",
+            "warn import-generated-name@7:7",
+            "warn import-generated-name@7:7",
+            "error import-duplicate-name@11:3",
+            "error import-duplicate-name@13:3",
+            "error import-duplicate-name@15:3",
+            "error import-duplicate-api@15:3",
+        ]
+    );
+    let related: Vec<(usize, usize)> = result.diagnostics[4..]
+        .iter()
+        .map(|d| {
+            let at = &d.related[0].location;
+            let lc = ws.sources.file(at.file).line_col(at.span.start as usize);
+            (lc.line, lc.col)
+        })
+        .collect();
+    assert_eq!(related, [(9, 3), (9, 3), (9, 3), (13, 3)]);
+    assert_eq!(
+        result.diagnostics[5].message,
+        "paths `/a` and `/c/{x}` use one path item (by `$ref`), so its GET operation would be two APIs named `get_item`; API names are unique in a group (the gateway answers APIG.3202)"
+    );
+
+    // As `apigctl import` shows it, for two paths.
+    let dir = tempfile::tempdir().unwrap();
+    let two = text.split("  /c/{x}:").next().unwrap_or_default();
+    std::fs::write(dir.path().join("shared.yaml"), two).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(["--color", "never", "import", "shared.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    insta::assert_snapshot!("path_item_shared_by_two_paths", stderr);
+}

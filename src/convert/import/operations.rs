@@ -38,19 +38,27 @@ pub(super) struct Batch<'a> {
     bindings: Bindings,
 }
 
-/// An operation whose method, path and match mode an earlier one has (`first` its key).
+/// An operation whose method, path and match mode an earlier one (`first`) has; both at
+/// their method keys, or at their `paths` keys (in `paths_file`) when they are one operation
+/// that two paths reach through `$ref`s to one path item.
 fn duplicate_route(
     (method, uri, match_mode): (&str, &str, &str),
     op: &Operation<'_>,
-    first: (FileId, Span),
+    first: &Operation<'_>,
+    paths_file: FileId,
 ) -> Diagnostic {
+    let (at, first) = if std::ptr::eq(op.node, first.node) {
+        ((paths_file, op.path_span), (paths_file, first.path_span))
+    } else {
+        ((op.file, op.key_span), (first.file, first.key_span))
+    };
     Diagnostic::error(
         DUPLICATE_API,
         format!(
             "another operation has method {method}, path `{uri}` and match mode {match_mode} (the gateway answers APIG.3301)"
         ),
     )
-    .at(op.file, op.key_span)
+    .at(at.0, at.1)
     .related(first.0, first.1, "first defined here")
     .help("change the path, the method or `x-apigateway-match-mode` of one of them")
     .source("API Reference 3.16.2 (APIG.3301)")
@@ -65,6 +73,26 @@ fn duplicate_name(name: &str, at: (FileId, Span), first: (FileId, Span)) -> Diag
     .at(at.0, at.1)
     .related(first.0, first.1, "first used here")
     .help("give each operation its own `operationId`")
+    .source("API Reference 3.5.1, Table 3-167 (APIG.3202)")
+}
+
+/// An operation that two paths (`op` and `first`, whose `paths` keys are in `paths_file`)
+/// reach through `$ref`s to one path item: it would be an API for each, with one name.
+fn shared_operation(
+    name: &str,
+    op: &Operation<'_>,
+    first: &Operation<'_>,
+    paths_file: FileId,
+) -> Diagnostic {
+    let (path, first_path) = (op.path, first.path);
+    let method = op.method;
+    Diagnostic::error(
+        DUPLICATE_NAME,
+        format!("paths `{first_path}` and `{path}` use one path item (by `$ref`), so its {method} operation would be two APIs named `{name}`; API names are unique in a group (the gateway answers APIG.3202)"),
+    )
+    .at(paths_file, op.path_span)
+    .related(paths_file, first.path_span, format!("`{first_path}` uses the path item too"))
+    .help("a path item used by several paths needs its operations' ids to differ: inline it in each path and give each operation its own `operationId`, or give each path a path item of its own")
     .source("API Reference 3.5.1, Table 3-167 (APIG.3202)")
 }
 
@@ -192,11 +220,11 @@ impl<'a> Cx<'a> {
             hashes.sort_unstable();
             hashes.windows(2).all(|w| w[0] != w[1])
         });
-        // (method, uri with templates emptied, match mode) → the key span of the first operation.
-        let mut seen: FastMap<(&str, String, &str), (FileId, Span)> =
+        // (method, uri with templates emptied, match mode) → the first operation's ordinal.
+        let mut seen: FastMap<(&str, String, &str), usize> =
             FastMap::with_capacity_and_hasher(operations.len(), Default::default());
-        // API name → where it was taken from.
-        let mut names: FastMap<&str, (FileId, Span)> =
+        // API name → the ordinal of the operation that gave it, and where it was taken from.
+        let mut names: FastMap<&str, (usize, Span)> =
             FastMap::with_capacity_and_hasher(operations.len(), Default::default());
         // Where each imported API's operation is, for finding its sources when asked.
         let mut apis_at = Vec::with_capacity(operations.len());
@@ -239,14 +267,22 @@ impl<'a> Cx<'a> {
                     let dup_key = (method, template_shape(uri), match_mode);
                     match (seen.entry(dup_key), names.entry(name)) {
                         (Slot::Occupied(first), _) => {
-                            Some(duplicate_route((method, uri, match_mode), op, *first.get()))
+                            let first = &operations[*first.get()];
+                            let route = (method, uri, match_mode);
+                            Some(duplicate_route(route, op, first, self.file))
                         }
                         (Slot::Vacant(_), Slot::Occupied(first)) => {
-                            Some(duplicate_name(name, (op.file, name_span), *first.get()))
+                            let (ordinal, span) = *first.get();
+                            let first = &operations[ordinal];
+                            Some(if std::ptr::eq(op.node, first.node) {
+                                shared_operation(name, op, first, self.file)
+                            } else {
+                                duplicate_name(name, (op.file, name_span), (first.file, span))
+                            })
                         }
                         (Slot::Vacant(key), Slot::Vacant(name)) => {
-                            key.insert((op.file, op.key_span));
-                            name.insert((op.file, name_span));
+                            key.insert(out.ordinal);
+                            name.insert((out.ordinal, name_span));
                             None
                         }
                     }
@@ -1365,6 +1401,13 @@ mod tests {
         }
         assert_eq!(api("get_35").map(|a| &*a.req_uri), Some("/v1/r35/{id}"));
         assert_eq!(api("post_35").map(|a| &*a.req_uri), Some("/v1/r35/{id}"));
+        assert!(
+            one.diagnostics.iter().any(|d| d.code == DUPLICATE_NAME
+                && d.message
+                    .starts_with("paths `/r35/{id}` and `/s36/{id}` use one path item")),
+            "{:?}",
+            one.diagnostics
+        );
         assert_eq!(one.definition, batched.definition);
         assert_eq!(
             format!("{:?}", one.diagnostics),
