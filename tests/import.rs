@@ -1354,3 +1354,22 @@ paths:
     let stderr = String::from_utf8(output.stderr).unwrap();
     insta::assert_snapshot!("path_item_shared_by_two_paths", stderr);
 }
+
+/// An `enum` that gives no value (not a list, empty, or only `null`) is reported and no
+/// `enumerations` check is made: an empty one would refuse every value.
+#[test]
+fn an_enum_without_values_makes_no_check() {
+    let text = "openapi: 3.0.3\ninfo: {title: enum_api, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: a, in: query, schema: {type: string, enum: red}}\n        - {name: b, in: query, schema: {type: string, enum: []}}\n      responses: {default: {description: ok}}\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n";
+    let (ws, result) = import_text("enum.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["warn import-dropped@8:61", "warn import-dropped@9:61"]
+    );
+    for p in result.definition.apis[0].req_params.as_ref().unwrap() {
+        assert_eq!(
+            (p.enumerations.as_deref(), p.valid_enable),
+            (None, None),
+            "{p:?}"
+        );
+    }
+}

@@ -381,8 +381,18 @@ impl<'a> Cx<'a> {
                     );
                 }
             }
-            self.set(&mut obj, "enumerations", values.join(","), in_file(e), e);
-            checked = true;
+            if values.is_empty() {
+                // No value to list: `enumerations: ""` would be a check no value passes.
+                self.warn(
+                    DROPPED,
+                    in_file(e),
+                    e.span,
+                    "no value here can be a request parameter's enumeration (`enum` is a list of strings or numbers); dropped".into(),
+                );
+            } else {
+                self.set(&mut obj, "enumerations", values.join(","), in_file(e), e);
+                checked = true;
+            }
         }
         let (bounds, other_bounds) = if param_type == "NUMBER" {
             (
