@@ -1373,3 +1373,46 @@ fn an_enum_without_values_makes_no_check() {
         );
     }
 }
+
+/// What an operation or parameter says that the gateway has no field for is reported at its
+/// key (or value), and only when it says something: `deprecated: false`, `allowEmptyValue:
+/// false`, `style: simple` on a path parameter, `style: form` on a query one and an empty
+/// scope list are what the gateway does anyway.
+#[test]
+fn attributes_without_a_gateway_field_are_reported_where_they_say_something() {
+    let (ws, result) = import_file(
+        "testdata/import/attributes-dropped-3.0.yaml",
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-dropped@11:7",  // deprecated operation
+            "warn import-dropped@12:24", // scopes
+            "warn import-dropped@14:55", // style: matrix on a path parameter
+            "warn import-dropped@15:32", // allowEmptyValue: true
+            "warn import-dropped@15:55", // deprecated parameter
+            "warn import-dropped@16:44", // schema: false
+            // A parameter that is not imported: its type only, not its `deprecated`.
+            "warn import-unsupported@18:68",
+        ]
+    );
+    let messages: Vec<&str> = result
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(messages[1].contains("the scopes required here have no APIG counterpart"));
+    assert!(messages[2].contains("`style: matrix`"));
+    assert!(messages[5].contains("imported as a STRING without checks"));
+    // Each is still imported, as what the gateway can say.
+    let api = &result.definition.apis[0];
+    assert_eq!(api.auth_type.as_str(), "APP");
+    let params = api.req_params.as_deref().unwrap();
+    let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["id", "q", "never", "plain"]);
+    assert_eq!(params[2].param_type.as_str(), "STRING");
+    assert_eq!(params[2].valid_enable, None);
+    // `put_item` says nothing the gateway lacks.
+    assert_eq!(result.definition.apis.len(), 2);
+}

@@ -652,6 +652,7 @@ impl<'a> Cx<'a> {
             ratelimit,
             access_control,
             plugins,
+            deprecated,
         ] = map.entries_of([
             "operationId",
             "x-apigateway-request-type",
@@ -666,6 +667,7 @@ impl<'a> Cx<'a> {
             "x-apigateway-ratelimit",
             "x-apigateway-access-control",
             "x-apigateway-plugins",
+            "deprecated",
         ]);
 
         // name
@@ -766,6 +768,14 @@ impl<'a> Cx<'a> {
                 file,
                 entry.key.span,
                 "callbacks have no API Gateway counterpart; dropped".into(),
+            );
+        }
+        if let Some(entry) = deprecated.filter(|e| matches!(e.value.value, Value::Bool(true))) {
+            self.warn(
+                DROPPED,
+                file,
+                entry.key.span,
+                "`deprecated` has no API Gateway counterpart: the API is published like any other; dropped".into(),
             );
         }
         if let Some(entry) = fg_body_base64 {
@@ -1061,6 +1071,18 @@ impl<'a> Cx<'a> {
                     "an API has one authentication mode; only the first scheme of the requirement is used".into(),
                 );
             }
+        }
+        if let Some(scopes) = first.value.as_seq().filter(|s| !s.is_empty()) {
+            self.warn(
+                DROPPED,
+                req_file,
+                first.value.span,
+                format!(
+                    "{} ha{} no APIG counterpart: an API's authentication admits a caller or refuses them, with no scopes; dropped",
+                    if scopes.len() == 1 { "the scope required here" } else { "the scopes required here" },
+                    if scopes.len() == 1 { "s" } else { "ve" },
+                ),
+            );
         }
         let scheme_name = &*first.key.name;
         let scheme = self

@@ -60,6 +60,53 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Reports what a parameter says that a request parameter has no field for: `deprecated`,
+    /// `allowEmptyValue`, and a path parameter's `style` other than `simple` (the gateway reads
+    /// `{id}` as the whole segment, so `;id=5` or `.5` would reach the backend as the value).
+    /// Other locations' styles only change how arrays and objects are written, and those are
+    /// reported as unsupported types.
+    fn parameter_attributes(
+        &mut self,
+        file: FileId,
+        location: &str,
+        [deprecated, allow_empty_value, style]: [Option<&'a Entry>; 3],
+    ) {
+        for (entry, what) in [
+            (
+                deprecated,
+                "the gateway accepts it like any other parameter",
+            ),
+            (
+                allow_empty_value,
+                "the gateway neither allows nor refuses an empty value by it",
+            ),
+        ] {
+            if let Some(entry) = entry.filter(|e| matches!(e.value.value, Value::Bool(true))) {
+                self.warn(
+                    DROPPED,
+                    file,
+                    entry.key.span,
+                    format!(
+                        "`{}` has no request parameter field: {what}; dropped",
+                        entry.key.name
+                    ),
+                );
+            }
+        }
+        if self.version != OasVersion::V2_0
+            && location == "PATH"
+            && let Some(style) = value(style)
+            && let Some(name) = style.as_str().filter(|s| *s != "simple")
+        {
+            self.warn(
+                DROPPED,
+                file,
+                style.span,
+                format!("`style: {name}` is not how the gateway reads a path parameter: it takes the whole segment (`simple`), prefix included; dropped"),
+            );
+        }
+    }
+
     pub(super) fn req_param(
         &mut self,
         file: FileId,
@@ -82,6 +129,9 @@ impl<'a> Cx<'a> {
             orchestrations,
             content,
             examples,
+            deprecated,
+            allow_empty_value,
+            style,
         ] = map.entries_of([
             "in",
             "schema",
@@ -94,6 +144,9 @@ impl<'a> Cx<'a> {
             "x-apigateway-orchestrations",
             "content",
             "examples",
+            "deprecated",
+            "allowEmptyValue",
+            "style",
         ]);
         // `req_params` reports a parameter without `in`.
         let location_node = value(in_)?;
@@ -165,6 +218,14 @@ impl<'a> Cx<'a> {
             },
         };
         let (target_file, schema) = schema;
+        if matches!(schema.value, Value::Bool(false)) {
+            self.warn(
+                DROPPED,
+                target_file,
+                schema.span,
+                "`schema: false` admits no value, which a request parameter cannot say; imported as a STRING without checks".into(),
+            );
+        }
         // The `enum`s besides the one read, when several apply (beside `$ref`s and the target).
         let mut other_enums: Vec<&'a Entry> = Vec::new();
         // Where a schema keyword was written: beside a `$ref`, or in the target.
@@ -269,6 +330,8 @@ impl<'a> Cx<'a> {
                 return None;
             }
         };
+        // Reported only for a parameter that is imported: of one that is not, nothing is.
+        self.parameter_attributes(file, location, [deprecated, allow_empty_value, style]);
         // What a parameter schema combines from others is not read: its type and checks are
         // the keywords written in it.
         for (key, entry) in [
