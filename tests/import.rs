@@ -1416,3 +1416,42 @@ fn attributes_without_a_gateway_field_are_reported_where_they_say_something() {
     // `put_item` says nothing the gateway lacks.
     assert_eq!(result.definition.apis.len(), 2);
 }
+
+/// An operation that several paths share through one path item is imported once per path,
+/// but what it says about its own text is listed once: the same finding at the same place is
+/// not repeated per path (the generated names differ, so those stay one per path).
+#[test]
+fn findings_about_a_shared_operation_are_listed_once() {
+    let text = "\
+openapi: 3.1.0
+info: {title: shared_api, version: '1'}
+paths:
+  /a:
+    $ref: '#/components/pathItems/Item'
+  /b:
+    $ref: '#/components/pathItems/Item'
+components:
+  pathItems:
+    Item:
+      get:
+        deprecated: true
+        responses:
+          default: {description: ok}
+";
+    let (ws, result) = import_text("shared.yaml", text);
+    assert_eq!(api_names(&result), ["get_a", "get_b"]);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-generated-name@11:7",
+            "warn import-generated-name@11:7",
+            "warn import-unsupported@12:9", // no x-apigateway-backend
+            "warn import-dropped@12:9",     // deprecated
+        ]
+    );
+    let named: Vec<&str> = result.diagnostics[..2]
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(named[0].contains("`get_a`") && named[1].contains("`get_b`"));
+}
