@@ -1455,3 +1455,39 @@ components:
         .collect();
     assert!(named[0].contains("`get_a`") && named[1].contains("`get_b`"));
 }
+
+/// OpenAPI 3.1 end to end: a parameter schema that is `$ref: '#limit'` takes its bounds from
+/// the schema with `$anchor: limit`, one that is `schemas.yaml#tag` from the schema so named
+/// in another file, and one that is a URI from the schema with that `$id`.
+#[test]
+fn parameter_schemas_named_by_anchor_or_id_are_imported() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/refs/anchors/openapi.yaml");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(["import", "--color", "never", "--format", "json"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("ref-"), "{stderr}");
+    let definition: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let params = &definition["apis"][0]["req_params"];
+    let param = |name: &str| {
+        params
+            .as_array()
+            .and_then(|all| all.iter().find(|p| p["name"] == name))
+            .unwrap_or_else(|| panic!("{name} in {params}"))
+            .clone()
+    };
+    let limit = param("limit");
+    assert_eq!(
+        (&limit["type"], &limit["min_num"], &limit["max_num"]),
+        (
+            &serde_json::json!("NUMBER"),
+            &serde_json::json!(1),
+            &serde_json::json!(100)
+        )
+    );
+    assert_eq!(param("tag")["max_size"], 20);
+    assert_eq!(param("owner")["max_size"], 30);
+}

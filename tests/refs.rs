@@ -571,7 +571,13 @@ fn resolve_before_resolve_refs_does_not_touch_the_disk() {
 /// `code file:line:col pointer: message` of each finding of `apigctl lint` on a fixture
 /// under `testdata/refs/split/`.
 fn lint_split(name: &str) -> Vec<String> {
-    let input = Input::Path(testdata("split").join(name));
+    lint_fixture(&format!("split/{name}"))
+}
+
+/// `code file:line:col pointer: message` of each finding of `apigctl lint` on a fixture
+/// under `testdata/refs/`.
+fn lint_fixture(rel: &str) -> Vec<String> {
+    let input = Input::Path(testdata(rel));
     let report = apigctl::commands::lint::lint_file(
         &input,
         &apigctl::commands::lint::LintOptions::default(),
@@ -885,4 +891,217 @@ fn inlining_stays_within_the_limits() {
     let (view, warnings) = ws.inline_external(&Limits::default());
     assert_eq!(view.map(|v| v.regions()), Some(50));
     assert!(warnings.is_empty());
+}
+
+/// OpenAPI 3.1 (JSON Schema 2020-12): `#name` names the schema with that `$anchor` in the
+/// document, `file#name` one in another file, and a URI the schema with that `$id`; below an
+/// `$id`, references resolve against it.
+#[test]
+fn anchors_and_ids_name_schemas_in_3_1() {
+    let (ws, diagnostics) = resolve("anchors/openapi.yaml", false);
+    assert_eq!(summary(&ws, &diagnostics), Vec::<String>::new());
+    assert_eq!(ws.documents.len(), 2);
+    let root = ws.root().file;
+    let params = "/paths/~1pets/get/parameters";
+    let target = |holder: &str| {
+        let (file, found) = ws.deref(root, node(&ws, root, holder)).unwrap();
+        place(&ws.sources, file, found.span)
+    };
+    assert_eq!(
+        target(&format!("{params}/0/schema")),
+        "anchors/openapi.yaml:20:12"
+    );
+    assert_eq!(
+        target(&format!("{params}/1/schema")),
+        "anchors/schemas.yaml:2:3"
+    );
+    assert_eq!(
+        target(&format!("{params}/2/schema")),
+        "anchors/openapi.yaml:32:12"
+    );
+    let pet = "/components/schemas/Pet";
+    assert_eq!(
+        target(&format!("{pet}/properties/owner")),
+        "anchors/openapi.yaml:32:12"
+    );
+    assert_eq!(
+        target(&format!("{pet}/properties/name")),
+        "anchors/openapi.yaml:30:15"
+    );
+    assert_eq!(
+        target(&format!("{pet}/properties/id")),
+        "anchors/openapi.yaml:31:13"
+    );
+    assert_eq!(
+        target(&format!("{pet}/properties/parent")),
+        "anchors/openapi.yaml:22:7"
+    );
+    // Written outside Pet, the same texts name nothing, or something else.
+    assert_eq!(
+        ws.resolve(root, "#name").unwrap_err().message,
+        "`#name` does not resolve: no schema in this document has `$anchor: name`"
+    );
+    let tag = ws.resolve(root, "#tag").unwrap_err();
+    assert!(
+        tag.help
+            .ends_with("refer to it through its file, as `./schemas.yaml#tag`"),
+        "{}",
+        tag.help
+    );
+    assert_eq!(
+        related(&ws, &tag.into_diagnostic(root, Default::default())),
+        ["anchors/schemas.yaml:2:12: `$anchor: tag` is here"]
+    );
+    let (_, limit) = ws
+        .resolve(root, "https://example.com/schemas/pet#name")
+        .unwrap();
+    assert_eq!(limit.get("type").and_then(Node::as_str), Some("string"));
+}
+
+/// Each diagnostic about identifiers with its related places: broken references through
+/// plain names and `$id`s at the `$ref`, names declared twice at the second.
+#[test]
+fn broken_anchors_and_ids_are_reported_at_their_place() {
+    let (ws, diagnostics) = resolve("anchors/broken.yaml", false);
+    let found: Vec<String> = summary(&ws, &diagnostics)
+        .into_iter()
+        .zip(&diagnostics)
+        .map(|(s, d)| format!("{s} {:?}", related(&ws, d)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "ref-unresolved at anchors/broken.yaml:7:18: `#limt` does not resolve: no schema in this document has `$anchor: limt` []",
+            "ref-duplicate-anchor at anchors/broken.yaml:8:22: `$anchor: limit` is declared a second time in this document: `#limit` could name either schema [\"anchors/broken.yaml:6:22: first declared here\"]",
+            "ref-duplicate-id at anchors/broken.yaml:10:17: `$id: https://example.com/pet` is declared a second time: a `$ref` to it could name either schema [\"anchors/broken.yaml:9:16: first declared here\"]",
+            "ref-remote at anchors/broken.yaml:11:21: remote reference `https://example.com/nope` is not fetched, and no schema in the loaded documents has `$id: https://example.com/nope` []",
+            "ref-remote at anchors/broken.yaml:15:19: `missing` does not resolve: below the schema with `$id: https://example.com/scoped` it names `https://example.com/missing`, and no schema in the loaded documents has that `$id` [\"anchors/broken.yaml:13:12: the `$id` the reference resolves against\"]",
+            "ref-unresolved at anchors/broken.yaml:16:19: `#/components/schemas/Limit` does not resolve: no `components` in the schema with `$id: https://example.com/scoped` [\"anchors/broken.yaml:13:12: the `$id` the pointer starts at\"]",
+            "ref-unresolved at anchors/broken.yaml:18:19: `#inner` does not resolve: no schema in this document has `$anchor: inner` [\"anchors/broken.yaml:17:26: `$anchor: inner` is here\"]",
+            "ref-cycle at anchors/broken.yaml:19:27: reference cycle never reaches a value: `#a` → `#b` → `#a` [\"anchors/broken.yaml:20:27: part of the cycle\"]",
+            "ref-unresolved at anchors/broken.yaml:22:21: `#old` does not resolve: no schema in this document has `$anchor: old` [\"anchors/broken.yaml:21:16: the draft-07 name\"]",
+            "ref-dynamic at anchors/broken.yaml:23:67: `$dynamicRef: #node` is not followed: apigctl resolves `$ref` only, so this schema is checked and imported without the schema it names []",
+        ]
+    );
+    let help: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d.help.as_deref().unwrap_or_default())
+        .collect();
+    assert!(
+        help[0].starts_with("did you mean `#limit`? "),
+        "{}",
+        help[0]
+    );
+    assert!(
+        help[3].starts_with("give the schema it names `$id: https://example.com/nope` in this document or a file it references, or: apigctl never downloads references"),
+        "{}",
+        help[3]
+    );
+    assert!(
+        help[5].starts_with("below a schema with `$id`, a `#/...` pointer starts at that schema, not at the document"),
+        "{}",
+        help[5]
+    );
+    assert!(
+        help[6].ends_with("refer to it as `https://example.com/scoped#inner`"),
+        "{}",
+        help[6]
+    );
+    assert!(
+        help[8]
+            .ends_with("OpenAPI 3.1 schemas are JSON Schema 2020-12, where that is `$anchor: old`"),
+        "{}",
+        help[8]
+    );
+    assert_eq!(diagnostics[9].severity, apigctl::diagnostic::Severity::Warn);
+}
+
+#[test]
+fn anchors_and_ids_before_3_1_stay_errors_that_say_what_to_write() {
+    let (ws, diagnostics) = resolve("anchors/openapi-3.0.yaml", false);
+    let found: Vec<String> = summary(&ws, &diagnostics)
+        .into_iter()
+        .zip(&diagnostics)
+        .map(|(s, d)| format!("{s} {:?}", related(&ws, d)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "ref-unresolved at anchors/openapi-3.0.yaml:7:23: `#limit`: the fragment `#limit` is not a JSON pointer [\"anchors/openapi-3.0.yaml:6:22: `$anchor: limit`, which OpenAPI 3.0.3 ignores\"]",
+            "ref-unresolved at anchors/openapi-3.0.yaml:8:19: `#other`: the fragment `#other` is not a JSON pointer []",
+            "ref-remote at anchors/openapi-3.0.yaml:10:21: remote reference `https://example.com/pet` is not fetched [\"anchors/openapi-3.0.yaml:9:16: `$id`, which OpenAPI 3.0.3 ignores\"]",
+        ]
+    );
+    let help: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d.help.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        help,
+        [
+            "`$anchor` names a schema only in OpenAPI 3.1 (JSON Schema 2020-12), and this is OpenAPI 3.0.3: refer to the schema by its JSON pointer, `#/components/schemas/Limit`",
+            "write the fragment as a JSON pointer starting with `/`, for example `#/components/schemas/Pet` (a plain name such as `#other` names a schema by its `$anchor` in OpenAPI 3.1 only, and this is OpenAPI 3.0.3)",
+            "`$id` names a schema only in OpenAPI 3.1 (JSON Schema 2020-12), and this is OpenAPI 3.0.3: refer to the schema by its JSON pointer, `#/components/schemas/Pet`",
+        ]
+    );
+}
+
+/// Content that a reference into another file reaches by `$anchor` or `$id` is checked
+/// where it is written, with its pointer in that file.
+#[test]
+fn content_reached_by_anchor_or_id_is_checked_where_it_is_written() {
+    let gateway = [
+        "apig-cors anchors/split.yaml:5:5 /paths/~1orders/get: operation has no `x-apigateway-cors`; the gateway does not answer CORS preflights",
+        "apig-match-mode anchors/split.yaml:5:5 /paths/~1orders/get: operation has no `x-apigateway-match-mode`; the gateway uses NORMAL (exact match)",
+        "apig-request-type anchors/split.yaml:5:5 /paths/~1orders/get: operation has no `x-apigateway-request-type`; import makes it a public API",
+    ];
+    // Nothing about references, and no component named by `$anchor` or `$id` is unused.
+    let mut clean = lint_fixture("anchors/openapi.yaml");
+    assert_eq!(
+        clean.remove(0),
+        "apig-oas-version anchors/openapi.yaml:1:10 /openapi: `openapi: 3.1.0`: API Gateway imports only `swagger: \"2.0\"` and `openapi: 3.0.x` documents"
+    );
+    assert_eq!(
+        clean,
+        gateway.map(|l| l
+            .replace("split.yaml", "openapi.yaml")
+            .replace("~1orders", "~1pets"))
+    );
+    assert_eq!(
+        lint_fixture("anchors/split.yaml"),
+        [
+            "apig-oas-version anchors/split.yaml:1:10 /openapi: `openapi: 3.1.0`: API Gateway imports only `swagger: \"2.0\"` and `openapi: 3.0.x` documents",
+            "apig-cors anchors/split.yaml:5:5 /paths/~1orders/get: operation has no `x-apigateway-cors`; the gateway does not answer CORS preflights",
+            "apig-match-mode anchors/split.yaml:5:5 /paths/~1orders/get: operation has no `x-apigateway-match-mode`; the gateway uses NORMAL (exact match)",
+            "apig-request-type anchors/split.yaml:5:5 /paths/~1orders/get: operation has no `x-apigateway-request-type`; import makes it a public API",
+            // Reached by `split-target.yaml#order`, and by `$id`.
+            "oas-schema anchors/split-target.yaml:5:19 /Order/properties/total/type: `type` must be one of `array`, `boolean`, `integer`, `null`, `number`, `object`, `string`, found `12`",
+            "oas-schema anchors/split-target.yaml:10:19 /Item/properties/count/type: `type` must be one of `array`, `boolean`, `integer`, `null`, `number`, `object`, `string`, found `13`",
+        ]
+    );
+}
+
+/// A file reference whose URI an `$id` declares names that schema, even when the file
+/// declaring it is loaded after the reference is seen: the file is not read.
+#[test]
+fn an_id_declared_in_a_file_loaded_later_wins_over_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("openapi.yaml"),
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Early: {$ref: 'pet.json'}\n    Other: {$ref: 'other.yaml#/Other'}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("other.yaml"),
+        "Other: {type: object}\nPet: {$id: pet.json, type: string}\n",
+    )
+    .unwrap();
+    let input = Input::Path(dir.path().join("openapi.yaml"));
+    let mut ws = Workspace::load(&input, &Limits::default()).unwrap();
+    let diagnostics = ws.resolve_refs(&Limits::default(), &RefOptions::default());
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(ws.documents.len(), 2);
+    let (file, pet) = ws.resolve(ws.root().file, "pet.json").unwrap();
+    assert!(ws.sources.file(file).name.ends_with("other.yaml"));
+    assert_eq!(pet.get("type").and_then(Node::as_str), Some("string"));
 }

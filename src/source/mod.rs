@@ -10,6 +10,7 @@ pub mod inline;
 mod json;
 pub mod refs;
 mod tree;
+mod uri;
 mod yaml;
 mod yaml_fast;
 

@@ -10,6 +10,13 @@
 //! never followed. Relative file references may not leave the root document's directory
 //! unless [`RefOptions::allow_external_refs`] is set, so linting an untrusted document cannot
 //! read arbitrary files.
+//!
+//! In an OpenAPI 3.1 document, whose Schema Objects are JSON Schema 2020-12, a reference may
+//! also name a schema by its identifiers (2020-12 §8.2): `#name` (or `other.yaml#name`) the
+//! schema whose `$anchor` (or `$dynamicAnchor`) is `name` in that resource, and a URI the
+//! schema whose `$id` it is, resolved against the base URI where the `$ref` is written (the
+//! nearest enclosing `$id`, else the document's location). Only identifiers declared in the
+//! loaded documents are known; none is fetched. `$dynamicRef` is not resolved.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -21,6 +28,7 @@ use crate::diagnostic::{Diagnostic, Location, Related};
 
 use super::hash::FastMap;
 use super::inline::Inlined;
+use super::uri;
 use super::{
     Document, Entry, FileId, Input, Limits, LoadError, Map, Node, Sources, Span, Value,
     escape_pointer_token, load, load_bytes,
@@ -62,7 +70,163 @@ pub struct Workspace {
     links: HashMap<(FileId, String), Result<FileId, RefError>>,
     /// Files that failed to load, by canonical path, so each is tried once.
     failed: HashMap<PathBuf, RefError>,
+    /// The JSON Schema identifiers of the loaded documents, filled by
+    /// [`Workspace::link_refs`].
+    ids: Identifiers,
     options: RefOptions,
+}
+
+/// JSON Schema 2020-12 identifiers found in the loaded documents: each schema resource (a
+/// document, or a schema with `$id`) with the plain names (`$anchor`, `$dynamicAnchor`)
+/// declared in it.
+///
+/// They name schemas only when the root is OpenAPI 3.1, whose Schema Objects are 2020-12;
+/// before 3.1 they mean nothing, and are kept only to say, when a reference uses one, how to
+/// write it instead.
+#[derive(Debug, Default)]
+struct Identifiers {
+    /// Whether identifiers name schemas (the root is OpenAPI 3.1 or later).
+    active: bool,
+    /// The root's version as messages name it (`OpenAPI 3.0.3`).
+    version: String,
+    resources: Vec<Resource>,
+    /// Resources by the [`uri::key`] of their URI: each `$id`, and each document's location
+    /// (which an `$id` declared for the same URI takes over).
+    by_uri: HashMap<String, usize>,
+    /// Each document's own URI, and the resource of its root.
+    files: HashMap<FileId, (String, usize)>,
+    /// The resource whose URI is the base of a `$ref`, by the address of the mapping holding
+    /// it: only for those below an `$id` that changes the base (3.1). Addresses are taken
+    /// once every file is loaded, when the trees no longer move.
+    scopes: FastMap<usize, usize>,
+    /// Schemas named the draft-07 way, `$id: '#name'` (2020-12 forbids a fragment in `$id`),
+    /// for the help of a `#name` reference that finds no `$anchor`.
+    legacy: Vec<(String, Decl)>,
+    /// How many schemas have an `$id`: without any, references need no URI work.
+    declared: usize,
+}
+
+impl Identifiers {
+    /// Empty identifiers for the documents below `root`.
+    fn new(root: &Node) -> Identifiers {
+        let version = match (
+            root.get("openapi").and_then(Node::as_str),
+            root.get("swagger").and_then(Node::as_str),
+        ) {
+            (Some(v), _) => format!("OpenAPI {v}"),
+            (None, Some(v)) => format!("Swagger {v}"),
+            (None, None) => String::new(),
+        };
+        Identifiers {
+            active: siblings_apply(root),
+            version,
+            ..Identifiers::default()
+        }
+    }
+
+    /// The base URI of a reference in `file` below `scope`.
+    fn base(&self, file: FileId, scope: Option<usize>) -> &str {
+        match scope.and_then(|r| self.resources.get(r)) {
+            Some(resource) => &resource.uri,
+            None => self.files.get(&file).map_or("", |(uri, _)| uri.as_str()),
+        }
+    }
+
+    /// The resource whose URI is the base of the `$ref` of `holder`, when it is not the
+    /// document's location.
+    fn scope_of(&self, holder: &Node) -> Option<usize> {
+        if self.scopes.is_empty() {
+            return None;
+        }
+        self.scopes.get(&address(holder)).copied()
+    }
+
+    /// The schema with `$id` that `reference`, written in `file` outside any `$id`, names.
+    fn named_by_id(&self, file: FileId, reference: &str) -> Option<usize> {
+        if !self.active || self.declared == 0 {
+            return None;
+        }
+        let resolved = uri::resolve(self.base(file, None), reference);
+        let &r = self
+            .by_uri
+            .get(&uri::key(uri::split_fragment(&resolved).0))?;
+        self.resources[r].id.is_some().then_some(r)
+    }
+
+    /// `did you mean ...? ` for an `$id` like `absolute`, or nothing. Only the last path
+    /// segments are compared, of URIs alike up to them: whole URIs share so much that any
+    /// two would look near.
+    fn near_id(&self, absolute: &str) -> String {
+        let (dir, name) = absolute.split_at(absolute.rfind('/').map_or(0, |i| i + 1));
+        let names = self
+            .resources
+            .iter()
+            .filter(|r| r.id.is_some())
+            .filter_map(|r| r.uri.strip_prefix(dir));
+        match did_you_mean(name, names) {
+            Some(near) => format!("did you mean `{dir}{near}`? "),
+            None => String::new(),
+        }
+    }
+}
+
+/// Whether a document's text may declare a JSON Schema identifier or use `$dynamicRef`:
+/// most do not, and their walk then records nothing.
+fn may_declare_ids(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'$', bytes).any(|i| {
+        let rest = &bytes[i + 1..];
+        rest.starts_with(b"id") || rest.starts_with(b"anchor") || rest.starts_with(b"dynamic")
+    })
+}
+
+/// The JSON pointer of the node at child indexes `at` below `root`.
+fn pointer_from(root: &Node, at: &[u32]) -> String {
+    let mut pointer = String::new();
+    let mut node = root;
+    for &i in at {
+        let next = match &node.value {
+            Value::Map(map) => map.entries.get(i as usize).map(|e| {
+                pointer.push('/');
+                pointer.push_str(&escape_pointer_token(&e.key.name));
+                &e.value
+            }),
+            Value::Seq(items) => items.get(i as usize).inspect(|_| {
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+            }),
+            _ => None,
+        };
+        let Some(next) = next else {
+            break;
+        };
+        node = next;
+    }
+    pointer
+}
+
+/// A schema resource: a document, or a schema with `$id`.
+#[derive(Debug)]
+struct Resource {
+    /// Its absolute URI, without fragment.
+    uri: String,
+    file: FileId,
+    /// Its root's child indexes from the document's root.
+    at: Vec<u32>,
+    /// Where its `$id` value is written; `None` for a document.
+    id: Option<Span>,
+    /// Its plain names, from `$anchor` and `$dynamicAnchor`.
+    anchors: HashMap<String, Decl>,
+}
+
+/// A schema that declares an identifier.
+#[derive(Clone, Debug)]
+struct Decl {
+    file: FileId,
+    /// The schema's child indexes from the document's root.
+    at: Vec<u32>,
+    /// Where the identifier's value is written.
+    span: Span,
 }
 
 /// Why a reference does not resolve. Turned into a [`Diagnostic`] at the `$ref` value by
@@ -170,9 +334,22 @@ pub(crate) fn percent_decode(text: &str) -> Cow<'_, str> {
 
 /// A node a reference leads to.
 #[derive(Clone, Copy)]
-struct Target<'a> {
+struct Target<'a, 'r> {
     file: FileId,
     node: &'a Node,
+    /// Where it is in its file (`'r`: the reference text it was found by).
+    at: At<'a, 'r>,
+}
+
+/// Where a [`Target`] is in its file, to make its JSON pointer when one is needed
+/// ([`Workspace::pointer_of`]).
+#[derive(Clone, Copy)]
+enum At<'a, 'r> {
+    /// A JSON pointer from the root, percent-encoded as a reference writes it.
+    Pointer(&'r str),
+    /// A JSON pointer (percent-encoded) below the node at these child indexes from the root:
+    /// a schema named by `$id` or `$anchor`.
+    Below(&'a [u32], &'r str),
 }
 
 /// Every `$ref` of a workspace, found by [`Workspace::link_refs`], with the problems found
@@ -191,9 +368,10 @@ pub struct LinkedRefs {
 struct Memo<'a> {
     /// Holders already followed, by address, and whether they resolve.
     verdicts: FastMap<usize, bool>,
-    /// Where a reference text, as written in a file, leads (successes only: a failure is
-    /// reported once, at its own site).
-    targets: FastMap<(FileId, &'a str), Target<'a>>,
+    /// Where a reference text, as written in a file below a resource (see
+    /// [`Identifiers::scopes`]), leads (successes only: a failure is reported once, at its
+    /// own site).
+    targets: FastMap<(FileId, Option<usize>, &'a str), Target<'a, 'a>>,
 }
 
 /// A `$ref` found in a document.
@@ -207,6 +385,9 @@ struct Site {
     span: Span,
     /// The reference, or the kind of the non-string value.
     text: Result<String, &'static str>,
+    /// The resource below an `$id` whose URI is the reference's base, when it is not the
+    /// document's location (see [`Identifiers::scopes`]).
+    scope: Option<usize>,
 }
 
 /// How the walker treats the keys of a mapping.
@@ -279,6 +460,8 @@ struct Sites<'s> {
     indexes: &'s mut SiteIndexes,
     /// The child indexes of the node being walked.
     path: Vec<u32>,
+    /// Where identifiers go, for a document that may declare some (`None`: it has none).
+    ids: Option<Indexer<'s>>,
 }
 
 impl Sites<'_> {
@@ -290,7 +473,189 @@ impl Sites<'_> {
             holder: start..self.indexes.len(),
             span,
             text,
+            scope: self.ids.as_ref().and_then(Indexer::scope),
         });
+    }
+}
+
+/// Records the identifiers of one document while [`collect_sites`] walks it.
+struct Indexer<'i> {
+    ids: &'i mut Identifiers,
+    file: FileId,
+    /// The [`uri::key`] of the document's own URI: an `$id` that resolves to it does not
+    /// change the base.
+    doc_key: String,
+    /// Whether the document is the root, whose root is an OpenAPI object, not a schema.
+    openapi: bool,
+    /// The resources the walk is in, innermost last (the document's at the bottom), and
+    /// whether each changes the base from the document's location.
+    stack: Vec<(usize, bool)>,
+    diagnostics: &'i mut Vec<Diagnostic>,
+}
+
+impl Indexer<'_> {
+    /// The resource whose URI is the base of a `$ref` here, when it is not the document.
+    fn scope(&self) -> Option<usize> {
+        self.stack
+            .last()
+            .and_then(|&(resource, moved)| moved.then_some(resource))
+    }
+
+    fn resource(&self) -> usize {
+        self.stack.last().map_or(0, |&(resource, _)| resource)
+    }
+
+    /// Records the identifiers of the mapping at `path` (an object, not a map of names);
+    /// returns whether its `$id` began a resource, which [`Indexer::leave`] ends.
+    fn enter(&mut self, map: &Map, path: &[u32]) -> bool {
+        if self.openapi && path.is_empty() {
+            return false;
+        }
+        // `$id` first: it is the base of the mapping's own `$anchor` and `$ref`.
+        let began = match map.entry("$id") {
+            Some(id) => match id.value.as_str() {
+                Some(text) => self.declare_id(text, id.value.span, path),
+                None => false,
+            },
+            None => false,
+        };
+        for entry in &map.entries {
+            match (&*entry.key.name, entry.value.as_str()) {
+                (keyword @ ("$anchor" | "$dynamicAnchor"), Some(name)) => {
+                    self.declare_anchor(keyword, name, entry.value.span, path);
+                }
+                ("$dynamicRef", Some(text)) if self.ids.active => {
+                    self.diagnostics.push(
+                        Diagnostic::warn(
+                            "ref-dynamic",
+                            format!("`$dynamicRef: {text}` is not followed: apigctl resolves `$ref` only, so this schema is checked and imported without the schema it names"),
+                        )
+                        .at(self.file, entry.value.span)
+                        .help(format!("where the dynamic scope does not matter, write `$ref: '{text}'` (a `$ref` to a `$dynamicAnchor` names that schema like an `$anchor`)")),
+                    );
+                }
+                _ => {}
+            }
+        }
+        began
+    }
+
+    fn leave(&mut self) {
+        self.stack.pop();
+    }
+
+    /// Records `$id: text` of the schema at `path`; returns whether it began a resource.
+    fn declare_id(&mut self, text: &str, span: Span, path: &[u32]) -> bool {
+        let decl = Decl {
+            file: self.file,
+            at: path.to_vec(),
+            span,
+        };
+        let (id, fragment) = uri::split_fragment(text);
+        if let Some(name) = fragment.filter(|f| !f.is_empty()) {
+            // Draft-07's way to name a schema; not an identifier in 2020-12 (its meta-schema
+            // refuses it, which the schema check reports).
+            self.ids
+                .legacy
+                .push((percent_decode(name).into_owned(), decl));
+            return false;
+        }
+        let base = &self.ids.resources[self.resource()].uri;
+        let absolute = uri::resolve(base, id);
+        let key = uri::key(&absolute);
+        let index = self.ids.resources.len();
+        let first = self
+            .ids
+            .by_uri
+            .get(&key)
+            .copied()
+            .filter(|&r| self.ids.resources[r].id.is_some());
+        if let (Some(first), true) = (first, self.ids.active) {
+            let first = &self.ids.resources[first];
+            let named = if text == absolute {
+                String::new()
+            } else {
+                format!(" (`{absolute}`)")
+            };
+            let mut d = Diagnostic::error(
+                "ref-duplicate-id",
+                format!("`$id: {text}`{named} is declared a second time: a `$ref` to it could name either schema"),
+            )
+            .at(self.file, span)
+            .help("give each schema its own `$id`, or remove this one");
+            if let Some(at) = first.id {
+                d = d.related(first.file, at, "first declared here");
+            }
+            self.diagnostics.push(d);
+        }
+        let moved = key != self.doc_key;
+        self.ids.declared += 1;
+        self.ids.resources.push(Resource {
+            uri: absolute,
+            file: self.file,
+            at: decl.at,
+            id: Some(span),
+            anchors: HashMap::new(),
+        });
+        if first.is_none() {
+            self.ids.by_uri.insert(key, index);
+        }
+        if !self.ids.active {
+            return false;
+        }
+        // The document's root: its location names the same resource.
+        if path.is_empty()
+            && let Some((_, root)) = self.ids.files.get_mut(&self.file)
+        {
+            *root = index;
+            let named = self.ids.by_uri.get(&self.doc_key).copied();
+            // Unless an `$id` elsewhere took the location over.
+            if named.is_none_or(|r| self.ids.resources[r].id.is_none()) {
+                self.ids.by_uri.insert(self.doc_key.clone(), index);
+            }
+        }
+        self.stack.push((index, moved));
+        true
+    }
+
+    /// Records `keyword: name` (`$anchor` or `$dynamicAnchor`) of the schema at `path`.
+    fn declare_anchor(&mut self, keyword: &str, name: &str, span: Span, path: &[u32]) {
+        let active = self.ids.active;
+        let resource = self.resource();
+        let Some(r) = self.ids.resources.get_mut(resource) else {
+            return;
+        };
+        let described = match r.id {
+            Some(_) => format!("the schema with `$id: {}`", r.uri),
+            None => "this document".to_owned(),
+        };
+        match r.anchors.get(name) {
+            // `$anchor` and `$dynamicAnchor` of one schema may give it the same name.
+            Some(first) if first.at == path => {}
+            Some(first) => {
+                if active {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "ref-duplicate-anchor",
+                            format!("`{keyword}: {name}` is declared a second time in {described}: `#{name}` could name either schema"),
+                        )
+                        .at(self.file, span)
+                        .related(first.file, first.span, "first declared here")
+                        .help("rename one of them: a plain name is unique in its schema resource (the document, or the nearest enclosing schema with `$id`)"),
+                    );
+                }
+            }
+            None => {
+                r.anchors.insert(
+                    name.to_owned(),
+                    Decl {
+                        file: self.file,
+                        at: path.to_vec(),
+                        span,
+                    },
+                );
+            }
+        }
     }
 }
 
@@ -305,6 +670,10 @@ fn collect_sites(file: FileId, node: &Node, context: Context, out: &mut Sites<'_
             }
         }
         Value::Map(map) => {
+            let began = match &mut out.ids {
+                Some(ids) if context == Context::Object => ids.enter(map, &out.path),
+                _ => false,
+            };
             for (i, entry) in map.entries.iter().enumerate() {
                 let key = &*entry.key.name;
                 let value = &entry.value;
@@ -328,6 +697,9 @@ fn collect_sites(file: FileId, node: &Node, context: Context, out: &mut Sites<'_
                 out.path.push(i as u32);
                 collect_sites(file, value, child, out);
                 out.path.pop();
+            }
+            if began && let Some(ids) = &mut out.ids {
+                ids.leave();
             }
         }
         _ => {}
@@ -387,6 +759,7 @@ impl Workspace {
             root_dir: None,
             links: HashMap::new(),
             failed: HashMap::new(),
+            ids: Identifiers::default(),
             options: RefOptions::default(),
         };
         if let Some(path) = ws.sources.file(root.file).path.clone() {
@@ -434,6 +807,7 @@ impl Workspace {
     pub fn link_refs(&mut self, limits: &Limits, options: &RefOptions) -> LinkedRefs {
         self.options = *options;
         self.links.clear();
+        self.ids = Identifiers::new(&self.documents[0].root);
         let mut diagnostics = Vec::new();
         let mut sites: Vec<Site> = Vec::new();
         let mut indexes = SiteIndexes::new();
@@ -442,6 +816,32 @@ impl Workspace {
         let mut walked = 0;
         while walked < self.documents.len() {
             let file = self.documents[walked].file;
+            let source = self.sources.file(file);
+            let doc_uri = match &source.path {
+                Some(path) => uri::file_uri(&normalize(path)),
+                // Only a root can come without a path: in-memory documents and standard input.
+                None => "apigctl-input:///document".to_owned(),
+            };
+            let doc_key = uri::key(&doc_uri);
+            let resource = self.ids.resources.len();
+            self.ids.resources.push(Resource {
+                uri: doc_uri.clone(),
+                file,
+                at: Vec::new(),
+                id: None,
+                anchors: HashMap::new(),
+            });
+            self.ids.by_uri.entry(doc_key.clone()).or_insert(resource);
+            self.ids.files.insert(file, (doc_uri, resource));
+            // Most documents declare no identifier: their walk records none.
+            let indexer = may_declare_ids(&source.text).then(|| Indexer {
+                ids: &mut self.ids,
+                file,
+                doc_key,
+                openapi: walked == 0,
+                stack: vec![(resource, false)],
+                diagnostics: &mut diagnostics,
+            });
             let mut found = Vec::new();
             collect_sites(
                 file,
@@ -451,12 +851,17 @@ impl Workspace {
                     found: &mut found,
                     indexes: &mut indexes,
                     path: Vec::new(),
+                    ids: indexer,
                 },
             );
             walked += 1;
             for site in found {
                 let index = sites.len();
+                // Below an `$id` that moves the base, a reference is looked up among the
+                // identifiers and loaded documents once all are known: nothing to load.
                 if let Ok(text) = &site.text
+                    && site.scope.is_none()
+                    && self.ids.named_by_id(file, text).is_none()
                     && let Reference::File { path, .. } = parse_reference(text)
                     && !self.link(site.file, &path, limits, &mut diagnostics)
                 {
@@ -469,10 +874,29 @@ impl Workspace {
                 sites.push(site);
             }
         }
+        // The trees no longer move: their addresses can be taken.
+        for site in &sites {
+            if let Some(scope) = site.scope
+                && let Some(doc) = self.document(site.file)
+                && let Some(holder) = indexes
+                    .get(site.holder.clone())
+                    .and_then(|at| node_at(&doc.root, at))
+            {
+                self.ids.scopes.insert(address(holder), scope);
+            }
+        }
         // One diagnostic per file that cannot be followed, at its first reference.
         let mut reported: HashSet<usize> = HashSet::new();
         let mut messages: HashSet<String> = HashSet::new();
-        for (key, at) in failed {
+        for (key, mut at) in failed {
+            // An `$id` declared in a file loaded later names what the file would have.
+            at.retain(|&i| match &sites[i].text {
+                Ok(text) => self.ids.named_by_id(sites[i].file, text).is_none(),
+                Err(_) => true,
+            });
+            if at.is_empty() {
+                continue;
+            }
             reported.extend(at.iter().copied());
             let Some(Err(error)) = self.links.get(&key).cloned() else {
                 continue;
@@ -527,7 +951,21 @@ impl Workspace {
     /// further references at the target. Files are only looked up, never loaded: call
     /// [`Workspace::resolve_refs`] first.
     pub fn resolve(&self, file: FileId, reference: &str) -> Result<(FileId, &Node), RefError> {
-        self.locate(file, reference).map(|t| (t.file, t.node))
+        self.locate(file, None, reference).map(|t| (t.file, t.node))
+    }
+
+    /// Resolves `reference`, the `$ref` of the mapping `holder` in `file`, like
+    /// [`Workspace::resolve`]; in OpenAPI 3.1 it is resolved against the `$id` of the schema
+    /// it is written in, if any (JSON Schema 2020-12 §8.2.1), rather than the document's
+    /// location.
+    pub fn resolve_at<'a>(
+        &'a self,
+        file: FileId,
+        holder: &Node,
+        reference: &str,
+    ) -> Result<(FileId, &'a Node), RefError> {
+        self.locate(file, self.ids.scope_of(holder), reference)
+            .map(|t| (t.file, t.node))
     }
 
     /// Follows a chain of references from `node` (a mapping with `$ref`, found in `file`) to
@@ -611,7 +1049,7 @@ impl Workspace {
         text: &'a str,
         span: Span,
         mut memo: Option<&mut Memo<'a>>,
-    ) -> Result<Target<'a>, Broken<'a>> {
+    ) -> Result<Target<'a, 'a>, Broken<'a>> {
         let mut chain: Vec<Member<'a>> = vec![Member {
             file,
             holder,
@@ -621,14 +1059,18 @@ impl Workspace {
         let mut visited: HashMap<usize, usize> = HashMap::from([(address(holder), 0)]);
         let result = loop {
             let current = &chain[chain.len() - 1];
+            let scope = self.ids.scope_of(current.holder);
             let located = match memo.as_deref_mut() {
-                Some(memo) => match memo.targets.get(&(current.file, current.text)) {
+                Some(memo) => match memo.targets.get(&(current.file, scope, current.text)) {
                     Some(&known) => Ok(known),
-                    None => self.locate(current.file, current.text).inspect(|&target| {
-                        memo.targets.insert((current.file, current.text), target);
-                    }),
+                    None => self
+                        .locate(current.file, scope, current.text)
+                        .inspect(|&target| {
+                            memo.targets
+                                .insert((current.file, scope, current.text), target);
+                        }),
                 },
-                None => self.locate(current.file, current.text),
+                None => self.locate(current.file, scope, current.text),
             };
             let target = match located {
                 Ok(target) => target,
@@ -720,8 +1162,35 @@ impl Workspace {
         d
     }
 
-    /// Finds the node `reference` names, as written in `file`.
-    fn locate(&self, file: FileId, reference: &str) -> Result<Target<'_>, RefError> {
+    /// Finds the node `reference` names, as written in `file` below `scope` (the resource
+    /// whose URI is its base when that is not the document's location, see
+    /// [`Identifiers::scopes`]).
+    fn locate<'a, 'r>(
+        &'a self,
+        file: FileId,
+        scope: Option<usize>,
+        reference: &'r str,
+    ) -> Result<Target<'a, 'r>, RefError> {
+        // Without an `$id` anywhere and below none, a reference names a file and a place in
+        // it: the URIs need not be worked out.
+        if self.ids.active && (scope.is_some() || self.ids.declared > 0) {
+            let fragment = uri::split_fragment(reference).1.unwrap_or("");
+            let base = self.ids.base(file, scope);
+            let resolved = uri::resolve(base, reference);
+            let absolute = uri::split_fragment(&resolved).0;
+            match self.ids.by_uri.get(&uri::key(absolute)) {
+                // An `$id` names it (identifiers come before locations); below an `$id`, a
+                // loaded document's location does too.
+                Some(&r) if scope.is_some() || self.ids.resources[r].id.is_some() => {
+                    return self.in_resource(file, r, scope, reference, fragment);
+                }
+                Some(_) => {}
+                None if scope.is_some() => {
+                    return Err(self.unknown_uri(scope, reference, absolute));
+                }
+                None => {}
+            }
+        }
         let (target_file, fragment) = match parse_reference(reference) {
             Reference::Internal { fragment } => (file, fragment),
             Reference::File { path, fragment } => {
@@ -732,13 +1201,45 @@ impl Workspace {
                 };
                 (target, fragment)
             }
-            Reference::Remote => return Err(remote_ref(reference)),
-            Reference::Unsupported { scheme } => {
+            Reference::Remote if self.ids.active => {
+                let absolute = uri::split_fragment(reference).0;
+                let mut error = remote_ref(reference);
+                error.message = format!(
+                    "remote reference `{reference}` is not fetched, and no schema in the loaded documents has `$id: {absolute}`"
+                );
+                error.help = format!(
+                    "{}give the schema it names `$id: {absolute}` in this document or a file it references, or: {}",
+                    self.ids.near_id(absolute),
+                    error.help
+                );
+                return Err(error);
+            }
+            Reference::Remote => {
+                let mut error = remote_ref(reference);
+                self.ignored_id(file, reference, &mut error);
+                return Err(error);
+            }
+            Reference::Unsupported { scheme } if self.ids.active => {
+                let absolute = uri::split_fragment(reference).0;
                 return Err(RefError::new(
+                    "ref-unresolved",
+                    format!(
+                        "`{reference}` does not resolve: no schema in the loaded documents has `$id: {absolute}`, and the `{scheme}:` scheme is not supported for anything else"
+                    ),
+                    format!(
+                        "{}give the schema it names `$id: {absolute}`, or reference it by JSON pointer (`#/components/schemas/Pet`) or by relative path (`./schemas/pet.yaml#/Pet`)",
+                        self.ids.near_id(absolute)
+                    ),
+                ));
+            }
+            Reference::Unsupported { scheme } => {
+                let mut error = RefError::new(
                     "ref-unresolved",
                     format!("`{reference}` uses the `{scheme}:` scheme, which is not supported"),
                     "reference a local file by relative path (`./schemas/pet.yaml#/Pet`) or a definition in this document (`#/components/schemas/Pet`)",
-                ));
+                );
+                self.ignored_id(file, reference, &mut error);
+                return Err(error);
             }
         };
         let doc = self.document(target_file).ok_or_else(|| {
@@ -748,11 +1249,294 @@ impl Workspace {
                 "fix the errors reported in that file",
             )
         })?;
-        let node = walk_fragment(doc, reference, fragment)?;
+        let decoded = percent_decode(fragment);
+        if !decoded.is_empty() && !decoded.starts_with('/') {
+            // A plain name (2020-12 §8.2.2): a schema of the document's resource.
+            return match self.ids.files.get(&target_file) {
+                Some(&(_, r)) if self.ids.active => {
+                    self.in_resource(file, r, None, reference, fragment)
+                }
+                _ => Err(self.not_a_pointer(target_file, reference, fragment, &decoded)),
+            };
+        }
+        let node = walk_pointer(
+            doc.file,
+            &doc.root,
+            "the document root",
+            reference,
+            fragment,
+        )?;
         Ok(Target {
             file: target_file,
             node,
+            at: At::Pointer(fragment),
         })
+    }
+
+    /// The node `fragment` names in resource `r`: its root, a JSON pointer below it, or the
+    /// schema with that plain name in it. `from` is the file of the `$ref`, `scope` the
+    /// resource of its base.
+    fn in_resource<'a, 'r>(
+        &'a self,
+        from: FileId,
+        r: usize,
+        scope: Option<usize>,
+        reference: &str,
+        fragment: &'r str,
+    ) -> Result<Target<'a, 'r>, RefError> {
+        let not_loaded = || {
+            RefError::new(
+                "ref-file",
+                format!("`{reference}` names a file that did not load"),
+                "fix the errors reported in that file",
+            )
+        };
+        let resource = self.ids.resources.get(r).ok_or_else(not_loaded)?;
+        let doc = self.document(resource.file).ok_or_else(not_loaded)?;
+        let root = node_at(&doc.root, &resource.at).ok_or_else(not_loaded)?;
+        let decoded = percent_decode(fragment);
+        if decoded.is_empty() || decoded.starts_with('/') {
+            let embedded = resource.id.is_some() && !resource.at.is_empty();
+            let start = if embedded {
+                format!("the schema with `$id: {}`", resource.uri)
+            } else {
+                "the document root".to_owned()
+            };
+            return match walk_pointer(resource.file, root, &start, reference, fragment) {
+                Ok(node) => Ok(Target {
+                    file: resource.file,
+                    node,
+                    at: At::Below(&resource.at, fragment),
+                }),
+                Err(mut error) => {
+                    // The usual surprise: `#/components/...` below an `$id` is not the
+                    // document's.
+                    if embedded
+                        && scope == Some(r)
+                        && walk_pointer(doc.file, &doc.root, "", reference, fragment).is_ok()
+                    {
+                        error.help = format!(
+                            "below a schema with `$id`, a `#/...` pointer starts at that schema, not at the document (JSON Schema 2020-12 §8.2.1), and `{}` is not in it; remove the `$id`, or refer to the target by an `$id` or `$anchor` of its own",
+                            decoded
+                        );
+                        if let Some(id) = resource.id {
+                            error.related.push(Related {
+                                location: Location::new(resource.file, id),
+                                message: "the `$id` the pointer starts at".to_owned(),
+                            });
+                        }
+                    }
+                    Err(error)
+                }
+            };
+        }
+        match resource.anchors.get(decoded.as_ref()) {
+            Some(decl) => Ok(Target {
+                file: decl.file,
+                node: node_at(&doc.root, &decl.at).ok_or_else(not_loaded)?,
+                at: At::Below(&decl.at, ""),
+            }),
+            None => Err(self.no_anchor(from, r, reference, &decoded)),
+        }
+    }
+
+    /// Why `#name` finds no schema in resource `r` (OpenAPI 3.1).
+    fn no_anchor(&self, from: FileId, r: usize, reference: &str, name: &str) -> RefError {
+        let resource = &self.ids.resources[r];
+        let place = match resource.id {
+            Some(_) => format!("the schema with `$id: {}`", resource.uri),
+            None if resource.file == from => "this document".to_owned(),
+            None => format!("`{}`", self.sources.file(resource.file).name),
+        };
+        let mut error = RefError::new(
+            "ref-unresolved",
+            format!("`{reference}` does not resolve: no schema in {place} has `$anchor: {name}`"),
+            String::new(),
+        );
+        if let Some(near) = did_you_mean(name, resource.anchors.keys().map(String::as_str)) {
+            error.help = format!("did you mean `#{near}`? ");
+        }
+        let elsewhere = self
+            .ids
+            .resources
+            .iter()
+            .find_map(|other| other.anchors.get(name).map(|decl| (other, decl)));
+        let legacy = self.ids.legacy.iter().find(|(n, _)| n == name);
+        if let Some((other, decl)) = elsewhere {
+            let named = match other.id {
+                Some(_) => format!("the schema with `$id: {}`", other.uri),
+                None => format!("`{}`", self.sources.file(other.file).name),
+            };
+            let how = if other.id.is_some() || resource.id.is_some() {
+                format!("refer to it as `{}#{name}`", other.uri)
+            } else {
+                format!(
+                    "refer to it through its file, as `{}#{name}`",
+                    self.path_from(from, other.file)
+                )
+            };
+            error.help.push_str(&format!(
+                "`$anchor: {name}` is declared in {named}, and a plain name is looked up only in the resource the reference names; {how}"
+            ));
+            error.related.push(Related {
+                location: Location::new(decl.file, decl.span),
+                message: format!("`$anchor: {name}` is here"),
+            });
+        } else if let Some((_, decl)) = legacy {
+            error.help.push_str(&format!(
+                "a schema names itself `$id: '#{name}'`, as JSON Schema draft-07 did; OpenAPI 3.1 schemas are JSON Schema 2020-12, where that is `$anchor: {name}`"
+            ));
+            error.related.push(Related {
+                location: Location::new(decl.file, decl.span),
+                message: "the draft-07 name".to_owned(),
+            });
+        } else {
+            error.help.push_str(&format!(
+                "give the schema `$anchor: {name}` (a plain name is looked up in the document, or below the nearest enclosing `$id`), or refer to it by JSON pointer (`#/components/schemas/...`)"
+            ));
+        }
+        error
+    }
+
+    /// How a file reference from `from` names the file `to`: its path relative to `from`'s
+    /// directory when it is below it, else its name.
+    fn path_from(&self, from: FileId, to: FileId) -> String {
+        let (from, to) = (self.sources.file(from), self.sources.file(to));
+        let relative = match (&from.path, &to.path) {
+            (Some(from), Some(to)) => from
+                .parent()
+                .and_then(|dir| to.strip_prefix(dir).ok())
+                .map(|rest| format!("./{}", rest.display())),
+            _ => None,
+        };
+        relative.unwrap_or_else(|| to.name.clone())
+    }
+
+    /// Why a plain-name fragment does not resolve before OpenAPI 3.1, where it is no JSON
+    /// pointer and names nothing.
+    fn not_a_pointer(
+        &self,
+        target_file: FileId,
+        reference: &str,
+        fragment: &str,
+        name: &str,
+    ) -> RefError {
+        let mut error = RefError::new(
+            "ref-unresolved",
+            format!("`{reference}`: the fragment `#{fragment}` is not a JSON pointer"),
+            "write the fragment as a JSON pointer starting with `/`, for example `#/components/schemas/Pet`",
+        );
+        let anchored = self
+            .ids
+            .resources
+            .iter()
+            .filter(|r| r.file == target_file)
+            .find_map(|r| r.anchors.get(name));
+        match anchored {
+            Some(decl) => {
+                let pointer = self
+                    .document(decl.file)
+                    .map(|doc| pointer_from(&doc.root, &decl.at))
+                    .unwrap_or_default();
+                let file_part = uri::split_fragment(reference).0;
+                error.help = format!(
+                    "`$anchor` names a schema only in OpenAPI 3.1 (JSON Schema 2020-12), and this is {}: refer to the schema by its JSON pointer, `{file_part}#{pointer}`",
+                    self.ids.version
+                );
+                error.related.push(Related {
+                    location: Location::new(decl.file, decl.span),
+                    message: format!("`$anchor: {name}`, which {} ignores", self.ids.version),
+                });
+            }
+            None if !self.ids.version.is_empty() => error.help.push_str(&format!(
+                " (a plain name such as `#{name}` names a schema by its `$anchor` in OpenAPI 3.1 only, and this is {})",
+                self.ids.version
+            )),
+            None => {}
+        }
+        error
+    }
+
+    /// Before OpenAPI 3.1: when `reference` (in `file`) is the `$id` of a schema, which names
+    /// it only from 3.1 on, the help says how to refer to that schema instead.
+    fn ignored_id(&self, file: FileId, reference: &str, error: &mut RefError) {
+        if self.ids.active || self.ids.declared == 0 {
+            return;
+        }
+        let resolved = uri::resolve(self.ids.base(file, None), reference);
+        let Some(resource) = self
+            .ids
+            .by_uri
+            .get(&uri::key(uri::split_fragment(&resolved).0))
+            .and_then(|&r| self.ids.resources.get(r))
+        else {
+            return;
+        };
+        let (Some(id), Some(doc)) = (resource.id, self.document(resource.file)) else {
+            return;
+        };
+        let pointer = pointer_from(&doc.root, &resource.at);
+        let how = if resource.file == file {
+            format!("by its JSON pointer, `#{pointer}`")
+        } else {
+            format!(
+                "by its file and JSON pointer (`{pointer}` in `{}`)",
+                self.sources.file(resource.file).name
+            )
+        };
+        error.help = format!(
+            "`$id` names a schema only in OpenAPI 3.1 (JSON Schema 2020-12), and this is {}: refer to the schema {how}",
+            self.ids.version
+        );
+        error.related.push(Related {
+            location: Location::new(resource.file, id),
+            message: format!("`$id`, which {} ignores", self.ids.version),
+        });
+    }
+
+    /// Why a reference below an `$id` names nothing: its URI is no loaded identifier.
+    fn unknown_uri(&self, scope: Option<usize>, reference: &str, absolute: &str) -> RefError {
+        let resource = scope.and_then(|r| self.ids.resources.get(r));
+        let base = resource.map_or("", |r| r.uri.as_str());
+        let code = if absolute.starts_with("http://") || absolute.starts_with("https://") {
+            "ref-remote"
+        } else {
+            "ref-unresolved"
+        };
+        let mut error = RefError::new(
+            code,
+            format!(
+                "`{reference}` does not resolve: below the schema with `$id: {base}` it names `{absolute}`, and no schema in the loaded documents has that `$id`"
+            ),
+            format!(
+                "{}apigctl fetches nothing and reads no file through an `$id`: give the schema it should name `$id: {absolute}`, or refer to it by a plain name (`#name` and `$anchor: name`) or a JSON pointer within the schema with `$id`",
+                self.ids.near_id(absolute)
+            ),
+        );
+        if let Some(r) = resource
+            && let Some(id) = r.id
+        {
+            error.related.push(Related {
+                location: Location::new(r.file, id),
+                message: "the `$id` the reference resolves against".to_owned(),
+            });
+        }
+        error
+    }
+
+    /// The JSON pointer of a target in its file.
+    fn pointer_of(&self, target: &Target<'_, '_>) -> String {
+        match target.at {
+            At::Pointer(fragment) => percent_decode(fragment).into_owned(),
+            At::Below(at, fragment) => {
+                let mut pointer = self
+                    .document(target.file)
+                    .map(|doc| pointer_from(&doc.root, at))
+                    .unwrap_or_default();
+                pointer.push_str(&percent_decode(fragment));
+                pointer
+            }
+        }
     }
 
     /// Where a file reference leads, for lookups after [`Workspace::resolve_refs`] (which
@@ -955,24 +1739,22 @@ fn remote_ref(reference: &str) -> RefError {
     )
 }
 
-/// Walks a fragment (a JSON pointer, percent-encoded) below a document's root.
-fn walk_fragment<'d>(
-    doc: &'d Document,
+/// Walks a fragment (a JSON pointer, percent-encoded, or empty) below `start` in `file`,
+/// which messages call `start_name` (`the document root`).
+fn walk_pointer<'d>(
+    file: FileId,
+    start: &'d Node,
+    start_name: &str,
     reference: &str,
     fragment: &str,
 ) -> Result<&'d Node, RefError> {
     let decoded = percent_decode(fragment);
     if decoded.is_empty() {
-        return Ok(&doc.root);
+        return Ok(start);
     }
-    let Some(rest) = decoded.strip_prefix('/') else {
-        return Err(RefError::new(
-            "ref-unresolved",
-            format!("`{reference}`: the fragment `#{fragment}` is not a JSON pointer"),
-            "write the fragment as a JSON pointer starting with `/`, for example `#/components/schemas/Pet`",
-        ));
-    };
-    let mut node = &doc.root;
+    // Callers take plain names apart before.
+    let rest = decoded.strip_prefix('/').unwrap_or(&decoded);
+    let mut node = start;
     // The key the current node was reached by, to point at in a related location.
     let mut node_key: Option<Span> = None;
     // How much of `rest` the walk has passed; only an error message names it.
@@ -987,7 +1769,7 @@ fn walk_fragment<'d>(
         })?;
         let parent = || {
             if walked == 0 {
-                "the document root".to_string()
+                start_name.to_string()
             } else {
                 format!("`#/{}`", &rest[..walked - 1])
             }
@@ -1020,7 +1802,7 @@ fn walk_fragment<'d>(
                     );
                     if let Some(key) = node_key {
                         error.related.push(Related {
-                            location: Location::new(doc.file, key),
+                            location: Location::new(file, key),
                             message: format!("{parent} is here"),
                         });
                     }
@@ -1276,7 +2058,7 @@ impl<'a> Inliner<'a> {
                     && (map.entries.len() == 1 || self.siblings_allowed(map, pos))
                 {
                     let regions = self.regions.len();
-                    match self.inline(file, member, text, context, pos, view, at, depth) {
+                    match self.inline(file, node, member, text, context, pos, view, at, depth) {
                         Some(inlined) if map.entries.len() == 1 => return Ok(inlined),
                         Some(Node {
                             span,
@@ -1408,12 +2190,14 @@ impl<'a> Inliner<'a> {
         Ok(Map { entries })
     }
 
-    /// The target of the reference `text` (the `$ref` member of the mapping at `view`, in
-    /// `file` at `at`), copied, when it is in another file than the root and can be inlined.
+    /// The target of the reference `text` (the `$ref` member of the mapping `holder` at
+    /// `view`, in `file` at `at`), copied, when it is in another file than the root and can
+    /// be inlined.
     #[allow(clippy::too_many_arguments)]
     fn inline(
         &mut self,
         file: FileId,
+        holder: &Node,
         member: &'a Entry,
         text: &str,
         context: Context,
@@ -1422,12 +2206,13 @@ impl<'a> Inliner<'a> {
         at: &str,
         depth: usize,
     ) -> Option<Node> {
-        let fragment = match parse_reference(text) {
-            Reference::Internal { fragment } | Reference::File { fragment, .. } => fragment,
-            // Reported by the `$ref` check; nothing to inline.
-            Reference::Remote | Reference::Unsupported { .. } => return None,
-        };
-        let (target_file, target) = self.ws.resolve(file, text).ok()?;
+        // A reference that does not resolve is reported by the `$ref` check; nothing to
+        // inline.
+        let located = self
+            .ws
+            .locate(file, self.ws.ids.scope_of(holder), text)
+            .ok()?;
+        let (target_file, target) = (located.file, located.node);
         // The root's own content is checked where it is written; a reference that recurses
         // stays a reference.
         if target_file == self.root_file || self.stack.contains(&address(target)) {
@@ -1441,7 +2226,7 @@ impl<'a> Inliner<'a> {
             return None;
         }
         let regions = self.regions.len();
-        let mut target_at = percent_decode(fragment).into_owned();
+        let mut target_at = self.ws.pointer_of(&located);
         let pointer = target_at.clone();
         self.stack.push(address(target));
         // The target takes the reference's place: same view pointer, same depth.
@@ -1547,5 +2332,309 @@ impl Workspace {
             view.add_region(at, file, pointer, holder);
         }
         (Some(view), warnings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workspace of one in-memory document (no path: like standard input), its `$ref`s
+    /// resolved, and `code at line:col: message` of each diagnostic.
+    fn workspace(text: &str) -> (Workspace, Vec<String>) {
+        let (sources, doc) = super::super::load_text("doc.yaml", text);
+        let mut ws = Workspace::from_parts(sources, doc);
+        let diagnostics = ws.resolve_refs(&Limits::default(), &RefOptions::default());
+        let found = diagnostics
+            .iter()
+            .map(|d| {
+                let at = d
+                    .primary
+                    .map(|l| ws.sources.location(l.file, l.span))
+                    .unwrap_or_default();
+                let related: Vec<String> = d
+                    .related
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            " [{}: {}]",
+                            ws.sources.location(r.location.file, r.location.span),
+                            r.message
+                        )
+                    })
+                    .collect();
+                format!("{} at {at}: {}{}", d.code, d.message, related.concat())
+            })
+            .collect();
+        (ws, found)
+    }
+
+    fn node<'a>(ws: &'a Workspace, pointer: &str) -> &'a Node {
+        ws.root()
+            .root
+            .pointer(pointer)
+            .unwrap_or_else(|| panic!("{pointer} exists"))
+            .node
+    }
+
+    /// Where `reference` (written at the document's top level) leads, as a JSON pointer.
+    fn pointer(ws: &Workspace, reference: &str) -> Result<String, String> {
+        ws.locate(ws.root().file, None, reference)
+            .map(|t| ws.pointer_of(&t))
+            .map_err(|e| e.message)
+    }
+
+    const HEAD: &str =
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n";
+
+    #[test]
+    fn a_plain_name_names_the_schema_with_that_anchor() {
+        let (ws, found) = workspace(&format!(
+            "{HEAD}    Limit: {{$anchor: limit, type: integer, minimum: 1}}
+    Alias: {{$ref: '#limit'}}
+    Chain: {{$ref: '#/components/schemas/Alias'}}
+    Meta: {{$dynamicAnchor: meta, type: string}}
+    ToMeta: {{$ref: '#meta'}}
+    Both: {{$anchor: both, $dynamicAnchor: both}}
+"
+        ));
+        assert_eq!(found, Vec::<String>::new());
+        let root = ws.root().file;
+        let limit = node(&ws, "/components/schemas/Limit");
+        assert!(std::ptr::eq(ws.resolve(root, "#limit").unwrap().1, limit));
+        // Percent-encoded, as a URI fragment may be.
+        assert!(std::ptr::eq(ws.resolve(root, "#lim%69t").unwrap().1, limit));
+        let chain = node(&ws, "/components/schemas/Chain");
+        assert!(std::ptr::eq(ws.deref(root, chain).unwrap().1, limit));
+        assert_eq!(
+            pointer(&ws, "#limit").as_deref(),
+            Ok("/components/schemas/Limit")
+        );
+        // A `$dynamicAnchor` is a plain name for `$ref` too.
+        assert_eq!(
+            pointer(&ws, "#meta").as_deref(),
+            Ok("/components/schemas/Meta")
+        );
+    }
+
+    #[test]
+    fn an_id_names_its_schema_and_is_the_base_of_the_references_below_it() {
+        let (ws, found) = workspace(&format!(
+            "{HEAD}    Pet:
+      $id: https://example.com/schemas/pet
+      properties:
+        owner: {{$ref: owner}}
+        name: {{$ref: '#name'}}
+        id: {{$ref: '#/$defs/id'}}
+        itself: {{$ref: '#'}}
+        home: {{$ref: 'apigctl-input:///document#/components/schemas/Owner'}}
+      $defs:
+        name: {{$anchor: name, type: string}}
+        id: {{type: integer}}
+    Owner: {{$id: 'https://example.com/schemas/owner', type: string}}
+    Name: {{$anchor: name, type: integer}}
+    Relative: {{$id: relative/thing, type: boolean}}
+    ToRelative: {{$ref: relative/thing}}
+"
+        ));
+        // `name` is declared twice, in two resources: no conflict. The reference to a
+        // relative `$id` names it, although the document has no directory for files.
+        assert_eq!(found, Vec::<String>::new());
+        let root = ws.root().file;
+        let pet = "/components/schemas/Pet";
+        let at = |p: &str| {
+            let holder = node(&ws, &format!("{pet}/properties/{p}"));
+            let text = holder.get("$ref").and_then(Node::as_str).unwrap();
+            let (_, target) = ws.resolve_at(root, holder, text).unwrap();
+            assert!(std::ptr::eq(ws.deref(root, holder).unwrap().1, target));
+            target
+        };
+        assert!(std::ptr::eq(
+            at("owner"),
+            node(&ws, "/components/schemas/Owner")
+        ));
+        assert!(std::ptr::eq(
+            at("name"),
+            node(&ws, &format!("{pet}/$defs/name"))
+        ));
+        assert!(std::ptr::eq(
+            at("id"),
+            node(&ws, &format!("{pet}/$defs/id"))
+        ));
+        assert!(std::ptr::eq(at("itself"), node(&ws, pet)));
+        assert!(std::ptr::eq(
+            at("home"),
+            node(&ws, "/components/schemas/Owner")
+        ));
+        // From the top level, the same texts mean other things.
+        assert_eq!(
+            pointer(&ws, "#name").as_deref(),
+            Ok("/components/schemas/Name")
+        );
+        assert_eq!(
+            pointer(&ws, "https://example.com/schemas/pet#name").as_deref(),
+            Ok("/components/schemas/Pet/$defs/name")
+        );
+        assert_eq!(
+            pointer(&ws, "https://example.com/schemas/pet#/$defs/id").as_deref(),
+            Ok("/components/schemas/Pet/$defs/id")
+        );
+        assert_eq!(
+            pointer(&ws, "HTTPS://example.com/schemas/owner").as_deref(),
+            Ok("/components/schemas/Owner")
+        );
+        assert_eq!(
+            pointer(&ws, "relative/thing").as_deref(),
+            Ok("/components/schemas/Relative")
+        );
+    }
+
+    #[test]
+    fn identifiers_mean_nothing_before_3_1() {
+        let (ws, found) = workspace(
+            "\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Limit: {$anchor: limit, type: integer}
+    Alias: {$ref: '#limit'}
+    Pet: {$id: 'https://example.com/pet', $anchor: limit}
+    ToPet: {$ref: 'https://example.com/pet'}
+    Tree: {$dynamicRef: '#node'}
+",
+        );
+        // No duplicate `$anchor`, no `$dynamicRef` warning: nothing of this means anything.
+        assert_eq!(
+            found,
+            [
+                "ref-unresolved at doc.yaml:7:19: `#limit`: the fragment `#limit` is not a JSON pointer [doc.yaml:6:22: `$anchor: limit`, which OpenAPI 3.0.3 ignores]",
+                "ref-remote at doc.yaml:9:19: remote reference `https://example.com/pet` is not fetched [doc.yaml:8:16: `$id`, which OpenAPI 3.0.3 ignores]",
+            ]
+        );
+        let root = ws.root().file;
+        let error = ws.resolve(root, "#limit").unwrap_err();
+        assert_eq!(
+            error.help,
+            "`$anchor` names a schema only in OpenAPI 3.1 (JSON Schema 2020-12), and this is OpenAPI 3.0.3: refer to the schema by its JSON pointer, `#/components/schemas/Limit`"
+        );
+        let error = ws.resolve(root, "https://example.com/pet").unwrap_err();
+        assert_eq!(
+            error.help,
+            "`$id` names a schema only in OpenAPI 3.1 (JSON Schema 2020-12), and this is OpenAPI 3.0.3: refer to the schema by its JSON pointer, `#/components/schemas/Pet`"
+        );
+        let error = ws.resolve(root, "#nothing").unwrap_err();
+        assert!(
+            error
+                .help
+                .ends_with("(a plain name such as `#nothing` names a schema by its `$anchor` in OpenAPI 3.1 only, and this is OpenAPI 3.0.3)"),
+            "{}",
+            error.help
+        );
+    }
+
+    #[test]
+    fn a_name_declared_twice_is_an_error_at_the_second() {
+        let (_, found) = workspace(&format!(
+            "{HEAD}    A: {{$anchor: dup, type: string}}
+    B: {{properties: {{x: {{$dynamicAnchor: dup}}}}}}
+    C: {{$id: 'https://example.com/c', $anchor: dup}}
+    D: {{$id: 'https://example.com/c', $defs: {{e: {{$anchor: e}}, f: {{$anchor: e}}}}}}
+    P: {{properties: {{$id: {{type: string}}, $anchor: {{type: string}}}}}}
+"
+        ));
+        // C's `dup` is in its own resource; D is a second `$id` for C's URI, and its
+        // anchors are its own. Properties named `$id` and `$anchor` declare nothing.
+        assert_eq!(
+            found,
+            [
+                "ref-duplicate-anchor at doc.yaml:7:42: `$dynamicAnchor: dup` is declared a second time in this document: `#dup` could name either schema [doc.yaml:6:18: first declared here]",
+                "ref-duplicate-id at doc.yaml:9:14: `$id: https://example.com/c` is declared a second time: a `$ref` to it could name either schema [doc.yaml:8:14: first declared here]",
+                "ref-duplicate-anchor at doc.yaml:9:77: `$anchor: e` is declared a second time in the schema with `$id: https://example.com/c`: `#e` could name either schema [doc.yaml:9:60: first declared here]",
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_references_and_cycles_through_names_are_reported_at_the_ref() {
+        let (ws, found) = workspace(&format!(
+            "{HEAD}    Limit: {{$anchor: limit, type: integer}}
+    Typo: {{$ref: '#limt'}}
+    A: {{$anchor: a, $ref: '#b'}}
+    B: {{$anchor: b, $ref: '#a'}}
+    IntoCycle: {{$ref: '#a'}}
+    Self: {{$id: 'https://example.com/self', $ref: 'https://example.com/self'}}
+    Tree: {{$dynamicAnchor: node, properties: {{kids: {{$dynamicRef: '#node'}}}}}}
+"
+        ));
+        assert_eq!(
+            found,
+            [
+                "ref-unresolved at doc.yaml:7:18: `#limt` does not resolve: no schema in this document has `$anchor: limt`",
+                "ref-cycle at doc.yaml:8:27: reference cycle never reaches a value: `#a` → `#b` → `#a` [doc.yaml:9:27: part of the cycle]",
+                "ref-cycle at doc.yaml:11:51: `$ref: https://example.com/self` refers to itself and never reaches a value",
+                "ref-dynamic at doc.yaml:12:67: `$dynamicRef: #node` is not followed: apigctl resolves `$ref` only, so this schema is checked and imported without the schema it names",
+            ]
+        );
+        let root = ws.root().file;
+        let typo = ws.resolve(root, "#limt").unwrap_err();
+        assert!(
+            typo.help.starts_with("did you mean `#limit`? "),
+            "{}",
+            typo.help
+        );
+        let near = ws.resolve(root, "https://example.com/sel").unwrap_err();
+        assert!(
+            near.help
+                .starts_with("did you mean `https://example.com/self`? "),
+            "{}",
+            near.help
+        );
+        let into = node(&ws, "/components/schemas/IntoCycle");
+        assert_eq!(ws.deref(root, into).unwrap_err().code, "ref-cycle");
+    }
+
+    #[test]
+    fn below_an_id_a_pointer_starts_at_that_schema() {
+        let (ws, found) = workspace(&format!(
+            "{HEAD}    Limit: {{type: integer}}
+    Scoped:
+      $id: https://example.com/scoped
+      properties:
+        a: {{$ref: '#/components/schemas/Limit'}}
+        b: {{$ref: other}}
+        inner: {{$anchor: inner}}
+    Outer: {{$ref: '#inner'}}
+"
+        ));
+        assert_eq!(
+            found,
+            [
+                "ref-unresolved at doc.yaml:10:19: `#/components/schemas/Limit` does not resolve: no `components` in the schema with `$id: https://example.com/scoped` [doc.yaml:8:12: the `$id` the pointer starts at]",
+                "ref-remote at doc.yaml:11:19: `other` does not resolve: below the schema with `$id: https://example.com/scoped` it names `https://example.com/other`, and no schema in the loaded documents has that `$id` [doc.yaml:8:12: the `$id` the reference resolves against]",
+                "ref-unresolved at doc.yaml:13:19: `#inner` does not resolve: no schema in this document has `$anchor: inner` [doc.yaml:12:26: `$anchor: inner` is here]",
+            ]
+        );
+        let root = ws.root().file;
+        let outer = ws.resolve(root, "#inner").unwrap_err();
+        assert!(
+            outer
+                .help
+                .ends_with("refer to it as `https://example.com/scoped#inner`"),
+            "{}",
+            outer.help
+        );
+        let holder = node(&ws, "/components/schemas/Scoped/properties/a");
+        let pointer = ws
+            .resolve_at(root, holder, "#/components/schemas/Limit")
+            .unwrap_err();
+        assert!(
+            pointer
+                .help
+                .starts_with("below a schema with `$id`, a `#/...` pointer starts at that schema"),
+            "{}",
+            pointer.help
+        );
     }
 }

@@ -464,7 +464,7 @@ impl<'a> Cx<'a> {
             let Some(text) = node.get("$ref").and_then(Node::as_str) else {
                 return;
             };
-            let Ok((next_file, next)) = self.ws.resolve(file, text) else {
+            let Ok((next_file, next)) = self.ws.resolve_at(file, node, text) else {
                 return;
             };
             if let Some(map) = next.as_map()

@@ -182,7 +182,7 @@ impl<'a> Cx<'a> {
                         let (mut f, mut n, mut hops) = (file, s, 0);
                         while let Some(m) = n.as_map()
                             && let Some(text) = m.get("$ref").and_then(Node::as_str)
-                            && let Ok(next) = self.ws.resolve(f, text)
+                            && let Ok(next) = self.ws.resolve_at(f, n, text)
                             && hops < MAX_REF_HOPS
                         {
                             hops += 1;

@@ -186,7 +186,7 @@ fn env_variable_names(call: &Call<'_, '_>) -> Vec<Finding> {
 /// `unused-components`: reusable OpenAPI objects that no `$ref` of the document points at.
 pub const UNUSED_COMPONENTS: FunctionDef = FunctionDef {
     name: "unused-components",
-    description: "On the OpenAPI document root: every entry of `definitions`, `parameters`, `responses` (2.0) or of `components.schemas`, `parameters`, `responses`, `requestBodies`, `headers`, `examples`, `links`, `callbacks`, `pathItems` (3.x) is the target (or the parent of the target) of some local `$ref` in the document. Reports each unreferenced entry at its key.",
+    description: "On the OpenAPI document root: every entry of `definitions`, `parameters`, `responses` (2.0) or of `components.schemas`, `parameters`, `responses`, `requestBodies`, `headers`, `examples`, `links`, `callbacks`, `pathItems` (3.x) is the target (or the parent of the target) of some local `$ref` in the document, or holds a schema whose `$anchor` or `$id` some `$ref` names (OpenAPI 3.1). Reports each unreferenced entry at its key.",
     args: &[],
     placeholders: &["section"],
     run: unused_components,
@@ -208,7 +208,8 @@ const SECTIONS_3: [&str; 9] = [
 fn unused_components(call: &Call<'_, '_>) -> Vec<Finding> {
     let root = call.target.node;
     let mut fragments: HashSet<&str> = HashSet::new();
-    collect_refs(root, &mut fragments);
+    let mut by_name = Identifying::default();
+    collect_refs(root, &mut fragments, &mut by_name);
     let refs: HashSet<String> = fragments.into_iter().map(component_of).collect();
     let (base, sections): (Pointer, &[&str]) = if root.get("swagger").is_some() {
         (call.target.pointer.clone(), &SECTIONS_2)
@@ -231,7 +232,7 @@ fn unused_components(call: &Call<'_, '_>) -> Vec<Finding> {
         let section_pointer = base.push(section);
         for entry in &map.entries {
             let pointer = section_pointer.push(&entry.key.name);
-            if !refs.contains(pointer.as_str()) {
+            if !refs.contains(pointer.as_str()) && !by_name.names_something_in(&entry.value) {
                 out.push(Finding {
                     at_key: true,
                     ..Finding::at(pointer).arg("section", *section)
@@ -242,22 +243,72 @@ fn unused_components(call: &Call<'_, '_>) -> Vec<Finding> {
     out
 }
 
-/// Adds the fragment (after `#`) of every local `$ref` below `node`.
-fn collect_refs<'a>(node: &'a Node, refs: &mut HashSet<&'a str>) {
+/// Adds the fragment (after `#`) of every local `$ref` below `node` that is a JSON pointer
+/// to `refs`, and what the others may name a schema by to `by_name`.
+fn collect_refs<'a>(node: &'a Node, refs: &mut HashSet<&'a str>, by_name: &mut Identifying<'a>) {
     match &node.value {
         Value::Map(map) => {
             for entry in &map.entries {
                 if &*entry.key.name == "$ref"
                     && let Some(target) = entry.value.as_str()
-                    && let Some(fragment) = target.strip_prefix('#')
                 {
-                    refs.insert(fragment);
+                    let (uri, fragment) = target.split_once('#').unwrap_or((target, ""));
+                    if uri.is_empty() && (fragment.is_empty() || fragment.starts_with('/')) {
+                        refs.insert(fragment);
+                    } else {
+                        if !fragment.is_empty() && !fragment.starts_with('/') {
+                            by_name.anchors.insert(fragment);
+                        }
+                        if !uri.is_empty() {
+                            by_name.uris.insert(uri);
+                        }
+                    }
                 }
-                collect_refs(&entry.value, refs);
+                collect_refs(&entry.value, refs, by_name);
             }
         }
-        Value::Seq(items) => items.iter().for_each(|i| collect_refs(i, refs)),
+        Value::Seq(items) => items.iter().for_each(|i| collect_refs(i, refs, by_name)),
         _ => {}
+    }
+}
+
+/// What the `$ref`s of a document that are no JSON pointers may name a schema by (OpenAPI
+/// 3.1, JSON Schema 2020-12): plain names (`#limit`, the schema with `$anchor: limit`) and
+/// URIs (the schema whose `$id` they are, relative to an enclosing `$id` perhaps).
+#[derive(Default)]
+struct Identifying<'a> {
+    anchors: HashSet<&'a str>,
+    uris: HashSet<&'a str>,
+}
+
+impl Identifying<'_> {
+    /// Whether a schema in `node` has an `$anchor` some `$ref` uses, or an `$id` one may
+    /// name. A reference by `$id` may be written relative to another `$id`, which is not
+    /// worked out here: one that names the end of an `$id` counts, so that no component a
+    /// reference may use is reported.
+    fn names_something_in(&self, node: &Node) -> bool {
+        if self.anchors.is_empty() && self.uris.is_empty() {
+            return false;
+        }
+        match &node.value {
+            Value::Map(map) => map.entries.iter().any(|e| {
+                let named = match (&*e.key.name, e.value.as_str()) {
+                    ("$anchor" | "$dynamicAnchor", Some(name)) => self.anchors.contains(name),
+                    ("$id", Some(id)) => {
+                        let id = id.trim_end_matches('#');
+                        self.uris.iter().any(|u| {
+                            *u == id
+                                || id.strip_suffix(u).is_some_and(|head| head.ends_with('/'))
+                                || u.strip_suffix(id).is_some_and(|head| head.ends_with('/'))
+                        })
+                    }
+                    _ => false,
+                };
+                named || self.names_something_in(&e.value)
+            }),
+            Value::Seq(items) => items.iter().any(|i| self.names_something_in(i)),
+            _ => false,
+        }
     }
 }
 
@@ -360,6 +411,19 @@ mod tests {
         assert_eq!(env_variables("#a#b#c#"), ["a", "c"]);
         assert!(valid_env_variable(&"a".repeat(32)));
         assert!(!valid_env_variable(&"a".repeat(33)));
+    }
+
+    /// OpenAPI 3.1: a schema named by its `$anchor` or `$id` is used.
+    #[test]
+    fn components_named_by_anchor_or_id_are_used() {
+        let doc = "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: a, in: query, schema: {$ref: '#limit'}}\n        - {name: b, in: query, schema: {$ref: 'https://example.com/pet'}}\ncomponents:\n  schemas:\n    Limit: {$anchor: limit, type: integer}\n    Pet: {$id: 'https://example.com/pet', properties: {o: {$ref: owner}}}\n    Owner: {$id: 'https://example.com/owner'}\n    Nested: {$defs: {x: {$anchor: limit2}}}\n    Lonely: {$anchor: lonely}\n";
+        assert_eq!(
+            run(&UNUSED_COMPONENTS, doc, "$", "{}"),
+            [
+                "/components/schemas/Nested: section=schemas",
+                "/components/schemas/Lonely: section=schemas",
+            ]
+        );
     }
 
     #[test]
