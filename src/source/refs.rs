@@ -530,6 +530,17 @@ impl Workspace {
         self.locate(file, reference).map(|t| (t.file, t.node))
     }
 
+    /// The file and the JSON pointer (escaped, as [`Node::pointer`] takes it) of the node
+    /// that `reference`, as written in `file`, names; `None` when it does not resolve.
+    pub fn resolve_pointer(&self, file: FileId, reference: &str) -> Option<(FileId, String)> {
+        let fragment = match parse_reference(reference) {
+            Reference::Internal { fragment } | Reference::File { fragment, .. } => fragment,
+            Reference::Remote | Reference::Unsupported { .. } => return None,
+        };
+        let target = self.locate(file, reference).ok()?;
+        Some((target.file, percent_decode(fragment).into_owned()))
+    }
+
     /// Follows a chain of references from `node` (a mapping with `$ref`, found in `file`) to
     /// the first node that is not a reference. A node without `$ref` is returned as it is.
     ///
