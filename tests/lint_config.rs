@@ -10,6 +10,7 @@ mod sarif_schema;
 
 const SPEC: &str = include_str!("../testdata/config/spec.yaml");
 const DEDUP: &str = include_str!("../testdata/config/dedup.yaml");
+const SAME_START: &str = include_str!("../testdata/config/dedup-same-start.yaml");
 
 struct Run {
     code: i32,
@@ -472,6 +473,53 @@ fn import_diagnostics_that_a_rule_reports_are_dropped() {
             "{expected} in {found:#?}"
         );
     }
+}
+
+/// `code severity line:col` of each finding of a `--format json` run.
+fn placed(run: &Run) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}\nstdout: {}\nstderr: {}", run.stdout, run.stderr));
+    doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}:{}",
+                d["code"].as_str().unwrap_or("?"),
+                d["severity"].as_str().unwrap_or("?"),
+                d["location"]["line"],
+                d["location"]["column"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_rule_finding_at_the_same_place_hides_only_the_import_diagnostic_of_the_same_problem() {
+    let dir = tempdir();
+    write(&dir.path().join("same.yaml"), SAME_START);
+    let run = apigctl(dir.path(), &["lint", "--format", "json", "same.yaml"]);
+    let found = placed(&run);
+    let count = |f: &str| found.iter().filter(|x| *x == f).count();
+    // Two facts about the `get` beside the `$ref`: it lacks `x-apigateway-cors`, and the
+    // referenced path item has a `get` too, which import ignores. Both are reported.
+    assert_eq!(count("apig-cors warn 6:5"), 1, "{found:#?}");
+    assert_eq!(count("import-dropped warn 6:5"), 1, "{found:#?}");
+    // One fact each, reported by a rule and by import at the same place: once, as the rule.
+    assert_eq!(count("apig-param-type warn 12:50"), 1, "{found:#?}");
+    assert_eq!(
+        count("oas-operation-id-unique error 16:20"),
+        1,
+        "{found:#?}"
+    );
+    for hidden in [
+        "import-unsupported warn 12:50",
+        "import-duplicate-name error 16:20",
+    ] {
+        assert_eq!(count(hidden), 0, "{hidden} in {found:#?}");
+    }
+    assert_eq!(run.code, 1);
 }
 
 #[test]

@@ -654,6 +654,58 @@ fn a_target_referenced_from_two_places_is_reported_once() {
     );
 }
 
+/// OpenAPI 3.1: path items in `components/pathItems` that `paths` names by `$ref` (directly,
+/// through a chain of references, or through another entry of `paths`) are imported, and
+/// the `openapi` rules check them where they are written: a missing `operationId`, a
+/// `x-apigateway-cors` that is no boolean, a path-level parameter that is not required, a
+/// backend timeout of 0. `Orders`, named by two paths, is checked once; `Unused`, named by
+/// none, is not checked (it is reported as unused).
+#[test]
+fn path_items_that_paths_name_by_reference_are_checked_where_they_are_written() {
+    assert_eq!(
+        lint_fixture("path-items/components.yaml"),
+        [
+            "apig-oas-version path-items/components.yaml:1:10 /openapi: `openapi: 3.1.0`: API Gateway imports only `swagger: \"2.0\"` and `openapi: 3.0.x` documents",
+            // The bundled 3.1 schema (2021-04-15) has no Path Item `$ref` (see README).
+            "oas-schema path-items/components.yaml:5:5 /paths/~1orders/$ref: unknown field `$ref` in a Path Item",
+            "oas-schema path-items/components.yaml:7:5 /paths/~1v2~1orders/$ref: unknown field `$ref` in a Path Item",
+            "oas-schema path-items/components.yaml:9:5 /paths/~1orders~1{id}/$ref: unknown field `$ref` in a Path Item",
+            "import-duplicate-name path-items/components.yaml:10:3 /paths/~1orders~1{id}~1copy: paths `/orders/{id}` and `/orders/{id}/copy` use one path item (by `$ref`), so its DELETE operation would be two APIs named `deleteOrder`; API names are unique in a group (the gateway answers APIG.3202)",
+            "oas-schema path-items/components.yaml:11:5 /paths/~1orders~1{id}~1copy/$ref: unknown field `$ref` in a Path Item",
+            // Import's "the API is named `get_orders`" (and `get_v2_orders`) says the same.
+            "apig-operation-id-required path-items/components.yaml:15:7 /components/pathItems/Orders/get: operation has no `operationId`; the API name would be generated",
+            "apig-cors path-items/components.yaml:16:28 /components/pathItems/Orders/get/x-apigateway-cors: `x-apigateway-cors` is a string; it must be a boolean",
+            "import-invalid path-items/components.yaml:16:28 /components/pathItems/Orders/get/x-apigateway-cors: cannot import: invalid type: string \"yes\", expected a boolean",
+            "apig-path-param-required path-items/components.yaml:25:42 /components/pathItems/Order/parameters/0/required: path parameter has `required: false`; it must be the boolean true",
+            "oas-schema path-items/components.yaml:25:42 /components/pathItems/Order/parameters/0/required: `required` must be `true`, found `false`",
+            "apig-backend-timeout path-items/components.yaml:40:22 /components/pathItems/Order/delete/x-apigateway-backend/httpEndpoints/timeout: backend timeout 0 is outside 1-600000 ms",
+            "oas-unused-component path-items/components.yaml:42:5 /components/pathItems/Unused: `Unused` in `pathItems` is never referenced",
+        ]
+    );
+}
+
+/// The same with references into other files: a path item in another file that two paths
+/// name is inlined at both and checked once, its `operationId` no repeat of itself; a
+/// `components/pathItems` entry that names one in another file is checked there; one
+/// written in the root is checked in the root.
+#[test]
+fn path_items_named_by_reference_are_checked_once_beside_references_into_other_files() {
+    assert_eq!(
+        lint_fixture("path-items/mixed.yaml"),
+        [
+            "apig-oas-version path-items/mixed.yaml:1:10 /openapi: `openapi: 3.1.0`: API Gateway imports only `swagger: \"2.0\"` and `openapi: 3.0.x` documents",
+            // Import says it at the paths' keys; the rule, which sees one operation, does not.
+            "import-duplicate-name path-items/mixed.yaml:6:3 /paths/~1v2~1orders: paths `/orders` and `/v2/orders` use one path item (by `$ref`), so its GET operation would be two APIs named `listOrders`; API names are unique in a group (the gateway answers APIG.3202)",
+            "oas-schema path-items/mixed.yaml:9:5 /paths/~1orders~1{id}/$ref: unknown field `$ref` in a Path Item",
+            "oas-schema path-items/mixed.yaml:11:5 /paths/~1status/$ref: unknown field `$ref` in a Path Item",
+            "apig-match-mode path-items/mixed.yaml:20:34 /components/pathItems/Status/get/x-apigateway-match-mode: `x-apigateway-match-mode: PREFIX` is not valid; allowed: SWA, NORMAL",
+            "import-invalid path-items/mixed.yaml:20:34 /components/pathItems/Status/get/x-apigateway-match-mode: cannot import: unknown variant `PREFIX`, expected `SWA` or `NORMAL`",
+            "apig-cors path-items/items.yaml:12:24 /Order/delete/x-apigateway-cors: `x-apigateway-cors` is a number; it must be a boolean",
+            "import-invalid path-items/items.yaml:12:24 /Order/delete/x-apigateway-cors: cannot import: invalid type: integer `1`, expected a boolean",
+        ]
+    );
+}
+
 #[test]
 fn reference_cycles_and_recursion_across_files_end() {
     // The cycle is reported as before; the recursive schema is checked once, its

@@ -457,44 +457,197 @@ fn check_definition(doc: &Document) -> Option<Diagnostic> {
     )
 }
 
-/// Import problems that a rule reports at another place of the same construct: `(import
-/// code, text in the import message, rule id)`. Findings at the same start are duplicates
-/// whatever they say (see [`dedup_import`]); these pairs need more than the location.
-const SAME_PROBLEM: &[(&str, &str, &str)] = &[
+/// Where a rule finding stands that reports the same problem as an import diagnostic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// It starts where the import diagnostic starts, and is at least as severe.
+    Start,
+    /// Its (OpenAPI source) pointer is the import diagnostic's, or one lies below the other:
+    /// the same construct, seen at its key by one and at its value or a member by the other.
+    Nested,
+}
+
+/// Import problems that a rule reports too: `(import code, text in the import message, rule
+/// id, where the rule reports it)`. Only a listed pair is one problem: a rule finding that
+/// merely starts at the same place may say something else (`apig-cors` at an operation's
+/// key, import's "`get` is written both beside `$ref` and in the path item it names" at the
+/// same key), and hiding it would lose a fact. A pair missing here shows both, which is
+/// noise, never a loss. The texts are literal parts of import's messages (a test checks
+/// that import still writes each).
+const SAME_PROBLEM: &[(&str, &str, &str, Place)] = &[
     // Import points at the operation's value, the rule at the operation's key.
     (
         "import-unsupported",
         "no `x-apigateway-backend`",
         "apig-backend-required",
+        Place::Nested,
     ),
     // Import points at the backend mapping, the rule at its `type`.
     (
         "import-unsupported",
         "backend has no `",
         "apig-backend-endpoints-required",
+        Place::Nested,
     ),
     (
         "import-unsupported",
         "backend has no `",
         "apig-backend-policy-endpoints-required",
+        Place::Nested,
     ),
     // Import at `info`'s value, the rule at its key.
     (
         "import-unsupported",
         "no `info.title`",
         "apig-group-title-required",
+        Place::Nested,
     ),
     // Import at the second requirement, the rule at `security`.
     (
         "import-unsupported",
         "one authentication mode",
         "apig-single-security-requirement",
+        Place::Nested,
     ),
     // Import drops the extension (at its key), the rule says its value is wrong.
     (
         "import-unknown-extension",
         "`x-apigateway-pass-through`",
         "apig-pass-through-value",
+        Place::Nested,
+    ),
+    // The same value, named the same way by both.
+    (
+        "import-generated-name",
+        "has no `operationId`",
+        "apig-operation-id-required",
+        Place::Start,
+    ),
+    (
+        "import-duplicate-name",
+        "another operation has the operationId",
+        "oas-operation-id-unique",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "has no APIG counterpart",
+        "apig-param-type",
+        Place::Start,
+    ),
+    (
+        "import-dropped",
+        "parameters have no APIG location",
+        "apig-param-location",
+        Place::Start,
+    ),
+    (
+        "import-dropped",
+        "has no counterpart in the API's parameter checks",
+        "apig-param-keywords-dropped",
+        Place::Start,
+    ),
+    (
+        "import-dropped",
+        "`pattern` is not checked by APIG",
+        "apig-param-keywords-dropped",
+        Place::Start,
+    ),
+    (
+        "import-dropped",
+        "does not apply to a",
+        "apig-param-bounds-type",
+        Place::Start,
+    ),
+    (
+        "import-dropped",
+        "must be an integer for APIG",
+        "apig-param-bound-integer",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "`x-apigateway-pass-through` must be",
+        "apig-pass-through-value",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "must be `public` or `private`",
+        "apig-request-type",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "APIG has no TRACE method",
+        "apig-method-supported",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "only as a whole segment",
+        "apig-req-uri-whole-segment",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "is not defined; using auth_type NONE",
+        "apig-security-scheme-defined",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "one authentication mode",
+        "apig-single-security-requirement",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "backend type `",
+        "apig-backend-type",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "backend policy type `",
+        "apig-backend-policy-type",
+        Place::Start,
+    ),
+    (
+        "import-dropped",
+        "is not read for a backend of type",
+        "apig-backend-extra-endpoints",
+        Place::Start,
+    ),
+    (
+        "import-dropped",
+        "is not read for a backend of type",
+        "apig-mock-backend-extra-endpoints",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "by a string, not a",
+        "apig-policy-ref-type",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "by a string, not a",
+        "apig-plugin-ref-name",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "is a list of plug-in names",
+        "apig-plugins-array",
+        Place::Start,
+    ),
+    (
+        "import-dropped",
+        "must be a list of excluded configurations",
+        "apig-throttle-special-array",
+        Place::Start,
     ),
 ];
 
@@ -507,16 +660,17 @@ fn below(long: &str, short: &str) -> bool {
 /// Drops an `import-*` diagnostic that a rule finding reports too (the rule's finding has
 /// the rule id, the documented source and the fix), in the same file:
 ///
-/// - both start at the same place, and the rule's finding is at least as severe;
-/// - the pair is listed in [`SAME_PROBLEM`] and their (OpenAPI source) pointers are the same
-///   or one lies below the other: the same construct, seen at its key by one and at its
-///   value or a member by the other;
+/// - the pair is listed in [`SAME_PROBLEM`] and the rule's finding stands where the list
+///   says: at the same start and at least as severe, or at the same or a nested pointer;
 /// - it is an `import-invalid` ("cannot import": the model refused a construct, located at
 ///   the nearest place import knows, often the whole operation) and a rule finding at least
 ///   as severe lies at or below its pointer. The model encodes the constraints the rules
 ///   check, so that finding says, precisely, why; and since it is at least as severe, the
 ///   construct still fails the run. A second problem in the same construct that no rule
 ///   knows shows up once the reported one is fixed.
+///
+/// A rule finding that only starts at the same place hides nothing: it may say something
+/// else about the same node.
 fn dedup_import(diagnostics: &mut Vec<Diagnostic>, is_rule: impl Fn(&str) -> bool) {
     let reported = reported_by_rule(diagnostics, is_rule);
     let mut drop = reported.into_iter().map(|by| by.is_some());
@@ -550,13 +704,15 @@ fn reported_by_rule(
         return vec![None; diagnostics.len()];
     }
     // Thousands of findings meet thousands of import diagnostics on a big document: index
-    // the findings by start and by (rule, file, pointer) instead of comparing every pair.
-    // The most severe finding starting at each place: a warning there (`apig-cors` at an
-    // operation's key) must not hide an import error (a duplicate route) at the same key.
-    let mut starts: HashMap<(FileId, u32), &(usize, RuleFinding)> = HashMap::new();
+    // the findings by (file, start, rule) and by (rule, file, pointer) instead of comparing
+    // every pair. The most severe finding of each rule at each start: a warning there must
+    // not hide an import error.
+    let mut starts: HashMap<(FileId, u32, &str), &(usize, RuleFinding)> = HashMap::new();
     for found in &findings {
         let f = &found.1;
-        let most = starts.entry((f.at.file, f.at.span.start)).or_insert(found);
+        let most = starts
+            .entry((f.at.file, f.at.span.start, f.code.as_str()))
+            .or_insert(found);
         if f.severity > most.1.severity {
             *most = found;
         }
@@ -591,11 +747,19 @@ fn reported_by_rule(
         .iter()
         .map(|d| {
             let at = d.primary.filter(|_| d.code.starts_with("import-"))?;
-            if let Some((i, _)) = starts
-                .get(&(at.file, at.span.start))
-                .filter(|(_, most)| most.severity >= d.severity)
-            {
-                return Some(*i);
+            let listed = |place: Place| {
+                SAME_PROBLEM.iter().filter(move |(code, text, _, p)| {
+                    *p == place && *code == d.code && d.message.contains(text)
+                })
+            };
+            let at_start = listed(Place::Start).find_map(|(_, _, id, _)| {
+                starts
+                    .get(&(at.file, at.span.start, *id))
+                    .filter(|(_, most)| most.severity >= d.severity)
+                    .map(|(i, _)| *i)
+            });
+            if at_start.is_some() {
+                return at_start;
             }
             let import = d.pointer.as_deref()?;
             let inside = (d.code == "import-invalid")
@@ -609,10 +773,7 @@ fn reported_by_rule(
                 .flatten()
                 .map(|(i, _)| *i);
             inside.or_else(|| {
-                SAME_PROBLEM
-                    .iter()
-                    .filter(|(code, text, _)| *code == d.code && d.message.contains(text))
-                    .find_map(|(_, _, id)| nested_in(id, at.file, import))
+                listed(Place::Nested).find_map(|(_, _, id, _)| nested_in(id, at.file, import))
             })
         })
         .collect()
@@ -971,8 +1132,30 @@ mod tests {
     }
 
     fn left(mut diagnostics: Vec<Diagnostic>) -> Vec<String> {
-        dedup_import(&mut diagnostics, |c| c.starts_with("apig-"));
+        dedup_import(&mut diagnostics, |c| {
+            c.starts_with("apig-") || c.starts_with("oas-")
+        });
         diagnostics.into_iter().map(|d| d.code).collect()
+    }
+
+    /// A pair whose text import no longer writes, or whose rule is gone, would stop matching
+    /// without a word, and both findings would show again.
+    #[test]
+    fn every_listed_pair_names_an_import_message_and_a_rule() {
+        let import = [
+            include_str!("../convert/import/mod.rs"),
+            include_str!("../convert/import/backend.rs"),
+            include_str!("../convert/import/document.rs"),
+            include_str!("../convert/import/operations.rs"),
+            include_str!("../convert/import/params.rs"),
+        ];
+        let rules = rules::builtin_rules().unwrap_or_else(|e| panic!("{e}"));
+        for (code, text, id, _) in SAME_PROBLEM {
+            let quoted = format!("\"{code}\"");
+            assert!(import.iter().any(|s| s.contains(&quoted)), "{code}");
+            assert!(import.iter().any(|s| s.contains(text)), "{text}");
+            assert!(rules.iter().any(|r| r.id == *id), "{id}");
+        }
     }
 
     /// `diff` shows an import error as the finding that reports it: the one that gives way.
@@ -995,23 +1178,62 @@ mod tests {
     #[test]
     fn import_diagnostics_give_way_to_rule_findings_of_the_same_problem() {
         use Severity::{Error, Info, Warn};
-        // Same start: any rule at least as severe. A warning there (`apig-cors` at an
-        // operation's key) leaves an import error (a duplicate route) standing: the run fails.
+        // A listed pair at the same start: the rule at least as severe. A warning there
+        // leaves an import error standing: the run fails.
         let same_start = |import: Severity, rule: Severity| {
             left(vec![
                 at(
-                    "import-duplicate-api",
+                    "import-duplicate-name",
                     import,
-                    "another operation",
+                    "another operation has the operationId `a`; API names are unique in a group",
                     (10, 12),
                     "/a",
                 ),
-                at("apig-x", rule, "m", (10, 20), "/b"),
+                at("oas-operation-id-unique", rule, "m", (10, 20), "/b"),
             ])
         };
-        assert_eq!(same_start(Error, Error), ["apig-x"]);
-        assert_eq!(same_start(Warn, Warn), ["apig-x"]);
-        assert_eq!(same_start(Error, Warn), ["import-duplicate-api", "apig-x"]);
+        assert_eq!(same_start(Error, Error), ["oas-operation-id-unique"]);
+        assert_eq!(same_start(Warn, Warn), ["oas-operation-id-unique"]);
+        assert_eq!(
+            same_start(Error, Warn),
+            ["import-duplicate-name", "oas-operation-id-unique"]
+        );
+        // Starting at the same place is not saying the same thing: a rule finding of
+        // another problem there hides nothing, however severe.
+        let unrelated = |rule: &str, severity: Severity| {
+            left(vec![
+                at(
+                    "import-dropped",
+                    Warn,
+                    "`get` is written both beside `$ref` and in the path item it names",
+                    (10, 13),
+                    "/paths/~1a/get",
+                ),
+                at(rule, severity, "m", (10, 13), "/paths/~1a/get"),
+            ])
+        };
+        assert_eq!(
+            unrelated("apig-cors", Warn),
+            ["import-dropped", "apig-cors"]
+        );
+        assert_eq!(
+            unrelated("apig-backend-required", Error),
+            ["import-dropped", "apig-backend-required"]
+        );
+        // The listed text with another rule at the same start stays too.
+        assert_eq!(
+            left(vec![
+                at(
+                    "import-duplicate-name",
+                    Warn,
+                    "another operation has the operationId `a`",
+                    (10, 12),
+                    "/a",
+                ),
+                at("apig-cors", Error, "m", (10, 20), "/a"),
+            ]),
+            ["import-duplicate-name", "apig-cors"]
+        );
         // A listed pair at nested pointers; the same text with another rule stays.
         let pair = |rule: &str| {
             left(vec![

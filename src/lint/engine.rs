@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::functions::{Call, Finding, Selections};
 use super::rule::{Check, CheckKind, Condition, ConditionTest, Given, Rule};
-use super::selector::{DescentIndex, Target};
+use super::selector::{DescentIndex, PathItemRefs, Target};
 use crate::convert::import::Provenance;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::inline::Inlined;
@@ -174,6 +174,19 @@ impl<'r> Engine<'r> {
 
     /// Runs every rule for `given` over `root`, locating findings with `locator`.
     pub fn run(&self, given: Given, root: &Node, locator: &Locator<'_>) -> Vec<Diagnostic> {
+        self.run_following(given, root, locator, &PathItemRefs::default())
+    }
+
+    /// [`Engine::run`], with selectors that follow the `$ref`s of `paths` entries that
+    /// `refs` resolves: the rules on an OpenAPI document's operations see those of the path
+    /// items `paths` names by reference, where they are written.
+    pub fn run_following(
+        &self,
+        given: Given,
+        root: &Node,
+        locator: &Locator<'_>,
+        refs: &PathItemRefs,
+    ) -> Vec<Diagnostic> {
         let rules: Vec<&(&Rule, Severity)> = self
             .rules
             .iter()
@@ -191,12 +204,13 @@ impl<'r> Engine<'r> {
             .par_iter()
             .map(|(rule, severity)| {
                 let start = timings::enabled().then(std::time::Instant::now);
-                let findings = evaluate_with(rule, root, Some(&index));
+                let findings = evaluate_with(rule, root, Some(&index), refs);
                 if let Some(start) = start {
                     timings::record(|| format!("rule {}", rule.id), start.elapsed());
                 }
                 findings
                     .into_iter()
+                    .filter(|(check, f)| !repeats_itself(check, f, locator))
                     .filter(|(_, f)| {
                         if self.ignore.is_empty() {
                             return true;
@@ -212,19 +226,36 @@ impl<'r> Engine<'r> {
     }
 }
 
+/// Whether a `unique` finding names as its first occurrence the very text it is at: a
+/// value written once and reached twice (a file's path item that two `paths` entries
+/// reference is inlined at both) is no repeat of itself.
+fn repeats_itself(check: &Check, finding: &Finding, locator: &Locator<'_>) -> bool {
+    if !matches!(check.kind, CheckKind::Unique { .. }) {
+        return false;
+    }
+    let Some((first, _)) = finding.related.first() else {
+        return false;
+    };
+    let here = locator.locate(finding.pointer.as_str(), false);
+    here == locator.locate(first.as_str(), false)
+        && locator.file_pointer(finding.pointer.as_str(), false)
+            == locator.file_pointer(first.as_str(), false)
+}
+
 /// Every finding of one rule on a tree, with the check that made it.
 pub fn evaluate<'r>(rule: &'r Rule, root: &Node) -> Vec<(&'r Check, Finding)> {
-    evaluate_with(rule, root, None)
+    evaluate_with(rule, root, None, &PathItemRefs::default())
 }
 
 fn evaluate_with<'r, 'a>(
     rule: &'r Rule,
     root: &'a Node,
     index: Option<&DescentIndex<'a>>,
+    refs: &PathItemRefs,
 ) -> Vec<(&'r Check, Finding)> {
     let targets: Vec<Target<'_>> = rule
         .select
-        .select_with(root, index)
+        .select_following(root, index, refs)
         .into_iter()
         .filter(|t| rule.filter.iter().all(|c| condition_holds(c, t)))
         .collect();

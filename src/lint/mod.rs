@@ -17,13 +17,14 @@ use std::sync::OnceLock;
 
 pub use engine::{Engine, Ignore, Locator, RuleSettings};
 pub use rule::{ErrorPlace, Given, Rule, RuleError};
+pub use selector::PathItemRefs;
 
 use crate::convert::import::{self, ImportOptions};
 use crate::diagnostic::{Diagnostic, Location, Related};
 use crate::openapi::OasVersion;
 use crate::source::inline::Inlined;
 use crate::source::refs::Workspace;
-use crate::source::{Document, Limits, Node, Sources};
+use crate::source::{Document, Limits, Node, Pointer, Sources};
 use crate::timings;
 
 /// The rule files compiled into the binary: `(file name, text)`, sorted by name.
@@ -99,6 +100,10 @@ pub fn check_openapi(
 /// `inlined` (the root with its references into other files inlined, see
 /// [`Workspace::inline_external`]) they run on that view, and a finding in inlined content is
 /// reported in the file it was written in.
+///
+/// The rules on the path items of `paths` also see each path item that a `paths` entry names
+/// by a `$ref` within the root document (OpenAPI 3.1's `components/pathItems`), as import
+/// does: at the place it is written, once however many entries name it.
 pub fn check_openapi_rules(
     engine: &Engine<'_>,
     ws: &Workspace,
@@ -106,16 +111,82 @@ pub fn check_openapi_rules(
 ) -> Vec<Diagnostic> {
     let doc = ws.root();
     timings::time("openapi rules", || match inlined {
-        Some(view) => engine.run(Given::OpenApi, &view.root, &Locator::Inlined { view }),
-        None => engine.run(
+        Some(view) => engine.run_following(
+            Given::OpenApi,
+            &view.root,
+            &Locator::Inlined { view },
+            &path_item_refs(ws, &view.root, Some(view)),
+        ),
+        None => engine.run_following(
             Given::OpenApi,
             &doc.root,
             &Locator::Tree {
                 file: doc.file,
                 root: &doc.root,
             },
+            &path_item_refs(ws, &doc.root, None),
         ),
     })
+}
+
+/// For each entry of `paths` of `tree` (the root document, or its `inlined` view) that names
+/// a path item by `$ref`, the pointer in `tree` of the path item at the end of the chain, as
+/// import follows it. Only targets in the root document are recorded: one in another file
+/// is in the view already, in place of its reference, unless the view's bounds kept the
+/// reference (then it is reported as not checked).
+fn path_item_refs(ws: &Workspace, tree: &Node, inlined: Option<&Inlined>) -> PathItemRefs {
+    let root_file = ws.root().file;
+    let mut refs = PathItemRefs::default();
+    let Some(paths) = tree.get("paths").and_then(Node::as_map) else {
+        return refs;
+    };
+    for entry in &paths.entries {
+        // Import reads no path item from an extension of `paths`.
+        if entry.key.name.starts_with("x-") {
+            continue;
+        }
+        let mut pointer = Pointer::root().push("paths").push(&entry.key.name);
+        let mut node = &entry.value;
+        let mut target = None;
+        let mut visited: Vec<String> = Vec::new();
+        // A chain ends, or loops (the `$ref` check reports that); the bound is only a guard.
+        for _ in 0..64 {
+            let Some(text) = node.get("$ref").and_then(Node::as_str) else {
+                break;
+            };
+            // The file the `$ref` is written in: a view holds other files' content too.
+            let file = inlined.map_or(root_file, |view| view.place(pointer.as_str(), false).0);
+            let Some((to, escaped)) = ws.resolve_pointer(file, text) else {
+                break;
+            };
+            if to != root_file || escaped.is_empty() || visited.contains(&escaped) {
+                break;
+            }
+            let Some(found) = tree.pointer(&escaped) else {
+                break;
+            };
+            pointer = canonical_pointer(&escaped);
+            node = found.node;
+            visited.push(escaped);
+            target = Some(pointer.clone());
+        }
+        if let Some(target) = target {
+            refs.insert(&entry.key.name, target);
+        }
+    }
+    refs
+}
+
+/// `escaped` (a JSON pointer as a reference's fragment writes it) as [`Pointer::push`]
+/// builds it, so that the pointers of findings in a path item are the same however it is
+/// reached.
+fn canonical_pointer(escaped: &str) -> Pointer {
+    escaped
+        .split('/')
+        .skip(1)
+        .fold(Pointer::root(), |p, token| {
+            p.push(&crate::source::unescape_pointer_token(token))
+        })
 }
 
 /// Imports an OpenAPI document and runs the `definition` rules on the result, with import's

@@ -18,7 +18,13 @@
 //! OpenAPI 3 `components.parameters`), and a descent over the whole document would be slower
 //! and less precise.
 //!
-//! `$ref`s are not followed: a selector sees the document as written.
+//! `$ref`s are not followed: a selector sees the document as written. The one exception is
+//! a path item that an entry of the root's `paths` names by `$ref` (an OpenAPI 3.1
+//! `components/pathItems` entry, or any path item in the document): given the
+//! [`PathItemRefs`], a step from `$.paths` to its entries selects that path item too, at its
+//! own pointer, after the entry that names it, and once however many entries name it. Import
+//! reads such a path item's operations as the path's, so the rules on operations must see
+//! them; where they are written is where their findings belong.
 
 use std::collections::{HashMap, HashSet};
 
@@ -43,6 +49,89 @@ pub enum Step {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Selector {
     alternatives: Vec<Vec<Step>>,
+}
+
+/// The path items that entries of the root's `paths` name by `$ref`: for each entry's key,
+/// the pointer of the path item at the end of its chain of references, in the tree the
+/// selector runs on. Built by the caller, which knows how references resolve.
+#[derive(Clone, Debug, Default)]
+pub struct PathItemRefs {
+    by_key: HashMap<String, Pointer>,
+}
+
+impl PathItemRefs {
+    /// Records that the `paths` entry `key` names the path item at `target`.
+    pub fn insert(&mut self, key: &str, target: Pointer) {
+        self.by_key.insert(key.to_owned(), target);
+    }
+
+    /// Whether no entry names a path item by `$ref`.
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}
+
+/// What a step needs to follow the `$ref`s of `paths` entries: the tree's root, where the
+/// path items are looked up, and which entries name which.
+#[derive(Clone, Copy)]
+struct Follow<'a, 'r> {
+    root: &'a Node,
+    refs: &'r PathItemRefs,
+}
+
+impl<'a> Follow<'a, '_> {
+    /// Whether `t` is the root's `paths`, whose entries may name path items.
+    fn at_paths(self, t: &Target<'_>) -> bool {
+        !self.refs.is_empty() && t.pointer.as_str() == "/paths"
+    }
+
+    /// Puts after each entry of `paths` among `out[start..]` the path item it names, unless
+    /// that one is selected already (named by an earlier entry, or itself an entry).
+    fn path_items(self, out: &mut Vec<Target<'a>>, start: usize) {
+        let entries = out.split_off(start);
+        let mut seen: HashSet<Pointer> = entries.iter().map(|t| t.pointer.clone()).collect();
+        for entry in entries {
+            let named = entry
+                .key
+                .and_then(|k| self.refs.by_key.get(&*k.name))
+                .filter(|p| !seen.contains(*p))
+                .and_then(|p| Some((p.clone(), self.root.pointer(p.as_str())?.node)));
+            out.push(entry);
+            if let Some((pointer, node)) = named {
+                seen.insert(pointer.clone());
+                // No key: the path item's key (`components/pathItems/Orders`) is no path, so
+                // `~` does not select it.
+                out.push(Target {
+                    node,
+                    pointer,
+                    key: None,
+                    is_key: false,
+                });
+            }
+        }
+    }
+
+    /// The path items entries of `paths` name outside `paths` (a descent from `paths`
+    /// reaches those inside it anyway), each once, in the order of the entries.
+    fn outside_paths(self, paths: &Target<'a>) -> Vec<Target<'a>> {
+        let mut seen = HashSet::new();
+        let Some(map) = paths.node.as_map() else {
+            return Vec::new();
+        };
+        map.entries
+            .iter()
+            .filter_map(|e| self.refs.by_key.get(&*e.key.name))
+            .filter(|p| !p.as_str().starts_with("/paths/") && seen.insert(p.as_str()))
+            .filter_map(|p| {
+                Some(Target {
+                    node: self.root.pointer(p.as_str())?.node,
+                    pointer: p.clone(),
+                    key: None,
+                    is_key: false,
+                })
+            })
+            .collect()
+    }
 }
 
 /// A node a selector (or a check's `field`) chose.
@@ -134,6 +223,18 @@ impl Selector {
         root: &'a Node,
         index: Option<&DescentIndex<'a>>,
     ) -> Vec<Target<'a>> {
+        self.select_following(root, index, &PathItemRefs::default())
+    }
+
+    /// [`Selector::select_with`], following the `$ref`s of `paths` entries that `refs`
+    /// resolves (see the module documentation).
+    pub fn select_following<'a>(
+        &self,
+        root: &'a Node,
+        index: Option<&DescentIndex<'a>>,
+        refs: &PathItemRefs,
+    ) -> Vec<Target<'a>> {
+        let follow = Follow { root, refs };
         let mut all = Vec::new();
         for steps in &self.alternatives {
             let mut steps = steps.as_slice();
@@ -151,7 +252,7 @@ impl Selector {
             for step in steps {
                 let mut next = Vec::new();
                 for t in &current {
-                    apply(step, t, &mut next);
+                    apply(step, t, &mut next, follow);
                 }
                 current = next;
             }
@@ -253,10 +354,22 @@ fn parse_steps(text: &str) -> Result<Vec<Step>, (usize, String)> {
     Ok(steps)
 }
 
-fn apply<'a>(step: &Step, t: &Target<'a>, out: &mut Vec<Target<'a>>) {
+fn apply<'a>(step: &Step, t: &Target<'a>, out: &mut Vec<Target<'a>>, follow: Follow<'a, '_>) {
     match step {
-        Step::Keys(keys) => out.extend(keys.iter().filter_map(|k| t.child(k))),
-        Step::Wildcard => children(t, out),
+        Step::Keys(keys) => {
+            let start = out.len();
+            out.extend(keys.iter().filter_map(|k| t.child(k)));
+            if follow.at_paths(t) {
+                follow.path_items(out, start);
+            }
+        }
+        Step::Wildcard => {
+            let start = out.len();
+            children(t, out);
+            if follow.at_paths(t) {
+                follow.path_items(out, start);
+            }
+        }
         Step::Index(n) => {
             if let Some(item) = t.node.as_seq().and_then(|s| s.get(*n)) {
                 out.push(Target {
@@ -267,7 +380,14 @@ fn apply<'a>(step: &Step, t: &Target<'a>, out: &mut Vec<Target<'a>>) {
                 });
             }
         }
-        Step::Descend(key) => descend(key, t, out),
+        Step::Descend(key) => {
+            descend(key, t, out);
+            if follow.at_paths(t) {
+                for item in follow.outside_paths(t) {
+                    descend(key, &item, out);
+                }
+            }
+        }
         Step::KeyOf => {
             if t.key.is_some() {
                 out.push(Target {
@@ -508,6 +628,66 @@ mod tests {
             ["/paths/~1x/post/x-k", "/apis/0/name", "/apis/1/name"]
         );
         assert_eq!(pointers("$.paths['a|b'] | $.apis[1]", DOC), ["/apis/1"]);
+    }
+
+    /// `/a` and `/b` name one path item of `components`, `/c` names `/a`'s entry.
+    const REFS: &str = "paths:\n  /a: {$ref: '#/components/pathItems/P'}\n  /b: {$ref: '#/components/pathItems/P'}\n  /c: {$ref: '#/paths/~1a'}\n  /d:\n    get: {x-k: 1}\ncomponents:\n  pathItems:\n    P:\n      get: {x-k: 2}\n";
+
+    fn following(selector: &str) -> Vec<String> {
+        let root = tree(REFS);
+        let mut refs = PathItemRefs::default();
+        let p = Pointer::root()
+            .push("components")
+            .push("pathItems")
+            .push("P");
+        refs.insert("/a", p.clone());
+        refs.insert("/b", p);
+        refs.insert("/c", Pointer::root().push("paths").push("/a"));
+        let s = Selector::parse(selector).unwrap_or_else(|e| panic!("{selector}: {e:?}"));
+        s.select_following(&root, None, &refs)
+            .iter()
+            .map(|t| format!("{}{}", t.pointer, if t.is_key { "~" } else { "" }))
+            .collect()
+    }
+
+    #[test]
+    fn a_step_into_paths_follows_the_path_items_its_entries_name() {
+        // After the entry that names it, once; `/c` names an entry selected anyway.
+        assert_eq!(
+            following("$.paths.*"),
+            [
+                "/paths/~1a",
+                "/components/pathItems/P",
+                "/paths/~1b",
+                "/paths/~1c",
+                "/paths/~1d"
+            ]
+        );
+        assert_eq!(
+            following("$.paths.*.get.x-k"),
+            ["/components/pathItems/P/get/x-k", "/paths/~1d/get/x-k"]
+        );
+        assert_eq!(
+            following("$.paths['/b'].get"),
+            ["/components/pathItems/P/get"]
+        );
+        // A path item's own key is no path.
+        assert_eq!(
+            following("$.paths.*~"),
+            ["/paths/~1a~", "/paths/~1b~", "/paths/~1c~", "/paths/~1d~"]
+        );
+        // A descent from `paths` reaches the path items outside it; one from the root
+        // walks the whole document already.
+        assert_eq!(
+            following("$.paths..x-k"),
+            ["/paths/~1d/get/x-k", "/components/pathItems/P/get/x-k"]
+        );
+        assert_eq!(
+            following("$..x-k"),
+            ["/paths/~1d/get/x-k", "/components/pathItems/P/get/x-k"]
+        );
+        // Without the references, the document as written.
+        assert_eq!(pointers("$.paths.*.get.x-k", REFS), ["/paths/~1d/get/x-k"]);
     }
 
     #[test]

@@ -968,6 +968,19 @@ impl Workspace {
             .map(|t| (t.file, t.node))
     }
 
+    /// The file and the JSON pointer (escaped, as [`Node::pointer`] takes it) of the node
+    /// that `reference`, as written in `file`, names; `None` when it does not resolve.
+    pub fn resolve_pointer(&self, file: FileId, reference: &str) -> Option<(FileId, String)> {
+        if let Reference::Remote | Reference::Unsupported { .. } = parse_reference(reference) {
+            return None;
+        }
+        // Written outside any `$id` (the references it serves are `paths` entries); the
+        // target may still be a schema named by an identifier, whose pointer is not the
+        // reference's fragment.
+        let target = self.locate(file, None, reference).ok()?;
+        Some((target.file, self.pointer_of(&target)))
+    }
+
     /// Follows a chain of references from `node` (a mapping with `$ref`, found in `file`) to
     /// the first node that is not a reference. A node without `$ref` is returned as it is.
     ///
