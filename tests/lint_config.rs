@@ -32,23 +32,28 @@ fn apigctl(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
-/// `code severity pointer` of each finding of a `--format json` run.
-fn findings(run: &Run) -> Vec<String> {
+/// Each finding of a `--format json` run, as `show` writes it.
+fn each_finding(run: &Run, show: impl Fn(&serde_json::Value) -> String) -> Vec<String> {
     let doc: serde_json::Value = serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("{e}\nstdout: {}\nstderr: {}", run.stdout, run.stderr));
     doc["diagnostics"]
         .as_array()
         .expect("diagnostics")
         .iter()
-        .map(|d| {
-            format!(
-                "{} {} {}",
-                d["code"].as_str().unwrap_or("?"),
-                d["severity"].as_str().unwrap_or("?"),
-                d["pointer"].as_str().unwrap_or("-")
-            )
-        })
+        .map(show)
         .collect()
+}
+
+/// `code severity pointer` of each finding of a `--format json` run.
+fn findings(run: &Run) -> Vec<String> {
+    each_finding(run, |d| {
+        format!(
+            "{} {} {}",
+            d["code"].as_str().unwrap_or("?"),
+            d["severity"].as_str().unwrap_or("?"),
+            d["pointer"].as_str().unwrap_or("-")
+        )
+    })
 }
 
 fn write(path: &Path, text: &str) {
@@ -477,22 +482,15 @@ fn import_diagnostics_that_a_rule_reports_are_dropped() {
 
 /// `code severity line:col` of each finding of a `--format json` run.
 fn placed(run: &Run) -> Vec<String> {
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("{e}\nstdout: {}\nstderr: {}", run.stdout, run.stderr));
-    doc["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {} {}:{}",
-                d["code"].as_str().unwrap_or("?"),
-                d["severity"].as_str().unwrap_or("?"),
-                d["location"]["line"],
-                d["location"]["column"]
-            )
-        })
-        .collect()
+    each_finding(run, |d| {
+        format!(
+            "{} {} {}:{}",
+            d["code"].as_str().unwrap_or("?"),
+            d["severity"].as_str().unwrap_or("?"),
+            d["location"]["line"],
+            d["location"]["column"]
+        )
+    })
 }
 
 #[test]

@@ -959,35 +959,28 @@ fn anchors_and_ids_name_schemas_in_3_1() {
         let (file, found) = ws.deref(root, node(&ws, root, holder)).unwrap();
         place(&ws.sources, file, found.span)
     };
-    assert_eq!(
-        target(&format!("{params}/0/schema")),
-        "anchors/openapi.yaml:20:12"
-    );
-    assert_eq!(
-        target(&format!("{params}/1/schema")),
-        "anchors/schemas.yaml:2:3"
-    );
-    assert_eq!(
-        target(&format!("{params}/2/schema")),
-        "anchors/openapi.yaml:32:12"
-    );
     let pet = "/components/schemas/Pet";
-    assert_eq!(
-        target(&format!("{pet}/properties/owner")),
-        "anchors/openapi.yaml:32:12"
-    );
-    assert_eq!(
-        target(&format!("{pet}/properties/name")),
-        "anchors/openapi.yaml:30:15"
-    );
-    assert_eq!(
-        target(&format!("{pet}/properties/id")),
-        "anchors/openapi.yaml:31:13"
-    );
-    assert_eq!(
-        target(&format!("{pet}/properties/parent")),
-        "anchors/openapi.yaml:22:7"
-    );
+    let holders = [
+        (format!("{params}/0/schema"), "anchors/openapi.yaml:20:12"),
+        (format!("{params}/1/schema"), "anchors/schemas.yaml:2:3"),
+        (format!("{params}/2/schema"), "anchors/openapi.yaml:32:12"),
+        (
+            format!("{pet}/properties/owner"),
+            "anchors/openapi.yaml:32:12",
+        ),
+        (
+            format!("{pet}/properties/name"),
+            "anchors/openapi.yaml:30:15",
+        ),
+        (format!("{pet}/properties/id"), "anchors/openapi.yaml:31:13"),
+        (
+            format!("{pet}/properties/parent"),
+            "anchors/openapi.yaml:22:7",
+        ),
+    ];
+    for (holder, expected) in holders {
+        assert_eq!(target(&holder), expected, "{holder}");
+    }
     // Written outside Pet, the same texts name nothing, or something else.
     assert_eq!(
         ws.resolve(root, "#name").unwrap_err().message,
