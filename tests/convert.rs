@@ -480,3 +480,52 @@ fn keywords_beside_a_schema_ref_are_reported_when_converting_down_from_3_1() {
         assert!(at.contains(&"22:81") && at.contains(&"37:48"), "{at:?}");
     }
 }
+
+/// 3.0 and 2.0 have no anchors: a 3.1 `$ref: '#name'` becomes the JSON pointer of the schema
+/// with `$anchor: name` (percent-encoded where a fragment needs it), so the converted
+/// document still names it, and 2.0 parameters take its bounds. One that names no schema is
+/// reported at the `$ref`.
+#[test]
+fn refs_by_anchor_become_refs_by_pointer_when_converting_down_from_3_1() {
+    for (version, schemas) in [
+        (OasVersion::V3_0, "#/components/schemas/"),
+        (OasVersion::V2_0, "#/definitions/"),
+    ] {
+        let options = ConvertCommandOptions {
+            version,
+            format: Some(apigctl::commands::import::OutputFormat::Json),
+            ..ConvertCommandOptions::default()
+        };
+        let outcome = run(
+            &Input::Path(PathBuf::from("testdata/refs/anchors/convert-3.1.yaml")),
+            &options,
+        );
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        let get = &doc["paths"]["/orders"]["get"];
+        let items = match version {
+            OasVersion::V2_0 => &get["responses"]["default"]["schema"]["items"],
+            _ => &get["responses"]["default"]["content"]["application/json"]["schema"]["items"],
+        };
+        assert_eq!(items["$ref"], format!("{schemas}Order%20%7Bv2%7D"));
+        let limit = &get["parameters"][0];
+        match version {
+            OasVersion::V2_0 => assert_eq!(
+                (&limit["minimum"], &limit["maximum"]),
+                (&1.into(), &100.into())
+            ),
+            _ => assert_eq!(limit["schema"]["$ref"], format!("{schemas}Limit")),
+        }
+        let nowhere: Vec<&str> = outcome
+            .stderr
+            .lines()
+            .filter(|l| l.contains("`#nowhere` names a schema by `$anchor`"))
+            .collect();
+        assert_eq!(nowhere.len(), 1, "{}", outcome.stderr);
+        assert!(
+            outcome.stderr.contains("convert-3.1.yaml:9:51"),
+            "{}",
+            outcome.stderr
+        );
+    }
+}

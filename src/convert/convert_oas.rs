@@ -23,7 +23,9 @@
 use crate::convert::export::{MapBuilder, seq, string};
 use crate::diagnostic::Diagnostic;
 use crate::openapi::OasVersion;
-use crate::source::{Entry, FileId, Map, Node, Number, Span, Value};
+use crate::source::{Entry, FileId, Map, Node, Number, Span, Value, escape_pointer_token};
+use std::collections::HashMap;
+use std::fmt::Write as _;
 
 /// Diagnostic code: something the target version cannot express; left out or approximated.
 pub const NOT_REPRESENTABLE: &str = "convert-not-representable";
@@ -50,6 +52,12 @@ pub fn convert(root: &Node, file: FileId, from: OasVersion, to: OasVersion) -> C
         file,
         target: format!("OpenAPI {to}"),
         dropped_schemes: Vec::new(),
+        // Only 3.1 names schemas by `$anchor`, and only a version before it lacks them.
+        anchors: if from == V3_1 && to != V3_1 {
+            anchors_of(root)
+        } else {
+            HashMap::new()
+        },
         diagnostics: Vec::new(),
     };
     let document = match (from, to) {
@@ -81,7 +89,61 @@ struct Cx {
     dropped_schemes: Vec<String>,
     /// The target version as messages name it.
     target: String,
+    /// The JSON pointer of each schema a 3.1 source names by `$anchor` (or `$dynamicAnchor`),
+    /// by that name, for converting down: the target has no anchors, so a `$ref: '#name'`
+    /// becomes a reference by pointer.
+    anchors: HashMap<String, String>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// The schemas of `root` named by `$anchor` or `$dynamicAnchor`: each name's first, with its
+/// JSON pointer.
+fn anchors_of(root: &Node) -> HashMap<String, String> {
+    fn walk(node: &Node, pointer: &mut String, out: &mut HashMap<String, String>) {
+        let len = pointer.len();
+        match &node.value {
+            Value::Map(map) => {
+                for e in &map.entries {
+                    if let ("$anchor" | "$dynamicAnchor", Some(name)) =
+                        (&*e.key.name, e.value.as_str())
+                    {
+                        out.entry(name.to_owned())
+                            .or_insert_with(|| pointer.clone());
+                    }
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer_token(&e.key.name));
+                    walk(&e.value, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let _ = write!(pointer, "/{i}");
+                    walk(item, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
+    walk(root, &mut String::new(), &mut out);
+    out
+}
+
+/// `pointer` as a URI fragment: the characters a fragment cannot hold as they are
+/// (RFC 3986 §3.5), percent-encoded.
+fn pointer_fragment(pointer: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + 1);
+    out.push('#');
+    for b in pointer.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 const METHODS_2: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
@@ -1320,6 +1382,9 @@ impl Cx {
                     }
                 }
                 "maximum" | "minimum" if exclusive_is_tighter(map, key) => {}
+                "$ref" => {
+                    out.put(key, self.ref_to_30(v));
+                }
                 k if !SCHEMA_30.contains(&k) && !is_ext(k) => {
                     let target = format!("an {} Schema Object", self.target);
                     self.drop_entry(e, &target);
@@ -1336,6 +1401,33 @@ impl Cx {
             out.put("nullable", Node::new(span, Value::Bool(true)));
         }
         spanned(out.build(), s.span)
+    }
+
+    /// A 3.1 schema's `$ref` as a 3.0 one: `#name`, which names the schema with that
+    /// `$anchor`, becomes the JSON pointer of that schema (3.0 has no anchors; the `$anchor`
+    /// itself is reported as left out).
+    fn ref_to_30(&mut self, reference: &Node) -> Node {
+        let Some(name) = reference
+            .as_str()
+            .and_then(|t| t.strip_prefix('#'))
+            .filter(|n| !n.is_empty() && !n.starts_with('/'))
+        else {
+            return reference.clone();
+        };
+        let name = crate::source::refs::percent_decode(name);
+        match self.anchors.get(&*name) {
+            Some(pointer) => spanned(string(&pointer_fragment(pointer)), reference.span),
+            None => {
+                self.warn(
+                    reference.span,
+                    format!(
+                        "`#{name}` names a schema by `$anchor`, but no schema of this document has `$anchor: {name}`, and {} has no anchors; written as it is, it names nothing",
+                        self.target
+                    ),
+                );
+                reference.clone()
+            }
+        }
     }
 
     // ===== 3.0 → 2.0 ==========================================================================
