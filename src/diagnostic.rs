@@ -182,6 +182,28 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
+/// Drops repeats, keeping the first: the same code and message at the same place, from two
+/// checks that read the same construct, or from one construct read several times (an
+/// operation in a path item that several paths share through `$ref`s is imported once per
+/// path).
+pub fn drop_repeats(diagnostics: &mut Vec<Diagnostic>) {
+    let keep: Vec<bool> = {
+        let mut seen = crate::source::hash::FastSet::default();
+        diagnostics
+            .iter()
+            .map(|d| {
+                seen.insert((
+                    d.code.as_str(),
+                    d.primary.map(|l| (l.file, l.span)),
+                    d.message.as_str(),
+                ))
+            })
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    diagnostics.retain(|_| keep.next().unwrap_or(true));
+}
+
 #[cfg(test)]
 mod tests {
     use super::did_you_mean;

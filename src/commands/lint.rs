@@ -252,7 +252,7 @@ pub fn import_errors(
     let is_rule = |code: &str| rule_ids.contains(code);
     // Import follows the `$ref`s that were resolved before it and reports the broken ones
     // again.
-    dedup(&mut errors);
+    crate::diagnostic::drop_repeats(&mut errors);
     // The rule errors lint reports (a warning does not say why the run stops), then the
     // errors; each error shown as the rule error that reports it, if one does.
     let mut all: Vec<Diagnostic> = linted
@@ -397,7 +397,7 @@ fn lint_workspace(
         }
     }
     timings::time("dedup, ignores, sort", || {
-        dedup(&mut diagnostics);
+        crate::diagnostic::drop_repeats(&mut diagnostics);
         let rule_ids: HashSet<&str> = builtin.iter().chain(user).map(|r| r.id.as_str()).collect();
         let is_rule = |code: &str| rule_ids.contains(code);
         dedup_import(&mut diagnostics, is_rule);
@@ -415,27 +415,6 @@ fn lint_workspace(
         report.sort();
         Ok(report)
     })
-}
-
-/// Drops repeats: the same code and message at the same place, from two checks that read
-/// the same construct.
-fn dedup(diagnostics: &mut Vec<Diagnostic>) {
-    let keep: Vec<bool> = {
-        let mut seen = FastSet::default();
-        diagnostics
-            .iter()
-            .map(|d| {
-                let key = (
-                    d.code.as_str(),
-                    d.primary.map(|l| (l.file, l.span)),
-                    d.message.as_str(),
-                );
-                seen.insert(key)
-            })
-            .collect()
-    };
-    let mut keep = keep.into_iter();
-    diagnostics.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Reads a gateway definition; a field the model does not accept is reported at its key.

@@ -134,16 +134,10 @@ fn anchors_of(root: &Node) -> HashMap<String, String> {
 /// `pointer` as a URI fragment: the characters a fragment cannot hold as they are
 /// (RFC 3986 §3.5), percent-encoded.
 fn pointer_fragment(pointer: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + 1);
-    out.push('#');
-    for b in pointer.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    format!(
+        "#{}",
+        crate::source::uri::percent_encode(pointer, b"!$&'()*+,;=:@/?")
+    )
 }
 
 const METHODS_2: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];

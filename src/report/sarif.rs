@@ -404,15 +404,7 @@ fn physical_location(sources: &Sources, l: &Location) -> Value {
 /// A relative URI reference for a file name: forward slashes; bytes other than unreserved
 /// characters and `/` percent-encoded (so `:` in a first segment is not read as a scheme).
 fn uri(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for b in name.replace('\\', "/").bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::source::uri::percent_encode(&name.replace('\\', "/"), b"/")
 }
 
 /// FNV-1a (64-bit) over rule id, file and pointer or message, separated by NUL: stable

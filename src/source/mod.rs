@@ -10,7 +10,7 @@ pub mod inline;
 mod json;
 pub mod refs;
 mod tree;
-mod uri;
+pub(crate) mod uri;
 mod yaml;
 mod yaml_fast;
 

@@ -6,6 +6,7 @@
 //! strict parser would refuse what the rest of the loader reads. This follows RFC 3986's own
 //! parsing (Appendix B), which accepts any string, and its resolution algorithm exactly.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// A URI reference split into its five components (RFC 3986 Appendix B).
@@ -175,6 +176,21 @@ pub(crate) fn key(uri: &str) -> String {
         }
         _ => decoded.into_owned(),
     }
+}
+
+/// `text` with every byte percent-encoded except the unreserved characters (RFC 3986 §2.3)
+/// and those of `keep`, which the part of a URI it is written into holds as they are.
+pub(crate) fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b)
+        {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// The `file:` URI of a path: the base URI of a document read from it. `%`, `#` and `?`

@@ -501,42 +501,15 @@ fn import_in_batches(
         }
     }
     diagnostics.sort_by_key(|d| d.primary.map(|l| (l.file.0, l.span.start)));
-    drop_repeats(&mut diagnostics);
+    // An operation of a path item that several paths share is imported once per path; what
+    // it says of its own text is listed once.
+    crate::diagnostic::drop_repeats(&mut diagnostics);
     ImportResult {
         definition,
         provenance: cx.provenance,
         diagnostics,
         dropped: cx.dropped,
     }
-}
-
-/// Keeps the first of findings that say the same at the same place. An operation in a path
-/// item that several paths share (through `$ref`s) is imported once per path, and what it says
-/// of its own text would otherwise be listed once per path, at one place. `diagnostics` is
-/// sorted by place, so repeats are in one run of equal starts.
-fn drop_repeats(diagnostics: &mut Vec<Diagnostic>) {
-    let same = |a: &Diagnostic, b: &Diagnostic| {
-        a.code == b.code
-            && a.severity == b.severity
-            && a.message == b.message
-            && a.primary == b.primary
-            && a.related == b.related
-    };
-    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
-    let mut run_from = 0;
-    for d in diagnostics.drain(..) {
-        let start = d.primary.map(|l| (l.file.0, l.span.start));
-        if kept
-            .get(run_from)
-            .is_some_and(|first| first.primary.map(|l| (l.file.0, l.span.start)) != start)
-        {
-            run_from = kept.len();
-        }
-        if !kept[run_from..].iter().any(|k| same(k, &d)) {
-            kept.push(d);
-        }
-    }
-    *diagnostics = kept;
 }
 
 /// Bindings collected from operations, by policy name, in first-use order of names; each API
