@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use apigctl::convert::export::{Define, ExportOptions, export};
 use apigctl::convert::import::{ImportOptions, import};
-use apigctl::convert::yaml::{definition_to_yaml, definition_to_yaml_pieces, to_yaml};
+use apigctl::convert::yaml::{definition_to_yaml, to_yaml, write_definition_yaml};
 use apigctl::model::*;
 use apigctl::openapi::OasVersion;
 use apigctl::source::refs::{RefOptions, Workspace};
@@ -267,7 +267,8 @@ fn main() {
             let mut ws = Workspace::from_parts(sources, doc);
             let _ = ws.resolve_refs(&Limits::default(), &RefOptions::default());
             let result = import(&ws, version, &ImportOptions::default());
-            definition_to_yaml_pieces(&result.definition).expect("renders")
+            // As `apigctl import -o FILE` writes it (the file's own cost aside).
+            write_definition_yaml(&result.definition, &mut std::io::sink()).expect("renders")
         });
 
         // The conversion step alone: definition → tree, tree → definition.

@@ -15,15 +15,19 @@ use std::path::{Path, PathBuf};
 ///
 /// The I/O error; the temporary file is removed on failure.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_pieces_atomically(path, &[bytes])
+    write_atomically_with(path, |file| file.write_all(bytes))
 }
 
-/// [`write_atomically`] for a text in pieces, written one after another.
+/// [`write_atomically`] for a text that `write` writes to the file, as it is made; if `write`
+/// fails, `path` is left as it was.
 ///
 /// # Errors
 ///
-/// As [`write_atomically`].
-pub fn write_pieces_atomically<P: AsRef<[u8]>>(path: &Path, pieces: &[P]) -> std::io::Result<()> {
+/// As [`write_atomically`], and the error of `write`.
+pub fn write_atomically_with<F>(path: &Path, write: F) -> std::io::Result<()>
+where
+    F: FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+{
     // A device or a pipe (a FIFO; `/dev/stdout` on a pipe), and one of the process's own
     // descriptors whatever it is open on, are written in place: the caller means that stream
     // (`-o /dev/stdout >> log` appends to the log).
@@ -35,7 +39,7 @@ pub fn write_pieces_atomically<P: AsRef<[u8]>>(path: &Path, pieces: &[P]) -> std
     let permissions = match std::fs::metadata(path) {
         Ok(meta) if in_place || (!meta.is_file() && !meta.is_dir()) => {
             let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
-            return pieces.iter().try_for_each(|p| file.write_all(p.as_ref()));
+            return write(&mut file);
         }
         Ok(meta) => Some(meta.permissions()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -53,9 +57,7 @@ pub fn write_pieces_atomically<P: AsRef<[u8]>>(path: &Path, pieces: &[P]) -> std
     let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut file = std::fs::File::create(&temp)?;
-        for piece in pieces {
-            file.write_all(piece.as_ref())?;
-        }
+        write(&mut file)?;
         file.sync_all()?;
         if let Some(permissions) = permissions {
             std::fs::set_permissions(&temp, permissions)?;

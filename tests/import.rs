@@ -227,8 +227,8 @@ fn writes_the_output_file_atomically() {
     assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
 }
 
-/// A big definition is written in pieces (its APIs in parallel batches); the file holds exactly
-/// what stdout gets.
+/// A big definition is written as it is rendered (its APIs in parallel batches); the file holds
+/// exactly what stdout gets.
 #[test]
 fn a_big_definition_written_to_a_file_is_what_stdout_gets() {
     let dir = tempfile::tempdir().unwrap();
@@ -256,34 +256,63 @@ fn a_big_definition_written_to_a_file_is_what_stdout_gets() {
     assert_eq!(text, to_stdout.stdout);
     assert_eq!(text.matches("\n- name: get_item_").count(), 700);
     assert!(text.contains("\n- name: get_item_699\n"));
+    // The file gets the text as it is rendered: a failed write is the command's error.
+    if Path::new("/dev/full").exists() {
+        let full = run(
+            &input,
+            &ImportCommandOptions {
+                output: Some("/dev/full".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(full.exit_code, 2);
+        assert!(
+            full.stderr
+                .starts_with("apigctl: error: cannot write /dev/full: No space left on device"),
+            "{}",
+            full.stderr
+        );
+    }
 }
 
 #[test]
 fn timings_list_the_phases_on_stderr_and_change_nothing_else() {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/import/same-3.0.yaml");
-    let run = |timings: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
-            .arg("import")
-            .arg(&spec)
-            .env("APIGCTL_TIMINGS", timings)
-            .output()
-            .unwrap()
+    let dir = tempfile::tempdir().unwrap();
+    let run = |timings: &str, output: Option<&Path>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"));
+        command.arg("import").arg(&spec);
+        if let Some(path) = output {
+            command.arg("-o").arg(path);
+        }
+        command.env("APIGCTL_TIMINGS", timings).output().unwrap()
     };
-    let (plain, timed) = (run("0"), run("1"));
+    let phases = |stderr: Vec<u8>| -> Vec<String> {
+        String::from_utf8(stderr)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let (_, what) = l.split_once(" ms  ").unwrap_or_else(|| panic!("{l}"));
+                what.split(" (done at ").next().unwrap().to_owned()
+            })
+            .collect()
+    };
+    let (plain, timed) = (run("0", None), run("1", None));
     assert!(plain.status.success() && timed.status.success());
     assert_eq!(plain.stdout, timed.stdout);
     assert!(plain.stderr.is_empty());
-    let stderr = String::from_utf8(timed.stderr).unwrap();
-    let phases: Vec<&str> = stderr
-        .lines()
-        .map(|l| {
-            let (_, what) = l.split_once(" ms  ").unwrap_or_else(|| panic!("{l}"));
-            what.split(" (done at ").next().unwrap()
-        })
-        .collect();
     assert_eq!(
-        phases,
-        ["load", "resolve $refs", "import", "render", "write"]
+        phases(timed.stderr),
+        ["load", "resolve $refs", "import", "render"]
+    );
+    // A file gets the text as it is rendered.
+    let file = dir.path().join("def.yaml");
+    let to_file = run("1", Some(&file));
+    assert!(to_file.status.success() && to_file.stdout.is_empty());
+    assert_eq!(std::fs::read(&file).unwrap(), plain.stdout);
+    assert_eq!(
+        phases(to_file.stderr),
+        ["load", "resolve $refs", "import", "render and write"]
     );
 }
 

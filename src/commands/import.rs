@@ -1,8 +1,10 @@
 //! `apigctl import SPEC`: an OpenAPI document with `x-apigateway-*` extensions to a gateway
 //! definition, written as YAML or JSON to stdout or atomically to a file.
 
+use std::io::Write as _;
+
 use crate::convert::import::{ImportOptions, ImportResult, import};
-use crate::convert::yaml::definition_to_yaml_pieces;
+use crate::convert::yaml::{definition_to_yaml, write_definition_yaml};
 use crate::diagnostic::Diagnostic;
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
@@ -12,7 +14,7 @@ use crate::teardown::drop_in_background;
 use crate::timings;
 
 pub use super::output::write_atomically;
-use super::output::{deliver_pieces, report_into};
+use super::output::{deliver_to_file, report_into};
 use super::{EXIT_USAGE, Outcome};
 
 /// Output syntax of `apigctl import`.
@@ -48,24 +50,34 @@ pub struct ImportCommandOptions {
 ///
 /// A message if serialisation fails (it does not for definitions built by the model).
 pub fn render_definition(definition: &Definition, format: OutputFormat) -> Result<String, String> {
-    render_pieces(definition, format).map(|pieces| pieces.concat())
+    match format {
+        OutputFormat::Yaml => definition_to_yaml(definition),
+        OutputFormat::Json => serde_json::to_string_pretty(definition)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string()),
+    }
 }
 
-/// [`render_definition`] in pieces that, joined in order, are its text (see
-/// [`definition_to_yaml_pieces`]).
+/// Writes [`render_definition`]'s text to `out` as it is made (see [`write_definition_yaml`]).
 ///
 /// # Errors
 ///
-/// As [`render_definition`].
-pub fn render_pieces(definition: &Definition, format: OutputFormat) -> Result<Vec<String>, String> {
+/// The writer's error (a definition that cannot be serialised, which one built by the model
+/// never is, as an error of kind `Other`).
+pub fn write_definition<W: std::io::Write + Send>(
+    definition: &Definition,
+    format: OutputFormat,
+    out: &mut W,
+) -> std::io::Result<()> {
     match format {
-        OutputFormat::Yaml => definition_to_yaml_pieces(definition),
-        OutputFormat::Json => serde_json::to_string_pretty(definition)
-            .map(|mut s| {
-                s.push('\n');
-                vec![s]
-            })
-            .map_err(|e| e.to_string()),
+        OutputFormat::Yaml => write_definition_yaml(definition, out),
+        OutputFormat::Json => {
+            // serde_json writes a token at a time.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+            serde_json::to_writer_pretty(&mut out, definition)?;
+            out.write_all(b"\n")?;
+            out.flush()
+        }
     }
 }
 
@@ -122,19 +134,27 @@ fn run_phases(input: &Input, options: &ImportCommandOptions) -> Outcome {
     if report_into(&mut outcome, name, sources, diagnostics, options.color) {
         return outcome;
     }
-    let rendered = timings::time("render", || render_pieces(&definition, options.format));
-    drop_in_background(definition);
-    match rendered {
-        Ok(pieces) => timings::time("write", || {
-            deliver_pieces(&mut outcome, options.output.as_deref(), pieces);
+    match options.output.as_deref() {
+        // A file gets the text as it is rendered.
+        Some(path) => timings::time("render and write", || {
+            deliver_to_file(&mut outcome, path, |file| {
+                write_definition(&definition, options.format, file)
+            });
         }),
-        Err(message) => {
-            outcome
-                .stderr
-                .push_str(&format!("apigctl: error: {message}\n"));
-            outcome.exit_code = EXIT_USAGE;
-        }
+        None => match timings::time("render", || render_definition(&definition, options.format)) {
+            Ok(text) => {
+                outcome.stdout = text;
+                outcome.exit_code = super::EXIT_OK;
+            }
+            Err(message) => {
+                outcome
+                    .stderr
+                    .push_str(&format!("apigctl: error: {message}\n"));
+                outcome.exit_code = EXIT_USAGE;
+            }
+        },
     }
+    drop_in_background(definition);
     outcome
 }
 

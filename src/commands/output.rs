@@ -1,6 +1,7 @@
 //! What the file-producing commands share: atomic output files, delivering the result to stdout
 //! or a file, and printing diagnostics on stderr.
 
+use std::io::Write;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
@@ -20,24 +21,29 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
 }
 
 /// Writes `text` to the output of a command (stdout or a file), recording failures.
-pub fn deliver(outcome: &mut Outcome, output: Option<&std::path::Path>, text: String) {
-    deliver_pieces(outcome, output, vec![text]);
+pub fn deliver(outcome: &mut Outcome, output: Option<&Path>, text: String) {
+    match output {
+        None => {
+            outcome.stdout = text;
+            outcome.exit_code = EXIT_OK;
+        }
+        Some(path) => deliver_to_file(outcome, path, |file| file.write_all(text.as_bytes())),
+    }
 }
 
-/// [`deliver`] for a text in pieces (joined in order); a file gets them one after another.
-pub fn deliver_pieces(outcome: &mut Outcome, output: Option<&Path>, pieces: Vec<String>) {
-    match output {
-        None => outcome.stdout = pieces.concat(),
-        Some(path) => {
-            if let Err(e) = crate::fsutil::write_pieces_atomically(path, &pieces) {
-                outcome.stderr.push_str(&format!(
-                    "apigctl: error: cannot write {}: {e}\n",
-                    path.display()
-                ));
-                outcome.exit_code = EXIT_USAGE;
-                return;
-            }
-        }
+/// Writes the output file of a command atomically, `write` making its text as it goes;
+/// records failures.
+pub fn deliver_to_file<F>(outcome: &mut Outcome, path: &Path, write: F)
+where
+    F: FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+{
+    if let Err(e) = crate::fsutil::write_atomically_with(path, write) {
+        outcome.stderr.push_str(&format!(
+            "apigctl: error: cannot write {}: {e}\n",
+            path.display()
+        ));
+        outcome.exit_code = EXIT_USAGE;
+        return;
     }
     outcome.exit_code = EXIT_OK;
 }

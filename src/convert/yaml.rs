@@ -3,7 +3,7 @@
 
 use serde::{Serialize, Serializer, ser};
 
-use crate::model::Definition;
+use crate::model::{ApiDef, Definition};
 use crate::source::{Map, Node, Number, Value};
 
 /// Writes a definition as YAML, keys in the definition's declared order.
@@ -17,65 +17,184 @@ use crate::source::{Map, Node, Number, Value};
 ///
 /// A message if a value has no JSON form (it never does: the definition is plain data).
 pub fn definition_to_yaml(definition: &Definition) -> Result<String, String> {
-    definition_to_yaml_pieces(definition).map(|pieces| pieces.concat())
+    let mut out = Vec::with_capacity(estimated_len(definition));
+    write_definition_yaml(definition, &mut out).map_err(|e| e.to_string())?;
+    // Only `str`s were written.
+    String::from_utf8(out).map_err(|e| e.to_string())
 }
 
-/// [`definition_to_yaml`] in pieces that, joined in order, are its text. A big definition's
-/// APIs are written in parallel batches, one piece each; a caller that writes the text out
-/// writes the pieces one after another, without first copying them into one string (for a
-/// 10,000-API import that copy alone touched 11 MB of fresh memory).
+/// About 1.1-1.3 KB an API in the corpus and the benchmark: room enough that a buffer is not
+/// copied to a bigger one halfway (pages never written cost nothing).
+const BYTES_PER_API: usize = 1536;
+
+/// Below this many APIs, starting threads costs more than it saves.
+const PARALLEL_FROM: usize = 512;
+
+/// APIs rendered into one buffer at a time.
+const BATCH: usize = 256;
+
+fn estimated_len(definition: &Definition) -> usize {
+    4096 + definition.apis.len() * BYTES_PER_API
+}
+
+/// Writes [`definition_to_yaml`]'s text to `out`.
+///
+/// A big definition's APIs (most of its text) are rendered in parallel batches, each into a
+/// buffer that is written as soon as the batches before it are, and then rendered into again.
+/// Holding the whole text first touched as much fresh memory as the text is long (11 MB for a
+/// 10,000-API import), and the first touch of a page costs more than rendering into it.
 ///
 /// # Errors
 ///
-/// As [`definition_to_yaml`].
-pub fn definition_to_yaml_pieces(definition: &Definition) -> Result<Vec<String>, String> {
-    use rayon::prelude::*;
-    // Below this many APIs, starting threads costs more than it saves.
-    const PARALLEL_FROM: usize = 512;
-    const BATCH: usize = 256;
+/// The writer's error; a value without a JSON form (never, for the model's plain data) as an
+/// error of kind `Other`.
+pub fn write_definition_yaml<W: std::io::Write + Send>(
+    definition: &Definition,
+    out: &mut W,
+) -> std::io::Result<()> {
     let apis = &definition.apis;
     if apis.len() < PARALLEL_FROM {
-        return emit(definition, None)
-            .map(|text| vec![text])
-            .map_err(|e| e.0);
+        let text = emit(definition, None).map_err(std::io::Error::other)?;
+        return out.write_all(text.as_bytes());
     }
-    // The APIs are most of a big definition: written in parallel batches, in order, as the
-    // members of the root's `apis` sequence.
-    let text = apis
-        .par_chunks(BATCH)
-        .enumerate()
-        .map(|(b, batch)| {
-            // About 1.1-1.3 KB an API in the corpus and the benchmark: room enough that a piece
-            // is not copied to a bigger buffer halfway (pages never written cost nothing).
-            let mut out = String::with_capacity(batch.len() * 1536);
-            let mut items = Emitter {
-                out: &mut out,
-                at: At::Value { level: 0 },
-                ahead: None,
-            }
-            .seq();
-            // Only the first batch starts the sequence.
-            items.first = b == 0;
-            for api in batch {
-                items.element(api)?;
-            }
-            Ok(out)
-        })
-        .collect::<Result<Vec<String>, EmitError>>()
-        .map_err(|e| e.0)?;
     let ahead = Ahead {
         field: "apis",
         at: std::cell::Cell::new(None),
     };
-    let mut root = emit(definition, Some(&ahead)).map_err(|e| e.0)?;
-    // The root's text around the field written ahead: before it, the pieces, after it.
-    let at = ahead.at.get().unwrap_or(root.len());
-    let after = root.split_off(at);
-    let mut pieces = Vec::with_capacity(text.len() + 2);
-    pieces.push(root);
-    pieces.extend(text);
-    pieces.push(after);
-    Ok(pieces)
+    let root = emit(definition, Some(&ahead)).map_err(std::io::Error::other)?;
+    // The root's text around the field written ahead: before it, the APIs, after it.
+    let (before, after) = root.split_at(ahead.at.get().unwrap_or(root.len()));
+    out.write_all(before.as_bytes())?;
+    let batches: Vec<&[ApiDef]> = apis.chunks(BATCH).collect();
+    let in_order = InOrder::new(out);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Each worker takes the next batch not yet taken, so the batches finish about in order
+    // and few wait for their turn to be written.
+    let work = || {
+        loop {
+            let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(batch) = batches.get(b) else {
+                return;
+            };
+            let mut buf = in_order.spare();
+            if let Err(e) = render_batch(batch, b == 0, &mut buf) {
+                in_order.fail(std::io::Error::other(e));
+                return;
+            }
+            if !in_order.put(b, buf) {
+                return;
+            }
+        }
+    };
+    rayon::scope(|s| {
+        for _ in 1..rayon::current_num_threads() {
+            s.spawn(|_| work());
+        }
+        work();
+    });
+    in_order.finish()?;
+    out.write_all(after.as_bytes())
+}
+
+/// Renders `batch` as members of the root's `apis` sequence into `out`; only the first batch
+/// starts the sequence.
+fn render_batch(batch: &[ApiDef], first: bool, out: &mut String) -> Result<(), EmitError> {
+    let mut items = Emitter {
+        out,
+        at: At::Value { level: 0 },
+        ahead: None,
+    }
+    .seq();
+    items.first = first;
+    for api in batch {
+        items.element(api)?;
+    }
+    Ok(())
+}
+
+/// Buffers rendered out of order, written in order, and then reused.
+struct InOrder<'w, W> {
+    state: std::sync::Mutex<InOrderState<'w, W>>,
+}
+
+struct InOrderState<'w, W> {
+    out: &'w mut W,
+    /// The index of the next buffer to write.
+    next: usize,
+    /// Rendered buffers waiting for those before them, by index.
+    ready: Vec<(usize, String)>,
+    /// Written buffers, to render into again.
+    spare: Vec<String>,
+    /// The first failure; nothing more is written after it.
+    failed: Option<std::io::Error>,
+}
+
+impl<'w, W: std::io::Write> InOrder<'w, W> {
+    fn new(out: &'w mut W) -> Self {
+        InOrder {
+            state: std::sync::Mutex::new(InOrderState {
+                out,
+                next: 0,
+                ready: Vec::new(),
+                spare: Vec::new(),
+                failed: None,
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, InOrderState<'w, W>> {
+        // A worker that panicked while holding the lock left nothing half-done that matters:
+        // the panic reaches the caller through the scope.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// An empty buffer: a written one, or a new one.
+    fn spare(&self) -> String {
+        let reused = self.lock().spare.pop();
+        let mut buf = reused.unwrap_or_else(|| String::with_capacity(BATCH * BYTES_PER_API));
+        buf.clear();
+        buf
+    }
+
+    /// Records a failure; nothing more is written.
+    fn fail(&self, error: std::io::Error) {
+        let mut state = self.lock();
+        if state.failed.is_none() {
+            state.failed = Some(error);
+        }
+    }
+
+    /// Hands in buffer `index`, writing it and every waiting one after it whose turn has come.
+    /// Whether to go on (nothing has failed).
+    fn put(&self, index: usize, buf: String) -> bool {
+        let mut state = self.lock();
+        if state.failed.is_some() {
+            return false;
+        }
+        state.ready.push((index, buf));
+        loop {
+            let next = state.next;
+            let Some(at) = state.ready.iter().position(|(i, _)| *i == next) else {
+                return true;
+            };
+            let (_, buf) = state.ready.swap_remove(at);
+            if let Err(e) = state.out.write_all(buf.as_bytes()) {
+                state.failed = Some(e);
+                return false;
+            }
+            state.spare.push(buf);
+            state.next += 1;
+        }
+    }
+
+    /// The first failure, if any.
+    fn finish(self) -> std::io::Result<()> {
+        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        match state.failed {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A root field whose value is written separately: the emitter leaves it out and notes where
@@ -1275,12 +1394,17 @@ mod tests {
         }
     }
 
-    #[test]
-    fn many_apis_are_written_in_batches_as_in_one_pass() {
+    /// The definition of the 2.0 mapping snapshot.
+    fn mapping_definition() -> Definition {
         let text = include_str!("../../tests/snapshots/import__mapping_2_0.snap");
         let yaml = text.splitn(3, "---\n").nth(2).unwrap();
         let (_, doc) = crate::source::load_text("d.yaml", yaml);
-        let mut definition = Definition::from_json(doc.root.to_json()).unwrap();
+        Definition::from_json(doc.root.to_json()).unwrap()
+    }
+
+    #[test]
+    fn many_apis_are_written_in_batches_as_in_one_pass() {
+        let mut definition = mapping_definition();
         let apis = definition.apis.clone();
         assert!(!apis.is_empty());
         for i in 0..1000 {
@@ -1288,14 +1412,84 @@ mod tests {
             api.name = format!("{}_{i}", api.name);
             definition.apis.push(api);
         }
-        let pieces = definition_to_yaml_pieces(&definition).unwrap();
-        // The root's text before the APIs, a piece per batch of 256, and the rest.
-        assert_eq!(pieces.len(), 2 + definition.apis.len().div_ceil(256));
-        assert!(pieces[0].ends_with("apis:"), "{}", pieces[0]);
-        assert!(pieces[1].starts_with("\n- name: "), "{}", &pieces[1][..40]);
         let written = definition_to_yaml(&definition).unwrap();
-        assert_eq!(written, pieces.concat());
         assert_eq!(written, emit(&definition, None).unwrap());
         assert!(written.contains("apis:\n- name: "), "{}", &written[..200]);
+
+        // Written as made: the root's text before the APIs, a write per batch of 256 in
+        // order, and the rest, if any (nothing follows `apis` here).
+        let mut writes = Writes::default();
+        write_definition_yaml(&definition, &mut writes).unwrap();
+        let batches = definition.apis.len().div_ceil(BATCH);
+        assert_eq!(writes.0.len(), 1 + batches);
+        assert!(writes.0[0].ends_with("apis:"), "{}", writes.0[0]);
+        assert!(
+            writes.0[1].starts_with("\n- name: "),
+            "{}",
+            &writes.0[1][..40]
+        );
+        for (b, text) in writes.0[1..].iter().enumerate() {
+            let first = &definition.apis[b * BATCH].name;
+            let text = text.trim_start_matches('\n');
+            assert!(text.starts_with(&format!("- name: {first}\n")), "batch {b}");
+        }
+        assert_eq!(writes.0.concat(), written);
+    }
+
+    /// Each `write` call's text, in order.
+    #[derive(Default)]
+    struct Writes(Vec<String>);
+
+    impl std::io::Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.push(String::from_utf8(buf.to_vec()).unwrap());
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Fails from the `n`-th write on, counting the writes tried.
+    struct FailingAt {
+        n: usize,
+        tried: usize,
+    }
+
+    impl std::io::Write for FailingAt {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.tried += 1;
+            if self.tried >= self.n {
+                return Err(std::io::Error::other("disk full"));
+            }
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_writing_and_is_the_error() {
+        let mut definition = mapping_definition();
+        let api = definition.apis[0].clone();
+        definition.apis = (0..BATCH * 8)
+            .map(|i| ApiDef {
+                name: format!("api_{i}"),
+                ..api.clone()
+            })
+            .collect();
+        // The root's text, then batches: the third batch's write fails.
+        let mut out = FailingAt { n: 4, tried: 0 };
+        let error = write_definition_yaml(&definition, &mut out).unwrap_err();
+        assert_eq!(error.to_string(), "disk full");
+        assert_eq!(out.tried, 4, "nothing is written after a failure");
+        // A small definition is written at once.
+        definition.apis.truncate(3);
+        let mut out = FailingAt { n: 1, tried: 0 };
+        assert!(write_definition_yaml(&definition, &mut out).is_err());
+        assert_eq!(out.tried, 1);
     }
 }
