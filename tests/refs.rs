@@ -666,12 +666,7 @@ fn path_items_that_paths_name_by_reference_are_checked_where_they_are_written() 
         lint_fixture("path-items/components.yaml"),
         [
             "apig-oas-version path-items/components.yaml:1:10 /openapi: `openapi: 3.1.0`: API Gateway imports only `swagger: \"2.0\"` and `openapi: 3.0.x` documents",
-            // The bundled 3.1 schema (2021-04-15) has no Path Item `$ref` (see README).
-            "oas-schema path-items/components.yaml:5:5 /paths/~1orders/$ref: unknown field `$ref` in a Path Item",
-            "oas-schema path-items/components.yaml:7:5 /paths/~1v2~1orders/$ref: unknown field `$ref` in a Path Item",
-            "oas-schema path-items/components.yaml:9:5 /paths/~1orders~1{id}/$ref: unknown field `$ref` in a Path Item",
             "import-duplicate-name path-items/components.yaml:10:3 /paths/~1orders~1{id}~1copy: paths `/orders/{id}` and `/orders/{id}/copy` use one path item (by `$ref`), so its DELETE operation would be two APIs named `deleteOrder`; API names are unique in a group (the gateway answers APIG.3202)",
-            "oas-schema path-items/components.yaml:11:5 /paths/~1orders~1{id}~1copy/$ref: unknown field `$ref` in a Path Item",
             // Import's "the API is named `get_orders`" (and `get_v2_orders`) says the same.
             "apig-operation-id-required path-items/components.yaml:15:7 /components/pathItems/Orders/get: operation has no `operationId`; the API name would be generated",
             "apig-cors path-items/components.yaml:16:28 /components/pathItems/Orders/get/x-apigateway-cors: `x-apigateway-cors` is a string; it must be a boolean",
@@ -696,8 +691,6 @@ fn path_items_named_by_reference_are_checked_once_beside_references_into_other_f
             "apig-oas-version path-items/mixed.yaml:1:10 /openapi: `openapi: 3.1.0`: API Gateway imports only `swagger: \"2.0\"` and `openapi: 3.0.x` documents",
             // Import says it at the paths' keys; the rule, which sees one operation, does not.
             "import-duplicate-name path-items/mixed.yaml:6:3 /paths/~1v2~1orders: paths `/orders` and `/v2/orders` use one path item (by `$ref`), so its GET operation would be two APIs named `listOrders`; API names are unique in a group (the gateway answers APIG.3202)",
-            "oas-schema path-items/mixed.yaml:9:5 /paths/~1orders~1{id}/$ref: unknown field `$ref` in a Path Item",
-            "oas-schema path-items/mixed.yaml:11:5 /paths/~1status/$ref: unknown field `$ref` in a Path Item",
             "apig-match-mode path-items/mixed.yaml:20:34 /components/pathItems/Status/get/x-apigateway-match-mode: `x-apigateway-match-mode: PREFIX` is not valid; allowed: SWA, NORMAL",
             "import-invalid path-items/mixed.yaml:20:34 /components/pathItems/Status/get/x-apigateway-match-mode: cannot import: unknown variant `PREFIX`, expected `SWA` or `NORMAL`",
             "apig-cors path-items/items.yaml:12:24 /Order/delete/x-apigateway-cors: `x-apigateway-cors` is a number; it must be a boolean",

@@ -1569,9 +1569,10 @@ fn servers(schemes: &[&str]) -> Node {
         .iter()
         .map(|scheme| {
             let mut domain = MapBuilder::new();
-            // No `description`: the bundled official 3.1 schema (2021-04-15) misspells it
-            // `descriptions` and rejects the correct key.
-            domain.put("default", string("api.example.com"));
+            domain.put("default", string("api.example.com")).put(
+                "description",
+                string("the API group's domain: its subdomain (`sl_domain`) or a bound domain (`url_domains`)"),
+            );
             let mut variables = MapBuilder::new();
             variables.put("domain", domain.build());
             let mut server = MapBuilder::new();

@@ -162,7 +162,7 @@ fn compiled(flavor: Flavor) -> Result<&'static Compiled, &'static str> {
 }
 
 fn parse_bundled(text: &str) -> Result<(String, Json), String> {
-    let value: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut value: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let id = value
         .get("$id")
         .or_else(|| value.get("id"))
@@ -170,7 +170,59 @@ fn parse_bundled(text: &str) -> Result<(String, Json), String> {
         .unwrap_or_default()
         .trim_end_matches('#')
         .to_string();
+    if id == OAS_3_1_ID {
+        correct_3_1(&mut value);
+    }
     Ok((id, value))
+}
+
+/// The `$id` of the bundled official OpenAPI 3.1 schema.
+const OAS_3_1_ID: &str = "https://spec.openapis.org/oas/3.1/schema/2021-04-15";
+
+/// Corrects the bundled official 3.1 schema (2021-04-15) where it contradicts the OpenAPI
+/// 3.1.0 text and so rejects valid documents; the file itself stays as published
+/// (`schemas/README.md`). Later editions of the schema make the same corrections.
+///
+/// - Server Variable Object: the field is `description`, not `descriptions`.
+/// - License Object: `identifier` and `url` are both optional and exclude each other; the
+///   schema requires one of them.
+/// - Path Item Object: it has a `$ref` field, with the other fields allowed beside it; the
+///   schema refuses `$ref` in `paths` and reads a path item with `$ref` elsewhere (`webhooks`,
+///   `components/pathItems`, callbacks) as a Reference Object, which refuses `get` and the rest.
+fn correct_3_1(schema: &mut Json) {
+    let Some(defs) = schema.get_mut("$defs").and_then(Json::as_object_mut) else {
+        return;
+    };
+    if let Some(properties) = defs
+        .get_mut("server-variable")
+        .and_then(|v| v.get_mut("properties"))
+        .and_then(Json::as_object_mut)
+        && let Some(description) = properties.remove("descriptions")
+    {
+        properties.insert("description".into(), description);
+    }
+    if let Some(license) = defs.get_mut("license").and_then(Json::as_object_mut)
+        && license.remove("oneOf").is_some()
+    {
+        license.insert(
+            "not".into(),
+            serde_json::json!({"required": ["identifier", "url"]}),
+        );
+    }
+    if let Some(properties) = defs
+        .get_mut("path-item")
+        .and_then(|v| v.get_mut("properties"))
+        .and_then(Json::as_object_mut)
+    {
+        properties.insert(
+            "$ref".into(),
+            serde_json::json!({"type": "string", "format": "uri-reference"}),
+        );
+        defs.insert(
+            "path-item-or-reference".into(),
+            serde_json::json!({"$ref": "#/$defs/path-item"}),
+        );
+    }
 }
 
 fn build(flavor: Flavor) -> Result<Compiled, String> {
