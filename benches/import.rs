@@ -4,8 +4,8 @@
 //!
 //! "load" is what every command pays before it can do anything: parse with spans, build the
 //! workspace, resolve `$ref`s. "import" is `convert::import::import` on the loaded workspace;
-//! "yaml" is rendering the definition. The import target (issue 3) is that import adds at most
-//! 50% to the load time.
+//! "yaml" is writing the definition as `apigctl import -o FILE` does, into a sink. The import
+//! target (issue 3) is that import adds at most 50% to the load time.
 //!
 //! For profiling, `APIGCTL_BENCH_OPERATIONS` (default 10,000) sets the size of the generated
 //! document, `APIGCTL_BENCH_RUNS` (default 11) the number of runs, and `APIGCTL_BENCH_CORPUS=0`
