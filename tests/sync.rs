@@ -456,7 +456,9 @@ fn a_renamed_api_replaces_the_old_one_with_prune_and_is_refused_without() {
     ] {
         assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
         assert!(
-            outcome.stderr.contains("apigctl: error: API `health` on the gateway is not in SOURCE and stays (no --prune), but another API already has method GET, path `/health` and match mode NORMAL")
+            outcome.stderr.contains("error[plan-refused]: API `health` on the gateway is not in SOURCE and stays (no --prune), but another API already has method GET, path `/health` and match mode NORMAL")
+                // At the path of the operation that would take the route.
+                && outcome.stderr.contains("renamed.yaml:7:3\n")
                 && outcome.stderr.contains("nothing was planned or sent"),
             "{}",
             outcome.stderr
@@ -584,7 +586,27 @@ fn names_neither_source_nor_the_gateway_has_stop_the_run_before_anything_is_sent
     assert!(
         outcome
             .stderr
-            .contains("plug-in `billing_corz` is bound to `list_invoices` (`plugin_bindings`, or `x-apigateway-plugins` of those operations) but neither SOURCE nor the gateway has it"),
+            .contains("error[plan-refused]: plug-in `billing_corz` is bound to `list_invoices` (`plugin_bindings`, or `x-apigateway-plugins` of those operations) but neither SOURCE nor the gateway has it")
+            && outcome.stderr.contains("plugin.yaml:75:13\n"),
+        "{}",
+        outcome.stderr
+    );
+    // From an OpenAPI document: at the first operation's extension naming it; of many APIs
+    // bound to it, the first few are named.
+    let mut spec =
+        String::from("openapi: 3.0.3\ninfo: {title: billing_api, version: '1'}\npaths:\n");
+    for i in 0..7 {
+        spec.push_str(&format!(
+            "  /p{i}:\n    get:\n      operationId: op_{i}\n      x-apigateway-plugins: [nowhere]\n      x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}\n      responses: {{default: {{description: ok}}}}\n"
+        ));
+    }
+    let source = write(&dir, "plugins.yaml", &spec);
+    let outcome = gateway.diff(&source, true, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains(
+            "plug-in `nowhere` is bound to `op_0`, `op_1`, `op_2`, `op_3`, `op_4`, 2 more ("
+        ) && outcome.stderr.contains("plugins.yaml:7:30\n"),
         "{}",
         outcome.stderr
     );

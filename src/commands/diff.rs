@@ -14,7 +14,7 @@ use crate::report::{self, FileReport};
 use crate::source::refs::{RefOptions, Workspace};
 use crate::source::{Input, Limits, LoadError};
 use crate::sync::live::{self, Live};
-use crate::sync::plan::{Plan, PlanOptions, plan};
+use crate::sync::plan::{Plan, PlanOptions, Refusal, plan};
 
 use super::lint::{GatewayErrors, NameKind};
 use super::{EXIT_FINDINGS, EXIT_OK, Outcome};
@@ -298,13 +298,17 @@ pub fn prepare(
         env: options.env.clone(),
         prune: options.prune,
     };
-    let messages = crate::sync::plan::refused(&definition, &live, &plan_options);
-    if !messages.is_empty() {
+    let refusals = crate::sync::plan::refused(&definition, &live, &plan_options);
+    if !refusals.is_empty() {
+        let (located, rest) = locate_refusals(input, options, refusals);
+        let mut stderr = located.map_or_else(String::new, |report| {
+            report::render(report::Format::Human, &[report], options.color)
+        });
         // The messages quote names from SOURCE.
-        let mut stderr: String = messages
-            .iter()
-            .map(|m| format!("apigctl: error: {}\n", crate::report::printable(m)))
-            .collect();
+        stderr.extend(
+            rest.iter()
+                .map(|r| format!("apigctl: error: {}\n", crate::report::printable(&r.message))),
+        );
         stderr.push_str(
             "apigctl: error: the gateway would refuse this plan; nothing was planned or sent\n",
         );
@@ -317,6 +321,67 @@ pub fn prepare(
     let plan = plan(&definition, &live, &plan_options);
     Ok((definition, client, live, plan, runtime))
 }
+
+/// Places the refusals that come from a value of SOURCE at that value, in a report on SOURCE;
+/// the others (from `--env`, or with SOURCE unreadable a second time) are returned as they are.
+///
+/// SOURCE is read again for this: a refusal is rare, and keeping every run's workspace and
+/// provenance for it would cost every run that has none.
+fn locate_refusals(
+    input: &Input,
+    options: &DiffOptions,
+    refusals: Vec<Refusal>,
+) -> (Option<FileReport>, Vec<Refusal>) {
+    let unplaced = |refusals| (None, refusals);
+    if matches!(input, Input::Stdin) || refusals.iter().all(|r| r.pointer.is_none()) {
+        return unplaced(refusals);
+    }
+    let Ok(mut ws) = Workspace::load(input, &options.limits) else {
+        return unplaced(refusals);
+    };
+    let provenance = match openapi::detect(ws.root()) {
+        Ok(DocumentKind::OpenApi(version)) => {
+            ws.resolve_refs(&options.limits, &options.refs);
+            Some(import(&ws, version, &ImportOptions::default()).provenance)
+        }
+        Ok(DocumentKind::Definition) => None,
+        Err(_) => return unplaced(refusals),
+    };
+    let place = |pointer: &str| match &provenance {
+        Some(provenance) => provenance.nearest(&ws, pointer),
+        None => {
+            let doc = ws.root();
+            let found = doc.root.pointer(pointer)?;
+            Some((doc.file, found.node.span))
+        }
+    };
+    let mut diagnostics = Vec::new();
+    let mut rest = Vec::new();
+    for refusal in refusals {
+        match refusal.pointer.as_deref().and_then(place) {
+            Some((file, span)) => {
+                let mut d = Diagnostic::error(REFUSED, refusal.message).at(file, span);
+                // As lint has them: an imported definition's pointer is kept beside.
+                match provenance {
+                    Some(_) => d.definition_pointer = refusal.pointer,
+                    None => d.pointer = refusal.pointer,
+                }
+                diagnostics.push(d);
+            }
+            None => rest.push(refusal),
+        }
+    }
+    let report = (!diagnostics.is_empty()).then(|| FileReport {
+        name: input.display_name(),
+        sources: ws.sources,
+        diagnostics,
+    });
+    (report, rest)
+}
+
+/// Diagnostic code: the gateway would refuse what the plan asks of it (see
+/// [`crate::sync::plan::refused`]).
+pub const REFUSED: &str = "plan-refused";
 
 /// The plan in the chosen format.
 pub fn render(plan: &Plan, format: PlanFormat) -> String {

@@ -303,12 +303,40 @@ pub fn resolve(desired: &Definition, env: &str) -> Resolved {
     resolved
 }
 
+/// Something the gateway would refuse of a plan, found before anything is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// What would be refused, and how to avoid it.
+    pub message: String,
+    /// The definition value the refused request comes from (a JSON pointer into the
+    /// definition), when it comes from SOURCE rather than from `--env` alone.
+    pub pointer: Option<String>,
+}
+
+impl Refusal {
+    fn new(message: String, pointer: Option<String>) -> Refusal {
+        Refusal { message, pointer }
+    }
+}
+
+/// APIs named in a refusal, by name; a long list ends with how many more there are.
+fn api_list<'n>(names: impl ExactSizeIterator<Item = &'n str>) -> String {
+    const SHOWN: usize = 5;
+    let total = names.len();
+    let mut shown: Vec<String> = names.take(SHOWN).map(|a| format!("`{a}`")).collect();
+    if total > SHOWN {
+        shown.push(format!("{} more", total - SHOWN));
+    }
+    shown.join(", ")
+}
+
 /// What the plan would ask of the gateway that it must refuse, found before anything is sent:
 /// a new environment whose name the gateway does not take (an `--env` or an entry's `env`), and
 /// a plug-in binding naming a plug-in neither the definition nor the gateway has (the linter
 /// checks plug-in names only where a document defines plug-ins, which OpenAPI cannot), and an
-/// API created on the route of a live one that stays. One message each.
-pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<String> {
+/// API created on the route of a live one that stays. One refusal each, with the definition
+/// value it comes from where SOURCE has one.
+pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<Refusal> {
     let (env, prune) = (options.env.as_str(), options.prune);
     let mut out = Vec::new();
     let resolved = resolve(desired, env);
@@ -342,9 +370,12 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
                 .and_then(|p| definition.pointer(p))
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            out.push(format!(
-                "environment `{name}` would be created, but {} ({}); choose another name with --env or the entry's `env`",
-                d.message, d.code
+            out.push(Refusal::new(
+                format!(
+                    "environment `{name}` would be created, but {} ({}); choose another name with --env or the entry's `env`",
+                    d.message, d.code
+                ),
+                None,
             ));
         }
     }
@@ -380,11 +411,30 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
                     .and_then(|p| p.strip_prefix("/apis/"))
                     .and_then(|i| i.split('/').next())
                     .and_then(|i| i.parse::<usize>().ok());
-                if let Some(api) = index.and_then(|i| i.checked_sub(desired.apis.len())) {
-                    let name = staying.get(api).map_or("", |a| a.name.as_str());
-                    out.push(format!(
-                        "API `{name}` on the gateway is not in SOURCE and stays (no --prune), but {} ({}); sync with --prune to replace it, or keep its name in SOURCE",
-                        d.message, d.code
+                if let Some(api) = index.and_then(|i| i.checked_sub(desired.apis.len()))
+                    && let Some(staying) = staying.get(api)
+                {
+                    // The API of SOURCE on that route, as the rule compares routes.
+                    let route = |a: &crate::model::ApiDef| {
+                        (
+                            a.req_method.as_str().to_ascii_uppercase(),
+                            a.req_uri.clone(),
+                            a.match_mode
+                                .map_or("NORMAL", |m| m.as_str())
+                                .to_ascii_uppercase(),
+                        )
+                    };
+                    let pointer = desired
+                        .apis
+                        .iter()
+                        .position(|a| route(a) == route(staying))
+                        .map(|i| format!("/apis/{i}/req_uri"));
+                    out.push(Refusal::new(
+                        format!(
+                            "API `{}` on the gateway is not in SOURCE and stays (no --prune), but {} ({}); sync with --prune to replace it, or keep its name in SOURCE",
+                            staying.name, d.message, d.code
+                        ),
+                        pointer,
                     ));
                 }
             }
@@ -398,20 +448,24 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
         .collect();
     // Each name once, with the APIs that bind it (the entry of an OpenAPI source is made from
     // its operations' `x-apigateway-plugins`).
-    let mut unknown: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for binding in &desired.plugin_bindings {
+    // Each with the first binding that names it.
+    let mut unknown: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
+    for (i, binding) in desired.plugin_bindings.iter().enumerate() {
         if !plugins.contains(binding.plugin.as_str()) {
             unknown
                 .entry(binding.plugin.as_str())
-                .or_default()
+                .or_insert_with(|| (i, BTreeSet::new()))
+                .1
                 .extend(binding.apis.iter().map(String::as_str));
         }
     }
-    for (plugin, apis) in unknown {
-        let apis: Vec<String> = apis.iter().map(|a| format!("`{a}`")).collect();
-        out.push(format!(
-            "plug-in `{plugin}` is bound to {} (`plugin_bindings`, or `x-apigateway-plugins` of those operations) but neither SOURCE nor the gateway has it; define it under `plugins` of a gateway definition, create it on the gateway, or check the name",
-            apis.join(", ")
+    for (plugin, (first, apis)) in unknown {
+        out.push(Refusal::new(
+            format!(
+                "plug-in `{plugin}` is bound to {} (`plugin_bindings`, or `x-apigateway-plugins` of those operations) but neither SOURCE nor the gateway has it; define it under `plugins` of a gateway definition, create it on the gateway, or check the name",
+                api_list(apis.into_iter())
+            ),
+            Some(format!("/plugin_bindings/{first}/plugin")),
         ));
     }
     out
