@@ -613,7 +613,24 @@ fn names_neither_source_nor_the_gateway_has_stop_the_run_before_anything_is_sent
     let outcome = gateway.diff_in("testdata/sync/policies.yaml", "dev env!");
     assert_eq!(outcome.exit_code, 1);
     assert!(
-        outcome.stderr.contains("environment `dev env!` would be created, but environment name `dev env!` must start with a letter"),
+        outcome.stderr.contains("apigctl: error: environment `dev env!` would be created, but environment name `dev env!` must start with a letter"),
+        "{}",
+        outcome.stderr
+    );
+    // Named by an entry, it is shown at the entry's `env`.
+    let source = write(
+        &dir,
+        "env.yaml",
+        &original.replace(
+            "  - acl: billing_block\n",
+            "  - acl: billing_block\n    env: 'dev env!'\n",
+        ),
+    );
+    let outcome = gateway.diff(&source, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 1);
+    assert!(
+        outcome.stderr.contains("error[plan-refused]: environment `dev env!` would be created, but environment name `dev env!` must start with a letter")
+            && outcome.stderr.contains("env.yaml:73:10\n"),
         "{}",
         outcome.stderr
     );

@@ -319,6 +319,32 @@ impl Refusal {
     }
 }
 
+/// The `env` of the first entry (publication or binding) that names environment `name`, as a
+/// definition pointer.
+fn env_entry(desired: &Definition, name: &str) -> Option<String> {
+    let names = |e: &Option<String>| e.as_deref() == Some(name);
+    [
+        (
+            "publications",
+            desired.publications.iter().position(|p| names(&p.env)),
+        ),
+        (
+            "throttle_bindings",
+            desired.throttle_bindings.iter().position(|b| names(&b.env)),
+        ),
+        (
+            "acl_bindings",
+            desired.acl_bindings.iter().position(|b| names(&b.env)),
+        ),
+        (
+            "plugin_bindings",
+            desired.plugin_bindings.iter().position(|b| names(&b.env)),
+        ),
+    ]
+    .into_iter()
+    .find_map(|(list, i)| Some(format!("/{list}/{}/env", i?)))
+}
+
 /// APIs named in a refusal, by name; a long list ends with how many more there are.
 fn api_list<'n>(names: impl ExactSizeIterator<Item = &'n str>) -> String {
     const SHOWN: usize = 5;
@@ -370,12 +396,14 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
                 .and_then(|p| definition.pointer(p))
                 .and_then(Value::as_str)
                 .unwrap_or_default();
+            // From `--env`, or from the first entry that names it.
+            let pointer = (name != env).then(|| env_entry(desired, name)).flatten();
             out.push(Refusal::new(
                 format!(
                     "environment `{name}` would be created, but {} ({}); choose another name with --env or the entry's `env`",
                     d.message, d.code
                 ),
-                None,
+                pointer,
             ));
         }
     }
