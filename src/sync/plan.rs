@@ -443,15 +443,10 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
                     && let Some(staying) = staying.get(api)
                 {
                     // The API of SOURCE on that route, as the rule compares routes.
-                    let route = |a: &crate::model::ApiDef| {
-                        (
-                            a.req_method.as_str().to_ascii_uppercase(),
-                            a.req_uri.clone(),
-                            a.match_mode
-                                .map_or("NORMAL", |m| m.as_str())
-                                .to_ascii_uppercase(),
-                        )
-                    };
+                    fn route(a: &crate::model::ApiDef) -> (&'static str, &str, &'static str) {
+                        let mode = a.match_mode.map_or("NORMAL", |m| m.as_str());
+                        (a.req_method.as_str(), &a.req_uri, mode)
+                    }
                     let pointer = desired
                         .apis
                         .iter()
