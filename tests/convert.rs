@@ -56,6 +56,13 @@ fn load(path: &Path) -> (Sources, Document) {
     (sources, doc)
 }
 
+/// A document's workspace with its references linked, as `apigctl convert` makes it.
+fn linked((sources, doc): (Sources, Document)) -> Workspace {
+    let mut ws = Workspace::from_parts(sources, doc);
+    let _ = ws.link_refs(&Limits::default(), &RefOptions::default());
+    ws
+}
+
 fn version_of(doc: &Document) -> Option<OasVersion> {
     match openapi::detect(doc) {
         Ok(DocumentKind::OpenApi(v)) => Some(v),
@@ -100,14 +107,15 @@ fn gateway_meaning_survives_every_conversion() {
             if expected.has_errors() {
                 continue;
             }
-            let (_, doc) = load(&path);
-            let from = version_of(&doc).expect("OpenAPI");
+            let ws = linked(load(&path));
+            let doc = ws.root();
+            let from = version_of(doc).expect("OpenAPI");
             // Some import fixtures are deliberately invalid (`trace`, header examples); their
             // conversions are held to import equality only.
-            let valid = openapi::schema::validate(&doc, from).is_empty();
+            let valid = openapi::schema::validate(doc, from).is_empty();
             for to in VERSIONS {
                 let name = format!("{} {from} -> {to}", path.display());
-                let result = convert(&doc.root, doc.file, from, to);
+                let result = convert(&ws, from, to);
                 let text = to_yaml(&result.document);
                 let (sources, converted) = reload(&name, &text, to, valid);
                 let back = import_doc(sources, converted);
@@ -125,7 +133,7 @@ fn gateway_meaning_survives_every_conversion() {
                     continue;
                 }
                 // And back again.
-                let again = convert(&back_root(&text), apigctl::source::FileId(0), to, from);
+                let again = convert(&reloaded(&text), to, from);
                 let text = to_yaml(&again.document);
                 let (sources, doc) = reload(&format!("{name} -> {from}"), &text, from, valid);
                 assert_eq!(
@@ -165,17 +173,17 @@ fn gateway_meaning_survives_every_conversion() {
     );
 }
 
-fn back_root(text: &str) -> apigctl::source::Node {
+fn reloaded(text: &str) -> Workspace {
     let mut sources = Sources::new();
-    apigctl::source::load_bytes(
+    let doc = apigctl::source::load_bytes(
         "converted".into(),
         None,
         text.as_bytes().to_vec(),
         &mut sources,
         &Limits::default(),
     )
-    .expect("converted text reloads")
-    .root
+    .expect("converted text reloads");
+    linked((sources, doc))
 }
 
 /// The valid documents of testdata/schema (petstore, USPTO, train travel, webhooks, ...)
@@ -190,10 +198,10 @@ fn schema_examples_convert_validly_to_every_version() {
         {
             continue;
         }
-        let (_, doc) = load(&path);
-        let from = version_of(&doc).expect("OpenAPI");
+        let ws = linked(load(&path));
+        let from = version_of(ws.root()).expect("OpenAPI");
         for to in VERSIONS {
-            let result = convert(&doc.root, doc.file, from, to);
+            let result = convert(&ws, from, to);
             let name = format!("{} {from} -> {to}", path.display());
             reload_valid(&name, &to_yaml(&result.document), to);
         }
@@ -212,9 +220,9 @@ fn example_conversion_snapshots() {
             OasVersion::V2_0,
         ),
     ] {
-        let (_, doc) = load(&root().join(file));
-        let from = version_of(&doc).expect("OpenAPI");
-        let result = convert(&doc.root, doc.file, from, to);
+        let ws = linked(load(&root().join(file)));
+        let from = version_of(ws.root()).expect("OpenAPI");
+        let result = convert(&ws, from, to);
         assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
         let stem = Path::new(file)
             .file_stem()
@@ -297,7 +305,8 @@ fn corpus_swagger_2_documents_convert_to_valid_openapi_3_0() {
         if version_of(&doc) != Some(OasVersion::V2_0) {
             continue;
         }
-        let result = convert(&doc.root, doc.file, OasVersion::V2_0, OasVersion::V3_0);
+        let ws = linked((sources, doc));
+        let result = convert(&ws, OasVersion::V2_0, OasVersion::V3_0);
         let name = format!("{} -> 3.0", path.display());
         reload_valid(&name, &to_yaml(&result.document), OasVersion::V3_0);
         converted += 1;
@@ -336,8 +345,9 @@ fn small_corpus_documents_convert_validly_to_every_version() {
         {
             continue;
         }
+        let ws = linked((sources, doc));
         for to in VERSIONS {
-            let result = convert(&doc.root, doc.file, from, to);
+            let result = convert(&ws, from, to);
             let name = format!("{} {from} -> {to}", path.display());
             reload_valid(&name, &to_yaml(&result.document), to);
         }
@@ -356,7 +366,9 @@ fn convert_text(text: &str, from: OasVersion, to: OasVersion) -> (String, Vec<St
         &Limits::default(),
     )
     .expect("loads");
-    let result = convert(&doc.root, doc.file, from, to);
+    let ws = linked((sources, doc));
+    let sources = &ws.sources;
+    let result = convert(&ws, from, to);
     let messages = result
         .diagnostics
         .iter()
@@ -491,17 +503,7 @@ fn refs_by_anchor_become_refs_by_pointer_when_converting_down_from_3_1() {
         (OasVersion::V3_0, "#/components/schemas/"),
         (OasVersion::V2_0, "#/definitions/"),
     ] {
-        let options = ConvertCommandOptions {
-            version,
-            format: Some(apigctl::commands::import::OutputFormat::Json),
-            ..ConvertCommandOptions::default()
-        };
-        let outcome = run(
-            &Input::Path(PathBuf::from("testdata/refs/anchors/convert-3.1.yaml")),
-            &options,
-        );
-        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
-        let doc: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        let (doc, outcome) = convert_to_json("testdata/refs/anchors/convert-3.1.yaml", version);
         let get = &doc["paths"]["/orders"]["get"];
         let items = match version {
             OasVersion::V2_0 => &get["responses"]["default"]["schema"]["items"],
@@ -516,16 +518,142 @@ fn refs_by_anchor_become_refs_by_pointer_when_converting_down_from_3_1() {
             ),
             _ => assert_eq!(limit["schema"]["$ref"], format!("{schemas}Limit")),
         }
-        let nowhere: Vec<&str> = outcome
-            .stderr
-            .lines()
-            .filter(|l| l.contains("`#nowhere` names a schema by `$anchor`"))
-            .collect();
-        assert_eq!(nowhere.len(), 1, "{}", outcome.stderr);
-        assert!(
-            outcome.stderr.contains("convert-3.1.yaml:9:51"),
-            "{}",
-            outcome.stderr
+        assert_reported_once(
+            &outcome.stderr,
+            "`#nowhere` names a schema by `$anchor`",
+            "convert-3.1.yaml:9:51",
         );
+    }
+}
+
+/// `apigctl convert PATH --oas VERSION --format json`, which must succeed: the document and
+/// the command's outcome.
+fn convert_to_json(
+    path: &str,
+    version: OasVersion,
+) -> (serde_json::Value, apigctl::commands::Outcome) {
+    let options = ConvertCommandOptions {
+        version,
+        format: Some(apigctl::commands::import::OutputFormat::Json),
+        ..ConvertCommandOptions::default()
+    };
+    let outcome = run(&Input::Path(PathBuf::from(path)), &options);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    let doc = serde_json::from_str(&outcome.stdout).unwrap();
+    (doc, outcome)
+}
+
+/// `stderr` says `message` once, and names the place `at` (`file:line:col`).
+fn assert_reported_once(stderr: &str, message: &str, at: &str) {
+    let found = stderr.lines().filter(|l| l.contains(message)).count();
+    assert_eq!(found, 1, "{stderr}");
+    assert!(stderr.contains(at), "{stderr}");
+}
+
+/// 3.0 and 2.0 have no `$id` and no `$defs`: converting down from 3.1, a reference is resolved
+/// as 3.1 resolves it (against the `$id` of the schema it is in: a URI, a relative name, a
+/// pointer or an anchor of that schema) and written as the pointer of what it names; each
+/// schema of a `$defs` moves to `components/schemas` (`definitions`) under its owner's name and
+/// its own, a name already taken getting a number, and references into it follow. One that
+/// names nothing is reported at the `$ref`.
+#[test]
+fn refs_by_id_and_into_defs_become_refs_by_pointer_when_converting_down_from_3_1() {
+    let path = "testdata/refs/ids/convert-3.1.yaml";
+    for (version, schemas) in [
+        (OasVersion::V3_0, "#/components/schemas/"),
+        (OasVersion::V2_0, "#/definitions/"),
+    ] {
+        let (doc, outcome) = convert_to_json(path, version);
+        let all = match version {
+            OasVersion::V2_0 => &doc["definitions"],
+            _ => &doc["components"]["schemas"],
+        };
+        let names: Vec<&str> = all
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        // (serde_json's map sorts its keys.)
+        assert_eq!(
+            names,
+            [
+                "Owner",
+                "Owner.size",
+                "Pet",
+                "Pet.size",
+                "Pet.tag",
+                "Pet.tag_2",
+                "Pet.tag_2.label",
+            ],
+            "{}",
+            outcome.stdout
+        );
+        let pet = &all["Pet"]["properties"];
+        let reference = |v: &serde_json::Value| v["$ref"].as_str().unwrap_or("").to_owned();
+        assert_eq!(reference(&pet["owner"]), format!("{schemas}Owner"));
+        assert_eq!(reference(&pet["tag"]), format!("{schemas}Pet.tag_2"));
+        assert_eq!(reference(&pet["size"]), format!("{schemas}Pet.size"));
+        assert_eq!(reference(&pet["missing"]), "nobody");
+        // Anchors belong to their schema resource: each `#size` names its own.
+        assert_eq!(
+            reference(&all["Owner"]["properties"]["size"]),
+            format!("{schemas}Owner.size")
+        );
+        assert_eq!(all["Owner.size"]["type"], "string");
+        assert_eq!(
+            reference(&all["Pet.tag_2"]["properties"]["label"]),
+            format!("{schemas}Pet.tag_2.label")
+        );
+        assert!(all["Pet"].get("$defs").is_none(), "{}", outcome.stdout);
+        let get = &doc["paths"]["/pets"]["get"];
+        match version {
+            // 2.0 query parameters take the bounds of the schema they named.
+            OasVersion::V2_0 => {
+                assert_eq!(get["parameters"][0]["maxLength"], 20);
+                assert_eq!(
+                    reference(&get["responses"]["default"]["schema"]["items"]),
+                    format!("{schemas}Pet")
+                );
+            }
+            _ => {
+                assert_eq!(
+                    reference(&get["parameters"][0]["schema"]),
+                    format!("{schemas}Pet.tag_2.label")
+                );
+                assert_eq!(
+                    reference(
+                        &get["responses"]["default"]["content"]["application/json"]["schema"]["items"]
+                    ),
+                    format!("{schemas}Pet")
+                );
+            }
+        }
+        assert_reported_once(
+            &outcome.stderr,
+            "`nobody`, resolved against the `$id`",
+            "convert-3.1.yaml:26:25",
+        );
+        assert!(!outcome.stderr.contains("`$defs`"), "{}", outcome.stderr);
+        // What the result names, it holds: of its references only the one reported is
+        // broken.
+        let text = outcome.stdout.clone();
+        let mut sources = Sources::new();
+        let converted = apigctl::source::load_bytes(
+            "converted.json".into(),
+            None,
+            text.into_bytes(),
+            &mut sources,
+            &Limits::default(),
+        )
+        .unwrap();
+        let mut ws = Workspace::from_parts(sources, converted);
+        let broken: Vec<String> = ws
+            .resolve_refs(&Limits::default(), &RefOptions::default())
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(broken[0].contains("nobody"), "{broken:?}");
     }
 }

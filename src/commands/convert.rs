@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::convert::convert_oas::convert;
 use crate::diagnostic::Diagnostic;
 use crate::openapi::{self, DocumentKind, OasVersion};
+use crate::source::refs::{RefOptions, Workspace};
 use crate::source::{Format, Input, Limits};
 
 use super::Outcome;
@@ -66,13 +67,19 @@ pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
             return outcome;
         }
     };
-    let result = convert(&doc.root, doc.file, from, options.version);
     let format = options.format.unwrap_or(match doc.format {
         Format::Json => OutputFormat::Json,
         Format::Yaml => OutputFormat::Yaml,
     });
-    // The tree of a big document takes long to free (see `teardown`).
-    drop_in_background(doc);
+    // Converting down from 3.1 resolves references as 3.1 does, which needs the identifiers
+    // of the document (and whatever it references) found. What does not resolve is written
+    // as it is: `lint` is where broken references are reported.
+    let mut ws = Workspace::from_parts(sources, doc);
+    let _ = ws.link_refs(&options.limits, &RefOptions::default());
+    let result = convert(&ws, from, options.version);
+    let sources = std::mem::take(&mut ws.sources);
+    // The trees of a big document take long to free (see `teardown`).
+    drop_in_background(ws);
     if report_into(
         &mut outcome,
         name,

@@ -23,6 +23,7 @@
 use crate::convert::export::{MapBuilder, seq, string};
 use crate::diagnostic::Diagnostic;
 use crate::openapi::OasVersion;
+use crate::source::refs::Workspace;
 use crate::source::{Entry, FileId, Map, Node, Number, Span, Value, escape_pointer_token};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -45,19 +46,24 @@ pub struct ConvertResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Converts the document `root` (in `file`, of version `from`) to version `to`.
-pub fn convert(root: &Node, file: FileId, from: OasVersion, to: OasVersion) -> ConvertResult {
+/// Converts the root document of `ws` (of version `from`) to version `to`. The workspace's
+/// references must be linked ([`Workspace::link_refs`]): converting down from 3.1, each schema
+/// reference is resolved as 3.1 resolves it (against the `$id` of the schema it is written in)
+/// and written as the JSON pointer of what it names.
+pub fn convert(ws: &Workspace, from: OasVersion, to: OasVersion) -> ConvertResult {
     use OasVersion::*;
+    let (root, file) = (&ws.root().root, ws.root().file);
     let mut cx = Cx {
         file,
         target: format!("OpenAPI {to}"),
         dropped_schemes: Vec::new(),
-        // Only 3.1 names schemas by `$anchor`, and only a version before it lacks them.
-        anchors: if from == V3_1 && to != V3_1 {
-            anchors_of(root)
+        // Only 3.1 has `$id`, `$anchor` and `$defs`, and only a version before it lacks them.
+        refs: if from == V3_1 && to != V3_1 {
+            RefPlan::of(ws, &component_names(root))
         } else {
-            HashMap::new()
+            RefPlan::default()
         },
+        hoisted: Vec::new(),
         diagnostics: Vec::new(),
     };
     let document = match (from, to) {
@@ -89,46 +95,224 @@ struct Cx {
     dropped_schemes: Vec<String>,
     /// The target version as messages name it.
     target: String,
-    /// The JSON pointer of each schema a 3.1 source names by `$anchor` (or `$dynamicAnchor`),
-    /// by that name, for converting down: the target has no anchors, so a `$ref: '#name'`
-    /// becomes a reference by pointer.
-    anchors: HashMap<String, String>,
+    /// Converting down from 3.1: what its schema references name, and where its `$defs` go.
+    refs: RefPlan,
+    /// Schemas of `$defs` moved to `components/schemas`, by their new names, in the order met.
+    hoisted: Vec<(String, Node)>,
     diagnostics: Vec<Diagnostic>,
 }
 
-/// The schemas of `root` named by `$anchor` or `$dynamicAnchor`: each name's first, with its
-/// JSON pointer.
-fn anchors_of(root: &Node) -> HashMap<String, String> {
-    fn walk(node: &Node, pointer: &mut String, out: &mut HashMap<String, String>) {
+/// How the schema references and `$defs` of a 3.1 document are written in a version before
+/// it, which has neither identifiers nor anchors nor `$defs`: a reference becomes the JSON
+/// pointer of the schema it names, and each schema of a `$defs` moves to `components/schemas`
+/// (`definitions` in 2.0), a reference into it following it there.
+#[derive(Default)]
+struct RefPlan {
+    /// By the span start of a `$ref` value written otherwise than as the pointer it stands
+    /// for: the pointer it names in the result, or `None` when it names nothing here.
+    targets: HashMap<u32, Option<String>>,
+    /// By the span start of a schema of a `$defs`: its name under `components/schemas`.
+    hoisted: HashMap<u32, String>,
+}
+
+/// Keys of an object (not a map of names) whose values are data, never references or
+/// schemas.
+const LITERAL_KEYS: [&str; 5] = ["example", "examples", "default", "enum", "const"];
+
+/// The value of `key` in the mapping `node`, an empty mapping added for it if there is none;
+/// `None` when `node` is no mapping.
+fn child_map<'n>(node: &'n mut Node, key: &str) -> Option<&'n mut Node> {
+    let Value::Map(map) = &mut node.value else {
+        return None;
+    };
+    let i = match map.entries.iter().position(|e| &*e.key.name == key) {
+        Some(i) => i,
+        None => {
+            map.entries.push(Entry {
+                key: crate::source::Key {
+                    span: Span::default(),
+                    name: key.into(),
+                },
+                value: MapBuilder::new().build(),
+            });
+            map.entries.len() - 1
+        }
+    };
+    Some(&mut map.entries[i].value)
+}
+
+/// The names under `components/schemas`.
+fn component_names(root: &Node) -> Vec<String> {
+    entries(root.get("components").and_then(|c| c.get("schemas")))
+        .iter()
+        .map(|e| e.key.name.to_string())
+        .collect()
+}
+
+impl RefPlan {
+    fn of(ws: &Workspace, taken: &[String]) -> RefPlan {
+        let mut walk = PlanWalk {
+            ws,
+            file: ws.root().file,
+            taken: taken.iter().cloned().collect(),
+            moved: Vec::new(),
+            plan: RefPlan::default(),
+        };
+        walk.node(&ws.root().root, &mut String::new(), (false, None));
+        let PlanWalk {
+            moved, mut plan, ..
+        } = walk;
+        // The innermost moved schema a pointer leads into decides (a schema of a moved
+        // schema's `$defs` has moved on its own).
+        for target in plan.targets.values_mut().flatten() {
+            if let Some((from, to)) = moved
+                .iter()
+                .filter(|(from, _)| {
+                    target
+                        .strip_prefix(from.as_str())
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                })
+                .max_by_key(|(from, _)| from.len())
+            {
+                *target = format!("{to}{}", &target[from.len()..]);
+            }
+        }
+        plan
+    }
+}
+
+/// The walk that makes a [`RefPlan`].
+struct PlanWalk<'w> {
+    ws: &'w Workspace,
+    file: FileId,
+    /// Names under `components/schemas`, those given to moved schemas included.
+    taken: std::collections::HashSet<String>,
+    /// Each moved schema's pointer in the source and in the result.
+    moved: Vec<(String, String)>,
+    plan: RefPlan,
+}
+
+impl PlanWalk<'_> {
+    /// `names`: whether the keys of `node` are names (`properties`, `responses`) rather than
+    /// an object's fields; `moved_as`: the name under `components/schemas` the schema at
+    /// `pointer` moves to.
+    fn node(&mut self, node: &Node, pointer: &mut String, (names, moved_as): (bool, Option<&str>)) {
         let len = pointer.len();
         match &node.value {
             Value::Map(map) => {
+                if !names && let Some(text) = map.get("$ref").and_then(Node::as_str) {
+                    self.reference(node, text);
+                }
+                // What a schema's `$defs` are named after: the component or moved schema
+                // they are in, or nothing for a schema written in place.
+                let owner = moved_as.map(str::to_owned).or_else(|| {
+                    pointer
+                        .strip_prefix("/components/schemas/")
+                        .filter(|name| !name.contains('/'))
+                        .map(|name| crate::source::unescape_pointer_token(name).into_owned())
+                });
                 for e in &map.entries {
-                    if let ("$anchor" | "$dynamicAnchor", Some(name)) =
-                        (&*e.key.name, e.value.as_str())
-                    {
-                        out.entry(name.to_owned())
-                            .or_insert_with(|| pointer.clone());
+                    let key = &*e.key.name;
+                    if is_ext(key) || (!names && LITERAL_KEYS.contains(&key)) {
+                        continue;
                     }
+                    let names_below = !names
+                        && (crate::source::refs::NAME_MAP_KEYS.contains(&key)
+                            || crate::source::refs::EXTENSIBLE_NAME_MAP_KEYS.contains(&key));
                     pointer.push('/');
-                    pointer.push_str(&escape_pointer_token(&e.key.name));
-                    walk(&e.value, pointer, out);
+                    pointer.push_str(&escape_pointer_token(key));
+                    match (key, e.value.as_map()) {
+                        ("$defs", Some(defs)) if !names => {
+                            let at = pointer.len();
+                            for def in &defs.entries {
+                                let name = self.name(owner.as_deref(), &def.key.name);
+                                pointer.push('/');
+                                pointer.push_str(&escape_pointer_token(&def.key.name));
+                                self.moved.push((
+                                    pointer.clone(),
+                                    format!("/components/schemas/{}", escape_pointer_token(&name)),
+                                ));
+                                self.plan.hoisted.insert(def.value.span.start, name.clone());
+                                self.node(&def.value, pointer, (false, Some(&name)));
+                                pointer.truncate(at);
+                            }
+                        }
+                        _ => self.node(&e.value, pointer, (names_below, None)),
+                    }
                     pointer.truncate(len);
                 }
             }
             Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
                     let _ = write!(pointer, "/{i}");
-                    walk(item, pointer, out);
+                    self.node(item, pointer, (false, None));
                     pointer.truncate(len);
                 }
             }
             _ => {}
         }
     }
-    let mut out = HashMap::new();
-    walk(root, &mut String::new(), &mut out);
-    out
+
+    /// Plans the `$ref: text` of `holder`: a pointer into this document written as such,
+    /// outside any `$id`, stays unless it leads into a `$defs`.
+    fn reference(&mut self, holder: &Node, text: &str) {
+        let Some(value) = holder.get("$ref") else {
+            return;
+        };
+        let below_id = self.ws.below_id(holder);
+        if let Some(fragment) = text.strip_prefix("#/").filter(|_| !below_id) {
+            let pointer = crate::source::refs::percent_decode(fragment);
+            if pointer.split('/').any(|token| token == "$defs") {
+                self.plan
+                    .targets
+                    .insert(value.span.start, Some(format!("/{pointer}")));
+            }
+            return;
+        }
+        match self.ws.pointer_at(self.file, holder, text) {
+            Some((file, pointer)) if file == self.file => {
+                self.plan.targets.insert(value.span.start, Some(pointer));
+            }
+            // Another file, which is not converted.
+            Some(_) => {}
+            // A name, or a reference resolved against an `$id`, that names nothing here: the
+            // target cannot read it the same way (a remote reference written outside any
+            // `$id` is left as it is).
+            None if text.starts_with('#') || below_id => {
+                self.plan.targets.insert(value.span.start, None);
+            }
+            None => {}
+        }
+    }
+
+    /// A name under `components/schemas` for the schema `key` of the `$defs` of `owner`
+    /// (`Owner.key`), made of the characters a 3.0 component name may hold and unlike any
+    /// name taken.
+    fn name(&mut self, owner: Option<&str>, key: &str) -> String {
+        let clean = |s: &str| -> String {
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect()
+        };
+        let base = match owner {
+            Some(owner) => format!("{}.{}", clean(owner), clean(key)),
+            None => clean(key),
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
 }
 
 /// `pointer` as a URI fragment: the characters a fragment cannot hold as they are
@@ -1228,6 +1412,7 @@ impl Cx {
         }
         self.require_responses(&mut doc);
         walk_oas3(self, &mut doc, &mut |cx, s| cx.schema_to_30(s));
+        self.add_hoisted(&mut doc);
         doc
     }
 
@@ -1379,6 +1564,7 @@ impl Cx {
                 "$ref" => {
                     out.put(key, self.ref_to_30(v));
                 }
+                "$defs" if v.as_map().is_some() => self.hoist_defs(e),
                 k if !SCHEMA_30.contains(&k) && !is_ext(k) => {
                     let target = format!("an {} Schema Object", self.target);
                     self.drop_entry(e, &target);
@@ -1397,29 +1583,75 @@ impl Cx {
         spanned(out.build(), s.span)
     }
 
-    /// A 3.1 schema's `$ref` as a 3.0 one: `#name`, which names the schema with that
-    /// `$anchor`, becomes the JSON pointer of that schema (3.0 has no anchors; the `$anchor`
-    /// itself is reported as left out).
+    /// A 3.1 schema's `$ref` as a 3.0 one: one that names a schema of this document other
+    /// than by the pointer it is written as (`#name` by `$anchor`, a URI by `$id`, anything
+    /// resolved against an `$id`, a pointer into a `$defs`) becomes the pointer of that schema
+    /// in the result (3.0 has no anchors, identifiers or `$defs`).
     fn ref_to_30(&mut self, reference: &Node) -> Node {
-        let Some(name) = reference
-            .as_str()
-            .and_then(|t| t.strip_prefix('#'))
-            .filter(|n| !n.is_empty() && !n.starts_with('/'))
-        else {
+        let Some(text) = reference.as_str() else {
             return reference.clone();
         };
-        let name = crate::source::refs::percent_decode(name);
-        match self.anchors.get(&*name) {
-            Some(pointer) => spanned(string(&pointer_fragment(pointer)), reference.span),
-            None => {
-                self.warn(
-                    reference.span,
-                    format!(
-                        "`#{name}` names a schema by `$anchor`, but no schema of this document has `$anchor: {name}`, and {} has no anchors; written as it is, it names nothing",
+        match self.refs.targets.get(&reference.span.start) {
+            Some(Some(pointer)) => spanned(string(&pointer_fragment(pointer)), reference.span),
+            Some(None) => {
+                let message = match text
+                    .strip_prefix('#')
+                    .filter(|n| !n.is_empty() && !n.starts_with('/'))
+                {
+                    Some(name) => {
+                        let name = crate::source::refs::percent_decode(name);
+                        format!(
+                            "`#{name}` names a schema by `$anchor`, but no schema of this document has `$anchor: {name}`, and {} has no anchors; written as it is, it names nothing",
+                            self.target
+                        )
+                    }
+                    None => format!(
+                        "`{text}`, resolved against the `$id` of the schema it is written in, names no schema of this document, and {} has no `$id`; written as it is, it names something else",
                         self.target
                     ),
-                );
+                };
+                self.warn(reference.span, message);
                 reference.clone()
+            }
+            None => reference.clone(),
+        }
+    }
+
+    /// The schemas of a 3.1 `$defs`, moved to `components/schemas` (see [`RefPlan`]).
+    fn hoist_defs(&mut self, entry: &Entry) {
+        for def in entries(Some(&entry.value)) {
+            match self.refs.hoisted.get(&def.value.span.start).cloned() {
+                Some(name) => {
+                    let schema = self.schema_to_30(&def.value);
+                    self.hoisted.push((name, schema));
+                }
+                None => {
+                    let target = format!("an {} Schema Object", self.target);
+                    self.drop_entry(def, &target);
+                }
+            }
+        }
+    }
+
+    /// Adds the schemas moved out of `$defs` to `components/schemas`.
+    fn add_hoisted(&mut self, doc: &mut Node) {
+        if self.hoisted.is_empty() {
+            return;
+        }
+        let schemas = child_map(doc, "components").and_then(|c| child_map(c, "schemas"));
+        if let Some(Node {
+            value: Value::Map(schemas),
+            ..
+        }) = schemas
+        {
+            for (name, schema) in std::mem::take(&mut self.hoisted) {
+                schemas.entries.push(Entry {
+                    key: crate::source::Key {
+                        span: schema.span,
+                        name: name.into(),
+                    },
+                    value: schema,
+                });
             }
         }
     }

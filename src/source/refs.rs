@@ -412,7 +412,7 @@ enum Context {
 const LITERAL_KEYS: [&str; 4] = ["example", "default", "enum", "const"];
 
 /// Keys whose mapping value is keyed by user-chosen names.
-const NAME_MAP_KEYS: [&str; 18] = [
+pub(crate) const NAME_MAP_KEYS: [&str; 18] = [
     "properties",
     "patternProperties",
     "definitions",
@@ -434,7 +434,7 @@ const NAME_MAP_KEYS: [&str; 18] = [
 ];
 
 /// Keys whose mapping value is keyed by names or `x-*` extensions.
-const EXTENSIBLE_NAME_MAP_KEYS: [&str; 3] = ["paths", "responses", "webhooks"];
+pub(crate) const EXTENSIBLE_NAME_MAP_KEYS: [&str; 3] = ["paths", "responses", "webhooks"];
 
 /// The child indexes of every [`Site`]'s holder, one after another.
 type SiteIndexes = Vec<u32>;
@@ -966,6 +966,27 @@ impl Workspace {
     ) -> Result<(FileId, &'a Node), RefError> {
         self.locate(file, self.ids.scope_of(holder), reference)
             .map(|t| (t.file, t.node))
+    }
+
+    /// [`Workspace::resolve_at`] giving the target's file and JSON pointer (escaped, as
+    /// [`Node::pointer`] takes it) instead of the node; `None` when it does not resolve.
+    /// Needs [`Workspace::link_refs`] first, which finds the identifiers.
+    pub fn pointer_at(
+        &self,
+        file: FileId,
+        holder: &Node,
+        reference: &str,
+    ) -> Option<(FileId, String)> {
+        let target = self
+            .locate(file, self.ids.scope_of(holder), reference)
+            .ok()?;
+        Some((target.file, self.pointer_of(&target)))
+    }
+
+    /// Whether the `$ref` of the mapping `holder` is resolved against a schema's `$id`
+    /// (OpenAPI 3.1) rather than its document's location.
+    pub fn below_id(&self, holder: &Node) -> bool {
+        self.ids.scope_of(holder).is_some()
     }
 
     /// The file and the JSON pointer (escaped, as [`Node::pointer`] takes it) of the node
