@@ -125,6 +125,12 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                 };
                 let start = skip_properties(text, start, end);
                 let span = Span::new(start, scalar_end(text, style, start, end));
+                let mut value = value;
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                    && let Some(len) = clipped_at_end_of_file(text, start, span, &value)
+                {
+                    value.to_mut().truncate(len);
+                }
                 // Only a plain `<<` is the merge key (YAML 1.1's `!!merge`, which js-yaml and
                 // so Spectral and Redocly apply too); a quoted '<<' is an ordinary key.
                 let merge = style == ScalarStyle::Plain
@@ -320,6 +326,41 @@ fn skip_properties(text: &str, mut pos: usize, limit: usize) -> usize {
         }
     }
     pos
+}
+
+/// The length the value of a block scalar (starting at `start`, its content ending at
+/// `span.end`) should have when the parser read it wrongly: when it runs to the end of a file
+/// with no final line break. With clip chomping (no `+` or `-` in the header) the value ends in
+/// the line break of its last content line, and in none when that line ends the file (YAML 1.2
+/// §8.1.1.2); the parser adds one for the file's last line either way, which keep chomping
+/// (`+`) does not keep either.
+fn clipped_at_end_of_file(text: &str, start: usize, span: Span, value: &str) -> Option<usize> {
+    let after = &text[(span.end as usize).min(text.len())..];
+    if text.ends_with(['\n', '\r']) || !after.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
+        return None;
+    }
+    // The parser's start is the header (`|+`) or, for some scalars, the first content line,
+    // the header ending the line before it.
+    let (before, from) = (text.get(..start)?, text.get(start..)?);
+    let line = if from.starts_with(['|', '>']) {
+        from.lines().next()
+    } else {
+        before.trim_end().lines().next_back()
+    };
+    let line = line.unwrap_or_default();
+    let line = line.split(" #").next().unwrap_or_default();
+    let header = line.rfind(['|', '>']).map_or("", |i| &line[i..]);
+    let last_line_ends_file = !after.contains('\n');
+    let len = if header.contains('-') {
+        return None;
+    } else if header.contains('+') {
+        // Keep: all but the line break the file's last line does not have.
+        value.len() - usize::from(last_line_ends_file && value.ends_with('\n'))
+    } else {
+        let content = value.trim_end_matches('\n').len();
+        content + usize::from(!last_line_ends_file && content < value.len())
+    };
+    Some(len).filter(|&len| len < value.len())
 }
 
 /// The end of a scalar as written. The parser's end marker can run past a closing quote over

@@ -39,7 +39,8 @@ fn unsupported<T>() -> Parsed<T> {
 
 /// Whether `text` has a tab or a carriage return (left to the general parser), or a character
 /// YAML 1.2 does not allow in a document (C0 and C1 controls but line feed and U+0085, DEL,
-/// U+FFFE, U+FFFF), for which the general parser gives its error.
+/// U+FFFE, U+FFFF, and the byte order mark U+FEFF, which the loader drops only where the text
+/// starts), for which the general parser gives its error.
 ///
 /// Every document loaded is scanned, so the common case is made cheap: a pass without
 /// branches over 64-byte chunks finds the chunks holding a byte that may start such a
@@ -68,8 +69,11 @@ fn forbidden_in(text: &[u8]) -> bool {
         0xc2 => text
             .get(i + 1)
             .is_some_and(|&c| (0x80..0xa0).contains(&c) && c != 0x85),
-        // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
-        0xef => text.get(i + 1) == Some(&0xbf) && matches!(text.get(i + 2), Some(0xbe | 0xbf)),
+        // U+FFFE and U+FFFF are EF BF BE and EF BF BF; U+FEFF is EF BB BF.
+        0xef => matches!(
+            (text.get(i + 1), text.get(i + 2)),
+            (Some(0xbf), Some(0xbe | 0xbf)) | (Some(0xbb), Some(0xbf))
+        ),
         _ => false,
     })
 }
@@ -1004,6 +1008,36 @@ mod tests {
         }
     }
 
+    /// A block scalar that runs to the end of a file with no final line break has no line
+    /// break to keep there: both parsers read it as YAML 1.2 (and libyaml) does, whatever the
+    /// chomping.
+    #[test]
+    fn reads_block_scalars_that_end_the_file_as_the_general_parser_does() {
+        for (text, value) in [
+            ("x: |\n  a\n   b", "a\n b"),
+            ("x: |\n  a", "a"),
+            ("x: >\n  a\n  b", "a b"),
+            ("x: |-\n  a", "a"),
+            ("x: |+\n  a", "a"),
+            ("x: >+\n  a\n  b", "a b"),
+            ("x: |+\n  a  ", "a  "),
+            ("x: |\n  a\n  ", "a\n"),
+            ("x: >\n  a\n\n  b\n\n  ", "a\nb\n"),
+            ("x: | # c+\n  a\n\n  ", "a\n"),
+            ("x: |2-\n   a\n\n  ", " a"),
+        ] {
+            // Where the fast path reads it, the two agree.
+            compare(text, text);
+            let source = SourceFile::new("end", None, text.to_owned());
+            let general = super::super::yaml::parse(&source, &Limits::default()).unwrap();
+            assert_eq!(
+                general.get("x").and_then(Node::as_str),
+                Some(value),
+                "{text:?}"
+            );
+        }
+    }
+
     /// A big document's second half is read ahead on another thread; the tree is the same,
     /// and a duplicate key across the halves still goes to the general parser.
     #[test]
@@ -1085,13 +1119,15 @@ mod tests {
             "a: b\u{9f}c\n",
             "a: b\u{fffe}c\n",
             "a: b\u{ffff}c\n",
+            "a: b\u{feff}c\n",
+            "a:\n  v\u{feff}ersion: 1\n",
         ];
         for text in cases {
             assert!(parse(text, &Limits::default()).is_none(), "read:\n{text}");
         }
         // Wherever they stand against the 64-byte chunks the scan reads.
         for at in 58..70 {
-            for bad in ["\u{0}", "\u{80}", "\u{ffff}"] {
+            for bad in ["\u{0}", "\u{80}", "\u{ffff}", "\u{feff}"] {
                 let text = format!("a: {}{bad}c\n", "b".repeat(at));
                 assert!(parse(&text, &Limits::default()).is_none(), "{at} {bad:?}");
             }
