@@ -1272,6 +1272,37 @@ mod tests {
         ws
     }
 
+    /// Many parameters are matched by key rather than in turn; an operation's parameter still
+    /// replaces the path item's of the same name and location, in its place.
+    #[test]
+    fn many_parameters_keep_the_operations_override_in_its_place() {
+        let param =
+            |i: usize, ty: &str| format!(r#"{{"name": "p{i}", "in": "query", "type": "{ty}"}}"#);
+        let path_level: Vec<String> = (0..40).map(|i| param(i, "string")).collect();
+        let text = format!(
+            r#"{{"swagger": "2.0", "info": {{"title": "many", "version": "1"}}, "paths": {{"/a": {{
+              "parameters": [{}],
+              "get": {{"operationId": "get_a", "parameters": [{}, {}, {}]}}}}}}}}"#,
+            path_level.join(", "),
+            param(7, "integer"),
+            param(40, "integer"),
+            param(33, "integer"),
+        );
+        let ws = workspace(&text);
+        let result = super::super::import(&ws, OasVersion::V2_0, &Default::default());
+        let params = result.definition.apis[0]
+            .req_params
+            .as_deref()
+            .unwrap_or_default();
+        let names: Vec<&str> = params.iter().map(|p| &*p.name).collect();
+        let expected: Vec<String> = (0..41).map(|i| format!("p{i}")).collect();
+        assert_eq!(names, expected);
+        let numbers: Vec<usize> = (0..41)
+            .filter(|&i| params[i].param_type == crate::model::ParamType::Number)
+            .collect();
+        assert_eq!(numbers, [7, 33, 40]);
+    }
+
     #[test]
     fn two_spellings_of_one_field_keep_the_later_value() {
         let ws = workspace(

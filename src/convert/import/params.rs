@@ -15,6 +15,8 @@ impl<'a> Cx<'a> {
     pub(super) fn req_params(&mut self, op: &Operation<'a>, obj: &mut Obj<'a>) {
         // Each parameter with its (in, name): an operation-level one replaces the path item's.
         let mut params: Vec<Param<'a>> = Vec::new();
+        // The index of each parameter by key, filled once there are many.
+        let mut by_key: crate::source::hash::FastMap<(&str, &str), usize> = Default::default();
         for (file, list) in op.parameter_lists() {
             for p in list.as_seq().unwrap_or_default() {
                 let Some((pf, param)) = self.deref(file, p) else {
@@ -42,8 +44,18 @@ impl<'a> Cx<'a> {
                 let described = (self.version == OasVersion::V3_1 && !std::ptr::eq(p, param))
                     .then(|| Some((file, p.get("description")?)))
                     .flatten();
-                match params.iter_mut().find(|(_, _, _, k)| *k == key) {
-                    Some(slot) => *slot = (pf, param, described, key),
+                // A few parameters are compared in turn; many are looked up by key, so an
+                // operation with thousands of them is not read in quadratic time.
+                let found = if params.len() > 16 {
+                    for (i, p) in params.iter().enumerate().skip(by_key.len()) {
+                        by_key.insert(p.3, i);
+                    }
+                    by_key.get(&key).copied()
+                } else {
+                    params.iter().position(|(_, _, _, k)| *k == key)
+                };
+                match found {
+                    Some(i) => params[i] = (pf, param, described, key),
                     None => params.push((pf, param, described, key)),
                 }
             }
