@@ -1119,6 +1119,10 @@ fn an_unreadable_input_is_reported_in_the_document_beside_the_others() {
     // People read it on stderr; stdout has what was linted.
     assert!(!run.stdout.contains("missing.yaml"), "{}", run.stdout);
     assert!(run.stdout.ends_with("in 1 file\n"), "{}", run.stdout);
+    // With nothing readable, stdout does not say "no problems".
+    let run = apigctl(dir.path(), &["lint", "missing.yaml", "folder.yaml"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "no file linted\n");
 
     let run = apigctl(dir.path(), &args("json"));
     assert_eq!(run.code, 2);

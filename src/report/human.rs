@@ -127,8 +127,12 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// `2 errors, 1 warning in 3 files` (or `no problems in 3 files`).
+/// `2 errors, 1 warning in 3 files` (or `no problems in 3 files`; `no file linted` when no
+/// input could be read, which the errors on stderr say, not "no problems").
 pub(super) fn summary_line(s: &Summary) -> String {
+    if s.files == 0 {
+        return "no file linted\n".into();
+    }
     let files = plural(s.files, "file");
     if s.errors + s.warnings + s.notes == 0 {
         return format!("no problems in {files}\n");
