@@ -74,6 +74,53 @@ pub struct Workspace {
     /// [`Workspace::link_refs`].
     ids: Identifiers,
     options: RefOptions,
+    /// Key lookups in big mappings, for JSON pointers through them.
+    keys: KeyIndex,
+}
+
+/// The entries of big mappings by key, each made the first time a JSON pointer passes through
+/// its mapping: a pointer scanned a `components/schemas` of 100,000 schemas once per distinct
+/// reference (15 s for a chain of references through them).
+#[derive(Debug, Default)]
+struct KeyIndex(std::sync::Mutex<FastMap<(usize, usize), std::sync::Arc<EntryIndex>>>);
+
+/// The position of each key's first entry in a mapping.
+type EntryIndex = FastMap<super::Str, usize>;
+
+impl KeyIndex {
+    /// Mappings with fewer entries are scanned.
+    const FROM: usize = 32;
+
+    /// The entry of `map` for `key`, the first if it is repeated (as [`Map::entry`]).
+    fn entry<'m>(&self, map: &'m Map, key: &str) -> Option<&'m Entry> {
+        if map.entries.len() < Self::FROM {
+            return map.entry(key);
+        }
+        // Keyed by the entries' buffer, which stays where it is when its document moves.
+        let at = (map.entries.as_ptr() as usize, map.entries.len());
+        let index = {
+            let mut cache = self
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            cache
+                .entry(at)
+                .or_insert_with(|| {
+                    let mut index = FastMap::default();
+                    for (i, e) in map.entries.iter().enumerate() {
+                        index.entry(e.key.name.clone()).or_insert(i);
+                    }
+                    std::sync::Arc::new(index)
+                })
+                .clone()
+        };
+        match index.get(key).and_then(|&i| map.entries.get(i)) {
+            Some(entry) if &*entry.key.name == key => Some(entry),
+            // Not this mapping's index (a buffer freed and used again): scanned.
+            Some(_) => map.entry(key),
+            None => None,
+        }
+    }
 }
 
 /// JSON Schema 2020-12 identifiers found in the loaded documents: each schema resource (a
@@ -761,6 +808,7 @@ impl Workspace {
             failed: HashMap::new(),
             ids: Identifiers::default(),
             options: RefOptions::default(),
+            keys: KeyIndex::default(),
         };
         if let Some(path) = ws.sources.file(root.file).path.clone() {
             let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
@@ -1294,6 +1342,7 @@ impl Workspace {
             };
         }
         let node = walk_pointer(
+            &self.keys,
             doc.file,
             &doc.root,
             "the document root",
@@ -1336,7 +1385,8 @@ impl Workspace {
             } else {
                 "the document root".to_owned()
             };
-            return match walk_pointer(resource.file, root, &start, reference, fragment) {
+            return match walk_pointer(&self.keys, resource.file, root, &start, reference, fragment)
+            {
                 Ok(node) => Ok(Target {
                     file: resource.file,
                     node,
@@ -1347,7 +1397,8 @@ impl Workspace {
                     // document's.
                     if embedded
                         && scope == Some(r)
-                        && walk_pointer(doc.file, &doc.root, "", reference, fragment).is_ok()
+                        && walk_pointer(&self.keys, doc.file, &doc.root, "", reference, fragment)
+                            .is_ok()
                     {
                         error.help = format!(
                             "below a schema with `$id`, a `#/...` pointer starts at that schema, not at the document (JSON Schema 2020-12 §8.2.1), and `{}` is not in it; remove the `$id`, or refer to the target by an `$id` or `$anchor` of its own",
@@ -1776,6 +1827,7 @@ fn remote_ref(reference: &str) -> RefError {
 /// Walks a fragment (a JSON pointer, percent-encoded, or empty) below `start` in `file`,
 /// which messages call `start_name` (`the document root`).
 fn walk_pointer<'d>(
+    keys: &KeyIndex,
     file: FileId,
     start: &'d Node,
     start_name: &str,
@@ -1809,7 +1861,7 @@ fn walk_pointer<'d>(
             }
         };
         let next = match &node.value {
-            Value::Map(map) => match map.entry(&token) {
+            Value::Map(map) => match keys.entry(map, &token) {
                 Some(entry) => {
                     node_key = Some(entry.key.span);
                     &entry.value
@@ -2372,6 +2424,7 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     /// A workspace of one in-memory document (no path: like standard input), its `$ref`s
     /// resolved, and `code at line:col: message` of each diagnostic.
@@ -2401,6 +2454,35 @@ mod tests {
             })
             .collect();
         (ws, found)
+    }
+
+    /// A pointer through a big mapping finds its entries by key (indexed on first use), as
+    /// through a small one: each schema of a chain, and no entry that is not there.
+    #[test]
+    fn pointers_through_big_mappings_find_what_a_scan_finds() {
+        let mut text = String::from("openapi: 3.0.3\ncomponents:\n  schemas:\n");
+        for i in 0..100 {
+            let next = if i == 99 {
+                "Nowhere".to_owned()
+            } else {
+                format!("S{}", i + 1)
+            };
+            let _ = writeln!(text, "    S{i}: {{$ref: '#/components/schemas/{next}'}}");
+        }
+        let (ws, found) = workspace(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("no `Nowhere` in `#/components/schemas`"),
+            "{found:?}"
+        );
+        for i in [0, 31, 32, 98] {
+            let (file, target) = ws
+                .resolve(ws.root().file, &format!("#/components/schemas/S{i}"))
+                .unwrap();
+            assert_eq!(file, ws.root().file);
+            let next = format!("#/components/schemas/S{}", i + 1);
+            assert_eq!(target.get("$ref").and_then(Node::as_str), Some(&*next));
+        }
     }
 
     fn node<'a>(ws: &'a Workspace, pointer: &str) -> &'a Node {
