@@ -335,6 +335,20 @@ fn command_line_writes_files_and_rejects_openapi_input() {
         outcome.stderr
     );
 
+    // Neither a definition nor OpenAPI: the hint is how a definition starts.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.yaml");
+    std::fs::write(&empty, "").unwrap();
+    let outcome = run(&Input::Path(empty), &ExportCommandOptions::default());
+    assert_eq!(outcome.exit_code, 1);
+    assert!(
+        outcome
+            .stderr
+            .contains("help: a gateway definition is a mapping that starts with `apigctl: 1`"),
+        "{}",
+        outcome.stderr
+    );
+
     let outcome = run(
         &Input::Path(root().join("testdata/export/invalid-definition.yaml")),
         &ExportCommandOptions::default(),

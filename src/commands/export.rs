@@ -97,7 +97,10 @@ pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
             .at(doc.file, doc.root.span)
             .help("use `apigctl convert` to change its OpenAPI version"),
         ),
-        Err(d) => Some(*d),
+        // Export reads definitions: what `detect` says of an OpenAPI document is the wrong hint.
+        Err(d) => Some((*d).help(
+            "a gateway definition is a mapping that starts with `apigctl: 1` (`apigctl import` writes one from an OpenAPI document)",
+        )),
     };
     if let Some(d) = problem {
         report_into(&mut outcome, name, sources, vec![d], options.color);
