@@ -72,10 +72,13 @@ pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
         Format::Yaml => OutputFormat::Yaml,
     });
     // Converting down from 3.1 resolves references as 3.1 does, which needs the identifiers
-    // of the document (and whatever it references) found. What does not resolve is written
-    // as it is: `lint` is where broken references are reported.
+    // of the document (and whatever it references) found; no other conversion reads them.
+    // What does not resolve is written as it is: `lint` is where broken references are
+    // reported.
     let mut ws = Workspace::from_parts(sources, doc);
-    let _ = ws.link_refs(&options.limits, &RefOptions::default());
+    if from == OasVersion::V3_1 && options.version != OasVersion::V3_1 {
+        let _ = ws.link_refs(&options.limits, &RefOptions::default());
+    }
     let result = convert(&ws, from, options.version);
     let sources = std::mem::take(&mut ws.sources);
     // The trees of a big document take long to free (see `teardown`).

@@ -46,10 +46,10 @@ pub struct ConvertResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Converts the root document of `ws` (of version `from`) to version `to`. The workspace's
-/// references must be linked ([`Workspace::link_refs`]): converting down from 3.1, each schema
-/// reference is resolved as 3.1 resolves it (against the `$id` of the schema it is written in)
-/// and written as the JSON pointer of what it names.
+/// Converts the root document of `ws` (of version `from`) to version `to`. Converting down
+/// from 3.1, each schema reference is resolved as 3.1 resolves it (against the `$id` of the
+/// schema it is written in) and written as the JSON pointer of what it names, which needs the
+/// workspace's references linked ([`Workspace::link_refs`]).
 pub fn convert(ws: &Workspace, from: OasVersion, to: OasVersion) -> ConvertResult {
     use OasVersion::*;
     let (root, file) = (&ws.root().root, ws.root().file);
@@ -200,17 +200,12 @@ impl PlanWalk<'_> {
         let len = pointer.len();
         match &node.value {
             Value::Map(map) => {
-                if !names && let Some(text) = map.get("$ref").and_then(Node::as_str) {
-                    self.reference(node, text);
+                if !names
+                    && let Some(value) = map.get("$ref")
+                    && let Some(text) = value.as_str()
+                {
+                    self.reference(node, value, text);
                 }
-                // What a schema's `$defs` are named after: the component or moved schema
-                // they are in, or nothing for a schema written in place.
-                let owner = moved_as.map(str::to_owned).or_else(|| {
-                    pointer
-                        .strip_prefix("/components/schemas/")
-                        .filter(|name| !name.contains('/'))
-                        .map(|name| crate::source::unescape_pointer_token(name).into_owned())
-                });
                 for e in &map.entries {
                     let key = &*e.key.name;
                     if is_ext(key) || (!names && LITERAL_KEYS.contains(&key)) {
@@ -223,6 +218,16 @@ impl PlanWalk<'_> {
                     pointer.push_str(&escape_pointer_token(key));
                     match (key, e.value.as_map()) {
                         ("$defs", Some(defs)) if !names => {
+                            // What the schemas are named after: the component or moved schema
+                            // they are in, or nothing for a schema written in place.
+                            let owner = moved_as.map(str::to_owned).or_else(|| {
+                                pointer[..len]
+                                    .strip_prefix("/components/schemas/")
+                                    .filter(|name| !name.contains('/'))
+                                    .map(|name| {
+                                        crate::source::unescape_pointer_token(name).into_owned()
+                                    })
+                            });
                             let at = pointer.len();
                             for def in &defs.entries {
                                 let name = self.name(owner.as_deref(), &def.key.name);
@@ -253,12 +258,9 @@ impl PlanWalk<'_> {
         }
     }
 
-    /// Plans the `$ref: text` of `holder`: a pointer into this document written as such,
-    /// outside any `$id`, stays unless it leads into a `$defs`.
-    fn reference(&mut self, holder: &Node, text: &str) {
-        let Some(value) = holder.get("$ref") else {
-            return;
-        };
+    /// Plans the `$ref` (`value`, reading `text`) of `holder`: a pointer into this document
+    /// written as such, outside any `$id`, stays unless it leads into a `$defs`.
+    fn reference(&mut self, holder: &Node, value: &Node, text: &str) {
         let below_id = self.ws.below_id(holder);
         if let Some(fragment) = text.strip_prefix("#/").filter(|_| !below_id) {
             let pointer = crate::source::refs::percent_decode(fragment);
