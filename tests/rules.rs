@@ -342,3 +342,63 @@ fn what_import_drops_is_reported_once_and_never_hidden_by_a_warning() {
     let duplicate = "swagger: '2.0'\ninfo: {title: orders_api, version: '1'}\nx-apigateway-access-controls:\n  office: {acl-type: PERMIT, entity-type: IP, value: 10.0.0.1}\npaths:\n  /orders/{id}:\n    get:\n      operationId: getOrder\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n      parameters: [{name: id, in: path, required: true, type: string}]\n      responses: {default: {description: ok}}\n  /orders/{oid}:\n    get:\n      operationId: getOrder2\n      x-apigateway-access-control: office\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n      parameters: [{name: oid, in: path, required: true, type: string}]\n      responses: {default: {description: ok}}\n";
     assert_eq!(findings_in(duplicate), ["error import-duplicate-api@13:5"]);
 }
+
+/// Findings among more `paths` than a scan serves (locating looks keys of big mappings up in
+/// an index) are at the lines a scan finds, both for the rules on the document and for those
+/// on the definition, located through import's provenance.
+#[test]
+fn findings_among_many_paths_are_located_where_they_are_written() {
+    let mut text =
+        String::from("openapi: 3.0.3\ninfo: {title: orders_api, version: '1'}\npaths:\n");
+    for i in 0..40 {
+        let operation_id = if i == 37 { 3 } else { i };
+        let path = if i == 36 {
+            "nope".to_owned()
+        } else {
+            format!("/b{i}")
+        };
+        text.push_str(&format!(
+            "  /p{i}:\n    get: {{operationId: op{operation_id}, responses: {{'200': {{description: ok}}}}, x-apigateway-backend: {{type: HTTP, httpEndpoints: {{address: example.com, scheme: http, method: GET, path: {path}}}}}}}\n"
+        ));
+    }
+    assert_eq!(
+        findings_in(&text),
+        [
+            "error apig-backend-path@77:175",
+            "error oas-operation-id-unique@79:24"
+        ]
+    );
+}
+
+/// The rules on operations see the path items that `paths` entries name by `$ref`, also
+/// among more of them than a scan serves, at the place each is written.
+#[test]
+fn findings_in_many_referenced_path_items_are_located_where_they_are_written() {
+    let mut text =
+        String::from("openapi: 3.1.0\ninfo: {title: orders_api, version: '1'}\npaths:\n");
+    for i in 0..40 {
+        text.push_str(&format!(
+            "  /p{i}: {{$ref: '#/components/pathItems/P{i}'}}\n"
+        ));
+    }
+    text.push_str("components:\n  pathItems:\n");
+    for i in 0..40 {
+        let operation_id = if i == 37 { 3 } else { i };
+        let path = if i == 36 {
+            "nope".to_owned()
+        } else {
+            format!("/b{i}")
+        };
+        text.push_str(&format!(
+            "    P{i}:\n      get: {{operationId: op{operation_id}, responses: {{'200': {{description: ok}}}}, x-apigateway-backend: {{type: HTTP, httpEndpoints: {{address: example.com, scheme: http, method: GET, path: {path}}}}}}}\n"
+        ));
+    }
+    assert_eq!(
+        findings_in(&text),
+        [
+            "error apig-oas-version@1:10",
+            "error apig-backend-path@119:177",
+            "error oas-operation-id-unique@121:26"
+        ]
+    );
+}

@@ -12,7 +12,9 @@ use crate::convert::import::Provenance;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::inline::Inlined;
 use crate::source::refs::Workspace;
-use crate::source::{FileId, Key, Located, Node, Pointer, Span, Value, unescape_pointer_token};
+use crate::source::{
+    FileId, Key, KeyIndex, Located, Node, Pointer, Span, Value, unescape_pointer_token,
+};
 use crate::timings;
 
 /// Per-rule adjustments (from configuration): severity overrides, rules turned off, and
@@ -71,13 +73,13 @@ pub enum Locator<'a> {
 
 impl Locator<'_> {
     /// The source of `pointer` (of its key when `at_key` and the key is known), or of its
-    /// nearest ancestor that has one.
-    pub fn locate(&self, pointer: &str, at_key: bool) -> (FileId, Span) {
+    /// nearest ancestor that has one; `keys` looks up keys in the trees of this locator.
+    pub fn locate(&self, keys: &KeyIndex, pointer: &str, at_key: bool) -> (FileId, Span) {
         match self {
             Locator::Tree { file, root } => {
                 let mut p = pointer;
                 loop {
-                    if let Some(found) = root.pointer(p) {
+                    if let Some(found) = keys.pointer(root, p) {
                         let span = if at_key && p == pointer {
                             found.label_span()
                         } else {
@@ -96,7 +98,7 @@ impl Locator<'_> {
             Locator::Inlined { view } => {
                 let mut p = pointer;
                 loop {
-                    if let Some(found) = view.root.pointer(p) {
+                    if let Some(found) = keys.pointer(&view.root, p) {
                         let (file, span, _) = inlined_place(view, p, found, at_key && p == pointer);
                         return (file, span);
                     }
@@ -108,13 +110,17 @@ impl Locator<'_> {
 
     /// The pointer of a finding at `pointer` of the tree, in the file it is in: itself but
     /// in an [`Inlined`] view, whose inlined subtrees sit elsewhere in their own files.
-    pub fn file_pointer<'p>(&self, pointer: &'p str, at_key: bool) -> Cow<'p, str> {
+    pub fn file_pointer<'p>(
+        &self,
+        keys: &KeyIndex,
+        pointer: &'p str,
+        at_key: bool,
+    ) -> Cow<'p, str> {
         match self {
             Locator::Inlined { view } => {
                 let keyed = at_key
-                    && view
-                        .root
-                        .pointer(pointer)
+                    && keys
+                        .pointer(&view.root, pointer)
                         .is_some_and(|l| l.key_span.is_some());
                 Cow::Owned(view.place(pointer, keyed).1)
             }
@@ -180,12 +186,12 @@ impl<'r> Engine<'r> {
     /// [`Engine::run`], with selectors that follow the `$ref`s of `paths` entries that
     /// `refs` resolves: the rules on an OpenAPI document's operations see those of the path
     /// items `paths` names by reference, where they are written.
-    pub fn run_following(
+    pub fn run_following<'n>(
         &self,
         given: Given,
-        root: &Node,
+        root: &'n Node,
         locator: &Locator<'_>,
-        refs: &PathItemRefs,
+        refs: &PathItemRefs<'n>,
     ) -> Vec<Diagnostic> {
         let rules: Vec<&(&Rule, Severity)> = self
             .rules
@@ -193,11 +199,14 @@ impl<'r> Engine<'r> {
             .filter(|(r, _)| r.given == given)
             .collect();
         // Every `$..key` rule would walk the whole document; one walk serves them all.
-        let keys: HashSet<&str> = rules
+        let descents: HashSet<&str> = rules
             .iter()
             .flat_map(|(r, _)| r.select.root_descents())
             .collect();
-        let index = timings::time("descent index", || DescentIndex::build(root, &keys));
+        let index = timings::time("descent index", || DescentIndex::build(root, &descents));
+        // Each finding is located by a pointer: among thousands of `paths`, a scan per finding
+        // made locating quadratic (7 s for the findings on 40,000 operations).
+        let keys = KeyIndex::default();
         // Rules are independent: they run in parallel (on a big document they share the
         // cores with the schema check), and their findings are joined in rule order.
         let per_rule: Vec<Vec<Diagnostic>> = rules
@@ -210,15 +219,15 @@ impl<'r> Engine<'r> {
                 }
                 findings
                     .into_iter()
-                    .filter(|(check, f)| !repeats_itself(check, f, locator))
+                    .filter(|(check, f)| !repeats_itself(check, f, locator, &keys))
                     .filter(|(_, f)| {
                         if self.ignore.is_empty() {
                             return true;
                         }
-                        let pointer = locator.file_pointer(f.pointer.as_str(), f.at_key);
+                        let pointer = locator.file_pointer(&keys, f.pointer.as_str(), f.at_key);
                         !self.ignore.iter().any(|i| i.covers(&rule.id, &pointer))
                     })
-                    .map(|(check, f)| diagnostic(rule, *severity, check, &f, root, locator))
+                    .map(|(check, f)| diagnostic(rule, *severity, check, &f, root, locator, &keys))
                     .collect()
             })
             .collect();
@@ -229,17 +238,22 @@ impl<'r> Engine<'r> {
 /// Whether a `unique` finding names as its first occurrence the very text it is at: a
 /// value written once and reached twice (a file's path item that two `paths` entries
 /// reference is inlined at both) is no repeat of itself.
-fn repeats_itself(check: &Check, finding: &Finding, locator: &Locator<'_>) -> bool {
+fn repeats_itself(
+    check: &Check,
+    finding: &Finding,
+    locator: &Locator<'_>,
+    keys: &KeyIndex,
+) -> bool {
     if !matches!(check.kind, CheckKind::Unique { .. }) {
         return false;
     }
     let Some((first, _)) = finding.related.first() else {
         return false;
     };
-    let here = locator.locate(finding.pointer.as_str(), false);
-    here == locator.locate(first.as_str(), false)
-        && locator.file_pointer(finding.pointer.as_str(), false)
-            == locator.file_pointer(first.as_str(), false)
+    let here = locator.locate(keys, finding.pointer.as_str(), false);
+    here == locator.locate(keys, first.as_str(), false)
+        && locator.file_pointer(keys, finding.pointer.as_str(), false)
+            == locator.file_pointer(keys, first.as_str(), false)
 }
 
 /// Every finding of one rule on a tree, with the check that made it.
@@ -251,7 +265,7 @@ fn evaluate_with<'r, 'a>(
     rule: &'r Rule,
     root: &'a Node,
     index: Option<&DescentIndex<'a>>,
-    refs: &PathItemRefs,
+    refs: &PathItemRefs<'a>,
 ) -> Vec<(&'r Check, Finding)> {
     let targets: Vec<Target<'_>> = rule
         .select
@@ -607,9 +621,10 @@ fn diagnostic(
     finding: &Finding,
     root: &Node,
     locator: &Locator<'_>,
+    keys: &KeyIndex,
 ) -> Diagnostic {
     let pointer = finding.pointer.as_str();
-    let located = root.pointer(pointer);
+    let located = keys.pointer(root, pointer);
     let key = pointer
         .rsplit_once('/')
         .map(|(_, last)| unescape_pointer_token(last).into_owned())
@@ -630,8 +645,12 @@ fn diagnostic(
             (file, span, Cow::Owned(pointer))
         }
         _ => {
-            let (file, span) = locator.locate(pointer, finding.at_key);
-            (file, span, locator.file_pointer(pointer, finding.at_key))
+            let (file, span) = locator.locate(keys, pointer, finding.at_key);
+            (
+                file,
+                span,
+                locator.file_pointer(keys, pointer, finding.at_key),
+            )
         }
     };
     let template = check.message.as_deref().unwrap_or(&rule.message);
@@ -653,7 +672,7 @@ fn diagnostic(
         d = d.help(help.clone());
     }
     for (p, message) in &finding.related {
-        let (file, span) = locator.locate(p.as_str(), false);
+        let (file, span) = locator.locate(keys, p.as_str(), false);
         d = d.related(file, span, message.clone());
     }
     d

@@ -24,7 +24,7 @@ use crate::diagnostic::{Diagnostic, Location, Related};
 use crate::openapi::OasVersion;
 use crate::source::inline::Inlined;
 use crate::source::refs::Workspace;
-use crate::source::{Document, Limits, Node, Pointer, Sources};
+use crate::source::{Document, KeyIndex, Limits, Node, Pointer, Sources};
 use crate::timings;
 
 /// The rule files compiled into the binary: `(file name, text)`, sorted by name.
@@ -134,12 +134,18 @@ pub fn check_openapi_rules(
 /// import follows it. Only targets in the root document are recorded: one in another file
 /// is in the view already, in place of its reference, unless the view's bounds kept the
 /// reference (then it is reported as not checked).
-fn path_item_refs(ws: &Workspace, tree: &Node, inlined: Option<&Inlined>) -> PathItemRefs {
+fn path_item_refs<'n>(
+    ws: &Workspace,
+    tree: &'n Node,
+    inlined: Option<&Inlined>,
+) -> PathItemRefs<'n> {
     let root_file = ws.root().file;
     let mut refs = PathItemRefs::default();
     let Some(paths) = tree.get("paths").and_then(Node::as_map) else {
         return refs;
     };
+    // Thousands of entries may name path items in one big `components/pathItems`.
+    let keys = KeyIndex::default();
     for entry in &paths.entries {
         // Import reads no path item from an extension of `paths`.
         if entry.key.name.starts_with("x-") {
@@ -162,16 +168,16 @@ fn path_item_refs(ws: &Workspace, tree: &Node, inlined: Option<&Inlined>) -> Pat
             if to != root_file || escaped.is_empty() || visited.contains(&escaped) {
                 break;
             }
-            let Some(found) = tree.pointer(&escaped) else {
+            let Some(found) = keys.pointer(tree, &escaped) else {
                 break;
             };
             pointer = canonical_pointer(&escaped);
             node = found.node;
             visited.push(escaped);
-            target = Some(pointer.clone());
+            target = Some((pointer.clone(), node));
         }
-        if let Some(target) = target {
-            refs.insert(&entry.key.name, target);
+        if let Some((target, path_item)) = target {
+            refs.insert(&entry.key.name, target, path_item);
         }
     }
     refs

@@ -52,17 +52,19 @@ pub struct Selector {
 }
 
 /// The path items that entries of the root's `paths` name by `$ref`: for each entry's key,
-/// the pointer of the path item at the end of its chain of references, in the tree the
-/// selector runs on. Built by the caller, which knows how references resolve.
-#[derive(Clone, Debug, Default)]
-pub struct PathItemRefs {
-    by_key: HashMap<String, Pointer>,
+/// the pointer of the path item at the end of its chain of references, in the tree `'n` the
+/// selector runs on, and the path item itself (found once, not by every rule: among
+/// thousands of `components/pathItems`, a lookup per rule and entry took 17 s for 20,000).
+/// Built by the caller, which knows how references resolve.
+#[derive(Debug, Default)]
+pub struct PathItemRefs<'n> {
+    by_key: HashMap<String, (Pointer, &'n Node)>,
 }
 
-impl PathItemRefs {
-    /// Records that the `paths` entry `key` names the path item at `target`.
-    pub fn insert(&mut self, key: &str, target: Pointer) {
-        self.by_key.insert(key.to_owned(), target);
+impl<'n> PathItemRefs<'n> {
+    /// Records that the `paths` entry `key` names `path_item`, at `target`.
+    pub fn insert(&mut self, key: &str, target: Pointer, path_item: &'n Node) {
+        self.by_key.insert(key.to_owned(), (target, path_item));
     }
 
     /// Whether no entry names a path item by `$ref`.
@@ -72,11 +74,10 @@ impl PathItemRefs {
 }
 
 /// What a step needs to follow the `$ref`s of `paths` entries: the tree's root, where the
-/// path items are looked up, and which entries name which.
+/// path items are, and which entries name which.
 #[derive(Clone, Copy)]
 struct Follow<'a, 'r> {
-    root: &'a Node,
-    refs: &'r PathItemRefs,
+    refs: &'r PathItemRefs<'a>,
 }
 
 impl<'a> Follow<'a, '_> {
@@ -94,8 +95,8 @@ impl<'a> Follow<'a, '_> {
             let named = entry
                 .key
                 .and_then(|k| self.refs.by_key.get(&*k.name))
-                .filter(|p| !seen.contains(*p))
-                .and_then(|p| Some((p.clone(), self.root.pointer(p.as_str())?.node)));
+                .filter(|(p, _)| !seen.contains(p))
+                .map(|(p, node)| (p.clone(), *node));
             out.push(entry);
             if let Some((pointer, node)) = named {
                 seen.insert(pointer.clone());
@@ -121,14 +122,12 @@ impl<'a> Follow<'a, '_> {
         map.entries
             .iter()
             .filter_map(|e| self.refs.by_key.get(&*e.key.name))
-            .filter(|p| !p.as_str().starts_with("/paths/") && seen.insert(p.as_str()))
-            .filter_map(|p| {
-                Some(Target {
-                    node: self.root.pointer(p.as_str())?.node,
-                    pointer: p.clone(),
-                    key: None,
-                    is_key: false,
-                })
+            .filter(|(p, _)| !p.as_str().starts_with("/paths/") && seen.insert(p.as_str()))
+            .map(|(p, node)| Target {
+                node,
+                pointer: p.clone(),
+                key: None,
+                is_key: false,
             })
             .collect()
     }
@@ -232,9 +231,9 @@ impl Selector {
         &self,
         root: &'a Node,
         index: Option<&DescentIndex<'a>>,
-        refs: &PathItemRefs,
+        refs: &PathItemRefs<'a>,
     ) -> Vec<Target<'a>> {
-        let follow = Follow { root, refs };
+        let follow = Follow { refs };
         let mut all = Vec::new();
         for steps in &self.alternatives {
             let mut steps = steps.as_slice();
@@ -640,9 +639,11 @@ mod tests {
             .push("components")
             .push("pathItems")
             .push("P");
-        refs.insert("/a", p.clone());
-        refs.insert("/b", p);
-        refs.insert("/c", Pointer::root().push("paths").push("/a"));
+        let at = |p: &Pointer| root.pointer(p.as_str()).expect("path item").node;
+        refs.insert("/a", p.clone(), at(&p));
+        refs.insert("/b", p.clone(), at(&p));
+        let a = Pointer::root().push("paths").push("/a");
+        refs.insert("/c", a.clone(), at(&a));
         let s = Selector::parse(selector).unwrap_or_else(|e| panic!("{selector}: {e:?}"));
         s.select_following(&root, None, &refs)
             .iter()

@@ -20,8 +20,8 @@ use std::path::PathBuf;
 
 pub use files::{FileId, LineCol, SourceFile, Sources};
 pub use tree::{
-    Entry, Key, Located, Map, Node, Number, Pointer, Span, Str, Value, escape_pointer_token,
-    unescape_pointer_token,
+    Entry, Key, KeyIndex, Located, Map, Node, Number, Pointer, Span, Str, Value,
+    escape_pointer_token, unescape_pointer_token,
 };
 
 use crate::diagnostic::Diagnostic;

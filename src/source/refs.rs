@@ -26,6 +26,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Diagnostic, Location, Related};
 
+use super::KeyIndex;
 use super::hash::FastMap;
 use super::inline::Inlined;
 use super::uri;
@@ -76,51 +77,6 @@ pub struct Workspace {
     options: RefOptions,
     /// Key lookups in big mappings, for JSON pointers through them.
     keys: KeyIndex,
-}
-
-/// The entries of big mappings by key, each made the first time a JSON pointer passes through
-/// its mapping: a pointer scanned a `components/schemas` of 100,000 schemas once per distinct
-/// reference (15 s for a chain of references through them).
-#[derive(Debug, Default)]
-struct KeyIndex(std::sync::Mutex<FastMap<(usize, usize), std::sync::Arc<EntryIndex>>>);
-
-/// The position of each key's first entry in a mapping.
-type EntryIndex = FastMap<super::Str, usize>;
-
-impl KeyIndex {
-    /// Mappings with fewer entries are scanned.
-    const FROM: usize = 32;
-
-    /// The entry of `map` for `key`, the first if it is repeated (as [`Map::entry`]).
-    fn entry<'m>(&self, map: &'m Map, key: &str) -> Option<&'m Entry> {
-        if map.entries.len() < Self::FROM {
-            return map.entry(key);
-        }
-        // Keyed by the entries' buffer, which stays where it is when its document moves.
-        let at = (map.entries.as_ptr() as usize, map.entries.len());
-        let index = {
-            let mut cache = self
-                .0
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            cache
-                .entry(at)
-                .or_insert_with(|| {
-                    let mut index = FastMap::default();
-                    for (i, e) in map.entries.iter().enumerate() {
-                        index.entry(e.key.name.clone()).or_insert(i);
-                    }
-                    std::sync::Arc::new(index)
-                })
-                .clone()
-        };
-        match index.get(key).and_then(|&i| map.entries.get(i)) {
-            Some(entry) if &*entry.key.name == key => Some(entry),
-            // Not this mapping's index (a buffer freed and used again): scanned.
-            Some(_) => map.entry(key),
-            None => None,
-        }
-    }
 }
 
 /// JSON Schema 2020-12 identifiers found in the loaded documents: each schema resource (a

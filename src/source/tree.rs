@@ -5,6 +5,9 @@
 //! a JSON pointer resolves to a node by walking the tree, which is the span index.
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use super::hash::FastMap;
 
 /// The string type of the tree: immutable, with strings of up to 23 bytes stored inline.
 ///
@@ -257,32 +260,7 @@ impl Node {
     /// `""` is this node. Returns the node and, when the last step was a mapping key, that
     /// key's span, so a diagnostic can point at the key (`name:`) or the value as it prefers.
     pub fn pointer(&self, pointer: &str) -> Option<Located<'_>> {
-        if pointer.is_empty() {
-            return Some(Located {
-                key_span: None,
-                node: self,
-            });
-        }
-        let rest = pointer.strip_prefix('/')?;
-        let mut node = self;
-        let mut key_span = None;
-        for token in rest.split('/') {
-            let token = unescape_pointer_token(token);
-            match &node.value {
-                Value::Map(map) => {
-                    let entry = map.entry(&token)?;
-                    key_span = Some(entry.key.span);
-                    node = &entry.value;
-                }
-                Value::Seq(items) => {
-                    let index: usize = parse_array_index(&token)?;
-                    node = items.get(index)?;
-                    key_span = None;
-                }
-                _ => return None,
-            }
-        }
-        Some(Located { key_span, node })
+        walk(self, pointer, Map::entry)
     }
 
     /// Converts to a `serde_json::Value` (for schema validation and typed deserialisation).
@@ -435,6 +413,96 @@ impl fmt::Display for Pointer {
     }
 }
 
+/// Resolves `pointer` below `root`, finding each key of a mapping with `entry`.
+fn walk<'n>(
+    root: &'n Node,
+    pointer: &str,
+    entry: impl Fn(&'n Map, &str) -> Option<&'n Entry>,
+) -> Option<Located<'n>> {
+    if pointer.is_empty() {
+        return Some(Located {
+            key_span: None,
+            node: root,
+        });
+    }
+    let rest = pointer.strip_prefix('/')?;
+    let mut node = root;
+    let mut key_span = None;
+    for token in rest.split('/') {
+        let token = unescape_pointer_token(token);
+        match &node.value {
+            Value::Map(map) => {
+                let found = entry(map, &token)?;
+                key_span = Some(found.key.span);
+                node = &found.value;
+            }
+            Value::Seq(items) => {
+                let index: usize = parse_array_index(&token)?;
+                node = items.get(index)?;
+                key_span = None;
+            }
+            _ => return None,
+        }
+    }
+    Some(Located { key_span, node })
+}
+
+/// Key lookups in big mappings, each mapping indexed the first time a lookup passes through
+/// it. [`Map::entry`] scans, which is right for the few keys of most mappings, but a caller
+/// that looks up many keys in one big mapping (a pointer per reference into a
+/// `components/schemas` of 100,000 schemas, a location per finding among 40,000 `paths`)
+/// would scan it once per lookup.
+///
+/// A mapping is known by the address of its entries, so an index is only valid while every
+/// tree it has looked into is alive and unchanged: keep one no longer than the borrow of
+/// those trees.
+#[derive(Debug, Default)]
+pub struct KeyIndex(Mutex<FastMap<(usize, usize), Arc<EntryIndex>>>);
+
+/// The position of each key's first entry in a mapping.
+type EntryIndex = FastMap<Str, usize>;
+
+impl KeyIndex {
+    /// Mappings with fewer entries are scanned.
+    const FROM: usize = 32;
+
+    /// The entry of `map` for `key`, the first if it is repeated (as [`Map::entry`]).
+    pub fn entry<'m>(&self, map: &'m Map, key: &str) -> Option<&'m Entry> {
+        if map.entries.len() < Self::FROM {
+            return map.entry(key);
+        }
+        // Keyed by the entries' buffer, which stays where it is when its document moves.
+        let at = (map.entries.as_ptr() as usize, map.entries.len());
+        let index = {
+            let mut cache = self
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            cache
+                .entry(at)
+                .or_insert_with(|| {
+                    let mut index = FastMap::default();
+                    for (i, e) in map.entries.iter().enumerate() {
+                        index.entry(e.key.name.clone()).or_insert(i);
+                    }
+                    Arc::new(index)
+                })
+                .clone()
+        };
+        match index.get(key).and_then(|&i| map.entries.get(i)) {
+            Some(entry) if &*entry.key.name == key => Some(entry),
+            // Not this mapping's index (held past its tree, against the rule above): scanned.
+            Some(_) => map.entry(key),
+            None => None,
+        }
+    }
+
+    /// [`Node::pointer`], with the keys of big mappings looked up in this index.
+    pub fn pointer<'n>(&self, root: &'n Node, pointer: &str) -> Option<Located<'n>> {
+        walk(root, pointer, |map, key| self.entry(map, key))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +525,47 @@ mod tests {
         repeated.entries.push(map.entries[0].clone());
         let [a] = repeated.entries_of(["a"]);
         assert!(std::ptr::eq(a.unwrap(), &repeated.entries[0]));
+    }
+
+    #[test]
+    fn a_key_index_finds_what_a_scan_finds() {
+        use std::fmt::Write as _;
+        let mut text = String::from("paths:\n");
+        for i in 0..100 {
+            let _ = writeln!(text, "  /p{i}: {{get: {{operationId: op{i}}}}}");
+        }
+        text.push_str("  /a~b/{id}: {get: {operationId: escaped}}\nsmall: {k: v}\n");
+        let (_, doc) = crate::source::load_text("t.yaml", &text);
+        let keys = KeyIndex::default();
+        for pointer in [
+            "",
+            "/paths",
+            "/paths/~1p0/get",
+            "/paths/~1p31/get/operationId",
+            "/paths/~1p99",
+            "/paths/~1a~0b~1{id}/get/operationId",
+            "/paths/~1p100",
+            "/paths/p1",
+            "/small/k",
+            "/small/missing",
+        ] {
+            let scanned = doc.root.pointer(pointer);
+            let indexed = keys.pointer(&doc.root, pointer);
+            assert_eq!(
+                indexed.map(|l| (l.node as *const Node, l.key_span)),
+                scanned.map(|l| (l.node as *const Node, l.key_span)),
+                "{pointer}"
+            );
+        }
+        // Looked up a second time, through the index made by the first.
+        let found = keys.pointer(&doc.root, "/paths/~1p64/get/operationId");
+        assert_eq!(found.and_then(|l| l.node.as_str()), Some("op64"));
+        // A tree made in code may repeat a key (a loaded one may not): the first counts.
+        let paths = doc.root.get("paths").and_then(Node::as_map).unwrap();
+        let mut repeated = paths.clone();
+        repeated.entries.push(paths.entries[5].clone());
+        let first = keys.entry(&repeated, "/p5").unwrap();
+        assert!(std::ptr::eq(first, &repeated.entries[5]));
     }
 
     #[test]
