@@ -952,6 +952,66 @@ fn exclusive_bounds_of_integers_are_the_inclusive_ones_next_to_them() {
     assert_eq!(params[2].max_num, Some(1));
 }
 
+/// A 3.1 schema dialect apigctl does not know (`jsonSchemaDialect`, or a parameter schema's
+/// `$schema`) may give the keywords of parameters other meanings: a warning at its value.
+/// The JSON Schema drafts are read as they are (draft-04's flag form of `exclusiveMinimum`
+/// too), and 3.0 has no dialects.
+#[test]
+fn unknown_schema_dialects_are_reported_where_they_are_named() {
+    let text = |version: &str, dialect: &str, schema: &str| {
+        format!(
+            "openapi: {version}\ninfo: {{title: dialects, version: '1'}}\njsonSchemaDialect: {dialect}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {{name: q, in: query, schema: {{$schema: '{schema}', type: integer, minimum: 1, exclusiveMinimum: true}}}}\n      responses: {{default: {{description: ok}}}}\n      x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}\n"
+        )
+    };
+    let unknown = text(
+        "3.1.0",
+        "https://example.com/dialect",
+        "https://example.com/s",
+    );
+    let (ws, result) = import_text("dialects.yaml", &unknown);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-unsupported@3:20",
+            "warn import-unsupported@9:50"
+        ]
+    );
+    let warning = &result.diagnostics[0];
+    assert!(
+        warning
+            .message
+            .contains("`jsonSchemaDialect: https://example.com/dialect` is not a schema dialect"),
+        "{}",
+        warning.message
+    );
+    for known in [
+        text(
+            "3.1.0",
+            "https://spec.openapis.org/oas/3.1/dialect/base",
+            "http://json-schema.org/draft-04/schema#",
+        ),
+        text(
+            "3.0.3",
+            "https://example.com/dialect",
+            "https://example.com/s",
+        ),
+    ] {
+        let (ws, result) = import_text("dialects.yaml", &known);
+        let located = locations(&ws.sources, &result);
+        assert!(
+            located.iter().all(|l| l != "warn import-unsupported@3:20"
+                && l != "warn import-unsupported@9:50"),
+            "{located:?}"
+        );
+        let param = &result.definition.apis[0].req_params.as_ref().unwrap()[0];
+        assert_eq!(
+            param.min_num,
+            Some(2),
+            "draft-04's exclusive flag moves the bound"
+        );
+    }
+}
+
 /// A 3.x parameter with neither `schema` nor `content` has no type to import: a warning at
 /// the parameter, and no request parameter.
 #[test]

@@ -29,6 +29,32 @@ pub const CODE: &str = "oas-schema";
 /// The schema dialect 3.1 Schema Objects use unless `jsonSchemaDialect` says otherwise.
 const OAS_31_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
 
+/// The JSON Schema drafts, by the URI of their meta-schema (a final `#` aside).
+const JSON_SCHEMA_DRAFTS: [&str; 5] = [
+    "https://json-schema.org/draft/2020-12/schema",
+    "https://json-schema.org/draft/2019-09/schema",
+    "http://json-schema.org/draft-07/schema",
+    "http://json-schema.org/draft-06/schema",
+    "http://json-schema.org/draft-04/schema",
+];
+
+/// Whether `uri` (a `jsonSchemaDialect` or `$schema`) names the OAS 3.1 base dialect or a
+/// JSON Schema draft. The keywords a gateway parameter is made of (`type`, `enum`,
+/// `default`, `minimum`/`maximum`, `minLength`/`maxLength`) mean the same in all of them,
+/// and `exclusiveMinimum`/`exclusiveMaximum` are read in both their forms (a flag up to
+/// draft-04, a bound since draft-06); another dialect may give them other meanings.
+pub fn is_known_dialect(uri: &str) -> bool {
+    // Either scheme: `https://json-schema.org/draft-07/schema` is written as often.
+    let unschemed = |u: &'static str| u.split_once("://").map_or(u, |(_, rest)| rest);
+    let Some((scheme, rest)) = uri.trim_end_matches('#').split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && std::iter::once(OAS_31_DIALECT)
+            .chain(JSON_SCHEMA_DRAFTS)
+            .any(|d| unschemed(d) == rest)
+}
+
 /// The bundled schema files, with the URI each is known by.
 mod bundled {
     pub const OAS_2_0: &str = include_str!("../../schemas/oas-2.0-schema.json");
@@ -1417,5 +1443,32 @@ fn span_of<'p>(root: &Node, pointer: &'p str, at_key: bool) -> (Span, &'p str, b
             };
         }
         p = p.rsplit_once('/').map_or("", |(parent, _)| parent);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_dialects_are_the_oas_base_and_the_json_schema_drafts() {
+        for uri in [
+            "https://spec.openapis.org/oas/3.1/dialect/base",
+            "https://json-schema.org/draft/2020-12/schema",
+            "https://json-schema.org/draft/2020-12/schema#",
+            "http://json-schema.org/draft-04/schema#",
+            "https://json-schema.org/draft-07/schema",
+        ] {
+            assert!(is_known_dialect(uri), "{uri}");
+        }
+        for uri in [
+            "https://example.com/my-dialect",
+            "json-schema.org/draft-07/schema",
+            "ftp://json-schema.org/draft-07/schema",
+            "https://json-schema.org/draft-03/schema",
+            "",
+        ] {
+            assert!(!is_known_dialect(uri), "{uri}");
+        }
     }
 }

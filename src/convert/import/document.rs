@@ -2,6 +2,7 @@
 //! document (throttling, access control, group responses).
 
 use super::*;
+use crate::openapi::schema::is_known_dialect;
 
 impl<'a> Cx<'a> {
     pub(super) fn group(&mut self, root: &'a Node, options: &ImportOptions) -> ApiGroupDef {
@@ -416,6 +417,8 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Warns of what the document's top level holds that import does not read: unknown
+    /// extensions, webhooks, and a schema dialect whose keywords it may misread.
     pub(super) fn unknown_root_extensions(&mut self, root: &'a Node) {
         let file = self.file;
         const KNOWN: [&str; 3] = [
@@ -434,6 +437,13 @@ impl<'a> Cx<'a> {
                     entry.key.span,
                     "webhooks (requests the API makes to its clients) have no API Gateway counterpart; not imported".into(),
                 );
+            }
+            if key == "jsonSchemaDialect"
+                && self.version == OasVersion::V3_1
+                && let Some(uri) = entry.value.as_str()
+                && !is_known_dialect(uri)
+            {
+                self.unknown_dialect(file, &entry.value, "jsonSchemaDialect", uri);
             }
             if key.starts_with("x-apigateway-") && !KNOWN.contains(&key) {
                 self.warn(
@@ -477,3 +487,24 @@ const ACL_FIELDS: &[(&str, &str)] = &[
     ("value", "acl_value"),
     ("acl_value", "acl_value"),
 ];
+
+impl Cx<'_> {
+    /// Warns of a 3.1 schema dialect (`jsonSchemaDialect` or `$schema`, named by `key`, with
+    /// the value `uri` at `node`) that is neither the OAS base dialect nor a JSON Schema
+    /// draft, and so may give the keywords of parameter schemas other meanings.
+    pub(super) fn unknown_dialect(&mut self, file: FileId, node: &Node, key: &str, uri: &str) {
+        self.diagnostics.push(
+            Diagnostic::warn(
+                UNSUPPORTED,
+                format!(
+                    "`{key}: {uri}` is not a schema dialect apigctl knows; parameter schemas are read as JSON Schema 2020-12 (the OpenAPI 3.1 default), which may not be what this dialect's keywords mean"
+                ),
+            )
+            .at(file, node.span)
+            .help(format!(
+                "if the parameter schemas use only JSON Schema keywords, remove `{key}` or name a JSON Schema draft (for example https://json-schema.org/draft/2020-12/schema)"
+            ))
+            .source("OpenAPI 3.1.0, jsonSchemaDialect and Schema Object (Specifying Schema Dialects)"),
+        );
+    }
+}

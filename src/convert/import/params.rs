@@ -1,6 +1,7 @@
 //! Request parameters (`req_params`, API Reference 3.5.1, Table 3-171).
 
 use super::*;
+use crate::openapi::schema::is_known_dialect;
 
 /// A parameter to import: its file and node, the `description` written beside its `$ref` (3.1)
 /// with its file, and its (in, name).
@@ -230,6 +231,13 @@ impl<'a> Cx<'a> {
             },
         };
         let (target_file, schema) = schema;
+        if self.version == OasVersion::V3_1
+            && let Some(dialect) = schema.get("$schema")
+            && let Some(uri) = dialect.as_str()
+            && !is_known_dialect(uri)
+        {
+            self.unknown_dialect(target_file, dialect, "$schema", uri);
+        }
         if matches!(schema.value, Value::Bool(false)) {
             self.warn(
                 DROPPED,
