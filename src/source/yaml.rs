@@ -342,20 +342,39 @@ fn clipped_at_end_of_file(text: &str, start: usize, span: Span, value: &str) -> 
     // The parser's start is the header (`|+`) or, for some scalars, the first content line,
     // the header ending the line before it.
     let (before, from) = (text.get(..start)?, text.get(start..)?);
-    let line = if from.starts_with(['|', '>']) {
-        from.lines().next()
+    // The header's line, and where the lines after it start.
+    let (line, content_from) = if from.starts_with(['|', '>']) {
+        let line = from.lines().next().unwrap_or_default();
+        (line, start + line.len())
     } else {
-        before.trim_end().lines().next_back()
+        let before = before.trim_end();
+        (before.lines().next_back().unwrap_or_default(), before.len())
     };
-    let line = line.unwrap_or_default();
     let line = line.split(" #").next().unwrap_or_default();
     let header = line.rfind(['|', '>']).map_or("", |i| &line[i..]);
     let last_line_ends_file = !after.contains('\n');
     let len = if header.contains('-') {
         return None;
     } else if header.contains('+') {
-        // Keep: all but the line break the file's last line does not have.
-        value.len() - usize::from(last_line_ends_file && value.ends_with('\n'))
+        // Keep: all but the line break the file's last line does not have. The parser adds
+        // one where that line is content, or only spaces but as many as the content's
+        // indentation; a line of fewer spaces it leaves out, as it should. An indentation
+        // given in the header is not worked out here: its value stays as read.
+        let last = text.rsplit(['\n', '\r']).next().unwrap_or_default();
+        let spaces = last.len() - last.trim_start_matches(' ').len();
+        let spurious = if !last.trim_matches([' ', '\t']).is_empty() {
+            last_line_ends_file
+        } else if header.contains(|c: char| c.is_ascii_digit()) {
+            false
+        } else {
+            // The indentation of the first line with content after the header.
+            let indent = text.get(content_from..)?.lines().skip(1).find_map(|l| {
+                let rest = l.trim_start_matches(' ');
+                (!rest.is_empty()).then(|| l.len() - rest.len())
+            });
+            indent.is_some_and(|n| spaces >= n)
+        };
+        value.len() - usize::from(spurious && value.ends_with('\n'))
     } else {
         let content = value.trim_end_matches('\n').len();
         content + usize::from(!last_line_ends_file && content < value.len())

@@ -694,10 +694,15 @@ impl<'a> Parser<'a> {
                 p += 1;
             }
             let end = self.line_end(p);
+            // A last line without a line break is no empty line (YAML 1.2 `l-empty` ends in
+            // one): only spaces there keep nothing.
+            let empty_line = end < self.b.len();
             if p - from < indent {
                 // Less indented: an empty line, or the end of the scalar.
                 if self.b[p..end].iter().all(|&c| c == b' ') {
-                    content.push(None);
+                    if empty_line {
+                        content.push(None);
+                    }
                     from = end + 1;
                     continue;
                 }
@@ -709,7 +714,9 @@ impl<'a> Parser<'a> {
                 return unsupported();
             }
             if line.is_empty() {
-                content.push(None);
+                if empty_line {
+                    content.push(None);
+                }
             } else {
                 content.push(Some(line));
                 last_content_end = end;
@@ -1025,6 +1032,19 @@ mod tests {
             ("x: >\n  a\n\n  b\n\n  ", "a\nb\n"),
             ("x: | # c+\n  a\n\n  ", "a\n"),
             ("x: |2-\n   a\n\n  ", " a"),
+            // Keep chomping: a last line of spaces without a line break is no empty line,
+            // and spaces beyond the indentation there are content (libyaml agrees).
+            ("x: |+\n  a\n  ", "a\n"),
+            ("x: |+\n  a\n\n  ", "a\n\n"),
+            ("x: |+\n  a\n\n\n ", "a\n\n\n"),
+            ("x: |+\n  a\n \n ", "a\n\n"),
+            ("x: >+\n  a\n\n  ", "a\n\n"),
+            ("x: |+\n  a\n    ", "a\n  "),
+            ("x: |+\n  a\n   \n  ", "a\n \n"),
+            ("x: >+\n  a\n\n   ", "a\n\n "),
+            ("x: |+\n  a\r\n\r\n  ", "a\n\n"),
+            ("x: |+\n\n  ", "\n"),
+            ("x: |+\n  a\n\n# c", "a\n\n"),
         ] {
             // Where the fast path reads it, the two agree.
             compare(text, text);
