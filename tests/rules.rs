@@ -343,13 +343,10 @@ fn what_import_drops_is_reported_once_and_never_hidden_by_a_warning() {
     assert_eq!(findings_in(duplicate), ["error import-duplicate-api@13:5"]);
 }
 
-/// Findings among more `paths` than a scan serves (locating looks keys of big mappings up in
-/// an index) are at the lines a scan finds, both for the rules on the document and for those
-/// on the definition, located through import's provenance.
-#[test]
-fn findings_among_many_paths_are_located_where_they_are_written() {
-    let mut text =
-        String::from("openapi: 3.0.3\ninfo: {title: orders_api, version: '1'}\npaths:\n");
+/// Forty path items, one line each (`{indent}{key}:` and its `get`): the 37th has a
+/// backend path without `/`, the 38th repeats the 4th's operationId.
+fn forty_path_items(indent: &str, key: impl Fn(usize) -> String) -> String {
+    let mut text = String::new();
     for i in 0..40 {
         let operation_id = if i == 37 { 3 } else { i };
         let path = if i == 36 {
@@ -358,9 +355,22 @@ fn findings_among_many_paths_are_located_where_they_are_written() {
             format!("/b{i}")
         };
         text.push_str(&format!(
-            "  /p{i}:\n    get: {{operationId: op{operation_id}, responses: {{'200': {{description: ok}}}}, x-apigateway-backend: {{type: HTTP, httpEndpoints: {{address: example.com, scheme: http, method: GET, path: {path}}}}}}}\n"
+            "{indent}{}:\n{indent}  get: {{operationId: op{operation_id}, responses: {{'200': {{description: ok}}}}, x-apigateway-backend: {{type: HTTP, httpEndpoints: {{address: example.com, scheme: http, method: GET, path: {path}}}}}}}\n",
+            key(i)
         ));
     }
+    text
+}
+
+/// Findings among more `paths` than a scan serves (locating looks keys of big mappings up in
+/// an index) are at the lines a scan finds, both for the rules on the document and for those
+/// on the definition, located through import's provenance.
+#[test]
+fn findings_among_many_paths_are_located_where_they_are_written() {
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: orders_api, version: '1'}}\npaths:\n{}",
+        forty_path_items("  ", |i| format!("/p{i}"))
+    );
     assert_eq!(
         findings_in(&text),
         [
@@ -382,17 +392,7 @@ fn findings_in_many_referenced_path_items_are_located_where_they_are_written() {
         ));
     }
     text.push_str("components:\n  pathItems:\n");
-    for i in 0..40 {
-        let operation_id = if i == 37 { 3 } else { i };
-        let path = if i == 36 {
-            "nope".to_owned()
-        } else {
-            format!("/b{i}")
-        };
-        text.push_str(&format!(
-            "    P{i}:\n      get: {{operationId: op{operation_id}, responses: {{'200': {{description: ok}}}}, x-apigateway-backend: {{type: HTTP, httpEndpoints: {{address: example.com, scheme: http, method: GET, path: {path}}}}}}}\n"
-        ));
-    }
+    text.push_str(&forty_path_items("    ", |i| format!("P{i}")));
     assert_eq!(
         findings_in(&text),
         [
