@@ -4,6 +4,8 @@
 //! Bindings attach a policy to a publication (an API in an environment); taking the API
 //! offline removes them (`Db::remove_publication`).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -362,16 +364,12 @@ pub fn bind_throttle(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     )
 }
 
-fn throttle_binding<'d>(db: &'d Db, id: &str) -> Result<&'d ThrottleApiBinding, ApiError> {
-    db.throttle_bindings.get(id).ok_or_else(|| {
-        ApiError::not_found("APIG.3012", "Request throttling policy binding record", id)
-    })
-}
+/// What a missing throttling policy binding is called in the answer.
+const THROTTLE_BINDING: (&str, &str) = ("APIG.3012", "Request throttling policy binding record");
 
 /// `DELETE /throttle-bindings/{throttle_binding_id}` (3.8.2).
 pub fn unbind_throttle(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
-    throttle_binding(db, req.param(0))?;
-    db.throttle_bindings.remove(req.param(0));
+    unbind(&mut db.throttle_bindings, req.param(0), THROTTLE_BINDING)?;
     Reply::no_content()
 }
 
@@ -386,9 +384,7 @@ pub fn unbind_throttles(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     delete_action(req)?;
     let b: ThrottleBindingBatchDelete = req.json()?;
     batch_unbind(b.throttle_bindings, |id| {
-        throttle_binding(db, id)?;
-        db.throttle_bindings.remove(id);
-        Ok(())
+        unbind(&mut db.throttle_bindings, id, THROTTLE_BINDING)
     })
 }
 
@@ -668,16 +664,12 @@ pub fn bind_acl(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     )
 }
 
-fn acl_binding<'d>(db: &'d Db, id: &str) -> Result<&'d AclApiBindingInfo, ApiError> {
-    db.acl_bindings
-        .get(id)
-        .ok_or_else(|| ApiError::not_found("APIG.3010", "Access control policy binding record", id))
-}
+/// What a missing access control policy binding is called in the answer.
+const ACL_BINDING: (&str, &str) = ("APIG.3010", "Access control policy binding record");
 
 /// `DELETE /acl-bindings/{acl_bindings_id}` (3.14.2).
 pub fn unbind_acl(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
-    acl_binding(db, req.param(0))?;
-    db.acl_bindings.remove(req.param(0));
+    unbind(&mut db.acl_bindings, req.param(0), ACL_BINDING)?;
     Reply::no_content()
 }
 
@@ -692,9 +684,7 @@ pub fn unbind_acls(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     delete_action(req)?;
     let b: AclBindingBatchDelete = req.json()?;
     batch_unbind(b.acl_bindings, |id| {
-        acl_binding(db, id)?;
-        db.acl_bindings.remove(id);
-        Ok(())
+        unbind(&mut db.acl_bindings, id, ACL_BINDING)
     })
 }
 
@@ -787,6 +777,18 @@ pub fn acls_of_api(db: &Db, req: &Req) -> Result<Reply, ApiError> {
 
 /// Unbinds each of `ids` with `unbind`, answering the batch result: the count of successes and
 /// one `{bind_id, error_code, error_msg}` per failure (3.8.6, 3.14.3).
+/// Removes the binding `id`; `(code, what)` name a missing one in the answer.
+fn unbind<T>(
+    bindings: &mut BTreeMap<String, T>,
+    id: &str,
+    (code, what): (&'static str, &str),
+) -> Result<(), ApiError> {
+    match bindings.remove(id) {
+        Some(_) => Ok(()),
+        None => Err(ApiError::not_found(code, what, id)),
+    }
+}
+
 fn batch_unbind(
     ids: Vec<String>,
     mut unbind: impl FnMut(&str) -> Result<(), ApiError>,

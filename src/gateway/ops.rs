@@ -564,19 +564,8 @@ impl Client {
         env_id: &str,
         remark: Option<&str>,
     ) -> Result<ApiActionResult, GatewayError> {
-        let body = ApiActionInfo {
-            action: PublishAction::Online,
-            env_id: env_id.to_owned(),
-            api_id: api_id.to_owned(),
-            remark: remark.map(str::to_owned),
-        };
-        let call = Call::new(
-            Method::POST,
-            path(&[APIS.path, "action"]),
-            "publish API",
-            api,
-        )
-        .json(&body)?;
+        let action = (PublishAction::Online, "publish API");
+        let call = api_action(action, api_id, api, env_id, remark)?;
         self.create_checked(&call, || async {
             let shown = self.show_api(api_id, api).await?;
             Ok(publications(&shown)
@@ -606,20 +595,9 @@ impl Client {
         env_id: &str,
         remark: Option<&str>,
     ) -> Result<ApiActionResult, GatewayError> {
-        let body = ApiActionInfo {
-            action: PublishAction::Online,
-            env_id: env_id.to_owned(),
-            api_id: api_id.to_owned(),
-            remark: remark.map(str::to_owned),
-        };
-        let call = Call::new(
-            Method::POST,
-            path(&[APIS.path, "action"]),
-            "republish API",
-            api,
-        )
-        .json(&body)?;
-        self.fetch(&call).await
+        let action = (PublishAction::Online, "republish API");
+        self.fetch(&api_action(action, api_id, api, env_id, remark)?)
+            .await
     }
 
     /// Takes an API offline in an environment (API Reference 3.5.4). Retried: taking an API
@@ -630,19 +608,8 @@ impl Client {
         api: &str,
         env_id: &str,
     ) -> Result<(), GatewayError> {
-        let body = ApiActionInfo {
-            action: PublishAction::Offline,
-            env_id: env_id.to_owned(),
-            api_id: api_id.to_owned(),
-            remark: None,
-        };
-        let call = Call::new(
-            Method::POST,
-            path(&[APIS.path, "action"]),
-            "take API offline",
-            api,
-        )
-        .json(&body)?;
+        let action = (PublishAction::Offline, "take API offline");
+        let call = api_action(action, api_id, api, env_id, None)?;
         self.send(&call).await.map(|_| ())
     }
 
@@ -871,4 +838,22 @@ pub fn publications(api: &ApiCreate) -> Vec<(String, String)> {
         .filter(|(env, _)| !env.is_empty())
         .map(|(env, id)| (env.to_owned(), id.to_owned()))
         .collect()
+}
+
+/// The call that publishes an API in an environment or takes it offline there (API Reference
+/// 3.5.4), `action` with what the call is called in messages.
+fn api_action(
+    (action, what): (PublishAction, &str),
+    api_id: &str,
+    api: &str,
+    env_id: &str,
+    remark: Option<&str>,
+) -> Result<Call, GatewayError> {
+    let body = ApiActionInfo {
+        action,
+        env_id: env_id.to_owned(),
+        api_id: api_id.to_owned(),
+        remark: remark.map(str::to_owned),
+    };
+    Call::new(Method::POST, path(&[APIS.path, "action"]), what, api).json(&body)
 }
