@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::api::path_variables;
 use super::{ArgDef, ArgKind, Call, Finding, FunctionDef};
 use crate::lint::selector::Target;
+use crate::source::hash::FastSet;
 use crate::source::{Node, Pointer};
 
 /// Which member each value of a type field needs, e.g. `type: HTTP` needs `httpEndpoints`.
@@ -291,19 +292,39 @@ fn request_param_exists(call: &Call<'_, '_>) -> Vec<Finding> {
         .get("req_params")
         .and_then(Node::as_seq)
         .unwrap_or_default();
-    let mut known = Vec::new();
-    for p in params {
-        let Some(candidate) = p.get("name").and_then(Node::as_str) else {
-            continue;
-        };
-        let header = p
-            .get("location")
-            .and_then(Node::as_str)
-            .is_some_and(|l| l.eq_ignore_ascii_case("HEADER"));
-        if candidate == name || (header && candidate.eq_ignore_ascii_case(name)) {
-            return Vec::new();
-        }
-        known.push(format!("`{candidate}`"));
+    // Each parameter's name, and whether it is a header (compared case-insensitively).
+    let named = || {
+        params.iter().filter_map(|p| {
+            let name = p.get("name").and_then(Node::as_str)?;
+            let header = p
+                .get("location")
+                .and_then(Node::as_str)
+                .is_some_and(|l| l.eq_ignore_ascii_case("HEADER"));
+            Some((name, header))
+        })
+    };
+    // An API with many parameters is looked up in a table made once per check: a scan per
+    // backend parameter was quadratic (4 s for 10,000 of each).
+    let found = if params.len() > RequestParams::FROM {
+        let key = format!("request-param-exists {}", api_pointer(&call.target.pointer));
+        call.memo(&key, || RequestParams::new(named()))
+            .is_some_and(|t| {
+                t.exact.contains(name) || t.headers.contains(&name.to_ascii_lowercase())
+            })
+    } else {
+        named().any(|(candidate, header)| {
+            candidate == name || (header && candidate.eq_ignore_ascii_case(name))
+        })
+    };
+    if found {
+        return Vec::new();
+    }
+    let mut known: Vec<String> = named()
+        .map(|(n, _)| format!("`{n}`"))
+        .take(KNOWN_SHOWN + 1)
+        .collect();
+    if known.len() > KNOWN_SHOWN {
+        known[KNOWN_SHOWN] = format!("and {} more", named().count() - KNOWN_SHOWN);
     }
     let known = if known.is_empty() {
         "none".to_owned()
@@ -314,6 +335,44 @@ fn request_param_exists(call: &Call<'_, '_>) -> Vec<Finding> {
         at_key: call.target.is_key,
         ..Finding::at(call.target.pointer.clone()).arg("known", known)
     }]
+}
+
+/// How many request parameters a `request-param-exists` message names at most.
+const KNOWN_SHOWN: usize = 20;
+
+/// The request parameter names of one API, for lookups.
+struct RequestParams {
+    exact: FastSet<String>,
+    /// HEADER parameters' names, lowercased.
+    headers: FastSet<String>,
+}
+
+impl RequestParams {
+    /// APIs with at most this many parameters are scanned.
+    const FROM: usize = 16;
+
+    fn new<'n>(named: impl Iterator<Item = (&'n str, bool)>) -> RequestParams {
+        let mut table = RequestParams {
+            exact: FastSet::default(),
+            headers: FastSet::default(),
+        };
+        for (name, header) in named {
+            table.exact.insert(name.to_owned());
+            if header {
+                table.headers.insert(name.to_ascii_lowercase());
+            }
+        }
+        table
+    }
+}
+
+/// `/apis/N` of a pointer below it.
+fn api_pointer(pointer: &Pointer) -> &str {
+    let p = pointer.as_str();
+    let end = p.strip_prefix("/apis/").map_or(0, |rest| {
+        "/apis/".len() + rest.find('/').unwrap_or(rest.len())
+    });
+    &p[..end]
 }
 
 /// `system-param-authorizer`: a `$context.authorizer.*` value has the custom authorizer it reads.
@@ -610,6 +669,51 @@ mod tests {
                 "/apis/0/backend_params/3/value: known=`id`, `X-Trace`",
                 "/apis/1/backend_params/0/value: known=none",
             ]
+        );
+    }
+
+    #[test]
+    fn request_parameters_of_big_apis_are_looked_up_as_a_scan_finds_them() {
+        use std::fmt::Write as _;
+        // Two APIs with more parameters than are scanned; the table of one is not the other's.
+        let mut doc = String::from("apis:\n");
+        for api in 0..2 {
+            doc.push_str("  - req_params:\n");
+            for i in 0..30 {
+                let location = if i == 29 { "HEADER" } else { "QUERY" };
+                let _ = writeln!(doc, "      - {{name: P{api}x{i}, location: {location}}}");
+            }
+            doc.push_str("    backend_params:\n");
+            for value in [
+                format!("P{api}x0"),
+                format!("p{api}x29"),
+                format!("p{api}x1"),
+                format!("P{}x2", 1 - api),
+            ] {
+                let _ = writeln!(doc, "      - {{value: {value}}}");
+            }
+        }
+        let found = run(
+            &REQUEST_PARAM_EXISTS,
+            &doc,
+            "$.apis[*].backend_params[*].value",
+            "{}",
+        );
+        let at: Vec<&str> = found.iter().map(|f| f.split_once(':').unwrap().0).collect();
+        assert_eq!(
+            at,
+            [
+                "/apis/0/backend_params/2/value",
+                "/apis/0/backend_params/3/value",
+                "/apis/1/backend_params/2/value",
+                "/apis/1/backend_params/3/value",
+            ]
+        );
+        // The message names the first 20 and counts the rest.
+        assert!(
+            found[0].ends_with("`P0x18`, `P0x19`, and 10 more"),
+            "{}",
+            found[0]
         );
     }
 

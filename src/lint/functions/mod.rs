@@ -13,6 +13,7 @@ mod policy;
 mod refs;
 mod request;
 
+use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -48,9 +49,21 @@ pub struct Selection<'a> {
 /// Selections over the root by selector text, made once per check and shared by its calls: a
 /// check runs once per target, and selecting from a big document each time made `refers-to`
 /// quadratic (30,000 binding entries over 10,000 APIs took half a minute).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Selections<'a> {
     made: RefCell<FastMap<String, Rc<Selection<'a>>>>,
+    /// What functions work out from the root once per check, by a key they choose (see
+    /// [`Call::memo`]).
+    memos: RefCell<FastMap<String, Rc<dyn Any>>>,
+}
+
+impl std::fmt::Debug for Selections<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Selections")
+            .field("made", &self.made)
+            .field("memos", &self.memos.borrow().len())
+            .finish()
+    }
 }
 
 impl<'a> Call<'a, '_> {
@@ -72,6 +85,23 @@ impl<'a> Call<'a, '_> {
             .borrow_mut()
             .insert(selector.to_owned(), Rc::clone(&selection));
         Some(selection)
+    }
+
+    /// What `make` works out from the root, made the first time a call of this check asks
+    /// for `key` and shared by the calls after it: a function that would otherwise scan a
+    /// big part of the tree once per target (the request parameters of one API, per backend
+    /// parameter naming one) keeps a lookup table here. A key names what is made, function
+    /// and place (`request-param-exists /apis/3`), so one `T` is stored under it.
+    pub fn memo<T: Any>(&self, key: &str, make: impl FnOnce() -> T) -> Option<Rc<T>> {
+        if let Some(made) = self.selections.memos.borrow().get(key) {
+            return Rc::clone(made).downcast::<T>().ok();
+        }
+        let made: Rc<dyn Any> = Rc::new(make());
+        self.selections
+            .memos
+            .borrow_mut()
+            .insert(key.to_owned(), Rc::clone(&made));
+        made.downcast::<T>().ok()
     }
 }
 
