@@ -749,6 +749,45 @@ fn a_request_body_is_reported_when_the_extension_gives_the_content_type() {
     );
 }
 
+/// The same holds for a list of more plug-ins than are compared one by one (the names seen
+/// are hashed there), and the binding lists keep the first-use order of the names.
+#[test]
+fn a_plugin_named_twice_among_many_is_bound_once() {
+    let names: Vec<String> = (0..30).map(|i| format!("plugin_{i}")).collect();
+    let mut list = names.clone();
+    list.insert(20, "plugin_3".to_owned());
+    let text = format!(
+        "swagger: '2.0'\ninfo: {{title: plugins_api, version: '1'}}\npaths:\n  /items:\n    get:\n      operationId: get_item\n      responses: {{default: {{description: ok}}}}\n      x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}\n      x-apigateway-plugins: [{}]\n",
+        list.join(", ")
+    );
+    let (ws, result) = import_text("plugins.yaml", &text);
+    let column = text
+        .lines()
+        .nth(8)
+        .unwrap()
+        .find("plugin_3, plugin_20")
+        .unwrap()
+        + 1;
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [format!("warn import-unsupported@9:{column}")]
+    );
+    let bound: Vec<&str> = result
+        .definition
+        .plugin_bindings
+        .iter()
+        .map(|b| b.plugin.as_str())
+        .collect();
+    assert_eq!(bound, names);
+    assert!(
+        result
+            .definition
+            .plugin_bindings
+            .iter()
+            .all(|b| b.apis == ["get_item"])
+    );
+}
+
 /// A plug-in named twice on one operation binds the API once; the repeat is a warning at the
 /// repeated item, with the first as related location (reference §2.21: an API holds a plug-in
 /// once). Each operation's list counts on its own.

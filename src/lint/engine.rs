@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::inline::Inlined;
 use crate::source::refs::Workspace;
 use crate::source::{
-    FileId, Key, KeyIndex, Located, Node, Pointer, Span, Value, unescape_pointer_token,
+    Entry, FileId, Key, KeyIndex, Located, Node, Pointer, Span, Value, unescape_pointer_token,
 };
 use crate::timings;
 
@@ -695,10 +695,9 @@ pub fn pointer_at(root: &Node, span: Span) -> Option<Pointer> {
     loop {
         match &node.value {
             Value::Map(map) => {
-                let Some(entry) = map
-                    .entries
-                    .iter()
-                    .find(|e| contains(e.key.span) || contains(e.value.span))
+                let holds = |e: &Entry| contains(e.key.span) || contains(e.value.span);
+                let end = |e: &Entry| e.key.span.end.max(e.value.span.end);
+                let Some((_, entry)) = first_holding(&map.entries, holds, |e| end(e) <= span.start)
                 else {
                     return Some(pointer);
                 };
@@ -709,8 +708,8 @@ pub fn pointer_at(root: &Node, span: Span) -> Option<Pointer> {
                 node = &entry.value;
             }
             Value::Seq(items) => {
-                let Some((i, item)) = items.iter().enumerate().find(|(_, n)| contains(n.span))
-                else {
+                let before = |n: &Node| n.span.end <= span.start;
+                let Some((i, item)) = first_holding(items, |n| contains(n.span), before) else {
                     return Some(pointer);
                 };
                 pointer = pointer.index(i);
@@ -718,6 +717,22 @@ pub fn pointer_at(root: &Node, span: Span) -> Option<Pointer> {
             }
             _ => return Some(pointer),
         }
+    }
+}
+
+/// The first of `items` that `holds`, with its index. A loaded tree's items are in document order, so the
+/// one that holds a span is found by bisection, past those that end `before` it (a scan per
+/// finding made locating thousands of findings among thousands of paths quadratic); a
+/// tree whose items are not in that order (aliases, trees built in code) is scanned.
+fn first_holding<T>(
+    items: &[T],
+    holds: impl Fn(&T) -> bool,
+    before: impl Fn(&T) -> bool,
+) -> Option<(usize, &T)> {
+    let i = items.partition_point(before);
+    match items.get(i) {
+        Some(item) if holds(item) => Some((i, item)),
+        _ => items.iter().enumerate().find(|(_, item)| holds(item)),
     }
 }
 
@@ -943,6 +958,41 @@ mod tests {
         );
         assert_eq!(pointer_at(&root, Span::new(0, 0)), None);
         assert_eq!(pointer_at(&root, Span::new(500, 501)), None);
+    }
+
+    #[test]
+    fn pointer_at_finds_every_member_of_big_mappings_and_sequences() {
+        use std::fmt::Write as _;
+        let mut text = String::from("m:\n");
+        for i in 0..50 {
+            let _ = writeln!(text, "  k{i}: [v{i}a, v{i}b]");
+        }
+        let root = tree(&text);
+        let at = |needle: &str| {
+            let start = text.find(needle).expect("needle");
+            pointer_at(&root, Span::new(start, start + needle.len())).map(|p| p.as_str().to_owned())
+        };
+        for i in [0, 1, 24, 49] {
+            assert_eq!(at(&format!("v{i}b")), Some(format!("/m/k{i}/1")));
+            assert_eq!(at(&format!("k{i}:")), Some("/m".to_owned()));
+            assert_eq!(
+                at(&format!("k{i}: ")[..format!("k{i}").len()]),
+                Some(format!("/m/k{i}"))
+            );
+        }
+        // Entries out of document order (a tree built in code) are scanned.
+        let mut reversed = root.clone();
+        if let Value::Map(top) = &mut reversed.value
+            && let Value::Map(m) = &mut top.entries[0].value.value
+        {
+            m.entries.reverse();
+        }
+        let start = text.find("v7a").expect("needle");
+        let span = Span::new(start, start + 3);
+        assert_eq!(
+            pointer_at(&reversed, span).map(|p| p.as_str().to_owned()),
+            Some("/m/k7/0".to_owned())
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::openapi::schema::is_known_dialect;
+use crate::source::hash::FastSet;
 
 impl<'a> Cx<'a> {
     pub(super) fn group(&mut self, root: &'a Node, options: &ImportOptions) -> ApiGroupDef {
@@ -198,6 +199,7 @@ impl<'a> Cx<'a> {
         what: &str,
     ) -> Vec<&'a Entry> {
         let mut entries: Vec<&'a Entry> = Vec::new();
+        let mut names: FastSet<&'a str> = FastSet::default();
         for node in self.root_extensions(root, key) {
             let Some(map) = node.as_map() else {
                 let message = format!(
@@ -215,7 +217,7 @@ impl<'a> Cx<'a> {
                         entry.value.value.kind()
                     );
                     self.warn(DROPPED, self.file, entry.value.span, message);
-                } else if entries.iter().any(|e| e.key.name == entry.key.name) {
+                } else if !names.insert(&entry.key.name) {
                     let message = format!(
                         "{what} `{}` is defined both at the root and under `components`; the root's is imported",
                         entry.key.name

@@ -443,6 +443,7 @@ fn import_in_batches(
     let provenance = &mut cx.provenance;
     let throttle_bindings = bindings
         .throttles
+        .lists
         .into_iter()
         .enumerate()
         .map(|(i, (throttle, apis))| ThrottleBinding {
@@ -453,6 +454,7 @@ fn import_in_batches(
         .collect();
     let acl_bindings = bindings
         .acls
+        .lists
         .into_iter()
         .enumerate()
         .map(|(i, (acl, apis))| AclBinding {
@@ -463,6 +465,7 @@ fn import_in_batches(
         .collect();
     let plugin_bindings = bindings
         .plugins
+        .lists
         .into_iter()
         .enumerate()
         .map(|(i, (plugin, apis))| PluginBinding {
@@ -516,9 +519,9 @@ fn import_in_batches(
 /// name with the location of the reference that bound it.
 #[derive(Default)]
 struct Bindings {
-    throttles: Vec<BindingList>,
-    acls: Vec<BindingList>,
-    plugins: Vec<BindingList>,
+    throttles: BindingLists,
+    acls: BindingLists,
+    plugins: BindingLists,
 }
 
 impl Bindings {
@@ -529,8 +532,8 @@ impl Bindings {
             (&mut self.acls, later.acls),
             (&mut self.plugins, later.plugins),
         ] {
-            for (policy, apis) in later {
-                bound_to(lists, &policy).extend(apis);
+            for (policy, apis) in later.lists {
+                lists.bound_to(&policy).extend(apis);
             }
         }
     }
@@ -539,23 +542,33 @@ impl Bindings {
 /// A policy name and the APIs bound to it, each with the source of its reference.
 type BindingList = (String, Vec<(String, FileId, Span)>);
 
-/// The APIs bound to `policy` in `lists`, a new empty entry at the end if it has none yet.
-fn bound_to<'l>(
-    lists: &'l mut Vec<BindingList>,
-    policy: &str,
-) -> &'l mut Vec<(String, FileId, Span)> {
-    let i = match lists.iter().position(|(name, _)| name == policy) {
-        Some(i) => i,
-        None => {
-            lists.push((policy.to_owned(), Vec::new()));
-            lists.len() - 1
-        }
-    };
-    &mut lists[i].1
+/// The binding lists of one kind of policy, in first-use order of policy names, with an index
+/// by name: a search of the lists per binding was quadratic in the number of policies.
+#[derive(Default)]
+struct BindingLists {
+    lists: Vec<BindingList>,
+    by_policy: FastMap<String, usize>,
 }
 
-fn bind(list: &mut Vec<BindingList>, policy: &str, api: &str, file: FileId, span: Span) {
-    bound_to(list, policy).push((api.to_owned(), file, span));
+impl BindingLists {
+    /// The APIs bound to `policy`, a new empty entry at the end if it has none yet.
+    fn bound_to(&mut self, policy: &str) -> &mut Vec<(String, FileId, Span)> {
+        let i = match self.by_policy.get(policy) {
+            Some(&i) => i,
+            None => {
+                self.lists.push((policy.to_owned(), Vec::new()));
+                self.by_policy
+                    .insert(policy.to_owned(), self.lists.len() - 1);
+                self.lists.len() - 1
+            }
+        };
+        &mut self.lists[i].1
+    }
+
+    /// Binds the API `api` to `policy`, by the reference at `span`.
+    fn bind(&mut self, policy: &str, api: &str, file: FileId, span: Span) {
+        self.bound_to(policy).push((api.to_owned(), file, span));
+    }
 }
 
 /// Records the provenance of each bound API name and returns the names. The binding and its

@@ -807,13 +807,13 @@ impl<'a> Cx<'a> {
         // Bindings by name.
         if let Some(t) = value(ratelimit) {
             match t.as_str() {
-                Some(policy) => bind(&mut bindings.throttles, policy, name, file, t.span),
+                Some(policy) => bindings.throttles.bind(policy, name, file, t.span),
                 None => self.not_a_name("x-apigateway-ratelimit", "a throttling policy", file, t),
             }
         }
         if let Some(a) = value(access_control) {
             match a.as_str() {
-                Some(policy) => bind(&mut bindings.acls, policy, name, file, a.span),
+                Some(policy) => bindings.acls.bind(policy, name, file, a.span),
                 None => self.not_a_name(
                     "x-apigateway-access-control",
                     "an access control policy",
@@ -826,16 +826,27 @@ impl<'a> Cx<'a> {
             match list.as_seq() {
                 Some(plugins) => {
                     // An API is bound to a plug-in once: a repeated name binds nothing more.
+                    // The names seen are only hashed when there are many.
+                    let many = plugins.len() > 16;
                     let mut seen: Vec<(&str, Span)> = Vec::new();
+                    let mut seen_many: FastMap<&str, Span> = FastMap::default();
                     for p in plugins {
                         match p.as_str() {
-                            Some(plugin) => match seen.iter().find(|(n, _)| *n == plugin) {
-                                Some(&(_, first)) => {
+                            Some(plugin) => match if many {
+                                seen_many.get(plugin).copied()
+                            } else {
+                                seen.iter().find(|(n, _)| *n == plugin).map(|&(_, s)| s)
+                            } {
+                                Some(first) => {
                                     self.diagnostics.push(repeated_plugin(plugin, (file, p.span), (file, first)));
                                 }
                                 None => {
-                                    seen.push((plugin, p.span));
-                                    bind(&mut bindings.plugins, plugin, name, file, p.span);
+                                    if many {
+                                        seen_many.insert(plugin, p.span);
+                                    } else {
+                                        seen.push((plugin, p.span));
+                                    }
+                                    bindings.plugins.bind(plugin, name, file, p.span);
                                 }
                             },
                             None => self.not_a_name("x-apigateway-plugins", "a plug-in", file, p),
