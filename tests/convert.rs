@@ -543,6 +543,48 @@ fn convert_to_json(
     (doc, outcome)
 }
 
+/// `$defs` names that clean to one component name get the next free suffix each, past the
+/// names already taken, and every reference follows its own schema.
+#[test]
+fn colliding_defs_names_take_the_next_free_suffix() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("collide.yaml");
+    let keys = ["a b", "a?b", "a!b", "a#b"];
+    let mut text = String::from(
+        "openapi: 3.1.0\ninfo: {title: collide, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Owner.a_b_3: {type: boolean}\n    Owner:\n      type: object\n      properties:\n",
+    );
+    for (i, key) in keys.iter().enumerate() {
+        let escaped = key
+            .replace('#', "%23")
+            .replace('?', "%3F")
+            .replace(' ', "%20");
+        text.push_str(&format!(
+            "        p{i}: {{$ref: '#/components/schemas/Owner/$defs/{escaped}'}}\n"
+        ));
+    }
+    text.push_str("      $defs:\n");
+    for (i, key) in keys.iter().enumerate() {
+        text.push_str(&format!("        '{key}': {{maxLength: {i}}}\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let (doc, outcome) = convert_to_json(path.to_str().unwrap(), OasVersion::V3_0);
+    let schemas = &doc["components"]["schemas"];
+    let owner = &schemas["Owner"]["properties"];
+    for (i, name) in ["Owner.a_b", "Owner.a_b_2", "Owner.a_b_4", "Owner.a_b_5"]
+        .into_iter()
+        .enumerate()
+    {
+        assert_eq!(
+            owner[format!("p{i}")]["$ref"],
+            format!("#/components/schemas/{name}"),
+            "{}",
+            outcome.stdout
+        );
+        assert_eq!(schemas[name]["maxLength"], i, "{}", outcome.stdout);
+    }
+    assert_eq!(schemas["Owner.a_b_3"]["type"], "boolean");
+}
+
 /// `stderr` says `message` once, and names the place `at` (`file:line:col`).
 fn assert_reported_once(stderr: &str, message: &str, at: &str) {
     let found = stderr.lines().filter(|l| l.contains(message)).count();

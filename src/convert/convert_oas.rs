@@ -24,7 +24,9 @@ use crate::convert::export::{MapBuilder, seq, string};
 use crate::diagnostic::Diagnostic;
 use crate::openapi::OasVersion;
 use crate::source::refs::Workspace;
-use crate::source::{Entry, FileId, Map, Node, Number, Span, Value, escape_pointer_token};
+use crate::source::{
+    Entry, FileId, KeyIndex, Map, Node, Number, Span, Value, escape_pointer_token,
+};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -64,6 +66,7 @@ pub fn convert(ws: &Workspace, from: OasVersion, to: OasVersion) -> ConvertResul
             RefPlan::default()
         },
         hoisted: Vec::new(),
+        keys: KeyIndex::default(),
         diagnostics: Vec::new(),
     };
     let document = match (from, to) {
@@ -99,6 +102,9 @@ struct Cx {
     refs: RefPlan,
     /// Schemas of `$defs` moved to `components/schemas`, by their new names, in the order met.
     hoisted: Vec<(String, Node)>,
+    /// Key lookups in the document's big mappings: a reference per parameter into thousands
+    /// of `components/parameters` scanned them once per reference.
+    keys: KeyIndex,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -155,6 +161,7 @@ impl RefPlan {
             ws,
             file: ws.root().file,
             taken: taken.iter().cloned().collect(),
+            suffixes: std::collections::HashMap::new(),
             moved: Vec::new(),
             plan: RefPlan::default(),
         };
@@ -163,17 +170,24 @@ impl RefPlan {
             moved, mut plan, ..
         } = walk;
         // The innermost moved schema a pointer leads into decides (a schema of a moved
-        // schema's `$defs` has moved on its own).
+        // schema's `$defs` has moved on its own): the pointer itself or its longest ancestor
+        // that moved.
+        let moved: HashMap<&str, &str> = moved
+            .iter()
+            .map(|(from, to)| (from.as_str(), to.as_str()))
+            .collect();
         for target in plan.targets.values_mut().flatten() {
-            if let Some((from, to)) = moved
-                .iter()
-                .filter(|(from, _)| {
-                    target
-                        .strip_prefix(from.as_str())
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-                })
-                .max_by_key(|(from, _)| from.len())
-            {
+            let mut from = target.as_str();
+            let to = loop {
+                if let Some(to) = moved.get(from) {
+                    break Some(*to);
+                }
+                match from.rsplit_once('/') {
+                    Some((parent, _)) => from = parent,
+                    None => break None,
+                }
+            };
+            if let Some(to) = to {
                 *target = format!("{to}{}", &target[from.len()..]);
             }
         }
@@ -187,6 +201,9 @@ struct PlanWalk<'w> {
     file: FileId,
     /// Names under `components/schemas`, those given to moved schemas included.
     taken: std::collections::HashSet<String>,
+    /// The suffix to try next for each name made (`_2`, `_3`, ...): many schemas of one
+    /// name would try every suffix taken before them.
+    suffixes: std::collections::HashMap<String, usize>,
     /// Each moved schema's pointer in the source and in the result.
     moved: Vec<(String, String)>,
     plan: RefPlan,
@@ -307,10 +324,10 @@ impl PlanWalk<'_> {
             None => clean(key),
         };
         let mut name = base.clone();
-        let mut n = 2;
+        let n = self.suffixes.entry(base.clone()).or_insert(2);
         while self.taken.contains(&name) {
             name = format!("{base}_{n}");
-            n += 1;
+            *n += 1;
         }
         self.taken.insert(name.clone());
         name
@@ -550,6 +567,7 @@ impl Cx {
     fn up_from_2(&mut self, root: &Node) -> Node {
         let up = Up2 {
             root,
+            keys: KeyIndex::default(),
             host: root.get("host").and_then(Node::as_str).map(str::to_owned),
             base: root
                 .get("basePath")
@@ -1996,7 +2014,7 @@ impl Cx {
                 self.check_ref(r);
                 return None;
             };
-            node = root.pointer(pointer)?.node;
+            node = self.keys.pointer(root, pointer)?.node;
         }
         None
     }
@@ -2451,6 +2469,8 @@ impl Cx {
 /// Document facts 2.0 → 3.0 needs everywhere.
 struct Up2<'a> {
     root: &'a Node,
+    /// Key lookups in the root's big mappings (see [`Cx`]).
+    keys: KeyIndex,
     host: Option<String>,
     base: String,
     consumes: Vec<String>,
@@ -2491,7 +2511,7 @@ impl Up2<'_> {
     /// A parameter, following an internal reference; whether it was one.
     fn deref<'b>(&'b self, p: &'b Node) -> (&'b Node, bool) {
         match p.get("$ref").and_then(Node::as_str).and_then(internal) {
-            Some(pointer) => match self.root.pointer(pointer) {
+            Some(pointer) => match self.keys.pointer(self.root, pointer) {
                 Some(found) => (found.node, true),
                 None => (p, true),
             },

@@ -1006,6 +1006,14 @@ impl Workspace {
         Some((target.file, self.pointer_of(&target)))
     }
 
+    /// `node[key]`, `node` being a mapping of one of the workspace's documents. A big mapping
+    /// is looked up in an index made the first time (see [`KeyIndex`]): for a lookup per
+    /// operation in a document-level mapping (a security scheme by name among thousands),
+    /// where [`Node::get`] would scan it each time.
+    pub fn member<'a>(&'a self, node: &'a Node, key: &str) -> Option<&'a Node> {
+        Some(&self.keys.entry(node.as_map()?, key)?.value)
+    }
+
     /// Follows a chain of references from `node` (a mapping with `$ref`, found in `file`) to
     /// the first node that is not a reference. A node without `$ref` is returned as it is.
     ///

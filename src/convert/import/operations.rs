@@ -1098,7 +1098,7 @@ impl<'a> Cx<'a> {
         let scheme_name = &*first.key.name;
         let scheme = self
             .security_schemes(root)
-            .and_then(|s| s.get(scheme_name))
+            .and_then(|s| self.ws.member(s, scheme_name))
             .and_then(|s| self.ws.deref(self.file, s).ok());
         let Some((scheme_file, scheme)) = scheme else {
             self.warn(
