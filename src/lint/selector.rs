@@ -179,8 +179,10 @@ impl<'a> Target<'a> {
 
     /// A descendant by a dotted path of mapping keys (`backend_api.req_uri`).
     pub fn field(&self, path: &str) -> Option<Target<'a>> {
-        let mut current = self.clone();
-        for part in path.split('.') {
+        // Not a clone of `self` to start from: its pointer may be long (a path key).
+        let mut parts = path.split('.');
+        let mut current = self.child(parts.next()?)?;
+        for part in parts {
             current = current.child(part)?;
         }
         Some(current)
