@@ -310,6 +310,11 @@ async fn apis_crud_conflicts_publish_and_versions() {
     assert_eq!(shown.body["publish_id"], publish_id.as_str());
     let in_dev = c.get("/apis", &[("env_id", &dev)]).await;
     assert_eq!(in_dev.body["total"], 1);
+    // A listed API carries its publications as a shown one does.
+    assert_eq!(in_dev.body["apis"][0]["run_env_name"], "DEV");
+    assert_eq!(in_dev.body["apis"][0]["publish_id"], publish_id.as_str());
+    let in_other = c.get("/apis", &[("env_id", "no-such-env")]).await;
+    assert_eq!(in_other.body["total"], 0);
     let versions = c.get(&format!("/apis/publish/{id}"), &[]).await;
     assert_eq!(versions.body["total"], 1);
     assert_eq!(versions.body["api_versions"][0]["status"], 1);

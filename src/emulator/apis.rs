@@ -10,7 +10,7 @@ use crate::model::{
     ReqMethod,
 };
 
-use super::list::{integer, matches_exact, matches_name, page};
+use super::list::{integer, matches_exact, matches_name, page, page_viewed};
 use super::state::{Db, Publication, Version, new_id, now};
 use super::{ApiError, Reply, Req, validate};
 
@@ -228,13 +228,18 @@ fn stamp_backend(
 
 /// The API as answered: with its publications (`run_env_*`, `publish_*`) and group.
 pub fn view(db: &Db, api: &ApiCreate) -> ApiCreate {
-    let mut out = api.clone();
     let id = api.id.as_deref().unwrap_or("");
     let publications: Vec<&Publication> = db
         .publications
         .values()
         .filter(|p| p.api_id == id)
         .collect();
+    view_published(db, api, &publications)
+}
+
+/// [`view`], given the API's publications (a list finds those of all its APIs at once).
+fn view_published(db: &Db, api: &ApiCreate, publications: &[&Publication]) -> ApiCreate {
+    let mut out = api.clone();
     if !publications.is_empty() {
         let join = |f: &dyn Fn(&Publication) -> String| {
             publications
@@ -353,7 +358,8 @@ pub fn show(db: &Db, req: &Req) -> Result<Reply, ApiError> {
 /// `req_uri`, `auth_type`, `env_id`, `type`, `precise_search`, `tags`.
 pub fn list(db: &Db, req: &Req) -> Result<Reply, ApiError> {
     let wanted_type = integer(req, "type")?;
-    let items: Vec<ApiCreate> = db
+    let published = db.publications_by_api();
+    let items: Vec<&ApiCreate> = db
         .apis
         .values()
         .filter(|a| matches_exact(req, "id", a.id.as_deref()))
@@ -366,8 +372,9 @@ pub fn list(db: &Db, req: &Req) -> Result<Reply, ApiError> {
         .filter(|a| wanted_type.is_none_or(|t| t == i64::from(a.api_type.value())))
         .filter(|a| {
             req.q("env_id").is_none_or(|env| {
-                db.publication_of(a.id.as_deref().unwrap_or(""), env)
-                    .is_some()
+                published
+                    .get(a.id.as_deref().unwrap_or(""))
+                    .is_some_and(|ps| ps.iter().any(|p| p.env_id == env))
             })
         })
         .filter(|a| {
@@ -377,9 +384,11 @@ pub fn list(db: &Db, req: &Req) -> Result<Reply, ApiError> {
                     .is_some_and(|tags| tags.iter().any(|t| t == tag))
             })
         })
-        .map(|a| view(db, a))
         .collect();
-    page(req, "apis", items)
+    page_viewed(req, "apis", items, |a| {
+        let publications = published.get(a.id.as_deref().unwrap_or(""));
+        view_published(db, a, publications.map_or(&[], Vec::as_slice))
+    })
 }
 
 #[derive(Deserialize)]

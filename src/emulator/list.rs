@@ -17,6 +17,22 @@ pub const MAX_LIMIT: usize = 500;
 ///
 /// APIG.2012 naming `offset` or `limit` when they are not integers.
 pub fn page<T: Serialize>(req: &Req, key: &str, items: Vec<T>) -> Result<Reply, ApiError> {
+    page_viewed(req, key, items, |item| item)
+}
+
+/// [`page`], with each item's answer made by `view` for the items of the page only: making an
+/// answer may cost a look through other records (an API's publications), and doing it for
+/// every item of every page made listing thousands of APIs quadratic.
+///
+/// # Errors
+///
+/// As [`page`].
+pub fn page_viewed<T, U: Serialize>(
+    req: &Req,
+    key: &str,
+    items: Vec<T>,
+    view: impl FnMut(T) -> U,
+) -> Result<Reply, ApiError> {
     let offset = integer(req, "offset")?.unwrap_or(0).max(0) as usize;
     let limit = match integer(req, "limit")? {
         None => DEFAULT_LIMIT,
@@ -24,7 +40,12 @@ pub fn page<T: Serialize>(req: &Req, key: &str, items: Vec<T>) -> Result<Reply, 
         Some(n) => (n as usize).min(MAX_LIMIT),
     };
     let total = items.len();
-    let page: Vec<T> = items.into_iter().skip(offset).take(limit).collect();
+    let page: Vec<U> = items
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(view)
+        .collect();
     let mut body = serde_json::Map::new();
     body.insert("total".into(), total.into());
     body.insert("size".into(), page.len().into());

@@ -7,7 +7,7 @@
 //! mutate, so a failed request leaves the store untouched; if persisting fails, the store is
 //! reloaded from the file (which still holds the previous state, the write being atomic).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -154,6 +154,16 @@ impl Db {
         self.apis
             .get(id)
             .ok_or_else(|| ApiError::not_found("APIG.3002", "API", id))
+    }
+
+    /// Every API's publications, by API id, in publication id order (as a look through
+    /// [`Db::publications`] for one API finds them).
+    pub fn publications_by_api(&self) -> HashMap<&str, Vec<&Publication>> {
+        let mut by_api: HashMap<&str, Vec<&Publication>> = HashMap::new();
+        for p in self.publications.values() {
+            by_api.entry(p.api_id.as_str()).or_default().push(p);
+        }
+        by_api
     }
 
     /// The publication of `api_id` in `env_id`, if the API is published there.
