@@ -720,10 +720,11 @@ pub fn pointer_at(root: &Node, span: Span) -> Option<Pointer> {
     }
 }
 
-/// The first of `items` that `holds`, with its index. A loaded tree's items are in document order, so the
-/// one that holds a span is found by bisection, past those that end `before` it (a scan per
-/// finding made locating thousands of findings among thousands of paths quadratic); a
-/// tree whose items are not in that order (aliases, trees built in code) is scanned.
+/// The first of `items` that `holds`, with its index. A loaded tree's items are in document
+/// order, so the one that holds a span is found by bisection, past those that end `before`
+/// it (a scan per finding made locating thousands of findings among thousands of paths
+/// quadratic); a tree whose items are not in that order (aliases, trees built in code) is
+/// scanned.
 fn first_holding<T>(
     items: &[T],
     holds: impl Fn(&T) -> bool,

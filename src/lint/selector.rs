@@ -73,28 +73,22 @@ impl<'n> PathItemRefs<'n> {
     }
 }
 
-/// What a step needs to follow the `$ref`s of `paths` entries: the tree's root, where the
-/// path items are, and which entries name which.
-#[derive(Clone, Copy)]
-struct Follow<'a, 'r> {
-    refs: &'r PathItemRefs<'a>,
-}
-
-impl<'a> Follow<'a, '_> {
+/// Following the `$ref`s of `paths` entries while a selector steps through the tree.
+impl<'a> PathItemRefs<'a> {
     /// Whether `t` is the root's `paths`, whose entries may name path items.
-    fn at_paths(self, t: &Target<'_>) -> bool {
-        !self.refs.is_empty() && t.pointer.as_str() == "/paths"
+    fn at_paths(&self, t: &Target<'_>) -> bool {
+        !self.is_empty() && t.pointer.as_str() == "/paths"
     }
 
     /// Puts after each entry of `paths` among `out[start..]` the path item it names, unless
     /// that one is selected already (named by an earlier entry, or itself an entry).
-    fn path_items(self, out: &mut Vec<Target<'a>>, start: usize) {
+    fn path_items(&self, out: &mut Vec<Target<'a>>, start: usize) {
         let entries = out.split_off(start);
         let mut seen: HashSet<Pointer> = entries.iter().map(|t| t.pointer.clone()).collect();
         for entry in entries {
             let named = entry
                 .key
-                .and_then(|k| self.refs.by_key.get(&*k.name))
+                .and_then(|k| self.by_key.get(&*k.name))
                 .filter(|(p, _)| !seen.contains(p))
                 .map(|(p, node)| (p.clone(), *node));
             out.push(entry);
@@ -114,14 +108,14 @@ impl<'a> Follow<'a, '_> {
 
     /// The path items entries of `paths` name outside `paths` (a descent from `paths`
     /// reaches those inside it anyway), each once, in the order of the entries.
-    fn outside_paths(self, paths: &Target<'a>) -> Vec<Target<'a>> {
+    fn outside_paths(&self, paths: &Target<'a>) -> Vec<Target<'a>> {
         let mut seen = HashSet::new();
         let Some(map) = paths.node.as_map() else {
             return Vec::new();
         };
         map.entries
             .iter()
-            .filter_map(|e| self.refs.by_key.get(&*e.key.name))
+            .filter_map(|e| self.by_key.get(&*e.key.name))
             .filter(|(p, _)| !p.as_str().starts_with("/paths/") && seen.insert(p.as_str()))
             .map(|(p, node)| Target {
                 node,
@@ -235,7 +229,6 @@ impl Selector {
         index: Option<&DescentIndex<'a>>,
         refs: &PathItemRefs<'a>,
     ) -> Vec<Target<'a>> {
-        let follow = Follow { refs };
         let mut all = Vec::new();
         for steps in &self.alternatives {
             let mut steps = steps.as_slice();
@@ -253,7 +246,7 @@ impl Selector {
             for step in steps {
                 let mut next = Vec::new();
                 for t in &current {
-                    apply(step, t, &mut next, follow);
+                    apply(step, t, &mut next, refs);
                 }
                 current = next;
             }
@@ -355,7 +348,7 @@ fn parse_steps(text: &str) -> Result<Vec<Step>, (usize, String)> {
     Ok(steps)
 }
 
-fn apply<'a>(step: &Step, t: &Target<'a>, out: &mut Vec<Target<'a>>, follow: Follow<'a, '_>) {
+fn apply<'a>(step: &Step, t: &Target<'a>, out: &mut Vec<Target<'a>>, follow: &PathItemRefs<'a>) {
     match step {
         Step::Keys(keys) => {
             let start = out.len();
