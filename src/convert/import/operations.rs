@@ -826,26 +826,15 @@ impl<'a> Cx<'a> {
             match list.as_seq() {
                 Some(plugins) => {
                     // An API is bound to a plug-in once: a repeated name binds nothing more.
-                    // The names seen are only hashed when there are many.
-                    let many = plugins.len() > 16;
-                    let mut seen: Vec<(&str, Span)> = Vec::new();
-                    let mut seen_many: FastMap<&str, Span> = FastMap::default();
+                    let mut seen: FastMap<&str, Span> = FastMap::default();
                     for p in plugins {
                         match p.as_str() {
-                            Some(plugin) => match if many {
-                                seen_many.get(plugin).copied()
-                            } else {
-                                seen.iter().find(|(n, _)| *n == plugin).map(|&(_, s)| s)
-                            } {
-                                Some(first) => {
+                            Some(plugin) => match seen.get(plugin) {
+                                Some(&first) => {
                                     self.diagnostics.push(repeated_plugin(plugin, (file, p.span), (file, first)));
                                 }
                                 None => {
-                                    if many {
-                                        seen_many.insert(plugin, p.span);
-                                    } else {
-                                        seen.push((plugin, p.span));
-                                    }
+                                    seen.insert(plugin, p.span);
                                     bindings.plugins.bind(plugin, name, file, p.span);
                                 }
                             },
