@@ -284,6 +284,31 @@ fn read_bytes(input: &Input, name: &str, limit: u64) -> Result<Vec<u8>, LoadErro
     Ok(bytes)
 }
 
+/// Entry points for the fuzz targets under `fuzz/`, which cargo fuzz builds with
+/// `--cfg fuzzing`; the parsers they reach are otherwise private.
+#[cfg(fuzzing)]
+pub mod fuzzing {
+    use super::{Limits, SourceFile, yaml, yaml_fast};
+
+    /// Panics when the fast YAML path reads `text` and the general parser rejects it or reads
+    /// it differently (values, keys or spans).
+    pub fn yaml_parsers_agree(text: &str) {
+        let limits = Limits::default();
+        let Some(fast) = yaml_fast::parse(text, &limits) else {
+            return;
+        };
+        let source = SourceFile::new("fuzz.yaml", None, text.to_owned());
+        match yaml::parse(&source, &limits) {
+            Ok(general) => {
+                if let Some(diff) = yaml_fast::difference(&fast, &general, "") {
+                    panic!("the fast path disagrees {diff}");
+                }
+            }
+            Err(e) => panic!("the fast path read what the general parser rejects: {e:?}"),
+        }
+    }
+}
+
 /// Reads and parses one input, registering its text in `sources`.
 ///
 /// On [`LoadError::Invalid`] the file is registered too, so the diagnostic can show it.

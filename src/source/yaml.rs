@@ -123,11 +123,24 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                     id: anchor,
                     at: start,
                 };
-                let start = skip_properties(text, start, end);
+                // A block scalar without properties starts at its text, which may itself
+                // start with `!` or `&`; with them, it starts at them, and then at its header
+                // once they are skipped.
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                let properties = anchor.id != 0 || tag.is_some();
+                let start = if block && !properties {
+                    start
+                } else {
+                    skip_properties(text, start, end)
+                };
                 let span = Span::new(start, scalar_end(text, style, start, end));
                 let mut value = value;
-                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
-                    && let Some(len) = clipped_at_end_of_file(text, start, span, &value)
+                // Without properties, the scanner starts a block scalar at its first content
+                // line, or at its header when it has none.
+                let at_header = properties || !value.contains(|c| c != '\n');
+                if block
+                    && let Some(len) =
+                        clipped_at_end_of_file(text, (start, at_header), span, &value)
                 {
                     value.to_mut().truncate(len);
                 }
@@ -298,6 +311,20 @@ fn sigil_span(text: &str, start: usize, fallback: usize) -> Span {
     Span::new(start, name)
 }
 
+/// Whether the `:` at `colon` follows a key of more than 1024 characters on its line (after
+/// the indentation and any `- ` of sequence items), which YAML does not read as a key.
+fn long_key_before(text: &str, colon: usize) -> bool {
+    let Some(before) = text.get(..colon) else {
+        return false;
+    };
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let mut key = line.trim_start_matches(' ');
+    while let Some(rest) = key.strip_prefix('-').filter(|r| r.starts_with(' ')) {
+        key = rest.trim_start_matches(' ');
+    }
+    key.chars().count() > 1024
+}
+
 /// How many levels of collections `node` nests (0 for a scalar).
 fn height(node: &Node) -> usize {
     match &node.value {
@@ -328,22 +355,27 @@ fn skip_properties(text: &str, mut pos: usize, limit: usize) -> usize {
     pos
 }
 
-/// The length the value of a block scalar (starting at `start`, its content ending at
-/// `span.end`) should have when the parser read it wrongly: when it runs to the end of a file
+/// The length the value of a block scalar (starting at `start`, which is its header when
+/// `at_header` and its first content character otherwise, its content ending at `span.end`)
+/// should have when the parser read it wrongly: when it runs to the end of a file
 /// with no final line break. With clip chomping (no `+` or `-` in the header) the value ends in
 /// the line break of its last content line, and in none when that line ends the file (YAML 1.2
 /// §8.1.1.2); the parser adds one for the file's last line either way, which keep chomping
 /// (`+`) does not keep either.
-fn clipped_at_end_of_file(text: &str, start: usize, span: Span, value: &str) -> Option<usize> {
+fn clipped_at_end_of_file(
+    text: &str,
+    (start, at_header): (usize, bool),
+    span: Span,
+    value: &str,
+) -> Option<usize> {
     let after = &text[(span.end as usize).min(text.len())..];
     if text.ends_with(['\n', '\r']) || !after.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
         return None;
     }
-    // The parser's start is the header (`|+`) or, for some scalars, the first content line,
-    // the header ending the line before it.
+    // Content may itself start with `|` or `>`: only `at_header` tells the two apart.
     let (before, from) = (text.get(..start)?, text.get(start..)?);
     // The header's line, and where the lines after it start.
-    let (line, content_from) = if from.starts_with(['|', '>']) {
+    let (line, content_from) = if at_header {
         let line = from.lines().next().unwrap_or_default();
         (line, start + line.len())
     } else {
@@ -466,10 +498,17 @@ impl Builder<'_> {
                 max_depth: self.max_depth.min(PARSER_DEPTH_LIMIT),
             };
         }
+        let help = if e.info().contains("mapping values are not allowed")
+            && long_key_before(text, at)
+        {
+            "a key of more than 1024 characters is not read as a key (YAML 1.2 §7.4.2): shorten it, or write it as an explicit key, `? ` and the key on one line, then `: ` and the value"
+        } else {
+            "check indentation, quoting and `key: value` spacing around here"
+        };
         ParseError::Syntax {
             message: format!("YAML syntax error: {}", e.info()),
             span: Span::new(at, end),
-            help: "check indentation, quoting and `key: value` spacing around here".into(),
+            help: help.into(),
         }
     }
 
@@ -786,6 +825,42 @@ mod tests {
             .pointer(pointer)
             .unwrap_or_else(|| panic!("{pointer} in\n{text}"));
         &text[found.node.span.range()]
+    }
+
+    /// A block scalar is spanned from its first content character, also when that content
+    /// starts like a tag or an anchor (`! pet`, `&x`): those are text, not properties. With
+    /// properties of its own, it is spanned from its header.
+    #[test]
+    fn block_scalars_whose_text_starts_like_a_property_keep_it() {
+        for (text, want) in [
+            ("a: |\n  ! pet\n  b\n", "! pet\n  b"),
+            ("a: >\n  &x y\n", "&x y"),
+            ("a: !!str |\n  ! z\n", "|\n  ! z"),
+            ("a: &k |-\n  !t w\nb: *k\n", "|-\n  !t w"),
+            ("a: !!str x\n", "x"),
+            ("a: &k !!str x\n", "x"),
+        ] {
+            let root = load(text, &Limits::default()).expect("loads");
+            assert_eq!(spanned(text, &root, "/a"), want, "{text:?}");
+        }
+    }
+
+    /// A key too long to be an implicit key is a syntax error that says so and how to write
+    /// it; a shorter one is a key.
+    #[test]
+    fn keys_longer_than_yaml_allows_are_explained() {
+        for prefix in ["", "a:\n  - ", "- - "] {
+            let text = format!("{prefix}k{}: 1\n", "é".repeat(1030));
+            match load(&text, &Limits::default()) {
+                Err(ParseError::Syntax { help, span, .. }) => {
+                    assert!(help.contains("more than 1024 characters"), "{help}");
+                    assert_eq!(&text[span.range()], ":", "{prefix:?}");
+                }
+                other => panic!("{prefix:?}: {other:?}"),
+            }
+        }
+        let text = format!("k{}: 1\n", "é".repeat(1000));
+        assert!(load(&text, &Limits::default()).is_ok());
     }
 
     /// A collection ends at its last item as written, also when that is an alias, whose

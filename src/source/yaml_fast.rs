@@ -120,6 +120,12 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Option<Node> {
     })
 }
 
+/// The most bytes from a key's start to its `:` the fast path reads. An implicit key is at
+/// most 1024 characters (YAML 1.2 §7.4.2), which the general parser counts from the key's
+/// start to its `:`; a byte count is never below the character count, so a key this long is
+/// one either way.
+const LONGEST_KEY: usize = 1000;
+
 /// From this size on, the second half of a document is read ahead on another thread.
 const READ_AHEAD_FROM: usize = 1 << 20;
 
@@ -178,6 +184,11 @@ impl<'a> Parser<'a> {
 
     /// The root node from its first line; nothing may follow it.
     fn root(&mut self, first: Line) -> Option<Node> {
+        // A block scalar as the whole document may hold lines at the left edge, where a
+        // document marker ends it: the general parser's.
+        if matches!(self.b[first.pos], b'|' | b'>') {
+            return None;
+        }
         let (node, after) = self.node(first, None).ok()?;
         match self.next_content(after) {
             None => Some(node),
@@ -311,7 +322,16 @@ impl<'a> Parser<'a> {
     }
 
     /// When `pos` starts a mapping key, the key's end and the offset just past its `:`.
+    /// A key whose `:` is further than [`LONGEST_KEY`] bytes from its start is given up.
     fn key_end(&self, pos: usize) -> Parsed<Option<(usize, usize)>> {
+        let found = self.key_end_at_any_length(pos)?;
+        if found.is_some_and(|(_, colon)| colon - pos > LONGEST_KEY) {
+            return unsupported();
+        }
+        Ok(found)
+    }
+
+    fn key_end_at_any_length(&self, pos: usize) -> Parsed<Option<(usize, usize)>> {
         match self.b[pos] {
             b'\'' | b'"' => {
                 let end = self.quoted_end(pos)?;
@@ -326,6 +346,15 @@ impl<'a> Parser<'a> {
             }
             b'?' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' | b'{' | b'[' | b']'
             | b'}' | b',' | b'#' => unsupported(),
+            // A document marker (`---`, `...`) at the start of a line is no key, whatever
+            // follows it on the line.
+            b'-' | b'.'
+                if self.line_start(pos) == pos
+                    && (self.at(pos, b"---") || self.at(pos, b"..."))
+                    && self.separated(pos + 3) =>
+            {
+                unsupported()
+            }
             _ => {
                 let end = self.line_end(pos);
                 let line = &self.b[pos..end];
@@ -505,15 +534,15 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The first token at or after `pos` (past spaces, line ends and comments).
+    /// Where the general parser's scanner puts a sequence item's entry, after its `-` at
+    /// `pos - 1`: past the spaces and a comment that follow it on its line, so at the item's
+    /// content when that is on the same line and at the line break when it is not.
     fn first_token(&self, mut pos: usize) -> usize {
         while self.b.get(pos) == Some(&b' ') {
             pos += 1;
         }
         match self.b.get(pos) {
-            Some(b'\n' | b'#') => self
-                .next_content(self.line_end(pos) + 1)
-                .map_or(self.b.len(), |l| l.pos),
+            Some(b'#') => self.line_end(pos),
             _ => pos,
         }
     }
@@ -879,49 +908,51 @@ fn hex(chars: &mut std::str::Chars<'_>, digits: usize) -> Parsed<char> {
     char::from_u32(code).ok_or(Unsupported)
 }
 
+/// The first place two trees differ, for a readable failure: a disagreement of the two
+/// parsers, in tests and when fuzzing.
+#[cfg(any(test, fuzzing))]
+pub(crate) fn difference(fast: &Node, general: &Node, at: &str) -> Option<String> {
+    let here = || format!("at `{at}`: fast {fast:?}\n general {general:?}");
+    if fast.span != general.span {
+        return Some(format!(
+            "span {:?} vs {:?} {}",
+            fast.span,
+            general.span,
+            here()
+        ));
+    }
+    match (&fast.value, &general.value) {
+        (Value::Map(a), Value::Map(b)) => {
+            if a.len() != b.len() {
+                return Some(here());
+            }
+            a.entries.iter().zip(&b.entries).find_map(|(x, y)| {
+                if x.key != y.key {
+                    return Some(format!("key {:?} vs {:?} at `{at}`", x.key, y.key));
+                }
+                difference(&x.value, &y.value, &format!("{at}/{}", x.key.name))
+            })
+        }
+        (Value::Seq(a), Value::Seq(b)) => {
+            if a.len() != b.len() {
+                return Some(here());
+            }
+            a.iter()
+                .zip(b)
+                .enumerate()
+                .find_map(|(i, (x, y))| difference(x, y, &format!("{at}/{i}")))
+        }
+        (a, b) if a == b => None,
+        _ => Some(here()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::Ordering;
 
     use super::*;
     use crate::source::files::SourceFile;
-
-    /// The first place two trees differ, for a readable failure.
-    fn difference(fast: &Node, general: &Node, at: &str) -> Option<String> {
-        let here = || format!("at `{at}`: fast {fast:?}\n general {general:?}");
-        if fast.span != general.span {
-            return Some(format!(
-                "span {:?} vs {:?} {}",
-                fast.span,
-                general.span,
-                here()
-            ));
-        }
-        match (&fast.value, &general.value) {
-            (Value::Map(a), Value::Map(b)) => {
-                if a.len() != b.len() {
-                    return Some(here());
-                }
-                a.entries.iter().zip(&b.entries).find_map(|(x, y)| {
-                    if x.key != y.key {
-                        return Some(format!("key {:?} vs {:?} at `{at}`", x.key, y.key));
-                    }
-                    difference(&x.value, &y.value, &format!("{at}/{}", x.key.name))
-                })
-            }
-            (Value::Seq(a), Value::Seq(b)) => {
-                if a.len() != b.len() {
-                    return Some(here());
-                }
-                a.iter()
-                    .zip(b)
-                    .enumerate()
-                    .find_map(|(i, (x, y))| difference(x, y, &format!("{at}/{i}")))
-            }
-            (a, b) if a == b => None,
-            _ => Some(here()),
-        }
-    }
 
     /// Parses with both; `Some(true)` when the fast path read it (and agrees), `Some(false)`
     /// when it gave up, and a panic when it read it differently.
@@ -1045,6 +1076,10 @@ mod tests {
             ("x: |+\n  a\r\n\r\n  ", "a\n\n"),
             ("x: |+\n\n  ", "\n"),
             ("x: |+\n  a\n\n# c", "a\n\n"),
+            // Text that starts like a header is text.
+            ("x: |\n  |+ x", "|+ x"),
+            ("x: >\n\n  >-", "\n>-"),
+            ("x: |+\n  >-\n  ", ">-\n"),
         ] {
             // Where the fast path reads it, the two agree.
             compare(text, text);
@@ -1055,6 +1090,49 @@ mod tests {
                 Some(value),
                 "{text:?}"
             );
+        }
+    }
+
+    /// Texts on which the fuzz target `yaml_parsers_agree` (see `fuzz/`) found the two parsers
+    /// apart, cut down: the fast path reads each as the general parser does, or gives it up.
+    #[test]
+    fn agrees_where_fuzzing_found_the_parsers_apart() {
+        // A document marker where a key would be: the general parser reads (or rejects) it.
+        for text in [
+            "a:\n  - b: 1\n...    c: 2\n",
+            "a: 1\n... b: 2\n",
+            "a: 1\n--- b: 2\n",
+            "a: 1\n---\n",
+            ">\nin: q\n---\n  b: 1\n",
+            "|\nx\n",
+        ] {
+            assert!(!compare(text, text), "the fast path gives {text:?} up");
+        }
+        // A key longer than YAML allows an implicit key to be.
+        let long = format!("k{}: 1\n", "d".repeat(1100));
+        assert!(!compare(&long, &long), "the fast path gives a long key up");
+        let long = format!("k{}: 1\n", "d".repeat(900));
+        assert!(
+            compare(&long, &long),
+            "the fast path reads a key of 901 bytes"
+        );
+        for text in [
+            // Block scalar text that starts like a tag.
+            "d: |\n  ! pet\n  in two lines\n",
+            // Not document markers: more than three, or no separation after them.
+            "a: 1\n....: 2\n",
+            "a: 1\n---x: 2\n",
+            // An indentless sequence whose first item starts on the next line.
+            ":\n-\n b\n",
+            "a:\n-\n  b: 1\n",
+            "a:\n- # c\n  b\n",
+            "a:\n-   # c\n\n  - b\n",
+            // Block scalar text that starts like a header, ending the file.
+            "a:\n-\n >\n\n   >- $re",
+            "a: |\n  |+ x",
+            "a: >\n\n  >-",
+        ] {
+            assert!(compare(text, text), "the fast path reads {text:?}");
         }
     }
 
