@@ -874,3 +874,48 @@ fn documents_with_merge_keys_lint_and_import_as_written_out() {
     );
     assert_eq!(merged_findings, findings(&expanded));
 }
+
+/// A number written too large for a 64-bit float is an error at it, in JSON and in YAML (it
+/// would be read as infinity, which JSON cannot write); a key, a quoted or `!!str` value and
+/// YAML's own `.inf` are not numbers out of range.
+#[test]
+fn numbers_beyond_the_float_range_are_errors_at_them() {
+    let load_text = |name: &str, text: &str| {
+        let mut sources = Sources::new();
+        let loaded = apigctl::source::load_bytes(
+            name.into(),
+            None,
+            text.as_bytes().to_vec(),
+            &mut sources,
+            &Limits::default(),
+        );
+        (sources, loaded)
+    };
+    for (name, text, number) in [
+        ("a.json", r#"{"a": 1e400}"#, "1e400"),
+        ("a.json", r#"{"a": [1, -2.5E+999]}"#, "-2.5E+999"),
+        ("a.yaml", "a:\n  b: 1e400\n", "1e400"),
+        ("a.yaml", "a: [1, -1.0e999]\n", "-1.0e999"),
+        ("a.yaml", "a: {b: .5e400}\n", ".5e400"),
+    ] {
+        let (sources, loaded) = load_text(name, text);
+        let Err(LoadError::Invalid(d)) = loaded else {
+            panic!("{text:?} loads");
+        };
+        assert!(d.message.contains("out of range"), "{}", d.message);
+        let at = d.primary.expect("placed");
+        assert_eq!(&sources.file(at.file).text[at.span.range()], number);
+    }
+    for (name, text) in [
+        (
+            "a.json",
+            r#"{"a": 1e308, "b": 123456789012345678901234567890}"#,
+        ),
+        ("a.yaml", "1e400: a\n"),
+        ("a.yaml", "a: '1e400'\n"),
+        ("a.yaml", "a: !!str 1e400\n"),
+        ("a.yaml", "a: .inf\nb: -.Inf\n"),
+    ] {
+        assert!(load_text(name, text).1.is_ok(), "{text:?}");
+    }
+}

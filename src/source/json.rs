@@ -5,7 +5,7 @@
 //! and with a byte span on every node and key.
 
 use super::tree::{Entry, Key, Map, Node, Number, Span, Str, Value};
-use super::{DuplicateKeys, ParseError};
+use super::{DuplicateKeys, OUT_OF_RANGE_HELP, ParseError, out_of_range};
 
 /// Parses a whole JSON text. `max_depth` bounds nesting.
 pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Node, ParseError> {
@@ -381,15 +381,20 @@ impl<'a> Parser<'a> {
             }
         }
         let text = &self.text[start..self.pos];
-        let number = if integral {
-            match text.parse::<i64>() {
-                Ok(i) => Number::Int(i),
-                Err(_) => Number::Float(text.parse::<f64>().unwrap_or(f64::INFINITY)),
-            }
-        } else {
+        let number = match text.parse::<i64>() {
+            Ok(i) if integral => Number::Int(i),
             // The grammar above only admits valid float syntax.
-            Number::Float(text.parse::<f64>().unwrap_or(f64::NAN))
+            _ => Number::Float(text.parse::<f64>().unwrap_or(f64::NAN)),
         };
+        if let Number::Float(f) = number
+            && !f.is_finite()
+        {
+            return Err(ParseError::Syntax {
+                message: out_of_range(text),
+                span: Span::new(start, self.pos),
+                help: OUT_OF_RANGE_HELP.into(),
+            });
+        }
         Ok(Node::new(Span::new(start, self.pos), Value::Number(number)))
     }
 }

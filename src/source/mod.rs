@@ -288,7 +288,71 @@ fn read_bytes(input: &Input, name: &str, limit: u64) -> Result<Vec<u8>, LoadErro
 /// `--cfg fuzzing`; the parsers they reach are otherwise private.
 #[cfg(fuzzing)]
 pub mod fuzzing {
-    use super::{Limits, SourceFile, yaml, yaml_fast};
+    use super::tree::{Node, Value};
+    use super::{Limits, ParseError, SourceFile, json, yaml, yaml_fast};
+
+    /// Panics when the JSON parser and `serde_json` disagree on `text`: one reads what the
+    /// other rejects (but for duplicate keys, which only this parser rejects) or they read
+    /// different values; or when a span does not hold its node's text.
+    pub fn json_agrees_with_serde_json(text: &str) {
+        // Below serde_json's own limit of 128 levels.
+        let ours = json::parse(text, 100);
+        let theirs = serde_json::from_str::<serde_json::Value>(text);
+        match (ours, theirs) {
+            (Ok(node), Ok(value)) => same_json(text, &node, &value, ""),
+            (Ok(_), Err(e)) => panic!("read what serde_json rejects: {e}"),
+            (Err(ParseError::DuplicateKey { .. } | ParseError::TooDeep { .. }), Ok(_)) => {}
+            (Err(e), Ok(_)) => panic!("rejected what serde_json reads: {e:?}"),
+            (Err(_), Err(_)) => {}
+        }
+    }
+
+    fn same_json(text: &str, node: &Node, value: &serde_json::Value, at: &str) {
+        let written = &text[node.span.range()];
+        match (&node.value, value) {
+            (Value::Null, serde_json::Value::Null) => assert_eq!(written, "null", "{at}"),
+            (Value::Bool(a), serde_json::Value::Bool(b)) => {
+                assert_eq!(a, b, "{at}");
+                assert_eq!(written, if *a { "true" } else { "false" }, "{at}");
+            }
+            (Value::Number(n), serde_json::Value::Number(m)) => {
+                // `-0` is an integer here and a float there: they are compared as numbers.
+                assert_eq!(Some(n.as_f64()), m.as_f64(), "{at}");
+                assert!(n.as_f64().is_finite(), "{at}");
+                let again: serde_json::Value = serde_json::from_str(written)
+                    .unwrap_or_else(|e| panic!("{at}: span {written:?}: {e}"));
+                assert_eq!(&again, value, "{at}: span {written:?}");
+            }
+            (Value::String(a), serde_json::Value::String(b)) => {
+                assert_eq!(&**a, b, "{at}");
+                let again: String = serde_json::from_str(written)
+                    .unwrap_or_else(|e| panic!("{at}: span {written:?}: {e}"));
+                assert_eq!(&again, b, "{at}: span {written:?}");
+            }
+            (Value::Seq(items), serde_json::Value::Array(values)) => {
+                assert_eq!(items.len(), values.len(), "{at}");
+                assert!(written.starts_with('[') && written.ends_with(']'), "{at}");
+                for (i, (item, value)) in items.iter().zip(values).enumerate() {
+                    same_json(text, item, value, &format!("{at}/{i}"));
+                }
+            }
+            (Value::Map(map), serde_json::Value::Object(members)) => {
+                assert_eq!(map.entries.len(), members.len(), "{at}");
+                assert!(written.starts_with('{') && written.ends_with('}'), "{at}");
+                for entry in &map.entries {
+                    let name = &*entry.key.name;
+                    let key: String = serde_json::from_str(&text[entry.key.span.range()])
+                        .unwrap_or_else(|e| panic!("{at}: key span: {e}"));
+                    assert_eq!(key, name, "{at}");
+                    let value = members
+                        .get(name)
+                        .unwrap_or_else(|| panic!("{at}: `{name}` missing"));
+                    same_json(text, &entry.value, value, &format!("{at}/{name}"));
+                }
+            }
+            (a, b) => panic!("{at}: {a:?} against {b:?}"),
+        }
+    }
 
     /// Panics when the fast YAML path reads `text` and the general parser rejects it or reads
     /// it differently (values, keys or spans).
@@ -308,6 +372,15 @@ pub mod fuzzing {
         }
     }
 }
+
+/// The message for a number written too large for a 64-bit float (which would be read as
+/// infinity, and has no JSON form).
+pub(crate) fn out_of_range(text: &str) -> String {
+    format!("number `{text}` is out of range: beyond what a 64-bit float holds (about ±1.8e308)")
+}
+
+/// The help for [`out_of_range`].
+pub(crate) const OUT_OF_RANGE_HELP: &str = "write a smaller number, or quote it to keep it as text";
 
 /// Reads and parses one input, registering its text in `sources`.
 ///

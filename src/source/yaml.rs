@@ -10,7 +10,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use super::files::SourceFile;
 use super::tree::{Entry, Key, Map, Node, Number, Span, Str, Value};
-use super::{DuplicateKeys, Limits, ParseError};
+use super::{DuplicateKeys, Limits, OUT_OF_RANGE_HELP, ParseError, out_of_range};
 
 /// saphyr-parser's own bound on flow-collection nesting.
 const PARSER_DEPTH_LIMIT: usize = 256;
@@ -152,6 +152,18 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                         tag.as_deref(),
                         None | Some("tag:yaml.org,2002:merge" | "!!merge")
                     );
+                // A key keeps its text: only a value is a number.
+                if style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && !b.expects_key()
+                    && beyond_float_range(&value)
+                {
+                    return Err(ParseError::Syntax {
+                        message: out_of_range(&value),
+                        span,
+                        help: OUT_OF_RANGE_HELP.into(),
+                    });
+                }
                 let value = resolve_scalar(&value, style, tag.as_deref()).map_err(|message| {
                     ParseError::Syntax {
                         message,
@@ -512,6 +524,17 @@ impl Builder<'_> {
         }
     }
 
+    /// Whether the next node completed is a mapping key.
+    fn expects_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame::Map {
+                pending_key: None,
+                ..
+            })
+        )
+    }
+
     fn push(&mut self, frame: Frame, at: usize) -> Result<(), ParseError> {
         if self.stack.len() >= self.max_depth {
             return Err(ParseError::TooDeep {
@@ -739,6 +762,13 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Result<V
         return Ok(Value::Number(n));
     }
     Ok(Value::String(text.into()))
+}
+
+/// Whether a plain scalar is a number written in digits too large for a 64-bit float (not
+/// `.inf`, which means infinity).
+pub(super) fn beyond_float_range(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+        && matches!(core_number(text), Some(Number::Float(f)) if !f.is_finite())
 }
 
 fn core_bool(text: &str) -> Option<bool> {

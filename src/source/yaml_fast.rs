@@ -12,7 +12,7 @@
 //! that on every YAML document of the test data and, when present, the corpus.
 
 use super::tree::{Entry, Key, Map, Node, Span, Str, Value};
-use super::yaml::{key_name, resolve_plain};
+use super::yaml::{beyond_float_range, key_name, resolve_plain};
 use super::{DuplicateKeys, Limits};
 
 /// Gives up: the general parser reads the document.
@@ -647,10 +647,12 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        let value = match folded {
-            Some(text) => resolve_plain(&text),
-            None => resolve_plain(&self.text[pos..end]),
-        };
+        let text = folded.as_deref().unwrap_or(&self.text[pos..end]);
+        // The general parser reports it.
+        if beyond_float_range(text) {
+            return unsupported();
+        }
+        let value = resolve_plain(text);
         Ok((Node::new(Span::new(pos, end), value), next))
     }
 
