@@ -219,7 +219,7 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                 b.push(
                     Frame::Seq {
                         start,
-                        flow: text.as_bytes().get(start) == Some(&b'['),
+                        flow: flow_start(text, start, end, b'['),
                         anchor,
                         items: Vec::new(),
                         count: 1,
@@ -236,7 +236,7 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                 b.push(
                     Frame::Map {
                         start,
-                        flow: text.as_bytes().get(start) == Some(&b'{'),
+                        flow: flow_start(text, start, end, b'{'),
                         anchor,
                         entries: Vec::new(),
                         pending_key: None,
@@ -335,6 +335,13 @@ fn long_key_before(text: &str, colon: usize) -> bool {
         key = rest.trim_start_matches(' ');
     }
     key.chars().count() > 1024
+}
+
+/// Whether a collection whose start event spans `start..end` (its properties skipped) is a
+/// flow collection, opened by `bracket`. A block collection's event is empty, and an
+/// indentless sequence's starts at its first item, which may itself be `[` or `{`.
+fn flow_start(text: &str, start: usize, end: usize, bracket: u8) -> bool {
+    end > start && text.as_bytes().get(start) == Some(&bracket)
 }
 
 /// How many levels of collections `node` nests (0 for a scalar).
@@ -462,7 +469,13 @@ fn scalar_end(text: &str, style: ScalarStyle, start: usize, end: usize) -> usize
             }
             end
         }
-        ScalarStyle::Plain => start + text[start..end.max(start)].trim_end().len(),
+        // YAML's white space is spaces and tabs, not every Unicode space (`\u{205f}` is text).
+        ScalarStyle::Plain => {
+            start
+                + text[start..end.max(start)]
+                    .trim_end_matches([' ', '\t', '\r', '\n'])
+                    .len()
+        }
         ScalarStyle::Literal | ScalarStyle::Folded => {
             // Every line in the marker's range that is not blank is content: the first less
             // indented one (a key, a comment) ends the scalar and is outside the range.
@@ -869,6 +882,20 @@ mod tests {
             ("a: &k |-\n  !t w\nb: *k\n", "|-\n  !t w"),
             ("a: !!str x\n", "x"),
             ("a: &k !!str x\n", "x"),
+        ] {
+            let root = load(text, &Limits::default()).expect("loads");
+            assert_eq!(spanned(text, &root, "/a"), want, "{text:?}");
+        }
+    }
+
+    /// An indentless sequence (a mapping's value at the mapping's indentation) whose first
+    /// item is a flow collection is a block sequence: it ends at its last item.
+    #[test]
+    fn indentless_sequences_of_flow_collections_end_at_their_last_item() {
+        for (text, want) in [
+            ("a:\n- [x]\nb: 1\n", "[x]"),
+            ("a:\n- {x: 1}\n- [y]\n\nb: 1\n", "{x: 1}\n- [y]"),
+            ("a:\n- []\n", "[]"),
         ] {
             let root = load(text, &Limits::default()).expect("loads");
             assert_eq!(spanned(text, &root, "/a"), want, "{text:?}");

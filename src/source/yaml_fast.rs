@@ -363,7 +363,8 @@ impl<'a> Parser<'a> {
                     match line[i] {
                         b':' if self.separated(pos + i + 1) => {
                             let key = &self.text[pos..pos + i];
-                            return Ok(Some((pos + key.trim_end().len(), pos + i + 1)));
+                            let key = key.trim_end_matches(' ');
+                            return Ok(Some((pos + key.len(), pos + i + 1)));
                         }
                         b'#' if i > 0 && line[i - 1] == b' ' => return Ok(None),
                         _ => i += 1,
@@ -1129,6 +1130,12 @@ mod tests {
             "a:\n-\n  b: 1\n",
             "a:\n- # c\n  b\n",
             "a:\n-   # c\n\n  - b\n",
+            // An indentless sequence whose first item is a flow collection.
+            "a:\n- []\n",
+            // A Unicode space is text, not white space, at the end of a scalar or a key.
+            "hhh^\u{205f}",
+            "a: b\u{205f}\n",
+            "a\u{205f}: b\n",
             // Block scalar text that starts like a header, ending the file.
             "a:\n-\n >\n\n   >- $re",
             "a: |\n  |+ x",
