@@ -301,6 +301,11 @@ fn scalar_text(value: &Node) -> String {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
         Value::Number(Number::Int(n)) => n.to_string(),
+        // YAML's own forms for what JSON has none (serde_json writes `null`).
+        Value::Number(Number::Float(f)) if f.is_nan() => ".nan".to_owned(),
+        Value::Number(Number::Float(f)) if f.is_infinite() => {
+            if *f > 0.0 { ".inf" } else { "-.inf" }.to_owned()
+        }
         Value::Number(Number::Float(f)) => serde_json::Value::from(*f).to_string(),
         Value::String(s) => string_text(s),
         Value::Seq(_) => "[]".to_owned(),
@@ -1115,6 +1120,14 @@ impl Serializer for KeyText {
 
 #[cfg(test)]
 mod tests {
+    /// YAML's `.inf`, `-.inf` and `.nan` are written as they were read, not as `null`.
+    #[test]
+    fn infinities_and_nan_are_written_in_their_yaml_forms() {
+        let text = "a: .inf\nb: -.Inf\nc: .NaN\nd: 1.5\n";
+        let (_, doc) = crate::source::load_text("f.yaml", text);
+        assert_eq!(to_yaml(&doc.root), "a: .inf\nb: -.inf\nc: .nan\nd: 1.5\n");
+    }
+
     use super::*;
 
     #[test]
