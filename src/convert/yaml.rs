@@ -1120,6 +1120,8 @@ impl Serializer for KeyText {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// YAML's `.inf`, `-.inf` and `.nan` are written as they were read, not as `null`.
     #[test]
     fn infinities_and_nan_are_written_in_their_yaml_forms() {
@@ -1127,8 +1129,6 @@ mod tests {
         let (_, doc) = crate::source::load_text("f.yaml", text);
         assert_eq!(to_yaml(&doc.root), "a: .inf\nb: -.inf\nc: .nan\nd: 1.5\n");
     }
-
-    use super::*;
 
     #[test]
     fn quotes_what_is_not_plain() {

@@ -5,7 +5,7 @@
 //! and with a byte span on every node and key.
 
 use super::tree::{Entry, Key, Map, Node, Number, Span, Str, Value};
-use super::{DuplicateKeys, OUT_OF_RANGE_HELP, ParseError, out_of_range};
+use super::{DuplicateKeys, ParseError, out_of_range};
 
 /// Parses a whole JSON text. `max_depth` bounds nesting.
 pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Node, ParseError> {
@@ -381,20 +381,15 @@ impl<'a> Parser<'a> {
             }
         }
         let text = &self.text[start..self.pos];
-        let number = match text.parse::<i64>() {
-            Ok(i) if integral => Number::Int(i),
+        let span = Span::new(start, self.pos);
+        let number = match integral.then(|| text.parse::<i64>()) {
+            Some(Ok(i)) => Number::Int(i),
             // The grammar above only admits valid float syntax.
-            _ => Number::Float(text.parse::<f64>().unwrap_or(f64::NAN)),
+            _ => match text.parse::<f64>() {
+                Ok(f) if f.is_finite() => Number::Float(f),
+                _ => return Err(out_of_range(text, span)),
+            },
         };
-        if let Number::Float(f) = number
-            && !f.is_finite()
-        {
-            return Err(ParseError::Syntax {
-                message: out_of_range(text),
-                span: Span::new(start, self.pos),
-                help: OUT_OF_RANGE_HELP.into(),
-            });
-        }
-        Ok(Node::new(Span::new(start, self.pos), Value::Number(number)))
+        Ok(Node::new(span, Value::Number(number)))
     }
 }

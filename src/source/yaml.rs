@@ -10,7 +10,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use super::files::SourceFile;
 use super::tree::{Entry, Key, Map, Node, Number, Span, Str, Value};
-use super::{DuplicateKeys, Limits, OUT_OF_RANGE_HELP, ParseError, out_of_range};
+use super::{DuplicateKeys, Limits, ParseError, out_of_range};
 
 /// saphyr-parser's own bound on flow-collection nesting.
 const PARSER_DEPTH_LIMIT: usize = 256;
@@ -152,25 +152,19 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                         tag.as_deref(),
                         None | Some("tag:yaml.org,2002:merge" | "!!merge")
                     );
+                let resolved =
+                    resolve_scalar(&value, style, tag.as_deref()).map_err(|message| {
+                        ParseError::Syntax {
+                            message,
+                            span,
+                            help: "remove the tag or write a value of the tagged type".into(),
+                        }
+                    })?;
                 // A key keeps its text: only a value is a number.
-                if style == ScalarStyle::Plain
-                    && tag.is_none()
-                    && !b.expects_key()
-                    && beyond_float_range(&value)
-                {
-                    return Err(ParseError::Syntax {
-                        message: out_of_range(&value),
-                        span,
-                        help: OUT_OF_RANGE_HELP.into(),
-                    });
+                if tag.is_none() && !b.expects_key() && beyond_float_range(&value, &resolved) {
+                    return Err(out_of_range(&value, span));
                 }
-                let value = resolve_scalar(&value, style, tag.as_deref()).map_err(|message| {
-                    ParseError::Syntax {
-                        message,
-                        span,
-                        help: "remove the tag or write a value of the tagged type".into(),
-                    }
-                })?;
+                let value = resolved;
                 b.complete(Node::new(span, value), 1, anchor, merge)?;
             }
             Event::Alias(id) => {
@@ -777,11 +771,11 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Result<V
     Ok(Value::String(text.into()))
 }
 
-/// Whether a plain scalar is a number written in digits too large for a 64-bit float (not
-/// `.inf`, which means infinity).
-pub(super) fn beyond_float_range(text: &str) -> bool {
-    text.bytes().any(|b| b.is_ascii_digit())
-        && matches!(core_number(text), Some(Number::Float(f)) if !f.is_finite())
+/// Whether the scalar `text`, resolved to `value`, is a number written in digits too large
+/// for a 64-bit float (not `.inf`, which means infinity).
+pub(super) fn beyond_float_range(text: &str, value: &Value) -> bool {
+    matches!(value, Value::Number(Number::Float(f)) if !f.is_finite())
+        && text.bytes().any(|b| b.is_ascii_digit())
 }
 
 fn core_bool(text: &str) -> Option<bool> {
@@ -870,36 +864,38 @@ mod tests {
         &text[found.node.span.range()]
     }
 
+    /// The text `/a` spans in each of `cases` (text, that text).
+    fn spans_of_a(cases: &[(&str, &str)]) {
+        for (text, want) in cases {
+            let root = load(text, &Limits::default()).expect("loads");
+            assert_eq!(spanned(text, &root, "/a"), *want, "{text:?}");
+        }
+    }
+
     /// A block scalar is spanned from its first content character, also when that content
     /// starts like a tag or an anchor (`! pet`, `&x`): those are text, not properties. With
     /// properties of its own, it is spanned from its header.
     #[test]
     fn block_scalars_whose_text_starts_like_a_property_keep_it() {
-        for (text, want) in [
+        spans_of_a(&[
             ("a: |\n  ! pet\n  b\n", "! pet\n  b"),
             ("a: >\n  &x y\n", "&x y"),
             ("a: !!str |\n  ! z\n", "|\n  ! z"),
             ("a: &k |-\n  !t w\nb: *k\n", "|-\n  !t w"),
             ("a: !!str x\n", "x"),
             ("a: &k !!str x\n", "x"),
-        ] {
-            let root = load(text, &Limits::default()).expect("loads");
-            assert_eq!(spanned(text, &root, "/a"), want, "{text:?}");
-        }
+        ]);
     }
 
     /// An indentless sequence (a mapping's value at the mapping's indentation) whose first
     /// item is a flow collection is a block sequence: it ends at its last item.
     #[test]
     fn indentless_sequences_of_flow_collections_end_at_their_last_item() {
-        for (text, want) in [
+        spans_of_a(&[
             ("a:\n- [x]\nb: 1\n", "[x]"),
             ("a:\n- {x: 1}\n- [y]\n\nb: 1\n", "{x: 1}\n- [y]"),
             ("a:\n- []\n", "[]"),
-        ] {
-            let root = load(text, &Limits::default()).expect("loads");
-            assert_eq!(spanned(text, &root, "/a"), want, "{text:?}");
-        }
+        ]);
     }
 
     /// A key too long to be an implicit key is a syntax error that says so and how to write

@@ -649,11 +649,11 @@ impl<'a> Parser<'a> {
             }
         }
         let text = folded.as_deref().unwrap_or(&self.text[pos..end]);
+        let value = resolve_plain(text);
         // The general parser reports it.
-        if beyond_float_range(text) {
+        if beyond_float_range(text, &value) {
             return unsupported();
         }
-        let value = resolve_plain(text);
         Ok((Node::new(Span::new(pos, end), value), next))
     }
 
@@ -911,10 +911,28 @@ fn hex(chars: &mut std::str::Chars<'_>, digits: usize) -> Parsed<char> {
     char::from_u32(code).ok_or(Unsupported)
 }
 
-/// The first place two trees differ, for a readable failure: a disagreement of the two
-/// parsers, in tests and when fuzzing.
+/// Parses `text` with both parsers: `true` when the fast path read it (and agrees), `false`
+/// when it gave up, and a panic when it read it differently or read what the general parser
+/// rejects. For tests and the fuzz target `yaml_parsers_agree`.
 #[cfg(any(test, fuzzing))]
-pub(crate) fn difference(fast: &Node, general: &Node, at: &str) -> Option<String> {
+pub(crate) fn compare(name: &str, text: &str) -> bool {
+    let limits = Limits::default();
+    let Some(fast) = parse(text, &limits) else {
+        return false;
+    };
+    let source = super::files::SourceFile::new(name, None, text.to_owned());
+    let general = super::yaml::parse(&source, &limits).unwrap_or_else(|e| {
+        panic!("{name}: the fast path read what the general parser rejects: {e:?}")
+    });
+    if let Some(diff) = difference(&fast, &general, "") {
+        panic!("{name}: the fast path disagrees {diff}");
+    }
+    true
+}
+
+/// The first place two trees differ, for a readable failure.
+#[cfg(any(test, fuzzing))]
+fn difference(fast: &Node, general: &Node, at: &str) -> Option<String> {
     let here = || format!("at `{at}`: fast {fast:?}\n general {general:?}");
     if fast.span != general.span {
         return Some(format!(
@@ -956,23 +974,6 @@ mod tests {
 
     use super::*;
     use crate::source::files::SourceFile;
-
-    /// Parses with both; `Some(true)` when the fast path read it (and agrees), `Some(false)`
-    /// when it gave up, and a panic when it read it differently.
-    fn compare(name: &str, text: &str) -> bool {
-        let limits = Limits::default();
-        let Some(fast) = parse(text, &limits) else {
-            return false;
-        };
-        let source = SourceFile::new(name, None, text.to_owned());
-        let general = super::super::yaml::parse(&source, &limits).unwrap_or_else(|e| {
-            panic!("{name}: the fast path read what the general parser rejects: {e:?}")
-        });
-        if let Some(diff) = difference(&fast, &general, "") {
-            panic!("{name}: the fast path disagrees {diff}");
-        }
-        true
-    }
 
     fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
