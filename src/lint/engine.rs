@@ -224,7 +224,9 @@ impl<'r> Engine<'r> {
                         if self.ignore.is_empty() {
                             return true;
                         }
-                        let pointer = locator.file_pointer(&keys, f.pointer.as_str(), f.at_key);
+                        let pointer = locator
+                            .file_pointer(&keys, &f.pointer.text(), f.at_key)
+                            .into_owned();
                         !self.ignore.iter().any(|i| i.covers(&rule.id, &pointer))
                     })
                     .map(|(check, f)| diagnostic(rule, *severity, check, &f, root, locator, &keys))
@@ -250,10 +252,9 @@ fn repeats_itself(
     let Some((first, _)) = finding.related.first() else {
         return false;
     };
-    let here = locator.locate(keys, finding.pointer.as_str(), false);
-    here == locator.locate(keys, first.as_str(), false)
-        && locator.file_pointer(keys, finding.pointer.as_str(), false)
-            == locator.file_pointer(keys, first.as_str(), false)
+    let (here, first) = (finding.pointer.text(), first.text());
+    locator.locate(keys, &here, false) == locator.locate(keys, &first, false)
+        && locator.file_pointer(keys, &here, false) == locator.file_pointer(keys, &first, false)
 }
 
 /// Every finding of one rule on a tree, with the check that made it.
@@ -623,7 +624,7 @@ fn diagnostic(
     locator: &Locator<'_>,
     keys: &KeyIndex,
 ) -> Diagnostic {
-    let pointer = finding.pointer.as_str();
+    let pointer = &*finding.pointer.text();
     let located = keys.pointer(root, pointer);
     let key = pointer
         .rsplit_once('/')
@@ -672,7 +673,7 @@ fn diagnostic(
         d = d.help(help.clone());
     }
     for (p, message) in &finding.related {
-        let (file, span) = locator.locate(keys, p.as_str(), false);
+        let (file, span) = locator.locate(keys, &p.text(), false);
         d = d.related(file, span, message.clone());
     }
     d
@@ -701,7 +702,7 @@ pub fn pointer_at(root: &Node, span: Span) -> Option<Pointer> {
                 else {
                     return Some(pointer);
                 };
-                pointer = pointer.push(&entry.key.name);
+                pointer = pointer.push_key(&entry.key.name);
                 if contains(entry.key.span) {
                     return Some(pointer);
                 }
@@ -943,7 +944,7 @@ mod tests {
         let root = tree(text);
         let at = |needle: &str| {
             let start = text.find(needle).expect("needle");
-            pointer_at(&root, Span::new(start, start + needle.len())).map(|p| p.as_str().to_owned())
+            pointer_at(&root, Span::new(start, start + needle.len())).map(|p| p.text())
         };
         assert_eq!(at("yy").as_deref(), Some("/a/b/1/c"));
         assert_eq!(
@@ -971,7 +972,7 @@ mod tests {
         let root = tree(&text);
         let at = |needle: &str| {
             let start = text.find(needle).expect("needle");
-            pointer_at(&root, Span::new(start, start + needle.len())).map(|p| p.as_str().to_owned())
+            pointer_at(&root, Span::new(start, start + needle.len())).map(|p| p.text())
         };
         for i in [0, 1, 24, 49] {
             assert_eq!(at(&format!("v{i}b")), Some(format!("/m/k{i}/1")));
@@ -991,7 +992,7 @@ mod tests {
         let start = text.find("v7a").expect("needle");
         let span = Span::new(start, start + 3);
         assert_eq!(
-            pointer_at(&reversed, span).map(|p| p.as_str().to_owned()),
+            pointer_at(&reversed, span).map(|p| p.text()),
             Some("/m/k7/0".to_owned())
         );
     }

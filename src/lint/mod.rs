@@ -151,7 +151,7 @@ fn path_item_refs<'n>(
         if entry.key.name.starts_with("x-") {
             continue;
         }
-        let mut pointer = Pointer::root().push("paths").push(&entry.key.name);
+        let mut pointer = Pointer::root().push("paths").push_key(&entry.key.name);
         let mut node = &entry.value;
         let mut target = None;
         let mut visited: Vec<String> = Vec::new();
@@ -161,7 +161,7 @@ fn path_item_refs<'n>(
                 break;
             };
             // The file the `$ref` is written in: a view holds other files' content too.
-            let file = inlined.map_or(root_file, |view| view.place(pointer.as_str(), false).0);
+            let file = inlined.map_or(root_file, |view| view.place(&pointer.text(), false).0);
             let Some((to, escaped)) = ws.resolve_pointer(file, text) else {
                 break;
             };
@@ -251,7 +251,7 @@ pub fn point_into_source(ws: &Workspace, diagnostics: &mut [Diagnostic]) {
             engine::pointer_at(&doc.root, l.span)
         });
         d.definition_pointer = d.pointer.take();
-        d.pointer = source.map(|p| p.as_str().to_owned());
+        d.pointer = source.map(|p| p.text());
     }
 }
 

@@ -28,7 +28,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::source::{Key, Node, Pointer, Value};
+use crate::source::{Key, Node, Pointer, Str, Value};
 
 /// One step of a selector.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,7 +77,7 @@ impl<'n> PathItemRefs<'n> {
 impl<'a> PathItemRefs<'a> {
     /// Whether `t` is the root's `paths`, whose entries may name path items.
     fn at_paths(&self, t: &Target<'_>) -> bool {
-        !self.is_empty() && t.pointer.as_str() == "/paths"
+        !self.is_empty() && t.pointer.is("/paths")
     }
 
     /// Puts after each entry of `paths` among `out[start..]` the path item it names, unless
@@ -116,7 +116,7 @@ impl<'a> PathItemRefs<'a> {
         map.entries
             .iter()
             .filter_map(|e| self.by_key.get(&*e.key.name))
-            .filter(|(p, _)| !p.as_str().starts_with("/paths/") && seen.insert(p.as_str()))
+            .filter(|(p, _)| !p.text().starts_with("/paths/") && seen.insert(p.clone()))
             .map(|(p, node)| Target {
                 node,
                 pointer: p.clone(),
@@ -165,7 +165,7 @@ impl<'a> Target<'a> {
         let entry = self.node.as_map()?.entry(name)?;
         Some(Target {
             node: &entry.value,
-            pointer: self.pointer.push(name),
+            pointer: self.pointer.push_key(&entry.key.name),
             key: Some(&entry.key),
             is_key: false,
         })
@@ -397,7 +397,7 @@ fn children<'a>(t: &Target<'a>, out: &mut Vec<Target<'a>>) {
     match &t.node.value {
         Value::Map(map) => out.extend(map.entries.iter().map(|e| Target {
             node: &e.value,
-            pointer: t.pointer.push(&e.key.name),
+            pointer: t.pointer.push_key(&e.key.name),
             key: Some(&e.key),
             is_key: false,
         })),
@@ -488,13 +488,12 @@ impl<'a> DescentIndex<'a> {
         if !keys.is_empty() {
             // A handful of keys: comparing them beats hashing every member name.
             let keys: Vec<&str> = keys.iter().copied().collect();
-            let mut path = Vec::new();
-            index.walk(root, &keys, &mut path);
+            index.walk(root, &keys, &mut Path::default());
         }
         index
     }
 
-    fn walk(&mut self, node: &'a Node, keys: &[&str], path: &mut Vec<Token<'a>>) {
+    fn walk(&mut self, node: &'a Node, keys: &[&str], path: &mut Path<'a>) {
         match &node.value {
             Value::Map(map) => {
                 for entry in &map.entries {
@@ -503,21 +502,21 @@ impl<'a> DescentIndex<'a> {
                     {
                         found.push(Target {
                             node: &entry.value,
-                            pointer: pointer_of(&Pointer::root(), path).push(&entry.key.name),
+                            pointer: path.pointer().push_key(&entry.key.name),
                             key: Some(&entry.key),
                             is_key: false,
                         });
                     }
                 }
                 for entry in &map.entries {
-                    path.push(Token::Key(&entry.key.name));
+                    path.tokens.push(Token::Key(&entry.key.name));
                     self.walk(&entry.value, keys, path);
                     path.pop();
                 }
             }
             Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    path.push(Token::Index(i));
+                    path.tokens.push(Token::Index(i));
                     self.walk(item, keys, path);
                     path.pop();
                 }
@@ -527,21 +526,39 @@ impl<'a> DescentIndex<'a> {
     }
 }
 
-fn pointer_of(base: &Pointer, path: &[Token<'_>]) -> Pointer {
-    let mut pointer = base.clone();
-    for token in path {
-        pointer = match token {
-            Token::Key(k) => pointer.push(k),
-            Token::Index(i) => pointer.index(*i),
-        };
+/// Where a walk is: its tokens, and the pointers of those prefixes that were asked for.
+/// Targets found below one node share that node's pointer rather than each building it
+/// again (a long key would otherwise be copied once per target below it).
+#[derive(Default)]
+struct Path<'a> {
+    tokens: Vec<Token<'a>>,
+    /// `built[i]` is the pointer of `tokens[..=i]`.
+    built: Vec<Pointer>,
+}
+
+impl Path<'_> {
+    fn pop(&mut self) {
+        self.tokens.pop();
+        self.built.truncate(self.tokens.len());
     }
-    pointer
+
+    /// The pointer of the whole path.
+    fn pointer(&mut self) -> Pointer {
+        while self.built.len() < self.tokens.len() {
+            let parent = self.built.last().cloned().unwrap_or_default();
+            self.built.push(match self.tokens[self.built.len()] {
+                Token::Key(k) => parent.push_key(k),
+                Token::Index(i) => parent.index(i),
+            });
+        }
+        self.built.last().cloned().unwrap_or_default()
+    }
 }
 
 /// One step from a node to a child, kept while walking so that a pointer is only built for
 /// the nodes `..` actually selects (a recursive descent visits every node of the document).
 enum Token<'a> {
-    Key(&'a str),
+    Key(&'a Str),
     Index(usize),
 }
 
@@ -634,7 +651,7 @@ mod tests {
             .push("components")
             .push("pathItems")
             .push("P");
-        let at = |p: &Pointer| root.pointer(p.as_str()).expect("path item").node;
+        let at = |p: &Pointer| root.pointer(&p.text()).expect("path item").node;
         refs.insert("/a", p.clone(), at(&p));
         refs.insert("/b", p.clone(), at(&p));
         let a = Pointer::root().push("paths").push("/a");

@@ -289,5 +289,5 @@ pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
             Segment::Unknown => break,
         };
     }
-    pointer.as_str().to_string()
+    pointer.text()
 }

@@ -355,61 +355,158 @@ fn push_escaped(out: &mut String, token: &str) {
     out.push_str(&token[copied..]);
 }
 
-/// Builds JSON pointers one token at a time without re-escaping the prefix.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Pointer(String);
+/// A JSON pointer built one token at a time, sharing its parent's tokens.
+///
+/// Linters make a pointer for every node a selector reaches. As one string each, every
+/// pointer below a long key (a path of tens of kilobytes) held its own copy of that key, so
+/// memory grew with the number of nodes times the key's length. A pointer here is a link to
+/// its parent and one token: making one costs the same whatever the prefix, and the text is
+/// written out only when asked for (mostly for the few nodes a finding is about).
+///
+/// Equality, hashing and ordering are those of the text.
+#[derive(Clone, Default)]
+pub struct Pointer(Option<Arc<Link>>);
+
+struct Link {
+    parent: Pointer,
+    token: Token,
+    /// Length of the whole escaped text, so that most comparisons need no text.
+    len: usize,
+}
+
+enum Token {
+    /// An unescaped mapping key (written as `/` and the key escaped).
+    Key(Str),
+    /// An array index (written as `/` and the digits).
+    Index(usize),
+    /// Escaped text written as it is (a pointer made from its text).
+    Escaped(Str),
+}
 
 impl Pointer {
     /// The root pointer `""`.
     pub fn root() -> Pointer {
-        Pointer(String::new())
+        Pointer(None)
     }
 
     /// A pointer from its already-escaped text.
-    pub fn from_escaped(text: impl Into<String>) -> Pointer {
-        Pointer(text.into())
+    pub fn from_escaped(text: &str) -> Pointer {
+        if text.is_empty() {
+            return Pointer::root();
+        }
+        Pointer::root().link(Token::Escaped(Str::new(text)), text.len())
     }
 
     /// This pointer extended by one (unescaped) token.
     pub fn push(&self, token: &str) -> Pointer {
-        // Room for a few escapes, so that a path key rarely reallocates.
-        let mut s = String::with_capacity(self.0.len() + token.len() + 8);
-        s.push_str(&self.0);
-        s.push('/');
-        push_escaped(&mut s, token);
-        Pointer(s)
+        self.push_key(&Str::new(token))
+    }
+
+    /// [`Pointer::push`] of a key the tree holds: the pointer shares the key's text instead
+    /// of copying it.
+    pub fn push_key(&self, key: &Str) -> Pointer {
+        let escapes = key.bytes().filter(|b| matches!(b, b'~' | b'/')).count();
+        self.link(Token::Key(key.clone()), 1 + key.len() + escapes)
     }
 
     /// This pointer extended by an array index.
     pub fn index(&self, index: usize) -> Pointer {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut rest = index;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        let digits = std::str::from_utf8(&digits[at..]).unwrap_or("0");
-        let mut s = String::with_capacity(self.0.len() + digits.len() + 1);
-        s.push_str(&self.0);
-        s.push('/');
-        s.push_str(digits);
-        Pointer(s)
+        let digits = index.checked_ilog10().unwrap_or(0) as usize + 1;
+        self.link(Token::Index(index), 1 + digits)
+    }
+
+    fn link(&self, token: Token, len: usize) -> Pointer {
+        Pointer(Some(Arc::new(Link {
+            parent: self.clone(),
+            token,
+            len: self.len() + len,
+        })))
+    }
+
+    /// Length of the escaped text in bytes.
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |link| link.len)
+    }
+
+    /// Whether this is the root pointer (the empty text).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the escaped text is `text`, without writing it out unless the lengths agree.
+    pub fn is(&self, text: &str) -> bool {
+        self.len() == text.len() && self.text() == text
     }
 
     /// The escaped pointer text.
-    pub fn as_str(&self) -> &str {
-        &self.0
+    pub fn text(&self) -> String {
+        let mut out = String::with_capacity(self.len());
+        self.write_to(&mut out);
+        out
+    }
+
+    fn write_to(&self, out: &mut String) {
+        // Root first; the chain is as deep as the tree, which the loader bounds.
+        let mut links = Vec::new();
+        let mut at = &self.0;
+        while let Some(link) = at {
+            links.push(link);
+            at = &link.parent.0;
+        }
+        for link in links.iter().rev() {
+            match &link.token {
+                Token::Key(key) => {
+                    out.push('/');
+                    push_escaped(out, key);
+                }
+                Token::Index(i) => {
+                    out.push('/');
+                    out.push_str(itoa::Buffer::new().format(*i));
+                }
+                Token::Escaped(text) => out.push_str(text),
+            }
+        }
+    }
+}
+
+impl PartialEq for Pointer {
+    fn eq(&self, other: &Pointer) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
+            _ => self.len() == other.len() && self.text() == other.text(),
+        }
+    }
+}
+
+impl Eq for Pointer {}
+
+impl std::hash::Hash for Pointer {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text().hash(state);
+    }
+}
+
+impl PartialOrd for Pointer {
+    fn partial_cmp(&self, other: &Pointer) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Pointer {
+    fn cmp(&self, other: &Pointer) -> std::cmp::Ordering {
+        self.text().cmp(&other.text())
     }
 }
 
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text())
+    }
+}
+
+impl fmt::Debug for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pointer({:?})", self.text())
     }
 }
 
@@ -575,13 +672,23 @@ mod tests {
             .push("/a~b/{id}")
             .index(0)
             .index(1907);
-        assert_eq!(p.as_str(), "/paths/~1a~0b~1{id}/0/1907");
+        assert_eq!(p.text(), "/paths/~1a~0b~1{id}/0/1907");
+        assert_eq!(p.len(), p.text().len());
+        assert!(p.is("/paths/~1a~0b~1{id}/0/1907") && !p.is("/paths"));
         assert_eq!(escape_pointer_token("plain"), "plain");
         assert_eq!(escape_pointer_token("~/"), "~0~1");
         assert_eq!(unescape_pointer_token("~0~1"), "~/");
+        for i in [0, 9, 10, 99, 100, usize::MAX] {
+            let p = Pointer::root().index(i);
+            assert_eq!(p.text(), format!("/{i}"));
+            assert_eq!(p.len(), p.text().len());
+        }
+        let escaped = Pointer::from_escaped("/paths/~1a").push("get");
+        assert_eq!(escaped.text(), "/paths/~1a/get");
         assert_eq!(
-            Pointer::root().index(usize::MAX).as_str(),
-            format!("/{}", usize::MAX)
+            escaped,
+            Pointer::root().push("paths").push("/a").push("get")
         );
+        assert_eq!(Pointer::from_escaped(""), Pointer::root());
     }
 }

@@ -276,8 +276,8 @@ pub const REQUEST_PARAM_EXISTS: FunctionDef = FunctionDef {
 
 /// The API object (`/apis/N`) a definition pointer lies in.
 fn enclosing_api<'a>(root: &'a Node, pointer: &Pointer) -> Option<&'a Node> {
-    let rest = pointer.as_str().strip_prefix("/apis/")?;
-    let index = rest.split('/').next()?;
+    let text = pointer.text();
+    let index = text.strip_prefix("/apis/")?.split('/').next()?;
     Some(root.pointer(&format!("/apis/{index}"))?.node)
 }
 
@@ -367,12 +367,13 @@ impl RequestParams {
 }
 
 /// `/apis/N` of a pointer below it.
-fn api_pointer(pointer: &Pointer) -> &str {
-    let p = pointer.as_str();
+fn api_pointer(pointer: &Pointer) -> String {
+    let mut p = pointer.text();
     let end = p.strip_prefix("/apis/").map_or(0, |rest| {
         "/apis/".len() + rest.find('/').unwrap_or(rest.len())
     });
-    &p[..end]
+    p.truncate(end);
+    p
 }
 
 /// `system-param-authorizer`: a `$context.authorizer.*` value has the custom authorizer it reads.
@@ -413,7 +414,8 @@ fn system_param_authorizer(call: &Call<'_, '_>) -> Vec<Finding> {
 /// The backend object a backend parameter (pointer below `/apis/N`) belongs to: a policy for
 /// `/apis/N/policy_*/M/backend_params/...`, else the API's own backend object.
 fn backend_of_param<'a>(api: &'a Node, pointer: &Pointer) -> Option<&'a Node> {
-    let mut parts = pointer.as_str().split('/').skip(3);
+    let text = pointer.text();
+    let mut parts = text.split('/').skip(3);
     match parts.next()? {
         list @ ("policy_https" | "policy_functions" | "policy_mocks") => {
             let index: usize = parts.next()?.parse().ok()?;

@@ -231,8 +231,9 @@ fn unused_components(call: &Call<'_, '_>) -> Vec<Finding> {
         };
         let section_pointer = base.push(section);
         for entry in &map.entries {
-            let pointer = section_pointer.push(&entry.key.name);
-            if !refs.contains(pointer.as_str()) && !by_name.names_something_in(&entry.value) {
+            let pointer = section_pointer.push_key(&entry.key.name);
+            if !refs.contains(pointer.text().as_str()) && !by_name.names_something_in(&entry.value)
+            {
                 out.push(Finding {
                     at_key: true,
                     ..Finding::at(pointer).arg("section", *section)
@@ -327,7 +328,7 @@ fn component_of(fragment: &str) -> String {
     for token in tokens.iter().take(depth) {
         pointer = pointer.push(&unescape_pointer_token(token));
     }
-    pointer.as_str().to_owned()
+    pointer.text()
 }
 
 /// Decodes `%XX` escapes of a URI fragment (`#/components/schemas/a%20b`); anything
