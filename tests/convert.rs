@@ -699,3 +699,54 @@ fn refs_by_id_and_into_defs_become_refs_by_pointer_when_converting_down_from_3_1
         assert!(broken[0].contains("nobody"), "{broken:?}");
     }
 }
+
+/// YAML's `.inf` and `.nan` have no JSON form: converting to JSON is an error at each, and
+/// nothing is written; converting to YAML keeps them.
+#[test]
+fn numbers_json_cannot_write_are_errors_where_they_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("limits.yaml");
+    let text = "openapi: 3.0.3\ninfo: {title: limits, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Ratio:\n      type: number\n      maximum: .inf\n      minimum: -.inf\n      default: .nan\n";
+    std::fs::write(&spec, text).unwrap();
+    let output = dir.path().join("out.json");
+    let options = ConvertCommandOptions {
+        version: OasVersion::V3_0,
+        format: Some(apigctl::commands::import::OutputFormat::Json),
+        output: Some(output.clone()),
+        ..ConvertCommandOptions::default()
+    };
+    let outcome = run(&Input::Path(spec.clone()), &options);
+    assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+    let name = spec.display();
+    for (at, written) in [("8:16", ".inf"), ("9:16", "-.inf"), ("10:16", ".nan")] {
+        let message = format!(
+            "error[convert-json-non-finite]: `{written}` has no JSON form: JSON numbers are finite\n"
+        );
+        let place = format!("─ {name}:{at}\n");
+        let found = outcome.stderr.find(&message).map(|i| &outcome.stderr[i..]);
+        // The place is the first one shown after the message.
+        let next_place = found.and_then(|rest| rest.split_once('─')).map(|(_, r)| r);
+        assert!(
+            next_place.is_some_and(|r| format!("─{r}").starts_with(&place)),
+            "{message}{place}\n{}",
+            outcome.stderr
+        );
+    }
+    assert!(
+        outcome.stderr.contains("`--format yaml`"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(!output.exists(), "nothing is written");
+
+    let options = ConvertCommandOptions {
+        format: Some(apigctl::commands::import::OutputFormat::Yaml),
+        ..options
+    };
+    let outcome = run(&Input::Path(spec), &options);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    let written = std::fs::read_to_string(&output).unwrap();
+    for line in ["maximum: .inf", "minimum: -.inf", "default: .nan"] {
+        assert!(written.contains(line), "{line}\n{written}");
+    }
+}

@@ -7,7 +7,7 @@ use crate::convert::convert_oas::convert;
 use crate::diagnostic::Diagnostic;
 use crate::openapi::{self, DocumentKind, OasVersion};
 use crate::source::refs::{RefOptions, Workspace};
-use crate::source::{Format, Input, Limits};
+use crate::source::{FileId, Format, Input, Limits, Node, Number, Value};
 
 use super::Outcome;
 use super::export::{load_or_report, render_document};
@@ -79,7 +79,10 @@ pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
     if from == OasVersion::V3_1 && options.version != OasVersion::V3_1 {
         let _ = ws.link_refs(&options.limits, &RefOptions::default());
     }
-    let result = convert(&ws, from, options.version);
+    let mut result = convert(&ws, from, options.version);
+    if format == OutputFormat::Json {
+        non_finite_numbers(&result.document, ws.root().file, &mut result.diagnostics);
+    }
     let sources = std::mem::take(&mut ws.sources);
     // The trees of a big document take long to free (see `teardown`).
     drop_in_background(ws);
@@ -96,4 +99,43 @@ pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
     drop_in_background(result.document);
     deliver(&mut outcome, options.output.as_deref(), text);
     outcome
+}
+
+/// An error at each number JSON cannot write (YAML's `.inf`, `-.inf` and `.nan`) in the
+/// converted document, rather than writing it as something else. The document keeps the
+/// spans of the root document it was converted from, which is the only file it copies from.
+fn non_finite_numbers(node: &Node, file: FileId, out: &mut Vec<Diagnostic>) {
+    match &node.value {
+        Value::Number(Number::Float(f)) if !f.is_finite() => {
+            let written = if f.is_nan() {
+                ".nan"
+            } else if *f > 0.0 {
+                ".inf"
+            } else {
+                "-.inf"
+            };
+            out.push(
+                Diagnostic::error(
+                    "convert-json-non-finite",
+                    format!("`{written}` has no JSON form: JSON numbers are finite"),
+                )
+                .at(file, node.span)
+                .help(
+                    "write the output as YAML (`--format yaml`), or replace the number in the \
+                     source (with a finite number, or a string if text is meant)",
+                ),
+            );
+        }
+        Value::Seq(items) => {
+            for item in items {
+                non_finite_numbers(item, file, out);
+            }
+        }
+        Value::Map(map) => {
+            for entry in &map.entries {
+                non_finite_numbers(&entry.value, file, out);
+            }
+        }
+        _ => {}
+    }
 }

@@ -330,7 +330,8 @@ impl MapBuilder {
 }
 
 /// Writes a tree as pretty-printed JSON (two-space indentation, keys in the tree's order,
-/// ending with a newline). Non-finite numbers, which JSON cannot hold, are written as strings.
+/// ending with a newline). Non-finite numbers, which JSON cannot hold, are written as strings;
+/// `apigctl convert` refuses them before writing, and no other command's output holds one.
 pub fn to_json_text(node: &Node) -> String {
     let mut out = String::new();
     write_json(&mut out, node, 0);
