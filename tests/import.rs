@@ -378,6 +378,19 @@ fn values_the_model_rejects_are_errors_at_their_source() {
             .message
             .contains("missing field `name`")
     );
+
+    // YAML's `.inf` where the gateway takes an integer: the message names what was written,
+    // not the string the JSON reading saw in its place.
+    let text = "swagger: '2.0'\ninfo: {title: inf_api, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      responses: {'200': {description: ok}}\n      x-apigateway-backend:\n        type: HTTP\n        httpEndpoints: {address: a.example.com, scheme: https, method: GET, path: /a, timeout: -.inf}\n";
+    let (ws, result) = import_text("inf.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["error import-invalid@10:96"]
+    );
+    assert_eq!(
+        result.diagnostics[0].message,
+        "cannot import: invalid type: non-finite number `-.inf`, expected i64"
+    );
 }
 
 /// Every corpus document imports without a crash; GitHub and Stripe give one API per operation.

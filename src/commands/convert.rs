@@ -7,7 +7,7 @@ use crate::convert::convert_oas::convert;
 use crate::diagnostic::Diagnostic;
 use crate::openapi::{self, DocumentKind, OasVersion};
 use crate::source::refs::{RefOptions, Workspace};
-use crate::source::{FileId, Format, Input, Limits, Node, Number, Value};
+use crate::source::{FileId, Format, Input, Limits, Node, Value};
 
 use super::Outcome;
 use super::export::{load_or_report, render_document};
@@ -106,25 +106,20 @@ pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
 /// spans of the root document it was converted from, which is the only file it copies from.
 fn non_finite_numbers(node: &Node, file: FileId, out: &mut Vec<Diagnostic>) {
     match &node.value {
-        Value::Number(Number::Float(f)) if !f.is_finite() => {
-            let written = if f.is_nan() {
-                ".nan"
-            } else if *f > 0.0 {
-                ".inf"
-            } else {
-                "-.inf"
-            };
-            out.push(
-                Diagnostic::error(
-                    "convert-json-non-finite",
-                    format!("`{written}` has no JSON form: JSON numbers are finite"),
-                )
-                .at(file, node.span)
-                .help(
-                    "write the output as YAML (`--format yaml`), or replace the number in the \
-                     source (with a finite number, or a string if text is meant)",
-                ),
-            );
+        Value::Number(n) => {
+            if let Some(written) = n.non_finite_yaml() {
+                out.push(
+                    Diagnostic::error(
+                        "convert-json-non-finite",
+                        format!("`{written}` has no JSON form: JSON numbers are finite"),
+                    )
+                    .at(file, node.span)
+                    .help(
+                        "write the output as YAML (`--format yaml`), or replace the number in \
+                         the source (with a finite number, or a string if text is meant)",
+                    ),
+                );
+            }
         }
         Value::Seq(items) => {
             for item in items {

@@ -302,11 +302,10 @@ fn scalar_text(value: &Node) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(Number::Int(n)) => n.to_string(),
         // YAML's own forms for what JSON has none (serde_json writes `null`).
-        Value::Number(Number::Float(f)) if f.is_nan() => ".nan".to_owned(),
-        Value::Number(Number::Float(f)) if f.is_infinite() => {
-            if *f > 0.0 { ".inf" } else { "-.inf" }.to_owned()
-        }
-        Value::Number(Number::Float(f)) => serde_json::Value::from(*f).to_string(),
+        Value::Number(n @ Number::Float(f)) => match n.non_finite_yaml() {
+            Some(text) => text.to_owned(),
+            None => serde_json::Value::from(*f).to_string(),
+        },
         Value::String(s) => string_text(s),
         Value::Seq(_) => "[]".to_owned(),
         Value::Map(_) => "{}".to_owned(),

@@ -68,6 +68,16 @@ impl Number {
         }
     }
 
+    /// YAML's spelling of a number JSON has no form for (`.inf`, `-.inf`, `.nan`); `None` for
+    /// a finite one.
+    pub fn non_finite_yaml(self) -> Option<&'static str> {
+        match self {
+            Number::Float(f) if f.is_nan() => Some(".nan"),
+            Number::Float(f) if f.is_infinite() => Some(if f > 0.0 { ".inf" } else { "-.inf" }),
+            _ => None,
+        }
+    }
+
     /// The value as `i64` when it is integral and in range.
     pub fn as_i64(self) -> Option<i64> {
         match self {
@@ -363,7 +373,7 @@ fn push_escaped(out: &mut String, token: &str) {
 /// its parent and one token: making one costs the same whatever the prefix, and the text is
 /// written out only when asked for (mostly for the few nodes a finding is about).
 ///
-/// Equality, hashing and ordering are those of the text.
+/// Equality and hashing are those of the text.
 #[derive(Clone, Default)]
 pub struct Pointer(Option<Arc<Link>>);
 
@@ -483,18 +493,6 @@ impl Eq for Pointer {}
 impl std::hash::Hash for Pointer {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.text().hash(state);
-    }
-}
-
-impl PartialOrd for Pointer {
-    fn partial_cmp(&self, other: &Pointer) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Pointer {
-    fn cmp(&self, other: &Pointer) -> std::cmp::Ordering {
-        self.text().cmp(&other.text())
     }
 }
 

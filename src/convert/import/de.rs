@@ -61,7 +61,36 @@ impl From<i32> for Val<'_> {
     }
 }
 
-impl Val<'_> {
+impl<'a> Val<'a> {
+    /// The source node the value at `path` was copied from, if it was (rather than made by
+    /// the importer).
+    pub(super) fn node_at(&self, path: &serde_path_to_error::Path) -> Option<&'a Node> {
+        use serde_path_to_error::Segment;
+        let mut segments = path.iter();
+        let mut at = self;
+        let mut node = loop {
+            if let Val::Node(n) = at {
+                break *n;
+            }
+            at = match (at, segments.next()?) {
+                // A key set twice reads as its later value (see `Val::Obj`).
+                (Val::Obj(fields), Segment::Map { key }) => {
+                    &fields.iter().rev().find(|(k, _)| k == key)?.1
+                }
+                (Val::Arr(items), Segment::Seq { index }) => items.get(*index)?,
+                _ => return None,
+            };
+        };
+        for segment in segments {
+            node = match segment {
+                Segment::Map { key } => node.get(key)?,
+                Segment::Seq { index } => node.as_seq()?.get(*index)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
     /// The JSON form, as the importer built it before: what diagnostics are computed from.
     pub(super) fn to_json(&self) -> Json {
         match self {

@@ -817,14 +817,14 @@ impl<'a> Cx<'a> {
         obj: Obj<'a>,
         fallback: (FileId, Span),
     ) -> Option<T> {
-        let value = Val::Obj(obj.fields);
-        if let Ok(t) = T::deserialize(ValDe(&value)) {
+        let built = Val::Obj(obj.fields);
+        if let Ok(t) = T::deserialize(ValDe(&built)) {
             return Some(t);
         }
         // What the fast reading refuses is read again as JSON, which decides (and says why).
         // Tracking the path costs on every field, so it is done only again for a rejected
         // object, to say where.
-        let value = value.to_json();
+        let value = built.to_json();
         if let Ok(t) = T::deserialize(&value) {
             return Some(t);
         }
@@ -840,8 +840,20 @@ impl<'a> Cx<'a> {
                 let path = crate::model::definition::json_pointer(error.path());
                 let full = format!("{}{path}", self.provenance.pointer(obj.at));
                 let (file, span) = self.provenance.nearest_recorded(&full).unwrap_or(fallback);
+                let mut message = error.inner().to_string();
+                // JSON has no `.inf` or `.nan`: the JSON reading saw the string it is written
+                // as there. Say what the source has.
+                if let Some(Value::Number(n @ Number::Float(f))) =
+                    built.node_at(error.path()).map(|n| &n.value)
+                    && let Some(written) = n.non_finite_yaml()
+                {
+                    message = message.replace(
+                        &format!("string \"{f}\""),
+                        &format!("non-finite number `{written}`"),
+                    );
+                }
                 self.diagnostics.push(
-                    Diagnostic::error(INVALID, format!("cannot import: {}", error.into_inner()))
+                    Diagnostic::error(INVALID, format!("cannot import: {message}"))
                         .at(file, span)
                         .pointer(full)
                         .source(SOURCE_REF),
