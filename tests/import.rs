@@ -8,6 +8,7 @@ use std::path::Path;
 use apigctl::commands::import::{ImportCommandOptions, OutputFormat, render_definition, run};
 use apigctl::convert::import::{ImportOptions, import};
 use apigctl::convert::yaml::definition_to_yaml;
+use apigctl::diagnostic::Diagnostic;
 use apigctl::model::Definition;
 use apigctl::openapi::{self, DocumentKind};
 use apigctl::source::refs::{RefOptions, Workspace};
@@ -364,33 +365,28 @@ fn values_the_model_rejects_are_errors_at_their_source() {
     // A rejected element of a list is found by its index (`/req_params/1`), not left at the
     // operation.
     let text = "openapi: 3.0.3\ninfo: {title: noname_api, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: ok, in: query, schema: {type: string}}\n        - {in: query, schema: {type: string}}\n      responses: {default: {description: ok}}\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n";
-    let (ws, result) = import_text("noname.yaml", text);
-    assert_eq!(
-        locations(&ws.sources, &result),
-        ["error import-invalid@9:11"]
-    );
-    assert_eq!(
-        result.diagnostics[0].pointer.as_deref(),
-        Some("/apis/0/req_params/1")
-    );
-    assert!(
-        result.diagnostics[0]
-            .message
-            .contains("missing field `name`")
-    );
+    let (at, d) = only_diagnostic("noname.yaml", text);
+    assert_eq!(at, "error import-invalid@9:11");
+    assert_eq!(d.pointer.as_deref(), Some("/apis/0/req_params/1"));
+    assert!(d.message.contains("missing field `name`"), "{}", d.message);
 
     // YAML's `.inf` where the gateway takes an integer: the message names what was written,
     // not the string the JSON reading saw in its place.
     let text = "swagger: '2.0'\ninfo: {title: inf_api, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      responses: {'200': {description: ok}}\n      x-apigateway-backend:\n        type: HTTP\n        httpEndpoints: {address: a.example.com, scheme: https, method: GET, path: /a, timeout: -.inf}\n";
-    let (ws, result) = import_text("inf.yaml", text);
+    let (at, d) = only_diagnostic("inf.yaml", text);
+    assert_eq!(at, "error import-invalid@10:96");
     assert_eq!(
-        locations(&ws.sources, &result),
-        ["error import-invalid@10:96"]
-    );
-    assert_eq!(
-        result.diagnostics[0].message,
+        d.message,
         "cannot import: invalid type: non-finite number `-.inf`, expected i64"
     );
+}
+
+/// The one diagnostic importing `text` gives, and where it is (`severity code@line:col`).
+fn only_diagnostic(name: &str, text: &str) -> (String, Diagnostic) {
+    let (ws, result) = import_text(name, text);
+    let found = locations(&ws.sources, &result);
+    assert_eq!(found.len(), 1, "{found:?}");
+    (found[0].clone(), result.diagnostics[0].clone())
 }
 
 /// Every corpus document imports without a crash; GitHub and Stripe give one API per operation.
