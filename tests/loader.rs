@@ -150,15 +150,7 @@ fn the_three_syntaxes_load_the_same_tree() {
 #[test]
 fn yaml_core_schema_scalars() {
     let text = "a: 0x1F\nb: 0o17\nc: -1.5e3\nd: .inf\ne: '12'\nf: ~\ng: True\nh: 1_000\ni: !!str 5\nj: 12345678901234567890\n";
-    let mut sources = Sources::new();
-    let doc = apigctl::source::load_bytes(
-        "t".into(),
-        None,
-        text.into(),
-        &mut sources,
-        &Limits::default(),
-    )
-    .unwrap();
+    let doc = load_yaml(text, &Limits::default()).1.unwrap();
     let v = |k: &str| doc.root.get(k).unwrap().value.clone();
     use apigctl::source::Number::*;
     assert_eq!(v("a"), Value::Number(Int(31)));
@@ -323,15 +315,7 @@ fn nesting_depth_is_bounded() {
         one("nesting-too-deep", 1, 287)
     );
     let deep_yaml = format!("a: {}{}\n", "[".repeat(1000), "]".repeat(1000));
-    let mut sources = Sources::new();
-    let err = apigctl::source::load_bytes(
-        "t".into(),
-        None,
-        deep_yaml.into(),
-        &mut sources,
-        &Limits::default(),
-    )
-    .unwrap_err();
+    let err = load_yaml(&deep_yaml, &Limits::default()).1.unwrap_err();
     assert!(matches!(err, LoadError::Invalid(d) if d.code == "nesting-too-deep"));
 }
 
@@ -506,15 +490,8 @@ fn duplicate_keys_in_big_mappings_name_both_locations() {
 /// `(line, col)` of the start and of the end (the column just past the last character) of the
 /// value at `pointer` in `text`.
 fn value_span(text: &str, pointer: &str) -> ((usize, usize), (usize, usize)) {
-    let mut sources = Sources::new();
-    let doc = apigctl::source::load_bytes(
-        "t.yaml".into(),
-        None,
-        text.into(),
-        &mut sources,
-        &Limits::default(),
-    )
-    .unwrap_or_else(|e| panic!("loads: {e:?}"));
+    let (sources, doc) = load_yaml(text, &Limits::default());
+    let doc = doc.unwrap_or_else(|e| panic!("loads: {e:?}"));
     let file = sources.file(doc.file);
     let node = doc
         .root
@@ -572,15 +549,7 @@ end: |
         // A mapping ending with a block scalar ends with it too.
         assert_eq!(at("/info").1, (23, 11));
     }
-    let mut sources = Sources::new();
-    let loaded = apigctl::source::load_bytes(
-        "t".into(),
-        None,
-        doc.into(),
-        &mut sources,
-        &Limits::default(),
-    )
-    .unwrap();
+    let loaded = load_yaml(doc, &Limits::default()).1.unwrap();
     let value = |p: &str| {
         loaded
             .root
@@ -659,13 +628,22 @@ paths:
     assert_eq!((start.line, start.col, end.line, end.col), (9, 9, 12, 37));
 }
 
-/// Loads `text` with `limits`.
+/// Loads `text` with `limits`, named `t.yaml` (the syntax comes from the text).
 fn load_yaml(
     text: &str,
     limits: &Limits,
 ) -> (Sources, Result<apigctl::source::Document, LoadError>) {
+    load_as("t.yaml", text, limits)
+}
+
+/// Loads `text` as the file `name` with `limits`; the error too, where a test expects one.
+fn load_as(
+    name: &str,
+    text: &str,
+    limits: &Limits,
+) -> (Sources, Result<apigctl::source::Document, LoadError>) {
     let mut sources = Sources::new();
-    let doc = apigctl::source::load_bytes("t.yaml".into(), None, text.into(), &mut sources, limits);
+    let doc = apigctl::source::load_bytes(name.into(), None, text.into(), &mut sources, limits);
     (sources, doc)
 }
 
@@ -880,17 +858,7 @@ fn documents_with_merge_keys_lint_and_import_as_written_out() {
 /// YAML's own `.inf` are not numbers out of range.
 #[test]
 fn numbers_beyond_the_float_range_are_errors_at_them() {
-    let load_text = |name: &str, text: &str| {
-        let mut sources = Sources::new();
-        let loaded = apigctl::source::load_bytes(
-            name.into(),
-            None,
-            text.as_bytes().to_vec(),
-            &mut sources,
-            &Limits::default(),
-        );
-        (sources, loaded)
-    };
+    let load_text = |name: &str, text: &str| load_as(name, text, &Limits::default());
     for (name, text, number) in [
         ("a.json", r#"{"a": 1e400}"#, "1e400"),
         ("a.json", r#"{"a": [1, -2.5E+999]}"#, "-2.5E+999"),
