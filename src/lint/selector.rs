@@ -509,14 +509,14 @@ impl<'a> DescentIndex<'a> {
                     }
                 }
                 for entry in &map.entries {
-                    path.tokens.push(Token::Key(&entry.key.name));
+                    path.push(Token::Key(&entry.key.name));
                     self.walk(&entry.value, keys, path);
                     path.pop();
                 }
             }
             Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    path.tokens.push(Token::Index(i));
+                    path.push(Token::Index(i));
                     self.walk(item, keys, path);
                     path.pop();
                 }
@@ -536,7 +536,11 @@ struct Path<'a> {
     built: Vec<Pointer>,
 }
 
-impl Path<'_> {
+impl<'a> Path<'a> {
+    fn push(&mut self, token: Token<'a>) {
+        self.tokens.push(token);
+    }
+
     fn pop(&mut self) {
         self.tokens.pop();
         self.built.truncate(self.tokens.len());
