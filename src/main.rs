@@ -120,14 +120,15 @@ struct SyncArgs {
     /// Only show the plan (same as `diff`).
     #[arg(long)]
     dry_run: bool,
-    /// `import`: push through the gateway's /openapi/import endpoint instead.
-    #[arg(long, value_name = "METHOD", value_parser = ["import"])]
+    /// `import`: push through the gateway's /openapi/import endpoint instead (it has no dry
+    /// run: `apigctl diff SOURCE` shows how the group differs).
+    #[arg(long, value_name = "METHOD", value_parser = ["import"], conflicts_with = "dry_run")]
     via: Option<String>,
     /// `extend_mode` of --via import.
-    #[arg(long, value_name = "MODE", default_value = "merge", value_parser = ["merge", "override"])]
+    #[arg(long, value_name = "MODE", default_value = "merge", value_parser = ["merge", "override"], requires = "via")]
     extend_mode: String,
     /// `api_mode` of --via import.
-    #[arg(long, value_name = "MODE", default_value = "merge", value_parser = ["merge", "override"])]
+    #[arg(long, value_name = "MODE", default_value = "merge", value_parser = ["merge", "override"], requires = "via")]
     api_mode: String,
 }
 

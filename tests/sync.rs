@@ -678,6 +678,33 @@ fn sync_via_import_uses_the_gateway_converter() {
 }
 
 #[test]
+fn a_dry_run_via_import_sends_nothing() {
+    let gateway = Gateway::start(None);
+    let options = apigctl::commands::sync::SyncOptions {
+        diff: apigctl::commands::diff::DiffOptions {
+            gateway: gateway.gateway_options(4),
+            env: "DEV".to_owned(),
+            ..Default::default()
+        },
+        dry_run: true,
+        via_import: Some(apigctl::commands::sync::ImportModes {
+            extend_mode: "merge".to_owned(),
+            api_mode: "merge".to_owned(),
+        }),
+        ..Default::default()
+    };
+    let run = apigctl::commands::sync::run(&apigctl::source::Input::from_arg(SHOP), &options);
+    assert_eq!(run.exit_code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("apigctl: error: --dry-run cannot be used with --via import"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(gateway.writes(), 0);
+}
+
+#[test]
 fn a_publication_older_than_its_api_is_republished() {
     let gateway = Gateway::start(None);
     assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
@@ -930,6 +957,57 @@ fn apigctl_in(dir: &std::path::Path, gateway: &Gateway, args: &[&str]) -> (i32, 
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// Flags that cannot act together are usage errors on the command line (exit 1, as `sync`'s
+/// 2 would read as changes pending), before anything is read or sent: the gateway's import
+/// has no dry run, and its modes mean nothing without it.
+#[test]
+fn sync_flags_that_cannot_act_together_are_usage_errors() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(SHOP, dir.path().join("shop.yaml")).unwrap();
+    for (args, expected) in [
+        (
+            &[
+                "sync",
+                "shop.yaml",
+                "--env",
+                "DEV",
+                "--dry-run",
+                "--via",
+                "import",
+            ][..],
+            "'--dry-run' cannot be used with '--via <METHOD>'",
+        ),
+        (
+            &[
+                "sync",
+                "shop.yaml",
+                "--env",
+                "DEV",
+                "--extend-mode",
+                "override",
+            ],
+            "--via <METHOD>",
+        ),
+        (
+            &[
+                "sync",
+                "shop.yaml",
+                "--env",
+                "DEV",
+                "--api-mode",
+                "override",
+            ],
+            "--via <METHOD>",
+        ),
+    ] {
+        let (code, stdout, stderr) = apigctl_in(dir.path(), &gateway, args);
+        assert_eq!((code, stdout.as_str()), (1, ""), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
 }
 
 /// A `.apigctl.yaml` two directories up with an unknown rule id and a rule file with a bad

@@ -41,6 +41,14 @@ pub struct ImportModes {
 /// Runs `apigctl sync`.
 pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
     if let Some(modes) = &options.via_import {
+        if options.dry_run {
+            // The gateway's import has no dry run: nothing may be sent.
+            return Outcome {
+                stdout: String::new(),
+                stderr: "apigctl: error: --dry-run cannot be used with --via import (the gateway's import has no dry run); nothing was sent\n  = help: `apigctl diff SOURCE` shows how the group differs from SOURCE\n".to_owned(),
+                exit_code: EXIT_FINDINGS,
+            };
+        }
         return via_import(input, options, modes);
     }
     let (_, client, live, plan, runtime) = match prepare(input, &options.diff) {
