@@ -887,3 +887,35 @@ fn numbers_beyond_the_float_range_are_errors_at_them() {
         assert!(load_text(name, text).1.is_ok(), "{text:?}");
     }
 }
+
+/// A document that starts like JSON but reads as neither JSON nor YAML gets the error of the
+/// syntax it was written in: flow-style YAML (a first key not quoted) its YAML error at its
+/// place, JSON its JSON error.
+#[test]
+fn a_flow_yaml_mistake_is_reported_as_yaml_not_as_json() {
+    let deep = format!("{}1{}", "{a: ".repeat(300), "}".repeat(300));
+    let cases = [
+        (
+            "{openapi: 3.0.3, info: {title: o, version: \"1\", title: p}, paths: {}}\n",
+            "duplicate-key",
+            (1, 49),
+        ),
+        (deep.as_str(), "nesting-too-deep", (1, 1021)),
+        // JSON, however far YAML reads it: JSON's own error.
+        ("{\"a\": 1 \"b\": 2}\n", "syntax", (1, 9)),
+        ("{\"a\": 1, b: 2, \"a\": 3}\n", "syntax", (1, 10)),
+    ];
+    for (text, code, at) in cases {
+        let (sources, doc) = load_yaml(text, &Limits::default());
+        let Err(LoadError::Invalid(d)) = doc else {
+            panic!("{text}: loads")
+        };
+        let p = d.primary.unwrap();
+        let lc = sources.file(p.file).line_col(p.span.start as usize);
+        assert_eq!(
+            (d.code.as_str(), (lc.line, lc.col)),
+            (code, at),
+            "{text}: {d:?}"
+        );
+    }
+}

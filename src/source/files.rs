@@ -135,14 +135,17 @@ impl SourceFile {
     }
 }
 
+/// Where each line starts. A line ends at LF, CRLF or a CR alone, as YAML 1.2 and editors
+/// break lines: a file saved with old Mac line endings is many lines, not one.
 fn line_starts(text: &str) -> Vec<u32> {
+    let bytes = text.as_bytes();
     std::iter::once(0)
-        .chain(memchr_newlines(text.as_bytes()).map(|i| (i + 1) as u32))
+        .chain(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| (i + 1) as u32),
+        )
         .collect()
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'\n', bytes)
 }
 
 /// All files loaded for one root document (the document and the files its `$ref`s reach).
@@ -275,5 +278,22 @@ mod tests {
         }
         assert_eq!(file.line_col(0), LineCol { line: 1, col: 1 });
         assert_eq!(file.line_col(text.len()).line, 3);
+    }
+
+    /// LF, CRLF and a lone CR each end a line; the CR of a CRLF is the end of its line.
+    #[test]
+    fn every_line_ending_starts_a_line() {
+        let text = "a: 1\rb: 2\r\nc: 3\nd: 4\r\re";
+        let file = SourceFile::new("t.yaml", None, text.to_owned());
+        let at = |needle: &str| file.line_col(text.find(needle).unwrap());
+        assert_eq!(at("a"), LineCol { line: 1, col: 1 });
+        assert_eq!(at("b: 2"), LineCol { line: 2, col: 1 });
+        assert_eq!(at("2"), LineCol { line: 2, col: 4 });
+        assert_eq!(at("c"), LineCol { line: 3, col: 1 });
+        assert_eq!(at("d"), LineCol { line: 4, col: 1 });
+        assert_eq!(at("e"), LineCol { line: 6, col: 1 });
+        assert_eq!(file.line_count(), 6);
+        // The CR before LF stays on its line.
+        assert_eq!(file.line_col(text.find("\r\n").unwrap()).line, 2);
     }
 }

@@ -484,6 +484,17 @@ fn decode(mut bytes: Vec<u8>) -> Result<String, BadEncoding> {
 /// Parses text as JSON or YAML, deciding by content: text whose first significant character
 /// opens a JSON object or array is parsed as JSON, falling back to YAML (a YAML flow mapping
 /// also starts with `{`) and reporting the JSON error if both fail.
+/// Whether text that starts with `{` or `[` was written as JSON: a sequence, or a mapping
+/// that is empty or whose first key is quoted with `"`.
+fn meant_as_json(text: &str) -> bool {
+    let mut rest = text.trim_start_matches([' ', '\t', '\r', '\n', '\u{feff}']);
+    if let Some(inner) = rest.strip_prefix('{') {
+        rest = inner.trim_start_matches([' ', '\t', '\r', '\n']);
+        return rest.starts_with(['"', '}']);
+    }
+    true
+}
+
 pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<(Node, Format), ParseError> {
     let text = source.text.as_str();
     let first = text
@@ -495,6 +506,10 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<(Node, Forma
             Ok(root) => Ok((root, Format::Json)),
             Err(json_error @ ParseError::Syntax { .. }) => match yaml::parse(source, limits) {
                 Ok(root) => Ok((root, Format::Yaml)),
+                // Neither reads it: the error is the one of the syntax it was meant in. A
+                // mapping whose first key is not quoted (`{openapi: 3.0.3, ...}`) is YAML in
+                // flow style, so its repeated key, not JSON's "expected a quoted key" at 1:2.
+                Err(yaml_error) if !meant_as_json(text) => Err(yaml_error),
                 Err(_) => Err(json_error),
             },
             Err(other) => Err(other),
