@@ -444,6 +444,61 @@ fn values_in_messages_cannot_drive_the_terminal() {
     assert!(human.contains("help: rename `x\\u{1b}[0m`"), "{human}");
 }
 
+/// The snippet quotes the document's own line: its control characters are shown as pictures
+/// (`␛`), in colour too, and a line feed in a quoted value cannot start a line of the report
+/// (a line starting `::error` is a GitHub Actions command wherever it is printed).
+#[test]
+fn the_documents_own_lines_cannot_drive_the_terminal() {
+    let text = "title: a\u{1b}]0;pwned\u{7}\u{1b}[2Jb\u{85}\u{202e}z\u{7f}\n";
+    let mut sources = Sources::new();
+    let file = sources.add(SourceFile::new("a.yaml", None, text.into()));
+    let reports = vec![FileReport {
+        name: "a.yaml".into(),
+        sources,
+        diagnostics: vec![
+            Diagnostic::error(
+                "apig-group-name",
+                "group name `x\n::error file=e.yaml::pwned`",
+            )
+            .at(file, span_of(text, "a"))
+            .related(file, span_of(text, "z"), "see `\n::warning::here`"),
+        ],
+    }];
+    for color in [false, true] {
+        let out = render(Format::Human, &reports, color);
+        let without_colour: String = out
+            .split("\u{1b}[")
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    // A colour sequence is digits and `;` up to its `m`.
+                    part.split_once('m').map_or(part, |(_, rest)| rest)
+                }
+            })
+            .collect();
+        assert!(
+            !without_colour.contains(['\u{1b}', '\u{7}', '\u{85}', '\u{202e}', '\u{7f}']),
+            "colour {color}: {out:?}"
+        );
+        assert!(
+            without_colour
+                .contains("title: a\u{241b}]0;pwned\u{2407}\u{241b}[2Jb\u{fffd}\u{fffd}z\u{2421}"),
+            "colour {color}: {out:?}"
+        );
+        assert!(
+            !out.lines().any(|l| l.starts_with("::")),
+            "colour {color}: {out}"
+        );
+        assert!(
+            out.contains("group name `x\\n::error file=e.yaml::pwned`"),
+            "{out}"
+        );
+        assert!(out.contains("see `\\n::warning::here`"), "{out}");
+    }
+}
+
 /// Why the configuration stopped a run: a mistake in it, and one in a rule file it names (at
 /// its place there, with the `extends` entry related).
 fn failure_fixture() -> FileReport {

@@ -780,8 +780,7 @@ fn parse_check(cx: &Cx<'_>, node: &Node) -> Result<Check, RuleError> {
             let text = value
                 .as_str()
                 .ok_or_else(|| cx.error(value.span, format!("`{name}` must be a string")))?;
-            let re = Regex::new(text)
-                .map_err(|e| cx.error(value.span, format!("bad regular expression: {e}")))?;
+            let re = Regex::new(text).map_err(|e| cx.error(value.span, regex_error(&e)))?;
             if name == "pattern" {
                 CheckKind::Pattern(re)
             } else {
@@ -1003,6 +1002,32 @@ fn check_placeholders(
         }
     }
     Ok(())
+}
+
+/// A regular expression's error on one line: the regex crate writes the pattern, a caret
+/// under the mistake and the reason on lines of their own, which a report shows as one line.
+fn regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let reason = lines.iter().rev().find_map(|l| l.strip_prefix("error: "));
+    // The caret line is indented as the pattern line above it.
+    let column = lines.windows(2).find_map(|pair| {
+        let caret = pair[1].find('^')?;
+        let indent = pair[0].len() - pair[0].trim_start().len();
+        (pair[1].trim().chars().all(|c| c == '^') && caret >= indent).then(|| {
+            pair[0][indent..]
+                .get(..caret - indent)
+                .map_or(0, |s| s.chars().count())
+                + 1
+        })
+    });
+    match (reason, column) {
+        (Some(reason), Some(column)) => {
+            format!("bad regular expression: {reason} (at character {column} of the pattern)")
+        }
+        (Some(reason), None) => format!("bad regular expression: {reason}"),
+        _ => format!("bad regular expression: {}", lines.join(" ")),
+    }
 }
 
 #[cfg(test)]

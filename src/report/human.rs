@@ -5,7 +5,7 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
-use codespan_reporting::term::termcolor::Buffer;
+use codespan_reporting::term::termcolor::{Buffer, ColorSpec, WriteColor};
 use codespan_reporting::term::{self, Config, DisplayStyle, Styles, StylesWriter};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -49,7 +49,8 @@ fn render_chunk(chunk: &[(&FileReport, &Diagnostic)], color: bool) -> Vec<u8> {
     };
     for (report, d) in chunk {
         let cs = to_codespan(d);
-        let mut writer = StylesWriter::new(&mut buffer, &styles);
+        let mut shown = Printable(&mut buffer);
+        let mut writer = StylesWriter::new(&mut shown, &styles);
         // A snippet of a minified JSON file would print megabytes; name the place instead.
         let long = touches_long_line(report, d);
         let config = if long { &short } else { &config };
@@ -62,11 +63,61 @@ fn render_chunk(chunk: &[(&FileReport, &Diagnostic)], color: bool) -> Vec<u8> {
         }
         if result.is_err() {
             // A span outside its file would be a bug in a check; still say what was found.
-            let message = super::printable(&d.message);
+            let message = one_line(&d.message);
             let _ = writeln!(buffer, "{}[{}]: {message}", d.severity, d.code);
         }
     }
     buffer.into_inner()
+}
+
+/// Writes what codespan writes with each [`super::unprintable`] character shown as a picture
+/// of it (`␛` for ESC): a snippet quotes the document's own lines, which must not drive the
+/// terminal that shows them. Colours pass through, as they do not go through `write`.
+struct Printable<'w, W>(&'w mut W);
+
+/// The one-column picture of an unprintable character: the Unicode control pictures for C0
+/// controls and DEL, the replacement character for the others.
+fn picture(c: char) -> char {
+    match c {
+        '\0'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        _ => '\u{fffd}',
+    }
+}
+
+impl<W: Write> Write for Printable<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // codespan writes whole characters (a source line one character at a time).
+        match std::str::from_utf8(buf) {
+            Ok(text) if text.chars().any(super::unprintable) => {
+                let shown: String = text
+                    .chars()
+                    .map(|c| if super::unprintable(c) { picture(c) } else { c })
+                    .collect();
+                self.0.write_all(shown.as_bytes())?;
+            }
+            _ => self.0.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl<W: WriteColor> WriteColor for Printable<'_, W> {
+    fn supports_color(&self) -> bool {
+        self.0.supports_color()
+    }
+
+    fn set_color(&mut self, spec: &ColorSpec) -> std::io::Result<()> {
+        self.0.set_color(spec)
+    }
+
+    fn reset(&mut self) -> std::io::Result<()> {
+        self.0.reset()
+    }
 }
 
 /// Lines longer than this are not shown as snippets.
@@ -83,6 +134,13 @@ fn touches_long_line(report: &FileReport, d: &Diagnostic) -> bool {
             (first..=last)
                 .any(|line| file.line_start(line + 1) - file.line_start(line) > MAX_SNIPPET_LINE)
         })
+}
+
+/// A message, label or help on one line: a line feed from a quoted value is written as `\n`,
+/// so a document cannot add lines of its own to the report (a line that starts `::error` is a
+/// GitHub Actions command wherever it is printed).
+fn one_line(s: &str) -> String {
+    super::printable(s).replace('\n', "\\n")
 }
 
 fn severity(s: Severity) -> CsSeverity {
@@ -102,19 +160,19 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<FileId> {
     for r in &d.related {
         labels.push(
             Label::secondary(r.location.file, r.location.span.range())
-                .with_message(super::printable(&r.message)),
+                .with_message(one_line(&r.message)),
         );
     }
     let mut notes = Vec::new();
     if let Some(help) = &d.help {
-        notes.push(format!("help: {}", super::printable(help)));
+        notes.push(format!("help: {}", one_line(help)));
     }
     if let Some(source) = &d.source {
         notes.push(format!("source: {source}"));
     }
     CsDiagnostic::new(severity(d.severity))
         .with_code(&d.code)
-        .with_message(super::printable(&d.message))
+        .with_message(one_line(&d.message))
         .with_labels(labels)
         .with_notes(notes)
 }
