@@ -215,6 +215,23 @@ async fn acls_and_bindings() {
         .unwrap()
         .to_owned();
     assert_eq!(bound.body["acl_bindings"][0]["api_id"], f.api.as_str());
+    // One access control policy per API and environment, whatever its type (API Reference
+    // 3.14.1).
+    let deny = c
+        .post(
+            "/acls",
+            &json!({"acl_name": "block_one", "acl_type": "DENY", "acl_value": "1.1.1.1", "entity_type": "IP"}),
+        )
+        .await
+        .id();
+    let second = c
+        .post(
+            "/acl-bindings",
+            &json!({"acl_id": deny, "publish_ids": [f.publish_id]}),
+        )
+        .await;
+    assert_eq!((second.status, second.code()), (400, "APIG.3309"));
+    assert_eq!(c.delete(&format!("/acls/{deny}")).await.status, 204);
 
     // A bound policy cannot be deleted.
     let refused = c.delete(&format!("/acls/{acl}")).await;
@@ -370,6 +387,54 @@ async fn plugins_bind_to_published_apis_only() {
         c.put(&format!("/plugins/{p}/detach"), &off).await.status,
         204
     );
+
+    // Another plug-in of the type replaces the one the API has (API Reference 3.27.6), from
+    // either side; one of another type is bound beside it.
+    assert_eq!(
+        c.post(&format!("/plugins/{p}/attach"), &off).await.status,
+        201
+    );
+    let mut second = body.clone();
+    second["plugin_name"] = json!("cors_two");
+    let p2 = c.post("/plugins", &second).await.body["plugin_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let replaced = c
+        .post(
+            &format!("/apis/{}/plugins/attach", f.api),
+            &json!({"env_id": f.env, "plugin_ids": [p2]}),
+        )
+        .await;
+    assert_eq!(replaced.status, 201, "{:?}", replaced.body);
+    let mut breaker = body.clone();
+    breaker["plugin_name"] = json!("breaker_one");
+    breaker["plugin_type"] = json!("breaker");
+    let p3 = c.post("/plugins", &breaker).await.body["plugin_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        c.post(&format!("/plugins/{p3}/attach"), &off).await.status,
+        201
+    );
+    let plugins = c
+        .get(&format!("/apis/{}/attached-plugins", f.api), &[])
+        .await;
+    let mut names: Vec<&str> = plugins.body["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["plugin_name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["breaker_one", "cors_two"]);
+    for id in [&p2, &p3] {
+        assert_eq!(
+            c.put(&format!("/plugins/{id}/detach"), &off).await.status,
+            204
+        );
+    }
 
     // An unpublished API cannot be bound.
     let other = c

@@ -401,6 +401,47 @@ fn every_policy_kind_syncs_binds_and_round_trips() {
     assert_eq!(gateway.diff(&changed, true, PlanFormat::Human).exit_code, 0);
 }
 
+/// An API holds one plug-in of each type: binding another replaces it (API Reference 3.27.6),
+/// so the plan shows the replacement as an update of the binding, not the old binding as
+/// kept, and one sync converges.
+#[test]
+fn another_plugin_of_the_type_replaces_the_bound_one() {
+    let gateway = Gateway::start(None);
+    let source = "testdata/sync/policies.yaml";
+    assert_eq!(gateway.sync(source, false).exit_code, 0);
+    let text = std::fs::read_to_string(source)
+        .unwrap()
+        .replace(
+            "plugins:\n",
+            "plugins:\n  - plugin_name: cors_two\n    plugin_type: cors\n    plugin_scope: global\n    plugin_content: '{\"allow_origin\":\"https://example.com\"}'\n",
+        )
+        .replace("  - plugin: billing_cors\n", "  - plugin: cors_two\n");
+    assert!(text.contains("- plugin: cors_two"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let changed = write(&dir, "policies.yaml", &text);
+    let plan = gateway.diff(&changed, false, PlanFormat::Human);
+    assert_eq!(plan.exit_code, 2, "{}{}", plan.stdout, plan.stderr);
+    assert!(
+        plan.stdout.contains(
+            "~ plugin binding list_invoices in DEV\n    plugin: \"billing_cors\" -> \"cors_two\"\n"
+        ),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("(kept)"), "{}", plan.stdout);
+    let synced = gateway.sync(&changed, false);
+    assert_eq!(synced.exit_code, 0, "{}{}", synced.stdout, synced.stderr);
+    let again = gateway.diff(&changed, false, PlanFormat::Human);
+    assert_eq!(again.exit_code, 0, "{}", again.stdout);
+    let bound: Vec<String> = gateway
+        .dump("billing_api")
+        .plugin_bindings
+        .into_iter()
+        .map(|b| b.plugin)
+        .collect();
+    assert_eq!(bound, ["cors_two"]);
+}
+
 #[test]
 fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
     let gateway = Gateway::start(None);

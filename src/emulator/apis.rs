@@ -229,12 +229,7 @@ fn stamp_backend(
 /// The API as answered: with its publications (`run_env_*`, `publish_*`) and group.
 pub fn view(db: &Db, api: &ApiCreate) -> ApiCreate {
     let id = api.id.as_deref().unwrap_or("");
-    let publications: Vec<&Publication> = db
-        .publications
-        .values()
-        .filter(|p| p.api_id == id)
-        .collect();
-    view_published(db, api, &publications)
+    view_published(db, api, &db.publications_of(id))
 }
 
 /// [`view`], given the API's publications (a list finds those of all its APIs at once).
@@ -332,9 +327,8 @@ pub fn delete(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     let id = req.param(0);
     db.api(id)?;
     let publications: Vec<String> = db
-        .publications
-        .values()
-        .filter(|p| p.api_id == id)
+        .publications_of(id)
+        .into_iter()
         .map(|p| p.publish_id.clone())
         .collect();
     for publish_id in publications {
@@ -473,17 +467,14 @@ fn publish(
     let publish_id = db
         .publication_of(api_id, env_id)
         .map_or_else(new_id, |p| p.publish_id.clone());
-    db.publications.insert(
-        publish_id.clone(),
-        Publication {
-            publish_id: publish_id.clone(),
-            api_id: api_id.to_owned(),
-            env_id: env_id.to_owned(),
-            remark: remark.clone(),
-            publish_time: time.clone(),
-            version_id: version_id.clone(),
-        },
-    );
+    db.insert_publication(Publication {
+        publish_id: publish_id.clone(),
+        api_id: api_id.to_owned(),
+        env_id: env_id.to_owned(),
+        remark: remark.clone(),
+        publish_time: time.clone(),
+        version_id: version_id.clone(),
+    });
     Ok(ApiActionResult {
         publish_id: Some(publish_id),
         api_id: Some(api_id.to_owned()),
@@ -699,17 +690,14 @@ pub fn switch_version(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     let publish_id = db
         .publication_of(&api_id, &target.env_id)
         .map_or_else(new_id, |p| p.publish_id.clone());
-    db.publications.insert(
-        publish_id.clone(),
-        Publication {
-            publish_id: publish_id.clone(),
-            api_id: api_id.clone(),
-            env_id: target.env_id.clone(),
-            remark: target.remark.clone(),
-            publish_time: time.clone(),
-            version_id: target.version_id.clone(),
-        },
-    );
+    db.insert_publication(Publication {
+        publish_id: publish_id.clone(),
+        api_id: api_id.clone(),
+        env_id: target.env_id.clone(),
+        remark: target.remark.clone(),
+        publish_time: time.clone(),
+        version_id: target.version_id.clone(),
+    });
     Reply::json(
         200,
         &ApiActionResult {

@@ -12,7 +12,7 @@
 //! mapping, in one place. For a group published in one environment, the answer is what
 //! `apigctl dump --env ENV --oas` writes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -421,15 +421,19 @@ pub fn export(db: &Db, req: &Req) -> Result<Reply, ApiError> {
     };
     db.env(&r.env_id)?;
     let env = Some(r.env_id.as_str()).filter(|_| !dev);
+    let wanted: Option<HashSet<&str>> = r
+        .apis
+        .as_ref()
+        .filter(|ids| !ids.is_empty())
+        .map(|ids| ids.iter().map(String::as_str).collect());
     let selected: Vec<&ApiCreate> = db
         .apis
         .values()
         .filter(|a| a.group_id == r.group_id)
         .filter(|a| {
-            r.apis
+            wanted
                 .as_ref()
-                .filter(|ids| !ids.is_empty())
-                .is_none_or(|ids| a.id.as_ref().is_some_and(|id| ids.contains(id)))
+                .is_none_or(|ids| a.id.as_deref().is_some_and(|id| ids.contains(id)))
         })
         .filter(|a| {
             env.is_none_or(|env| {

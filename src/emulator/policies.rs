@@ -615,7 +615,7 @@ pub fn list_acls(db: &Db, req: &Req) -> Result<Reply, ApiError> {
 pub fn bind_acl(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     let b: AclApiBindingCreate = req.json()?;
     let acl_id = b.acl_id.ok_or_else(|| ApiError::missing("acl_id"))?;
-    let policy = acl(db, &acl_id)?.clone();
+    acl(db, &acl_id)?;
     let publish_ids = b
         .publish_ids
         .filter(|ids| !ids.is_empty())
@@ -623,20 +623,18 @@ pub fn bind_acl(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     let mut targets = Vec::new();
     for publish_id in &publish_ids {
         let p = publication(db, publish_id)?.clone();
+        // One access control policy per API and environment (API Reference 3.14.1).
         let taken = db.acl_bindings.values().any(|x| {
-            x.api_id.as_deref() == Some(&p.api_id)
-                && x.env_id.as_deref() == Some(&p.env_id)
-                && x.acl_id
-                    .as_deref()
-                    .and_then(|id| db.acls.get(id))
-                    .is_some_and(|other| other.acl_type == policy.acl_type)
-        });
+            x.api_id.as_deref() == Some(&p.api_id) && x.env_id.as_deref() == Some(&p.env_id)
+        }) || targets
+            .iter()
+            .any(|t: &Publication| t.publish_id == p.publish_id);
         if taken {
             return Err(ApiError::exists(
                 "APIG.3309",
                 format!(
-                    "The operation has already been performed: API {} already has a {} access control policy in environment {}",
-                    p.api_id, policy.acl_type, p.env_id
+                    "The operation has already been performed: API {} already has an access control policy in environment {}",
+                    p.api_id, p.env_id
                 ),
             ));
         }

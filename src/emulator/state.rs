@@ -7,7 +7,7 @@
 //! mutate, so a failed request leaves the store untouched; if persisting fails, the store is
 //! reloaded from the file (which still holds the previous state, the write being atomic).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -111,6 +111,11 @@ pub struct Db {
     /// The APIs by route and name (not persisted: rebuilt on load).
     #[serde(skip)]
     pub api_index: super::apis::ApiIndex,
+    /// Publication ids by API id and environment id (not persisted: rebuilt on load). Every
+    /// read of an API and every binding list looks publications up by API: a scan per look-up
+    /// made reading n APIs one by one, as `apigctl diff` does, cost n squared.
+    #[serde(skip)]
+    publication_index: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
 }
 
 impl Db {
@@ -166,11 +171,68 @@ impl Db {
         by_api
     }
 
-    /// The publication of `api_id` in `env_id`, if the API is published there.
+    /// The publication of `api_id` in `env_id`, if the API is published there (the first in
+    /// publication id order, should a hand-edited state hold two).
     pub fn publication_of(&self, api_id: &str, env_id: &str) -> Option<&Publication> {
+        let ids = self.publication_index.get(api_id)?.get(env_id)?;
+        ids.first().and_then(|id| self.publications.get(id))
+    }
+
+    /// The publications of `api_id`, in publication id order.
+    pub fn publications_of(&self, api_id: &str) -> Vec<&Publication> {
+        let mut found: Vec<&Publication> = self
+            .publication_index
+            .get(api_id)
+            .into_iter()
+            .flat_map(|by_env| by_env.values().flatten())
+            .filter_map(|id| self.publications.get(id))
+            .collect();
+        found.sort_by(|a, b| a.publish_id.cmp(&b.publish_id));
+        found
+    }
+
+    /// Stores a publication (replacing the one with its id).
+    pub fn insert_publication(&mut self, publication: Publication) {
+        if let Some(previous) = self.publications.get(&publication.publish_id).cloned() {
+            self.unindex_publication(&previous);
+        }
+        self.publication_index
+            .entry(publication.api_id.clone())
+            .or_default()
+            .entry(publication.env_id.clone())
+            .or_default()
+            .insert(publication.publish_id.clone());
         self.publications
-            .values()
-            .find(|p| p.api_id == api_id && p.env_id == env_id)
+            .insert(publication.publish_id.clone(), publication);
+    }
+
+    fn unindex_publication(&mut self, publication: &Publication) {
+        if let Some(by_env) = self.publication_index.get_mut(&publication.api_id) {
+            if let Some(ids) = by_env.get_mut(&publication.env_id) {
+                ids.remove(&publication.publish_id);
+                if ids.is_empty() {
+                    by_env.remove(&publication.env_id);
+                }
+            }
+            if by_env.is_empty() {
+                self.publication_index.remove(&publication.api_id);
+            }
+        }
+    }
+
+    /// Rebuilds what is not persisted ([`Db::api_index`], the publications by API) from the
+    /// objects, after they were read from a state file.
+    pub fn reindex(&mut self) {
+        self.api_index = super::apis::ApiIndex::of(&self.apis);
+        self.publication_index.clear();
+        for p in self.publications.values() {
+            self.publication_index
+                .entry(p.api_id.clone())
+                .or_default()
+                .entry(p.env_id.clone())
+                .or_default()
+                .insert(p.publish_id.clone());
+        }
     }
 
     /// Removes a publication and every binding that refers to it.
@@ -178,6 +240,7 @@ impl Db {
         let Some(publication) = self.publications.remove(publish_id) else {
             return;
         };
+        self.unindex_publication(&publication);
         self.throttle_bindings
             .retain(|_, b| b.publish_id.as_deref() != Some(publish_id));
         self.acl_bindings.retain(|_, b| {
@@ -309,7 +372,7 @@ fn load(path: &Path) -> Result<Db, StateError> {
         }
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(|mut db: Db| {
-                db.api_index = super::apis::ApiIndex::of(&db.apis);
+                db.reindex();
                 db
             })
             .map_err(|e| StateError::Corrupt {
@@ -360,4 +423,64 @@ pub fn now() -> String {
         &compact[11..13],
         &compact[13..15]
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn publication(publish_id: &str, api_id: &str, env_id: &str) -> Publication {
+        Publication {
+            publish_id: publish_id.to_owned(),
+            api_id: api_id.to_owned(),
+            env_id: env_id.to_owned(),
+            remark: None,
+            publish_time: "2020-01-01T00:00:00Z".to_owned(),
+            version_id: "v".to_owned(),
+        }
+    }
+
+    /// The publications by API are found as a scan of every publication finds them: after
+    /// inserts, replacements and removals, and in a store read back from its file.
+    #[test]
+    fn publications_are_found_by_api_as_a_scan_finds_them() {
+        let mut db = Db::default();
+        db.insert_publication(publication("p2", "a", "DEV"));
+        db.insert_publication(publication("p1", "a", "TEST"));
+        db.insert_publication(publication("p3", "b", "DEV"));
+        // Moved to another environment under the same id.
+        db.insert_publication(publication("p3", "b", "TEST"));
+        db.remove_publication("p2");
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), serde_json::to_vec(&db).unwrap()).unwrap();
+        let loaded = load(file.path()).unwrap();
+        for db in [&db, &loaded] {
+            for api in ["a", "b", "c"] {
+                let scanned: Vec<&str> = db
+                    .publications
+                    .values()
+                    .filter(|p| p.api_id == api)
+                    .map(|p| p.publish_id.as_str())
+                    .collect();
+                let found: Vec<&str> = db
+                    .publications_of(api)
+                    .iter()
+                    .map(|p| p.publish_id.as_str())
+                    .collect();
+                assert_eq!(found, scanned, "{api}");
+                for env in ["DEV", "TEST"] {
+                    let scan = db
+                        .publications
+                        .values()
+                        .find(|p| p.api_id == api && p.env_id == env);
+                    assert_eq!(
+                        db.publication_of(api, env).map(|p| &p.publish_id),
+                        scan.map(|p| &p.publish_id),
+                        "{api} {env}"
+                    );
+                }
+            }
+        }
+        assert_eq!(db.publication_of("b", "DEV").map(|p| &p.publish_id), None);
+    }
 }

@@ -99,7 +99,8 @@ const PHASES: &[Phase] = &[
         changes: &[
             (Kind::ThrottleBinding, &[Action::Create, Action::Update]),
             (Kind::AclBinding, &[Action::Create, Action::Update]),
-            (Kind::PluginBinding, &[Action::Create]),
+            // Binding a plug-in replaces the API's plug-in of its type: no unbinding first.
+            (Kind::PluginBinding, &[Action::Create, Action::Update]),
         ],
         step: Step::Bind,
     },
@@ -621,8 +622,9 @@ mod tests {
             Kind::AclBinding,
             Kind::PluginBinding,
         ];
-        // Gateway-wide objects and the group itself are never deleted (see `plan`); a plug-in
-        // binding is never updated; a binding update unbinds early and binds late.
+        // Gateway-wide objects and the group itself are never deleted (see `plan`); a
+        // throttling or ACL binding update unbinds early and binds late, a plug-in binding
+        // update (another plug-in of the type) only binds.
         let never = [
             (Kind::Group, Action::Delete),
             (Kind::Environment, Action::Delete),
@@ -630,7 +632,6 @@ mod tests {
             (Kind::Throttle, Action::Delete),
             (Kind::Acl, Action::Delete),
             (Kind::Plugin, Action::Delete),
-            (Kind::PluginBinding, Action::Update),
         ];
         for kind in kinds {
             for action in [Action::Create, Action::Update, Action::Delete] {

@@ -816,17 +816,64 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
         };
         (format!("{plugin} on {api} in {env}"), target)
     };
+    // An API holds one plug-in of each type in an environment: binding another replaces it
+    // (API Reference 3.27.6, 3.27.7), so a live binding SOURCE does not name that a new one
+    // of its type displaces is an update, not a binding that is kept.
+    let plugin_type = |name: &str| {
+        desired
+            .plugins
+            .iter()
+            .find(|p| p.plugin_name == name)
+            .map(|p| p.plugin_type)
+            .or_else(|| live.plugins.get(name).map(|p| p.def.plugin_type))
+    };
+    let mut replaced = BTreeSet::new();
     for key in &resolved.plugin_bindings {
-        let action = if live.plugin_bindings.contains(key) {
-            Action::Unchanged
-        } else {
-            Action::Create
-        };
-        let (label, target) = plugin_binding(key);
-        planner.push(Kind::PluginBinding, &label, action, vec![], target);
+        let (env, api, plugin) = key;
+        let (label, mut target) = plugin_binding(key);
+        if live.plugin_bindings.contains(key) {
+            planner.push(
+                Kind::PluginBinding,
+                &label,
+                Action::Unchanged,
+                vec![],
+                target,
+            );
+            continue;
+        }
+        let displaced = plugin_type(plugin).and_then(|kind| {
+            live.plugin_bindings.iter().find(|(e, a, other)| {
+                e == env
+                    && a == api
+                    && !resolved
+                        .plugin_bindings
+                        .contains(&(e.clone(), a.clone(), other.clone()))
+                    && plugin_type(other) == Some(kind)
+            })
+        });
+        match displaced {
+            Some(old) => {
+                replaced.insert(old.clone());
+                target.old_binding = Some(RemoteBinding {
+                    policy: old.2.clone(),
+                    id: String::new(),
+                });
+                let fields = vec![FieldChange {
+                    path: "plugin".to_owned(),
+                    old: Some(Value::String(old.2.clone())),
+                    new: Some(Value::String(plugin.clone())),
+                }];
+                let label = format!("{api} in {env}");
+                planner.push(Kind::PluginBinding, &label, Action::Update, fields, target);
+            }
+            None => planner.push(Kind::PluginBinding, &label, Action::Create, vec![], target),
+        }
     }
     for key in &live.plugin_bindings {
-        if resolved.envs.contains(&key.0) && !resolved.plugin_bindings.contains(key) {
+        if resolved.envs.contains(&key.0)
+            && !resolved.plugin_bindings.contains(key)
+            && !replaced.contains(key)
+        {
             let (label, target) = plugin_binding(key);
             planner.extra(Kind::PluginBinding, &label, target);
         }
