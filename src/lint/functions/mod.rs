@@ -167,6 +167,9 @@ pub enum ArgKind {
     StringList,
     /// A selector string (parsed when the rule loads).
     Selector,
+    /// One of these strings (checked when the rule loads, so a misspelt choice is a load
+    /// error rather than a silently different check).
+    OneOf(&'static [&'static str]),
 }
 
 /// One argument a function accepts.
@@ -201,6 +204,7 @@ pub struct FunctionDef {
 pub static FUNCTIONS: &[FunctionDef] = &[
     api::API_ROUTE_UNIQUE,
     api::PATH_PARAMS_DECLARED,
+    api::URI_PATH,
     order::ORDERED,
     refs::REFERS_TO,
     policy::NOT_IN,
