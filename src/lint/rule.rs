@@ -953,6 +953,7 @@ fn check_args(cx: &Cx<'_>, def: &FunctionDef, args: &Node) -> Result<(), RuleErr
                 None => false,
             },
             ArgKind::OneOf(choices) => value.as_str().is_some_and(|v| choices.contains(&v)),
+            ArgKind::Count => value.as_i64().is_some_and(|n| n >= 0),
         };
         if !ok {
             let expected = match arg.kind {
@@ -960,6 +961,7 @@ fn check_args(cx: &Cx<'_>, def: &FunctionDef, args: &Node) -> Result<(), RuleErr
                 ArgKind::StringList => "a list of strings".to_owned(),
                 ArgKind::Selector => "a selector string".to_owned(),
                 ArgKind::OneOf(choices) => format!("one of {}", choices.join(", ")),
+                ArgKind::Count => "a non-negative integer".to_owned(),
             };
             return Err(cx.error(
                 value.span,

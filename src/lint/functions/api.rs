@@ -274,6 +274,72 @@ fn without_env_variables(path: &str) -> String {
     out
 }
 
+/// `operation-count`: an OpenAPI document has at most `max` operations, each an API on import.
+pub const OPERATION_COUNT: FunctionDef = FunctionDef {
+    name: "operation-count",
+    description: "On an OpenAPI `paths` object: the operations of its path items (members get, put, post, delete, options, head, patch and x-apigateway-any-method; a path item named by a local `$ref` counts for each path naming it) number at most `max`. Counts the operations as written, before import drops any (a repeated operationId, method and path). Reported at the `paths` key.",
+    args: &[ArgDef {
+        name: "max",
+        kind: ArgKind::Count,
+        required: true,
+        description: "the most operations allowed",
+    }],
+    placeholders: &["count", "max"],
+    run: operation_count,
+};
+
+/// The members of a path item that are operations the gateway has a method for (TRACE is
+/// none: import reports it and makes no API of it).
+const OPERATION_KEYS: [&str; 8] = [
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "x-apigateway-any-method",
+];
+
+fn operation_count(call: &Call<'_, '_>) -> Vec<Finding> {
+    let (Some(paths), Some(max)) = (call.target.node.as_map(), call.count_arg("max")) else {
+        return Vec::new();
+    };
+    let count: usize = paths
+        .entries
+        .iter()
+        .filter_map(|entry| path_item(call.root, &entry.value))
+        .map(|item| {
+            OPERATION_KEYS
+                .iter()
+                .filter(|k| item.get(k).is_some_and(|op| op.as_map().is_some()))
+                .count()
+        })
+        .sum();
+    if u64::try_from(count).is_ok_and(|c| c <= max) {
+        return Vec::new();
+    }
+    vec![Finding {
+        at_key: true,
+        ..Finding::at(call.target.pointer.clone())
+            .arg("count", count.to_string())
+            .arg("max", max.to_string())
+    }]
+}
+
+/// The path item `node` is, following `$ref`s within the document as import does (a chain
+/// of at most 32, so a cycle ends); `None` for a reference that does not resolve here.
+fn path_item<'a>(root: &'a Node, node: &'a Node) -> Option<&'a Node> {
+    let mut item = node;
+    for _ in 0..32 {
+        let Some(target) = item.get("$ref").and_then(Node::as_str) else {
+            return Some(item);
+        };
+        item = root.pointer(target.strip_prefix('#')?)?.node;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,5 +421,15 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn operations_are_counted_as_written() {
+        let doc = "openapi: 3.1.0\npaths:\n  /a: {get: {operationId: x}, post: {operationId: x}, parameters: [], summary: s, trace: {}}\n  /b: {$ref: '#/components/pathItems/B'}\n  /c: {$ref: '#/components/pathItems/B'}\n  /d: {$ref: './other.yaml'}\n  /e: {x-apigateway-any-method: {}}\ncomponents:\n  pathItems:\n    B: {put: {}, delete: {}}\n";
+        assert_eq!(
+            run(&OPERATION_COUNT, doc, "$.paths", "{max: 6}"),
+            ["/paths: count=7, max=6"]
+        );
+        assert!(run(&OPERATION_COUNT, doc, "$.paths", "{max: 7}").is_empty());
     }
 }
