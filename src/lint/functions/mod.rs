@@ -219,6 +219,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     order::ORDERED,
     refs::REFERS_TO,
     policy::NOT_IN,
+    policy::EXCEEDS,
     policy::JSON_OBJECT,
     policy::BINDING_UNIQUE,
     policy::PLUGIN_TYPE_UNIQUE,
