@@ -392,7 +392,6 @@ const GROUP_RULES: &[&str] = &[
     "apig-binding-api-ref",
     "apig-duplicate-api",
     "apig-env-variable-defined",
-    "apig-import-api-count",
     "apig-plugin-binding-published",
     "apig-response-ref",
 ];

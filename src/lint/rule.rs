@@ -951,12 +951,16 @@ fn check_args(cx: &Cx<'_>, def: &FunctionDef, args: &Node) -> Result<(), RuleErr
                 }
                 None => false,
             },
+            ArgKind::OneOf(choices) => value.as_str().is_some_and(|v| choices.contains(&v)),
+            ArgKind::Count => value.as_i64().is_some_and(|n| n >= 0),
         };
         if !ok {
             let expected = match arg.kind {
-                ArgKind::String => "a string",
-                ArgKind::StringList => "a list of strings",
-                ArgKind::Selector => "a selector string",
+                ArgKind::String => "a string".to_owned(),
+                ArgKind::StringList => "a list of strings".to_owned(),
+                ArgKind::Selector => "a selector string".to_owned(),
+                ArgKind::OneOf(choices) => format!("one of {}", choices.join(", ")),
+                ArgKind::Count => "a non-negative integer".to_owned(),
             };
             return Err(cx.error(
                 value.span,
@@ -1151,6 +1155,14 @@ mod tests {
                     .replace("pattern: '^a'", "function: ordered")
             )
             .contains("needs argument `fields`")
+        );
+        assert!(
+            error(
+                &GOOD
+                    .replace("function", "x")
+                    .replace("pattern: '^a'", "{function: uri-path, args: {side: front}}")
+            )
+            .contains("argument `side` of `uri-path` must be one of request, backend")
         );
         assert!(
             error(&GOOD.replace("  - pattern: '^a'", "  - {pattern: a, length: {max: 3}}"))

@@ -363,17 +363,42 @@ impl<'a> Cx<'a> {
                         );
                     }
                 }
-                if let Some(headers) = error.value.get("headers") {
-                    let list: Vec<Json> = match &headers.value {
+                if let Some(headers) = error.value.as_map().and_then(|m| m.entry("headers")) {
+                    // Each header where it is written: a finding about a header's name is
+                    // shown at that name, one about its value at the value, and one about the
+                    // list (too many headers) at `headers:`, not at the whole error type.
+                    let list_at = self
+                        .provenance
+                        .record_at(at, "headers", file, headers.key.span);
+                    let list: Vec<Json> = match &headers.value.value {
                         Value::Map(m) => m
+                            .entries
                             .iter()
-                            .map(|(k, v)| json!({"key": k, "value": v.to_json()}))
+                            .enumerate()
+                            .map(|(i, h)| {
+                                let item_at =
+                                    self.provenance.record_at(list_at, i, file, h.key.span);
+                                self.provenance.record_at(item_at, "key", file, h.key.span);
+                                self.provenance
+                                    .record_at(item_at, "value", file, h.value.span);
+                                json!({"key": &*h.key.name, "value": h.value.to_json()})
+                            })
                             .collect(),
                         _ => headers
+                            .value
                             .as_seq()
                             .unwrap_or_default()
                             .iter()
-                            .map(Node::to_json)
+                            .enumerate()
+                            .map(|(i, h)| {
+                                let item_at = self.provenance.record_at(list_at, i, file, h.span);
+                                for field in ["key", "value"] {
+                                    if let Some(v) = h.get(field) {
+                                        self.provenance.record_at(item_at, field, file, v.span);
+                                    }
+                                }
+                                h.to_json()
+                            })
                             .collect(),
                     };
                     info.insert("headers".into(), Json::Array(list));

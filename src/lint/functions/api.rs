@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Call, Finding, FunctionDef};
+use super::{ArgDef, ArgKind, Call, Finding, FunctionDef};
 use crate::source::Node;
 
 /// `api-route-unique`: on the `apis` sequence, no two APIs share method, path and match mode.
@@ -138,6 +138,208 @@ fn path_params_declared(call: &Call<'_, '_>) -> Vec<Finding> {
     out
 }
 
+/// `uri-path`: a request or backend path is URI syntax, with well-formed `{variables}`.
+pub const URI_PATH: FunctionDef = FunctionDef {
+    name: "uri-path",
+    description: "On a path string: only characters a URI path holds (RFC 3986 unreserved, sub-delims, `:@/`, `%` escapes, plus `{ }` of variables), each `%` followed by two hexadecimal digits, `{ }` balanced, not nested, not empty and without `/`. With `side: backend`, `#name#` environment variables are allowed and `{name+}` variables are not. One finding per kind of problem, at the string.",
+    args: &[ArgDef {
+        name: "side",
+        kind: ArgKind::OneOf(&["request", "backend"]),
+        required: true,
+        description: "`request` (a frontend `req_uri`) or `backend` (a backend `path` / `req_uri`)",
+    }],
+    placeholders: &["issue"],
+    run: uri_path,
+};
+
+fn uri_path(call: &Call<'_, '_>) -> Vec<Finding> {
+    let Some(text) = call.target.text() else {
+        return Vec::new();
+    };
+    let backend = call.str_arg("side") == Some("backend");
+    uri_path_issues(text, backend)
+        .into_iter()
+        .map(|issue| Finding {
+            at_key: call.target.is_key,
+            ..Finding::at(call.target.pointer.clone()).arg("issue", issue)
+        })
+        .collect()
+}
+
+/// What keeps `path` from being a URI path of the gateway, one entry per kind of problem.
+/// A backend path (`backend`) may hold `#name#` environment variables, which the gateway
+/// replaces before it calls the backend (their names are `apig-env-variable-name`'s to
+/// check), and may not hold `{name+}` variables (OTC-R&C Table 3).
+pub(crate) fn uri_path_issues(path: &str, backend: bool) -> Vec<String> {
+    let text = if backend {
+        without_env_variables(path)
+    } else {
+        path.to_owned()
+    };
+    let mut issues = Vec::new();
+    let mut bad: Vec<char> = Vec::new();
+    for c in text.chars().filter(|&c| !is_uri_path_char(c)) {
+        if !bad.contains(&c) {
+            bad.push(c);
+        }
+    }
+    if !bad.is_empty() {
+        let shown: Vec<String> = bad.iter().map(|&c| shown_char(c)).collect();
+        let escaped: Vec<String> = bad.iter().map(|&c| percent_encoded(c)).collect();
+        let it = if bad.len() == 1 { "it" } else { "them" };
+        issues.push(format!(
+            "contains {}, which a URI path cannot hold (escape {it} as {})",
+            shown.join(", "),
+            escaped.join(", ")
+        ));
+    }
+    if has_bad_percent_escape(&text) {
+        issues
+            .push("has a `%` that does not start a %XX escape (two hexadecimal digits)".to_owned());
+    }
+    if !braces_well_formed(&text) {
+        issues.push("has unbalanced, nested or empty `{ }`".to_owned());
+    } else if backend && enclosed(&text, '{', '}').iter().any(|v| v.ends_with('+')) {
+        issues.push(
+            "uses a greedy `{name+}` path variable, which backends do not support".to_owned(),
+        );
+    }
+    issues
+}
+
+/// A character as a message shows it: blanks and control characters by name or code point.
+fn shown_char(c: char) -> String {
+    if c == ' ' {
+        "a space".to_owned()
+    } else if c.is_whitespace() || c.is_control() {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("`{c}`")
+    }
+}
+
+/// `c` as %XX escapes of its UTF-8 bytes.
+fn percent_encoded(c: char) -> String {
+    let mut utf8 = [0; 4];
+    c.encode_utf8(&mut utf8)
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect()
+}
+
+/// RFC 3986 `pchar` and `/` (a `%` is checked with what follows it), plus the braces of
+/// path variables.
+fn is_uri_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=:@/{}".contains(c)
+}
+
+fn has_bad_percent_escape(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
+}
+
+/// Every `{` is closed by a `}` before the next `{` or `/`, with something between them,
+/// and no `}` stands alone.
+fn braces_well_formed(text: &str) -> bool {
+    let mut open: Option<usize> = None;
+    for c in text.chars() {
+        match (c, open) {
+            ('{', Some(_)) | ('/', Some(_)) | ('}', None) | ('}', Some(0)) => return false,
+            ('{', None) => open = Some(0),
+            ('}', Some(_)) => open = None,
+            (_, Some(n)) => open = Some(n + 1),
+            (_, None) => {}
+        }
+    }
+    open.is_none()
+}
+
+/// `path` with each `#name#` pair taken out; a `#` without a partner stays.
+fn without_env_variables(path: &str) -> String {
+    let parts: Vec<&str> = path.split('#').collect();
+    let mut out = String::with_capacity(path.len());
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 0 {
+            out.push_str(part);
+        } else if i + 1 == parts.len() {
+            // An odd number of `#`: the last one opens no variable.
+            out.push('#');
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// `operation-count`: an OpenAPI document has at most `max` operations, each an API on import.
+pub const OPERATION_COUNT: FunctionDef = FunctionDef {
+    name: "operation-count",
+    description: "On an OpenAPI `paths` object: the operations of its path items (members get, put, post, delete, options, head, patch and x-apigateway-any-method; a path item named by a local `$ref` counts for each path naming it) number at most `max`. Counts the operations as written, before import drops any (a repeated operationId, method and path). Reported at the `paths` key.",
+    args: &[ArgDef {
+        name: "max",
+        kind: ArgKind::Count,
+        required: true,
+        description: "the most operations allowed",
+    }],
+    placeholders: &["count", "max"],
+    run: operation_count,
+};
+
+/// The members of a path item that are operations the gateway has a method for (TRACE is
+/// none: import reports it and makes no API of it).
+const OPERATION_KEYS: [&str; 8] = [
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "x-apigateway-any-method",
+];
+
+fn operation_count(call: &Call<'_, '_>) -> Vec<Finding> {
+    let (Some(paths), Some(max)) = (call.target.node.as_map(), call.count_arg("max")) else {
+        return Vec::new();
+    };
+    let count: usize = paths
+        .entries
+        .iter()
+        .filter_map(|entry| path_item(call.root, &entry.value))
+        .map(|item| {
+            OPERATION_KEYS
+                .iter()
+                .filter(|k| item.get(k).is_some_and(|op| op.as_map().is_some()))
+                .count()
+        })
+        .sum();
+    if u64::try_from(count).is_ok_and(|c| c <= max) {
+        return Vec::new();
+    }
+    vec![Finding {
+        at_key: true,
+        ..Finding::at(call.target.pointer.clone())
+            .arg("count", count.to_string())
+            .arg("max", max.to_string())
+    }]
+}
+
+/// The path item `node` is, following `$ref`s within the document as import does (a chain
+/// of at most 32, so a cycle ends); `None` for a reference that does not resolve here.
+fn path_item<'a>(root: &'a Node, node: &'a Node) -> Option<&'a Node> {
+    let mut item = node;
+    for _ in 0..32 {
+        let Some(target) = item.get("$ref").and_then(Node::as_str) else {
+            return Some(item);
+        };
+        item = root.pointer(target.strip_prefix('#')?)?.node;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +365,71 @@ mod tests {
             ]
         );
         assert_eq!(path_variables("/{a}/b{c+}/{"), ["a", "c"]);
+    }
+
+    #[test]
+    fn uri_paths_are_uri_syntax() {
+        let issues = |p: &str, backend: bool| uri_path_issues(p, backend);
+        for ok in ["/a/{id}", "/a%20b/{id}", "/files/a+b/{id}", "/a;b=c:d@e/~x"] {
+            assert!(issues(ok, true).is_empty(), "{ok}");
+            assert!(issues(ok, false).is_empty(), "{ok}");
+        }
+        assert!(issues("/a/{rest+}", false).is_empty());
+        assert_eq!(
+            issues("/a/{rest+}", true),
+            ["uses a greedy `{name+}` path variable, which backends do not support"]
+        );
+        assert!(issues("/#version#/orders", true).is_empty());
+        assert_eq!(
+            issues("/#version#/orders", false),
+            ["contains `#`, which a URI path cannot hold (escape it as %23)"]
+        );
+        assert_eq!(
+            issues("/a#b", true),
+            ["contains `#`, which a URI path cannot hold (escape it as %23)"]
+        );
+        assert_eq!(
+            issues("/a|b/é/%zz/{id", true),
+            [
+                "contains `|`, `é`, which a URI path cannot hold (escape them as %7C, %C3%A9)",
+                "has a `%` that does not start a %XX escape (two hexadecimal digits)",
+                "has unbalanced, nested or empty `{ }`",
+            ]
+        );
+        assert_eq!(
+            issues("/my orders", true),
+            ["contains a space, which a URI path cannot hold (escape it as %20)"]
+        );
+        assert_eq!(
+            issues("/é", false),
+            ["contains `é`, which a URI path cannot hold (escape it as %C3%A9)"]
+        );
+        for bad in ["/a<b>", "/a^b", "/a[b]", "/a\\b"] {
+            assert_eq!(issues(bad, true).len(), 1, "{bad}");
+        }
+        for bad in ["/a%", "/a%2", "/a%zz/{id}"] {
+            assert_eq!(
+                issues(bad, false),
+                ["has a `%` that does not start a %XX escape (two hexadecimal digits)"],
+                "{bad}"
+            );
+        }
+        for bad in ["/a{b", "/a}b", "/x{a{b}}", "/x/{}", "/{a/b}"] {
+            assert_eq!(
+                issues(bad, false),
+                ["has unbalanced, nested or empty `{ }`"],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn operations_are_counted_as_written() {
+        let doc = "openapi: 3.1.0\npaths:\n  /a: {get: {operationId: x}, post: {operationId: x}, parameters: [], summary: s, trace: {}}\n  /b: {$ref: '#/components/pathItems/B'}\n  /c: {$ref: '#/components/pathItems/B'}\n  /d: {$ref: './other.yaml'}\n  /e: {x-apigateway-any-method: {}}\ncomponents:\n  pathItems:\n    B: {put: {}, delete: {}}\n";
+        assert_eq!(
+            run(&OPERATION_COUNT, doc, "$.paths", "{max: 6}"),
+            ["/paths: count=7, max=6"]
+        );
+        assert!(run(&OPERATION_COUNT, doc, "$.paths", "{max: 7}").is_empty());
     }
 }

@@ -111,6 +111,14 @@ impl Call<'_, '_> {
         self.args.get(name).and_then(Node::as_str)
     }
 
+    /// A count argument (validated at load time as a non-negative integer).
+    pub fn count_arg(&self, name: &str) -> Option<u64> {
+        self.args
+            .get(name)
+            .and_then(Node::as_i64)
+            .and_then(|n| u64::try_from(n).ok())
+    }
+
     /// A list-of-strings argument (empty when absent).
     pub fn list_arg(&self, name: &str) -> Vec<&str> {
         self.args
@@ -167,6 +175,11 @@ pub enum ArgKind {
     StringList,
     /// A selector string (parsed when the rule loads).
     Selector,
+    /// One of these strings (checked when the rule loads, so a misspelt choice is a load
+    /// error rather than a silently different check).
+    OneOf(&'static [&'static str]),
+    /// A non-negative integer.
+    Count,
 }
 
 /// One argument a function accepts.
@@ -201,9 +214,12 @@ pub struct FunctionDef {
 pub static FUNCTIONS: &[FunctionDef] = &[
     api::API_ROUTE_UNIQUE,
     api::PATH_PARAMS_DECLARED,
+    api::URI_PATH,
+    api::OPERATION_COUNT,
     order::ORDERED,
     refs::REFERS_TO,
     policy::NOT_IN,
+    policy::EXCEEDS,
     policy::JSON_OBJECT,
     policy::BINDING_UNIQUE,
     policy::PLUGIN_TYPE_UNIQUE,

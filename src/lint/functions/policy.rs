@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use super::{ArgDef, ArgKind, Call, Finding, FunctionDef};
 use crate::lint::selector::Target;
-use crate::source::{Node, Pointer};
+use crate::source::{Node, Number, Pointer};
 
 /// `unique-items`: within one sequence, no two items share the same values of `fields`.
 /// A scalar as text for comparisons (`444` and `"444"` alike); other nodes by kind.
@@ -43,6 +43,47 @@ fn not_in(call: &Call<'_, '_>) -> Vec<Finding> {
     let text = scalar_text(node);
     if call.list_arg("values").contains(&text.as_str()) {
         vec![Finding::at(call.target.pointer.clone())]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `exceeds`: a number above a soft limit, but not above the hard one another rule reports.
+pub const EXCEEDS: FunctionDef = FunctionDef {
+    name: "exceeds",
+    description: "On a number: it is greater than `limit` and, when `until` is given, at most `until` (a number above `until` is the finding of a rule with that hard limit). Reports the number.",
+    args: &[
+        ArgDef {
+            name: "limit",
+            kind: ArgKind::Count,
+            required: true,
+            description: "the soft limit: greater numbers are reported",
+        },
+        ArgDef {
+            name: "until",
+            kind: ArgKind::Count,
+            required: false,
+            description: "the hard limit another rule reports beyond: greater numbers are not reported here",
+        },
+    ],
+    placeholders: &["limit"],
+    run: exceeds,
+};
+
+fn exceeds(call: &Call<'_, '_>) -> Vec<Finding> {
+    let (Some(n), Some(limit)) = (
+        call.target.node.as_number().map(Number::as_f64),
+        call.count_arg("limit"),
+    ) else {
+        return Vec::new();
+    };
+    // Counts are far below 2^53, so they are exact as f64.
+    let over = n > limit as f64;
+    let within = call
+        .count_arg("until")
+        .is_none_or(|until| n <= until as f64);
+    if over && within {
+        vec![Finding::at(call.target.pointer.clone()).arg("limit", limit.to_string())]
     } else {
         Vec::new()
     }
@@ -451,6 +492,20 @@ mod tests {
             run(&NOT_IN, doc, "$.a[*]", "values: ['444']"),
             ["/a/0: ", "/a/1: "]
         );
+    }
+
+    #[test]
+    fn exceeds_reports_between_the_soft_and_the_hard_limit() {
+        let doc = "t: [60000, 60001, 600000, 600001, 60000.5, '70000']";
+        assert_eq!(
+            run(&EXCEEDS, doc, "$.t[*]", "{limit: 60000, until: 600000}"),
+            [
+                "/t/1: limit=60000",
+                "/t/2: limit=60000",
+                "/t/4: limit=60000"
+            ]
+        );
+        assert_eq!(run(&EXCEEDS, doc, "$.t[*]", "{limit: 60000}").len(), 4);
     }
 
     #[test]

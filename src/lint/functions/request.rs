@@ -186,7 +186,7 @@ fn env_variable_names(call: &Call<'_, '_>) -> Vec<Finding> {
 /// `unused-components`: reusable OpenAPI objects that no `$ref` of the document points at.
 pub const UNUSED_COMPONENTS: FunctionDef = FunctionDef {
     name: "unused-components",
-    description: "On the OpenAPI document root: every entry of `definitions`, `parameters`, `responses` (2.0) or of `components.schemas`, `parameters`, `responses`, `requestBodies`, `headers`, `examples`, `links`, `callbacks`, `pathItems` (3.x) is the target (or the parent of the target) of some local `$ref` in the document, or holds a schema whose `$anchor` or `$id` some `$ref` names (OpenAPI 3.1). Reports each unreferenced entry at its key.",
+    description: "On the OpenAPI document root: every entry of `definitions`, `parameters`, `responses` (2.0) or of `components.schemas`, `parameters`, `responses`, `requestBodies`, `headers`, `examples`, `links`, `callbacks`, `pathItems` (3.x) is the target (or the parent of the target) of some local `$ref` in the document or of a discriminator `mapping` value (a reference, or a plain schema name), or holds a schema whose `$anchor` or `$id` some `$ref` names (OpenAPI 3.1). Reports each unreferenced entry at its key.",
     args: &[],
     placeholders: &["section"],
     run: unused_components,
@@ -210,7 +210,14 @@ fn unused_components(call: &Call<'_, '_>) -> Vec<Finding> {
     let mut fragments: HashSet<&str> = HashSet::new();
     let mut by_name = Identifying::default();
     collect_refs(root, &mut fragments, &mut by_name);
-    let refs: HashSet<String> = fragments.into_iter().map(component_of).collect();
+    let mut refs: HashSet<String> = fragments.into_iter().map(component_of).collect();
+    refs.extend(by_name.schema_names.iter().map(|name| {
+        Pointer::root()
+            .push("components")
+            .push("schemas")
+            .push(name)
+            .text()
+    }));
     let (base, sections): (Pointer, &[&str]) = if root.get("swagger").is_some() {
         (call.target.pointer.clone(), &SECTIONS_2)
     } else {
@@ -245,31 +252,59 @@ fn unused_components(call: &Call<'_, '_>) -> Vec<Finding> {
 }
 
 /// Adds the fragment (after `#`) of every local `$ref` below `node` that is a JSON pointer
-/// to `refs`, and what the others may name a schema by to `by_name`.
+/// to `refs`, and what the others may name a schema by to `by_name`. A Discriminator
+/// Object's `mapping` values name schemas too (OpenAPI 3.0.3 / 3.1 Discriminator Object):
+/// a reference counts as a `$ref`, a plain name as one to `#/components/schemas/<name>`.
 fn collect_refs<'a>(node: &'a Node, refs: &mut HashSet<&'a str>, by_name: &mut Identifying<'a>) {
     match &node.value {
         Value::Map(map) => {
             for entry in &map.entries {
-                if &*entry.key.name == "$ref"
-                    && let Some(target) = entry.value.as_str()
-                {
-                    let (uri, fragment) = target.split_once('#').unwrap_or((target, ""));
-                    if uri.is_empty() && (fragment.is_empty() || fragment.starts_with('/')) {
-                        refs.insert(fragment);
-                    } else {
-                        if !fragment.is_empty() && !fragment.starts_with('/') {
-                            by_name.anchors.insert(fragment);
-                        }
-                        if !uri.is_empty() {
-                            by_name.uris.insert(uri);
+                match &*entry.key.name {
+                    "$ref" => {
+                        if let Some(target) = entry.value.as_str() {
+                            note_reference(target, refs, by_name);
                         }
                     }
+                    "discriminator" => {
+                        for value in entry
+                            .value
+                            .get("mapping")
+                            .and_then(Node::as_map)
+                            .map(|m| m.entries.as_slice())
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(|e| e.value.as_str())
+                        {
+                            if value.contains(['#', '/']) {
+                                note_reference(value, refs, by_name);
+                            } else {
+                                by_name.schema_names.insert(value);
+                            }
+                        }
+                    }
+                    _ => {}
                 }
                 collect_refs(&entry.value, refs, by_name);
             }
         }
         Value::Seq(items) => items.iter().for_each(|i| collect_refs(i, refs, by_name)),
         _ => {}
+    }
+}
+
+/// Records one reference (a `$ref`'s value, or a discriminator mapping value written as a
+/// reference): a local JSON pointer in `refs`, anything else in `by_name`.
+fn note_reference<'a>(target: &'a str, refs: &mut HashSet<&'a str>, by_name: &mut Identifying<'a>) {
+    let (uri, fragment) = target.split_once('#').unwrap_or((target, ""));
+    if uri.is_empty() && (fragment.is_empty() || fragment.starts_with('/')) {
+        refs.insert(fragment);
+    } else {
+        if !fragment.is_empty() && !fragment.starts_with('/') {
+            by_name.anchors.insert(fragment);
+        }
+        if !uri.is_empty() {
+            by_name.uris.insert(uri);
+        }
     }
 }
 
@@ -280,6 +315,8 @@ fn collect_refs<'a>(node: &'a Node, refs: &mut HashSet<&'a str>, by_name: &mut I
 struct Identifying<'a> {
     anchors: HashSet<&'a str>,
     uris: HashSet<&'a str>,
+    /// Schema names that discriminator mappings give as plain names (`cat: Cat`).
+    schema_names: HashSet<&'a str>,
 }
 
 impl Identifying<'_> {
@@ -412,6 +449,16 @@ mod tests {
         assert_eq!(env_variables("#a#b#c#"), ["a", "c"]);
         assert!(valid_env_variable(&"a".repeat(32)));
         assert!(!valid_env_variable(&"a".repeat(33)));
+    }
+
+    /// A discriminator's mapping names schemas by reference or by plain name.
+    #[test]
+    fn components_named_by_a_discriminator_mapping_are_used() {
+        let doc = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}}\ncomponents:\n  schemas:\n    Pet:\n      discriminator:\n        propertyName: kind\n        mapping: {cat: '#/components/schemas/Cat', dog: Dog, bird: Bird}\n    Cat: {type: object}\n    Dog: {type: object}\n    Fish: {type: object}\n";
+        assert_eq!(
+            run(&UNUSED_COMPONENTS, doc, "$", "{}"),
+            ["/components/schemas/Fish: section=schemas"]
+        );
     }
 
     /// OpenAPI 3.1: a schema named by its `$anchor` or `$id` is used.
