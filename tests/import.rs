@@ -1628,3 +1628,85 @@ fn parameter_schemas_named_by_anchor_or_id_are_imported() {
     assert_eq!(param("tag")["max_size"], 20);
     assert_eq!(param("owner")["max_size"], 30);
 }
+
+/// A parameter list that names one parameter twice is invalid OpenAPI: an error at the
+/// second, the first imported as written (not silently replaced). An operation's header whose
+/// name differs from a path item's only in case replaces nothing (OpenAPI: "Parameter names
+/// are case sensitive"): both are imported, for `apig-header-param-unique` to refuse. OpenAPI
+/// 3.x ignores header parameters named `Accept`, `Content-Type` and `Authorization`: so does
+/// import, with a warning at the name.
+#[test]
+fn parameter_lists_duplicates_and_ignored_headers() {
+    for (name, version) in [
+        ("dup20.yaml", "swagger: '2.0'"),
+        ("dup30.yaml", "openapi: 3.0.3"),
+    ] {
+        let schema = |t: &str| {
+            if version.starts_with("swagger") {
+                format!("type: {t}")
+            } else {
+                format!("schema: {{type: {t}}}")
+            }
+        };
+        let text = format!(
+            "{version}\ninfo: {{title: dup_api, version: '1'}}\npaths:\n  /u:\n    parameters:\n      - {{name: X-Trace, in: header, {s}}}\n    get:\n      operationId: op_u\n      parameters:\n        - {{name: c, in: query, required: true, {s}}}\n        - {{name: c, in: query, {i}}}\n        - {{name: x-trace, in: header, required: true, {s}}}\n      responses: {{default: {{description: ok}}}}\n      x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: x}}}}\n",
+            s = schema("string"),
+            i = schema("integer"),
+        );
+        let (ws, result) = import_text(name, &text);
+        assert_eq!(
+            locations(&ws.sources, &result),
+            ["error import-invalid@11:11"],
+            "{name}"
+        );
+        let related = &result.diagnostics[0].related[0];
+        let lc = ws
+            .sources
+            .file(related.location.file)
+            .line_col(related.location.span.start as usize);
+        assert_eq!((lc.line, lc.col), (10, 11), "{name}");
+        let params = serde_json::to_value(&result.definition.apis[0].req_params).unwrap();
+        let got: Vec<String> = params
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| format!("{} {} {}", p["name"], p["type"], p["required"]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                r#""X-Trace" "STRING" 2"#,
+                r#""c" "STRING" 1"#,
+                r#""x-trace" "STRING" 1"#
+            ],
+            "{name}"
+        );
+    }
+    let text = "openapi: 3.1.0\ninfo: {title: hdr_api, version: '1'}\npaths:\n  /f:\n    get:\n      operationId: op_f\n      parameters:\n        - {name: Authorization, in: header, schema: {type: string}}\n        - {name: content-type, in: header, schema: {type: string}}\n        - {name: Accept, in: header, schema: {type: string}}\n        - {name: Accept, in: query, schema: {type: string}}\n      responses: {default: {description: ok}}\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}\n";
+    let (ws, result) = import_text("ignored.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-dropped@8:18",
+            "warn import-dropped@9:18",
+            "warn import-dropped@10:18"
+        ]
+    );
+    assert!(result.diagnostics[1].message.contains("`Content-Type`"));
+    let params = result.definition.apis[0].req_params.as_deref().unwrap();
+    assert_eq!(params.len(), 1);
+    assert_eq!(
+        serde_json::to_value(&params[0]).unwrap()["location"],
+        "QUERY"
+    );
+    // Swagger 2.0 has no such rule: the header is imported.
+    let text = text
+        .replace("openapi: 3.1.0", "swagger: '2.0'")
+        .replace("schema: {type: string}", "type: string");
+    let (_, result) = import_text("ignored20.yaml", &text);
+    assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
+    assert_eq!(
+        result.definition.apis[0].req_params.as_ref().unwrap().len(),
+        4
+    );
+}
