@@ -1710,3 +1710,45 @@ fn parameter_lists_duplicates_and_ignored_headers() {
         4
     );
 }
+
+/// An API has one sample of each kind (reference §2.22): the first is imported (one written in
+/// `responses` itself before those in Response objects) and every other one is a warning at
+/// its key, naming the one imported.
+#[test]
+fn result_samples_after_the_first_are_reported() {
+    let text = "\
+openapi: 3.0.3
+info: {title: samples_api, version: '1'}
+paths:
+  /s:
+    get:
+      operationId: op_s
+      responses:
+        '200': {description: ok, x-apigateway-result-normal-sample: '{\"in\":1}'}
+        '404': {description: nf, x-apigateway-result-failure-sample: '{\"e\":\"NF\"}'}
+        '500': {description: err, x-apigateway-result-failure-sample: '{\"e\":\"ERR\"}'}
+        x-apigateway-result-normal-sample: '{\"direct\":1}'
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+";
+    let (ws, result) = import_text("samples.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-unsupported@8:34",
+            "warn import-unsupported@10:35"
+        ]
+    );
+    let related: Vec<(usize, usize)> = result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = d.related[0].location;
+            let lc = ws.sources.file(at.file).line_col(at.span.start as usize);
+            (lc.line, lc.col)
+        })
+        .collect();
+    assert_eq!(related, [(11, 9), (9, 34)]);
+    let api = &result.definition.apis[0];
+    assert_eq!(api.result_normal_sample.as_deref(), Some(r#"{"direct":1}"#));
+    assert_eq!(api.result_failure_sample.as_deref(), Some(r#"{"e":"NF"}"#));
+}

@@ -1171,19 +1171,38 @@ impl<'a> Cx<'a> {
                 "result_failure_sample",
             ),
         ] {
-            // Directly in the Responses map (V1 import page) or inside a Response object.
-            let found = responses.get(key).or_else(|| {
-                responses
-                    .entries
-                    .iter()
-                    .filter(|e| !e.key.name.starts_with("x-"))
-                    .find_map(|e| {
-                        let (_, r) = self.ws.deref(file, &e.value).ok()?;
-                        r.get(key)
-                    })
-            });
-            if let Some(sample) = found {
-                self.set(obj, target, Val::Node(sample), file, sample);
+            // Directly in the Responses map (V1 import page) or inside a Response object; the
+            // API has one sample of each kind (reference §2.22), so the first found is used
+            // and each other one is reported where it is.
+            let direct = responses.entry(key).map(|e| (file, e));
+            let inside = responses
+                .entries
+                .iter()
+                .filter(|e| !e.key.name.starts_with("x-"))
+                .filter_map(|e| {
+                    let (rf, r) = self.ws.deref(file, &e.value).ok()?;
+                    Some((rf, r.as_map()?.entry(key)?))
+                });
+            let mut found = direct.into_iter().chain(inside);
+            let Some((used_file, used)) = found.next() else {
+                continue;
+            };
+            self.set(obj, target, Val::Node(&used.value), used_file, &used.value);
+            for (other_file, other) in found {
+                // A Response object that several responses `$ref` holds one sample.
+                if std::ptr::eq(other, used) {
+                    continue;
+                }
+                self.diagnostics.push(
+                    Diagnostic::warn(
+                        UNSUPPORTED,
+                        format!("an API has one `{target}`, taken from the first `{key}` (in `responses` itself, else in the first Response object); this one is not imported"),
+                    )
+                    .at(other_file, other.key.span)
+                    .related(used_file, used.key.span, "the sample imported")
+                    .help("keep one sample of each kind per operation (in the Response object that shows it best)")
+                    .source("x-apigateway-extensions reference §2.22; API Reference 3.5.1, Table 3-167"),
+                );
             }
         }
     }
