@@ -1752,3 +1752,53 @@ paths:
     assert_eq!(api.result_normal_sample.as_deref(), Some(r#"{"direct":1}"#));
     assert_eq!(api.result_failure_sample.as_deref(), Some(r#"{"e":"NF"}"#));
 }
+
+/// A misspelt extension or field is reported wherever import reads extensions: under
+/// `components`, in `x-apigateway-auth-opt`, in a group response entry, in the Responses map
+/// and in a Response object (as at the root, operation, parameter, scheme and backend).
+#[test]
+fn unknown_extensions_and_fields_are_reported_everywhere_import_reads() {
+    let text = "\
+openapi: 3.0.3
+info: {title: grp_r4, version: '1'}
+components:
+  x-apigateway-ratelimit:
+    lim_a: {api-limit: 10, interval: 1, unit: MINUTE}
+  securitySchemes:
+    app:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-apigateway-auth-type: AppSigv1
+      x-apigateway-auth-opt: {appcode-auth-type: header, appcode-location: query}
+x-apigateway-responses:
+  resp_a:
+    DEFAULT_4XX: {status: 400, body: {application/json: '{}'}, header: {X-A: b}}
+paths:
+  /a:
+    get:
+      operationId: op_a
+      security: [{app: []}]
+      responses:
+        default: {description: ok, x-apigateway-result-normal-sampel: '{\"a\":1}'}
+        x-apigateway-result-sample: '{}'
+      x-apigateway-response: resp_a
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+";
+    let (ws, result) = import_text("unknown.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-unknown-extension@4:3",
+            "warn import-dropped@12:58",
+            "warn import-dropped@15:64",
+            "warn import-unknown-extension@22:36",
+            "warn import-unknown-extension@23:9",
+        ]
+    );
+    // What is known is still imported.
+    let api = &result.definition.apis[0];
+    assert_eq!(api.auth_type.as_str(), "APP");
+    assert!(api.auth_opt.is_some());
+    assert_eq!(result.definition.responses.len(), 1);
+}

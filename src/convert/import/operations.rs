@@ -1163,6 +1163,38 @@ impl<'a> Cx<'a> {
         };
         for e in &responses.entries {
             self.ignored_beside_ref(file, &e.value, false);
+            let key = &*e.key.name;
+            if key.starts_with("x-apigateway-") && !SAMPLE_EXTENSIONS.contains(&key) {
+                self.warn(
+                    UNKNOWN_EXTENSION,
+                    file,
+                    e.key.span,
+                    format!("`{key}` is not a Responses extension apigctl imports; ignored"),
+                );
+            }
+            if key.starts_with("x-") {
+                continue;
+            }
+            let Some((rf, response)) = self.deref(file, &e.value) else {
+                continue;
+            };
+            for item in response
+                .as_map()
+                .map(|m| m.entries.as_slice())
+                .unwrap_or_default()
+            {
+                let key = &*item.key.name;
+                if key.starts_with("x-apigateway-") && !SAMPLE_EXTENSIONS.contains(&key) {
+                    self.warn(
+                        UNKNOWN_EXTENSION,
+                        rf,
+                        item.key.span,
+                        format!(
+                            "`{key}` is not a Response object extension apigctl imports; ignored"
+                        ),
+                    );
+                }
+            }
         }
         for (key, target) in [
             ("x-apigateway-result-normal-sample", "result_normal_sample"),
@@ -1207,6 +1239,12 @@ impl<'a> Cx<'a> {
         }
     }
 }
+
+/// The extensions of a Responses map or Response object (reference §2.22).
+const SAMPLE_EXTENSIONS: [&str; 2] = [
+    "x-apigateway-result-normal-sample",
+    "x-apigateway-result-failure-sample",
+];
 
 #[cfg(test)]
 mod tests {
