@@ -1802,3 +1802,57 @@ paths:
     assert!(api.auth_opt.is_some());
     assert_eq!(result.definition.responses.len(), 1);
 }
+
+/// A 2.0 scheme other than http and https changes nothing the API can say: a warning at it
+/// (lint's `apig-request-scheme` makes it an error). A backend policy without `effectMode`
+/// (required, reference §6-6) is imported as ANY, with a warning at the policy (lint's
+/// `apig-backend-policy-effect-mode` makes it an error).
+#[test]
+fn other_schemes_and_a_missing_effect_mode_are_reported() {
+    let text = "\
+swagger: '2.0'
+info: {title: grp_r6, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: op_a
+      schemes: [ws]
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+    post:
+      operationId: op_b
+      schemes: [wss, http]
+      parameters: [{name: q, in: query, type: string}]
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+      x-apigateway-backend-policies:
+        - name: pol_a
+          type: MOCK
+          mockEndpoints: {result-content: y}
+          conditions: [{type: exact, origin: param, parameter: q, value: v}]
+";
+    let (ws, result) = import_text("schemes.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-unsupported@7:17",
+            "warn import-unsupported@12:17",
+            "warn import-unsupported@17:11",
+        ]
+    );
+    assert!(
+        result.diagnostics[0]
+            .message
+            .contains("the API takes HTTPS")
+    );
+    assert!(
+        result.diagnostics[1]
+            .message
+            .contains("the API takes HTTP,")
+    );
+    let apis = &result.definition.apis;
+    assert_eq!(apis[0].req_protocol.to_string(), "HTTPS");
+    assert_eq!(apis[1].req_protocol.to_string(), "HTTP");
+    let policy = serde_json::to_value(&apis[1].policy_mocks.as_ref().unwrap()[0]).unwrap();
+    assert_eq!(policy["effect_mode"], "ANY");
+}

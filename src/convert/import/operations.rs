@@ -709,6 +709,9 @@ impl<'a> Cx<'a> {
 
         // protocol
         let (protocol, protocol_node) = self.protocol(root, op);
+        if self.version == OasVersion::V2_0 {
+            self.other_schemes(protocol_node, protocol);
+        }
         if let Some((from, n)) = protocol_node {
             self.provenance.record_at(at, "req_protocol", from, n.span);
         }
@@ -1024,6 +1027,37 @@ impl<'a> Cx<'a> {
             _ => "HTTPS",
         };
         (protocol, node)
+    }
+
+    /// Warns at each 2.0 scheme of `schemes` (the list that applies, with its file) that is
+    /// neither `http` nor `https`: the API's `req_protocol` is made of those two alone
+    /// (`protocol`, HTTPS when the list has neither).
+    fn other_schemes(&mut self, schemes: Option<(FileId, &'a Node)>, protocol: &str) {
+        let Some((file, list)) = schemes else { return };
+        let list = list.as_seq().unwrap_or_default();
+        let none_known = !list
+            .iter()
+            .filter_map(Node::as_str)
+            .any(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"));
+        for scheme in list {
+            let Some(name) = scheme.as_str() else {
+                continue;
+            };
+            if name.eq_ignore_ascii_case("http") || name.eq_ignore_ascii_case("https") {
+                continue;
+            }
+            let taken = if none_known {
+                format!("the API takes {protocol}, the default")
+            } else {
+                format!("the API takes {protocol}, from the others")
+            };
+            self.warn(
+                UNSUPPORTED,
+                file,
+                scheme.span,
+                format!("scheme `{name}` has no APIG request protocol (only http and https); ignored: {taken}"),
+            );
+        }
     }
 
     pub(super) fn security_schemes(&self, root: &'a Node) -> Option<&'a Node> {
