@@ -1628,3 +1628,231 @@ fn parameter_schemas_named_by_anchor_or_id_are_imported() {
     assert_eq!(param("tag")["max_size"], 20);
     assert_eq!(param("owner")["max_size"], 30);
 }
+
+/// A parameter list that names one parameter twice is invalid OpenAPI: an error at the
+/// second, the first imported as written (not silently replaced). An operation's header whose
+/// name differs from a path item's only in case replaces nothing (OpenAPI: "Parameter names
+/// are case sensitive"): both are imported, for `apig-header-param-unique` to refuse. OpenAPI
+/// 3.x ignores header parameters named `Accept`, `Content-Type` and `Authorization`: so does
+/// import, with a warning at the name.
+#[test]
+fn parameter_lists_duplicates_and_ignored_headers() {
+    for (name, version) in [
+        ("dup20.yaml", "swagger: '2.0'"),
+        ("dup30.yaml", "openapi: 3.0.3"),
+    ] {
+        let schema = |t: &str| {
+            if version.starts_with("swagger") {
+                format!("type: {t}")
+            } else {
+                format!("schema: {{type: {t}}}")
+            }
+        };
+        let text = format!(
+            "{version}\ninfo: {{title: dup_api, version: '1'}}\npaths:\n  /u:\n    parameters:\n      - {{name: X-Trace, in: header, {s}}}\n    get:\n      operationId: op_u\n      parameters:\n        - {{name: c, in: query, required: true, {s}}}\n        - {{name: c, in: query, {i}}}\n        - {{name: x-trace, in: header, required: true, {s}}}\n      responses: {{default: {{description: ok}}}}\n      x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: x}}}}\n",
+            s = schema("string"),
+            i = schema("integer"),
+        );
+        let (ws, result) = import_text(name, &text);
+        assert_eq!(
+            locations(&ws.sources, &result),
+            ["error import-invalid@11:11"],
+            "{name}"
+        );
+        let related = &result.diagnostics[0].related[0];
+        let lc = ws
+            .sources
+            .file(related.location.file)
+            .line_col(related.location.span.start as usize);
+        assert_eq!((lc.line, lc.col), (10, 11), "{name}");
+        let params = serde_json::to_value(&result.definition.apis[0].req_params).unwrap();
+        let got: Vec<String> = params
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| format!("{} {} {}", p["name"], p["type"], p["required"]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                r#""X-Trace" "STRING" 2"#,
+                r#""c" "STRING" 1"#,
+                r#""x-trace" "STRING" 1"#
+            ],
+            "{name}"
+        );
+    }
+    let text = "openapi: 3.1.0\ninfo: {title: hdr_api, version: '1'}\npaths:\n  /f:\n    get:\n      operationId: op_f\n      parameters:\n        - {name: Authorization, in: header, schema: {type: string}}\n        - {name: content-type, in: header, schema: {type: string}}\n        - {name: Accept, in: header, schema: {type: string}}\n        - {name: Accept, in: query, schema: {type: string}}\n      responses: {default: {description: ok}}\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}\n";
+    let (ws, result) = import_text("ignored.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-dropped@8:18",
+            "warn import-dropped@9:18",
+            "warn import-dropped@10:18"
+        ]
+    );
+    assert!(result.diagnostics[1].message.contains("`Content-Type`"));
+    let params = result.definition.apis[0].req_params.as_deref().unwrap();
+    assert_eq!(params.len(), 1);
+    assert_eq!(
+        serde_json::to_value(&params[0]).unwrap()["location"],
+        "QUERY"
+    );
+    // Swagger 2.0 has no such rule: the header is imported.
+    let text = text
+        .replace("openapi: 3.1.0", "swagger: '2.0'")
+        .replace("schema: {type: string}", "type: string");
+    let (_, result) = import_text("ignored20.yaml", &text);
+    assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
+    assert_eq!(
+        result.definition.apis[0].req_params.as_ref().unwrap().len(),
+        4
+    );
+}
+
+/// An API has one sample of each kind (reference §2.22): the first is imported (one written in
+/// `responses` itself before those in Response objects) and every other one is a warning at
+/// its key, naming the one imported.
+#[test]
+fn result_samples_after_the_first_are_reported() {
+    let text = "\
+openapi: 3.0.3
+info: {title: samples_api, version: '1'}
+paths:
+  /s:
+    get:
+      operationId: op_s
+      responses:
+        '200': {description: ok, x-apigateway-result-normal-sample: '{\"in\":1}'}
+        '404': {description: nf, x-apigateway-result-failure-sample: '{\"e\":\"NF\"}'}
+        '500': {description: err, x-apigateway-result-failure-sample: '{\"e\":\"ERR\"}'}
+        x-apigateway-result-normal-sample: '{\"direct\":1}'
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+";
+    let (ws, result) = import_text("samples.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-unsupported@8:34",
+            "warn import-unsupported@10:35"
+        ]
+    );
+    let related: Vec<(usize, usize)> = result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = d.related[0].location;
+            let lc = ws.sources.file(at.file).line_col(at.span.start as usize);
+            (lc.line, lc.col)
+        })
+        .collect();
+    assert_eq!(related, [(11, 9), (9, 34)]);
+    let api = &result.definition.apis[0];
+    assert_eq!(api.result_normal_sample.as_deref(), Some(r#"{"direct":1}"#));
+    assert_eq!(api.result_failure_sample.as_deref(), Some(r#"{"e":"NF"}"#));
+}
+
+/// A misspelt extension or field is reported wherever import reads extensions: under
+/// `components`, in `x-apigateway-auth-opt`, in a group response entry, in the Responses map
+/// and in a Response object (as at the root, operation, parameter, scheme and backend).
+#[test]
+fn unknown_extensions_and_fields_are_reported_everywhere_import_reads() {
+    let text = "\
+openapi: 3.0.3
+info: {title: grp_r4, version: '1'}
+components:
+  x-apigateway-ratelimit:
+    lim_a: {api-limit: 10, interval: 1, unit: MINUTE}
+  securitySchemes:
+    app:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-apigateway-auth-type: AppSigv1
+      x-apigateway-auth-opt: {appcode-auth-type: header, appcode-location: query}
+x-apigateway-responses:
+  resp_a:
+    DEFAULT_4XX: {status: 400, body: {application/json: '{}'}, header: {X-A: b}}
+paths:
+  /a:
+    get:
+      operationId: op_a
+      security: [{app: []}]
+      responses:
+        default: {description: ok, x-apigateway-result-normal-sampel: '{\"a\":1}'}
+        x-apigateway-result-sample: '{}'
+      x-apigateway-response: resp_a
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+";
+    let (ws, result) = import_text("unknown.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-unknown-extension@4:3",
+            "warn import-dropped@12:58",
+            "warn import-dropped@15:64",
+            "warn import-unknown-extension@22:36",
+            "warn import-unknown-extension@23:9",
+        ]
+    );
+    // What is known is still imported.
+    let api = &result.definition.apis[0];
+    assert_eq!(api.auth_type.as_str(), "APP");
+    assert!(api.auth_opt.is_some());
+    assert_eq!(result.definition.responses.len(), 1);
+}
+
+/// A 2.0 scheme other than http and https changes nothing the API can say: a warning at it
+/// (lint's `apig-request-scheme` makes it an error). A backend policy without `effectMode`
+/// (required, reference §6-6) is imported as ANY, with a warning at the policy (lint's
+/// `apig-backend-policy-effect-mode` makes it an error).
+#[test]
+fn other_schemes_and_a_missing_effect_mode_are_reported() {
+    let text = "\
+swagger: '2.0'
+info: {title: grp_r6, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: op_a
+      schemes: [ws]
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+    post:
+      operationId: op_b
+      schemes: [wss, http]
+      parameters: [{name: q, in: query, type: string}]
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+      x-apigateway-backend-policies:
+        - name: pol_a
+          type: MOCK
+          mockEndpoints: {result-content: y}
+          conditions: [{type: exact, origin: param, parameter: q, value: v}]
+";
+    let (ws, result) = import_text("schemes.yaml", text);
+    assert_eq!(
+        locations(&ws.sources, &result),
+        [
+            "warn import-unsupported@7:17",
+            "warn import-unsupported@12:17",
+            "warn import-unsupported@17:11",
+        ]
+    );
+    assert!(
+        result.diagnostics[0]
+            .message
+            .contains("the API takes HTTPS")
+    );
+    assert!(
+        result.diagnostics[1]
+            .message
+            .contains("the API takes HTTP,")
+    );
+    let apis = &result.definition.apis;
+    assert_eq!(apis[0].req_protocol.to_string(), "HTTPS");
+    assert_eq!(apis[1].req_protocol.to_string(), "HTTP");
+    let policy = serde_json::to_value(&apis[1].policy_mocks.as_ref().unwrap()[0]).unwrap();
+    assert_eq!(policy["effect_mode"], "ANY");
+}

@@ -628,6 +628,18 @@ const SAME_PROBLEM: &[(&str, &str, &str, Place)] = &[
         "apig-throttle-special-array",
         Place::Start,
     ),
+    (
+        "import-unsupported",
+        "has no APIG request protocol",
+        "apig-request-scheme",
+        Place::Start,
+    ),
+    (
+        "import-unsupported",
+        "backend policy has no `effectMode`",
+        "apig-backend-policy-effect-mode",
+        Place::Start,
+    ),
 ];
 
 /// Whether pointer `long` is `short` or below it.

@@ -384,7 +384,19 @@ impl<'a> Cx<'a> {
                     let v = upper(e.as_str().unwrap_or_default());
                     self.set(&mut p, "effect_mode", v, file, e);
                 }
-                None => p.insert("effect_mode", "ANY"),
+                None => {
+                    // Required by the API (Table 3-172) and by the reference (§6-6), missing
+                    // from the extension pages. A warning, not an error: the policy is still
+                    // imported, as ANY (what lint's `apig-backend-policy-effect-mode`, an
+                    // error, says import assumes); `--strict` refuses it.
+                    self.warn(
+                        UNSUPPORTED,
+                        file,
+                        policy.span,
+                        "backend policy has no `effectMode` (ANY or ALL, required: API Reference 3.5.1, Table 3-172; reference §6-6); imported as ANY".into(),
+                    );
+                    p.insert("effect_mode", "ANY");
+                }
             }
             match kind.as_str() {
                 "HTTP" => self.http_endpoint(policy, false, &mut p, file, false),

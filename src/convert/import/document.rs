@@ -85,6 +85,19 @@ impl<'a> Cx<'a> {
                     );
                 }
             }
+            if let Some(opt) = scheme.get("x-apigateway-auth-opt").and_then(Node::as_map) {
+                for item in &opt.entries {
+                    let key = &*item.key.name;
+                    if !matches!(key, "appcode-auth-type" | "app_code_auth_type") {
+                        self.warn(
+                            DROPPED,
+                            file,
+                            item.key.span,
+                            format!("`x-apigateway-auth-opt` field `{key}` has no API Reference counterpart (`auth_opt` has only `app_code_auth_type`, 3.5.1, Table 3-168); dropped"),
+                        );
+                    }
+                }
+            }
             let Some(authorizer) = scheme.get("x-apigateway-authorizer") else {
                 continue;
             };
@@ -336,6 +349,22 @@ impl<'a> Cx<'a> {
                     error.value.span,
                 );
                 let mut info = JsonMap::new();
+                for item in error
+                    .value
+                    .as_map()
+                    .map(|m| m.entries.as_slice())
+                    .unwrap_or_default()
+                {
+                    let key = &*item.key.name;
+                    if !matches!(key, "status" | "body" | "headers") {
+                        self.warn(
+                            DROPPED,
+                            file,
+                            item.key.span,
+                            format!("group response field `{key}` has no API Reference counterpart (`status`, `body`, `headers`; 3.19.1); dropped"),
+                        );
+                    }
+                }
                 if let Some(status) = error.value.get("status") {
                     self.provenance.record_at(at, "status", file, status.span);
                     info.insert("status".into(), status.to_json());
@@ -478,6 +507,25 @@ impl<'a> Cx<'a> {
                     file,
                     entry.key.span,
                     format!("`{key}` is not a document-level extension apigctl imports; ignored"),
+                );
+            }
+        }
+        // OpenAPI 3 documents hold the same extensions under `components` too (exports write
+        // `x-apigateway-responses` there), so a misspelt one there is as likely.
+        if self.version == OasVersion::V2_0 {
+            return;
+        }
+        let Some(components) = root.get("components").and_then(Node::as_map) else {
+            return;
+        };
+        for entry in &components.entries {
+            let key = &*entry.key.name;
+            if key.starts_with("x-apigateway-") && !KNOWN.contains(&key) {
+                self.warn(
+                    UNKNOWN_EXTENSION,
+                    file,
+                    entry.key.span,
+                    format!("`{key}` is not an extension apigctl imports under `components` (only `x-apigateway-ratelimits`, `x-apigateway-access-controls` and `x-apigateway-responses`); ignored"),
                 );
             }
         }

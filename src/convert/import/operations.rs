@@ -709,6 +709,9 @@ impl<'a> Cx<'a> {
 
         // protocol
         let (protocol, protocol_node) = self.protocol(root, op);
+        if self.version == OasVersion::V2_0 {
+            self.other_schemes(protocol_node, protocol);
+        }
         if let Some((from, n)) = protocol_node {
             self.provenance.record_at(at, "req_protocol", from, n.span);
         }
@@ -1026,6 +1029,37 @@ impl<'a> Cx<'a> {
         (protocol, node)
     }
 
+    /// Warns at each 2.0 scheme of `schemes` (the list that applies, with its file) that is
+    /// neither `http` nor `https`: the API's `req_protocol` is made of those two alone
+    /// (`protocol`, HTTPS when the list has neither).
+    fn other_schemes(&mut self, schemes: Option<(FileId, &'a Node)>, protocol: &str) {
+        let Some((file, list)) = schemes else { return };
+        let list = list.as_seq().unwrap_or_default();
+        let none_known = !list
+            .iter()
+            .filter_map(Node::as_str)
+            .any(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"));
+        for scheme in list {
+            let Some(name) = scheme.as_str() else {
+                continue;
+            };
+            if name.eq_ignore_ascii_case("http") || name.eq_ignore_ascii_case("https") {
+                continue;
+            }
+            let taken = if none_known {
+                format!("the API takes {protocol}, the default")
+            } else {
+                format!("the API takes {protocol}, from the others")
+            };
+            self.warn(
+                UNSUPPORTED,
+                file,
+                scheme.span,
+                format!("scheme `{name}` has no APIG request protocol (only http and https); ignored: {taken}"),
+            );
+        }
+    }
+
     pub(super) fn security_schemes(&self, root: &'a Node) -> Option<&'a Node> {
         match self.version {
             OasVersion::V2_0 => root.get("securityDefinitions"),
@@ -1163,6 +1197,38 @@ impl<'a> Cx<'a> {
         };
         for e in &responses.entries {
             self.ignored_beside_ref(file, &e.value, false);
+            let key = &*e.key.name;
+            if key.starts_with("x-apigateway-") && !SAMPLE_EXTENSIONS.contains(&key) {
+                self.warn(
+                    UNKNOWN_EXTENSION,
+                    file,
+                    e.key.span,
+                    format!("`{key}` is not a Responses extension apigctl imports; ignored"),
+                );
+            }
+            if key.starts_with("x-") {
+                continue;
+            }
+            let Some((rf, response)) = self.deref(file, &e.value) else {
+                continue;
+            };
+            for item in response
+                .as_map()
+                .map(|m| m.entries.as_slice())
+                .unwrap_or_default()
+            {
+                let key = &*item.key.name;
+                if key.starts_with("x-apigateway-") && !SAMPLE_EXTENSIONS.contains(&key) {
+                    self.warn(
+                        UNKNOWN_EXTENSION,
+                        rf,
+                        item.key.span,
+                        format!(
+                            "`{key}` is not a Response object extension apigctl imports; ignored"
+                        ),
+                    );
+                }
+            }
         }
         for (key, target) in [
             ("x-apigateway-result-normal-sample", "result_normal_sample"),
@@ -1171,23 +1237,48 @@ impl<'a> Cx<'a> {
                 "result_failure_sample",
             ),
         ] {
-            // Directly in the Responses map (V1 import page) or inside a Response object.
-            let found = responses.get(key).or_else(|| {
-                responses
-                    .entries
-                    .iter()
-                    .filter(|e| !e.key.name.starts_with("x-"))
-                    .find_map(|e| {
-                        let (_, r) = self.ws.deref(file, &e.value).ok()?;
-                        r.get(key)
-                    })
-            });
-            if let Some(sample) = found {
-                self.set(obj, target, Val::Node(sample), file, sample);
+            // Directly in the Responses map (V1 import page) or inside a Response object; the
+            // API has one sample of each kind (reference §2.22), so the first found is used
+            // and each other one is reported where it is.
+            let direct = responses.entry(key).map(|e| (file, e));
+            let inside = responses
+                .entries
+                .iter()
+                .filter(|e| !e.key.name.starts_with("x-"))
+                .filter_map(|e| {
+                    let (rf, r) = self.ws.deref(file, &e.value).ok()?;
+                    Some((rf, r.as_map()?.entry(key)?))
+                });
+            let mut found = direct.into_iter().chain(inside);
+            let Some((used_file, used)) = found.next() else {
+                continue;
+            };
+            self.set(obj, target, Val::Node(&used.value), used_file, &used.value);
+            for (other_file, other) in found {
+                // A Response object that several responses `$ref` holds one sample.
+                if std::ptr::eq(other, used) {
+                    continue;
+                }
+                self.diagnostics.push(
+                    Diagnostic::warn(
+                        UNSUPPORTED,
+                        format!("an API has one `{target}`, taken from the first `{key}` (in `responses` itself, else in the first Response object); this one is not imported"),
+                    )
+                    .at(other_file, other.key.span)
+                    .related(used_file, used.key.span, "the sample imported")
+                    .help("keep one sample of each kind per operation (in the Response object that shows it best)")
+                    .source("x-apigateway-extensions reference §2.22; API Reference 3.5.1, Table 3-167"),
+                );
             }
         }
     }
 }
+
+/// The extensions of a Responses map or Response object (reference §2.22).
+const SAMPLE_EXTENSIONS: [&str; 2] = [
+    "x-apigateway-result-normal-sample",
+    "x-apigateway-result-failure-sample",
+];
 
 #[cfg(test)]
 mod tests {

@@ -4,21 +4,42 @@ use super::*;
 use crate::openapi::schema::is_known_dialect;
 
 /// A parameter to import: its file and node, the `description` written beside its `$ref` (3.1)
-/// with its file, and its (in, name).
+/// with its file, its (in, name) key and where it is written.
 type Param<'a> = (
     FileId,
     &'a Node,
     Option<(FileId, &'a Node)>,
-    (&'a str, &'a str),
+    Key<'a>,
+    Written<'a>,
 );
+
+/// A parameter's (in, name). OpenAPI compares names case-sensitively ("Parameter names are
+/// case sensitive"), so an operation's `x-trace` does not replace a path item's `X-Trace`:
+/// both are imported, and the definition rule `apig-header-param-unique` refuses the pair
+/// (reference §4 rule 24).
+type Key<'a> = (&'a str, &'a str);
+
+/// Where a parameter is written: the ordinal of its list among the operation's parameter
+/// lists, its file and the list item (a `$ref` or the parameter).
+#[derive(Clone, Copy)]
+struct Written<'a> {
+    list: usize,
+    file: FileId,
+    item: &'a Node,
+}
+
+/// Header parameters OpenAPI 3.x ignores: "If `in` is `header` and the `name` field is
+/// `Accept`, `Content-Type` or `Authorization`, the parameter definition SHALL be ignored"
+/// (3.0.3 and 3.1.0, Parameter Object). Header names compare case-insensitively.
+const IGNORED_HEADERS: [&str; 3] = ["Accept", "Content-Type", "Authorization"];
 
 impl<'a> Cx<'a> {
     pub(super) fn req_params(&mut self, op: &Operation<'a>, obj: &mut Obj<'a>) {
         // Each parameter with its (in, name): an operation-level one replaces the path item's.
         let mut params: Vec<Param<'a>> = Vec::new();
         // The index of each parameter by key, filled once there are many.
-        let mut by_key: crate::source::hash::FastMap<(&str, &str), usize> = Default::default();
-        for (file, list) in op.parameter_lists() {
+        let mut by_key: crate::source::hash::FastMap<Key<'a>, usize> = Default::default();
+        for (list_ordinal, (file, list)) in op.parameter_lists().enumerate() {
             for p in list.as_seq().unwrap_or_default() {
                 let Some((pf, param)) = self.deref(file, p) else {
                     continue;
@@ -34,10 +55,28 @@ impl<'a> Cx<'a> {
                     );
                     continue;
                 };
-                let key = (
-                    location.as_str().unwrap_or_default(),
-                    param.get("name").and_then(Node::as_str).unwrap_or_default(),
-                );
+                let location = location.as_str().unwrap_or_default();
+                let name_node = param.get("name");
+                let name = name_node.and_then(Node::as_str).unwrap_or_default();
+                if self.version != OasVersion::V2_0
+                    && location == "header"
+                    && let Some(ignored) = IGNORED_HEADERS
+                        .iter()
+                        .find(|h| h.eq_ignore_ascii_case(name))
+                {
+                    let span = name_node.map_or(param.span, |n| n.span);
+                    self.diagnostics.push(
+                        Diagnostic::warn(
+                            DROPPED,
+                            format!("OpenAPI {} ignores a header parameter named `{ignored}` (\"the parameter definition SHALL be ignored\"); not imported", self.version),
+                        )
+                        .at(pf, span)
+                        .help("remove it: `Authorization` is the security scheme's, `Content-Type` the request body's media type (or `x-apigateway-content-type`), `Accept` the responses' media types")
+                        .source("OpenAPI 3.0.3 and 3.1.0, Parameter Object (`in: header`)"),
+                    );
+                    continue;
+                }
+                let key: Key<'a> = (location, name);
                 if !std::ptr::eq(p, param) {
                     self.ignored_beside_ref(file, p, false);
                 }
@@ -53,17 +92,30 @@ impl<'a> Cx<'a> {
                     }
                     by_key.get(&key).copied()
                 } else {
-                    params.iter().position(|(_, _, _, k)| *k == key)
+                    params.iter().position(|(_, _, _, k, _)| *k == key)
+                };
+                let written = Written {
+                    list: list_ordinal,
+                    file,
+                    item: p,
                 };
                 match found {
-                    Some(i) => params[i] = (pf, param, described, key),
-                    None => params.push((pf, param, described, key)),
+                    Some(i) if params[i].4.list == list_ordinal => {
+                        // OpenAPI: "The list MUST NOT include duplicated parameters": the
+                        // document is invalid, and which one it means is unknown; the first
+                        // is kept.
+                        let first = params[i].4;
+                        self.diagnostics
+                            .push(duplicated_parameter(location, name, written, first));
+                    }
+                    Some(i) => params[i] = (pf, param, described, key, written),
+                    None => params.push((pf, param, described, key, written)),
                 }
             }
         }
         let mut out = Vec::with_capacity(params.len());
         let list = self.provenance.at(obj.at, "req_params");
-        for (pf, param, description, _) in params {
+        for (pf, param, description, _, _) in params {
             if let Some(p) = self.req_param(pf, param, description, list, out.len()) {
                 out.push(p);
             }
@@ -796,4 +848,21 @@ fn first_example_value<'a>(
         Value::String(_) | Value::Number(_) | Value::Bool(_)
     )
     .then_some((file, value))
+}
+
+/// A parameter with the `in` and `name` of an earlier one of its list (`first`).
+fn duplicated_parameter(
+    location: &str,
+    name: &str,
+    at: Written<'_>,
+    first: Written<'_>,
+) -> Diagnostic {
+    Diagnostic::error(
+        INVALID,
+        format!("parameter `{name}` in {location} is already in this list, which OpenAPI forbids (\"The list MUST NOT include duplicated parameters\"); this one is not imported"),
+    )
+    .at(at.file, at.item.span)
+    .related(first.file, first.item.span, "first defined here")
+    .help("remove one of them, or merge what each says into one parameter")
+    .source("OpenAPI 3.1.0, 3.0.3 and 2.0, Operation Object and Path Item Object (`parameters`)")
 }
