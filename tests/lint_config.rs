@@ -452,6 +452,37 @@ fn lint_without_paths_checks_the_configured_files() {
     );
 }
 
+/// `**/*.yaml` names the documents, not the configuration file beside them or a hidden file:
+/// as in the shell, a name starting with `.` is matched only by a pattern that starts so.
+#[test]
+fn configured_globs_leave_hidden_files_alone() {
+    let dir = tempdir();
+    write(&dir.path().join("api/a.yaml"), SPEC);
+    write(&dir.path().join("api/.draft.yaml"), "x: 1\n");
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "files: ['**/*.yaml']\nrules: {apig-api-tags-count: off}\n",
+    );
+    let run = apigctl(dir.path(), &["lint", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(doc["summary"]["files"], 1, "{}", run.stdout);
+    let inputs: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["input"].as_str())
+        .collect();
+    assert!(inputs.iter().all(|i| *i == "api/a.yaml"), "{inputs:?}");
+    // Named with its dot, it is linted.
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "files: ['**/*.yaml', 'api/.draft.yaml']\n",
+    );
+    let run = apigctl(dir.path(), &["lint", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(doc["summary"]["files"], 2, "{}", run.stdout);
+}
+
 #[test]
 fn import_diagnostics_that_a_rule_reports_are_dropped() {
     let dir = tempdir();
@@ -823,7 +854,9 @@ fn an_unreadable_configuration_is_a_document_too() {
         );
         assert_eq!(run.code, 2);
         assert!(
-            run.stderr.starts_with("apigctl: error: missing.yaml: "),
+            run.stderr.starts_with(
+                "apigctl: error: cannot read the configuration missing.yaml: No such file"
+            ) && run.stderr.ends_with("; nothing was linted\n"),
             "{}",
             run.stderr
         );
@@ -845,7 +878,7 @@ fn an_unreadable_configuration_is_a_document_too() {
     assert!(
         json["error"]
             .as_str()
-            .is_some_and(|e| e.starts_with("missing.yaml: "))
+            .is_some_and(|e| e.starts_with("cannot read the configuration missing.yaml: "))
     );
 }
 

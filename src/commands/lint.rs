@@ -871,6 +871,17 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
             }
         }
     } else {
+        if request.files.iter().filter(|f| f.as_str() == "-").count() > 1 {
+            // The second read would find it empty and report a document that is not there.
+            let message =
+                "standard input (`-`) is named more than once; it can be read once".to_owned();
+            let failure = FileReport {
+                name: "<stdin>".to_owned(),
+                sources: Sources::new(),
+                diagnostics: vec![Diagnostic::error("stdin-repeated", &message)],
+            };
+            return stopped(&failure, message, String::new(), options.format);
+        }
         request.files.iter().map(|f| Input::from_arg(f)).collect()
     };
     run(&inputs, &options)
@@ -922,12 +933,18 @@ impl ConfigFailure {
     pub fn new(path: &Path, error: ConfigError, consequence: &str, color: bool) -> ConfigFailure {
         let (report, reason, shown) = match error {
             ConfigError::Io(message) => {
+                // Said as the configuration's, not like an input that cannot be read.
+                let name = config::display_name(path);
+                let what = message
+                    .strip_prefix(&format!("{name}: "))
+                    .unwrap_or(&message);
+                let reason = format!("cannot read the configuration {name}: {what}; {consequence}");
                 let failure = FileReport {
-                    name: config::display_name(path),
+                    name,
                     sources: Sources::new(),
                     diagnostics: vec![Diagnostic::error("config-unreadable", message.clone())],
                 };
-                (failure, message, String::new())
+                (failure, reason, String::new())
             }
             ConfigError::Invalid(report) => {
                 let reason = format!(

@@ -834,16 +834,21 @@ impl Glob {
     }
 }
 
+/// As the shell matches (without `dotglob`): a name that starts with `.` is matched only by a
+/// pattern that starts with `.` itself, and `**` passes no such directory, so `**/*.yaml`
+/// does not pick up `.apigctl.yaml` or `.github/workflows/ci.yaml`.
 fn match_segments(segments: &[Segment], parts: &[&str]) -> bool {
     match segments.split_first() {
         None => parts.is_empty(),
-        Some((Segment::AnyDirs, rest)) => {
-            (0..=parts.len()).any(|skip| match_segments(rest, &parts[skip..]))
-        }
+        Some((Segment::AnyDirs, rest)) => (0..=parts.len())
+            .take_while(|&skip| skip == 0 || !parts[skip - 1].starts_with('.'))
+            .any(|skip| match_segments(rest, &parts[skip..])),
         Some((Segment::Pattern(tokens), rest)) => match parts.split_first() {
             Some((first, others)) => {
+                let hidden =
+                    first.starts_with('.') && !matches!(tokens.first(), Some(Token::Char('.')));
                 let chars: Vec<char> = first.chars().collect();
-                match_tokens(tokens, &chars) && match_segments(rest, others)
+                !hidden && match_tokens(tokens, &chars) && match_segments(rest, others)
             }
             None => false,
         },
@@ -916,6 +921,16 @@ mod tests {
             ("v?/[a-c]*.json", "v1/b.json", true),
             ("v?/[!a-c]*.json", "v1/b.json", false),
             ("v?/[!a-c]*.json", "v1/z.json", true),
+            // Names starting with `.` only for a pattern that starts with `.`, as in the shell.
+            ("*.yaml", ".apigctl.yaml", false),
+            ("**/*.yaml", "api/.hidden.yaml", false),
+            ("?apigctl.yaml", ".apigctl.yaml", false),
+            ("[.]apigctl.yaml", ".apigctl.yaml", false),
+            (".*.yaml", ".apigctl.yaml", true),
+            ("api/.hidden.yaml", "api/.hidden.yaml", true),
+            ("**/ci.yaml", ".github/workflows/ci.yaml", false),
+            ("**/*.yaml", "api/.v1/a.yaml", false),
+            (".github/**/*.yaml", ".github/workflows/ci.yaml", true),
         ];
         for (glob, path, expected) in cases {
             let g = Glob::new(glob).unwrap_or_else(|e| panic!("{glob}: {e}"));
