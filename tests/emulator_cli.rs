@@ -97,4 +97,27 @@ fn bad_credentials_and_fault_specs_are_usage_errors() {
         );
         assert!(stderr.contains(&expected), "{text}: {stderr}");
     }
+
+    // A state file in a directory that does not exist: refused before listening.
+    let missing = dir.path().join("nodir/state.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--auth-token",
+            "t",
+            "--state",
+        ])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr
+            .contains("does not exist; create it, or give a --state path in an existing directory")
+            && !stderr.contains("listening"),
+        "{stderr}"
+    );
 }

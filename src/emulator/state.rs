@@ -304,7 +304,27 @@ impl Store {
     /// The file exists but cannot be read or parsed.
     pub fn open(file: Option<PathBuf>) -> Result<Store, StateError> {
         let db = match &file {
-            Some(path) => load(path)?,
+            Some(path) => {
+                // A state file that cannot be created would fail every write with APIG.9999
+                // after the server said it was listening: refuse to start instead.
+                let dir = match path.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d,
+                    _ => Path::new("."),
+                };
+                if !path.exists() && !dir.is_dir() {
+                    return Err(StateError::Io {
+                        path: path.clone(),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            format!(
+                                "its directory {} does not exist; create it, or give a --state path in an existing directory",
+                                dir.display()
+                            ),
+                        ),
+                    });
+                }
+                load(path)?
+            }
             None => Db::default(),
         };
         Ok(Store {
