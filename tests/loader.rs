@@ -919,3 +919,23 @@ fn a_flow_yaml_mistake_is_reported_as_yaml_not_as_json() {
         );
     }
 }
+
+/// An alias whose anchor is not defined is named, with how to fix it.
+#[test]
+fn an_alias_without_its_anchor_is_named() {
+    let text = "a: &d {x: 1}\nb:\n  <<: [*d, *undefined]\nc: *nope\n";
+    let (sources, doc) = load_yaml(text, &Limits::default());
+    let Err(LoadError::Invalid(d)) = doc else {
+        panic!("loads")
+    };
+    let p = d.primary.unwrap();
+    let lc = sources.file(p.file).line_col(p.span.start as usize);
+    assert_eq!(
+        (d.code.as_str(), lc.line, lc.col),
+        ("syntax", 3, 12),
+        "{d:?}"
+    );
+    assert!(d.message.contains("`*undefined`"), "{}", d.message);
+    assert_eq!(p.span.end - p.span.start, "*undefined".len() as u32);
+    assert!(d.help.as_deref().unwrap().contains("`&undefined`"), "{d:?}");
+}

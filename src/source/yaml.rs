@@ -494,6 +494,18 @@ fn collection_end(
     }
 }
 
+/// The name of the alias at the start of `rest` (`*name`), as YAML ends one: at white space
+/// or a flow indicator.
+fn alias_name(rest: &str) -> &str {
+    let Some(name) = rest.strip_prefix('*') else {
+        return "";
+    };
+    let end = name
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .unwrap_or(name.len());
+    &name[..end]
+}
+
 impl Builder<'_> {
     fn offset(&self, marker: saphyr_parser::Marker) -> usize {
         if self.ascii {
@@ -517,17 +529,30 @@ impl Builder<'_> {
                 max_depth: self.max_depth.min(PARSER_DEPTH_LIMIT),
             };
         }
+        let mut message = format!("YAML syntax error: {}", e.info());
+        let mut span = Span::new(at, end);
         let help = if e.info().contains("mapping values are not allowed")
             && long_key_before(text, at)
         {
-            "a key of more than 1024 characters is not read as a key (YAML 1.2 §7.4.2): shorten it, or write it as an explicit key, `? ` and the key on one line, then `: ` and the value"
+            "a key of more than 1024 characters is not read as a key (YAML 1.2 §7.4.2): shorten it, or write it as an explicit key, `? ` and the key on one line, then `: ` and the value".to_owned()
+        } else if e.info().contains("unknown anchor") {
+            // The parser does not say which: the alias at the marker names it.
+            let name = alias_name(&text[at.min(text.len())..]);
+            if !name.is_empty() {
+                message =
+                    format!("YAML syntax error: alias `*{name}` names no anchor defined before it");
+                span = Span::new(at, at + 1 + name.len());
+            }
+            format!("define the anchor (`&{name}`) on a node before this alias, or fix the name")
+        } else if e.info().contains("unprintable") || e.info().contains("control character") {
+            "YAML allows no control characters other than tab, line feed and carriage return in a document: remove it, or write it as an escape in a double-quoted string (`\\x1b`)".to_owned()
         } else {
-            "check indentation, quoting and `key: value` spacing around here"
+            "check indentation, quoting and `key: value` spacing around here".to_owned()
         };
         ParseError::Syntax {
-            message: format!("YAML syntax error: {}", e.info()),
-            span: Span::new(at, end),
-            help: help.into(),
+            message,
+            span,
+            help,
         }
     }
 
