@@ -17,8 +17,9 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
 
-    /// When to colour output.
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
+    /// When to colour output (the last one given wins, as in ripgrep, so an alias can be
+    /// overridden).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true, overrides_with = "color")]
     color: ColorWhen,
 }
 
@@ -146,7 +147,7 @@ struct DumpArgs {
     /// Write an OpenAPI document of this version instead.
     #[arg(long, value_name = "VERSION", value_parser = ["2.0", "3.0", "3.1"])]
     oas: Option<String>,
-    /// Write to this file (atomically) instead of standard output.
+    /// Write to this file (atomically) instead of standard output (`-`: standard output).
     #[arg(short, long, value_name = "FILE")]
     output: Option<std::path::PathBuf>,
     /// Output syntax.
@@ -183,7 +184,7 @@ struct ConvertArgs {
     #[arg(long, value_enum)]
     oas: OasArg,
 
-    /// Write the document to this file (atomically) instead of standard output.
+    /// Write the document to this file (atomically) instead of standard output (`-`: standard output).
     #[arg(short, long, value_name = "FILE")]
     output: Option<std::path::PathBuf>,
 
@@ -210,7 +211,7 @@ struct ExportArgs {
     #[arg(long, value_enum, default_value_t = DefineArg::All)]
     define: DefineArg,
 
-    /// Write the document to this file (atomically) instead of standard output.
+    /// Write the document to this file (atomically) instead of standard output (`-`: standard output).
     #[arg(short, long, value_name = "FILE")]
     output: Option<std::path::PathBuf>,
 
@@ -276,6 +277,8 @@ impl OutputFormatArg {
 }
 
 #[derive(Args)]
+// `--format` is the list's: `rules --format json explain ID` is refused, not ignored.
+#[command(args_conflicts_with_subcommands = true)]
 struct RulesArgs {
     #[command(subcommand)]
     command: Option<RulesCommand>,
@@ -341,7 +344,7 @@ struct ImportArgs {
     #[arg(value_name = "SPEC")]
     spec: String,
 
-    /// Write the definition to this file (atomically) instead of standard output.
+    /// Write the definition to this file (atomically) instead of standard output (`-`: standard output).
     #[arg(short, long, value_name = "FILE")]
     output: Option<std::path::PathBuf>,
 
@@ -461,13 +464,26 @@ fn color_enabled_stderr(when: ColorWhen) -> bool {
     }
 }
 
+/// `-o FILE` as a file: `-o -` is standard output, as `-` is standard input for inputs.
+fn to_file(output: Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
+    output.filter(|path| path.as_os_str() != "-")
+}
+
 /// The exit code of a command line clap refuses: 2, but 1 for `diff` and `sync`, where 2
 /// means "changes pending" and a CI drift check must not read a typo as drift.
 fn usage_error(error: &clap::Error) -> ExitCode {
-    let _ = error.print();
+    let printed = error.print();
     if !error.use_stderr() {
-        // `--help`, `--version`: not errors.
-        return ExitCode::SUCCESS;
+        // `--help`, `--version`: not errors, unless they could not be written (a full disk),
+        // which like every other lost output must not look like success.
+        return match printed {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("apigctl: error: cannot write to standard output: {e}");
+                ExitCode::from(2)
+            }
+        };
     }
     let mut args = std::env::args_os().skip(1);
     let mut subcommand = None;
@@ -536,7 +552,7 @@ fn main() -> ExitCode {
                     OutputFormatArg::Yaml => commands::import::OutputFormat::Yaml,
                     OutputFormatArg::Json => commands::import::OutputFormat::Json,
                 },
-                output: args.output,
+                output: to_file(args.output),
                 import: apigctl::convert::import::ImportOptions {
                     group_name: args.group_name,
                     strict: args.strict,
@@ -565,7 +581,7 @@ fn main() -> ExitCode {
                     },
                 },
                 format: args.format.format(),
-                output: args.output,
+                output: to_file(args.output),
                 color: color_enabled_stderr(cli.color),
             };
             commands::export::run(&Input::from_arg(&args.definition), &options)
@@ -575,7 +591,7 @@ fn main() -> ExitCode {
                 limits: args.load.limits(),
                 version: args.oas.version(),
                 format: args.format.map(OutputFormatArg::format),
-                output: args.output,
+                output: to_file(args.output),
                 color: color_enabled_stderr(cli.color),
             };
             commands::convert::run(&Input::from_arg(&args.spec), &options)
@@ -606,7 +622,7 @@ fn main() -> ExitCode {
                     OutputFormatArg::Yaml => commands::import::OutputFormat::Yaml,
                     OutputFormatArg::Json => commands::import::OutputFormat::Json,
                 },
-                output: args.output,
+                output: to_file(args.output),
                 color: color_enabled_stderr(cli.color),
             };
             let _ = args.definition;

@@ -379,6 +379,15 @@ fn values_the_model_rejects_are_errors_at_their_source() {
         d.message,
         "cannot import: invalid type: non-finite number `-.inf`, expected i64"
     );
+
+    // Where the gateway takes a string, `.nan` is no value either (it was imported as `NaN`).
+    let text = "openapi: 3.0.3\ninfo: {title: nan_api, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      parameters:\n        - {name: n, in: query, schema: {type: integer, default: .nan}}\n      responses: {default: {description: ok}}\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n";
+    let (at, d) = only_diagnostic("nan.yaml", text);
+    assert_eq!(at, "error import-invalid@8:65");
+    assert_eq!(
+        d.message,
+        "`.nan` is not a finite number, which this value must be"
+    );
 }
 
 /// The one diagnostic importing `text` gives, and where it is (`severity code@line:col`).
@@ -519,6 +528,15 @@ fn usage_errors_exit_2_but_1_where_2_means_changes_pending() {
         ),
         (&["sync", "--help"][..], 0),
         (&["--version"][..], 0),
+        // The last `--color` wins (an alias can be overridden).
+        (&["--color", "never", "--color", "always", "rules"][..], 0),
+        // Standard input cannot be read twice.
+        (&["lint", "-", "-"][..], 2),
+        // The list's format given to `explain` is refused, not ignored.
+        (
+            &["rules", "--format", "json", "explain", "apig-api-name"][..],
+            2,
+        ),
     ] {
         let output = std::process::Command::new(exe).args(args).output().unwrap();
         assert_eq!(output.status.code(), Some(code), "{args:?}");
@@ -549,6 +567,17 @@ fn standard_output_that_cannot_be_written_is_an_error_but_a_closed_pipe_is_not()
             stderr.contains("apigctl: error: cannot write to standard output: "),
             "{stderr}"
         );
+        // Help that cannot be written is no success either.
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = std::process::Command::new(exe)
+            .arg("--help")
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
     }
     // A reader that stops early (`apigctl import … | head -1`) took what it wanted. The
     // definition is far bigger than a pipe's buffer, so the write does meet the closed pipe.
@@ -729,6 +758,17 @@ fn output_to_a_descriptor_goes_where_it_is_open() {
         String::from_utf8_lossy(&piped.stderr)
     );
     assert_eq!(piped.stdout, plain.stdout);
+    // `-o -` is standard output, not a file named `-`.
+    let dir = tempfile::tempdir().unwrap();
+    let dash = std::process::Command::new(exe)
+        .args(["import", "-o", "-"])
+        .arg(&spec)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(dash.status.code(), Some(0));
+    assert_eq!(dash.stdout, plain.stdout);
+    assert!(!dir.path().join("-").exists());
     // On a file opened for appending (`>> log`): appended to, not replaced.
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("log.yaml");

@@ -131,6 +131,7 @@ impl<'a> Cx<'a> {
                 "path" => self.set(obj, "req_uri", Val::Node(v), file, v),
                 "timeout" => self.set(obj, "timeout", Val::Node(v), file, v),
                 "retryCount" | "retry_count" => {
+                    self.finite(file, v);
                     self.set(obj, "retry_count", scalar_string(v), file, v);
                 }
                 "enableClientSsl" if default_backend => {
@@ -289,6 +290,9 @@ impl<'a> Cx<'a> {
             }
             for key in ["origin", "name", "description", "in", "value"] {
                 let Some(v) = p.get(key) else { continue };
+                if key == "value" {
+                    self.finite(file, v);
+                }
                 let (target, value) = match key {
                     "origin" => ("origin", v.as_str().map_or(Val::Node(v), upper)),
                     "in" => ("location", v.as_str().map_or(Val::Node(v), upper)),
@@ -468,6 +472,7 @@ impl<'a> Cx<'a> {
                 }
                 "origin" | "condition_origin" => self.set(obj, "condition_origin", origin, file, v),
                 "value" | "condition_value" => {
+                    self.finite(file, v);
                     self.set(obj, "condition_value", scalar_string(v), file, v)
                 }
                 "parameter" | "parameter_name" | "param" | "req_param_name" => {

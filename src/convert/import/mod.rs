@@ -705,6 +705,21 @@ impl<'a> Cx<'a> {
         );
     }
 
+    /// Reports a value that is `.inf`, `-.inf` or `.nan`: a parameter or backend value the
+    /// gateway takes is a finite number or a string, and these are neither.
+    fn finite(&mut self, file: FileId, node: &Node) {
+        if let Value::Number(n) = &node.value
+            && let Some(spelling) = n.non_finite_yaml()
+        {
+            self.invalid(
+                file,
+                node.span,
+                format!("`{spelling}` is not a finite number, which this value must be"),
+                format!("write a number, or quote it (`'{spelling}'`) if the text is meant"),
+            );
+        }
+    }
+
     /// An error: a value the gateway cannot take, with how to fix it.
     fn invalid(
         &mut self,
@@ -942,7 +957,10 @@ fn scalar_string(node: &Node) -> String {
     match &node.value {
         Value::String(s) => s.to_string(),
         Value::Number(Number::Int(i)) => i.to_string(),
-        Value::Number(Number::Float(f)) => f.to_string(),
+        // Reported by `Cx::finite`; written as the document spells it, never `NaN`.
+        Value::Number(n @ Number::Float(f)) => n
+            .non_finite_yaml()
+            .map_or_else(|| f.to_string(), str::to_owned),
         Value::Bool(b) => b.to_string(),
         Value::Null => String::new(),
         _ => node.to_json().to_string(),

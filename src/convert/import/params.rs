@@ -437,6 +437,7 @@ impl<'a> Cx<'a> {
                     "`default: null` is no value a query or header can carry; not imported".into(),
                 );
             } else {
+                self.finite(in_file(d), d);
                 self.set(&mut obj, "default_value", scalar_string(d), in_file(d), d);
             }
         }
@@ -452,6 +453,7 @@ impl<'a> Cx<'a> {
                 Some((in_file(value(schema_examples)?), first))
             });
         if let Some((f, s)) = sample {
+            self.finite(f, s);
             self.set(&mut obj, "sample_value", scalar_string(s), f, s);
         }
         let required_node = value(required_entry);
@@ -504,6 +506,9 @@ impl<'a> Cx<'a> {
                 }
             }
             let items = kept;
+            for item in &items {
+                self.finite(in_file(item), item);
+            }
             let values: Vec<String> = items.iter().map(|i| scalar_string(i)).collect();
             // The API holds the values as one comma-separated string.
             for (item, text) in items.iter().zip(&values) {
