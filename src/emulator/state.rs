@@ -115,7 +115,7 @@ pub struct Db {
     /// read of an API and every binding list looks publications up by API: a scan per look-up
     /// made reading n APIs one by one, as `apigctl diff` does, cost n squared.
     #[serde(skip)]
-    publication_index: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    publication_index: PublicationIndex,
 }
 
 impl Db {
@@ -196,12 +196,7 @@ impl Db {
         if let Some(previous) = self.publications.get(&publication.publish_id).cloned() {
             self.unindex_publication(&previous);
         }
-        self.publication_index
-            .entry(publication.api_id.clone())
-            .or_default()
-            .entry(publication.env_id.clone())
-            .or_default()
-            .insert(publication.publish_id.clone());
+        index_publication(&mut self.publication_index, &publication);
         self.publications
             .insert(publication.publish_id.clone(), publication);
     }
@@ -226,12 +221,7 @@ impl Db {
         self.api_index = super::apis::ApiIndex::of(&self.apis);
         self.publication_index.clear();
         for p in self.publications.values() {
-            self.publication_index
-                .entry(p.api_id.clone())
-                .or_default()
-                .entry(p.env_id.clone())
-                .or_default()
-                .insert(p.publish_id.clone());
+            index_publication(&mut self.publication_index, p);
         }
     }
 
@@ -259,6 +249,18 @@ impl Db {
             }
         }
     }
+}
+
+/// Publication ids by API id and environment id ([`Db::publication_of`]).
+type PublicationIndex = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
+
+fn index_publication(index: &mut PublicationIndex, p: &Publication) {
+    index
+        .entry(p.api_id.clone())
+        .or_default()
+        .entry(p.env_id.clone())
+        .or_default()
+        .insert(p.publish_id.clone());
 }
 
 /// Why the state file could not be used.
