@@ -718,6 +718,66 @@ fn sync_via_import_uses_the_gateway_converter() {
     assert_eq!(names, ["delete_product", "get_product", "health"]);
 }
 
+/// Re-running `sync --via import` settles each conflicting API by `--api-mode` (API Reference
+/// 3.16.2, Table 3-839): `merge`, the default, retains the gateway's API and the import lists it
+/// as ignored (not failed); `override` updates it. `--extend-mode` concerns extended
+/// information only and does not turn a retained API into an update.
+#[test]
+fn sync_via_import_again_ignores_with_merge_and_updates_with_override() {
+    let gateway = Gateway::start(None);
+    let run = |extend_mode: &str, api_mode: &str| {
+        let options = apigctl::commands::sync::SyncOptions {
+            diff: apigctl::commands::diff::DiffOptions {
+                gateway: gateway.gateway_options(4),
+                env: "DEV".to_owned(),
+                ..Default::default()
+            },
+            via_import: Some(apigctl::commands::sync::ImportModes {
+                extend_mode: extend_mode.to_owned(),
+                api_mode: api_mode.to_owned(),
+            }),
+            ..Default::default()
+        };
+        apigctl::commands::sync::run(&apigctl::source::Input::from_arg(SHOP), &options)
+    };
+    let first = run("merge", "merge");
+    assert_eq!(first.exit_code, 0, "{}{}", first.stdout, first.stderr);
+    for (extend_mode, api_mode) in [("merge", "merge"), ("override", "merge")] {
+        let again = run(extend_mode, api_mode);
+        assert_eq!(again.exit_code, 0, "{}{}", again.stdout, again.stderr);
+        assert_eq!(again.stderr, "");
+        assert!(
+            again.stdout.contains("= GET /health (ignored)\n"),
+            "{}",
+            again.stdout
+        );
+        assert!(
+            again.stdout.ends_with("0 imported, 0 failed, 3 ignored\n"),
+            "{}",
+            again.stdout
+        );
+    }
+    let overridden = run("merge", "override");
+    assert_eq!(
+        overridden.exit_code, 0,
+        "{}{}",
+        overridden.stdout, overridden.stderr
+    );
+    assert!(
+        overridden.stdout.contains("+ GET /health (update)\n"),
+        "{}",
+        overridden.stdout
+    );
+    assert!(
+        overridden
+            .stdout
+            .ends_with("3 imported, 0 failed, 0 ignored\n"),
+        "{}",
+        overridden.stdout
+    );
+    assert_eq!(gateway.dump("shop_api").apis.len(), 3);
+}
+
 #[test]
 fn a_dry_run_via_import_sends_nothing() {
     let gateway = Gateway::start(None);
