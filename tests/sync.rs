@@ -1007,6 +1007,48 @@ fn what_the_gateway_would_refuse_stops_sync_before_any_request() {
     assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
 }
 
+/// Definitions the gateway would refuse only when the plan is applied, leaving the group half
+/// changed, are refused by the pre-check at their place: (file, text, rule, place).
+#[test]
+fn values_the_gateway_refuses_stop_sync_at_their_place() {
+    const HEAD: &str = "apigctl: 1\ngroup: {name: refused_api}\napis:\n  - {name: health, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /health, auth_type: NONE, backend_type: MOCK, mock_info: {result_content: ok}}\n";
+    let cases = [
+        // A MOCK API whose `mock_info` has no value: the gateway answers APIG.2001.
+        (
+            "null_mock.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: MOCK\n    mock_info:\n",
+            "apig-api-backend-object",
+            "null_mock.yaml:11:19",
+        ),
+    ];
+    for (name, api, rule, place) in cases {
+        let gateway = Gateway::start(None);
+        let dir = tempfile::tempdir().unwrap();
+        let source = write(&dir, name, &format!("{HEAD}{api}"));
+        for outcome in [
+            gateway.sync(&source, false),
+            gateway.diff(&source, false, PlanFormat::Human),
+        ] {
+            assert_eq!(
+                outcome.exit_code, 1,
+                "{name}: {}{}",
+                outcome.stdout, outcome.stderr
+            );
+            assert!(outcome.stdout.is_empty(), "{name}: {}", outcome.stdout);
+            assert!(
+                outcome.stderr.contains(&format!("error[{rule}]"))
+                    && outcome.stderr.contains(place)
+                    && outcome.stderr.ends_with(
+                        "the gateway would refuse this definition; nothing was planned or sent (`apigctl lint` shows every finding)\n"
+                    ),
+                "{name}: {}",
+                outcome.stderr
+            );
+        }
+        assert_eq!(gateway.writes(), 0, "{name}: nothing reached the gateway");
+    }
+}
+
 /// `apigctl sync` writes its plan before it sends anything: a plan that cannot be written
 /// (standard output is `/dev/full`) stops the sync, and the gateway has seen no write.
 #[test]
