@@ -172,6 +172,51 @@ fn changing_one_field_shows_exactly_that_change() {
     );
 }
 
+/// A variable's changed value is shown as its field (`variable_value`), like any other field.
+#[test]
+fn changing_a_variable_shows_its_field() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let text = |value: &str| {
+        format!(
+            "apigctl: 1\ngroup: {{name: vars_api}}\nenvironments:\n  - name: DEV\n    variables:\n      - {{variable_name: backend_host, variable_value: {value}}}\napis:\n  - {{name: health, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /health, auth_type: NONE, backend_type: MOCK, mock_info: {{result_content: ok}}}}\n"
+        )
+    };
+    let first = write(&dir, "old.yaml", &text("old.example.com"));
+    let synced = gateway.sync(&first, false);
+    assert_eq!(synced.exit_code, 0, "{}{}", synced.stdout, synced.stderr);
+    let changed = write(&dir, "new.yaml", &text("new.example.com"));
+
+    let human = gateway.diff(&changed, false, PlanFormat::Human);
+    assert_eq!(human.exit_code, 2, "changes pending: {}", human.stdout);
+    assert!(
+        human.stdout.starts_with(
+            "~ variable DEV/backend_host\n    variable_value: \"old.example.com\" -> \"new.example.com\"\nPlan for group vars_api (env DEV): 0 to create, 1 to update"
+        ),
+        "{}",
+        human.stdout
+    );
+    let json = gateway.diff(&changed, false, PlanFormat::Json);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        plan["changes"][0],
+        serde_json::json!({"kind": "variable", "action": "update", "name": "DEV/backend_host",
+            "fields": [{"path": "variable_value", "old": "old.example.com", "new": "new.example.com"}]})
+    );
+
+    let applied = gateway.sync(&changed, false);
+    assert_eq!(applied.exit_code, 0, "{}{}", applied.stdout, applied.stderr);
+    let dumped = gateway.dump("vars_api");
+    assert_eq!(
+        dumped.environments[0].variables[0].variable_value,
+        "new.example.com"
+    );
+    assert_eq!(
+        gateway.diff(&changed, false, PlanFormat::Human).exit_code,
+        0
+    );
+}
+
 #[test]
 fn a_second_sync_of_an_unchanged_source_sends_no_write() {
     let gateway = Gateway::start(None);

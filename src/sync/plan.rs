@@ -574,14 +574,17 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
             );
         }
     }
+    // Compared as the object the gateway holds (`variable_value`, API Reference 3.3.1), so a change is
+    // shown with its field's path (`variable_value: "old" -> "new"`), not an empty one.
+    let variable = |value: &str| serde_json::json!({ "variable_value": value });
     planner.keyed(
         Kind::Variable,
         desired_variables
             .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone()))),
+            .map(|(k, v)| (k.clone(), variable(v))),
         live.variables
             .iter()
-            .map(|(k, r)| (k.clone(), (r.id.clone(), Value::String(r.def.clone())))),
+            .map(|(k, r)| (k.clone(), (r.id.clone(), variable(&r.def)))),
         |(env, name)| format!("{env}/{name}"),
         |(env, name)| vec![env.clone(), name.clone()],
         true,
