@@ -217,6 +217,75 @@ fn changing_a_variable_shows_its_field() {
     );
 }
 
+/// Publications and bindings in an environment SOURCE does not mention belong to the group as
+/// well (README, "What sync owns"): listed as kept, deleted with `--prune`.
+#[test]
+fn publications_and_bindings_in_other_environments_are_the_groups() {
+    const POLICIES: &str = "testdata/sync/policies.yaml";
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(POLICIES)
+        .unwrap()
+        .replace(
+            "throttle_bindings:\n",
+            "publications:\n  - env: DEV\n    apis: [get_invoice, list_invoices]\n  - env: TEST\n    apis: [get_invoice, list_invoices]\nthrottle_bindings:\n  - {throttle: billing_limit, env: TEST, apis: [get_invoice]}\n",
+        )
+        .replace(
+            "acl_bindings:\n",
+            "acl_bindings:\n  - {acl: billing_block, env: TEST, apis: [list_invoices]}\n",
+        )
+        .replace(
+            "plugin_bindings:\n",
+            "plugin_bindings:\n  - {plugin: billing_cors, env: TEST, apis: [get_invoice]}\n",
+        );
+    let both = write(&dir, "both.yaml", &text);
+    let synced = gateway.sync(&both, false);
+    assert_eq!(synced.exit_code, 0, "{}{}", synced.stdout, synced.stderr);
+    let in_test = [
+        "= publication get_invoice in TEST (not in the source; kept, --prune deletes it)\n",
+        "= publication list_invoices in TEST (not in the source; kept, --prune deletes it)\n",
+        "= throttle binding billing_limit on get_invoice in TEST (not in the source; kept, --prune deletes it)\n",
+        "= acl binding billing_block on list_invoices in TEST (not in the source; kept, --prune deletes it)\n",
+        "= plugin binding billing_cors on get_invoice in TEST (not in the source; kept, --prune deletes it)\n",
+    ];
+
+    let kept = gateway.diff(POLICIES, false, PlanFormat::Human);
+    assert_eq!(kept.exit_code, 0, "{}{}", kept.stdout, kept.stderr);
+    for line in in_test {
+        assert!(kept.stdout.contains(line), "{line}in\n{}", kept.stdout);
+    }
+    let json = gateway.diff(POLICIES, false, PlanFormat::Json);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let unmanaged = plan["unmanaged"].as_array().unwrap();
+    assert!(
+        unmanaged.contains(&serde_json::json!("publication get_invoice in TEST")),
+        "{unmanaged:?}"
+    );
+
+    let pruned = gateway.sync(POLICIES, true);
+    assert_eq!(pruned.exit_code, 0, "{}{}", pruned.stdout, pruned.stderr);
+    for line in [
+        "- publication get_invoice in TEST\n",
+        "- publication list_invoices in TEST\n",
+        "- throttle binding billing_limit on get_invoice in TEST\n",
+        "- acl binding billing_block on list_invoices in TEST\n",
+        "- plugin binding billing_cors on get_invoice in TEST\n",
+    ] {
+        assert!(pruned.stdout.contains(line), "{line}in\n{}", pruned.stdout);
+    }
+    let dumped = gateway.dump("billing_api");
+    assert!(
+        dumped
+            .publications
+            .iter()
+            .all(|p| p.env.as_deref() != Some("TEST")),
+        "{:?}",
+        dumped.publications
+    );
+    let after = gateway.diff(POLICIES, true, PlanFormat::Human);
+    assert_eq!(after.exit_code, 0, "{}{}", after.stdout, after.stderr);
+}
+
 #[test]
 fn a_second_sync_of_an_unchanged_source_sends_no_write() {
     let gateway = Gateway::start(None);
