@@ -593,10 +593,14 @@ async fn openapi_import_then_export_round_trips() {
         "orders_api"
     );
 
-    // Importing again into the same group: every API clashes (merge) or is updated (override).
-    let fields = [("is_create_group", "false"), ("group_id", group.as_str())];
-    let again = c
-        .send(
+    // Importing again into the same group: every API conflicts with the one already there.
+    // `api_mode` settles it (Table 3-839): `merge`, the default, retains the existing API and
+    // lists the document's under `ignore` (Table 3-844); `extend_mode` concerns extended
+    // information only and does not change that; `api_mode: override` updates the API.
+    let import_again = |modes: &'static [(&'static str, &'static str)]| {
+        let mut fields = vec![("is_create_group", "false"), ("group_id", group.as_str())];
+        fields.extend_from_slice(modes);
+        c.send(
             "POST",
             &path,
             &[],
@@ -604,25 +608,41 @@ async fn openapi_import_then_export_round_trips() {
             &content_type,
             true,
         )
-        .await;
-    assert_eq!(again.body["success"].as_array().unwrap().len(), 0);
-    assert_eq!(again.body["failure"][0]["error_code"], "APIG.3301");
-    let fields = [
-        ("is_create_group", "false"),
-        ("group_id", group.as_str()),
-        ("extend_mode", "override"),
-    ];
-    let overridden = c
-        .send(
-            "POST",
-            &path,
-            &[],
-            multipart_body(boundary, &fields, &spec),
-            &content_type,
-            true,
-        )
-        .await;
-    assert_eq!(overridden.body["success"][0]["action"], "update");
+    };
+    for modes in [
+        &[][..],
+        &[("api_mode", "merge")][..],
+        &[("extend_mode", "override")][..],
+    ] {
+        let again = import_again(modes).await;
+        assert_eq!(again.status, 200, "{modes:?}: {:?}", again.body);
+        assert_eq!(
+            again.body["success"],
+            json!([]),
+            "{modes:?}: {:?}",
+            again.body
+        );
+        assert_eq!(
+            again.body["failure"],
+            json!([]),
+            "{modes:?}: {:?}",
+            again.body
+        );
+        let ignored = again.body["ignore"].as_array().unwrap();
+        assert_eq!(ignored.len(), created, "{modes:?}: {:?}", again.body);
+        assert!(ignored[0]["method"].is_string() && ignored[0]["path"].is_string());
+    }
+    let overridden = import_again(&[("api_mode", "override")]).await;
+    assert_eq!(overridden.status, 200, "{:?}", overridden.body);
+    let updated = overridden.body["success"].as_array().unwrap();
+    assert_eq!(updated.len(), created, "{:?}", overridden.body);
+    assert!(updated.iter().all(|s| s["action"] == "update"));
+    assert_eq!(overridden.body["ignore"], json!([]));
+    let listed = c.get("/apis", &[("group_id", &group)]).await;
+    assert_eq!(listed.body["total"].as_u64(), Some(created as u64));
+    // An unknown mode is an unknown enumeration value.
+    let unknown = import_again(&[("api_mode", "replace")]).await;
+    assert_eq!(unknown.code(), "APIG.2012", "{:?}", unknown.body);
 
     // Export, then import the export into a new group: the same routes come back.
     for oas in ["2.0", "3.0"] {

@@ -172,6 +172,120 @@ fn changing_one_field_shows_exactly_that_change() {
     );
 }
 
+/// A variable's changed value is shown as its field (`variable_value`), like any other field.
+#[test]
+fn changing_a_variable_shows_its_field() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let text = |value: &str| {
+        format!(
+            "apigctl: 1\ngroup: {{name: vars_api}}\nenvironments:\n  - name: DEV\n    variables:\n      - {{variable_name: backend_host, variable_value: {value}}}\napis:\n  - {{name: health, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /health, auth_type: NONE, backend_type: MOCK, mock_info: {{result_content: ok}}}}\n"
+        )
+    };
+    let first = write(&dir, "old.yaml", &text("old.example.com"));
+    let synced = gateway.sync(&first, false);
+    assert_eq!(synced.exit_code, 0, "{}{}", synced.stdout, synced.stderr);
+    let changed = write(&dir, "new.yaml", &text("new.example.com"));
+
+    let human = gateway.diff(&changed, false, PlanFormat::Human);
+    assert_eq!(human.exit_code, 2, "changes pending: {}", human.stdout);
+    assert!(
+        human.stdout.starts_with(
+            "~ variable DEV/backend_host\n    variable_value: \"old.example.com\" -> \"new.example.com\"\nPlan for group vars_api (env DEV): 0 to create, 1 to update"
+        ),
+        "{}",
+        human.stdout
+    );
+    let json = gateway.diff(&changed, false, PlanFormat::Json);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        plan["changes"][0],
+        serde_json::json!({"kind": "variable", "action": "update", "name": "DEV/backend_host",
+            "fields": [{"path": "variable_value", "old": "old.example.com", "new": "new.example.com"}]})
+    );
+
+    let applied = gateway.sync(&changed, false);
+    assert_eq!(applied.exit_code, 0, "{}{}", applied.stdout, applied.stderr);
+    let dumped = gateway.dump("vars_api");
+    assert_eq!(
+        dumped.environments[0].variables[0].variable_value,
+        "new.example.com"
+    );
+    assert_eq!(
+        gateway.diff(&changed, false, PlanFormat::Human).exit_code,
+        0
+    );
+}
+
+/// Publications and bindings in an environment SOURCE does not mention belong to the group as
+/// well (README, "What sync owns"): listed as kept, deleted with `--prune`.
+#[test]
+fn publications_and_bindings_in_other_environments_are_the_groups() {
+    const POLICIES: &str = "testdata/sync/policies.yaml";
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(POLICIES)
+        .unwrap()
+        .replace(
+            "throttle_bindings:\n",
+            "publications:\n  - env: DEV\n    apis: [get_invoice, list_invoices]\n  - env: TEST\n    apis: [get_invoice, list_invoices]\nthrottle_bindings:\n  - {throttle: billing_limit, env: TEST, apis: [get_invoice]}\n",
+        )
+        .replace(
+            "acl_bindings:\n",
+            "acl_bindings:\n  - {acl: billing_block, env: TEST, apis: [list_invoices]}\n",
+        )
+        .replace(
+            "plugin_bindings:\n",
+            "plugin_bindings:\n  - {plugin: billing_cors, env: TEST, apis: [get_invoice]}\n",
+        );
+    let both = write(&dir, "both.yaml", &text);
+    let synced = gateway.sync(&both, false);
+    assert_eq!(synced.exit_code, 0, "{}{}", synced.stdout, synced.stderr);
+    let in_test = [
+        "= publication get_invoice in TEST (not in the source; kept, --prune deletes it)\n",
+        "= publication list_invoices in TEST (not in the source; kept, --prune deletes it)\n",
+        "= throttle binding billing_limit on get_invoice in TEST (not in the source; kept, --prune deletes it)\n",
+        "= acl binding billing_block on list_invoices in TEST (not in the source; kept, --prune deletes it)\n",
+        "= plugin binding billing_cors on get_invoice in TEST (not in the source; kept, --prune deletes it)\n",
+    ];
+
+    let kept = gateway.diff(POLICIES, false, PlanFormat::Human);
+    assert_eq!(kept.exit_code, 0, "{}{}", kept.stdout, kept.stderr);
+    for line in in_test {
+        assert!(kept.stdout.contains(line), "{line}in\n{}", kept.stdout);
+    }
+    let json = gateway.diff(POLICIES, false, PlanFormat::Json);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let unmanaged = plan["unmanaged"].as_array().unwrap();
+    assert!(
+        unmanaged.contains(&serde_json::json!("publication get_invoice in TEST")),
+        "{unmanaged:?}"
+    );
+
+    let pruned = gateway.sync(POLICIES, true);
+    assert_eq!(pruned.exit_code, 0, "{}{}", pruned.stdout, pruned.stderr);
+    for line in [
+        "- publication get_invoice in TEST\n",
+        "- publication list_invoices in TEST\n",
+        "- throttle binding billing_limit on get_invoice in TEST\n",
+        "- acl binding billing_block on list_invoices in TEST\n",
+        "- plugin binding billing_cors on get_invoice in TEST\n",
+    ] {
+        assert!(pruned.stdout.contains(line), "{line}in\n{}", pruned.stdout);
+    }
+    let dumped = gateway.dump("billing_api");
+    assert!(
+        dumped
+            .publications
+            .iter()
+            .all(|p| p.env.as_deref() != Some("TEST")),
+        "{:?}",
+        dumped.publications
+    );
+    let after = gateway.diff(POLICIES, true, PlanFormat::Human);
+    assert_eq!(after.exit_code, 0, "{}{}", after.stdout, after.stderr);
+}
+
 #[test]
 fn a_second_sync_of_an_unchanged_source_sends_no_write() {
     let gateway = Gateway::start(None);
@@ -718,6 +832,66 @@ fn sync_via_import_uses_the_gateway_converter() {
     assert_eq!(names, ["delete_product", "get_product", "health"]);
 }
 
+/// Re-running `sync --via import` settles each conflicting API by `--api-mode` (API Reference
+/// 3.16.2, Table 3-839): `merge`, the default, retains the gateway's API and the import lists it
+/// as ignored (not failed); `override` updates it. `--extend-mode` concerns extended
+/// information only and does not turn a retained API into an update.
+#[test]
+fn sync_via_import_again_ignores_with_merge_and_updates_with_override() {
+    let gateway = Gateway::start(None);
+    let run = |extend_mode: &str, api_mode: &str| {
+        let options = apigctl::commands::sync::SyncOptions {
+            diff: apigctl::commands::diff::DiffOptions {
+                gateway: gateway.gateway_options(4),
+                env: "DEV".to_owned(),
+                ..Default::default()
+            },
+            via_import: Some(apigctl::commands::sync::ImportModes {
+                extend_mode: extend_mode.to_owned(),
+                api_mode: api_mode.to_owned(),
+            }),
+            ..Default::default()
+        };
+        apigctl::commands::sync::run(&apigctl::source::Input::from_arg(SHOP), &options)
+    };
+    let first = run("merge", "merge");
+    assert_eq!(first.exit_code, 0, "{}{}", first.stdout, first.stderr);
+    for (extend_mode, api_mode) in [("merge", "merge"), ("override", "merge")] {
+        let again = run(extend_mode, api_mode);
+        assert_eq!(again.exit_code, 0, "{}{}", again.stdout, again.stderr);
+        assert_eq!(again.stderr, "");
+        assert!(
+            again.stdout.contains("= GET /health (ignored)\n"),
+            "{}",
+            again.stdout
+        );
+        assert!(
+            again.stdout.ends_with("0 imported, 0 failed, 3 ignored\n"),
+            "{}",
+            again.stdout
+        );
+    }
+    let overridden = run("merge", "override");
+    assert_eq!(
+        overridden.exit_code, 0,
+        "{}{}",
+        overridden.stdout, overridden.stderr
+    );
+    assert!(
+        overridden.stdout.contains("+ GET /health (update)\n"),
+        "{}",
+        overridden.stdout
+    );
+    assert!(
+        overridden
+            .stdout
+            .ends_with("3 imported, 0 failed, 0 ignored\n"),
+        "{}",
+        overridden.stdout
+    );
+    assert_eq!(gateway.dump("shop_api").apis.len(), 3);
+}
+
 #[test]
 fn a_dry_run_via_import_sends_nothing() {
     let gateway = Gateway::start(None);
@@ -945,6 +1119,48 @@ fn what_the_gateway_would_refuse_stops_sync_before_any_request() {
         );
     }
     assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+}
+
+/// Definitions the gateway would refuse only when the plan is applied, leaving the group half
+/// changed, are refused by the pre-check at their place: (file, text, rule, place).
+#[test]
+fn values_the_gateway_refuses_stop_sync_at_their_place() {
+    const HEAD: &str = "apigctl: 1\ngroup: {name: refused_api}\napis:\n  - {name: health, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /health, auth_type: NONE, backend_type: MOCK, mock_info: {result_content: ok}}\n";
+    let cases = [
+        // A MOCK API whose `mock_info` has no value: the gateway answers APIG.2001.
+        (
+            "null_mock.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: MOCK\n    mock_info:\n",
+            "apig-api-backend-object",
+            "null_mock.yaml:11:19",
+        ),
+    ];
+    for (name, api, rule, place) in cases {
+        let gateway = Gateway::start(None);
+        let dir = tempfile::tempdir().unwrap();
+        let source = write(&dir, name, &format!("{HEAD}{api}"));
+        for outcome in [
+            gateway.sync(&source, false),
+            gateway.diff(&source, false, PlanFormat::Human),
+        ] {
+            assert_eq!(
+                outcome.exit_code, 1,
+                "{name}: {}{}",
+                outcome.stdout, outcome.stderr
+            );
+            assert!(outcome.stdout.is_empty(), "{name}: {}", outcome.stdout);
+            assert!(
+                outcome.stderr.contains(&format!("error[{rule}]"))
+                    && outcome.stderr.contains(place)
+                    && outcome.stderr.ends_with(
+                        "the gateway would refuse this definition; nothing was planned or sent (`apigctl lint` shows every finding)\n"
+                    ),
+                "{name}: {}",
+                outcome.stderr
+            );
+        }
+        assert_eq!(gateway.writes(), 0, "{name}: nothing reached the gateway");
+    }
 }
 
 /// `apigctl sync` writes its plan before it sends anything: a plan that cannot be written

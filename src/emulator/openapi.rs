@@ -1,9 +1,12 @@
 //! OpenAPI import (API Reference 3.16.2) and export (3.16.1).
 //!
 //! Import runs apigctl's own converter (`convert::import`) on the uploaded document and
-//! creates the group (`is_create_group`) and its APIs; an API whose method, path and match mode
-//! already exist in the group is updated with `extend_mode: override` and reported as a failure
-//! (APIG.3301) otherwise. Only APIs are imported: policies declared in the document
+//! creates the group (`is_create_group`) and its APIs. An API whose method, path and match mode
+//! already exist in the group is a conflict, which `api_mode` settles (Table 3-839): `override`
+//! updates the existing API, `merge` (the default) retains it and lists the document's API under
+//! `ignore` (Table 3-844, "APIs that are not imported"). `extend_mode` concerns extended
+//! information only (`x-apigateway-*` policies), which is not imported here, so it is checked
+//! and otherwise has no effect. Only APIs are imported: policies declared in the document
 //! (`x-apigateway-ratelimits`, ...) are not created.
 //!
 //! Export reads the group as `apigctl dump` reads a gateway, narrowed to what the request
@@ -122,7 +125,8 @@ fn flag(parts: &[(String, Vec<u8>)], name: &str) -> Option<String> {
 }
 
 /// `POST /openapi/import` (3.16.2): multipart with `file_name` (the document), and
-/// `is_create_group`, `group_id`, `extend_mode` (`merge` | `override`).
+/// `is_create_group`, `group_id`, `extend_mode` and `api_mode` (`merge` | `override`, default
+/// `merge`).
 pub fn import(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     let content_type = req.content_type.clone().unwrap_or_default();
     if !content_type
@@ -141,7 +145,20 @@ pub fn import(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
         return Err(ApiError::new(400, "APIG.3609", "The input file is empty."));
     }
     let create_group = flag(&parts, "is_create_group").is_none_or(|v| v == "true");
-    let override_mode = flag(&parts, "extend_mode").is_some_and(|v| v == "override");
+    // Both are enumerations (Table 3-839); an unknown value is refused as any other would be.
+    let mut override_mode = false;
+    for name in ["extend_mode", "api_mode"] {
+        match flag(&parts, name).as_deref() {
+            None | Some("merge") => {}
+            Some("override") => override_mode |= name == "api_mode",
+            Some(other) => {
+                return Err(ApiError::malformed(
+                    name,
+                    &format!("{other:?} is not merge or override"),
+                ));
+            }
+        }
+    }
 
     let mut sources = Sources::new();
     let limits = Limits::default();
@@ -210,10 +227,11 @@ pub fn import(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
 
     let mut success = Vec::new();
     let mut failure = Vec::new();
+    let mut ignore = Vec::new();
     for def in &definition.apis {
         let method = def.req_method.as_str();
         let path = def.req_uri.clone();
-        let outcome = (|| -> Result<(String, &'static str), ApiError> {
+        let outcome = (|| -> Result<Option<(String, &'static str)>, ApiError> {
             let mut value = serde_json::to_value(def).map_err(|_| ApiError::internal())?;
             to_rest(&trial, &mut value)?;
             if let Some(map) = value.as_object_mut() {
@@ -221,21 +239,25 @@ pub fn import(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
             }
             let api: ApiCreate = serde_json::from_value(value)
                 .map_err(|e| ApiError::malformed("file_name", &e.to_string()))?;
-            match apis::same_route(&trial, &api) {
+            // A conflict is with an API the group had before this import; two operations of
+            // the document on one route are still a failure (APIG.3301) from `insert`.
+            match apis::same_route(&trial, &api).filter(|id| db.apis.contains_key(id)) {
                 Some(existing) if override_mode => {
                     apis::replace(&mut trial, &existing, api)?;
-                    Ok((existing, "update"))
+                    Ok(Some((existing, "update")))
                 }
-                _ => {
+                Some(_) => Ok(None),
+                None => {
                     let stored = apis::insert(&mut trial, api)?;
-                    Ok((stored.id.unwrap_or_default(), "create"))
+                    Ok(Some((stored.id.unwrap_or_default(), "create")))
                 }
             }
         })();
         match outcome {
-            Ok((id, action)) => success.push(json!({
+            Ok(Some((id, action))) => success.push(json!({
                 "path": path, "method": method, "action": action, "id": id
             })),
+            Ok(None) => ignore.push(json!({"method": method, "path": path})),
             Err(e) => failure.push(json!({
                 "path": path, "method": method, "error_code": e.code, "error_msg": e.message
             })),
@@ -247,7 +269,7 @@ pub fn import(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
         &json!({
             "success": success,
             "failure": failure,
-            "ignore": [],
+            "ignore": ignore,
             "swagger": {"id": new_id(), "result": "success"},
             "group_id": group_id,
         }),

@@ -322,7 +322,11 @@ async fn run(
             };
         }
         (Kind::Variable, Action::Create | Action::Update) => {
-            let value = body.as_str().unwrap_or_default().to_owned();
+            let value = body
+                .get("variable_value")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             if change.action == Action::Update {
                 client
                     .update_variable(&id, &change.name, &value)

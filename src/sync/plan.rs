@@ -574,14 +574,17 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
             );
         }
     }
+    // Compared as the object the gateway holds (`variable_value`, API Reference 3.3.1), so a change is
+    // shown with its field's path (`variable_value: "old" -> "new"`), not an empty one.
+    let variable = |value: &str| serde_json::json!({ "variable_value": value });
     planner.keyed(
         Kind::Variable,
         desired_variables
             .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone()))),
+            .map(|(k, v)| (k.clone(), variable(v))),
         live.variables
             .iter()
-            .map(|(k, r)| (k.clone(), (r.id.clone(), Value::String(r.def.clone())))),
+            .map(|(k, r)| (k.clone(), (r.id.clone(), variable(&r.def)))),
         |(env, name)| format!("{env}/{name}"),
         |(env, name)| vec![env.clone(), name.clone()],
         true,
@@ -780,11 +783,13 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
             );
         }
     }
+    // Every live publication of the group's APIs is the group's, in whichever environment:
+    // one SOURCE does not name (an environment it does not mention at all, too) is listed as
+    // kept, or deleted with `--prune`, never passed over in silence.
     for ((env, api), publish_id) in &live.publications {
-        if resolved.envs.contains(env)
-            && !resolved
-                .publications
-                .contains_key(&(env.clone(), api.clone()))
+        if !resolved
+            .publications
+            .contains_key(&(env.clone(), api.clone()))
         {
             let target = Target {
                 id: Some(publish_id.clone()),
@@ -800,14 +805,8 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
         Kind::ThrottleBinding,
         &resolved.throttle_bindings,
         &live.throttle_bindings,
-        &resolved.envs,
     );
-    planner.bindings(
-        Kind::AclBinding,
-        &resolved.acl_bindings,
-        &live.acl_bindings,
-        &resolved.envs,
-    );
+    planner.bindings(Kind::AclBinding, &resolved.acl_bindings, &live.acl_bindings);
     // A plug-in binding is its key: it is there or not, nothing to update.
     let plugin_binding = |(env, api, plugin): &(String, String, String)| {
         let target = Target {
@@ -869,11 +868,9 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
             None => planner.push(Kind::PluginBinding, &label, Action::Create, vec![], target),
         }
     }
+    // As publications: a binding in an environment SOURCE does not mention is the group's too.
     for key in &live.plugin_bindings {
-        if resolved.envs.contains(&key.0)
-            && !resolved.plugin_bindings.contains(key)
-            && !replaced.contains(key)
-        {
+        if !resolved.plugin_bindings.contains(key) && !replaced.contains(key) {
             let (label, target) = plugin_binding(key);
             planner.extra(Kind::PluginBinding, &label, target);
         }
@@ -999,7 +996,6 @@ impl Planner {
         kind: Kind,
         desired: &BTreeMap<(String, String), String>,
         live: &BTreeMap<(String, String), RemoteBinding>,
-        envs: &BTreeSet<String>,
     ) {
         for ((env, api), policy) in desired {
             let name = format!("{policy} on {api} in {env}");
@@ -1046,7 +1042,8 @@ impl Planner {
             }
         }
         for ((env, api), old) in live {
-            if envs.contains(env) && !desired.contains_key(&(env.clone(), api.clone())) {
+            // In every environment, as publications (see there).
+            if !desired.contains_key(&(env.clone(), api.clone())) {
                 let target = Target {
                     keys: vec![env.clone(), api.clone(), old.policy.clone()],
                     old_binding: Some(old.clone()),

@@ -7,7 +7,7 @@ use super::api::path_variables;
 use super::{ArgDef, ArgKind, Call, Finding, FunctionDef};
 use crate::lint::selector::Target;
 use crate::source::hash::FastSet;
-use crate::source::{Node, Pointer};
+use crate::source::{Node, Pointer, Value};
 
 /// Which member each value of a type field needs, e.g. `type: HTTP` needs `httpEndpoints`.
 struct TypeTable {
@@ -69,12 +69,19 @@ impl TypeTable {
         Some((kind, member))
     }
 
-    /// The needed member is missing: one finding at the type.
+    /// The needed member is missing or null: one finding at the type. A null member (`mock_info:`
+    /// with no value) is no object either: the definition model reads it as absent, so the
+    /// gateway would be sent none and refuse it (APIG.2001) when the plan is applied.
     fn missing(&self, call: &Call<'_, '_>) -> Vec<Finding> {
         let Some((kind, member)) = self.needed(call.target) else {
             return Vec::new();
         };
-        if call.target.node.get(member).is_some() {
+        if call
+            .target
+            .node
+            .get(member)
+            .is_some_and(|m| !matches!(m.value, Value::Null))
+        {
             return Vec::new();
         }
         vec![
@@ -107,7 +114,7 @@ impl TypeTable {
 /// `backend-endpoints-present`: the endpoints object named by `type` exists.
 pub const BACKEND_ENDPOINTS_PRESENT: FunctionDef = FunctionDef {
     name: "backend-endpoints-present",
-    description: "On an `x-apigateway-backend` or backend-policy object: the endpoints object its `type` needs exists (HTTP: `httpEndpoints`, HTTP-VPC: `httpVpcEndpoints`, HTTP-VPC-MEMBER-GROUP: `httpVpcMemberGroupEndpoints`, FUNCTION: `functionEndpoints`, MOCK: `mockEndpoints`; type compared case-insensitively, unknown types skipped). Reported at `type`.",
+    description: "On an `x-apigateway-backend` or backend-policy object: the endpoints object its `type` needs exists and is not null (HTTP: `httpEndpoints`, HTTP-VPC: `httpVpcEndpoints`, HTTP-VPC-MEMBER-GROUP: `httpVpcMemberGroupEndpoints`, FUNCTION: `functionEndpoints`, MOCK: `mockEndpoints`; type compared case-insensitively, unknown types skipped). Reported at `type`.",
     args: &[],
     placeholders: &["type", "field"],
     run: |call| ENDPOINTS.missing(call),
@@ -125,7 +132,7 @@ pub const BACKEND_ENDPOINTS_EXTRA: FunctionDef = FunctionDef {
 /// `api-backend-object`: a definition API has the backend object its `backend_type` needs.
 pub const API_BACKEND_OBJECT: FunctionDef = FunctionDef {
     name: "api-backend-object",
-    description: "On a definition API object: the backend object its `backend_type` needs exists (HTTP and GRPC: `backend_api`, FUNCTION: `func_info`, MOCK: `mock_info`). Reported at `backend_type`.",
+    description: "On a definition API object: the backend object its `backend_type` needs exists and is not null (HTTP and GRPC: `backend_api`, FUNCTION: `func_info`, MOCK: `mock_info`). Reported at `backend_type`.",
     args: &[],
     placeholders: &["type", "field"],
     run: |call| BACKEND_OBJECTS.missing(call),
