@@ -1134,6 +1134,13 @@ fn values_the_gateway_refuses_stop_sync_at_their_place() {
             "apig-api-backend-object",
             "null_mock.yaml:11:19",
         ),
+        // A policy backend without conditions (API Reference 3.5.1, Table 3-175: mandatory).
+        (
+            "no_conditions.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: MOCK\n    mock_info: {result_content: ok}\n    policy_mocks:\n      - {name: canary, effect_mode: ANY, result_content: canary, conditions: []}\n",
+            "apig-backend-policy-conditions-empty",
+            "no_conditions.yaml:14:78",
+        ),
     ];
     for (name, api, rule, place) in cases {
         let gateway = Gateway::start(None);

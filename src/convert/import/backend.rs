@@ -412,12 +412,16 @@ impl<'a> Cx<'a> {
             if let Some(params) = self.backend_params(policy, params_at, file) {
                 p.insert("backend_params", params);
             }
-            let list = policy
-                .get("conditions")
-                .and_then(Node::as_seq)
-                .unwrap_or_default();
+            let written = policy.get("conditions");
+            let list = written.and_then(Node::as_seq).unwrap_or_default();
             let mut conditions = Vec::with_capacity(list.len());
-            let conditions_at = self.provenance.at(p.at, "conditions");
+            // Recorded, so a finding on the list itself (an empty one) is at `conditions`.
+            let conditions_at = match written {
+                Some(node) => self
+                    .provenance
+                    .record_at(p.at, "conditions", file, node.span),
+                None => self.provenance.at(p.at, "conditions"),
+            };
             for c in list {
                 let mut cond = Obj::new(self.provenance.at(conditions_at, conditions.len()));
                 self.condition(c, &mut cond, file);
