@@ -787,6 +787,29 @@ async fn api_requests_are_checked_by_the_lint_rules() {
             .contains("apig-path-params-declared")
     );
 
+    // A policy backend without conditions, and a backend retry count out of its range.
+    let mut unconditional = mock_api(&g, "unconditional", "GET", "/plain");
+    unconditional["policy_mocks"] =
+        json!([{"name": "canary", "effect_mode": "ANY", "result_content": "c", "conditions": []}]);
+    let a = c.post("/apis", &unconditional).await;
+    assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
+    let message = a.body["error_msg"].as_str().unwrap();
+    assert!(
+        message.contains("apig-backend-policy-conditions-empty"),
+        "{message}"
+    );
+    let mut retries = mock_api(&g, "retries", "GET", "/retries");
+    retries["backend_type"] = json!("HTTP");
+    retries["backend_api"] = json!({"url_domain": "example.com", "req_protocol": "HTTPS",
+        "req_method": "GET", "req_uri": "/retries", "timeout": 5000, "retry_count": "11"});
+    let a = c.post("/apis", &retries).await;
+    assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
+    let message = a.body["error_msg"].as_str().unwrap();
+    assert!(
+        message.contains("apig-backend-retry-count-range"),
+        "{message}"
+    );
+
     // The same API, valid, is accepted.
     let valid = mock_api(&g, "declared", "GET", "/items/{item}");
     assert_eq!(c.post("/apis", &valid).await.status, 201);

@@ -1141,6 +1141,13 @@ fn values_the_gateway_refuses_stop_sync_at_their_place() {
             "apig-backend-policy-conditions-empty",
             "no_conditions.yaml:14:78",
         ),
+        // A retry count out of its range (API Reference 3.5.1, Table 3-174: -1 to 10).
+        (
+            "retries.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: HTTP\n    backend_api: {url_domain: example.com, req_protocol: HTTPS, req_method: GET, req_uri: /ping, timeout: 5000, retry_count: \"11\"}\n",
+            "apig-backend-retry-count-range",
+            "retries.yaml:12:126",
+        ),
     ];
     for (name, api, rule, place) in cases {
         let gateway = Gateway::start(None);
