@@ -750,3 +750,93 @@ fn numbers_json_cannot_write_are_errors_where_they_are_written() {
         assert!(written.contains(line), "{line}\n{written}");
     }
 }
+
+/// Imports a document given as text.
+fn import_text(name: &str, text: &str) -> ImportResult {
+    let (sources, doc) = common::reload(name, text);
+    import_doc(sources, doc)
+}
+
+/// 3.0 and 2.0 have no `components/pathItems`: each `$ref` to one (directly or along a
+/// chain) gets the path item in its place, as import reads the pair, so nothing dangles and
+/// the definition stays the same.
+#[test]
+fn path_item_refs_into_components_are_written_in_place_converting_down_from_3_1() {
+    let text = r##"openapi: 3.1.0
+info: {title: grp_items, version: "1"}
+paths:
+  /j/{id}:
+    summary: beside
+    $ref: "#/components/pathItems/J"
+    parameters:
+      - {name: id, in: path, required: true, description: beside, schema: {type: string}}
+      - {name: trace, in: header, schema: {type: string}}
+    post:
+      operationId: op_post
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: p}}
+  /c:
+    $ref: "#/components/pathItems/Chain"
+components:
+  parameters:
+    Id: {name: id, in: path, required: true, description: referenced, schema: {type: integer}}
+  pathItems:
+    Chain:
+      $ref: "#/components/pathItems/K"
+      summary: chained
+    J:
+      summary: named
+      parameters:
+        - $ref: "#/components/parameters/Id"
+        - {name: q, in: query, schema: {type: string}}
+      get:
+        operationId: op_j
+        responses: {default: {description: ok}}
+        x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+    K:
+      delete:
+        operationId: op_k
+        parameters: [{name: v, in: query, schema: {type: string}}]
+        responses: {default: {description: ok}}
+        x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: k}}
+"##;
+    let expected = import_text("source", text);
+    assert!(!expected.has_errors(), "{:?}", expected.diagnostics);
+    assert_eq!(expected.definition.apis.len(), 3);
+    for to in [OasVersion::V3_0, OasVersion::V2_0] {
+        let (out, warnings) = convert_text(text, OasVersion::V3_1, to);
+        assert!(!out.contains("pathItems"), "{to}\n{out}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("19:3 `pathItems` has no counterpart")),
+            "{warnings:?}"
+        );
+        // Import reads only the members beside the first `$ref` of a chain.
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("22:7 members beside `$ref`")),
+            "{warnings:?}"
+        );
+        let (sources, doc) = reload(&format!("3.1 -> {to}"), &out, to, true);
+        let back = import_doc(sources, doc);
+        assert!(!back.has_errors(), "{to}: {:?}\n{out}", back.diagnostics);
+        assert_eq!(back.definition, expected.definition, "{to}\n{out}");
+    }
+    // One `parameters` list, the named item's order, `id` replaced by the one beside `$ref`.
+    let (out, _) = convert_text(text, OasVersion::V3_1, OasVersion::V3_0);
+    let item = out
+        .split("  /j/{id}:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n  /c:").next())
+        .unwrap_or_default();
+    assert_eq!(item.matches("parameters:").count(), 1, "{out}");
+    let (id, q, trace) = (
+        item.find("description: beside"),
+        item.find("name: q"),
+        item.find("name: trace"),
+    );
+    assert!(id < q && q < trace && id.is_some(), "{item}");
+    assert!(!item.contains("named"), "{item}");
+}

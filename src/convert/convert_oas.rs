@@ -1395,6 +1395,9 @@ impl Cx {
                 self.drop_entry(&e, &target);
             }
         }
+        // The path items of `components/pathItems` go with it: each `$ref` to one must take
+        // its content first, or the result would hold references to nothing.
+        self.inline_path_items(root, &mut doc);
         if let Some(Node {
             value: Value::Map(components),
             ..
@@ -1405,8 +1408,13 @@ impl Cx {
                 .position(|e| &*e.key.name == "pathItems")
         {
             let e = components.entries.remove(i);
-            let target = self.target.clone();
-            self.drop_entry(&e, &target);
+            self.warn(
+                e.key.span,
+                format!(
+                    "`pathItems` has no counterpart in {}; each path item a `$ref` in `paths` or a callback names is written in its place, and the component is left out",
+                    self.target
+                ),
+            );
         }
         if let Some(components) = get_mut(&mut doc, "components")
             && let Some(Node {
@@ -1434,6 +1442,212 @@ impl Cx {
         walk_oas3(self, &mut doc, &mut |cx, s| cx.schema_to_30(s));
         self.add_hoisted(&mut doc);
         doc
+    }
+
+    /// Writes in place of each `$ref` of a path item (in `paths` and in callbacks) whose chain
+    /// of references passes through `components/pathItems`, which 3.0 and 2.0 lack, the path
+    /// item it names, as import reads the pair: the members beside the `$ref` in the order
+    /// written, the named path item's in place of the `$ref`, a member written in both taken
+    /// from beside the `$ref`, and the path-level parameters of both merged by `in` and
+    /// `name` (one beside the `$ref` replaces the named item's in its place; a list may not
+    /// repeat a parameter). `root` is the 3.1 document, `doc` its copy being converted.
+    ///
+    /// A path item can name itself through a callback of its operations; written in place it
+    /// would never end, so such a `$ref` becomes the pointer of a `paths` entry or enclosing
+    /// callback where the path item is written with nothing beside it (reported when there is
+    /// none).
+    fn inline_path_items(&mut self, root: &Node, doc: &mut Node) {
+        fn each_value(node: &mut Node, mut g: impl FnMut(&str, &mut Node)) {
+            if let Value::Map(m) = &mut node.value {
+                for e in &mut m.entries {
+                    if !is_ext(&e.key.name) {
+                        g(&e.key.name, &mut e.value);
+                    }
+                }
+            }
+        }
+        /// The path items being written in place, innermost last, and the `paths` entries
+        /// that are a `$ref` alone.
+        struct Stack {
+            open: Vec<Place>,
+            alone: Vec<Place>,
+        }
+        fn item(cx: &mut Cx, root: &Node, node: &mut Node, at: String, stack: &mut Stack) {
+            let places = (stack.open.as_slice(), stack.alone.as_slice());
+            let pushed = match cx.path_item_in_place(root, node, places) {
+                Some((inlined, target, pure)) => {
+                    *node = inlined;
+                    stack.open.push((target, pure.then(|| at.clone())));
+                    true
+                }
+                None => false,
+            };
+            if let Value::Map(m) = &mut node.value {
+                for op in &mut m.entries {
+                    let key = &*op.key.name;
+                    if METHODS_2.contains(&key) || key == "trace" || key == ANY_METHOD {
+                        let at = format!("{at}/{key}/callbacks");
+                        if let Some(cb) = get_mut(&mut op.value, "callbacks") {
+                            callbacks(cx, root, cb, &at, stack);
+                        }
+                    }
+                }
+            }
+            if pushed {
+                stack.open.pop();
+            }
+        }
+        fn callbacks(cx: &mut Cx, root: &Node, node: &mut Node, at: &str, stack: &mut Stack) {
+            each_value(node, |name, callback| {
+                let at = format!("{at}/{}", escape_pointer_token(name));
+                each_value(callback, |expression, i| {
+                    let at = format!("{at}/{}", escape_pointer_token(expression));
+                    item(cx, root, i, at, stack);
+                });
+            });
+        }
+        let mut stack = Stack {
+            open: Vec::new(),
+            alone: Vec::new(),
+        };
+        // A `paths` entry that is a `$ref` alone is where a path item naming itself points.
+        for e in entries(root.get("paths")) {
+            let alone = e.value.as_map().is_some_and(|m| m.len() == 1);
+            if alone && let Some((_, target, _)) = self.path_item_target(root, &e.value) {
+                let at = format!("/paths/{}", escape_pointer_token(&e.key.name));
+                stack.alone.push((target, Some(at)));
+            }
+        }
+        if let Some(paths) = get_mut(doc, "paths") {
+            each_value(paths, |path, i| {
+                let at = format!("/paths/{}", escape_pointer_token(path));
+                item(self, root, i, at, &mut stack);
+            });
+        }
+        if let Some(cb) = get_mut(doc, "components").and_then(|c| get_mut(c, "callbacks")) {
+            callbacks(self, root, cb, "/components/callbacks", &mut stack);
+        }
+    }
+
+    /// The end of the chain of path item references that starts at `written`, with its
+    /// pointer, when the chain passes through `components/pathItems` and ends in a path item
+    /// of this document; `None` otherwise (no such `$ref`, or a chain that breaks or loops:
+    /// import reports those); and where members beside a `$ref` further along the chain
+    /// begin (import does not read them).
+    fn path_item_target<'r>(
+        &self,
+        root: &'r Node,
+        written: &Node,
+    ) -> Option<(&'r Map, String, Vec<Span>)> {
+        let mut skipped = Vec::new();
+        let (mut node, mut pointer, mut through_components) = (None::<&Node>, None, false);
+        let mut next = pointer_of(written);
+        for _ in 0..32 {
+            let Some(p) = next else {
+                break;
+            };
+            through_components |= p.starts_with("/components/pathItems/");
+            let found = self.keys.pointer(root, &p)?.node;
+            if let Some(first) = entries(Some(found)).iter().find(|e| &*e.key.name != "$ref")
+                && found.get("$ref").is_some()
+            {
+                skipped.push(first.key.span);
+            }
+            next = pointer_of(found);
+            (node, pointer) = (Some(found), Some(p));
+        }
+        // A chain still going after 32 steps loops; one ending in another file's path item
+        // stays a reference (reported as external elsewhere).
+        let target = node?.as_map().filter(|t| t.entry("$ref").is_none())?;
+        if !through_components {
+            return None;
+        }
+        Some((target, pointer?, skipped))
+    }
+
+    /// `written` with the path item its `$ref` names in place of the `$ref` (see
+    /// [`Cx::inline_path_items`]), the path item's pointer and whether nothing was beside the
+    /// `$ref`; `None` to keep `written` as it is. A path item on `stack` (naming itself) is
+    /// not written again: its `$ref` is changed to a place on the stack where it is written
+    /// alone, or else to one of `alone`, the `paths` entries that are a `$ref` alone.
+    fn path_item_in_place(
+        &mut self,
+        root: &Node,
+        written: &Node,
+        (stack, alone): (&[Place], &[Place]),
+    ) -> Option<(Node, String, bool)> {
+        let (target, pointer, skipped) = self.path_item_target(root, written)?;
+        let beside = written.as_map()?;
+        for span in skipped {
+            self.warn(
+                span,
+                "members beside `$ref` in a path item that a `$ref` names are not carried where the path item is written in place of the `$ref` (import reads only those beside the first `$ref`); left out".into(),
+            );
+        }
+        if stack.iter().any(|(t, _)| *t == pointer) {
+            let span = beside.get("$ref")?.span;
+            let place = stack
+                .iter()
+                .chain(alone)
+                .find_map(|(t, at)| at.as_ref().filter(|_| *t == pointer));
+            let Some(at) = place else {
+                self.warn(
+                    span,
+                    format!("this path item names itself through a callback, and {} has no `components/pathItems` to hold it, nor is it written alone in a `paths` entry to point at; the `$ref` is kept and names nothing in the result", self.target),
+                );
+                return None;
+            };
+            let mut kept = written.clone();
+            if let Some(r) = get_mut(&mut kept, "$ref") {
+                *r = spanned(string(&pointer_fragment(at)), span);
+            }
+            return Some((kept, pointer, false));
+        }
+        let param_key = |p: &Node| {
+            let p = match pointer_of(p) {
+                Some(pointer) => self.keys.pointer(root, &pointer)?.node,
+                None => p,
+            };
+            let location = p.get("in")?.as_str()?;
+            Some((location.to_owned(), p.get("name")?.as_str()?.to_owned()))
+        };
+        let mut out = Vec::with_capacity(beside.entries.len() + target.entries.len());
+        for e in &beside.entries {
+            match &*e.key.name {
+                "$ref" => out.extend(
+                    target
+                        .entries
+                        .iter()
+                        .filter(|t| beside.entry(&t.key.name).is_none())
+                        .cloned(),
+                ),
+                "parameters" => {
+                    let (Some(ours), Some(theirs)) = (
+                        e.value.as_seq(),
+                        target.get("parameters").and_then(Node::as_seq),
+                    ) else {
+                        out.push(e.clone());
+                        continue;
+                    };
+                    let mut merged = theirs.to_vec();
+                    let keys: Vec<_> = theirs.iter().map(&param_key).collect();
+                    for p in ours {
+                        let key = param_key(p);
+                        match keys.iter().position(|k| key.is_some() && *k == key) {
+                            Some(i) => merged[i] = p.clone(),
+                            None => merged.push(p.clone()),
+                        }
+                    }
+                    out.push(Entry {
+                        key: e.key.clone(),
+                        value: Node::new(e.value.span, Value::Seq(merged)),
+                    });
+                }
+                _ => out.push(e.clone()),
+            }
+        }
+        let alone = beside.len() == 1;
+        Some((map_node(Map { entries: out }, written.span), pointer, alone))
     }
 
     /// 3.1 operations may omit `responses`; 3.0 and 2.0 require at least one response, so an
@@ -2735,4 +2949,16 @@ fn exclusive_is_tighter(schema: &Map, bound: &str) -> bool {
         (Some(_), None) => true,
         (None, _) => false,
     }
+}
+
+/// A path item written in place of a `$ref` (see [`Cx::inline_path_items`]): its pointer in
+/// the 3.1 document and, when it is written alone (nothing beside the `$ref`), where.
+type Place = (String, Option<String>);
+
+/// The JSON pointer an internal `$ref` member of `node` names, percent-decoded; `None` when
+/// there is none or it is external.
+fn pointer_of(node: &Node) -> Option<String> {
+    let text = node.get("$ref")?.as_str()?;
+    let fragment = internal(text)?;
+    Some(crate::source::refs::percent_decode(fragment).into_owned())
 }
