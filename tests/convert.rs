@@ -840,3 +840,50 @@ components:
     assert!(id < q && q < trace && id.is_some(), "{item}");
     assert!(!item.contains("named"), "{item}");
 }
+
+/// 3.1 lets a `description` beside a parameter `$ref` replace the target's; 3.0 and 2.0
+/// ignore it there, so the parameter is written in place, with that description.
+#[test]
+fn a_parameter_ref_with_its_own_description_is_written_in_place_converting_down_from_3_1() {
+    let text = r##"openapi: 3.1.0
+info: {title: grp_params, version: "1"}
+paths:
+  /k:
+    get:
+      operationId: op_k
+      parameters:
+        - $ref: "#/components/parameters/Limit"
+          description: page size for this operation
+          summary: a summary
+        - $ref: "#/components/parameters/Offset"
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+components:
+  parameters:
+    Limit:
+      $ref: "#/components/parameters/P"
+      description: a limit
+    P: {name: limit, in: query, description: generic limit, schema: {type: integer}}
+    Offset: {name: offset, in: query, schema: {type: integer}}
+"##;
+    let expected = import_text("source", text);
+    assert!(!expected.has_errors(), "{:?}", expected.diagnostics);
+    for to in [OasVersion::V3_0, OasVersion::V2_0] {
+        let (out, warnings) = convert_text(text, OasVersion::V3_1, to);
+        assert!(
+            out.contains("description: page size for this operation"),
+            "{out}"
+        );
+        // A reference without a description of its own stays one.
+        assert!(out.contains("/Offset\"\n"), "{out}");
+        assert!(
+            warnings.iter().any(|w| w
+                == "10:11 `summary` has no counterpart in a parameter written in place of its `$ref`; left out"),
+            "{warnings:?}"
+        );
+        let (sources, doc) = reload(&format!("3.1 -> {to}"), &out, to, true);
+        let back = import_doc(sources, doc);
+        assert!(!back.has_errors(), "{to}: {:?}\n{out}", back.diagnostics);
+        assert_eq!(back.definition, expected.definition, "{to}\n{out}");
+    }
+}

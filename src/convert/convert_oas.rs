@@ -1398,6 +1398,7 @@ impl Cx {
         // The path items of `components/pathItems` go with it: each `$ref` to one must take
         // its content first, or the result would hold references to nothing.
         self.inline_path_items(root, &mut doc);
+        self.inline_described_params(root, &mut doc);
         if let Some(Node {
             value: Value::Map(components),
             ..
@@ -1527,6 +1528,129 @@ impl Cx {
         if let Some(cb) = get_mut(doc, "components").and_then(|c| get_mut(c, "callbacks")) {
             callbacks(self, root, cb, "/components/callbacks", &mut stack);
         }
+    }
+
+    /// Writes the parameter in place of each parameter `$ref` with a `description` beside it:
+    /// 3.1 lets that `description` replace the target's, 3.0 and 2.0 ignore members beside a
+    /// `$ref`, so kept as a reference the parameter would lose its own description (import
+    /// reads it as the parameter's `remark`). Other members beside such a `$ref` (a Reference
+    /// Object's `summary`, which a parameter has no place for) are reported as left out.
+    fn inline_described_params(&mut self, root: &Node, doc: &mut Node) {
+        fn list(cx: &mut Cx, root: &Node, node: &mut Node) {
+            if let Value::Seq(items) = &mut node.value {
+                for p in items {
+                    cx.described_param(root, p);
+                }
+            }
+        }
+        fn item(cx: &mut Cx, root: &Node, node: &mut Node) {
+            let Value::Map(m) = &mut node.value else {
+                return;
+            };
+            for e in &mut m.entries {
+                let key = &*e.key.name;
+                if key == "parameters" {
+                    list(cx, root, &mut e.value);
+                } else if METHODS_2.contains(&key) || key == "trace" || key == ANY_METHOD {
+                    if let Some(p) = get_mut(&mut e.value, "parameters") {
+                        list(cx, root, p);
+                    }
+                    if let Some(cb) = get_mut(&mut e.value, "callbacks") {
+                        callbacks(cx, root, cb);
+                    }
+                }
+            }
+        }
+        fn callbacks(cx: &mut Cx, root: &Node, node: &mut Node) {
+            if let Value::Map(m) = &mut node.value {
+                for callback in &mut m.entries {
+                    if let Value::Map(c) = &mut callback.value.value {
+                        for e in &mut c.entries {
+                            item(cx, root, &mut e.value);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(Node {
+            value: Value::Map(paths),
+            ..
+        }) = get_mut(doc, "paths")
+        {
+            for e in &mut paths.entries {
+                if !is_ext(&e.key.name) {
+                    item(self, root, &mut e.value);
+                }
+            }
+        }
+        let Some(components) = get_mut(doc, "components") else {
+            return;
+        };
+        if let Some(cb) = get_mut(components, "callbacks") {
+            callbacks(self, root, cb);
+        }
+        if let Some(Node {
+            value: Value::Map(params),
+            ..
+        }) = get_mut(components, "parameters")
+        {
+            for e in &mut params.entries {
+                self.described_param(root, &mut e.value);
+            }
+        }
+    }
+
+    /// A parameter `$ref` with a `description` beside it becomes the parameter it names (at
+    /// the end of a chain of references, as import reads it) with that `description`.
+    fn described_param(&mut self, root: &Node, p: &mut Node) {
+        let Some(description) = p.get("description").cloned() else {
+            return;
+        };
+        // Not a reference (or one into another file): kept as written.
+        let Some(mut pointer) = pointer_of(p) else {
+            return;
+        };
+        let mut target: &Node = root;
+        for _ in 0..32 {
+            match self.keys.pointer(root, &pointer) {
+                Some(found) => target = found.node,
+                // Broken: import reports it; nothing to write in its place.
+                None => return,
+            }
+            match pointer_of(target) {
+                Some(next) => pointer = next,
+                None => break,
+            }
+        }
+        // One ending in another file, or a loop: kept as written.
+        if target.get("$ref").is_some() {
+            return;
+        }
+        let Some(map) = target.as_map() else {
+            return;
+        };
+        let mut entries = map.entries.clone();
+        match entries.iter_mut().find(|e| &*e.key.name == "description") {
+            Some(e) => e.value = description,
+            None => entries.push(Entry {
+                key: crate::source::Key {
+                    span: description.span,
+                    name: "description".into(),
+                },
+                value: description,
+            }),
+        }
+        let others: Vec<Entry> = p
+            .as_map()
+            .map(|m| m.entries.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| !matches!(&*e.key.name, "$ref" | "description"))
+            .collect();
+        for e in &others {
+            self.drop_entry(e, "a parameter written in place of its `$ref`");
+        }
+        *p = map_node(Map { entries }, p.span);
     }
 
     /// The end of the chain of path item references that starts at `written`, with its
