@@ -887,3 +887,100 @@ components:
         assert_eq!(back.definition, expected.definition, "{to}\n{out}");
     }
 }
+
+/// Characters YAML readers refuse (outside YAML 1.2's printable set: U+007F, C1 controls,
+/// U+FFFE, U+FFFF) or change (a byte order mark inside a document, YAML 1.1's line breaks
+/// U+0085, U+2028, U+2029) are written escaped: the output reloads as the same strings, in
+/// apigctl and, when it is installed, in PyYAML (`.ci/run` installs it).
+#[test]
+fn strings_with_characters_yaml_cannot_hold_raw_are_written_escaped() {
+    let strings = [
+        "\u{7f}",
+        "\u{80}",
+        "a\u{85}b",
+        "\u{9f}",
+        "\u{fffe}",
+        "x\u{ffff}",
+        "a\u{feff}b",
+        "\u{2028}\u{2029}",
+        "é\u{7f}日",
+    ];
+    let source = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "o", "version": "1"},
+        "paths": {"/a": {"get": {
+            "operationId": "get_a",
+            "description": strings.concat(),
+            "responses": {"200": {"description": "ok"}},
+            "x-apigateway-backend": {"type": "MOCK", "mockEndpoints": {"result-content": "x"}},
+        }}},
+        "x-a": strings,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ctl.json");
+    std::fs::write(&input, source.to_string()).unwrap();
+    let output = dir.path().join("ctl.yaml");
+    let options = ConvertCommandOptions {
+        version: OasVersion::V3_1,
+        format: Some(apigctl::commands::import::OutputFormat::Yaml),
+        output: Some(output.clone()),
+        ..ConvertCommandOptions::default()
+    };
+    let outcome = run(&Input::Path(input.clone()), &options);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    let converted = std::fs::read_to_string(&output).unwrap();
+    let (_, doc) = common::reload("ctl.yaml", &converted);
+    assert_eq!(
+        doc.root.get("x-a").map(|n| n.to_json()),
+        source.get("x-a").cloned()
+    );
+    // The definition writer (import's output) quotes strings the same way.
+    let imported = import_path(&input);
+    assert!(!imported.has_errors(), "{:?}", imported.diagnostics);
+    let definition = apigctl::convert::yaml::definition_to_yaml(&imported.definition).unwrap();
+    let (_, def_doc) = common::reload("def.yaml", &definition);
+    let remark = def_doc
+        .root
+        .get("apis")
+        .and_then(|a| a.as_seq())
+        .and_then(|a| a.first());
+    let remark = remark
+        .and_then(|a| a.get("remark"))
+        .and_then(|r| r.as_str());
+    assert_eq!(remark, Some(strings.concat().as_str()), "{definition}");
+
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let available = std::process::Command::new(&python)
+        .args(["-c", "import yaml"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!("note: PyYAML is not installed; the output was checked by apigctl only");
+        return;
+    }
+    let def_path = dir.path().join("def.yaml");
+    std::fs::write(&def_path, &definition).unwrap();
+    // PyYAML reads YAML 1.1, the stricter reader here; both files must load to the same data.
+    let script = "import json, sys, yaml\nfor path in sys.argv[1:]:\n    with open(path, encoding='utf-8') as f:\n        print(json.dumps(yaml.safe_load(f)))\n";
+    let checked = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(script)
+        .arg(&output)
+        .arg(&def_path)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        checked.status.success(),
+        "PyYAML refuses the output: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let mut lines = stdout.lines();
+    let read: serde_json::Value = serde_json::from_str(lines.next().unwrap_or_default()).unwrap();
+    assert_eq!(read.get("x-a"), source.get("x-a"));
+    let read: serde_json::Value = serde_json::from_str(lines.next().unwrap_or_default()).unwrap();
+    assert_eq!(
+        read["apis"][0]["remark"],
+        serde_json::json!(strings.concat())
+    );
+}
