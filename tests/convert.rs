@@ -984,3 +984,45 @@ fn strings_with_characters_yaml_cannot_hold_raw_are_written_escaped() {
         serde_json::json!(strings.concat())
     );
 }
+
+/// A number is a 64-bit integer or float: an integer beyond the 64-bit range is read as the
+/// nearest float and so written otherwise than it was; each such integer is a warning at it.
+#[test]
+fn integers_beyond_64_bits_are_a_warning_where_they_are_written() {
+    let text = r#"openapi: 3.0.3
+info: {title: orders, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: geta
+      parameters:
+        - {name: q, in: query, schema: {type: integer, maximum: 99999999999999999999999999, minimum: -9223372036854775808}}
+        - {name: r, in: query, schema: {type: string, maxLength: 18446744073709551615}}
+        - {name: s, in: query, schema: {type: number, maximum: 1.5e300, minimum: 9223372036854775807}}
+      responses: {"200": {description: ok}}
+"#;
+    for to in VERSIONS {
+        let (out, warnings) = convert_text(text, OasVersion::V3_0, to);
+        assert_eq!(
+            warnings,
+            [
+                "8:65 `99999999999999999999999999` is an integer beyond the 64-bit range apigctl reads exactly; it is written as the nearest 64-bit float, `1e+26`",
+                "9:66 `18446744073709551615` is an integer beyond the 64-bit range apigctl reads exactly; it is written as the nearest 64-bit float, `1.8446744073709552e+19`",
+            ],
+            "{to}"
+        );
+        // Within the range, integers are written as they are.
+        assert!(out.contains("-9223372036854775808"), "{out}");
+        assert!(out.contains("9223372036854775807"), "{out}");
+    }
+    // The same from JSON, whose numbers are read by another parser.
+    let json = r#"{"openapi": "3.0.3", "info": {"title": "o", "version": "1"}, "paths": {},
+"components": {"schemas": {"Big": {"type": "integer", "maximum": 18446744073709551615}}}}"#;
+    let (_, warnings) = convert_text(json, OasVersion::V3_0, OasVersion::V3_1);
+    assert_eq!(
+        warnings,
+        [
+            "2:66 `18446744073709551615` is an integer beyond the 64-bit range apigctl reads exactly; it is written as the nearest 64-bit float, `1.8446744073709552e+19`"
+        ]
+    );
+}

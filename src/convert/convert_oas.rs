@@ -84,6 +84,7 @@ pub fn convert(ws: &Workspace, from: OasVersion, to: OasVersion) -> ConvertResul
         }
         _ => root.clone(),
     };
+    cx.inexact_integers(&document, &ws.sources.file(file).text);
     cx.diagnostics
         .sort_by_key(|d| d.primary.map(|l| (l.span.start, l.span.end)));
     ConvertResult {
@@ -511,6 +512,44 @@ const GATEWAY_CONTENT_TYPES: [&str; 4] = [
 const FORM_TYPES: [&str; 2] = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
 impl Cx {
+    /// Warns at each integer of the source that the result does not write as it was
+    /// written: a number is a 64-bit integer or float (README, "Limits"), so an integer beyond
+    /// the 64-bit range is read as the nearest float (`99999999999999999999999999` is written
+    /// `1e+26`). `text` is the root file's text, which the spans of copied nodes point into.
+    fn inexact_integers(&mut self, document: &Node, text: &str) {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![document];
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                Value::Seq(items) => stack.extend(items.iter().rev()),
+                Value::Map(map) => stack.extend(map.entries.iter().rev().map(|e| &e.value)),
+                Value::Number(Number::Float(f)) => {
+                    let Some(written) = text.get(node.span.range()).map(str::trim) else {
+                        continue;
+                    };
+                    let digits = written.strip_prefix(['-', '+']).unwrap_or(written);
+                    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                        continue;
+                    }
+                    // As the YAML and JSON writers print it.
+                    let now = serde_json::Value::from(*f).to_string();
+                    if now != written && seen.insert(node.span.start) {
+                        self.diagnostics.push(
+                            Diagnostic::warn(
+                                NOT_REPRESENTABLE,
+                                format!("`{written}` is an integer beyond the 64-bit range apigctl reads exactly; it is written as the nearest 64-bit float, `{now}`"),
+                            )
+                            .at(self.file, node.span)
+                            .help("write a value within -9223372036854775808..9223372036854775807 (the gateway's bounds are far smaller), or keep the document as it is where the exact digits matter")
+                            .source("README, Limits: a number is a 64-bit float or integer"),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn warn(&mut self, span: Span, message: String) {
         self.diagnostics.push(
             Diagnostic::warn(NOT_REPRESENTABLE, message)
