@@ -750,3 +750,279 @@ fn numbers_json_cannot_write_are_errors_where_they_are_written() {
         assert!(written.contains(line), "{line}\n{written}");
     }
 }
+
+/// Imports a document given as text.
+fn import_text(name: &str, text: &str) -> ImportResult {
+    let (sources, doc) = common::reload(name, text);
+    import_doc(sources, doc)
+}
+
+/// 3.0 and 2.0 have no `components/pathItems`: each `$ref` to one (directly or along a
+/// chain) gets the path item in its place, as import reads the pair, so nothing dangles and
+/// the definition stays the same.
+#[test]
+fn path_item_refs_into_components_are_written_in_place_converting_down_from_3_1() {
+    let text = r##"openapi: 3.1.0
+info: {title: grp_items, version: "1"}
+paths:
+  /j/{id}:
+    summary: beside
+    $ref: "#/components/pathItems/J"
+    parameters:
+      - {name: id, in: path, required: true, description: beside, schema: {type: string}}
+      - {name: trace, in: header, schema: {type: string}}
+    post:
+      operationId: op_post
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: p}}
+  /c:
+    $ref: "#/components/pathItems/Chain"
+components:
+  parameters:
+    Id: {name: id, in: path, required: true, description: referenced, schema: {type: integer}}
+  pathItems:
+    Chain:
+      $ref: "#/components/pathItems/K"
+      summary: chained
+    J:
+      summary: named
+      parameters:
+        - $ref: "#/components/parameters/Id"
+        - {name: q, in: query, schema: {type: string}}
+      get:
+        operationId: op_j
+        responses: {default: {description: ok}}
+        x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+    K:
+      delete:
+        operationId: op_k
+        parameters: [{name: v, in: query, schema: {type: string}}]
+        responses: {default: {description: ok}}
+        x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: k}}
+"##;
+    let expected = import_text("source", text);
+    assert!(!expected.has_errors(), "{:?}", expected.diagnostics);
+    assert_eq!(expected.definition.apis.len(), 3);
+    for to in [OasVersion::V3_0, OasVersion::V2_0] {
+        let (out, warnings) = convert_text(text, OasVersion::V3_1, to);
+        assert!(!out.contains("pathItems"), "{to}\n{out}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("19:3 `pathItems` has no counterpart")),
+            "{warnings:?}"
+        );
+        // Import reads only the members beside the first `$ref` of a chain.
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("22:7 members beside `$ref`")),
+            "{warnings:?}"
+        );
+        let (sources, doc) = reload(&format!("3.1 -> {to}"), &out, to, true);
+        let back = import_doc(sources, doc);
+        assert!(!back.has_errors(), "{to}: {:?}\n{out}", back.diagnostics);
+        assert_eq!(back.definition, expected.definition, "{to}\n{out}");
+    }
+    // One `parameters` list, the named item's order, `id` replaced by the one beside `$ref`.
+    let (out, _) = convert_text(text, OasVersion::V3_1, OasVersion::V3_0);
+    let item = out
+        .split("  /j/{id}:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n  /c:").next())
+        .unwrap_or_default();
+    assert_eq!(item.matches("parameters:").count(), 1, "{out}");
+    let (id, q, trace) = (
+        item.find("description: beside"),
+        item.find("name: q"),
+        item.find("name: trace"),
+    );
+    assert!(id < q && q < trace && id.is_some(), "{item}");
+    assert!(!item.contains("named"), "{item}");
+}
+
+/// 3.1 lets a `description` beside a parameter `$ref` replace the target's; 3.0 and 2.0
+/// ignore it there, so the parameter is written in place, with that description.
+#[test]
+fn a_parameter_ref_with_its_own_description_is_written_in_place_converting_down_from_3_1() {
+    let text = r##"openapi: 3.1.0
+info: {title: grp_params, version: "1"}
+paths:
+  /k:
+    get:
+      operationId: op_k
+      parameters:
+        - $ref: "#/components/parameters/Limit"
+          description: page size for this operation
+          summary: a summary
+        - $ref: "#/components/parameters/Offset"
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+components:
+  parameters:
+    Limit:
+      $ref: "#/components/parameters/P"
+      description: a limit
+    P: {name: limit, in: query, description: generic limit, schema: {type: integer}}
+    Offset: {name: offset, in: query, schema: {type: integer}}
+"##;
+    let expected = import_text("source", text);
+    assert!(!expected.has_errors(), "{:?}", expected.diagnostics);
+    for to in [OasVersion::V3_0, OasVersion::V2_0] {
+        let (out, warnings) = convert_text(text, OasVersion::V3_1, to);
+        assert!(
+            out.contains("description: page size for this operation"),
+            "{out}"
+        );
+        // A reference without a description of its own stays one.
+        assert!(out.contains("/Offset\"\n"), "{out}");
+        assert!(
+            warnings.iter().any(|w| w
+                == "10:11 `summary` has no counterpart in a parameter written in place of its `$ref`; left out"),
+            "{warnings:?}"
+        );
+        let (sources, doc) = reload(&format!("3.1 -> {to}"), &out, to, true);
+        let back = import_doc(sources, doc);
+        assert!(!back.has_errors(), "{to}: {:?}\n{out}", back.diagnostics);
+        assert_eq!(back.definition, expected.definition, "{to}\n{out}");
+    }
+}
+
+/// Characters YAML readers refuse (outside YAML 1.2's printable set: U+007F, C1 controls,
+/// U+FFFE, U+FFFF) or change (a byte order mark inside a document, YAML 1.1's line breaks
+/// U+0085, U+2028, U+2029) are written escaped: the output reloads as the same strings, in
+/// apigctl and, when it is installed, in PyYAML (`.ci/run` installs it).
+#[test]
+fn strings_with_characters_yaml_cannot_hold_raw_are_written_escaped() {
+    let strings = [
+        "\u{7f}",
+        "\u{80}",
+        "a\u{85}b",
+        "\u{9f}",
+        "\u{fffe}",
+        "x\u{ffff}",
+        "a\u{feff}b",
+        "\u{2028}\u{2029}",
+        "é\u{7f}日",
+    ];
+    let source = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "o", "version": "1"},
+        "paths": {"/a": {"get": {
+            "operationId": "get_a",
+            "description": strings.concat(),
+            "responses": {"200": {"description": "ok"}},
+            "x-apigateway-backend": {"type": "MOCK", "mockEndpoints": {"result-content": "x"}},
+        }}},
+        "x-a": strings,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ctl.json");
+    std::fs::write(&input, source.to_string()).unwrap();
+    let output = dir.path().join("ctl.yaml");
+    let options = ConvertCommandOptions {
+        version: OasVersion::V3_1,
+        format: Some(apigctl::commands::import::OutputFormat::Yaml),
+        output: Some(output.clone()),
+        ..ConvertCommandOptions::default()
+    };
+    let outcome = run(&Input::Path(input.clone()), &options);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    let converted = std::fs::read_to_string(&output).unwrap();
+    let (_, doc) = common::reload("ctl.yaml", &converted);
+    assert_eq!(
+        doc.root.get("x-a").map(|n| n.to_json()),
+        source.get("x-a").cloned()
+    );
+    // The definition writer (import's output) quotes strings the same way.
+    let imported = import_path(&input);
+    assert!(!imported.has_errors(), "{:?}", imported.diagnostics);
+    let definition = apigctl::convert::yaml::definition_to_yaml(&imported.definition).unwrap();
+    let (_, def_doc) = common::reload("def.yaml", &definition);
+    let remark = def_doc
+        .root
+        .get("apis")
+        .and_then(|a| a.as_seq())
+        .and_then(|a| a.first());
+    let remark = remark
+        .and_then(|a| a.get("remark"))
+        .and_then(|r| r.as_str());
+    assert_eq!(remark, Some(strings.concat().as_str()), "{definition}");
+
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let available = std::process::Command::new(&python)
+        .args(["-c", "import yaml"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!("note: PyYAML is not installed; the output was checked by apigctl only");
+        return;
+    }
+    let def_path = dir.path().join("def.yaml");
+    std::fs::write(&def_path, &definition).unwrap();
+    // PyYAML reads YAML 1.1, the stricter reader here; both files must load to the same data.
+    let script = "import json, sys, yaml\nfor path in sys.argv[1:]:\n    with open(path, encoding='utf-8') as f:\n        print(json.dumps(yaml.safe_load(f)))\n";
+    let checked = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(script)
+        .arg(&output)
+        .arg(&def_path)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        checked.status.success(),
+        "PyYAML refuses the output: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let mut lines = stdout.lines();
+    let read: serde_json::Value = serde_json::from_str(lines.next().unwrap_or_default()).unwrap();
+    assert_eq!(read.get("x-a"), source.get("x-a"));
+    let read: serde_json::Value = serde_json::from_str(lines.next().unwrap_or_default()).unwrap();
+    assert_eq!(
+        read["apis"][0]["remark"],
+        serde_json::json!(strings.concat())
+    );
+}
+
+/// A number is a 64-bit integer or float: an integer beyond the 64-bit range is read as the
+/// nearest float and so written otherwise than it was; each such integer is a warning at it.
+#[test]
+fn integers_beyond_64_bits_are_a_warning_where_they_are_written() {
+    let text = r#"openapi: 3.0.3
+info: {title: orders, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: geta
+      parameters:
+        - {name: q, in: query, schema: {type: integer, maximum: 99999999999999999999999999, minimum: -9223372036854775808}}
+        - {name: r, in: query, schema: {type: string, maxLength: 18446744073709551615}}
+        - {name: s, in: query, schema: {type: number, maximum: 1.5e300, minimum: 9223372036854775807}}
+      responses: {"200": {description: ok}}
+"#;
+    for to in VERSIONS {
+        let (out, warnings) = convert_text(text, OasVersion::V3_0, to);
+        assert_eq!(
+            warnings,
+            [
+                "8:65 `99999999999999999999999999` is an integer beyond the 64-bit range apigctl reads exactly; it is written as the nearest 64-bit float, `1e+26`",
+                "9:66 `18446744073709551615` is an integer beyond the 64-bit range apigctl reads exactly; it is written as the nearest 64-bit float, `1.8446744073709552e+19`",
+            ],
+            "{to}"
+        );
+        // Within the range, integers are written as they are.
+        assert!(out.contains("-9223372036854775808"), "{out}");
+        assert!(out.contains("9223372036854775807"), "{out}");
+    }
+    // The same from JSON, whose numbers are read by another parser.
+    let json = r#"{"openapi": "3.0.3", "info": {"title": "o", "version": "1"}, "paths": {},
+"components": {"schemas": {"Big": {"type": "integer", "maximum": 18446744073709551615}}}}"#;
+    let (_, warnings) = convert_text(json, OasVersion::V3_0, OasVersion::V3_1);
+    assert_eq!(
+        warnings,
+        [
+            "2:66 `18446744073709551615` is an integer beyond the 64-bit range apigctl reads exactly; it is written as the nearest 64-bit float, `1.8446744073709552e+19`"
+        ]
+    );
+}

@@ -571,3 +571,87 @@ fn parameter_checks_follow_valid_enable_and_zero_bounds_are_warnings() {
         assert_eq!(round_trip("checks", &def, version), expected, "{version}");
     }
 }
+
+/// OpenAPI: "Templated paths with the same hierarchy but different templated names MUST NOT
+/// exist". Two APIs whose paths differ only in variable names are exported as written, with a
+/// warning at the second path naming the first.
+#[test]
+fn paths_differing_only_in_variable_names_are_a_warning_at_the_second() {
+    let text = r#"apigctl: 1
+group:
+  name: grp_shapes
+apis:
+- name: get_item
+  type: 1
+  req_protocol: HTTPS
+  req_method: GET
+  req_uri: /items/{id}
+  auth_type: NONE
+  req_params:
+  - {name: id, type: STRING, location: PATH, required: 1}
+  backend_type: MOCK
+  mock_info: {result_content: x}
+- name: put_item
+  type: 1
+  req_protocol: HTTPS
+  req_method: PUT
+  req_uri: /items/{id}
+  auth_type: NONE
+  req_params:
+  - {name: id, type: STRING, location: PATH, required: 1}
+  backend_type: MOCK
+  mock_info: {result_content: x}
+- name: delete_item
+  type: 1
+  req_protocol: HTTPS
+  req_method: DELETE
+  req_uri: /items/{item_id}
+  auth_type: NONE
+  req_params:
+  - {name: item_id, type: STRING, location: PATH, required: 1}
+  backend_type: MOCK
+  mock_info: {result_content: x}
+- name: list_greedy
+  type: 1
+  req_protocol: HTTPS
+  req_method: GET
+  req_uri: /items/{rest+}
+  auth_type: NONE
+  req_params:
+  - {name: rest, type: STRING, location: PATH, required: 1}
+  backend_type: MOCK
+  mock_info: {result_content: x}
+"#;
+    for version in VERSIONS {
+        let (outcome, written) = export_text("shapes.yaml", text, version);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        assert!(written, "{version}");
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            ["warning[export-not-representable]@29:3"],
+            "{}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stderr.contains(
+                "path `/items/{item_id}` differs from `/items/{id}` (API `get_item`) only in the names of its variables"
+            ),
+            "{}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stderr.contains(
+                "9 │   req_uri: /items/{id}\n   │   ------- the first path of this shape"
+            ),
+            "{}",
+            outcome.stderr
+        );
+    }
+    let result = export_all(&load_definition_text(text), OasVersion::V3_0);
+    let related: Vec<(usize, &str)> = result
+        .related
+        .iter()
+        .map(|r| (r.diagnostic, r.pointer.as_str()))
+        .collect();
+    assert_eq!(related, [(0, "/apis/0/req_uri")]);
+}

@@ -84,6 +84,7 @@ pub fn convert(ws: &Workspace, from: OasVersion, to: OasVersion) -> ConvertResul
         }
         _ => root.clone(),
     };
+    cx.inexact_integers(&document, &ws.sources.file(file).text);
     cx.diagnostics
         .sort_by_key(|d| d.primary.map(|l| (l.span.start, l.span.end)));
     ConvertResult {
@@ -511,6 +512,44 @@ const GATEWAY_CONTENT_TYPES: [&str; 4] = [
 const FORM_TYPES: [&str; 2] = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
 impl Cx {
+    /// Warns at each integer of the source that the result does not write as it was
+    /// written: a number is a 64-bit integer or float (README, "Limits"), so an integer beyond
+    /// the 64-bit range is read as the nearest float (`99999999999999999999999999` is written
+    /// `1e+26`). `text` is the root file's text, which the spans of copied nodes point into.
+    fn inexact_integers(&mut self, document: &Node, text: &str) {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![document];
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                Value::Seq(items) => stack.extend(items.iter().rev()),
+                Value::Map(map) => stack.extend(map.entries.iter().rev().map(|e| &e.value)),
+                Value::Number(Number::Float(f)) => {
+                    let Some(written) = text.get(node.span.range()).map(str::trim) else {
+                        continue;
+                    };
+                    let digits = written.strip_prefix(['-', '+']).unwrap_or(written);
+                    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                        continue;
+                    }
+                    // As the YAML and JSON writers print it.
+                    let now = serde_json::Value::from(*f).to_string();
+                    if now != written && seen.insert(node.span.start) {
+                        self.diagnostics.push(
+                            Diagnostic::warn(
+                                NOT_REPRESENTABLE,
+                                format!("`{written}` is an integer beyond the 64-bit range apigctl reads exactly; it is written as the nearest 64-bit float, `{now}`"),
+                            )
+                            .at(self.file, node.span)
+                            .help("write a value within -9223372036854775808..9223372036854775807 (the gateway's bounds are far smaller), or keep the document as it is where the exact digits matter")
+                            .source("README, Limits: a number is a 64-bit float or integer"),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn warn(&mut self, span: Span, message: String) {
         self.diagnostics.push(
             Diagnostic::warn(NOT_REPRESENTABLE, message)
@@ -1395,6 +1434,10 @@ impl Cx {
                 self.drop_entry(&e, &target);
             }
         }
+        // The path items of `components/pathItems` go with it: each `$ref` to one must take
+        // its content first, or the result would hold references to nothing.
+        self.inline_path_items(root, &mut doc);
+        self.inline_described_params(root, &mut doc);
         if let Some(Node {
             value: Value::Map(components),
             ..
@@ -1405,8 +1448,13 @@ impl Cx {
                 .position(|e| &*e.key.name == "pathItems")
         {
             let e = components.entries.remove(i);
-            let target = self.target.clone();
-            self.drop_entry(&e, &target);
+            self.warn(
+                e.key.span,
+                format!(
+                    "`pathItems` has no counterpart in {}; each path item a `$ref` in `paths` or a callback names is written in its place, and the component is left out",
+                    self.target
+                ),
+            );
         }
         if let Some(components) = get_mut(&mut doc, "components")
             && let Some(Node {
@@ -1434,6 +1482,335 @@ impl Cx {
         walk_oas3(self, &mut doc, &mut |cx, s| cx.schema_to_30(s));
         self.add_hoisted(&mut doc);
         doc
+    }
+
+    /// Writes in place of each `$ref` of a path item (in `paths` and in callbacks) whose chain
+    /// of references passes through `components/pathItems`, which 3.0 and 2.0 lack, the path
+    /// item it names, as import reads the pair: the members beside the `$ref` in the order
+    /// written, the named path item's in place of the `$ref`, a member written in both taken
+    /// from beside the `$ref`, and the path-level parameters of both merged by `in` and
+    /// `name` (one beside the `$ref` replaces the named item's in its place; a list may not
+    /// repeat a parameter). `root` is the 3.1 document, `doc` its copy being converted.
+    ///
+    /// A path item can name itself through a callback of its operations; written in place it
+    /// would never end, so such a `$ref` becomes the pointer of a `paths` entry or enclosing
+    /// callback where the path item is written with nothing beside it (reported when there is
+    /// none).
+    fn inline_path_items(&mut self, root: &Node, doc: &mut Node) {
+        fn each_value(node: &mut Node, mut g: impl FnMut(&str, &mut Node)) {
+            if let Value::Map(m) = &mut node.value {
+                for e in &mut m.entries {
+                    if !is_ext(&e.key.name) {
+                        g(&e.key.name, &mut e.value);
+                    }
+                }
+            }
+        }
+        /// The path items being written in place, innermost last, and the `paths` entries
+        /// that are a `$ref` alone.
+        struct Stack {
+            open: Vec<Place>,
+            alone: Vec<Place>,
+        }
+        fn item(cx: &mut Cx, root: &Node, node: &mut Node, at: String, stack: &mut Stack) {
+            let places = (stack.open.as_slice(), stack.alone.as_slice());
+            let pushed = match cx.path_item_in_place(root, node, places) {
+                Some((inlined, target, pure)) => {
+                    *node = inlined;
+                    stack.open.push((target, pure.then(|| at.clone())));
+                    true
+                }
+                None => false,
+            };
+            if let Value::Map(m) = &mut node.value {
+                for op in &mut m.entries {
+                    let key = &*op.key.name;
+                    if METHODS_2.contains(&key) || key == "trace" || key == ANY_METHOD {
+                        let at = format!("{at}/{key}/callbacks");
+                        if let Some(cb) = get_mut(&mut op.value, "callbacks") {
+                            callbacks(cx, root, cb, &at, stack);
+                        }
+                    }
+                }
+            }
+            if pushed {
+                stack.open.pop();
+            }
+        }
+        fn callbacks(cx: &mut Cx, root: &Node, node: &mut Node, at: &str, stack: &mut Stack) {
+            each_value(node, |name, callback| {
+                let at = format!("{at}/{}", escape_pointer_token(name));
+                each_value(callback, |expression, i| {
+                    let at = format!("{at}/{}", escape_pointer_token(expression));
+                    item(cx, root, i, at, stack);
+                });
+            });
+        }
+        let mut stack = Stack {
+            open: Vec::new(),
+            alone: Vec::new(),
+        };
+        // A `paths` entry that is a `$ref` alone is where a path item naming itself points.
+        for e in entries(root.get("paths")) {
+            let alone = e.value.as_map().is_some_and(|m| m.len() == 1);
+            if alone && let Some((_, target, _)) = self.path_item_target(root, &e.value) {
+                let at = format!("/paths/{}", escape_pointer_token(&e.key.name));
+                stack.alone.push((target, Some(at)));
+            }
+        }
+        if let Some(paths) = get_mut(doc, "paths") {
+            each_value(paths, |path, i| {
+                let at = format!("/paths/{}", escape_pointer_token(path));
+                item(self, root, i, at, &mut stack);
+            });
+        }
+        if let Some(cb) = get_mut(doc, "components").and_then(|c| get_mut(c, "callbacks")) {
+            callbacks(self, root, cb, "/components/callbacks", &mut stack);
+        }
+    }
+
+    /// Writes the parameter in place of each parameter `$ref` with a `description` beside it:
+    /// 3.1 lets that `description` replace the target's, 3.0 and 2.0 ignore members beside a
+    /// `$ref`, so kept as a reference the parameter would lose its own description (import
+    /// reads it as the parameter's `remark`). Other members beside such a `$ref` (a Reference
+    /// Object's `summary`, which a parameter has no place for) are reported as left out.
+    fn inline_described_params(&mut self, root: &Node, doc: &mut Node) {
+        fn list(cx: &mut Cx, root: &Node, node: &mut Node) {
+            if let Value::Seq(items) = &mut node.value {
+                for p in items {
+                    cx.described_param(root, p);
+                }
+            }
+        }
+        fn item(cx: &mut Cx, root: &Node, node: &mut Node) {
+            let Value::Map(m) = &mut node.value else {
+                return;
+            };
+            for e in &mut m.entries {
+                let key = &*e.key.name;
+                if key == "parameters" {
+                    list(cx, root, &mut e.value);
+                } else if METHODS_2.contains(&key) || key == "trace" || key == ANY_METHOD {
+                    if let Some(p) = get_mut(&mut e.value, "parameters") {
+                        list(cx, root, p);
+                    }
+                    if let Some(cb) = get_mut(&mut e.value, "callbacks") {
+                        callbacks(cx, root, cb);
+                    }
+                }
+            }
+        }
+        fn callbacks(cx: &mut Cx, root: &Node, node: &mut Node) {
+            if let Value::Map(m) = &mut node.value {
+                for callback in &mut m.entries {
+                    if let Value::Map(c) = &mut callback.value.value {
+                        for e in &mut c.entries {
+                            item(cx, root, &mut e.value);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(Node {
+            value: Value::Map(paths),
+            ..
+        }) = get_mut(doc, "paths")
+        {
+            for e in &mut paths.entries {
+                if !is_ext(&e.key.name) {
+                    item(self, root, &mut e.value);
+                }
+            }
+        }
+        let Some(components) = get_mut(doc, "components") else {
+            return;
+        };
+        if let Some(cb) = get_mut(components, "callbacks") {
+            callbacks(self, root, cb);
+        }
+        if let Some(Node {
+            value: Value::Map(params),
+            ..
+        }) = get_mut(components, "parameters")
+        {
+            for e in &mut params.entries {
+                self.described_param(root, &mut e.value);
+            }
+        }
+    }
+
+    /// A parameter `$ref` with a `description` beside it becomes the parameter it names (at
+    /// the end of a chain of references, as import reads it) with that `description`.
+    fn described_param(&mut self, root: &Node, p: &mut Node) {
+        let Some(description) = p.get("description").cloned() else {
+            return;
+        };
+        // Not a reference (or one into another file): kept as written.
+        let Some(mut pointer) = pointer_of(p) else {
+            return;
+        };
+        let mut target: &Node = root;
+        for _ in 0..32 {
+            match self.keys.pointer(root, &pointer) {
+                Some(found) => target = found.node,
+                // Broken: import reports it; nothing to write in its place.
+                None => return,
+            }
+            match pointer_of(target) {
+                Some(next) => pointer = next,
+                None => break,
+            }
+        }
+        // One ending in another file, or a loop: kept as written.
+        if target.get("$ref").is_some() {
+            return;
+        }
+        let Some(map) = target.as_map() else {
+            return;
+        };
+        let mut entries = map.entries.clone();
+        match entries.iter_mut().find(|e| &*e.key.name == "description") {
+            Some(e) => e.value = description,
+            None => entries.push(Entry {
+                key: crate::source::Key {
+                    span: description.span,
+                    name: "description".into(),
+                },
+                value: description,
+            }),
+        }
+        let others: Vec<Entry> = p
+            .as_map()
+            .map(|m| m.entries.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| !matches!(&*e.key.name, "$ref" | "description"))
+            .collect();
+        for e in &others {
+            self.drop_entry(e, "a parameter written in place of its `$ref`");
+        }
+        *p = map_node(Map { entries }, p.span);
+    }
+
+    /// The end of the chain of path item references that starts at `written`, with its
+    /// pointer, when the chain passes through `components/pathItems` and ends in a path item
+    /// of this document; `None` otherwise (no such `$ref`, or a chain that breaks or loops:
+    /// import reports those); and where members beside a `$ref` further along the chain
+    /// begin (import does not read them).
+    fn path_item_target<'r>(
+        &self,
+        root: &'r Node,
+        written: &Node,
+    ) -> Option<(&'r Map, String, Vec<Span>)> {
+        let mut skipped = Vec::new();
+        let (mut node, mut pointer, mut through_components) = (None::<&Node>, None, false);
+        let mut next = pointer_of(written);
+        for _ in 0..32 {
+            let Some(p) = next else {
+                break;
+            };
+            through_components |= p.starts_with("/components/pathItems/");
+            let found = self.keys.pointer(root, &p)?.node;
+            if let Some(first) = entries(Some(found)).iter().find(|e| &*e.key.name != "$ref")
+                && found.get("$ref").is_some()
+            {
+                skipped.push(first.key.span);
+            }
+            next = pointer_of(found);
+            (node, pointer) = (Some(found), Some(p));
+        }
+        // A chain still going after 32 steps loops; one ending in another file's path item
+        // stays a reference (reported as external elsewhere).
+        let target = node?.as_map().filter(|t| t.entry("$ref").is_none())?;
+        if !through_components {
+            return None;
+        }
+        Some((target, pointer?, skipped))
+    }
+
+    /// `written` with the path item its `$ref` names in place of the `$ref` (see
+    /// [`Cx::inline_path_items`]), the path item's pointer and whether nothing was beside the
+    /// `$ref`; `None` to keep `written` as it is. A path item on `stack` (naming itself) is
+    /// not written again: its `$ref` is changed to a place on the stack where it is written
+    /// alone, or else to one of `alone`, the `paths` entries that are a `$ref` alone.
+    fn path_item_in_place(
+        &mut self,
+        root: &Node,
+        written: &Node,
+        (stack, alone): (&[Place], &[Place]),
+    ) -> Option<(Node, String, bool)> {
+        let (target, pointer, skipped) = self.path_item_target(root, written)?;
+        let beside = written.as_map()?;
+        for span in skipped {
+            self.warn(
+                span,
+                "members beside `$ref` in a path item that a `$ref` names are not carried where the path item is written in place of the `$ref` (import reads only those beside the first `$ref`); left out".into(),
+            );
+        }
+        if stack.iter().any(|(t, _)| *t == pointer) {
+            let span = beside.get("$ref")?.span;
+            let place = stack
+                .iter()
+                .chain(alone)
+                .find_map(|(t, at)| at.as_ref().filter(|_| *t == pointer));
+            let Some(at) = place else {
+                self.warn(
+                    span,
+                    format!("this path item names itself through a callback, and {} has no `components/pathItems` to hold it, nor is it written alone in a `paths` entry to point at; the `$ref` is kept and names nothing in the result", self.target),
+                );
+                return None;
+            };
+            let mut kept = written.clone();
+            if let Some(r) = get_mut(&mut kept, "$ref") {
+                *r = spanned(string(&pointer_fragment(at)), span);
+            }
+            return Some((kept, pointer, false));
+        }
+        let param_key = |p: &Node| {
+            let p = match pointer_of(p) {
+                Some(pointer) => self.keys.pointer(root, &pointer)?.node,
+                None => p,
+            };
+            let location = p.get("in")?.as_str()?;
+            Some((location.to_owned(), p.get("name")?.as_str()?.to_owned()))
+        };
+        let mut out = Vec::with_capacity(beside.entries.len() + target.entries.len());
+        for e in &beside.entries {
+            match &*e.key.name {
+                "$ref" => out.extend(
+                    target
+                        .entries
+                        .iter()
+                        .filter(|t| beside.entry(&t.key.name).is_none())
+                        .cloned(),
+                ),
+                "parameters" => {
+                    let (Some(ours), Some(theirs)) = (
+                        e.value.as_seq(),
+                        target.get("parameters").and_then(Node::as_seq),
+                    ) else {
+                        out.push(e.clone());
+                        continue;
+                    };
+                    let mut merged = theirs.to_vec();
+                    let keys: Vec<_> = theirs.iter().map(&param_key).collect();
+                    for p in ours {
+                        let key = param_key(p);
+                        match keys.iter().position(|k| key.is_some() && *k == key) {
+                            Some(i) => merged[i] = p.clone(),
+                            None => merged.push(p.clone()),
+                        }
+                    }
+                    out.push(Entry {
+                        key: e.key.clone(),
+                        value: Node::new(e.value.span, Value::Seq(merged)),
+                    });
+                }
+                _ => out.push(e.clone()),
+            }
+        }
+        let alone = beside.len() == 1;
+        Some((map_node(Map { entries: out }, written.span), pointer, alone))
     }
 
     /// 3.1 operations may omit `responses`; 3.0 and 2.0 require at least one response, so an
@@ -2735,4 +3112,16 @@ fn exclusive_is_tighter(schema: &Map, bound: &str) -> bool {
         (Some(_), None) => true,
         (None, _) => false,
     }
+}
+
+/// A path item written in place of a `$ref` (see [`Cx::inline_path_items`]): its pointer in
+/// the 3.1 document and, when it is written alone (nothing beside the `$ref`), where.
+type Place = (String, Option<String>);
+
+/// The JSON pointer an internal `$ref` member of `node` names, percent-decoded; `None` when
+/// there is none or it is external.
+fn pointer_of(node: &Node) -> Option<String> {
+    let text = node.get("$ref")?.as_str()?;
+    let fragment = internal(text)?;
+    Some(crate::source::refs::percent_decode(fragment).into_owned())
 }

@@ -15,6 +15,7 @@
 
 use std::collections::HashMap;
 
+use crate::convert::import::template_shape;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
     ApiBackendVpcDef, ApiConditionDef, EffectMode, FunctionReqProtocol, InvocationType, NetworkType,
@@ -141,11 +142,13 @@ fn export_in_batches(
         define: options.define,
         parallel_from,
         diagnostics: Vec::new(),
+        related: Vec::new(),
         schemes: Vec::new(),
     };
     // Checked first, so that the indices of the related places are those of the errors.
-    let related = duplicate_names(definition, &mut cx.diagnostics);
+    let mut related = duplicate_names(definition, &mut cx.diagnostics);
     let document = cx.document(definition);
+    related.append(&mut cx.related);
     ExportResult {
         document,
         diagnostics: cx.diagnostics,
@@ -394,6 +397,8 @@ struct Cx {
     /// APIs are converted in parallel batches from this many on.
     parallel_from: usize,
     diagnostics: Vec<Diagnostic>,
+    /// Related places of `diagnostics` found while building the document.
+    related: Vec<RelatedPointer>,
     /// Security schemes in first-use order: key and scheme object.
     schemes: Vec<(String, Node)>,
 }
@@ -639,12 +644,36 @@ impl Cx {
         let mut index: HashMap<&str, usize> = HashMap::new();
         // Per API: whether it is exported, or else why not.
         let mut conflicts: Vec<Option<Diagnostic>> = Vec::with_capacity(def.apis.len());
+        // By path shape (import's, variables unnamed): the first path of that shape and its
+        // first API. OpenAPI: "Templated paths with the same hierarchy but different
+        // templated names MUST NOT exist"; per API, a path that breaks this, with that API.
+        let mut shapes: HashMap<String, (&str, usize)> = HashMap::new();
+        let mut same_shape: Vec<Option<(Diagnostic, usize)>> = vec![None; def.apis.len()];
         for (i, api) in def.apis.iter().enumerate() {
             let key = method_key(api.req_method);
-            let slot = *index.entry(api.req_uri.as_str()).or_insert_with(|| {
-                items.push((api.req_uri.as_str(), Vec::new()));
-                items.len() - 1
-            });
+            let uri = api.req_uri.as_str();
+            let slot = match index.get(uri) {
+                Some(&slot) => slot,
+                None => {
+                    items.push((uri, Vec::new()));
+                    index.insert(uri, items.len() - 1);
+                    if uri.contains('{') {
+                        let (first, at) = *shapes.entry(template_shape(uri)).or_insert((uri, i));
+                        if first != uri {
+                            let message = format!(
+                                "path `{uri}` differs from `{first}` (API `{}`) only in the names of its variables; OpenAPI says such templated paths \"MUST NOT exist\" in one document, and tools may read them as one path; exported as written",
+                                def.apis[at].name
+                            );
+                            same_shape[i] = Some((
+                                warning(NOT_REPRESENTABLE, format!("/apis/{i}/req_uri"), message)
+                                    .help("name the variables of both paths alike (and the path parameters with them), if the document must be valid OpenAPI"),
+                                at,
+                            ));
+                        }
+                    }
+                    items.len() - 1
+                }
+            };
             if items[slot].1.iter().any(|(k, _)| *k == key) {
                 conflicts.push(Some(warning(
                     CONFLICT,
@@ -661,8 +690,17 @@ impl Cx {
         }
         let mut operations = self.operations(def, &conflicts, bindings);
         // Diagnostics in API order, as one pass over the APIs gives them.
-        for (conflict, (_, diagnostics)) in conflicts.into_iter().zip(&mut operations) {
+        let per_api = conflicts.into_iter().zip(same_shape).zip(&mut operations);
+        for ((conflict, shape), (_, diagnostics)) in per_api {
             self.diagnostics.extend(conflict);
+            if let Some((diagnostic, first)) = shape {
+                self.related.push(RelatedPointer {
+                    diagnostic: self.diagnostics.len(),
+                    pointer: format!("/apis/{first}/req_uri"),
+                    message: "the first path of this shape".into(),
+                });
+                self.diagnostics.push(diagnostic);
+            }
             self.diagnostics.append(diagnostics);
         }
         let mut paths = MapBuilder::new();
@@ -693,6 +731,7 @@ impl Cx {
                 define: self.define,
                 parallel_from: self.parallel_from,
                 diagnostics: Vec::new(),
+                related: Vec::new(),
                 schemes,
             };
             let operations: Vec<(Node, Vec<Diagnostic>)> = apis

@@ -328,8 +328,12 @@ fn push_string(out: &mut String, s: &str) {
     }
 }
 
-/// Appends `s` as a JSON string literal (a valid YAML double-quoted scalar), escaped exactly as
-/// `serde_json` escapes: `"`, `\\` and the C0 controls, nothing else.
+/// Appends `s` as a JSON string literal that is also a valid YAML double-quoted scalar:
+/// escaped as `serde_json` escapes (`"`, `\\` and the C0 controls), and besides, as `\uXXXX`,
+/// the characters a YAML reader refuses or changes when written raw: those outside YAML 1.2's
+/// printable set (U+007F, the C1 controls, U+FFFE, U+FFFF; PyYAML stops at "unacceptable
+/// character"), the byte order mark (not allowed inside a document), and the line breaks of
+/// YAML 1.1 readers (U+0085, U+2028, U+2029, which they fold into a space in a quoted scalar).
 fn push_json_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
@@ -344,7 +348,19 @@ fn push_json_string(out: &mut String, s: &str) {
             b'\t' => "\\t",
             0x08 => "\\b",
             0x0c => "\\f",
-            0..0x20 => "",
+            0..0x20 | 0x7f => "",
+            // Lead bytes of the other characters to escape (UTF-8: U+0080–U+009F start with
+            // C2, U+2028/U+2029 with E2, U+FEFF/U+FFFE/U+FFFF with EF); ASCII and the
+            // continuation bytes of other characters are written as they are.
+            0xc2 | 0xe2 | 0xef => match s[i..].chars().next() {
+                Some(c) if must_escape(c) => {
+                    out.push_str(&s[start..i]);
+                    push_unicode_escape(out, c);
+                    start = i + c.len_utf8();
+                    continue;
+                }
+                _ => continue,
+            },
             _ => continue,
         };
         // Escapes are ASCII and split nothing: `start` and `i` are on character boundaries.
@@ -360,6 +376,25 @@ fn push_json_string(out: &mut String, s: &str) {
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// Whether a character other than ASCII must be escaped in a quoted scalar (and so cannot be
+/// in a plain one): see [`push_json_string`].
+fn must_escape(c: char) -> bool {
+    matches!(
+        c,
+        '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+    )
+}
+
+/// Appends `\uXXXX` for a character of the Basic Multilingual Plane (all [`must_escape`]s are).
+fn push_unicode_escape(out: &mut String, c: char) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let code = u32::from(c);
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(HEX[((code >> shift) & 0xf) as usize]));
+    }
 }
 
 /// Bytes that are safe anywhere in a plain scalar but first: letters, digits and `_-./()+=$;`.
@@ -456,10 +491,7 @@ fn plain_safe_scan(s: &str) -> bool {
             _ => ascii &= b.is_ascii(),
         }
     }
-    if !ascii
-        && s.chars()
-            .any(|c| c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}'))
-    {
+    if !ascii && s.chars().any(|c| c.is_control() || must_escape(c)) {
         return false;
     }
     !looks_like_other_type(s)
@@ -1153,21 +1185,43 @@ mod tests {
 
     #[test]
     fn quoted_strings_are_escaped_as_serde_json_escapes() {
-        let mut every_byte: String = (0u8..0x80).map(char::from).collect();
-        every_byte.push_str("é日本\u{2028}\u{feff}\u{10ffff}");
+        let mut every_byte: String = (0u8..0x7f).map(char::from).collect();
+        every_byte.push_str("é日本\u{a0}\u{d7ff}\u{e000}\u{fffd}\u{10000}\u{10ffff}");
         for s in [
             "",
             "plain",
             "\"",
             "\\",
             "a\"b\\c",
-            "\u{7f}",
             "x\u{0}y\u{1f}z",
             every_byte.as_str(),
         ] {
             let mut out = String::new();
             push_json_string(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    /// What YAML 1.2 does not count printable (U+007F, C1 controls, U+FFFE, U+FFFF), the
+    /// byte order mark and YAML 1.1's line breaks are escaped; the text stays a JSON string.
+    #[test]
+    fn characters_yaml_readers_refuse_or_fold_are_escaped() {
+        for (s, written) in [
+            ("\u{7f}", "\"\\u007f\""),
+            ("a\u{80}b", "\"a\\u0080b\""),
+            ("\u{85}", "\"\\u0085\""),
+            ("\u{9f}é", "\"\\u009fé\""),
+            ("\u{2028}\u{2029}", "\"\\u2028\\u2029\""),
+            ("x\u{feff}", "\"x\\ufeff\""),
+            ("\u{fffe}", "\"\\ufffe\""),
+            ("日\u{ffff}本", "\"日\\uffff本\""),
+        ] {
+            assert!(!plain_safe(s), "{s:?}");
+            assert_eq!(string_text(s), written, "{s:?}");
+            assert_eq!(
+                serde_json::from_str::<String>(written).ok().as_deref(),
+                Some(s)
+            );
         }
     }
 
@@ -1289,6 +1343,11 @@ mod tests {
             "0 1",
             ". a",
             "a\u{7f}",
+            "\u{80}",
+            "a\u{fffe}",
+            "\u{ffff}",
+            "a\u{feff}b",
+            "a\u{2028}",
         ]);
         for s in tricky {
             assert_eq!(plain_safe(s), plain_safe_scan(s), "{s:?}");

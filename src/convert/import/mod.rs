@@ -1011,7 +1011,7 @@ fn url_path(url: &str) -> &str {
 
 /// A request path with every `{template}` emptied to `{}` (a greedy `{name+}` to `{+}`): two
 /// paths of the same shape match the same requests whatever their variables are called.
-fn template_shape(uri: &str) -> String {
+pub(crate) fn template_shape(uri: &str) -> String {
     let mut out = String::with_capacity(uri.len());
     template_shape_into(uri, &mut out);
     out
