@@ -77,18 +77,7 @@ fn bad_credentials_and_fault_specs_are_usage_errors() {
         ("\n\n  []", "3:3", "expected a JSON object"),
     ] {
         std::fs::write(&state, text).unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_apigctl"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--auth-token",
-                "t",
-                "--state",
-            ])
-            .arg(&state)
-            .output()
-            .unwrap();
+        let output = serve_with_state(&state);
         assert_eq!(output.status.code(), Some(2), "{text}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         let expected = format!(
@@ -99,19 +88,7 @@ fn bad_credentials_and_fault_specs_are_usage_errors() {
     }
 
     // A state file in a directory that does not exist: refused before listening.
-    let missing = dir.path().join("nodir/state.json");
-    let output = Command::new(env!("CARGO_BIN_EXE_apigctl"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--auth-token",
-            "t",
-            "--state",
-        ])
-        .arg(&missing)
-        .output()
-        .unwrap();
+    let output = serve_with_state(&dir.path().join("nodir/state.json"));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -120,4 +97,21 @@ fn bad_credentials_and_fault_specs_are_usage_errors() {
             && !stderr.contains("listening"),
         "{stderr}"
     );
+}
+
+/// `apigctl serve --state STATE` on an ephemeral loopback port, for a state it refuses (so it
+/// exits before serving).
+fn serve_with_state(state: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--auth-token",
+            "t",
+            "--state",
+        ])
+        .arg(state)
+        .output()
+        .unwrap()
 }

@@ -791,21 +791,30 @@ fn names_neither_source_nor_the_gateway_has_stop_the_run_before_anything_is_sent
     );
 }
 
-#[test]
-fn sync_via_import_uses_the_gateway_converter() {
-    let gateway = Gateway::start(None);
-    let options = apigctl::commands::sync::SyncOptions {
+/// `sync --via import --extend-mode E --api-mode A --env DEV` against `gateway`.
+fn via_import(
+    gateway: &Gateway,
+    extend_mode: &str,
+    api_mode: &str,
+) -> apigctl::commands::sync::SyncOptions {
+    apigctl::commands::sync::SyncOptions {
         diff: apigctl::commands::diff::DiffOptions {
             gateway: gateway.gateway_options(4),
             env: "DEV".to_owned(),
             ..Default::default()
         },
         via_import: Some(apigctl::commands::sync::ImportModes {
-            extend_mode: "override".to_owned(),
-            api_mode: "override".to_owned(),
+            extend_mode: extend_mode.to_owned(),
+            api_mode: api_mode.to_owned(),
         }),
         ..Default::default()
-    };
+    }
+}
+
+#[test]
+fn sync_via_import_uses_the_gateway_converter() {
+    let gateway = Gateway::start(None);
+    let options = via_import(&gateway, "override", "override");
     let run = || apigctl::commands::sync::run(&apigctl::source::Input::from_arg(SHOP), &options);
     let first = run();
     assert_eq!(first.exit_code, 0, "{}{}", first.stdout, first.stderr);
@@ -840,18 +849,7 @@ fn sync_via_import_uses_the_gateway_converter() {
 fn sync_via_import_again_ignores_with_merge_and_updates_with_override() {
     let gateway = Gateway::start(None);
     let run = |extend_mode: &str, api_mode: &str| {
-        let options = apigctl::commands::sync::SyncOptions {
-            diff: apigctl::commands::diff::DiffOptions {
-                gateway: gateway.gateway_options(4),
-                env: "DEV".to_owned(),
-                ..Default::default()
-            },
-            via_import: Some(apigctl::commands::sync::ImportModes {
-                extend_mode: extend_mode.to_owned(),
-                api_mode: api_mode.to_owned(),
-            }),
-            ..Default::default()
-        };
+        let options = via_import(&gateway, extend_mode, api_mode);
         apigctl::commands::sync::run(&apigctl::source::Input::from_arg(SHOP), &options)
     };
     let first = run("merge", "merge");
@@ -896,17 +894,8 @@ fn sync_via_import_again_ignores_with_merge_and_updates_with_override() {
 fn a_dry_run_via_import_sends_nothing() {
     let gateway = Gateway::start(None);
     let options = apigctl::commands::sync::SyncOptions {
-        diff: apigctl::commands::diff::DiffOptions {
-            gateway: gateway.gateway_options(4),
-            env: "DEV".to_owned(),
-            ..Default::default()
-        },
         dry_run: true,
-        via_import: Some(apigctl::commands::sync::ImportModes {
-            extend_mode: "merge".to_owned(),
-            api_mode: "merge".to_owned(),
-        }),
-        ..Default::default()
+        ..via_import(&gateway, "merge", "merge")
     };
     let run = apigctl::commands::sync::run(&apigctl::source::Input::from_arg(SHOP), &options);
     assert_eq!(run.exit_code, 1, "{}{}", run.stdout, run.stderr);
