@@ -515,6 +515,50 @@ fn every_policy_kind_syncs_binds_and_round_trips() {
     assert_eq!(gateway.diff(&changed, true, PlanFormat::Human).exit_code, 0);
 }
 
+/// Two APIs that swap routes cannot be updated one after the other (each is refused while the
+/// other holds its new route, APIG.3301). Their publications must not go ahead as if the
+/// updates had been made: each fails naming the API whose change failed.
+#[test]
+fn publications_of_an_api_whose_update_failed_fail_too() {
+    let gateway = Gateway::start(None);
+    let api = |name: &str, uri: &str| {
+        format!(
+            "  - {{name: {name}, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: {uri}, auth_type: NONE, backend_type: MOCK, mock_info: {{result_content: ok}}}}\n"
+        )
+    };
+    let head = "apigctl: 1\ngroup: {name: swap_api}\nenvironments: [{name: DEV}]\napis:\n";
+    let dir = tempfile::tempdir().unwrap();
+    let first = write(
+        &dir,
+        "first.yaml",
+        &format!("{head}{}{}", api("aa_one", "/a"), api("bb_two", "/b")),
+    );
+    assert_eq!(gateway.sync(&first, false).exit_code, 0);
+    let swapped = write(
+        &dir,
+        "swapped.yaml",
+        &format!("{head}{}{}", api("aa_one", "/b"), api("bb_two", "/a")),
+    );
+    let outcome = gateway.sync(&swapped, false);
+    assert_eq!(outcome.exit_code, 1, "{}{}", outcome.stdout, outcome.stderr);
+    for name in ["aa_one", "bb_two"] {
+        assert!(
+            outcome.stderr.contains(&format!(
+                "apigctl: error: publication {name} in DEV: not done, because the change of API `{name}` failed"
+            )),
+            "{}",
+            outcome.stderr
+        );
+        assert!(
+            !outcome
+                .stderr
+                .contains(&format!("republished publication {name}")),
+            "{}",
+            outcome.stderr
+        );
+    }
+}
+
 /// An API holds one plug-in of each type: binding another replaces it (API Reference 3.27.6),
 /// so the plan shows the replacement as an update of the binding, not the old binding as
 /// kept, and one sync converges.
@@ -581,7 +625,7 @@ fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
     // Dependents fail naming the missing API; everything else went through.
     assert!(
         outcome.stderr.contains(
-            "apigctl: error: publication get_invoice in DEV: API `get_invoice` does not exist"
+            "apigctl: error: publication get_invoice in DEV: not done, because the change of API `get_invoice` failed"
         ),
         "{}",
         outcome.stderr

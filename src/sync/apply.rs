@@ -9,7 +9,7 @@
 //! naming the missing dependency, every failure is reported, and running sync again finishes
 //! the job because the plan is recomputed from what the gateway then holds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
@@ -169,6 +169,17 @@ pub async fn apply(
         publications: live.publications.clone(),
     }));
     let mut report = ApplyReport::default();
+    // APIs whose create or update failed: their publications and bindings would put the
+    // gateway's old API (or none) in service as if it were SOURCE's, so they fail too.
+    let mut failed_apis: BTreeSet<String> = BTreeSet::new();
+    let fail = |report: &mut ApplyReport, line: String| {
+        // The message comes once, in the failure list at the end.
+        let label = line
+            .split_once(": ")
+            .map_or(line.as_str(), |(label, _)| label);
+        progress(&format!("failed {label}"));
+        report.failures.push(line);
+    };
     for (index, phase) in PHASES.iter().enumerate() {
         let mut tasks = JoinSet::new();
         for change in &plan.changes {
@@ -179,29 +190,35 @@ pub async fn apply(
             if !actions.contains(&change.action) {
                 continue;
             }
+            let label = format!("{} {}", change.kind.label(), change.name);
+            if let Some(api) = failed_dependency(change, &failed_apis) {
+                fail(
+                    &mut report,
+                    format!("{label}: not done, because the change of API `{api}` failed"),
+                );
+                continue;
+            }
             let step = phase.step;
             let (client, ids, change) = (client.clone(), ids.clone(), change.clone());
             tasks.spawn(async move {
-                let label = format!("{} {}", change.kind.label(), change.name);
-                match run(&client, &ids, &change, step).await {
+                let result = match run(&client, &ids, &change, step).await {
                     Ok(verb) => Ok(format!("{verb} {label}")),
                     Err(message) => Err(format!("{label}: {message}")),
-                }
+                };
+                (change, result)
             });
         }
         while let Some(joined) = tasks.join_next().await {
             match joined {
-                Ok(Ok(line)) => {
+                Ok((_, Ok(line))) => {
                     progress(&line);
                     report.done.push(line);
                 }
-                Ok(Err(line)) => {
-                    // The message comes once, in the failure list at the end.
-                    let label = line
-                        .split_once(": ")
-                        .map_or(line.as_str(), |(label, _)| label);
-                    progress(&format!("failed {label}"));
-                    report.failures.push(line);
+                Ok((change, Err(line))) => {
+                    if change.kind == Kind::Api && change.action != Action::Delete {
+                        failed_apis.insert(change.name.clone());
+                    }
+                    fail(&mut report, line);
                 }
                 Err(error) => report.failures.push(format!("internal error: {error}")),
             }
@@ -221,6 +238,16 @@ pub async fn apply(
         writes: after.writes - before.writes,
     };
     report
+}
+
+/// The API, among `failed`, that a publication or binding change would put in service.
+fn failed_dependency<'c>(change: &'c Change, failed: &BTreeSet<String>) -> Option<&'c str> {
+    let publishes = matches!(
+        change.kind,
+        Kind::Publication | Kind::ThrottleBinding | Kind::AclBinding | Kind::PluginBinding
+    ) && change.action != Action::Delete;
+    let api = change.target.keys.get(1)?;
+    (publishes && failed.contains(api)).then_some(api.as_str())
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
