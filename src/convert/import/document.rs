@@ -65,25 +65,14 @@ impl<'a> Cx<'a> {
                 continue;
             };
             let Some(map) = scheme.as_map() else { continue };
+            const KNOWN: [&str; 3] = [
+                "x-apigateway-auth-type",
+                "x-apigateway-auth-opt",
+                "x-apigateway-authorizer",
+            ];
             for item in &map.entries {
-                let key = &*item.key.name;
-                if key.starts_with("x-apigateway-")
-                    && !matches!(
-                        key,
-                        "x-apigateway-auth-type"
-                            | "x-apigateway-auth-opt"
-                            | "x-apigateway-authorizer"
-                    )
-                {
-                    self.warn(
-                        UNKNOWN_EXTENSION,
-                        file,
-                        item.key.span,
-                        format!(
-                            "`{key}` is not a security scheme extension apigctl imports; ignored"
-                        ),
-                    );
-                }
+                let what = "a security scheme extension apigctl imports";
+                self.unknown_extension(file, item, &KNOWN, what);
             }
             if let Some(opt) = scheme.get("x-apigateway-auth-opt").and_then(Node::as_map) {
                 for item in &opt.entries {
@@ -501,14 +490,12 @@ impl<'a> Cx<'a> {
             {
                 self.unknown_dialect(file, &entry.value, "jsonSchemaDialect", uri);
             }
-            if key.starts_with("x-apigateway-") && !KNOWN.contains(&key) {
-                self.warn(
-                    UNKNOWN_EXTENSION,
-                    file,
-                    entry.key.span,
-                    format!("`{key}` is not a document-level extension apigctl imports; ignored"),
-                );
-            }
+            self.unknown_extension(
+                file,
+                entry,
+                &KNOWN,
+                "a document-level extension apigctl imports",
+            );
         }
         // OpenAPI 3 documents hold the same extensions under `components` too (exports write
         // `x-apigateway-responses` there), so a misspelt one there is as likely.
@@ -519,15 +506,8 @@ impl<'a> Cx<'a> {
             return;
         };
         for entry in &components.entries {
-            let key = &*entry.key.name;
-            if key.starts_with("x-apigateway-") && !KNOWN.contains(&key) {
-                self.warn(
-                    UNKNOWN_EXTENSION,
-                    file,
-                    entry.key.span,
-                    format!("`{key}` is not an extension apigctl imports under `components` (only `x-apigateway-ratelimits`, `x-apigateway-access-controls` and `x-apigateway-responses`); ignored"),
-                );
-            }
+            let what = "an extension apigctl imports under `components` (only `x-apigateway-ratelimits`, `x-apigateway-access-controls` and `x-apigateway-responses`)";
+            self.unknown_extension(file, entry, &KNOWN, what);
         }
     }
 }

@@ -705,6 +705,20 @@ impl<'a> Cx<'a> {
         );
     }
 
+    /// Warns at `entry`'s key when it is an `x-apigateway-*` key outside `known`; `what` says
+    /// what it is not ("an operation extension apigctl imports").
+    fn unknown_extension(&mut self, file: FileId, entry: &Entry, known: &[&str], what: &str) {
+        let key = &*entry.key.name;
+        if key.starts_with("x-apigateway-") && !known.contains(&key) {
+            self.warn(
+                UNKNOWN_EXTENSION,
+                file,
+                entry.key.span,
+                format!("`{key}` is not {what}; ignored"),
+            );
+        }
+    }
+
     /// Reports a value that is `.inf`, `-.inf` or `.nan`: a parameter or backend value the
     /// gateway takes is a finite number or a string, and these are neither.
     fn finite(&mut self, file: FileId, node: &Node) {

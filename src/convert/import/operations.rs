@@ -413,13 +413,9 @@ impl<'a> Cx<'a> {
                 key.key.span,
                 "APIG has no TRACE method; operation not imported".into(),
             );
-        } else if name.starts_with("x-apigateway-") && name != "x-apigateway-any-method" {
-            self.warn(
-                UNKNOWN_EXTENSION,
-                file,
-                key.key.span,
-                format!("`{name}` is not a path item extension apigctl imports; ignored"),
-            );
+        } else {
+            let what = "a path item extension apigctl imports";
+            self.unknown_extension(file, key, &["x-apigateway-any-method"], what);
         }
     }
 
@@ -797,13 +793,9 @@ impl<'a> Cx<'a> {
                     entry.key.span,
                     format!("`{key}` belongs in a Response object (`responses.default.{key}`) or in `responses` itself, not on the operation; not imported"),
                 );
-            } else if key.starts_with("x-apigateway-") && !OPERATION_EXTENSIONS.contains(&key) {
-                self.warn(
-                    UNKNOWN_EXTENSION,
-                    file,
-                    entry.key.span,
-                    format!("`{key}` is not an operation extension apigctl imports; ignored"),
-                );
+            } else {
+                let what = "an operation extension apigctl imports";
+                self.unknown_extension(file, entry, &OPERATION_EXTENSIONS, what);
             }
         }
 
@@ -1195,40 +1187,28 @@ impl<'a> Cx<'a> {
         let Some(responses) = node.get("responses").and_then(Node::as_map) else {
             return;
         };
+        // Each Response object once, with its file: several responses may `$ref` one.
+        let mut objects: Vec<(FileId, &'a Map)> = Vec::new();
         for e in &responses.entries {
             self.ignored_beside_ref(file, &e.value, false);
-            let key = &*e.key.name;
-            if key.starts_with("x-apigateway-") && !SAMPLE_EXTENSIONS.contains(&key) {
-                self.warn(
-                    UNKNOWN_EXTENSION,
-                    file,
-                    e.key.span,
-                    format!("`{key}` is not a Responses extension apigctl imports; ignored"),
-                );
-            }
-            if key.starts_with("x-") {
+            let what = "a Responses extension apigctl imports";
+            self.unknown_extension(file, e, &SAMPLE_EXTENSIONS, what);
+            if e.key.name.starts_with("x-") {
                 continue;
             }
-            let Some((rf, response)) = self.deref(file, &e.value) else {
+            let Some((rf, Some(response))) =
+                self.deref(file, &e.value).map(|(f, r)| (f, r.as_map()))
+            else {
                 continue;
             };
-            for item in response
-                .as_map()
-                .map(|m| m.entries.as_slice())
-                .unwrap_or_default()
-            {
-                let key = &*item.key.name;
-                if key.starts_with("x-apigateway-") && !SAMPLE_EXTENSIONS.contains(&key) {
-                    self.warn(
-                        UNKNOWN_EXTENSION,
-                        rf,
-                        item.key.span,
-                        format!(
-                            "`{key}` is not a Response object extension apigctl imports; ignored"
-                        ),
-                    );
-                }
+            if objects.iter().any(|(_, o)| std::ptr::eq(*o, response)) {
+                continue;
             }
+            for item in &response.entries {
+                let what = "a Response object extension apigctl imports";
+                self.unknown_extension(rf, item, &SAMPLE_EXTENSIONS, what);
+            }
+            objects.push((rf, response));
         }
         for (key, target) in [
             ("x-apigateway-result-normal-sample", "result_normal_sample"),
@@ -1241,24 +1221,15 @@ impl<'a> Cx<'a> {
             // API has one sample of each kind (reference §2.22), so the first found is used
             // and each other one is reported where it is.
             let direct = responses.entry(key).map(|e| (file, e));
-            let inside = responses
-                .entries
+            let inside = objects
                 .iter()
-                .filter(|e| !e.key.name.starts_with("x-"))
-                .filter_map(|e| {
-                    let (rf, r) = self.ws.deref(file, &e.value).ok()?;
-                    Some((rf, r.as_map()?.entry(key)?))
-                });
+                .filter_map(|&(rf, r)| Some((rf, r.entry(key)?)));
             let mut found = direct.into_iter().chain(inside);
             let Some((used_file, used)) = found.next() else {
                 continue;
             };
             self.set(obj, target, Val::Node(&used.value), used_file, &used.value);
             for (other_file, other) in found {
-                // A Response object that several responses `$ref` holds one sample.
-                if std::ptr::eq(other, used) {
-                    continue;
-                }
                 self.diagnostics.push(
                     Diagnostic::warn(
                         UNSUPPORTED,

@@ -743,23 +743,13 @@ impl<'a> Cx<'a> {
                 );
             }
         }
+        const KNOWN: [&str; 3] = [
+            "x-apigateway-sample",
+            "x-apigateway-pass-through",
+            "x-apigateway-orchestrations",
+        ];
         for entry in &map.entries {
-            let key = &*entry.key.name;
-            if key.starts_with("x-apigateway-")
-                && !matches!(
-                    key,
-                    "x-apigateway-sample"
-                        | "x-apigateway-pass-through"
-                        | "x-apigateway-orchestrations"
-                )
-            {
-                self.warn(
-                    UNKNOWN_EXTENSION,
-                    file,
-                    entry.key.span,
-                    format!("`{key}` is not a parameter extension apigctl imports; ignored"),
-                );
-            }
+            self.unknown_extension(file, entry, &KNOWN, "a parameter extension apigctl imports");
         }
         Some(Val::Obj(obj.fields))
     }
