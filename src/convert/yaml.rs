@@ -335,7 +335,6 @@ fn push_string(out: &mut String, s: &str) {
 /// character"), the byte order mark (not allowed inside a document), and the line breaks of
 /// YAML 1.1 readers (U+0085, U+2028, U+2029, which they fold into a space in a quoted scalar).
 fn push_json_string(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -366,9 +365,7 @@ fn push_json_string(out: &mut String, s: &str) {
         // Escapes are ASCII and split nothing: `start` and `i` are on character boundaries.
         out.push_str(&s[start..i]);
         if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            push_unicode_escape(out, char::from(b));
         } else {
             out.push_str(escape);
         }
@@ -387,7 +384,8 @@ fn must_escape(c: char) -> bool {
     )
 }
 
-/// Appends `\uXXXX` for a character of the Basic Multilingual Plane (all [`must_escape`]s are).
+/// Appends `\uXXXX` for a character of the Basic Multilingual Plane (the C0 controls, DEL and
+/// all [`must_escape`]s are).
 fn push_unicode_escape(out: &mut String, c: char) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let code = u32::from(c);

@@ -1014,16 +1014,11 @@ fn regex_error(e: &regex::Error) -> String {
     let text = e.to_string();
     let lines: Vec<&str> = text.lines().collect();
     let reason = lines.iter().rev().find_map(|l| l.strip_prefix("error: "));
-    // The caret line is indented as the pattern line above it.
+    // The caret line is spaces, indented as the pattern line above it, then the carets.
     let column = lines.windows(2).find_map(|pair| {
         let caret = pair[1].find('^')?;
         let indent = pair[0].len() - pair[0].trim_start().len();
-        (pair[1].trim().chars().all(|c| c == '^') && caret >= indent).then(|| {
-            pair[0][indent..]
-                .get(..caret - indent)
-                .map_or(0, |s| s.chars().count())
-                + 1
-        })
+        (pair[1].trim().chars().all(|c| c == '^') && caret >= indent).then(|| caret - indent + 1)
     });
     match (reason, column) {
         (Some(reason), Some(column)) => {

@@ -203,7 +203,7 @@ fn notifications<'a>(diagnostics: impl Iterator<Item = Notified<'a>> + Clone) ->
 }
 
 /// What the codes of notifications that are not the loader's mean, for their descriptors.
-const NOTIFICATION_CODES: [(&str, &str); 8] = [
+const NOTIFICATION_CODES: [(&str, &str); 9] = [
     (
         "baseline-invalid",
         "The baseline file is not an apigctl baseline, or one of another version.",
@@ -232,6 +232,10 @@ const NOTIFICATION_CODES: [(&str, &str); 8] = [
     (
         "no-files",
         "There are no files to lint: none were named, or the `files:` globs match none.",
+    ),
+    (
+        "stdin-repeated",
+        "Standard input (`-`) is named more than once among the files; it can be read once.",
     ),
 ];
 

@@ -829,7 +829,7 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
     let mut replaced = BTreeSet::new();
     for key in &resolved.plugin_bindings {
         let (env, api, plugin) = key;
-        let (label, mut target) = plugin_binding(key);
+        let (label, target) = plugin_binding(key);
         if live.plugin_bindings.contains(key) {
             planner.push(
                 Kind::PluginBinding,
@@ -840,23 +840,18 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
             );
             continue;
         }
+        // The API's live plug-ins in the environment, found by their key's prefix.
         let displaced = plugin_type(plugin).and_then(|kind| {
-            live.plugin_bindings.iter().find(|(e, a, other)| {
-                e == env
-                    && a == api
-                    && !resolved
-                        .plugin_bindings
-                        .contains(&(e.clone(), a.clone(), other.clone()))
-                    && plugin_type(other) == Some(kind)
-            })
+            live.plugin_bindings
+                .range((env.clone(), api.clone(), String::new())..)
+                .take_while(|(e, a, _)| e == env && a == api)
+                .find(|old| {
+                    !resolved.plugin_bindings.contains(*old) && plugin_type(&old.2) == Some(kind)
+                })
         });
         match displaced {
             Some(old) => {
                 replaced.insert(old.clone());
-                target.old_binding = Some(RemoteBinding {
-                    policy: old.2.clone(),
-                    id: String::new(),
-                });
                 let fields = vec![FieldChange {
                     path: "plugin".to_owned(),
                     old: Some(Value::String(old.2.clone())),
