@@ -920,6 +920,81 @@ fn a_flow_yaml_mistake_is_reported_as_yaml_not_as_json() {
     }
 }
 
+/// A document written as JSON that only YAML reads (a trailing comma, say) loads, with a
+/// warning at the JSON mistake that `lint` reports; it is still JSON to `convert`.
+#[test]
+fn json_that_only_yaml_reads_loads_with_a_warning() {
+    let cases = [
+        (
+            "{\"a\": [1, 2,],\n \"b\": 1}\n",
+            (1, 12),
+            "no comma after the last item",
+        ),
+        ("{\"a\": 1,\r\n}\n", (1, 8), "no comma after the last item"),
+        (
+            "{\"a\": 1, b: 2}\n",
+            (1, 10),
+            "expected a quoted object key",
+        ),
+    ];
+    for (text, at, says) in cases {
+        let (sources, doc) = load_as("t.json", text, &Limits::default());
+        let doc = doc.unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+        assert_eq!(doc.format, apigctl::source::Format::Json, "{text:?}");
+        let [d] = doc.notes.as_slice() else {
+            panic!("{text:?}: {:?}", doc.notes)
+        };
+        let p = d.primary.unwrap();
+        let lc = sources.file(p.file).line_col(p.span.start as usize);
+        assert_eq!(
+            (d.code.as_str(), d.severity, (lc.line, lc.col)),
+            ("not-json", apigctl::diagnostic::Severity::Warn, at),
+            "{text:?}"
+        );
+        assert!(d.message.contains(says), "{}", d.message);
+    }
+    // Valid JSON, and flow-style YAML that was never meant as JSON, load without a word.
+    for text in ["{\"a\": [1, 2]}\n", "{a: [1, 2,]}\n"] {
+        let (_, doc) = load_as("t.json", text, &Limits::default());
+        assert!(doc.unwrap().notes.is_empty(), "{text:?}");
+    }
+    let dir = std::env::temp_dir().join(format!("apigctl-not-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("trailing.json");
+    std::fs::write(
+        &path,
+        "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"trailing\", \"version\": \"1\",},\n  \"paths\": {}\n}\n",
+    )
+    .unwrap();
+    let report = lint_file(
+        &Input::from_arg(path.to_str().unwrap()),
+        &LintOptions::default(),
+    )
+    .expect("readable");
+    let found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let p = d.primary.unwrap();
+            let lc = report.sources.file(p.file).line_col(p.span.start as usize);
+            (d.code.as_str(), lc.line, lc.col)
+        })
+        .collect();
+    assert_eq!(found, [("not-json", 3, 47)]);
+    let out = Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(["convert", "--oas", "3.0"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with('{'), "{stdout}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("warning[not-json]"),
+        "{out:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// An alias whose anchor is not defined is named, with how to fix it.
 #[test]
 fn an_alias_without_its_anchor_is_named() {

@@ -46,10 +46,13 @@ impl Default for ConvertCommandOptions {
 pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
     let name = input.display_name();
     let mut outcome = Outcome::default();
-    let Some((sources, doc)) = load_or_report(input, &options.limits, options.color, &mut outcome)
+    let Some((sources, mut doc)) =
+        load_or_report(input, &options.limits, options.color, &mut outcome)
     else {
         return outcome;
     };
+    // What the loader noticed comes first, whatever else is reported.
+    let mut diagnostics = std::mem::take(&mut doc.notes);
     let from = match openapi::detect(&doc) {
         Ok(DocumentKind::OpenApi(version)) => version,
         Ok(DocumentKind::Definition) => {
@@ -59,11 +62,13 @@ pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
             )
             .at(doc.file, doc.root.span)
             .help("use `apigctl export` to write a definition as OpenAPI");
-            report_into(&mut outcome, name, sources, vec![d], options.color);
+            diagnostics.push(d);
+            report_into(&mut outcome, name, sources, diagnostics, options.color);
             return outcome;
         }
         Err(d) => {
-            report_into(&mut outcome, name, sources, vec![*d], options.color);
+            diagnostics.push(*d);
+            report_into(&mut outcome, name, sources, diagnostics, options.color);
             return outcome;
         }
     };
@@ -80,19 +85,14 @@ pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
         let _ = ws.link_refs(&options.limits, &RefOptions::default());
     }
     let mut result = convert(&ws, from, options.version);
+    diagnostics.append(&mut result.diagnostics);
     if format == OutputFormat::Json {
-        non_finite_numbers(&result.document, ws.root().file, &mut result.diagnostics);
+        non_finite_numbers(&result.document, ws.root().file, &mut diagnostics);
     }
     let sources = std::mem::take(&mut ws.sources);
     // The trees of a big document take long to free (see `teardown`).
     drop_in_background(ws);
-    if report_into(
-        &mut outcome,
-        name,
-        sources,
-        result.diagnostics,
-        options.color,
-    ) {
+    if report_into(&mut outcome, name, sources, diagnostics, options.color) {
         return outcome;
     }
     let text = render_document(&result.document, format);

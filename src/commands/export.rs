@@ -83,10 +83,13 @@ pub(crate) fn load_or_report(
 pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
     let name = input.display_name();
     let mut outcome = Outcome::default();
-    let Some((sources, doc)) = load_or_report(input, &options.limits, options.color, &mut outcome)
+    let Some((sources, mut doc)) =
+        load_or_report(input, &options.limits, options.color, &mut outcome)
     else {
         return outcome;
     };
+    // What the loader noticed comes first, whatever else is reported.
+    let mut diagnostics = std::mem::take(&mut doc.notes);
     let problem = match openapi::detect(&doc) {
         Ok(DocumentKind::Definition) => None,
         Ok(DocumentKind::OpenApi(_)) => Some(
@@ -103,31 +106,29 @@ pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
         )),
     };
     if let Some(d) = problem {
-        report_into(&mut outcome, name, sources, vec![d], options.color);
+        diagnostics.push(d);
+        report_into(&mut outcome, name, sources, diagnostics, options.color);
         return outcome;
     }
     let definition = match Definition::from_node(&doc.root) {
         Ok(def) => def,
         Err(e) => {
-            let d = locate(
+            diagnostics.push(locate(
                 Diagnostic::error("definition-invalid", e.message).pointer(e.pointer),
                 &doc,
-            );
-            report_into(&mut outcome, name, sources, vec![d], options.color);
+            ));
+            report_into(&mut outcome, name, sources, diagnostics, options.color);
             return outcome;
         }
     };
     let result = export(&definition, &options.export);
     // The trees and the definition of a big document take long to free (see `teardown`).
     drop_in_background(definition);
-    let mut diagnostics: Vec<Diagnostic> = result
-        .diagnostics
-        .into_iter()
-        .map(|d| locate(d, &doc))
-        .collect();
+    let from = diagnostics.len();
+    diagnostics.extend(result.diagnostics.into_iter().map(|d| locate(d, &doc)));
     for r in result.related {
         if let (Some(d), Some(found)) = (
-            diagnostics.get_mut(r.diagnostic),
+            diagnostics.get_mut(from + r.diagnostic),
             doc.root.pointer(&r.pointer),
         ) {
             d.related.push(Related {

@@ -69,6 +69,10 @@ pub struct Document {
     pub format: Format,
     /// The root node.
     pub root: Node,
+    /// What the loader noticed that does not stop the document from loading: a document
+    /// written as JSON that only YAML reads (a trailing comma, say). Reported with the
+    /// workspace's `$ref` findings ([`refs::Workspace::check_refs`]).
+    pub notes: Vec<Diagnostic>,
 }
 
 /// Why a parse failed; turned into a [`Diagnostic`] once the file is known.
@@ -432,7 +436,22 @@ pub fn load_bytes(
     let file = sources.add(SourceFile::new(name, path, text));
     let source = sources.file(file);
     match parse(source, limits) {
-        Ok((root, format)) => Ok(Document { file, format, root }),
+        Ok(Parsed {
+            root,
+            format,
+            json_error,
+        }) => {
+            let notes = json_error
+                .map(|e| not_json(&source.text, e, file))
+                .into_iter()
+                .collect();
+            Ok(Document {
+                file,
+                format,
+                root,
+                notes,
+            })
+        }
         Err(e) => Err(LoadError::Invalid(Box::new(e.into_diagnostic(file)))),
     }
 }
@@ -481,9 +500,48 @@ fn decode(mut bytes: Vec<u8>) -> Result<String, BadEncoding> {
     }
 }
 
-/// Parses text as JSON or YAML, deciding by content: text whose first significant character
-/// opens a JSON object or array is parsed as JSON, falling back to YAML (a YAML flow mapping
-/// also starts with `{`) and reporting the JSON error if both fail.
+/// A document written as JSON that JSON does not read but YAML does: a warning at the JSON
+/// error, since the gateway, and any JSON tool, may refuse what YAML's flow style allows. The
+/// usual cause, a comma before `}` or `]`, is named at the comma.
+fn not_json(text: &str, json_error: ParseError, file: FileId) -> Diagnostic {
+    let json_error = json_error.into_diagnostic(file);
+    let at = json_error.primary.map(|l| l.span.start as usize);
+    let trailing_comma = at.and_then(|at| {
+        let closing = matches!(text.as_bytes().get(at), Some(b'}' | b']'));
+        let before = text.get(..at)?.trim_end_matches([' ', '\t', '\r', '\n']);
+        (closing && before.ends_with(',')).then(|| before.len() - 1)
+    });
+    match trailing_comma {
+        Some(comma) => Diagnostic::warn(
+            "not-json",
+            "the document is written as JSON, but JSON allows no comma after the last item; read as YAML, whose flow style allows it",
+        )
+        .at(file, Span::new(comma, comma + 1))
+        .help("remove the comma"),
+        None => {
+            let mut d = Diagnostic::warn(
+                "not-json",
+                format!(
+                    "the document is written as JSON but is not valid JSON ({}); read as YAML, whose flow style allows it",
+                    json_error.message
+                ),
+            )
+            .help("fix the JSON here, or save the document as YAML");
+            d.primary = json_error.primary;
+            d
+        }
+    }
+}
+
+/// A parsed text.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    pub(crate) root: Node,
+    pub(crate) format: Format,
+    /// Why text written as JSON was read as YAML.
+    pub(crate) json_error: Option<ParseError>,
+}
+
 /// Whether text that starts with `{` or `[` was written as JSON: a sequence, or a mapping
 /// that is empty or whose first key is quoted with `"`.
 fn meant_as_json(text: &str) -> bool {
@@ -495,7 +553,10 @@ fn meant_as_json(text: &str) -> bool {
     true
 }
 
-pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<(Node, Format), ParseError> {
+/// Parses text as JSON or YAML, deciding by content: text whose first significant character
+/// opens a JSON object or array is parsed as JSON, falling back to YAML (a YAML flow mapping
+/// also starts with `{`) and reporting the JSON error if both fail.
+pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Parsed, ParseError> {
     let text = source.text.as_str();
     let first = text
         .trim_start_matches([' ', '\t', '\r', '\n'])
@@ -503,9 +564,23 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<(Node, Forma
         .first();
     if matches!(first, Some(b'{' | b'[')) {
         match json::parse(text, limits.max_depth) {
-            Ok(root) => Ok((root, Format::Json)),
+            Ok(root) => Ok(Parsed {
+                root,
+                format: Format::Json,
+                json_error: None,
+            }),
             Err(json_error @ ParseError::Syntax { .. }) => match yaml::parse(source, limits) {
-                Ok(root) => Ok((root, Format::Yaml)),
+                // Written as JSON, it is still JSON to write it back as (`convert`).
+                Ok(root) if meant_as_json(text) => Ok(Parsed {
+                    root,
+                    format: Format::Json,
+                    json_error: Some(json_error),
+                }),
+                Ok(root) => Ok(Parsed {
+                    root,
+                    format: Format::Yaml,
+                    json_error: None,
+                }),
                 // Neither reads it: the error is the one of the syntax it was meant in. A
                 // mapping whose first key is not quoted (`{openapi: 3.0.3, ...}`) is YAML in
                 // flow style, so its repeated key, not JSON's "expected a quoted key" at 1:2.
@@ -517,9 +592,14 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<(Node, Forma
     } else {
         // Most OpenAPI YAML stays within what the fast path reads; the rest goes to the
         // general parser.
-        match yaml_fast::parse(text, limits) {
-            Some(root) => Ok((root, Format::Yaml)),
-            None => yaml::parse(source, limits).map(|root| (root, Format::Yaml)),
-        }
+        let root = match yaml_fast::parse(text, limits) {
+            Some(root) => root,
+            None => yaml::parse(source, limits)?,
+        };
+        Ok(Parsed {
+            root,
+            format: Format::Yaml,
+            json_error: None,
+        })
     }
 }

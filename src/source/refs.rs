@@ -920,6 +920,10 @@ impl Workspace {
             }
             diagnostics.push(d);
         }
+        // What the loader noticed in each file, reported once, as its syntax errors are.
+        for doc in &mut self.documents {
+            diagnostics.append(&mut doc.notes);
+        }
         LinkedRefs {
             sites,
             indexes,

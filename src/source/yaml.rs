@@ -85,6 +85,9 @@ struct Builder<'s> {
 /// Parses a single-document YAML stream.
 pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseError> {
     let text = source.text.as_str();
+    if let Some(at) = super::yaml_fast::first_unprintable(text.as_bytes()) {
+        return Err(unprintable(text, at));
+    }
     let mut b = Builder {
         source,
         ascii: text.is_ascii(),
@@ -496,6 +499,26 @@ fn collection_end(
 
 /// The name of the alias at the start of `rest` (`*name`), as YAML ends one: at white space
 /// or a flow indicator.
+/// What to do about a character YAML does not allow in a stream.
+const UNPRINTABLE_HELP: &str = "YAML allows no control characters other than tab, line feed and carriage return in a document: remove it, or write it as an escape in a double-quoted string (`\\x1b`)";
+
+/// The error for the character at `at`, which YAML 1.2 does not allow anywhere in a stream
+/// (§5.1): the parser accepts some of them inside scalars, the gateway's parser does not.
+fn unprintable(text: &str, at: usize) -> ParseError {
+    let c = text
+        .get(at..)
+        .and_then(|rest| rest.chars().next())
+        .unwrap_or_default();
+    ParseError::Syntax {
+        message: format!(
+            "YAML syntax error: character U+{:04X} is not allowed in a YAML document",
+            u32::from(c)
+        ),
+        span: Span::new(at, at + c.len_utf8()),
+        help: UNPRINTABLE_HELP.to_owned(),
+    }
+}
+
 fn alias_name(rest: &str) -> &str {
     let Some(name) = rest.strip_prefix('*') else {
         return "";
@@ -545,7 +568,7 @@ impl Builder<'_> {
             }
             format!("define the anchor (`&{name}`) on a node before this alias, or fix the name")
         } else if e.info().contains("unprintable") || e.info().contains("control character") {
-            "YAML allows no control characters other than tab, line feed and carriage return in a document: remove it, or write it as an escape in a double-quoted string (`\\x1b`)".to_owned()
+            UNPRINTABLE_HELP.to_owned()
         } else {
             "check indentation, quoting and `key: value` spacing around here".to_owned()
         };
@@ -894,6 +917,50 @@ mod tests {
         for (text, want) in cases {
             let root = load(text, &Limits::default()).expect("loads");
             assert_eq!(spanned(text, &root, "/a"), *want, "{text:?}");
+        }
+    }
+
+    /// A character YAML 1.2 allows nowhere in a stream (§5.1) is an error at that character,
+    /// inside a scalar or a comment too, whichever parser reads the document; tab, carriage
+    /// return, U+0085 and a byte order mark inside a quoted scalar are allowed.
+    #[test]
+    fn unprintable_characters_are_errors_where_they_are() {
+        for (text, at) in [
+            ("a: \"x\u{1b}y\"\n", "\u{1b}"),
+            ("a: x\u{7}y\n", "\u{7}"),
+            ("a: 'x\u{9f}'\n", "\u{9f}"),
+            ("a: 1 # \u{7f}\n", "\u{7f}"),
+            ("a: |\n  x\u{ffff}\n", "\u{ffff}"),
+            ("a: 'x\ty'\r\nc: \"x\u{0}\"\n", "\u{0}"),
+        ] {
+            let source = SourceFile::new("t.yaml", None, text.to_owned());
+            match crate::source::parse(&source, &Limits::default()) {
+                Err(ParseError::Syntax {
+                    message,
+                    span,
+                    help,
+                }) => {
+                    assert_eq!(&text[span.range()], at, "{text:?}");
+                    assert!(
+                        message.contains("is not allowed in a YAML document"),
+                        "{message}"
+                    );
+                    assert!(help.contains("double-quoted"), "{help}");
+                }
+                other => panic!("{text:?}: {other:?}"),
+            }
+        }
+        for text in [
+            "a: 'x\ty'\r\n",
+            "a: x\u{85}y\n",
+            "a: \"x\u{feff}y\"\n",
+            "a: \"\\x1b\"\n",
+        ] {
+            let source = SourceFile::new("t.yaml", None, text.to_owned());
+            assert!(
+                crate::source::parse(&source, &Limits::default()).is_ok(),
+                "{text:?}"
+            );
         }
     }
 

@@ -41,39 +41,68 @@ fn unsupported<T>() -> Parsed<T> {
 /// YAML 1.2 does not allow in a document (C0 and C1 controls but line feed and U+0085, DEL,
 /// U+FFFE, U+FFFF, and the byte order mark U+FEFF, which the loader drops only where the text
 /// starts), for which the general parser gives its error.
+fn outside_plain_text(text: &[u8]) -> bool {
+    first_of(text, Scan::PlainText).is_some()
+}
+
+/// The offset of the first character YAML 1.2 does not allow anywhere in a stream (§5.1,
+/// `c-printable`: C0 controls but tab, line feed and carriage return, DEL, C1 controls but
+/// U+0085, U+FFFE and U+FFFF). The general parser lets some of them through inside scalars.
+pub(crate) fn first_unprintable(text: &[u8]) -> Option<usize> {
+    first_of(text, Scan::Unprintable)
+}
+
+/// What [`first_of`] looks for.
+#[derive(Clone, Copy, PartialEq)]
+enum Scan {
+    /// What the fast path leaves to the general parser.
+    PlainText,
+    /// What no YAML stream may hold.
+    Unprintable,
+}
+
+/// The first character `scan` looks for.
 ///
 /// Every document loaded is scanned, so the common case is made cheap: a pass without
 /// branches over 64-byte chunks finds the chunks holding a byte that may start such a
 /// character, and only those are read byte by byte (4 MB of YAML: 0.4 ms, against 4.8 ms for
 /// the byte-by-byte reading of all of it).
-fn outside_plain_text(text: &[u8]) -> bool {
+fn first_of(text: &[u8], scan: Scan) -> Option<usize> {
     const CHUNK: usize = 64;
     let may_start = |b: u8| {
         u8::from(b < 0x20 && b != b'\n') | u8::from(b == 0x7f) | u8::from(b == 0xc2 || b == 0xef)
     };
-    text.chunks(CHUNK).enumerate().any(|(c, chunk)| {
-        chunk.iter().fold(0, |seen, &b| seen | may_start(b)) != 0 && {
-            // With the two bytes a character started at the chunk's end may take.
-            let start = c * CHUNK;
-            forbidden_in(&text[start..text.len().min(start + CHUNK + 2)])
+    text.chunks(CHUNK).enumerate().find_map(|(c, chunk)| {
+        if chunk.iter().fold(0, |seen, &b| seen | may_start(b)) == 0 {
+            return None;
         }
+        // With the two bytes a character started at the chunk's end may take.
+        let start = c * CHUNK;
+        let end = text.len().min(start + CHUNK + 2);
+        // Only a character that starts in this chunk: the next chunk reports its own.
+        first_in(&text[start..end], scan)
+            .filter(|&i| i < CHUNK)
+            .map(|i| start + i)
     })
 }
 
-/// [`outside_plain_text`], read byte by byte.
-fn forbidden_in(text: &[u8]) -> bool {
-    text.iter().enumerate().any(|(i, &b)| match b {
+/// [`first_of`], read byte by byte.
+fn first_in(text: &[u8], scan: Scan) -> Option<usize> {
+    let plain = scan == Scan::PlainText;
+    text.iter().enumerate().position(|(i, &b)| match b {
         b'\n' => false,
+        b'\t' | b'\r' => plain,
         0..0x20 | 0x7f => true,
         // U+0080 to U+009F are C2 80 to C2 9F in UTF-8.
         0xc2 => text
             .get(i + 1)
             .is_some_and(|&c| (0x80..0xa0).contains(&c) && c != 0x85),
         // U+FFFE and U+FFFF are EF BF BE and EF BF BF; U+FEFF is EF BB BF.
-        0xef => matches!(
-            (text.get(i + 1), text.get(i + 2)),
-            (Some(0xbf), Some(0xbe | 0xbf)) | (Some(0xbb), Some(0xbf))
-        ),
+        0xef => match (text.get(i + 1), text.get(i + 2)) {
+            (Some(0xbf), Some(0xbe | 0xbf)) => true,
+            (Some(0xbb), Some(0xbf)) => plain,
+            _ => false,
+        },
         _ => false,
     })
 }
