@@ -218,6 +218,85 @@ fn server_side_verification_accepts_every_vector_as_received() {
     }
 }
 
+/// The body is vouched for by the signature: a body sent in place of the signed one is
+/// refused, also when an `X-Sdk-Content-Sha256` header claims the signed body's hash, whether
+/// that header is left out of the signed headers or signed with the hash of another body.
+#[test]
+fn a_body_other_than_the_signed_one_is_refused() {
+    let credentials = Credentials {
+        access_key: "AK1".into(),
+        secret_key: "sk1".into(),
+        security_token: None,
+    };
+    let lookup = |ak: &str| (ak == "AK1").then_some("sk1");
+    let date = "20261207T120000Z";
+    let now = signing::parse_date(date).unwrap();
+    let signed_body = br#"{"name":"innocent_grp"}"#;
+    let sent_body = br#"{"name":"evil_grp_injected"}"#;
+    let hash_of = |body: &[u8]| {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let base = vec![
+        ("Content-Type".to_owned(), "application/json".to_owned()),
+        ("Host".to_owned(), "127.0.0.1".to_owned()),
+        ("X-Sdk-Date".to_owned(), date.to_owned()),
+    ];
+    fn request<'r>(headers: &'r [(String, String)], body: &'r [u8]) -> SignableRequest<'r> {
+        SignableRequest {
+            method: "POST",
+            path: "/v2/p1/apigw/instances/i1/api-groups",
+            query: &[],
+            headers,
+            body,
+        }
+    }
+    let with_auth = |mut headers: Vec<(String, String)>, auth: String| {
+        headers.push(("Authorization".to_owned(), auth));
+        headers
+    };
+    // Signed without the header; the header added afterwards claims the signed body's hash.
+    let auth = signing::sign(&credentials, &request(&base, signed_body)).unwrap();
+    let mut unsigned_claim = with_auth(base.clone(), auth.clone());
+    unsigned_claim.push(("X-Sdk-Content-Sha256".to_owned(), hash_of(signed_body)));
+    assert_eq!(
+        signing::verify(&request(&unsigned_claim, signed_body), lookup, now),
+        Ok("AK1".to_owned())
+    );
+    assert!(matches!(
+        signing::verify(&request(&unsigned_claim, sent_body), lookup, now),
+        Err(SigningError::SignatureMismatch(_))
+    ));
+    // Signed with the header: the signature holds, but the header is not the body's hash.
+    let mut claimed = base.clone();
+    claimed.push(("X-Sdk-Content-Sha256".to_owned(), hash_of(signed_body)));
+    let auth = signing::sign(&credentials, &request(&claimed, signed_body)).unwrap();
+    let claimed = with_auth(claimed, auth);
+    assert_eq!(
+        signing::verify(&request(&claimed, signed_body), lookup, now),
+        Ok("AK1".to_owned())
+    );
+    assert!(matches!(
+        signing::verify(&request(&claimed, sent_body), lookup, now),
+        Err(SigningError::SignatureMismatch(_))
+    ));
+    // `UNSIGNED-PAYLOAD`, signed, vouches for no body (the SDKs' multipart uploads).
+    let mut unsigned = base.clone();
+    unsigned.push((
+        "X-Sdk-Content-Sha256".to_owned(),
+        "UNSIGNED-PAYLOAD".to_owned(),
+    ));
+    let auth = signing::sign(&credentials, &request(&unsigned, signed_body)).unwrap();
+    let unsigned = with_auth(unsigned, auth);
+    assert_eq!(
+        signing::verify(&request(&unsigned, sent_body), lookup, now),
+        Ok("AK1".to_owned())
+    );
+}
+
 #[test]
 fn credentials_debug_hides_secrets() {
     let c = Credentials {

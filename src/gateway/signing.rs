@@ -268,6 +268,16 @@ pub fn verify<'k>(
         return Err(SigningError::DateSkew(date.to_owned()));
     }
     let canonical = canonical_request(request, &auth.signed_headers)?;
+    // A signed body hash vouches for the body only if it is the body's: a request that
+    // signs the hash of one body and sends another is refused (`UNSIGNED-PAYLOAD`, which the
+    // SDKs send for multipart bodies, vouches for none).
+    if let Some(claimed) = signed_payload_hash(request, &auth.signed_headers)
+        && !request.body.is_empty()
+        && claimed != UNSIGNED_PAYLOAD
+        && !claimed.eq_ignore_ascii_case(&hex(&Sha256::digest(request.body)))
+    {
+        return Err(SigningError::SignatureMismatch(auth.access_key));
+    }
     let expected = if auth.algorithm == ALGORITHM_V11 {
         let info = auth.derivation_info.clone().unwrap_or_default();
         let credentials = Credentials {
@@ -328,15 +338,26 @@ pub fn canonical_request(
     out.push('\n');
     out.push_str(&signed.join(";"));
     out.push('\n');
+    // The header stands for the body only when it is signed itself: an unsigned one could
+    // carry the hash of a body other than the one sent.
     let payload_hash = if request.body.is_empty() {
         hex(&Sha256::digest(b""))
-    } else if let Some(marker) = request.header(CONTENT_SHA256_HEADER) {
+    } else if let Some(marker) = signed_payload_hash(request, signed) {
         marker.to_owned()
     } else {
         hex(&Sha256::digest(request.body))
     };
     out.push_str(&payload_hash);
     Ok(out)
+}
+
+/// The `X-Sdk-Content-Sha256` header, when it is among the `signed` headers.
+fn signed_payload_hash<'r>(request: &'r SignableRequest<'_>, signed: &[String]) -> Option<&'r str> {
+    signed
+        .iter()
+        .any(|name| name.eq_ignore_ascii_case(CONTENT_SHA256_HEADER))
+        .then(|| request.header(CONTENT_SHA256_HEADER))
+        .flatten()
 }
 
 /// The canonical URI: percent-decode, split on `/`, RFC 3986-encode each segment, end with `/`.
