@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use apigctl::gateway::client::{Call, Client, path};
+use apigctl::gateway::ops;
 use apigctl::gateway::signing::{self, Credentials, SignableRequest};
 use apigctl::gateway::{Auth, GatewayConfig};
 use reqwest::Method;
@@ -234,6 +235,31 @@ async fn retries_stop_at_the_limit_with_the_gateway_error() {
         text,
         "read API `get_order`: HTTP 503 APIG.503: injected 503 (request id req-503)"
     );
+}
+
+/// A removal whose answer was lost finds the object gone when it is retried: a delete, taking
+/// an API offline and detaching a plug-in are then done, not failed; a first answer of 404 is
+/// still an error.
+#[tokio::test]
+async fn a_removal_whose_answer_was_lost_is_done_when_the_retry_finds_it_gone() {
+    for removal in ["delete", "offline", "detach"] {
+        let script = Script::new(vec![Reply::Drop, error(404)]);
+        let client = Client::new(config(&serve(script.clone()).await)).unwrap();
+        let done = match removal {
+            "delete" => client.delete_in(&ops::APIS, "a1", "get_order").await,
+            "offline" => client.take_offline("a1", "get_order", "e1").await,
+            _ => {
+                client
+                    .detach_plugin("p1", "cors", "e1", &["a1".to_owned()])
+                    .await
+            }
+        };
+        assert!(done.is_ok(), "{removal}: {done:?}");
+        assert_eq!(script.seen().len(), 2, "{removal}");
+    }
+    let script = Script::new(vec![error(404)]);
+    let client = Client::new(config(&serve(script.clone()).await)).unwrap();
+    assert!(client.take_offline("a1", "get_order", "e1").await.is_err());
 }
 
 #[tokio::test]

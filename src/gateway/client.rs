@@ -2,7 +2,7 @@
 //! retries with exponential backoff and full jitter, paging, and error answers turned into
 //! [`GatewayError`]s that name the operation and object.
 //!
-//! Retry policy: reads, updates (`PUT`) and deletes are idempotent and retried on 429, 5xx and
+//! Retry policy: reads, updates (`PUT`) and removals are idempotent and retried on 429, 5xx and
 //! transport errors. A create is retried only after a follow-up read proves the first attempt did
 //! not take effect (see [`Client::create_checked`]), so a lost answer never produces a duplicate.
 
@@ -297,8 +297,20 @@ impl Client {
         })
     }
 
-    /// Sends an idempotent request, retrying on 429, 5xx and transport errors.
+    /// Sends an idempotent request, retrying on 429, 5xx and transport errors. A `DELETE` is
+    /// a removal (see [`Client::send_removal`]).
     pub async fn send(&self, call: &Call) -> Result<Answer, GatewayError> {
+        self.send_retried(call, call.method == Method::DELETE).await
+    }
+
+    /// Sends a request that removes something (a delete, taking an API offline, unbinding),
+    /// retried as [`Client::send`] is: when a retry finds the object gone, the attempt whose
+    /// answer was lost removed it, and the removal is done.
+    pub async fn send_removal(&self, call: &Call) -> Result<Answer, GatewayError> {
+        self.send_retried(call, true).await
+    }
+
+    async fn send_retried(&self, call: &Call, removal: bool) -> Result<Answer, GatewayError> {
         let mut attempt = 0;
         loop {
             match self.send_once(call).await {
@@ -306,10 +318,8 @@ impl Client {
                     self.backoff(attempt).await;
                     attempt += 1;
                 }
-                // A delete whose first answer was lost may find the object gone on retry.
-                Err(error)
-                    if attempt > 0 && call.method == Method::DELETE && error.is_not_found() =>
-                {
+                // A removal whose first answer was lost may find the object gone on retry.
+                Err(error) if attempt > 0 && removal && error.is_not_found() => {
                     return Ok(Answer {
                         status: 204,
                         body: Vec::new(),

@@ -610,7 +610,7 @@ impl Client {
     ) -> Result<(), GatewayError> {
         let action = (PublishAction::Offline, "take API offline");
         let call = api_action(action, api_id, api, env_id, None)?;
-        self.send(&call).await.map(|_| ())
+        self.send_removal(&call).await.map(|_| ())
     }
 
     /// APIs of `group_id` bound to a throttling or access control policy (API Reference 3.8.3,
@@ -766,7 +766,8 @@ impl Client {
             label,
         )
         .json(&body)?;
-        self.send(&call).await.map(|_| ())
+        // Retried: detaching a plug-in twice leaves it detached.
+        self.send_removal(&call).await.map(|_| ())
     }
 
     /// Imports an OpenAPI document through the gateway's own converter (API Reference 3.16.2):
