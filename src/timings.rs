@@ -21,11 +21,11 @@ static START: OnceLock<Instant> = OnceLock::new();
 
 /// Records `what` took `took` (no-op unless [`enabled`]).
 pub fn record(what: impl FnOnce() -> String, took: Duration) {
-    if enabled() {
-        if let Ok(mut r) = RECORDED.lock() {
-            let ended = START.get().map(Instant::elapsed).unwrap_or_default();
-            r.push((what(), took, ended));
-        }
+    if enabled()
+        && let Ok(mut r) = RECORDED.lock()
+    {
+        let ended = START.get().map(Instant::elapsed).unwrap_or_default();
+        r.push((what(), took, ended));
     }
 }
 

@@ -459,6 +459,105 @@ async fn plugins_bind_to_published_apis_only() {
     handle.shutdown().await.unwrap();
 }
 
+/// What the API Reference says of bindings and their lists, each checked once: a publication
+/// named twice in one throttling binding request gets one policy or none (3.8.1); binding-list
+/// rows carry the fields of `AclBindApiInfo` (3.14.4) and `PluginApiInfo` (3.27.10, 3.27.12);
+/// a plug-in still bound cannot be deleted (3.27.3, 409 APIG.3462).
+#[tokio::test]
+async fn bindings_and_their_lists_follow_the_reference() {
+    let (c, handle) = start(config()).await;
+    let f = published_api(&c).await;
+    let t = c
+        .post("/throttles", &throttle_body("twice_named"))
+        .await
+        .id();
+    let twice = c
+        .post(
+            "/throttle-bindings",
+            &json!({"strategy_id": t, "publish_ids": [f.publish_id, f.publish_id]}),
+        )
+        .await;
+    assert_eq!((twice.status, twice.code()), (400, "APIG.3309"));
+    let bound = c
+        .get("/throttle-bindings/binded-apis", &[("throttle_id", &t)])
+        .await;
+    assert_eq!(bound.body["total"], 0, "{:?}", bound.body);
+
+    let acl = c
+        .post(
+            "/acls",
+            &json!({"acl_name": "rows_acl", "acl_type": "PERMIT", "acl_value": "10.0.0.0/8", "entity_type": "IP"}),
+        )
+        .await
+        .id();
+    let acl_bound = c
+        .post(
+            "/acl-bindings",
+            &json!({"acl_id": acl, "publish_ids": [f.publish_id]}),
+        )
+        .await;
+    assert_eq!(acl_bound.status, 201, "{:?}", acl_bound.body);
+    let rows = c
+        .get("/acl-bindings/binded-apis", &[("acl_id", &acl)])
+        .await;
+    let row = &rows.body["apis"][0];
+    assert_eq!(row["api_name"], "pets", "{row}");
+    assert_eq!(row["api_type"], 1, "{row}");
+    assert_eq!(row["env_name"], "TEST", "{row}");
+    assert!(row.get("api_remark").is_some(), "{row}");
+
+    let p = c
+        .post(
+            "/plugins",
+            &json!({"plugin_name": "rows_cors", "plugin_type": "cors", "plugin_scope": "global",
+                    "plugin_content": "{\"allow_origin\":\"*\"}"}),
+        )
+        .await
+        .body["plugin_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let attachable = c
+        .get(
+            &format!("/plugins/{p}/attachable-apis"),
+            &[("env_id", &f.env)],
+        )
+        .await;
+    let attached = c
+        .post(
+            &format!("/plugins/{p}/attach"),
+            &json!({"env_id": f.env, "api_ids": [f.api]}),
+        )
+        .await;
+    assert_eq!(attached.status, 201, "{:?}", attached.body);
+    let attached_rows = c.get(&format!("/plugins/{p}/attached-apis"), &[]).await;
+    for (what, row) in [
+        ("attachable", &attachable.body["apis"][0]),
+        ("attached", &attached_rows.body["apis"][0]),
+    ] {
+        for (key, value) in [
+            ("api_id", json!(f.api)),
+            ("api_name", json!("pets")),
+            ("req_protocol", json!("HTTPS")),
+            ("env_id", json!(f.env)),
+            ("env_name", json!("TEST")),
+        ] {
+            assert_eq!(row[key], value, "{what} {key}: {row}");
+        }
+    }
+    let refused = c.delete(&format!("/plugins/{p}")).await;
+    assert_eq!((refused.status, refused.code()), (409, "APIG.3462"));
+    let detached = c
+        .put(
+            &format!("/plugins/{p}/detach"),
+            &json!({"env_id": f.env, "api_ids": [f.api]}),
+        )
+        .await;
+    assert_eq!(detached.status, 204, "{:?}", detached.body);
+    assert_eq!(c.delete(&format!("/plugins/{p}")).await.status, 204);
+    handle.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn apps_codes_and_authorisation() {
     let (c, handle) = start(config()).await;

@@ -10,7 +10,7 @@ use crate::model::{PluginApiAttachInfo, PluginAttachResult, PluginCreate, Plugin
 
 use super::list::{matches_exact, matches_name, page};
 use super::policies::{api_row, publication_matches};
-use super::state::{Db, new_id, now};
+use super::state::{Db, Publication, new_id, now};
 use super::{ApiError, Reply, Req, validate};
 
 fn plugin<'d>(db: &'d Db, id: &str) -> Result<&'d PluginCreate, ApiError> {
@@ -68,9 +68,19 @@ pub fn update(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
 pub fn delete(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     let id = req.param(0);
     plugin(db, id)?;
+    // "Before deleting a plug-in, unbind it from all APIs" (3.27.3), with this answer.
+    if db
+        .plugin_bindings
+        .values()
+        .any(|b| b.plugin_id.as_deref() == Some(id))
+    {
+        return Err(ApiError::new(
+            409,
+            "APIG.3462",
+            "The plugin has been attached to the APIs and cannot perform the current operation",
+        ));
+    }
     db.plugins.remove(id);
-    db.plugin_bindings
-        .retain(|_, b| b.plugin_id.as_deref() != Some(id));
     Reply::no_content()
 }
 
@@ -243,16 +253,31 @@ pub fn attached_apis(db: &Db, req: &Req) -> Result<Reply, ApiError> {
         if !publication_matches(db, req, p) || !api_filters(db, req, api_id) {
             continue;
         }
-        let mut row = api_row(db, p);
-        row.insert("api_id".into(), api_id.into());
-        row.insert("api_name".into(), b.api_name.clone().into());
-        row.insert("env_id".into(), env_id.into());
-        row.insert("env_name".into(), b.env_name.clone().into());
+        let mut row = plugin_api_row(db, p);
         row.insert("plugin_attach_id".into(), b.plugin_attach_id.clone().into());
         row.insert("attached_time".into(), b.attached_time.clone().into());
         items.push(Value::Object(row));
     }
     page(req, "apis", items)
+}
+
+/// A `PluginApiInfo` row (API Reference 3.27.10, Table 3-1611) of a publication: the API's
+/// fields under the names that table gives them.
+fn plugin_api_row(db: &Db, p: &Publication) -> serde_json::Map<String, Value> {
+    let mut row = api_row(db, p);
+    let api = db.apis.get(&p.api_id);
+    row.insert("api_id".into(), p.api_id.clone().into());
+    row.insert("api_name".into(), api.map(|a| a.name.clone()).into());
+    row.insert(
+        "req_protocol".into(),
+        api.map(|a| a.req_protocol.as_str()).into(),
+    );
+    row.insert("env_id".into(), p.env_id.clone().into());
+    row.insert(
+        "env_name".into(),
+        db.env(&p.env_id).map(|e| e.name).unwrap_or_default().into(),
+    );
+    row
 }
 
 fn api_filters(db: &Db, req: &Req, api_id: &str) -> bool {
@@ -280,7 +305,7 @@ pub fn attachable_apis(db: &Db, req: &Req) -> Result<Reply, ApiError> {
             })
         })
         .filter(|p| publication_matches(db, req, p) && api_filters(db, req, &p.api_id))
-        .map(|p| Value::Object(api_row(db, p)))
+        .map(|p| Value::Object(plugin_api_row(db, p)))
         .collect();
     page(req, "apis", items)
 }

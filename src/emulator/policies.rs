@@ -327,12 +327,15 @@ pub fn bind_throttle(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     if b.publish_ids.is_empty() {
         return Err(ApiError::missing("publish_ids"));
     }
-    for publish_id in &b.publish_ids {
+    for (i, publish_id) in b.publish_ids.iter().enumerate() {
         publication(db, publish_id)?;
+        // One throttling policy per API and environment (3.8.1), a publication named twice
+        // in one request included.
         if db
             .throttle_bindings
             .values()
             .any(|x| x.publish_id.as_deref() == Some(publish_id))
+            || b.publish_ids[..i].contains(publish_id)
         {
             return Err(ApiError::exists(
                 "APIG.3309",
@@ -706,12 +709,20 @@ pub fn acl_bound_apis(db: &Db, req: &Req) -> Result<Reply, ApiError> {
             continue;
         }
         let mut row = api_row(db, p);
+        // `AclBindApiInfo` (API Reference 3.14.4) names the API and environment fields so.
+        let api = db.apis.get(api_id);
         row.insert("api_id".into(), api_id.into());
+        row.insert("api_name".into(), api.map(|a| a.name.clone()).into());
+        row.insert("api_type".into(), api.map(|a| a.api_type.value()).into());
         row.insert(
-            "api_name".into(),
-            db.apis.get(api_id).map(|a| a.name.clone()).into(),
+            "api_remark".into(),
+            api.and_then(|a| a.remark.clone()).into(),
         );
         row.insert("env_id".into(), env_id.into());
+        row.insert(
+            "env_name".into(),
+            db.env(env_id).map(|e| e.name).unwrap_or_default().into(),
+        );
         row.insert("acl_id".into(), acl_id.into());
         row.insert("acl_name".into(), policy.acl_name.clone().into());
         row.insert("bind_id".into(), b.id.clone().into());

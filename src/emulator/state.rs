@@ -296,6 +296,38 @@ pub enum StateError {
 pub struct Store {
     db: RwLock<Db>,
     file: Option<PathBuf>,
+    /// `<state file>.lock`, locked while the store is open: a second server on the same file
+    /// would overwrite the first one's writes with its own view (the lock goes with the
+    /// process, so a killed server leaves no stale lock behind).
+    _lock: Option<std::fs::File>,
+}
+
+/// Locks `<path>.lock` for this process, or says which server holds it.
+fn lock(path: &Path) -> Result<std::fs::File, StateError> {
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push(".lock");
+    let lock_path = PathBuf::from(lock_path);
+    let io = |source| StateError::Io {
+        path: lock_path.clone(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(io(std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            format!(
+                "another `apigctl serve` uses the state file {}; stop it, or give this one another --state file",
+                path.display()
+            ),
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+    }
 }
 
 impl Store {
@@ -303,9 +335,9 @@ impl Store {
     ///
     /// # Errors
     ///
-    /// The file exists but cannot be read or parsed.
+    /// The file exists but cannot be read or parsed, or another server has it open.
     pub fn open(file: Option<PathBuf>) -> Result<Store, StateError> {
-        let db = match &file {
+        let (db, lock) = match &file {
             Some(path) => {
                 // A state file that cannot be created would fail every write with APIG.9999
                 // after the server said it was listening: refuse to start instead.
@@ -325,13 +357,15 @@ impl Store {
                         ),
                     });
                 }
-                load(path)?
+                let lock = lock(path)?;
+                (load(path)?, Some(lock))
             }
-            None => Db::default(),
+            None => (Db::default(), None),
         };
         Ok(Store {
             db: RwLock::new(db),
             file,
+            _lock: lock,
         })
     }
 
@@ -460,6 +494,28 @@ mod tests {
             publish_time: "2020-01-01T00:00:00Z".to_owned(),
             version_id: "v".to_owned(),
         }
+    }
+
+    /// One server per state file: a second store on it is refused, naming the file, until the
+    /// first is closed.
+    #[test]
+    fn a_state_file_is_used_by_one_store_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let first = Store::open(Some(path.clone())).unwrap();
+        match Store::open(Some(path.clone())) {
+            Err(StateError::Io { source, .. }) => {
+                assert!(
+                    source
+                        .to_string()
+                        .contains("another `apigctl serve` uses the state file"),
+                    "{source}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        drop(first);
+        assert!(Store::open(Some(path)).is_ok());
     }
 
     /// The publications by API are found as a scan of every publication finds them: after
