@@ -62,6 +62,34 @@ fn a_definition_with_variables_round_trips() {
     assert_eq!(sorted(gateway.dump("gen_api")), sorted(expected));
 }
 
+/// A group none of whose APIs is published in `--env`: the dump says so with an empty entry,
+/// so syncing the dump publishes nothing (without it, sync reads "every API, in `--env`").
+#[test]
+fn a_dump_of_an_unpublished_group_syncs_to_the_same_state() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let source = write(
+        &dir,
+        "unpublished.yaml",
+        &format!(
+            "apigctl: 1\ngroup: {{name: quiet_api}}\nenvironments: [{{name: DEV}}]\npublications: [{{env: DEV, apis: []}}]\napis:\n{}{}",
+            route_api("aa_one", "/a"),
+            route_api("bb_two", "/b")
+        ),
+    );
+    assert_eq!(gateway.sync(&source, false).exit_code, 0);
+    let dumped = gateway.dump("quiet_api");
+    assert_eq!(dumped.publications.len(), 1, "{:?}", dumped.publications);
+    assert!(dumped.publications[0].apis.is_empty());
+    let path = write(
+        &dir,
+        "dumped.json",
+        &serde_json::to_string(&dumped).unwrap(),
+    );
+    let again = gateway.diff(&path, false, PlanFormat::Human);
+    assert_eq!(again.exit_code, 0, "{}{}", again.stdout, again.stderr);
+}
+
 #[test]
 fn dump_as_openapi_imports_back_to_the_same_group() {
     let gateway = Gateway::start(None);
@@ -515,48 +543,149 @@ fn every_policy_kind_syncs_binds_and_round_trips() {
     assert_eq!(gateway.diff(&changed, true, PlanFormat::Human).exit_code, 0);
 }
 
-/// Two APIs that swap routes cannot be updated one after the other (each is refused while the
-/// other holds its new route, APIG.3301). Their publications must not go ahead as if the
-/// updates had been made: each fails naming the API whose change failed.
+/// One mock API definition line of the route tests.
+fn route_api(name: &str, uri: &str) -> String {
+    format!(
+        "  - {{name: {name}, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: {uri}, auth_type: NONE, backend_type: MOCK, mock_info: {{result_content: ok}}}}\n"
+    )
+}
+
+/// A definition of group `swap_api` published in DEV with the APIs `(name, path)`.
+fn routes(dir: &tempfile::TempDir, file: &str, apis: &[(&str, &str)]) -> String {
+    let mut text =
+        "apigctl: 1\ngroup: {name: swap_api}\nenvironments: [{name: DEV}]\napis:\n".to_owned();
+    for (name, uri) in apis {
+        text.push_str(&route_api(name, uri));
+    }
+    write(dir, file, &text)
+}
+
+/// Two APIs that swap routes cannot be updated in either order (each is refused while the
+/// other holds its new route, APIG.3301): the plan is refused before anything is sent, naming
+/// both.
 #[test]
-fn publications_of_an_api_whose_update_failed_fail_too() {
+fn a_route_swap_is_refused_before_anything_is_sent() {
     let gateway = Gateway::start(None);
-    let api = |name: &str, uri: &str| {
-        format!(
-            "  - {{name: {name}, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: {uri}, auth_type: NONE, backend_type: MOCK, mock_info: {{result_content: ok}}}}\n"
-        )
-    };
-    let head = "apigctl: 1\ngroup: {name: swap_api}\nenvironments: [{name: DEV}]\napis:\n";
     let dir = tempfile::tempdir().unwrap();
-    let first = write(
-        &dir,
-        "first.yaml",
-        &format!("{head}{}{}", api("aa_one", "/a"), api("bb_two", "/b")),
-    );
+    let first = routes(&dir, "first.yaml", &[("aa_one", "/a"), ("bb_two", "/b")]);
     assert_eq!(gateway.sync(&first, false).exit_code, 0);
-    let swapped = write(
-        &dir,
-        "swapped.yaml",
-        &format!("{head}{}{}", api("aa_one", "/b"), api("bb_two", "/a")),
-    );
-    let outcome = gateway.sync(&swapped, false);
-    assert_eq!(outcome.exit_code, 1, "{}{}", outcome.stdout, outcome.stderr);
-    for name in ["aa_one", "bb_two"] {
+    let writes = gateway.writes();
+    let swapped = routes(&dir, "swapped.yaml", &[("aa_one", "/b"), ("bb_two", "/a")]);
+    for outcome in [
+        gateway.diff(&swapped, false, PlanFormat::Human),
+        gateway.sync(&swapped, false),
+    ] {
+        assert_eq!(outcome.exit_code, 1, "{}{}", outcome.stdout, outcome.stderr);
         assert!(
-            outcome.stderr.contains(&format!(
-                "apigctl: error: publication {name} in DEV: not done, because the change of API `{name}` failed"
-            )),
+            outcome
+                .stderr
+                .contains("APIs `aa_one`, `bb_two` take each other's routes"),
             "{}",
             outcome.stderr
         );
         assert!(
-            !outcome
-                .stderr
-                .contains(&format!("republished publication {name}")),
+            outcome.stderr.contains("swapped.yaml:5:"),
             "{}",
             outcome.stderr
         );
     }
+    assert_eq!(gateway.writes(), writes, "nothing is sent");
+}
+
+/// APIs that each take the route the next one leaves (and a new API on the route the first
+/// leaves) are updated in the order that frees each route first: one sync converges.
+#[test]
+fn routes_shifted_along_a_chain_sync_in_one_run() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let first = routes(
+        &dir,
+        "first.yaml",
+        &[("c_zero", "/a"), ("c_one", "/b"), ("c_two", "/c")],
+    );
+    assert_eq!(gateway.sync(&first, false).exit_code, 0);
+    let shifted = routes(
+        &dir,
+        "shifted.yaml",
+        &[
+            ("c_zero", "/b"),
+            ("c_one", "/c"),
+            ("c_two", "/d"),
+            ("c_new", "/a"),
+        ],
+    );
+    let synced = gateway.sync(&shifted, false);
+    assert_eq!(synced.exit_code, 0, "{}{}", synced.stdout, synced.stderr);
+    let again = gateway.diff(&shifted, false, PlanFormat::Human);
+    assert_eq!(again.exit_code, 0, "{}", again.stdout);
+    let mut apis: Vec<(String, String)> = gateway
+        .dump("swap_api")
+        .apis
+        .into_iter()
+        .map(|a| (a.name, a.req_uri))
+        .collect();
+    apis.sort();
+    assert_eq!(
+        apis,
+        [
+            ("c_new", "/a"),
+            ("c_one", "/c"),
+            ("c_two", "/d"),
+            ("c_zero", "/b")
+        ]
+        .map(|(n, u)| (n.to_owned(), u.to_owned()))
+    );
+}
+
+/// An API update the gateway refuses (here: the gateway changed between plan and apply, and
+/// another API took the route) must not let its publication go ahead as if the update had
+/// been made: it fails naming the API whose change failed.
+#[test]
+fn publications_of_an_api_whose_update_failed_fail_too() {
+    use apigctl::sync::plan::{PlanOptions, plan};
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let first = routes(&dir, "first.yaml", &[("aa_one", "/a"), ("bb_two", "/b")]);
+    assert_eq!(gateway.sync(&first, false).exit_code, 0);
+    let client = gateway.gateway_options(4).connect(false).expect("client");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let live = runtime
+        .block_on(apigctl::sync::live::read(&client, "swap_api"))
+        .unwrap();
+    let moved = routes(&dir, "moved.yaml", &[("aa_one", "/c"), ("bb_two", "/b")]);
+    let mut sources = apigctl::source::Sources::new();
+    let doc = apigctl::source::load(
+        &apigctl::source::Input::from_arg(&moved),
+        &mut sources,
+        &apigctl::source::Limits::default(),
+    )
+    .unwrap();
+    let desired = Definition::from_node(&doc.root).unwrap();
+    let options = PlanOptions {
+        env: "DEV".to_owned(),
+        prune: false,
+    };
+    let plan = plan(&desired, &live, &options);
+    // Meanwhile someone moves `bb_two` to the route the plan gives `aa_one`.
+    let taken = routes(&dir, "taken.yaml", &[("aa_one", "/a"), ("bb_two", "/c")]);
+    assert_eq!(gateway.sync(&taken, false).exit_code, 0);
+    let report = runtime.block_on(apigctl::sync::apply::apply(&client, &plan, &live, &|_| {}));
+    let failures = report.failures.join("\n");
+    assert!(failures.contains("api aa_one: "), "{failures}");
+    assert!(
+        failures.contains(
+            "publication aa_one in DEV: not done, because the change of API `aa_one` failed"
+        ),
+        "{failures}"
+    );
+    assert!(
+        !report.done.iter().any(|l| l.contains("aa_one in DEV")),
+        "{:?}",
+        report.done
+    );
 }
 
 /// An API holds one plug-in of each type: binding another replaces it (API Reference 3.27.6),

@@ -15,8 +15,8 @@
 
 use std::collections::HashMap;
 
-use crate::convert::import::template_shape;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::route_path;
 use crate::model::{
     ApiBackendVpcDef, ApiConditionDef, EffectMode, FunctionReqProtocol, InvocationType, NetworkType,
 };
@@ -658,7 +658,7 @@ impl Cx {
                     items.push((uri, Vec::new()));
                     index.insert(uri, items.len() - 1);
                     if uri.contains('{') {
-                        let (first, at) = *shapes.entry(template_shape(uri)).or_insert((uri, i));
+                        let (first, at) = *shapes.entry(route_path(uri)).or_insert((uri, i));
                         if first != uri {
                             let message = format!(
                                 "path `{uri}` differs from `{first}` (API `{}`) only in the names of its variables; OpenAPI says such templated paths \"MUST NOT exist\" in one document, and tools may read them as one path; exported as written",

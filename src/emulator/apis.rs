@@ -7,34 +7,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     ApiActionInfo, ApiActionResult, ApiCreate, ApiGroupCommonInfo, MatchMode, PublishAction,
-    ReqMethod,
+    ReqMethod, route_path,
 };
 
 use super::list::{integer, matches_exact, matches_name, page, page_viewed};
 use super::state::{Db, Publication, Version, new_id, now};
 use super::{ApiError, Reply, Req, validate};
 
-/// The characters of a path as the gateway compares routes: case-insensitive, and with the
-/// name inside each `{...}` dropped, so `/a/{x}/b` and `/A/{y}/b` are the same route.
-fn route_chars(uri: &str) -> impl Iterator<Item = char> + '_ {
-    let mut depth = 0usize;
-    uri.chars().filter_map(move |c| match c {
-        '{' => {
-            depth += 1;
-            (depth == 1).then_some('{')
-        }
-        '}' => {
-            depth = depth.saturating_sub(1);
-            (depth == 0).then_some('}')
-        }
-        _ if depth > 0 => None,
-        _ => Some(c.to_ascii_lowercase()),
-    })
-}
-
-/// Whether two paths are the same route (compared without allocating).
+/// Whether two paths are the same route ([`route_path`]).
 fn same_path(a: &str, b: &str) -> bool {
-    route_chars(a).eq(route_chars(b))
+    a == b || route_path(a) == route_path(b)
 }
 
 fn match_mode(a: &ApiCreate) -> MatchMode {
@@ -70,7 +52,7 @@ impl ApiIndex {
             api.group_id.clone(),
             api.req_method,
             match_mode(api),
-            route_chars(&api.req_uri).collect(),
+            route_path(&api.req_uri),
         )
     }
 
@@ -758,7 +740,10 @@ mod tests {
     #[test]
     fn path_parameter_names_do_not_distinguish_routes() {
         assert!(same_path("/a/{x}/b", "/a/{y}/b"));
-        assert!(same_path("/A/{x+}", "/a/{rest+}"));
+        assert!(same_path("/a/{x+}", "/a/{rest+}"));
+        // Paths are case-sensitive, and a greedy variable matches more than a plain one.
+        assert!(!same_path("/A/{x}", "/a/{x}"));
+        assert!(!same_path("/a/{x+}", "/a/{x}"));
         assert!(!same_path("/a/{x}", "/a/x"));
         assert!(!same_path("/a/{x}", "/a/{x}/b"));
     }

@@ -878,3 +878,29 @@ twin! {
         rest api_group_info: Option<ApiGroupCommonInfo>,
     }
 }
+
+/// A request path as the gateway tells routes apart (APIG.3301, API Reference 3.16.2): every
+/// `{template}` emptied to `{}` (a greedy `{name+}` to `{+}`), since two paths of the same
+/// shape match the same requests whatever their variables are called. Import, lint, sync and
+/// the emulator compare routes with this one function.
+pub fn route_path(uri: &str) -> String {
+    let mut out = String::with_capacity(uri.len());
+    route_path_into(uri, &mut out);
+    out
+}
+
+/// [`route_path`] written to `out`, which is cleared first.
+pub(crate) fn route_path_into(uri: &str, out: &mut String) {
+    out.clear();
+    let mut rest = uri;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let greedy = rest[..open + close].ends_with('+');
+        out.push_str(if greedy { "{+}" } else { "{}" });
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+}

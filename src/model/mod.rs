@@ -29,6 +29,7 @@ pub mod response;
 pub mod throttle;
 
 pub use acl::{AclDef, AclEntityType, AclType, ApiAclCreate};
+pub(crate) use api::route_path_into;
 pub use api::{
     ApiBackendVpcDef, ApiBackendVpcReq, ApiConditionBase, ApiConditionDef, ApiCreate, ApiDef,
     ApiFuncCreate, ApiFuncDef, ApiMockCreate, ApiMockDef, ApiPolicyFunctionCreate,
@@ -37,7 +38,7 @@ pub use api::{
     BackendApiDef, BackendParamBase, BackendParamDef, BackendParamOrigin, BackendReqProtocol,
     BackendType, ConditionOrigin, ConditionType, ContentType, EffectMode, FunctionReqProtocol,
     InvocationType, MatchMode, NetworkType, ParamLocation, ParamType, ReqMethod, ReqParamBase,
-    ReqParamDef, ReqProtocol, SysParamName, VpcChannelStatus, YesNo,
+    ReqParamDef, ReqProtocol, SysParamName, VpcChannelStatus, YesNo, route_path,
 };
 pub use authorizer::{
     AuthorizerCreate, AuthorizerDef, AuthorizerKind, AuthorizerType, Identity, IdentityDef,

@@ -17,7 +17,7 @@ use tokio::task::JoinSet;
 
 use super::live::Live;
 use super::names::NameMaps;
-use super::plan::{Action, Change, Kind, Plan};
+use super::plan::{Action, Change, Kind, Plan, route_of_value, route_waits};
 use crate::gateway::ops;
 use crate::gateway::{Client, GatewayError, RequestStats};
 use crate::model::EnvVariableCreate;
@@ -168,38 +168,125 @@ pub async fn apply(
             .collect(),
         publications: live.publications.clone(),
     }));
-    let mut report = ApplyReport::default();
-    // APIs whose create or update failed: their publications and bindings would put the
-    // gateway's old API (or none) in service as if it were SOURCE's, so they fail too.
-    let mut failed_apis: BTreeSet<String> = BTreeSet::new();
-    let fail = |report: &mut ApplyReport, line: String| {
-        // The message comes once, in the failure list at the end.
+    let mut run = Run {
+        client,
+        ids,
+        progress,
+        report: ApplyReport::default(),
+        failed_apis: BTreeSet::new(),
+    };
+    for (index, phase) in PHASES.iter().enumerate() {
+        let changes: Vec<&Change> =
+            plan.changes
+                .iter()
+                .filter(|change| {
+                    phase.changes.iter().any(|(kind, actions)| {
+                        *kind == change.kind && actions.contains(&change.action)
+                    })
+                })
+                .collect();
+        for round in rounds(&changes, live) {
+            run.round(phase.step, round).await;
+        }
+        // The first phase makes the group, which every later phase needs.
+        if index == 0 && lock(&run.ids).group.is_none() {
+            run.report.failures.push(format!(
+                "group {}: not created; nothing else can be synced",
+                plan.group
+            ));
+            break;
+        }
+    }
+    let mut report = run.report;
+    let after = client.stats();
+    report.stats = RequestStats {
+        requests: after.requests - before.requests,
+        writes: after.writes - before.writes,
+    };
+    report
+}
+
+/// A change of a phase, with the API whose update frees the route it takes.
+type Waiting<'c> = (&'c Change, Option<String>);
+
+/// The changes of a phase in rounds, each run when the one before it is done: an API that
+/// takes the route another API leaves waits for that API's update (APIG.3301 while both hold
+/// it); everything else runs in the first round. Routes taken in a cycle, which
+/// [`super::plan::refused`] reports before anything is sent, stay in the first round.
+fn rounds<'c>(changes: &[&'c Change], live: &Live) -> Vec<Vec<Waiting<'c>>> {
+    let moves = changes.iter().filter_map(|c| {
+        let takes = c.kind == Kind::Api && c.action != Action::Delete;
+        let route = c.target.body.as_ref().and_then(route_of_value);
+        Some((c.name.as_str(), route.filter(|_| takes)?))
+    });
+    let mut waits = route_waits(moves, live);
+    let round_of = |name: &str| {
+        let mut round = 0;
+        let mut at = name;
+        while let Some(next) = waits.get(at) {
+            round += 1;
+            if round > waits.len() {
+                return 0;
+            }
+            at = next;
+        }
+        round
+    };
+    let mut rounds: Vec<Vec<Waiting<'c>>> = Vec::new();
+    let placed: Vec<usize> = changes.iter().map(|c| round_of(&c.name)).collect();
+    for (&change, round) in changes.iter().zip(placed) {
+        if rounds.len() <= round {
+            rounds.resize_with(round + 1, Vec::new);
+        }
+        let waits_for = (round > 0)
+            .then(|| waits.remove(change.name.as_str()))
+            .flatten();
+        rounds[round].push((change, waits_for));
+    }
+    rounds
+}
+
+/// What [`apply`] carries from one round to the next.
+struct Run<'a> {
+    client: &'a Client,
+    ids: Shared,
+    progress: &'a (dyn Fn(&str) + Sync),
+    report: ApplyReport,
+    /// APIs whose create or update failed: their publications and bindings would put the
+    /// gateway's old API (or none) in service as if it were SOURCE's, so they fail too.
+    failed_apis: BTreeSet<String>,
+}
+
+impl Run<'_> {
+    /// Records a failure, announced by its label as it happens; the message comes once, in
+    /// the failure list at the end.
+    fn fail(&mut self, line: String) {
         let label = line
             .split_once(": ")
             .map_or(line.as_str(), |(label, _)| label);
-        progress(&format!("failed {label}"));
-        report.failures.push(line);
-    };
-    for (index, phase) in PHASES.iter().enumerate() {
+        (self.progress)(&format!("failed {label}"));
+        self.report.failures.push(line);
+    }
+
+    /// Runs one round of a phase's changes concurrently.
+    async fn round(&mut self, step: Step, round: Vec<Waiting<'_>>) {
         let mut tasks = JoinSet::new();
-        for change in &plan.changes {
-            let Some((_, actions)) = phase.changes.iter().find(|(kind, _)| *kind == change.kind)
-            else {
-                continue;
-            };
-            if !actions.contains(&change.action) {
-                continue;
-            }
+        for (change, waits_for) in round {
             let label = format!("{} {}", change.kind.label(), change.name);
-            if let Some(api) = failed_dependency(change, &failed_apis) {
-                fail(
-                    &mut report,
-                    format!("{label}: not done, because the change of API `{api}` failed"),
-                );
+            if let Some(api) = failed_dependency(change, &self.failed_apis) {
+                self.fail(format!(
+                    "{label}: not done, because the change of API `{api}` failed"
+                ));
                 continue;
             }
-            let step = phase.step;
-            let (client, ids, change) = (client.clone(), ids.clone(), change.clone());
+            if let Some(api) = waits_for.filter(|api| self.failed_apis.contains(api)) {
+                self.fail(format!(
+                    "{label}: not done: it takes the route of API `{api}`, whose update failed"
+                ));
+                self.failed_apis.insert(change.name.clone());
+                continue;
+            }
+            let (client, ids, change) = (self.client.clone(), self.ids.clone(), change.clone());
             tasks.spawn(async move {
                 let result = match run(&client, &ids, &change, step).await {
                     Ok(verb) => Ok(format!("{verb} {label}")),
@@ -211,33 +298,22 @@ pub async fn apply(
         while let Some(joined) = tasks.join_next().await {
             match joined {
                 Ok((_, Ok(line))) => {
-                    progress(&line);
-                    report.done.push(line);
+                    (self.progress)(&line);
+                    self.report.done.push(line);
                 }
                 Ok((change, Err(line))) => {
                     if change.kind == Kind::Api && change.action != Action::Delete {
-                        failed_apis.insert(change.name.clone());
+                        self.failed_apis.insert(change.name.clone());
                     }
-                    fail(&mut report, line);
+                    self.fail(line);
                 }
-                Err(error) => report.failures.push(format!("internal error: {error}")),
+                Err(error) => self
+                    .report
+                    .failures
+                    .push(format!("internal error: {error}")),
             }
         }
-        // The first phase makes the group, which every later phase needs.
-        if index == 0 && lock(&ids).group.is_none() {
-            report.failures.push(format!(
-                "group {}: not created; nothing else can be synced",
-                plan.group
-            ));
-            break;
-        }
     }
-    let after = client.stats();
-    report.stats = RequestStats {
-        requests: after.requests - before.requests,
-        writes: after.writes - before.writes,
-    };
-    report
 }
 
 /// The API, among `failed`, that a publication or binding change would put in service.

@@ -22,8 +22,9 @@ pub enum DumpError {
 }
 
 /// The live group as a definition. Entries in `env` (the `--env` of the command) are written
-/// without `env`, and publications are left out when every API is published in `env`, which is
-/// how sync reads a definition back: the result syncs to the same state.
+/// without `env`, and publications are left out when every API is published in `env` (an empty
+/// entry written when none is), which is how sync reads a definition back: the result syncs
+/// to the same state.
 ///
 /// # Errors
 ///
@@ -126,6 +127,13 @@ pub fn dump(live: &Live, group: &str, env: Option<&str>) -> Result<Definition, D
     let mut published: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (env_name, api) in live.publications.keys() {
         published.entry(env_name).or_default().push(api.clone());
+    }
+    // With no API published in `env`, an empty entry says so: without one, sync would read
+    // the dump as "publish every API there".
+    if let Some(env) = env
+        && !live.apis.is_empty()
+    {
+        published.entry(env).or_default();
     }
     let publications = published
         .into_iter()

@@ -102,6 +102,18 @@ pub struct Live {
     pub names: NameMaps,
     /// App names to ids (for excluded throttling configurations of apps).
     pub apps: BTreeMap<String, String>,
+    /// Whether the gateway listed its VPC channels and its apps (a gateway without those
+    /// collections answers 404): only then is a name missing from them known to be wrong.
+    pub listed: Listed,
+}
+
+/// Which of the gateway-wide collections a definition names but sync never creates were read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Listed {
+    /// `vpc-channels` was listed.
+    pub vpc_channels: bool,
+    /// `apps` was listed.
+    pub apps: bool,
 }
 
 impl Live {
@@ -141,6 +153,16 @@ async fn optional<T>(
     }
 }
 
+/// A list the gateway may not have: `None` for a 404 answer.
+async fn listed<T>(
+    list: impl std::future::Future<Output = Result<Vec<T>, GatewayError>>,
+) -> Result<Option<Vec<T>>, GatewayError> {
+    match list.await {
+        Err(error) if error.is_not_found() => Ok(None),
+        other => other.map(Some),
+    }
+}
+
 fn decode(operation: &str, object: &str, message: String) -> GatewayError {
     GatewayError::new(operation, object, ErrorKind::Decode(message))
 }
@@ -161,11 +183,15 @@ pub async fn read(client: &Client, group: &str) -> Result<Live, GatewayError> {
         optional(client.list_throttles()),
         optional(client.list_acls()),
         optional(client.list_plugins()),
-        optional(client.list_family::<ops::Named>(&ops::VPC_CHANNELS, None, &[])),
-        optional(client.list_family::<ops::Named>(&ops::APPS, None, &[])),
+        listed(client.list_family::<ops::Named>(&ops::VPC_CHANNELS, None, &[])),
+        listed(client.list_family::<ops::Named>(&ops::APPS, None, &[])),
     )?;
-    live.names.vpc_channels = vpcs.into_iter().map(|n| (n.name, n.id)).collect();
-    live.apps = apps.into_iter().map(|n| (n.name, n.id)).collect();
+    live.listed = Listed {
+        vpc_channels: vpcs.is_some(),
+        apps: apps.is_some(),
+    };
+    live.names.vpc_channels = vpcs.into_iter().flatten().map(|n| (n.name, n.id)).collect();
+    live.apps = apps.into_iter().flatten().map(|n| (n.name, n.id)).collect();
     for env in envs {
         let id = env.id.clone().unwrap_or_default();
         live.envs.insert(env.name.clone(), Remote { id, def: env });

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::live::{Live, RemoteBinding};
 use super::names::{def_value, without};
+use crate::lint::functions::{Route, route};
 use crate::model::{Definition, SpecialObjectType};
 
 /// What happens to one object.
@@ -361,7 +362,9 @@ fn api_list<'n>(names: impl ExactSizeIterator<Item = &'n str>) -> String {
 /// a plug-in binding naming a plug-in neither the definition nor the gateway has (the linter
 /// checks plug-in names only where a document defines plug-ins, which OpenAPI cannot), and an
 /// API created on the route of a live one that stays. One refusal each, with the definition
-/// value it comes from where SOURCE has one.
+/// value it comes from where SOURCE has one. Also refused: a VPC channel or an app (of an
+/// excluded throttling configuration) the gateway does not have, and APIs that take each
+/// other's routes.
 pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<Refusal> {
     let (env, prune) = (options.env.as_str(), options.prune);
     let mut out = Vec::new();
@@ -463,6 +466,67 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
             }
         }
     }
+    // VPC channels and apps are gateway-wide and never created by sync: a name the gateway
+    // does not have would fail mid-way, after the group and other objects were written.
+    if live.listed.vpc_channels {
+        for (i, api) in desired.apis.iter().enumerate() {
+            let mut names = Vec::new();
+            named_in(
+                &def_value(api),
+                "vpc_channel_name",
+                &mut String::new(),
+                &mut names,
+            );
+            for (pointer, channel) in names {
+                if !live.names.vpc_channels.contains_key(&channel) {
+                    out.push(Refusal::new(
+                        format!(
+                            "API `{}` uses VPC channel `{channel}`, which the gateway does not have (sync does not create VPC channels); create it on the gateway, or check the name",
+                            api.name
+                        ),
+                        Some(format!("/apis/{i}{pointer}")),
+                    ));
+                }
+            }
+        }
+    }
+    if live.listed.apps {
+        for (t, throttle) in desired.throttles.iter().enumerate() {
+            for (k, special) in throttle.special.iter().enumerate() {
+                let app = special.object_name.as_str();
+                let known = live.apps.contains_key(app) || live.apps.values().any(|id| id == app);
+                if special.object_type == SpecialObjectType::App && !known {
+                    out.push(Refusal::new(
+                        format!(
+                            "throttling policy `{}` excludes app `{app}`, which the gateway does not have (sync does not create apps); create the app, or check the name",
+                            throttle.name
+                        ),
+                        Some(format!("/throttles/{t}/special/{k}/object_name")),
+                    ));
+                }
+            }
+        }
+    }
+    // APIs that take each other's routes: each update is refused while the other API holds
+    // its route, in whichever order they are sent.
+    let waits = route_waits(
+        desired.apis.iter().map(|a| (a.name.as_str(), route_of(a))),
+        live,
+    );
+    for cycle in route_cycles(&waits) {
+        let pointer = desired
+            .apis
+            .iter()
+            .position(|a| a.name == cycle[0])
+            .map(|i| format!("/apis/{i}/req_uri"));
+        out.push(Refusal::new(
+            format!(
+                "APIs {} take each other's routes (method, path and match mode); the gateway refuses each update while another of them holds its route (APIG.3301); move one to a free route and sync, then sync SOURCE",
+                api_list(cycle.iter().map(String::as_str))
+            ),
+            pointer,
+        ));
+    }
     let plugins: BTreeSet<&str> = desired
         .plugins
         .iter()
@@ -492,6 +556,104 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
         ));
     }
     out
+}
+
+/// Each string member `key` under `value`, with its JSON pointer (from `at`, which is left
+/// as it was), in document order.
+fn named_in(value: &Value, key: &str, at: &mut String, out: &mut Vec<(String, String)>) {
+    let len = at.len();
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                at.push('/');
+                at.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                match v.as_str() {
+                    Some(name) if k == key => out.push((at.clone(), name.to_owned())),
+                    _ => named_in(v, key, at, out),
+                }
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let _ = write!(at, "/{i}");
+                named_in(v, key, at, out);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The route of an API of a definition.
+fn route_of(api: &crate::model::ApiDef) -> Route {
+    route(
+        api.req_method.as_str(),
+        &api.req_uri,
+        api.match_mode.map(|m| m.as_str()),
+    )
+}
+
+/// The route of an API in definition form (a change's body), if it names one.
+pub(crate) fn route_of_value(api: &Value) -> Option<Route> {
+    let field = |key| api.get(key).and_then(Value::as_str);
+    Some(route(
+        field("req_method")?,
+        field("req_uri")?,
+        field("match_mode"),
+    ))
+}
+
+/// For each API that takes a route (`moves`: the name and route of each API created or
+/// updated), the API it must wait for: the live API now on that route, when SOURCE moves it
+/// to another. The gateway refuses the route while that one holds it (APIG.3301), so the
+/// update that frees it has to be done first. APIs that take each other's routes wait for
+/// each other in a cycle: see [`route_cycles`].
+pub(crate) fn route_waits<'a>(
+    moves: impl Iterator<Item = (&'a str, Route)>,
+    live: &Live,
+) -> BTreeMap<&'a str, String> {
+    let moves: BTreeMap<&str, Route> = moves.collect();
+    let holders: BTreeMap<Route, &str> = live
+        .apis
+        .iter()
+        .map(|(name, remote)| (route_of(&remote.def), name.as_str()))
+        .collect();
+    let mut waits = BTreeMap::new();
+    for (&name, route) in &moves {
+        if let Some(&holder) = holders.get(route)
+            && holder != name
+            && moves.get(holder).is_some_and(|to| to != route)
+        {
+            waits.insert(name, holder.to_owned());
+        }
+    }
+    waits
+}
+
+/// The cycles of `waits` ([`route_waits`]): APIs that take each other's routes, each cycle
+/// once, from its first name.
+pub(crate) fn route_cycles(waits: &BTreeMap<&str, String>) -> Vec<Vec<String>> {
+    let mut cycles = Vec::new();
+    for &start in waits.keys() {
+        let mut cycle = vec![start.to_owned()];
+        let mut at = start;
+        while let Some(next) = waits.get(at) {
+            if next == start {
+                // Found from its first name only.
+                if cycle.iter().all(|n| n.as_str() >= start) {
+                    cycles.push(cycle);
+                }
+                break;
+            }
+            if cycle.len() > waits.len() || cycle.contains(next) {
+                break;
+            }
+            cycle.push(next.clone());
+            at = next;
+        }
+    }
+    cycles
 }
 
 /// Compares a definition with the live group.
@@ -1261,6 +1423,53 @@ mod tests {
             .filter(|c| c.action != Action::Unchanged)
             .map(|c| format!("{:?} {} {}", c.action, c.kind.label(), c.name))
             .collect()
+    }
+
+    /// VPC channels and apps are never created by sync: one SOURCE names that the gateway
+    /// does not have is refused at the name, once the gateway has listed them; a gateway that
+    /// cannot list them (404) is left to answer for itself.
+    #[test]
+    fn vpc_channels_and_apps_the_gateway_lacks_are_refused() {
+        let mut vpc_api = api("over_vpc", 1000);
+        vpc_api["backend_api"]["vpc_channel_status"] = serde_json::json!(1);
+        vpc_api["backend_api"]["vpc_channel_info"] =
+            serde_json::json!({"vpc_channel_name": "no_such_channel"});
+        let desired = definition(serde_json::json!({
+            "apigctl": 1, "group": {"name": "g"}, "apis": [api("plain", 1), vpc_api],
+            "throttles": [{"name": "limited", "api_call_limits": 10, "time_interval": 1,
+                           "time_unit": "SECOND", "type": 1,
+                           "special": [{"object_type": "APP", "object_name": "no_such_app",
+                                        "call_limits": 1}]}]
+        }));
+        let mut live = live(&[]);
+        assert_eq!(refused(&desired, &live, &options(false)), []);
+        live.listed = super::super::live::Listed {
+            vpc_channels: true,
+            apps: true,
+        };
+        let found: Vec<(String, Option<String>)> = refused(&desired, &live, &options(false))
+            .into_iter()
+            .map(|r| (r.message, r.pointer))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].0.contains("VPC channel `no_such_channel`"),
+            "{found:?}"
+        );
+        assert_eq!(
+            found[0].1.as_deref(),
+            Some("/apis/1/backend_api/vpc_channel_info/vpc_channel_name")
+        );
+        assert!(found[1].0.contains("app `no_such_app`"), "{found:?}");
+        assert_eq!(
+            found[1].1.as_deref(),
+            Some("/throttles/0/special/0/object_name")
+        );
+        live.names
+            .vpc_channels
+            .insert("no_such_channel".into(), "v1".into());
+        live.apps.insert("other_app".into(), "no_such_app".into());
+        assert_eq!(refused(&desired, &live, &options(false)), []);
     }
 
     #[test]

@@ -609,7 +609,7 @@ struct Cx<'a> {
     /// The operation being imported cannot become an API, and an error says why: it is not
     /// read into the model (which would only add a less telling error).
     rejected: bool,
-    /// Reused for each operation's route shape, which is only hashed (see [`template_shape`]).
+    /// Reused for each operation's route shape, which is only hashed (see [`crate::model::route_path`]).
     shape: String,
     /// What could not be made (see [`ImportResult::dropped`]).
     dropped: Vec<(&'static str, String)>,
@@ -1021,30 +1021,6 @@ fn url_path(url: &str) -> &str {
         },
         None => url,
     }
-}
-
-/// A request path with every `{template}` emptied to `{}` (a greedy `{name+}` to `{+}`): two
-/// paths of the same shape match the same requests whatever their variables are called.
-pub(crate) fn template_shape(uri: &str) -> String {
-    let mut out = String::with_capacity(uri.len());
-    template_shape_into(uri, &mut out);
-    out
-}
-
-/// [`template_shape`] written to `out`, which is cleared first.
-fn template_shape_into(uri: &str, out: &mut String) {
-    out.clear();
-    let mut rest = uri;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        let greedy = rest[..open + close].ends_with('+');
-        out.push_str(if greedy { "{+}" } else { "{}" });
-        rest = &rest[open + close + 1..];
-    }
-    out.push_str(rest);
 }
 
 fn join_path(base: &str, path: &str) -> String {

@@ -264,7 +264,7 @@ impl<'a> Cx<'a> {
                 } else {
                     // Only made here: most documents never need the shapes as strings.
                     let uri = slots[out.ordinal].as_ref().map_or("", |api| &*api.req_uri);
-                    let dup_key = (method, template_shape(uri), match_mode);
+                    let dup_key = (method, crate::model::route_path(uri), match_mode);
                     match (seen.entry(dup_key), names.entry(name)) {
                         (Slot::Occupied(first), _) => {
                             let first = &operations[*first.get()];
@@ -860,7 +860,7 @@ impl<'a> Cx<'a> {
         let api = api.map(|api| {
             // Templates at the same position match the same requests: `/a/{x}` is `/a/{y}`.
             let match_mode = api.match_mode.map_or("NORMAL", MatchMode::as_str);
-            template_shape_into(&uri, &mut self.shape);
+            crate::model::route_path_into(&uri, &mut self.shape);
             route_hash = hasher.hash_one((op.method, &*self.shape, match_mode));
             *slot = Some(api);
             (op.method, match_mode)

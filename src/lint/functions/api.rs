@@ -3,19 +3,35 @@
 use std::collections::HashMap;
 
 use super::{ArgDef, ArgKind, Call, Finding, FunctionDef};
+use crate::model::route_path;
 use crate::source::Node;
 
 /// `api-route-unique`: on the `apis` sequence, no two APIs share method, path and match mode.
 pub const API_ROUTE_UNIQUE: FunctionDef = FunctionDef {
     name: "api-route-unique",
-    description: "On the `apis` sequence: no two APIs have the same `req_method` (case-insensitive), `req_uri` and `match_mode` (absent = NORMAL). Reports each repeat at its `req_uri`, with the first as related location.",
+    description: "On the `apis` sequence: no two APIs have the same `req_method` (case-insensitive), `req_uri` shape (variable names aside: `/a/{x}` is `/a/{y}`) and `match_mode` (absent = NORMAL). Reports each repeat at its `req_uri`, with the first as related location.",
     args: &[],
     placeholders: &["method", "uri", "match_mode"],
     run: api_route_unique,
 };
 
+/// The route the gateway knows an API by, which no two APIs of a group share (APIG.3301):
+/// method in upper case, the path's [`route_path`] (`/a/{x}` is `/a/{y}`), match mode in
+/// upper case (absent = NORMAL).
+pub(crate) type Route = (String, String, String);
+
+/// The [`Route`] of an API with these fields.
+pub(crate) fn route(method: &str, uri: &str, match_mode: Option<&str>) -> Route {
+    let mode = match_mode.unwrap_or("NORMAL");
+    (
+        method.to_ascii_uppercase(),
+        route_path(uri),
+        mode.to_ascii_uppercase(),
+    )
+}
+
 fn api_route_unique(call: &Call<'_, '_>) -> Vec<Finding> {
-    let mut seen: HashMap<(String, &str, String), usize> = HashMap::new();
+    let mut seen: HashMap<Route, usize> = HashMap::new();
     let mut out = Vec::new();
     for (i, api) in call
         .target
@@ -31,19 +47,15 @@ fn api_route_unique(call: &Call<'_, '_>) -> Vec<Finding> {
         ) else {
             continue;
         };
-        let mode = api
-            .get("match_mode")
-            .and_then(Node::as_str)
-            .unwrap_or("NORMAL")
-            .to_ascii_uppercase();
-        let key = (method.to_ascii_uppercase(), uri, mode.clone());
+        let mode = api.get("match_mode").and_then(Node::as_str);
+        let key = route(method, uri, mode);
         let here = call.target.pointer.index(i).push("req_uri");
         match seen.get(&key) {
             Some(&first) => out.push(
                 Finding::at(here)
                     .arg("method", key.0.clone())
                     .arg("uri", uri)
-                    .arg("match_mode", mode)
+                    .arg("match_mode", key.2.clone())
                     .related(
                         call.target.pointer.index(first).push("req_uri"),
                         "first defined here",

@@ -7,6 +7,7 @@
 //! in `rules/README.md`.
 
 mod api;
+pub(crate) use api::{Route, route};
 mod backend;
 mod order;
 mod policy;
