@@ -3,15 +3,18 @@
 use super::*;
 use crate::openapi::schema::is_known_dialect;
 
-/// A parameter to import: its file and node, the `description` written beside its `$ref` (3.1)
-/// with its file, its (in, name) key and where it is written.
-type Param<'a> = (
-    FileId,
-    &'a Node,
-    Option<(FileId, &'a Node)>,
-    Key<'a>,
-    Written<'a>,
-);
+/// A parameter to import.
+struct Param<'a> {
+    /// The Parameter Object (a `$ref` followed) and its file.
+    file: FileId,
+    node: &'a Node,
+    /// The `description` written beside its `$ref` (3.1), with its file.
+    described: Option<(FileId, &'a Node)>,
+    /// Its (in, name).
+    key: Key<'a>,
+    /// Where it is written.
+    written: Written<'a>,
+}
 
 /// A parameter's (in, name). OpenAPI compares names case-sensitively ("Parameter names are
 /// case sensitive"), so an operation's `x-trace` does not replace a path item's `X-Trace`:
@@ -88,35 +91,48 @@ impl<'a> Cx<'a> {
                 // operation with thousands of them is not read in quadratic time.
                 let found = if params.len() > 16 {
                     for (i, p) in params.iter().enumerate().skip(by_key.len()) {
-                        by_key.insert(p.3, i);
+                        by_key.insert(p.key, i);
                     }
                     by_key.get(&key).copied()
                 } else {
-                    params.iter().position(|(_, _, _, k, _)| *k == key)
+                    params.iter().position(|p| p.key == key)
                 };
                 let written = Written {
                     list: list_ordinal,
                     file,
                     item: p,
                 };
+                let imported = Param {
+                    file: pf,
+                    node: param,
+                    described,
+                    key,
+                    written,
+                };
                 match found {
-                    Some(i) if params[i].4.list == list_ordinal => {
+                    Some(i) if params[i].written.list == list_ordinal => {
                         // OpenAPI: "The list MUST NOT include duplicated parameters": the
                         // document is invalid, and which one it means is unknown; the first
                         // is kept.
-                        let first = params[i].4;
+                        let first = params[i].written;
                         self.diagnostics
                             .push(duplicated_parameter(location, name, written, first));
                     }
-                    Some(i) => params[i] = (pf, param, described, key, written),
-                    None => params.push((pf, param, described, key, written)),
+                    Some(i) => params[i] = imported,
+                    None => params.push(imported),
                 }
             }
         }
         let mut out = Vec::with_capacity(params.len());
         let list = self.provenance.at(obj.at, "req_params");
-        for (pf, param, description, _, _) in params {
-            if let Some(p) = self.req_param(pf, param, description, list, out.len()) {
+        for Param {
+            file,
+            node,
+            described,
+            ..
+        } in params
+        {
+            if let Some(p) = self.req_param(file, node, described, list, out.len()) {
                 out.push(p);
             }
         }
