@@ -825,3 +825,106 @@ async fn api_requests_are_checked_by_the_lint_rules() {
     );
     handle.shutdown().await.unwrap();
 }
+
+/// Values the API Reference forbids in a backend, its parameters and its policies are refused
+/// by a direct create (APIG.2011 naming the rule): the emulator checks with the linter's
+/// definition rules, which now cover them (not only OpenAPI documents).
+#[tokio::test]
+async fn backend_values_the_reference_forbids_are_refused() {
+    let (c, handle) = start(config()).await;
+    let g = group(&c, "backend_values").await;
+    let http_api = |name: &str| {
+        let mut api = mock_api(&g, name, "GET", &format!("/{name}"));
+        api["backend_type"] = json!("HTTP");
+        api["mock_info"] = Value::Null;
+        api["backend_api"] = json!({"url_domain": "example.com", "req_protocol": "HTTPS",
+            "req_method": "GET", "req_uri": "/orders", "timeout": 5000, "vpc_channel_status": 2});
+        api
+    };
+    let policy = json!({"name": "canary", "effect_mode": "ANY", "url_domain": "c.example.com",
+        "req_protocol": "HTTPS", "req_method": "GET", "req_uri": "/orders", "timeout": 5000,
+        "vpc_channel_status": 2,
+        "conditions": [{"condition_origin": "source", "condition_value": "10.0.0.0/8"}]});
+    let cases: Vec<(&str, &str, &str, Value)> = vec![
+        (
+            "case_1",
+            "/backend_api/timeout",
+            "apig-backend-timeout",
+            json!(9_999_999),
+        ),
+        (
+            "case_2",
+            "/backend_api/req_uri",
+            "apig-backend-path",
+            json!("orders"),
+        ),
+        (
+            "case_3",
+            "/backend_api/url_domain",
+            "apig-backend-url-domain",
+            json!("https://example.com/x"),
+        ),
+        (
+            "case_4",
+            "/backend_params",
+            "apig-backend-param-name",
+            json!([{"name": "1 bad", "location": "HEADER", "origin": "CONSTANT", "value": "x"}]),
+        ),
+        (
+            "case_5",
+            "/backend_params",
+            "apig-backend-param-unique",
+            json!([{"name": "X-A", "location": "HEADER", "origin": "CONSTANT", "value": "a"},
+                   {"name": "X-A", "location": "HEADER", "origin": "CONSTANT", "value": "b"}]),
+        ),
+        (
+            "case_6",
+            "/policy_https/0/name",
+            "apig-backend-policy-name",
+            json!("p"),
+        ),
+        (
+            "case_7",
+            "/policy_https/0/timeout",
+            "apig-backend-timeout",
+            json!(0),
+        ),
+        (
+            "case_8",
+            "/policy_https/0/conditions/0/condition_value",
+            "apig-policy-condition-source-value",
+            json!("not-an-ip"),
+        ),
+    ];
+    for (name, pointer, rule, value) in cases {
+        let mut api = http_api(name);
+        if pointer.starts_with("/policy_https") {
+            api["policy_https"] = json!([policy.clone()]);
+        }
+        match api.pointer_mut(pointer) {
+            Some(slot) => *slot = value,
+            None => api[pointer.trim_start_matches('/')] = value,
+        }
+        let a = c.post("/apis", &api).await;
+        assert_eq!(
+            (a.status, a.code()),
+            (400, "APIG.2011"),
+            "{name}: {:?}",
+            a.body
+        );
+        // The emulator's own field checks (ranges of the request tables) come first and name
+        // the field; the rest is the rule's answer, naming the rule.
+        let message = a.body["error_msg"].as_str().unwrap_or_default();
+        let field = pointer.rsplit('/').next().unwrap_or_default();
+        assert!(
+            message.contains(rule) || message.contains(field),
+            "{name}: {message}"
+        );
+    }
+    // The same API with none of these values is created.
+    let mut fine = http_api("fine");
+    fine["policy_https"] = json!([policy]);
+    let a = c.post("/apis", &fine).await;
+    assert_eq!(a.status, 201, "{:?}", a.body);
+    handle.shutdown().await.unwrap();
+}

@@ -402,3 +402,92 @@ fn findings_in_many_referenced_path_items_are_located_where_they_are_written() {
         ]
     );
 }
+
+/// A rule's documented passing example (`apigctl rules explain RULE`) is a clean document:
+/// no rule reports an error on it, so the command it documents would exit 0.
+#[test]
+fn every_rule_passing_example_has_no_errors() {
+    let rules = builtin_rules().unwrap_or_else(|e| panic!("built-in rules do not load: {e}"));
+    let mut problems = Vec::new();
+    for rule in rules {
+        let report = match lint_text("example.yaml", &rule.examples.pass, &LintOptions::default()) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("{}: example does not load: {e}", rule.id));
+                continue;
+            }
+        };
+        for d in &report.diagnostics {
+            if d.severity == apigctl::diagnostic::Severity::Error {
+                problems.push(format!(
+                    "{}: examples.pass: [{}] {}",
+                    rule.id, d.code, d.message
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "passing examples with errors:\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+/// A gateway definition file holding values the API Reference forbids is refused by `lint`,
+/// each value by its rule, at its place (the rules run on definitions, not only on OpenAPI).
+#[test]
+fn definition_values_the_gateway_refuses_fail_lint() {
+    let text = "apigctl: 1
+group: {name: refused_api}
+apis:
+  - name: ping
+    type: 1
+    req_protocol: HTTPS
+    req_method: GET
+    req_uri: /ping
+    auth_type: NONE
+    backend_type: HTTP
+    backend_api: {url_domain: \"https://example.com/x\", req_protocol: HTTPS, req_method: GET, req_uri: orders, timeout: 9999999}
+    backend_params:
+      - {name: \"1 bad\", location: HEADER, origin: CONSTANT, value: x}
+      - {name: X-A, location: HEADER, origin: CONSTANT, value: a}
+      - {name: X-A, location: HEADER, origin: CONSTANT, value: b}
+    policy_https:
+      - {name: p, effect_mode: ANY, url_domain: c.example.com, req_protocol: HTTPS, req_method: GET, req_uri: /ping, timeout: 0, conditions: [{condition_origin: source, condition_value: not-an-ip}]}
+";
+    let report = lint_text("refused.yaml", text, &LintOptions::default())
+        .unwrap_or_else(|e| panic!("lint runs: {e}"));
+    let expected = [
+        ("apig-backend-url-domain", 11),
+        ("apig-backend-path", 11),
+        ("apig-backend-timeout", 11),
+        ("apig-backend-param-name", 13),
+        ("apig-backend-param-unique", 15),
+        ("apig-backend-policy-name", 17),
+        ("apig-backend-timeout", 17),
+        ("apig-policy-condition-source-value", 17),
+    ];
+    for (rule, line) in expected {
+        let lines: Vec<usize> = findings_of(&report, rule)
+            .into_iter()
+            .map(|(l, _, _)| l)
+            .collect();
+        assert!(
+            lines.contains(&line),
+            "{rule} at line {line}: found {lines:?} in {:?}",
+            report
+                .diagnostics
+                .iter()
+                .map(|d| format!("{} {}", d.code, d.message))
+                .collect::<Vec<_>>()
+        );
+    }
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == apigctl::diagnostic::Severity::Error)
+            .count()
+            >= expected.len()
+    );
+}

@@ -1310,6 +1310,62 @@ fn values_the_gateway_refuses_stop_sync_at_their_place() {
             "apig-backend-retry-count-range",
             "retries.yaml:12:126",
         ),
+        // A backend timeout above 600000 ms (API Reference 3.5.1, Table 3-174; 5.5).
+        (
+            "backend_timeout.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: HTTP\n    backend_api: {url_domain: example.com, req_protocol: HTTPS, req_method: GET, req_uri: /ping, timeout: 9999999}\n",
+            "apig-backend-timeout",
+            "backend_timeout.yaml:12:",
+        ),
+        // A backend path that does not start with `/` (Table 3-174, req_uri).
+        (
+            "backend_uri.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: HTTP\n    backend_api: {url_domain: example.com, req_protocol: HTTPS, req_method: GET, req_uri: ping, timeout: 5000}\n",
+            "apig-backend-path",
+            "backend_uri.yaml:12:",
+        ),
+        // A backend address with scheme and path (Table 3-174, url_domain: host:port).
+        (
+            "url_domain.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: HTTP\n    backend_api: {url_domain: \"https://example.com/x\", req_protocol: HTTPS, req_method: GET, req_uri: /ping, timeout: 5000}\n",
+            "apig-backend-url-domain",
+            "url_domain.yaml:12:",
+        ),
+        // A backend parameter name with a digit first and a space (Table 3-176, name).
+        (
+            "param_name.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: HTTP\n    backend_api: {url_domain: example.com, req_protocol: HTTPS, req_method: GET, req_uri: /ping, timeout: 5000}\n    backend_params:\n      - {name: \"1 bad\", location: HEADER, origin: CONSTANT, value: x}\n",
+            "apig-backend-param-name",
+            "param_name.yaml:14:",
+        ),
+        // Two backend parameters `X-A` in the header (Table 3-176; APIG.3209).
+        (
+            "param_twice.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: HTTP\n    backend_api: {url_domain: example.com, req_protocol: HTTPS, req_method: GET, req_uri: /ping, timeout: 5000}\n    backend_params:\n      - {name: X-A, location: HEADER, origin: CONSTANT, value: a}\n      - {name: X-A, location: HEADER, origin: CONSTANT, value: b}\n",
+            "apig-backend-param-unique",
+            "param_twice.yaml:15:",
+        ),
+        // A backend policy name of one character (Table 3-175, name: 3-64).
+        (
+            "policy_name.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: HTTP\n    backend_api: {url_domain: example.com, req_protocol: HTTPS, req_method: GET, req_uri: /ping, timeout: 5000}\n    policy_https:\n      - {name: p, effect_mode: ANY, url_domain: c.example.com, req_protocol: HTTPS, req_method: GET, req_uri: /ping, conditions: [{condition_origin: source, condition_value: 10.0.0.0/8}]}\n",
+            "apig-backend-policy-name",
+            "policy_name.yaml:14:",
+        ),
+        // A policy backend timeout of 0 (Table 3-175, timeout: minimum 1).
+        (
+            "policy_timeout.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: HTTP\n    backend_api: {url_domain: example.com, req_protocol: HTTPS, req_method: GET, req_uri: /ping, timeout: 5000}\n    policy_https:\n      - {name: canary, effect_mode: ANY, url_domain: c.example.com, req_protocol: HTTPS, req_method: GET, req_uri: /ping, timeout: 0, conditions: [{condition_origin: source, condition_value: 10.0.0.0/8}]}\n",
+            "apig-backend-timeout",
+            "policy_timeout.yaml:14:",
+        ),
+        // A source condition that is no IP address (Table 3-177, condition_value).
+        (
+            "policy_source.yaml",
+            "  - name: ping\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /ping\n    auth_type: NONE\n    backend_type: HTTP\n    backend_api: {url_domain: example.com, req_protocol: HTTPS, req_method: GET, req_uri: /ping, timeout: 5000}\n    policy_https:\n      - {name: canary, effect_mode: ANY, url_domain: c.example.com, req_protocol: HTTPS, req_method: GET, req_uri: /ping, conditions: [{condition_origin: source, condition_value: not-an-ip}]}\n",
+            "apig-policy-condition-source-value",
+            "policy_source.yaml:14:",
+        ),
     ];
     for (name, api, rule, place) in cases {
         let gateway = Gateway::start(None);

@@ -35,8 +35,12 @@ use crate::source::{Key, Node, Pointer, Str, Value};
 pub enum Step {
     /// `.name` / `['name']` / `['a','b']`: these children of a mapping.
     Keys(Vec<String>),
-    /// `.*` / `[*]`: every value of a mapping or item of a sequence.
+    /// `.*`: every value of a mapping or item of a sequence.
     Wildcard,
+    /// `[*]`: every item of a sequence. A mapping written where a list belongs (a policy list
+    /// written as `name: policy` entries) is not a list of items: the rule that wants a list
+    /// says so once, and the rules on its items do not take the mapping's values for items.
+    Items,
     /// `[n]`: one sequence item.
     Index(usize),
     /// `..name`: `name` in this node or any descendant.
@@ -315,7 +319,7 @@ fn parse_steps(text: &str) -> Result<Vec<Step>, (usize, String)> {
             b'[' => {
                 let (b, next) = bracket(text, i)?;
                 steps.push(match b {
-                    Bracket::Wildcard => Step::Wildcard,
+                    Bracket::Wildcard => Step::Items,
                     Bracket::Index(n) => Step::Index(n),
                     Bracket::Keys(k) => Step::Keys(k),
                 });
@@ -362,6 +366,11 @@ fn apply<'a>(step: &Step, t: &Target<'a>, out: &mut Vec<Target<'a>>, follow: &Pa
             children(t, out);
             if follow.at_paths(t) {
                 follow.path_items(out, start);
+            }
+        }
+        Step::Items => {
+            if t.node.as_seq().is_some() {
+                children(t, out);
             }
         }
         Step::Index(n) => {
@@ -595,6 +604,10 @@ mod tests {
         assert_eq!(pointers("$.apis[1].name", DOC), ["/apis/1/name"]);
         assert_eq!(pointers("$", DOC), [""]);
         assert_eq!(pointers("$.nothing[*]", DOC), Vec::<String>::new());
+        // `[*]` takes the items of a list only; `.*` the values of a mapping too.
+        assert_eq!(pointers("$.paths[*]", DOC), Vec::<String>::new());
+        assert_eq!(pointers("$.paths.*", DOC), ["/paths/~1x"]);
+        assert!(Selector::parse("$.apis[*]~").is_err());
     }
 
     #[test]

@@ -311,10 +311,10 @@ impl<'a> Cx<'a> {
     }
 
     pub(super) fn policies(&mut self, node: &'a Node, obj: &mut Obj<'a>, file: FileId) {
-        let Some(list) = node
-            .get("x-apigateway-backend-policies")
-            .and_then(Node::as_seq)
-        else {
+        let Some(written) = node.get("x-apigateway-backend-policies") else {
+            return;
+        };
+        let Some(list) = written.as_seq() else {
             return;
         };
         let mut https = Vec::new();
@@ -371,7 +371,9 @@ impl<'a> Cx<'a> {
             let list_at = match lists[slot] {
                 Some(at) => at,
                 None => {
-                    let at = self.provenance.at(obj.at, field);
+                    // Recorded, so a finding on a whole list (too many policies) is at the
+                    // written list rather than at the operation.
+                    let at = self.provenance.record_at(obj.at, field, file, written.span);
                     lists[slot] = Some(at);
                     at
                 }

@@ -517,16 +517,23 @@ fn repeats(
 /// `backend-params-unique`: backend parameter names are unique per location.
 pub const BACKEND_PARAMS_UNIQUE: FunctionDef = FunctionDef {
     name: "backend-params-unique",
-    description: "On an OpenAPI backend `parameters` sequence: no two entries have the same `in` (any case) and `name`, header names compared case-insensitively (HTTP header names are). Each repeat is reported at its `name`, with the first as related location.",
+    description: "On a backend parameter sequence (a definition's `backend_params`, or OpenAPI backend `parameters`): no two entries have the same `location` / `in` (any case) and `name`, header names compared case-insensitively (HTTP header names are). Each repeat is reported at its `name`, with the first as related location.",
     args: &[],
     placeholders: &["values"],
     run: backend_params_unique,
 };
 
 fn backend_params_unique(call: &Call<'_, '_>) -> Vec<Finding> {
-    repeats(call, &["name", "in"], |item| {
+    // A definition's `backend_params` say `location`; the OpenAPI extension says `in`.
+    let items = call.target.node.as_seq().unwrap_or_default();
+    let key = if items.iter().any(|item| item.get("location").is_some()) {
+        "location"
+    } else {
+        "in"
+    };
+    repeats(call, &["name", key], |item| {
         let name = item.get("name")?.as_str()?;
-        let location = item.get("in")?.as_str()?.to_ascii_lowercase();
+        let location = item.get(key)?.as_str()?.to_ascii_lowercase();
         let name = if location == "header" {
             name.to_ascii_lowercase()
         } else {
