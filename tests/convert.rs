@@ -1026,3 +1026,43 @@ paths:
         ]
     );
 }
+
+/// A 3.x document may hold a document-level extension both at the root and under `components`;
+/// 2.0 has only the root, so the two maps become one (the root's entry winning a name given in
+/// both, as import reads them), never a repeated key.
+#[test]
+fn root_and_components_extensions_merge_into_one_key_converting_down_to_2() {
+    let text = r#"openapi: 3.0.3
+info: {title: dupkey_api, version: "1"}
+paths: {}
+x-apigateway-ratelimits:
+  rl_a: {api-limit: 50, interval: 1, unit: MINUTE}
+  rl_c: {api-limit: 5, interval: 1, unit: MINUTE}
+components:
+  x-apigateway-ratelimits:
+    rl_b: {api-limit: 20, interval: 1, unit: MINUTE}
+    rl_c: {api-limit: 6, interval: 1, unit: MINUTE}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    assert_eq!(out.matches("x-apigateway-ratelimits:").count(), 1, "{out}");
+    assert_eq!(
+        warnings,
+        [
+            "10:5 `rl_c` is defined both in `x-apigateway-ratelimits` at the root and under `components`; 2.0 has one `x-apigateway-ratelimits` at the root, which keeps the root's"
+        ]
+    );
+    let (_, doc) = reload("inline", &out, OasVersion::V2_0, true);
+    let limits = doc.root.get("x-apigateway-ratelimits").map(|n| n.to_json());
+    assert_eq!(
+        limits,
+        Some(serde_json::json!({
+            "rl_a": {"api-limit": 50, "interval": 1, "unit": "MINUTE"},
+            "rl_c": {"api-limit": 5, "interval": 1, "unit": "MINUTE"},
+            "rl_b": {"api-limit": 20, "interval": 1, "unit": "MINUTE"},
+        }))
+    );
+    // Import reads the source and the result alike.
+    let source = import_text("dupkey.yaml", text);
+    let converted = import_text("dupkey.2.0.yaml", &out);
+    assert_eq!(source.definition, converted.definition);
+}

@@ -2156,10 +2156,50 @@ impl Cx {
         if !params.is_empty() {
             doc.put("parameters", params.build());
         }
-        for e in extensions {
+        for e in self.merge_extensions(extensions) {
             doc.put(&e.key.name, e.value);
         }
         spanned(doc.build(), root.span)
+    }
+
+    /// Document-level extensions of a 3.x document come from the root and from `components`,
+    /// and 2.0 has only the root: one key in both places must become one key (a repeated key
+    /// makes the output unreadable). `entries` holds the root's first. Two maps are merged, the
+    /// root's entry winning a name given in both, as import reads the pair (README, "Import");
+    /// anything else keeps the root's value. Each loser is a warning at its key.
+    fn merge_extensions(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
+        let mut merged: Vec<Entry> = Vec::new();
+        for e in entries {
+            let Some(kept) = merged.iter_mut().find(|k| k.key.name == e.key.name) else {
+                merged.push(e);
+                continue;
+            };
+            let key = e.key.name.clone();
+            match (&mut kept.value.value, e.value.value) {
+                (Value::Map(kept_map), Value::Map(other)) => {
+                    for entry in other.entries {
+                        if kept_map.entry(&entry.key.name).is_some() {
+                            self.warn(
+                                entry.key.span,
+                                format!(
+                                    "`{}` is defined both in `{key}` at the root and under `components`; 2.0 has one `{key}` at the root, which keeps the root's",
+                                    entry.key.name
+                                ),
+                            );
+                        } else {
+                            kept_map.entries.push(entry);
+                        }
+                    }
+                }
+                _ => self.warn(
+                    e.key.span,
+                    format!(
+                        "`components.{key}` and the root's `{key}` are not both mappings to merge; 2.0 has one `{key}` at the root, which keeps the root's"
+                    ),
+                ),
+            }
+        }
+        merged
     }
 
     /// `(host, basePath, schemes)` from a server list; what does not fit is reported.
