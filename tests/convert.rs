@@ -1066,3 +1066,76 @@ components:
     let converted = import_text("dupkey.2.0.yaml", &out);
     assert_eq!(source.definition, converted.definition);
 }
+
+/// Strings YAML 1.1 readers take for timestamps are quoted, and keys too long to be implicit
+/// keys are explicit keys: the output reads back as the same data in apigctl and, when it is
+/// installed, in PyYAML (`.ci/run` installs it).
+#[test]
+fn timestamps_and_long_keys_read_back_as_written_in_pyyaml() {
+    let long = format!("/{}", "p".repeat(1100));
+    let source = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "o", "version": "2024-01-01"},
+        "paths": {},
+        "x-a": [
+            "2024-01-01T00:00:00Z",
+            "1985-04-12T23:20:50.52Z",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10 -5",
+            "2001-12-15 2:59:43.10",
+            "2002-12-14",
+        ],
+        "x-b": {long.clone(): {"2024-01-01T00:00:00Z": 1}},
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ts.json");
+    std::fs::write(&input, source.to_string()).unwrap();
+    let output = dir.path().join("ts.yaml");
+    let options = ConvertCommandOptions {
+        version: OasVersion::V3_1,
+        format: Some(apigctl::commands::import::OutputFormat::Yaml),
+        output: Some(output.clone()),
+        ..ConvertCommandOptions::default()
+    };
+    let outcome = run(&Input::Path(input.clone()), &options);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    let converted = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        converted.contains("- \"2024-01-01T00:00:00Z\"\n"),
+        "{converted}"
+    );
+    assert!(converted.contains(&format!("? {long}\n")), "{converted}");
+    let (_, doc) = common::reload("ts.yaml", &converted);
+    for key in ["x-a", "x-b"] {
+        assert_eq!(
+            doc.root.get(key).map(|n| n.to_json()),
+            source.get(key).cloned()
+        );
+    }
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let available = std::process::Command::new(&python)
+        .args(["-c", "import yaml"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!("note: PyYAML is not installed; the output was checked by apigctl only");
+        return;
+    }
+    // `json.dumps` fails on a date, so a timestamp read as one fails the test.
+    let script = "import json, sys, yaml\nwith open(sys.argv[1], encoding='utf-8') as f:\n    print(json.dumps(yaml.safe_load(f)))\n";
+    let checked = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(script)
+        .arg(&output)
+        .output()
+        .expect("python runs");
+    assert!(
+        checked.status.success(),
+        "PyYAML refuses the output: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let read: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    for key in ["x-a", "x-b"] {
+        assert_eq!(read.get(key), source.get(key), "{key}");
+    }
+}
