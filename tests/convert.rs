@@ -1139,3 +1139,29 @@ fn timestamps_and_long_keys_read_back_as_written_in_pyyaml() {
         assert_eq!(read.get(key), source.get(key), "{key}");
     }
 }
+
+/// OpenAPI 3 ignores header parameters named `Authorization`, `Content-Type` and `Accept`, and
+/// so does import: converting one up from 2.0 is a warning at its name.
+#[test]
+fn header_parameters_openapi_3_ignores_are_a_warning_converting_up_from_2() {
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: Authorization, in: header, type: string}
+        - {name: x-token, in: header, type: string}
+        - {name: accept, in: header, type: string}
+      responses: {default: {description: ok}}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert_eq!(
+        warnings,
+        [
+            "7:18 OpenAPI 3 ignores a header parameter named `Authorization` (\"the parameter definition SHALL be ignored\"), and so does import: the parameter is lost to the gateway in OpenAPI 3.0",
+            "9:18 OpenAPI 3 ignores a header parameter named `Accept` (\"the parameter definition SHALL be ignored\"), and so does import: the parameter is lost to the gateway in OpenAPI 3.0",
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V3_0);
+}

@@ -1080,6 +1080,18 @@ impl Cx {
             return self.param_ref_up(p);
         }
         let location = p.get("in").and_then(Node::as_str).unwrap_or_default();
+        if location == "header"
+            && let Some(name) = p.get("name")
+            && let Some(ignored) = crate::convert::export::IGNORED_HEADERS
+                .iter()
+                .find(|h| name.as_str().is_some_and(|n| h.eq_ignore_ascii_case(n)))
+        {
+            // Kept (it documents the header), but 3.x says to ignore it, and import does.
+            self.warn(
+                name.span,
+                format!("OpenAPI 3 ignores a header parameter named `{ignored}` (\"the parameter definition SHALL be ignored\"), and so does import: the parameter is lost to the gateway in {}", self.target),
+            );
+        }
         let is_array = p.get("type").and_then(Node::as_str) == Some("array");
         let mut out = MapBuilder::new();
         let mut schema_done = false;
