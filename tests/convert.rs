@@ -1165,3 +1165,90 @@ paths:
     );
     reload_valid("inline", &out, OasVersion::V3_0);
 }
+
+/// 3.x request bodies and responses say more than 2.0 can: form fields of `allOf` members
+/// become `formData` parameters, a media type's `example` the body schema's, a named response
+/// example the response's example for its mime type; everything else is a warning at it.
+#[test]
+fn request_bodies_and_responses_carry_what_2_0_holds_and_report_the_rest() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /form:
+    post:
+      requestBody:
+        description: the form
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              allOf:
+                - $ref: '#/components/schemas/Base'
+                - type: object
+                  required: [b]
+                  properties:
+                    b: {type: integer}
+              additionalProperties: false
+            encoding:
+              a: {style: form}
+      responses:
+        '200':
+          description: ok
+          headers:
+            X-Rate:
+              required: true
+              schema: {type: integer}
+          content:
+            application/json:
+              schema: {type: string}
+              examples:
+                first: {value: one}
+                second: {value: two}
+  /json:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object}
+            example: {k: v}
+      responses:
+        default: {description: ok}
+components:
+  schemas:
+    Base:
+      type: object
+      properties:
+        a: {type: string}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    assert!(
+        out.contains("- name: a\n        in: formData\n        type: string\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "- name: b\n        in: formData\n        required: true\n        type: integer\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("examples:\n            application/json: one\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("schema:\n          type: object\n          example:\n            k: v\n"),
+        "{out}"
+    );
+    assert_eq!(
+        warnings,
+        [
+            "7:9 `description` of a form request body has no counterpart in 2.0, whose form fields are separate `formData` parameters; left out",
+            "8:9 `required` of a form request body has no counterpart in 2.0, whose form fields are separate `formData` parameters; left out",
+            "18:15 `additionalProperties` of a form request body's schema has no counterpart in 2.0, whose form fields are separate `formData` parameters; left out",
+            "19:13 `encoding` of a request body media type has no counterpart in a 2.0 formData parameter; left out",
+            "26:15 `required` has no counterpart in a 2.0 response header; left out",
+            "33:17 a 2.0 response has one example per mime type; example `second` is left out",
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V2_0);
+}

@@ -509,6 +509,13 @@ const GATEWAY_CONTENT_TYPES: [&str; 4] = [
     "text/plain",
 ];
 
+/// The fields of a form request body, gathered through `allOf`.
+#[derive(Default)]
+struct FormFields<'r> {
+    properties: Vec<&'r Entry>,
+    required: Vec<String>,
+}
+
 const FORM_TYPES: [&str; 2] = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
 impl Cx {
@@ -2620,11 +2627,46 @@ impl Cx {
                 );
             }
         }
-        if FORM_TYPES.contains(&&*first.key.name) {
-            let schema = schema.and_then(|s| self.follow(root, s));
-            let required = strings(schema.and_then(|s| s.get("required")));
+        let form = FORM_TYPES.contains(&&*first.key.name);
+        // What the media types hold beside their schema: 2.0 has a schema `example` for a
+        // body (the first media type's `example` goes there when the schema has none) and no
+        // place for the rest.
+        let schema_example = schema
+            .and_then(|s| self.follow(root, s))
+            .and_then(|s| s.get("example"));
+        let mut body_example = None;
+        for (i, media) in content.iter().enumerate() {
+            for e in entries(Some(&media.value)) {
+                match &*e.key.name {
+                    "schema" => {}
+                    "example" if i == 0 && !form && schema_example.is_none() => {
+                        body_example = Some(e.value.clone());
+                    }
+                    key => self.warn(
+                        e.key.span,
+                        format!("`{key}` of a request body media type has no counterpart in a 2.0 {} parameter; left out", if form { "formData" } else { "body" }),
+                    ),
+                }
+            }
+        }
+        if form {
+            for e in entries(Some(target)) {
+                match &*e.key.name {
+                    "content" => {}
+                    "required" if e.value.as_bool() != Some(true) => {}
+                    key => self.warn(
+                        e.key.span,
+                        format!("`{key}` of a form request body has no counterpart in 2.0, whose form fields are separate `formData` parameters; left out"),
+                    ),
+                }
+            }
+            let mut fields = FormFields::default();
+            if let Some(s) = schema {
+                self.form_fields(root, s, &mut fields, 0);
+            }
+            let required = fields.required;
             let mut list = Vec::new();
-            for prop in entries(schema.and_then(|s| s.get("properties"))) {
+            for prop in fields.properties {
                 let mut p = MapBuilder::new();
                 p.put("name", string(&prop.key.name));
                 p.put("in", string("formData"));
@@ -2652,6 +2694,28 @@ impl Cx {
             }
             return (Some(spanned(seq(list), target.span)), types, single);
         }
+        let schema = schema.map(|s| {
+            let mut down = self.schema_down(s);
+            if let Some(example) = body_example.take() {
+                match &mut down.value {
+                    // Keywords beside a `$ref` are ignored in 2.0.
+                    Value::Map(map) if map.entry("$ref").is_none() => {
+                        map.entries.push(Entry {
+                            key: crate::source::Key {
+                                span: example.span,
+                                name: "example".into(),
+                            },
+                            value: example,
+                        });
+                    }
+                    _ => self.warn(
+                        example.span,
+                        "a 2.0 body's example is its schema's `example`, and this schema is a `$ref`; left out".into(),
+                    ),
+                }
+            }
+            down
+        });
         let mut p = MapBuilder::new();
         p.put("name", string(name));
         p.put("in", string("body"));
@@ -2661,9 +2725,7 @@ impl Cx {
         }
         p.put(
             "schema",
-            schema
-                .map(|s| self.schema_down(s))
-                .unwrap_or_else(|| MapBuilder::new().build()),
+            schema.unwrap_or_else(|| MapBuilder::new().build()),
         );
         for e in entries(Some(target)) {
             if is_ext(&e.key.name) {
@@ -2671,6 +2733,48 @@ impl Cx {
             }
         }
         (Some(spanned(p.build(), target.span)), types, single)
+    }
+
+    /// Collects the form fields of a form request body's schema: its `properties` and those
+    /// of each `allOf` member (a reference followed), the first of one name winning; what
+    /// 2.0's `formData` parameters cannot say (`oneOf`, `additionalProperties`, …) is a
+    /// warning at it.
+    fn form_fields<'r>(
+        &mut self,
+        root: &'r Node,
+        schema: &'r Node,
+        out: &mut FormFields<'r>,
+        depth: usize,
+    ) {
+        let Some(schema) = self.follow(root, schema) else {
+            return;
+        };
+        // A cycle of `allOf` references adds nothing after the first round.
+        if depth > 32 {
+            return;
+        }
+        for e in entries(Some(schema)) {
+            match &*e.key.name {
+                "properties" => {
+                    for prop in entries(Some(&e.value)) {
+                        if !out.properties.iter().any(|p| p.key.name == prop.key.name) {
+                            out.properties.push(prop);
+                        }
+                    }
+                }
+                "required" => out.required.extend(strings(Some(&e.value))),
+                "allOf" => {
+                    for member in e.value.as_seq().unwrap_or_default() {
+                        self.form_fields(root, member, out, depth + 1);
+                    }
+                }
+                "type" if e.value.as_str() == Some("object") => {}
+                key => self.warn(
+                    e.key.span,
+                    format!("`{key}` of a form request body's schema has no counterpart in 2.0, whose form fields are separate `formData` parameters; left out"),
+                ),
+            }
+        }
     }
 
     /// A response as 2.0, with the media types it produces.
@@ -2720,6 +2824,15 @@ impl Cx {
                 };
                 let mut out_h = MapBuilder::new();
                 out_h.opt("description", header.get("description").cloned());
+                for e in entries(Some(header)) {
+                    match &*e.key.name {
+                        "description" | "schema" => {}
+                        // False or absent mean the same.
+                        "required" | "deprecated" if e.value.as_bool() != Some(true) => {}
+                        k if is_ext(k) => {}
+                        _ => self.drop_entry(e, "a 2.0 response header"),
+                    }
+                }
                 match header.get("schema") {
                     Some(s) => {
                         let s = self.follow(root, s).unwrap_or(s);
@@ -2730,14 +2843,47 @@ impl Cx {
                         out_h.put("type", string("string"));
                     }
                 }
+                for e in entries(Some(header)).iter().filter(|e| is_ext(&e.key.name)) {
+                    out_h.put(&e.key.name, e.value.clone());
+                }
                 m.put(&h.key.name, spanned(out_h.build(), h.value.span));
             }
             out.put("headers", spanned(m.build(), headers.span));
         }
+        // 2.0 has one example per mime type: the media type's `example`, else the value of
+        // its first named example; the others are warnings.
         let mut examples = MapBuilder::new();
         for c in content {
+            let mut taken = false;
             if let Some(ex) = c.value.get("example") {
                 examples.put(&c.key.name, ex.clone());
+                taken = true;
+            }
+            for e in entries(Some(&c.value)) {
+                match &*e.key.name {
+                    "schema" | "example" => {}
+                    "examples" => {
+                        for named in entries(Some(&e.value)) {
+                            let target = self.follow(root, &named.value);
+                            match target.and_then(|t| t.get("value")) {
+                                Some(value) if !taken => {
+                                    examples.put(&c.key.name, value.clone());
+                                    taken = true;
+                                }
+                                _ => self.warn(
+                                    named.key.span,
+                                    format!("a 2.0 response has one example per mime type; example `{}` is left out", named.key.name),
+                                ),
+                            }
+                        }
+                    }
+                    key => self.warn(
+                        e.key.span,
+                        format!(
+                            "`{key}` of a response media type has no counterpart in 2.0; left out"
+                        ),
+                    ),
+                }
             }
         }
         if !examples.is_empty() {
