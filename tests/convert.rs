@@ -1252,3 +1252,89 @@ components:
     );
     reload_valid("inline", &out, OasVersion::V2_0);
 }
+
+/// 3.1's boolean schemas have no 3.0 form: `true` becomes `{}` and `false` `{not: {}}`; 2.0
+/// has no `not`, so a `false` becomes `{}` with a warning. A boolean `additionalProperties`
+/// is 2.0's and 3.0's own and stays.
+#[test]
+fn boolean_schemas_become_objects_converting_down_from_3_1() {
+    let text = r#"openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Any: true
+    None: false
+    Obj:
+      type: object
+      additionalProperties: false
+      properties:
+        a: true
+        b: false
+      items: false
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_1, OasVersion::V3_0);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(
+        out.contains("    Any: {}\n    None:\n      not: {}\n"),
+        "{out}"
+    );
+    assert!(out.contains("      additionalProperties: false\n"), "{out}");
+    assert!(
+        out.contains("        a: {}\n        b:\n          not: {}\n"),
+        "{out}"
+    );
+    reload_valid("inline", &out, OasVersion::V3_0);
+    let (out, warnings) = convert_text(text, OasVersion::V3_1, OasVersion::V2_0);
+    assert_eq!(
+        warnings,
+        [
+            "7:11 `not` has no counterpart in a 2.0 Schema Object; left out",
+            "13:12 `not` has no counterpart in a 2.0 Schema Object; left out",
+            "14:14 `not` has no counterpart in a 2.0 Schema Object; left out",
+        ]
+    );
+    assert!(out.contains("  Any: {}\n  None: {}\n"), "{out}");
+    reload_valid("inline", &out, OasVersion::V2_0);
+}
+
+/// A 2.0 body under `consumes` of only form media types (as in much of Stripe's 2.0) is
+/// written under the first of them, with a warning, rather than under `*/*`.
+#[test]
+fn a_body_under_only_form_consumes_takes_the_first_of_them_converting_up_from_2() {
+    let text = r#"swagger: "2.0"
+info: {title: consumes_api, version: "1"}
+consumes: [application/x-www-form-urlencoded, multipart/form-data]
+paths:
+  /a:
+    post:
+      operationId: post_a
+      parameters:
+      - in: body
+        name: payload
+        schema: {type: object}
+      responses:
+        "200": {description: ok}
+  /b:
+    post:
+      consumes: [text/csv, application/x-www-form-urlencoded]
+      parameters:
+      - {in: body, name: payload, schema: {type: string}}
+      responses:
+        "200": {description: ok}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert_eq!(
+        warnings,
+        [
+            "9:9 `consumes` lists only form media types, which 2.0 uses for `formData` parameters, not a body; the body is written under `application/x-www-form-urlencoded`, the first of them"
+        ]
+    );
+    assert!(
+        out.contains("content:\n          application/x-www-form-urlencoded:\n            schema:\n              type: object\n"),
+        "{out}"
+    );
+    assert!(out.contains("content:\n          text/csv:\n"), "{out}");
+    assert!(!out.contains("*/*"), "{out}");
+    reload_valid("inline", &out, OasVersion::V3_0);
+}

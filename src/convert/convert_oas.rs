@@ -963,9 +963,21 @@ impl Cx {
                 .cloned()
                 .collect();
             if types.is_empty() {
-                // 2.0 without `consumes` does not say; `*/*` keeps it unsaid (a 3.x reader
-                // would take a single concrete type as the API's content type, §2.8).
-                types.push(content_type.unwrap_or("*/*").to_owned());
+                match (content_type, consumes.first()) {
+                    (Some(ct), _) => types.push(ct.to_owned()),
+                    // Only form types listed (as in much of Stripe's 2.0): the body is sent
+                    // as the first of them, which says more than `*/*` would.
+                    (None, Some(first)) => {
+                        self.warn(
+                            body.span,
+                            format!("`consumes` lists only form media types, which 2.0 uses for `formData` parameters, not a body; the body is written under `{first}`, the first of them"),
+                        );
+                        types.push(first.clone());
+                    }
+                    // 2.0 without `consumes` does not say; `*/*` keeps it unsaid (a 3.x reader
+                    // would take a single concrete type as the API's content type, §2.8).
+                    (None, None) => types.push("*/*".to_owned()),
+                }
             }
             let mut content = MapBuilder::new();
             for t in &types {
@@ -1324,7 +1336,11 @@ impl Cx {
         if is_ext(key) {
             return v.clone();
         }
-        if ONE_SCHEMA.contains(&key) && v.as_map().is_some() {
+        // A boolean is a schema too (3.1), except where 2.0 and 3.0 give
+        // `additionalProperties` a boolean of their own.
+        if ONE_SCHEMA.contains(&key)
+            && (v.as_map().is_some() || (v.as_bool().is_some() && key != "additionalProperties"))
+        {
             return f(self, v);
         }
         if SCHEMA_LISTS.contains(&key)
@@ -1893,6 +1909,15 @@ impl Cx {
     }
 
     fn schema_to_30(&mut self, s: &Node) -> Node {
+        // 3.0 schemas are objects: `true` admits everything, as `{}` does, and `false`
+        // nothing, as `{not: {}}` does (which 2.0, without `not`, reports in its turn).
+        if let Some(b) = s.as_bool() {
+            let mut out = MapBuilder::new();
+            if !b {
+                out.put("not", spanned(MapBuilder::new().build(), s.span));
+            }
+            return spanned(out.build(), s.span);
+        }
         let Some(map) = s.as_map() else {
             return s.clone();
         };
