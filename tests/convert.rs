@@ -1338,3 +1338,90 @@ paths:
     assert!(!out.contains("*/*"), "{out}");
     reload_valid("inline", &out, OasVersion::V3_0);
 }
+
+/// 2.0's `enum` (draft-04) holds each value once, 3.x's may repeat one: converting down to 2.0
+/// writes each value once, a repetition a warning at it.
+#[test]
+fn repeated_enum_values_are_written_once_converting_down_to_2() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: q, in: query, schema: {type: string, enum: [x, y, x]}}
+      responses:
+        default: {description: ok}
+components:
+  schemas:
+    E: {type: integer, enum: [1, 2, 1, 2]}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    let message =
+        "2.0's `enum` holds each value once (JSON Schema draft-04); this repetition is left out";
+    assert_eq!(
+        warnings,
+        [
+            format!("7:68 {message}"),
+            format!("12:37 {message}"),
+            format!("12:40 {message}"),
+        ]
+    );
+    assert!(
+        out.contains("enum:\n        - x\n        - \"y\"\n      responses:"),
+        "{out}"
+    );
+    reload_valid("inline", &out, OasVersion::V2_0);
+}
+
+/// Import reads a 3.x parameter's `example`, else its first named example, else its schema's
+/// `example` as the sample value; 2.0 parameters have none of them, so `x-apigateway-sample`
+/// carries the one import reads, and each other one is a warning.
+#[test]
+fn the_sample_import_reads_is_carried_as_x_apigateway_sample_converting_down_to_2() {
+    let text = r#"openapi: 3.0.3
+info: {title: examples_api, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      parameters:
+        - name: named
+          in: query
+          schema: {type: string, example: from-schema}
+          examples:
+            one: {value: first}
+            two: {value: second}
+        - name: schema
+          in: query
+          schema: {type: string, example: from-schema}
+        - name: ref
+          in: query
+          schema: {type: string}
+          examples:
+            one: {$ref: '#/components/examples/One'}
+      responses:
+        default: {description: ok}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+components:
+  examples:
+    One: {value: by-ref}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    assert!(out.contains("x-apigateway-sample: first\n"), "{out}");
+    assert!(out.contains("x-apigateway-sample: from-schema\n"), "{out}");
+    assert!(out.contains("x-apigateway-sample: by-ref\n"), "{out}");
+    assert_eq!(
+        warnings,
+        [
+            "10:34 `example` has no counterpart in a 2.0 parameter, header or items object; left out",
+            "13:13 2.0 parameters have no examples (`x-apigateway-sample` carries one); example `two` is left out",
+            "26:3 `examples` has no counterpart in Swagger 2.0 (referenced uses are inlined); left out",
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V2_0);
+    // Import reads the source and the result alike.
+    let source = import_text("examples.yaml", text);
+    let converted = import_text("examples.2.0.yaml", &out);
+    assert_eq!(source.definition, converted.definition);
+}

@@ -758,3 +758,38 @@ fn a_grpc_backend_is_exported_with_the_https_scheme() {
         assert!(!yaml.contains("grpcs"), "{yaml}");
     }
 }
+
+/// An OpenAPI `enum` holds each value once (2.0's must, draft-04): a repeated value of
+/// `enumerations` is exported once, with a warning at `enumerations`.
+#[test]
+fn repeated_enumerations_are_exported_once_with_a_warning() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\napis:\n  - name: get_a\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /a\n    auth_type: NONE\n    req_params:\n      - {name: a, type: STRING, location: QUERY, required: 2, enumerations: \"x,y,x\", valid_enable: 1}\n      - {name: b, type: NUMBER, location: QUERY, required: 2, enumerations: \"1,01,1\", valid_enable: 1}\n    backend_type: MOCK\n    mock_info:\n      result_content: ok\n";
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", text, version);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        assert!(written);
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            [
+                "warning[export-not-representable]@12:63",
+                "warning[export-not-representable]@13:63",
+            ],
+            "{}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stderr.contains("`enumerations` repeats `x`;"),
+            "{}",
+            outcome.stderr
+        );
+        let def = load_definition_text(text);
+        let document = export_all(&def, version).document;
+        assert_valid("enum", &to_yaml(&document), version);
+        let yaml = to_yaml(&document);
+        assert!(
+            yaml.contains("- x\n") && yaml.matches("- x\n").count() == 1,
+            "{yaml}"
+        );
+        assert!(yaml.contains("- \"01\"\n"), "{yaml}");
+    }
+}

@@ -2514,19 +2514,66 @@ impl Cx {
             return None;
         }
         let location = p.get("in").and_then(Node::as_str).unwrap_or_default();
+        // The gateway reads a 3.x parameter's `example`, else its first named example, else its
+        // schema's `example` as the sample value (§2.24, as import reads them); 2.0 parameters
+        // have no example, so `x-apigateway-sample` carries the one import would read.
+        let named_first = entries(p.get("examples"))
+            .first()
+            .and_then(|e| self.follow(root, &e.value))
+            .and_then(|x| x.get("value"));
+        let schema_example = p
+            .get("schema")
+            .and_then(|s| self.follow(root, s))
+            .and_then(|s| s.get("example"));
+        let sample = [p.get("example"), named_first, schema_example]
+            .into_iter()
+            .flatten()
+            .next()
+            .filter(|ex| {
+                p.get("x-apigateway-sample").is_none()
+                    && ex.as_map().is_none()
+                    && ex.as_seq().is_none()
+            });
+        let carried = |n: &Node| sample.is_some_and(|s| std::ptr::eq(s, n));
         let mut out = MapBuilder::new();
-        let mut example = None;
         for e in entries(Some(p)) {
             let key = &*e.key.name;
             match key {
                 "schema" => {
                     let schema = self.follow(root, &e.value).unwrap_or(&e.value);
                     let owned = Some(p.get("description").is_some());
-                    self.flatten_schema(schema, &mut out, true, owned);
+                    match schema.as_map() {
+                        // The carried example is not left out: not reported as such.
+                        Some(map) if schema_example.is_some_and(carried) => {
+                            let mut without = map.clone();
+                            without.entries.retain(|e| &*e.key.name != "example");
+                            let without = map_node(without, schema.span);
+                            self.flatten_schema(&without, &mut out, true, owned);
+                        }
+                        _ => self.flatten_schema(schema, &mut out, true, owned),
+                    }
                 }
                 "style" | "explode" => {}
-                "example" => example = Some(&e.value),
-                "content" | "examples" | "deprecated" | "allowReserved" => {
+                "example" => {
+                    if !carried(&e.value) {
+                        self.warn(
+                            e.value.span,
+                            "2.0 parameters have no `example`; left out".into(),
+                        );
+                    }
+                }
+                "examples" => {
+                    for named in entries(Some(&e.value)) {
+                        let value = self.follow(root, &named.value).and_then(|x| x.get("value"));
+                        if !value.is_some_and(carried) {
+                            self.warn(
+                                named.key.span,
+                                format!("2.0 parameters have no examples (`x-apigateway-sample` carries one); example `{}` is left out", named.key.name),
+                            );
+                        }
+                    }
+                }
+                "content" | "deprecated" | "allowReserved" => {
                     self.drop_entry(e, "a 2.0 parameter");
                 }
                 _ => {
@@ -2549,17 +2596,11 @@ impl Cx {
             };
             out.put("collectionFormat", string(format));
         }
-        // The gateway reads a 3.x parameter's `example` as its sample value (§2.24); 2.0
-        // parameters have no `example`, so the extension carries it.
-        if let Some(ex) = example {
-            if p.get("x-apigateway-sample").is_none()
-                && ex.as_map().is_none()
-                && ex.as_seq().is_none()
-            {
-                out.put("x-apigateway-sample", string(&scalar_text(ex)));
-            } else {
-                self.warn(ex.span, "2.0 parameters have no `example`; left out".into());
-            }
+        if let Some(ex) = sample {
+            out.put(
+                "x-apigateway-sample",
+                spanned(string(&scalar_text(ex)), ex.span),
+            );
         }
         Some(spanned(out.build(), p.span))
     }
@@ -2608,6 +2649,10 @@ impl Cx {
                         "2.0 parameters, headers and items are strings, numbers, integers, booleans or arrays; written as a string".into(),
                     );
                     out.put("type", spanned(string("string"), e.value.span));
+                }
+                "enum" => {
+                    let values = self.unique_enum_2(&e.value);
+                    out.put(key, values);
                 }
                 k if PARAM_SCHEMA_KEYS.contains(&k) => {
                     out.put(key, e.value.clone());
@@ -2758,6 +2803,29 @@ impl Cx {
             }
         }
         (Some(spanned(p.build(), target.span)), types, single)
+    }
+
+    /// An `enum` for 2.0, whose JSON Schema (draft-04) requires unique values (3.x allows a
+    /// repetition): each value once, a repeated one a warning at it.
+    fn unique_enum_2(&mut self, values: &Node) -> Node {
+        let Some(list) = values.as_seq() else {
+            return values.clone();
+        };
+        let mut seen: Vec<serde_json::Value> = Vec::with_capacity(list.len());
+        let mut kept = Vec::with_capacity(list.len());
+        for v in list {
+            let json = v.to_json();
+            if seen.contains(&json) {
+                self.warn(
+                    v.span,
+                    "2.0's `enum` holds each value once (JSON Schema draft-04); this repetition is left out".into(),
+                );
+            } else {
+                seen.push(json);
+                kept.push(v.clone());
+            }
+        }
+        spanned(seq(kept), values.span)
     }
 
     /// Collects the form fields of a form request body's schema: its `properties` and those
@@ -3054,6 +3122,10 @@ impl Cx {
                     out.put(key, v.clone());
                 }
                 k if !SCHEMA_2.contains(&k) => self.drop_entry(e, "a 2.0 Schema Object"),
+                "enum" => {
+                    let values = self.unique_enum_2(v);
+                    out.put(key, values);
+                }
                 _ => {
                     out.put(
                         key,

@@ -1093,12 +1093,9 @@ impl Cx {
         // with one (reference §3.2) and leaves it out, the default 2, without.
         let validated = p.valid_enable == Some(YesNo::Yes);
         if validated {
-            schema.opt(
-                "enum",
-                p.enumerations
-                    .as_deref()
-                    .map(|e| seq(e.split(',').map(|v| typed_scalar(v, number)).collect())),
-            );
+            if let Some(e) = p.enumerations.as_deref() {
+                schema.put("enum", self.enum_values(e, number, at));
+            }
             for (_, key, value) in kept {
                 schema.opt(key, value.map(int));
             }
@@ -1174,6 +1171,37 @@ impl Cx {
         }
         param.opt_str("x-apigateway-sample", p.sample_value.as_deref());
         param.build()
+    }
+
+    /// The `enum` of `enumerations`, each value once: 2.0's `enum` (JSON Schema draft-04)
+    /// must hold unique values, and a repeated one checks nothing more. A repetition is a
+    /// warning at `enumerations`.
+    fn enum_values(&mut self, enumerations: &str, number: bool, at: &str) -> Node {
+        let mut values: Vec<Node> = Vec::new();
+        let mut repeated: Vec<&str> = Vec::new();
+        for text in enumerations.split(',') {
+            let value = typed_scalar(text, number);
+            if values.iter().any(|v| v.value == value.value) {
+                repeated.push(text);
+            } else {
+                values.push(value);
+            }
+        }
+        if !repeated.is_empty() {
+            self.warn(
+                NOT_REPRESENTABLE,
+                format!("{at}/enumerations"),
+                format!(
+                    "`enumerations` repeats {}; an OpenAPI `enum` holds each value once, so the repetition is not exported",
+                    repeated
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        seq(values)
     }
 
     /// Zero bounds that are checks (`min_num: 0, max_num: 0` admits only 0, `max_size: 0` only
