@@ -1425,3 +1425,36 @@ components:
     let converted = import_text("examples.2.0.yaml", &out);
     assert_eq!(source.definition, converted.definition);
 }
+
+/// 2.0 form parameters become request body properties: their extensions go on the property's
+/// schema, `collectionFormat` becomes the urlencoded body's `encoding` style, and
+/// `allowEmptyValue` (3.x has it for query parameters only) is a warning.
+#[test]
+fn form_parameter_extensions_and_collection_formats_are_carried_converting_up_from_2() {
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      consumes: [application/x-www-form-urlencoded]
+      parameters:
+        - {name: tags, in: formData, type: array, items: {type: string}, collectionFormat: multi, x-note: kept}
+        - {name: ids, in: formData, type: array, items: {type: string}, collectionFormat: pipes}
+        - {name: q, in: formData, type: string, allowEmptyValue: true}
+      responses:
+        "200": {description: ok}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert_eq!(
+        warnings,
+        [
+            "10:49 3.x has `allowEmptyValue` for query parameters only, not for form fields; left out"
+        ]
+    );
+    assert!(out.contains("x-note: kept\n"), "{out}");
+    assert!(
+        out.contains("encoding:\n              tags:\n                style: form\n                explode: true\n              ids:\n                style: pipeDelimited\n                explode: false\n"),
+        "{out}"
+    );
+    reload_valid("inline", &out, OasVersion::V3_0);
+}

@@ -1000,6 +1000,9 @@ impl Cx {
             let mut properties = MapBuilder::new();
             let mut required = Vec::new();
             let mut has_file = false;
+            // `application/x-www-form-urlencoded` encodings of array fields with a
+            // `collectionFormat` (3.x says it with `style`/`explode`), by field name.
+            let mut encoding = MapBuilder::new();
             for p in form {
                 let Some(name) = p.get("name").and_then(Node::as_str) else {
                     continue;
@@ -1018,17 +1021,51 @@ impl Cx {
                         value: d.clone(),
                     });
                 }
+                for e in entries(Some(p)) {
+                    match &*e.key.name {
+                        k if k.starts_with("x-apigateway-") => self.warn(
+                            e.key.span,
+                            format!("`{k}` on a form parameter has no place on a 3.x request body property; left out"),
+                        ),
+                        // Other extensions describe the field: its schema takes them.
+                        k if is_ext(k) => schema.entries.push(e.clone()),
+                        "allowEmptyValue" if e.value.as_bool() == Some(true) => self.warn(
+                            e.key.span,
+                            "3.x has `allowEmptyValue` for query parameters only, not for form fields; left out".into(),
+                        ),
+                        "collectionFormat" => {
+                            let style = match e.value.as_str() {
+                                Some("multi") => Some(("form", true)),
+                                Some("csv") => Some(("form", false)),
+                                Some("ssv") => Some(("spaceDelimited", false)),
+                                Some("pipes") => Some(("pipeDelimited", false)),
+                                _ => None,
+                            };
+                            match style {
+                                Some((style, explode)) => {
+                                    let mut enc = MapBuilder::new();
+                                    enc.put("style", spanned(string(style), e.value.span));
+                                    enc.put(
+                                        "explode",
+                                        spanned(
+                                            Node::new(Span::default(), Value::Bool(explode)),
+                                            e.value.span,
+                                        ),
+                                    );
+                                    encoding.put(name, spanned(enc.build(), e.value.span));
+                                }
+                                None => self.warn(
+                                    e.value.span,
+                                    format!("`collectionFormat: {}` has no 3.x form field style; the default (`form`, exploded) applies", scalar_text(&e.value)),
+                                ),
+                            }
+                        }
+                        _ => {}
+                    }
+                }
                 properties.put(name, map_node(schema, p.span));
                 if p.get("required").and_then(Node::as_bool) == Some(true) {
                     required.push(string(name));
-                }
-                for e in entries(Some(p)) {
-                    if e.key.name.starts_with("x-apigateway-") {
-                        self.warn(
-                            e.key.span,
-                            format!("`{}` on a form parameter has no place on a 3.x request body property; left out", e.key.name),
-                        );
-                    }
                 }
             }
             let mut schema = MapBuilder::new();
@@ -1053,10 +1090,22 @@ impl Cx {
                     .to_owned(),
                 );
             }
+            let encoding = encoding.build();
             let mut content = MapBuilder::new();
             for t in &types {
                 let mut media = MapBuilder::new();
                 media.put("schema", schema.clone());
+                // `style` and `explode` apply to urlencoded bodies only (3.x, Encoding Object).
+                if !entries(Some(&encoding)).is_empty() {
+                    if t == "application/x-www-form-urlencoded" {
+                        media.put("encoding", encoding.clone());
+                    } else {
+                        self.warn(
+                            span,
+                            format!("`collectionFormat` of form fields has no counterpart in a `{t}` body (3.x styles apply to `application/x-www-form-urlencoded` only); left out there"),
+                        );
+                    }
+                }
                 content.put(t, media.build());
             }
             rb.put("content", content.build());
