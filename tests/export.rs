@@ -757,6 +757,16 @@ fn a_grpc_backend_is_exported_with_the_https_scheme() {
         assert!(yaml.contains("scheme: https"), "{yaml}");
         assert!(!yaml.contains("grpcs"), "{yaml}");
     }
+    // Without `url_domain` nor a VPC channel there is no address to export: an error.
+    let bad = text.replace("      url_domain: grpc.example.com:8443\n", "");
+    let (outcome, written) = export_text("d.yaml", &bad, OasVersion::V3_0);
+    assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+    assert!(!written);
+    assert!(
+        outcome.stderr.contains("error[export-no-address]: gRPC API `grpc_api` has neither `url_domain` nor a VPC channel"),
+        "{}",
+        outcome.stderr
+    );
 }
 
 /// An OpenAPI `enum` holds each value once (2.0's must, draft-04): a repeated value of

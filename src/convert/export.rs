@@ -35,6 +35,9 @@ pub const CONFLICT: &str = "export-conflict";
 /// Diagnostic code (error): two objects of a kind share a name, which the document would write
 /// as a repeated key or `operationId` that import refuses; nothing is written.
 pub const DUPLICATE_NAME: &str = "export-duplicate-name";
+/// Diagnostic code (error): a direct gRPC backend without `url_domain`, which the document
+/// would write as an HTTP backend without an address; nothing is written.
+pub const NO_ADDRESS: &str = "export-no-address";
 
 /// The security scheme keys the export gives the built-in authentication modes.
 const BUILT_IN_SCHEMES: [&str; 4] = [
@@ -1263,6 +1266,20 @@ impl Cx {
                         }
                         other => other,
                     };
+                    // Exported as HTTP, a direct gRPC backend needs the address HTTP backends
+                    // have (lint `apig-http-endpoint-fields`); without one there is nothing to
+                    // call, and the document would not be what the README promises.
+                    if api.backend_type == BackendType::Grpc && !vpc && b.url_domain.is_none() {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                NO_ADDRESS,
+                                format!("gRPC API `{}` has neither `url_domain` nor a VPC channel: exported as an HTTP backend it would have no `address`, so nothing is written", api.name),
+                            )
+                            .pointer(format!("{at}/backend_api"))
+                            .help("add `url_domain` (`host[:port]`) to `backend_api`, or a VPC channel (`vpc_channel_status: 1` with `vpc_channel_info`)")
+                            .source("API Reference 3.5.1, Table 3-174 (`url_domain`)"),
+                        );
+                    }
                     let ep = self.web_endpoint(
                         &format!("{at}/backend_api"),
                         b.url_domain.as_deref(),
