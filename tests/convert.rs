@@ -1026,3 +1026,435 @@ paths:
         ]
     );
 }
+
+/// A 3.x document may hold a document-level extension both at the root and under `components`;
+/// 2.0 has only the root, so the two maps become one (the root's entry winning a name given in
+/// both, as import reads them), never a repeated key.
+#[test]
+fn root_and_components_extensions_merge_into_one_key_converting_down_to_2() {
+    let text = r#"openapi: 3.0.3
+info: {title: dupkey_api, version: "1"}
+paths: {}
+x-apigateway-ratelimits:
+  rl_a: {api-limit: 50, interval: 1, unit: MINUTE}
+  rl_c: {api-limit: 5, interval: 1, unit: MINUTE}
+components:
+  x-apigateway-ratelimits:
+    rl_b: {api-limit: 20, interval: 1, unit: MINUTE}
+    rl_c: {api-limit: 6, interval: 1, unit: MINUTE}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    assert_eq!(out.matches("x-apigateway-ratelimits:").count(), 1, "{out}");
+    assert_eq!(
+        warnings,
+        [
+            "10:5 `rl_c` is defined both in `x-apigateway-ratelimits` at the root and under `components`; 2.0 has one `x-apigateway-ratelimits` at the root, which keeps the root's"
+        ]
+    );
+    let (_, doc) = reload("inline", &out, OasVersion::V2_0, true);
+    let limits = doc.root.get("x-apigateway-ratelimits").map(|n| n.to_json());
+    assert_eq!(
+        limits,
+        Some(serde_json::json!({
+            "rl_a": {"api-limit": 50, "interval": 1, "unit": "MINUTE"},
+            "rl_c": {"api-limit": 5, "interval": 1, "unit": "MINUTE"},
+            "rl_b": {"api-limit": 20, "interval": 1, "unit": "MINUTE"},
+        }))
+    );
+    // Import reads the source and the result alike.
+    let source = import_text("dupkey.yaml", text);
+    let converted = import_text("dupkey.2.0.yaml", &out);
+    assert_eq!(source.definition, converted.definition);
+}
+
+/// Strings YAML 1.1 readers take for timestamps are quoted, and keys too long to be implicit
+/// keys are explicit keys: the output reads back as the same data in apigctl and, when it is
+/// installed, in PyYAML (`.ci/run` installs it).
+#[test]
+fn timestamps_and_long_keys_read_back_as_written_in_pyyaml() {
+    let long = format!("/{}", "p".repeat(1100));
+    let source = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "o", "version": "2024-01-01"},
+        "paths": {},
+        "x-a": [
+            "2024-01-01T00:00:00Z",
+            "1985-04-12T23:20:50.52Z",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10 -5",
+            "2001-12-15 2:59:43.10",
+            "2002-12-14",
+        ],
+        "x-b": {long.clone(): {"2024-01-01T00:00:00Z": 1}},
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ts.json");
+    std::fs::write(&input, source.to_string()).unwrap();
+    let output = dir.path().join("ts.yaml");
+    let options = ConvertCommandOptions {
+        version: OasVersion::V3_1,
+        format: Some(apigctl::commands::import::OutputFormat::Yaml),
+        output: Some(output.clone()),
+        ..ConvertCommandOptions::default()
+    };
+    let outcome = run(&Input::Path(input.clone()), &options);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    let converted = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        converted.contains("- \"2024-01-01T00:00:00Z\"\n"),
+        "{converted}"
+    );
+    assert!(converted.contains(&format!("? {long}\n")), "{converted}");
+    let (_, doc) = common::reload("ts.yaml", &converted);
+    for key in ["x-a", "x-b"] {
+        assert_eq!(
+            doc.root.get(key).map(|n| n.to_json()),
+            source.get(key).cloned()
+        );
+    }
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let available = std::process::Command::new(&python)
+        .args(["-c", "import yaml"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!("note: PyYAML is not installed; the output was checked by apigctl only");
+        return;
+    }
+    // `json.dumps` fails on a date, so a timestamp read as one fails the test.
+    let script = "import json, sys, yaml\nwith open(sys.argv[1], encoding='utf-8') as f:\n    print(json.dumps(yaml.safe_load(f)))\n";
+    let checked = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(script)
+        .arg(&output)
+        .output()
+        .expect("python runs");
+    assert!(
+        checked.status.success(),
+        "PyYAML refuses the output: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let read: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    for key in ["x-a", "x-b"] {
+        assert_eq!(read.get(key), source.get(key), "{key}");
+    }
+}
+
+/// OpenAPI 3 ignores header parameters named `Authorization`, `Content-Type` and `Accept`, and
+/// so does import: converting one up from 2.0 is a warning at its name.
+#[test]
+fn header_parameters_openapi_3_ignores_are_a_warning_converting_up_from_2() {
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: Authorization, in: header, type: string}
+        - {name: x-token, in: header, type: string}
+        - {name: accept, in: header, type: string}
+      responses: {default: {description: ok}}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert_eq!(
+        warnings,
+        [
+            "7:18 OpenAPI 3 ignores a header parameter named `Authorization` (\"the parameter definition SHALL be ignored\"), and so does import: the parameter is lost to the gateway in OpenAPI 3.0",
+            "9:18 OpenAPI 3 ignores a header parameter named `Accept` (\"the parameter definition SHALL be ignored\"), and so does import: the parameter is lost to the gateway in OpenAPI 3.0",
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V3_0);
+}
+
+/// 3.x request bodies and responses say more than 2.0 can: form fields of `allOf` members
+/// become `formData` parameters, a media type's `example` the body schema's, a named response
+/// example the response's example for its mime type; everything else is a warning at it.
+#[test]
+fn request_bodies_and_responses_carry_what_2_0_holds_and_report_the_rest() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /form:
+    post:
+      requestBody:
+        description: the form
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              allOf:
+                - $ref: '#/components/schemas/Base'
+                - type: object
+                  required: [b]
+                  properties:
+                    b: {type: integer}
+              additionalProperties: false
+            encoding:
+              a: {style: form}
+      responses:
+        '200':
+          description: ok
+          headers:
+            X-Rate:
+              required: true
+              schema: {type: integer}
+          content:
+            application/json:
+              schema: {type: string}
+              examples:
+                first: {value: one}
+                second: {value: two}
+  /json:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object}
+            example: {k: v}
+      responses:
+        default: {description: ok}
+components:
+  schemas:
+    Base:
+      type: object
+      properties:
+        a: {type: string}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    assert!(
+        out.contains("- name: a\n        in: formData\n        type: string\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "- name: b\n        in: formData\n        required: true\n        type: integer\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("examples:\n            application/json: one\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("schema:\n          type: object\n          example:\n            k: v\n"),
+        "{out}"
+    );
+    assert_eq!(
+        warnings,
+        [
+            "7:9 `description` of a form request body has no counterpart in 2.0, whose form fields are separate `formData` parameters; left out",
+            "8:9 `required` of a form request body has no counterpart in 2.0, whose form fields are separate `formData` parameters; left out",
+            "18:15 `additionalProperties` of a form request body's schema has no counterpart in 2.0, whose form fields are separate `formData` parameters; left out",
+            "19:13 `encoding` of a request body media type has no counterpart in a 2.0 formData parameter; left out",
+            "26:15 `required` has no counterpart in a 2.0 response header; left out",
+            "33:17 a 2.0 response has one example per mime type; example `second` is left out",
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V2_0);
+}
+
+/// 3.1's boolean schemas have no 3.0 form: `true` becomes `{}` and `false` `{not: {}}`; 2.0
+/// has no `not`, so a `false` becomes `{}` with a warning. A boolean `additionalProperties`
+/// is 2.0's and 3.0's own and stays.
+#[test]
+fn boolean_schemas_become_objects_converting_down_from_3_1() {
+    let text = r#"openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Any: true
+    None: false
+    Obj:
+      type: object
+      additionalProperties: false
+      properties:
+        a: true
+        b: false
+      items: false
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_1, OasVersion::V3_0);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(
+        out.contains("    Any: {}\n    None:\n      not: {}\n"),
+        "{out}"
+    );
+    assert!(out.contains("      additionalProperties: false\n"), "{out}");
+    assert!(
+        out.contains("        a: {}\n        b:\n          not: {}\n"),
+        "{out}"
+    );
+    reload_valid("inline", &out, OasVersion::V3_0);
+    let (out, warnings) = convert_text(text, OasVersion::V3_1, OasVersion::V2_0);
+    assert_eq!(
+        warnings,
+        [
+            "7:11 `not` has no counterpart in a 2.0 Schema Object; left out",
+            "13:12 `not` has no counterpart in a 2.0 Schema Object; left out",
+            "14:14 `not` has no counterpart in a 2.0 Schema Object; left out",
+        ]
+    );
+    assert!(out.contains("  Any: {}\n  None: {}\n"), "{out}");
+    reload_valid("inline", &out, OasVersion::V2_0);
+}
+
+/// A 2.0 body under `consumes` of only form media types (as in much of Stripe's 2.0) is
+/// written under the first of them, with a warning, rather than under `*/*`.
+#[test]
+fn a_body_under_only_form_consumes_takes_the_first_of_them_converting_up_from_2() {
+    let text = r#"swagger: "2.0"
+info: {title: consumes_api, version: "1"}
+consumes: [application/x-www-form-urlencoded, multipart/form-data]
+paths:
+  /a:
+    post:
+      operationId: post_a
+      parameters:
+      - in: body
+        name: payload
+        schema: {type: object}
+      responses:
+        "200": {description: ok}
+  /b:
+    post:
+      consumes: [text/csv, application/x-www-form-urlencoded]
+      parameters:
+      - {in: body, name: payload, schema: {type: string}}
+      responses:
+        "200": {description: ok}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert_eq!(
+        warnings,
+        [
+            "9:9 `consumes` lists only form media types, which 2.0 uses for `formData` parameters, not a body; the body is written under `application/x-www-form-urlencoded`, the first of them"
+        ]
+    );
+    assert!(
+        out.contains("content:\n          application/x-www-form-urlencoded:\n            schema:\n              type: object\n"),
+        "{out}"
+    );
+    assert!(out.contains("content:\n          text/csv:\n"), "{out}");
+    assert!(!out.contains("*/*"), "{out}");
+    reload_valid("inline", &out, OasVersion::V3_0);
+}
+
+/// 2.0's `enum` (draft-04) holds each value once, 3.x's may repeat one: converting down to 2.0
+/// writes each value once, a repetition a warning at it.
+#[test]
+fn repeated_enum_values_are_written_once_converting_down_to_2() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: q, in: query, schema: {type: string, enum: [x, y, x]}}
+      responses:
+        default: {description: ok}
+components:
+  schemas:
+    E: {type: integer, enum: [1, 2, 1, 2]}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    let message =
+        "2.0's `enum` holds each value once (JSON Schema draft-04); this repetition is left out";
+    assert_eq!(
+        warnings,
+        [
+            format!("7:68 {message}"),
+            format!("12:37 {message}"),
+            format!("12:40 {message}"),
+        ]
+    );
+    assert!(
+        out.contains("enum:\n        - x\n        - \"y\"\n      responses:"),
+        "{out}"
+    );
+    reload_valid("inline", &out, OasVersion::V2_0);
+}
+
+/// Import reads a 3.x parameter's `example`, else its first named example, else its schema's
+/// `example` as the sample value; 2.0 parameters have none of them, so `x-apigateway-sample`
+/// carries the one import reads, and each other one is a warning.
+#[test]
+fn the_sample_import_reads_is_carried_as_x_apigateway_sample_converting_down_to_2() {
+    let text = r#"openapi: 3.0.3
+info: {title: examples_api, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      parameters:
+        - name: named
+          in: query
+          schema: {type: string, example: from-schema}
+          examples:
+            one: {value: first}
+            two: {value: second}
+        - name: schema
+          in: query
+          schema: {type: string, example: from-schema}
+        - name: ref
+          in: query
+          schema: {type: string}
+          examples:
+            one: {$ref: '#/components/examples/One'}
+      responses:
+        default: {description: ok}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+components:
+  examples:
+    One: {value: by-ref}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    assert!(out.contains("x-apigateway-sample: first\n"), "{out}");
+    assert!(out.contains("x-apigateway-sample: from-schema\n"), "{out}");
+    assert!(out.contains("x-apigateway-sample: by-ref\n"), "{out}");
+    assert_eq!(
+        warnings,
+        [
+            "10:34 `example` has no counterpart in a 2.0 parameter, header or items object; left out",
+            "13:13 2.0 parameters have no examples (`x-apigateway-sample` carries one); example `two` is left out",
+            "26:3 `examples` has no counterpart in Swagger 2.0 (referenced uses are inlined); left out",
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V2_0);
+    // Import reads the source and the result alike.
+    let source = import_text("examples.yaml", text);
+    let converted = import_text("examples.2.0.yaml", &out);
+    assert_eq!(source.definition, converted.definition);
+}
+
+/// 2.0 form parameters become request body properties: their extensions go on the property's
+/// schema, `collectionFormat` becomes the urlencoded body's `encoding` style, and
+/// `allowEmptyValue` (3.x has it for query parameters only) is a warning.
+#[test]
+fn form_parameter_extensions_and_collection_formats_are_carried_converting_up_from_2() {
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      consumes: [application/x-www-form-urlencoded]
+      parameters:
+        - {name: tags, in: formData, type: array, items: {type: string}, collectionFormat: multi, x-note: kept}
+        - {name: ids, in: formData, type: array, items: {type: string}, collectionFormat: pipes}
+        - {name: q, in: formData, type: string, allowEmptyValue: true}
+      responses:
+        "200": {description: ok}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert_eq!(
+        warnings,
+        [
+            "10:49 3.x has `allowEmptyValue` for query parameters only, not for form fields; left out"
+        ]
+    );
+    assert!(out.contains("x-note: kept\n"), "{out}");
+    assert!(
+        out.contains("encoding:\n              tags:\n                style: form\n                explode: true\n              ids:\n                style: pipeDelimited\n                explode: false\n"),
+        "{out}"
+    );
+    reload_valid("inline", &out, OasVersion::V3_0);
+}

@@ -655,3 +655,151 @@ apis:
         .collect();
     assert_eq!(related, [(0, "/apis/0/req_uri")]);
 }
+
+/// Two request parameters with one location and name would be a parameter list naming one
+/// twice, which OpenAPI forbids and import refuses: an error at the second name, the first as
+/// related place, and nothing written.
+#[test]
+fn repeated_request_parameters_are_an_error_at_the_second() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\napis:\n  - name: get_a\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /a\n    auth_type: NONE\n    req_params:\n      - {name: q, type: STRING, location: QUERY}\n      - {name: Q, type: STRING, location: QUERY}\n      - {name: q, type: STRING, location: HEADER}\n      - {name: q, type: NUMBER, location: QUERY}\n    backend_type: MOCK\n    mock_info:\n      result_content: ok\n";
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", text, version);
+        assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+        assert!(!written);
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            ["error[export-duplicate-name]@15:10"],
+            "{}",
+            outcome.stderr
+        );
+        assert!(
+            outcome
+                .stderr
+                .contains("API `get_a` has another QUERY parameter named `q`"),
+            "{}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stderr.contains("first defined here"),
+            "{}",
+            outcome.stderr
+        );
+    }
+}
+
+/// An `authorizer_name` naming a built-in scheme would make one security scheme stand for a
+/// custom authorizer and a built-in mode, changing other APIs' authentication on import.
+#[test]
+fn an_authorizer_name_of_a_built_in_scheme_is_an_error() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\napis:\n  - name: iam_api\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /a\n    auth_type: IAM\n    backend_type: MOCK\n    mock_info:\n      result_content: ok\n  - name: custom_api\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /b\n    auth_type: AUTHORIZER\n    authorizer_name: apig-auth-iam\n    backend_type: MOCK\n    mock_info:\n      result_content: ok\n";
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", text, version);
+        assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+        assert!(!written);
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            ["error[export-duplicate-name]@20:5"],
+            "{}",
+            outcome.stderr
+        );
+    }
+}
+
+/// OpenAPI 3 ignores header parameters named `Authorization`, `Content-Type` and `Accept`, and
+/// so does import: exporting one to 3.x is a warning at its name; 2.0 keeps it.
+#[test]
+fn header_parameters_openapi_3_ignores_are_a_warning_exporting_to_3() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\napis:\n  - name: get_a\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /a\n    auth_type: NONE\n    req_params:\n      - {name: Authorization, type: STRING, location: HEADER, required: 1}\n      - {name: accept, type: STRING, location: HEADER, required: 2}\n      - {name: Content-Type, type: STRING, location: QUERY, required: 2}\n    backend_type: MOCK\n    mock_info:\n      result_content: ok\n";
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", text, version);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        assert!(written);
+        let expected: &[&str] = if version == OasVersion::V2_0 {
+            &[]
+        } else {
+            &[
+                "warning[export-not-representable]@12:10",
+                "warning[export-not-representable]@13:10",
+            ]
+        };
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            expected,
+            "{}",
+            outcome.stderr
+        );
+    }
+    let def = load_definition_text(text);
+    assert_eq!(round_trip("h", &def, OasVersion::V2_0), def);
+}
+
+/// A gRPC backend is exported as an HTTP backend (README, "What lossless means"): its GRPCS
+/// protocol becomes `https` with a warning, so the document passes `apig-backend-scheme`.
+#[test]
+fn a_grpc_backend_is_exported_with_the_https_scheme() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\napis:\n  - name: grpc_api\n    type: 1\n    req_protocol: GRPCS\n    req_method: POST\n    req_uri: /a\n    auth_type: NONE\n    backend_type: GRPC\n    backend_api:\n      url_domain: grpc.example.com:8443\n      req_protocol: GRPCS\n      req_method: POST\n      req_uri: /\n      timeout: 5000\n";
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", text, version);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        assert!(written);
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            [
+                "warning[export-not-representable]@7:5",
+                "warning[export-not-representable]@11:5",
+                "warning[export-not-representable]@14:7",
+            ],
+            "{}",
+            outcome.stderr
+        );
+        let def = load_definition_text(text);
+        let yaml = to_yaml(&export_all(&def, version).document);
+        assert!(yaml.contains("scheme: https"), "{yaml}");
+        assert!(!yaml.contains("grpcs"), "{yaml}");
+    }
+    // Without `url_domain` nor a VPC channel there is no address to export: an error.
+    let bad = text.replace("      url_domain: grpc.example.com:8443\n", "");
+    let (outcome, written) = export_text("d.yaml", &bad, OasVersion::V3_0);
+    assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+    assert!(!written);
+    assert!(
+        outcome.stderr.contains("error[export-no-address]: gRPC API `grpc_api` has neither `url_domain` nor a VPC channel"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+/// An OpenAPI `enum` holds each value once (2.0's must, draft-04): a repeated value of
+/// `enumerations` is exported once, with a warning at `enumerations`.
+#[test]
+fn repeated_enumerations_are_exported_once_with_a_warning() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\napis:\n  - name: get_a\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /a\n    auth_type: NONE\n    req_params:\n      - {name: a, type: STRING, location: QUERY, required: 2, enumerations: \"x,y,x\", valid_enable: 1}\n      - {name: b, type: NUMBER, location: QUERY, required: 2, enumerations: \"1,01,1\", valid_enable: 1}\n    backend_type: MOCK\n    mock_info:\n      result_content: ok\n";
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", text, version);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        assert!(written);
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            [
+                "warning[export-not-representable]@12:63",
+                "warning[export-not-representable]@13:63",
+            ],
+            "{}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stderr.contains("`enumerations` repeats `x`;"),
+            "{}",
+            outcome.stderr
+        );
+        let def = load_definition_text(text);
+        let document = export_all(&def, version).document;
+        assert_valid("enum", &to_yaml(&document), version);
+        let yaml = to_yaml(&document);
+        assert!(
+            yaml.contains("- x\n") && yaml.matches("- x\n").count() == 1,
+            "{yaml}"
+        );
+        assert!(yaml.contains("- \"01\"\n"), "{yaml}");
+    }
+}

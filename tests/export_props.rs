@@ -15,7 +15,7 @@
 //! backends; `mock_info` always present on MOCK APIs; a timeout on every FUNCTION policy;
 //! no empty policy or request-parameter lists; group responses always carry their map;
 //! conditions carry only the name field of their origin; `auth_opt` only on APP APIs;
-//! bindings in order of first use;
+//! bindings in order of first use; `enumerations` without a repeated value;
 //! APIs on distinct paths; no gRPC; no `version`, `tag`, `domain_name`, `body_remark`,
 //! `regular`, `json_schema`, backend authorizers or throttle `remark`/adaptive control.
 
@@ -374,8 +374,13 @@ fn req_param(name: String, location: ParamLocation) -> impl Strategy<Value = Req
         any::<bool>(),
         option::of(text()),
         option::of(prop_oneof![
-            vec(text(), 1..4).prop_map(|v| v.join(",")),
-            vec((-50i64..50).prop_map(|n| n.to_string()), 1..4).prop_map(|v| v.join(",")),
+            // Each value once: a repeated one is exported once, with a warning.
+            btree_set(text(), 1..4).prop_map(|v| v.into_iter().collect::<Vec<_>>().join(",")),
+            btree_set(-50i64..50, 1..4).prop_map(|v| v
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")),
         ]),
         (option::of(0i64..100), option::of(100i64..1000)),
         option::of(one_of(YesNo::ALL)),

@@ -313,3 +313,27 @@ fn deeply_nested_schemas_do_not_overflow_the_stack() {
         );
     }
 }
+
+/// 2.0's `enum` is draft-04's: at least one value, each once (Validation §5.5.1), in
+/// parameters, items, headers and schemas alike.
+#[test]
+fn swagger_2_0_enums_are_non_empty_and_unique() {
+    let text = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: query, type: string, enum: [x, x]}\n        - {name: r, in: query, type: string, enum: []}\n      responses:\n        200: {description: ok, schema: {type: string, enum: [y, z, y]}}\n";
+    let mut sources = Sources::new();
+    let doc = load_bytes(
+        "t.yaml".into(),
+        None,
+        text.into(),
+        &mut sources,
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        render(&sources, &validate(&doc, OasVersion::V2_0)),
+        [
+            "7:52 `enum` has duplicate items",
+            "8:52 `enum` must have at least 1 item",
+            "10:61 `enum` has duplicate items",
+        ]
+    );
+}

@@ -509,6 +509,13 @@ const GATEWAY_CONTENT_TYPES: [&str; 4] = [
     "text/plain",
 ];
 
+/// The fields of a form request body, gathered through `allOf`.
+#[derive(Default)]
+struct FormFields<'r> {
+    properties: Vec<&'r Entry>,
+    required: Vec<String>,
+}
+
 const FORM_TYPES: [&str; 2] = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
 impl Cx {
@@ -956,9 +963,21 @@ impl Cx {
                 .cloned()
                 .collect();
             if types.is_empty() {
-                // 2.0 without `consumes` does not say; `*/*` keeps it unsaid (a 3.x reader
-                // would take a single concrete type as the API's content type, §2.8).
-                types.push(content_type.unwrap_or("*/*").to_owned());
+                match (content_type, consumes.first()) {
+                    (Some(ct), _) => types.push(ct.to_owned()),
+                    // Only form types listed (as in much of Stripe's 2.0): the body is sent
+                    // as the first of them, which says more than `*/*` would.
+                    (None, Some(first)) => {
+                        self.warn(
+                            body.span,
+                            format!("`consumes` lists only form media types, which 2.0 uses for `formData` parameters, not a body; the body is written under `{first}`, the first of them"),
+                        );
+                        types.push(first.clone());
+                    }
+                    // 2.0 without `consumes` does not say; `*/*` keeps it unsaid (a 3.x reader
+                    // would take a single concrete type as the API's content type, §2.8).
+                    (None, None) => types.push("*/*".to_owned()),
+                }
             }
             let mut content = MapBuilder::new();
             for t in &types {
@@ -981,6 +1000,9 @@ impl Cx {
             let mut properties = MapBuilder::new();
             let mut required = Vec::new();
             let mut has_file = false;
+            // `application/x-www-form-urlencoded` encodings of array fields with a
+            // `collectionFormat` (3.x says it with `style`/`explode`), by field name.
+            let mut encoding = MapBuilder::new();
             for p in form {
                 let Some(name) = p.get("name").and_then(Node::as_str) else {
                     continue;
@@ -999,17 +1021,51 @@ impl Cx {
                         value: d.clone(),
                     });
                 }
+                for e in entries(Some(p)) {
+                    match &*e.key.name {
+                        k if k.starts_with("x-apigateway-") => self.warn(
+                            e.key.span,
+                            format!("`{k}` on a form parameter has no place on a 3.x request body property; left out"),
+                        ),
+                        // Other extensions describe the field: its schema takes them.
+                        k if is_ext(k) => schema.entries.push(e.clone()),
+                        "allowEmptyValue" if e.value.as_bool() == Some(true) => self.warn(
+                            e.key.span,
+                            "3.x has `allowEmptyValue` for query parameters only, not for form fields; left out".into(),
+                        ),
+                        "collectionFormat" => {
+                            let style = match e.value.as_str() {
+                                Some("multi") => Some(("form", true)),
+                                Some("csv") => Some(("form", false)),
+                                Some("ssv") => Some(("spaceDelimited", false)),
+                                Some("pipes") => Some(("pipeDelimited", false)),
+                                _ => None,
+                            };
+                            match style {
+                                Some((style, explode)) => {
+                                    let mut enc = MapBuilder::new();
+                                    enc.put("style", spanned(string(style), e.value.span));
+                                    enc.put(
+                                        "explode",
+                                        spanned(
+                                            Node::new(Span::default(), Value::Bool(explode)),
+                                            e.value.span,
+                                        ),
+                                    );
+                                    encoding.put(name, spanned(enc.build(), e.value.span));
+                                }
+                                None => self.warn(
+                                    e.value.span,
+                                    format!("`collectionFormat: {}` has no 3.x form field style; the default (`form`, exploded) applies", scalar_text(&e.value)),
+                                ),
+                            }
+                        }
+                        _ => {}
+                    }
+                }
                 properties.put(name, map_node(schema, p.span));
                 if p.get("required").and_then(Node::as_bool) == Some(true) {
                     required.push(string(name));
-                }
-                for e in entries(Some(p)) {
-                    if e.key.name.starts_with("x-apigateway-") {
-                        self.warn(
-                            e.key.span,
-                            format!("`{}` on a form parameter has no place on a 3.x request body property; left out", e.key.name),
-                        );
-                    }
                 }
             }
             let mut schema = MapBuilder::new();
@@ -1034,10 +1090,22 @@ impl Cx {
                     .to_owned(),
                 );
             }
+            let encoding = encoding.build();
             let mut content = MapBuilder::new();
             for t in &types {
                 let mut media = MapBuilder::new();
                 media.put("schema", schema.clone());
+                // `style` and `explode` apply to urlencoded bodies only (3.x, Encoding Object).
+                if !entries(Some(&encoding)).is_empty() {
+                    if t == "application/x-www-form-urlencoded" {
+                        media.put("encoding", encoding.clone());
+                    } else {
+                        self.warn(
+                            span,
+                            format!("`collectionFormat` of form fields has no counterpart in a `{t}` body (3.x styles apply to `application/x-www-form-urlencoded` only); left out there"),
+                        );
+                    }
+                }
                 content.put(t, media.build());
             }
             rb.put("content", content.build());
@@ -1080,6 +1148,18 @@ impl Cx {
             return self.param_ref_up(p);
         }
         let location = p.get("in").and_then(Node::as_str).unwrap_or_default();
+        if location == "header"
+            && let Some(name) = p.get("name")
+            && let Some(ignored) = crate::convert::export::IGNORED_HEADERS
+                .iter()
+                .find(|h| name.as_str().is_some_and(|n| h.eq_ignore_ascii_case(n)))
+        {
+            // Kept (it documents the header), but 3.x says to ignore it, and import does.
+            self.warn(
+                name.span,
+                format!("OpenAPI 3 ignores a header parameter named `{ignored}` (\"the parameter definition SHALL be ignored\"), and so does import: the parameter is lost to the gateway in {}", self.target),
+            );
+        }
         let is_array = p.get("type").and_then(Node::as_str) == Some("array");
         let mut out = MapBuilder::new();
         let mut schema_done = false;
@@ -1305,7 +1385,11 @@ impl Cx {
         if is_ext(key) {
             return v.clone();
         }
-        if ONE_SCHEMA.contains(&key) && v.as_map().is_some() {
+        // A boolean is a schema too (3.1), except where 2.0 and 3.0 give
+        // `additionalProperties` a boolean of their own.
+        if ONE_SCHEMA.contains(&key)
+            && (v.as_map().is_some() || (v.as_bool().is_some() && key != "additionalProperties"))
+        {
             return f(self, v);
         }
         if SCHEMA_LISTS.contains(&key)
@@ -1874,6 +1958,15 @@ impl Cx {
     }
 
     fn schema_to_30(&mut self, s: &Node) -> Node {
+        // 3.0 schemas are objects: `true` admits everything, as `{}` does, and `false`
+        // nothing, as `{not: {}}` does (which 2.0, without `not`, reports in its turn).
+        if let Some(b) = s.as_bool() {
+            let mut out = MapBuilder::new();
+            if !b {
+                out.put("not", spanned(MapBuilder::new().build(), s.span));
+            }
+            return spanned(out.build(), s.span);
+        }
         let Some(map) = s.as_map() else {
             return s.clone();
         };
@@ -2156,10 +2249,50 @@ impl Cx {
         if !params.is_empty() {
             doc.put("parameters", params.build());
         }
-        for e in extensions {
+        for e in self.merge_extensions(extensions) {
             doc.put(&e.key.name, e.value);
         }
         spanned(doc.build(), root.span)
+    }
+
+    /// Document-level extensions of a 3.x document come from the root and from `components`,
+    /// and 2.0 has only the root: one key in both places must become one key (a repeated key
+    /// makes the output unreadable). `entries` holds the root's first. Two maps are merged, the
+    /// root's entry winning a name given in both, as import reads the pair (README, "Import");
+    /// anything else keeps the root's value. Each loser is a warning at its key.
+    fn merge_extensions(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
+        let mut merged: Vec<Entry> = Vec::new();
+        for e in entries {
+            let Some(kept) = merged.iter_mut().find(|k| k.key.name == e.key.name) else {
+                merged.push(e);
+                continue;
+            };
+            let key = e.key.name.clone();
+            match (&mut kept.value.value, e.value.value) {
+                (Value::Map(kept_map), Value::Map(other)) => {
+                    for entry in other.entries {
+                        if kept_map.entry(&entry.key.name).is_some() {
+                            self.warn(
+                                entry.key.span,
+                                format!(
+                                    "`{}` is defined both in `{key}` at the root and under `components`; 2.0 has one `{key}` at the root, which keeps the root's",
+                                    entry.key.name
+                                ),
+                            );
+                        } else {
+                            kept_map.entries.push(entry);
+                        }
+                    }
+                }
+                _ => self.warn(
+                    e.key.span,
+                    format!(
+                        "`components.{key}` and the root's `{key}` are not both mappings to merge; 2.0 has one `{key}` at the root, which keeps the root's"
+                    ),
+                ),
+            }
+        }
+        merged
     }
 
     /// `(host, basePath, schemes)` from a server list; what does not fit is reported.
@@ -2430,19 +2563,66 @@ impl Cx {
             return None;
         }
         let location = p.get("in").and_then(Node::as_str).unwrap_or_default();
+        // The gateway reads a 3.x parameter's `example`, else its first named example, else its
+        // schema's `example` as the sample value (§2.24, as import reads them); 2.0 parameters
+        // have no example, so `x-apigateway-sample` carries the one import would read.
+        let named_first = entries(p.get("examples"))
+            .first()
+            .and_then(|e| self.follow(root, &e.value))
+            .and_then(|x| x.get("value"));
+        let schema_example = p
+            .get("schema")
+            .and_then(|s| self.follow(root, s))
+            .and_then(|s| s.get("example"));
+        let sample = [p.get("example"), named_first, schema_example]
+            .into_iter()
+            .flatten()
+            .next()
+            .filter(|ex| {
+                p.get("x-apigateway-sample").is_none()
+                    && ex.as_map().is_none()
+                    && ex.as_seq().is_none()
+            });
+        let carried = |n: &Node| sample.is_some_and(|s| std::ptr::eq(s, n));
         let mut out = MapBuilder::new();
-        let mut example = None;
         for e in entries(Some(p)) {
             let key = &*e.key.name;
             match key {
                 "schema" => {
                     let schema = self.follow(root, &e.value).unwrap_or(&e.value);
                     let owned = Some(p.get("description").is_some());
-                    self.flatten_schema(schema, &mut out, true, owned);
+                    match schema.as_map() {
+                        // The carried example is not left out: not reported as such.
+                        Some(map) if schema_example.is_some_and(carried) => {
+                            let mut without = map.clone();
+                            without.entries.retain(|e| &*e.key.name != "example");
+                            let without = map_node(without, schema.span);
+                            self.flatten_schema(&without, &mut out, true, owned);
+                        }
+                        _ => self.flatten_schema(schema, &mut out, true, owned),
+                    }
                 }
                 "style" | "explode" => {}
-                "example" => example = Some(&e.value),
-                "content" | "examples" | "deprecated" | "allowReserved" => {
+                "example" => {
+                    if !carried(&e.value) {
+                        self.warn(
+                            e.value.span,
+                            "2.0 parameters have no `example`; left out".into(),
+                        );
+                    }
+                }
+                "examples" => {
+                    for named in entries(Some(&e.value)) {
+                        let value = self.follow(root, &named.value).and_then(|x| x.get("value"));
+                        if !value.is_some_and(carried) {
+                            self.warn(
+                                named.key.span,
+                                format!("2.0 parameters have no examples (`x-apigateway-sample` carries one); example `{}` is left out", named.key.name),
+                            );
+                        }
+                    }
+                }
+                "content" | "deprecated" | "allowReserved" => {
                     self.drop_entry(e, "a 2.0 parameter");
                 }
                 _ => {
@@ -2465,17 +2645,11 @@ impl Cx {
             };
             out.put("collectionFormat", string(format));
         }
-        // The gateway reads a 3.x parameter's `example` as its sample value (§2.24); 2.0
-        // parameters have no `example`, so the extension carries it.
-        if let Some(ex) = example {
-            if p.get("x-apigateway-sample").is_none()
-                && ex.as_map().is_none()
-                && ex.as_seq().is_none()
-            {
-                out.put("x-apigateway-sample", string(&scalar_text(ex)));
-            } else {
-                self.warn(ex.span, "2.0 parameters have no `example`; left out".into());
-            }
+        if let Some(ex) = sample {
+            out.put(
+                "x-apigateway-sample",
+                spanned(string(&scalar_text(ex)), ex.span),
+            );
         }
         Some(spanned(out.build(), p.span))
     }
@@ -2525,6 +2699,10 @@ impl Cx {
                     );
                     out.put("type", spanned(string("string"), e.value.span));
                 }
+                "enum" => {
+                    let values = self.unique_enum_2(&e.value);
+                    out.put(key, values);
+                }
                 k if PARAM_SCHEMA_KEYS.contains(&k) => {
                     out.put(key, e.value.clone());
                 }
@@ -2568,11 +2746,46 @@ impl Cx {
                 );
             }
         }
-        if FORM_TYPES.contains(&&*first.key.name) {
-            let schema = schema.and_then(|s| self.follow(root, s));
-            let required = strings(schema.and_then(|s| s.get("required")));
+        let form = FORM_TYPES.contains(&&*first.key.name);
+        // What the media types hold beside their schema: 2.0 has a schema `example` for a
+        // body (the first media type's `example` goes there when the schema has none) and no
+        // place for the rest.
+        let schema_example = schema
+            .and_then(|s| self.follow(root, s))
+            .and_then(|s| s.get("example"));
+        let mut body_example = None;
+        for (i, media) in content.iter().enumerate() {
+            for e in entries(Some(&media.value)) {
+                match &*e.key.name {
+                    "schema" => {}
+                    "example" if i == 0 && !form && schema_example.is_none() => {
+                        body_example = Some(e.value.clone());
+                    }
+                    key => self.warn(
+                        e.key.span,
+                        format!("`{key}` of a request body media type has no counterpart in a 2.0 {} parameter; left out", if form { "formData" } else { "body" }),
+                    ),
+                }
+            }
+        }
+        if form {
+            for e in entries(Some(target)) {
+                match &*e.key.name {
+                    "content" => {}
+                    "required" if e.value.as_bool() != Some(true) => {}
+                    key => self.warn(
+                        e.key.span,
+                        format!("`{key}` of a form request body has no counterpart in 2.0, whose form fields are separate `formData` parameters; left out"),
+                    ),
+                }
+            }
+            let mut fields = FormFields::default();
+            if let Some(s) = schema {
+                self.form_fields(root, s, &mut fields, 0);
+            }
+            let required = fields.required;
             let mut list = Vec::new();
-            for prop in entries(schema.and_then(|s| s.get("properties"))) {
+            for prop in fields.properties {
                 let mut p = MapBuilder::new();
                 p.put("name", string(&prop.key.name));
                 p.put("in", string("formData"));
@@ -2600,6 +2813,28 @@ impl Cx {
             }
             return (Some(spanned(seq(list), target.span)), types, single);
         }
+        let schema = schema.map(|s| {
+            let mut down = self.schema_down(s);
+            if let Some(example) = body_example.take() {
+                match &mut down.value {
+                    // Keywords beside a `$ref` are ignored in 2.0.
+                    Value::Map(map) if map.entry("$ref").is_none() => {
+                        map.entries.push(Entry {
+                            key: crate::source::Key {
+                                span: example.span,
+                                name: "example".into(),
+                            },
+                            value: example,
+                        });
+                    }
+                    _ => self.warn(
+                        example.span,
+                        "a 2.0 body's example is its schema's `example`, and this schema is a `$ref`; left out".into(),
+                    ),
+                }
+            }
+            down
+        });
         let mut p = MapBuilder::new();
         p.put("name", string(name));
         p.put("in", string("body"));
@@ -2609,9 +2844,7 @@ impl Cx {
         }
         p.put(
             "schema",
-            schema
-                .map(|s| self.schema_down(s))
-                .unwrap_or_else(|| MapBuilder::new().build()),
+            schema.unwrap_or_else(|| MapBuilder::new().build()),
         );
         for e in entries(Some(target)) {
             if is_ext(&e.key.name) {
@@ -2619,6 +2852,71 @@ impl Cx {
             }
         }
         (Some(spanned(p.build(), target.span)), types, single)
+    }
+
+    /// An `enum` for 2.0, whose JSON Schema (draft-04) requires unique values (3.x allows a
+    /// repetition): each value once, a repeated one a warning at it.
+    fn unique_enum_2(&mut self, values: &Node) -> Node {
+        let Some(list) = values.as_seq() else {
+            return values.clone();
+        };
+        let mut seen: Vec<serde_json::Value> = Vec::with_capacity(list.len());
+        let mut kept = Vec::with_capacity(list.len());
+        for v in list {
+            let json = v.to_json();
+            if seen.contains(&json) {
+                self.warn(
+                    v.span,
+                    "2.0's `enum` holds each value once (JSON Schema draft-04); this repetition is left out".into(),
+                );
+            } else {
+                seen.push(json);
+                kept.push(v.clone());
+            }
+        }
+        spanned(seq(kept), values.span)
+    }
+
+    /// Collects the form fields of a form request body's schema: its `properties` and those
+    /// of each `allOf` member (a reference followed), the first of one name winning; what
+    /// 2.0's `formData` parameters cannot say (`oneOf`, `additionalProperties`, …) is a
+    /// warning at it.
+    fn form_fields<'r>(
+        &mut self,
+        root: &'r Node,
+        schema: &'r Node,
+        out: &mut FormFields<'r>,
+        depth: usize,
+    ) {
+        let Some(schema) = self.follow(root, schema) else {
+            return;
+        };
+        // A cycle of `allOf` references adds nothing after the first round.
+        if depth > 32 {
+            return;
+        }
+        for e in entries(Some(schema)) {
+            match &*e.key.name {
+                "properties" => {
+                    for prop in entries(Some(&e.value)) {
+                        if !out.properties.iter().any(|p| p.key.name == prop.key.name) {
+                            out.properties.push(prop);
+                        }
+                    }
+                }
+                "required" => out.required.extend(strings(Some(&e.value))),
+                "allOf" => {
+                    for member in e.value.as_seq().unwrap_or_default() {
+                        self.form_fields(root, member, out, depth + 1);
+                    }
+                }
+                "type" if e.value.as_str() == Some("object") => {}
+                key => self.warn(
+                    e.key.span,
+                    format!("`{key}` of a form request body's schema has no counterpart in 2.0, whose form fields are separate `formData` parameters; left out"),
+                ),
+            }
+        }
     }
 
     /// A response as 2.0, with the media types it produces.
@@ -2668,6 +2966,15 @@ impl Cx {
                 };
                 let mut out_h = MapBuilder::new();
                 out_h.opt("description", header.get("description").cloned());
+                for e in entries(Some(header)) {
+                    match &*e.key.name {
+                        "description" | "schema" => {}
+                        // False or absent mean the same.
+                        "required" | "deprecated" if e.value.as_bool() != Some(true) => {}
+                        k if is_ext(k) => {}
+                        _ => self.drop_entry(e, "a 2.0 response header"),
+                    }
+                }
                 match header.get("schema") {
                     Some(s) => {
                         let s = self.follow(root, s).unwrap_or(s);
@@ -2678,14 +2985,47 @@ impl Cx {
                         out_h.put("type", string("string"));
                     }
                 }
+                for e in entries(Some(header)).iter().filter(|e| is_ext(&e.key.name)) {
+                    out_h.put(&e.key.name, e.value.clone());
+                }
                 m.put(&h.key.name, spanned(out_h.build(), h.value.span));
             }
             out.put("headers", spanned(m.build(), headers.span));
         }
+        // 2.0 has one example per mime type: the media type's `example`, else the value of
+        // its first named example; the others are warnings.
         let mut examples = MapBuilder::new();
         for c in content {
+            let mut taken = false;
             if let Some(ex) = c.value.get("example") {
                 examples.put(&c.key.name, ex.clone());
+                taken = true;
+            }
+            for e in entries(Some(&c.value)) {
+                match &*e.key.name {
+                    "schema" | "example" => {}
+                    "examples" => {
+                        for named in entries(Some(&e.value)) {
+                            let target = self.follow(root, &named.value);
+                            match target.and_then(|t| t.get("value")) {
+                                Some(value) if !taken => {
+                                    examples.put(&c.key.name, value.clone());
+                                    taken = true;
+                                }
+                                _ => self.warn(
+                                    named.key.span,
+                                    format!("a 2.0 response has one example per mime type; example `{}` is left out", named.key.name),
+                                ),
+                            }
+                        }
+                    }
+                    key => self.warn(
+                        e.key.span,
+                        format!(
+                            "`{key}` of a response media type has no counterpart in 2.0; left out"
+                        ),
+                    ),
+                }
             }
         }
         if !examples.is_empty() {
@@ -2831,6 +3171,10 @@ impl Cx {
                     out.put(key, v.clone());
                 }
                 k if !SCHEMA_2.contains(&k) => self.drop_entry(e, "a 2.0 Schema Object"),
+                "enum" => {
+                    let values = self.unique_enum_2(v);
+                    out.put(key, values);
+                }
                 _ => {
                     out.put(
                         key,

@@ -21,9 +21,9 @@ use crate::model::{
     ApiBackendVpcDef, ApiConditionDef, EffectMode, FunctionReqProtocol, InvocationType, NetworkType,
 };
 use crate::model::{
-    ApiDef, AppCodeAuthType, AuthType, AuthorizerDef, BackendParamDef, BackendType,
-    ConditionOrigin, Definition, GroupResponseDef, ParamLocation, ParamType, ReqMethod,
-    ReqParamDef, ReqProtocol, ThrottleDef, ThrottleType, VpcChannelStatus, YesNo,
+    ApiDef, AppCodeAuthType, AuthType, AuthorizerDef, BackendParamDef, BackendReqProtocol,
+    BackendType, ConditionOrigin, Definition, GroupResponseDef, ParamLocation, ParamType,
+    ReqMethod, ReqParamDef, ReqProtocol, ThrottleDef, ThrottleType, VpcChannelStatus, YesNo,
 };
 use crate::openapi::OasVersion;
 use crate::source::{Entry, Key, Map, Node, Number, Span, Value};
@@ -35,6 +35,9 @@ pub const CONFLICT: &str = "export-conflict";
 /// Diagnostic code (error): two objects of a kind share a name, which the document would write
 /// as a repeated key or `operationId` that import refuses; nothing is written.
 pub const DUPLICATE_NAME: &str = "export-duplicate-name";
+/// Diagnostic code (error): a direct gRPC backend without `url_domain`, which the document
+/// would write as an HTTP backend without an address; nothing is written.
+pub const NO_ADDRESS: &str = "export-no-address";
 
 /// The security scheme keys the export gives the built-in authentication modes.
 const BUILT_IN_SCHEMES: [&str; 4] = [
@@ -45,6 +48,10 @@ const BUILT_IN_SCHEMES: [&str; 4] = [
 ];
 
 const SOURCE_REF: &str = "x-apigateway-extensions reference §1–§3, §6; API Reference 3.16.1";
+
+/// Header parameters OpenAPI 3.x says to ignore (3.0.3 and 3.1.0, Parameter Object); import
+/// drops them from a 3.x document.
+pub(crate) const IGNORED_HEADERS: [&str; 3] = ["Accept", "Content-Type", "Authorization"];
 
 /// Definition scope of an export (API Reference 3.16.1, Table 3-830 `define`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -235,6 +242,51 @@ fn duplicate_names(def: &Definition, out: &mut Vec<Diagnostic>) -> Vec<RelatedPo
                         .pointer(at)
                         .help(format!("names are unique in a definition, as on the gateway: rename or remove one {kind}, and update what refers to it by name"))
                         .source(SOURCE_REF),
+                    );
+                }
+            }
+        }
+    }
+    for (i, api) in def.apis.iter().enumerate() {
+        // An AUTHORIZER API's scheme is named after its authorizer: named like a built-in
+        // scheme, the one key would stand for both, and every API of the other mode would
+        // import with the authorizer's authentication (or the reverse).
+        if api.auth_type == AuthType::Authorizer
+            && let Some(name) = api.authorizer_name.as_deref()
+            && BUILT_IN_SCHEMES.contains(&name)
+        {
+            out.push(
+                Diagnostic::error(
+                    DUPLICATE_NAME,
+                    format!("`authorizer_name` `{name}` of API `{}` is the name of the security scheme the export gives a built-in authentication mode; the document would hold one scheme for both, changing the authentication of other APIs on import, so nothing is written", api.name),
+                )
+                .pointer(format!("/apis/{i}/authorizer_name"))
+                .help("name a custom authorizer of the definition (3 to 64 letters, digits and `_`, a letter first)")
+                .source("x-apigateway-extensions reference §2.1, §2.3; API Reference 3.15.1"),
+            );
+        }
+        // A parameter list naming one location and name twice is invalid OpenAPI, which
+        // import refuses (names compare case-sensitively, as OpenAPI says).
+        let mut first: HashMap<(ParamLocation, &str), usize> = HashMap::new();
+        for (j, p) in api.req_params.iter().flatten().enumerate() {
+            match first.entry((p.location, p.name.as_str())) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(j);
+                }
+                std::collections::hash_map::Entry::Occupied(slot) => {
+                    related.push(RelatedPointer {
+                        diagnostic: out.len(),
+                        pointer: format!("/apis/{i}/req_params/{}/name", slot.get()),
+                        message: "first defined here".into(),
+                    });
+                    out.push(
+                        Diagnostic::error(
+                            DUPLICATE_NAME,
+                            format!("API `{}` has another {} parameter named `{}`; the exported parameter list would name it twice, which OpenAPI forbids and import refuses, so nothing is written", api.name, p.location, p.name),
+                        )
+                        .pointer(format!("/apis/{i}/req_params/{j}/name"))
+                        .help("a parameter's location and name are unique in an API: rename or remove one")
+                        .source("OpenAPI 2.0 / 3.x, Operation Object `parameters`; API Reference 3.5.1, Table 3-171"),
                     );
                 }
             }
@@ -979,6 +1031,25 @@ impl Cx {
     }
 
     fn parameter(&mut self, p: &ReqParamDef, at: &str) -> Node {
+        if !self.v2()
+            && p.location == ParamLocation::Header
+            && let Some(ignored) = IGNORED_HEADERS
+                .iter()
+                .find(|h| h.eq_ignore_ascii_case(&p.name))
+        {
+            // Written all the same (it documents the header), but OpenAPI 3 says to ignore it
+            // and import does: the parameter, and what a backend parameter takes from it, is
+            // lost on the way back. 2.0 has no such rule.
+            self.diagnostics.push(
+                Diagnostic::warn(
+                    NOT_REPRESENTABLE,
+                    format!("OpenAPI {} ignores a header parameter named `{ignored}` (\"the parameter definition SHALL be ignored\"), and so does import: the parameter does not survive an import of the document", self.version),
+                )
+                .pointer(format!("{at}/name"))
+                .help("export with `--oas 2.0`, which keeps it, or rename the header; a backend parameter taking its value from it needs it too")
+                .source("OpenAPI 3.0.3 and 3.1.0, Parameter Object (`in: header`)"),
+            );
+        }
         let mut param = MapBuilder::new();
         param.put("name", string(&p.name));
         param.put(
@@ -1025,12 +1096,9 @@ impl Cx {
         // with one (reference §3.2) and leaves it out, the default 2, without.
         let validated = p.valid_enable == Some(YesNo::Yes);
         if validated {
-            schema.opt(
-                "enum",
-                p.enumerations
-                    .as_deref()
-                    .map(|e| seq(e.split(',').map(|v| typed_scalar(v, number)).collect())),
-            );
+            if let Some(e) = p.enumerations.as_deref() {
+                schema.put("enum", self.enum_values(e, number, at));
+            }
             for (_, key, value) in kept {
                 schema.opt(key, value.map(int));
             }
@@ -1108,6 +1176,37 @@ impl Cx {
         param.build()
     }
 
+    /// The `enum` of `enumerations`, each value once: 2.0's `enum` (JSON Schema draft-04)
+    /// must hold unique values, and a repeated one checks nothing more. A repetition is a
+    /// warning at `enumerations`.
+    fn enum_values(&mut self, enumerations: &str, number: bool, at: &str) -> Node {
+        let mut values: Vec<Node> = Vec::new();
+        let mut repeated: Vec<&str> = Vec::new();
+        for text in enumerations.split(',') {
+            let value = typed_scalar(text, number);
+            if values.iter().any(|v| v.value == value.value) {
+                repeated.push(text);
+            } else {
+                values.push(value);
+            }
+        }
+        if !repeated.is_empty() {
+            self.warn(
+                NOT_REPRESENTABLE,
+                format!("{at}/enumerations"),
+                format!(
+                    "`enumerations` repeats {}; an OpenAPI `enum` holds each value once, so the repetition is not exported",
+                    repeated
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        seq(values)
+    }
+
     /// Zero bounds that are checks (`min_num: 0, max_num: 0` admits only 0, `max_size: 0` only
     /// the empty string) are exported as written, but import reads them as no limit: gateway
     /// exports write these zeros for a parameter without limits (reference §3.2).
@@ -1153,12 +1252,40 @@ impl Cx {
                 kind = "HTTP";
                 if let Some(b) = &api.backend_api {
                     let vpc = uses_vpc(b.vpc_channel_status, b.vpc_channel_info.as_ref());
+                    // A gRPC backend goes out as an HTTP one, whose scheme is `http` or
+                    // `https` (lint `apig-backend-scheme`): gRPC over TLS as HTTPS, its
+                    // transport. (An HTTP backend keeps what it says: import reads it back.)
+                    let protocol = match b.req_protocol {
+                        BackendReqProtocol::Grpcs if api.backend_type == BackendType::Grpc => {
+                            self.warn(
+                                NOT_REPRESENTABLE,
+                                format!("{at}/backend_api/req_protocol"),
+                                "a gRPC backend is exported as an HTTP backend, which has no GRPCS scheme; exported as `https` (the transport gRPC over TLS uses)".into(),
+                            );
+                            BackendReqProtocol::Https
+                        }
+                        other => other,
+                    };
+                    // Exported as HTTP, a direct gRPC backend needs the address HTTP backends
+                    // have (lint `apig-http-endpoint-fields`); without one there is nothing to
+                    // call, and the document would not be what the README promises.
+                    if api.backend_type == BackendType::Grpc && !vpc && b.url_domain.is_none() {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                NO_ADDRESS,
+                                format!("gRPC API `{}` has neither `url_domain` nor a VPC channel: exported as an HTTP backend it would have no `address`, so nothing is written", api.name),
+                            )
+                            .pointer(format!("{at}/backend_api"))
+                            .help("add `url_domain` (`host[:port]`) to `backend_api`, or a VPC channel (`vpc_channel_status: 1` with `vpc_channel_info`)")
+                            .source("API Reference 3.5.1, Table 3-174 (`url_domain`)"),
+                        );
+                    }
                     let ep = self.web_endpoint(
                         &format!("{at}/backend_api"),
                         b.url_domain.as_deref(),
                         b.vpc_channel_status,
                         b.vpc_channel_info.as_ref(),
-                        b.req_protocol.as_str(),
+                        protocol.as_str(),
                         b.req_method,
                         &b.req_uri,
                         Some(b.timeout),

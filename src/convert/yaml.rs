@@ -252,9 +252,30 @@ fn write_map(out: &mut String, map: &Map, level: usize) {
             indent(out, level);
         }
         first = false;
-        out.push_str(&string_text(key));
+        push_key(out, key, level);
         out.push(':');
         write_child(out, value, level);
+    }
+}
+
+/// The most characters an implicit key may have, from its start to its `:` (YAML 1.2 §7.4.2;
+/// PyYAML and apigctl's reader count the written text, quotes and escapes included).
+const LONGEST_IMPLICIT_KEY: usize = 1024;
+
+/// Appends a mapping key whose members are indented `level` steps, the `:` to follow. A key
+/// whose written text is longer than an implicit key may be is written as an explicit key,
+/// `? key` on its own line with the `:` on the next, which YAML reads at any length.
+fn push_key(out: &mut String, key: &str, level: usize) {
+    let start = out.len();
+    push_string(out, key);
+    let written = &out[start..];
+    // Bytes are never fewer than characters: most keys are decided without counting.
+    if written.len() > LONGEST_IMPLICIT_KEY && written.chars().count() > LONGEST_IMPLICIT_KEY {
+        let written = out.split_off(start);
+        out.push_str("? ");
+        out.push_str(&written);
+        out.push('\n');
+        indent(out, level);
     }
 }
 
@@ -515,6 +536,9 @@ fn looks_like_other_type(s: &str) -> bool {
     if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
         return true;
     }
+    if is_yaml11_timestamp(s) {
+        return true;
+    }
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
     if body.starts_with("0x") || body.starts_with("0o") || body.starts_with("0b") {
         return true;
@@ -528,6 +552,81 @@ fn looks_like_other_type(s: &str) -> bool {
         && body
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-' | '_' | ':'))
+}
+
+/// Whether a plain scalar matches YAML 1.1's timestamp (<https://yaml.org/type/timestamp.html>),
+/// which PyYAML and js-yaml read as a date or a date-time, not a string: `2001-12-14`,
+/// `2001-12-14t21:59:43.10-05:00`, `2001-12-14 21:59:43.10 -5`, `2024-01-01T00:00:00Z`.
+/// Whitespace is allowed before any time zone, as those readers (and the specification's own
+/// examples) allow it, so everything they take for a timestamp is quoted.
+pub(crate) fn is_yaml11_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    // Up to `max` (at least `min`) ASCII digits from `i`.
+    let digits = |i: &mut usize, min: usize, max: usize| -> bool {
+        let start = *i;
+        while *i < b.len() && *i - start < max && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start >= min
+    };
+    let byte = |i: &mut usize, want: u8| -> bool {
+        if b.get(*i) == Some(&want) {
+            *i += 1;
+            true
+        } else {
+            false
+        }
+    };
+    if !(digits(&mut i, 4, 4) && byte(&mut i, b'-')) {
+        return false;
+    }
+    // The date alone needs two-digit month and day.
+    let date_start = i;
+    if digits(&mut i, 2, 2) && byte(&mut i, b'-') && digits(&mut i, 2, 2) && i == b.len() {
+        return true;
+    }
+    i = date_start;
+    if !(digits(&mut i, 1, 2) && byte(&mut i, b'-') && digits(&mut i, 1, 2)) {
+        return false;
+    }
+    // `T`, `t` or whitespace between the date and the time.
+    if !(byte(&mut i, b'T') || byte(&mut i, b't')) {
+        let start = i;
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    if !(digits(&mut i, 1, 2)
+        && byte(&mut i, b':')
+        && digits(&mut i, 2, 2)
+        && byte(&mut i, b':')
+        && digits(&mut i, 2, 2))
+    {
+        return false;
+    }
+    if byte(&mut i, b'.') {
+        digits(&mut i, 0, usize::MAX);
+    }
+    if i == b.len() {
+        return true;
+    }
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    if byte(&mut i, b'Z') {
+        return i == b.len();
+    }
+    if !(byte(&mut i, b'+') || byte(&mut i, b'-')) || !digits(&mut i, 1, 2) {
+        return false;
+    }
+    if byte(&mut i, b':') && !digits(&mut i, 2, 2) {
+        return false;
+    }
+    i == b.len()
 }
 
 /// Where the value being serialised goes, which decides how it starts and how an empty
@@ -881,7 +980,7 @@ impl Compound<'_> {
     fn key(&mut self, key: &str) {
         self.at.begin_member(self.out, self.level, self.first);
         self.first = false;
-        push_string(self.out, key);
+        push_key(self.out, key, self.level);
         self.out.push(':');
     }
 
@@ -1179,6 +1278,73 @@ mod tests {
         ] {
             assert_eq!(!plain_safe(s), quoted, "{s:?}");
         }
+    }
+
+    /// Whatever YAML 1.1 (PyYAML, js-yaml) reads as a timestamp is quoted; near misses stay plain.
+    #[test]
+    fn yaml_1_1_timestamps_are_quoted() {
+        let timestamps = [
+            "2001-12-14",
+            "2024-01-01T00:00:00Z",
+            "1985-04-12T23:20:50.52Z",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10 -5",
+            "2001-12-15 2:59:43.10",
+            "2002-1-2T3:04:05",
+            "2002-12-14T21:59:43.",
+            "2002-12-14T21:59:43 Z",
+            "2002-12-14T21:59:43+08",
+            "2002-12-14\t21:59:43",
+        ];
+        for s in timestamps {
+            assert!(is_yaml11_timestamp(s), "{s:?}");
+            assert!(!plain_safe(s), "{s:?}");
+        }
+        for s in [
+            "2001-12-14x",
+            "2001-1-14",
+            "2024-01-01T00:00",
+            "2024-01-01T00:00:00Zz",
+            "2024-01-01T00:00:00+",
+            "2024-01-01T00:00:00+08:0",
+            "2024-01-01Tx",
+            "date 2024-01-01",
+        ] {
+            assert!(!is_yaml11_timestamp(s), "{s:?}");
+        }
+        assert!(plain_safe("2024-01-01Tx"));
+        assert!(plain_safe("date 2024-01-01"));
+    }
+
+    /// A key longer than an implicit key may be (1024 characters as written, quotes and
+    /// escapes included) is written as an explicit key, under every kind of value, in both
+    /// writers, and reads back as the same tree.
+    #[test]
+    fn keys_too_long_to_be_implicit_are_written_as_explicit_keys() {
+        let long = "k".repeat(1025);
+        let quoted_long = format!("{}\n", "q".repeat(1020)); // 1020 + `\n` + quotes = 1024
+        let escaped_long = format!("{}\n", "q".repeat(1021)); // written 1025
+        let value = serde_json::json!({
+            "short": 1,
+            long.clone(): {"a": 1, "b": [1, {"c": 2}]},
+            quoted_long.clone(): [1, 2],
+            "list": [{escaped_long.clone(): "x", "z": {}}],
+            "k".repeat(1024): "edge",
+        });
+        let (_, source) = crate::source::load_text("v.json", &value.to_string());
+        let text = to_yaml(&source.root);
+        assert_eq!(emit(&source.root.to_json(), None).unwrap(), text);
+        assert!(text.contains(&format!("? {long}\n:\n  a: 1\n")), "{text}");
+        let implicit = format!("\"{}\\n\":", "q".repeat(1020));
+        assert!(text.lines().any(|l| l == implicit), "{text}");
+        assert!(
+            text.contains(&format!("- ? \"{}", "q".repeat(1021))),
+            "{text}"
+        );
+        let edge = format!("{}: edge", "k".repeat(1024));
+        assert!(text.lines().any(|l| l == edge), "{text}");
+        let (_, doc) = crate::source::load_text("f.yaml", &text);
+        assert_eq!(doc.root.to_json(), value);
     }
 
     #[test]

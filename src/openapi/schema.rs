@@ -202,7 +202,37 @@ fn parse_bundled(text: &str) -> Result<(String, Json), String> {
     if id == OAS_3_1_ID {
         correct_3_1(&mut value);
     }
+    if id == OAS_2_0_ID {
+        inline_draft_04_enum(&mut value);
+    }
     Ok((id, value))
+}
+
+/// The `id` of the bundled official OpenAPI 2.0 schema.
+const OAS_2_0_ID: &str = "http://swagger.io/v2/schema.json";
+
+/// The 2.0 schema takes `enum` from the draft-04 meta-schema by reference
+/// (`http://json-schema.org/draft-04/schema#/properties/enum`), and the validator's copy of
+/// that meta-schema does not require what the draft-04 text does: `enum: []` and
+/// `enum: [x, x]` passed. Each such reference is replaced with what draft-04 (Validation
+/// §5.5.1) says, a non-empty array of unique values.
+fn inline_draft_04_enum(schema: &mut Json) {
+    match schema {
+        Json::Object(map) => {
+            if map.len() == 1
+                && map.get("$ref").and_then(Json::as_str)
+                    == Some("http://json-schema.org/draft-04/schema#/properties/enum")
+            {
+                *schema = serde_json::json!({"type": "array", "minItems": 1, "uniqueItems": true});
+                return;
+            }
+            for v in map.values_mut() {
+                inline_draft_04_enum(v);
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(inline_draft_04_enum),
+        _ => {}
+    }
 }
 
 /// The `$id` of the bundled official OpenAPI 3.1 schema.
