@@ -1451,3 +1451,33 @@ fn a_configuration_found_above_is_named_from_the_working_directory_like_its_rule
         run.stderr
     );
 }
+
+/// A file's name is shown as a document's value is: a line feed in it is written `\n`, so a
+/// file named `x\n::warning ::injected\n.yaml` cannot start a line (a GitHub Actions workflow
+/// command) in the snippet's `┌─` line, nor in a message on stderr.
+#[cfg(unix)]
+#[test]
+fn a_file_name_cannot_start_a_line_of_its_own() {
+    let dir = tempdir();
+    let name = "x\n::warning title=pwned::injected\n.yaml";
+    write(&dir.path().join(name), SPEC);
+    let run = apigctl(dir.path(), &["lint", name]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("┌─ x\\n::warning title=pwned::injected\\n.yaml:"),
+        "{}",
+        run.stdout
+    );
+    let missing = "gone\n::error ::injected\n.yaml";
+    let run = apigctl(dir.path(), &["lint", name, missing]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("gone\\n::error ::injected\\n.yaml"),
+        "{}",
+        run.stderr
+    );
+    for out in [&run.stdout, &run.stderr] {
+        assert!(!out.lines().any(|l| l.starts_with("::")), "{out}");
+    }
+}

@@ -791,7 +791,11 @@ pub struct LintRequest {
 
 fn usage_error(message: impl std::fmt::Display) -> Outcome {
     Outcome {
-        stderr: format!("apigctl: error: {message}\n"),
+        // The message may name files, whose names must not add lines of their own.
+        stderr: format!(
+            "apigctl: error: {}\n",
+            report::one_line(&message.to_string())
+        ),
         exit_code: EXIT_USAGE,
         ..Outcome::default()
     }
@@ -956,7 +960,7 @@ impl ConfigFailure {
                 (*report, reason, shown)
             }
         };
-        let stderr = format!("{shown}apigctl: error: {reason}\n");
+        let stderr = format!("{shown}apigctl: error: {}\n", report::one_line(&reason));
         ConfigFailure {
             report,
             reason,
@@ -1019,7 +1023,7 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
             Linted::Unreadable(message) => {
                 outcome
                     .stderr
-                    .push_str(&format!("apigctl: error: {message}\n"));
+                    .push_str(&format!("apigctl: error: {}\n", report::one_line(&message)));
                 // An empty report holds its place through the baseline: the diagnostic that
                 // says it was not read is added for the document, and is no finding.
                 unreadable.push((reports.len(), message));
@@ -1032,7 +1036,7 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
             Linted::Broken(message) => {
                 outcome
                     .stderr
-                    .push_str(&format!("apigctl: error: {message}\n"));
+                    .push_str(&format!("apigctl: error: {}\n", report::one_line(&message)));
                 errors.push(message);
             }
         }
@@ -1056,11 +1060,13 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
                 let total: usize = baseline.findings.iter().map(|e| e.count).sum();
                 outcome.stderr.push_str(&format!(
                     "apigctl: wrote {total} finding(s) to baseline {}\n",
-                    path.display()
+                    report::one_line(&path.display().to_string())
                 ));
             }
             Err(e) => {
-                outcome.stderr.push_str(&format!("apigctl: error: {e}\n"));
+                outcome
+                    .stderr
+                    .push_str(&format!("apigctl: error: {}\n", report::one_line(&e)));
                 status.failures.push(FileReport {
                     name: path.display().to_string(),
                     sources: Sources::new(),
@@ -1074,7 +1080,7 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
         let suppressed = baseline.suppress(&mut reports, &config::parent_dir(path));
         outcome.stderr.push_str(&format!(
             "apigctl: {suppressed} finding(s) suppressed by baseline {}\n",
-            path.display()
+            report::one_line(&path.display().to_string())
         ));
     }
     let threshold = options.fail_on.unwrap_or(Severity::Error);

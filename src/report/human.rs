@@ -140,7 +140,7 @@ fn touches_long_line(report: &FileReport, d: &Diagnostic) -> bool {
 /// so a document cannot add lines of its own to the report (a line that starts `::error` is a
 /// GitHub Actions command wherever it is printed).
 fn one_line(s: &str) -> String {
-    super::printable(s).replace('\n', "\\n")
+    super::one_line(s).into_owned()
 }
 
 fn severity(s: Severity) -> CsSeverity {

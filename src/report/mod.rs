@@ -273,3 +273,14 @@ pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     }
     std::borrow::Cow::Owned(out)
 }
+
+/// `s` as [`printable`] shows it, with line feeds written as `\n` too: for what must stay on
+/// one line, such as a file name in a snippet's `┌─` line or in a message on stderr. A file
+/// may be named `x\n::warning ::injected\n.yaml`; printed raw, its second line would be a
+/// GitHub Actions workflow command, as would any line a document's value could start.
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    match printable(s) {
+        std::borrow::Cow::Borrowed(b) if !b.contains('\n') => std::borrow::Cow::Borrowed(b),
+        shown => std::borrow::Cow::Owned(shown.replace('\n', "\\n")),
+    }
+}
