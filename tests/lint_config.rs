@@ -1481,3 +1481,54 @@ fn a_file_name_cannot_start_a_line_of_its_own() {
         assert!(!out.lines().any(|l| l.starts_with("::")), "{out}");
     }
 }
+
+const SHARED_PATHS: &str = "orders:
+  get:
+    operationId: _bad
+    x-apigateway-request-type: public
+    x-apigateway-match-mode: NORMAL
+    x-apigateway-cors: false
+    x-apigateway-backend:
+      type: MOCK
+      mockEndpoints: {result-content: x}
+    responses: {\"200\": {description: ok}}
+";
+
+const SHARED_ROOT: &str = "openapi: 3.0.3
+info: {title: orders, version: \"1\"}
+paths:
+  /orders:
+    $ref: ./paths.yaml#/orders
+";
+
+/// A file that two inputs reference is one place: each finding written there is reported,
+/// counted and fingerprinted once for the run, with the first input that reached it.
+#[test]
+fn a_file_referenced_by_several_inputs_is_reported_once() {
+    let dir = tempdir();
+    write(&dir.path().join("paths.yaml"), SHARED_PATHS);
+    write(&dir.path().join("root.yaml"), SHARED_ROOT);
+    write(&dir.path().join("root2.yaml"), SHARED_ROOT);
+    let args = ["lint", "--format", "json", "root.yaml", "./root2.yaml"];
+    let run = apigctl(dir.path(), &args);
+    let seen = each_finding(&run, |d| {
+        format!(
+            "{} {} {}",
+            d["code"].as_str().unwrap_or("?"),
+            d["input"].as_str().unwrap_or("?"),
+            d["location"]["file"].as_str().unwrap_or("?"),
+        )
+    });
+    assert_eq!(seen, ["apig-api-name root.yaml paths.yaml"]);
+    let doc: Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(doc["summary"]["errors"], 1);
+    assert_eq!(doc["summary"]["files"], 2);
+
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--format", "sarif", "root.yaml", "root2.yaml"],
+    );
+    let sarif: Value = serde_json::from_str(&run.stdout).expect("sarif");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1, "{results:?}");
+}

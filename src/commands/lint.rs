@@ -970,6 +970,46 @@ impl ConfigFailure {
     }
 }
 
+/// Drops a finding that an earlier input's report already holds: the same code and message
+/// at the same span of the same file. A file that several inputs reach through `$ref`s
+/// (two roots that reference one `paths.yaml`) is checked once per input, but what is written
+/// there is one finding, counted, fingerprinted and baselined once, with the first input
+/// that reached it. Findings without a location are about their input and always stay.
+fn drop_repeats_across_inputs(reports: &mut [FileReport]) {
+    if reports.len() < 2 {
+        return;
+    }
+    // A file is known by its canonical path (`./paths.yaml` and `paths.yaml` are one file);
+    // one without a path (standard input) by its name.
+    let mut seen: HashSet<(PathBuf, u32, u32, String, String)> = HashSet::new();
+    for report in reports.iter_mut() {
+        let mut canonical: HashMap<FileId, PathBuf> = HashMap::new();
+        let sources = &report.sources;
+        report.diagnostics.retain(|d| {
+            let Some(at) = d.primary else {
+                return true;
+            };
+            let file = canonical
+                .entry(at.file)
+                .or_insert_with(|| {
+                    let f = sources.file(at.file);
+                    match &f.path {
+                        Some(p) => std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
+                        None => PathBuf::from(&f.name),
+                    }
+                })
+                .clone();
+            seen.insert((
+                file,
+                at.span.start,
+                at.span.end,
+                d.code.clone(),
+                d.message.clone(),
+            ))
+        });
+    }
+}
+
 /// A path relative to the working directory when it lies below it (the names shown in
 /// output and recorded in baselines), else as it is.
 fn shorten(path: &Path) -> PathBuf {
@@ -1041,6 +1081,7 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
             }
         }
     }
+    drop_repeats_across_inputs(&mut reports);
     if !unreadable.is_empty() {
         errors.push(format!(
             "{} of {} input(s) could not be read: {}",
