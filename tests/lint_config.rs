@@ -1532,3 +1532,65 @@ fn a_file_referenced_by_several_inputs_is_reported_once() {
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     assert_eq!(results.len(), 1, "{results:?}");
 }
+
+const DUPLICATE_KEY: &str = "openapi: 3.0.3
+info:
+  title: t
+  version: \"1\"
+  title: u
+paths: {}
+";
+
+const UNRESOLVED: &str = "openapi: 3.0.3
+info: {title: orders, version: \"1\"}
+paths:
+  /orders:
+    get:
+      operationId: list_orders
+      x-apigateway-request-type: public
+      x-apigateway-match-mode: NORMAL
+      x-apigateway-cors: false
+      x-apigateway-backend:
+        type: MOCK
+        mockEndpoints: {result-content: x}
+      responses: {\"200\": {$ref: \"#/components/responses/Nope\"}}
+";
+
+/// A `$ref` problem has the pointer of its `$ref`, so an `ignore` entry can name it, and
+/// `pointer: ""` (the whole file) drops what has no pointer at all, a loader error too.
+#[test]
+fn ignore_reaches_reference_and_loader_diagnostics() {
+    let dir = tempdir();
+    write(&dir.path().join("dup.yaml"), DUPLICATE_KEY);
+    write(&dir.path().join("ref.yaml"), UNRESOLVED);
+    let args = ["lint", "--format", "json", "dup.yaml", "ref.yaml"];
+    let run = apigctl(dir.path(), &args);
+    assert_eq!(
+        findings(&run),
+        [
+            "duplicate-key error -",
+            "ref-unresolved error /paths/~1orders/get/responses/200/$ref",
+        ]
+    );
+    for (config, left) in [
+        (
+            "ignore:\n  - {rule: duplicate-key, pointer: \"\"}\n  - {pointer: /paths/~1orders/get/responses/200}\n",
+            Vec::<&str>::new(),
+        ),
+        (
+            "ignore:\n  - {pointer: /paths/~1orders/get/responses/300}\n",
+            vec![
+                "duplicate-key error -",
+                "ref-unresolved error /paths/~1orders/get/responses/200/$ref",
+            ],
+        ),
+        (
+            "ignore:\n  - {pointer: \"\", files: [ref.yaml]}\n",
+            vec!["duplicate-key error -"],
+        ),
+    ] {
+        write(&dir.path().join(".apigctl.yaml"), config);
+        let run = apigctl(dir.path(), &args);
+        assert_eq!(findings(&run), left, "{config}");
+    }
+}

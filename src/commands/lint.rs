@@ -80,7 +80,7 @@ impl LintOptions {
 /// broken built-in rule file.
 pub fn lint_file(input: &Input, options: &LintOptions) -> Result<FileReport, String> {
     match lint_input(input, options) {
-        Linted::Checked(report) | Linted::NotLoaded(report) => Ok(report),
+        Linted::Checked(report) | Linted::NotLoaded(report, _) => Ok(report),
         Linted::Unreadable(message) | Linted::Broken(message) => Err(message),
     }
 }
@@ -89,9 +89,9 @@ pub fn lint_file(input: &Input, options: &LintOptions) -> Result<FileReport, Str
 enum Linted {
     /// Loaded and checked: the findings.
     Checked(FileReport),
-    /// Read, but not loaded (syntax, encoding, limits): the report holds the loader's one
-    /// diagnostic, and nothing was checked.
-    NotLoaded(FileReport),
+    /// Read, but not loaded (syntax, encoding, limits): the loader's one diagnostic, which
+    /// the report holds unless an `ignore` entry drops it, and nothing was checked.
+    NotLoaded(FileReport, Diagnostic),
     /// Not read: why.
     Unreadable(String),
     /// The built-in rule catalogue is broken (a build that should have failed).
@@ -107,11 +107,31 @@ fn lint_input(input: &Input, options: &LintOptions) -> Linted {
             Err(message) => Linted::Broken(message),
         },
         Err((_, e @ LoadError::Io { .. })) => Linted::Unreadable(e.to_string()),
-        Err((sources, LoadError::Invalid(d))) => Linted::NotLoaded(FileReport {
-            name,
-            sources,
-            diagnostics: vec![*d],
-        }),
+        Err((sources, LoadError::Invalid(d))) => {
+            // An `ignore` entry for the whole file (`pointer: ""`) drops a loader error too;
+            // the input was still not analysed, which the run's status says.
+            let ignored = {
+                let pointers = [d.pointer.as_deref(), None];
+                options
+                    .settings_for(input)
+                    .ignore
+                    .iter()
+                    .any(|i| i.covers(&d.code, &pointers))
+            };
+            let diagnostics = if ignored {
+                Vec::new()
+            } else {
+                vec![(*d).clone()]
+            };
+            Linted::NotLoaded(
+                FileReport {
+                    name,
+                    sources,
+                    diagnostics,
+                },
+                *d,
+            )
+        }
     }
 }
 
@@ -401,6 +421,7 @@ fn lint_workspace(
         let rule_ids: HashSet<&str> = builtin.iter().chain(user).map(|r| r.id.as_str()).collect();
         let is_rule = |code: &str| rule_ids.contains(code);
         dedup_import(&mut diagnostics, is_rule);
+        point_at_refs(&ws, &mut diagnostics);
         diagnostics.retain(|d| {
             let pointers = [d.pointer.as_deref(), d.definition_pointer.as_deref()];
             !settings.ignore.iter().any(|i| i.covers(&d.code, &pointers))
@@ -415,6 +436,22 @@ fn lint_workspace(
         report.sort();
         Ok(report)
     })
+}
+
+/// Gives each `$ref` problem (`ref-unresolved`, `ref-cycle`, …), which the reference checks
+/// locate at the `$ref` value but do not point at, the JSON pointer of that value in its file
+/// (`/paths/~1orders/get/responses/200/$ref`), so that an `ignore` entry, a baseline and the
+/// JUnit test case name can tell it from the others.
+fn point_at_refs(ws: &Workspace, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.pointer.is_none() && d.code.starts_with("ref-"))
+    {
+        d.pointer = d.primary.and_then(|l| {
+            let doc = ws.document(l.file)?;
+            rules::engine::pointer_at(&doc.root, l.span).map(|p| p.text())
+        });
+    }
 }
 
 /// Reads a gateway definition; a field the model does not accept is reported at its key.
@@ -1050,14 +1087,12 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
     for (input, result) in inputs.iter().zip(results) {
         match result {
             Linted::Checked(r) => reports.push(r),
-            Linted::NotLoaded(r) => {
-                if let Some(d) = r.diagnostics.first() {
-                    status.unanalysed.push(report::Unanalysed {
-                        report: reports.len(),
-                        reason: d.clone(),
-                        unreadable: false,
-                    });
-                }
+            Linted::NotLoaded(r, reason) => {
+                status.unanalysed.push(report::Unanalysed {
+                    report: reports.len(),
+                    reason,
+                    unreadable: false,
+                });
                 reports.push(r);
             }
             Linted::Unreadable(message) => {
