@@ -1594,3 +1594,63 @@ fn ignore_reaches_reference_and_loader_diagnostics() {
         assert_eq!(findings(&run), left, "{config}");
     }
 }
+
+fn split_operation(id: &str) -> String {
+    SHARED_PATHS.replace("_bad", id)
+}
+
+/// A finding in a file that the input references is judged by the settings of that file:
+/// `files:` globs of `ignore` and `overrides` entries, and pointers, are matched where the
+/// finding is written, not against the input that reached it.
+#[test]
+fn ignore_and_overrides_apply_in_the_file_a_finding_is_written_in() {
+    let dir = tempdir();
+    write(&dir.path().join("a.yaml"), &split_operation("_aaa"));
+    write(&dir.path().join("b.yaml"), &split_operation("_bbb"));
+    write(
+        &dir.path().join("root.yaml"),
+        "openapi: 3.0.3\ninfo: {title: orders, version: \"1\"}\npaths:\n  /a:\n    $ref: ./a.yaml#/orders\n  /b:\n    $ref: ./b.yaml#/orders\n",
+    );
+    let placed = |run: &Run| {
+        each_finding(run, |d| {
+            format!(
+                "{} {} {} {}",
+                d["code"].as_str().unwrap_or("?"),
+                d["severity"].as_str().unwrap_or("?"),
+                d["location"]["file"].as_str().unwrap_or("?"),
+                d["pointer"].as_str().unwrap_or("-"),
+            )
+        })
+    };
+    let args = ["lint", "--format", "json", "root.yaml"];
+    let a = "apig-api-name error a.yaml /orders/get/operationId";
+    let b = "apig-api-name error b.yaml /orders/get/operationId";
+    let b_warn = "apig-api-name warn b.yaml /orders/get/operationId";
+    for (config, left) in [
+        ("", vec![a, b]),
+        (
+            "ignore:\n  - {pointer: /orders/get/operationId, files: [root.yaml]}\n",
+            vec![a, b],
+        ),
+        (
+            "ignore:\n  - {pointer: /orders/get/operationId, files: [a.yaml]}\n",
+            vec![b],
+        ),
+        (
+            "overrides:\n  - {files: [b.yaml], rules: {apig-api-name: warn}}\n",
+            vec![a, b_warn],
+        ),
+        (
+            "overrides:\n  - {files: [root.yaml], rules: {apig-api-name: off}}\n",
+            vec![a, b],
+        ),
+        (
+            "rules: {apig-api-name: off}\noverrides:\n  - {files: [b.yaml], rules: {apig-api-name: warn}}\n",
+            vec![b_warn],
+        ),
+    ] {
+        write(&dir.path().join(".apigctl.yaml"), config);
+        let run = apigctl(dir.path(), &args);
+        assert_eq!(placed(&run), left, "{config}\n{}", run.stderr);
+    }
+}

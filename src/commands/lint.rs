@@ -48,10 +48,14 @@ impl LintOptions {
     /// The settings for one input: the configuration's for its path, with
     /// [`LintOptions::rules`] on top.
     fn settings_for(&self, input: &Input) -> FileSettings {
-        let path = match input {
+        self.settings_for_path(match input {
             Input::Path(p) => Some(p.as_path()),
             Input::Stdin => None,
-        };
+        })
+    }
+
+    /// [`LintOptions::settings_for`] the file at `path` (`None`: standard input).
+    fn settings_for_path(&self, path: Option<&Path>) -> FileSettings {
         let mut settings = self
             .config
             .as_ref()
@@ -352,14 +356,22 @@ fn lint_workspace(
 ) -> Result<FileReport, String> {
     let builtin = rules::builtin_rules().map_err(|e| format!("built-in rule file {e}"))?;
     let user = options.user_rules();
-    let engine = Engine::new(builtin.iter().chain(user), &settings.rules);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut by_file = HashMap::new();
     match openapi::detect(ws.root()) {
         Err(d) => diagnostics.push(*d),
         Ok(kind) => {
             let linked = timings::time("link $refs", || {
                 ws.link_refs(&options.limits, &options.refs)
             });
+            // Every file the input reaches is loaded now. A rule that the settings of one of
+            // them turn on runs even where the input's settings turn it off: a finding is
+            // judged by the settings of the file it is written in (below).
+            by_file = by_finding_file(&ws, options, settings);
+            let engine = Engine::new(
+                builtin.iter().chain(user),
+                &widened(settings, by_file.values()),
+            );
             let check_refs = |linked| timings::time("check $refs", || ws.check_refs(linked));
             match kind {
                 DocumentKind::OpenApi(version) => {
@@ -417,14 +429,41 @@ fn lint_workspace(
         }
     }
     timings::time("dedup, ignores, sort", || {
+        let rule_defaults: HashMap<&str, Severity> = builtin
+            .iter()
+            .chain(user)
+            .map(|r| (r.id.as_str(), r.severity))
+            .collect();
+        let settings_of = |d: &Diagnostic| {
+            d.primary
+                .and_then(|l| by_file.get(&l.file))
+                .unwrap_or(settings)
+        };
+        // Each rule finding at the severity the settings of its file give its rule; gone
+        // when they turn the rule off.
+        diagnostics.retain_mut(|d| {
+            let Some(default) = rule_defaults.get(d.code.as_str()) else {
+                return true;
+            };
+            match settings_of(d).rules.severity.get(&d.code) {
+                Some(Some(s)) => d.severity = *s,
+                Some(None) => return false,
+                None => d.severity = *default,
+            }
+            true
+        });
         crate::diagnostic::drop_repeats(&mut diagnostics);
         let rule_ids: HashSet<&str> = builtin.iter().chain(user).map(|r| r.id.as_str()).collect();
         let is_rule = |code: &str| rule_ids.contains(code);
         dedup_import(&mut diagnostics, is_rule);
         point_at_refs(&ws, &mut diagnostics);
+        // `files:` globs and pointers are matched in the file the finding is written in.
         diagnostics.retain(|d| {
             let pointers = [d.pointer.as_deref(), d.definition_pointer.as_deref()];
-            !settings.ignore.iter().any(|i| i.covers(&d.code, &pointers))
+            !settings_of(d)
+                .ignore
+                .iter()
+                .any(|i| i.covers(&d.code, &pointers))
         });
         let mut report = FileReport {
             name,
@@ -436,6 +475,57 @@ fn lint_workspace(
         report.sort();
         Ok(report)
     })
+}
+
+/// The input's rule settings (`settings`) with every rule that it turns off turned on again
+/// when the settings of another file it reaches (`others`) do not turn it off: the engine
+/// runs it, and the findings are then judged file by file.
+fn widened<'a>(
+    settings: &FileSettings,
+    others: impl Iterator<Item = &'a FileSettings> + Clone,
+) -> crate::lint::RuleSettings {
+    let mut rules = settings.rules.clone();
+    for (id, severity) in rules.severity.iter_mut() {
+        if severity.is_none() {
+            *severity = others
+                .clone()
+                .find_map(|o| match o.rules.severity.get(id) {
+                    Some(None) => None,
+                    Some(Some(s)) => Some(Some(*s)),
+                    // Not named: the rule runs at its own severity there, which the
+                    // findings get below; any severity makes the engine run it.
+                    None => Some(Some(Severity::Error)),
+                })
+                .unwrap_or(None);
+        }
+    }
+    rules
+}
+
+/// The settings of each loaded file other than the input's own, which has `settings`: an
+/// `overrides` or `ignore` entry applies to the findings written in the files its `files:`
+/// globs match, also when they are reached through the `$ref`s of an input they do not match.
+/// Empty without a configuration, or for files without a path (standard input).
+fn by_finding_file(
+    ws: &Workspace,
+    options: &LintOptions,
+    settings: &FileSettings,
+) -> HashMap<FileId, FileSettings> {
+    let root = ws.root().file;
+    let mut out = HashMap::new();
+    if options.config.is_none() {
+        return out;
+    }
+    for (id, file) in ws.sources.iter() {
+        if id != root {
+            let own = match &file.path {
+                Some(path) => options.settings_for_path(Some(path)),
+                None => settings.clone(),
+            };
+            out.insert(id, own);
+        }
+    }
+    out
 }
 
 /// Gives each `$ref` problem (`ref-unresolved`, `ref-cycle`, …), which the reference checks
