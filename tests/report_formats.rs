@@ -269,7 +269,7 @@ fn sarif_fingerprints_survive_moved_lines_and_tell_findings_apart() {
             .iter()
             .map(|r| {
                 (
-                    r["partialFingerprints"]["apigctl/v1"]
+                    r["partialFingerprints"]["apigctl/v2"]
                         .as_str()
                         .expect("fingerprint")
                         .to_string(),
@@ -943,4 +943,71 @@ fn a_failure_about_no_file_points_nowhere() {
         .find(|n| n.has_tag_name("error"))
         .and_then(|n| n.text());
     assert_eq!(body, Some("error[no-files]: no files to lint"));
+}
+
+/// Two findings of one rule at one pointer keep their identities whatever their order, and
+/// whichever is fixed: the SARIF fingerprint hashes the message too, and the JUnit test case
+/// name adds it when the pointer is shared. Findings alike in everything are numbered.
+#[test]
+fn findings_of_one_rule_at_one_pointer_have_identities_of_their_own() {
+    let text = "operationId: _b\n";
+    let report = |messages: &[&str]| {
+        let mut sources = Sources::new();
+        let file = sources.add(SourceFile::new("s.yaml", None, text.into()));
+        vec![FileReport {
+            name: "s.yaml".into(),
+            sources,
+            diagnostics: messages
+                .iter()
+                .map(|m| {
+                    Diagnostic::error("apig-api-name", *m)
+                        .at(file, span_of(text, "_b"))
+                        .pointer("/operationId")
+                })
+                .collect(),
+        }]
+    };
+    let fingerprints = |reports: &[FileReport]| -> Vec<String> {
+        parse_sarif(reports)["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r["message"]["text"].as_str().unwrap_or("?"),
+                    r["partialFingerprints"]["apigctl/v2"]
+                        .as_str()
+                        .unwrap_or("?")
+                )
+            })
+            .collect()
+    };
+    let both = fingerprints(&report(&["too short", "bad start"]));
+    let mut reversed = fingerprints(&report(&["bad start", "too short"]));
+    reversed.reverse();
+    assert_eq!(both, reversed);
+    let only = fingerprints(&report(&["bad start"]));
+    assert_eq!(only[0], both[1]);
+    assert!(both.iter().all(|f| f.ends_with(":1")), "{both:?}");
+    let same = fingerprints(&report(&["bad start", "bad start"]));
+    assert!(same[1].ends_with(":2"), "{same:?}");
+
+    let names = |reports: &[FileReport]| -> Vec<String> {
+        let xml = render(Format::Junit, reports, false);
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed JUnit");
+        doc.descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .map(|n| n.attribute("name").unwrap_or("?").to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(&report(&["too short", "bad start", "bad start"])),
+        [
+            "/operationId (too short)",
+            "/operationId (bad start)",
+            "/operationId (bad start) #2"
+        ]
+    );
+    assert_eq!(names(&report(&["bad start"])), ["/operationId"]);
 }

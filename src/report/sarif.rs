@@ -13,10 +13,11 @@
 //! directory, which in CI is the repository root), with forward slashes, and percent-encoded
 //! where a character may not appear in a URI reference.
 //!
-//! `partialFingerprints["apigctl/v1"]` hashes the rule id, the file and the JSON pointer
-//! (the message when there is no pointer) but no line numbers, so code scanning keeps
-//! tracking a finding when unrelated edits move it; a counter tells apart findings with the
-//! same inputs. The output has no timestamps or paths of the machine and is byte-identical
+//! `partialFingerprints["apigctl/v2"]` hashes the rule id, the file, the JSON pointer and the
+//! message (as the baseline fingerprint does) but no line numbers, so code scanning keeps
+//! tracking a finding when unrelated edits move it, and two findings of one rule at one
+//! pointer keep their own identities whichever is fixed first; a counter tells apart only
+//! findings that are the same in all of these. The output has no timestamps or paths of the machine and is byte-identical
 //! across runs.
 //!
 //! The run has one invocation (SARIF 2.1.0 §3.20) whose `executionSuccessful` says whether
@@ -53,7 +54,7 @@ fn information_uri() -> &'static str {
 
 /// Key of the fingerprint in `partialFingerprints`; the version suffix changes whenever the
 /// hashed inputs do, so old and new fingerprints are never compared.
-const FINGERPRINT_KEY: &str = "apigctl/v1";
+const FINGERPRINT_KEY: &str = "apigctl/v2";
 
 pub(super) fn render(reports: &[FileReport], status: &RunStatus) -> String {
     // An unreadable input's report says why it was not analysed: a notification, no result.
@@ -411,15 +412,17 @@ fn uri(name: &str) -> String {
     crate::source::uri::percent_encode(&name.replace('\\', "/"), b"/")
 }
 
-/// FNV-1a (64-bit) over rule id, file and pointer or message, separated by NUL: stable
-/// across runs, machines and Rust releases, unlike `std`'s hasher.
+/// FNV-1a (64-bit) over rule id, file, pointer (empty when none) and message, separated by
+/// NUL: stable across runs, machines and Rust releases, unlike `std`'s hasher. The message
+/// tells apart the findings of one rule at one pointer (two checks of `apig-api-name` on one
+/// `operationId`), as in the baseline's fingerprint.
 fn fingerprint_hash(sources: &Sources, input: &str, d: &Diagnostic) -> u64 {
     let file = d
         .primary
         .map_or(input, |l| sources.file(l.file).name.as_str());
-    let what = d.pointer.as_deref().unwrap_or(&d.message);
+    let pointer = d.pointer.as_deref().unwrap_or_default();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [d.code.as_str(), file, what] {
+    for part in [d.code.as_str(), file, pointer, d.message.as_str()] {
         for b in part.bytes().chain(std::iter::once(0)) {
             hash ^= u64::from(b);
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
