@@ -1017,7 +1017,7 @@ fn an_unusable_baseline_stops_the_run_with_a_document() {
         &dir.path().join("broken.json"),
         "{\"apigctl_baseline\": 1,\n  \"findings\": [}\n",
     );
-    let reason = "broken.json:2:16: not an apigctl baseline: expected value at line 2 column 16";
+    let reason = "broken.json:2:16: not an apigctl baseline: expected value";
     assert_stopped(
         dir.path(),
         &["--baseline", "broken.json", "spec.yaml"],
@@ -1042,6 +1042,34 @@ fn an_unusable_baseline_stops_the_run_with_a_document() {
     assert_eq!(
         (&region["startLine"], &region["startColumn"]),
         (&json!(2), &json!(16))
+    );
+
+    // Columns are characters, in the message as in the location (serde_json counts bytes).
+    write(
+        &dir.path().join("wide.json"),
+        "{\"apigctl_baseline\": 1, \"findings\": [{\"file\": \"日本日本.yaml\", \"code\": \"x\", \"bogus\": 1}]}\n",
+    );
+    assert_stopped(
+        dir.path(),
+        &["--baseline", "wide.json", "spec.yaml"],
+        "baseline-invalid",
+        "wide.json:1",
+        "wide.json:1:79: not an apigctl baseline: unknown field `bogus`, expected one of `file`, `code`, `pointer`, `fingerprint`, `count`",
+    );
+    let run = apigctl(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--baseline",
+            "wide.json",
+            "spec.yaml",
+        ],
+    );
+    assert_eq!(
+        document(&run, "json")["diagnostics"][0]["location"]["column"],
+        79
     );
 
     // Another version: the whole file.
