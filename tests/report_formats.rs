@@ -249,9 +249,19 @@ fn sarif_rules_levels_and_regions() {
     assert_eq!(region["endColumn"], 23);
 
     let related = &results[1]["relatedLocations"][0];
+    // A backslash separates directories on Windows only; elsewhere it is in the name.
+    let common = if cfg!(windows) {
+        "specs/common.yaml"
+    } else {
+        "specs%5Ccommon.yaml"
+    };
     assert_eq!(
         related["physicalLocation"]["artifactLocation"]["uri"],
-        "specs/common.yaml"
+        common
+    );
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"]["uriBaseId"],
+        "%SRCROOT%"
     );
     assert_eq!(related["physicalLocation"]["region"]["startLine"], 2);
     assert_eq!(related["message"]["text"], "also used here");
@@ -726,6 +736,7 @@ fn run_fixture() -> (Vec<FileReport>, RunStatus) {
                 "cannot write out/baseline.json: No such file or directory (os error 2)",
             )],
         }],
+        working_dir: None,
     };
     (vec![linted, broken, unreadable], status)
 }
@@ -1010,4 +1021,70 @@ fn findings_of_one_rule_at_one_pointer_have_identities_of_their_own() {
         ]
     );
     assert_eq!(names(&report(&["bad start"])), ["/operationId"]);
+}
+
+/// SARIF artifact URIs: an absolute path is a `file:///` URI, a relative one a normalised
+/// reference to `%SRCROOT%` (`./a.yaml` is `a.yaml`, with the same fingerprint), which the run
+/// gives as the working directory when it knows it; a backslash is a separator on Windows
+/// only, in SARIF and GitHub output alike.
+#[test]
+fn sarif_uris_are_file_uris_or_normalised_references_to_the_working_directory() {
+    let text = "operationId: _b\n";
+    let report = |name: &str| {
+        let mut sources = Sources::new();
+        let file = sources.add(SourceFile::new(name, None, text.into()));
+        FileReport {
+            name: name.into(),
+            sources,
+            diagnostics: vec![
+                Diagnostic::error("apig-api-name", "bad")
+                    .at(file, span_of(text, "_b"))
+                    .pointer("/operationId"),
+            ],
+        }
+    };
+    let located = |name: &str, status: &RunStatus| -> (Value, Value, Value) {
+        let sarif: Value =
+            serde_json::from_str(&render_run(Format::Sarif, &[report(name)], status, false))
+                .expect("SARIF is JSON");
+        sarif_schema::assert_valid(&sarif);
+        let run = &sarif["runs"][0];
+        let result = &run["results"][0];
+        (
+            result["locations"][0]["physicalLocation"]["artifactLocation"].clone(),
+            result["partialFingerprints"]["apigctl/v2"].clone(),
+            run["originalUriBaseIds"].clone(),
+        )
+    };
+    let none = RunStatus::default();
+    let (at, fingerprint, bases) = located("./specs/../bad.yaml", &none);
+    assert_eq!(
+        at,
+        serde_json::json!({"uri": "bad.yaml", "uriBaseId": "%SRCROOT%"})
+    );
+    assert_eq!(bases, Value::Null);
+    let (plain, same, _) = located("bad.yaml", &none);
+    assert_eq!((plain, same), (at, fingerprint));
+
+    #[cfg(unix)]
+    {
+        let (at, _, _) = located("/tmp/odd dir/x#1.yaml", &none);
+        assert_eq!(
+            at,
+            serde_json::json!({"uri": "file:///tmp/odd%20dir/x%231.yaml"})
+        );
+        let (at, _, _) = located("back\\slash.yaml", &none);
+        assert_eq!(at["uri"], "back%5Cslash.yaml");
+        let github = render(Format::Github, &[report("back\\slash.yaml")], false);
+        assert!(github.contains("file=back\\slash.yaml,"), "{github}");
+        let status = RunStatus {
+            working_dir: Some("/work/my repo".into()),
+            ..RunStatus::default()
+        };
+        let (_, _, bases) = located("bad.yaml", &status);
+        assert_eq!(
+            bases,
+            serde_json::json!({"%SRCROOT%": {"uri": "file:///work/my%20repo/"}})
+        );
+    }
 }

@@ -1286,6 +1286,7 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
         status.unanalysed.sort_by_key(|u| u.report);
     }
     status.exit_code = Some(outcome.exit_code);
+    status.working_dir = std::env::current_dir().ok();
     status.error = (!errors.is_empty()).then(|| errors.join("; "));
     outcome.stdout = timings::time("render report", || {
         report::render_run(options.format, &reports, &status, options.color)

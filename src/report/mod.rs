@@ -116,6 +116,10 @@ pub struct RunStatus {
     /// Failures of the run that are about no input (a baseline that could not be written),
     /// each a report named after the file it is about, whose diagnostics say what failed.
     pub failures: Vec<FileReport>,
+    /// The working directory, which relative file names are relative to: SARIF gives it as
+    /// the `%SRCROOT%` of `originalUriBaseIds`. `None` leaves that out (a log that names no
+    /// path of the machine it was made on).
+    pub working_dir: Option<std::path::PathBuf>,
 }
 
 impl RunStatus {
@@ -216,6 +220,16 @@ impl<'a> Place<'a> {
             start: file.line_col(l.span.start as usize),
             end: file.line_col(l.span.end as usize),
         }
+    }
+}
+
+/// A file name with the platform's separator written `/`: a backslash separates directories
+/// on Windows only; on other systems it is a character of the name (`back\slash.yaml`).
+fn slashed(name: &str) -> String {
+    if cfg!(windows) {
+        name.replace('\\', "/")
+    } else {
+        name.to_owned()
     }
 }
 

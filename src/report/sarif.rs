@@ -9,16 +9,21 @@
 //! same columns the human and JSON formats print, so one finding has one column everywhere.
 //! `endColumn` is the column just past the last character, as SARIF defines it.
 //!
-//! Artifact URIs are the file names as given on the command line (relative to the working
-//! directory, which in CI is the repository root), with forward slashes, and percent-encoded
-//! where a character may not appear in a URI reference.
+//! Artifact URIs: a file named by an absolute path is a `file:///…` URI; one named by a
+//! relative path (as given on the command line, relative to the working directory, which in
+//! CI is the repository root) is that path, lexically normalised (`./a.yaml` is `a.yaml`, as
+//! referenced files are named), with `uriBaseId: %SRCROOT%`, and the run's
+//! `originalUriBaseIds` gives `%SRCROOT%` as the working directory's `file:` URI when the
+//! command knows it. Both are percent-encoded where a character may not appear in a URI; a
+//! backslash is a separator on Windows only (elsewhere it is part of a name, `%5C`).
 //!
 //! `partialFingerprints["apigctl/v2"]` hashes the rule id, the file, the JSON pointer and the
 //! message (as the baseline fingerprint does) but no line numbers, so code scanning keeps
 //! tracking a finding when unrelated edits move it, and two findings of one rule at one
 //! pointer keep their own identities whichever is fixed first; a counter tells apart only
-//! findings that are the same in all of these. The output has no timestamps or paths of the machine and is byte-identical
-//! across runs.
+//! findings that are the same in all of these. The output has no timestamps; the one path of
+//! the machine is the working directory in `originalUriBaseIds`, so a run in the same
+//! directory is byte-identical to the last.
 //!
 //! The run has one invocation (SARIF 2.1.0 §3.20) whose `executionSuccessful` says whether
 //! apigctl did all it was asked: true when every input was analysed and nothing failed, with
@@ -119,13 +124,28 @@ pub(super) fn render(reports: &[FileReport], status: &RunStatus) -> String {
         driver.insert("notifications".into(), descriptors);
         invocation.insert("toolExecutionNotifications".into(), notifications);
     }
-    log(json!({
+    let mut run = json!({
         "tool": { "driver": driver },
         "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
         "results": results,
-    }))
+    });
+    if let (Some(dir), Some(obj)) = (&status.working_dir, run.as_object_mut()) {
+        let mut root = absolute_uri(dir);
+        // A base URI names a directory: it ends with `/` (SARIF §3.14.14).
+        if !root.ends_with('/') {
+            root.push('/');
+        }
+        obj.insert(
+            "originalUriBaseIds".into(),
+            json!({ SRCROOT: { "uri": root } }),
+        );
+    }
+    log(run)
 }
+
+/// The base that relative artifact URIs are relative to: the working directory.
+const SRCROOT: &str = "%SRCROOT%";
 
 /// A run stopped before it analysed anything (see [`super::render_failure`]): its one
 /// invocation is unsuccessful, with the exit code, the reason as the exit code's
@@ -360,7 +380,7 @@ fn primary_location(sources: &Sources, input: &str, d: &Diagnostic) -> Option<Va
         Some(l) => Some(physical_location(sources, &l)),
         None if input.is_empty() => None,
         // GitHub needs a location for every result; the input itself is the best there is.
-        None => Some(json!({ "artifactLocation": { "uri": uri(input) } })),
+        None => Some(json!({ "artifactLocation": artifact_location(input) })),
     }
 }
 
@@ -396,7 +416,7 @@ fn result(sources: &Sources, input: &str, d: &Diagnostic, rule_index: usize) -> 
 fn physical_location(sources: &Sources, l: &Location) -> Value {
     let p = Place::of(sources, l);
     json!({
-        "artifactLocation": { "uri": uri(p.file) },
+        "artifactLocation": artifact_location(p.file),
         "region": {
             "startLine": p.start.line,
             "startColumn": p.start.col,
@@ -406,10 +426,45 @@ fn physical_location(sources: &Sources, l: &Location) -> Value {
     })
 }
 
-/// A relative URI reference for a file name: forward slashes; bytes other than unreserved
+/// The `artifactLocation` of a file name as the other formats show it (see the module
+/// documentation): a `file:` URI for an absolute path, else a relative reference to
+/// `%SRCROOT%`.
+fn artifact_location(name: &str) -> Value {
+    let path = std::path::Path::new(name);
+    if path.is_absolute() {
+        json!({ "uri": absolute_uri(path) })
+    } else {
+        json!({ "uri": relative_uri(path), "uriBaseId": SRCROOT })
+    }
+}
+
+/// The `file:` URI of an absolute path: `/` between segments, each percent-encoded but for
+/// unreserved characters and `:` (a Windows drive, `file:///C:/…`).
+fn absolute_uri(path: &std::path::Path) -> String {
+    let text = super::slashed(&path.to_string_lossy());
+    let encoded = crate::source::uri::percent_encode(&text, b"/:");
+    match encoded.strip_prefix('/') {
+        Some(rest) => format!("file:///{rest}"),
+        None => format!("file:///{encoded}"),
+    }
+}
+
+/// A relative URI reference for a relative path: `.` segments dropped and `..` folded
+/// lexically, so `./a.yaml` and `a.yaml` are one artifact; bytes other than unreserved
 /// characters and `/` percent-encoded (so `:` in a first segment is not read as a scheme).
-fn uri(name: &str) -> String {
-    crate::source::uri::percent_encode(&name.replace('\\', "/"), b"/")
+fn relative_uri(path: &std::path::Path) -> String {
+    let text = super::slashed(&path.to_string_lossy());
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in text.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." if segments.last().is_some_and(|s| *s != "..") => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    crate::source::uri::percent_encode(&segments.join("/"), b"/")
 }
 
 /// FNV-1a (64-bit) over rule id, file, pointer (empty when none) and message, separated by
@@ -420,6 +475,12 @@ fn fingerprint_hash(sources: &Sources, input: &str, d: &Diagnostic) -> u64 {
     let file = d
         .primary
         .map_or(input, |l| sources.file(l.file).name.as_str());
+    // The artifact's URI, not the name as written: `./a.yaml` and `a.yaml` are one file.
+    let file = artifact_location(file)["uri"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let file = file.as_str();
     let pointer = d.pointer.as_deref().unwrap_or_default();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in [d.code.as_str(), file, pointer, d.message.as_str()] {
