@@ -1682,3 +1682,39 @@ fn ignore_and_overrides_apply_in_the_file_a_finding_is_written_in() {
         assert_eq!(placed(&run), left, "{config}\n{}", run.stderr);
     }
 }
+
+/// A user rule is described in SARIF from its rule file, as a built-in one from the
+/// catalogue: its description, not its first finding's message; and no rule gets a `helpUri`
+/// (the rules are documented at no stable URL).
+#[test]
+fn sarif_describes_user_rules_from_their_rule_files() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    write(
+        &dir.path().join("team/rules/oas-team-operation-id.yaml"),
+        TEAM_RULE,
+    );
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "extends: [apigctl:recommended, team/rules/oas-team-operation-id.yaml]\n",
+    );
+    let run = apigctl(dir.path(), &["lint", "--format", "sarif", "spec.yaml"]);
+    let sarif = document(&run, "sarif");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let team = rules
+        .iter()
+        .find(|r| r["id"] == "oas-team-operation-id")
+        .expect("the user rule's descriptor");
+    assert_eq!(
+        team["shortDescription"]["text"],
+        "operationIds are camelCase"
+    );
+    assert_eq!(team["defaultConfiguration"]["level"], "warning");
+    assert_eq!(team["properties"]["source"], "team style guide");
+    assert!(
+        rules.iter().all(|r| r.get("helpUri").is_none()),
+        "{rules:?}"
+    );
+}

@@ -737,6 +737,7 @@ fn run_fixture() -> (Vec<FileReport>, RunStatus) {
             )],
         }],
         working_dir: None,
+        user_rules: Vec::new(),
     };
     (vec![linted, broken, unreadable], status)
 }

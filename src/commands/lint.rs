@@ -1287,6 +1287,7 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
     }
     status.exit_code = Some(outcome.exit_code);
     status.working_dir = std::env::current_dir().ok();
+    status.user_rules = options.user_rules().to_vec();
     status.error = (!errors.is_empty()).then(|| errors.join("; "));
     outcome.stdout = timings::time("render report", || {
         report::render_run(options.format, &reports, &status, options.color)

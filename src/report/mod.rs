@@ -120,6 +120,9 @@ pub struct RunStatus {
     /// the `%SRCROOT%` of `originalUriBaseIds`. `None` leaves that out (a log that names no
     /// path of the machine it was made on).
     pub working_dir: Option<std::path::PathBuf>,
+    /// The user's rules (the configuration's `extends`): SARIF describes them from their
+    /// rule files, as the built-in ones from the catalogue.
+    pub user_rules: Vec<crate::lint::Rule>,
 }
 
 impl RunStatus {

@@ -95,7 +95,11 @@ pub(super) fn render(reports: &[FileReport], status: &RunStatus) -> String {
     let mut driver = driver();
     driver.insert(
         "rules".into(),
-        rules.values().map(|r| rule(r)).collect::<Vec<_>>().into(),
+        rules
+            .values()
+            .map(|r| rule(r, &status.user_rules))
+            .collect::<Vec<_>>()
+            .into(),
     );
 
     // What kept the run from doing all it was asked: each input not analysed (at the file,
@@ -274,7 +278,7 @@ fn notification_descriptor(first: &Diagnostic) -> Value {
             "shortDescription": { "text": description },
             "defaultConfiguration": { "level": level(first.severity) },
         }),
-        None => rule(first),
+        None => rule(first, &[]),
     }
 }
 
@@ -319,14 +323,16 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// A rule descriptor. For a built-in rule it comes from the rule catalogue: the rule's
-/// description, default severity, fix hint and documented source (with its §4 constraint
-/// number). Other codes (loader, schema, import, user rules) are described by their first
-/// finding.
-fn rule(first: &Diagnostic) -> Value {
+/// A rule descriptor. For a built-in rule it comes from the rule catalogue, for one of the
+/// `user` rules from its rule file: the rule's description, default severity, fix hint and
+/// documented source (with its §4 constraint number). Other codes (loader, schema, import)
+/// are described by their first finding. No `helpUri`: the rules are documented by
+/// `apigctl rules explain` and in the rule files, at no stable URL.
+fn rule(first: &Diagnostic, user: &[crate::lint::Rule]) -> Value {
     let catalogue = crate::lint::builtin_rules()
         .ok()
-        .and_then(|rules| rules.iter().find(|r| r.id == first.code));
+        .and_then(|rules| rules.iter().find(|r| r.id == first.code))
+        .or_else(|| user.iter().find(|r| r.id == first.code));
     let (description, severity, help_text, source) = match catalogue {
         Some(r) => (
             r.description.clone(),
