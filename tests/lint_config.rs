@@ -1718,3 +1718,47 @@ fn sarif_describes_user_rules_from_their_rule_files() {
         "{rules:?}"
     );
 }
+
+/// A bad base path is reported at each path it is joined with, and each finding names where
+/// the base is written: Swagger 2.0's `basePath`, or the server URL.
+#[test]
+fn a_request_path_finding_names_the_base_path_it_starts_with() {
+    let dir = tempdir();
+    let operation = "    get:\n      operationId: list_orders\n      x-apigateway-request-type: public\n      x-apigateway-match-mode: NORMAL\n      x-apigateway-cors: false\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}\n      responses: {\"200\": {description: ok}}\n";
+    write(
+        &dir.path().join("sw.yaml"),
+        &format!(
+            "swagger: \"2.0\"\ninfo: {{title: orders, version: \"1\"}}\nbasePath: /v1^bad\npaths:\n  /orders:\n{operation}"
+        ),
+    );
+    write(
+        &dir.path().join("srv.yaml"),
+        &format!(
+            "openapi: 3.0.3\ninfo: {{title: orders, version: \"1\"}}\nservers:\n  - url: https://example.com/v1^bad\npaths:\n  /orders:\n{operation}"
+        ),
+    );
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--format", "json", "sw.yaml", "srv.yaml"],
+    );
+    let seen = each_finding(&run, |d| {
+        let related = &d["related"][0];
+        format!(
+            "{} {}:{} related {}:{}:{} {}",
+            d["code"].as_str().unwrap_or("?"),
+            d["location"]["file"].as_str().unwrap_or("?"),
+            d["location"]["line"],
+            related["file"].as_str().unwrap_or("?"),
+            related["line"],
+            related["column"],
+            related["message"].as_str().unwrap_or("?"),
+        )
+    });
+    assert_eq!(
+        seen,
+        [
+            "apig-req-uri sw.yaml:5 related sw.yaml:3:11 the request path starts with this base path",
+            "apig-req-uri srv.yaml:6 related srv.yaml:4:10 the request path starts with this base path",
+        ]
+    );
+}
