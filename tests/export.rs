@@ -367,7 +367,10 @@ fn printed_locations(stderr: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut head: Option<String> = None;
     for line in stderr.lines() {
-        if line.starts_with("error[") || line.starts_with("warning[") || line.starts_with("note[") {
+        if ["error[", "warn[", "info[", "hint["]
+            .iter()
+            .any(|p| line.starts_with(p))
+        {
             head = line.split_once(']').map(|(h, _)| format!("{h}]"));
         } else if let (Some(h), Some((_, at))) = (head.as_ref(), line.split_once("┌─ ")) {
             let mut parts = at.rsplitn(3, ':');
@@ -492,7 +495,7 @@ fn auth_opt_of_an_iam_api_is_a_warning_and_not_exported() {
         assert!(written);
         assert_eq!(
             printed_locations(&outcome.stderr),
-            ["warning[export-not-representable]@11:5"],
+            ["warn[export-not-representable]@11:5"],
             "{}",
             outcome.stderr
         );
@@ -529,12 +532,12 @@ fn parameter_checks_follow_valid_enable_and_zero_bounds_are_warnings() {
         assert_eq!(
             printed_locations(&outcome.stderr),
             [
-                "warning[export-not-representable]@20:9",
-                "warning[export-not-representable]@23:9",
-                "warning[export-not-representable]@32:9",
-                "warning[export-not-representable]@38:9",
-                "warning[export-not-representable]@39:9",
-                "warning[export-not-representable]@45:9",
+                "warn[export-not-representable]@20:9",
+                "warn[export-not-representable]@23:9",
+                "warn[export-not-representable]@32:9",
+                "warn[export-not-representable]@38:9",
+                "warn[export-not-representable]@39:9",
+                "warn[export-not-representable]@45:9",
             ],
             "{}",
             outcome.stderr
@@ -628,7 +631,7 @@ apis:
         assert!(written, "{version}");
         assert_eq!(
             printed_locations(&outcome.stderr),
-            ["warning[export-not-representable]@29:3"],
+            ["warn[export-not-representable]@29:3"],
             "{}",
             outcome.stderr
         );

@@ -1089,3 +1089,55 @@ fn sarif_uris_are_file_uris_or_normalised_references_to_the_working_directory() 
         );
     }
 }
+
+/// Every format names severities as JSON and the configuration do (`error`, `warn`, `info`,
+/// `hint`): the human format's headers too (codespan's own words are `warning`, `note` and
+/// `help`), in colour and in the short form of a long line alike.
+#[test]
+fn severities_have_one_name_in_every_format() {
+    for text in [
+        "operationId: x\n".to_string(),
+        format!("{{\"a\": \"{}\"}}\n", "y".repeat(500)),
+    ] {
+        let mut sources = Sources::new();
+        let file = sources.add(SourceFile::new("a.yaml", None, text.clone()));
+        let needle = if text.starts_with('{') { "\"a\"" } else { "x" };
+        let span = span_of(&text, needle);
+        let reports = vec![FileReport {
+            name: "a.yaml".into(),
+            sources,
+            diagnostics: [
+                Severity::Error,
+                Severity::Warn,
+                Severity::Info,
+                Severity::Hint,
+            ]
+            .into_iter()
+            .map(|s| Diagnostic::new(format!("r-{}", s.as_str()), s, "m").at(file, span))
+            .collect(),
+        }];
+        for color in [false, true] {
+            let human = render(Format::Human, &reports, color);
+            for label in [
+                "error[r-error]",
+                "warn[r-warn]",
+                "info[r-info]",
+                "hint[r-hint]",
+            ] {
+                assert!(human.contains(label), "{label}: {human}");
+            }
+            for theirs in ["warning[", "note[", "help["] {
+                assert!(!human.contains(theirs), "{theirs}: {human}");
+            }
+        }
+        let junit = render(Format::Junit, &reports, false);
+        for label in [
+            "error[r-error]",
+            "warn[r-warn]",
+            "info[r-info]",
+            "hint[r-hint]",
+        ] {
+            assert!(junit.contains(label), "{label}: {junit}");
+        }
+    }
+}
