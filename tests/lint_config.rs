@@ -1762,3 +1762,44 @@ fn a_request_path_finding_names_the_base_path_it_starts_with() {
         ]
     );
 }
+
+/// A finding in YAML content that aliases repeat is located where that content is written,
+/// under its anchor, and has the pointer of that place too, so an `ignore` entry names it by
+/// the anchor's pointer (not by the pointer of the first alias that reached it).
+#[test]
+fn a_finding_under_an_anchor_has_the_anchors_pointer() {
+    let dir = tempdir();
+    let operation = |id: &str| {
+        format!(
+            "    get:\n      operationId: {id}\n      x-apigateway-request-type: public\n      x-apigateway-match-mode: NORMAL\n      x-apigateway-cors: false\n      x-apigateway-backend: *be\n      responses: {{\"200\": {{description: ok}}}}\n"
+        )
+    };
+    write(
+        &dir.path().join("anchors.yaml"),
+        &format!(
+            "openapi: 3.0.3\ninfo: {{title: orders, version: \"1\"}}\nx-common: &be\n  type: HTTP\n  httpEndpoints:\n    address: example.com\n    scheme: https\n    method: GET\n    path: /orders\n    timeout: 99999999\npaths:\n  /orders:\n{}  /items:\n{}",
+            operation("list_orders"),
+            operation("list_items")
+        ),
+    );
+    let args = ["lint", "--format", "json", "anchors.yaml"];
+    let run = apigctl(dir.path(), &args);
+    let seen = each_finding(&run, |d| {
+        format!(
+            "{} {} {}",
+            d["code"].as_str().unwrap_or("?"),
+            d["location"]["line"],
+            d["pointer"].as_str().unwrap_or("-"),
+        )
+    });
+    assert_eq!(
+        seen,
+        ["apig-backend-timeout 10 /x-common/httpEndpoints/timeout"]
+    );
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "ignore:\n  - pointer: /x-common\n",
+    );
+    let run = apigctl(dir.path(), &args);
+    assert_eq!(findings(&run), Vec::<String>::new());
+}

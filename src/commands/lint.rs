@@ -457,6 +457,7 @@ fn lint_workspace(
         let is_rule = |code: &str| rule_ids.contains(code);
         dedup_import(&mut diagnostics, is_rule);
         point_at_refs(&ws, &mut diagnostics);
+        point_at_anchors(&ws, &mut diagnostics);
         // `files:` globs and pointers are matched in the file the finding is written in.
         diagnostics.retain(|d| {
             let pointers = [d.pointer.as_deref(), d.definition_pointer.as_deref()];
@@ -526,6 +527,48 @@ fn by_finding_file(
         }
     }
     out
+}
+
+/// Gives a finding in YAML content that an alias repeats (`x-apigateway-backend: *be`) the
+/// pointer of where that content is written, under its anchor (`/x-common/timeout`), where
+/// it is located too, rather than the pointer of the alias it was reached through (the
+/// first one, for a finding reported once however many aliases repeat it): an `ignore`
+/// entry and a baseline then name the place that is reported and fixed.
+fn point_at_anchors(ws: &Workspace, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics.iter_mut() {
+        let (Some(at), Some(pointer)) = (d.primary, d.pointer.as_deref()) else {
+            continue;
+        };
+        let Some(doc) = ws.document(at.file) else {
+            continue;
+        };
+        if through_alias(&doc.root, pointer)
+            && let Some(written) = rules::engine::pointer_at(&doc.root, at.span)
+        {
+            d.pointer = Some(written.text());
+        }
+    }
+}
+
+/// Whether the path of `pointer` in `root` passes through an alias: a node not written
+/// inside its parent (an alias's copy keeps the spans of its anchor).
+fn through_alias(root: &crate::source::Node, pointer: &str) -> bool {
+    let mut node = root;
+    for token in pointer.split('/').skip(1) {
+        let token = crate::source::unescape_pointer_token(token);
+        let child = match node.as_seq() {
+            Some(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            None => node.get(&token),
+        };
+        let Some(child) = child else {
+            return false;
+        };
+        if child.span.start < node.span.start || child.span.end > node.span.end {
+            return true;
+        }
+        node = child;
+    }
+    false
 }
 
 /// Gives each `$ref` problem (`ref-unresolved`, `ref-cycle`, …), which the reference checks
