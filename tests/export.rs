@@ -367,7 +367,10 @@ fn printed_locations(stderr: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut head: Option<String> = None;
     for line in stderr.lines() {
-        if line.starts_with("error[") || line.starts_with("warning[") || line.starts_with("note[") {
+        if ["error[", "warn[", "info[", "hint["]
+            .iter()
+            .any(|p| line.starts_with(p))
+        {
             head = line.split_once(']').map(|(h, _)| format!("{h}]"));
         } else if let (Some(h), Some((_, at))) = (head.as_ref(), line.split_once("┌─ ")) {
             let mut parts = at.rsplitn(3, ':');
@@ -492,7 +495,7 @@ fn auth_opt_of_an_iam_api_is_a_warning_and_not_exported() {
         assert!(written);
         assert_eq!(
             printed_locations(&outcome.stderr),
-            ["warning[export-not-representable]@11:5"],
+            ["warn[export-not-representable]@11:5"],
             "{}",
             outcome.stderr
         );
@@ -529,12 +532,12 @@ fn parameter_checks_follow_valid_enable_and_zero_bounds_are_warnings() {
         assert_eq!(
             printed_locations(&outcome.stderr),
             [
-                "warning[export-not-representable]@20:9",
-                "warning[export-not-representable]@23:9",
-                "warning[export-not-representable]@32:9",
-                "warning[export-not-representable]@38:9",
-                "warning[export-not-representable]@39:9",
-                "warning[export-not-representable]@45:9",
+                "warn[export-not-representable]@20:9",
+                "warn[export-not-representable]@23:9",
+                "warn[export-not-representable]@32:9",
+                "warn[export-not-representable]@38:9",
+                "warn[export-not-representable]@39:9",
+                "warn[export-not-representable]@45:9",
             ],
             "{}",
             outcome.stderr
@@ -628,7 +631,7 @@ apis:
         assert!(written, "{version}");
         assert_eq!(
             printed_locations(&outcome.stderr),
-            ["warning[export-not-representable]@29:3"],
+            ["warn[export-not-representable]@29:3"],
             "{}",
             outcome.stderr
         );
@@ -718,8 +721,8 @@ fn header_parameters_openapi_3_ignores_are_a_warning_exporting_to_3() {
             &[]
         } else {
             &[
-                "warning[export-not-representable]@12:10",
-                "warning[export-not-representable]@13:10",
+                "warn[export-not-representable]@12:10",
+                "warn[export-not-representable]@13:10",
             ]
         };
         assert_eq!(
@@ -745,9 +748,9 @@ fn a_grpc_backend_is_exported_with_the_https_scheme() {
         assert_eq!(
             printed_locations(&outcome.stderr),
             [
-                "warning[export-not-representable]@7:5",
-                "warning[export-not-representable]@11:5",
-                "warning[export-not-representable]@14:7",
+                "warn[export-not-representable]@7:5",
+                "warn[export-not-representable]@11:5",
+                "warn[export-not-representable]@14:7",
             ],
             "{}",
             outcome.stderr
@@ -781,8 +784,8 @@ fn repeated_enumerations_are_exported_once_with_a_warning() {
         assert_eq!(
             printed_locations(&outcome.stderr),
             [
-                "warning[export-not-representable]@12:63",
-                "warning[export-not-representable]@13:63",
+                "warn[export-not-representable]@12:63",
+                "warn[export-not-representable]@13:63",
             ],
             "{}",
             outcome.stderr

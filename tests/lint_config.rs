@@ -1017,7 +1017,7 @@ fn an_unusable_baseline_stops_the_run_with_a_document() {
         &dir.path().join("broken.json"),
         "{\"apigctl_baseline\": 1,\n  \"findings\": [}\n",
     );
-    let reason = "broken.json:2:16: not an apigctl baseline: expected value at line 2 column 16";
+    let reason = "broken.json:2:16: not an apigctl baseline: expected value";
     assert_stopped(
         dir.path(),
         &["--baseline", "broken.json", "spec.yaml"],
@@ -1042,6 +1042,34 @@ fn an_unusable_baseline_stops_the_run_with_a_document() {
     assert_eq!(
         (&region["startLine"], &region["startColumn"]),
         (&json!(2), &json!(16))
+    );
+
+    // Columns are characters, in the message as in the location (serde_json counts bytes).
+    write(
+        &dir.path().join("wide.json"),
+        "{\"apigctl_baseline\": 1, \"findings\": [{\"file\": \"日本日本.yaml\", \"code\": \"x\", \"bogus\": 1}]}\n",
+    );
+    assert_stopped(
+        dir.path(),
+        &["--baseline", "wide.json", "spec.yaml"],
+        "baseline-invalid",
+        "wide.json:1",
+        "wide.json:1:79: not an apigctl baseline: unknown field `bogus`, expected one of `file`, `code`, `pointer`, `fingerprint`, `count`",
+    );
+    let run = apigctl(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--baseline",
+            "wide.json",
+            "spec.yaml",
+        ],
+    );
+    assert_eq!(
+        document(&run, "json")["diagnostics"][0]["location"]["column"],
+        79
     );
 
     // Another version: the whole file.
@@ -1450,4 +1478,328 @@ fn a_configuration_found_above_is_named_from_the_working_directory_like_its_rule
         run.stdout,
         run.stderr
     );
+}
+
+/// A file's name is shown as a document's value is: a line feed in it is written `\n`, so a
+/// file named `x\n::warning ::injected\n.yaml` cannot start a line (a GitHub Actions workflow
+/// command) in the snippet's `┌─` line, nor in a message on stderr.
+#[cfg(unix)]
+#[test]
+fn a_file_name_cannot_start_a_line_of_its_own() {
+    let dir = tempdir();
+    let name = "x\n::warning title=pwned::injected\n.yaml";
+    write(&dir.path().join(name), SPEC);
+    let run = apigctl(dir.path(), &["lint", name]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("┌─ x\\n::warning title=pwned::injected\\n.yaml:"),
+        "{}",
+        run.stdout
+    );
+    let missing = "gone\n::error ::injected\n.yaml";
+    let run = apigctl(dir.path(), &["lint", name, missing]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("gone\\n::error ::injected\\n.yaml"),
+        "{}",
+        run.stderr
+    );
+    for out in [&run.stdout, &run.stderr] {
+        assert!(!out.lines().any(|l| l.starts_with("::")), "{out}");
+    }
+}
+
+const SHARED_PATHS: &str = "orders:
+  get:
+    operationId: _bad
+    x-apigateway-request-type: public
+    x-apigateway-match-mode: NORMAL
+    x-apigateway-cors: false
+    x-apigateway-backend:
+      type: MOCK
+      mockEndpoints: {result-content: x}
+    responses: {\"200\": {description: ok}}
+";
+
+const SHARED_ROOT: &str = "openapi: 3.0.3
+info: {title: orders, version: \"1\"}
+paths:
+  /orders:
+    $ref: ./paths.yaml#/orders
+";
+
+/// A file that two inputs reference is one place: each finding written there is reported,
+/// counted and fingerprinted once for the run, with the first input that reached it.
+#[test]
+fn a_file_referenced_by_several_inputs_is_reported_once() {
+    let dir = tempdir();
+    write(&dir.path().join("paths.yaml"), SHARED_PATHS);
+    write(&dir.path().join("root.yaml"), SHARED_ROOT);
+    write(&dir.path().join("root2.yaml"), SHARED_ROOT);
+    let args = ["lint", "--format", "json", "root.yaml", "./root2.yaml"];
+    let run = apigctl(dir.path(), &args);
+    let seen = each_finding(&run, |d| {
+        format!(
+            "{} {} {}",
+            d["code"].as_str().unwrap_or("?"),
+            d["input"].as_str().unwrap_or("?"),
+            d["location"]["file"].as_str().unwrap_or("?"),
+        )
+    });
+    assert_eq!(seen, ["apig-api-name root.yaml paths.yaml"]);
+    let doc: Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(doc["summary"]["errors"], 1);
+    assert_eq!(doc["summary"]["files"], 2);
+
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--format", "sarif", "root.yaml", "root2.yaml"],
+    );
+    let sarif: Value = serde_json::from_str(&run.stdout).expect("sarif");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1, "{results:?}");
+}
+
+const DUPLICATE_KEY: &str = "openapi: 3.0.3
+info:
+  title: t
+  version: \"1\"
+  title: u
+paths: {}
+";
+
+const UNRESOLVED: &str = "openapi: 3.0.3
+info: {title: orders, version: \"1\"}
+paths:
+  /orders:
+    get:
+      operationId: list_orders
+      x-apigateway-request-type: public
+      x-apigateway-match-mode: NORMAL
+      x-apigateway-cors: false
+      x-apigateway-backend:
+        type: MOCK
+        mockEndpoints: {result-content: x}
+      responses: {\"200\": {$ref: \"#/components/responses/Nope\"}}
+";
+
+/// A `$ref` problem has the pointer of its `$ref`, so an `ignore` entry can name it, and
+/// `pointer: ""` (the whole file) drops what has no pointer at all, a loader error too.
+#[test]
+fn ignore_reaches_reference_and_loader_diagnostics() {
+    let dir = tempdir();
+    write(&dir.path().join("dup.yaml"), DUPLICATE_KEY);
+    write(&dir.path().join("ref.yaml"), UNRESOLVED);
+    let args = ["lint", "--format", "json", "dup.yaml", "ref.yaml"];
+    let run = apigctl(dir.path(), &args);
+    assert_eq!(
+        findings(&run),
+        [
+            "duplicate-key error -",
+            "ref-unresolved error /paths/~1orders/get/responses/200/$ref",
+        ]
+    );
+    for (config, left) in [
+        (
+            "ignore:\n  - {rule: duplicate-key, pointer: \"\"}\n  - {pointer: /paths/~1orders/get/responses/200}\n",
+            Vec::<&str>::new(),
+        ),
+        (
+            "ignore:\n  - {pointer: /paths/~1orders/get/responses/300}\n",
+            vec![
+                "duplicate-key error -",
+                "ref-unresolved error /paths/~1orders/get/responses/200/$ref",
+            ],
+        ),
+        (
+            "ignore:\n  - {pointer: \"\", files: [ref.yaml]}\n",
+            vec!["duplicate-key error -"],
+        ),
+    ] {
+        write(&dir.path().join(".apigctl.yaml"), config);
+        let run = apigctl(dir.path(), &args);
+        assert_eq!(findings(&run), left, "{config}");
+    }
+}
+
+fn split_operation(id: &str) -> String {
+    SHARED_PATHS.replace("_bad", id)
+}
+
+/// A finding in a file that the input references is judged by the settings of that file:
+/// `files:` globs of `ignore` and `overrides` entries, and pointers, are matched where the
+/// finding is written, not against the input that reached it.
+#[test]
+fn ignore_and_overrides_apply_in_the_file_a_finding_is_written_in() {
+    let dir = tempdir();
+    write(&dir.path().join("a.yaml"), &split_operation("_aaa"));
+    write(&dir.path().join("b.yaml"), &split_operation("_bbb"));
+    write(
+        &dir.path().join("root.yaml"),
+        "openapi: 3.0.3\ninfo: {title: orders, version: \"1\"}\npaths:\n  /a:\n    $ref: ./a.yaml#/orders\n  /b:\n    $ref: ./b.yaml#/orders\n",
+    );
+    let placed = |run: &Run| {
+        each_finding(run, |d| {
+            format!(
+                "{} {} {} {}",
+                d["code"].as_str().unwrap_or("?"),
+                d["severity"].as_str().unwrap_or("?"),
+                d["location"]["file"].as_str().unwrap_or("?"),
+                d["pointer"].as_str().unwrap_or("-"),
+            )
+        })
+    };
+    let args = ["lint", "--format", "json", "root.yaml"];
+    let a = "apig-api-name error a.yaml /orders/get/operationId";
+    let b = "apig-api-name error b.yaml /orders/get/operationId";
+    let b_warn = "apig-api-name warn b.yaml /orders/get/operationId";
+    for (config, left) in [
+        ("", vec![a, b]),
+        (
+            "ignore:\n  - {pointer: /orders/get/operationId, files: [root.yaml]}\n",
+            vec![a, b],
+        ),
+        (
+            "ignore:\n  - {pointer: /orders/get/operationId, files: [a.yaml]}\n",
+            vec![b],
+        ),
+        (
+            "overrides:\n  - {files: [b.yaml], rules: {apig-api-name: warn}}\n",
+            vec![a, b_warn],
+        ),
+        (
+            "overrides:\n  - {files: [root.yaml], rules: {apig-api-name: off}}\n",
+            vec![a, b],
+        ),
+        (
+            "rules: {apig-api-name: off}\noverrides:\n  - {files: [b.yaml], rules: {apig-api-name: warn}}\n",
+            vec![b_warn],
+        ),
+    ] {
+        write(&dir.path().join(".apigctl.yaml"), config);
+        let run = apigctl(dir.path(), &args);
+        assert_eq!(placed(&run), left, "{config}\n{}", run.stderr);
+    }
+}
+
+/// A user rule is described in SARIF from its rule file, as a built-in one from the
+/// catalogue: its description, not its first finding's message; and no rule gets a `helpUri`
+/// (the rules are documented at no stable URL).
+#[test]
+fn sarif_describes_user_rules_from_their_rule_files() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    write(
+        &dir.path().join("team/rules/oas-team-operation-id.yaml"),
+        TEAM_RULE,
+    );
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "extends: [apigctl:recommended, team/rules/oas-team-operation-id.yaml]\n",
+    );
+    let run = apigctl(dir.path(), &["lint", "--format", "sarif", "spec.yaml"]);
+    let sarif = document(&run, "sarif");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let team = rules
+        .iter()
+        .find(|r| r["id"] == "oas-team-operation-id")
+        .expect("the user rule's descriptor");
+    assert_eq!(
+        team["shortDescription"]["text"],
+        "operationIds are camelCase"
+    );
+    assert_eq!(team["defaultConfiguration"]["level"], "warning");
+    assert_eq!(team["properties"]["source"], "team style guide");
+    assert!(
+        rules.iter().all(|r| r.get("helpUri").is_none()),
+        "{rules:?}"
+    );
+}
+
+/// A bad base path is reported at each path it is joined with, and each finding names where
+/// the base is written: Swagger 2.0's `basePath`, or the server URL.
+#[test]
+fn a_request_path_finding_names_the_base_path_it_starts_with() {
+    let dir = tempdir();
+    let operation = "    get:\n      operationId: list_orders\n      x-apigateway-request-type: public\n      x-apigateway-match-mode: NORMAL\n      x-apigateway-cors: false\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}\n      responses: {\"200\": {description: ok}}\n";
+    write(
+        &dir.path().join("sw.yaml"),
+        &format!(
+            "swagger: \"2.0\"\ninfo: {{title: orders, version: \"1\"}}\nbasePath: /v1^bad\npaths:\n  /orders:\n{operation}"
+        ),
+    );
+    write(
+        &dir.path().join("srv.yaml"),
+        &format!(
+            "openapi: 3.0.3\ninfo: {{title: orders, version: \"1\"}}\nservers:\n  - url: https://example.com/v1^bad\npaths:\n  /orders:\n{operation}"
+        ),
+    );
+    let run = apigctl(
+        dir.path(),
+        &["lint", "--format", "json", "sw.yaml", "srv.yaml"],
+    );
+    let seen = each_finding(&run, |d| {
+        let related = &d["related"][0];
+        format!(
+            "{} {}:{} related {}:{}:{} {}",
+            d["code"].as_str().unwrap_or("?"),
+            d["location"]["file"].as_str().unwrap_or("?"),
+            d["location"]["line"],
+            related["file"].as_str().unwrap_or("?"),
+            related["line"],
+            related["column"],
+            related["message"].as_str().unwrap_or("?"),
+        )
+    });
+    assert_eq!(
+        seen,
+        [
+            "apig-req-uri sw.yaml:5 related sw.yaml:3:11 the request path starts with this base path",
+            "apig-req-uri srv.yaml:6 related srv.yaml:4:10 the request path starts with this base path",
+        ]
+    );
+}
+
+/// A finding in YAML content that aliases repeat is located where that content is written,
+/// under its anchor, and has the pointer of that place too, so an `ignore` entry names it by
+/// the anchor's pointer (not by the pointer of the first alias that reached it).
+#[test]
+fn a_finding_under_an_anchor_has_the_anchors_pointer() {
+    let dir = tempdir();
+    let operation = |id: &str| {
+        format!(
+            "    get:\n      operationId: {id}\n      x-apigateway-request-type: public\n      x-apigateway-match-mode: NORMAL\n      x-apigateway-cors: false\n      x-apigateway-backend: *be\n      responses: {{\"200\": {{description: ok}}}}\n"
+        )
+    };
+    write(
+        &dir.path().join("anchors.yaml"),
+        &format!(
+            "openapi: 3.0.3\ninfo: {{title: orders, version: \"1\"}}\nx-common: &be\n  type: HTTP\n  httpEndpoints:\n    address: example.com\n    scheme: https\n    method: GET\n    path: /orders\n    timeout: 99999999\npaths:\n  /orders:\n{}  /items:\n{}",
+            operation("list_orders"),
+            operation("list_items")
+        ),
+    );
+    let args = ["lint", "--format", "json", "anchors.yaml"];
+    let run = apigctl(dir.path(), &args);
+    let seen = each_finding(&run, |d| {
+        format!(
+            "{} {} {}",
+            d["code"].as_str().unwrap_or("?"),
+            d["location"]["line"],
+            d["pointer"].as_str().unwrap_or("-"),
+        )
+    });
+    assert_eq!(
+        seen,
+        ["apig-backend-timeout 10 /x-common/httpEndpoints/timeout"]
+    );
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "ignore:\n  - pointer: /x-common\n",
+    );
+    let run = apigctl(dir.path(), &args);
+    assert_eq!(findings(&run), Vec::<String>::new());
 }

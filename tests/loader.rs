@@ -989,7 +989,7 @@ fn json_that_only_yaml_reads_loads_with_a_warning() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with('{'), "{stdout}");
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("warning[not-json]"),
+        String::from_utf8_lossy(&out.stderr).contains("warn[not-json]"),
         "{out:?}"
     );
     std::fs::remove_dir_all(&dir).unwrap();

@@ -702,13 +702,14 @@ fn path_items_named_by_reference_are_checked_once_beside_references_into_other_f
 #[test]
 fn reference_cycles_and_recursion_across_files_end() {
     // The cycle is reported as before; the recursive schema is checked once, its
-    // reference to itself kept. The `$ref` check reports it (without a pointer, as every
-    // `$ref` finding), although `cycle.yaml` leads into it before it is reached on its own.
+    // reference to itself kept. The `$ref` check reports it (with the pointer of the `$ref`,
+    // as every `$ref` finding), although `cycle.yaml` leads into it before it is reached on
+    // its own.
     assert_eq!(
         lint_split("cycle.yaml"),
         [
             "oas-unused-component split/cycle.yaml:10:5 /components/schemas/Tree: `Tree` in `schemas` is never referenced",
-            "ref-cycle split/cycle-a.yaml:2:9 -: reference cycle never reaches a value: `./cycle-a.yaml#/A` → `./cycle-b.yaml#/B` → `./cycle-a.yaml#/A`",
+            "ref-cycle split/cycle-a.yaml:2:9 /A/$ref: reference cycle never reaches a value: `./cycle-a.yaml#/A` → `./cycle-b.yaml#/B` → `./cycle-a.yaml#/A`",
             "oas-schema split/tree.yaml:9:13 /Tree/properties/label/type: `type` must be one of `array`, `boolean`, `integer`, `number`, `object`, `string`, found `12`",
         ]
     );
@@ -719,12 +720,14 @@ fn broken_references_into_other_files_are_reported_at_the_reference() {
     let found = lint_split("broken.yaml");
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(
-        found[0].starts_with("ref-file split/broken.yaml:7:11 -: cannot read referenced file `"),
+        found[0].starts_with(
+            "ref-file split/broken.yaml:7:11 /paths/~1a/$ref: cannot read referenced file `"
+        ),
         "{found:#?}"
     );
     assert_eq!(
         found[1],
-        "ref-unresolved split/broken.yaml:9:11 -: `./paths.yaml#/nope` does not resolve: no `nope` in the document root"
+        "ref-unresolved split/broken.yaml:9:11 /paths/~1b/$ref: `./paths.yaml#/nope` does not resolve: no `nope` in the document root"
     );
 }
 

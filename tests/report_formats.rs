@@ -249,9 +249,19 @@ fn sarif_rules_levels_and_regions() {
     assert_eq!(region["endColumn"], 23);
 
     let related = &results[1]["relatedLocations"][0];
+    // A backslash separates directories on Windows only; elsewhere it is in the name.
+    let common = if cfg!(windows) {
+        "specs/common.yaml"
+    } else {
+        "specs%5Ccommon.yaml"
+    };
     assert_eq!(
         related["physicalLocation"]["artifactLocation"]["uri"],
-        "specs/common.yaml"
+        common
+    );
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"]["uriBaseId"],
+        "%SRCROOT%"
     );
     assert_eq!(related["physicalLocation"]["region"]["startLine"], 2);
     assert_eq!(related["message"]["text"], "also used here");
@@ -269,7 +279,7 @@ fn sarif_fingerprints_survive_moved_lines_and_tell_findings_apart() {
             .iter()
             .map(|r| {
                 (
-                    r["partialFingerprints"]["apigctl/v1"]
+                    r["partialFingerprints"]["apigctl/v2"]
                         .as_str()
                         .expect("fingerprint")
                         .to_string(),
@@ -726,6 +736,8 @@ fn run_fixture() -> (Vec<FileReport>, RunStatus) {
                 "cannot write out/baseline.json: No such file or directory (os error 2)",
             )],
         }],
+        working_dir: None,
+        user_rules: Vec::new(),
     };
     (vec![linted, broken, unreadable], status)
 }
@@ -943,4 +955,189 @@ fn a_failure_about_no_file_points_nowhere() {
         .find(|n| n.has_tag_name("error"))
         .and_then(|n| n.text());
     assert_eq!(body, Some("error[no-files]: no files to lint"));
+}
+
+/// Two findings of one rule at one pointer keep their identities whatever their order, and
+/// whichever is fixed: the SARIF fingerprint hashes the message too, and the JUnit test case
+/// name adds it when the pointer is shared. Findings alike in everything are numbered.
+#[test]
+fn findings_of_one_rule_at_one_pointer_have_identities_of_their_own() {
+    let text = "operationId: _b\n";
+    let report = |messages: &[&str]| {
+        let mut sources = Sources::new();
+        let file = sources.add(SourceFile::new("s.yaml", None, text.into()));
+        vec![FileReport {
+            name: "s.yaml".into(),
+            sources,
+            diagnostics: messages
+                .iter()
+                .map(|m| {
+                    Diagnostic::error("apig-api-name", *m)
+                        .at(file, span_of(text, "_b"))
+                        .pointer("/operationId")
+                })
+                .collect(),
+        }]
+    };
+    let fingerprints = |reports: &[FileReport]| -> Vec<String> {
+        parse_sarif(reports)["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r["message"]["text"].as_str().unwrap_or("?"),
+                    r["partialFingerprints"]["apigctl/v2"]
+                        .as_str()
+                        .unwrap_or("?")
+                )
+            })
+            .collect()
+    };
+    let both = fingerprints(&report(&["too short", "bad start"]));
+    let mut reversed = fingerprints(&report(&["bad start", "too short"]));
+    reversed.reverse();
+    assert_eq!(both, reversed);
+    let only = fingerprints(&report(&["bad start"]));
+    assert_eq!(only[0], both[1]);
+    assert!(both.iter().all(|f| f.ends_with(":1")), "{both:?}");
+    let same = fingerprints(&report(&["bad start", "bad start"]));
+    assert!(same[1].ends_with(":2"), "{same:?}");
+
+    let names = |reports: &[FileReport]| -> Vec<String> {
+        let xml = render(Format::Junit, reports, false);
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed JUnit");
+        doc.descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .map(|n| n.attribute("name").unwrap_or("?").to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(&report(&["too short", "bad start", "bad start"])),
+        [
+            "/operationId (too short)",
+            "/operationId (bad start)",
+            "/operationId (bad start) #2"
+        ]
+    );
+    assert_eq!(names(&report(&["bad start"])), ["/operationId"]);
+}
+
+/// SARIF artifact URIs: an absolute path is a `file:///` URI, a relative one a normalised
+/// reference to `%SRCROOT%` (`./a.yaml` is `a.yaml`, with the same fingerprint), which the run
+/// gives as the working directory when it knows it; a backslash is a separator on Windows
+/// only, in SARIF and GitHub output alike.
+#[test]
+fn sarif_uris_are_file_uris_or_normalised_references_to_the_working_directory() {
+    let text = "operationId: _b\n";
+    let report = |name: &str| {
+        let mut sources = Sources::new();
+        let file = sources.add(SourceFile::new(name, None, text.into()));
+        FileReport {
+            name: name.into(),
+            sources,
+            diagnostics: vec![
+                Diagnostic::error("apig-api-name", "bad")
+                    .at(file, span_of(text, "_b"))
+                    .pointer("/operationId"),
+            ],
+        }
+    };
+    let located = |name: &str, status: &RunStatus| -> (Value, Value, Value) {
+        let sarif: Value =
+            serde_json::from_str(&render_run(Format::Sarif, &[report(name)], status, false))
+                .expect("SARIF is JSON");
+        sarif_schema::assert_valid(&sarif);
+        let run = &sarif["runs"][0];
+        let result = &run["results"][0];
+        (
+            result["locations"][0]["physicalLocation"]["artifactLocation"].clone(),
+            result["partialFingerprints"]["apigctl/v2"].clone(),
+            run["originalUriBaseIds"].clone(),
+        )
+    };
+    let none = RunStatus::default();
+    let (at, fingerprint, bases) = located("./specs/../bad.yaml", &none);
+    assert_eq!(
+        at,
+        serde_json::json!({"uri": "bad.yaml", "uriBaseId": "%SRCROOT%"})
+    );
+    assert_eq!(bases, Value::Null);
+    let (plain, same, _) = located("bad.yaml", &none);
+    assert_eq!((plain, same), (at, fingerprint));
+
+    #[cfg(unix)]
+    {
+        let (at, _, _) = located("/tmp/odd dir/x#1.yaml", &none);
+        assert_eq!(
+            at,
+            serde_json::json!({"uri": "file:///tmp/odd%20dir/x%231.yaml"})
+        );
+        let (at, _, _) = located("back\\slash.yaml", &none);
+        assert_eq!(at["uri"], "back%5Cslash.yaml");
+        let github = render(Format::Github, &[report("back\\slash.yaml")], false);
+        assert!(github.contains("file=back\\slash.yaml,"), "{github}");
+        let status = RunStatus {
+            working_dir: Some("/work/my repo".into()),
+            ..RunStatus::default()
+        };
+        let (_, _, bases) = located("bad.yaml", &status);
+        assert_eq!(
+            bases,
+            serde_json::json!({"%SRCROOT%": {"uri": "file:///work/my%20repo/"}})
+        );
+    }
+}
+
+/// Every format names severities as JSON and the configuration do (`error`, `warn`, `info`,
+/// `hint`): the human format's headers too (codespan's own words are `warning`, `note` and
+/// `help`), in colour and in the short form of a long line alike.
+#[test]
+fn severities_have_one_name_in_every_format() {
+    for text in [
+        "operationId: x\n".to_string(),
+        format!("{{\"a\": \"{}\"}}\n", "y".repeat(500)),
+    ] {
+        let mut sources = Sources::new();
+        let file = sources.add(SourceFile::new("a.yaml", None, text.clone()));
+        let needle = if text.starts_with('{') { "\"a\"" } else { "x" };
+        let span = span_of(&text, needle);
+        let reports = vec![FileReport {
+            name: "a.yaml".into(),
+            sources,
+            diagnostics: [
+                Severity::Error,
+                Severity::Warn,
+                Severity::Info,
+                Severity::Hint,
+            ]
+            .into_iter()
+            .map(|s| Diagnostic::new(format!("r-{}", s.as_str()), s, "m").at(file, span))
+            .collect(),
+        }];
+        for color in [false, true] {
+            let human = render(Format::Human, &reports, color);
+            for label in [
+                "error[r-error]",
+                "warn[r-warn]",
+                "info[r-info]",
+                "hint[r-hint]",
+            ] {
+                assert!(human.contains(label), "{label}: {human}");
+            }
+            for theirs in ["warning[", "note[", "help["] {
+                assert!(!human.contains(theirs), "{theirs}: {human}");
+            }
+        }
+        let junit = render(Format::Junit, &reports, false);
+        for label in [
+            "error[r-error]",
+            "warn[r-warn]",
+            "info[r-info]",
+            "hint[r-hint]",
+        ] {
+            assert!(junit.contains(label), "{label}: {junit}");
+        }
+    }
 }

@@ -48,10 +48,14 @@ impl LintOptions {
     /// The settings for one input: the configuration's for its path, with
     /// [`LintOptions::rules`] on top.
     fn settings_for(&self, input: &Input) -> FileSettings {
-        let path = match input {
+        self.settings_for_path(match input {
             Input::Path(p) => Some(p.as_path()),
             Input::Stdin => None,
-        };
+        })
+    }
+
+    /// [`LintOptions::settings_for`] the file at `path` (`None`: standard input).
+    fn settings_for_path(&self, path: Option<&Path>) -> FileSettings {
         let mut settings = self
             .config
             .as_ref()
@@ -80,7 +84,7 @@ impl LintOptions {
 /// broken built-in rule file.
 pub fn lint_file(input: &Input, options: &LintOptions) -> Result<FileReport, String> {
     match lint_input(input, options) {
-        Linted::Checked(report) | Linted::NotLoaded(report) => Ok(report),
+        Linted::Checked(report) | Linted::NotLoaded(report, _) => Ok(report),
         Linted::Unreadable(message) | Linted::Broken(message) => Err(message),
     }
 }
@@ -89,9 +93,9 @@ pub fn lint_file(input: &Input, options: &LintOptions) -> Result<FileReport, Str
 enum Linted {
     /// Loaded and checked: the findings.
     Checked(FileReport),
-    /// Read, but not loaded (syntax, encoding, limits): the report holds the loader's one
-    /// diagnostic, and nothing was checked.
-    NotLoaded(FileReport),
+    /// Read, but not loaded (syntax, encoding, limits): the loader's one diagnostic, which
+    /// the report holds unless an `ignore` entry drops it, and nothing was checked.
+    NotLoaded(FileReport, Diagnostic),
     /// Not read: why.
     Unreadable(String),
     /// The built-in rule catalogue is broken (a build that should have failed).
@@ -107,11 +111,31 @@ fn lint_input(input: &Input, options: &LintOptions) -> Linted {
             Err(message) => Linted::Broken(message),
         },
         Err((_, e @ LoadError::Io { .. })) => Linted::Unreadable(e.to_string()),
-        Err((sources, LoadError::Invalid(d))) => Linted::NotLoaded(FileReport {
-            name,
-            sources,
-            diagnostics: vec![*d],
-        }),
+        Err((sources, LoadError::Invalid(d))) => {
+            // An `ignore` entry for the whole file (`pointer: ""`) drops a loader error too;
+            // the input was still not analysed, which the run's status says.
+            let ignored = {
+                let pointers = [d.pointer.as_deref(), None];
+                options
+                    .settings_for(input)
+                    .ignore
+                    .iter()
+                    .any(|i| i.covers(&d.code, &pointers))
+            };
+            let diagnostics = if ignored {
+                Vec::new()
+            } else {
+                vec![(*d).clone()]
+            };
+            Linted::NotLoaded(
+                FileReport {
+                    name,
+                    sources,
+                    diagnostics,
+                },
+                *d,
+            )
+        }
     }
 }
 
@@ -332,14 +356,22 @@ fn lint_workspace(
 ) -> Result<FileReport, String> {
     let builtin = rules::builtin_rules().map_err(|e| format!("built-in rule file {e}"))?;
     let user = options.user_rules();
-    let engine = Engine::new(builtin.iter().chain(user), &settings.rules);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut by_file = HashMap::new();
     match openapi::detect(ws.root()) {
         Err(d) => diagnostics.push(*d),
         Ok(kind) => {
             let linked = timings::time("link $refs", || {
                 ws.link_refs(&options.limits, &options.refs)
             });
+            // Every file the input reaches is loaded now. A rule that the settings of one of
+            // them turn on runs even where the input's settings turn it off: a finding is
+            // judged by the settings of the file it is written in (below).
+            by_file = by_finding_file(&ws, options, settings);
+            let engine = Engine::new(
+                builtin.iter().chain(user),
+                &widened(settings, by_file.values()),
+            );
             let check_refs = |linked| timings::time("check $refs", || ws.check_refs(linked));
             match kind {
                 DocumentKind::OpenApi(version) => {
@@ -397,13 +429,42 @@ fn lint_workspace(
         }
     }
     timings::time("dedup, ignores, sort", || {
+        let rule_defaults: HashMap<&str, Severity> = builtin
+            .iter()
+            .chain(user)
+            .map(|r| (r.id.as_str(), r.severity))
+            .collect();
+        let settings_of = |d: &Diagnostic| {
+            d.primary
+                .and_then(|l| by_file.get(&l.file))
+                .unwrap_or(settings)
+        };
+        // Each rule finding at the severity the settings of its file give its rule; gone
+        // when they turn the rule off.
+        diagnostics.retain_mut(|d| {
+            let Some(default) = rule_defaults.get(d.code.as_str()) else {
+                return true;
+            };
+            match settings_of(d).rules.severity.get(&d.code) {
+                Some(Some(s)) => d.severity = *s,
+                Some(None) => return false,
+                None => d.severity = *default,
+            }
+            true
+        });
         crate::diagnostic::drop_repeats(&mut diagnostics);
         let rule_ids: HashSet<&str> = builtin.iter().chain(user).map(|r| r.id.as_str()).collect();
         let is_rule = |code: &str| rule_ids.contains(code);
         dedup_import(&mut diagnostics, is_rule);
+        point_at_refs(&ws, &mut diagnostics);
+        point_at_anchors(&ws, &mut diagnostics);
+        // `files:` globs and pointers are matched in the file the finding is written in.
         diagnostics.retain(|d| {
             let pointers = [d.pointer.as_deref(), d.definition_pointer.as_deref()];
-            !settings.ignore.iter().any(|i| i.covers(&d.code, &pointers))
+            !settings_of(d)
+                .ignore
+                .iter()
+                .any(|i| i.covers(&d.code, &pointers))
         });
         let mut report = FileReport {
             name,
@@ -415,6 +476,115 @@ fn lint_workspace(
         report.sort();
         Ok(report)
     })
+}
+
+/// The input's rule settings (`settings`) with every rule that it turns off turned on again
+/// when the settings of another file it reaches (`others`) do not turn it off: the engine
+/// runs it, and the findings are then judged file by file.
+fn widened<'a>(
+    settings: &FileSettings,
+    others: impl Iterator<Item = &'a FileSettings> + Clone,
+) -> crate::lint::RuleSettings {
+    let mut rules = settings.rules.clone();
+    for (id, severity) in rules.severity.iter_mut() {
+        if severity.is_none() {
+            *severity = others
+                .clone()
+                .find_map(|o| match o.rules.severity.get(id) {
+                    Some(None) => None,
+                    Some(Some(s)) => Some(Some(*s)),
+                    // Not named: the rule runs at its own severity there, which the
+                    // findings get below; any severity makes the engine run it.
+                    None => Some(Some(Severity::Error)),
+                })
+                .unwrap_or(None);
+        }
+    }
+    rules
+}
+
+/// The settings of each loaded file other than the input's own, which has `settings`: an
+/// `overrides` or `ignore` entry applies to the findings written in the files its `files:`
+/// globs match, also when they are reached through the `$ref`s of an input they do not match.
+/// Empty without a configuration, or for files without a path (standard input).
+fn by_finding_file(
+    ws: &Workspace,
+    options: &LintOptions,
+    settings: &FileSettings,
+) -> HashMap<FileId, FileSettings> {
+    let root = ws.root().file;
+    let mut out = HashMap::new();
+    if options.config.is_none() {
+        return out;
+    }
+    for (id, file) in ws.sources.iter() {
+        if id != root {
+            let own = match &file.path {
+                Some(path) => options.settings_for_path(Some(path)),
+                None => settings.clone(),
+            };
+            out.insert(id, own);
+        }
+    }
+    out
+}
+
+/// Gives a finding in YAML content that an alias repeats (`x-apigateway-backend: *be`) the
+/// pointer of where that content is written, under its anchor (`/x-common/timeout`), where
+/// it is located too, rather than the pointer of the alias it was reached through (the
+/// first one, for a finding reported once however many aliases repeat it): an `ignore`
+/// entry and a baseline then name the place that is reported and fixed.
+fn point_at_anchors(ws: &Workspace, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics.iter_mut() {
+        let (Some(at), Some(pointer)) = (d.primary, d.pointer.as_deref()) else {
+            continue;
+        };
+        let Some(doc) = ws.document(at.file) else {
+            continue;
+        };
+        if through_alias(&doc.root, pointer)
+            && let Some(written) = rules::engine::pointer_at(&doc.root, at.span)
+        {
+            d.pointer = Some(written.text());
+        }
+    }
+}
+
+/// Whether the path of `pointer` in `root` passes through an alias: a node not written
+/// inside its parent (an alias's copy keeps the spans of its anchor).
+fn through_alias(root: &crate::source::Node, pointer: &str) -> bool {
+    let mut node = root;
+    for token in pointer.split('/').skip(1) {
+        let token = crate::source::unescape_pointer_token(token);
+        let child = match node.as_seq() {
+            Some(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            None => node.get(&token),
+        };
+        let Some(child) = child else {
+            return false;
+        };
+        if child.span.start < node.span.start || child.span.end > node.span.end {
+            return true;
+        }
+        node = child;
+    }
+    false
+}
+
+/// Gives each `$ref` problem (`ref-unresolved`, `ref-cycle`, …), which the reference checks
+/// locate at the `$ref` value but do not point at, the JSON pointer of that value in its file
+/// (`/paths/~1orders/get/responses/200/$ref`), so that an `ignore` entry, a baseline and the
+/// JUnit test case name can tell it from the others.
+fn point_at_refs(ws: &Workspace, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.pointer.is_none() && d.code.starts_with("ref-"))
+    {
+        d.pointer = d.primary.and_then(|l| {
+            let doc = ws.document(l.file)?;
+            rules::engine::pointer_at(&doc.root, l.span).map(|p| p.text())
+        });
+    }
 }
 
 /// Reads a gateway definition; a field the model does not accept is reported at its key.
@@ -791,7 +961,11 @@ pub struct LintRequest {
 
 fn usage_error(message: impl std::fmt::Display) -> Outcome {
     Outcome {
-        stderr: format!("apigctl: error: {message}\n"),
+        // The message may name files, whose names must not add lines of their own.
+        stderr: format!(
+            "apigctl: error: {}\n",
+            report::one_line(&message.to_string())
+        ),
         exit_code: EXIT_USAGE,
         ..Outcome::default()
     }
@@ -956,13 +1130,53 @@ impl ConfigFailure {
                 (*report, reason, shown)
             }
         };
-        let stderr = format!("{shown}apigctl: error: {reason}\n");
+        let stderr = format!("{shown}apigctl: error: {}\n", report::one_line(&reason));
         ConfigFailure {
             report,
             reason,
             shown,
             stderr,
         }
+    }
+}
+
+/// Drops a finding that an earlier input's report already holds: the same code and message
+/// at the same span of the same file. A file that several inputs reach through `$ref`s
+/// (two roots that reference one `paths.yaml`) is checked once per input, but what is written
+/// there is one finding, counted, fingerprinted and baselined once, with the first input
+/// that reached it. Findings without a location are about their input and always stay.
+fn drop_repeats_across_inputs(reports: &mut [FileReport]) {
+    if reports.len() < 2 {
+        return;
+    }
+    // A file is known by its canonical path (`./paths.yaml` and `paths.yaml` are one file);
+    // one without a path (standard input) by its name.
+    let mut seen: HashSet<(PathBuf, u32, u32, String, String)> = HashSet::new();
+    for report in reports.iter_mut() {
+        let mut canonical: HashMap<FileId, PathBuf> = HashMap::new();
+        let sources = &report.sources;
+        report.diagnostics.retain(|d| {
+            let Some(at) = d.primary else {
+                return true;
+            };
+            let file = canonical
+                .entry(at.file)
+                .or_insert_with(|| {
+                    let f = sources.file(at.file);
+                    match &f.path {
+                        Some(p) => std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
+                        None => PathBuf::from(&f.name),
+                    }
+                })
+                .clone();
+            seen.insert((
+                file,
+                at.span.start,
+                at.span.end,
+                d.code.clone(),
+                d.message.clone(),
+            ))
+        });
     }
 }
 
@@ -1006,20 +1220,18 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
     for (input, result) in inputs.iter().zip(results) {
         match result {
             Linted::Checked(r) => reports.push(r),
-            Linted::NotLoaded(r) => {
-                if let Some(d) = r.diagnostics.first() {
-                    status.unanalysed.push(report::Unanalysed {
-                        report: reports.len(),
-                        reason: d.clone(),
-                        unreadable: false,
-                    });
-                }
+            Linted::NotLoaded(r, reason) => {
+                status.unanalysed.push(report::Unanalysed {
+                    report: reports.len(),
+                    reason,
+                    unreadable: false,
+                });
                 reports.push(r);
             }
             Linted::Unreadable(message) => {
                 outcome
                     .stderr
-                    .push_str(&format!("apigctl: error: {message}\n"));
+                    .push_str(&format!("apigctl: error: {}\n", report::one_line(&message)));
                 // An empty report holds its place through the baseline: the diagnostic that
                 // says it was not read is added for the document, and is no finding.
                 unreadable.push((reports.len(), message));
@@ -1032,11 +1244,12 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
             Linted::Broken(message) => {
                 outcome
                     .stderr
-                    .push_str(&format!("apigctl: error: {message}\n"));
+                    .push_str(&format!("apigctl: error: {}\n", report::one_line(&message)));
                 errors.push(message);
             }
         }
     }
+    drop_repeats_across_inputs(&mut reports);
     if !unreadable.is_empty() {
         errors.push(format!(
             "{} of {} input(s) could not be read: {}",
@@ -1056,11 +1269,13 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
                 let total: usize = baseline.findings.iter().map(|e| e.count).sum();
                 outcome.stderr.push_str(&format!(
                     "apigctl: wrote {total} finding(s) to baseline {}\n",
-                    path.display()
+                    report::one_line(&path.display().to_string())
                 ));
             }
             Err(e) => {
-                outcome.stderr.push_str(&format!("apigctl: error: {e}\n"));
+                outcome
+                    .stderr
+                    .push_str(&format!("apigctl: error: {}\n", report::one_line(&e)));
                 status.failures.push(FileReport {
                     name: path.display().to_string(),
                     sources: Sources::new(),
@@ -1074,7 +1289,7 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
         let suppressed = baseline.suppress(&mut reports, &config::parent_dir(path));
         outcome.stderr.push_str(&format!(
             "apigctl: {suppressed} finding(s) suppressed by baseline {}\n",
-            path.display()
+            report::one_line(&path.display().to_string())
         ));
     }
     let threshold = options.fail_on.unwrap_or(Severity::Error);
@@ -1114,6 +1329,8 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
         status.unanalysed.sort_by_key(|u| u.report);
     }
     status.exit_code = Some(outcome.exit_code);
+    status.working_dir = std::env::current_dir().ok();
+    status.user_rules = options.user_rules().to_vec();
     status.error = (!errors.is_empty()).then(|| errors.join("; "));
     outcome.stdout = timings::time("render report", || {
         report::render_run(options.format, &reports, &status, options.color)

@@ -210,10 +210,18 @@ impl Baseline {
         let baseline: Baseline = match serde_json::from_str(&text) {
             Ok(b) => b,
             Err(e) => {
+                // serde_json counts columns in bytes; the message says the column in
+                // characters, the one the diagnostic's location has in every format.
+                let file = SourceFile::new(name.clone(), None, text.clone());
+                let column = file
+                    .line_col(place(&file, e.line(), e.column()).start as usize)
+                    .col;
+                let what = e.to_string();
+                let suffix = format!(" at line {} column {}", e.line(), e.column());
+                let what = what.strip_suffix(&suffix).unwrap_or(&what);
                 let message = format!(
-                    "{name}:{}:{}: not an apigctl baseline: {e}",
+                    "{name}:{}:{column}: not an apigctl baseline: {what}",
                     e.line(),
-                    e.column()
                 );
                 return Err(invalid(message, Some((e.line(), e.column())), text));
             }

@@ -67,12 +67,15 @@ pub struct IgnoreEntry {
 impl IgnoreEntry {
     /// Whether this entry drops a finding of `code` at `pointer` (or at `definition_pointer`,
     /// the pointer into the imported definition that rules on OpenAPI input also carry).
+    /// `pointer: ""` is the whole file: it also drops findings that have no pointer (a
+    /// syntax error, a duplicate key), which no narrower pointer can name.
     pub fn covers(&self, code: &str, pointers: &[Option<&str>]) -> bool {
         self.rule.as_deref().is_none_or(|r| r == code)
-            && pointers.iter().flatten().any(|p| {
-                p.strip_prefix(self.pointer.as_str())
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-            })
+            && (self.pointer.is_empty()
+                || pointers.iter().flatten().any(|p| {
+                    p.strip_prefix(self.pointer.as_str())
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                }))
     }
 }
 

@@ -225,6 +225,7 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
                 if !imported.dropped.is_empty() {
                     found.retain(|d| !names_dropped(d, &tree, &imported.dropped));
                 }
+                name_request_path_bases(ws, &imported.provenance, &mut found);
                 out.extend(found);
                 crate::teardown::drop_in_background(tree);
             }
@@ -239,6 +240,35 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
     // them into the OpenAPI source, which is what ignores and baselines need to stay put.
     timings::time("source pointers", || point_into_source(ws, &mut out));
     out
+}
+
+/// A finding about an API's request path (`/apis/N/req_uri`, reported at its path key) also
+/// names where the base joined before that path is written (Swagger 2.0's `basePath`, a
+/// server URL), when there is one: a bad base is reported at every path, and this says
+/// where to fix it.
+fn name_request_path_bases(
+    ws: &Workspace,
+    provenance: &import::Provenance,
+    diagnostics: &mut [Diagnostic],
+) {
+    for d in diagnostics {
+        let Some(api) = d
+            .pointer
+            .as_deref()
+            .and_then(|p| p.strip_suffix("/req_uri"))
+        else {
+            continue;
+        };
+        let base = format!("{api}/{}", import::REQ_URI_BASE);
+        if let Some((file, span)) = provenance.get(ws, &base)
+            && !d.related.iter().any(|r| r.location.span == span)
+        {
+            d.related.push(Related {
+                location: Location::new(file, span),
+                message: "the request path starts with this base path".into(),
+            });
+        }
+    }
 }
 
 /// Points diagnostics made on the definition imported from `ws` (import's own, the definition

@@ -36,7 +36,7 @@ fn command(out: &mut String, sources: &Sources, input: &str, d: &Diagnostic) {
     match d.primary {
         Some(l) => {
             let p = Place::of(sources, &l);
-            properties.push(("file", p.file.replace('\\', "/")));
+            properties.push(("file", super::slashed(p.file)));
             properties.push(("line", p.start.line.to_string()));
             properties.push(("col", p.start.col.to_string()));
             properties.push(("endLine", p.end.line.to_string()));
@@ -44,7 +44,7 @@ fn command(out: &mut String, sources: &Sources, input: &str, d: &Diagnostic) {
         }
         // Nothing to point at when no file is at fault: the annotation is the workflow's.
         None if input.is_empty() => {}
-        None => properties.push(("file", input.replace('\\', "/"))),
+        None => properties.push(("file", super::slashed(input))),
     }
     properties.push(("title", d.code.clone()));
 

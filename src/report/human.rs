@@ -49,7 +49,11 @@ fn render_chunk(chunk: &[(&FileReport, &Diagnostic)], color: bool) -> Vec<u8> {
     };
     for (report, d) in chunk {
         let cs = to_codespan(d);
-        let mut shown = Printable(&mut buffer);
+        let mut shown = Printable {
+            out: &mut buffer,
+            label: Some((codespan_label(d.severity), d.severity.as_str())),
+            armed: false,
+        };
         let mut writer = StylesWriter::new(&mut shown, &styles);
         // A snippet of a minified JSON file would print megabytes; name the place instead.
         let long = touches_long_line(report, d);
@@ -73,7 +77,27 @@ fn render_chunk(chunk: &[(&FileReport, &Diagnostic)], color: bool) -> Vec<u8> {
 /// Writes what codespan writes with each [`super::unprintable`] character shown as a picture
 /// of it (`␛` for ESC): a snippet quotes the document's own lines, which must not drive the
 /// terminal that shows them. Colours pass through, as they do not go through `write`.
-struct Printable<'w, W>(&'w mut W);
+///
+/// It also writes the severity in the header as every other format and the configuration
+/// name it (`warn`, `info`, `hint`; codespan's own words are `warning`, `note`, `help`):
+/// codespan sets the header's colour and then writes its word, so the first write after a
+/// colour change that is that word is replaced, once (`label`: codespan's word and ours).
+struct Printable<'w, W> {
+    out: &'w mut W,
+    label: Option<(&'static str, &'static str)>,
+    /// A colour was just set: the next write may be the header's severity.
+    armed: bool,
+}
+
+/// The word codespan writes for a severity (see [`severity`]).
+fn codespan_label(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warn => "warning",
+        Severity::Info => "note",
+        Severity::Hint => "help",
+    }
+}
 
 /// The one-column picture of an unprintable character: the Unicode control pictures for C0
 /// controls and DEL, the replacement character for the others.
@@ -87,6 +111,14 @@ fn picture(c: char) -> char {
 
 impl<W: Write> Write for Printable<'_, W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if std::mem::take(&mut self.armed)
+            && let Some((theirs, ours)) = self.label
+            && buf == theirs.as_bytes()
+        {
+            self.label = None;
+            self.out.write_all(ours.as_bytes())?;
+            return Ok(buf.len());
+        }
         // codespan writes whole characters (a source line one character at a time).
         match std::str::from_utf8(buf) {
             Ok(text) if text.chars().any(super::unprintable) => {
@@ -94,29 +126,30 @@ impl<W: Write> Write for Printable<'_, W> {
                     .chars()
                     .map(|c| if super::unprintable(c) { picture(c) } else { c })
                     .collect();
-                self.0.write_all(shown.as_bytes())?;
+                self.out.write_all(shown.as_bytes())?;
             }
-            _ => self.0.write_all(buf)?,
+            _ => self.out.write_all(buf)?,
         }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
+        self.out.flush()
     }
 }
 
 impl<W: WriteColor> WriteColor for Printable<'_, W> {
     fn supports_color(&self) -> bool {
-        self.0.supports_color()
+        self.out.supports_color()
     }
 
     fn set_color(&mut self, spec: &ColorSpec) -> std::io::Result<()> {
-        self.0.set_color(spec)
+        self.armed = self.label.is_some();
+        self.out.set_color(spec)
     }
 
     fn reset(&mut self) -> std::io::Result<()> {
-        self.0.reset()
+        self.out.reset()
     }
 }
 
@@ -140,7 +173,7 @@ fn touches_long_line(report: &FileReport, d: &Diagnostic) -> bool {
 /// so a document cannot add lines of its own to the report (a line that starts `::error` is a
 /// GitHub Actions command wherever it is printed).
 fn one_line(s: &str) -> String {
-    super::printable(s).replace('\n', "\\n")
+    super::one_line(s).into_owned()
 }
 
 fn severity(s: Severity) -> CsSeverity {

@@ -2,7 +2,11 @@
 //!
 //! Layout: one `<testsuite>` per input file (named as given on the command line) and one
 //! `<testcase>` per finding, with `classname` = rule id and `name` = the finding's JSON
-//! pointer (or `file:line:col` when it has none).
+//! pointer (or `file:line:col` when it has none). Findings of one rule at one pointer (two
+//! checks of `apig-api-name` on one `operationId`) would share both: their names add the
+//! message in parentheses, which tells them apart whatever their order (a number would pass
+//! a fixed finding's identity to the next one), and `#2`, `#3` follow only findings that are
+//! the same in all of these.
 //!
 //! Why one test case per finding rather than per rule: GitLab's merge request widget and
 //! Jenkins' test result page list failed test cases one by one and show each failure's
@@ -136,8 +140,9 @@ fn suite(out: &mut String, report: &FileReport, crashed: bool, reason: Option<&s
             );
         }
     }
-    for d in &report.diagnostics {
-        case(out, &report.sources, &report.name, d, crashed);
+    let names = case_names(report);
+    for (d, name) in report.diagnostics.iter().zip(&names) {
+        case(out, &report.sources, &report.name, d, name, crashed);
     }
     if let Some(reason) = reason {
         let _ = writeln!(out, "    <system-err>{}</system-err>", escape(reason));
@@ -146,17 +151,62 @@ fn suite(out: &mut String, report: &FileReport, crashed: bool, reason: Option<&s
     counts
 }
 
-/// One test case. `crashed`: the finding stopped the run, so it is an `<error>` whatever its
-/// severity.
-fn case(out: &mut String, sources: &Sources, input: &str, d: &Diagnostic, crashed: bool) {
+/// The name of each test case of a suite (see the module documentation): its place, with
+/// the message when another finding of its rule has the same place, and a number when that
+/// one says the same too.
+fn case_names(report: &FileReport) -> Vec<String> {
+    use std::collections::HashMap;
+    let input = report.name.as_str();
+    let places: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let place = d.primary.map(|l| Place::of(&report.sources, &l));
+            match (&d.pointer, &place) {
+                (Some(pointer), _) => pointer.clone(),
+                (None, Some(p)) => p.to_string(),
+                (None, None) if input.is_empty() => "apigctl".to_string(),
+                (None, None) => input.to_string(),
+            }
+        })
+        .collect();
+    let mut shared: HashMap<(&str, &str), usize> = HashMap::new();
+    for (d, place) in report.diagnostics.iter().zip(&places) {
+        *shared.entry((d.code.as_str(), place.as_str())).or_default() += 1;
+    }
+    let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    report
+        .diagnostics
+        .iter()
+        .zip(&places)
+        .map(|(d, place)| {
+            if shared.get(&(d.code.as_str(), place.as_str())) <= Some(&1) {
+                return place.clone();
+            }
+            let n = seen
+                .entry((d.code.as_str(), place.as_str(), d.message.as_str()))
+                .or_default();
+            *n += 1;
+            match *n {
+                1 => format!("{place} ({})", d.message),
+                n => format!("{place} ({}) #{n}", d.message),
+            }
+        })
+        .collect()
+}
+
+/// One test case, named `name`. `crashed`: the finding stopped the run, so it is an
+/// `<error>` whatever its severity.
+fn case(
+    out: &mut String,
+    sources: &Sources,
+    input: &str,
+    d: &Diagnostic,
+    name: &str,
+    crashed: bool,
+) {
     let place = d.primary.map(|l| Place::of(sources, &l));
     let file = place.as_ref().map_or(input, |p| p.file);
-    let name = match (&d.pointer, &place) {
-        (Some(pointer), _) => pointer.clone(),
-        (None, Some(p)) => p.to_string(),
-        (None, None) if input.is_empty() => "apigctl".to_string(),
-        (None, None) => input.to_string(),
-    };
     // No file attribute when no file is at fault.
     let file = match file {
         "" => String::new(),
@@ -166,7 +216,7 @@ fn case(out: &mut String, sources: &Sources, input: &str, d: &Diagnostic, crashe
         out,
         "    <testcase classname=\"{}\" name=\"{}\"{file}>",
         escape(&d.code),
-        escape(&name),
+        escape(name),
     );
 
     let at = match (&place, input) {

@@ -116,6 +116,13 @@ pub struct RunStatus {
     /// Failures of the run that are about no input (a baseline that could not be written),
     /// each a report named after the file it is about, whose diagnostics say what failed.
     pub failures: Vec<FileReport>,
+    /// The working directory, which relative file names are relative to: SARIF gives it as
+    /// the `%SRCROOT%` of `originalUriBaseIds`. `None` leaves that out (a log that names no
+    /// path of the machine it was made on).
+    pub working_dir: Option<std::path::PathBuf>,
+    /// The user's rules (the configuration's `extends`): SARIF describes them from their
+    /// rule files, as the built-in ones from the catalogue.
+    pub user_rules: Vec<crate::lint::Rule>,
 }
 
 impl RunStatus {
@@ -219,6 +226,16 @@ impl<'a> Place<'a> {
     }
 }
 
+/// A file name with the platform's separator written `/`: a backslash separates directories
+/// on Windows only; on other systems it is a character of the name (`back\slash.yaml`).
+fn slashed(name: &str) -> String {
+    if cfg!(windows) {
+        name.replace('\\', "/")
+    } else {
+        name.to_owned()
+    }
+}
+
 /// What follows a finding's message in the one-text-block formats (JUnit failure bodies,
 /// GitHub annotations): a line per related location, then the fix hint and the documented
 /// source. Each line starts with a newline.
@@ -272,4 +289,15 @@ pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// `s` as [`printable`] shows it, with line feeds written as `\n` too: for what must stay on
+/// one line, such as a file name in a snippet's `┌─` line or in a message on stderr. A file
+/// may be named `x\n::warning ::injected\n.yaml`; printed raw, its second line would be a
+/// GitHub Actions workflow command, as would any line a document's value could start.
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    match printable(s) {
+        std::borrow::Cow::Borrowed(b) if !b.contains('\n') => std::borrow::Cow::Borrowed(b),
+        shown => std::borrow::Cow::Owned(shown.replace('\n', "\\n")),
+    }
 }

@@ -9,15 +9,21 @@
 //! same columns the human and JSON formats print, so one finding has one column everywhere.
 //! `endColumn` is the column just past the last character, as SARIF defines it.
 //!
-//! Artifact URIs are the file names as given on the command line (relative to the working
-//! directory, which in CI is the repository root), with forward slashes, and percent-encoded
-//! where a character may not appear in a URI reference.
+//! Artifact URIs: a file named by an absolute path is a `file:///…` URI; one named by a
+//! relative path (as given on the command line, relative to the working directory, which in
+//! CI is the repository root) is that path, lexically normalised (`./a.yaml` is `a.yaml`, as
+//! referenced files are named), with `uriBaseId: %SRCROOT%`, and the run's
+//! `originalUriBaseIds` gives `%SRCROOT%` as the working directory's `file:` URI when the
+//! command knows it. Both are percent-encoded where a character may not appear in a URI; a
+//! backslash is a separator on Windows only (elsewhere it is part of a name, `%5C`).
 //!
-//! `partialFingerprints["apigctl/v1"]` hashes the rule id, the file and the JSON pointer
-//! (the message when there is no pointer) but no line numbers, so code scanning keeps
-//! tracking a finding when unrelated edits move it; a counter tells apart findings with the
-//! same inputs. The output has no timestamps or paths of the machine and is byte-identical
-//! across runs.
+//! `partialFingerprints["apigctl/v2"]` hashes the rule id, the file, the JSON pointer and the
+//! message (as the baseline fingerprint does) but no line numbers, so code scanning keeps
+//! tracking a finding when unrelated edits move it, and two findings of one rule at one
+//! pointer keep their own identities whichever is fixed first; a counter tells apart only
+//! findings that are the same in all of these. The output has no timestamps; the one path of
+//! the machine is the working directory in `originalUriBaseIds`, so a run in the same
+//! directory is byte-identical to the last.
 //!
 //! The run has one invocation (SARIF 2.1.0 §3.20) whose `executionSuccessful` says whether
 //! apigctl did all it was asked: true when every input was analysed and nothing failed, with
@@ -53,7 +59,7 @@ fn information_uri() -> &'static str {
 
 /// Key of the fingerprint in `partialFingerprints`; the version suffix changes whenever the
 /// hashed inputs do, so old and new fingerprints are never compared.
-const FINGERPRINT_KEY: &str = "apigctl/v1";
+const FINGERPRINT_KEY: &str = "apigctl/v2";
 
 pub(super) fn render(reports: &[FileReport], status: &RunStatus) -> String {
     // An unreadable input's report says why it was not analysed: a notification, no result.
@@ -89,7 +95,11 @@ pub(super) fn render(reports: &[FileReport], status: &RunStatus) -> String {
     let mut driver = driver();
     driver.insert(
         "rules".into(),
-        rules.values().map(|r| rule(r)).collect::<Vec<_>>().into(),
+        rules
+            .values()
+            .map(|r| rule(r, &status.user_rules))
+            .collect::<Vec<_>>()
+            .into(),
     );
 
     // What kept the run from doing all it was asked: each input not analysed (at the file,
@@ -118,13 +128,28 @@ pub(super) fn render(reports: &[FileReport], status: &RunStatus) -> String {
         driver.insert("notifications".into(), descriptors);
         invocation.insert("toolExecutionNotifications".into(), notifications);
     }
-    log(json!({
+    let mut run = json!({
         "tool": { "driver": driver },
         "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
         "results": results,
-    }))
+    });
+    if let (Some(dir), Some(obj)) = (&status.working_dir, run.as_object_mut()) {
+        let mut root = absolute_uri(dir);
+        // A base URI names a directory: it ends with `/` (SARIF §3.14.14).
+        if !root.ends_with('/') {
+            root.push('/');
+        }
+        obj.insert(
+            "originalUriBaseIds".into(),
+            json!({ SRCROOT: { "uri": root } }),
+        );
+    }
+    log(run)
 }
+
+/// The base that relative artifact URIs are relative to: the working directory.
+const SRCROOT: &str = "%SRCROOT%";
 
 /// A run stopped before it analysed anything (see [`super::render_failure`]): its one
 /// invocation is unsuccessful, with the exit code, the reason as the exit code's
@@ -253,7 +278,7 @@ fn notification_descriptor(first: &Diagnostic) -> Value {
             "shortDescription": { "text": description },
             "defaultConfiguration": { "level": level(first.severity) },
         }),
-        None => rule(first),
+        None => rule(first, &[]),
     }
 }
 
@@ -298,14 +323,16 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// A rule descriptor. For a built-in rule it comes from the rule catalogue: the rule's
-/// description, default severity, fix hint and documented source (with its §4 constraint
-/// number). Other codes (loader, schema, import, user rules) are described by their first
-/// finding.
-fn rule(first: &Diagnostic) -> Value {
+/// A rule descriptor. For a built-in rule it comes from the rule catalogue, for one of the
+/// `user` rules from its rule file: the rule's description, default severity, fix hint and
+/// documented source (with its §4 constraint number). Other codes (loader, schema, import)
+/// are described by their first finding. No `helpUri`: the rules are documented by
+/// `apigctl rules explain` and in the rule files, at no stable URL.
+fn rule(first: &Diagnostic, user: &[crate::lint::Rule]) -> Value {
     let catalogue = crate::lint::builtin_rules()
         .ok()
-        .and_then(|rules| rules.iter().find(|r| r.id == first.code));
+        .and_then(|rules| rules.iter().find(|r| r.id == first.code))
+        .or_else(|| user.iter().find(|r| r.id == first.code));
     let (description, severity, help_text, source) = match catalogue {
         Some(r) => (
             r.description.clone(),
@@ -359,7 +386,7 @@ fn primary_location(sources: &Sources, input: &str, d: &Diagnostic) -> Option<Va
         Some(l) => Some(physical_location(sources, &l)),
         None if input.is_empty() => None,
         // GitHub needs a location for every result; the input itself is the best there is.
-        None => Some(json!({ "artifactLocation": { "uri": uri(input) } })),
+        None => Some(json!({ "artifactLocation": artifact_location(input) })),
     }
 }
 
@@ -395,7 +422,7 @@ fn result(sources: &Sources, input: &str, d: &Diagnostic, rule_index: usize) -> 
 fn physical_location(sources: &Sources, l: &Location) -> Value {
     let p = Place::of(sources, l);
     json!({
-        "artifactLocation": { "uri": uri(p.file) },
+        "artifactLocation": artifact_location(p.file),
         "region": {
             "startLine": p.start.line,
             "startColumn": p.start.col,
@@ -405,21 +432,64 @@ fn physical_location(sources: &Sources, l: &Location) -> Value {
     })
 }
 
-/// A relative URI reference for a file name: forward slashes; bytes other than unreserved
-/// characters and `/` percent-encoded (so `:` in a first segment is not read as a scheme).
-fn uri(name: &str) -> String {
-    crate::source::uri::percent_encode(&name.replace('\\', "/"), b"/")
+/// The `artifactLocation` of a file name as the other formats show it (see the module
+/// documentation): a `file:` URI for an absolute path, else a relative reference to
+/// `%SRCROOT%`.
+fn artifact_location(name: &str) -> Value {
+    let path = std::path::Path::new(name);
+    if path.is_absolute() {
+        json!({ "uri": absolute_uri(path) })
+    } else {
+        json!({ "uri": relative_uri(path), "uriBaseId": SRCROOT })
+    }
 }
 
-/// FNV-1a (64-bit) over rule id, file and pointer or message, separated by NUL: stable
-/// across runs, machines and Rust releases, unlike `std`'s hasher.
+/// The `file:` URI of an absolute path: `/` between segments, each percent-encoded but for
+/// unreserved characters and `:` (a Windows drive, `file:///C:/…`).
+fn absolute_uri(path: &std::path::Path) -> String {
+    let text = super::slashed(&path.to_string_lossy());
+    let encoded = crate::source::uri::percent_encode(&text, b"/:");
+    match encoded.strip_prefix('/') {
+        Some(rest) => format!("file:///{rest}"),
+        None => format!("file:///{encoded}"),
+    }
+}
+
+/// A relative URI reference for a relative path: `.` segments dropped and `..` folded
+/// lexically, so `./a.yaml` and `a.yaml` are one artifact; bytes other than unreserved
+/// characters and `/` percent-encoded (so `:` in a first segment is not read as a scheme).
+fn relative_uri(path: &std::path::Path) -> String {
+    let text = super::slashed(&path.to_string_lossy());
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in text.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." if segments.last().is_some_and(|s| *s != "..") => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    crate::source::uri::percent_encode(&segments.join("/"), b"/")
+}
+
+/// FNV-1a (64-bit) over rule id, file, pointer (empty when none) and message, separated by
+/// NUL: stable across runs, machines and Rust releases, unlike `std`'s hasher. The message
+/// tells apart the findings of one rule at one pointer (two checks of `apig-api-name` on one
+/// `operationId`), as in the baseline's fingerprint.
 fn fingerprint_hash(sources: &Sources, input: &str, d: &Diagnostic) -> u64 {
     let file = d
         .primary
         .map_or(input, |l| sources.file(l.file).name.as_str());
-    let what = d.pointer.as_deref().unwrap_or(&d.message);
+    // The artifact's URI, not the name as written: `./a.yaml` and `a.yaml` are one file.
+    let file = artifact_location(file)["uri"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let file = file.as_str();
+    let pointer = d.pointer.as_deref().unwrap_or_default();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [d.code.as_str(), file, what] {
+    for part in [d.code.as_str(), file, pointer, d.message.as_str()] {
         for b in part.bytes().chain(std::iter::once(0)) {
             hash ^= u64::from(b);
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);

@@ -197,13 +197,18 @@ impl Sources {
 
 impl<'a> codespan_reporting::files::Files<'a> for Sources {
     type FileId = FileId;
-    type Name = &'a str;
+    // The name is shown on a line of its own (`┌─ name:1:2`): a line feed or a control
+    // character in a file's name must not start a line or drive the terminal.
+    type Name = std::borrow::Cow<'a, str>;
     type Source = &'a str;
 
-    fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+    fn name(
+        &'a self,
+        id: FileId,
+    ) -> Result<std::borrow::Cow<'a, str>, codespan_reporting::files::Error> {
         self.files
             .get(id.0 as usize)
-            .map(|f| f.name.as_str())
+            .map(|f| crate::report::one_line(&f.name))
             .ok_or(codespan_reporting::files::Error::FileMissing)
     }
 

@@ -65,6 +65,11 @@ pub struct ImportOptions {
     pub strict: bool,
 }
 
+/// The token, under an API's pointer, that provenance records the base of its `req_uri` at
+/// (`basePath`, or the server URL): the definition has no such member, so no finding is
+/// located there, but a finding about `req_uri` can name it.
+pub const REQ_URI_BASE: &str = "req_uri (base)";
+
 /// Where a value of the definition came from: the source file and span of the node it was
 /// taken from, by definition JSON pointer (`/apis/0/req_params/1/name`). Not written to output.
 ///

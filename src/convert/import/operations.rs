@@ -721,6 +721,14 @@ impl<'a> Cx<'a> {
         let uri = join_path(&base, op.path);
         self.provenance
             .record_at(at, "req_uri", self.file, op.path_span);
+        // The base is written elsewhere (once for every path): lint names it beside a
+        // finding about the request path, which is reported at the path key.
+        if !base.is_empty()
+            && let Some((from, span)) = self.base_path_source(root, op)
+        {
+            self.provenance
+                .record_at(at, super::REQ_URI_BASE, from, span);
+        }
         obj.insert("req_uri", uri.clone());
 
         // security
@@ -959,6 +967,19 @@ impl<'a> Cx<'a> {
                 }
                 None => Cow::Borrowed(""),
             },
+        }
+    }
+
+    /// Where the base of [`Self::base_path`] is written: Swagger 2.0's `basePath` value, or
+    /// the `url` of the first server that applies to the operation.
+    fn base_path_source(&self, root: &'a Node, op: &Operation<'a>) -> Option<(FileId, Span)> {
+        match self.version {
+            OasVersion::V2_0 => root.get("basePath").map(|n| (self.file, n.span)),
+            _ => {
+                let (file, servers) = self.servers(root, op)?;
+                let url = servers.first()?.get("url")?;
+                Some((file, url.span))
+            }
         }
     }
 
