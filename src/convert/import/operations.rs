@@ -722,8 +722,10 @@ impl<'a> Cx<'a> {
         self.provenance
             .record_at(at, "req_uri", self.file, op.path_span);
         // The base is written elsewhere (once for every path): lint names it beside a
-        // finding about the request path, which is reported at the path key.
+        // finding about the request path, which is reported at the path key. (Not looked up
+        // while sources are not recorded: they are found again when asked.)
         if !base.is_empty()
+            && !self.provenance.off
             && let Some((from, span)) = self.base_path_source(root, op)
         {
             self.provenance
