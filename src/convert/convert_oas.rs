@@ -2860,17 +2860,18 @@ impl Cx {
         let Some(list) = values.as_seq() else {
             return values.clone();
         };
-        let mut seen: Vec<serde_json::Value> = Vec::with_capacity(list.len());
+        // By JSON text, so an enum of thousands of values is not compared pairwise; the text
+        // tells values apart as `serde_json::Value`'s equality does (`1` is not `1.0`).
+        let mut seen: std::collections::HashSet<String> =
+            std::collections::HashSet::with_capacity(list.len());
         let mut kept = Vec::with_capacity(list.len());
         for v in list {
-            let json = v.to_json();
-            if seen.contains(&json) {
+            if !seen.insert(v.to_json().to_string()) {
                 self.warn(
                     v.span,
                     "2.0's `enum` holds each value once (JSON Schema draft-04); this repetition is left out".into(),
                 );
             } else {
-                seen.push(json);
                 kept.push(v.clone());
             }
         }
