@@ -673,6 +673,39 @@ fn publications_of_an_api_whose_update_failed_fail_too() {
     let taken = routes(&dir, "taken.yaml", &[("aa_one", "/a"), ("bb_two", "/c")]);
     assert_eq!(gateway.sync(&taken, false).exit_code, 0);
     let report = runtime.block_on(apigctl::sync::apply::apply(&client, &plan, &live, &|_| {}));
+    assert_stale_update_failed(&report);
+    // In a chain (`bb_two` takes the route `aa_one` leaves), the API waiting for the route of
+    // one whose update failed is not sent, and says why.
+    let live = runtime
+        .block_on(apigctl::sync::live::read(&client, "swap_api"))
+        .unwrap();
+    let mut chain = desired.clone();
+    chain.apis[0].req_uri = "/d".to_owned();
+    chain.apis[1].req_uri = "/a".to_owned();
+    let plan = apigctl::sync::plan::plan(&chain, &live, &options);
+    // Meanwhile a third API takes `/d`.
+    let third = routes(
+        &dir,
+        "third.yaml",
+        &[("aa_one", "/a"), ("bb_two", "/c"), ("cc_three", "/d")],
+    );
+    assert_eq!(gateway.sync(&third, false).exit_code, 0);
+    let writes = gateway.writes();
+    let report = runtime.block_on(apigctl::sync::apply::apply(&client, &plan, &live, &|_| {}));
+    let failures = report.failures.join("\n");
+    assert!(failures.contains("api aa_one: "), "{failures}");
+    assert!(
+        failures.contains(
+            "api bb_two: not done: it takes the route of API `aa_one`, whose update failed"
+        ),
+        "{failures}"
+    );
+    // One write: the refused update of `aa_one`; nothing of `bb_two` is sent.
+    assert_eq!(gateway.writes(), writes + 1, "{:?}", report.done);
+}
+
+/// The failures of the stale plan of [`publications_of_an_api_whose_update_failed_fail_too`].
+fn assert_stale_update_failed(report: &apigctl::sync::apply::ApplyReport) {
     let failures = report.failures.join("\n");
     assert!(failures.contains("api aa_one: "), "{failures}");
     assert!(
