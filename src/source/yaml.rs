@@ -82,12 +82,85 @@ struct Builder<'s> {
     documents: usize,
 }
 
+/// saphyr-parser's message for a tab after a `:` value indicator before a plain scalar.
+const TAB_AFTER_COLON: &str = "':' must be followed by a valid YAML whitespace";
+
 /// Parses a single-document YAML stream.
 pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseError> {
     let text = source.text.as_str();
     if let Some(at) = super::yaml_fast::first_unprintable(text.as_bytes()) {
         return Err(unprintable(text, at));
     }
+    let mut outcome = Outcome::default();
+    let first = parse_events(source, text, limits, &[], &mut outcome);
+    if first.is_ok() || !outcome.tab_after_colon {
+        return first;
+    }
+    // YAML 1.2 separates a value from its `:` by spaces or tabs (`s-separate-in-line`), but
+    // saphyr-parser refuses a tab there before a plain scalar starting with a letter or `-`.
+    // Such a tab is never content, so the text is scanned again with the tabs after every
+    // `:` read as spaces: the same length, so every position stays. A tab that turns out to be
+    // inside a quoted or block scalar (the only places a space would change a value) is put
+    // back and the text scanned once more; the scalars are the same, so no others change.
+    let mut patched = tabs_after_colons(text.as_bytes());
+    for _ in 0..2 {
+        let mut outcome = Outcome::default();
+        let scan = tabs_as_spaces(text, &patched);
+        let result = parse_events(source, &scan, limits, &patched, &mut outcome);
+        if outcome.inside_scalars.is_empty() {
+            return result;
+        }
+        patched.retain(|p| outcome.inside_scalars.binary_search(p).is_err());
+    }
+    first
+}
+
+/// What one scan of a YAML text met, beyond its result.
+#[derive(Default)]
+struct Outcome {
+    /// It stopped at a tab after a `:` (see [`TAB_AFTER_COLON`]).
+    tab_after_colon: bool,
+    /// The read-as-space tabs that are inside a scalar, in order.
+    inside_scalars: Vec<usize>,
+}
+
+/// The tabs in the blanks after each `:` that are followed, on the same line, by something
+/// other than blanks, in order.
+fn tabs_after_colons(text: &[u8]) -> Vec<usize> {
+    let mut tabs = Vec::new();
+    for colon in memchr::memchr_iter(b':', text) {
+        let blanks = text[colon + 1..]
+            .iter()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+        let after = colon + 1 + blanks;
+        if after < text.len() && !matches!(text[after], b'\n' | b'\r') {
+            tabs.extend((colon + 1..after).filter(|&i| text[i] == b'\t'));
+        }
+    }
+    tabs
+}
+
+/// `text` with the tabs at `positions` replaced by spaces.
+fn tabs_as_spaces(text: &str, positions: &[usize]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for &p in positions {
+        bytes[p] = b' ';
+    }
+    // A tab and a space are both one ASCII byte: the text stays UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
+}
+
+/// One scan of `scan` (the source's text, or it with the tabs at `patched` read as spaces)
+/// into the tree, with spans into the source's own text.
+fn parse_events(
+    source: &SourceFile,
+    scan: &str,
+    limits: &Limits,
+    patched: &[usize],
+    outcome: &mut Outcome,
+) -> Result<Node, ParseError> {
+    let text = source.text.as_str();
     let mut b = Builder {
         source,
         ascii: text.is_ascii(),
@@ -103,9 +176,12 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
         root: None,
         documents: 0,
     };
-    let mut parser = Parser::new_from_str(text);
+    let mut parser = Parser::new_from_str(scan);
     while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| b.scan_error(&e))?;
+        let (event, span) = event.map_err(|e| {
+            outcome.tab_after_colon = e.info() == TAB_AFTER_COLON;
+            b.scan_error(&e)
+        })?;
         let start = b.offset(span.start);
         let end = b.offset(span.end);
         match event {
@@ -137,6 +213,12 @@ pub(crate) fn parse(source: &SourceFile, limits: &Limits) -> Result<Node, ParseE
                     skip_properties(text, start, end)
                 };
                 let span = Span::new(start, scalar_end(text, style, start, end));
+                let first_patched = patched.partition_point(|&p| p < start);
+                outcome.inside_scalars.extend(
+                    patched[first_patched..]
+                        .iter()
+                        .take_while(|&&p| p < span.end as usize),
+                );
                 let mut value = value;
                 // Without properties, the scanner starts a block scalar at its first content
                 // line, or at its header when it has none.
@@ -910,6 +992,27 @@ mod tests {
             .pointer(pointer)
             .unwrap_or_else(|| panic!("{pointer} in\n{text}"));
         &text[found.node.span.range()]
+    }
+
+    #[test]
+    fn tabs_after_a_colon_separate_as_spaces_do() {
+        let text = "a:\t1\nb:\t\tfoo\nc: {d:\tx, e:\t-1}\nf: \"g:\th\"\ni: |\n  j:\tk\nl: m #n:\to\nü:\tp\n";
+        let root = load(text, &Limits::default()).expect("YAML 1.2 allows tabs there");
+        let value = |pointer: &str| root.pointer(pointer).map(|f| f.node.value.clone());
+        assert_eq!(value("/a"), Some(Value::Number(Number::Int(1))));
+        assert_eq!(value("/b"), Some(Value::String("foo".into())));
+        assert_eq!(value("/c/d"), Some(Value::String("x".into())));
+        assert_eq!(value("/c/e"), Some(Value::Number(Number::Int(-1))));
+        // Inside quoted and block scalars a tab is content, kept as written.
+        assert_eq!(value("/f"), Some(Value::String("g:\th".into())));
+        assert_eq!(value("/i"), Some(Value::String("j:\tk\n".into())));
+        assert_eq!(value("/l"), Some(Value::String("m".into())));
+        assert_eq!(value("/ü"), Some(Value::String("p".into())));
+        assert_eq!(spanned(text, &root, "/b"), "foo");
+        assert_eq!(spanned(text, &root, "/ü"), "p");
+        // Errors elsewhere are still reported where they are.
+        let bad = "a:\tfoo\nb: [1\n";
+        assert!(load(bad, &Limits::default()).is_err());
     }
 
     /// The text `/a` spans in each of `cases` (text, that text).
