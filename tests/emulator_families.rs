@@ -1,4 +1,5 @@
-//! Policies, bindings, authorizers, plug-ins, apps and app authorisation against the emulator.
+//! Policies, bindings, authorizers, plug-ins, apps, app authorisation and VPC channels against
+//! the emulator.
 
 mod emulator_support;
 
@@ -671,16 +672,34 @@ async fn openapi_import_then_export_round_trips() {
     let boundary = "0123456789abcdef";
     let content_type = format!("multipart/form-data; boundary={boundary}");
     let path = format!("{}/openapi/import", c.prefix);
-    let imported = c
-        .send(
-            "POST",
-            &path,
-            &[],
-            multipart_body(boundary, &[("is_create_group", "true")], &spec),
-            &content_type,
-            true,
-        )
+    // Imports `doc` into a new group.
+    let import_new = |doc: &[u8]| {
+        let body = multipart_body(boundary, &[("is_create_group", "true")], doc);
+        c.send("POST", &path, &[], body, &content_type, true)
+    };
+    // A backend policy of the document goes through the VPC channel `wholesale_channel`: an
+    // import names channels the gateway has (APIG.3023 for that API otherwise).
+    let refused = import_new(&spec).await;
+    assert_eq!(refused.status, 200, "{:?}", refused.body);
+    assert_eq!(
+        refused.body["failure"][0]["error_code"], "APIG.3023",
+        "{:?}",
+        refused.body
+    );
+    let first_group = refused.body["group_id"].as_str().unwrap().to_owned();
+    for created in refused.body["success"].as_array().unwrap() {
+        let id = created["id"].as_str().unwrap();
+        assert_eq!(c.delete(&format!("/apis/{id}")).await.status, 204);
+    }
+    assert_eq!(
+        c.delete(&format!("/api-groups/{first_group}")).await.status,
+        204
+    );
+    let channel = c
+        .post("/vpc-channels", &channel_body("wholesale_channel"))
         .await;
+    assert_eq!(channel.status, 201, "{:?}", channel.body);
+    let imported = import_new(&spec).await;
     assert_eq!(imported.status, 200, "{:?}", imported.body);
     let group = imported.body["group_id"].as_str().unwrap().to_owned();
     let created = imported.body["success"].as_array().unwrap().len();
@@ -763,16 +782,7 @@ async fn openapi_import_then_export_round_trips() {
         let mut renamed = doc.clone();
         renamed["info"]["title"] = json!(format!("orders_copy_{}", oas.replace('.', "_")));
         let bytes = serde_json::to_vec(&renamed).unwrap();
-        let copy = c
-            .send(
-                "POST",
-                &path,
-                &[],
-                multipart_body(boundary, &[("is_create_group", "true")], &bytes),
-                &content_type,
-                true,
-            )
-            .await;
+        let copy = import_new(&bytes).await;
         assert_eq!(copy.status, 200, "{:?}", copy.body);
         assert_eq!(
             copy.body["success"].as_array().unwrap().len(),
@@ -820,5 +830,414 @@ async fn openapi_import_then_export_round_trips() {
         )
         .await;
     assert_eq!(not_openapi.code(), "APIG.3601");
+    handle.shutdown().await.unwrap();
+}
+
+// VPC channels (API Reference 3.17).
+
+fn channel_body(name: &str) -> Value {
+    json!({"name": name, "port": 8080, "balance_strategy": 1, "member_type": "ip", "type": 2,
+           "member_groups": [{"member_group_name": "primary", "member_group_weight": 1}],
+           "members": [{"host": "192.168.0.5", "weight": 1, "member_group_name": "primary"},
+                       {"host": "192.168.0.6", "weight": 2}],
+           "vpc_health_config": {"protocol": "http", "path": "/health", "http_code": "200-299",
+                                 "threshold_normal": 2, "threshold_abnormal": 5,
+                                 "time_interval": 10, "timeout": 5}})
+}
+
+/// An API whose backend goes through the VPC channel `channel`.
+fn vpc_api(group: &str, name: &str, channel: &str) -> Value {
+    json!({"group_id": group, "name": name, "type": 1, "req_protocol": "HTTPS",
+           "req_method": "GET", "req_uri": format!("/{name}"), "auth_type": "NONE",
+           "backend_type": "HTTP",
+           "backend_api": {"req_protocol": "HTTP", "req_method": "GET", "req_uri": "/inner",
+                           "timeout": 5000, "vpc_channel_status": 1,
+                           "vpc_channel_info": {"vpc_channel_id": channel,
+                                                "vpc_channel_proxy_host": "inner.local"}}})
+}
+
+#[tokio::test]
+async fn vpc_channels_crud_and_list_filters() {
+    let (c, handle) = start(config()).await;
+    let created = c
+        .post("/vpc-channels", &channel_body("orders_channel"))
+        .await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let id = created.id();
+    assert_eq!(created.body["status"], 1);
+    assert_eq!(created.body["type"], 2);
+    assert_eq!(created.body["member_type"], "ip");
+    assert!(created.body["create_time"].is_string());
+    let group_id = created.body["member_groups"][0]["member_group_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Create and list answer without members (Tables 3-861, 3-923); show with them (3-905).
+    assert!(created.body.get("members").is_none(), "{:?}", created.body);
+    let shown = c.get(&format!("/vpc-channels/{id}"), &[]).await;
+    assert_eq!(shown.status, 200);
+    assert_eq!(shown.body["members"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        shown.body["members"][0]["member_group_id"],
+        group_id.as_str()
+    );
+    assert_eq!(shown.body["members"][0]["vpc_channel_id"], id.as_str());
+    assert_eq!(shown.body["vpc_health_config"]["timeout"], 5);
+    let dup = c
+        .post("/vpc-channels", &channel_body("orders_channel"))
+        .await;
+    assert_eq!((dup.status, dup.code()), (400, "APIG.3208"));
+
+    for n in 0..4 {
+        let other = c
+            .post(
+                "/vpc-channels",
+                &channel_body(&format!("other.channel-{n}")),
+            )
+            .await;
+        assert_eq!(other.status, 201, "{:?}", other.body);
+    }
+    let all = c.get("/vpc-channels", &[]).await;
+    assert_eq!(
+        (all.body["total"].as_u64(), all.body["size"].as_u64()),
+        (Some(5), Some(5))
+    );
+    let page = c
+        .get("/vpc-channels", &[("offset", "3"), ("limit", "2")])
+        .await;
+    assert_eq!(
+        (page.body["total"].as_u64(), page.body["size"].as_u64()),
+        (Some(5), Some(2))
+    );
+    assert!(page.body["vpc_channels"][0].get("members").is_none());
+    let by_name = c.get("/vpc-channels", &[("name", "other")]).await;
+    assert_eq!(by_name.body["total"], 4);
+    let precise = c
+        .get(
+            "/vpc-channels",
+            &[("name", "other"), ("precise_search", "name")],
+        )
+        .await;
+    assert_eq!(precise.body["total"], 0);
+    let by_id = c.get("/vpc-channels", &[("id", &id)]).await;
+    assert_eq!(by_id.body["vpc_channels"][0]["name"], "orders_channel");
+    let bad_port = c.get("/vpc-channels", &[("member_port", "x")]).await;
+    assert_eq!(bad_port.code(), "APIG.2012");
+
+    // Update: members given replace the channel's; the member at a known address keeps its id.
+    let first_member = shown.body["members"][0]["id"].as_str().unwrap().to_owned();
+    let mut changed = channel_body("orders_channel_2");
+    changed["balance_strategy"] = json!(2);
+    changed["members"] = json!([{"host": "192.168.0.5", "weight": 9}]);
+    let updated = c.put(&format!("/vpc-channels/{id}"), &changed).await;
+    assert_eq!(updated.status, 200, "{:?}", updated.body);
+    assert_eq!(updated.body["name"], "orders_channel_2");
+    assert_eq!(updated.body["balance_strategy"], 2);
+    let shown = c.get(&format!("/vpc-channels/{id}"), &[]).await;
+    assert_eq!(shown.body["members"].as_array().unwrap().len(), 1);
+    assert_eq!(shown.body["members"][0]["id"], first_member.as_str());
+    assert_eq!(shown.body["members"][0]["weight"], 9);
+    let taken = c
+        .put(
+            &format!("/vpc-channels/{id}"),
+            &channel_body("other.channel-0"),
+        )
+        .await;
+    assert_eq!(taken.code(), "APIG.3208");
+
+    // Members: add (an address the channel has is updated), list, remove.
+    let added = c
+        .post(
+            &format!("/vpc-channels/{id}/members"),
+            &json!({"members": [{"host": "10.0.0.1", "weight": 3, "port": 80},
+                                {"host": "192.168.0.5", "weight": 4},
+                                {"host": "10.0.0.1", "weight": 5}]}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{:?}", added.body);
+    assert_eq!(added.body["total"], 2);
+    assert_eq!(
+        added.body["members"][0]["weight"], 3,
+        "the first of one address wins"
+    );
+    assert_eq!(added.body["members"][1]["id"], first_member.as_str());
+    let members = c.get(&format!("/vpc-channels/{id}/members"), &[]).await;
+    assert_eq!(members.body["total"], 2);
+    let named = c
+        .get(
+            &format!("/vpc-channels/{id}/members"),
+            &[("name", "10.0.0")],
+        )
+        .await;
+    assert_eq!(named.body["total"], 1);
+    let by_host = c.get("/vpc-channels", &[("member_host", "10.0.0.1")]).await;
+    assert_eq!(by_host.body["vpc_channels"][0]["id"], id.as_str());
+    let by_port = c.get("/vpc-channels", &[("member_port", "80")]).await;
+    assert_eq!(by_port.body["total"], 1);
+    let removed = c
+        .delete(&format!("/vpc-channels/{id}/members/{first_member}"))
+        .await;
+    assert_eq!(removed.status, 204);
+    let again = c
+        .delete(&format!("/vpc-channels/{id}/members/{first_member}"))
+        .await;
+    assert_eq!((again.status, again.code()), (404, "APIG.3024"));
+    let empty = c
+        .post(
+            &format!("/vpc-channels/{id}/members"),
+            &json!({"members": []}),
+        )
+        .await;
+    assert_eq!(empty.code(), "APIG.2001");
+
+    assert_eq!(c.delete(&format!("/vpc-channels/{id}")).await.status, 204);
+    let gone = c.get(&format!("/vpc-channels/{id}"), &[]).await;
+    assert_eq!((gone.status, gone.code()), (404, "APIG.3023"));
+    let gone = c.get(&format!("/vpc-channels/{id}/members"), &[]).await;
+    assert_eq!((gone.status, gone.code()), (404, "APIG.3023"));
+    handle.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn vpc_channel_bodies_are_checked_against_the_reference_tables() {
+    let (c, handle) = start(config()).await;
+    let cases: Vec<(&str, Value, &str, &str)> = vec![
+        ("name", json!("ab"), "APIG.2011", "name"),
+        ("name", json!("1channel"), "APIG.2011", "name"),
+        ("name", json!("chan nel"), "APIG.2011", "name"),
+        ("name", json!("a".repeat(65)), "APIG.2011", "name"),
+        ("port", json!(0), "APIG.2011", "port"),
+        ("port", json!(65_536), "APIG.2011", "port"),
+        ("port", json!("80"), "APIG.2012", "port"),
+        (
+            "balance_strategy",
+            json!(5),
+            "APIG.2012",
+            "balance_strategy",
+        ),
+        ("member_type", json!("vm"), "APIG.2012", "member_type"),
+        ("type", json!(1), "APIG.2012", "type"),
+        ("dict_code", json!("x"), "APIG.2011", "dict_code"),
+        (
+            "members",
+            json!([{"weight": 1}]),
+            "APIG.2001",
+            "members[0].host",
+        ),
+        (
+            "members",
+            json!([{"host": "h", "weight": 10_001}]),
+            "APIG.2011",
+            "members[0].weight",
+        ),
+        (
+            "members",
+            json!([{"host": "h", "port": 70_000}]),
+            "APIG.2011",
+            "members[0].port",
+        ),
+        (
+            "members",
+            json!([{"host": "h", "status": 3}]),
+            "APIG.2012",
+            "members[0].status",
+        ),
+        (
+            "members",
+            json!([{"host": "h".repeat(65)}]),
+            "APIG.2011",
+            "members[0].host",
+        ),
+        (
+            "members",
+            json!([{"host": "h", "member_group_name": "nope"}]),
+            "APIG.2011",
+            "members[0].member_group_name",
+        ),
+        (
+            "member_groups",
+            json!([{"member_group_name": "g1", "member_group_weight": 1}]),
+            "APIG.2011",
+            "member_groups[0].member_group_name",
+        ),
+        (
+            "member_groups",
+            json!([{"member_group_name": "group", "member_group_weight": 101}]),
+            "APIG.2011",
+            "member_groups[0].member_group_weight",
+        ),
+        (
+            "vpc_health_config",
+            json!({"protocol": "UDP", "threshold_normal": 2,
+            "threshold_abnormal": 2, "time_interval": 10, "timeout": 5}),
+            "APIG.2012",
+            "vpc_health_config.protocol",
+        ),
+        (
+            "vpc_health_config",
+            json!({"protocol": "TCP", "threshold_normal": 11,
+            "threshold_abnormal": 2, "time_interval": 10, "timeout": 5}),
+            "APIG.2011",
+            "vpc_health_config.threshold_normal",
+        ),
+        (
+            "vpc_health_config",
+            json!({"protocol": "TCP", "threshold_normal": 2,
+            "threshold_abnormal": 2, "time_interval": 10, "timeout": 10}),
+            "APIG.2011",
+            "vpc_health_config.timeout",
+        ),
+        (
+            "vpc_health_config",
+            json!({"protocol": "HTTP", "path": "/h", "threshold_normal": 2,
+            "threshold_abnormal": 2, "time_interval": 10, "timeout": 5}),
+            "APIG.2001",
+            "vpc_health_config.http_code",
+        ),
+        (
+            "vpc_health_config",
+            json!({"protocol": "HTTP", "path": "/h", "http_code": "99",
+            "threshold_normal": 2, "threshold_abnormal": 2, "time_interval": 10, "timeout": 5}),
+            "APIG.2011",
+            "vpc_health_config.http_code",
+        ),
+    ];
+    for (field, value, code, parameter) in cases {
+        let mut body = channel_body("checked_channel");
+        body[field] = value.clone();
+        let answer = c.post("/vpc-channels", &body).await;
+        assert_eq!(
+            (answer.status, answer.code()),
+            (400, code),
+            "{field}: {value}: {:?}",
+            answer.body
+        );
+        let message = answer.body["error_msg"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&format!("parameter name:{parameter}"))
+                || message.contains(&format!("parameterName:{parameter}")),
+            "{field}: {value}: {message}"
+        );
+    }
+    let mut missing = channel_body("checked_channel");
+    missing.as_object_mut().unwrap().remove("port");
+    assert_eq!(c.post("/vpc-channels", &missing).await.code(), "APIG.2001");
+    // An ecs channel's members are cloud servers: id and name.
+    let mut ecs = channel_body("ecs_channel");
+    ecs["member_type"] = json!("ecs");
+    ecs["members"] = json!([{"ecs_id": "3082720c-3c15", "weight": 1}]);
+    let answer = c.post("/vpc-channels", &ecs).await;
+    assert_eq!(answer.code(), "APIG.2001");
+    assert!(
+        answer.body["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("members[0].ecs_name")
+    );
+    ecs["members"][0]["ecs_name"] = json!("APIGtest");
+    assert_eq!(c.post("/vpc-channels", &ecs).await.status, 201);
+    // Nothing refused was stored.
+    assert_eq!(c.get("/vpc-channels", &[]).await.body["total"], 1);
+    // At most 30 channels (3.17.1).
+    for n in 1..30 {
+        let body = channel_body(&format!("quota_{n}"));
+        assert_eq!(c.post("/vpc-channels", &body).await.status, 201);
+    }
+    let over = c.post("/vpc-channels", &channel_body("quota_30")).await;
+    assert_eq!((over.status, over.code()), (403, "APIG.3109"));
+    handle.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn apis_name_existing_vpc_channels_and_keep_them_in_use() {
+    let (c, handle) = start(config()).await;
+    let g = c
+        .post("/api-groups", &json!({"name": "vpc_group"}))
+        .await
+        .id();
+    let unknown = c.post("/apis", &vpc_api(&g, "via_unknown", "nope")).await;
+    assert_eq!((unknown.status, unknown.code()), (404, "APIG.3023"));
+    let channel = c
+        .post("/vpc-channels", &channel_body("inner_channel"))
+        .await
+        .id();
+    let api = c.post("/apis", &vpc_api(&g, "via_channel", &channel)).await;
+    assert_eq!(api.status, 201, "{:?}", api.body);
+    let api = api.id();
+    let refused = c.delete(&format!("/vpc-channels/{channel}")).await;
+    assert_eq!((refused.status, refused.code()), (403, "APIG.3414"));
+
+    // A backend policy's channel counts too, on update as on create.
+    let other = c
+        .post("/vpc-channels", &channel_body("policy_channel"))
+        .await
+        .id();
+    let mut with_policy = vpc_api(&g, "via_channel", &channel);
+    with_policy["policy_https"] = json!([{
+        "name": "by_tenant", "effect_mode": "ANY", "req_protocol": "HTTP", "req_method": "GET",
+        "req_uri": "/tenant", "timeout": 5000, "vpc_channel_status": 1,
+        "vpc_channel_info": {"vpc_channel_id": "missing"},
+        "conditions": [{"condition_type": "exact", "condition_value": "a",
+                        "condition_origin": "param", "req_param_name": "tenant"}]}]);
+    with_policy["req_params"] = json!([{"name": "tenant", "type": "STRING", "location": "QUERY"}]);
+    let missing = c.put(&format!("/apis/{api}"), &with_policy).await;
+    assert_eq!(
+        (missing.status, missing.code()),
+        (404, "APIG.3023"),
+        "{:?}",
+        missing.body
+    );
+    with_policy["policy_https"][0]["vpc_channel_info"]["vpc_channel_id"] = json!(other);
+    let updated = c.put(&format!("/apis/{api}"), &with_policy).await;
+    assert_eq!(updated.status, 200, "{:?}", updated.body);
+    assert_eq!(
+        c.delete(&format!("/vpc-channels/{other}")).await.code(),
+        "APIG.3414"
+    );
+
+    assert_eq!(c.delete(&format!("/apis/{api}")).await.status, 204);
+    assert_eq!(
+        c.delete(&format!("/vpc-channels/{other}")).await.status,
+        204
+    );
+    assert_eq!(
+        c.delete(&format!("/vpc-channels/{channel}")).await.status,
+        204
+    );
+    handle.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn vpc_channels_survive_a_restart_and_old_state_files_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let mut cfg = config();
+    cfg.state_file = Some(state.clone());
+    let (c, handle) = start(cfg.clone()).await;
+    let id = c
+        .post("/vpc-channels", &channel_body("kept_channel"))
+        .await
+        .id();
+    let before = c.get(&format!("/vpc-channels/{id}"), &[]).await.body;
+    handle.shutdown().await.unwrap();
+    let (c, handle) = start(cfg.clone()).await;
+    assert_eq!(
+        c.get(&format!("/vpc-channels/{id}"), &[]).await.body,
+        before
+    );
+    assert_eq!(
+        c.post("/vpc-channels", &channel_body("kept_channel"))
+            .await
+            .code(),
+        "APIG.3208"
+    );
+    handle.shutdown().await.unwrap();
+
+    // A state file written before VPC channels were emulated has no `vpc_channels`.
+    let mut old: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    old.as_object_mut().unwrap().remove("vpc_channels");
+    std::fs::write(&state, serde_json::to_vec(&old).unwrap()).unwrap();
+    let (c, handle) = start(cfg).await;
+    assert_eq!(c.get("/vpc-channels", &[]).await.body["total"], 0);
     handle.shutdown().await.unwrap();
 }

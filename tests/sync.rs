@@ -640,25 +640,36 @@ fn routes_shifted_along_a_chain_sync_in_one_run() {
 /// An API update the gateway refuses (here: the gateway changed between plan and apply, and
 /// another API took the route) must not let its publication go ahead as if the update had
 /// been made: it fails naming the API whose change failed.
-#[test]
-fn publications_of_an_api_whose_update_failed_fail_too() {
-    use apigctl::sync::plan::{PlanOptions, plan};
-    let gateway = Gateway::start(None);
-    let dir = tempfile::tempdir().unwrap();
-    let first = routes(&dir, "first.yaml", &[("aa_one", "/a"), ("bb_two", "/b")]);
-    assert_eq!(gateway.sync(&first, false).exit_code, 0);
+/// A client of `gateway`, a runtime to drive it, and the group `group` as sync reads it.
+fn read_live(
+    gateway: &Gateway,
+    group: &str,
+) -> (
+    apigctl::gateway::Client,
+    tokio::runtime::Runtime,
+    apigctl::sync::live::Live,
+) {
     let client = gateway.gateway_options(4).connect(false).expect("client");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let live = runtime
-        .block_on(apigctl::sync::live::read(&client, "swap_api"))
+        .block_on(apigctl::sync::live::read(&client, group))
         .unwrap();
-    let moved = routes(&dir, "moved.yaml", &[("aa_one", "/c"), ("bb_two", "/b")]);
+    (client, runtime, live)
+}
+
+/// The definition at `path` and its plan for `--env DEV` against `live`, without `--prune`:
+/// for applying later, after the gateway changed.
+fn plan_in_dev(
+    path: &str,
+    live: &apigctl::sync::live::Live,
+) -> (Definition, apigctl::sync::plan::Plan) {
+    use apigctl::sync::plan::{PlanOptions, plan};
     let mut sources = apigctl::source::Sources::new();
     let doc = apigctl::source::load(
-        &apigctl::source::Input::from_arg(&moved),
+        &apigctl::source::Input::from_arg(path),
         &mut sources,
         &apigctl::source::Limits::default(),
     )
@@ -668,7 +679,19 @@ fn publications_of_an_api_whose_update_failed_fail_too() {
         env: "DEV".to_owned(),
         prune: false,
     };
-    let plan = plan(&desired, &live, &options);
+    let plan = plan(&desired, live, &options);
+    (desired, plan)
+}
+
+#[test]
+fn publications_of_an_api_whose_update_failed_fail_too() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let first = routes(&dir, "first.yaml", &[("aa_one", "/a"), ("bb_two", "/b")]);
+    assert_eq!(gateway.sync(&first, false).exit_code, 0);
+    let (client, runtime, live) = read_live(&gateway, "swap_api");
+    let moved = routes(&dir, "moved.yaml", &[("aa_one", "/c"), ("bb_two", "/b")]);
+    let (desired, plan) = plan_in_dev(&moved, &live);
     // Meanwhile someone moves `bb_two` to the route the plan gives `aa_one`.
     let taken = routes(&dir, "taken.yaml", &[("aa_one", "/a"), ("bb_two", "/c")]);
     assert_eq!(gateway.sync(&taken, false).exit_code, 0);
@@ -682,6 +705,10 @@ fn publications_of_an_api_whose_update_failed_fail_too() {
     let mut chain = desired.clone();
     chain.apis[0].req_uri = "/d".to_owned();
     chain.apis[1].req_uri = "/a".to_owned();
+    let options = apigctl::sync::plan::PlanOptions {
+        env: "DEV".to_owned(),
+        prune: false,
+    };
     let plan = apigctl::sync::plan::plan(&chain, &live, &options);
     // Meanwhile a third API takes `/d`.
     let third = routes(
@@ -762,40 +789,105 @@ fn another_plugin_of_the_type_replaces_the_bound_one() {
     assert_eq!(bound, ["cors_two"]);
 }
 
-#[test]
-fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
-    let gateway = Gateway::start(None);
-    // An API whose backend goes through a VPC channel the gateway does not have, beside a valid
-    // one. Neither lint nor the plan can tell (channels are not part of a definition), so the
-    // gateway says so.
+/// `policies.yaml` with `get_invoice` going through the VPC channel `channel`.
+fn through_vpc_channel(channel: &str) -> String {
     let text = std::fs::read_to_string("testdata/sync/policies.yaml")
         .unwrap()
         .replace(
             "    backend_type: MOCK\n    mock_info:\n      result_content: '{\"invoice\":1}'",
-            "    backend_type: HTTP\n    backend_api:\n      req_protocol: HTTP\n      req_method: GET\n      req_uri: /invoices\n      timeout: 5000\n      vpc_channel_status: 1\n      vpc_channel_info: {vpc_channel_name: missing_channel, vpc_channel_proxy_host: billing.internal}",
+            &format!("    backend_type: HTTP\n    backend_api:\n      req_protocol: HTTP\n      req_method: GET\n      req_uri: /invoices\n      timeout: 5000\n      vpc_channel_status: 1\n      vpc_channel_info: {{vpc_channel_name: {channel}, vpc_channel_proxy_host: billing.internal}}"),
         );
-    assert!(text.contains("missing_channel"));
+    assert!(text.contains(channel));
+    text
+}
+
+#[test]
+fn a_vpc_channel_the_gateway_lacks_is_refused_before_anything_is_sent() {
+    let gateway = Gateway::start(None);
+    // The emulator lists its VPC channels, so the plan knows `missing_channel` is not there
+    // (sync never creates channels) and nothing is written.
     let dir = tempfile::tempdir().unwrap();
-    let source = write(&dir, "broken.yaml", &text);
+    let source = write(&dir, "broken.yaml", &through_vpc_channel("missing_channel"));
     let outcome = gateway.sync(&source, false);
-    assert_eq!(outcome.exit_code, 1);
-    assert!(
-        outcome.stderr.contains("apigctl: error: api get_invoice: VPC channel `missing_channel` does not exist on the gateway"),
-        "{}",
-        outcome.stderr
-    );
-    // Dependents fail naming the missing API; everything else went through.
+    assert_eq!(outcome.exit_code, 1, "{}{}", outcome.stdout, outcome.stderr);
     assert!(
         outcome.stderr.contains(
-            "apigctl: error: publication get_invoice in DEV: not done, because the change of API `get_invoice` failed"
+            "API `get_invoice` uses VPC channel `missing_channel`, which the gateway does not have"
         ),
         "{}",
         outcome.stderr
+    );
+    assert_eq!(gateway.writes(), 0);
+}
+
+#[test]
+fn failed_operations_do_not_stop_independent_ones_and_are_all_reported() {
+    let gateway = Gateway::start(None);
+    // An API whose backend goes through a VPC channel, beside a valid one. The channel is there
+    // when the plan is made, and deleted before it is applied: neither lint nor the plan can
+    // tell, so the gateway says so (APIG.3023).
+    let channel = gateway.create(
+        "vpc-channels",
+        &serde_json::json!({"name": "billing_channel", "port": 8080, "balance_strategy": 1,
+                            "member_type": "ip"}),
+    );
+    let (client, runtime, live) = read_live(&gateway, "billing_api");
+    let dir = tempfile::tempdir().unwrap();
+    let source = write(&dir, "vpc.yaml", &through_vpc_channel("billing_channel"));
+    let (_, plan) = plan_in_dev(&source, &live);
+    gateway.rest(
+        reqwest::Method::DELETE,
+        &format!("vpc-channels/{channel}"),
+        None,
+    );
+    let report = runtime.block_on(apigctl::sync::apply::apply(&client, &plan, &live, &|_| {}));
+    let failures = report.failures.join("\n");
+    assert!(
+        failures.contains("api get_invoice: ") && failures.contains("APIG.3023"),
+        "{failures}"
+    );
+    // Dependents fail naming the missing API; everything else went through.
+    assert!(
+        failures.contains(
+            "publication get_invoice in DEV: not done, because the change of API `get_invoice` failed"
+        ),
+        "{failures}"
     );
     let dumped = gateway.dump("billing_api");
     let names: Vec<&str> = dumped.apis.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["list_invoices"]);
     assert_eq!(dumped.plugin_bindings.len(), 1);
+}
+
+#[test]
+fn an_http_vpc_backend_syncs_through_a_channel_made_on_the_gateway() {
+    let gateway = Gateway::start(None);
+    // Channels are gateway-wide and not part of a definition: made through the REST API.
+    gateway.create(
+        "vpc-channels",
+        &serde_json::json!({"name": "billing_channel", "port": 8080, "balance_strategy": 1,
+                            "member_type": "ip", "members": [{"host": "10.0.0.8", "weight": 1}]}),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let source = write(&dir, "vpc.yaml", &through_vpc_channel("billing_channel"));
+    let outcome = gateway.sync(&source, false);
+    assert_eq!(outcome.exit_code, 0, "{}{}", outcome.stdout, outcome.stderr);
+    let dumped = gateway.dump("billing_api");
+    let api = dumped
+        .apis
+        .iter()
+        .find(|a| a.name == "get_invoice")
+        .expect("get_invoice");
+    let backend = api.backend_api.as_ref().expect("a web backend");
+    let channel = backend.vpc_channel_info.as_ref().expect("a VPC channel");
+    assert_eq!(channel.vpc_channel_name, "billing_channel");
+    assert_eq!(
+        channel.vpc_channel_proxy_host.as_deref(),
+        Some("billing.internal")
+    );
+    // And nothing is left to do.
+    let again = gateway.diff(&source, false, PlanFormat::Human);
+    assert_eq!(again.exit_code, 0, "{}", again.stdout);
 }
 
 /// Renaming an API keeps its route. Without `--prune` the old API stays and holds the route,

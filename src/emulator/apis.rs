@@ -12,7 +12,7 @@ use crate::model::{
 
 use super::list::{integer, matches_exact, matches_name, page, page_viewed};
 use super::state::{Db, Publication, Version, new_id, now};
-use super::{ApiError, Reply, Req, validate};
+use super::{ApiError, Reply, Req, validate, vpc_channels};
 
 /// Whether two paths are the same route ([`route_path`]).
 fn same_path(a: &str, b: &str) -> bool {
@@ -140,6 +140,11 @@ fn check_references(db: &Db, api: &ApiCreate) -> Result<(), ApiError> {
                 format!("authorizer with id: {id} not found"),
             ));
         }
+    }
+    // The VPC channels of the backend and of each backend policy (API Reference 5.4: 404
+    // APIG.3023, "The VPC channel does not exist").
+    if let Some(id) = vpc_channels::channels_of(api).find(|id| !db.vpc_channels.contains_key(*id)) {
+        return Err(vpc_channels::not_found(id));
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ pub mod policies;
 pub mod routes;
 pub mod state;
 pub mod validate;
+pub mod vpc_channels;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

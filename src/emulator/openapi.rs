@@ -99,9 +99,22 @@ fn to_rest(db: &Db, value: &mut Value) -> Result<(), ApiError> {
             }
             // Group responses are not emulated.
             map.remove("response_name");
-            // VPC channels are not emulated: the name stands in for the id.
-            if let Some(name) = map.remove("vpc_channel_name") {
-                map.insert("vpc_channel_id".into(), name);
+            // A backend's VPC channel must exist (404 APIG.3023, as for an API created
+            // through `/apis`).
+            if let Some(Value::String(name)) = map.remove("vpc_channel_name") {
+                let id = db
+                    .vpc_channels
+                    .values()
+                    .find(|c| c.name == name)
+                    .map(|c| c.id.clone())
+                    .ok_or_else(|| {
+                        ApiError::new(
+                            404,
+                            "APIG.3023",
+                            format!("The VPC channel does not exist,name:{name}"),
+                        )
+                    })?;
+                map.insert("vpc_channel_id".into(), id.into());
             }
             for v in map.values_mut() {
                 to_rest(db, v)?;
@@ -352,6 +365,11 @@ fn live(
         .authorizers
         .iter()
         .map(|(id, a)| (a.name.clone(), id.clone()))
+        .collect();
+    live.names.vpc_channels = db
+        .vpc_channels
+        .values()
+        .map(|c| (c.name.clone(), c.id.clone()))
         .collect();
     (live.authorizers, _) = named(&db.authorizers, |a| &a.name, &live.names)?;
     let throttles;

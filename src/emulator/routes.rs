@@ -3,7 +3,7 @@
 //! capture beside it (`/apis/action` before `/apis/{api_id}`, `/acl-bindings/binded-acls`
 //! before `/acl-bindings/{id}`, ...), so literal segments always win over id captures.
 
-use super::{Op, apis, apps, authorizers, envs, groups, openapi, plugins, policies};
+use super::{Op, apis, apps, authorizers, envs, groups, openapi, plugins, policies, vpc_channels};
 
 type Route = (Op, &'static str, Vec<String>);
 
@@ -261,6 +261,38 @@ pub fn route(method: &str, segments: &[&str]) -> Option<Route> {
         }
         ("POST", ["app-auths"]) => write(apps::authorize, "/app-auths", &[]),
         ("DELETE", ["app-auths", id]) => write(apps::cancel, "/app-auths/{app_auth_id}", &[id]),
+
+        // VPC channels (3.17) and their backend servers.
+        ("POST", ["vpc-channels"]) => write(vpc_channels::create, "/vpc-channels", &[]),
+        ("GET", ["vpc-channels"]) => read(vpc_channels::list, "/vpc-channels", &[]),
+        ("GET", ["vpc-channels", id]) => {
+            read(vpc_channels::show, "/vpc-channels/{vpc_channel_id}", &[id])
+        }
+        ("PUT", ["vpc-channels", id]) => write(
+            vpc_channels::update,
+            "/vpc-channels/{vpc_channel_id}",
+            &[id],
+        ),
+        ("DELETE", ["vpc-channels", id]) => write(
+            vpc_channels::delete,
+            "/vpc-channels/{vpc_channel_id}",
+            &[id],
+        ),
+        ("POST", ["vpc-channels", id, "members"]) => write(
+            vpc_channels::add_members,
+            "/vpc-channels/{vpc_channel_id}/members",
+            &[id],
+        ),
+        ("GET", ["vpc-channels", id, "members"]) => read(
+            vpc_channels::list_members,
+            "/vpc-channels/{vpc_channel_id}/members",
+            &[id],
+        ),
+        ("DELETE", ["vpc-channels", id, "members", member]) => write(
+            vpc_channels::delete_member,
+            "/vpc-channels/{vpc_channel_id}/members/{member_id}",
+            &[id, member],
+        ),
 
         // OpenAPI import and export (3.16).
         ("POST", ["openapi", "import"]) => write(openapi::import, "/openapi/import", &[]),

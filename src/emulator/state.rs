@@ -24,6 +24,7 @@ use crate::model::{
 
 use super::apps::{App, AppAuth, AppCode};
 use super::errors::ApiError;
+use super::vpc_channels::VpcChannel;
 
 /// Id of the environment every gateway has from the start (`RELEASE`), as the API Reference's
 /// examples spell it.
@@ -108,6 +109,9 @@ pub struct Db {
     pub app_codes: BTreeMap<String, AppCode>,
     /// App authorizations.
     pub app_auths: BTreeMap<String, AppAuth>,
+    /// VPC channels, with their members (absent from state files written before they were
+    /// emulated: the struct's `serde(default)` reads those as none).
+    pub vpc_channels: BTreeMap<String, VpcChannel>,
     /// The APIs by route and name (not persisted: rebuilt on load).
     #[serde(skip)]
     pub api_index: super::apis::ApiIndex,

@@ -128,6 +128,47 @@ impl Gateway {
         })
     }
 
+    /// `METHOD /{path}` with an optional JSON body, signed as sync signs (project `p1`,
+    /// instance `i1`); the answer (`null` when empty). For what sync never writes, such as VPC
+    /// channels.
+    pub fn rest(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> serde_json::Value {
+        use apigctl::gateway::{Auth, Client, GatewayConfig, client::Call, signing::Credentials};
+        let credentials = Credentials {
+            access_key: AK.to_owned(),
+            secret_key: SK.to_owned(),
+            security_token: None,
+        };
+        let config = GatewayConfig::new(
+            &format!("http://{}", self.addr),
+            "p1",
+            "i1",
+            Auth::Signed(credentials),
+        );
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let client = Client::new(config).expect("client");
+            let mut call = Call::new(method, format!("/{path}"), "call", path);
+            if let Some(body) = body {
+                call = call.json(body).expect("body");
+            }
+            client.fetch(&call).await.expect("answer")
+        })
+    }
+
+    /// `POST /{path}` with a JSON body ([`Gateway::rest`]); the created object's `id`.
+    pub fn create(&self, path: &str, body: &serde_json::Value) -> String {
+        let created = self.rest(reqwest::Method::POST, path, Some(body));
+        created["id"].as_str().expect("an id").to_owned()
+    }
+
     /// Write requests (POST, PUT, DELETE) the emulator received so far.
     pub fn writes(&self) -> u64 {
         let stats = self.stats();
