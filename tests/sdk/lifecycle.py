@@ -4,7 +4,8 @@ Unchanged SDK code; only the endpoint, credentials and project id point at the e
 (environment: APIGCTL_ENDPOINT, APIGCTL_AK, APIGCTL_SK, APIGCTL_PROJECT, APIGCTL_INSTANCE).
 Life cycle: group, environment, variable, APIs of every backend type with backend policies,
 list with paging, update, publish, throttling and ACL policies with bindings, plug-in binding,
-export, import, unbinding and deletion. Exits non-zero on the first failed expectation.
+export, import, unbinding and deletion; VPC channels with their backend servers and an API
+whose backend goes through one. Exits non-zero on the first failed expectation.
 """
 
 import json
@@ -61,6 +62,56 @@ def condition(value):
 
 def tier_param():
     return [ReqParamBase(name="tier", type="STRING", location="QUERY", required=2)]
+
+
+def vpc_channels(c):
+    health = VpcHealthConfig(protocol="HTTP", path="/health", http_code="200", threshold_normal=2,
+                             threshold_abnormal=5, time_interval=10, timeout=5)
+    body = VpcCreate(name="sdk_channel", port=8080, balance_strategy=1, member_type="ip", type=2,
+                     member_groups=[MemberGroupCreate(member_group_name="primary", member_group_weight=1)],
+                     members=[MemberInfo(host="192.168.0.5", weight=1, member_group_name="primary")],
+                     vpc_health_config=health)
+    channel = c.create_vpc_channel_v2(CreateVpcChannelV2Request(instance_id=INSTANCE, body=body))
+    expect(len(channel.id) == 32 and channel.status == 1, "VPC channel created")
+    expect_error(lambda: c.create_vpc_channel_v2(CreateVpcChannelV2Request(instance_id=INSTANCE, body=body)),
+                 400, "APIG.3208", "duplicate VPC channel name is APIG.3208")
+    body.balance_strategy = 2
+    updated = c.update_vpc_channel_v2(UpdateVpcChannelV2Request(
+        instance_id=INSTANCE, vpc_channel_id=channel.id, body=body))
+    expect(updated.balance_strategy == 2, "VPC channel updated")
+    listed = c.list_vpc_channels_v2(ListVpcChannelsV2Request(
+        instance_id=INSTANCE, name="sdk_channel", precise_search="name"))
+    expect(listed.total == 1 and listed.vpc_channels[0].id == channel.id, "VPC channels listed by name")
+    added = c.adding_backend_instances_v2(AddingBackendInstancesV2Request(
+        instance_id=INSTANCE, vpc_channel_id=channel.id,
+        body=VpcMemberCreate(members=[MemberInfo(host="10.0.0.9", weight=3, port=80)])))
+    expect(added.total == 1 and added.members[0].host == "10.0.0.9", "backend server added")
+    members = c.list_backend_instances_v2(ListBackendInstancesV2Request(
+        instance_id=INSTANCE, vpc_channel_id=channel.id))
+    expect(members.total == 2, "backend servers listed")
+    c.delete_backend_instance_v2(DeleteBackendInstanceV2Request(
+        instance_id=INSTANCE, vpc_channel_id=channel.id, member_id=added.members[0].id))
+    shown = c.show_details_of_vpc_channel_v2(ShowDetailsOfVpcChannelV2Request(
+        instance_id=INSTANCE, vpc_channel_id=channel.id))
+    expect(len(shown.members) == 1 and shown.vpc_health_config.timeout == 5, "VPC channel shown")
+
+    group = c.create_api_group_v2(CreateApiGroupV2Request(
+        instance_id=INSTANCE, body=ApiGroupCreate(name="sdk_vpc")))
+    api = c.create_api_v2(CreateApiV2Request(instance_id=INSTANCE, body=ApiCreate(
+        group_id=group.id, name="sdk_vpc_api", type=1, req_protocol="HTTPS", req_method="GET",
+        req_uri="/inner", auth_type="NONE", backend_type="HTTP",
+        backend_api=BackendApiCreate(req_protocol="HTTP", req_method="GET", req_uri="/inner",
+                                     timeout=5000, vpc_channel_status=1,
+                                     vpc_channel_info=ApiBackendVpcReq(vpc_channel_id=channel.id,
+                                                                       vpc_channel_proxy_host="inner.local")))))
+    expect(api.backend_api.vpc_channel_info.vpc_channel_id == channel.id, "HTTP-VPC API created")
+    expect_error(lambda: c.delete_vpc_channel_v2(DeleteVpcChannelV2Request(
+        instance_id=INSTANCE, vpc_channel_id=channel.id)), 403, "APIG.3414", "VPC channel in use stays")
+    c.delete_api_v2(DeleteApiV2Request(instance_id=INSTANCE, api_id=api.id))
+    c.delete_api_group_v2(DeleteApiGroupV2Request(instance_id=INSTANCE, group_id=group.id))
+    c.delete_vpc_channel_v2(DeleteVpcChannelV2Request(instance_id=INSTANCE, vpc_channel_id=channel.id))
+    expect_error(lambda: c.show_details_of_vpc_channel_v2(ShowDetailsOfVpcChannelV2Request(
+        instance_id=INSTANCE, vpc_channel_id=channel.id)), 404, "APIG.3023", "deleted VPC channel is APIG.3023")
 
 
 def main():
@@ -237,6 +288,7 @@ def main():
             c.delete_api_v2(DeleteApiV2Request(instance_id=INSTANCE, api_id=api.id))
         c.delete_api_group_v2(DeleteApiGroupV2Request(instance_id=INSTANCE, group_id=gid))
     c.delete_environment_v2(DeleteEnvironmentV2Request(instance_id=INSTANCE, env_id=env.id))
+    vpc_channels(c)
     groups = c.list_api_groups_v2(ListApiGroupsV2Request(instance_id=INSTANCE))
     expect(groups.total == 0, "everything deleted")
     expect_error(lambda: c.show_details_of_api_v2(ShowDetailsOfApiV2Request(
