@@ -1166,6 +1166,13 @@ async fn apis_name_existing_vpc_channels_and_keep_them_in_use() {
     let api = api.id();
     let refused = c.delete(&format!("/vpc-channels/{channel}")).await;
     assert_eq!((refused.status, refused.code()), (403, "APIG.3414"));
+    // API lists filter by the channel's name (3.5.6).
+    let through = c
+        .get("/apis", &[("vpc_channel_name", "inner_channel")])
+        .await;
+    assert_eq!(through.body["apis"][0]["id"], api.as_str());
+    let none = c.get("/apis", &[("vpc_channel_name", "inner")]).await;
+    assert_eq!(none.body["total"], 0);
 
     // A backend policy's channel counts too, on update as on create.
     let other = c
@@ -1239,5 +1246,103 @@ async fn vpc_channels_survive_a_restart_and_old_state_files_load() {
     std::fs::write(&state, serde_json::to_vec(&old).unwrap()).unwrap();
     let (c, handle) = start(cfg).await;
     assert_eq!(c.get("/vpc-channels", &[]).await.body["total"], 0);
+    handle.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn vpc_channel_member_groups_are_added_updated_and_deleted() {
+    let (c, handle) = start(config()).await;
+    let id = c
+        .post("/vpc-channels", &channel_body("grouped_channel"))
+        .await
+        .id();
+    let groups = format!("/vpc-channels/{id}/member-groups");
+    // `primary` is updated in place (its id stays), `secondary` added; a request that defines
+    // one name twice is refused, as a create is.
+    let primary = c.get(&groups, &[]).await.body["member_groups"][0]["member_group_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let added = c
+        .post(
+            &groups,
+            &json!({"member_groups": [
+                {"member_group_name": "primary", "member_group_weight": 7},
+                {"member_group_name": "secondary", "member_group_remark": "spare"}]}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{:?}", added.body);
+    assert_eq!(added.body["total"], 2);
+    assert_eq!(
+        added.body["member_groups"][0]["member_group_id"],
+        primary.as_str()
+    );
+    assert_eq!(added.body["member_groups"][0]["member_group_weight"], 7);
+    let secondary = added.body["member_groups"][1]["member_group_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let twice = c
+        .post(
+            &groups,
+            &json!({"member_groups": [{"member_group_name": "dup"}, {"member_group_name": "dup"}]}),
+        )
+        .await;
+    assert_eq!(twice.code(), "APIG.2011");
+    let bad = c
+        .post(
+            &groups,
+            &json!({"member_groups": [{"member_group_name": "x", "member_group_weight": 1}]}),
+        )
+        .await;
+    assert_eq!(bad.code(), "APIG.2011");
+
+    let listed = c.get(&groups, &[("member_group_name", "ary")]).await;
+    assert_eq!(listed.body["total"], 2);
+    let precise = c
+        .get(
+            &groups,
+            &[
+                ("member_group_name", "primary"),
+                ("precise_search", "member_group_name"),
+            ],
+        )
+        .await;
+    assert_eq!(precise.body["total"], 1);
+    let shown = c.get(&format!("{groups}/{secondary}"), &[]).await;
+    assert_eq!(shown.body["member_group_remark"], "spare");
+
+    // Renaming a group carries its members along; a name another group has is refused.
+    let renamed = c
+        .put(
+            &format!("{groups}/{primary}"),
+            &json!({"member_group_name": "first", "member_group_weight": 3}),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{:?}", renamed.body);
+    assert_eq!(renamed.body["member_group_id"], primary.as_str());
+    let members = c.get(&format!("/vpc-channels/{id}/members"), &[]).await;
+    assert_eq!(members.body["members"][0]["member_group_name"], "first");
+    assert_eq!(
+        members.body["members"][0]["member_group_id"],
+        primary.as_str()
+    );
+    let clash = c
+        .put(
+            &format!("{groups}/{primary}"),
+            &json!({"member_group_name": "secondary"}),
+        )
+        .await;
+    assert_eq!(clash.code(), "APIG.2011");
+
+    // Deleting a group leaves its members in the channel, in no group.
+    assert_eq!(c.delete(&format!("{groups}/{primary}")).await.status, 204);
+    let members = c.get(&format!("/vpc-channels/{id}/members"), &[]).await;
+    assert_eq!(members.body["total"], 2);
+    assert!(members.body["members"][0].get("member_group_id").is_none());
+    let gone = c.get(&format!("{groups}/{primary}"), &[]).await;
+    assert_eq!((gone.status, gone.code()), (404, "APIG.3023"));
+    let listed = c.get(&groups, &[]).await;
+    assert_eq!(listed.body["total"], 1);
     handle.shutdown().await.unwrap();
 }

@@ -336,7 +336,8 @@ pub fn show(db: &Db, req: &Req) -> Result<Reply, ApiError> {
 }
 
 /// `GET /apis` (3.5.6): filters `id`, `name`, `group_id`, `req_protocol`, `req_method`,
-/// `req_uri`, `auth_type`, `env_id`, `type`, `precise_search`, `tags`.
+/// `req_uri`, `auth_type`, `env_id`, `type`, `precise_search`, `tags`, `vpc_channel_name` (the
+/// APIs whose backend or a backend policy goes through the channel of that name).
 pub fn list(db: &Db, req: &Req) -> Result<Reply, ApiError> {
     let wanted_type = integer(req, "type")?;
     let published = db.publications_by_api();
@@ -356,6 +357,12 @@ pub fn list(db: &Db, req: &Req) -> Result<Reply, ApiError> {
                 published
                     .get(a.id.as_deref().unwrap_or(""))
                     .is_some_and(|ps| ps.iter().any(|p| p.env_id == env))
+            })
+        })
+        .filter(|a| {
+            req.q("vpc_channel_name").is_none_or(|name| {
+                vpc_channels::channels_of(a)
+                    .any(|id| db.vpc_channels.get(id).is_some_and(|c| c.name == name))
             })
         })
         .filter(|a| {

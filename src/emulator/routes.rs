@@ -262,7 +262,7 @@ pub fn route(method: &str, segments: &[&str]) -> Option<Route> {
         ("POST", ["app-auths"]) => write(apps::authorize, "/app-auths", &[]),
         ("DELETE", ["app-auths", id]) => write(apps::cancel, "/app-auths/{app_auth_id}", &[id]),
 
-        // VPC channels (3.17) and their backend servers.
+        // VPC channels (3.17), their backend servers and backend server groups.
         ("POST", ["vpc-channels"]) => write(vpc_channels::create, "/vpc-channels", &[]),
         ("GET", ["vpc-channels"]) => read(vpc_channels::list, "/vpc-channels", &[]),
         ("GET", ["vpc-channels", id]) => {
@@ -287,6 +287,31 @@ pub fn route(method: &str, segments: &[&str]) -> Option<Route> {
             vpc_channels::list_members,
             "/vpc-channels/{vpc_channel_id}/members",
             &[id],
+        ),
+        ("POST", ["vpc-channels", id, "member-groups"]) => write(
+            vpc_channels::add_member_groups,
+            "/vpc-channels/{vpc_channel_id}/member-groups",
+            &[id],
+        ),
+        ("GET", ["vpc-channels", id, "member-groups"]) => read(
+            vpc_channels::list_member_groups,
+            "/vpc-channels/{vpc_channel_id}/member-groups",
+            &[id],
+        ),
+        ("GET", ["vpc-channels", id, "member-groups", group]) => read(
+            vpc_channels::show_member_group,
+            "/vpc-channels/{vpc_channel_id}/member-groups/{member_group_id}",
+            &[id, group],
+        ),
+        ("PUT", ["vpc-channels", id, "member-groups", group]) => write(
+            vpc_channels::update_member_group,
+            "/vpc-channels/{vpc_channel_id}/member-groups/{member_group_id}",
+            &[id, group],
+        ),
+        ("DELETE", ["vpc-channels", id, "member-groups", group]) => write(
+            vpc_channels::delete_member_group,
+            "/vpc-channels/{vpc_channel_id}/member-groups/{member_group_id}",
+            &[id, group],
         ),
         ("DELETE", ["vpc-channels", id, "members", member]) => write(
             vpc_channels::delete_member,

@@ -91,9 +91,21 @@ def vpc_channels(c):
     expect(members.total == 2, "backend servers listed")
     c.delete_backend_instance_v2(DeleteBackendInstanceV2Request(
         instance_id=INSTANCE, vpc_channel_id=channel.id, member_id=added.members[0].id))
+    groups = c.create_member_group(CreateMemberGroupRequest(
+        instance_id=INSTANCE, vpc_channel_id=channel.id,
+        body=MemberGroupCreateBatch(member_groups=[MemberGroupCreate(member_group_name="spare")])))
+    expect(groups.total == 1 and groups.member_groups[0].member_group_name == "spare",
+           "backend server group added")
+    listed_groups = c.list_member_groups(ListMemberGroupsRequest(
+        instance_id=INSTANCE, vpc_channel_id=channel.id))
+    expect(listed_groups.total == 2, "backend server groups listed")
+    c.delete_member_group(DeleteMemberGroupRequest(
+        instance_id=INSTANCE, vpc_channel_id=channel.id,
+        member_group_id=groups.member_groups[0].member_group_id))
     shown = c.show_details_of_vpc_channel_v2(ShowDetailsOfVpcChannelV2Request(
         instance_id=INSTANCE, vpc_channel_id=channel.id))
-    expect(len(shown.members) == 1 and shown.vpc_health_config.timeout == 5, "VPC channel shown")
+    expect(len(shown.members) == 1 and len(shown.member_groups) == 1
+           and shown.vpc_health_config.timeout == 5, "VPC channel shown")
 
     group = c.create_api_group_v2(CreateApiGroupV2Request(
         instance_id=INSTANCE, body=ApiGroupCreate(name="sdk_vpc")))
