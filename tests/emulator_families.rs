@@ -1119,6 +1119,15 @@ async fn vpc_channel_bodies_are_checked_against_the_reference_tables() {
             "{field}: {value}: {message}"
         );
     }
+    let digit_first = c.post("/vpc-channels", &channel_body("1channel")).await;
+    assert!(
+        digit_first.body["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("must start with a letter"),
+        "{:?}",
+        digit_first.body
+    );
     let mut missing = channel_body("checked_channel");
     missing.as_object_mut().unwrap().remove("port");
     assert_eq!(c.post("/vpc-channels", &missing).await.code(), "APIG.2001");

@@ -227,17 +227,22 @@ fn allowed(c: char, extra: &str) -> bool {
     c.is_ascii_alphanumeric() || extra.contains(c)
 }
 
-/// A length in characters of `min..=max`, the first character passing `first`, every other
+/// What the first character of a value may be.
+#[derive(Clone, Copy)]
+enum First {
+    /// A letter.
+    Letter,
+    /// A letter or a digit.
+    LetterOrDigit,
+    /// Any character the value may hold.
+    Any,
+}
+
+/// A length in characters of `min..=max`, the first character as `first` says, every other
 /// one a letter, a digit or one of `extra` (ASCII, as the linter's `apig-backend-vpc-channel-name`
 /// pattern `^[A-Za-z][A-Za-z0-9_.-]*$`, so a channel the emulator takes is one a definition may
 /// name).
-fn text(
-    param: &str,
-    value: &str,
-    (min, max): (usize, usize),
-    first: fn(char) -> bool,
-    extra: &str,
-) -> Check {
+fn text(param: &str, value: &str, (min, max): (usize, usize), first: First, extra: &str) -> Check {
     let count = value.chars().count();
     if count < min || count > max {
         return Err(ApiError::invalid(
@@ -245,11 +250,18 @@ fn text(
             &format!("{min} to {max} characters"),
         ));
     }
-    if value.chars().next().is_some_and(|c| !first(c)) {
-        return Err(ApiError::invalid(
-            param,
-            "starts with a character not allowed first",
-        ));
+    let start = value.chars().next();
+    let refused = match first {
+        First::Letter => start
+            .is_some_and(|c| !c.is_ascii_alphabetic())
+            .then_some("a letter"),
+        First::LetterOrDigit => start
+            .is_some_and(|c| !c.is_ascii_alphanumeric())
+            .then_some("a letter or digit"),
+        First::Any => None,
+    };
+    if let Some(what) = refused {
+        return Err(ApiError::invalid(param, &format!("must start with {what}")));
     }
     match value.chars().find(|c| !allowed(*c, extra)) {
         Some(bad) => Err(ApiError::invalid(
@@ -294,7 +306,7 @@ fn one_of<T: PartialEq + std::fmt::Debug>(param: &str, value: &T, values: &[T]) 
 
 /// A name: a letter first, then letters, digits and `extra`.
 fn name(param: &str, value: &str, extra: &str) -> Check {
-    text(param, value, (3, 64), |c| c.is_ascii_alphabetic(), extra)
+    text(param, value, (3, 64), First::Letter, extra)
 }
 
 /// The fields of a create or update body (API Reference 3.17.1, Tables 3-852 to 3-856; the
@@ -313,7 +325,7 @@ pub fn check(v: &VpcCreate) -> Check {
         one_of("type", &kind, &[2, 3])?;
     }
     if let Some(code) = &v.dict_code {
-        text("dict_code", code, (3, 64), |c| allowed(c, "-_."), "-_.")?;
+        text("dict_code", code, (3, 64), First::Any, "-_.")?;
     }
     check_groups(v.member_groups.as_deref().unwrap_or_default())?;
     for (i, m) in v.members.iter().flatten().enumerate() {
@@ -344,13 +356,7 @@ fn check_group(at: &str, g: &MemberGroup) -> Check {
         100,
     )?;
     if let Some(code) = &g.dict_code {
-        text(
-            &format!("{at}.dict_code"),
-            code,
-            (3, 64),
-            |c| allowed(c, "-_."),
-            "-_.",
-        )?;
+        text(&format!("{at}.dict_code"), code, (3, 64), First::Any, "-_.")?;
     }
     at_most(
         &format!("{at}.microservice_version"),
@@ -369,7 +375,7 @@ fn check_group(at: &str, g: &MemberGroup) -> Check {
             ("label_value", &label.label_value),
         ] {
             let param = format!("{at}.microservice_labels[{k}].{field}");
-            text(&param, value, (1, 63), |c| c.is_ascii_alphanumeric(), "-_.")?;
+            text(&param, value, (1, 63), First::LetterOrDigit, "-_.")?;
             if !value.ends_with(|c: char| c.is_ascii_alphanumeric()) {
                 return Err(ApiError::invalid(&param, "must end with a letter or digit"));
             }
@@ -398,20 +404,14 @@ fn check_member(at: &str, m: &Member, member_type: &str) -> Check {
     }
     within(&format!("{at}.port"), m.port, 0, 65_535)?;
     if let Some(id) = &m.ecs_id {
-        text(
-            &format!("{at}.ecs_id"),
-            id,
-            (1, 255),
-            |c| allowed(c, "-_"),
-            "-_",
-        )?;
+        text(&format!("{at}.ecs_id"), id, (1, 255), First::Any, "-_")?;
     }
     if let Some(ecs_name) = &m.ecs_name {
         text(
             &format!("{at}.ecs_name"),
             ecs_name,
             (1, 64),
-            |c| allowed(c, "-_."),
+            First::Any,
             "-_.",
         )?;
     }
