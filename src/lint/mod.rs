@@ -321,13 +321,34 @@ pub fn definition_value_errors(
     definition: &serde_json::Value,
     keep: impl Fn(&Rule) -> bool,
 ) -> Vec<Diagnostic> {
+    definition_value_errors_with(definition, keep, &[])
+}
+
+/// [`definition_value_errors`], with the warnings named in `as_errors` run as errors: rules
+/// that are warnings for a document (the extension reference grades them so) on values the
+/// gateway's REST API refuses outright, which the emulator must refuse too.
+pub fn definition_value_errors_with(
+    definition: &serde_json::Value,
+    keep: impl Fn(&Rule) -> bool,
+    as_errors: &[&str],
+) -> Vec<Diagnostic> {
+    use crate::diagnostic::Severity;
     let Ok(rules) = builtin_rules() else {
         return Vec::new();
     };
     let rules = rules.iter().filter(|r| {
-        r.given == Given::Definition && r.severity == crate::diagnostic::Severity::Error && keep(r)
+        r.given == Given::Definition
+            && (r.severity == Severity::Error || as_errors.contains(&r.id.as_str()))
+            && keep(r)
     });
-    let engine = Engine::new(rules, &RuleSettings::default());
+    let settings = RuleSettings {
+        severity: as_errors
+            .iter()
+            .map(|id| ((*id).to_owned(), Some(Severity::Error)))
+            .collect(),
+        ..RuleSettings::default()
+    };
+    let engine = Engine::new(rules, &settings);
     let root = engine::json_tree(definition);
     let locator = Locator::Tree {
         file: crate::source::FileId(0),
