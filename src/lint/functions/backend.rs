@@ -150,59 +150,69 @@ pub const API_BACKEND_OBJECT_EXTRA: FunctionDef = FunctionDef {
 /// `policy-type-compatible`: each backend policy's type suits the default backend's type.
 pub const POLICY_TYPE_COMPATIBLE: FunctionDef = FunctionDef {
     name: "policy-type-compatible",
-    description: "On an OpenAPI operation: each `x-apigateway-backend-policies[*].type` suits `x-apigateway-backend.type` (HTTP or HTTP-VPC default: HTTP and HTTP-VPC policies; FUNCTION: FUNCTION; MOCK: MOCK; case-insensitive; unknown types skipped). Reported at the policy's `type`, with the default backend's `type` as related location.",
+    description: "On a definition API object: each backend policy suits `backend_type` (HTTP or GRPC: `policy_https`, whose type is HTTP or HTTP-VPC; FUNCTION: `policy_functions`; MOCK: `policy_mocks`; other types skipped). Each policy in another list is reported at the policy, with `backend_type` as related location.",
     args: &[],
     placeholders: &["type", "backend_type", "allowed"],
     run: policy_type_compatible,
 };
 
-/// The policy types a default backend type accepts (OTC-R&C "Backend policy restrictions").
-fn compatible_policy_types(backend_type: &str) -> Option<&'static [&'static str]> {
-    match backend_type.to_ascii_uppercase().as_str() {
-        "HTTP" | "HTTP-VPC" => Some(&["HTTP", "HTTP-VPC"]),
-        "FUNCTION" => Some(&["FUNCTION"]),
-        "MOCK" => Some(&["MOCK"]),
+/// The policy list a default backend type takes and the policy types it holds (OTC-R&C
+/// "Backend policy restrictions": HTTP and HTTP-VPC backends take HTTP and HTTP-VPC policies,
+/// FUNCTION only FUNCTION, MOCK only MOCK). A GRPC backend is a web backend (Table 3-174):
+/// its policies are `policy_https` too (Table 3-175).
+fn compatible_policies(backend_type: &str) -> Option<(&'static str, &'static str)> {
+    match backend_type {
+        "HTTP" | "GRPC" => Some(("policy_https", "HTTP, HTTP-VPC")),
+        "FUNCTION" => Some(("policy_functions", "FUNCTION")),
+        "MOCK" => Some(("policy_mocks", "MOCK")),
         _ => None,
     }
 }
 
 fn policy_type_compatible(call: &Call<'_, '_>) -> Vec<Finding> {
-    let Some(backend_type) = call
-        .target
-        .field("x-apigateway-backend.type")
-        .filter(|t| t.node.as_str().is_some())
-    else {
+    let Some(backend_type) = call.target.child("backend_type") else {
         return Vec::new();
     };
-    let default = backend_type.node.as_str().unwrap_or_default();
-    let Some(allowed) = compatible_policy_types(default) else {
+    let Some(default) = backend_type.node.as_str() else {
         return Vec::new();
     };
-    let policies = call.target.pointer.push("x-apigateway-backend-policies");
+    let Some((own, allowed)) = compatible_policies(default) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
-    let list = call
-        .target
-        .node
-        .get("x-apigateway-backend-policies")
-        .and_then(Node::as_seq)
-        .unwrap_or_default();
-    for (i, policy) in list.iter().enumerate() {
-        let Some(kind) = policy.get("type").and_then(Node::as_str) else {
-            continue;
-        };
-        let known = ["HTTP", "HTTP-VPC", "FUNCTION", "MOCK"]
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case(kind));
-        if !known || allowed.iter().any(|t| t.eq_ignore_ascii_case(kind)) {
+    for list in ["policy_https", "policy_functions", "policy_mocks"] {
+        if list == own {
             continue;
         }
-        out.push(
-            Finding::at(policies.index(i).push("type"))
-                .arg("type", kind)
-                .arg("backend_type", default)
-                .arg("allowed", allowed.join(", "))
-                .related(backend_type.pointer.clone(), "default backend type"),
-        );
+        let Some(policies) = call.target.child(list) else {
+            continue;
+        };
+        for (i, policy) in policies
+            .node
+            .as_seq()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let kind = match list {
+                // A web policy behind a VPC channel (`vpc_channel_status: 1`) is HTTP-VPC.
+                "policy_https"
+                    if policy.get("vpc_channel_status").and_then(Node::as_i64) == Some(1) =>
+                {
+                    "HTTP-VPC"
+                }
+                "policy_https" => "HTTP",
+                "policy_functions" => "FUNCTION",
+                _ => "MOCK",
+            };
+            out.push(
+                Finding::at(policies.pointer.index(i))
+                    .arg("type", kind)
+                    .arg("backend_type", default)
+                    .arg("allowed", allowed)
+                    .related(backend_type.pointer.clone(), "default backend type"),
+            );
+        }
     }
     out
 }
@@ -210,19 +220,20 @@ fn policy_type_compatible(call: &Call<'_, '_>) -> Vec<Finding> {
 /// `backend-path-params`: every `{var}` of a backend path has a PATH backend parameter.
 pub const BACKEND_PATH_PARAMS: FunctionDef = FunctionDef {
     name: "backend-path-params",
-    description: "On an OpenAPI operation: in `x-apigateway-backend` and each `x-apigateway-backend-policies[*]`, every `{var}` / `{var+}` of `httpEndpoints.path` / `httpVpcEndpoints.path` has an entry in that object's `parameters` with `in: path` (any case) and `name: var`. Reported at the path.",
+    description: "On a definition API object: every `{var}` / `{var+}` of `backend_api.req_uri` has an entry in the API's `backend_params`, and every one of `policy_https[*].req_uri` an entry in that policy's `backend_params`, with `location: PATH` (any case) and `name: var`. Reported at the path.",
     args: &[],
     placeholders: &["param"],
     run: backend_path_params,
 };
 
 fn backend_path_params(call: &Call<'_, '_>) -> Vec<Finding> {
-    let mut backends: Vec<Target<'_>> = call
-        .target
-        .child("x-apigateway-backend")
-        .into_iter()
-        .collect();
-    if let Some(policies) = call.target.child("x-apigateway-backend-policies") {
+    // Each backend path with the object holding its backend parameters: the default web
+    // backend's are the API's own (Table 3-167 `backend_params`), a policy's its own.
+    let mut backends: Vec<(Target<'_>, &Node)> = Vec::new();
+    if let Some(path) = call.target.field("backend_api.req_uri") {
+        backends.push((path, call.target.node));
+    }
+    if let Some(policies) = call.target.child("policy_https") {
         for (i, p) in policies
             .node
             .as_seq()
@@ -230,34 +241,30 @@ fn backend_path_params(call: &Call<'_, '_>) -> Vec<Finding> {
             .iter()
             .enumerate()
         {
-            backends.push(Target {
-                node: p,
-                pointer: policies.pointer.index(i),
-                key: None,
-                is_key: false,
-            });
+            if let Some(entry) = p.as_map().and_then(|m| m.entry("req_uri")) {
+                let path = Target {
+                    node: &entry.value,
+                    pointer: policies.pointer.index(i).push("req_uri"),
+                    key: Some(&entry.key),
+                    is_key: false,
+                };
+                backends.push((path, p));
+            }
         }
     }
     let mut out = Vec::new();
-    for backend in backends {
-        let Some(path) = ["httpEndpoints", "httpVpcEndpoints"]
-            .iter()
-            .find_map(|k| backend.field(&format!("{k}.path")))
-        else {
-            continue;
-        };
+    for (path, holder) in backends {
         let Some(uri) = path.node.as_str() else {
             continue;
         };
-        let params = backend
-            .node
-            .get("parameters")
+        let params = holder
+            .get("backend_params")
             .and_then(Node::as_seq)
             .unwrap_or_default();
         let declared: Vec<&str> = params
             .iter()
             .filter(|p| {
-                p.get("in")
+                p.get("location")
                     .and_then(Node::as_str)
                     .is_some_and(|l| l.eq_ignore_ascii_case("path"))
             })
@@ -648,24 +655,24 @@ mod tests {
 
     #[test]
     fn policy_types_must_suit_the_default_backend() {
-        let doc = "ops:\n  - x-apigateway-backend: {type: HTTP-VPC}\n    x-apigateway-backend-policies: [{type: HTTP}, {type: mock}, {type: other}, {type: http-vpc}]\n  - x-apigateway-backend: {type: FUNCTION}\n    x-apigateway-backend-policies: [{type: FUNCTION}, {type: HTTP}]\n  - x-apigateway-backend: {type: GRPC}\n    x-apigateway-backend-policies: [{type: HTTP}]\n";
+        let doc = "apis:\n  - backend_type: HTTP\n    policy_https: [{vpc_channel_status: 1}, {}]\n    policy_mocks: [{name: m}]\n  - backend_type: FUNCTION\n    policy_functions: [{}]\n    policy_https: [{vpc_channel_status: 1}]\n  - backend_type: GRPC\n    policy_https: [{}]\n  - backend_type: OTHER\n    policy_mocks: [{}]\n";
         assert_eq!(
-            run(&POLICY_TYPE_COMPATIBLE, doc, "$.ops[*]", "{}"),
+            run(&POLICY_TYPE_COMPATIBLE, doc, "$.apis[*]", "{}"),
             [
-                "/ops/0/x-apigateway-backend-policies/1/type: type=mock, backend_type=HTTP-VPC, allowed=HTTP, HTTP-VPC (related /ops/0/x-apigateway-backend/type)",
-                "/ops/1/x-apigateway-backend-policies/1/type: type=HTTP, backend_type=FUNCTION, allowed=FUNCTION (related /ops/1/x-apigateway-backend/type)",
+                "/apis/0/policy_mocks/0: type=MOCK, backend_type=HTTP, allowed=HTTP, HTTP-VPC (related /apis/0/backend_type)",
+                "/apis/1/policy_https/0: type=HTTP-VPC, backend_type=FUNCTION, allowed=FUNCTION (related /apis/1/backend_type)",
             ]
         );
     }
 
     #[test]
     fn backend_path_variables_need_path_parameters() {
-        let doc = "op:\n  x-apigateway-backend:\n    httpEndpoints: {path: '/a/{id}/{rest+}/#env#'}\n    parameters: [{name: id, in: PATH}, {name: rest, in: query}]\n  x-apigateway-backend-policies:\n    - httpVpcEndpoints: {path: '/p/{x}'}\n      parameters: [{name: x, in: path}]\n    - httpEndpoints: {path: '/q/{y}'}\n";
+        let doc = "api:\n  backend_api: {req_uri: '/a/{id}/{rest+}/#env#'}\n  backend_params: [{name: id, location: PATH}, {name: rest, location: QUERY}]\n  policy_https:\n    - req_uri: '/p/{x}'\n      backend_params: [{name: x, location: path}]\n    - req_uri: '/q/{y}'\n";
         assert_eq!(
-            run(&BACKEND_PATH_PARAMS, doc, "$.op", "{}"),
+            run(&BACKEND_PATH_PARAMS, doc, "$.api", "{}"),
             [
-                "/op/x-apigateway-backend/httpEndpoints/path: param=rest",
-                "/op/x-apigateway-backend-policies/1/httpEndpoints/path: param=y",
+                "/api/backend_api/req_uri: param=rest",
+                "/api/policy_https/1/req_uri: param=y",
             ]
         );
     }
