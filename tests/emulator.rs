@@ -826,6 +826,133 @@ async fn api_requests_are_checked_by_the_lint_rules() {
     handle.shutdown().await.unwrap();
 }
 
+/// The definition forms of rules that once checked OpenAPI documents only are the emulator's
+/// checks too: a backend policy of a type the default backend does not take
+/// (apig-backend-policy-type-compatible), and two-way TLS to a plain-HTTP backend
+/// (apig-backend-client-ssl: a warning for a document, refused by the REST API, API Reference
+/// 5.4 APIG.3717). Both are refused with APIG.2011 naming the field and the rule.
+#[tokio::test]
+async fn definition_forms_of_openapi_rules_are_enforced() {
+    let (c, handle) = start(config()).await;
+    let g = group(&c, "twins").await;
+    let conditions = json!([{"condition_origin": "source", "condition_value": "10.0.0.0/8"}]);
+
+    let mut mixed = mock_api(&g, "mixed", "GET", "/mixed");
+    mixed["policy_functions"] = json!([{"name": "by_function", "effect_mode": "ANY",
+        "function_urn": "urn:fss:x", "invocation_type": "sync", "network_type": "V1",
+        "timeout": 5000, "conditions": conditions.clone()}]);
+    let a = c.post("/apis", &mixed).await;
+    assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
+    let message = a.body["error_msg"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("parameterName:policy_functions")
+            && message.contains("apig-backend-policy-type-compatible"),
+        "{message}"
+    );
+    let mut same_type = mock_api(&g, "same_type", "GET", "/same_type");
+    same_type["policy_mocks"] = json!([{"name": "canary", "effect_mode": "ANY",
+        "result_content": "c", "conditions": conditions}]);
+    let a = c.post("/apis", &same_type).await;
+    assert_eq!(a.status, 201, "{:?}", a.body);
+
+    let web = |name: &str, protocol: &str| {
+        let mut api = mock_api(&g, name, "GET", &format!("/{name}"));
+        api["backend_type"] = json!("HTTP");
+        api["mock_info"] = Value::Null;
+        api["backend_api"] = json!({"url_domain": "example.com", "req_protocol": protocol,
+            "req_method": "GET", "req_uri": "/orders", "timeout": 5000, "vpc_channel_status": 2,
+            "enable_client_ssl": true});
+        api
+    };
+    let a = c.post("/apis", &web("plain_tls", "HTTP")).await;
+    assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
+    let message = a.body["error_msg"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("parameterName:backend_api.req_protocol")
+            && message.contains("apig-backend-client-ssl"),
+        "{message}"
+    );
+    let a = c.post("/apis", &web("https_tls", "HTTPS")).await;
+    assert_eq!(a.status, 201, "{:?}", a.body);
+    handle.shutdown().await.unwrap();
+}
+
+/// Objects other than APIs are checked by the definition rules too, with the emulator's own
+/// copies gone: a group description over the 1000 characters of Table 3-3 (a warning for a
+/// document, refused by the REST API), an environment variable name, an excluded throttling
+/// limit of 0 (apig-throttle-limit-range).
+#[tokio::test]
+async fn other_objects_are_checked_by_the_definition_rules() {
+    let (c, handle) = start(config()).await;
+    let long = c
+        .post(
+            "/api-groups",
+            &json!({"name": "long_remark", "remark": "r".repeat(1001)}),
+        )
+        .await;
+    assert_eq!(
+        (long.status, long.code()),
+        (400, "APIG.2011"),
+        "{:?}",
+        long.body
+    );
+    let message = long.body["error_msg"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("parameterName:remark") && message.contains("apig-group-remark-length"),
+        "{message}"
+    );
+
+    let g = group(&c, "objects").await;
+    let dev = env(&c, "DEV").await;
+    let bad = c
+        .post(
+            "/env-variables",
+            &json!({"group_id": g, "env_id": dev, "variable_name": "1host", "variable_value": "v"}),
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.code()),
+        (400, "APIG.2011"),
+        "{:?}",
+        bad.body
+    );
+    let message = bad.body["error_msg"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("parameterName:variable_name")
+            && message.contains("apig-env-variable-definition-name"),
+        "{message}"
+    );
+
+    let t = c
+        .post(
+            "/throttles",
+            &json!({"name": "per_second", "api_call_limits": 100, "time_interval": 1,
+                    "time_unit": "SECOND", "type": 1}),
+        )
+        .await;
+    assert_eq!(t.status, 201, "{:?}", t.body);
+    let app = c.post("/apps", &json!({"name": "mobile_app"})).await.id();
+    let zero = c
+        .post(
+            &format!("/throttles/{}/throttle-specials", t.id()),
+            &json!({"object_type": "APP", "object_id": app, "call_limits": 0}),
+        )
+        .await;
+    assert_eq!(
+        (zero.status, zero.code()),
+        (400, "APIG.2011"),
+        "{:?}",
+        zero.body
+    );
+    let message = zero.body["error_msg"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("parameterName:call_limits")
+            && message.contains("apig-throttle-limit-range"),
+        "{message}"
+    );
+    handle.shutdown().await.unwrap();
+}
+
 /// Values the API Reference forbids in a backend, its parameters and its policies are refused
 /// by a direct create (APIG.2011 naming the rule): the emulator checks with the linter's
 /// definition rules, which now cover them (not only OpenAPI documents).

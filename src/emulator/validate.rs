@@ -1,21 +1,27 @@
 //! Field constraints of request bodies: one function per object, each returning the first
 //! violation as the gateway's APIG.2011 error naming the parameter.
 //!
-//! These are the checks that need only the object itself (lengths, character sets, required
-//! companions of an enumeration value, number ranges). Checks that need the rest of the
-//! gateway (duplicate names, same method + path + match mode, references to other objects)
-//! live in the handlers, next to the store.
+//! **One source of truth:** every object a definition can hold (the group, environments and
+//! their variables, APIs, throttling policies and their excluded configurations, ACLs, custom
+//! authorizers, plug-ins) is checked by the linter's own `given: definition` rules
+//! (`rules/*.yaml`), run on the object placed alone in a definition ([`lint_in`]); the first
+//! error is the answer. A constraint is written once, in its rule, so that what `apigctl lint`
+//! passes the emulator accepts and the other way round.
 //!
-//! **One source of truth:** APIs, throttling policies, ACLs, custom authorizers and plug-ins are
-//! also checked by the linter's own `given: definition` rules (`rules/*.yaml`), run on the object
-//! placed alone in a definition (`lint_object`); the first error-severity finding is the
-//! answer. Rules that need the rest of the group (references,
-//! duplicates, bindings) are left to the handlers, which see the store.
+//! What stays here is what no definition can express:
+//! - the APIG.2001 answers for a missing mandatory field (a gateway id, or the backend object
+//!   the type needs), which the gateway gives before it looks at any value, so they come first;
+//! - the APIG.3209 / APIG.3210 answers for a repeated parameter or policy name within one API,
+//!   which are their own error codes rather than APIG.2011;
+//! - objects a definition does not hold: apps ([`app`]) and the gateway id `object_id` of an
+//!   excluded throttling configuration.
+//!
+//! Rules that need the rest of the group (references, duplicates, bindings) are left to the
+//! handlers, which see the store.
 
 use crate::model::{
     ApiAclCreate, ApiCreate, ApiGroupCreate, AuthType, AuthorizerCreate, BackendType, EnvCreate,
-    EnvVariableCreate, NetworkType, PluginCreate, ThrottleBaseInfo, ThrottleSpecialCreate,
-    VpcChannelStatus,
+    EnvVariableCreate, PluginCreate, ThrottleBaseInfo, ThrottleSpecialCreate, VpcChannelStatus,
 };
 
 use super::ApiError;
@@ -29,6 +35,7 @@ enum First {
     LetterOrDigit,
 }
 
+/// An app's names and keys (no definition holds apps, so no rule checks them).
 fn name(param: &str, value: &str, min: usize, max: usize, first: First, extra: &str) -> Check {
     let count = value.chars().count();
     if count < min || count > max {
@@ -75,135 +82,63 @@ fn max_len(param: &str, value: Option<&str>, max: usize) -> Check {
     }
 }
 
-fn range(param: &str, value: i64, min: i64, max: i64) -> Check {
-    if value < min || value > max {
-        Err(ApiError::invalid(
-            param,
-            &format!("between {min} and {max}"),
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-fn req_uri(param: &str, value: &str) -> Check {
-    if !value.starts_with('/') {
-        return Err(ApiError::invalid(param, "must start with /"));
-    }
-    max_len(param, Some(value), 512)?;
-    if value.chars().any(char::is_whitespace) {
-        return Err(ApiError::invalid(param, "must not contain whitespace"));
-    }
-    let opens = value.matches('{').count();
-    let closes = value.matches('}').count();
-    if opens != closes {
-        return Err(ApiError::invalid(param, "unbalanced braces"));
-    }
-    Ok(())
-}
-
-/// An API group (API Reference 3.1.1, Table 3-3).
+/// An API group (API Reference 3.1.1, Table 3-3): the definition's `group`.
 ///
 /// # Errors
 ///
 /// APIG.2011 naming the first bad parameter.
 pub fn group(g: &ApiGroupCreate) -> Check {
-    name("name", &g.name, 3, 255, First::LetterOrDigit, "-_./():")?;
-    max_len("remark", g.remark.as_deref(), 1000)
+    let Some(value) = definition_form(g) else {
+        return Ok(());
+    };
+    lint_in(serde_json::json!({"apigctl": 1, "group": value}), "/group")
 }
 
-/// An environment (API Reference 3.2.1, Table 3-56).
+/// An environment (API Reference 3.2.1, Table 3-56): an entry of `environments`.
 ///
 /// # Errors
 ///
 /// APIG.2011 naming the first bad parameter.
 pub fn env(e: &EnvCreate) -> Check {
-    name("name", &e.name, 3, 64, First::Letter, "_")?;
-    max_len("remark", e.remark.as_deref(), 255)
+    lint_object(e, "environments")
 }
 
-/// An environment variable (API Reference 3.3.1, Table 3-88).
+/// An environment variable (API Reference 3.3.1, Table 3-88): a variable of an environment of
+/// the definition (the environment itself is the store's: any valid name stands for it).
 ///
 /// # Errors
 ///
 /// APIG.2011 naming the first bad parameter.
 pub fn env_variable(v: &EnvVariableCreate) -> Check {
-    name(
-        "variable_name",
-        &v.variable_name,
-        3,
-        32,
-        First::Letter,
-        "-_",
-    )?;
-    let len = v.variable_value.chars().count();
-    if !(1..=255).contains(&len) {
-        return Err(ApiError::invalid("variable_value", "1 to 255 characters"));
-    }
-    Ok(())
+    let Some(value) = definition_form(v) else {
+        return Ok(());
+    };
+    lint_in(
+        with_group(
+            "environments",
+            serde_json::json!({"name": "env", "variables": [value]}),
+        ),
+        "/environments/0/variables/0",
+    )
 }
 
 /// An API (API Reference 3.5.1, Tables 3-167 to 3-177).
 ///
 /// # Errors
 ///
-/// APIG.2011 (or APIG.2001 for a missing backend) naming the first bad parameter.
+/// APIG.2001 for a missing mandatory field, APIG.3209 / APIG.3210 for a repeated parameter or
+/// backend policy name, else APIG.2011 naming the first bad parameter.
 pub fn api(a: &ApiCreate) -> Check {
-    name("name", &a.name, 3, 255, First::LetterOrDigit, "-_./:()")?;
-    max_len("version", a.version.as_deref(), 16)?;
-    req_uri("req_uri", &a.req_uri)?;
-    max_len("remark", a.remark.as_deref(), 255)?;
-    max_len("body_remark", a.body_remark.as_deref(), 20_480)?;
-    max_len(
-        "result_normal_sample",
-        a.result_normal_sample.as_deref(),
-        20_480,
-    )?;
-    max_len(
-        "result_failure_sample",
-        a.result_failure_sample.as_deref(),
-        20_480,
-    )?;
+    // The APIG.2001 answers first: the gateway names a missing field before judging values
+    // (the rules would answer APIG.2011 for some of these: `apig-api-backend-object`).
     if a.auth_type == AuthType::Authorizer && a.authorizer_id.is_none() {
         return Err(ApiError::missing("authorizer_id"));
-    }
-    if let Some(tags) = &a.tags {
-        if tags.len() > 10 {
-            return Err(ApiError::invalid("tags", "at most 10 tags"));
-        }
-        for tag in tags {
-            name("tags", tag, 1, 128, First::Letter, "-*#%.:_")?;
-        }
-    }
-    for (i, p) in a.req_params.iter().flatten().enumerate() {
-        name(
-            &format!("req_params[{i}].name"),
-            &p.name,
-            1,
-            32,
-            First::Letter,
-            "-_.",
-        )?;
-        max_len(&format!("req_params[{i}].remark"), p.remark.as_deref(), 255)?;
-    }
-    let mut seen = std::collections::HashSet::new();
-    for p in a.req_params.iter().flatten() {
-        if !seen.insert((p.name.to_ascii_lowercase(), p.location)) {
-            return Err(ApiError::exists(
-                "APIG.3209",
-                format!("The parameter name already exists: {}", p.name),
-            ));
-        }
     }
     match a.backend_type {
         BackendType::Http | BackendType::Grpc => {
             let Some(backend) = &a.backend_api else {
                 return Err(ApiError::missing("backend_api"));
             };
-            req_uri("backend_api.req_uri", &backend.req_uri)?;
-            range("backend_api.timeout", backend.timeout, 1, 600_000)?;
-            max_len("backend_api.version", backend.version.as_deref(), 16)?;
-            max_len("backend_api.remark", backend.remark.as_deref(), 255)?;
             let vpc = backend.vpc_channel_status == Some(VpcChannelStatus::Used);
             if vpc && backend.vpc_channel_info.is_none() {
                 return Err(ApiError::missing("backend_api.vpc_channel_info"));
@@ -219,20 +154,22 @@ pub fn api(a: &ApiCreate) -> Check {
             if func.function_urn.is_empty() {
                 return Err(ApiError::missing("func_info.function_urn"));
             }
-            let max = match func.network_type {
-                NetworkType::V1 => 60_000,
-                NetworkType::V2 => 600_000,
-            };
-            range("func_info.timeout", func.timeout, 1, max)?;
-            max_len("func_info.version", func.version.as_deref(), 64)?;
-            max_len("func_info.remark", func.remark.as_deref(), 255)?;
         }
         BackendType::Mock => {
-            let Some(mock) = &a.mock_info else {
+            if a.mock_info.is_none() {
                 return Err(ApiError::missing("mock_info"));
-            };
-            max_len("mock_info.remark", mock.remark.as_deref(), 255)?;
-            max_len("mock_info.version", mock.version.as_deref(), 64)?;
+            }
+        }
+    }
+    // Repeats have codes of their own (API Reference 5.4), which the rules
+    // (`apig-header-param-unique`, `apig-backend-policy-name-unique`) cannot give.
+    let mut seen = std::collections::HashSet::new();
+    for p in a.req_params.iter().flatten() {
+        if !seen.insert((p.name.to_ascii_lowercase(), p.location)) {
+            return Err(ApiError::exists(
+                "APIG.3209",
+                format!("The parameter name already exists: {}", p.name),
+            ));
         }
     }
     let mut policy_names = std::collections::HashSet::new();
@@ -240,28 +177,10 @@ pub fn api(a: &ApiCreate) -> Check {
         .policy_https
         .iter()
         .flatten()
-        .map(|p| (&p.name, "policy_https"))
-        .chain(
-            a.policy_functions
-                .iter()
-                .flatten()
-                .map(|p| (&p.name, "policy_functions")),
-        )
-        .chain(
-            a.policy_mocks
-                .iter()
-                .flatten()
-                .map(|p| (&p.name, "policy_mocks")),
-        );
-    for (policy_name, field) in policies {
-        name(
-            &format!("{field}.name"),
-            policy_name,
-            3,
-            64,
-            First::Letter,
-            "_",
-        )?;
+        .map(|p| &p.name)
+        .chain(a.policy_functions.iter().flatten().map(|p| &p.name))
+        .chain(a.policy_mocks.iter().flatten().map(|p| &p.name));
+    for policy_name in policies {
         if !policy_names.insert(policy_name.clone()) {
             return Err(ApiError::exists(
                 "APIG.3210",
@@ -269,9 +188,7 @@ pub fn api(a: &ApiCreate) -> Check {
             ));
         }
     }
-    // Last, the linter's rules: the specific answers above (a missing field is APIG.2001)
-    // come first.
-    lint_api(a)
+    lint_object(a, "apis")
 }
 
 /// A request throttling policy (API Reference 3.4.1, Table 3-128).
@@ -280,50 +197,43 @@ pub fn api(a: &ApiCreate) -> Check {
 ///
 /// APIG.2011 naming the first bad parameter.
 pub fn throttle(t: &ThrottleBaseInfo) -> Check {
-    name("name", &t.name, 3, 64, First::Letter, "_")?;
-    range("api_call_limits", t.api_call_limits, 1, 2_147_483_647)?;
-    range("time_interval", t.time_interval, 1, 2_147_483_647)?;
-    for (param, value) in [
-        ("user_call_limits", t.user_call_limits),
-        ("ip_call_limits", t.ip_call_limits),
-    ] {
-        if let Some(v) = value {
-            range(param, v, 0, t.api_call_limits)?;
-        }
-    }
-    if let (Some(app), Some(user)) = (t.app_call_limits, t.user_call_limits) {
-        range("app_call_limits", app, 0, user)?;
-    } else if let Some(app) = t.app_call_limits {
-        range("app_call_limits", app, 0, t.api_call_limits)?;
-    }
-    max_len("remark", t.remark.as_deref(), 255)?;
     lint_object(t, "throttles")
 }
 
-/// An excluded throttling configuration (API Reference 3.9.1, Table 3-505).
+/// An excluded throttling configuration (API Reference 3.9.1, Table 3-505): an entry of a
+/// throttling policy's `special` in a definition (the policy is the store's: a valid one stands
+/// for it).
 ///
 /// # Errors
 ///
-/// APIG.2011 naming the first bad parameter.
+/// APIG.2001 without `object_id`, else APIG.2011 naming the first bad parameter.
 pub fn throttle_special(s: &ThrottleSpecialCreate) -> Check {
+    // A gateway id (the app or account), which a definition names instead: no rule sees it.
     if s.object_id.is_empty() {
         return Err(ApiError::missing("object_id"));
     }
-    range("call_limits", s.call_limits, 1, 2_147_483_647)
+    let Some(value) = definition_form(s) else {
+        return Ok(());
+    };
+    lint_in(
+        with_group(
+            "throttles",
+            serde_json::json!({"name": "throttle", "api_call_limits": 1, "time_interval": 1,
+                               "time_unit": "SECOND", "special": [value]}),
+        ),
+        "/throttles/0/special/0",
+    )
 }
 
 /// An access control policy (API Reference 3.13.1, Table 3-669).
 ///
 /// # Errors
 ///
-/// APIG.2011 naming the first bad parameter.
+/// APIG.2001 without a value, else APIG.2011 naming the first bad parameter.
 pub fn acl(a: &ApiAclCreate) -> Check {
-    name("acl_name", &a.acl_name, 3, 64, First::Letter, "_")?;
+    // Mandatory (Table 3-669): an empty value is a missing one, APIG.2001 like the others.
     if a.acl_value.trim().is_empty() {
         return Err(ApiError::missing("acl_value"));
-    }
-    if a.entity_type == crate::model::AclEntityType::Ip && a.acl_value.split(',').count() > 100 {
-        return Err(ApiError::invalid("acl_value", "at most 100 IP addresses"));
     }
     lint_object(a, "acls")
 }
@@ -332,17 +242,12 @@ pub fn acl(a: &ApiAclCreate) -> Check {
 ///
 /// # Errors
 ///
-/// APIG.2011 naming the first bad parameter.
+/// APIG.2001 without `authorizer_uri`, else APIG.2011 naming the first bad parameter.
 pub fn authorizer(a: &AuthorizerCreate) -> Check {
-    name("name", &a.name, 3, 64, First::Letter, "_")?;
+    // Mandatory (Table 3-781): an empty URN is a missing one.
     if a.authorizer_uri.is_empty() {
         return Err(ApiError::missing("authorizer_uri"));
     }
-    max_len("authorizer_version", a.authorizer_version.as_deref(), 64)?;
-    if let Some(ttl) = a.ttl {
-        range("ttl", ttl, 0, 3600)?;
-    }
-    max_len("user_data", a.user_data.as_deref(), 2048)?;
     lint_object(a, "authorizers")
 }
 
@@ -352,12 +257,6 @@ pub fn authorizer(a: &AuthorizerCreate) -> Check {
 ///
 /// APIG.2011 naming the first bad parameter.
 pub fn plugin(p: &PluginCreate) -> Check {
-    name("plugin_name", &p.plugin_name, 3, 255, First::Letter, "_-")?;
-    max_len("plugin_content", Some(&p.plugin_content), 65_535)?;
-    if serde_json::from_str::<serde_json::Value>(&p.plugin_content).is_err() {
-        return Err(ApiError::invalid("plugin_content", "not a JSON document"));
-    }
-    max_len("remark", p.remark.as_deref(), 255)?;
     lint_object(p, "plugins")
 }
 
@@ -385,8 +284,8 @@ pub fn app(a: &AppCreate) -> Check {
     Ok(())
 }
 
-/// Rules that need more than the one API (other objects of the group, the store): the handlers
-/// check those against the store.
+/// Rules that need more than the one object (other objects of the group, the store): the
+/// handlers check those against the store.
 const GROUP_RULES: &[&str] = &[
     "apig-auth-authorizer-required",
     "apig-binding-api-ref",
@@ -396,40 +295,74 @@ const GROUP_RULES: &[&str] = &[
     "apig-response-ref",
 ];
 
-/// Runs the linter's error rules for one API on its definition form: the REST body without the
-/// gateway ids (a definition names objects; the handlers resolve the ids).
-fn lint_api(a: &ApiCreate) -> Check {
-    lint_object(a, "apis")
+/// Warnings of a document that the gateway's REST API refuses outright: the emulator runs them
+/// as errors. Each is a warning because the extension reference (§4) grades it so, for what a
+/// document means at import; the API Reference gives the limit the REST API applies.
+const REFUSED_WARNINGS: &[&str] = &[
+    // §4 #3 [W]; Table 3-3: `remark` Maximum 1000.
+    "apig-group-remark-length",
+    // §4 #100 [W] (what a converter writes); Table 3-167: `body_remark` at most 20 480.
+    "apig-body-remark-length",
+    // §4 #10 [W] (a quota can be raised); Table 3-167: 10 tags by default, which an emulated
+    // gateway has.
+    "apig-api-tags-count",
+    // §4 #59 [W] (needs a gateway feature); API Reference 5.4 APIG.3717: no two-way TLS to a
+    // plain-HTTP backend.
+    "apig-backend-client-ssl",
+];
+
+/// `object` as a definition holds it: its JSON without the gateway ids (a definition names
+/// objects; the handlers resolve the ids). `None` only if it cannot be serialised, which the
+/// model types rule out.
+fn definition_form(object: &impl serde::Serialize) -> Option<serde_json::Value> {
+    let mut value = serde_json::to_value(object).ok()?;
+    strip_ids(&mut value);
+    Some(value)
 }
 
-/// Runs the linter's error rules (`given: definition`, except [`GROUP_RULES`]) on `object`
-/// placed as the only entry of the definition list `list`; the first finding is the answer,
-/// naming the field (from its pointer) and the rule.
-fn lint_object(object: &impl serde::Serialize, list: &str) -> Check {
-    let Ok(mut value) = serde_json::to_value(object) else {
-        return Ok(());
-    };
-    strip_ids(&mut value);
+/// A definition of a placeholder group with `value` as the only entry of the list `list`.
+fn with_group(list: &str, value: serde_json::Value) -> serde_json::Value {
     let mut definition = serde_json::json!({"apigctl": 1, "group": {"name": "group"}});
     definition[list] = serde_json::Value::Array(vec![value]);
-    let findings = crate::lint::definition_value_errors(&definition, |r| {
-        !GROUP_RULES.contains(&r.id.as_str())
-    });
+    definition
+}
+
+/// Runs the linter's error rules on `object` placed as the only entry of the definition list
+/// `list`.
+fn lint_object(object: &impl serde::Serialize, list: &str) -> Check {
+    let Some(value) = definition_form(object) else {
+        return Ok(());
+    };
+    lint_in(with_group(list, value), &format!("/{list}/0"))
+}
+
+/// Runs the linter's error rules (`given: definition`, except [`GROUP_RULES`], and the
+/// [`REFUSED_WARNINGS`]) on `definition`, where the object asked for is at `at`; the first
+/// finding is the answer, naming the field (from its pointer below `at`) and the rule.
+fn lint_in(definition: serde_json::Value, at: &str) -> Check {
+    let findings = crate::lint::definition_value_errors_with(
+        &definition,
+        |r| !GROUP_RULES.contains(&r.id.as_str()),
+        REFUSED_WARNINGS,
+    );
     match findings.into_iter().find(|d| d.is_error()) {
         None => Ok(()),
         Some(d) => {
-            let prefix = format!("/{list}/0");
             let parameter = d
                 .pointer
                 .as_deref()
                 .unwrap_or_default()
-                .trim_start_matches(prefix.as_str())
+                .trim_start_matches(at)
                 .split('/')
                 .filter(|t| !t.is_empty() && t.parse::<usize>().is_err())
                 .collect::<Vec<_>>()
                 .join(".");
+            // A finding on the object itself names the list it is an entry of.
             let parameter = if parameter.is_empty() {
-                list.to_owned()
+                at.split('/')
+                    .rfind(|t| !t.is_empty() && t.parse::<usize>().is_err())
+                    .unwrap_or_default()
+                    .to_owned()
             } else {
                 parameter
             };
