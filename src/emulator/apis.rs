@@ -508,9 +508,7 @@ fn offline(db: &mut Db, api_id: &str, env_id: &str) -> Result<ApiActionResult, A
 /// `POST /apis/action` (3.5.4): 201.
 pub fn action(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     let a: ApiActionInfo = req.json()?;
-    if a.remark.as_deref().is_some_and(|r| r.chars().count() > 255) {
-        return Err(ApiError::invalid("remark", "at most 255 characters"));
-    }
+    validate::publication(a.remark.as_deref())?;
     let result = match a.action {
         PublishAction::Online => publish(db, &a.api_id, &a.env_id, a.remark)?,
         PublishAction::Offline => offline(db, &a.api_id, &a.env_id)?,
@@ -546,6 +544,7 @@ pub fn batch(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
         None => return Err(ApiError::missing("action")),
     };
     let b: BatchPublish = req.json()?;
+    validate::publication(b.remark.as_deref())?;
     db.env(&b.env_id)?;
     let ids: Vec<String> = match (&b.apis, &b.group_id) {
         (Some(apis), _) if !apis.is_empty() => {

@@ -8,6 +8,8 @@
 //! error is the answer. A constraint is written once, in its rule, so that what `apigctl lint`
 //! passes the emulator accepts and the other way round.
 //!
+//! Publication descriptions are checked the same way ([`publication`]).
+//!
 //! What stays here is what no definition can express:
 //! - the APIG.2001 answers for a missing mandatory field (a gateway id, or the backend object
 //!   the type needs), which the gateway gives before it looks at any value, so they come first;
@@ -189,6 +191,25 @@ pub fn api(a: &ApiCreate) -> Check {
         }
     }
     lint_object(a, "apis")
+}
+
+/// The description of a publication (API Reference 3.5.4, Table 3-240; 3.5.9, Table 3-302):
+/// an entry of the definition's `publications`.
+///
+/// # Errors
+///
+/// APIG.2011 naming `remark`.
+pub fn publication(remark: Option<&str>) -> Check {
+    let Some(remark) = remark else {
+        return Ok(());
+    };
+    lint_in(
+        with_group(
+            "publications",
+            serde_json::json!({"apis": [], "remark": remark}),
+        ),
+        "/publications/0",
+    )
 }
 
 /// A request throttling policy (API Reference 3.4.1, Table 3-128).
