@@ -874,6 +874,33 @@ async fn definition_forms_of_openapi_rules_are_enforced() {
     );
     let a = c.post("/apis", &web("https_tls", "HTTPS")).await;
     assert_eq!(a.status, 201, "{:?}", a.body);
+
+    // Repeats found by the rules are answered with the gateway's own codes (API Reference
+    // 5.4): a header named twice in different case (apig-header-param-unique), a backend
+    // policy name twice (apig-backend-policy-name-unique).
+    let mut headers = mock_api(&g, "headers", "GET", "/headers");
+    headers["req_params"] = json!([{"name": "X-Trace", "type": "STRING", "location": "HEADER"},
+                                   {"name": "x-trace", "type": "STRING", "location": "HEADER"}]);
+    let a = c.post("/apis", &headers).await;
+    assert_eq!((a.status, a.code()), (400, "APIG.3209"), "{:?}", a.body);
+    assert!(
+        a.body["error_msg"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("x-trace")
+    );
+    let mut policies = mock_api(&g, "policies", "GET", "/policies");
+    let canary = json!({"name": "canary", "effect_mode": "ANY", "result_content": "c",
+        "conditions": [{"condition_origin": "source", "condition_value": "10.0.0.0/8"}]});
+    policies["policy_mocks"] = json!([canary.clone(), canary]);
+    let a = c.post("/apis", &policies).await;
+    assert_eq!((a.status, a.code()), (400, "APIG.3210"), "{:?}", a.body);
+    assert!(
+        a.body["error_msg"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("canary")
+    );
     handle.shutdown().await.unwrap();
 }
 

@@ -8,13 +8,13 @@
 //! error is the answer. A constraint is written once, in its rule, so that what `apigctl lint`
 //! passes the emulator accepts and the other way round.
 //!
-//! Publication descriptions are checked the same way ([`publication`]).
+//! Publication descriptions are checked the same way ([`publication`]). A repeat the rules
+//! find (a request parameter, a backend policy name) is answered with the gateway's own code
+//! for it (`OWN_CODES`), not APIG.2011.
 //!
 //! What stays here is what no definition can express:
 //! - the APIG.2001 answers for a missing mandatory field (a gateway id, or the backend object
 //!   the type needs), which the gateway gives before it looks at any value, so they come first;
-//! - the APIG.3209 / APIG.3210 answers for a repeated parameter or policy name within one API,
-//!   which are their own error codes rather than APIG.2011;
 //! - objects a definition does not hold: apps ([`app`]) and the gateway id `object_id` of an
 //!   excluded throttling configuration.
 //!
@@ -129,7 +129,7 @@ pub fn env_variable(v: &EnvVariableCreate) -> Check {
 /// # Errors
 ///
 /// APIG.2001 for a missing mandatory field, APIG.3209 / APIG.3210 for a repeated parameter or
-/// backend policy name, else APIG.2011 naming the first bad parameter.
+/// backend policy name (the rules of `OWN_CODES`), else APIG.2011 naming the first bad parameter.
 pub fn api(a: &ApiCreate) -> Check {
     // The APIG.2001 answers first: the gateway names a missing field before judging values
     // (the rules would answer APIG.2011 for some of these: `apig-api-backend-object`).
@@ -161,33 +161,6 @@ pub fn api(a: &ApiCreate) -> Check {
             if a.mock_info.is_none() {
                 return Err(ApiError::missing("mock_info"));
             }
-        }
-    }
-    // Repeats have codes of their own (API Reference 5.4), which the rules
-    // (`apig-header-param-unique`, `apig-backend-policy-name-unique`) cannot give.
-    let mut seen = std::collections::HashSet::new();
-    for p in a.req_params.iter().flatten() {
-        if !seen.insert((p.name.to_ascii_lowercase(), p.location)) {
-            return Err(ApiError::exists(
-                "APIG.3209",
-                format!("The parameter name already exists: {}", p.name),
-            ));
-        }
-    }
-    let mut policy_names = std::collections::HashSet::new();
-    let policies = a
-        .policy_https
-        .iter()
-        .flatten()
-        .map(|p| &p.name)
-        .chain(a.policy_functions.iter().flatten().map(|p| &p.name))
-        .chain(a.policy_mocks.iter().flatten().map(|p| &p.name));
-    for policy_name in policies {
-        if !policy_names.insert(policy_name.clone()) {
-            return Err(ApiError::exists(
-                "APIG.3210",
-                format!("The backend policy name already exists: {policy_name}"),
-            ));
         }
     }
     lint_object(a, "apis")
@@ -332,6 +305,22 @@ const REFUSED_WARNINGS: &[&str] = &[
     "apig-backend-client-ssl",
 ];
 
+/// Rules whose findings the gateway answers with an error code of its own (API Reference 5.4)
+/// rather than APIG.2011, with the text of that answer, which names the repeated value. They
+/// come before any other finding, as the gateway's own checks of repeats did.
+const OWN_CODES: &[(&str, &str, &str)] = &[
+    (
+        "apig-header-param-unique",
+        "APIG.3209",
+        "The parameter name already exists",
+    ),
+    (
+        "apig-backend-policy-name-unique",
+        "APIG.3210",
+        "The backend policy name already exists",
+    ),
+];
+
 /// `object` as a definition holds it: its JSON without the gateway ids (a definition names
 /// objects; the handlers resolve the ids). `None` only if it cannot be serialised, which the
 /// model types rule out.
@@ -366,6 +355,19 @@ fn lint_in(definition: serde_json::Value, at: &str) -> Check {
         |r| !GROUP_RULES.contains(&r.id.as_str()),
         REFUSED_WARNINGS,
     );
+    let own = findings.iter().find_map(|d| {
+        let (_, code, text) = OWN_CODES.iter().find(|(id, _, _)| *id == d.code)?;
+        Some((d, *code, *text))
+    });
+    if let Some((d, code, text)) = own {
+        let value = d
+            .pointer
+            .as_deref()
+            .and_then(|p| definition.pointer(p))
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
+        return Err(ApiError::exists(code, format!("{text}: {value}")));
+    }
     match findings.into_iter().find(|d| d.is_error()) {
         None => Ok(()),
         Some(d) => {
