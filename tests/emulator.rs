@@ -3,7 +3,7 @@
 
 mod emulator_support;
 
-use emulator_support::{Client, config, start};
+use emulator_support::{Answer, Client, config, start};
 use serde_json::{Value, json};
 
 async fn group(c: &Client, name: &str) -> String {
@@ -826,6 +826,17 @@ async fn api_requests_are_checked_by_the_lint_rules() {
     handle.shutdown().await.unwrap();
 }
 
+/// Asserts that `a` is the APIG.2011 answer naming `field` and the rule `rule` (the emulator
+/// answers with the linter's own rules).
+fn refused_by(a: &Answer, field: &str, rule: &str) {
+    assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
+    let message = a.body["error_msg"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&format!("parameterName:{field}")) && message.contains(rule),
+        "{message}"
+    );
+}
+
 /// The definition forms of rules that once checked OpenAPI documents only are the emulator's
 /// checks too: a backend policy of a type the default backend does not take
 /// (apig-backend-policy-type-compatible), and two-way TLS to a plain-HTTP backend
@@ -842,12 +853,10 @@ async fn definition_forms_of_openapi_rules_are_enforced() {
         "function_urn": "urn:fss:x", "invocation_type": "sync", "network_type": "V1",
         "timeout": 5000, "conditions": conditions.clone()}]);
     let a = c.post("/apis", &mixed).await;
-    assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
-    let message = a.body["error_msg"].as_str().unwrap_or_default();
-    assert!(
-        message.contains("parameterName:policy_functions")
-            && message.contains("apig-backend-policy-type-compatible"),
-        "{message}"
+    refused_by(
+        &a,
+        "policy_functions",
+        "apig-backend-policy-type-compatible",
     );
     let mut same_type = mock_api(&g, "same_type", "GET", "/same_type");
     same_type["policy_mocks"] = json!([{"name": "canary", "effect_mode": "ANY",
@@ -865,13 +874,7 @@ async fn definition_forms_of_openapi_rules_are_enforced() {
         api
     };
     let a = c.post("/apis", &web("plain_tls", "HTTP")).await;
-    assert_eq!((a.status, a.code()), (400, "APIG.2011"), "{:?}", a.body);
-    let message = a.body["error_msg"].as_str().unwrap_or_default();
-    assert!(
-        message.contains("parameterName:backend_api.req_protocol")
-            && message.contains("apig-backend-client-ssl"),
-        "{message}"
-    );
+    refused_by(&a, "backend_api.req_protocol", "apig-backend-client-ssl");
     let a = c.post("/apis", &web("https_tls", "HTTPS")).await;
     assert_eq!(a.status, 201, "{:?}", a.body);
 
@@ -917,17 +920,7 @@ async fn other_objects_are_checked_by_the_definition_rules() {
             &json!({"name": "long_remark", "remark": "r".repeat(1001)}),
         )
         .await;
-    assert_eq!(
-        (long.status, long.code()),
-        (400, "APIG.2011"),
-        "{:?}",
-        long.body
-    );
-    let message = long.body["error_msg"].as_str().unwrap_or_default();
-    assert!(
-        message.contains("parameterName:remark") && message.contains("apig-group-remark-length"),
-        "{message}"
-    );
+    refused_by(&long, "remark", "apig-group-remark-length");
 
     let g = group(&c, "objects").await;
     let dev = env(&c, "DEV").await;
@@ -937,18 +930,7 @@ async fn other_objects_are_checked_by_the_definition_rules() {
             &json!({"group_id": g, "env_id": dev, "variable_name": "1host", "variable_value": "v"}),
         )
         .await;
-    assert_eq!(
-        (bad.status, bad.code()),
-        (400, "APIG.2011"),
-        "{:?}",
-        bad.body
-    );
-    let message = bad.body["error_msg"].as_str().unwrap_or_default();
-    assert!(
-        message.contains("parameterName:variable_name")
-            && message.contains("apig-env-variable-definition-name"),
-        "{message}"
-    );
+    refused_by(&bad, "variable_name", "apig-env-variable-definition-name");
 
     let t = c
         .post(
@@ -965,18 +947,7 @@ async fn other_objects_are_checked_by_the_definition_rules() {
             &json!({"object_type": "APP", "object_id": app, "call_limits": 0}),
         )
         .await;
-    assert_eq!(
-        (zero.status, zero.code()),
-        (400, "APIG.2011"),
-        "{:?}",
-        zero.body
-    );
-    let message = zero.body["error_msg"].as_str().unwrap_or_default();
-    assert!(
-        message.contains("parameterName:call_limits")
-            && message.contains("apig-throttle-limit-range"),
-        "{message}"
-    );
+    refused_by(&zero, "call_limits", "apig-throttle-limit-range");
 
     // A publication description over 255 characters, one API or a batch
     // (apig-publication-remark-length).
@@ -997,18 +968,7 @@ async fn other_objects_are_checked_by_the_definition_rules() {
         )
         .await;
     for refused in [one, batch] {
-        assert_eq!(
-            (refused.status, refused.code()),
-            (400, "APIG.2011"),
-            "{:?}",
-            refused.body
-        );
-        let message = refused.body["error_msg"].as_str().unwrap_or_default();
-        assert!(
-            message.contains("parameterName:remark")
-                && message.contains("apig-publication-remark-length"),
-            "{message}"
-        );
+        refused_by(&refused, "remark", "apig-publication-remark-length");
     }
     handle.shutdown().await.unwrap();
 }
