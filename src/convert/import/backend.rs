@@ -173,9 +173,14 @@ impl<'a> Cx<'a> {
         default_backend: bool,
     ) {
         let key = "functionEndpoints";
-        let Some((_, entries)) = self.endpoint(backend, key, file, true) else {
+        let Some((ep, entries)) = self.endpoint(backend, key, file, true) else {
             return;
         };
+        if default_backend {
+            // `func_info` is what `functionEndpoints` becomes: a finding on the object (a
+            // member it lacks) is there, not at the operation. A policy is recorded already.
+            self.provenance.record(obj.at, file, ep.span);
+        }
         for entry in entries {
             let v = &entry.value;
             let target = match &*entry.key.name {
