@@ -114,6 +114,11 @@ impl<'a> Cx<'a> {
         let Some((ep, entries)) = self.endpoint(backend, key, file, true) else {
             return;
         };
+        if default_backend {
+            // `backend_api` is what the endpoint becomes: a finding on the object (an address
+            // it lacks) is there, not at the operation. A policy is recorded already.
+            self.provenance.record(obj.at, file, ep.span);
+        }
         for entry in entries {
             let v = &entry.value;
             match &*entry.key.name {
