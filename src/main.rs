@@ -69,11 +69,11 @@ struct GatewayArgs {
     /// Configuration file (JSON or YAML; else APIGCTL_CONFIG).
     #[arg(long, value_name = "FILE")]
     config: Option<std::path::PathBuf>,
-    /// Requests in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    parallelism: usize,
-    /// Timeout of one request, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    /// Requests in flight at once (1-256).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    parallelism: u16,
+    /// Timeout of one request, in seconds (1-3600).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     timeout: u64,
 }
 
@@ -86,7 +86,7 @@ impl GatewayArgs {
                 project_id: self.project_id.clone(),
                 instance_id: self.instance_id.clone(),
                 config_file: self.config.clone(),
-                parallelism: Some(self.parallelism),
+                parallelism: Some(usize::from(self.parallelism)),
                 timeout_secs: Some(self.timeout),
             },
             env_vars: None,

@@ -1803,3 +1803,80 @@ fn a_finding_under_an_anchor_has_the_anchors_pointer() {
     let run = apigctl(dir.path(), &args);
     assert_eq!(findings(&run), Vec::<String>::new());
 }
+
+/// An output path that is one of the inputs (however it is written) is refused before anything
+/// is read or written: the document being read stays as it is.
+#[test]
+fn outputs_never_replace_an_input() {
+    let dir = tempdir();
+    let spec = dir.path().join("spec.yaml");
+    write(&spec, SPEC);
+    for args in [
+        &["import", "spec.yaml", "-o", "./spec.yaml"][..],
+        &["export", "spec.yaml", "-o", "spec.yaml"],
+        &["convert", "spec.yaml", "--oas", "2.0", "-o", "spec.yaml"],
+        &["lint", "--write-baseline", "spec.yaml", "spec.yaml"],
+    ] {
+        let run = apigctl(dir.path(), args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("is an input of this command"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(
+            std::fs::read_to_string(&spec).expect("spec"),
+            SPEC,
+            "{args:?} changed the input"
+        );
+    }
+}
+
+/// A baseline is not written from a run that could not read or load every input: it would
+/// drop what it accepted for them.
+#[test]
+fn a_baseline_is_not_replaced_by_a_run_that_missed_an_input() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    write(&dir.path().join("broken.yaml"), "a: [1\n");
+    write(&dir.path().join("b.json"), "OLD");
+    for missing in ["nosuch.yaml", "broken.yaml"] {
+        let run = apigctl(
+            dir.path(),
+            &["lint", "--write-baseline", "b.json", "spec.yaml", missing],
+        );
+        assert_eq!(run.code, 2, "{missing}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("baseline b.json not written"),
+            "{missing}: {}",
+            run.stderr
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("b.json")).expect("baseline"),
+            "OLD"
+        );
+    }
+}
+
+/// Out-of-range request settings are usage errors, not a crash deep in the client.
+#[test]
+fn request_settings_out_of_range_are_usage_errors() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    for (flag, value) in [
+        ("--parallelism", "18446744073709551615"),
+        ("--parallelism", "0"),
+        ("--timeout", "0"),
+    ] {
+        // `dump`'s usage errors exit 2 (`diff` and `sync` keep 2 for "changes pending").
+        let run = apigctl(dir.path(), &["dump", flag, value]);
+        assert_eq!(run.code, 2, "{flag} {value}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("invalid value '{value}' for '{flag} <")),
+            "{flag} {value}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}

@@ -46,6 +46,12 @@ impl Default for ConvertCommandOptions {
 pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
     let name = input.display_name();
     let mut outcome = Outcome::default();
+    if let Some(path) = options.output.as_deref()
+        && let Some(input) = super::output::input_overwritten(path, std::slice::from_ref(input))
+    {
+        super::output::refuse_overwriting_input(&mut outcome, "-o", input);
+        return outcome;
+    }
     let Some((sources, mut doc)) =
         load_or_report(input, &options.limits, options.color, &mut outcome)
     else {

@@ -83,6 +83,12 @@ pub(crate) fn load_or_report(
 pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
     let name = input.display_name();
     let mut outcome = Outcome::default();
+    if let Some(path) = options.output.as_deref()
+        && let Some(input) = super::output::input_overwritten(path, std::slice::from_ref(input))
+    {
+        super::output::refuse_overwriting_input(&mut outcome, "-o", input);
+        return outcome;
+    }
     let Some((sources, mut doc)) =
         load_or_report(input, &options.limits, options.color, &mut outcome)
     else {

@@ -92,6 +92,12 @@ pub fn run(input: &Input, options: &ImportCommandOptions) -> Outcome {
 fn run_phases(input: &Input, options: &ImportCommandOptions) -> Outcome {
     let name = input.display_name();
     let mut outcome = Outcome::default();
+    if let Some(path) = options.output.as_deref()
+        && let Some(input) = super::output::input_overwritten(path, std::slice::from_ref(input))
+    {
+        super::output::refuse_overwriting_input(&mut outcome, "-o", input);
+        return outcome;
+    }
     let loaded = timings::time("load", || Workspace::load(input, &options.limits));
     let mut ws = match loaded {
         Ok(ws) => ws,

@@ -1198,6 +1198,13 @@ fn shorten(path: &Path) -> PathBuf {
 /// was not analysed or failed ([`report::RunStatus`]); an unreadable input or a failed write
 /// makes the exit code 2.
 pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
+    if let Some(path) = options.write_baseline.as_deref()
+        && let Some(input) = super::output::input_overwritten(path, inputs)
+    {
+        let mut outcome = Outcome::default();
+        super::output::refuse_overwriting_input(&mut outcome, "--write-baseline", input);
+        return outcome;
+    }
     let baseline_path = options
         .baseline
         .clone()
@@ -1262,7 +1269,20 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
                 .join(", ")
         ));
     }
-    if let Some(path) = &options.write_baseline {
+    if let Some(path) = &options.write_baseline
+        && !(unreadable.is_empty() && status.unanalysed.is_empty())
+    {
+        // Without the findings of the inputs it could not read or load, the baseline would
+        // drop what it accepted for them: the one on disk stays as it is.
+        let message = format!(
+            "baseline {} not written: not every input could be read and analysed",
+            report::one_line(&path.display().to_string())
+        );
+        outcome
+            .stderr
+            .push_str(&format!("apigctl: error: {message}\n"));
+        errors.push(message);
+    } else if let Some(path) = &options.write_baseline {
         let baseline = Baseline::of(&reports, &config::parent_dir(path));
         match super::output::write_atomically(path, &baseline.to_text()) {
             Ok(()) => {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::report::{self, FileReport};
-use crate::source::Sources;
+use crate::source::{Input, Sources};
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Outcome};
 
@@ -18,6 +18,30 @@ use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Outcome};
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     crate::fsutil::write_atomically(path, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// The input among `inputs` that `output` would overwrite (the same file, however named), so
+/// a command can refuse before it replaces what it reads: `import spec.yaml -o spec.yaml`
+/// would leave no OpenAPI document to fix.
+pub fn input_overwritten<'i>(output: &Path, inputs: &'i [Input]) -> Option<&'i Path> {
+    // An output that does not exist yet is no input; one that does is compared by its
+    // canonical path (symbolic links and `./` resolved).
+    let output = std::fs::canonicalize(output).ok()?;
+    inputs.iter().find_map(|input| match input {
+        Input::Path(path) => {
+            (std::fs::canonicalize(path).ok()? == output).then_some(path.as_path())
+        }
+        Input::Stdin => None,
+    })
+}
+
+/// Records the refusal to write `output` over the input `input` (exit 2).
+pub fn refuse_overwriting_input(outcome: &mut Outcome, flag: &str, input: &Path) {
+    outcome.stderr.push_str(&format!(
+        "apigctl: error: {flag} {} is an input of this command; writing it would replace the document being read\n  help: write to another file (and rename it afterwards if that is what you want)\n",
+        crate::report::one_line(&input.display().to_string())
+    ));
+    outcome.exit_code = EXIT_USAGE;
 }
 
 /// Writes `text` to the output of a command (stdout or a file), recording failures.
