@@ -136,7 +136,22 @@ impl Answer {
         } else {
             &self.body
         };
-        serde_json::from_slice(body).map_err(|e| call.error(ErrorKind::Decode(e.to_string())))
+        serde_json::from_slice(body).map_err(|e| {
+            // Say which request got it and what came, so a proxy's HTML page or a wrong
+            // endpoint shows itself.
+            let start: String = String::from_utf8_lossy(&self.body)
+                .chars()
+                .take(80)
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            call.error(ErrorKind::Decode(format!(
+                "the answer to {} {} (HTTP {}) is not the JSON expected ({e}); it starts `{}`\n  help: check that the endpoint (--endpoint, APIGCTL_ENDPOINT or --region) is the gateway's management API",
+                call.method,
+                call.path,
+                self.status,
+                start.trim()
+            )))
+        })
     }
 }
 
@@ -440,18 +455,27 @@ fn origin(endpoint: &str) -> &str {
 fn describe_transport(error: &reqwest::Error) -> String {
     // reqwest's Display includes the URL, which holds no secret (query values are filters);
     // the chain of sources says what actually failed.
-    let mut message = if error.is_timeout() {
-        "timed out".to_owned()
+    let what = if error.is_timeout() {
+        "timed out"
     } else if error.is_connect() {
-        "cannot connect".to_owned()
+        "cannot connect"
     } else {
-        "the connection failed".to_owned()
+        "the connection failed"
+    };
+    let mut message = match error.url() {
+        Some(url) => format!("{what} ({url})"),
+        None => what.to_owned(),
     };
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         message.push_str(": ");
         message.push_str(&cause.to_string());
         source = cause.source();
+    }
+    if error.is_timeout() {
+        message.push_str("\n  help: the gateway did not answer within --timeout seconds (each retry waits as long); check the endpoint (--endpoint, APIGCTL_ENDPOINT or --region), or raise --timeout");
+    } else if error.is_connect() {
+        message.push_str("\n  help: check the endpoint (--endpoint, APIGCTL_ENDPOINT or --region) and that the gateway is reachable from here");
     }
     message
 }
