@@ -535,6 +535,10 @@ fn by_finding_file(
 /// first one, for a finding reported once however many aliases repeat it): an `ignore`
 /// entry and a baseline then name the place that is reported and fixed.
 fn point_at_anchors(ws: &Workspace, diagnostics: &mut [Diagnostic]) {
+    // Following a pointer looks keys up one by one, which on a big mapping (thousands of
+    // paths) for each of thousands of findings is quadratic: only a YAML file with an alias
+    // (a `*` somewhere in it) can need it.
+    let mut may_alias: HashMap<FileId, bool> = HashMap::new();
     for d in diagnostics.iter_mut() {
         let (Some(at), Some(pointer)) = (d.primary, d.pointer.as_deref()) else {
             continue;
@@ -542,7 +546,12 @@ fn point_at_anchors(ws: &Workspace, diagnostics: &mut [Diagnostic]) {
         let Some(doc) = ws.document(at.file) else {
             continue;
         };
-        if through_alias(&doc.root, pointer)
+        let aliased = *may_alias.entry(at.file).or_insert_with(|| {
+            doc.format == crate::source::Format::Yaml
+                && memchr::memchr(b'*', ws.sources.file(at.file).text.as_bytes()).is_some()
+        });
+        if aliased
+            && through_alias(&doc.root, pointer)
             && let Some(written) = rules::engine::pointer_at(&doc.root, at.span)
         {
             d.pointer = Some(written.text());
