@@ -41,6 +41,13 @@ where
             let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
             return write(&mut file);
         }
+        // Said before a rename would say "device or resource busy" (for `.`) or worse.
+        Ok(meta) if meta.is_dir() => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "it is a directory; name a file in it",
+            ));
+        }
         Ok(meta) => Some(meta.permissions()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),

@@ -448,6 +448,7 @@ fn color_enabled(when: ColorWhen) -> bool {
         ColorWhen::Never => false,
         ColorWhen::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
                 && std::io::stdout().is_terminal()
         }
     }
@@ -459,6 +460,7 @@ fn color_enabled_stderr(when: ColorWhen) -> bool {
         ColorWhen::Never => false,
         ColorWhen::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
                 && std::io::stderr().is_terminal()
         }
     }
@@ -645,6 +647,8 @@ fn main() -> ExitCode {
 /// Writes the outcome; `write_failed` is the exit code when standard output refuses it.
 fn finish(mut outcome: Outcome, write_failed: u8) -> ExitCode {
     let mut stdout = std::io::stdout();
+    // A closed standard output (`>&-`) cannot be told from `/dev/null`: Rust's runtime opens
+    // `/dev/null` on a closed standard descriptor before `main`.
     let written = stdout
         .write_all(outcome.stdout.as_bytes())
         .and_then(|()| stdout.flush());

@@ -1880,3 +1880,50 @@ fn request_settings_out_of_range_are_usage_errors() {
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
 }
+
+/// An empty file says it is empty, and how a document starts.
+#[test]
+fn an_empty_file_is_called_empty() {
+    let dir = tempdir();
+    write(&dir.path().join("e.yaml"), "# nothing yet\n");
+    let run = apigctl(dir.path(), &["lint", "e.yaml"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("the file is empty") && run.stdout.contains("`apigctl: 1`"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+/// `.apigctl.yaml` given to a gateway command's `--config` (the connection file) is named
+/// for what it is.
+#[test]
+fn a_lint_configuration_given_as_the_gateway_configuration_is_recognised() {
+    let dir = tempdir();
+    write(
+        &dir.path().join("spec.yaml"),
+        include_str!("../testdata/definitions/orders.yaml"),
+    );
+    write(
+        &dir.path().join(".apigctl.yaml"),
+        "rules:\n  apig-cors: off\n",
+    );
+    let run = apigctl(
+        dir.path(),
+        &[
+            "diff",
+            "spec.yaml",
+            "--env",
+            "DEV",
+            "--config",
+            ".apigctl.yaml",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let shown = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        shown.contains("this looks like a lint configuration"),
+        "{shown}"
+    );
+}

@@ -1206,6 +1206,30 @@ fn a_dry_run_via_import_sends_nothing() {
     assert_eq!(gateway.writes(), 0);
 }
 
+/// `--prune` and a machine plan format mean nothing to the gateway's import: refused, not
+/// silently dropped.
+#[test]
+fn what_the_gateway_import_cannot_do_is_refused() {
+    let gateway = Gateway::start(None);
+    let base = via_import(&gateway, "merge", "merge");
+    let mut pruning = base.clone();
+    pruning.diff.prune = true;
+    let mut json = base.clone();
+    json.diff.format = apigctl::commands::diff::PlanFormat::Json;
+    for (options, flag) in [(pruning, "--prune"), (json, "--format")] {
+        let run = apigctl::commands::sync::run(&apigctl::source::Input::from_arg(SHOP), &options);
+        assert_eq!(run.exit_code, 1, "{}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.starts_with(&format!(
+                "apigctl: error: {flag} cannot be used with --via import"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(gateway.writes(), 0);
+}
+
 #[test]
 fn a_publication_older_than_its_api_is_republished() {
     let gateway = Gateway::start(None);

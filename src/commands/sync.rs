@@ -12,7 +12,9 @@ use crate::gateway::ops::ImportOptions;
 use crate::source::Input;
 use crate::sync::apply::{apply, operation_count};
 
-use super::diff::{DiffOptions, EXIT_CHANGES, load_definition, prepare, render, runtime};
+use super::diff::{
+    DiffOptions, EXIT_CHANGES, PlanFormat, load_definition, prepare, render, runtime,
+};
 use super::{EXIT_FINDINGS, EXIT_OK, Outcome};
 
 /// Options of `apigctl sync`.
@@ -41,11 +43,25 @@ pub struct ImportModes {
 /// Runs `apigctl sync`.
 pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
     if let Some(modes) = &options.via_import {
-        if options.dry_run {
-            // The gateway's import has no dry run: nothing may be sent.
+        // What the gateway's import cannot do is refused, not silently left out: nothing
+        // may be sent.
+        let refused = if options.dry_run {
+            Some("--dry-run cannot be used with --via import (the gateway's import has no dry run)")
+        } else if options.diff.prune {
+            Some(
+                "--prune cannot be used with --via import (the gateway's import deletes nothing; `extend_mode`/`api_mode` override replace what the document holds)",
+            )
+        } else if options.diff.format != PlanFormat::Human {
+            Some("--format cannot be used with --via import (the gateway's import answers no plan)")
+        } else {
+            None
+        };
+        if let Some(reason) = refused {
             return Outcome {
                 stdout: String::new(),
-                stderr: "apigctl: error: --dry-run cannot be used with --via import (the gateway's import has no dry run); nothing was sent\n  = help: `apigctl diff SOURCE` shows how the group differs from SOURCE\n".to_owned(),
+                stderr: format!(
+                    "apigctl: error: {reason}; nothing was sent\n  = help: `apigctl diff SOURCE` shows how the group differs from SOURCE\n"
+                ),
                 exit_code: EXIT_FINDINGS,
             };
         }

@@ -349,6 +349,14 @@ fn fields(document: &Document) -> Result<ConfigFile, Vec<Diagnostic>> {
                 let Some(slot) = file.slot(key) else {
                     let help = match did_you_mean(key, FILE_KEYS.into_iter()) {
                         Some(near) => format!("did you mean `{near}`?"),
+                        // The keys of `.apigctl.yaml`, which `lint --config` takes: the same
+                        // flag name on `diff`/`sync`/`dump` names the connection file.
+                        None if crate::lint::config::TOP_KEYS.contains(&key) => {
+                            format!(
+                                "this looks like a lint configuration (`.apigctl.yaml`, which `apigctl lint --config` takes and `diff`/`sync` find by themselves); here --config (or APIGCTL_CONFIG) names the gateway connection file, whose keys are: {}",
+                                FILE_KEYS.join(", ")
+                            )
+                        }
                         None => format!(
                             "the keys of the gateway configuration are: {}",
                             FILE_KEYS.join(", ")

@@ -347,7 +347,8 @@ struct Parser<'a> {
     user_rules: Vec<(Rule, Location)>,
 }
 
-const TOP_KEYS: [&str; 6] = [
+/// The top-level keys of `.apigctl.yaml`.
+pub(crate) const TOP_KEYS: [&str; 6] = [
     "extends",
     "rules",
     "overrides",

@@ -70,18 +70,21 @@ const ACCEPTED: &str = "`swagger: \"2.0\"`, `openapi: 3.0.x` or `openapi: 3.1.x`
 pub fn detect(doc: &Document) -> Result<DocumentKind, Box<Diagnostic>> {
     let file = doc.file;
     let Some(map) = doc.root.as_map() else {
-        return Err(Box::new(
-            Diagnostic::error(
-                "unknown-version",
-                format!(
-                    "document is a {}, not a mapping with a version field",
-                    doc.root.value.kind()
-                ),
+        // A file of nothing (or only comments) reads as null: say so rather than "a null".
+        let message = if doc.root.value == crate::source::Value::Null && doc.root.span.end == 0 {
+            "the file is empty (or holds only comments or blank lines)".to_owned()
+        } else {
+            format!(
+                "document is a {}, not a mapping with a version field",
+                doc.root.value.kind()
             )
-            .at(file, doc.root.span)
-            .help(format!(
-                "an OpenAPI document is a mapping that starts with {ACCEPTED}"
-            )),
+        };
+        return Err(Box::new(
+            Diagnostic::error("unknown-version", message)
+                .at(file, doc.root.span)
+                .help(format!(
+                    "an OpenAPI document is a mapping that starts with {ACCEPTED}; a gateway definition one that starts with `{DEFINITION_MARKER}: 1`"
+                )),
         ));
     };
     if map.get(DEFINITION_MARKER).is_some() {
