@@ -798,6 +798,80 @@ fn a_request_body_is_reported_when_the_extension_gives_the_content_type() {
     );
 }
 
+/// `severity code@line:col message` of each diagnostic, in order.
+fn located_messages(
+    ws: &Workspace,
+    result: &apigctl::convert::import::ImportResult,
+) -> Vec<String> {
+    locations(&ws.sources, result)
+        .into_iter()
+        .zip(&result.diagnostics)
+        .map(|(at, d)| format!("{at} {}", d.message))
+        .collect()
+}
+
+/// `x-apigateway-*` keys one level too deep, where import reads no extension, are reported
+/// at the key (review item 8): inside a parameter's `schema`, in a response's media type, in
+/// `info` and directly under `paths`. A parameter's or a response's own extension there is
+/// said to belong a level up.
+#[test]
+fn extensions_out_of_place_are_reported_at_the_key() {
+    let text = "\
+openapi: 3.0.3
+info:
+  title: misplaced_api
+  version: '1'
+  x-apigateway-ratelimits: {}
+paths:
+  x-apigateway-access-controls: {}
+  x-apigateway-colour: red
+  /a:
+    get:
+      operationId: get_a
+      parameters:
+        - name: q
+          in: query
+          x-apigateway-pass-through: never
+          schema:
+            type: string
+            x-apigateway-sample: s1
+            x-apigateway-pass-through: always
+            x-apigateway-colour: red
+            x-other: kept
+      responses:
+        default:
+          description: ok
+          content:
+            application/json:
+              x-apigateway-result-normal-sample: '{}'
+              x-apigateway-colour: red
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+";
+    let (ws, result) = import_text("misplaced.yaml", text);
+    assert_eq!(
+        located_messages(&ws, &result),
+        [
+            "warn import-unknown-extension@5:3 `x-apigateway-ratelimits` belongs at the document root (or under `components`), not in `info`; ignored",
+            "warn import-unknown-extension@7:3 `x-apigateway-access-controls` belongs at the document root (or under `components`), not in `paths`; ignored",
+            "warn import-unknown-extension@8:3 `x-apigateway-colour` is not read in `paths` (import reads no extension there); ignored",
+            "warn import-unknown-extension@18:13 `x-apigateway-sample` belongs beside `schema`, not inside it; ignored",
+            "warn import-unknown-extension@19:13 `x-apigateway-pass-through` belongs beside `schema`, not inside it; ignored",
+            "warn import-unknown-extension@20:13 `x-apigateway-colour` is not read inside a parameter's `schema` (a parameter's extensions sit beside `schema`); ignored",
+            "warn import-unknown-extension@27:15 `x-apigateway-result-normal-sample` belongs in the Response object (beside `content`) or in `responses` itself, not in a media type; ignored",
+            "warn import-unknown-extension@28:15 `x-apigateway-colour` is not read in a response's media type (only `x-apigateway-result-normal-sample` and `x-apigateway-result-failure-sample` are read, beside `content`); ignored",
+        ]
+    );
+    // What is out of place is not imported; what is in place is.
+    let api = &result.definition.apis[0];
+    let q = &api.req_params.as_deref().unwrap()[0];
+    assert_eq!(
+        (q.sample_value.as_deref(), q.pass_through.map(|p| p.value())),
+        (None, Some(2))
+    );
+    assert_eq!(api.result_normal_sample, None);
+    assert!(result.definition.throttles.is_empty());
+}
+
 /// The same holds for a list of more plug-ins than are compared one by one (the names seen
 /// are hashed there), and the binding lists keep the first-use order of the names.
 #[test]

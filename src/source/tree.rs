@@ -166,14 +166,24 @@ impl Map {
     /// The entries of `keys`, in their order, found in one pass over the mapping: reading an
     /// object field by field with [`Map::entry`] scans it once per field.
     pub fn entries_of<const N: usize>(&self, keys: [&str; N]) -> [Option<&Entry>; N] {
+        self.entries_of_else(keys, |_| ())
+    }
+
+    /// [`Map::entries_of`], also handing each entry whose key is not among `keys` to `other`
+    /// in the same pass (to look for keys out of place without scanning the mapping again).
+    pub fn entries_of_else<'m, const N: usize>(
+        &'m self,
+        keys: [&str; N],
+        mut other: impl FnMut(&'m Entry),
+    ) -> [Option<&'m Entry>; N] {
         let mut found = [None; N];
         for entry in &self.entries {
             let name = &*entry.key.name;
-            // The first of a repeated key, as `entry` finds it.
-            if let Some(i) = keys.iter().position(|k| *k == name)
-                && found[i].is_none()
-            {
-                found[i] = Some(entry);
+            match keys.iter().position(|k| *k == name) {
+                // The first of a repeated key, as `entry` finds it.
+                Some(i) if found[i].is_none() => found[i] = Some(entry),
+                Some(_) => {}
+                None => other(entry),
             }
         }
         found

@@ -496,6 +496,16 @@ impl<'a> Cx<'a> {
                 &KNOWN,
                 "a document-level extension apigctl imports",
             );
+            // `info` and `paths` take extensions too (OpenAPI), but import reads none there: a
+            // document-level one written a level too deep would be lost without a word. `paths`
+            // has one key per path; a prefix test of each is the whole cost.
+            if matches!(key, "info" | "paths")
+                && let Some(inner) = entry.value.as_map()
+            {
+                for item in &inner.entries {
+                    self.extension_under(file, item, key, &KNOWN);
+                }
+            }
         }
         // OpenAPI 3 documents hold the same extensions under `components` too (exports write
         // `x-apigateway-responses` there), so a misspelt one there is as likely.
@@ -509,6 +519,29 @@ impl<'a> Cx<'a> {
             let what = "an extension apigctl imports under `components` (only `x-apigateway-ratelimits`, `x-apigateway-access-controls` and `x-apigateway-responses`)";
             self.unknown_extension(file, entry, &KNOWN, what);
         }
+    }
+}
+
+impl Cx<'_> {
+    /// An `x-apigateway-*` key in `info` or directly under `paths` (`under`), where import
+    /// reads none; a document-level one (`root_level`) is said to belong at the root.
+    fn extension_under(&mut self, file: FileId, entry: &Entry, under: &str, root_level: &[&str]) {
+        let key = &*entry.key.name;
+        if !key.starts_with("x-apigateway-") {
+            return;
+        }
+        let message = if root_level.contains(&key) {
+            format!(
+                "`{key}` belongs at the document root (or under `components`), not in `{under}`; ignored"
+            )
+        } else {
+            format!("`{key}` is not read in `{under}` (import reads no extension there); ignored")
+        };
+        self.diagnostics.push(
+            Diagnostic::warn(UNKNOWN_EXTENSION, message)
+                .at(file, entry.key.span)
+                .source(SOURCE_REF),
+        );
     }
 }
 

@@ -1230,6 +1230,9 @@ impl<'a> Cx<'a> {
             for item in &response.entries {
                 let what = "a Response object extension apigctl imports";
                 self.unknown_extension(rf, item, &SAMPLE_EXTENSIONS, what);
+                if &*item.key.name == "content" && self.version != OasVersion::V2_0 {
+                    self.extensions_in_media_types(rf, &item.value);
+                }
             }
             objects.push((rf, response));
         }
@@ -1263,6 +1266,42 @@ impl<'a> Cx<'a> {
                     .help("keep one sample of each kind per operation (in the Response object that shows it best)")
                     .source("x-apigateway-extensions reference §2.22; API Reference 3.5.1, Table 3-167"),
                 );
+            }
+        }
+    }
+}
+
+impl<'a> Cx<'a> {
+    /// `x-apigateway-*` keys in a response's media type objects (`content.application/json`),
+    /// where import reads none: a sample written there, one level too deep, would be lost
+    /// without a word.
+    fn extensions_in_media_types(&mut self, file: FileId, content: &Node) {
+        let Some(media_types) = content.as_map() else {
+            return;
+        };
+        for media_type in &media_types.entries {
+            let Some(m) = media_type.value.as_map() else {
+                continue;
+            };
+            for entry in &m.entries {
+                let key = &*entry.key.name;
+                if !key.starts_with("x-apigateway-") {
+                    continue;
+                }
+                if SAMPLE_EXTENSIONS.contains(&key) {
+                    self.diagnostics.push(
+                        Diagnostic::warn(
+                            UNKNOWN_EXTENSION,
+                            format!("`{key}` belongs in the Response object (beside `content`) or in `responses` itself, not in a media type; ignored"),
+                        )
+                        .at(file, entry.key.span)
+                        .help("move it up two levels, next to `content` and `description`")
+                        .source("x-apigateway-extensions reference §2.22"),
+                    );
+                } else {
+                    let what = "read in a response's media type (only `x-apigateway-result-normal-sample` and `x-apigateway-result-failure-sample` are read, beside `content`)";
+                    self.unknown_extension(file, entry, &[], what);
+                }
             }
         }
     }

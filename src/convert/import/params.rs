@@ -188,6 +188,29 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// An `x-apigateway-*` key inside a 3.x parameter schema. A parameter's extensions sit on
+    /// the Parameter object, beside `schema` (reference §2.24), and import reads no extension
+    /// inside a schema, so one written a level too deep (an easy 3.0 mistake) would be lost
+    /// without a word.
+    fn extension_in_schema(&mut self, file: FileId, entry: &Entry) {
+        let key = &*entry.key.name;
+        if PARAMETER_EXTENSIONS.contains(&key) {
+            self.diagnostics.push(
+                Diagnostic::warn(
+                    UNKNOWN_EXTENSION,
+                    format!("`{key}` belongs beside `schema`, not inside it; ignored"),
+                )
+                .at(file, entry.key.span)
+                .help("move it up one level, next to `schema` on the Parameter object")
+                .source("x-apigateway-extensions reference §2.24 (\"3.0: next to `schema`\")"),
+            );
+        } else {
+            let what =
+                "read inside a parameter's `schema` (a parameter's extensions sit beside `schema`)";
+            self.unknown_extension(file, entry, &[], what);
+        }
+    }
+
     pub(super) fn req_param(
         &mut self,
         file: FileId,
@@ -197,6 +220,9 @@ impl<'a> Cx<'a> {
         index: usize,
     ) -> Option<Val<'a>> {
         let map = param.as_map()?;
+        // `x-apigateway-*` keys that are not a parameter's: found in the pass that reads the
+        // keys (no allocation unless there is one).
+        let mut unknown: Vec<&'a Entry> = Vec::new();
         // Each object's keys are found in one pass; a lookup per key would scan it each time.
         let [
             in_,
@@ -213,22 +239,29 @@ impl<'a> Cx<'a> {
             deprecated,
             allow_empty_value,
             style,
-        ] = map.entries_of([
-            "in",
-            "schema",
-            "name",
-            "x-apigateway-sample",
-            "example",
-            "required",
-            "description",
-            "x-apigateway-pass-through",
-            "x-apigateway-orchestrations",
-            "content",
-            "examples",
-            "deprecated",
-            "allowEmptyValue",
-            "style",
-        ]);
+        ] = map.entries_of_else(
+            [
+                "in",
+                "schema",
+                "name",
+                "x-apigateway-sample",
+                "example",
+                "required",
+                "description",
+                "x-apigateway-pass-through",
+                "x-apigateway-orchestrations",
+                "content",
+                "examples",
+                "deprecated",
+                "allowEmptyValue",
+                "style",
+            ],
+            |e| {
+                if e.key.name.starts_with("x-apigateway-") {
+                    unknown.push(e);
+                }
+            },
+        );
         // `req_params` reports a parameter without `in`.
         let location_node = value(in_)?;
         let location = match location_node.as_str() {
@@ -316,6 +349,11 @@ impl<'a> Cx<'a> {
         }
         // The `enum`s besides the one read, when several apply (beside `$ref`s and the target).
         let mut other_enums: Vec<&'a Entry> = Vec::new();
+        // `x-apigateway-*` keys inside a 3.x parameter schema (beside a `$ref` or in its
+        // target), where import reads none: found in the pass that reads the schema's keywords.
+        // In 2.0 the "schema" is the parameter itself, whose extensions are read above.
+        let look_for_extensions = self.version != OasVersion::V2_0;
+        let mut in_schema: Vec<(FileId, &'a Entry)> = Vec::new();
         // Where a schema keyword was written: beside a `$ref`, or in the target.
         let in_file = |node: &Node| {
             beside_ref
@@ -371,9 +409,14 @@ impl<'a> Cx<'a> {
                 // 2020-12: `$ref` is an applicator): of two bounds the tighter one counts, of
                 // two enums the values in both (below); an annotation beside a `$ref` replaces
                 // the target's. Innermost first, so the outermost annotation wins.
-                let mut merged = m.entries_of(keys);
-                for (_, beside) in beside_ref.iter().rev() {
-                    let outer = beside.entries_of(keys);
+                let mut note = |f: FileId, e: &'a Entry| {
+                    if look_for_extensions && e.key.name.starts_with("x-apigateway-") {
+                        in_schema.push((f, e));
+                    }
+                };
+                let mut merged = m.entries_of_else(keys, |e| note(target_file, e));
+                for &(f, beside) in beside_ref.iter().rev() {
+                    let outer = beside.entries_of_else(keys, |e| note(f, e));
                     for (i, (inner, outer)) in merged.iter_mut().zip(outer).enumerate() {
                         *inner = match (outer, *inner) {
                             (Some(o), Some(n)) if TIGHTER_IS_LARGER.contains(&keys[i]) => {
@@ -393,6 +436,9 @@ impl<'a> Cx<'a> {
                 merged
             })
             .unwrap_or_default();
+        for (f, entry) in in_schema {
+            self.extension_in_schema(f, entry);
+        }
         let type_node = value(type_entry);
         let param_type = match type_node.map(param_type) {
             Some(Ok((t, None))) => t,
@@ -759,17 +805,24 @@ impl<'a> Cx<'a> {
                 );
             }
         }
-        const KNOWN: [&str; 3] = [
-            "x-apigateway-sample",
-            "x-apigateway-pass-through",
-            "x-apigateway-orchestrations",
-        ];
-        for entry in &map.entries {
-            self.unknown_extension(file, entry, &KNOWN, "a parameter extension apigctl imports");
+        for entry in unknown {
+            self.unknown_extension(
+                file,
+                entry,
+                &PARAMETER_EXTENSIONS,
+                "a parameter extension apigctl imports",
+            );
         }
         Some(Val::Obj(obj.fields))
     }
 }
+
+/// The extensions of a Parameter object (reference §2.24).
+const PARAMETER_EXTENSIONS: [&str; 3] = [
+    "x-apigateway-sample",
+    "x-apigateway-pass-through",
+    "x-apigateway-orchestrations",
+];
 
 /// A schema standing for none (a parameter given by `content`): no type, no checks.
 static NO_SCHEMA: Node = Node {
