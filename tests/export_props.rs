@@ -382,7 +382,8 @@ fn req_param(name: String, location: ParamLocation) -> impl Strategy<Value = Req
                 .collect::<Vec<_>>()
                 .join(",")),
         ]),
-        (option::of(0i64..100), option::of(100i64..1000)),
+        // No bound of 0 alone: import reads it as unset (reference §3.2), and export warns.
+        (option::of(1i64..100), option::of(100i64..1000)),
         option::of(one_of(YesNo::ALL)),
         option::of(prop_oneof![
             (-1000i64..1000).prop_map(|n| n.to_string()),

@@ -688,13 +688,11 @@ fn nothing_is_dropped_silently_and_values_are_read_as_documented() {
             "warn import-unsupported@29:29",
             // A `$ref` to something that is not a parameter.
             "error import-invalid@32:11",
-            // `maxLength: 0` is no limit; a number bound on a string; a comma in an enum value.
-            "info import-dropped@35:45",
+            // `maxLength: 0` is no limit, silently (reference §3.2); a number bound on a
+            // string; a comma in an enum value.
             "warn import-dropped@35:48",
             "warn import-unsupported@35:67",
-            // `minimum: 0, maximum: 0` is no limit; a string bound on a number.
-            "info import-dropped@38:44",
-            "info import-dropped@38:56",
+            // `minimum: 0, maximum: 0` is no limit, silently; a string bound on a number.
             "warn import-dropped@38:59",
             // A request body's schema and description.
             "warn import-dropped@39:7",
@@ -870,6 +868,63 @@ paths:
     );
     assert_eq!(api.result_normal_sample, None);
     assert!(result.definition.throttles.is_empty());
+}
+
+/// Gateway exports write `maxLength: 0`, `maximum: 0` and `minimum: 0` on every parameter
+/// without limits, of either type (reference §3.2): read as unset, without a word, so a
+/// pristine export passes `--strict` (review item 12). `minLength: 0` checks nothing and is
+/// unset too. A number bound of 0 beside a nonzero one, or made exclusive, is a bound.
+#[test]
+fn zero_bounds_are_unset_silently() {
+    let text = "\
+openapi: 3.0.3
+info: {title: zeros_api, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      parameters:
+        - {name: s, in: query, schema: {type: string, maxLength: 0, maximum: 0, minimum: 0}}
+        - {name: n, in: query, schema: {type: number, maxLength: 0, maximum: 0, minimum: 0}}
+        - {name: m, in: query, schema: {type: string, minLength: 0, maxLength: 8}}
+        - {name: low, in: query, schema: {type: integer, minimum: -10, maximum: 0}}
+        - {name: high, in: query, schema: {type: integer, minimum: 0, maximum: 100}}
+        - {name: pos, in: query, schema: {type: integer, minimum: 0, exclusiveMinimum: true}}
+        - {name: nonneg, in: query, schema: {type: integer, minimum: 0}}
+        - {name: t, in: query, schema: {type: string, minimum: 1}}
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+";
+    let (ws, result) = import_text("zeros.yaml", text);
+    // Only a nonzero bound of the other type is reported.
+    assert_eq!(
+        located_messages(&ws, &result),
+        ["warn import-dropped@15:55 `minimum` does not apply to a STRING parameter; dropped"]
+    );
+    let params = result.definition.apis[0].req_params.as_deref().unwrap();
+    let bounds: Vec<_> = params
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                [p.min_size, p.max_size, p.min_num, p.max_num],
+                p.valid_enable.map(|v| v.value()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bounds,
+        [
+            ("s", [None; 4], None),
+            ("n", [None; 4], None),
+            ("m", [None, Some(8), None, None], Some(1)),
+            ("low", [None, None, Some(-10), Some(0)], Some(1)),
+            ("high", [None, None, Some(0), Some(100)], Some(1)),
+            ("pos", [None, None, Some(1), None], Some(1)),
+            ("nonneg", [None; 4], None),
+            ("t", [None; 4], None),
+        ]
+    );
 }
 
 /// The same holds for a list of more plug-ins than are compared one by one (the names seen
@@ -1081,7 +1136,7 @@ fn openapi_3_1_schema_keywords_import_as_their_3_0_equivalents() {
     assert_eq!(by_name("tag").sample_value.as_deref(), Some("red"));
     let r = by_name("ref");
     assert_eq!((r.param_type.as_str(), r.max_size), ("STRING", Some(9)));
-    assert_eq!(by_name("ratio").min_num, Some(0));
+    assert_eq!(by_name("ratio").min_num, Some(1));
     let mode = by_name("mode");
     assert_eq!(
         (mode.enumerations.as_deref(), mode.default_value.as_deref()),

@@ -1207,29 +1207,45 @@ impl Cx {
         seq(values)
     }
 
-    /// Zero bounds that are checks (`min_num: 0, max_num: 0` admits only 0, `max_size: 0` only
-    /// the empty string) are exported as written, but import reads them as no limit: gateway
-    /// exports write these zeros for a parameter without limits (reference §3.2).
+    /// Zero bounds (`min_num: 0, max_num: 0` admits only 0, `max_size: 0` only the empty
+    /// string, a lone `min_num: 0` no negative number) are exported as written, but import
+    /// reads them as no limit: gateway exports write 0 for a bound that is not set (reference
+    /// §3.2). Import keeps a number bound of 0 only beside a nonzero bound of the other side,
+    /// and no length of 0 (`convert::import::params`): these are the ones reported.
     fn zero_bounds(&mut self, p: &ReqParamDef, at: &str) {
-        let zero: &[(&str, &str)] = match p.param_type {
-            ParamType::Number if p.min_num == Some(0) && p.max_num == Some(0) => {
-                &[("min_num", "minimum"), ("max_num", "maximum")]
-            }
-            ParamType::String if p.max_size == Some(0) => &[("max_size", "maxLength")],
-            _ => &[],
+        let alone =
+            |this: Option<i64>, other: Option<i64>| this == Some(0) && other.is_none_or(|n| n == 0);
+        let (first, second) = match p.param_type {
+            ParamType::Number => (
+                alone(p.min_num, p.max_num).then_some(("min_num", "minimum")),
+                alone(p.max_num, p.min_num).then_some(("max_num", "maximum")),
+            ),
+            ParamType::String => (
+                (p.min_size == Some(0)).then_some(("min_size", "minLength")),
+                (p.max_size == Some(0)).then_some(("max_size", "maxLength")),
+            ),
         };
-        for (field, key) in zero {
+        let both = first.is_some() && second.is_some();
+        for (field, key) in first.into_iter().chain(second) {
+            let help = match (p.param_type, field) {
+                (ParamType::Number, _) if both => {
+                    "to admit only 0, use `enumerations: \"0\"`, which survives; keep the definition as the source otherwise"
+                }
+                (ParamType::Number, _) => {
+                    "give the other bound too (a bound of 0 beside a nonzero one survives import); keep the definition as the source otherwise"
+                }
+                (_, "min_size") => "`min_size: 0` lets every value through: remove it",
+                _ => {
+                    "a parameter that must be empty has no OpenAPI form that survives import; keep the definition as the source for it, or remove the bound"
+                }
+            };
             self.diagnostics.push(
                 Diagnostic::warn(
                     NOT_REPRESENTABLE,
                     format!("`{field}: 0` is a check, but `{key}: 0` is what gateway exports write for a parameter without limits, and import reads it so (reference §3.2): the check does not survive an import of the document"),
                 )
                 .pointer(format!("{at}/{field}"))
-                .help(if p.param_type == ParamType::Number {
-                    "to admit only 0, use `enumerations: \"0\"`, which survives; keep the definition as the source otherwise"
-                } else {
-                    "a parameter that must be empty has no OpenAPI form that survives import; keep the definition as the source for it, or remove the bound"
-                })
+                .help(help)
                 .source("x-apigateway-extensions reference §3.2; API Reference 3.5.1, Table 3-171"),
             );
         }

@@ -614,6 +614,9 @@ impl<'a> Cx<'a> {
             )
         };
         for (key, entry) in other_bounds {
+            // A 0 is what gateway exports write for any bound that is not set (below), of
+            // either type: not a bound that fails to apply.
+            let entry = entry.filter(|e| !is_zero(&e.value));
             self.warn_entry(
                 DROPPED,
                 entry.map_or(target_file, |e| in_file(&e.value)),
@@ -636,21 +639,27 @@ impl<'a> Cx<'a> {
                 }
             }
         });
-        // Gateway exports write `minimum: 0, maximum: 0` and `maxLength: 0` for a parameter
-        // without limits (reference §3.2). As limits they would refuse every value but `0` or
-        // the empty string, which no API means: read as no limit. Any other 0 is a limit.
-        let unset = match limits {
-            [Some((_, _, 0, _)), Some((_, _, 0, _))] if param_type == "NUMBER" => [true, true],
-            [_, Some((_, _, 0, _))] if param_type == "STRING" => [false, true],
-            _ => [false, false],
+        // Gateway exports write `maxLength: 0`, `maximum: 0` and `minimum: 0` for a parameter
+        // without limits, and reference §3.2 says to "treat 0 in exported files as unset": a 0
+        // bound is no limit, silently. A length of 0 never is one anyone means (`minLength: 0`
+        // lets every value through, `maxLength: 0` only the empty string). A number bound of 0
+        // is read as written where the document shows that it means it: beside a nonzero bound
+        // of the other side (`minimum: -10, maximum: 0`, `minimum: 0, maximum: 100`), since the
+        // zeros of §3.2 are those of a parameter without limits and this one has a limit, or
+        // made exclusive (`exclusiveMinimum: true`), which no export writes.
+        let nonzero =
+            |l: &Option<(&str, &str, i64, &Node)>| matches!(l, Some((_, _, n, _)) if *n != 0);
+        let exclusive = |e: Option<&Entry>| value(e).is_some_and(|x| x.value == Value::Bool(true));
+        let meant = if param_type == "NUMBER" {
+            [
+                nonzero(&limits[1]) || exclusive(exclusive_minimum),
+                nonzero(&limits[0]) || exclusive(exclusive_maximum),
+            ]
+        } else {
+            [false, false]
         };
-        for (limit, unset) in limits.iter_mut().zip(unset) {
-            if let (Some((key, _, _, v)), true) = (*limit, unset) {
-                self.note(
-                    in_file(v),
-                    v.span,
-                    format!("`{key}: 0` is read as no limit (gateway exports write 0 for a parameter without limits)"),
-                );
+        for (limit, meant) in limits.iter_mut().zip(meant) {
+            if !meant && matches!(limit, Some((_, _, 0, _))) {
                 *limit = None;
             }
         }
@@ -823,6 +832,11 @@ const PARAMETER_EXTENSIONS: [&str; 3] = [
     "x-apigateway-pass-through",
     "x-apigateway-orchestrations",
 ];
+
+/// Whether a bound is the number 0 (`0` or `0.0`).
+fn is_zero(node: &Node) -> bool {
+    node.as_number().is_some_and(|n| n.as_f64() == 0.0)
+}
 
 /// A schema standing for none (a parameter given by `content`): no type, no checks.
 static NO_SCHEMA: Node = Node {
