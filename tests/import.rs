@@ -927,6 +927,88 @@ paths:
     );
 }
 
+/// `required` is a boolean: `\"true\"` or `1` is an error at the value, not read as `true` or
+/// `false` (review item 15).
+#[test]
+fn a_required_that_is_not_a_boolean_is_an_error() {
+    let text = "\
+openapi: 3.0.3
+info: {title: required_api, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      parameters:
+        - {name: q, in: query, required: 'true', schema: {type: string}}
+        - {name: r, in: query, required: 1, schema: {type: string}}
+        - {name: s, in: query, required: true, schema: {type: string}}
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+";
+    let (ws, result) = import_text("required.yaml", text);
+    assert_eq!(
+        located_messages(&ws, &result),
+        [
+            "error import-invalid@8:42 `required` must be a boolean (`true` or `false`), not `\"true\"`",
+            "error import-invalid@9:42 `required` must be a boolean (`true` or `false`), not `1`",
+        ]
+    );
+    assert_eq!(
+        result.diagnostics[0].help.as_deref(),
+        Some("write `required: true` or `required: false`, unquoted")
+    );
+}
+
+/// The gateway keeps one sample: the first example is imported and the first one after it is
+/// reported, with the imported one as related location (review item 18).
+#[test]
+fn examples_after_the_first_are_reported() {
+    let text = "\
+openapi: 3.1.0
+info: {title: examples_api, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      parameters:
+        - name: tag
+          in: query
+          schema: {type: string, examples: [e1]}
+          examples: {first: {value: red}, second: {value: blue}}
+        - {name: q, in: query, schema: {type: string, examples: [shoes, boots, clogs]}}
+        - {name: one, in: query, examples: {only: {value: x}}, schema: {type: string}}
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+";
+    let (ws, result) = import_text("examples.yaml", text);
+    let message = "a request parameter has one sample (`sample_value`), the first example; this example and any after it are not imported";
+    assert_eq!(
+        located_messages(&ws, &result),
+        [
+            format!("warn import-dropped@11:43 {message}"),
+            format!("warn import-dropped@12:73 {message}"),
+        ]
+    );
+    let related = |i: usize| {
+        let r = &result.diagnostics[i].related[0];
+        let lc = ws
+            .sources
+            .file(r.location.file)
+            .line_col(r.location.span.start as usize);
+        (lc.line, lc.col, r.message.as_str())
+    };
+    assert_eq!(related(0), (11, 37, "the sample imported"));
+    assert_eq!(related(1), (12, 66, "the sample imported"));
+    let samples: Vec<_> = result.definition.apis[0]
+        .req_params
+        .as_deref()
+        .unwrap()
+        .iter()
+        .map(|p| p.sample_value.as_deref())
+        .collect();
+    assert_eq!(samples, [Some("red"), Some("shoes"), Some("x")]);
+}
+
 /// The same holds for a list of more plug-ins than are compared one by one (the names seen
 /// are hashed there), and the binding lists keep the first-use order of the names.
 #[test]
@@ -1116,6 +1198,8 @@ fn openapi_3_1_schema_keywords_import_as_their_3_0_equivalents() {
         locations(&ws.sources, &result),
         [
             "warn import-dropped@3:1",   // webhooks
+            "warn import-dropped@12:73", // a second example of the schema's `examples`
+            "warn import-dropped@16:43", // a second named example
             "warn import-dropped@17:49", // type: [integer, string] → STRING
             "warn import-dropped@18:71", // exclusiveMinimum of a number
             "info import-dropped@19:54", // null in enum

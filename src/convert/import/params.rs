@@ -505,22 +505,68 @@ impl<'a> Cx<'a> {
         }
         // The parameter's own example, then its first named example, then the schema's (3.1
         // writes a list, `examples`, where 3.0 writes `example`).
+        // Which of them it is: 0 the parameter's own, 1 its first named example, 2 the schema's
+        // `example`, 3 the first of the schema's `examples`.
+        let named = value(examples).and_then(Node::as_map);
+        let listed = value(schema_examples).and_then(Node::as_seq);
         let sample = value(x_sample)
             .or(value(example))
-            .map(|s| (file, s))
-            .or_else(|| first_example_value(self.ws, file, value(examples)?))
-            .or_else(|| value(schema_example).map(|s| (in_file(s), s)))
+            .map(|s| (0, file, s))
             .or_else(|| {
-                let first = value(schema_examples)?.as_seq()?.first()?;
-                Some((in_file(value(schema_examples)?), first))
+                let (f, s) = first_example_value(self.ws, file, named?)?;
+                Some((1, f, s))
+            })
+            .or_else(|| value(schema_example).map(|s| (2, in_file(s), s)))
+            .or_else(|| {
+                let first = listed?.first()?;
+                Some((3, in_file(value(schema_examples)?), first))
             });
-        if let Some((f, s)) = sample {
+        if let Some((from, f, s)) = sample {
             self.finite(f, s);
             self.set(&mut obj, "sample_value", scalar_string(s), f, s);
+            // The gateway keeps one sample: the first example not imported (of the named
+            // ones, then the schema's list) is reported, once for all of them.
+            let skip_named = usize::from(from == 1);
+            let skip_listed = usize::from(from == 3);
+            let other_named = named
+                .and_then(|m| m.entries.get(skip_named))
+                .map(|e| (file, e.key.span));
+            let other = other_named.or_else(|| {
+                let item = listed?.get(skip_listed)?;
+                Some((in_file(value(schema_examples)?), item.span))
+            });
+            if let Some((of, at)) = other {
+                self.diagnostics.push(
+                    Diagnostic::warn(
+                        DROPPED,
+                        "a request parameter has one sample (`sample_value`), the first example; this example and any after it are not imported",
+                    )
+                    .at(of, at)
+                    .related(f, s.span, "the sample imported")
+                    .help("keep the example the gateway is to show first, or as the only one")
+                    .source("API Reference 3.5.1, Table 3-171 (`sample_value`); x-apigateway-extensions reference §2.24"),
+                );
+            }
         }
         let required_node = value(required_entry);
-        let required = if location == "PATH" || required_node.and_then(Node::as_bool) == Some(true)
-        {
+        // `required` is a boolean (OpenAPI, Parameter Object); `"true"` or `1` is no value of
+        // it, and reading it as either would guess what the author meant.
+        let required_bool = required_node.and_then(|r| {
+            let b = r.as_bool();
+            if b.is_none() {
+                self.invalid(
+                    file,
+                    r.span,
+                    format!(
+                        "`required` must be a boolean (`true` or `false`), not `{}`",
+                        r.to_json()
+                    ),
+                    "write `required: true` or `required: false`, unquoted",
+                );
+            }
+            b
+        });
+        let required = if location == "PATH" || required_bool == Some(true) {
             1
         } else {
             2
@@ -916,9 +962,9 @@ fn param_type(node: &Node) -> Result<(&'static str, Option<String>), String> {
 fn first_example_value<'a>(
     ws: &'a Workspace,
     file: FileId,
-    examples: &'a Node,
+    examples: &'a Map,
 ) -> Option<(FileId, &'a Node)> {
-    let first = &examples.as_map()?.entries.first()?.value;
+    let first = &examples.entries.first()?.value;
     let (file, example) = ws.deref(file, first).ok()?;
     let value = example.get("value")?;
     matches!(
