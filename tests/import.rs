@@ -1009,6 +1009,41 @@ paths:
     assert_eq!(samples, [Some("red"), Some("shoes"), Some("x")]);
 }
 
+/// `x-apigateway-pass-through` is read without case, as the other enumerated extensions are
+/// (review item 20).
+#[test]
+fn pass_through_is_read_without_case() {
+    let text = "\
+swagger: '2.0'
+info: {title: pass_api, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      parameters:
+        - {name: a, in: query, type: string, x-apigateway-pass-through: ALWAYS}
+        - {name: b, in: query, type: string, x-apigateway-pass-through: Never}
+        - {name: c, in: query, type: string, x-apigateway-pass-through: sometimes}
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+";
+    let (ws, result) = import_text("pass.yaml", text);
+    assert_eq!(
+        located_messages(&ws, &result),
+        [
+            "warn import-unsupported@10:73 `x-apigateway-pass-through` must be `always` or `never`; dropped"
+        ]
+    );
+    let pass: Vec<_> = result.definition.apis[0]
+        .req_params
+        .as_deref()
+        .unwrap()
+        .iter()
+        .map(|p| p.pass_through.map(|v| v.value()))
+        .collect();
+    assert_eq!(pass, [Some(1), Some(2), None]);
+}
+
 /// The same holds for a list of more plug-ins than are compared one by one (the names seen
 /// are hashed there), and the binding lists keep the first-use order of the names.
 #[test]

@@ -783,9 +783,10 @@ impl<'a> Cx<'a> {
             obj.insert("valid_enable", 1);
         }
         if let Some(p) = value(pass_through) {
+            // Case-insensitive, as the other enumerated extensions are read.
             let value = match p.as_str() {
-                Some("always") => Some(1),
-                Some("never") => Some(2),
+                Some(t) if t.eq_ignore_ascii_case("always") => Some(1),
+                Some(t) if t.eq_ignore_ascii_case("never") => Some(2),
                 _ => None,
             };
             match value {
