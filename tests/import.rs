@@ -796,6 +796,21 @@ fn a_request_body_is_reported_when_the_extension_gives_the_content_type() {
     );
 }
 
+/// A document (`head` its version line) of one operation, `get_a` on `/a`, whose parameter
+/// list is `parameters`, one line each from line 8 on (written after 8 spaces).
+fn one_operation(head: &str, title: &str, parameters: &[&str]) -> String {
+    let mut text = format!(
+        "{head}\ninfo: {{title: {title}, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      parameters:\n"
+    );
+    for line in parameters {
+        text.push_str("        ");
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push_str("      responses: {default: {description: ok}}\n      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}\n");
+    text
+}
+
 /// `severity code@line:col message` of each diagnostic, in order.
 fn located_messages(
     ws: &Workspace,
@@ -876,26 +891,21 @@ paths:
 /// unset too. A number bound of 0 beside a nonzero one, or made exclusive, is a bound.
 #[test]
 fn zero_bounds_are_unset_silently() {
-    let text = "\
-openapi: 3.0.3
-info: {title: zeros_api, version: '1'}
-paths:
-  /a:
-    get:
-      operationId: get_a
-      parameters:
-        - {name: s, in: query, schema: {type: string, maxLength: 0, maximum: 0, minimum: 0}}
-        - {name: n, in: query, schema: {type: number, maxLength: 0, maximum: 0, minimum: 0}}
-        - {name: m, in: query, schema: {type: string, minLength: 0, maxLength: 8}}
-        - {name: low, in: query, schema: {type: integer, minimum: -10, maximum: 0}}
-        - {name: high, in: query, schema: {type: integer, minimum: 0, maximum: 100}}
-        - {name: pos, in: query, schema: {type: integer, minimum: 0, exclusiveMinimum: true}}
-        - {name: nonneg, in: query, schema: {type: integer, minimum: 0}}
-        - {name: t, in: query, schema: {type: string, minimum: 1}}
-      responses: {default: {description: ok}}
-      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
-";
-    let (ws, result) = import_text("zeros.yaml", text);
+    let text = one_operation(
+        "openapi: 3.0.3",
+        "zeros_api",
+        &[
+            "- {name: s, in: query, schema: {type: string, maxLength: 0, maximum: 0, minimum: 0}}",
+            "- {name: n, in: query, schema: {type: number, maxLength: 0, maximum: 0, minimum: 0}}",
+            "- {name: m, in: query, schema: {type: string, minLength: 0, maxLength: 8}}",
+            "- {name: low, in: query, schema: {type: integer, minimum: -10, maximum: 0}}",
+            "- {name: high, in: query, schema: {type: integer, minimum: 0, maximum: 100}}",
+            "- {name: pos, in: query, schema: {type: integer, minimum: 0, exclusiveMinimum: true}}",
+            "- {name: nonneg, in: query, schema: {type: integer, minimum: 0}}",
+            "- {name: t, in: query, schema: {type: string, minimum: 1}}",
+        ],
+    );
+    let (ws, result) = import_text("zeros.yaml", &text);
     // Only a nonzero bound of the other type is reported.
     assert_eq!(
         located_messages(&ws, &result),
@@ -931,21 +941,16 @@ paths:
 /// `false` (review item 15).
 #[test]
 fn a_required_that_is_not_a_boolean_is_an_error() {
-    let text = "\
-openapi: 3.0.3
-info: {title: required_api, version: '1'}
-paths:
-  /a:
-    get:
-      operationId: get_a
-      parameters:
-        - {name: q, in: query, required: 'true', schema: {type: string}}
-        - {name: r, in: query, required: 1, schema: {type: string}}
-        - {name: s, in: query, required: true, schema: {type: string}}
-      responses: {default: {description: ok}}
-      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
-";
-    let (ws, result) = import_text("required.yaml", text);
+    let text = one_operation(
+        "openapi: 3.0.3",
+        "required_api",
+        &[
+            "- {name: q, in: query, required: 'true', schema: {type: string}}",
+            "- {name: r, in: query, required: 1, schema: {type: string}}",
+            "- {name: s, in: query, required: true, schema: {type: string}}",
+        ],
+    );
+    let (ws, result) = import_text("required.yaml", &text);
     assert_eq!(
         located_messages(&ws, &result),
         [
@@ -963,24 +968,19 @@ paths:
 /// reported, with the imported one as related location (review item 18).
 #[test]
 fn examples_after_the_first_are_reported() {
-    let text = "\
-openapi: 3.1.0
-info: {title: examples_api, version: '1'}
-paths:
-  /a:
-    get:
-      operationId: get_a
-      parameters:
-        - name: tag
-          in: query
-          schema: {type: string, examples: [e1]}
-          examples: {first: {value: red}, second: {value: blue}}
-        - {name: q, in: query, schema: {type: string, examples: [shoes, boots, clogs]}}
-        - {name: one, in: query, examples: {only: {value: x}}, schema: {type: string}}
-      responses: {default: {description: ok}}
-      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
-";
-    let (ws, result) = import_text("examples.yaml", text);
+    let text = one_operation(
+        "openapi: 3.1.0",
+        "examples_api",
+        &[
+            "- name: tag",
+            "  in: query",
+            "  schema: {type: string, examples: [e1]}",
+            "  examples: {first: {value: red}, second: {value: blue}}",
+            "- {name: q, in: query, schema: {type: string, examples: [shoes, boots, clogs]}}",
+            "- {name: one, in: query, examples: {only: {value: x}}, schema: {type: string}}",
+        ],
+    );
+    let (ws, result) = import_text("examples.yaml", &text);
     let message = "a request parameter has one sample (`sample_value`), the first example; this example and any after it are not imported";
     assert_eq!(
         located_messages(&ws, &result),
@@ -1013,21 +1013,16 @@ paths:
 /// (review item 20).
 #[test]
 fn pass_through_is_read_without_case() {
-    let text = "\
-swagger: '2.0'
-info: {title: pass_api, version: '1'}
-paths:
-  /a:
-    get:
-      operationId: get_a
-      parameters:
-        - {name: a, in: query, type: string, x-apigateway-pass-through: ALWAYS}
-        - {name: b, in: query, type: string, x-apigateway-pass-through: Never}
-        - {name: c, in: query, type: string, x-apigateway-pass-through: sometimes}
-      responses: {default: {description: ok}}
-      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
-";
-    let (ws, result) = import_text("pass.yaml", text);
+    let text = one_operation(
+        "swagger: '2.0'",
+        "pass_api",
+        &[
+            "- {name: a, in: query, type: string, x-apigateway-pass-through: ALWAYS}",
+            "- {name: b, in: query, type: string, x-apigateway-pass-through: Never}",
+            "- {name: c, in: query, type: string, x-apigateway-pass-through: sometimes}",
+        ],
+    );
+    let (ws, result) = import_text("pass.yaml", &text);
     assert_eq!(
         located_messages(&ws, &result),
         [
