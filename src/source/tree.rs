@@ -622,6 +622,23 @@ mod tests {
     }
 
     #[test]
+    fn entries_of_else_hands_over_each_other_key_once_in_order() {
+        let (_, doc) = crate::source::load_text("t.yaml", "x-b: 1\na: 2\nx-c: 3\n");
+        let map = doc.root.as_map().unwrap();
+        let mut others = Vec::new();
+        let [a] = map.entries_of_else(["a"], |e| others.push(&*e.key.name));
+        assert!(std::ptr::eq(a.unwrap(), &map.entries[1]));
+        assert_eq!(others, ["x-b", "x-c"]);
+        // A repeated key counts once, and its repeat is not an other key either.
+        let mut repeated = map.clone();
+        repeated.entries.push(map.entries[1].clone());
+        let mut others = 0;
+        let [a] = repeated.entries_of_else(["a"], |_| others += 1);
+        assert!(std::ptr::eq(a.unwrap(), &repeated.entries[1]));
+        assert_eq!(others, 2);
+    }
+
+    #[test]
     fn a_key_index_finds_what_a_scan_finds() {
         use std::fmt::Write as _;
         let mut text = String::from("paths:\n");
