@@ -888,7 +888,7 @@ paths:
 /// Gateway exports write `maxLength: 0`, `maximum: 0` and `minimum: 0` on every parameter
 /// without limits, of either type (reference §3.2): read as unset, without a word, so a
 /// pristine export passes `--strict` (review item 12). `minLength: 0` checks nothing and is
-/// unset too. A number bound of 0 beside a nonzero one, or made exclusive, is a bound.
+/// unset too. A number bound of 0 alone, beside a nonzero one, or made exclusive, is a bound.
 #[test]
 fn zero_bounds_are_unset_silently() {
     let text = one_operation(
@@ -931,7 +931,7 @@ fn zero_bounds_are_unset_silently() {
             ("low", [None, None, Some(-10), Some(0)], Some(1)),
             ("high", [None, None, Some(0), Some(100)], Some(1)),
             ("pos", [None, None, Some(1), None], Some(1)),
-            ("nonneg", [None; 4], None),
+            ("nonneg", [None, None, Some(0), None], Some(1)),
             ("t", [None; 4], None),
         ]
     );

@@ -1208,31 +1208,26 @@ impl Cx {
     }
 
     /// Zero bounds (`min_num: 0, max_num: 0` admits only 0, `max_size: 0` only the empty
-    /// string, a lone `min_num: 0` no negative number) are exported as written, but import
-    /// reads them as no limit: gateway exports write 0 for a bound that is not set (reference
-    /// §3.2). Import keeps a number bound of 0 only beside a nonzero bound of the other side,
-    /// and no length of 0 (`convert::import::params`): these are the ones reported.
+    /// string) are exported as written, but import reads them as no limit: gateway exports
+    /// write 0 for a bound that is not set (reference §3.2). Import keeps a number bound of 0
+    /// unless the other one is 0 too, and no length of 0 (`convert::import::params`): these
+    /// are the ones reported.
     fn zero_bounds(&mut self, p: &ReqParamDef, at: &str) {
-        let alone =
-            |this: Option<i64>, other: Option<i64>| this == Some(0) && other.is_none_or(|n| n == 0);
+        let both_zero = p.min_num == Some(0) && p.max_num == Some(0);
         let (first, second) = match p.param_type {
             ParamType::Number => (
-                alone(p.min_num, p.max_num).then_some(("min_num", "minimum")),
-                alone(p.max_num, p.min_num).then_some(("max_num", "maximum")),
+                both_zero.then_some(("min_num", "minimum")),
+                both_zero.then_some(("max_num", "maximum")),
             ),
             ParamType::String => (
                 (p.min_size == Some(0)).then_some(("min_size", "minLength")),
                 (p.max_size == Some(0)).then_some(("max_size", "maxLength")),
             ),
         };
-        let both = first.is_some() && second.is_some();
         for (field, key) in first.into_iter().chain(second) {
             let help = match (p.param_type, field) {
-                (ParamType::Number, _) if both => {
-                    "to admit only 0, use `enumerations: \"0\"`, which survives; keep the definition as the source otherwise"
-                }
                 (ParamType::Number, _) => {
-                    "give the other bound too (a bound of 0 beside a nonzero one survives import); keep the definition as the source otherwise"
+                    "to admit only 0, use `enumerations: \"0\"`, which survives; keep the definition as the source otherwise"
                 }
                 (_, "min_size") => "`min_size: 0` lets every value through: remove it",
                 _ => {

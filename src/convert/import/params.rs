@@ -689,17 +689,16 @@ impl<'a> Cx<'a> {
         // without limits, and reference §3.2 says to "treat 0 in exported files as unset": a 0
         // bound is no limit, silently. A length of 0 never is one anyone means (`minLength: 0`
         // lets every value through, `maxLength: 0` only the empty string). A number bound of 0
-        // is read as written where the document shows that it means it: beside a nonzero bound
-        // of the other side (`minimum: -10, maximum: 0`, `minimum: 0, maximum: 100`), since the
-        // zeros of §3.2 are those of a parameter without limits and this one has a limit, or
-        // made exclusive (`exclusiveMinimum: true`), which no export writes.
-        let nonzero =
-            |l: &Option<(&str, &str, i64, &Node)>| matches!(l, Some((_, _, n, _)) if *n != 0);
+        // is read as written unless the other one is 0 too (exports write both): alone, beside
+        // a nonzero bound of the other side (`minimum: -10, maximum: 0`), or made exclusive
+        // (`exclusiveMinimum: true`), which no export writes. A lone `minimum: 0` (a count that
+        // may not be negative) is written by hand and meant.
+        let zero = |l: &Option<(&str, &str, i64, &Node)>| matches!(l, Some((_, _, 0, _)));
         let exclusive = |e: Option<&Entry>| value(e).is_some_and(|x| x.value == Value::Bool(true));
         let meant = if param_type == "NUMBER" {
             [
-                nonzero(&limits[1]) || exclusive(exclusive_minimum),
-                nonzero(&limits[0]) || exclusive(exclusive_maximum),
+                !zero(&limits[1]) || exclusive(exclusive_minimum),
+                !zero(&limits[0]) || exclusive(exclusive_maximum),
             ]
         } else {
             [false, false]
