@@ -15,7 +15,7 @@
 //! backends; `mock_info` always present on MOCK APIs; a timeout on every FUNCTION policy;
 //! no empty policy or request-parameter lists; group responses always carry their map;
 //! conditions carry only the name field of their origin; `auth_opt` only on APP APIs;
-//! bindings in order of first use; `enumerations` without a repeated value;
+//! bindings in order of first use; `enumerations` without a repeated value; no empty `alias_urn`;
 //! APIs on distinct paths; no gRPC; no `version`, `tag`, `domain_name`, `body_remark`,
 //! `regular`, `json_schema`, backend authorizers or throttle `remark`/adaptive control.
 
@@ -184,6 +184,13 @@ fn http_policy(name: String) -> impl Strategy<Value = ApiPolicyHttpDef> {
         )
 }
 
+/// A function alias URN: never empty, since `alias-urn: ''` is how gateway exports write "no
+/// alias", and import reads it so. (Mapped, not filtered: the draws of every other value stay
+/// those of the fixed seed.)
+fn alias() -> impl Strategy<Value = String> {
+    text().prop_map(|a| if a.is_empty() { "alias".to_owned() } else { a })
+}
+
 fn function_policy(name: String) -> impl Strategy<Value = ApiPolicyFunctionDef> {
     (
         one_of(EffectMode::ALL),
@@ -191,7 +198,7 @@ fn function_policy(name: String) -> impl Strategy<Value = ApiPolicyFunctionDef> 
         one_of(InvocationType::ALL),
         one_of(NetworkType::ALL),
         option::of(text()),
-        option::of(text()),
+        option::of(alias()),
         1i64..600_000,
         option::of(one_of(FunctionReqProtocol::ALL)),
         backend_params(),
@@ -316,7 +323,7 @@ fn backend() -> impl Strategy<Value = Backend> {
         one_of(InvocationType::ALL),
         one_of(NetworkType::ALL),
         option::of(text()),
-        option::of(text()),
+        option::of(alias()),
         1i64..600_000,
         option::of(one_of(FunctionReqProtocol::ALL)),
         names().prop_flat_map(|n| n.into_iter().map(function_policy).collect::<Vec<_>>()),

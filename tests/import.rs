@@ -45,7 +45,8 @@ fn example_diagnostics() {
     );
     assert_eq!(
         locations(&ws.sources, &result),
-        ["info import-dropped@168:7"]
+        // On its FUNCTION backend, a gateway field the API Reference does not document.
+        ["warn import-dropped@168:7"]
     );
     let (ws, result) = import_file(
         "testdata/examples/inventory-openapi-3.0.yaml",
@@ -125,6 +126,7 @@ fn warnings_at_their_source_locations_swagger_2() {
             "warn import-dropped@40:11",
             "warn import-unknown-extension@41:7",
             "warn import-generated-name@46:5",
+            "warn import-unsupported@55:9", // MOCK backend without mockEndpoints
         ]
     );
     let names = api_names(&result);
@@ -145,10 +147,18 @@ fn warnings_at_their_source_locations_openapi_3() {
         [
             "warn import-dropped@11:15",
             "warn import-dropped@14:7",
+            // MOCK backends without mockEndpoints
+            "warn import-unsupported@25:9",
+            "warn import-unsupported@35:9",
             "error import-duplicate-api@37:5",
+            "warn import-unsupported@43:9",
         ]
     );
-    let duplicate = &result.diagnostics[2];
+    let duplicate = result
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "import-duplicate-api")
+        .expect("the duplicate");
     let related = &duplicate.related[0];
     let lc = ws
         .sources
@@ -612,7 +622,11 @@ fn openapi_3_content_type_from_the_request_body() {
         &ImportOptions::default(),
     );
     // The media type carries over; its schema does not.
-    assert_eq!(locations(&ws.sources, &result), ["warn import-dropped@9:7"]);
+    // (and the MOCK backend has no `mockEndpoints`)
+    assert_eq!(
+        locations(&ws.sources, &result),
+        ["warn import-dropped@9:7", "warn import-unsupported@18:9"]
+    );
     let api = &result.definition.apis[0];
     assert_eq!(
         api.content_type.map(|c| c.to_string()).as_deref(),
@@ -1865,8 +1879,8 @@ components:
         [
             "warn import-generated-name@11:7",
             "warn import-generated-name@11:7",
-            "warn import-unsupported@12:9", // no x-apigateway-backend
-            "warn import-dropped@12:9",     // deprecated
+            "warn import-missing-backend@12:9", // no x-apigateway-backend
+            "warn import-dropped@12:9",         // deprecated
         ]
     );
     let named: Vec<&str> = result.diagnostics[..2]

@@ -429,11 +429,12 @@ fn remaining_warning_kinds() {
             "warn import-dropped@70:13",           // backend parameter field
             "error import-duplicate-name@72:20",   // operationId used twice
             "warn import-unsupported@74:11",       // undefined security scheme
+            "warn import-unsupported@76:9",        // MOCK backend without mockEndpoints
             "error import-invalid@81:9",           // HTTP backend without httpEndpoints
             "warn import-unsupported@86:11",       // scheme without x-apigateway-auth-type
             "warn import-unknown-extension@91:11", // unknown parameter extension
             "error import-invalid@93:9",           // FUNCTION backend without functionEndpoints
-            "warn import-unsupported@95:7",        // operation without x-apigateway-backend
+            "warn import-missing-backend@95:7",    // operation without x-apigateway-backend
             "warn import-dropped@103:11",          // functionEndpoints field
             "warn import-dropped@110:11",          // mockEndpoints field
             "warn import-dropped@122:15",          // policy condition field

@@ -566,7 +566,7 @@ fn import_diagnostics_without_a_matching_rule_finding_stay() {
     let run = apigctl(dir.path(), &["lint", "--format", "json", "dedup.yaml"]);
     let found = findings(&run);
     assert!(
-        found.contains(&"import-unsupported warn /paths/~1a/get".to_owned()),
+        found.contains(&"import-missing-backend warn /paths/~1a/get".to_owned()),
         "{found:#?}"
     );
 }

@@ -635,10 +635,17 @@ enum Place {
 const SAME_PROBLEM: &[(&str, &str, &str, Place)] = &[
     // Import points at the operation's value, the rule at the operation's key.
     (
-        "import-unsupported",
+        "import-missing-backend",
         "no `x-apigateway-backend`",
         "apig-backend-required",
         Place::Nested,
+    ),
+    // Both at the policy (the definition's `conditions` is not written).
+    (
+        "import-unsupported",
+        "backend policy has no `conditions`",
+        "apig-backend-policy-conditions-empty",
+        Place::Start,
     ),
     // Import points at the backend mapping, the rule at its `type`.
     (
@@ -1492,7 +1499,7 @@ mod tests {
         let pair = |rule: &str| {
             left(vec![
                 at(
-                    "import-unsupported",
+                    "import-missing-backend",
                     Warn,
                     "operation has no `x-apigateway-backend`; imported with an empty MOCK backend",
                     (30, 40),
@@ -1504,7 +1511,7 @@ mod tests {
         assert_eq!(pair("apig-backend-required"), ["apig-backend-required"]);
         assert_eq!(
             pair("apig-api-name"),
-            ["import-unsupported", "apig-api-name"]
+            ["import-missing-backend", "apig-api-name"]
         );
         // A refusal of a construct gives way to an at least as severe finding inside it.
         let refusal = |severity: Severity, pointer: &str| {

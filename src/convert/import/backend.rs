@@ -6,8 +6,11 @@ use super::*;
 impl<'a> Cx<'a> {
     pub(super) fn backend(&mut self, node: &'a Node, obj: &mut Obj<'a>, file: FileId) {
         let Some(backend) = node.get("x-apigateway-backend") else {
+            // A warning, not an error: plain OpenAPI documents (no extensions at all) import,
+            // each API a stand-in. `diff` and `sync` refuse it by this code (a gateway would
+            // serve the empty mock).
             self.warn(
-                UNSUPPORTED,
+                MISSING_BACKEND,
                 file,
                 node.span,
                 "operation has no `x-apigateway-backend`; imported with an empty MOCK backend"
@@ -62,15 +65,39 @@ impl<'a> Cx<'a> {
                 obj.insert("mock_info", Val::Obj(mock.fields));
                 "mockEndpoints"
             }
-            _ => {
+            // Documented (reference §2.14) but restricted, and without an API Reference
+            // mapping: a stand-in, like an operation without a backend, which `diff` and
+            // `sync` refuse by its code.
+            _ if kind.eq_ignore_ascii_case("HTTP-VPC-MEMBER-GROUP") => {
                 self.warn(
-                    UNSUPPORTED,
+                    MISSING_BACKEND,
                     file,
                     type_node.span,
                     format!("backend type `{kind}` is not HTTP, HTTP-VPC, FUNCTION or MOCK; imported with an empty MOCK backend"),
                 );
                 empty_mock(obj);
                 "mockEndpoints"
+            }
+            // Anything else is a mistake (`HTTPS`, a missing `type`): an empty mock in its
+            // place would be published as if it were the backend meant, so the API is refused.
+            _ => {
+                let message = match backend.get("type") {
+                    None => "`x-apigateway-backend` has no `type`".to_owned(),
+                    Some(t) if t.as_str().is_none() => {
+                        format!("backend type must be a string, not a {}", t.value.kind())
+                    }
+                    Some(_) => format!(
+                        "backend type `{kind}` is not one of HTTP, HTTP-VPC, FUNCTION or MOCK, so the API cannot be imported"
+                    ),
+                };
+                self.invalid(
+                    file,
+                    type_node.span,
+                    message,
+                    "write `type: HTTP`, `HTTP-VPC`, `FUNCTION` or `MOCK` (any case), with the endpoint object of that type",
+                );
+                self.rejected = true;
+                return;
             }
         };
         let params_at = self.provenance.at(obj.at, "backend_params");
@@ -111,7 +138,7 @@ impl<'a> Cx<'a> {
         } else {
             "httpEndpoints"
         };
-        let Some((ep, entries)) = self.endpoint(backend, key, file, true) else {
+        let Some((ep, entries)) = self.endpoint(backend, key, obj.at, file, true) else {
             return;
         };
         if default_backend {
@@ -149,6 +176,13 @@ impl<'a> Cx<'a> {
                         .record_at(info, "vpc_channel_name", file, v.span);
                 }
                 "host" if vpc => {}
+                // Written by gateway exports, not part of an API (reference §2.13): a note,
+                // so that importing a pristine export passes `--strict`.
+                "cascade_flag" if vpc => self.note(
+                    file,
+                    entry.key.span,
+                    "`httpVpcEndpoints.cascade_flag` is written by gateway exports and is not part of an API (reference §2.13); not carried over".into(),
+                ),
                 _ => self.dropped(key, entry, file),
             }
         }
@@ -178,7 +212,7 @@ impl<'a> Cx<'a> {
         default_backend: bool,
     ) {
         let key = "functionEndpoints";
-        let Some((ep, entries)) = self.endpoint(backend, key, file, true) else {
+        let Some((ep, entries)) = self.endpoint(backend, key, obj.at, file, true) else {
             return;
         };
         if default_backend {
@@ -194,6 +228,8 @@ impl<'a> Cx<'a> {
                 "invocation-type" | "invocation_type" => "invocation_type",
                 "timeout" => "timeout",
                 "network-type" | "network_type" => "network_type",
+                // Gateway exports write `alias-urn: ''` for "no alias" (AR 3.5.1, Table 3-170).
+                "alias-urn" | "alias_urn" if v.as_str() == Some("") => continue,
                 "alias-urn" | "alias_urn" => "alias_urn",
                 "req_protocol" => "req_protocol",
                 "description" if default_backend => "remark",
@@ -220,12 +256,22 @@ impl<'a> Cx<'a> {
         default_backend: bool,
     ) {
         let key = "mockEndpoints";
-        let Some((_, entries)) = self.endpoint(backend, key, file, false) else {
+        let Some((_, entries)) = self.endpoint(backend, key, obj.at, file, false) else {
             return;
         };
         for entry in entries {
             let v = &entry.value;
             match &*entry.key.name {
+                // A number or boolean written unquoted is the text it spells, as a backend
+                // parameter's or a condition's value is: the gateway keeps a string, and the
+                // document's meaning is plain (`result-content: 200` answers `200`). Refusing
+                // all of them instead would refuse what the gateway's own exports may write.
+                "result-content" | "result_content"
+                    if v.as_number().is_some() || v.as_bool().is_some() =>
+                {
+                    self.finite(file, v);
+                    self.set(obj, "result_content", scalar_string(v), file, v)
+                }
                 "result-content" | "result_content" => {
                     self.set(obj, "result_content", Val::Node(v), file, v)
                 }
@@ -237,15 +283,18 @@ impl<'a> Cx<'a> {
     }
 
     /// The endpoint object `backend.key` and its entries; a missing one is reported when the
-    /// backend type needs it.
+    /// backend type needs it. The key's place is recorded under `at`, the object the endpoint
+    /// becomes, as `key` (no definition member has that name): a member the object misses is
+    /// reported there, in the extension's terms ([`Cx::finish`]).
     fn endpoint(
         &mut self,
         backend: &'a Node,
-        key: &str,
+        key: &'static str,
+        at: Loc,
         file: FileId,
         required: bool,
     ) -> Option<(&'a Node, &'a [Entry])> {
-        let Some(ep) = backend.get(key) else {
+        let Some(written) = backend.as_map().and_then(|m| m.entry(key)) else {
             if required {
                 let fields = match key {
                     "functionEndpoints" => "`function-urn` and `invocation-type`",
@@ -258,14 +307,63 @@ impl<'a> Cx<'a> {
                     format!("add `{key}` with {fields}, or change the backend `type`"),
                 );
                 self.rejected = true;
+            } else {
+                // A MOCK without `mockEndpoints` answers an empty body: importable, but
+                // hardly meant (lint's rules refuse it).
+                self.warn(
+                    UNSUPPORTED,
+                    file,
+                    backend.span,
+                    format!("this MOCK backend has no `{key}`; imported with an empty `mock_info` (no `result-content`)"),
+                );
             }
             return None;
         };
+        self.provenance.record_at(at, key, file, written.key.span);
+        let ep = &written.value;
         let entries = ep
             .as_map()
             .map(|m| m.entries.as_slice())
             .unwrap_or_default();
         Some((ep, entries))
+    }
+
+    /// Refuses `node`, written where `what` (a list) belongs: read as nothing, it would vanish
+    /// without a word. The API is not imported.
+    fn not_a_list(&mut self, file: FileId, node: &Node, what: &str, help: &str) {
+        self.invalid(
+            file,
+            node.span,
+            format!("{what} must be a list, not a {}", node.value.kind()),
+            help,
+        );
+        self.rejected = true;
+    }
+
+    /// `x-apigateway-is-send-fg-body-base64` of the operation `node`: the gateway field it sets
+    /// is not in the API Reference, so it is not carried over. On a FUNCTION backend, where it
+    /// changes what the function receives, that is a warning (`--strict` refuses it); on the
+    /// others it means nothing, and a note says so.
+    pub(super) fn fg_body_base64(&mut self, node: &Node, entry: &Entry, file: FileId) {
+        let function = node
+            .get("x-apigateway-backend")
+            .and_then(|b| b.get("type"))
+            .and_then(Node::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("FUNCTION"));
+        if function {
+            self.warn(
+                DROPPED,
+                file,
+                entry.key.span,
+                "`x-apigateway-is-send-fg-body-base64` sets a gateway field the 2025 API Reference does not document (no field of the API object, 3.5.1), so it is dropped: the function receives the body as the gateway sends it by default".into(),
+            );
+        } else {
+            self.note(
+                file,
+                entry.key.span,
+                "`x-apigateway-is-send-fg-body-base64` has no field on the API object (API Reference 3.5.1); not carried over".into(),
+            );
+        }
     }
 
     /// Warns that `key.<entry>` has no place in the API Reference's objects.
@@ -283,7 +381,16 @@ impl<'a> Cx<'a> {
         at: Loc,
         file: FileId,
     ) -> Option<Val<'a>> {
-        let list = backend.get("parameters")?.as_seq()?;
+        let written = backend.get("parameters")?;
+        let Some(list) = written.as_seq() else {
+            self.not_a_list(
+                file,
+                written,
+                "backend `parameters`",
+                "write each backend parameter as an item of a list: `parameters: [{name: q, value: q, in: query, origin: REQUEST}]`",
+            );
+            return None;
+        };
         let mut out = Vec::with_capacity(list.len());
         for p in list {
             let mut obj = Obj::new(self.provenance.record_at(at, out.len(), file, p.span));
@@ -325,6 +432,12 @@ impl<'a> Cx<'a> {
             return;
         };
         let Some(list) = written.as_seq() else {
+            self.not_a_list(
+                file,
+                written,
+                "`x-apigateway-backend-policies`",
+                "write each policy as an item of a list: `x-apigateway-backend-policies: [{name: p, type: HTTP, effectMode: ANY, ...}]`",
+            );
             return;
         };
         let mut https = Vec::new();
@@ -425,7 +538,31 @@ impl<'a> Cx<'a> {
                 p.insert("backend_params", params);
             }
             let written = policy.get("conditions");
-            let list = written.and_then(Node::as_seq).unwrap_or_default();
+            let list = match written {
+                Some(node) => match node.as_seq() {
+                    Some(list) => list,
+                    None => {
+                        self.not_a_list(
+                            file,
+                            node,
+                            "`conditions`",
+                            "write each condition as an item of a list: `conditions: [{origin: request, parameter: q, type: exact, value: a}]`",
+                        );
+                        &[]
+                    }
+                },
+                None => {
+                    // At least one is required (reference §2.18; API Reference 3.5.1, Table
+                    // 3-172), which lint's rules say as an error; import keeps the policy.
+                    self.warn(
+                        UNSUPPORTED,
+                        file,
+                        policy.span,
+                        "backend policy has no `conditions` (at least one is required: reference §2.18, API Reference 3.5.1, Table 3-172); imported without any".into(),
+                    );
+                    &[]
+                }
+            };
             let mut conditions = Vec::with_capacity(list.len());
             // Recorded, so a finding on the list itself (an empty one) is at `conditions`.
             let conditions_at = match written {
@@ -487,6 +624,20 @@ impl<'a> Cx<'a> {
                     self.set(obj, "condition_type", t, file, v);
                 }
                 "origin" | "condition_origin" => self.set(obj, "condition_origin", origin, file, v),
+                // The API keeps one string (Table 3-177): an `enum` condition's values are
+                // comma-separated in it, as an ACL's are.
+                "value" | "condition_value" if v.as_seq().is_some() || v.as_map().is_some() => {
+                    self.invalid(
+                        file,
+                        v.span,
+                        format!(
+                            "a condition `value` is one string, not a {}",
+                            v.value.kind()
+                        ),
+                        "write the values as one comma-separated string: `value: \"a,b\"`",
+                    );
+                    self.rejected = true;
+                }
                 "value" | "condition_value" => {
                     self.finite(file, v);
                     self.set(obj, "condition_value", scalar_string(v), file, v)

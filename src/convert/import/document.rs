@@ -325,6 +325,8 @@ impl<'a> Cx<'a> {
             let at = obj.at;
             let errors_at = self.provenance.at(at, "responses");
             let mut errors = JsonMap::new();
+            // A body or headers of the wrong shape: refused, never read as none.
+            let mut refused = false;
             for error in entry
                 .value
                 .as_map()
@@ -370,7 +372,19 @@ impl<'a> Cx<'a> {
                             .record_at(at, "body", file, first.value.span);
                         info.insert("body".into(), first.value.to_json());
                     } else if body.as_str().is_some() {
+                        // The definition's own form, one template: read as meant.
                         info.insert("body".into(), body.to_json());
+                    } else if body.as_map().is_none() {
+                        self.invalid(
+                            file,
+                            body.span,
+                            format!(
+                                "a group response `body` maps media types to templates, not a {}",
+                                body.value.kind()
+                            ),
+                            "write `body: {application/json: '{\"error\": \"$context.error.message\"}'}` (reference §2.23)",
+                        );
+                        refused = true;
                     }
                     for extra in bodies.iter().skip(1) {
                         self.warn(
@@ -388,6 +402,18 @@ impl<'a> Cx<'a> {
                     let list_at = self
                         .provenance
                         .record_at(at, "headers", file, headers.key.span);
+                    if !matches!(headers.value.value, Value::Map(_) | Value::Seq(_)) {
+                        self.invalid(
+                            file,
+                            headers.value.span,
+                            format!(
+                                "group response `headers` must be a list of `{{key, value}}` (or a mapping of names to values), not a {}",
+                                headers.value.value.kind()
+                            ),
+                            "write `headers: [{key: X-A, value: '1'}]`, or `headers: {X-A: '1'}`",
+                        );
+                        refused = true;
+                    }
                     let list: Vec<Json> = match &headers.value.value {
                         Value::Map(m) => m
                             .entries
@@ -424,6 +450,10 @@ impl<'a> Cx<'a> {
                 errors.insert(error.key.name.to_string(), Json::Object(info));
             }
             obj.insert("responses", Val::Json(Json::Object(errors)));
+            if refused {
+                self.dropped.push(("responses", entry.key.name.to_string()));
+                continue;
+            }
             match self.finish::<GroupResponseDef>(obj, (file, entry.key.span)) {
                 Some(r) => out.push(r),
                 None => self.dropped.push(("responses", entry.key.name.to_string())),

@@ -53,6 +53,11 @@ pub const DUPLICATE_API: &str = "import-duplicate-api";
 pub const DUPLICATE_NAME: &str = "import-duplicate-name";
 /// Diagnostic code: a value the model does not accept.
 pub const INVALID: &str = "import-invalid";
+/// Diagnostic code (a warning): an operation has no backend import can read (no
+/// `x-apigateway-backend`, or the restricted HTTP-VPC-MEMBER-GROUP type), so its API has an
+/// empty MOCK backend in its place. Its own code so that `diff` and `sync`, which must not
+/// send such a stand-in to a gateway, can refuse exactly these.
+pub const MISSING_BACKEND: &str = "import-missing-backend";
 
 const SOURCE_REF: &str = "x-apigateway-extensions reference §1–§3; API Reference 3.5.1";
 
@@ -873,7 +878,8 @@ impl<'a> Cx<'a> {
             Err(error) => {
                 let path = crate::model::definition::json_pointer(error.path());
                 let full = format!("{}{path}", self.provenance.pointer(obj.at));
-                let (file, span) = self.provenance.nearest_recorded(&full).unwrap_or(fallback);
+                let (mut file, mut span) =
+                    self.provenance.nearest_recorded(&full).unwrap_or(fallback);
                 let mut message = error.inner().to_string();
                 // JSON has no `.inf` or `.nan`: the JSON reading saw the string it is written
                 // as there. Say what the source has.
@@ -886,6 +892,14 @@ impl<'a> Cx<'a> {
                         &format!("non-finite number `{written}`"),
                     );
                 }
+                // Said in the document's terms: the member of the extension, the value as
+                // written, the extension's spellings.
+                if let Some((said, at)) = self.in_extension_terms(&full, &message) {
+                    message = said;
+                    if let Some((f, s)) = at {
+                        (file, span) = (f, s);
+                    }
+                }
                 self.diagnostics.push(
                     Diagnostic::error(INVALID, format!("cannot import: {message}"))
                         .at(file, span)
@@ -895,6 +909,95 @@ impl<'a> Cx<'a> {
                 None
             }
         }
+    }
+}
+
+/// Where an endpoint object's member is read into the definition: (endpoint object, definition
+/// field, the extension's member). A definition field the model misses is named as the
+/// document would write it.
+const ENDPOINT_MEMBERS: &[(&str, &str, &str)] = &[
+    ("httpEndpoints", "req_protocol", "scheme"),
+    ("httpEndpoints", "req_method", "method"),
+    ("httpEndpoints", "req_uri", "path"),
+    ("httpEndpoints", "url_domain", "address"),
+    ("httpVpcEndpoints", "req_protocol", "scheme"),
+    ("httpVpcEndpoints", "req_method", "method"),
+    ("httpVpcEndpoints", "req_uri", "path"),
+    ("httpVpcEndpoints", "vpc_channel_name", "name"),
+    ("functionEndpoints", "function_urn", "function-urn"),
+    ("functionEndpoints", "invocation_type", "invocation-type"),
+    ("functionEndpoints", "network_type", "network-type"),
+];
+
+/// The endpoint objects, as the keys [`Cx::endpoint`] records their place under.
+const ENDPOINT_KEYS: [&str; 3] = ["httpEndpoints", "httpVpcEndpoints", "functionEndpoints"];
+
+/// The values a definition field (the last token of its pointer, and the token before it)
+/// takes, as the extensions spell them, where the model's names differ (import translates
+/// them): `None` for a field whose model names are the extension's.
+fn extension_spellings(parent: &str, field: &str) -> Option<&'static str> {
+    let http = parent == "backend_api" || parent.starts_with("policy_https");
+    Some(match field {
+        "req_protocol" if http => "`http` or `https`",
+        "condition_origin" => "`request`, `source`, `system`, `cookie` or `frontend_authorizer`",
+        "condition_type" => "`equal` (or `exact`), `enum` or `pattern`",
+        "location" => "`query`, `header` or `path`",
+        _ => return None,
+    })
+}
+
+impl Cx<'_> {
+    /// `message`, serde's refusal of the definition value at `pointer`, as the document
+    /// would say it, and the place to show it when that is not the value's: a missing
+    /// endpoint member at the endpoint object's key; an unknown variant quoted as written
+    /// (import upper-cases some), with the extension's spellings. `None` to keep serde's.
+    /// Only a refused object gets here, so the lookups cost nothing on the common path.
+    fn in_extension_terms(
+        &self,
+        pointer: &str,
+        message: &str,
+    ) -> Option<(String, Option<(FileId, Span)>)> {
+        if let Some(rest) = message.strip_prefix("missing field `") {
+            let field = rest.split('`').next()?;
+            // The channel's name is missed in `vpc_channel_info`, which the endpoint makes.
+            let object = pointer.strip_suffix("/vpc_channel_info").unwrap_or(pointer);
+            let index = self.provenance.index();
+            let (key, at) = ENDPOINT_KEYS
+                .iter()
+                .find_map(|key| Some((*key, *index.get(&format!("{object}/{key}"))?)))?;
+            let (_, _, member) = ENDPOINT_MEMBERS
+                .iter()
+                .find(|(k, f, _)| *k == key && *f == field)?;
+            return Some((format!("`{key}` has no `{member}`"), Some(at)));
+        }
+        let rest = message.strip_prefix("unknown variant `")?;
+        let (variant, expected) = rest.split_once("`, expected ")?;
+        let (parent, field) = pointer.rsplit_once('/')?;
+        let parent = parent
+            .rsplit('/')
+            .find(|t| !t.bytes().all(|b| b.is_ascii_digit()))?;
+        let (file, span) = *self.provenance.index().get(pointer)?;
+        let text = self
+            .ws
+            .sources
+            .file(file)
+            .text
+            .get(span.start as usize..span.end as usize)?;
+        // A quoted scalar's text is its quotes and what they hold.
+        let written = text
+            .strip_prefix(['"', '\''])
+            .and_then(|t| t.strip_suffix(['"', '\'']))
+            .unwrap_or(text);
+        let written = if written.eq_ignore_ascii_case(variant) {
+            written
+        } else {
+            variant
+        };
+        let expected = extension_spellings(parent, field).unwrap_or(expected);
+        Some((
+            format!("unknown variant `{written}`, expected {expected}"),
+            None,
+        ))
     }
 }
 
@@ -911,6 +1014,9 @@ fn help(code: &str) -> Option<&'static str> {
             "check the name against the x-apigateway-* extensions apigctl imports (README, `apigctl import`); a misspelt one is ignored"
         }
         INVALID => "give the field a value of the type and range the API Reference states",
+        MISSING_BACKEND => {
+            "add `x-apigateway-backend` with a `type` (HTTP, HTTP-VPC, FUNCTION or MOCK) and the endpoint object of that type"
+        }
         _ => return None,
     })
 }

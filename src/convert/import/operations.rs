@@ -788,11 +788,7 @@ impl<'a> Cx<'a> {
             );
         }
         if let Some(entry) = fg_body_base64 {
-            self.note(
-                file,
-                entry.key.span,
-                "`x-apigateway-is-send-fg-body-base64` has no field on the API object (API Reference 3.5.1); not carried over".into(),
-            );
+            self.fg_body_base64(node, entry, file);
         }
         for entry in &map.entries {
             let key = &*entry.key.name;
