@@ -1859,3 +1859,75 @@ fn gateway_configuration_mistakes_are_located_and_show_no_secret() {
         "{stderr}"
     );
 }
+
+/// An operation without `x-apigateway-backend` (or with the restricted member-group type) is
+/// imported with an empty MOCK in its place, with a warning: plain OpenAPI documents import.
+/// A gateway would serve that mock, so `diff` and `sync` (also `--via import`) refuse it,
+/// naming the operation at its place, before any request.
+#[test]
+fn an_operation_without_a_backend_stops_diff_and_sync_before_any_request() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let text = "openapi: 3.0.3
+info: {title: no_backend, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: op_a
+      responses: {default: {description: ok}}
+  /b:
+    post:
+      operationId: op_b
+      responses: {default: {description: ok}}
+      x-apigateway-backend:
+        type: HTTP-VPC-MEMBER-GROUP
+        httpVpcMemberGroupEndpoints: {name: ch}
+  /c:
+    get:
+      operationId: op_c
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+";
+    let source = write(&dir, "plain.yaml", text);
+    // `import` takes it, with the warnings.
+    let options = apigctl::commands::import::ImportCommandOptions::default();
+    let imported =
+        apigctl::commands::import::run(&apigctl::source::Input::from_arg(&source), &options);
+    assert_eq!(imported.exit_code, 0, "{}", imported.stderr);
+    assert_eq!(
+        imported
+            .stderr
+            .matches("warn[import-missing-backend]")
+            .count(),
+        2,
+        "{}",
+        imported.stderr
+    );
+    for outcome in [
+        gateway.diff(&source, false, PlanFormat::Human),
+        gateway.sync(&source, false),
+        apigctl::commands::sync::run(
+            &apigctl::source::Input::from_arg(&source),
+            &via_import(&gateway, "merge", "merge"),
+        ),
+    ] {
+        assert_eq!(outcome.exit_code, 1, "{}{}", outcome.stdout, outcome.stderr);
+        assert!(outcome.stdout.is_empty(), "{}", outcome.stdout);
+        let stderr = &outcome.stderr;
+        assert_eq!(
+            stderr.matches("error[import-missing-backend]").count(),
+            2,
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("operation `GET /a` (`op_a`) has no `x-apigateway-backend`: a gateway would serve the empty mock import puts in its place")
+                && stderr.contains("plain.yaml:6:7")
+                && stderr.contains("operation `POST /b` (`op_b`) has a backend of type `HTTP-VPC-MEMBER-GROUP`, which apigctl cannot send")
+                && stderr.contains("plain.yaml:13:15")
+                && !stderr.contains("op_c")
+                && stderr.ends_with("an operation without a backend would be an empty mock on the gateway; nothing was planned or sent\n"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+}

@@ -4,15 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use crate::convert::import::{ImportOptions, ImportResult, import};
-use crate::diagnostic::Diagnostic;
+use crate::convert::import::{ImportOptions, ImportResult, MISSING_BACKEND, import};
+use crate::diagnostic::{Diagnostic, Location};
 use crate::gateway::config::ConfigError;
 use crate::gateway::{Client, ConfigOverrides, GatewayConfig};
 use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
 use crate::report::{self, FileReport};
 use crate::source::refs::{RefOptions, Workspace};
-use crate::source::{Input, Limits, LoadError};
+use crate::source::{Input, Limits, LoadError, Node};
 use crate::sync::live::{self, Live};
 use crate::sync::plan::{Plan, PlanOptions, Refusal, plan};
 
@@ -232,6 +232,23 @@ pub fn load_definition(
                     color,
                 )));
             }
+            // Import puts an empty MOCK where an operation has no backend it can read (a
+            // plain OpenAPI document imports so); a gateway would serve that mock.
+            let stand_ins: Vec<Diagnostic> = diagnostics[imported..]
+                .iter()
+                .filter(|d| d.code == MISSING_BACKEND)
+                .map(|d| stand_in_refusal(&ws, d))
+                .collect();
+            if !stand_ins.is_empty() {
+                let file_report = FileReport {
+                    name,
+                    sources: ws.sources,
+                    diagnostics: stand_ins,
+                };
+                let mut text = report::render(report::Format::Human, &[file_report], color);
+                text.push_str("apigctl: error: an operation without a backend would be an empty mock on the gateway; nothing was planned or sent\n");
+                return Err(fail(text));
+            }
             let names = refuse(ws)?;
             Ok((definition, names))
         }
@@ -248,6 +265,69 @@ pub fn load_definition(
             )))
         }
     }
+}
+
+/// The refusal, by `diff` and `sync`, of the operation import's `d` (a [`MISSING_BACKEND`]
+/// warning) is about: at the same place, naming the operation by method, path and
+/// `operationId`, under the same code (the problem is the same; here it stops the run).
+fn stand_in_refusal(ws: &Workspace, d: &Diagnostic) -> Diagnostic {
+    let (what, backend) = d.primary.and_then(|at| operation_around(ws, at)).map_or(
+        (String::from("an operation"), None),
+        |(method, path, op)| {
+            let id = op
+                .get("operationId")
+                .and_then(Node::as_str)
+                .map_or_else(String::new, |id| format!(" (`{id}`)"));
+            let backend = op
+                .get("x-apigateway-backend")
+                .and_then(|b| b.get("type"))
+                .and_then(Node::as_str)
+                .map(str::to_owned);
+            (format!("operation `{method} {path}`{id}"), backend)
+        },
+    );
+    let message = match backend {
+        Some(kind) => format!(
+            "{what} has a backend of type `{kind}`, which apigctl cannot send: a gateway would serve the empty mock import puts in its place"
+        ),
+        None => format!(
+            "{what} has no `x-apigateway-backend`: a gateway would serve the empty mock import puts in its place"
+        ),
+    };
+    let mut refusal = Diagnostic::error(MISSING_BACKEND, message).help(
+        "give the operation an `x-apigateway-backend` with a `type` (HTTP, HTTP-VPC, FUNCTION or MOCK) and the endpoint object of that type; `apigctl import` shows the definition made of SOURCE",
+    );
+    refusal.primary = d.primary;
+    refusal.source = d.source.clone();
+    refusal
+}
+
+/// The upper-case method, path and node of the operation of `ws`'s root document whose text
+/// holds `at` (path items a `$ref` names, in any file, included).
+fn operation_around(ws: &Workspace, at: Location) -> Option<(String, &str, &Node)> {
+    let doc = ws.root();
+    let paths = doc.root.get("paths").and_then(Node::as_map)?;
+    paths.entries.iter().find_map(|entry| {
+        let path = &*entry.key.name;
+        if path.starts_with("x-") {
+            return None;
+        }
+        let (file, item) = ws.deref(doc.file, &entry.value).ok()?;
+        if file != at.file {
+            return None;
+        }
+        item.as_map()?.entries.iter().find_map(|op| {
+            let within = op.value.span.start <= at.span.start && at.span.end <= op.value.span.end;
+            let method = match &*op.key.name {
+                "x-apigateway-any-method" => "ANY".to_owned(),
+                m @ ("get" | "put" | "post" | "delete" | "options" | "head" | "patch") => {
+                    m.to_ascii_uppercase()
+                }
+                _ => return None,
+            };
+            within.then_some((method, path, &op.value))
+        })
+    })
 }
 
 /// The report of what the gateway would refuse, and that nothing was done.
