@@ -13,6 +13,7 @@ pub mod apis;
 pub mod apps;
 pub mod auth;
 pub mod authorizers;
+mod checks;
 pub mod envs;
 pub mod errors;
 pub mod faults;

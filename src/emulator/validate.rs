@@ -28,61 +28,7 @@ use crate::model::{
 
 use super::ApiError;
 use super::apps::AppCreate;
-
-type Check = Result<(), ApiError>;
-
-#[derive(Clone, Copy)]
-enum First {
-    Letter,
-    LetterOrDigit,
-}
-
-/// An app's names and keys (no definition holds apps, so no rule checks them).
-fn name(param: &str, value: &str, min: usize, max: usize, first: First, extra: &str) -> Check {
-    let count = value.chars().count();
-    if count < min || count > max {
-        return Err(ApiError::invalid(
-            param,
-            &format!("{min} to {max} characters"),
-        ));
-    }
-    let Some(c) = value.chars().next() else {
-        return Err(ApiError::invalid(param, "empty"));
-    };
-    let first_ok = match first {
-        First::Letter => c.is_alphabetic(),
-        First::LetterOrDigit => c.is_alphanumeric(),
-    };
-    if !first_ok {
-        return Err(ApiError::invalid(
-            param,
-            match first {
-                First::Letter => "must start with a letter",
-                First::LetterOrDigit => "must start with a letter or digit",
-            },
-        ));
-    }
-    if let Some(bad) = value
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || extra.contains(*c)))
-    {
-        return Err(ApiError::invalid(
-            param,
-            &format!("character `{bad}` not allowed; letters, digits and `{extra}` are"),
-        ));
-    }
-    Ok(())
-}
-
-fn max_len(param: &str, value: Option<&str>, max: usize) -> Check {
-    match value {
-        Some(v) if v.chars().count() > max => Err(ApiError::invalid(
-            param,
-            &format!("at most {max} characters"),
-        )),
-        _ => Ok(()),
-    }
-}
+use super::checks::{Check, First, at_most, text};
 
 /// An API group (API Reference 3.1.1, Table 3-3): the definition's `group`.
 ///
@@ -260,17 +206,16 @@ pub fn plugin(p: &PluginCreate) -> Check {
 ///
 /// APIG.2011 naming the first bad parameter.
 pub fn app(a: &AppCreate) -> Check {
-    name("name", &a.name, 3, 64, First::Letter, "_")?;
-    max_len("remark", a.remark.as_deref(), 255)?;
+    text("name", &a.name, (3, 64), First::Letter, "_")?;
+    at_most("remark", a.remark.as_deref(), 255)?;
     if let Some(key) = &a.app_key {
-        name("app_key", key, 8, 200, First::LetterOrDigit, "_-")?;
+        text("app_key", key, (8, 200), First::LetterOrDigit, "_-")?;
     }
     if let Some(secret) = &a.app_secret {
-        name(
+        text(
             "app_secret",
             secret,
-            8,
-            64,
+            (8, 64),
             First::LetterOrDigit,
             "_-+/=!@#$%",
         )?;
@@ -416,24 +361,5 @@ fn strip_ids(value: &mut serde_json::Value) {
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(strip_ids),
         _ => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_follow_length_first_character_and_character_set() {
-        assert!(name("name", "ok_1", 3, 64, First::Letter, "_").is_ok());
-        assert_eq!(
-            name("name", "1ab", 3, 64, First::Letter, "_")
-                .unwrap_err()
-                .code,
-            "APIG.2011"
-        );
-        assert!(name("name", "ab", 3, 64, First::Letter, "_").is_err());
-        assert!(name("name", "ab cd", 3, 64, First::Letter, "_").is_err());
-        assert!(name("name", "1ab", 3, 64, First::LetterOrDigit, "_").is_ok());
     }
 }

@@ -24,14 +24,13 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::checks::{Check, First, at_most, one_of, text, within};
 use super::list::{integer, matches_exact, matches_name, page};
 use super::state::{Db, new_id, now};
 use super::{ApiError, Reply, Req};
 
 /// Most VPC channels a gateway holds (API Reference 3.17.1, note: "a maximum of 30").
 pub const MAX_CHANNELS: usize = 30;
-
-type Check = Result<(), ApiError>;
 
 /// A tag of a microservice backend server group (API Reference 3.17.1, Table 3-854).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -220,88 +219,6 @@ pub struct VpcChannel {
     /// Health check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_health_config: Option<HealthConfig>,
-}
-
-/// Whether `c` is an ASCII letter or digit or one of `extra`.
-fn allowed(c: char, extra: &str) -> bool {
-    c.is_ascii_alphanumeric() || extra.contains(c)
-}
-
-/// What the first character of a value may be.
-#[derive(Clone, Copy)]
-enum First {
-    /// A letter.
-    Letter,
-    /// A letter or a digit.
-    LetterOrDigit,
-    /// Any character the value may hold.
-    Any,
-}
-
-/// A length in characters of `min..=max`, the first character as `first` says, every other
-/// one a letter, a digit or one of `extra` (ASCII, as the linter's `apig-backend-vpc-channel-name`
-/// pattern `^[A-Za-z][A-Za-z0-9_.-]*$`, so a channel the emulator takes is one a definition may
-/// name).
-fn text(param: &str, value: &str, (min, max): (usize, usize), first: First, extra: &str) -> Check {
-    let count = value.chars().count();
-    if count < min || count > max {
-        return Err(ApiError::invalid(
-            param,
-            &format!("{min} to {max} characters"),
-        ));
-    }
-    let start = value.chars().next();
-    let refused = match first {
-        First::Letter => start
-            .is_some_and(|c| !c.is_ascii_alphabetic())
-            .then_some("a letter"),
-        First::LetterOrDigit => start
-            .is_some_and(|c| !c.is_ascii_alphanumeric())
-            .then_some("a letter or digit"),
-        First::Any => None,
-    };
-    if let Some(what) = refused {
-        return Err(ApiError::invalid(param, &format!("must start with {what}")));
-    }
-    match value.chars().find(|c| !allowed(*c, extra)) {
-        Some(bad) => Err(ApiError::invalid(
-            param,
-            &format!("character `{bad}` not allowed; letters, digits and `{extra}` are"),
-        )),
-        None => Ok(()),
-    }
-}
-
-fn at_most(param: &str, value: Option<&str>, max: usize) -> Check {
-    match value {
-        Some(v) if v.chars().count() > max => Err(ApiError::invalid(
-            param,
-            &format!("at most {max} characters"),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn within(param: &str, value: Option<i64>, min: i64, max: i64) -> Check {
-    match value {
-        Some(v) if v < min || v > max => Err(ApiError::invalid(
-            param,
-            &format!("between {min} and {max}"),
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// An enumeration value outside its list: APIG.2012, as for the other families' enumerations.
-fn one_of<T: PartialEq + std::fmt::Debug>(param: &str, value: &T, values: &[T]) -> Check {
-    if values.contains(value) {
-        Ok(())
-    } else {
-        Err(ApiError::malformed(
-            param,
-            &format!("{value:?} is not one of {values:?}"),
-        ))
-    }
 }
 
 /// A name: a letter first, then letters, digits and `extra`.
