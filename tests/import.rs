@@ -2153,3 +2153,373 @@ paths:
     let policy = serde_json::to_value(&apis[1].policy_mocks.as_ref().unwrap()[0]).unwrap();
     assert_eq!(policy["effect_mode"], "ANY");
 }
+
+/// Each diagnostic as `severity code@line:col message`, in order.
+fn described(sources: &Sources, result: &apigctl::convert::import::ImportResult) -> Vec<String> {
+    locations(sources, result)
+        .into_iter()
+        .zip(&result.diagnostics)
+        .map(|(at, d)| format!("{at} {}", d.message))
+        .collect()
+}
+
+/// Asserts that `found` (from [`described`]) has, in order, one line per `expected`
+/// `(location, message fragment)`, and nothing else.
+fn assert_described(found: &[String], expected: &[(&str, &str)]) {
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for (line, (at, fragment)) in found.iter().zip(expected) {
+        assert!(
+            line.starts_with(&format!("{at} ")) && line.contains(fragment),
+            "expected {at} … {fragment}, found {line}\n{found:#?}"
+        );
+    }
+}
+
+/// Authentication fails closed: a requirement naming an undefined scheme (even one after the
+/// first, which is not used), a `security` that is not a list of requirement objects, an
+/// `x-apigateway-auth-type` that is not documented and an `x-apigateway-request-type` that is
+/// neither public nor private are errors at the offending node, and the API is not imported
+/// (it would be open, or public). Auth types and request types are read without case.
+#[test]
+fn authentication_and_visibility_fail_closed() {
+    let text = "\
+swagger: '2.0'
+info: {title: sec_api, version: '1'}
+securityDefinitions:
+  apig-auth-app: {type: apiKey, name: Authorization, in: header, x-apigateway-auth-type: AppSigV1}
+  iam: {type: apiKey, name: unused, in: header, x-apigateway-auth-type: iam}
+  v2: {type: apiKey, name: Authorization, in: header, x-apigateway-auth-type: AppSigv2}
+x-apigateway-backend-default: &mock {type: MOCK, mockEndpoints: {result-content: x}}
+paths:
+  /ok:
+    get: {operationId: app_ok, security: [{apig-auth-app: []}], x-apigateway-backend: *mock, responses: {default: {description: ok}}}
+    put: {operationId: iam_private, security: [{iam: []}], x-apigateway-request-type: PRIVATE, x-apigateway-backend: *mock, responses: {default: {description: ok}}}
+  /typo:
+    get: {operationId: typo, security: [{apig-auth-ap: []}], x-apigateway-backend: *mock, responses: {default: {description: ok}}}
+  /mapping:
+    get: {operationId: mapping, security: {iam: []}, x-apigateway-backend: *mock, responses: {default: {description: ok}}}
+  /item:
+    get: {operationId: item, security: [iam], x-apigateway-backend: *mock, responses: {default: {description: ok}}}
+  /second:
+    get: {operationId: second, security: [{iam: []}, {gone: []}], x-apigateway-backend: *mock, responses: {default: {description: ok}}}
+  /v2:
+    get: {operationId: v2, security: [{v2: []}], x-apigateway-backend: *mock, responses: {default: {description: ok}}}
+  /privat:
+    get: {operationId: privat, x-apigateway-request-type: privat, x-apigateway-backend: *mock, responses: {default: {description: ok}}}
+";
+    let (ws, result) = import_text("sec.yaml", text);
+    assert_described(
+        &described(&ws.sources, &result),
+        &[
+            (
+                "error import-invalid@6:79",
+                "`x-apigateway-auth-type: AppSigv2` is not an APIG authentication mode; every API using security scheme `v2` is not imported",
+            ),
+            (
+                "warn import-unknown-extension@7:1",
+                "`x-apigateway-backend-default`",
+            ),
+            (
+                "error import-invalid@13:42",
+                "security scheme `apig-auth-ap` is not defined in `securityDefinitions`; the API is not imported",
+            ),
+            (
+                "error import-invalid@15:43",
+                "`security` must be a list of security requirement objects, not a mapping",
+            ),
+            (
+                "error import-invalid@17:41",
+                "a security requirement must be an object naming a security scheme",
+            ),
+            (
+                "warn import-unsupported@19:54",
+                "only the first security requirement is used",
+            ),
+            (
+                "error import-invalid@19:55",
+                "security scheme `gone` is not defined",
+            ),
+            (
+                "error import-invalid@23:59",
+                "`x-apigateway-request-type: privat` is not valid: it must be `public` or `private`",
+            ),
+        ],
+    );
+    assert!(
+        result.diagnostics[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("AppSigv1"))
+    );
+    assert!(
+        result.diagnostics[2]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("define `apig-auth-ap`"))
+    );
+    assert_eq!(
+        api_fields(&result, &["name", "auth_type", "type"]),
+        [
+            serde_json::json!(["app_ok", "APP", 1]),
+            serde_json::json!(["iam_private", "IAM", 2]),
+        ]
+    );
+}
+
+/// `fields` of each imported API, as JSON (`null` for an absent one).
+fn api_fields(
+    result: &apigctl::convert::import::ImportResult,
+    fields: &[&str],
+) -> Vec<serde_json::Value> {
+    result
+        .definition
+        .apis
+        .iter()
+        .map(|api| {
+            let value = serde_json::to_value(api).unwrap();
+            fields.iter().map(|f| value[*f].clone()).collect()
+        })
+        .collect()
+}
+
+/// `x-apigateway-auth-opt` (AppCode) applies to APP authentication only: on an IAM or
+/// AUTHORIZER scheme it is a warning at its key and the APIs have no `auth_opt` (as export
+/// writes none for them, so import(export(import(S))) is import(S)).
+#[test]
+fn auth_opt_on_a_scheme_that_is_not_app_is_left_out() {
+    let text = "\
+openapi: 3.0.3
+info: {title: opt_api, version: '1'}
+components:
+  securitySchemes:
+    app: {type: apiKey, in: header, name: Authorization, x-apigateway-auth-type: AppSigv1, x-apigateway-auth-opt: {appcode-auth-type: header}}
+    iam: {type: apiKey, in: header, name: x, x-apigateway-auth-type: IAM, x-apigateway-auth-opt: {appcode-auth-type: header}}
+    custom:
+      type: apiKey
+      in: header
+      name: Authorization
+      x-apigateway-auth-type: AUTHORIZER
+      x-apigateway-auth-opt: {appcode-auth-type: header}
+      x-apigateway-authorizer: {type: FRONTEND, authorizer_type: FUNC, authorizer_uri: 'urn:fss:x', identities: [{name: Authorization, location: HEADER}]}
+paths:
+  /a:
+    get: {operationId: with_app, security: [{app: []}], x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+    put: {operationId: with_iam, security: [{iam: []}], x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+    post: {operationId: with_custom, security: [{custom: []}], x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+";
+    let (ws, result) = import_text("opt.yaml", text);
+    assert_described(
+        &described(&ws.sources, &result),
+        &[
+            (
+                "warn import-dropped@6:75",
+                "`x-apigateway-auth-opt` (AppCode) applies only to APP authentication (`x-apigateway-auth-type: AppSigv1`), not IAM",
+            ),
+            ("warn import-dropped@12:7", "not AUTHORIZER"),
+        ],
+    );
+    assert_eq!(
+        api_fields(&result, &["name", "auth_type", "auth_opt"]),
+        [
+            serde_json::json!(["with_app", "APP", {"app_code_auth_type": "HEADER"}]),
+            serde_json::json!(["with_iam", "IAM", null]),
+            serde_json::json!(["with_custom", "AUTHORIZER", null]),
+        ]
+    );
+}
+
+/// A throttling policy's `shared` that is not a boolean and an `x-apigateway-match-mode`
+/// that is not a string are errors at the value, not read as false or NORMAL.
+#[test]
+fn shared_and_match_mode_of_the_wrong_type_are_errors() {
+    let text = "\
+swagger: '2.0'
+info: {title: coerce_api, version: '1'}
+x-apigateway-ratelimits:
+  quoted: {api-limit: 10, interval: 1, unit: SECOND, shared: 'true'}
+  fine: {api-limit: 10, interval: 1, unit: SECOND, shared: true}
+paths:
+  /a:
+    get: {operationId: numbered, x-apigateway-match-mode: 1, x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+    put: {operationId: prefix, x-apigateway-match-mode: swa, x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+";
+    let (ws, result) = import_text("coerce.yaml", text);
+    assert_described(
+        &described(&ws.sources, &result),
+        &[
+            (
+                "error import-invalid@4:62",
+                "`shared` must be a boolean, not a string; the throttling policy is not imported",
+            ),
+            (
+                "error import-invalid@8:59",
+                "`x-apigateway-match-mode` must be a string, `NORMAL` or `SWA`, not a number; the API is not imported",
+            ),
+        ],
+    );
+    let throttles: Vec<&str> = result
+        .definition
+        .throttles
+        .iter()
+        .map(|t| &*t.name)
+        .collect();
+    assert_eq!(throttles, ["fine"]);
+    assert_eq!(
+        api_fields(&result, &["name", "match_mode"]),
+        [serde_json::json!(["prefix", "SWA"])]
+    );
+}
+
+/// Server URLs give their APIs only a path: a protocol-relative URL's host is not part of it,
+/// a query or fragment is dropped with a warning, and a scheme other than http and https is
+/// a warning as 2.0's `schemes` is. With several servers (root, path item or operation), one
+/// whose path is not the imported one is a warning at it, and its scheme does not count.
+#[test]
+fn server_urls_give_a_path_and_schemes_only_from_servers_whose_path_is_imported() {
+    let text = "\
+openapi: 3.0.3
+info: {title: servers_api, version: '1'}
+servers:
+  - url: //api.example.com/v1
+  - url: http://api.example.com/v9
+paths:
+  /a:
+    get: {operationId: relative, x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+  /b:
+    servers: [{url: 'https://x/v4?x=1'}]
+    get: {operationId: query, x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+  /c:
+    servers: [{url: 'https://x/o1#frag'}, {url: 'http://x/p2'}]
+    get: {operationId: fragment, x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+  /d:
+    get:
+      operationId: operation_level
+      servers: [{url: 'https://a/p1'}, {url: 'http://a/p1/'}, {url: 'http://a/p2'}]
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+      responses: {default: {description: ok}}
+  /e:
+    get:
+      operationId: websocket
+      servers: [{url: 'wss://x/v6'}]
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+      responses: {default: {description: ok}}
+";
+    let (ws, result) = import_text("servers.yaml", text);
+    assert_described(
+        &described(&ws.sources, &result),
+        &[
+            (
+                "warn import-dropped@5:5",
+                "this server's `/v9` is not imported (one group has one base path), nor is its scheme taken into the request protocol",
+            ),
+            (
+                "warn import-dropped@10:21",
+                "the query `?x=1` of this server URL has no place in an API's path; dropped",
+            ),
+            (
+                "warn import-dropped@13:21",
+                "the fragment `#frag` of this server URL",
+            ),
+            (
+                "warn import-dropped@13:43",
+                "this server's `/p2` is not imported",
+            ),
+            (
+                "warn import-dropped@18:63",
+                "this server's `/p2` is not imported",
+            ),
+            (
+                "warn import-unsupported@24:23",
+                "scheme `wss` has no APIG request protocol (only http and https); ignored",
+            ),
+        ],
+    );
+    assert_eq!(
+        api_fields(&result, &["name", "req_uri", "req_protocol"]),
+        [
+            serde_json::json!(["relative", "/v1/a", "HTTPS"]),
+            serde_json::json!(["query", "/v4/b", "HTTPS"]),
+            serde_json::json!(["fragment", "/o1/c", "HTTPS"]),
+            // `http://a/p1/` has the imported path: its scheme counts.
+            serde_json::json!(["operation_level", "/p1/d", "BOTH"]),
+            serde_json::json!(["websocket", "/v6/e", "HTTPS"]),
+        ]
+    );
+}
+
+/// A path item key that is neither a method APIG has nor a Path Item field is a warning at
+/// the key, as `trace` is: a method written in upper case is named as such.
+#[test]
+fn unknown_path_item_keys_are_reported() {
+    let text = "\
+openapi: 3.0.3
+info: {title: keys_api, version: '1'}
+paths:
+  /a:
+    summary: fine
+    GET: {operationId: upper, responses: {default: {description: ok}}}
+    query: {operationId: query, responses: {default: {description: ok}}}
+    get: {operationId: lower, x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+";
+    let (ws, result) = import_text("keys.yaml", text);
+    assert_described(
+        &described(&ws.sources, &result),
+        &[
+            (
+                "warn import-unsupported@6:5",
+                "`GET` is not a Path Item field: methods are written in lower case (`get`); not imported",
+            ),
+            (
+                "warn import-unsupported@7:5",
+                "`query` is neither a method the gateway has",
+            ),
+        ],
+    );
+    assert_eq!(api_names(&result), ["lower"]);
+}
+
+/// `x-apigateway-content-type` gives the content type; a request body media type that says
+/// another is a warning at the media type. Media types compare by type and subtype, so
+/// `application/json; charset=utf-8` is `application/json`.
+#[test]
+fn a_body_media_type_the_content_type_extension_contradicts_is_reported() {
+    let text = "\
+openapi: 3.0.3
+info: {title: ct_api, version: '1'}
+paths:
+  /a:
+    post:
+      operationId: contradicted
+      x-apigateway-content-type: text/plain
+      requestBody: {content: {application/json: {}}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+      responses: {default: {description: ok}}
+    put:
+      operationId: agreed
+      x-apigateway-content-type: application/json
+      requestBody: {content: {'application/json; charset=utf-8': {}}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+      responses: {default: {description: ok}}
+    patch:
+      operationId: charset
+      requestBody: {content: {'Application/JSON; charset=utf-8': {}}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+      responses: {default: {description: ok}}
+";
+    let (ws, result) = import_text("ct.yaml", text);
+    assert_described(
+        &described(&ws.sources, &result),
+        &[(
+            "warn import-unsupported@8:31",
+            "request body media type `application/json` is not the `x-apigateway-content-type: text/plain` of this operation, which the API takes; not imported",
+        )],
+    );
+    assert_eq!(
+        api_fields(&result, &["name", "content_type"]),
+        [
+            serde_json::json!(["contradicted", "text/plain"]),
+            serde_json::json!(["agreed", "application/json"]),
+            serde_json::json!(["charset", "application/json"]),
+        ]
+    );
+}

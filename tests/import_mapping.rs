@@ -424,11 +424,9 @@ fn remaining_warning_kinds() {
             "warn import-dropped@41:5",            // access control field
             "warn import-dropped@48:9",            // second group response media type
             "warn import-unsupported@55:11",       // two schemes in one requirement
-            "warn import-unsupported@56:34",       // request type neither public nor private
             "warn import-dropped@64:11",           // httpEndpoints field
             "warn import-dropped@70:13",           // backend parameter field
             "error import-duplicate-name@72:20",   // operationId used twice
-            "warn import-unsupported@74:11",       // undefined security scheme
             "warn import-unsupported@76:9",        // MOCK backend without mockEndpoints
             "error import-invalid@81:9",           // HTTP backend without httpEndpoints
             "warn import-unsupported@86:11",       // scheme without x-apigateway-auth-type

@@ -737,7 +737,7 @@ const SAME_PROBLEM: &[(&str, &str, &str, Place)] = &[
         Place::Start,
     ),
     (
-        "import-unsupported",
+        "import-invalid",
         "must be `public` or `private`",
         "apig-request-type",
         Place::Start,
@@ -755,9 +755,21 @@ const SAME_PROBLEM: &[(&str, &str, &str, Place)] = &[
         Place::Start,
     ),
     (
-        "import-unsupported",
-        "is not defined; using auth_type NONE",
+        "import-invalid",
+        "` is not defined in `",
         "apig-security-scheme-defined",
+        Place::Start,
+    ),
+    (
+        "import-invalid",
+        "is not an APIG authentication mode",
+        "apig-security-scheme-apig",
+        Place::Start,
+    ),
+    (
+        "import-invalid",
+        "`shared` must be a boolean",
+        "apig-throttle-shared-boolean",
         Place::Start,
     ),
     (
@@ -818,6 +830,13 @@ const SAME_PROBLEM: &[(&str, &str, &str, Place)] = &[
         "import-unsupported",
         "has no APIG request protocol",
         "apig-request-scheme",
+        Place::Start,
+    ),
+    // Import at a 3.x server's `url`, as the rule.
+    (
+        "import-unsupported",
+        "has no APIG request protocol",
+        "apig-server-url-scheme",
         Place::Start,
     ),
     (

@@ -74,6 +74,7 @@ impl<'a> Cx<'a> {
                 let what = "a security scheme extension apigctl imports";
                 self.unknown_extension(file, item, &KNOWN, what);
             }
+            self.auth_type_value(file, &entry.key.name, scheme);
             if let Some(opt) = scheme.get("x-apigateway-auth-opt").and_then(Node::as_map) {
                 for item in &opt.entries {
                     let key = &*item.key.name;
@@ -142,6 +143,42 @@ impl<'a> Cx<'a> {
             }
         }
         out
+    }
+
+    /// Checks a security scheme's `x-apigateway-auth-type` (an error when it names no
+    /// documented mode: every API using the scheme is refused, see [`Cx::security`]) and warns
+    /// at an `x-apigateway-auth-opt` on a scheme that is not APP, which is left out.
+    fn auth_type_value(&mut self, file: FileId, name: &str, scheme: &'a Node) {
+        let auth = scheme.get("x-apigateway-auth-type");
+        let auth_type = match auth {
+            Some(a) => match super::operations::auth_type_of(a) {
+                Some(t) => t,
+                None => {
+                    let shown = quoted("x-apigateway-auth-type", a);
+                    self.invalid(
+                        file,
+                        a.span,
+                        format!("{shown} is not an APIG authentication mode; every API using security scheme `{name}` is not imported (it would have no authentication)"),
+                        "write `AppSigv1` (APP authentication), `IAM`, or `AUTHORIZER` (a custom authorizer, with `x-apigateway-authorizer`)",
+                    );
+                    return;
+                }
+            },
+            None if scheme.get("x-apigateway-authorizer").is_some() => "AUTHORIZER",
+            None => return,
+        };
+        if auth_type != "APP"
+            && let Some(opt) = scheme
+                .as_map()
+                .and_then(|m| m.entry("x-apigateway-auth-opt"))
+        {
+            self.warn(
+                DROPPED,
+                file,
+                opt.key.span,
+                format!("`x-apigateway-auth-opt` (AppCode) applies only to APP authentication (`x-apigateway-auth-type: AppSigv1`), not {auth_type} (API Reference 3.5.1, Table 3-168); not imported"),
+            );
+        }
     }
 
     /// The `name: policy` entries of a document-level policy extension (root or `components`).
@@ -241,18 +278,29 @@ impl<'a> Cx<'a> {
             let Some(policy) = entry.value.as_map() else {
                 continue;
             };
+            let mut rejected = false;
             for item in &policy.entries {
                 match &*item.key.name {
-                    "shared" => {
-                        let shared = item.value.as_bool().unwrap_or(false);
-                        self.set(
+                    "shared" => match item.value.as_bool() {
+                        Some(shared) => self.set(
                             &mut obj,
                             "type",
                             if shared { 2 } else { 1 },
                             file,
                             &item.value,
-                        );
-                    }
+                        ),
+                        // Not guessed: `"false"` read as true (or `"true"` as false) would
+                        // change what the policy limits.
+                        None => {
+                            self.invalid(
+                                file,
+                                item.value.span,
+                                format!("`shared` must be a boolean, not a {}; the throttling policy is not imported", item.value.value.kind()),
+                                "write `shared: true` (one limit for all APIs bound) or `shared: false`, unquoted",
+                            );
+                            rejected = true;
+                        }
+                    },
                     "special" => {
                         let mut specials = Vec::new();
                         let Some(list) = item.value.as_seq() else {
@@ -285,6 +333,10 @@ impl<'a> Cx<'a> {
                     }
                     _ => self.copy_field(&mut obj, item, THROTTLE_FIELDS, "throttling policy", ""),
                 }
+            }
+            if rejected {
+                self.dropped.push(("throttles", entry.key.name.to_string()));
+                continue;
             }
             match self.finish::<ThrottleDef>(obj, (file, entry.key.span)) {
                 Some(t) => out.push(t),
@@ -462,33 +514,14 @@ impl<'a> Cx<'a> {
         out
     }
 
-    /// Warns about document servers whose path differs from the first one's: every API's
-    /// `req_uri` starts with the first server's path, so the others are not imported.
+    /// Warns about what the document's servers say that the APIs do not take (see
+    /// [`Cx::check_servers`]).
     pub(super) fn other_servers(&mut self, root: &'a Node) {
         if self.version == OasVersion::V2_0 {
             return;
         }
-        let servers = root
-            .get("servers")
-            .and_then(Node::as_seq)
-            .unwrap_or_default();
-        let Some(first) = servers.first().and_then(server_url) else {
-            return;
-        };
-        let base = url_path(&first).trim_end_matches('/');
-        for server in &servers[1..] {
-            let Some(url) = server_url(server) else {
-                continue;
-            };
-            let path = url_path(&url).trim_end_matches('/');
-            if path != base {
-                self.warn(
-                    DROPPED,
-                    self.file,
-                    server.span,
-                    format!("every API's path starts with the first server's `{base}`; this server's `{path}` is not imported (one group has one base path)"),
-                );
-            }
+        if let Some(servers) = root.get("servers").and_then(Node::as_seq) {
+            self.check_servers(self.file, servers);
         }
     }
 

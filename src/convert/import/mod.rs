@@ -1092,6 +1092,15 @@ fn scalar_string(node: &Node) -> String {
     }
 }
 
+/// An extension and its value as a message quotes them: `` `key: value` `` for a string, else
+/// `` `key` (a number) ``.
+fn quoted(key: &str, node: &Node) -> String {
+    match node.as_str() {
+        Some(text) => format!("`{key}: {text}`"),
+        None => format!("`{key}` (a {})", node.value.kind()),
+    }
+}
+
 /// A Server Object's `url` with each `{variable}` replaced by its `default` (OpenAPI 3: every
 /// variable has one); a variable without one is left as written.
 fn server_url(server: &Node) -> Option<Cow<'_, str>> {
@@ -1123,15 +1132,30 @@ fn server_url(server: &Node) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(out))
 }
 
-/// The path part of a server URL (`https://host/v1` → `/v1`, `/v1` → `/v1`).
+/// The path part of a server URL (`https://host/v1` → `/v1`, protocol-relative `//host/v1` →
+/// `/v1`, `/v1` → `/v1`), without a query or fragment (an API's path has neither; reported by
+/// `Cx::check_servers`).
 fn url_path(url: &str) -> &str {
+    let url = url.find(['?', '#']).map_or(url, |end| &url[..end]);
+    fn after_host(rest: &str) -> &str {
+        rest.find('/').map_or("", |i| &rest[i..])
+    }
+    if let Some(rest) = url.strip_prefix("//") {
+        return after_host(rest);
+    }
     match url.split_once("://") {
-        Some((_, rest)) => match rest.find('/') {
-            Some(i) => &rest[i..],
-            None => "",
-        },
+        Some((_, rest)) => after_host(rest),
         None => url,
     }
+}
+
+/// The base path a server gives its APIs: the path of its URL (variables replaced by their
+/// defaults) without a trailing `/`.
+fn server_base(server: &Node) -> Option<Cow<'_, str>> {
+    Some(match server_url(server)? {
+        Cow::Borrowed(url) => Cow::Borrowed(url_path(url).trim_end_matches('/')),
+        Cow::Owned(url) => Cow::Owned(url_path(&url).trim_end_matches('/').to_owned()),
+    })
 }
 
 fn join_path(base: &str, path: &str) -> String {

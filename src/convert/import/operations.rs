@@ -403,7 +403,9 @@ impl<'a> Cx<'a> {
         (operations, all_named)
     }
 
-    /// Warns about a path item key the gateway has no place for.
+    /// Warns about a path item key the gateway has no place for: `trace`, an unknown
+    /// extension, and a key that is neither a method nor a Path Item field (`GET`, `query`),
+    /// whose operation would otherwise vanish without a word.
     fn path_item_key(&mut self, file: FileId, key: &Entry) {
         let name = &*key.key.name;
         if name == "trace" {
@@ -413,9 +415,21 @@ impl<'a> Cx<'a> {
                 key.key.span,
                 "APIG has no TRACE method; operation not imported".into(),
             );
-        } else {
+        } else if name.starts_with("x-") {
             let what = "a path item extension apigctl imports";
             self.unknown_extension(file, key, &["x-apigateway-any-method"], what);
+        } else if !(METHODS.contains(&name) || PATH_ITEM_FIELDS.contains(&name)) {
+            let lower = name.to_ascii_lowercase();
+            let message = if METHODS.contains(&lower.as_str()) || lower == "trace" {
+                format!(
+                    "`{name}` is not a Path Item field: methods are written in lower case (`{lower}`); not imported"
+                )
+            } else {
+                format!(
+                    "`{name}` is neither a method the gateway has (get, put, post, delete, options, head, patch, or `x-apigateway-any-method`) nor a Path Item field; not imported"
+                )
+            };
+            self.warn(UNSUPPORTED, file, key.key.span, message);
         }
     }
 
@@ -688,13 +702,16 @@ impl<'a> Cx<'a> {
                 let value = match t.as_str().map(str::to_ascii_lowercase).as_deref() {
                     Some("private") => 2,
                     Some("public") => 1,
+                    // A private API made public by a typo would be open to the internet.
                     _ => {
-                        self.warn(
-                            UNSUPPORTED,
+                        let shown = quoted("x-apigateway-request-type", t);
+                        self.invalid(
                             file,
                             t.span,
-                            "`x-apigateway-request-type` must be `public` or `private`; using public".into(),
+                            format!("{shown} is not valid: it must be `public` or `private`; the API is not imported"),
+                            "write `public` or `private` (without it, the API is public)",
                         );
+                        self.rejected = true;
                         1
                     }
                 };
@@ -707,6 +724,9 @@ impl<'a> Cx<'a> {
         let (protocol, protocol_node) = self.protocol(root, op);
         if self.version == OasVersion::V2_0 {
             self.other_schemes(protocol_node, protocol);
+        } else if let Some((from, list, false)) = self.servers_at(root, op) {
+            // The root's servers are checked once, by `Cx::other_servers`.
+            self.check_servers(from, list);
         }
         if let Some((from, n)) = protocol_node {
             self.provenance.record_at(at, "req_protocol", from, n.span);
@@ -740,8 +760,18 @@ impl<'a> Cx<'a> {
             self.set(&mut obj, "cors", Val::Node(cors), file, cors);
         }
         if let Some(m) = value(match_mode) {
-            let value = upper(m.as_str().unwrap_or("NORMAL"));
-            self.set(&mut obj, "match_mode", value, file, m);
+            match m.as_str() {
+                Some(mode) => self.set(&mut obj, "match_mode", upper(mode), file, m),
+                None => {
+                    self.invalid(
+                        file,
+                        m.span,
+                        format!("`x-apigateway-match-mode` must be a string, `NORMAL` or `SWA`, not a {}; the API is not imported", m.value.kind()),
+                        "write `NORMAL` (exact path) or `SWA` (prefix)",
+                    );
+                    self.rejected = true;
+                }
+            }
         }
         if let Some(ct) = value(content_type) {
             self.set(&mut obj, "content_type", Val::Node(ct), file, ct);
@@ -749,7 +779,7 @@ impl<'a> Cx<'a> {
         if self.version != OasVersion::V2_0 {
             // The body's media type is the content type unless the extension gives one; what
             // else the body says is reported either way.
-            self.request_body(node, &mut obj, file, content_type.is_none());
+            self.request_body(node, &mut obj, file, value(content_type));
         }
         if let Some(d) = value(description) {
             self.set(&mut obj, "remark", Val::Node(d), file, d);
@@ -895,16 +925,19 @@ impl<'a> Cx<'a> {
     }
 
     /// OpenAPI 3: the request body. Its single media type, when it is one of the four
-    /// `content_type` values, is the content type if `infer` (the reference's inference; the
-    /// extension is documented for 2.0); anything else the body says has no place on the API
+    /// `content_type` values (by type and subtype: `application/json; charset=utf-8` is
+    /// `application/json`), is the content type unless `extension` (`x-apigateway-content-type`)
+    /// gives one (the reference's inference; the extension is documented for 2.0); a media type
+    /// the extension disagrees with, and anything else the body says, has no place on the API
     /// and is reported.
     pub(super) fn request_body(
         &mut self,
         node: &'a Node,
         obj: &mut Obj<'a>,
         file: FileId,
-        infer: bool,
+        extension: Option<&'a Node>,
     ) {
+        let infer = extension.is_none();
         let Some(body) = node.get("requestBody") else {
             return;
         };
@@ -914,19 +947,20 @@ impl<'a> Cx<'a> {
         let Some(content) = body.get("content").and_then(Node::as_map) else {
             return;
         };
+        if let Some(ext) = extension {
+            self.media_types_against(ext, body_file, content);
+        }
         let one_type = match content.entries.as_slice() {
-            [only]
-                if matches!(
-                    &*only.key.name,
-                    "application/json" | "application/xml" | "multipart/form-data" | "text/plain"
-                ) =>
-            {
-                if infer {
-                    let key = Node::new(only.key.span, Value::Null);
-                    self.set(obj, "content_type", &*only.key.name, body_file, &key);
+            [only] => match content_type_of(&only.key.name) {
+                Some(content_type) => {
+                    if infer {
+                        let key = Node::new(only.key.span, Value::Null);
+                        self.set(obj, "content_type", content_type, body_file, &key);
+                    }
+                    Some(only)
                 }
-                Some(only)
-            }
+                None => None,
+            },
             _ => None,
         };
         // Only a lone media type of the four carries over (as `content_type`, which is what an
@@ -945,6 +979,26 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Warns at each media type of a request body's `content` that is not the content type
+    /// `x-apigateway-content-type` (`ext`) gives, which the API takes.
+    fn media_types_against(&mut self, ext: &Node, file: FileId, content: &'a Map) {
+        let Some(given) = ext.as_str() else {
+            return;
+        };
+        let given_type = essence(given);
+        for media in &content.entries {
+            let name = &*media.key.name;
+            if !essence(name).eq_ignore_ascii_case(given_type) {
+                self.warn(
+                    UNSUPPORTED,
+                    file,
+                    media.key.span,
+                    format!("request body media type `{name}` is not the `x-apigateway-content-type: {given}` of this operation, which the API takes; not imported"),
+                );
+            }
+        }
+    }
+
     /// `basePath` (2.0) or the path of the first server URL (3.x), without a trailing `/`.
     pub(super) fn base_path(&self, root: &'a Node, op: &Operation<'a>) -> Cow<'a, str> {
         match self.version {
@@ -954,17 +1008,11 @@ impl<'a> Cx<'a> {
                     .unwrap_or_default()
                     .trim_end_matches('/'),
             ),
-            _ => match self
+            _ => self
                 .servers(root, op)
                 .and_then(|(_, s)| s.first())
-                .and_then(server_url)
-            {
-                Some(Cow::Borrowed(url)) => Cow::Borrowed(url_path(url).trim_end_matches('/')),
-                Some(Cow::Owned(url)) => {
-                    Cow::Owned(url_path(&url).trim_end_matches('/').to_owned())
-                }
-                None => Cow::Borrowed(""),
-            },
+                .and_then(server_base)
+                .unwrap_or_default(),
         }
     }
 
@@ -988,6 +1036,12 @@ impl<'a> Cx<'a> {
         root: &'a Node,
         op: &Operation<'a>,
     ) -> Option<(FileId, &'a [Node])> {
+        self.servers_at(root, op)
+            .map(|(file, list, _)| (file, list))
+    }
+
+    /// [`Self::servers`], and whether they are the document's (root) servers.
+    fn servers_at(&self, root: &'a Node, op: &Operation<'a>) -> Option<(FileId, &'a [Node], bool)> {
         let item = op.item;
         [
             (op.file, op.node.get("servers")),
@@ -997,8 +1051,65 @@ impl<'a> Cx<'a> {
             (self.file, root.get("servers")),
         ]
         .into_iter()
-        .find_map(|(file, servers)| Some((file, servers?.as_seq()?)))
-        .filter(|(_, s)| !s.is_empty())
+        .enumerate()
+        .find_map(|(level, (file, servers))| Some((file, servers?.as_seq()?, level == 3)))
+        .filter(|(_, s, _)| !s.is_empty())
+    }
+
+    /// Warns about what the servers of `list` (in `file`) say that their APIs do not take: a
+    /// query or fragment in a URL, a scheme other than http and https, and a server after the
+    /// first whose path differs (every API's `req_uri` starts with the first one's path; such
+    /// a server's scheme is not taken into `req_protocol` either, see [`Self::protocol`]).
+    /// Run once for the root's servers and for each operation with servers of its own or of
+    /// its path item (repeats are dropped with the other repeated diagnostics).
+    pub(super) fn check_servers(&mut self, file: FileId, list: &'a [Node]) {
+        let base = list.first().and_then(server_base);
+        for (i, server) in list.iter().enumerate() {
+            let Some(url) = server.get("url") else {
+                continue;
+            };
+            let text = url.as_str().unwrap_or_default();
+            if let Some(at) = text.find(['?', '#']) {
+                let what = if text.as_bytes()[at] == b'?' {
+                    "query"
+                } else {
+                    "fragment"
+                };
+                self.warn(
+                    DROPPED,
+                    file,
+                    url.span,
+                    format!(
+                        "the {what} `{}` of this server URL has no place in an API's path; dropped",
+                        &text[at..]
+                    ),
+                );
+            }
+            for scheme in crate::openapi::server_schemes(server) {
+                if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+                    self.warn(
+                        UNSUPPORTED,
+                        file,
+                        url.span,
+                        format!("scheme `{scheme}` has no APIG request protocol (only http and https); ignored"),
+                    );
+                }
+            }
+            if i == 0 {
+                continue;
+            }
+            let (Some(base), Some(path)) = (base.as_deref(), server_base(server)) else {
+                continue;
+            };
+            if path != base {
+                self.warn(
+                    DROPPED,
+                    file,
+                    server.span,
+                    format!("every API's path here starts with the first server's `{base}`; this server's `{path}` is not imported (one group has one base path), nor is its scheme taken into the request protocol"),
+                );
+            }
+        }
     }
 
     pub(super) fn protocol(
@@ -1023,7 +1134,18 @@ impl<'a> Cx<'a> {
             _ => {
                 let servers = self.servers(root, op);
                 let list = servers.map(|(_, s)| s).unwrap_or_default();
-                for server in list {
+                // With several servers, only those whose path is the one imported count: the
+                // API is not served under the others (reported by `check_servers`).
+                let base = (list.len() > 1)
+                    .then(|| list.first().and_then(server_base))
+                    .flatten();
+                for (i, server) in list.iter().enumerate() {
+                    if i > 0
+                        && let Some(base) = base.as_deref()
+                        && server_base(server).is_some_and(|path| path != base)
+                    {
+                        continue;
+                    }
                     for scheme in crate::openapi::server_schemes(server) {
                         note(scheme);
                     }
@@ -1089,15 +1211,51 @@ impl<'a> Cx<'a> {
             obj.insert("auth_type", "NONE");
             return;
         };
-        let list = requirements.as_seq().unwrap_or_default();
-        for extra in list.iter().skip(1) {
-            self.warn(
-                UNSUPPORTED,
+        // An authentication the gateway cannot be told about must not become an open API:
+        // each of these refuses the API (fail closed).
+        let Some(list) = requirements.as_seq() else {
+            self.invalid(
                 req_file,
-                extra.span,
-                "an API has one authentication mode; only the first security requirement is used"
-                    .into(),
+                requirements.span,
+                format!(
+                    "`security` must be a list of security requirement objects, not a {}; the API is not imported (it would have no authentication)",
+                    requirements.value.kind()
+                ),
+                "write it as a list: `security: [{apig-auth-app: []}]` (`security: []` for no authentication)",
             );
+            self.rejected = true;
+            obj.insert("auth_type", "NONE");
+            return;
+        };
+        for (i, requirement) in list.iter().enumerate() {
+            let Some(map) = requirement.as_map() else {
+                self.invalid(
+                    req_file,
+                    requirement.span,
+                    format!(
+                        "a security requirement must be an object naming a security scheme (`{{apig-auth-app: []}}`), not a {}; the API is not imported (it would have no authentication)",
+                        requirement.value.kind()
+                    ),
+                    "write each requirement as `{scheme-name: []}`",
+                );
+                self.rejected = true;
+                continue;
+            };
+            for (j, entry) in map.entries.iter().enumerate() {
+                if i > 0 || j > 0 {
+                    // Only the first scheme is used; one named elsewhere must still exist.
+                    self.defined_scheme(root, req_file, entry);
+                }
+            }
+            if i > 0 {
+                self.warn(
+                    UNSUPPORTED,
+                    req_file,
+                    requirement.span,
+                    "an API has one authentication mode; only the first security requirement is used"
+                        .into(),
+                );
+            }
         }
         let Some(first) = list
             .first()
@@ -1130,41 +1288,36 @@ impl<'a> Cx<'a> {
             );
         }
         let scheme_name = &*first.key.name;
-        let scheme = self
-            .security_schemes(root)
-            .and_then(|s| self.ws.member(s, scheme_name))
-            .and_then(|s| self.ws.deref(self.file, s).ok());
-        let Some((scheme_file, scheme)) = scheme else {
-            self.warn(
-                UNSUPPORTED,
-                req_file,
-                first.key.span,
-                format!("security scheme `{scheme_name}` is not defined; using auth_type NONE"),
-            );
+        let Some((scheme_file, scheme)) = self.defined_scheme(root, req_file, first) else {
             self.set(obj, "auth_type", "NONE", req_file, &first.value);
             return;
         };
         let auth = scheme.get("x-apigateway-auth-type");
-        let auth_type = match auth.and_then(Node::as_str) {
-            Some("AppSigv1" | "APP" | "app") => "APP",
-            Some("IAM" | "IAM_NONE" | "iam") => "IAM",
-            Some("AUTHORIZER") => {
+        let auth_type = match auth {
+            Some(a) => match auth_type_of(a) {
+                Some("AUTHORIZER") => {
+                    obj.insert("authorizer_name", scheme_name);
+                    "AUTHORIZER"
+                }
+                Some(t) => t,
+                None => {
+                    // Reported at the scheme's value, once, by `Cx::authorizers`.
+                    self.rejected = true;
+                    "NONE"
+                }
+            },
+            None if scheme.get("x-apigateway-authorizer").is_some() => {
                 obj.insert("authorizer_name", scheme_name);
                 "AUTHORIZER"
             }
-            _ => {
-                if scheme.get("x-apigateway-authorizer").is_some() {
-                    obj.insert("authorizer_name", scheme_name);
-                    "AUTHORIZER"
-                } else {
-                    self.warn(
-                        UNSUPPORTED,
-                        req_file,
-                        first.key.span,
-                        format!("security scheme `{scheme_name}` has no `x-apigateway-auth-type` APIG understands; using auth_type NONE"),
-                    );
-                    "NONE"
-                }
+            None => {
+                self.warn(
+                    UNSUPPORTED,
+                    req_file,
+                    first.key.span,
+                    format!("security scheme `{scheme_name}` has no `x-apigateway-auth-type`; using auth_type NONE"),
+                );
+                "NONE"
             }
         };
         if auth_type == "AUTHORIZER"
@@ -1187,10 +1340,14 @@ impl<'a> Cx<'a> {
             Some(a) => self.set(obj, "auth_type", auth_type, scheme_file, a),
             None => self.set(obj, "auth_type", auth_type, req_file, &first.value),
         }
-        if let Some(opt) = scheme.get("x-apigateway-auth-opt").and_then(|o| {
-            o.get("appcode-auth-type")
-                .or_else(|| o.get("app_code_auth_type"))
-        }) {
+        // `auth_opt` applies to APP authentication only (API Reference 3.5.1, Table 3-168);
+        // on another scheme `Cx::authorizers` warns and it is left out.
+        if auth_type == "APP"
+            && let Some(opt) = scheme.get("x-apigateway-auth-opt").and_then(|o| {
+                o.get("appcode-auth-type")
+                    .or_else(|| o.get("app_code_auth_type"))
+            })
+        {
             let value = opt.as_str().unwrap_or_default().to_ascii_uppercase();
             let auth_opt = self.provenance.at(obj.at, "auth_opt");
             self.provenance
@@ -1200,6 +1357,35 @@ impl<'a> Cx<'a> {
                 Val::Obj(vec![("app_code_auth_type", Val::Str(value))]),
             );
         }
+    }
+
+    /// The security scheme a requirement's `entry` names; one the document does not define is
+    /// an error at the name, and the API is refused (it would have no authentication).
+    fn defined_scheme(
+        &mut self,
+        root: &'a Node,
+        req_file: FileId,
+        entry: &'a Entry,
+    ) -> Option<(FileId, &'a Node)> {
+        let name = &*entry.key.name;
+        let found = self
+            .security_schemes(root)
+            .and_then(|s| self.ws.member(s, name))
+            .and_then(|s| self.ws.deref(self.file, s).ok());
+        if found.is_none() {
+            let defined_in = match self.version {
+                OasVersion::V2_0 => "securityDefinitions",
+                _ => "components.securitySchemes",
+            };
+            self.invalid(
+                req_file,
+                entry.key.span,
+                format!("security scheme `{name}` is not defined in `{defined_in}`; the API is not imported (it would have no authentication)"),
+                format!("define `{name}` in `{defined_in}` (with `x-apigateway-auth-type`), or fix the name"),
+            );
+            self.rejected = true;
+        }
+        found
     }
 
     pub(super) fn samples(&mut self, node: &'a Node, obj: &mut Obj<'a>, file: FileId) {
@@ -1301,6 +1487,45 @@ impl<'a> Cx<'a> {
             }
         }
     }
+}
+
+/// A media type's type and subtype, without parameters (`application/json; charset=utf-8`
+/// is `application/json`).
+fn essence(media_type: &str) -> &str {
+    media_type.split(';').next().unwrap_or_default().trim()
+}
+
+/// The `content_type` of the API a request body media type gives, if it is one of the four
+/// the API Reference has (compared by type and subtype, without case, as media types are).
+fn content_type_of(media_type: &str) -> Option<&'static str> {
+    let essence = essence(media_type);
+    [
+        "application/json",
+        "application/xml",
+        "multipart/form-data",
+        "text/plain",
+    ]
+    .into_iter()
+    .find(|t| t.eq_ignore_ascii_case(essence))
+}
+
+/// The fields of a Path Item object other than its methods (OpenAPI 2.0, 3.0 and 3.1).
+const PATH_ITEM_FIELDS: [&str; 5] = ["$ref", "summary", "description", "servers", "parameters"];
+
+/// The `auth_type` an `x-apigateway-auth-type` value names, read without case as other enum
+/// extensions are (reference §2.1: `AppSigv1` is APP; `IAM`, and the legacy `IAM_NONE`, IAM;
+/// `AUTHORIZER` a custom authorizer); `None` for any other value.
+pub(super) fn auth_type_of(node: &Node) -> Option<&'static str> {
+    let value = node.as_str()?;
+    [
+        ("AppSigv1", "APP"),
+        ("IAM", "IAM"),
+        ("IAM_NONE", "IAM"),
+        ("AUTHORIZER", "AUTHORIZER"),
+    ]
+    .into_iter()
+    .find(|(documented, _)| documented.eq_ignore_ascii_case(value))
+    .map(|(_, auth_type)| auth_type)
 }
 
 /// The extensions of a Responses map or Response object (reference §2.22).
