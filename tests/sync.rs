@@ -1931,3 +1931,64 @@ paths:
     }
     assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
 }
+
+/// Import's warnings about an OpenAPI SOURCE are shown by `diff` and `sync` on stderr, as
+/// `apigctl import` shows them, before the plan is acted on; an authentication import refuses
+/// (here `security` written as a mapping, which would leave the API open) stops both before
+/// anything is sent.
+#[test]
+fn import_warnings_are_shown_and_fail_open_authentication_is_refused() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let document = |servers: &str, security: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: warned_api, version: '1'}}\nservers: [{servers}]\ncomponents:\n  securitySchemes:\n    iam: {{type: apiKey, name: unused, in: header, x-apigateway-auth-type: IAM}}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      security: {security}\n      x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}\n      responses: {{default: {{description: ok}}}}\n"
+        )
+    };
+    let warned = write(
+        &dir,
+        "warned.yaml",
+        &document("{url: 'wss://x/v1'}", "[{iam: []}]"),
+    );
+    let diff = gateway.diff(&warned, false, PlanFormat::Human);
+    assert_eq!(diff.exit_code, 2, "{}", diff.stderr);
+    assert!(
+        diff.stderr.starts_with(
+            "warn[import-unsupported]: scheme `wss` has no APIG request protocol (only http and https); ignored\n"
+        ),
+        "{}",
+        diff.stderr
+    );
+    assert!(diff.stderr.contains("warned.yaml:3:17"), "{}", diff.stderr);
+    let sync = gateway.sync(&warned, false);
+    assert_eq!(sync.exit_code, 0, "{}", sync.stderr);
+    assert!(sync.stderr.starts_with(&diff.stderr), "{}", sync.stderr);
+    assert!(gateway.writes() > 0);
+
+    let gateway = Gateway::start(None);
+    let open = write(
+        &dir,
+        "open.yaml",
+        &document("{url: 'https://x/v1'}", "{iam: []}"),
+    );
+    let diff = gateway.diff(&open, false, PlanFormat::Human);
+    assert_eq!(
+        (diff.exit_code, diff.stdout.as_str()),
+        (1, ""),
+        "{}",
+        diff.stderr
+    );
+    assert!(
+        diff.stderr
+            .contains("error[import-invalid]: `security` must be a list of security requirement objects, not a mapping"),
+        "{}",
+        diff.stderr
+    );
+    assert!(diff.stderr.contains("open.yaml:11:17"), "{}", diff.stderr);
+    let sync = gateway.sync(&open, false);
+    assert_eq!(
+        (sync.exit_code, sync.stderr.as_str()),
+        (1, diff.stderr.as_str())
+    );
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+}

@@ -142,6 +142,16 @@ impl UndefinedNames {
     }
 }
 
+/// SOURCE as a definition, with what its reading said that does not stop a run.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The definition (SOURCE's, or what import made of an OpenAPI SOURCE).
+    pub definition: Definition,
+    /// Import's warnings about an OpenAPI SOURCE, rendered as `apigctl import` shows them
+    /// (for stderr, before the plan); empty for a definition.
+    pub warnings: String,
+}
+
 /// Reads SOURCE, an OpenAPI document (converted like `apigctl import`) or a gateway
 /// definition, with the names it leaves to the gateway. On failure the outcome to return
 /// (diagnostics on stderr, exit 1).
@@ -150,7 +160,7 @@ pub fn load_definition(
     limits: &Limits,
     refs: &RefOptions,
     color: bool,
-) -> Result<(Definition, UndefinedNames), Outcome> {
+) -> Result<(Loaded, UndefinedNames), Outcome> {
     let fail = |stderr: String| Outcome {
         stdout: String::new(),
         stderr,
@@ -191,7 +201,14 @@ pub fn load_definition(
         Ok(DocumentKind::Definition) => match Definition::from_node(&ws.root().root) {
             Ok(definition) => {
                 let names = refuse(ws)?;
-                Ok((definition, names))
+                let warnings = String::new();
+                Ok((
+                    Loaded {
+                        definition,
+                        warnings,
+                    },
+                    names,
+                ))
             }
             // The linter locates the offending key in the file.
             Err(_) => {
@@ -218,7 +235,8 @@ pub fn load_definition(
             let imported = diagnostics.len();
             diagnostics.extend(found);
             let failed = diagnostics.iter().any(Diagnostic::is_error);
-            // Import warnings were shown by `import`; here only errors stop the run.
+            // Only errors stop the run; warnings are shown as `apigctl import` shows them
+            // (what is left out of, or read differently into, what would be sent).
             if failed {
                 // Import's pointers, into the definition, as lint has them: into SOURCE.
                 crate::lint::point_into_source(&ws, &mut diagnostics[imported..]);
@@ -249,8 +267,30 @@ pub fn load_definition(
                 text.push_str("apigctl: error: an operation without a backend would be an empty mock on the gateway; nothing was planned or sent\n");
                 return Err(fail(text));
             }
-            let names = refuse(ws)?;
-            Ok((definition, names))
+            diagnostics.retain(|d| d.severity == crate::diagnostic::Severity::Warn);
+            let mut names = refuse(ws)?;
+            let warnings = if diagnostics.is_empty() {
+                String::new()
+            } else {
+                // The loaded files went to the report of names; lent for this one.
+                let mut report = FileReport {
+                    name,
+                    sources: std::mem::take(&mut names.report.sources),
+                    diagnostics,
+                };
+                report.sort();
+                let text =
+                    report::render(report::Format::Human, std::slice::from_ref(&report), color);
+                names.report.sources = report.sources;
+                text
+            };
+            Ok((
+                Loaded {
+                    definition,
+                    warnings,
+                },
+                names,
+            ))
         }
         Err(d) => {
             let file_report = FileReport {
@@ -354,31 +394,32 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Outcome> {
 pub fn prepare(
     input: &Input,
     options: &DiffOptions,
-) -> Result<(Definition, Client, Live, Plan, tokio::runtime::Runtime), Outcome> {
-    let error = |message: String| Outcome {
+) -> Result<(Loaded, Client, Live, Plan, tokio::runtime::Runtime), Outcome> {
+    let (loaded, names) = load_definition(input, &options.limits, &options.refs, options.color)?;
+    // Import's warnings come first, whatever stops the run after them.
+    let failed = |stderr: String| Outcome {
         stdout: String::new(),
-        stderr: format!("apigctl: error: {message}\n"),
+        stderr: format!("{}{stderr}", loaded.warnings),
         exit_code: EXIT_FINDINGS,
     };
-    let (definition, names) =
-        load_definition(input, &options.limits, &options.refs, options.color)?;
-    let client = options.gateway.connect(options.color)?;
-    let runtime = runtime()?;
+    let error = |message: String| failed(format!("apigctl: error: {message}\n"));
+    let definition = &loaded.definition;
+    let client = options
+        .gateway
+        .connect(options.color)
+        .map_err(|o| failed(o.stderr))?;
+    let runtime = runtime().map_err(|o| failed(o.stderr))?;
     let live = runtime
         .block_on(live::read(&client, &definition.group.name))
         .map_err(|e| error(e.to_string()))?;
-    if let Some(report) = names.unresolved(&definition, &live, options.prune) {
-        return Err(Outcome {
-            stdout: String::new(),
-            stderr: refused(report, options.color),
-            exit_code: EXIT_FINDINGS,
-        });
+    if let Some(report) = names.unresolved(definition, &live, options.prune) {
+        return Err(failed(refused(report, options.color)));
     }
     let plan_options = PlanOptions {
         env: options.env.clone(),
         prune: options.prune,
     };
-    let refusals = crate::sync::plan::refused(&definition, &live, &plan_options);
+    let refusals = crate::sync::plan::refused(definition, &live, &plan_options);
     if !refusals.is_empty() {
         let (located, rest) = locate_refusals(input, options, refusals);
         let mut stderr = located.map_or_else(String::new, |report| {
@@ -392,14 +433,10 @@ pub fn prepare(
         stderr.push_str(
             "apigctl: error: the gateway would refuse this plan; nothing was planned or sent\n",
         );
-        return Err(Outcome {
-            stdout: String::new(),
-            stderr,
-            exit_code: EXIT_FINDINGS,
-        });
+        return Err(failed(stderr));
     }
-    let plan = plan(&definition, &live, &plan_options);
-    Ok((definition, client, live, plan, runtime))
+    let plan = plan(definition, &live, &plan_options);
+    Ok((loaded, client, live, plan, runtime))
 }
 
 /// Places the refusals that come from a value of SOURCE at that value, in a report on SOURCE;
@@ -473,13 +510,13 @@ pub fn render(plan: &Plan, format: PlanFormat) -> String {
 
 /// Runs `apigctl diff`.
 pub fn run(input: &Input, options: &DiffOptions) -> Outcome {
-    let (_, _, _, plan, _runtime) = match prepare(input, options) {
+    let (loaded, _, _, plan, _runtime) = match prepare(input, options) {
         Ok(prepared) => prepared,
         Err(outcome) => return outcome,
     };
     Outcome {
         stdout: render(&plan, options.format),
-        stderr: String::new(),
+        stderr: loaded.warnings,
         exit_code: if plan.pending() > 0 {
             EXIT_CHANGES
         } else {

@@ -67,7 +67,7 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
         }
         return via_import(input, options, modes);
     }
-    let (_, client, live, plan, runtime) = match prepare(input, &options.diff) {
+    let (loaded, client, live, plan, runtime) = match prepare(input, &options.diff) {
         Ok(prepared) => prepared,
         Err(outcome) => return outcome,
     };
@@ -75,7 +75,13 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
         stdout: render(&plan, options.diff.format),
         ..Outcome::default()
     };
+    // Import's warnings are said before anything is sent: live, where the progress is.
+    let mut warnings = loaded.warnings;
+    if options.live_progress && !warnings.is_empty() {
+        let _ = std::io::stderr().write_all(std::mem::take(&mut warnings).as_bytes());
+    }
     if options.dry_run {
+        outcome.stderr = warnings;
         outcome.exit_code = if plan.pending() > 0 {
             EXIT_CHANGES
         } else {
@@ -131,7 +137,10 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
     if bar && total > 0 {
         let _ = writeln!(std::io::stderr());
     }
-    outcome.stderr = lines.into_inner().unwrap_or_default();
+    outcome.stderr = warnings;
+    outcome
+        .stderr
+        .push_str(&lines.into_inner().unwrap_or_default());
     for failure in &report.failures {
         // Names from SOURCE and the gateway's own messages: shown, never acted on.
         outcome.stderr.push_str(&format!(
@@ -165,8 +174,9 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
     };
     let diff = &options.diff;
     // The gateway's import reads the document itself; what it names is looked up there.
-    let definition = match load_definition(input, &diff.limits, &diff.refs, diff.color) {
-        Ok((d, _)) => d,
+    let (definition, warnings) = match load_definition(input, &diff.limits, &diff.refs, diff.color)
+    {
+        Ok((loaded, _)) => (loaded.definition, loaded.warnings),
         Err(outcome) => return outcome,
     };
     let bytes = match std::fs::read(path) {
@@ -221,7 +231,8 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
         let (method, path, ..) = describe(item);
         stdout.push_str(&format!("= {method} {path} (ignored)\n"));
     }
-    let mut stderr = String::new();
+    // Import's warnings about SOURCE, which the gateway reads as it is.
+    let mut stderr = warnings;
     for item in &answer.failure {
         let (method, path, _, code, message) = describe(item);
         stderr.push_str(&format!(
