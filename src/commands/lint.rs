@@ -739,7 +739,7 @@ const SAME_PROBLEM: &[(&str, &str, &str, Place)] = &[
     (
         "import-invalid",
         "must be `public` or `private`",
-        "apig-request-type",
+        "apig-request-type-value",
         Place::Start,
     ),
     (
