@@ -1927,3 +1927,20 @@ fn a_lint_configuration_given_as_the_gateway_configuration_is_recognised() {
         "{shown}"
     );
 }
+
+/// A `--group-name` the gateway refuses is a usage error, said by the rule that states it.
+#[test]
+fn a_group_name_the_gateway_refuses_is_a_usage_error() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    let run = apigctl(dir.path(), &["import", "spec.yaml", "--group-name", "x"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("apigctl: error: --group-name: group name `x` has 1 characters")
+            && run.stderr.contains("[apig-group-name]")
+            && run.stdout.is_empty(),
+        "{}",
+        run.stderr
+    );
+}

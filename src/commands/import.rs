@@ -98,6 +98,26 @@ fn run_phases(input: &Input, options: &ImportCommandOptions) -> Outcome {
         super::output::refuse_overwriting_input(&mut outcome, "-o", input);
         return outcome;
     }
+    // A group name the gateway refuses would make a definition nothing accepts: said at once,
+    // by the rule that states it.
+    if let Some(name) = &options.import.group_name {
+        let definition = serde_json::json!({"apigctl": 1, "group": {"name": name}});
+        let refused = crate::lint::definition_value_errors(&definition, |r| {
+            r.id.starts_with("apig-group-name")
+        });
+        if let Some(d) = refused.first() {
+            outcome.stderr = format!(
+                "apigctl: error: --group-name: {} [{}]\n  = source: {}\n",
+                crate::report::one_line(&d.message),
+                d.code,
+                d.source
+                    .as_deref()
+                    .unwrap_or("API Reference 3.1.1, Table 3-3")
+            );
+            outcome.exit_code = EXIT_USAGE;
+            return outcome;
+        }
+    }
     let loaded = timings::time("load", || Workspace::load(input, &options.limits));
     let mut ws = match loaded {
         Ok(ws) => ws,
