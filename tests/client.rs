@@ -643,7 +643,29 @@ async fn a_request_that_gets_no_answer_times_out_and_is_retried() {
             .starts_with("list environments: no answer from the gateway: timed out"),
         "{error}"
     );
+    // Which request, and what to check.
+    assert!(
+        error.to_string().contains("/envs)") && error.to_string().contains("raise --timeout"),
+        "{error}"
+    );
     assert_eq!(script.count("GET"), 2, "one retry after the timeout");
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_json_names_the_request_and_shows_its_start() {
+    let script = Script::new(vec![ok("<html>proxy login</html>")]);
+    let client = Client::new(config(&serve(script.clone()).await)).unwrap();
+    let call = Call::new(Method::GET, path(&["envs"]), "list environments", "");
+    let error = client
+        .fetch::<serde_json::Value>(&call)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("the answer to GET /envs (HTTP 200) is not the JSON expected")
+            && error.contains("it starts `<html>proxy login</html>`"),
+        "{error}"
+    );
 }
 
 #[tokio::test]

@@ -1944,3 +1944,30 @@ fn a_group_name_the_gateway_refuses_is_a_usage_error() {
         run.stderr
     );
 }
+
+/// `-o` naming a directory (`.` included) says it is one, exit 2.
+#[test]
+fn an_output_that_is_a_directory_is_named_so() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    for target in [".", "sub"] {
+        std::fs::create_dir_all(dir.path().join("sub")).expect("sub");
+        let run = apigctl(
+            dir.path(),
+            &[
+                "import",
+                "spec.yaml",
+                "--group-name",
+                "spec_api",
+                "-o",
+                target,
+            ],
+        );
+        assert_eq!(run.code, 2, "{target}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("it is a directory; name a file in it"),
+            "{target}: {}",
+            run.stderr
+        );
+    }
+}

@@ -201,11 +201,10 @@ pub fn load_definition(
         Ok(DocumentKind::Definition) => match Definition::from_node(&ws.root().root) {
             Ok(definition) => {
                 let names = refuse(ws)?;
-                let warnings = String::new();
                 Ok((
                     Loaded {
                         definition,
-                        warnings,
+                        warnings: String::new(),
                     },
                     names,
                 ))
