@@ -999,6 +999,162 @@ async fn vpc_channels_crud_and_list_filters() {
 }
 
 #[tokio::test]
+async fn vpc_channel_members_are_replaced_enabled_and_disabled_and_health_checks_updated() {
+    let (c, handle) = start(config()).await;
+    let mut body = channel_body("orders_channel");
+    body["member_groups"] =
+        json!([{"member_group_name": "primary"}, {"member_group_name": "spare"}]);
+    body["members"] = json!([{"host": "10.0.0.1", "member_group_name": "primary"},
+                             {"host": "10.0.0.2", "member_group_name": "primary"},
+                             {"host": "10.0.0.3", "member_group_name": "spare"}]);
+    let id = c.post("/vpc-channels", &body).await.id();
+    let members = format!("/vpc-channels/{id}/members");
+    let shown = c.get(&format!("/vpc-channels/{id}"), &[]).await;
+    let id_of = |shown: &Value, host: &str| {
+        shown["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["host"] == host)
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+    };
+    let first = id_of(&shown.body, "10.0.0.1").unwrap();
+    let health_id = shown.body["vpc_health_config"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(health_id.len(), 32);
+    assert_eq!(
+        shown.body["vpc_health_config"]["vpc_channel_id"],
+        id.as_str()
+    );
+
+    // 3.17.8 with a group: only that group's members are replaced; a member given for another
+    // group is ignored, one naming no group joins the scope; a kept address keeps its id.
+    let replaced = c
+        .put(
+            &members,
+            &json!({"member_group_name": "primary",
+                    "members": [{"host": "10.0.0.1", "weight": 7},
+                                {"host": "10.0.0.9", "member_group_name": "primary"},
+                                {"host": "10.0.0.8", "member_group_name": "spare"}]}),
+        )
+        .await;
+    assert_eq!(replaced.status, 200, "{:?}", replaced.body);
+    assert_eq!(replaced.body["total"], 2);
+    assert_eq!(replaced.body["members"][0]["id"], first.as_str());
+    assert_eq!(replaced.body["members"][0]["weight"], 7);
+    assert_eq!(replaced.body["members"][0]["member_group_name"], "primary");
+    let shown = c.get(&format!("/vpc-channels/{id}"), &[]).await;
+    let mut hosts: Vec<&str> = shown.body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["host"].as_str().unwrap())
+        .collect();
+    hosts.sort_unstable();
+    assert_eq!(hosts, ["10.0.0.1", "10.0.0.3", "10.0.0.9"]);
+    let unknown_group = c
+        .put(
+            &members,
+            &json!({"member_group_name": "nope", "members": []}),
+        )
+        .await;
+    assert_eq!(
+        (unknown_group.status, unknown_group.code()),
+        (400, "APIG.2011")
+    );
+    assert!(
+        unknown_group.body["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("`nope`")
+    );
+    let bad_member = c
+        .put(
+            &members,
+            &json!({"members": [{"host": "10.0.0.1"}, {"weight": 1}]}),
+        )
+        .await;
+    assert_eq!(bad_member.code(), "APIG.2001");
+    assert!(
+        bad_member.body["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("members[1].host"),
+        "{:?}",
+        bad_member.body
+    );
+
+    // Without a group: all members are replaced.
+    let all = c
+        .put(
+            &members,
+            &json!({"members": [{"host": "10.0.0.1", "weight": 2}]}),
+        )
+        .await;
+    assert_eq!(all.status, 200, "{:?}", all.body);
+    let listed = c.get(&members, &[]).await;
+    assert_eq!(listed.body["total"], 1);
+    assert_eq!(listed.body["members"][0]["id"], first.as_str());
+
+    // 3.17.10 and 3.17.11: status 2 disabled, 1 enabled; an unknown id changes nothing.
+    let ids = json!({"member_ids": [first]});
+    let disabled = c.post(&format!("{members}/batch-disable"), &ids).await;
+    assert_eq!(disabled.status, 204, "{:?}", disabled.body);
+    assert_eq!(c.get(&members, &[]).await.body["members"][0]["status"], 2);
+    let unknown = c
+        .post(
+            &format!("{members}/batch-enable"),
+            &json!({"member_ids": [first, "0123456789abcdef0123456789abcdef"]}),
+        )
+        .await;
+    assert_eq!((unknown.status, unknown.code()), (404, "APIG.3024"));
+    assert_eq!(c.get(&members, &[]).await.body["members"][0]["status"], 2);
+    let enabled = c.post(&format!("{members}/batch-enable"), &ids).await;
+    assert_eq!(enabled.status, 204, "{:?}", enabled.body);
+    assert_eq!(c.get(&members, &[]).await.body["members"][0]["status"], 1);
+
+    // 3.17.12: the health check is replaced and keeps its id; its fields are checked as in
+    // the channel, named without `vpc_health_config.`.
+    let health = format!("/vpc-channels/{id}/health-config");
+    let tcp = json!({"protocol": "TCP", "threshold_normal": 3, "threshold_abnormal": 4,
+                     "time_interval": 20, "timeout": 4});
+    let updated = c.put(&health, &tcp).await;
+    assert_eq!(updated.status, 200, "{:?}", updated.body);
+    assert_eq!(updated.body["protocol"], "TCP");
+    assert_eq!(updated.body["id"], health_id.as_str());
+    assert_eq!(updated.body["vpc_channel_id"], id.as_str());
+    assert!(updated.body["create_time"].is_string());
+    let shown = c.get(&format!("/vpc-channels/{id}"), &[]).await;
+    assert_eq!(shown.body["vpc_health_config"]["time_interval"], 20);
+    let mut slow = tcp.clone();
+    slow["timeout"] = json!(20);
+    let refused = c.put(&health, &slow).await;
+    assert_eq!(refused.code(), "APIG.2011");
+    assert!(
+        refused.body["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("parameterName:timeout."),
+        "{:?}",
+        refused.body
+    );
+    let mut http = tcp.clone();
+    http["protocol"] = json!("HTTP");
+    let no_path = c.put(&health, &http).await;
+    assert_eq!(no_path.code(), "APIG.2001");
+    let missing = c
+        .put(
+            "/vpc-channels/0123456789abcdef0123456789abcdef/health-config",
+            &tcp,
+        )
+        .await;
+    assert_eq!((missing.status, missing.code()), (404, "APIG.3023"));
+    handle.shutdown().await.unwrap();
+}
+
+#[tokio::test]
 async fn vpc_channel_bodies_are_checked_against_the_reference_tables() {
     let (c, handle) = start(config()).await;
     let cases: Vec<(&str, Value, &str, &str)> = vec![

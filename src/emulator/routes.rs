@@ -283,6 +283,26 @@ pub fn route(method: &str, segments: &[&str]) -> Option<Route> {
             "/vpc-channels/{vpc_channel_id}/members",
             &[id],
         ),
+        ("PUT", ["vpc-channels", id, "members"]) => write(
+            vpc_channels::update_members,
+            "/vpc-channels/{vpc_channel_id}/members",
+            &[id],
+        ),
+        ("POST", ["vpc-channels", id, "members", "batch-enable"]) => write(
+            vpc_channels::enable_members,
+            "/vpc-channels/{vpc_channel_id}/members/batch-enable",
+            &[id],
+        ),
+        ("POST", ["vpc-channels", id, "members", "batch-disable"]) => write(
+            vpc_channels::disable_members,
+            "/vpc-channels/{vpc_channel_id}/members/batch-disable",
+            &[id],
+        ),
+        ("PUT", ["vpc-channels", id, "health-config"]) => write(
+            vpc_channels::update_health,
+            "/vpc-channels/{vpc_channel_id}/health-config",
+            &[id],
+        ),
         ("GET", ["vpc-channels", id, "members"]) => read(
             vpc_channels::list_members,
             "/vpc-channels/{vpc_channel_id}/members",

@@ -1,6 +1,7 @@
 //! VPC channels (API Reference 3.17): create 201, update/show/list 200, delete 204; their
-//! backend servers (members): add or update 201, list 200, remove 204; and their backend server
-//! groups: add or update 201, list/show/update 200, delete 204.
+//! backend servers (members): add or update 201, replace and list 200, remove, enable and
+//! disable 204; their health check: update 200; and their backend server groups: add or update
+//! 201, list/show/update 200, delete 204.
 //!
 //! A channel is gateway-wide; APIs reach it through `backend_api.vpc_channel_info` and
 //! `policy_https[].vpc_channel_info` (`vpc_channel_id`), which must name an existing channel
@@ -12,9 +13,10 @@
 //! `ecs_id` for `ecs`) identifies it, and adding a member at an address the channel has updates
 //! that member (3.17.6). Backend server groups live there too, set on create and update or by
 //! their own operations (3.17.13 to 3.17.17; adding a group of a name the channel has updates
-//! it), and members name them by `member_group_name`. The health check operation (3.17.12),
-//! enabling and disabling members (3.17.10, 3.17.11), updating members in place (3.17.8) and
-//! microservice channels' registries are not emulated: `microservice_info` is stored as given.
+//! it), and members name them by `member_group_name`. Replacing members (3.17.8) replaces
+//! those of one group, or all; enabling and disabling them (3.17.10, 3.17.11) sets their
+//! `status`; the health check (3.17.12) is stored with its own id. Microservice channels'
+//! registries are not emulated: `microservice_info` is stored as given.
 //!
 //! The checks here are the field constraints of the request tables; the checks that need the
 //! store (names, references, use) are in the handlers below.
@@ -149,6 +151,15 @@ pub struct HealthConfig {
     pub status: Option<i64>,
     /// Timeout in seconds, 1 to 30, below `time_interval`.
     pub timeout: i64,
+    /// Channel id (answers only, Table 3-913).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_channel_id: Option<String>,
+    /// Id of the health check (answers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Creation time (answers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
 }
 
 /// The body of create and update (API Reference 3.17.1, Table 3-852; 3.17.2, Table 3-875):
@@ -249,7 +260,7 @@ pub fn check(v: &VpcCreate) -> Check {
         check_member(&format!("members[{i}]"), m, &v.member_type)?;
     }
     if let Some(health) = &v.vpc_health_config {
-        check_health(health)?;
+        check_health("vpc_health_config.", health)?;
     }
     Ok(())
 }
@@ -339,73 +350,65 @@ fn check_member(at: &str, m: &Member, member_type: &str) -> Check {
 /// groups, as they are after the request).
 fn check_member_groups(members: &[Member], groups: &[MemberGroup]) -> Check {
     for (i, m) in members.iter().enumerate() {
-        if let Some(group) = m.member_group_name.as_deref().filter(|g| !g.is_empty())
-            && !groups.iter().any(|g| g.member_group_name == group)
-        {
-            return Err(ApiError::invalid(
-                &format!("members[{i}].member_group_name"),
-                &format!("the channel has no backend server group `{group}`"),
-            ));
-        }
+        check_member_group(&format!("members[{i}]"), m, groups)?;
     }
     Ok(())
 }
 
-/// A health check (API Reference 3.17.1, Table 3-856).
-fn check_health(h: &HealthConfig) -> Check {
+/// The member's `member_group_name`, if any, names one of `groups`.
+fn check_member_group(at: &str, m: &Member, groups: &[MemberGroup]) -> Check {
+    match m.member_group_name.as_deref().filter(|g| !g.is_empty()) {
+        Some(group) if !groups.iter().any(|g| g.member_group_name == group) => {
+            Err(ApiError::invalid(
+                &format!("{at}.member_group_name"),
+                &format!("the channel has no backend server group `{group}`"),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A health check (API Reference 3.17.1, Table 3-856; 3.17.12, Table 3-992), its parameters
+/// named with `at` before them (`vpc_health_config.` inside a channel, nothing on its own).
+fn check_health(at: &str, h: &HealthConfig) -> Check {
+    let param = |field: &str| format!("{at}{field}");
     let protocol = h.protocol.to_ascii_uppercase();
     one_of(
-        "vpc_health_config.protocol",
+        &param("protocol"),
         &protocol.as_str(),
         &["TCP", "HTTP", "HTTPS"],
     )?;
     if protocol != "TCP" && h.path.as_deref().is_none_or(str::is_empty) {
-        return Err(ApiError::missing("vpc_health_config.path"));
+        return Err(ApiError::missing(&param("path")));
     }
     if let Some(method) = &h.method {
-        one_of(
-            "vpc_health_config.method",
-            &method.as_str(),
-            &["GET", "HEAD"],
-        )?;
+        one_of(&param("method"), &method.as_str(), &["GET", "HEAD"])?;
     }
-    within("vpc_health_config.port", h.port, 0, 65_535)?;
+    within(&param("port"), h.port, 0, 65_535)?;
+    within(&param("threshold_normal"), Some(h.threshold_normal), 1, 10)?;
     within(
-        "vpc_health_config.threshold_normal",
-        Some(h.threshold_normal),
-        1,
-        10,
-    )?;
-    within(
-        "vpc_health_config.threshold_abnormal",
+        &param("threshold_abnormal"),
         Some(h.threshold_abnormal),
         1,
         10,
     )?;
-    within(
-        "vpc_health_config.time_interval",
-        Some(h.time_interval),
-        1,
-        300,
-    )?;
-    within("vpc_health_config.timeout", Some(h.timeout), 1, 30)?;
+    within(&param("time_interval"), Some(h.time_interval), 1, 300)?;
+    within(&param("timeout"), Some(h.timeout), 1, 30)?;
     if h.timeout >= h.time_interval {
         return Err(ApiError::invalid(
-            "vpc_health_config.timeout",
+            &param("timeout"),
             "must be less than time_interval",
         ));
     }
     if let Some(status) = h.status {
-        one_of("vpc_health_config.status", &status, &[1, 2])?;
+        one_of(&param("status"), &status, &[1, 2])?;
     }
     match h.http_code.as_deref() {
-        None | Some("") if protocol == "HTTP" => {
-            Err(ApiError::missing("vpc_health_config.http_code"))
-        }
+        None | Some("") if protocol == "HTTP" => Err(ApiError::missing(&param("http_code"))),
         None | Some("") => Ok(()),
         Some(codes) if http_codes(codes) => Ok(()),
         Some(_) => Err(ApiError::invalid(
-            "vpc_health_config.http_code",
+            &param("http_code"),
             "codes of 100 to 599 and ranges of them, separated by commas (200,201,210-299)",
         )),
     }
@@ -554,8 +557,12 @@ pub fn create(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
         ));
     }
     let time = now();
+    let id = new_id();
     let mut created = VpcChannel {
-        id: new_id(),
+        vpc_health_config: v
+            .vpc_health_config
+            .map(|h| stamp_health(h, None, &id, &time)),
+        id,
         name: v.name,
         port: v.port,
         balance_strategy: v.balance_strategy,
@@ -567,7 +574,6 @@ pub fn create(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
         member_groups: stamp_groups(v.member_groups.unwrap_or_default(), &[], &time),
         microservice_info: v.microservice_info,
         members: Vec::new(),
-        vpc_health_config: v.vpc_health_config,
     };
     let members = v.members.unwrap_or_default();
     check_member_groups(&members, &created.member_groups)?;
@@ -601,8 +607,9 @@ pub fn update(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     if v.microservice_info.is_some() {
         updated.microservice_info = v.microservice_info;
     }
-    if v.vpc_health_config.is_some() {
-        updated.vpc_health_config = v.vpc_health_config;
+    if let Some(health) = v.vpc_health_config {
+        let previous = updated.vpc_health_config.as_ref();
+        updated.vpc_health_config = Some(stamp_health(health, previous, id, &time));
     }
     let type_changed = updated.member_type != v.member_type;
     updated.member_type = v.member_type;
@@ -713,15 +720,16 @@ struct MembersCreate {
     members: Vec<Member>,
 }
 
-/// 201 with `{total, size, <key>}` of every item: the add operations (3.17.6, Table 3-939;
-/// 3.17.13, Table 3-1004) answer what they stored as a list, unpaged.
-fn stored_list<T: Serialize>(key: &str, items: Vec<T>) -> Result<Reply, ApiError> {
+/// `{total, size, <key>}` of every item: the add operations (3.17.6, Table 3-939; 3.17.13,
+/// Table 3-1004; 201) and the replacement of members (3.17.8, Table 3-960; 200) answer what
+/// they stored as a list, unpaged.
+fn stored_list<T: Serialize>(status: u16, key: &str, items: Vec<T>) -> Result<Reply, ApiError> {
     let mut body = serde_json::Map::new();
     body.insert("total".into(), items.len().into());
     body.insert("size".into(), items.len().into());
     let items = serde_json::to_value(items).map_err(|_| ApiError::internal())?;
     body.insert(key.into(), items);
-    Reply::json(201, &body)
+    Reply::json(status, &body)
 }
 
 /// `POST /vpc-channels/{vpc_channel_id}/members` (3.17.6): adds the members, or updates those
@@ -739,7 +747,7 @@ pub fn add_members(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     check_member_groups(&body.members, &updated.member_groups)?;
     let stored = merge_members(&mut updated, body.members, &now());
     db.vpc_channels.insert(id.to_owned(), updated);
-    stored_list("members", stored)
+    stored_list(201, "members", stored)
 }
 
 /// `GET /vpc-channels/{vpc_channel_id}/members` (3.17.7, Table 3-947): filters `name` (the
@@ -774,14 +782,153 @@ pub fn delete_member(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     let before = updated.members.len();
     updated.members.retain(|m| m.id.as_deref() != Some(member));
     if updated.members.len() == before {
-        return Err(ApiError::new(
-            404,
-            "APIG.3024",
-            format!("The cloud server does not exist,id:{member}"),
-        ));
+        return Err(member_not_found(member));
     }
     db.vpc_channels.insert(id.to_owned(), updated);
     Reply::no_content()
+}
+
+/// 404 APIG.3024 for a backend server the channel does not have (API Reference 5.4).
+fn member_not_found(id: &str) -> ApiError {
+    ApiError::new(
+        404,
+        "APIG.3024",
+        format!("The cloud server does not exist,id:{id}"),
+    )
+}
+
+/// The body of 3.17.8 (Table 3-958, the SDK's `VpcMemberModify`).
+#[derive(Deserialize)]
+struct MembersModify {
+    #[serde(default)]
+    member_group_name: Option<String>,
+    #[serde(default)]
+    members: Vec<Member>,
+}
+
+/// `PUT /vpc-channels/{vpc_channel_id}/members` (3.17.8): the members given replace the
+/// channel's: with `member_group_name`, those of that backend server group (members given for
+/// another group are ignored, as the Reference says, and one naming no group joins it);
+/// without, all of them. A member at an address the channel has keeps its id and time, and an
+/// address names one member of the channel, so a member given at the address of another
+/// group's member replaces that one. Answers 200 with the members given, as stored.
+pub fn update_members(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
+    let id = req.param(0);
+    let mut updated = channel(db, id)?.clone();
+    let body: MembersModify = req.json()?;
+    let scope = body.member_group_name.filter(|g| !g.is_empty());
+    if let Some(group) = &scope
+        && !updated
+            .member_groups
+            .iter()
+            .any(|g| &g.member_group_name == group)
+    {
+        return Err(ApiError::invalid(
+            "member_group_name",
+            &format!("the channel has no backend server group `{group}`"),
+        ));
+    }
+    let in_scope = |m: &Member| match &scope {
+        None => true,
+        Some(group) => m
+            .member_group_name
+            .as_deref()
+            .is_none_or(|g| g.is_empty() || g == group),
+    };
+    let mut members = Vec::new();
+    for (i, mut m) in body.members.into_iter().enumerate() {
+        if !in_scope(&m) {
+            continue;
+        }
+        let at = format!("members[{i}]");
+        check_member(&at, &m, &updated.member_type)?;
+        check_member_group(&at, &m, &updated.member_groups)?;
+        if scope.is_some() {
+            m.member_group_name.clone_from(&scope);
+        }
+        members.push(m);
+    }
+    let member_type = updated.member_type.clone();
+    let addresses: HashSet<&str> = members
+        .iter()
+        .filter_map(|m| address(m, &member_type))
+        .collect();
+    let (replaced, kept): (Vec<Member>, Vec<Member>) = std::mem::take(&mut updated.members)
+        .into_iter()
+        .partition(|m| {
+            in_scope(m) || address(m, &member_type).is_some_and(|a| addresses.contains(a))
+        });
+    updated.members = replaced;
+    let stored = merge_members(&mut updated, members, &now());
+    updated.members = kept.into_iter().chain(stored.iter().cloned()).collect();
+    relink_groups(&mut updated);
+    db.vpc_channels.insert(id.to_owned(), updated);
+    stored_list(200, "members", stored)
+}
+
+/// The body of 3.17.10 and 3.17.11 (Table 3-976, the SDK's `MembersBatchEnableOrDisable`).
+#[derive(Deserialize)]
+struct MemberIds {
+    #[serde(default)]
+    member_ids: Vec<String>,
+}
+
+/// Sets the `status` of the members named (1 available, 2 unavailable); 404 APIG.3024 for an
+/// id the channel does not have, before any member changes.
+fn set_member_status(db: &mut Db, req: &Req, status: i64) -> Result<Reply, ApiError> {
+    let id = req.param(0);
+    let mut updated = channel(db, id)?.clone();
+    let body: MemberIds = req.json()?;
+    for member in &body.member_ids {
+        let m = updated
+            .members
+            .iter_mut()
+            .find(|m| m.id.as_deref() == Some(member.as_str()))
+            .ok_or_else(|| member_not_found(member))?;
+        m.status = Some(status);
+    }
+    db.vpc_channels.insert(id.to_owned(), updated);
+    Reply::no_content()
+}
+
+/// `POST /vpc-channels/{vpc_channel_id}/members/batch-enable` (3.17.10): 204.
+pub fn enable_members(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
+    set_member_status(db, req, 1)
+}
+
+/// `POST /vpc-channels/{vpc_channel_id}/members/batch-disable` (3.17.11): 204.
+pub fn disable_members(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
+    set_member_status(db, req, 2)
+}
+
+/// A health check as stored: the channel's id, and the id and time of the one it replaces.
+fn stamp_health(
+    mut h: HealthConfig,
+    previous: Option<&HealthConfig>,
+    channel: &str,
+    time: &str,
+) -> HealthConfig {
+    h.vpc_channel_id = Some(channel.to_owned());
+    h.id = previous
+        .and_then(|p| p.id.clone())
+        .or_else(|| Some(new_id()));
+    h.create_time = previous
+        .and_then(|p| p.create_time.clone())
+        .or_else(|| Some(time.to_owned()));
+    h
+}
+
+/// `PUT /vpc-channels/{vpc_channel_id}/health-config` (3.17.12): replaces the channel's health
+/// check; answers it as stored (Table 3-993).
+pub fn update_health(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
+    let id = req.param(0);
+    let mut updated = channel(db, id)?.clone();
+    let config: HealthConfig = req.json()?;
+    check_health("", &config)?;
+    let stored = stamp_health(config, updated.vpc_health_config.as_ref(), id, &now());
+    updated.vpc_health_config = Some(stored.clone());
+    db.vpc_channels.insert(id.to_owned(), updated);
+    Reply::json(200, &stored)
 }
 
 #[derive(Deserialize)]
@@ -836,7 +983,7 @@ pub fn add_member_groups(db: &mut Db, req: &Req) -> Result<Reply, ApiError> {
     updated.member_groups.extend(stored.iter().cloned());
     relink_groups(&mut updated);
     db.vpc_channels.insert(id.to_owned(), updated);
-    stored_list("member_groups", stored)
+    stored_list(201, "member_groups", stored)
 }
 
 /// `GET /vpc-channels/{vpc_channel_id}/member-groups` (3.17.14, Table 3-1013): filters

@@ -91,6 +91,31 @@ def vpc_channels(c):
     expect(members.total == 2, "backend servers listed")
     c.delete_backend_instance_v2(DeleteBackendInstanceV2Request(
         instance_id=INSTANCE, vpc_channel_id=channel.id, member_id=added.members[0].id))
+    replaced = c.update_backend_instances_v2(UpdateBackendInstancesV2Request(
+        instance_id=INSTANCE, vpc_channel_id=channel.id,
+        body=VpcMemberModify(member_group_name="primary",
+                             members=[MemberInfo(host="192.168.0.5", weight=7, member_group_name="primary")])))
+    expect(replaced.total == 1 and replaced.members[0].weight == 7, "backend servers of a group replaced")
+    c.batch_disable_members(BatchDisableMembersRequest(
+        instance_id=INSTANCE, vpc_channel_id=channel.id,
+        body=MembersBatchEnableOrDisable(member_ids=[replaced.members[0].id])))
+    disabled = c.list_backend_instances_v2(ListBackendInstancesV2Request(
+        instance_id=INSTANCE, vpc_channel_id=channel.id))
+    expect(disabled.members[0].status == 2, "backend server disabled")
+    c.batch_enable_members(BatchEnableMembersRequest(
+        instance_id=INSTANCE, vpc_channel_id=channel.id,
+        body=MembersBatchEnableOrDisable(member_ids=[replaced.members[0].id])))
+    health = c.update_health_check(UpdateHealthCheckRequest(
+        instance_id=INSTANCE, vpc_channel_id=channel.id,
+        body=VpcHealthConfig(protocol="TCP", threshold_normal=3, threshold_abnormal=3,
+                             time_interval=20, timeout=4)))
+    expect(health.protocol == "TCP" and health.vpc_channel_id == channel.id and len(health.id) == 32,
+           "health check updated")
+    expect_error(lambda: c.update_health_check(UpdateHealthCheckRequest(
+        instance_id=INSTANCE, vpc_channel_id=channel.id,
+        body=VpcHealthConfig(protocol="TCP", threshold_normal=3, threshold_abnormal=3,
+                             time_interval=5, timeout=5))), 400, "APIG.2011",
+                 "health check timeout not below its interval is APIG.2011")
     groups = c.create_member_group(CreateMemberGroupRequest(
         instance_id=INSTANCE, vpc_channel_id=channel.id,
         body=MemberGroupCreateBatch(member_groups=[MemberGroupCreate(member_group_name="spare")])))
@@ -104,8 +129,8 @@ def vpc_channels(c):
         member_group_id=groups.member_groups[0].member_group_id))
     shown = c.show_details_of_vpc_channel_v2(ShowDetailsOfVpcChannelV2Request(
         instance_id=INSTANCE, vpc_channel_id=channel.id))
-    expect(len(shown.members) == 1 and len(shown.member_groups) == 1
-           and shown.vpc_health_config.timeout == 5, "VPC channel shown")
+    expect(len(shown.members) == 1 and len(shown.member_groups) == 1 and shown.members[0].status == 1
+           and shown.vpc_health_config.timeout == 4, "VPC channel shown")
 
     group = c.create_api_group_v2(CreateApiGroupV2Request(
         instance_id=INSTANCE, body=ApiGroupCreate(name="sdk_vpc")))
