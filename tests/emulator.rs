@@ -566,6 +566,74 @@ async fn oversized_bodies_unknown_routes_and_pinned_ids() {
 }
 
 #[tokio::test]
+async fn one_serve_is_one_gateway_the_first_write_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let mut cfg = config();
+    cfg.state_file = Some(state.clone());
+    let (mut c, handle) = start(cfg.clone()).await;
+    let own = c.prefix.clone();
+    let other_instance = format!("/v2/{}/apigw/instances/other", emulator_support::PROJECT);
+    let other_project = format!(
+        "/v2/otherproject/apigw/instances/{}",
+        emulator_support::INSTANCE
+    );
+
+    // Before any write, every gateway is this one, and a refused write names none.
+    c.prefix = other_instance.clone();
+    assert_eq!(c.get("/api-groups", &[]).await.status, 200);
+    let refused = c.post("/api-groups", &json!({})).await;
+    assert_eq!(refused.status, 400, "{:?}", refused.body);
+    c.prefix = own.clone();
+    let g = group(&c, "mine").await;
+
+    // Another instance or project neither sees nor changes this gateway's objects.
+    c.prefix = other_instance.clone();
+    let read = c.get("/api-groups", &[]).await;
+    assert_eq!((read.status, read.code()), (404, "APIG.3030"));
+    let message = read.body["error_msg"].as_str().unwrap();
+    assert!(
+        message.starts_with("The instance does not exist;id:other")
+            && message.contains(&format!("emulates instance {}", emulator_support::INSTANCE))
+            && message.contains("run another `apigctl serve`"),
+        "{message}"
+    );
+    let write = c.post("/api-groups", &json!({"name": "theirs"})).await;
+    assert_eq!((write.status, write.code()), (404, "APIG.3030"));
+    let delete = c.delete(&format!("/api-groups/{g}")).await;
+    assert_eq!((delete.status, delete.code()), (404, "APIG.3030"));
+    c.prefix = other_project;
+    let read = c.get("/api-groups", &[]).await;
+    assert_eq!((read.status, read.code()), (403, "APIC.7130"));
+    c.prefix = own;
+    let listed = c.get("/api-groups", &[]).await;
+    assert_eq!(listed.body["total"], 1);
+    handle.shutdown().await.unwrap();
+
+    // The state file keeps whose gateway it is.
+    let (mut c, handle) = start(cfg.clone()).await;
+    c.prefix = other_instance;
+    assert_eq!(c.get("/api-groups", &[]).await.code(), "APIG.3030");
+    handle.shutdown().await.unwrap();
+    let mut pinned = cfg;
+    pinned.instance_id = Some("other".to_owned());
+    let error = apigctl::emulator::spawn(pinned)
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        error,
+        format!(
+            "{}: the state file holds the gateway {}/{} (project/instance), not */other; give its ids, or another --state file for another gateway",
+            state.display(),
+            emulator_support::PROJECT,
+            emulator_support::INSTANCE
+        )
+    );
+}
+
+#[tokio::test]
 async fn state_file_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");

@@ -39,7 +39,7 @@ use serde::Serialize;
 
 pub use errors::ApiError;
 use faults::{Fault, FaultPlan, Phase};
-use state::{Db, Store};
+use state::{Db, GatewayIds, Store};
 
 /// Largest request body accepted (API Reference 2.1: 12 MB).
 pub const MAX_BODY: usize = 12 * 1024 * 1024;
@@ -97,6 +97,21 @@ pub enum ServeError {
     /// The runtime could not be built.
     #[error("cannot start the runtime: {0}")]
     Runtime(std::io::Error),
+    /// The state file holds another gateway than the ids `serve` was given.
+    #[error(
+        "{}: the state file holds the gateway {held_project}/{held_instance} (project/instance), not {wanted}; give its ids, or another --state file for another gateway",
+        path.display()
+    )]
+    OtherGateway {
+        /// The state file.
+        path: PathBuf,
+        /// Project id in the state.
+        held_project: String,
+        /// Instance id in the state.
+        held_instance: String,
+        /// The ids given, as `project/instance` (`*` for one not given).
+        wanted: String,
+    },
 }
 
 /// Request counters, answered by the hidden `GET /__apigctl/stats` so tests can check what a
@@ -160,6 +175,25 @@ impl Handle {
 /// The state file is unusable, or the address cannot be bound.
 pub async fn spawn(config: Config) -> Result<(SocketAddr, Handle), ServeError> {
     let store = Store::open(config.state_file.clone())?;
+    if let Some(held) = store.read().await.gateway.clone() {
+        let differs =
+            |pinned: &Option<String>, held: &str| pinned.as_deref().is_some_and(|p| p != held);
+        if differs(&config.project_id, &held.project_id)
+            || differs(&config.instance_id, &held.instance_id)
+        {
+            let given = |id: &Option<String>| id.clone().unwrap_or_else(|| "*".to_owned());
+            return Err(ServeError::OtherGateway {
+                path: config.state_file.clone().unwrap_or_default(),
+                held_project: held.project_id,
+                held_instance: held.instance_id,
+                wanted: format!(
+                    "{}/{}",
+                    given(&config.project_id),
+                    given(&config.instance_id)
+                ),
+            });
+        }
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServeError::Bind {
@@ -437,6 +471,10 @@ async fn answer(shared: &Arc<Shared>, request: Request) -> Response<Body> {
         Ok(rest) => rest,
         Err(e) => return error_response(&e),
     };
+    let ids = GatewayIds {
+        project_id: segments[1].clone(),
+        instance_id: segments[4].clone(),
+    };
     let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
     let Some((op, template, params)) = routes::route(&method, &rest) else {
         return error_response(&ApiError::no_route(&method, &raw_path));
@@ -455,11 +493,28 @@ async fn answer(shared: &Arc<Shared>, request: Request) -> Response<Body> {
             .map(str::to_owned),
     };
     let result = match op {
-        Op::Read(f) => f(&*shared.store.read().await, &req),
+        Op::Read(f) => {
+            let db = shared.store.read().await;
+            same_gateway(&db, &ids).and_then(|()| f(&db, &req))
+        }
         Op::Write(f) => {
             let shared2 = Arc::clone(shared);
-            let outcome =
-                tokio::task::spawn_blocking(move || shared2.store.write(|db| f(db, &req))).await;
+            let outcome = tokio::task::spawn_blocking(move || {
+                shared2.store.write(|db| {
+                    same_gateway(db, &ids)?;
+                    let first = db.gateway.is_none();
+                    if first {
+                        db.gateway = Some(ids);
+                    }
+                    let outcome = f(db, &req);
+                    if first && outcome.is_err() {
+                        // A refused write changes nothing, not even whose the gateway is.
+                        db.gateway = None;
+                    }
+                    outcome
+                })
+            })
+            .await;
             let outcome = outcome.unwrap_or_else(|_| Err(ApiError::internal()));
             if outcome.is_ok() {
                 shared.count(|s| *s.applied.entry(key.clone()).or_default() += 1);
@@ -475,6 +530,37 @@ async fn answer(shared: &Arc<Shared>, request: Request) -> Response<Body> {
         Ok(reply) => reply_response(reply),
         Err(e) => error_response(&e),
     }
+}
+
+/// Whether a request for `ids` may reach `db`: the store holds one gateway, that of the first
+/// write (or of the pinned ids); another project is `403 APIC.7130` and another instance `404
+/// APIG.3030`, as a pinned id answers, with a word on how to emulate a second gateway.
+fn same_gateway(db: &Db, ids: &GatewayIds) -> Result<(), ApiError> {
+    let Some(held) = &db.gateway else {
+        return Ok(());
+    };
+    let hint = format!(
+        " (this `apigctl serve` emulates instance {} of project {}; run another `apigctl serve`, with its own --state, for another gateway)",
+        held.instance_id, held.project_id
+    );
+    if held.project_id != ids.project_id {
+        return Err(ApiError::new(
+            403,
+            "APIC.7130",
+            format!(
+                "No permissions to access gateways in other projects (project {}){hint}",
+                ids.project_id
+            ),
+        ));
+    }
+    if held.instance_id != ids.instance_id {
+        return Err(ApiError::new(
+            404,
+            "APIG.3030",
+            format!("The instance does not exist;id:{}{hint}", ids.instance_id),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks `/v2/{project_id}/apigw/instances/{instance_id}/…` and returns the operation's own

@@ -71,10 +71,25 @@ pub struct Version {
     pub api: ApiCreate,
 }
 
+/// The project and instance an emulated gateway is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayIds {
+    /// Project id.
+    pub project_id: String,
+    /// Instance (gateway) id.
+    pub instance_id: String,
+}
+
 /// Every object of one emulated gateway. Keyed by id; lists come out in id order.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Db {
+    /// The project and instance of these objects: those of the first write, unless `serve`
+    /// was given both (absent until then, and from state files written before it was kept).
+    /// One `serve` is one gateway: requests for another instance must not see or change this
+    /// one's objects, as a real gateway's would not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewayIds>,
     /// API groups.
     pub groups: BTreeMap<String, ApiGroupCreate>,
     /// Environments (without the built-in `RELEASE`).
