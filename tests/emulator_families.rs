@@ -116,6 +116,17 @@ async fn throttles_specials_and_bindings() {
         bound_apis.body["apis"][0]["throttle_apply_id"],
         bind_id.as_str()
     );
+    // Rows are made for the page only; the total still counts every match.
+    let past = c
+        .get(
+            "/throttle-bindings/binded-apis",
+            &[("throttle_id", &t), ("offset", "1")],
+        )
+        .await;
+    assert_eq!(
+        (&past.body["total"], &past.body["size"], &past.body["apis"]),
+        (&json!(1), &json!(0), &json!([]))
+    );
     let unbound = c
         .get("/throttle-bindings/unbinded-apis", &[("throttle_id", &t)])
         .await;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::list::{matches_exact, matches_name, page};
+use super::list::{matches_exact, matches_name, page, page_viewed};
 use super::policies::unbound_apis;
 use super::state::{Db, new_id, now};
 use super::{ApiError, Reply, Req, validate};
@@ -397,7 +397,7 @@ fn auth_row(db: &Db, a: &AppAuth) -> Value {
 pub fn apps_of_api(db: &Db, req: &Req) -> Result<Reply, ApiError> {
     let api_id = req.q("api_id").ok_or_else(|| ApiError::missing("api_id"))?;
     db.api(api_id)?;
-    let items: Vec<Value> = db
+    let items: Vec<&AppAuth> = db
         .app_auths
         .values()
         .filter(|a| a.api_id == api_id)
@@ -407,16 +407,15 @@ pub fn apps_of_api(db: &Db, req: &Req) -> Result<Reply, ApiError> {
             req.q("app_name")
                 .is_none_or(|n| db.apps.get(&a.app_id).is_some_and(|x| x.name.contains(n)))
         })
-        .map(|a| auth_row(db, a))
         .collect();
-    page(req, "auths", items)
+    page_viewed(req, "auths", items, |a| auth_row(db, a))
 }
 
 /// `GET /app-auths/binded-apis?app_id=` (3.10.3): key `auths`.
 pub fn apis_of_app(db: &Db, req: &Req) -> Result<Reply, ApiError> {
     let app_id = req.q("app_id").ok_or_else(|| ApiError::missing("app_id"))?;
     app(db, app_id)?;
-    let items: Vec<Value> = db
+    let items: Vec<&AppAuth> = db
         .app_auths
         .values()
         .filter(|a| a.app_id == app_id)
@@ -430,9 +429,8 @@ pub fn apis_of_app(db: &Db, req: &Req) -> Result<Reply, ApiError> {
                     .q("group_id")
                     .is_none_or(|g| api.is_some_and(|x| x.group_id == g))
         })
-        .map(|a| auth_row(db, a))
         .collect();
-    page(req, "auths", items)
+    page_viewed(req, "auths", items, |a| auth_row(db, a))
 }
 
 /// `GET /app-auths/unbinded-apis?app_id=&env_id=` (3.10.4): published APIs the app may not
@@ -440,9 +438,11 @@ pub fn apis_of_app(db: &Db, req: &Req) -> Result<Reply, ApiError> {
 pub fn apis_not_of_app(db: &Db, req: &Req) -> Result<Reply, ApiError> {
     let app_id = req.q("app_id").ok_or_else(|| ApiError::missing("app_id"))?;
     app(db, app_id)?;
-    unbound_apis(db, req, |p| {
-        db.app_auths
-            .values()
-            .any(|a| a.app_id == app_id && a.api_id == p.api_id && a.env_id == p.env_id)
-    })
+    let bound = db
+        .app_auths
+        .values()
+        .filter(|a| a.app_id == app_id)
+        .map(|a| (a.api_id.as_str(), a.env_id.as_str()))
+        .collect();
+    unbound_apis(db, req, &bound)
 }

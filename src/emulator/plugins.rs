@@ -3,12 +3,14 @@
 //! plug-in of each type per environment (binding another replaces it); only published APIs can
 //! be bound (APIG.3707).
 
+use std::collections::HashSet;
+
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::{PluginApiAttachInfo, PluginAttachResult, PluginCreate, PluginOperApiInfo};
 
-use super::list::{matches_exact, matches_name, page};
+use super::list::{matches_exact, matches_name, page, page_viewed};
 use super::policies::{api_row, publication_matches};
 use super::state::{Db, Publication, new_id, now};
 use super::{ApiError, Reply, Req, validate};
@@ -250,15 +252,16 @@ pub fn attached_apis(db: &Db, req: &Req) -> Result<Reply, ApiError> {
         let Some(p) = db.publication_of(api_id, env_id) else {
             continue;
         };
-        if !publication_matches(db, req, p) || !api_filters(db, req, api_id) {
-            continue;
+        if publication_matches(db, req, p) && api_filters(db, req, api_id) {
+            items.push((b, p));
         }
+    }
+    page_viewed(req, "apis", items, |(b, p)| {
         let mut row = plugin_api_row(db, p);
         row.insert("plugin_attach_id".into(), b.plugin_attach_id.clone().into());
         row.insert("attached_time".into(), b.attached_time.clone().into());
-        items.push(Value::Object(row));
-    }
-    page(req, "apis", items)
+        Value::Object(row)
+    })
 }
 
 /// A `PluginApiInfo` row (API Reference 3.27.10, Table 3-1611) of a publication: the API's
@@ -293,21 +296,21 @@ pub fn attachable_apis(db: &Db, req: &Req) -> Result<Reply, ApiError> {
     let plugin_id = req.param(0);
     plugin(db, plugin_id)?;
     let env_id = req.q("env_id").ok_or_else(|| ApiError::missing("env_id"))?;
-    let items: Vec<Value> = db
+    let attached: HashSet<&str> = db
+        .plugin_bindings
+        .values()
+        .filter(|b| {
+            b.plugin_id.as_deref() == Some(plugin_id) && b.env_id.as_deref() == Some(env_id)
+        })
+        .filter_map(|b| b.api_id.as_deref())
+        .collect();
+    let items: Vec<&Publication> = db
         .publications
         .values()
-        .filter(|p| p.env_id == env_id)
-        .filter(|p| {
-            !db.plugin_bindings.values().any(|b| {
-                b.plugin_id.as_deref() == Some(plugin_id)
-                    && b.api_id.as_deref() == Some(&p.api_id)
-                    && b.env_id.as_deref() == Some(&p.env_id)
-            })
-        })
+        .filter(|p| p.env_id == env_id && !attached.contains(p.api_id.as_str()))
         .filter(|p| publication_matches(db, req, p) && api_filters(db, req, &p.api_id))
-        .map(|p| Value::Object(plugin_api_row(db, p)))
         .collect();
-    page(req, "apis", items)
+    page_viewed(req, "apis", items, |p| Value::Object(plugin_api_row(db, p)))
 }
 
 /// `GET /apis/{api_id}/attached-plugins` (3.27.11): key `plugins`.

@@ -4,7 +4,7 @@
 //! Bindings attach a policy to a publication (an API in an environment); taking the API
 //! offline removes them (`Db::remove_publication`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -15,7 +15,7 @@ use crate::model::{
     ThrottleBindingScope, ThrottleSpecialCreate, ThrottleType, YesNo,
 };
 
-use super::list::{matches_exact, matches_name, page};
+use super::list::{matches_exact, matches_name, page, page_viewed};
 use super::state::{Db, Publication, new_id, now};
 use super::{ApiError, Reply, Req, validate};
 
@@ -68,21 +68,19 @@ pub fn publication_matches(db: &Db, req: &Req, p: &Publication) -> bool {
         })
 }
 
-/// The published APIs for which `bound` is false, filtered as binding lists filter, under
-/// `apis` (the "unbound APIs" lists of throttling, ACL, plug-in and app bindings).
-pub fn unbound_apis(
-    db: &Db,
-    req: &Req,
-    bound: impl Fn(&Publication) -> bool,
-) -> Result<Reply, ApiError> {
-    let items: Vec<Value> = db
+/// The published APIs not in `bound` (by API id and environment id), filtered as binding lists
+/// filter, under `apis` (the "unbound APIs" lists of throttling, ACL and app bindings). The
+/// callers gather `bound` once, and rows are made for the page only: a look through the
+/// bindings per publication, or a row for every match, made paging through n APIs cost n
+/// squared.
+pub fn unbound_apis(db: &Db, req: &Req, bound: &HashSet<(&str, &str)>) -> Result<Reply, ApiError> {
+    let items: Vec<&Publication> = db
         .publications
         .values()
-        .filter(|p| !bound(p))
+        .filter(|p| !bound.contains(&(p.api_id.as_str(), p.env_id.as_str())))
         .filter(|p| publication_matches(db, req, p))
-        .map(|p| Value::Object(api_row(db, p)))
         .collect();
-    page(req, "apis", items)
+    page_viewed(req, "apis", items, |p| Value::Object(api_row(db, p)))
 }
 
 fn required<'r>(req: &'r Req, name: &str) -> Result<&'r str, ApiError> {
@@ -416,16 +414,17 @@ pub fn throttle_bound_apis(db: &Db, req: &Req) -> Result<Reply, ApiError> {
         else {
             continue;
         };
-        if !publication_matches(db, req, p) {
-            continue;
+        if publication_matches(db, req, p) {
+            items.push((b, p));
         }
+    }
+    page_viewed(req, "apis", items, |(b, p)| {
         let mut row = api_row(db, p);
         row.insert("throttle_apply_id".into(), b.id.clone().into());
         row.insert("apply_time".into(), b.apply_time.clone().into());
         row.insert("throttle_name".into(), t.name.clone().into());
-        items.push(Value::Object(row));
-    }
-    page(req, "apis", items)
+        Value::Object(row)
+    })
 }
 
 /// `GET /throttle-bindings/unbinded-apis?throttle_id=` (3.8.4): published APIs without this
@@ -433,12 +432,14 @@ pub fn throttle_bound_apis(db: &Db, req: &Req) -> Result<Reply, ApiError> {
 pub fn throttle_unbound_apis(db: &Db, req: &Req) -> Result<Reply, ApiError> {
     let throttle_id = required(req, "throttle_id")?;
     throttle(db, throttle_id)?;
-    unbound_apis(db, req, |p| {
-        db.throttle_bindings.values().any(|b| {
-            b.strategy_id.as_deref() == Some(throttle_id)
-                && b.publish_id.as_deref() == Some(&p.publish_id)
-        })
-    })
+    let bound = db
+        .throttle_bindings
+        .values()
+        .filter(|b| b.strategy_id.as_deref() == Some(throttle_id))
+        .filter_map(|b| db.publications.get(b.publish_id.as_deref()?))
+        .map(|p| (p.api_id.as_str(), p.env_id.as_str()))
+        .collect();
+    unbound_apis(db, req, &bound)
 }
 
 /// `GET /throttle-bindings/binded-throttles?api_id=` (3.8.5).
@@ -705,9 +706,11 @@ pub fn acl_bound_apis(db: &Db, req: &Req) -> Result<Reply, ApiError> {
         let Some(p) = db.publication_of(api_id, env_id) else {
             continue;
         };
-        if !publication_matches(db, req, p) {
-            continue;
+        if publication_matches(db, req, p) {
+            items.push((b, p, api_id, env_id));
         }
+    }
+    page_viewed(req, "apis", items, |(b, p, api_id, env_id)| {
         let mut row = api_row(db, p);
         // `AclBindApiInfo` (API Reference 3.14.4) names the API and environment fields so.
         let api = db.apis.get(api_id);
@@ -727,22 +730,21 @@ pub fn acl_bound_apis(db: &Db, req: &Req) -> Result<Reply, ApiError> {
         row.insert("acl_name".into(), policy.acl_name.clone().into());
         row.insert("bind_id".into(), b.id.clone().into());
         row.insert("bind_time".into(), b.create_time.clone().into());
-        items.push(Value::Object(row));
-    }
-    page(req, "apis", items)
+        Value::Object(row)
+    })
 }
 
 /// `GET /acl-bindings/unbinded-apis?acl_id=` (3.14.5).
 pub fn acl_unbound_apis(db: &Db, req: &Req) -> Result<Reply, ApiError> {
     let acl_id = required(req, "acl_id")?;
     acl(db, acl_id)?;
-    unbound_apis(db, req, |p| {
-        db.acl_bindings.values().any(|b| {
-            b.acl_id.as_deref() == Some(acl_id)
-                && b.api_id.as_deref() == Some(&p.api_id)
-                && b.env_id.as_deref() == Some(&p.env_id)
-        })
-    })
+    let bound = db
+        .acl_bindings
+        .values()
+        .filter(|b| b.acl_id.as_deref() == Some(acl_id))
+        .filter_map(|b| Some((b.api_id.as_deref()?, b.env_id.as_deref()?)))
+        .collect();
+    unbound_apis(db, req, &bound)
 }
 
 /// `GET /acl-bindings/binded-acls?api_id=` (3.14.6).
