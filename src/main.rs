@@ -102,7 +102,8 @@ struct DiffArgs {
     /// Environment for entries without `env`; APIs are published here.
     #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     env: String,
-    /// Also plan deletion of group objects missing from SOURCE.
+    /// Also plan deletion of group objects missing from SOURCE (publications and bindings only
+    /// in the environments the run names: --env and the entries' env).
     #[arg(long)]
     prune: bool,
     /// Plan output format.

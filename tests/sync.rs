@@ -245,15 +245,17 @@ fn changing_a_variable_shows_its_field() {
     );
 }
 
-/// Publications and bindings in an environment SOURCE does not mention belong to the group as
-/// well (README, "What sync owns"): listed as kept, deleted with `--prune`.
+/// Publications and bindings are managed in the environments a run names only (README, "What
+/// sync owns"): elsewhere they are counted as left alone, even with `--prune`, so a DEV run
+/// never takes PROD offline; an entry naming the environment (an empty one too) brings them
+/// into the run, listed as kept or deleted with `--prune`.
 #[test]
-fn publications_and_bindings_in_other_environments_are_the_groups() {
+fn publications_and_bindings_outside_the_runs_environments_are_left_alone() {
     const POLICIES: &str = "testdata/sync/policies.yaml";
     let gateway = Gateway::start(None);
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(POLICIES)
-        .unwrap()
+    let policies = std::fs::read_to_string(POLICIES).unwrap();
+    let text = policies
         .replace(
             "throttle_bindings:\n",
             "publications:\n  - env: DEV\n    apis: [get_invoice, list_invoices]\n  - env: TEST\n    apis: [get_invoice, list_invoices]\nthrottle_bindings:\n  - {throttle: billing_limit, env: TEST, apis: [get_invoice]}\n",
@@ -269,28 +271,59 @@ fn publications_and_bindings_in_other_environments_are_the_groups() {
     let both = write(&dir, "both.yaml", &text);
     let synced = gateway.sync(&both, false);
     assert_eq!(synced.exit_code, 0, "{}{}", synced.stdout, synced.stderr);
-    let in_test = [
-        "= publication get_invoice in TEST (not in the source; kept, --prune deletes it)\n",
-        "= publication list_invoices in TEST (not in the source; kept, --prune deletes it)\n",
-        "= throttle binding billing_limit on get_invoice in TEST (not in the source; kept, --prune deletes it)\n",
-        "= acl binding billing_block on list_invoices in TEST (not in the source; kept, --prune deletes it)\n",
-        "= plugin binding billing_cors on get_invoice in TEST (not in the source; kept, --prune deletes it)\n",
-    ];
+    let outside = "= 5 publication(s) and binding(s) in TEST (not named by this run) left as they are; a sync with --env TEST manages them\n";
 
     let kept = gateway.diff(POLICIES, false, PlanFormat::Human);
     assert_eq!(kept.exit_code, 0, "{}{}", kept.stdout, kept.stderr);
-    for line in in_test {
-        assert!(kept.stdout.contains(line), "{line}in\n{}", kept.stdout);
-    }
+    assert!(kept.stdout.contains(outside), "{}", kept.stdout);
+    assert!(
+        !kept.stdout.contains("in TEST (not in the source"),
+        "{}",
+        kept.stdout
+    );
     let json = gateway.diff(POLICIES, false, PlanFormat::Json);
     let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    let unmanaged = plan["unmanaged"].as_array().unwrap();
+    assert_eq!(plan["unmanaged"], serde_json::json!([]));
     assert!(
-        unmanaged.contains(&serde_json::json!("publication get_invoice in TEST")),
-        "{unmanaged:?}"
+        plan["outside"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("publication get_invoice in TEST")),
+        "{plan}"
     );
 
     let pruned = gateway.sync(POLICIES, true);
+    assert_eq!(pruned.exit_code, 0, "{}{}", pruned.stdout, pruned.stderr);
+    assert!(pruned.stdout.contains(outside), "{}", pruned.stdout);
+    assert!(!pruned.stdout.contains("in TEST\n"), "{}", pruned.stdout);
+    let dumped = gateway.dump("billing_api");
+    assert!(
+        dumped
+            .publications
+            .iter()
+            .any(|p| p.env.as_deref() == Some("TEST")),
+        "{:?}",
+        dumped.publications
+    );
+
+    // Named by an empty entry, TEST is the run's: its objects are kept, or pruned.
+    let named = write(
+        &dir,
+        "named.yaml",
+        &policies.replace(
+            "throttle_bindings:\n",
+            "publications:\n  - {env: TEST, apis: []}\nthrottle_bindings:\n",
+        ),
+    );
+    let listed = gateway.diff(&named, false, PlanFormat::Human);
+    assert!(
+        listed.stdout.contains(
+            "= publication get_invoice in TEST (not in the source; kept, --prune deletes it)\n"
+        ),
+        "{}",
+        listed.stdout
+    );
+    let pruned = gateway.sync(&named, true);
     assert_eq!(pruned.exit_code, 0, "{}{}", pruned.stdout, pruned.stderr);
     for line in [
         "- publication get_invoice in TEST\n",
@@ -306,12 +339,62 @@ fn publications_and_bindings_in_other_environments_are_the_groups() {
         dumped
             .publications
             .iter()
-            .all(|p| p.env.as_deref() != Some("TEST")),
+            .all(|p| p.env.as_deref() != Some("TEST") || p.apis.is_empty()),
         "{:?}",
         dumped.publications
     );
-    let after = gateway.diff(POLICIES, true, PlanFormat::Human);
+    let after = gateway.diff(&named, true, PlanFormat::Human);
     assert_eq!(after.exit_code, 0, "{}{}", after.stdout, after.stderr);
+}
+
+/// Promotion: one document synced to DEV runs ahead of PROD. A DEV run leaves PROD serving
+/// the older version (even with `--prune`), a PROD run republishes it, and a dump of the group
+/// diffs empty, noting the older version instead of republishing it.
+#[test]
+fn a_dev_run_leaves_prod_at_its_version_until_prod_is_synced() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    for env in ["DEV", "PROD"] {
+        let synced = gateway.sync_in(SHOP, env);
+        assert_eq!(synced.exit_code, 0, "{}{}", synced.stdout, synced.stderr);
+    }
+    let changed = write(
+        &dir,
+        "changed.yaml",
+        &std::fs::read_to_string(SHOP)
+            .unwrap()
+            .replace("Read one product", "Read one product by id"),
+    );
+    let dev = gateway.sync(&changed, true);
+    assert_eq!(dev.exit_code, 0, "{}{}", dev.stdout, dev.stderr);
+    assert!(
+        dev.stdout.contains("= 3 publication(s) and binding(s) in PROD (not named by this run) left as they are; a sync with --env PROD manages them\n"),
+        "{}",
+        dev.stdout
+    );
+    assert!(!dev.stdout.contains("in PROD\n"), "{}", dev.stdout);
+
+    let dumped = gateway.dump("shop_api");
+    let dump = write(&dir, "dump.json", &serde_json::to_string(&dumped).unwrap());
+    let again = gateway.diff(&dump, true, PlanFormat::Human);
+    assert_eq!(again.exit_code, 0, "{}{}", again.stdout, again.stderr);
+    assert!(
+        again.stdout.contains("= publication get_product in PROD serves an older version of the API (kept; a sync with --env PROD republishes it)\n"),
+        "{}",
+        again.stdout
+    );
+
+    let prod = gateway.diff_in(&changed, "PROD");
+    assert_eq!(prod.exit_code, 2, "{}{}", prod.stdout, prod.stderr);
+    assert!(
+        prod.stdout.contains(
+            "~ publication get_product in PROD (republish: the published version is older than the API)\n"
+        ),
+        "{}",
+        prod.stdout
+    );
+    assert_eq!(gateway.sync_in(&changed, "PROD").exit_code, 0);
+    assert_eq!(gateway.diff_in(&changed, "PROD").exit_code, 0);
 }
 
 #[test]

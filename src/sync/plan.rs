@@ -3,8 +3,12 @@
 //!
 //! Ownership: the group named by the definition is managed, with everything that belongs to it
 //! (variables, responses, APIs, their publications and bindings); only those are deleted, and
-//! only with `--prune`. Environments, authorizers and policies are gateway-wide and may serve
-//! other groups: they are created and updated when the definition declares them, never deleted.
+//! only with `--prune`. Publications and bindings are managed in the environments the run
+//! names (`--env`, and the `env` of the definition's entries) only: those elsewhere belong to
+//! a sync of their own environment, so promoting one document from DEV to PROD never takes PROD
+//! offline from a DEV run. Environments, authorizers and policies are gateway-wide and may
+//! serve other groups: they are created and updated when the definition declares them, never
+//! deleted.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -145,6 +149,13 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// Objects of the group that are not in the definition and stay because `--prune` is off.
     pub unmanaged: Vec<String>,
+    /// Publications and bindings in environments the run does not name: left as they are.
+    pub outside: Vec<String>,
+    /// Environments of [`Plan::outside`], each once.
+    pub outside_envs: BTreeSet<String>,
+    /// What the plan leaves as it is on purpose and a user should know (a publication outside
+    /// `--env` serving an older version of its API).
+    pub notes: Vec<String>,
 }
 
 /// Plan options.
@@ -214,6 +225,19 @@ impl Plan {
                 "= {name} (not in the source; kept, --prune deletes it)"
             );
         }
+        for note in &self.notes {
+            let _ = writeln!(out, "= {note}");
+        }
+        if !self.outside.is_empty() {
+            let envs: Vec<&str> = self.outside_envs.iter().map(String::as_str).collect();
+            let _ = writeln!(
+                out,
+                "= {} publication(s) and binding(s) in {} (not named by this run) left as they are; a sync with --env {} manages them",
+                self.outside.len(),
+                envs.join(", "),
+                envs.first().copied().unwrap_or_default(),
+            );
+        }
         let (create, update, delete, unchanged) = self.counts();
         let _ = writeln!(
             out,
@@ -234,6 +258,8 @@ impl Plan {
             "summary": {"create": create, "update": update, "delete": delete, "unchanged": unchanged},
             "changes": self.changes.iter().filter(|c| c.action != Action::Unchanged).collect::<Vec<_>>(),
             "unmanaged": self.unmanaged,
+            "outside": self.outside,
+            "notes": self.notes,
         });
         let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
@@ -246,6 +272,10 @@ impl Plan {
 pub struct Resolved {
     /// Environments that must exist.
     pub envs: BTreeSet<String>,
+    /// Environments whose publications and bindings the run manages: `--env` and those the
+    /// entries name (not those only declared under `environments`, whose variables are not
+    /// publications).
+    pub scope: BTreeSet<String>,
     /// (env, api) -> remark.
     pub publications: BTreeMap<(String, String), Option<String>>,
     /// (env, api) -> throttle.
@@ -300,6 +330,8 @@ pub fn resolve(desired: &Definition, env: &str) -> Resolved {
             resolved.plugin_bindings.insert((e, api, b.plugin.clone()));
         }
     }
+    resolved.scope.insert(env.to_owned());
+    resolved.scope.extend(envs.iter().cloned());
     resolved.envs.extend(envs);
     resolved
 }
@@ -658,12 +690,16 @@ pub(crate) fn route_cycles(waits: &BTreeMap<&str, String>) -> Vec<Vec<String>> {
 
 /// Compares a definition with the live group.
 pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
+    let resolved = resolve(desired, &options.env);
     let mut planner = Planner {
         changes: Vec::new(),
         unmanaged: Vec::new(),
         prune: options.prune,
+        scope: resolved.scope.clone(),
+        outside: Vec::new(),
+        outside_envs: BTreeSet::new(),
     };
-    let resolved = resolve(desired, &options.env);
+    let mut notes = Vec::new();
 
     // Group.
     let group_body = def_value(&desired.group);
@@ -909,9 +945,10 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
                 },
             );
         } else if updated_apis.contains(api)
-            || live
-                .stale_publications
-                .contains(&(env.clone(), api.clone()))
+            || (*env == options.env
+                && live
+                    .stale_publications
+                    .contains(&(env.clone(), api.clone())))
         {
             let reason = if updated_apis.contains(api) {
                 "republish: the API changed"
@@ -933,6 +970,16 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
             change.target.id = live.publications.get(&(env.clone(), api.clone())).cloned();
             planner.changes.push(change);
         } else {
+            // An environment may serve an older version on purpose (promotion: DEV runs
+            // ahead of PROD); a failed republish is repaired by a sync of that environment.
+            if live
+                .stale_publications
+                .contains(&(env.clone(), api.clone()))
+            {
+                notes.push(format!(
+                    "publication {name} serves an older version of the API (kept; a sync with --env {env} republishes it)"
+                ));
+            }
             planner.push(
                 Kind::Publication,
                 &name,
@@ -945,9 +992,9 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
             );
         }
     }
-    // Every live publication of the group's APIs is the group's, in whichever environment:
-    // one SOURCE does not name (an environment it does not mention at all, too) is listed as
-    // kept, or deleted with `--prune`, never passed over in silence.
+    // Every live publication of the group's APIs in an environment of the run is the run's:
+    // one SOURCE does not name is listed as kept, or deleted with `--prune`; elsewhere it is
+    // counted as left alone. Never passed over in silence.
     for ((env, api), publish_id) in &live.publications {
         if !resolved
             .publications
@@ -958,7 +1005,7 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
                 keys: vec![env.clone(), api.clone()],
                 ..Target::default()
             };
-            planner.extra(Kind::Publication, &format!("{api} in {env}"), target);
+            planner.extra(env, Kind::Publication, &format!("{api} in {env}"), target);
         }
     }
 
@@ -1029,7 +1076,7 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
     for key in &live.plugin_bindings {
         if !resolved.plugin_bindings.contains(key) && !replaced.contains(key) {
             let (label, target) = plugin_binding(key);
-            planner.extra(Kind::PluginBinding, &label, target);
+            planner.extra(&key.0, Kind::PluginBinding, &label, target);
         }
     }
 
@@ -1038,6 +1085,9 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
         env: options.env.clone(),
         changes: planner.changes,
         unmanaged: planner.unmanaged,
+        outside: planner.outside,
+        outside_envs: planner.outside_envs,
+        notes,
     }
 }
 
@@ -1045,6 +1095,10 @@ struct Planner {
     changes: Vec<Change>,
     unmanaged: Vec<String>,
     prune: bool,
+    /// [`Resolved::scope`].
+    scope: BTreeSet<String>,
+    outside: Vec<String>,
+    outside_envs: BTreeSet<String>,
 }
 
 impl Planner {
@@ -1066,8 +1120,19 @@ impl Planner {
         });
     }
 
+    /// A live publication or binding in `env` the definition does not have: outside the run's
+    /// environments left alone, else as [`Planner::extra_object`].
+    fn extra(&mut self, env: &str, kind: Kind, name: &str, target: Target) {
+        if self.scope.contains(env) {
+            self.extra_object(kind, name, target);
+        } else {
+            self.outside.push(format!("{} {name}", kind.label()));
+            self.outside_envs.insert(env.to_owned());
+        }
+    }
+
     /// A live group object the definition does not have: deleted with `--prune`, else listed.
-    fn extra(&mut self, kind: Kind, name: &str, target: Target) {
+    fn extra_object(&mut self, kind: Kind, name: &str, target: Target) {
         if self.prune {
             self.push(kind, name, Action::Delete, vec![], target);
         } else {
@@ -1134,7 +1199,7 @@ impl Planner {
         if owned {
             for (key, (id, _)) in &live {
                 if !seen.contains(key) {
-                    self.extra(
+                    self.extra_object(
                         kind,
                         &name(key),
                         Target {
@@ -1206,7 +1271,12 @@ impl Planner {
                     old_binding: Some(old.clone()),
                     ..Target::default()
                 };
-                self.extra(kind, &format!("{} on {api} in {env}", old.policy), target);
+                self.extra(
+                    env,
+                    kind,
+                    &format!("{} on {api} in {env}", old.policy),
+                    target,
+                );
             }
         }
     }
@@ -1634,6 +1704,9 @@ mod tests {
                 target: Target::default(),
             }],
             unmanaged: vec![],
+            outside: vec![],
+            outside_envs: BTreeSet::new(),
+            notes: vec![],
         };
         let text = plan.render_human();
         assert!(text.starts_with("+ api a\\u{1b}[2Jb\\u{d}c\n"), "{text}");

@@ -97,6 +97,18 @@ impl Gateway {
         apigctl::commands::sync::run(&Input::from_arg(source), &options)
     }
 
+    /// `apigctl sync SOURCE --env ENV`.
+    pub fn sync_in(&self, source: &str, env: &str) -> Outcome {
+        let options = SyncOptions {
+            diff: DiffOptions {
+                env: env.to_owned(),
+                ..self.diff_options(false, PlanFormat::Human)
+            },
+            ..SyncOptions::default()
+        };
+        apigctl::commands::sync::run(&Input::from_arg(source), &options)
+    }
+
     /// `apigctl dump --group GROUP --env DEV --format json`, parsed.
     pub fn dump(&self, group: &str) -> apigctl::model::Definition {
         let options = apigctl::commands::dump::DumpOptions {
