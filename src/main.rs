@@ -330,7 +330,7 @@ struct ServeArgs {
     #[arg(long, value_name = "ID")]
     instance_id: Option<String>,
 
-    /// Test only: KIND[@before|@after]:P,... with KIND 500, 429 or drop.
+    /// Test only: KIND[@before|@after]:P,... with KIND 500, 429, drop or slow.
     #[arg(long, value_name = "SPEC", hide = true)]
     inject_faults: Option<String>,
 

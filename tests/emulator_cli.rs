@@ -115,3 +115,106 @@ fn serve_with_state(state: &std::path::Path) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// Ctrl-C during `apigctl sync`: the request in flight finishes and is reported, no new one
+/// starts, the summary says what was left, and the exit code is 130. Every write the gateway
+/// applied is one the output reports. The emulator answers every request late (`slow`), so
+/// the sync is interrupted halfway.
+#[test]
+fn an_interrupted_sync_finishes_what_is_in_flight_and_says_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = dir.path().join("credentials");
+    std::fs::write(&credentials, "AK1:SK1\n").unwrap();
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--credentials"])
+        .arg(&credentials)
+        .args(["--inject-faults", "slow@after:1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut listen = String::new();
+    BufReader::new(serve.stdout.take().unwrap())
+        .read_line(&mut listen)
+        .unwrap();
+    let endpoint = listen.trim().rsplit(' ').next().unwrap().to_owned();
+    let mut definition = String::from("apigctl: 1\ngroup: {name: interrupted_api}\napis:\n");
+    for n in 0..8 {
+        definition.push_str(&format!(
+            "  - {{name: api_{n}, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /r{n}, auth_type: NONE, cors: false, match_mode: NORMAL, backend_type: MOCK, mock_info: {{result_content: ok}}}}\n"
+        ));
+    }
+    let source = dir.path().join("apis.yaml");
+    std::fs::write(&source, definition).unwrap();
+
+    let mut sync = Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .arg("sync")
+        .arg(&source)
+        .args([
+            "--env",
+            "DEV",
+            "--parallelism",
+            "1",
+            "--endpoint",
+            &endpoint,
+        ])
+        .args(["--instance-id", "i1"])
+        .env("HUAWEICLOUD_SDK_AK", "AK1")
+        .env("HUAWEICLOUD_SDK_SK", "SK1")
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p1")
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(sync.stderr.take().unwrap());
+    let mut text = String::new();
+    loop {
+        let mut line = String::new();
+        assert_ne!(
+            stderr.read_line(&mut line).unwrap(),
+            0,
+            "ended early:\n{text}"
+        );
+        text.push_str(&line);
+        if line.starts_with("created api ") {
+            break;
+        }
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &sync.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    std::io::Read::read_to_string(&mut stderr, &mut text).unwrap();
+    let status = sync.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{text}");
+    assert!(
+        text.contains("apigctl: interrupted: finishing the requests in flight, starting no new one (Ctrl-C again quits at once)\n"),
+        "{text}"
+    );
+    let created = text.matches("\ncreated api ").count();
+    assert!((1..8).contains(&created), "{text}");
+    let summary = text.lines().last().unwrap();
+    // Of 18 operations (the group, DEV, 8 APIs, 8 publications), the group and DEV are done.
+    assert!(text.starts_with("created group interrupted_api\ncreated environment DEV\n"));
+    let done = created + 2;
+    assert!(
+        summary.starts_with(&format!(
+            "sync: interrupted: {done} operations done, 0 failed, {} not started;",
+            18 - done
+        )) && summary.ends_with("; run sync again to finish"),
+        "{text}"
+    );
+
+    // What the gateway applied: as many APIs as the output reports.
+    let mut stream = std::net::TcpStream::connect(endpoint.trim_start_matches("http://")).unwrap();
+    std::io::Write::write_all(&mut stream, b"GET /__apigctl/stats HTTP/1.0\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+    let stats: serde_json::Value =
+        serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(stats["applied"]["POST /apis"], created, "{stats}");
+    let _ = serve.kill();
+    let _ = serve.wait();
+}

@@ -15,7 +15,7 @@ use crate::sync::apply::{apply, operation_count};
 use super::diff::{
     DiffOptions, EXIT_CHANGES, PlanFormat, load_definition, prepare, render, runtime,
 };
-use super::{EXIT_FINDINGS, EXIT_OK, Outcome};
+use super::{EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, Outcome};
 
 /// Options of `apigctl sync`.
 #[derive(Clone, Debug, Default)]
@@ -133,7 +133,28 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
             text.push('\n');
         }
     };
-    let report = runtime.block_on(apply(&client, &plan, &live, &progress));
+    let report = runtime.block_on(async {
+        // Ctrl-C: requests in flight finish and are reported, no new one starts; a second
+        // Ctrl-C quits at once. Killed outright, a sync would not say what it had done.
+        let stopper = client.clone();
+        let listener = tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_err() {
+                return;
+            }
+            stopper.stop();
+            let clear = if bar { "\r\x1b[2K" } else { "" };
+            let _ = writeln!(
+                std::io::stderr(),
+                "{clear}apigctl: interrupted: finishing the requests in flight, starting no new one (Ctrl-C again quits at once)"
+            );
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(i32::from(EXIT_INTERRUPTED));
+            }
+        });
+        let report = apply(&client, &plan, &live, &progress).await;
+        listener.abort();
+        report
+    });
     if bar && total > 0 {
         let _ = writeln!(std::io::stderr());
     }
@@ -147,6 +168,18 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
             "apigctl: error: {}\n",
             crate::report::printable(failure)
         ));
+    }
+    if client.stopped() {
+        outcome.stderr.push_str(&format!(
+            "sync: interrupted: {} operations done, {} failed, {} not started; {} requests sent ({} writes); run sync again to finish\n",
+            report.done.len(),
+            report.failures.len(),
+            report.not_started,
+            client.stats().requests,
+            client.stats().writes,
+        ));
+        outcome.exit_code = EXIT_INTERRUPTED;
+        return outcome;
     }
     outcome.stderr.push_str(&format!(
         "sync: {} operations done, {} failed; {} requests sent ({} writes)\n",

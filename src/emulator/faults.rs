@@ -2,8 +2,9 @@
 //!
 //! `SPEC` is a comma-separated list of `KIND[@PHASE]:PROBABILITY`:
 //!
-//! - `KIND`: `500` (answer 500 APIG.9999), `429` (answer 429 APIG.9008) or `drop` (close the
-//!   connection without a complete answer).
+//! - `KIND`: `500` (answer 500 APIG.9999), `429` (answer 429 APIG.9008), `drop` (close the
+//!   connection without a complete answer) or `slow` (answer as usual, [`SLOW`] late: a
+//!   request a test can interrupt while it is in flight).
 //! - `PHASE`: `before` (the default) injects the fault *instead of* running the operation, so a
 //!   write is **not** applied; `after` runs the operation first, so a write **is** applied and
 //!   durable, and then replaces the answer with the fault. `after` is what exposes clients that
@@ -30,7 +31,12 @@ pub enum Kind {
     Status429,
     /// Connection closed without a complete answer.
     Drop,
+    /// The usual answer, [`SLOW`] late.
+    Slow,
 }
+
+/// How late a `slow` fault answers.
+pub const SLOW: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// When it goes wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +65,7 @@ impl Fault {
             Kind::Status500 => "500",
             Kind::Status429 => "429",
             Kind::Drop => "drop",
+            Kind::Slow => "slow",
         };
         match self.phase {
             Phase::Before => kind.to_owned(),
@@ -88,7 +95,7 @@ impl FaultPlan {
         for entry in spec.split(',').map(str::trim).filter(|e| !e.is_empty()) {
             let bad = || {
                 format!(
-                    "bad fault `{entry}`: expected KIND[@before|@after]:PROBABILITY with KIND 500, 429 or drop"
+                    "bad fault `{entry}`: expected KIND[@before|@after]:PROBABILITY with KIND 500, 429, drop or slow"
                 )
             };
             let (what, probability) = entry.split_once(':').ok_or_else(bad)?;
@@ -106,6 +113,7 @@ impl FaultPlan {
                 "500" => Kind::Status500,
                 "429" => Kind::Status429,
                 "drop" => Kind::Drop,
+                "slow" => Kind::Slow,
                 _ => return Err(bad()),
             };
             total += probability;

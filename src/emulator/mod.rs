@@ -391,15 +391,18 @@ fn reply_response(reply: Reply) -> Response<Body> {
     response
 }
 
-fn fault_response(fault: Fault) -> Response<Body> {
+/// The answer a fault gives in place of the operation's; `None` for a `slow` one, after which
+/// the operation answers as usual, late.
+fn fault_response(fault: Fault) -> Option<Response<Body>> {
     match fault.kind {
-        faults::Kind::Status500 => error_response(&ApiError::internal()),
-        faults::Kind::Status429 => error_response(&ApiError::new(
+        faults::Kind::Status500 => Some(error_response(&ApiError::internal())),
+        faults::Kind::Status429 => Some(error_response(&ApiError::new(
             429,
             "APIG.9008",
             "Too many requests. Try again later.",
-        )),
-        faults::Kind::Drop => faults::dropped_connection(),
+        ))),
+        faults::Kind::Drop => Some(faults::dropped_connection()),
+        faults::Kind::Slow => None,
     }
 }
 
@@ -456,7 +459,10 @@ async fn answer(shared: &Arc<Shared>, request: Request) -> Response<Body> {
     };
     if let Some(fault) = fault.filter(|f| f.phase == Phase::Before) {
         shared.count(|s| *s.faults.entry(fault.label()).or_default() += 1);
-        return fault_response(fault);
+        match fault_response(fault) {
+            Some(response) => return response,
+            None => tokio::time::sleep(faults::SLOW).await,
+        }
     }
 
     let segments: Vec<String> = raw_path
@@ -524,7 +530,10 @@ async fn answer(shared: &Arc<Shared>, request: Request) -> Response<Body> {
     };
     if let Some(fault) = fault.filter(|f| f.phase == Phase::After) {
         shared.count(|s| *s.faults.entry(fault.label()).or_default() += 1);
-        return fault_response(fault);
+        match fault_response(fault) {
+            Some(response) => return response,
+            None => tokio::time::sleep(faults::SLOW).await,
+        }
     }
     match result {
         Ok(reply) => reply_response(reply),

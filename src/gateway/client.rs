@@ -8,7 +8,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use reqwest::Method;
@@ -38,6 +38,8 @@ struct Inner {
     /// `host[:port]` of the endpoint, as the `Host` header carries it.
     host: String,
     permits: Semaphore,
+    /// Set by [`Client::stop`]: no request starts after it.
+    stopped: AtomicBool,
     requests: AtomicU64,
     writes: AtomicU64,
 }
@@ -203,6 +205,7 @@ impl Client {
                 base_path,
                 host,
                 permits,
+                stopped: AtomicBool::new(false),
                 requests: AtomicU64::new(0),
                 writes: AtomicU64::new(0),
                 config,
@@ -213,6 +216,18 @@ impl Client {
     /// The configuration the client was built from.
     pub fn config(&self) -> &GatewayConfig {
         &self.inner.config
+    }
+
+    /// Sends no request from now on: those in flight finish, every later one (including a
+    /// retry) fails with [`ErrorKind::Interrupted`] unsent. For Ctrl-C during a sync: what was
+    /// started completes and is reported, nothing new is started.
+    pub fn stop(&self) {
+        self.inner.stopped.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`Client::stop`] was called.
+    pub fn stopped(&self) -> bool {
+        self.inner.stopped.load(Ordering::SeqCst)
     }
 
     /// Requests sent so far.
@@ -231,6 +246,11 @@ impl Client {
             .acquire()
             .await
             .map_err(|e| call.error(ErrorKind::Request(e.to_string())))?;
+        // Checked once the request holds its permit: one that waited for a permit while the
+        // run was stopped must not start.
+        if inner.stopped.load(Ordering::SeqCst) {
+            return Err(call.error(ErrorKind::Interrupted));
+        }
         let path = format!("{}{}", inner.base_path, call.path);
         let query = signing::canonical_query(&call.query);
         let (content_type, body): (String, &[u8]) = match &call.body {
@@ -439,7 +459,7 @@ pub fn retryable(error: &GatewayError) -> bool {
     match &*error.kind {
         ErrorKind::Transport(_) => true,
         ErrorKind::Api { status, .. } => *status == 429 || *status >= 500,
-        ErrorKind::Decode(_) | ErrorKind::Request(_) => false,
+        ErrorKind::Decode(_) | ErrorKind::Request(_) | ErrorKind::Interrupted => false,
     }
 }
 

@@ -34,6 +34,8 @@ pub enum ErrorKind {
     Decode(String),
     /// The request could not be built (bad endpoint, signing failure, unresolved name).
     Request(String),
+    /// The request was not sent: the run was interrupted ([`crate::gateway::Client::stop`]).
+    Interrupted,
 }
 
 impl GatewayError {
@@ -54,11 +56,19 @@ impl GatewayError {
         }
     }
 
+    /// Whether the request was not sent because the run was interrupted.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(*self.kind, ErrorKind::Interrupted)
+    }
+
     /// Whether the gateway said the object does not exist.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
     }
 }
+
+/// What a request [`ErrorKind::Interrupted`] says.
+pub const INTERRUPTED: &str = "not sent: the run was interrupted";
 
 impl fmt::Display for GatewayError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -92,6 +102,7 @@ impl fmt::Display for GatewayError {
             ErrorKind::Transport(message) => write!(f, "no answer from the gateway: {message}"),
             ErrorKind::Decode(message) => write!(f, "unexpected answer: {message}"),
             ErrorKind::Request(message) => f.write_str(message),
+            ErrorKind::Interrupted => f.write_str(INTERRUPTED),
         }
     }
 }

@@ -18,6 +18,7 @@ use tokio::task::JoinSet;
 use super::live::Live;
 use super::names::NameMaps;
 use super::plan::{Action, Change, Kind, Plan, route_of_value, route_waits};
+use crate::gateway::error::INTERRUPTED;
 use crate::gateway::ops;
 use crate::gateway::{Client, GatewayError, RequestStats};
 use crate::model::EnvVariableCreate;
@@ -29,6 +30,8 @@ pub struct ApplyReport {
     pub done: Vec<String>,
     /// One message per failed operation.
     pub failures: Vec<String>,
+    /// Operations not started because the run was stopped ([`Client::stop`], Ctrl-C).
+    pub not_started: usize,
     /// Requests the client sent during apply.
     pub stats: RequestStats,
 }
@@ -186,7 +189,13 @@ pub async fn apply(
                 })
                 .collect();
         for round in rounds(&changes, live) {
+            if client.stopped() {
+                break;
+            }
             run.round(phase.step, round).await;
+        }
+        if client.stopped() {
+            break;
         }
         // The first phase makes the group, which every later phase needs.
         if index == 0 && lock(&run.ids).group.is_none() {
@@ -198,6 +207,11 @@ pub async fn apply(
         }
     }
     let mut report = run.report;
+    if client.stopped() {
+        report.not_started = operation_count(plan)
+            .saturating_sub(report.done.len() + report.failures.len())
+            .max(report.not_started);
+    }
     let after = client.stats();
     report.stats = RequestStats {
         requests: after.requests - before.requests,
@@ -300,6 +314,10 @@ impl Run<'_> {
                 Ok((_, Ok(line))) => {
                     (self.progress)(&line);
                     self.report.done.push(line);
+                }
+                // Not sent because the run stopped: counted, not a failure of the gateway's.
+                Ok((_, Err(line))) if self.client.stopped() && line.ends_with(INTERRUPTED) => {
+                    self.report.not_started += 1;
                 }
                 Ok((change, Err(line))) => {
                     if change.kind == Kind::Api && change.action != Action::Delete {
