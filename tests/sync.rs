@@ -1205,9 +1205,25 @@ fn sync_via_import_uses_the_gateway_converter() {
         first.stdout
     );
     assert!(
-        first.stdout.ends_with("3 imported, 0 failed, 0 ignored\n"),
+        first.stdout.contains("+ GET /health published in DEV\n"),
         "{}",
         first.stdout
+    );
+    assert!(
+        first
+            .stdout
+            .ends_with("): 3 imported, 0 failed, 0 ignored; 3 published in DEV\n")
+            && first.stdout.contains("import into group shop_api ("),
+        "{}",
+        first.stdout
+    );
+    // `--env` is where the imported APIs went: nothing is left to publish there.
+    let plan = gateway.diff(SHOP, false, PlanFormat::Human);
+    assert!(
+        !plan.stdout.contains("+ publication"),
+        "{}{}",
+        plan.stdout,
+        plan.stderr
     );
     // Again: the group now exists and is imported into, not duplicated.
     let second = run();
@@ -1245,7 +1261,9 @@ fn sync_via_import_again_ignores_with_merge_and_updates_with_override() {
             again.stdout
         );
         assert!(
-            again.stdout.ends_with("0 imported, 0 failed, 3 ignored\n"),
+            again
+                .stdout
+                .ends_with("0 imported, 0 failed, 3 ignored; 0 published in DEV\n"),
             "{}",
             again.stdout
         );
@@ -1264,7 +1282,7 @@ fn sync_via_import_again_ignores_with_merge_and_updates_with_override() {
     assert!(
         overridden
             .stdout
-            .ends_with("3 imported, 0 failed, 0 ignored\n"),
+            .ends_with("3 imported, 0 failed, 0 ignored; 3 published in DEV\n"),
         "{}",
         overridden.stdout
     );

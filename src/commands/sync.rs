@@ -245,6 +245,8 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
         Ok(a) => a,
         Err(e) => return error(e.to_string()),
     };
+    // The gateway's import publishes nothing; `--env` says where the APIs it imported go.
+    let published = runtime.block_on(publish_imported(&client, &answer, &diff.env));
     let mut stdout = String::new();
     let describe = |v: &serde_json::Value| {
         let get = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
@@ -272,22 +274,110 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
             "apigctl: error: {method} {path}: {code}: {message}\n"
         ));
     }
+    let (mut published_count, mut publish_failures) = (0, 0);
+    match published {
+        Ok(results) => {
+            for (route, result) in results {
+                match result {
+                    Ok(()) => {
+                        published_count += 1;
+                        stdout.push_str(&format!("+ {route} published in {}\n", diff.env));
+                    }
+                    Err(e) => {
+                        publish_failures += 1;
+                        stderr.push_str(&format!("apigctl: error: publish {route}: {e}\n"));
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            publish_failures += 1;
+            stderr.push_str(&format!("apigctl: error: {e}\n"));
+        }
+    }
     stdout.push_str(&format!(
-        "import into group {}: {} imported, {} failed, {} ignored\n",
+        "import into group {} ({}): {} imported, {} failed, {} ignored; {published_count} published in {}\n",
+        definition.group.name,
         answer.group_id.as_deref().unwrap_or("?"),
         answer.success.len(),
         answer.failure.len(),
-        answer.ignore.len()
+        answer.ignore.len(),
+        diff.env,
     ));
     Outcome {
         stdout,
         stderr,
-        exit_code: if answer.failure.is_empty() {
+        exit_code: if answer.failure.is_empty() && publish_failures == 0 {
             EXIT_OK
         } else {
             EXIT_FINDINGS
         },
     }
+}
+
+/// Publishes the APIs the gateway's import created or updated in the environment `env`
+/// (created when the gateway lacks it, as sync creates it), concurrently; each with its
+/// `METHOD /path` and outcome, in the import's order.
+async fn publish_imported(
+    client: &crate::gateway::Client,
+    answer: &crate::gateway::ops::ImportAnswer,
+    env: &str,
+) -> Result<Vec<(String, Result<(), String>)>, String> {
+    let imported: Vec<(String, String, bool)> = answer
+        .success
+        .iter()
+        .filter_map(|item| {
+            let get = |k: &str| item.get(k).and_then(|v| v.as_str());
+            let route = format!("{} {}", get("method")?, get("path")?);
+            Some((
+                route,
+                get("id")?.to_owned(),
+                get("action") == Some("update"),
+            ))
+        })
+        .collect();
+    if imported.is_empty() {
+        return Ok(Vec::new());
+    }
+    let envs = client.list_envs().await.map_err(|e| e.to_string())?;
+    let env_id = match envs.into_iter().find(|e| e.name == env).and_then(|e| e.id) {
+        Some(id) => id,
+        None => {
+            let body = serde_json::json!({ "name": env });
+            let created: crate::model::EnvCreate = client
+                .create_in(&crate::gateway::ops::ENVS, env, &[], &body)
+                .await
+                .map_err(|e| e.to_string())?;
+            created
+                .id
+                .ok_or_else(|| format!("environment {env}: the gateway answered no id"))?
+        }
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, (route, id, updated)) in imported.into_iter().enumerate() {
+        let (client, env_id) = (client.clone(), env_id.clone());
+        tasks.spawn(async move {
+            // An updated API may be published already: publishing it again is a republish.
+            let result = if updated {
+                client.republish(&id, &route, &env_id, None).await
+            } else {
+                client.publish(&id, &route, &env_id, None).await
+            };
+            (index, route, result.map(|_| ()).map_err(|e| e.to_string()))
+        });
+    }
+    let mut results = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(result) => results.push(result),
+            Err(e) => return Err(format!("internal error: {e}")),
+        }
+    }
+    results.sort_by_key(|(index, ..)| *index);
+    Ok(results
+        .into_iter()
+        .map(|(_, route, result)| (route, result))
+        .collect())
 }
 
 fn definition_file(bytes: &[u8]) -> bool {
