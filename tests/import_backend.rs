@@ -314,3 +314,34 @@ fn mocks_and_policies_that_say_less_than_they_need() {
     );
     assert_eq!(api_names(&result), ["op_a"]);
 }
+
+#[test]
+fn every_refused_field_of_an_operation_is_said_at_its_place() {
+    // Three in one backend: each at its value, not only the first serde stops at.
+    let (found, result) = import_operation(
+        "x-apigateway-backend:\n  type: HTTP\n  httpEndpoints: {address: a.b, scheme: htp, method: GETT, path: /y, timeout: abc}\n",
+    );
+    assert_eq!(
+        found,
+        [
+            "error import-invalid@11:47 cannot import: unknown variant `htp`, expected `http` or `https`",
+            "error import-invalid@11:60 cannot import: unknown variant `GETT`, expected one of `GET`, `POST`, `PUT`, `DELETE`, `HEAD`, `PATCH`, `OPTIONS`, `ANY`",
+            "error import-invalid@11:85 cannot import: invalid type: string \"abc\", expected i64",
+        ]
+    );
+    assert!(api_names(&result).is_empty(), "the API is refused");
+    // Two in the API and one in its backend; and a field missing of itself after a refused
+    // one (the `method` the endpoint does not have, at the endpoint's key).
+    let (found, _) = import_operation(
+        "x-apigateway-match-mode: prefix\nx-apigateway-cors: 'yes'\nx-apigateway-backend:\n  type: HTTP\n  httpEndpoints: {address: a.b, scheme: htp, path: /y}\n",
+    );
+    assert_eq!(
+        found,
+        [
+            "error import-invalid@9:32 cannot import: unknown variant `prefix`, expected `SWA` or `NORMAL`",
+            "error import-invalid@10:26 cannot import: invalid type: string \"yes\", expected a boolean",
+            "error import-invalid@13:9 cannot import: `httpEndpoints` has no `method`",
+            "error import-invalid@13:47 cannot import: unknown variant `htp`, expected `http` or `https`",
+        ]
+    );
+}

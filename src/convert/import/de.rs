@@ -11,6 +11,8 @@
 use serde::de::{Deserializer, Visitor};
 use serde_json::Value as Json;
 
+use super::refusals::Seg;
+
 pub(super) use crate::source::de::NodeDe;
 use crate::source::de::{Readable, map, number, seq, shared_methods};
 use crate::source::{Node, Number};
@@ -64,8 +66,7 @@ impl From<i32> for Val<'_> {
 impl<'a> Val<'a> {
     /// The source node the value at `path` was copied from, if it was (rather than made by
     /// the importer).
-    pub(super) fn node_at(&self, path: &serde_path_to_error::Path) -> Option<&'a Node> {
-        use serde_path_to_error::Segment;
+    pub(super) fn node_at(&self, path: &[Seg]) -> Option<&'a Node> {
         let mut segments = path.iter();
         let mut at = self;
         let mut node = loop {
@@ -74,18 +75,15 @@ impl<'a> Val<'a> {
             }
             at = match (at, segments.next()?) {
                 // A key set twice reads as its later value (see `Val::Obj`).
-                (Val::Obj(fields), Segment::Map { key }) => {
-                    &fields.iter().rev().find(|(k, _)| k == key)?.1
-                }
-                (Val::Arr(items), Segment::Seq { index }) => items.get(*index)?,
+                (Val::Obj(fields), Seg::Key(key)) => &fields.iter().rev().find(|(k, _)| k == key)?.1,
+                (Val::Arr(items), Seg::Index(index)) => items.get(*index)?,
                 _ => return None,
             };
         };
         for segment in segments {
             node = match segment {
-                Segment::Map { key } => node.get(key)?,
-                Segment::Seq { index } => node.as_seq()?.get(*index)?,
-                _ => return None,
+                Seg::Key(key) => node.get(key)?,
+                Seg::Index(index) => node.as_seq()?.get(*index)?,
             };
         }
         Some(node)

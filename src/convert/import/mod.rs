@@ -18,6 +18,7 @@ mod de;
 mod document;
 mod operations;
 mod params;
+mod refusals;
 
 use crate::source::hash::FastMap;
 use std::sync::OnceLock;
@@ -850,7 +851,7 @@ impl<'a> Cx<'a> {
         self.ws.deref(file, node).ok()
     }
 
-    /// Reads `obj` into `T`; a rejected field is reported at its source.
+    /// Reads `obj` into `T`; every rejected field is reported at its source.
     fn finish<T: serde::de::DeserializeOwned>(
         &mut self,
         obj: Obj<'a>,
@@ -867,48 +868,56 @@ impl<'a> Cx<'a> {
         if let Ok(t) = T::deserialize(&value) {
             return Some(t);
         }
-        match serde_path_to_error::deserialize::<_, T>(value) {
-            Ok(t) => Some(t),
-            // Where the value came from is not recorded: the caller imports the operation
-            // again, recording, for this diagnostic's place.
-            Err(_) if self.provenance.off => {
-                self.unplaced = true;
-                None
-            }
-            Err(error) => {
-                let path = crate::model::definition::json_pointer(error.path());
-                let full = format!("{}{path}", self.provenance.pointer(obj.at));
-                let (mut file, mut span) =
-                    self.provenance.nearest_recorded(&full).unwrap_or(fallback);
-                let mut message = error.inner().to_string();
-                // JSON has no `.inf` or `.nan`: the JSON reading saw the string it is written
-                // as there. Say what the source has.
-                if let Some(Value::Number(n @ Number::Float(f))) =
-                    built.node_at(error.path()).map(|n| &n.value)
-                    && let Some(written) = n.non_finite_yaml()
-                {
-                    message = message.replace(
-                        &format!("string \"{f}\""),
-                        &format!("non-finite number `{written}`"),
-                    );
-                }
-                // Said in the document's terms: the member of the extension, the value as
-                // written, the extension's spellings.
-                if let Some((said, at)) = self.in_extension_terms(&full, &message) {
-                    message = said;
-                    if let Some((f, s)) = at {
-                        (file, span) = (f, s);
-                    }
-                }
-                self.diagnostics.push(
-                    Diagnostic::error(INVALID, format!("cannot import: {message}"))
-                        .at(file, span)
-                        .pointer(full)
-                        .source(SOURCE_REF),
-                );
-                None
-            }
+        // Where the value came from is not recorded: the caller imports the operation again,
+        // recording, for the diagnostics' places.
+        if self.provenance.off {
+            self.unplaced = true;
+            return None;
         }
+        // Every refused field, each at its place, not only the first serde stops at.
+        let refusals = match refusals::read_all::<T>(value) {
+            Ok(t) => return Some(t),
+            Err(refusals) => refusals,
+        };
+        let object = self.provenance.pointer(obj.at);
+        for refusal in refusals {
+            let mut path = crate::source::Pointer::root();
+            for seg in &refusal.path {
+                path = match seg {
+                    refusals::Seg::Key(key) => path.push(key),
+                    refusals::Seg::Index(i) => path.index(*i),
+                };
+            }
+            let full = format!("{object}{}", path.text());
+            let (mut file, mut span) = self.provenance.nearest_recorded(&full).unwrap_or(fallback);
+            let mut message = refusal.message;
+            // JSON has no `.inf` or `.nan`: the JSON reading saw the string it is written
+            // as there. Say what the source has.
+            if let Some(Value::Number(n @ Number::Float(f))) =
+                built.node_at(&refusal.path).map(|n| &n.value)
+                && let Some(written) = n.non_finite_yaml()
+            {
+                message = message.replace(
+                    &format!("string \"{f}\""),
+                    &format!("non-finite number `{written}`"),
+                );
+            }
+            // Said in the document's terms: the member of the extension, the value as
+            // written, the extension's spellings.
+            if let Some((said, at)) = self.in_extension_terms(&full, &message) {
+                message = said;
+                if let Some((f, s)) = at {
+                    (file, span) = (f, s);
+                }
+            }
+            self.diagnostics.push(
+                Diagnostic::error(INVALID, format!("cannot import: {message}"))
+                    .at(file, span)
+                    .pointer(full)
+                    .source(SOURCE_REF),
+            );
+        }
+        None
     }
 }
 
