@@ -318,11 +318,12 @@ fn evaluate_with<'r, 'a>(
 
 fn condition_holds(condition: &Condition, target: &Target<'_>) -> bool {
     let field = target.field(&condition.field);
+    let fold = condition.ignore_case;
     match &condition.test {
-        ConditionTest::Equals(s) => field.is_some_and(|f| s.matches(f.node, false)),
-        ConditionTest::NotEquals(s) => field.is_none_or(|f| !s.matches(f.node, false)),
+        ConditionTest::Equals(s) => field.is_some_and(|f| s.matches(f.node, fold)),
+        ConditionTest::NotEquals(s) => field.is_none_or(|f| !s.matches(f.node, fold)),
         ConditionTest::In(list) => {
-            field.is_some_and(|f| list.iter().any(|s| s.matches(f.node, false)))
+            field.is_some_and(|f| list.iter().any(|s| s.matches(f.node, fold)))
         }
         ConditionTest::Present(p) => field.is_some() == *p,
     }

@@ -116,6 +116,9 @@ pub struct Condition {
     pub field: String,
     /// The test.
     pub test: ConditionTest,
+    /// Strings compare ASCII case-insensitively (`ignore_case: true`): for values import reads
+    /// without case, so that the condition holds for every spelling import accepts.
+    pub ignore_case: bool,
 }
 
 /// What a [`Condition`] requires of its field.
@@ -700,8 +703,18 @@ fn parse_where(cx: &Cx<'_>, node: &Node) -> Result<Vec<Condition>, RuleError> {
                 "a condition needs one of `equals`, `not_equals`, `in`, `present`",
             ));
         };
-        f.finish(&["field", "equals", "not_equals", "in", "present"])?;
-        out.push(Condition { field, test });
+        let ignore_case = match f.get("ignore_case") {
+            Some(n) => n
+                .as_bool()
+                .ok_or_else(|| cx.error(n.span, "`ignore_case` must be true or false"))?,
+            None => false,
+        };
+        f.finish(&["field", "equals", "not_equals", "in", "present", "ignore_case"])?;
+        out.push(Condition {
+            field,
+            test,
+            ignore_case,
+        });
     }
     Ok(out)
 }
