@@ -2447,6 +2447,43 @@ paths:
     );
 }
 
+/// A relative server URL without a leading `/` resolves against where the document is served
+/// (OpenAPI 3.x, Server Object), which import does not know: its APIs' paths are taken from the
+/// host's root, still starting with `/`, and a warning at the URL says so.
+#[test]
+fn a_relative_server_url_gives_a_path_from_the_root_with_a_warning() {
+    let text = "\
+openapi: 3.0.3
+info: {title: servers_api, version: '1'}
+servers: [{url: v1}]
+paths:
+  /a:
+    get: {operationId: root_servers, x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+  /b:
+    servers: [{url: './v2/'}]
+    get: {operationId: dot, x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+  /c:
+    servers: [{url: /v3}]
+    get: {operationId: absolute_path, x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}, responses: {default: {description: ok}}}
+";
+    let (ws, result) = import_text("servers.yaml", text);
+    assert_eq!(
+        described(&ws.sources, &result),
+        [
+            "warn import-unsupported@3:17 server URL `v1` is relative to where the document is served, which import does not know; its APIs are imported under `/v1`",
+            "warn import-unsupported@8:21 server URL `./v2/` is relative to where the document is served, which import does not know; its APIs are imported under `/v2`",
+        ]
+    );
+    assert_eq!(
+        api_fields(&result, &["name", "req_uri"]),
+        [
+            serde_json::json!(["root_servers", "/v1/a"]),
+            serde_json::json!(["dot", "/v2/b"]),
+            serde_json::json!(["absolute_path", "/v3/c"]),
+        ]
+    );
+}
+
 /// A path item key that is neither a method APIG has nor a Path Item field is a warning at
 /// the key, as `trace` is: a method written in upper case is named as such.
 #[test]

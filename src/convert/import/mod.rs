@@ -1159,11 +1159,40 @@ fn url_path(url: &str) -> &str {
 }
 
 /// The base path a server gives its APIs: the path of its URL (variables replaced by their
-/// defaults) without a trailing `/`.
+/// defaults) without a trailing `/`. A relative path (`v1`, `./v1`) is taken from the host's
+/// root (`/v1`): it resolves against the document's location, which import does not know
+/// (reported by `Cx::check_servers`), and an API's path starts with `/`.
 fn server_base(server: &Node) -> Option<Cow<'_, str>> {
     Some(match server_url(server)? {
-        Cow::Borrowed(url) => Cow::Borrowed(url_path(url).trim_end_matches('/')),
-        Cow::Owned(url) => Cow::Owned(url_path(&url).trim_end_matches('/').to_owned()),
+        Cow::Borrowed(url) => url_base(url),
+        Cow::Owned(url) => Cow::Owned(url_base(&url).into_owned()),
+    })
+}
+
+/// [`server_base`] of a URL with its variables replaced.
+fn url_base(url: &str) -> Cow<'_, str> {
+    let path = url_path(url).trim_end_matches('/');
+    match relative_path(path) {
+        Some("") => Cow::Borrowed(""),
+        Some(rest) => Cow::Owned(format!("/{rest}")),
+        None => Cow::Borrowed(path),
+    }
+}
+
+/// A server URL path that is a relative-path reference (`v1`, `./v1`, `../v1`): what is left
+/// of it below the host's root (`v1`), as RFC 3986 section 5.2.4 removes leading dot segments
+/// there. `None` for an empty path or one that starts with `/`.
+fn relative_path(path: &str) -> Option<&str> {
+    if path.is_empty() || path.starts_with('/') {
+        return None;
+    }
+    let mut rest = path;
+    while let Some(r) = rest.strip_prefix("./").or_else(|| rest.strip_prefix("../")) {
+        rest = r;
+    }
+    Some(match rest {
+        "." | ".." => "",
+        rest => rest,
     })
 }
 

@@ -1085,6 +1085,27 @@ impl<'a> Cx<'a> {
                     ),
                 );
             }
+            // A relative-path reference resolves against where the document is served (OpenAPI
+            // 3.x, Server Object `url`), which import does not know: taken from the root.
+            if let Some(url_text) = server_url(server)
+                && relative_path(url_path(&url_text).trim_end_matches('/')).is_some()
+                && let Some(taken) = server_base(server)
+            {
+                let taken = if taken.is_empty() { "/" } else { &taken };
+                self.diagnostics.push(
+                    Diagnostic::warn(
+                        UNSUPPORTED,
+                        format!(
+                            "server URL `{text}` is relative to where the document is served, which import does not know; its APIs are imported under `{taken}`"
+                        ),
+                    )
+                    .at(file, url.span)
+                    .help(format!(
+                        "write the path from the host's root (`{taken}`) or the full URL, so the APIs' paths do not depend on where the document is"
+                    ))
+                    .source("OpenAPI 3.x, Server Object (url: relative to the location of the OpenAPI document)"),
+                );
+            }
             for scheme in crate::openapi::server_schemes(server) {
                 if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
                     self.warn(
