@@ -1971,3 +1971,36 @@ fn an_output_that_is_a_directory_is_named_so() {
         );
     }
 }
+
+/// A node the OpenAPI schema refuses and import reads otherwise than written (an upper-case
+/// `GET`, a `security` mapping) is one problem: lint shows one finding at it, the more severe
+/// (the schema's error over import's warning for `GET`), and of two errors import's, which
+/// says what it means for the API (the `security` mapping).
+#[test]
+fn a_node_the_schema_and_import_both_refuse_is_one_finding() {
+    let dir = tempdir();
+    write(
+        &dir.path().join("spec.yaml"),
+        concat!(
+            "openapi: 3.0.3\n",
+            "info: {title: dup, version: '1'}\n",
+            "paths:\n",
+            "  /a:\n",
+            "    GET: {operationId: upper, responses: {default: {description: ok}}}\n",
+            "    get:\n",
+            "      operationId: lower\n",
+            "      x-apigateway-request-type: public\n",
+            "      x-apigateway-match-mode: NORMAL\n",
+            "      x-apigateway-cors: false\n",
+            "      security: {apig-auth-app: []}\n",
+            "      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}\n",
+            "      responses: {default: {description: ok}}\n",
+            "components:\n",
+            "  securitySchemes:\n",
+            "    apig-auth-app: {type: apiKey, name: Authorization, in: header, x-apigateway-auth-type: AppSigv1}\n",
+        ),
+    );
+    let run = apigctl(dir.path(), &["lint", "spec.yaml"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(format!("stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr));
+}

@@ -466,6 +466,8 @@ fn lint_workspace(
                 .iter()
                 .any(|i| i.covers(&d.code, &pointers))
         });
+        // After the ignores: one of a pair gives way only to a finding that is shown.
+        dedup_schema(&mut diagnostics);
         let mut report = FileReport {
             name,
             sources: std::mem::take(&mut ws.sources),
@@ -973,6 +975,51 @@ fn reported_by_rule(
             })
         })
         .collect()
+}
+
+/// Drops one of an `oas-schema` finding and an `import-*` diagnostic at the same place (the
+/// same file and span: the same node, refused by the OpenAPI schema and so not read by import
+/// as written, `GET:` or a `security` mapping): one problem, one finding. The more severe one
+/// stays, so the run fails as it did; of two as severe, import's, which says what the node
+/// means for the gateway (not imported, the API refused) and how to write it. Findings at the
+/// same start but another span are about another node and stay.
+fn dedup_schema(diagnostics: &mut Vec<Diagnostic>) {
+    type Place = (FileId, crate::source::Span);
+    let mut schema: HashMap<Place, Severity> = HashMap::new();
+    let mut import: HashMap<Place, Severity> = HashMap::new();
+    let is_import = |d: &Diagnostic| d.code.starts_with("import-");
+    let is_schema = |d: &Diagnostic| d.code == openapi::schema::CODE;
+    for d in diagnostics.iter() {
+        let Some(at) = d.primary else { continue };
+        let most = if is_schema(d) {
+            &mut schema
+        } else if is_import(d) {
+            &mut import
+        } else {
+            continue;
+        };
+        let severity = most.entry((at.file, at.span)).or_insert(d.severity);
+        if d.severity > *severity {
+            *severity = d.severity;
+        }
+    }
+    if schema.is_empty() || import.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let Some(at) = d.primary else { return true };
+        let place = (at.file, at.span);
+        let (Some(by_schema), Some(by_import)) = (schema.get(&place), import.get(&place)) else {
+            return true;
+        };
+        if is_schema(d) {
+            by_import < by_schema
+        } else if is_import(d) {
+            by_import >= by_schema
+        } else {
+            true
+        }
+    });
 }
 
 /// A rule's finding as [`dedup_import`] compares it.
