@@ -473,7 +473,6 @@ fn mapping_rows_and_their_warnings() {
             "warn import-unsupported@36:17",
             "warn import-unknown-extension@41:7",
             "warn import-dropped@52:11",
-            "warn import-unsupported@65:17",
         ]
     );
     let yaml = definition_to_yaml(&result.definition).unwrap();

@@ -345,3 +345,31 @@ fn every_refused_field_of_an_operation_is_said_at_its_place() {
         ]
     );
 }
+
+#[test]
+fn an_unknown_backend_policy_type_refuses_the_api_at_the_type() {
+    let (found, result) = import_operation(
+        "x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}\nx-apigateway-backend-policies:\n  - {name: p_one, type: MOCKS, effectMode: ANY, mockEndpoints: {result-content: y}, conditions: [{origin: request, parameter: q, type: exact, value: a}]}\n",
+    );
+    assert_eq!(
+        found,
+        [
+            "error import-invalid@11:31 backend policy type `MOCKS` is not one of HTTP, HTTP-VPC, FUNCTION or MOCK, so the API cannot be imported"
+        ]
+    );
+    assert!(api_names(&result).is_empty(), "the API is refused");
+    assert!(result.dropped.contains(&("apis", "op_a".to_owned())));
+    let help = result.diagnostics[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("`HTTP-VPC`, `FUNCTION` or `MOCK`"), "{help}");
+    // Without `type`: at the policy; a type that is not a string: at it.
+    let (found, _) = import_operation(
+        "x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}\nx-apigateway-backend-policies:\n  - {name: p_one, effectMode: ANY, mockEndpoints: {result-content: y}, conditions: [{origin: request, parameter: q, type: exact, value: a}]}\n  - {name: p_two, type: [MOCK], effectMode: ANY, mockEndpoints: {result-content: y}, conditions: [{origin: request, parameter: q, type: exact, value: b}]}\n",
+    );
+    assert_eq!(
+        found,
+        [
+            "error import-invalid@11:11 backend policy has no `type`, so the API cannot be imported",
+            "error import-invalid@12:31 backend policy type must be a string, not a sequence, so the API cannot be imported",
+        ]
+    );
+}

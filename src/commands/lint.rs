@@ -787,8 +787,8 @@ const SAME_PROBLEM: &[(&str, &str, &str, Place)] = &[
         Place::Start,
     ),
     (
-        "import-unsupported",
-        "backend policy type `",
+        "import-invalid",
+        "backend policy type ",
         "apig-backend-policy-type",
         Place::Start,
     ),

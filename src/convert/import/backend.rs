@@ -454,14 +454,29 @@ impl<'a> Cx<'a> {
                 "HTTP" | "HTTP-VPC" => ("policy_https", 0, https.len()),
                 "FUNCTION" => ("policy_functions", 1, functions.len()),
                 "MOCK" => ("policy_mocks", 2, mocks.len()),
+                // A mistake, as an unknown backend `type` is (reference §4 #69): dropping the
+                // policy would publish the API without the routing it was written with.
                 _ => {
+                    let message = match policy.get("type") {
+                        None => "backend policy has no `type`, so the API cannot be imported"
+                            .to_owned(),
+                        Some(t) if t.as_str().is_none() => format!(
+                            "backend policy type must be a string, not a {}, so the API cannot be imported",
+                            t.value.kind()
+                        ),
+                        Some(_) => format!(
+                            "backend policy type `{}` is not one of HTTP, HTTP-VPC, FUNCTION or MOCK, so the API cannot be imported",
+                            policy.get("type").and_then(Node::as_str).unwrap_or_default()
+                        ),
+                    };
                     let span = policy.get("type").map_or(policy.span, |t| t.span);
-                    self.warn(
-                        UNSUPPORTED,
+                    self.invalid(
                         file,
                         span,
-                        format!("backend policy type `{kind}` is not HTTP, HTTP-VPC, FUNCTION or MOCK; policy dropped"),
+                        message,
+                        "write `type: HTTP`, `HTTP-VPC`, `FUNCTION` or `MOCK` (any case), with the endpoint object of that type",
                     );
+                    self.rejected = true;
                     continue;
                 }
             };
