@@ -806,3 +806,41 @@ fn repeated_enumerations_are_exported_once_with_a_warning() {
         assert!(yaml.contains("- \"01\"\n"), "{yaml}");
     }
 }
+
+/// An HTTP API's web backend the extension cannot write is refused, naming the API and its
+/// place: without `url_domain` nor a VPC channel (`httpEndpoints` would have no `address`,
+/// reference §2.12) and with `req_protocol: GRPCS` (the extension's `scheme` is `http` or
+/// `https`; the API Reference gives GRPCS to gRPC backends, Table 3-174). In a policy too.
+#[test]
+fn an_http_backend_the_extension_cannot_write_is_refused() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\napis:\n  - name: http_api\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /a\n    auth_type: NONE\n    backend_type: HTTP\n    backend_api:\n      url_domain: a.example.com\n      req_protocol: HTTPS\n      req_method: GET\n      req_uri: /b\n      timeout: 5000\n";
+    let (outcome, written) = export_text("d.yaml", text, OasVersion::V3_0);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    assert!(written);
+    let cases = [
+        (
+            text.replace("      url_domain: a.example.com\n", ""),
+            "error[export-no-address]@12:5",
+            "error[export-no-address]: HTTP API `http_api` has neither `url_domain` nor a VPC channel: exported as an HTTP backend it would have no `address`, so nothing is written",
+        ),
+        (
+            text.replace("      req_protocol: HTTPS\n", "      req_protocol: GRPCS\n"),
+            "error[export-no-scheme]@14:7",
+            "error[export-no-scheme]: API `http_api` has an HTTP backend with `req_protocol: GRPCS`: the extension's `scheme` is `http` or `https`, and writing either would call the backend otherwise, so nothing is written",
+        ),
+        (
+            format!("{text}    policy_https:\n      - {{name: p_one, effect_mode: ANY, req_protocol: HTTP, req_method: GET, req_uri: /c, conditions: [{{condition_origin: source, condition_value: 10.0.0.0/8}}]}}\n"),
+            "error[export-no-address]@19:9",
+            "error[export-no-address]: HTTP API `http_api` has a backend policy with neither `url_domain` nor a VPC channel",
+        ),
+    ];
+    for (bad, at, said) in cases {
+        for version in VERSIONS {
+            let (outcome, written) = export_text("d.yaml", &bad, version);
+            assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+            assert!(!written);
+            assert_eq!(printed_locations(&outcome.stderr), [at], "{}", outcome.stderr);
+            assert!(outcome.stderr.contains(said), "{}", outcome.stderr);
+        }
+    }
+}

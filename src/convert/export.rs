@@ -35,9 +35,13 @@ pub const CONFLICT: &str = "export-conflict";
 /// Diagnostic code (error): two objects of a kind share a name, which the document would write
 /// as a repeated key or `operationId` that import refuses; nothing is written.
 pub const DUPLICATE_NAME: &str = "export-duplicate-name";
-/// Diagnostic code (error): a direct gRPC backend without `url_domain`, which the document
-/// would write as an HTTP backend without an address; nothing is written.
+/// Diagnostic code (error): a web backend (default or policy, HTTP or gRPC) that uses no VPC
+/// channel and has no `url_domain`, which the document would write as `httpEndpoints` without
+/// the `address` the extension requires; nothing is written.
 pub const NO_ADDRESS: &str = "export-no-address";
+/// Diagnostic code (error): an HTTP backend with `req_protocol: GRPCS`, which the extension's
+/// `scheme` (`http` or `https`) cannot say; nothing is written.
+pub const NO_SCHEME: &str = "export-no-scheme";
 
 /// The security scheme keys the export gives the built-in authentication modes.
 const BUILT_IN_SCHEMES: [&str; 4] = [
@@ -1263,34 +1267,9 @@ impl Cx {
                 kind = "HTTP";
                 if let Some(b) = &api.backend_api {
                     let vpc = uses_vpc(b.vpc_channel_status, b.vpc_channel_info.as_ref());
-                    // A gRPC backend goes out as an HTTP one, whose scheme is `http` or
-                    // `https` (lint `apig-backend-scheme`): gRPC over TLS as HTTPS, its
-                    // transport. (An HTTP backend keeps what it says: import reads it back.)
-                    let protocol = match b.req_protocol {
-                        BackendReqProtocol::Grpcs if api.backend_type == BackendType::Grpc => {
-                            self.warn(
-                                NOT_REPRESENTABLE,
-                                format!("{at}/backend_api/req_protocol"),
-                                "a gRPC backend is exported as an HTTP backend, which has no GRPCS scheme; exported as `https` (the transport gRPC over TLS uses)".into(),
-                            );
-                            BackendReqProtocol::Https
-                        }
-                        other => other,
-                    };
-                    // Exported as HTTP, a direct gRPC backend needs the address HTTP backends
-                    // have (lint `apig-http-endpoint-fields`); without one there is nothing to
-                    // call, and the document would not be what the README promises.
-                    if api.backend_type == BackendType::Grpc && !vpc && b.url_domain.is_none() {
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                NO_ADDRESS,
-                                format!("gRPC API `{}` has neither `url_domain` nor a VPC channel: exported as an HTTP backend it would have no `address`, so nothing is written", api.name),
-                            )
-                            .pointer(format!("{at}/backend_api"))
-                            .help("add `url_domain` (`host[:port]`) to `backend_api`, or a VPC channel (`vpc_channel_status: 1` with `vpc_channel_info`)")
-                            .source("API Reference 3.5.1, Table 3-174 (`url_domain`)"),
-                        );
-                    }
+                    let protocol =
+                        self.web_protocol(api, b.req_protocol, &format!("{at}/backend_api"));
+                    self.require_address(api, vpc, b.url_domain.as_deref(), &format!("{at}/backend_api"));
                     let ep = self.web_endpoint(
                         &format!("{at}/backend_api"),
                         b.url_domain.as_deref(),
@@ -1408,6 +1387,68 @@ impl Cx {
         backend.build()
     }
 
+    /// The protocol a web backend (at `at`: `backend_api` or a `policy_https` entry) of `api`
+    /// is written with. The extension's `scheme` is `http` or `https` (reference §2.12, §2.13;
+    /// lint `apig-backend-scheme`): a gRPC API's GRPCS, which has no extension at all, goes
+    /// out as `https`, its transport, with a warning (README, "What lossless means"); GRPCS on
+    /// an HTTP API, which the API Reference gives only gRPC backends (Table 3-174
+    /// `req_protocol`), cannot be written: an error, and nothing is written.
+    fn web_protocol(
+        &mut self,
+        api: &ApiDef,
+        protocol: BackendReqProtocol,
+        at: &str,
+    ) -> BackendReqProtocol {
+        if protocol != BackendReqProtocol::Grpcs {
+            return protocol;
+        }
+        if api.backend_type == BackendType::Grpc {
+            self.warn(
+                NOT_REPRESENTABLE,
+                format!("{at}/req_protocol"),
+                "a gRPC backend is exported as an HTTP backend, which has no GRPCS scheme; exported as `https` (the transport gRPC over TLS uses)".into(),
+            );
+        } else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    NO_SCHEME,
+                    format!("API `{}` has an HTTP backend with `req_protocol: GRPCS`: the extension's `scheme` is `http` or `https`, and writing either would call the backend otherwise, so nothing is written", api.name),
+                )
+                .pointer(format!("{at}/req_protocol"))
+                .help("set `req_protocol` to HTTP or HTTPS, or make the API a gRPC API (`backend_type: GRPC`, which the API Reference gives GRPCS)")
+                .source("API Reference 3.5.1, Table 3-174 (`req_protocol`: GRPCS for a GRPC backend); x-apigateway-extensions reference §2.12 (`scheme`: http or https)"),
+            );
+        }
+        BackendReqProtocol::Https
+    }
+
+    /// Refuses a web backend (at `at`) of `api` that uses no VPC channel (`vpc`) and has no
+    /// `url_domain`: its `httpEndpoints` would have no `address`, which the extension requires
+    /// (reference §2.12) and lint `apig-backend-address-required` refuses.
+    fn require_address(&mut self, api: &ApiDef, vpc: bool, url_domain: Option<&str>, at: &str) {
+        if vpc || url_domain.is_some() {
+            return;
+        }
+        let kind = if api.backend_type == BackendType::Grpc {
+            "gRPC"
+        } else {
+            "HTTP"
+        };
+        self.diagnostics.push(
+            Diagnostic::error(
+                NO_ADDRESS,
+                format!(
+                    "{kind} API `{}` has {}neither `url_domain` nor a VPC channel: exported as an HTTP backend it would have no `address`, so nothing is written",
+                    api.name,
+                    if at.contains("/policy_https/") { "a backend policy with " } else { "" },
+                ),
+            )
+            .pointer(at.to_owned())
+            .help("add `url_domain` (`host[:port]`) to the backend, or a VPC channel (`vpc_channel_status: 1` with `vpc_channel_info`)")
+            .source("API Reference 3.5.1, Table 3-174 (`url_domain`); x-apigateway-extensions reference §2.12 (`address`, required)"),
+        );
+    }
+
     /// The endpoint fields shared by default and policy web backends.
     #[allow(clippy::too_many_arguments)]
     fn web_endpoint(
@@ -1464,12 +1505,14 @@ impl Cx {
         for (i, p) in api.policy_https.iter().flatten().enumerate() {
             let at = format!("{at}/policy_https/{i}");
             let vpc = uses_vpc(p.vpc_channel_status, p.vpc_channel_info.as_ref());
+            let protocol = self.web_protocol(api, p.req_protocol, &at);
+            self.require_address(api, vpc, p.url_domain.as_deref(), &at);
             let ep = self.web_endpoint(
                 &at,
                 p.url_domain.as_deref(),
                 p.vpc_channel_status,
                 p.vpc_channel_info.as_ref(),
-                p.req_protocol.as_str(),
+                protocol.as_str(),
                 p.req_method,
                 &p.req_uri,
                 p.timeout,
