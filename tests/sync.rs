@@ -1841,7 +1841,9 @@ fn import_errors_are_shown_as_lint_shows_them() {
         .stderr
         .rsplit_once("\n\n")
         .unwrap_or_else(|| panic!("{}", diff.stderr));
-    assert_eq!(summary, "3 errors, 0 warnings in 1 file\n");
+    // Every value import refuses, each as the rule that reports it: the throttle's three
+    // (limit, unit, a second limit) and its missing interval, not only the first.
+    assert_eq!(summary, "6 errors, 0 warnings in 1 file\n");
     for block in shown.split("\n\n") {
         assert!(linted.contains(&block), "not as lint shows it: {block}");
     }
