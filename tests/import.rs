@@ -2559,3 +2559,37 @@ paths:
         ]
     );
 }
+
+/// A number where a result sample (text) is expected is refused at the value, and the help
+/// says how to fix it: quote it.
+#[test]
+fn a_numeric_result_sample_is_refused_with_how_to_quote_it() {
+    let text = "\
+swagger: '2.0'
+info: {title: samples_api, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: numeric
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: x}}
+      responses:
+        x-apigateway-result-normal-sample: 42
+        default: {description: ok, x-apigateway-result-failure-sample: true}
+";
+    let (ws, result) = import_text("samples.yaml", text);
+    assert_eq!(
+        described(&ws.sources, &result),
+        [
+            "error import-invalid@9:44 cannot import: invalid type: integer `42`, expected a string",
+            "error import-invalid@10:72 cannot import: invalid type: boolean `true`, expected a string",
+        ]
+    );
+    let helps: Vec<Option<&str>> = result.diagnostics.iter().map(|d| d.help.as_deref()).collect();
+    assert_eq!(
+        helps,
+        [
+            Some("write it as a string: quote it (`'42'`)"),
+            Some("write it as a string: quote it (`'true'`)"),
+        ]
+    );
+}

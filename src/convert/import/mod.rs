@@ -910,12 +910,22 @@ impl<'a> Cx<'a> {
                     (file, span) = (f, s);
                 }
             }
-            self.diagnostics.push(
-                Diagnostic::error(INVALID, format!("cannot import: {message}"))
-                    .at(file, span)
-                    .pointer(full)
-                    .source(SOURCE_REF),
-            );
+            // A number or boolean where text is expected (a sample body `42`): quoting it is
+            // the fix, which the generic help does not say.
+            let quote = message
+                .ends_with(", expected a string")
+                .then(|| built.node_at(&refusal.path))
+                .flatten()
+                .filter(|n| matches!(n.value, Value::Number(_) | Value::Bool(_)))
+                .map(|n| format!("write it as a string: quote it (`'{}'`)", scalar_string(n)));
+            let mut diagnostic = Diagnostic::error(INVALID, format!("cannot import: {message}"))
+                .at(file, span)
+                .pointer(full)
+                .source(SOURCE_REF);
+            if let Some(help) = quote {
+                diagnostic = diagnostic.help(help);
+            }
+            self.diagnostics.push(diagnostic);
         }
         None
     }
