@@ -829,7 +829,9 @@ fn an_http_backend_the_extension_cannot_write_is_refused() {
             "error[export-no-scheme]: API `http_api` has an HTTP backend with `req_protocol: GRPCS`: the extension's `scheme` is `http` or `https`, and writing either would call the backend otherwise, so nothing is written",
         ),
         (
-            format!("{text}    policy_https:\n      - {{name: p_one, effect_mode: ANY, req_protocol: HTTP, req_method: GET, req_uri: /c, conditions: [{{condition_origin: source, condition_value: 10.0.0.0/8}}]}}\n"),
+            format!(
+                "{text}    policy_https:\n      - {{name: p_one, effect_mode: ANY, req_protocol: HTTP, req_method: GET, req_uri: /c, conditions: [{{condition_origin: source, condition_value: 10.0.0.0/8}}]}}\n"
+            ),
             "error[export-no-address]@19:9",
             "error[export-no-address]: HTTP API `http_api` has a backend policy with neither `url_domain` nor a VPC channel",
         ),
@@ -839,7 +841,12 @@ fn an_http_backend_the_extension_cannot_write_is_refused() {
             let (outcome, written) = export_text("d.yaml", &bad, version);
             assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
             assert!(!written);
-            assert_eq!(printed_locations(&outcome.stderr), [at], "{}", outcome.stderr);
+            assert_eq!(
+                printed_locations(&outcome.stderr),
+                [at],
+                "{}",
+                outcome.stderr
+            );
             assert!(outcome.stderr.contains(said), "{}", outcome.stderr);
         }
     }

@@ -2584,7 +2584,11 @@ paths:
             "error import-invalid@10:72 cannot import: invalid type: boolean `true`, expected a string",
         ]
     );
-    let helps: Vec<Option<&str>> = result.diagnostics.iter().map(|d| d.help.as_deref()).collect();
+    let helps: Vec<Option<&str>> = result
+        .diagnostics
+        .iter()
+        .map(|d| d.help.as_deref())
+        .collect();
     assert_eq!(
         helps,
         [

@@ -1269,7 +1269,12 @@ impl Cx {
                     let vpc = uses_vpc(b.vpc_channel_status, b.vpc_channel_info.as_ref());
                     let protocol =
                         self.web_protocol(api, b.req_protocol, &format!("{at}/backend_api"));
-                    self.require_address(api, vpc, b.url_domain.as_deref(), &format!("{at}/backend_api"));
+                    self.require_address(
+                        api,
+                        vpc,
+                        b.url_domain.as_deref(),
+                        &format!("{at}/backend_api"),
+                    );
                     let ep = self.web_endpoint(
                         &format!("{at}/backend_api"),
                         b.url_domain.as_deref(),

@@ -709,7 +709,14 @@ fn parse_where(cx: &Cx<'_>, node: &Node) -> Result<Vec<Condition>, RuleError> {
                 .ok_or_else(|| cx.error(n.span, "`ignore_case` must be true or false"))?,
             None => false,
         };
-        f.finish(&["field", "equals", "not_equals", "in", "present", "ignore_case"])?;
+        f.finish(&[
+            "field",
+            "equals",
+            "not_equals",
+            "in",
+            "present",
+            "ignore_case",
+        ])?;
         out.push(Condition {
             field,
             test,

@@ -458,15 +458,19 @@ impl<'a> Cx<'a> {
                 // policy would publish the API without the routing it was written with.
                 _ => {
                     let message = match policy.get("type") {
-                        None => "backend policy has no `type`, so the API cannot be imported"
-                            .to_owned(),
+                        None => {
+                            "backend policy has no `type`, so the API cannot be imported".to_owned()
+                        }
                         Some(t) if t.as_str().is_none() => format!(
                             "backend policy type must be a string, not a {}, so the API cannot be imported",
                             t.value.kind()
                         ),
                         Some(_) => format!(
                             "backend policy type `{}` is not one of HTTP, HTTP-VPC, FUNCTION or MOCK, so the API cannot be imported",
-                            policy.get("type").and_then(Node::as_str).unwrap_or_default()
+                            policy
+                                .get("type")
+                                .and_then(Node::as_str)
+                                .unwrap_or_default()
                         ),
                     };
                     let span = policy.get("type").map_or(policy.span, |t| t.span);

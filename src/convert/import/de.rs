@@ -75,7 +75,9 @@ impl<'a> Val<'a> {
             }
             at = match (at, segments.next()?) {
                 // A key set twice reads as its later value (see `Val::Obj`).
-                (Val::Obj(fields), Seg::Key(key)) => &fields.iter().rev().find(|(k, _)| k == key)?.1,
+                (Val::Obj(fields), Seg::Key(key)) => {
+                    &fields.iter().rev().find(|(k, _)| k == key)?.1
+                }
                 (Val::Arr(items), Seg::Index(index)) => items.get(*index)?,
                 _ => return None,
             };
