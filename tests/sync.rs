@@ -1802,7 +1802,21 @@ fn a_broken_lint_configuration_is_shown_by_diff_and_sync_as_lint_shows_it() {
     ] {
         let (code, stdout, stderr) = apigctl_in(&deep, &gateway, args);
         assert_eq!(code, 1, "{args:?}: {stderr}");
-        assert_eq!(stdout, "", "{args:?}");
+        if args.contains(&"json") {
+            // The failure as lint's JSON has a configuration's: its diagnostics and why.
+            let doc: serde_json::Value = serde_json::from_str(&stdout).expect(&stdout);
+            assert_eq!(
+                doc["error"],
+                "invalid configuration ../../.apigctl.yaml; nothing was planned or sent"
+            );
+            assert_eq!(
+                doc["diagnostics"][0]["message"],
+                "unknown rule `apig-api-nme`"
+            );
+            assert_eq!(doc["diagnostics"][0]["location"]["line"], 3);
+        } else {
+            assert_eq!(stdout, "", "{args:?}");
+        }
         assert_eq!(
             stderr,
             format!(
@@ -2092,6 +2106,117 @@ fn import_warnings_are_shown_and_fail_open_authentication_is_refused() {
     assert_eq!(
         (sync.exit_code, sync.stderr.as_str()),
         (1, diff.stderr.as_str())
+    );
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+}
+
+/// With `--format json`, a `diff` or `sync` that stops writes a JSON document on stdout (a
+/// consumer parsing it reads a failure, not an empty string): lint's shape for a failed run,
+/// with the diagnostics stderr shows at their places, `error` (what was not done) and
+/// `errors` (every one-line error); stderr and the exit code stay as they are.
+#[test]
+fn a_failed_diff_or_sync_with_format_json_writes_the_failure_as_json() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let text = "apigctl: 1\ngroup: {name: twice_api}\napis:\n  - {name: health, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /health, auth_type: NONE, backend_type: MOCK, mock_info: {result_content: ok}}\n  - {name: health, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /other, auth_type: NONE, backend_type: MOCK, mock_info: {result_content: ok}}\n";
+    write(&dir, "twice.yaml", text);
+    write(&dir, "broken.yaml", "apigctl: 1\ngroup: [\n");
+    let refused = "the gateway would refuse this definition; nothing was planned or sent (`apigctl lint` shows every finding)";
+    for command in ["diff", "sync"] {
+        // Refused before planning: the rule's finding at its place.
+        let (code, stdout, stderr) = apigctl_in(
+            dir.path(),
+            &gateway,
+            &[command, "twice.yaml", "--env", "DEV", "--format", "json"],
+        );
+        assert_eq!(code, 1, "{command}: {stderr}");
+        assert!(
+            stderr.contains("error[apig-api-name-unique]")
+                && stderr.ends_with(&format!("apigctl: error: {refused}\n")),
+            "{command}: {stderr}"
+        );
+        let doc: serde_json::Value = serde_json::from_str(&stdout).expect(&stdout);
+        assert_eq!(doc["version"], 1, "{stdout}");
+        assert_eq!(doc["error"], refused, "{stdout}");
+        assert_eq!(doc["errors"], serde_json::json!([refused]), "{stdout}");
+        assert_eq!(doc["summary"]["errors"], 1, "{stdout}");
+        let d = &doc["diagnostics"][0];
+        assert_eq!(d["code"], "apig-api-name-unique", "{stdout}");
+        assert_eq!(
+            (
+                &d["location"]["file"],
+                &d["location"]["line"],
+                &d["location"]["column"]
+            ),
+            (
+                &serde_json::json!("twice.yaml"),
+                &serde_json::json!(5),
+                &serde_json::json!(12)
+            ),
+            "{stdout}"
+        );
+        // A syntax error: no one-line error, the diagnostic says why.
+        let (code, stdout, stderr) = apigctl_in(
+            dir.path(),
+            &gateway,
+            &[command, "broken.yaml", "--env", "DEV", "--format", "json"],
+        );
+        assert_eq!(code, 1, "{command}: {stderr}");
+        assert!(stderr.starts_with("error[syntax]"), "{command}: {stderr}");
+        let doc: serde_json::Value = serde_json::from_str(&stdout).expect(&stdout);
+        assert_eq!(
+            doc["error"], "broken.yaml has errors; nothing was planned or sent",
+            "{stdout}"
+        );
+        assert_eq!(doc["diagnostics"][0]["code"], "syntax", "{stdout}");
+        assert_eq!(doc["diagnostics"][0]["location"]["line"], 3, "{stdout}");
+    }
+    // A gateway error: its message, as stderr says it.
+    let mut options = gateway.gateway_options(4);
+    if let Some(vars) = options.env_vars.as_mut() {
+        vars.insert("HUAWEICLOUD_SDK_SK".to_owned(), "not-the-secret".to_owned());
+    }
+    let diff = apigctl::commands::diff::DiffOptions {
+        gateway: options,
+        env: "DEV".to_owned(),
+        format: PlanFormat::Json,
+        ..Default::default()
+    };
+    let outcome = apigctl::commands::diff::run(&apigctl::source::Input::from_arg(SHOP), &diff);
+    assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&outcome.stdout).expect(&outcome.stdout);
+    let error = doc["error"].as_str().unwrap_or_default();
+    assert!(
+        error.starts_with("list API groups `shop_api`: HTTP 401")
+            && outcome
+                .stderr
+                .starts_with(&format!("apigctl: error: {error}")),
+        "{}\n{}",
+        outcome.stdout,
+        outcome.stderr
+    );
+    // What `sync --via import` refuses, asked for JSON, is said in JSON too.
+    std::fs::copy(SHOP, dir.path().join("shop.yaml")).unwrap();
+    let (code, stdout, stderr) = apigctl_in(
+        dir.path(),
+        &gateway,
+        &[
+            "sync",
+            "shop.yaml",
+            "--env",
+            "DEV",
+            "--via",
+            "import",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect(&stdout);
+    assert_eq!(
+        doc["error"],
+        "--format cannot be used with --via import (the gateway's import answers no plan); nothing was sent",
+        "{stdout}"
     );
     assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
 }

@@ -58,16 +58,93 @@ impl GatewayOptions {
     /// file's mistakes first, each at its place as `apigctl lint` shows a configuration's
     /// (`color`ed for stderr).
     pub fn connect(&self, color: bool) -> Result<Client, Outcome> {
-        self.client().map_err(|error| {
-            let shown = error.report.as_deref().map_or_else(String::new, |report| {
-                report::render(report::Format::Human, std::slice::from_ref(report), color)
-            });
-            Outcome {
-                stdout: String::new(),
-                stderr: format!("{shown}apigctl: error: {}\n", error.message),
-                exit_code: EXIT_FINDINGS,
-            }
+        self.connect_or_fail()
+            .map_err(|failure| failure.outcome(PlanFormat::Human, color))
+    }
+
+    /// The client, or the [`Failure`] that says why there is none.
+    fn connect_or_fail(&self) -> Result<Client, Failure> {
+        self.client().map_err(|error| Failure {
+            reports: error.report.map(|r| *r).into_iter().collect(),
+            ..Failure::error(error.message)
         })
+    }
+}
+
+/// Why `diff` or `sync` stopped before anything was sent, kept apart from how it is shown:
+/// stderr gets it for people, and with `--format json` stdout gets it as a JSON document, so
+/// a consumer that parses stdout reads a failure, not an empty string.
+#[derive(Debug, Default)]
+pub struct Failure {
+    /// Already rendered for stderr, said first (import's warnings about SOURCE).
+    pub before: String,
+    /// The diagnostics that say why, each report at the file it is about.
+    pub reports: Vec<FileReport>,
+    /// One-line errors, in order (`apigctl: error: ` lines); the last says what was not done.
+    pub errors: Vec<String>,
+}
+
+impl Failure {
+    /// A failure said in one line.
+    pub fn error(message: impl Into<String>) -> Failure {
+        Failure {
+            errors: vec![message.into()],
+            ..Failure::default()
+        }
+    }
+
+    /// The failure's outcome (exit 1): stderr for people, and with [`PlanFormat::Json`]
+    /// stdout the document `apigctl lint --format json` writes for a failed run: `version`,
+    /// `summary`, `diagnostics` (the same as stderr's, with their places), `error` (the last
+    /// one-line error: what was not done) and `errors` (every one-line error, in order).
+    pub fn outcome(self, format: PlanFormat, color: bool) -> Outcome {
+        let mut stderr = self.before;
+        let reports: Vec<FileReport> = self
+            .reports
+            .into_iter()
+            .filter(|r| !r.diagnostics.is_empty())
+            .collect();
+        if !reports.is_empty() {
+            stderr.push_str(&report::render(report::Format::Human, &reports, color));
+        }
+        for e in &self.errors {
+            stderr.push_str(&format!("apigctl: error: {}\n", report::printable(e)));
+        }
+        let stdout = match format {
+            PlanFormat::Human => String::new(),
+            PlanFormat::Json => {
+                // Without a one-line error, the diagnostics say why: the run stopped on them.
+                let summary = self.errors.last().cloned().unwrap_or_else(|| {
+                    let name = reports.first().map_or("SOURCE", |r| r.name.as_str());
+                    format!(
+                        "{} has errors; nothing was planned or sent",
+                        report::one_line(name)
+                    )
+                });
+                let status = report::RunStatus {
+                    exit_code: Some(EXIT_FINDINGS),
+                    error: Some(summary),
+                    ..report::RunStatus::default()
+                };
+                let text = report::render_run(report::Format::Json, &reports, &status, false);
+                match serde_json::from_str::<serde_json::Value>(&text) {
+                    Ok(mut doc) => {
+                        if let Some(obj) = doc.as_object_mut() {
+                            obj.insert("errors".into(), serde_json::json!(self.errors));
+                        }
+                        let mut text = serde_json::to_string_pretty(&doc).unwrap_or(text);
+                        text.push('\n');
+                        text
+                    }
+                    Err(_) => text,
+                }
+            }
+        };
+        Outcome {
+            stdout,
+            stderr,
+            exit_code: EXIT_FINDINGS,
+        }
     }
 }
 
@@ -153,41 +230,35 @@ pub struct Loaded {
 }
 
 /// Reads SOURCE, an OpenAPI document (converted like `apigctl import`) or a gateway
-/// definition, with the names it leaves to the gateway. On failure the outcome to return
-/// (diagnostics on stderr, exit 1).
+/// definition, with the names it leaves to the gateway; `color` colours import's warnings.
+/// On failure why (diagnostics, exit 1).
 pub fn load_definition(
     input: &Input,
     limits: &Limits,
     refs: &RefOptions,
     color: bool,
-) -> Result<(Loaded, UndefinedNames), Outcome> {
-    let fail = |stderr: String| Outcome {
-        stdout: String::new(),
-        stderr,
-        exit_code: EXIT_FINDINGS,
+) -> Result<(Loaded, UndefinedNames), Failure> {
+    let fail = |report: FileReport| Failure {
+        reports: vec![report],
+        ..Failure::default()
     };
     let name = input.display_name();
     let mut ws = match Workspace::load(input, limits) {
         Ok(ws) => ws,
-        Err((_, e @ LoadError::Io { .. })) => return Err(fail(format!("apigctl: error: {e}\n"))),
+        Err((_, e @ LoadError::Io { .. })) => return Err(Failure::error(e.to_string())),
         Err((sources, LoadError::Invalid(d))) => {
-            let file_report = FileReport {
+            return Err(fail(FileReport {
                 name,
                 sources,
                 diagnostics: vec![*d],
-            };
-            return Err(fail(report::render(
-                report::Format::Human,
-                &[file_report],
-                color,
-            )));
+            }));
         }
     };
     // What the gateway would refuse stops the run before anything is planned or sent: a sync
     // that fails halfway leaves the group half changed.
-    let refuse = |ws: Workspace| -> Result<UndefinedNames, Outcome> {
-        let GatewayErrors { errors, names } = super::lint::gateway_errors(input, ws, limits, refs)
-            .map_err(|failure| fail(failure.stderr(color)))?;
+    let refuse = |ws: Workspace| -> Result<UndefinedNames, Failure> {
+        let GatewayErrors { errors, names } =
+            super::lint::gateway_errors(input, ws, limits, refs).map_err(gate_failure)?;
         if errors.diagnostics.is_empty() {
             let report = FileReport {
                 diagnostics: Vec::new(),
@@ -195,7 +266,7 @@ pub fn load_definition(
             };
             return Ok(UndefinedNames { report, names });
         }
-        Err(fail(refused(errors, color)))
+        Err(refused(errors))
     };
     match openapi::detect(ws.root()) {
         Ok(DocumentKind::Definition) => match Definition::from_node(&ws.root().root) {
@@ -218,10 +289,10 @@ pub fn load_definition(
                     color,
                     ..Default::default()
                 };
-                Err(fail(match super::lint::lint_file(input, &lint) {
-                    Ok(file_report) => report::render(report::Format::Human, &[file_report], color),
-                    Err(message) => format!("apigctl: error: {message}\n"),
-                }))
+                Err(match super::lint::lint_file(input, &lint) {
+                    Ok(file_report) => fail(file_report),
+                    Err(message) => Failure::error(message),
+                })
             }
         },
         Ok(DocumentKind::OpenApi(version)) => {
@@ -242,12 +313,8 @@ pub fn load_definition(
                 diagnostics.retain(Diagnostic::is_error);
                 // As lint shows them: a rule's finding where a rule reports the problem too.
                 let file_report = super::lint::import_errors(input, ws, limits, refs, diagnostics)
-                    .map_err(|failure| fail(failure.stderr(color)))?;
-                return Err(fail(report::render(
-                    report::Format::Human,
-                    &[file_report],
-                    color,
-                )));
+                    .map_err(gate_failure)?;
+                return Err(fail(file_report));
             }
             // Import puts an empty MOCK where an operation has no backend it can read (a
             // plain OpenAPI document imports so); a gateway would serve that mock.
@@ -262,9 +329,11 @@ pub fn load_definition(
                     sources: ws.sources,
                     diagnostics: stand_ins,
                 };
-                let mut text = report::render(report::Format::Human, &[file_report], color);
-                text.push_str("apigctl: error: an operation without a backend would be an empty mock on the gateway; nothing was planned or sent\n");
-                return Err(fail(text));
+                return Err(Failure {
+                    reports: vec![file_report],
+                    errors: vec!["an operation without a backend would be an empty mock on the gateway; nothing was planned or sent".to_owned()],
+                    ..Failure::default()
+                });
             }
             diagnostics.retain(|d| d.severity == crate::diagnostic::Severity::Warn);
             let mut names = refuse(ws)?;
@@ -291,18 +360,11 @@ pub fn load_definition(
                 names,
             ))
         }
-        Err(d) => {
-            let file_report = FileReport {
-                name,
-                sources: ws.sources,
-                diagnostics: vec![*d],
-            };
-            Err(fail(report::render(
-                report::Format::Human,
-                &[file_report],
-                color,
-            )))
-        }
+        Err(d) => Err(fail(FileReport {
+            name,
+            sources: ws.sources,
+            diagnostics: vec![*d],
+        })),
     }
 }
 
@@ -370,49 +432,63 @@ fn operation_around(ws: &Workspace, at: Location) -> Option<(String, &str, &Node
 }
 
 /// The report of what the gateway would refuse, and that nothing was done.
-fn refused(report: FileReport, color: bool) -> String {
-    let mut text = report::render(report::Format::Human, &[report], color);
-    text.push_str("apigctl: error: the gateway would refuse this definition; nothing was planned or sent (`apigctl lint` shows every finding)\n");
-    text
+fn refused(report: FileReport) -> Failure {
+    Failure {
+        reports: vec![report],
+        errors: vec!["the gateway would refuse this definition; nothing was planned or sent (`apigctl lint` shows every finding)".to_owned()],
+        ..Failure::default()
+    }
+}
+
+/// Why SOURCE's gateway constraints could not be checked: a configuration's mistakes as
+/// `apigctl lint` shows them, then that nothing was planned or sent.
+fn gate_failure(failure: super::lint::GateFailure) -> Failure {
+    match failure {
+        super::lint::GateFailure::Config(path, error) => {
+            let config =
+                super::lint::ConfigFailure::new(&path, error, "nothing was planned or sent", false);
+            Failure {
+                // An unreadable configuration has no place to show: its reason says it.
+                reports: (!config.shown.is_empty())
+                    .then_some(config.report)
+                    .into_iter()
+                    .collect(),
+                errors: vec![report::one_line(&config.reason).into_owned()],
+                ..Failure::default()
+            }
+        }
+        super::lint::GateFailure::Message(message) => Failure::error(message),
+    }
 }
 
 /// A multi-threaded runtime for one command.
-pub fn runtime() -> Result<tokio::runtime::Runtime, Outcome> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Outcome {
-            stdout: String::new(),
-            stderr: format!("apigctl: error: cannot start the runtime: {e}\n"),
-            exit_code: EXIT_FINDINGS,
-        })
+        .map_err(|e| Failure::error(format!("cannot start the runtime: {e}")))
 }
 
 /// Loads SOURCE, reads the live group and plans. Shared by `diff` and `sync`.
 pub fn prepare(
     input: &Input,
     options: &DiffOptions,
-) -> Result<(Loaded, Client, Live, Plan, tokio::runtime::Runtime), Outcome> {
+) -> Result<(Loaded, Client, Live, Plan, tokio::runtime::Runtime), Failure> {
     let (loaded, names) = load_definition(input, &options.limits, &options.refs, options.color)?;
     // Import's warnings come first, whatever stops the run after them.
-    let failed = |stderr: String| Outcome {
-        stdout: String::new(),
-        stderr: format!("{}{stderr}", loaded.warnings),
-        exit_code: EXIT_FINDINGS,
+    let failed = |failure: Failure| Failure {
+        before: loaded.warnings.clone(),
+        ..failure
     };
-    let error = |message: String| failed(format!("apigctl: error: {message}\n"));
     let definition = &loaded.definition;
-    let client = options
-        .gateway
-        .connect(options.color)
-        .map_err(|o| failed(o.stderr))?;
-    let runtime = runtime().map_err(|o| failed(o.stderr))?;
+    let client = options.gateway.connect_or_fail().map_err(failed)?;
+    let runtime = runtime().map_err(failed)?;
     let live = runtime
         .block_on(live::read(&client, &definition.group.name))
-        .map_err(|e| error(e.to_string()))?;
+        .map_err(|e| failed(Failure::error(e.to_string())))?;
     if let Some(report) = names.unresolved(definition, &live, options.prune) {
-        return Err(failed(refused(report, options.color)));
+        return Err(failed(refused(report)));
     }
     let plan_options = PlanOptions {
         env: options.env.clone(),
@@ -421,18 +497,13 @@ pub fn prepare(
     let refusals = crate::sync::plan::refused(definition, &live, &plan_options);
     if !refusals.is_empty() {
         let (located, rest) = locate_refusals(input, options, refusals);
-        let mut stderr = located.map_or_else(String::new, |report| {
-            report::render(report::Format::Human, &[report], options.color)
-        });
-        // The messages quote names from SOURCE.
-        stderr.extend(
-            rest.iter()
-                .map(|r| format!("apigctl: error: {}\n", crate::report::printable(&r.message))),
-        );
-        stderr.push_str(
-            "apigctl: error: the gateway would refuse this plan; nothing was planned or sent\n",
-        );
-        return Err(failed(stderr));
+        let mut errors: Vec<String> = rest.into_iter().map(|r| r.message).collect();
+        errors.push("the gateway would refuse this plan; nothing was planned or sent".to_owned());
+        return Err(failed(Failure {
+            reports: located.into_iter().collect(),
+            errors,
+            ..Failure::default()
+        }));
     }
     let plan = plan(definition, &live, &plan_options);
     Ok((loaded, client, live, plan, runtime))
@@ -511,7 +582,7 @@ pub fn render(plan: &Plan, format: PlanFormat) -> String {
 pub fn run(input: &Input, options: &DiffOptions) -> Outcome {
     let (loaded, _, _, plan, _runtime) = match prepare(input, options) {
         Ok(prepared) => prepared,
-        Err(outcome) => return outcome,
+        Err(failure) => return failure.outcome(options.format, options.color),
     };
     Outcome {
         stdout: render(&plan, options.format),

@@ -58,7 +58,7 @@ pub fn run(options: &DumpOptions) -> Outcome {
     };
     let runtime = match runtime() {
         Ok(r) => r,
-        Err(outcome) => return outcome,
+        Err(failure) => return failure.outcome(super::diff::PlanFormat::Human, options.color),
     };
     let live = match runtime.block_on(live::read(&client, &options.group)) {
         Ok(l) => l,

@@ -13,7 +13,7 @@ use crate::source::Input;
 use crate::sync::apply::{apply, operation_count};
 
 use super::diff::{
-    DiffOptions, EXIT_CHANGES, PlanFormat, load_definition, prepare, render, runtime,
+    DiffOptions, EXIT_CHANGES, Failure, PlanFormat, load_definition, prepare, render, runtime,
 };
 use super::{EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, Outcome};
 
@@ -57,19 +57,18 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
             None
         };
         if let Some(reason) = refused {
-            return Outcome {
-                stdout: String::new(),
-                stderr: format!(
-                    "apigctl: error: {reason}; nothing was sent\n  = help: `apigctl diff SOURCE` shows how the group differs from SOURCE\n"
-                ),
-                exit_code: EXIT_FINDINGS,
-            };
+            let mut outcome = Failure::error(format!("{reason}; nothing was sent"))
+                .outcome(options.diff.format, options.diff.color);
+            outcome.stderr.push_str(
+                "  = help: `apigctl diff SOURCE` shows how the group differs from SOURCE\n",
+            );
+            return outcome;
         }
         return via_import(input, options, modes);
     }
     let (loaded, client, live, plan, runtime) = match prepare(input, &options.diff) {
         Ok(prepared) => prepared,
-        Err(outcome) => return outcome,
+        Err(failure) => return failure.outcome(options.diff.format, options.diff.color),
     };
     let mut outcome = Outcome {
         stdout: render(&plan, options.diff.format),
@@ -210,7 +209,7 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
     let (definition, warnings) = match load_definition(input, &diff.limits, &diff.refs, diff.color)
     {
         Ok((loaded, _)) => (loaded.definition, loaded.warnings),
-        Err(outcome) => return outcome,
+        Err(failure) => return failure.outcome(PlanFormat::Human, diff.color),
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -227,7 +226,7 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
     };
     let runtime = match runtime() {
         Ok(r) => r,
-        Err(outcome) => return outcome,
+        Err(failure) => return failure.outcome(PlanFormat::Human, diff.color),
     };
     let file_name = path.file_name().map_or("openapi.yaml".to_owned(), |n| {
         n.to_string_lossy().into_owned()
