@@ -278,7 +278,8 @@ impl OutputFormatArg {
 }
 
 #[derive(Args)]
-// `--format` is the list's: `rules --format json explain ID` is refused, not ignored.
+// `--format` before `explain` is the list's: `rules --format json explain ID` is refused, not
+// ignored (`rules explain ID --format json` is the explanation's).
 #[command(args_conflicts_with_subcommands = true)]
 struct RulesArgs {
     #[command(subcommand)]
@@ -295,12 +296,24 @@ enum ListFormatArg {
     Json,
 }
 
+impl ListFormatArg {
+    fn list(self) -> commands::rules::ListFormat {
+        match self {
+            ListFormatArg::Human => commands::rules::ListFormat::Human,
+            ListFormatArg::Json => commands::rules::ListFormat::Json,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum RulesCommand {
     /// Describe a rule: what it checks, its documented source, a failing and a passing example.
     Explain {
         /// The rule id (`apig-api-name`).
         id: String,
+        /// Output format of the explanation.
+        #[arg(long, value_enum, default_value_t = ListFormatArg::Human)]
+        format: ListFormatArg,
     },
 }
 
@@ -565,11 +578,10 @@ fn main() -> ExitCode {
             commands::import::run(&Input::from_arg(&args.spec), &options)
         }
         Command::Rules(args) => match args.command {
-            Some(RulesCommand::Explain { id }) => commands::rules::explain(&id),
-            None => commands::rules::list(match args.format {
-                ListFormatArg::Human => commands::rules::ListFormat::Human,
-                ListFormatArg::Json => commands::rules::ListFormat::Json,
-            }),
+            Some(RulesCommand::Explain { id, format }) => {
+                commands::rules::explain(&id, format.list())
+            }
+            None => commands::rules::list(args.format.list()),
         },
         Command::Export(args) => {
             use apigctl::convert::export::{Define, ExportOptions};

@@ -287,7 +287,7 @@ fn rules_command_lists_and_explains() {
             "API Reference 3.5.1, Table 3-167 (name)"
         ]
     );
-    let explained = explain("apig-api-name");
+    let explained = explain("apig-api-name", ListFormat::Human);
     assert_eq!(explained.exit_code, 0);
     assert!(explained.stdout.contains("Failing example:"));
     assert!(
@@ -300,11 +300,65 @@ fn rules_command_lists_and_explains() {
             .stdout
             .contains("apig-api-name reports nothing here.")
     );
-    let unknown = explain("apig-api-nme");
+    let unknown = explain("apig-api-nme", ListFormat::Human);
     assert_eq!(unknown.exit_code, 2);
+    assert_eq!(unknown.stdout, "");
     assert_eq!(
         unknown.stderr,
         "apigctl: error: no rule `apig-api-nme`; did you mean `apig-api-name`?\n"
+    );
+}
+
+/// `rules explain ID --format json`: the rule's fields as `rules --format json` lists them,
+/// then its message, help and examples with the findings the rule reports on each; an
+/// unknown id is a JSON document with `error` too.
+#[test]
+fn rules_explain_as_json() {
+    use apigctl::commands::rules::{ListFormat, explain, list};
+    let explained = explain("apig-api-name", ListFormat::Json);
+    assert_eq!((explained.exit_code, explained.stderr.as_str()), (0, ""));
+    let doc: serde_json::Value =
+        serde_json::from_str(&explained.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc["version"], 1);
+    let rule = &doc["rule"];
+    let listed: serde_json::Value =
+        serde_json::from_str(&list(ListFormat::Json).stdout).unwrap_or_else(|e| panic!("{e}"));
+    let in_list = listed["rules"]
+        .as_array()
+        .and_then(|rules| rules.iter().find(|r| r["id"] == "apig-api-name"))
+        .unwrap_or_else(|| panic!("{listed}"));
+    for (key, value) in in_list.as_object().unwrap_or_else(|| panic!("{in_list}")) {
+        assert_eq!(&rule[key], value, "{key}");
+    }
+    assert_eq!(rule["severity"], "error");
+    assert_eq!(rule["source"], "API Reference 3.5.1, Table 3-167 (name)");
+    assert!(
+        rule["message"].is_string() && rule["help"].is_string(),
+        "{rule}"
+    );
+    let fail = &rule["examples"]["fail"];
+    assert!(
+        fail["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("_list orders")),
+        "{fail}"
+    );
+    assert_eq!(fail["findings"][0]["line"], 6, "{fail}");
+    assert_eq!(fail["findings"][0]["column"], 20, "{fail}");
+    assert!(
+        fail["findings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("API name `_list orders`")),
+        "{fail}"
+    );
+    assert_eq!(rule["examples"]["pass"]["findings"], serde_json::json!([]));
+    let unknown = explain("apig-api-nme", ListFormat::Json);
+    assert_eq!(unknown.exit_code, 2);
+    let doc: serde_json::Value =
+        serde_json::from_str(&unknown.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        doc,
+        serde_json::json!({"version": 1, "error": "no rule `apig-api-nme`; did you mean `apig-api-name`?"})
     );
 }
 

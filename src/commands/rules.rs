@@ -15,8 +15,33 @@ pub enum ListFormat {
     /// One rule per line: id, severity, source.
     #[default]
     Human,
-    /// `{"version": 1, "rules": [{id, severity, description, source, constraint, given, select}]}`.
+    /// `{"version": 1, "rules": [{id, severity, description, source, constraint, given, select}]}`;
+    /// one rule's explanation: `{"version": 1, "rule": {the same, message, help, examples}}`.
     Json,
+}
+
+/// What `rules --format json` says of a rule; `rules explain --format json` says more.
+fn rule_json(r: &Rule) -> serde_json::Map<String, serde_json::Value> {
+    let serde_json::Value::Object(map) = serde_json::json!({
+        "id": r.id,
+        "severity": r.severity.as_str(),
+        "description": r.description,
+        "source": r.source,
+        "constraint": r.constraint,
+        "given": r.given.as_str(),
+        "select": r.select_text,
+    }) else {
+        return serde_json::Map::new();
+    };
+    map
+}
+
+/// `doc` as the commands print JSON: pretty, with a final line feed.
+fn json_text(doc: &serde_json::Value) -> String {
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(doc).unwrap_or_default()
+    )
 }
 
 fn builtin() -> Result<&'static [Rule], Outcome> {
@@ -54,25 +79,8 @@ pub fn list(format: ListFormat) -> Outcome {
             out
         }
         ListFormat::Json => {
-            let list: Vec<serde_json::Value> = rules
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "id": r.id,
-                        "severity": r.severity.as_str(),
-                        "description": r.description,
-                        "source": r.source,
-                        "constraint": r.constraint,
-                        "given": r.given.as_str(),
-                        "select": r.select_text,
-                    })
-                })
-                .collect();
-            let doc = serde_json::json!({ "version": 1, "rules": list });
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            )
+            let list: Vec<serde_json::Map<_, _>> = rules.iter().map(rule_json).collect();
+            json_text(&serde_json::json!({ "version": 1, "rules": list }))
         }
     };
     Outcome {
@@ -82,7 +90,11 @@ pub fn list(format: ListFormat) -> Outcome {
 }
 
 /// Explains one rule: description, source, message, and what it reports on its examples.
-pub fn explain(id: &str) -> Outcome {
+/// With [`ListFormat::Json`], `{"version": 1, "rule": {...}}`: the fields of the rule in
+/// `rules --format json`, then `message`, `help` and `examples` (`fail` and `pass`, each its
+/// `text` and the `findings` the rule reports on it, `line`, `column`, `message`); an
+/// unknown id is `{"version": 1, "error": ...}` there too (exit 2).
+pub fn explain(id: &str, format: ListFormat) -> Outcome {
     let rules = match builtin() {
         Ok(r) => r,
         Err(o) => return o,
@@ -91,12 +103,46 @@ pub fn explain(id: &str) -> Outcome {
         let hint = did_you_mean(id, rules.iter().map(|r| r.id.as_str()))
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_else(|| "; `apigctl rules` lists them".to_owned());
+        let error = format!("no rule `{}`{hint}", crate::report::one_line(id));
         return Outcome {
-            stderr: format!("apigctl: error: no rule `{id}`{hint}\n"),
+            stdout: match format {
+                ListFormat::Human => String::new(),
+                ListFormat::Json => json_text(&serde_json::json!({"version": 1, "error": error})),
+            },
+            stderr: format!("apigctl: error: {error}\n"),
             exit_code: EXIT_USAGE,
-            ..Outcome::default()
         };
     };
+    if format == ListFormat::Json {
+        let mut doc = rule_json(rule);
+        doc.insert("message".into(), serde_json::json!(rule.message));
+        doc.insert("help".into(), serde_json::json!(rule.help));
+        let example = |text: &str| {
+            let findings: Vec<serde_json::Value> = example_report(text).map_or_else(
+                |e| vec![serde_json::json!({"line": 0, "column": 0, "message": format!("example does not load: {e}")})],
+                |report| {
+                    findings_of(&report, &rule.id)
+                        .into_iter()
+                        .map(|(line, column, message)| {
+                            serde_json::json!({"line": line, "column": column, "message": message})
+                        })
+                        .collect()
+                },
+            );
+            serde_json::json!({"text": text, "findings": findings})
+        };
+        doc.insert(
+            "examples".into(),
+            serde_json::json!({
+                "fail": example(&rule.examples.fail),
+                "pass": example(&rule.examples.pass),
+            }),
+        );
+        return Outcome {
+            stdout: json_text(&serde_json::json!({"version": 1, "rule": doc})),
+            ..Outcome::default()
+        };
+    }
     let mut out = String::new();
     let _ = writeln!(out, "{} ({})", rule.id, rule.severity);
     let _ = writeln!(out, "  {}", rule.description);
@@ -138,7 +184,7 @@ pub fn explain(id: &str) -> Outcome {
 
 /// What the rule reports on an example, as `line:col: message` lines.
 fn example_findings(rule: &Rule, text: &str) -> String {
-    let report = match lint_text("example.yaml", text, &LintOptions::default()) {
+    let report = match example_report(text) {
         Ok(r) => r,
         Err(e) => return format!("  (example does not load: {e})"),
     };
@@ -152,6 +198,11 @@ fn example_findings(rule: &Rule, text: &str) -> String {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+/// An example linted as `example.yaml`.
+fn example_report(text: &str) -> Result<FileReport, String> {
+    lint_text("example.yaml", text, &LintOptions::default())
 }
 
 /// The `(line, column, message)` of each finding of `code` in a report (1-based).
