@@ -33,24 +33,136 @@ enum ColorWhen {
 #[derive(Subcommand)]
 enum Command {
     /// Check OpenAPI documents and gateway definitions.
+    #[command(after_help = LINT_HELP)]
     Lint(LintArgs),
     /// Convert an OpenAPI document with x-apigateway-* extensions to a gateway definition.
+    #[command(after_help = IMPORT_HELP)]
     Import(ImportArgs),
     /// List the lint rules, or explain one.
+    #[command(after_help = RULES_HELP)]
     Rules(RulesArgs),
     /// Convert a gateway definition to an OpenAPI document with x-apigateway-* extensions.
+    #[command(after_help = EXPORT_HELP)]
     Export(ExportArgs),
     /// Convert an OpenAPI document to another OpenAPI version, keeping x-apigateway-* extensions.
+    #[command(after_help = CONVERT_HELP)]
     Convert(ConvertArgs),
     /// Show what sync would change on the gateway (exit 0 none, 2 pending, 1 error).
+    #[command(after_help = DIFF_HELP)]
     Diff(DiffArgs),
     /// Make the live API group match an OpenAPI document or gateway definition.
+    #[command(after_help = SYNC_HELP)]
     Sync(SyncArgs),
     /// Read a live API group back as a gateway definition.
+    #[command(after_help = DUMP_HELP)]
     Dump(DumpArgs),
     /// Run a local gateway that speaks the APIG v2 management REST API.
+    #[command(after_help = SERVE_HELP)]
     Serve(ServeArgs),
 }
+
+// The EXAMPLES of each subcommand's `--help`. Every line that starts with `  apigctl ` is an
+// example whose arguments the tests parse (up to a `>`, `|` or `&`), so none names a flag
+// that does not exist.
+
+const LINT_HELP: &str = "\
+Examples:
+  apigctl lint openapi.yaml
+  apigctl lint api/orders.yaml api/users.yaml --fail-on warn
+  apigctl lint                                    # the `files` of .apigctl.yaml
+  apigctl lint openapi.yaml --format sarif > lint.sarif
+  apigctl lint openapi.yaml --write-baseline baseline.json
+  apigctl lint openapi.yaml --baseline baseline.json --format github
+  apigctl --color never lint openapi.yaml
+  cat openapi.yaml | apigctl lint -
+
+Environment:
+  NO_COLOR, TERM=dumb   no colour (with --color auto)
+  APIGCTL_TIMINGS=1     time spent per phase, on stderr";
+
+const IMPORT_HELP: &str = "\
+Examples:
+  apigctl import openapi.yaml -o definition.yaml
+  apigctl import openapi.yaml --group-name shop_api --format json
+  apigctl import openapi.yaml --strict -o definition.yaml";
+
+const RULES_HELP: &str = "\
+Examples:
+  apigctl rules
+  apigctl rules --format json
+  apigctl rules explain apig-api-name
+  apigctl rules explain apig-api-name --format json";
+
+const EXPORT_HELP: &str = "\
+Examples:
+  apigctl export definition.yaml -o openapi.yaml
+  apigctl export definition.yaml --oas 3.1 --define proxy --format json
+  apigctl export definition.yaml --oas 2.0 -o swagger.yaml";
+
+const CONVERT_HELP: &str = "\
+Examples:
+  apigctl convert swagger.yaml --oas 3.0 -o openapi.yaml
+  apigctl convert openapi.json --oas 3.1 --format yaml";
+
+/// The environment variables `diff`, `sync` and `dump` read (`gateway::config`'s `ENV_*`):
+/// a macro, as `concat!` takes literals only.
+macro_rules! gateway_env {
+    () => {
+        "
+Environment (a flag wins over its variable; then --config's file):
+  HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK   access key and secret key (requests are signed)
+  HUAWEICLOUD_SDK_SECURITY_TOKEN           security token of temporary credentials
+  APIGCTL_AUTH_TOKEN                       an IAM token (X-Auth-Token) instead of AK/SK
+  HUAWEICLOUD_SDK_PROJECT_ID               --project-id
+  APIGCTL_INSTANCE_ID                      --instance-id
+  APIGCTL_ENDPOINT                         --endpoint
+  APIGCTL_REGION                           --region
+  APIGCTL_CONFIG                           --config"
+    };
+}
+
+const DIFF_HELP: &str = concat!(
+    "\
+Examples:
+  apigctl diff openapi.yaml --env RELEASE --region cn-north-4 --instance-id ID
+  apigctl diff definition.yaml --env RELEASE --prune
+  apigctl diff openapi.yaml --env RELEASE --format json > plan.json
+  apigctl diff openapi.yaml --env DEV --endpoint http://127.0.0.1:8080 --instance-id i1
+",
+    gateway_env!()
+);
+
+const SYNC_HELP: &str = concat!(
+    "\
+Examples:
+  apigctl sync openapi.yaml --env RELEASE --dry-run
+  apigctl sync openapi.yaml --env RELEASE --region cn-north-4 --instance-id ID
+  apigctl sync definition.yaml --env RELEASE --prune --format json
+  apigctl sync openapi.yaml --env RELEASE --via import --api-mode override
+",
+    gateway_env!()
+);
+
+const DUMP_HELP: &str = concat!(
+    "\
+Examples:
+  apigctl dump --group shop_api --env RELEASE -o definition.yaml
+  apigctl dump --group shop_api --env RELEASE --oas 3.0 -o openapi.yaml
+  apigctl dump --group shop_api --format json --config apig.yaml
+",
+    gateway_env!()
+);
+
+const SERVE_HELP: &str = "\
+Examples:
+  apigctl serve
+  apigctl serve --listen 127.0.0.1:9000 --state gateway.json
+  apigctl serve --credentials keys.txt --project-id p1 --instance-id i1
+  apigctl serve --auth-token TOKEN
+
+Environment:
+  HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK   the one key pair to accept without --credentials
+                                           (both or neither; neither: a generated pair)";
 
 #[derive(Args)]
 struct GatewayArgs {
@@ -677,4 +789,99 @@ fn finish(mut outcome: Outcome, write_failed: u8) -> ExitCode {
     }
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
     ExitCode::from(outcome.exit_code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// The examples of a subcommand's `--help`: each line that starts with `apigctl `, up to
+    /// what the shell would take (`>`, `|`, `&`, a `#` comment), split into arguments.
+    fn examples(help: &str) -> Vec<Vec<String>> {
+        help.lines()
+            .filter_map(|line| line.trim_start().strip_prefix("apigctl "))
+            .map(|args| {
+                let end = args.find(['>', '|', '&', '#']).unwrap_or(args.len());
+                std::iter::once("apigctl")
+                    .chain(args[..end].split_whitespace())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect()
+    }
+
+    const SUBCOMMANDS: [&str; 9] = [
+        "lint", "import", "rules", "export", "convert", "diff", "sync", "dump", "serve",
+    ];
+
+    /// Every subcommand's `--help` ends with examples of itself, which parse: none names a
+    /// flag or value that does not exist.
+    #[test]
+    fn every_subcommand_help_has_examples_that_parse() {
+        let mut cli = Cli::command();
+        for name in SUBCOMMANDS {
+            let sub = cli
+                .find_subcommand_mut(name)
+                .unwrap_or_else(|| panic!("no subcommand {name}"));
+            let help = sub.render_help().to_string();
+            assert!(help.contains("\nExamples:\n"), "{name}: {help}");
+            let examples = examples(&help);
+            assert!(examples.len() >= 2, "{name}: {help}");
+            for example in examples {
+                // An example of this subcommand (after a global `--color WHEN`).
+                let mut args = example.iter().skip(1);
+                let sub = loop {
+                    match args.next() {
+                        Some(flag) if flag == "--color" => {
+                            args.next();
+                        }
+                        other => break other,
+                    }
+                };
+                assert_eq!(sub.map(String::as_str), Some(name), "{example:?}");
+                if let Err(e) = Cli::try_parse_from(&example) {
+                    panic!("{name}: example {example:?} does not parse: {e}");
+                }
+            }
+        }
+    }
+
+    /// The gateway-facing commands name every environment variable the configuration reads,
+    /// and `serve` the key pair it accepts.
+    #[test]
+    fn gateway_commands_help_names_the_environment_variables() {
+        use apigctl::gateway::config::{
+            ENV_AK, ENV_AUTH_TOKEN, ENV_CONFIG, ENV_ENDPOINT, ENV_INSTANCE_ID, ENV_PROJECT_ID,
+            ENV_REGION, ENV_SECURITY_TOKEN, ENV_SK,
+        };
+        let mut cli = Cli::command();
+        for name in ["diff", "sync", "dump"] {
+            let help = cli
+                .find_subcommand_mut(name)
+                .map(|c| c.render_help().to_string())
+                .unwrap_or_default();
+            for var in [
+                ENV_AK,
+                ENV_SK,
+                ENV_SECURITY_TOKEN,
+                ENV_AUTH_TOKEN,
+                ENV_PROJECT_ID,
+                ENV_INSTANCE_ID,
+                ENV_ENDPOINT,
+                ENV_REGION,
+                ENV_CONFIG,
+            ] {
+                assert!(
+                    help.contains(var),
+                    "{name} --help does not name {var}: {help}"
+                );
+            }
+        }
+        let serve = cli
+            .find_subcommand_mut("serve")
+            .map(|c| c.render_help().to_string())
+            .unwrap_or_default();
+        assert!(serve.contains(ENV_AK) && serve.contains(ENV_SK), "{serve}");
+    }
 }
