@@ -271,7 +271,8 @@ struct DumpArgs {
 }
 
 impl DiffArgs {
-    fn options(&self, color: bool) -> commands::diff::DiffOptions {
+    /// The options; `color` for stderr's diagnostics, `plan_color` for stdout's plan.
+    fn options(&self, color: bool, plan_color: bool) -> commands::diff::DiffOptions {
         commands::diff::DiffOptions {
             gateway: self.gateway.options(),
             env: self.env.clone(),
@@ -283,6 +284,7 @@ impl DiffArgs {
             limits: self.load.limits(),
             refs: self.load.refs(),
             color,
+            plan_color,
         }
     }
 }
@@ -724,12 +726,12 @@ fn main() -> ExitCode {
             commands::convert::run(&Input::from_arg(&args.spec), &options)
         }
         Command::Diff(args) => {
-            let options = args.options(color_enabled_stderr(cli.color));
+            let options = args.options(color_enabled_stderr(cli.color), color);
             commands::diff::run(&Input::from_arg(&args.source), &options)
         }
         Command::Sync(args) => {
             let options = commands::sync::SyncOptions {
-                diff: args.diff.options(color_enabled_stderr(cli.color)),
+                diff: args.diff.options(color_enabled_stderr(cli.color), color),
                 dry_run: args.dry_run,
                 via_import: args.via.as_ref().map(|_| commands::sync::ImportModes {
                     extend_mode: args.extend_mode.clone(),

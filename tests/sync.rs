@@ -2220,3 +2220,83 @@ fn a_failed_diff_or_sync_with_format_json_writes_the_failure_as_json() {
     );
     assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
 }
+
+/// `--color` colours the plan of `diff` and `sync` decK-style through lint's colour decision:
+/// creations green, updates yellow, a field's old value red and its new one green; `never`,
+/// and `auto` with NO_COLOR or off a terminal, write no escape at all.
+#[test]
+fn plans_are_coloured_only_when_colour_is_wanted() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(SHOP, dir.path().join("shop.yaml")).unwrap();
+    let plan = |args: &[&str]| {
+        let (code, stdout, stderr) = apigctl_in(dir.path(), &gateway, args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        stdout
+    };
+    let created = plan(&["diff", "shop.yaml", "--env", "DEV", "--color", "always"]);
+    assert!(
+        created.starts_with("\x1b[32m+ group shop_api\x1b[0m\n"),
+        "{created:?}"
+    );
+    assert!(
+        created.contains("\x1b[32m+ api get_product\x1b[0m\n"),
+        "{created:?}"
+    );
+    // The summary stays plain.
+    assert!(
+        created.ends_with("\nPlan for group shop_api (env DEV): 8 to create, 0 to update, 0 to delete, 0 unchanged.\n"),
+        "{created:?}"
+    );
+    for args in [
+        &["diff", "shop.yaml", "--env", "DEV", "--color", "never"][..],
+        &[
+            "--color",
+            "always",
+            "diff",
+            "shop.yaml",
+            "--env",
+            "DEV",
+            "--color",
+            "never",
+        ],
+        // NO_COLOR is set by apigctl_in, and stdout is no terminal.
+        &["diff", "shop.yaml", "--env", "DEV"],
+        &[
+            "sync",
+            "shop.yaml",
+            "--env",
+            "DEV",
+            "--dry-run",
+            "--color",
+            "auto",
+        ],
+    ] {
+        let plain = plan(args);
+        assert!(!plain.contains('\x1b'), "{args:?}: {plain:?}");
+        assert!(
+            plain.starts_with("+ group shop_api\n"),
+            "{args:?}: {plain:?}"
+        );
+    }
+    let (code, _, stderr) =
+        apigctl_in(dir.path(), &gateway, &["sync", "shop.yaml", "--env", "DEV"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(SHOP)
+        .unwrap()
+        .replace("timeout: 5000", "timeout: 6000");
+    std::fs::write(dir.path().join("shop.yaml"), text).unwrap();
+    let updated = plan(&[
+        "sync",
+        "shop.yaml",
+        "--env",
+        "DEV",
+        "--dry-run",
+        "--color",
+        "always",
+    ]);
+    assert_eq!(
+        updated,
+        "\x1b[33m~ api get_product\x1b[0m\n    backend_api.timeout: \x1b[31m5000\x1b[0m -> \x1b[32m6000\x1b[0m\n\x1b[33m~ publication get_product in DEV (republish: the API changed)\x1b[0m\nPlan for group shop_api (env DEV): 0 to create, 2 to update, 0 to delete, 5 unchanged.\n"
+    );
+}

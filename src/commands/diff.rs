@@ -163,8 +163,10 @@ pub struct DiffOptions {
     pub limits: Limits,
     /// How references are followed.
     pub refs: RefOptions,
-    /// Colour diagnostics.
+    /// Colour diagnostics (stderr).
     pub color: bool,
+    /// Colour the human plan (stdout), decK-style.
+    pub plan_color: bool,
 }
 
 /// Names SOURCE refers to without defining them, to look for on the gateway before planning
@@ -570,10 +572,10 @@ fn locate_refusals(
 /// [`crate::sync::plan::refused`]).
 pub const REFUSED: &str = "plan-refused";
 
-/// The plan in the chosen format.
-pub fn render(plan: &Plan, format: PlanFormat) -> String {
+/// The plan in the chosen format; `color` colours the human one.
+pub fn render(plan: &Plan, format: PlanFormat, color: bool) -> String {
     match format {
-        PlanFormat::Human => plan.render_human(),
+        PlanFormat::Human => plan.render_human_colored(color),
         PlanFormat::Json => plan.render_json(),
     }
 }
@@ -585,7 +587,7 @@ pub fn run(input: &Input, options: &DiffOptions) -> Outcome {
         Err(failure) => return failure.outcome(options.format, options.color),
     };
     Outcome {
-        stdout: render(&plan, options.format),
+        stdout: render(&plan, options.format, options.plan_color),
         stderr: loaded.warnings,
         exit_code: if plan.pending() > 0 {
             EXIT_CHANGES

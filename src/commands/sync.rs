@@ -71,7 +71,7 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
         Err(failure) => return failure.outcome(options.diff.format, options.diff.color),
     };
     let mut outcome = Outcome {
-        stdout: render(&plan, options.diff.format),
+        stdout: render(&plan, options.diff.format, options.diff.plan_color),
         ..Outcome::default()
     };
     // Import's warnings are said before anything is sent: live, where the progress is.

@@ -190,22 +190,39 @@ impl Plan {
     /// The plan in decK/terraform style: `+` create, `~` update with field differences,
     /// `-` delete; unchanged objects only counted.
     pub fn render_human(&self) -> String {
+        self.render_human_colored(false)
+    }
+
+    /// [`Plan::render_human`], with `color` in decK's colours: creations green, deletions
+    /// red, updates yellow, and in a field's difference the old value red and the new green.
+    pub fn render_human_colored(&self, color: bool) -> String {
+        // Names and values come from SOURCE and the gateway: shown, never acted on, so each
+        // piece is made printable before any colour is put around it.
+        let paint = |code: &str, text: &str| {
+            let text = crate::report::printable(text);
+            if color {
+                format!("\x1b[{code}m{text}\x1b[0m")
+            } else {
+                text.into_owned()
+            }
+        };
         let mut out = String::new();
         for change in self
             .changes
             .iter()
             .filter(|c| c.action != Action::Unchanged)
         {
-            let sign = match change.action {
-                Action::Create => '+',
-                Action::Update => '~',
-                Action::Delete => '-',
-                Action::Unchanged => ' ',
+            let (sign, code) = match change.action {
+                Action::Create => ('+', GREEN),
+                Action::Update => ('~', YELLOW),
+                Action::Delete => ('-', RED),
+                Action::Unchanged => (' ', ""),
             };
-            let _ = write!(out, "{sign} {} {}", change.kind.label(), change.name);
+            let mut line = format!("{sign} {} {}", change.kind.label(), change.name);
             if let Some(reason) = &change.reason {
-                let _ = write!(out, " ({reason})");
+                let _ = write!(line, " ({reason})");
             }
+            out.push_str(&paint(code, &line));
             out.push('\n');
             for field in &change.fields {
                 let show =
@@ -213,16 +230,17 @@ impl Plan {
                 let _ = writeln!(
                     out,
                     "    {}: {} -> {}",
-                    field.path,
-                    show(&field.old),
-                    show(&field.new)
+                    crate::report::printable(&field.path),
+                    paint(RED, &show(&field.old)),
+                    paint(GREEN, &show(&field.new))
                 );
             }
         }
         for name in &self.unmanaged {
             let _ = writeln!(
                 out,
-                "= {name} (not in the source; kept, --prune deletes it)"
+                "= {} (not in the source; kept, --prune deletes it)",
+                crate::report::printable(name)
             );
         }
         for note in &self.notes {
@@ -241,11 +259,13 @@ impl Plan {
         let (create, update, delete, unchanged) = self.counts();
         let _ = writeln!(
             out,
-            "Plan for group {} (env {}): {create} to create, {update} to update, {delete} to delete, {unchanged} unchanged.",
-            self.group, self.env
+            "{}",
+            crate::report::printable(&format!(
+                "Plan for group {} (env {}): {create} to create, {update} to update, {delete} to delete, {unchanged} unchanged.",
+                self.group, self.env
+            ))
         );
-        // Names and values come from SOURCE and the gateway: shown, never acted on.
-        crate::report::printable(&out).into_owned()
+        out
     }
 
     /// The plan as JSON (`version: 1`).
@@ -266,6 +286,11 @@ impl Plan {
         text
     }
 }
+
+/// ANSI colours of the plan (SGR parameters).
+const GREEN: &str = "32";
+const RED: &str = "31";
+const YELLOW: &str = "33";
 
 /// The definition's wishes with every `env` resolved and bindings expanded per API.
 #[derive(Debug, Default)]
@@ -1710,6 +1735,38 @@ mod tests {
         };
         let text = plan.render_human();
         assert!(text.starts_with("+ api a\\u{1b}[2Jb\\u{d}c\n"), "{text}");
+        // Coloured, the name's escape is still escaped: the only ESC is the colour's.
+        let text = plan.render_human_colored(true);
+        assert!(
+            text.starts_with("\x1b[32m+ api a\\u{1b}[2Jb\\u{d}c\x1b[0m\n"),
+            "{text:?}"
+        );
+    }
+
+    /// A deletion is red, as in decK; an unmanaged object stays plain.
+    #[test]
+    fn a_deletion_is_red() {
+        let plan = Plan {
+            group: "g".into(),
+            env: "DEV".into(),
+            changes: vec![Change {
+                kind: Kind::Api,
+                action: Action::Delete,
+                name: "old".into(),
+                fields: vec![],
+                reason: None,
+                target: Target::default(),
+            }],
+            unmanaged: vec!["api kept".into()],
+            outside: vec![],
+            outside_envs: BTreeSet::new(),
+            notes: vec![],
+        };
+        assert_eq!(
+            plan.render_human_colored(true),
+            "\x1b[31m- api old\x1b[0m\n= api kept (not in the source; kept, --prune deletes it)\nPlan for group g (env DEV): 0 to create, 0 to update, 1 to delete, 0 unchanged.\n"
+        );
+        assert!(!plan.render_human().contains('\x1b'));
     }
 
     #[test]
