@@ -441,7 +441,8 @@ struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     state: Option<std::path::PathBuf>,
 
-    /// File of `AK:SK` lines to accept (default: HUAWEICLOUD_SDK_AK/SK, else a generated pair).
+    /// File of `AK:SK` lines to accept (default: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, both
+    /// or neither; neither: a generated pair).
     #[arg(long, value_name = "FILE")]
     credentials: Option<std::path::PathBuf>,
 

@@ -218,3 +218,103 @@ fn an_interrupted_sync_finishes_what_is_in_flight_and_says_what_is_left() {
     let _ = serve.kill();
     let _ = serve.wait();
 }
+
+/// `apigctl serve ARGS` with only the environment variables `vars` of the key pair set, on an
+/// ephemeral loopback port; stopped after 10 s if it is still running (then it did not
+/// refuse to start).
+fn serve_briefly(args: &[&str], vars: &[(&str, &str)]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_apigctl"));
+    command
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env_remove("HUAWEICLOUD_SDK_AK")
+        .env_remove("HUAWEICLOUD_SDK_SK")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in vars {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if child.try_wait().unwrap().is_none() {
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Half a key pair is a usage error naming both variables, not a silently generated pair.
+#[test]
+fn an_access_key_without_its_secret_is_a_usage_error() {
+    for (vars, message) in [
+        (
+            &[("HUAWEICLOUD_SDK_AK", "AK1")][..],
+            "apigctl: error: HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not: set both HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (the key pair to accept), or neither (a pair is generated), or give --credentials FILE\n",
+        ),
+        (
+            &[("HUAWEICLOUD_SDK_AK", ""), ("HUAWEICLOUD_SDK_SK", "SK1")],
+            "apigctl: error: HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not: set both HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (the key pair to accept), or neither (a pair is generated), or give --credentials FILE\n",
+        ),
+    ] {
+        let output = serve_briefly(&[], vars);
+        assert_eq!(output.status.code(), Some(2), "{vars:?}: {output:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stderr), message);
+        assert!(output.stdout.is_empty(), "{output:?}");
+    }
+}
+
+/// An empty state file (or one of white space only) is an empty gateway, as `touch` makes
+/// one; one that is not UTF-8 is refused at the first byte that is not, saying how to fix it.
+#[test]
+fn an_empty_state_file_is_an_empty_gateway_and_a_binary_one_is_refused_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    for text in ["", " \n\t\n"] {
+        std::fs::write(&state, text).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_apigctl"))
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--auth-token",
+                "t",
+                "--state",
+            ])
+            .arg(&state)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The first line: listening, or nothing when it refused to start.
+        let first = BufReader::new(child.stdout.take().unwrap())
+            .lines()
+            .next()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            first.starts_with("apigctl serve: listening on http://127.0.0.1:"),
+            "{text:?}: {first} {output:?}"
+        );
+    }
+    std::fs::write(&state, b"{\n  \"apis\xFF\": {}}").unwrap();
+    let output = serve_with_state(&state);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr,
+        format!(
+            "apigctl: error: {}:2:8: the state file is not valid emulator state: not UTF-8 text (byte 0xFF): a state file is the JSON `apigctl serve` writes; repair it, or move it away to start with an empty gateway\n",
+            state.display()
+        )
+    );
+}

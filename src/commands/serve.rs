@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::emulator::faults::FaultPlan;
 use crate::emulator::{self, Config};
+use crate::gateway::config::{ENV_AK, ENV_SK};
 
 use super::{EXIT_OK, EXIT_USAGE, Outcome};
 
@@ -75,27 +76,40 @@ fn random_hex(bytes: usize) -> String {
     out
 }
 
+/// Why `serve` refuses the key pair when only `set` of its variables is given.
+fn half_pair(set: &str, unset: &str) -> String {
+    format!(
+        "{set} is set but {unset} is not: set both {ENV_AK} and {ENV_SK} (the key pair to accept), or neither (a pair is generated), or give --credentials FILE"
+    )
+}
+
 /// Builds the emulator configuration; the second value is a generated `(AK, SK)` to print
 /// when no credentials were configured.
 ///
 /// # Errors
 ///
-/// A message for unreadable credentials or a bad fault spec.
+/// A message for unreadable credentials, an access key without its secret key (or the other
+/// way round), or a bad fault spec.
 pub fn config(options: &ServeOptions) -> Result<(Config, Option<(String, String)>), String> {
     let mut generated = None;
     let credentials = match &options.credentials {
         Some(path) => read_credentials(path)?,
-        None => match (
-            std::env::var("HUAWEICLOUD_SDK_AK"),
-            std::env::var("HUAWEICLOUD_SDK_SK"),
-        ) {
-            (Ok(ak), Ok(sk)) if !ak.is_empty() && !sk.is_empty() => vec![(ak, sk)],
-            _ => {
-                let pair = (random_hex(10).to_uppercase(), random_hex(20));
-                generated = Some(pair.clone());
-                vec![pair]
+        None => {
+            // Unset and empty are the same: nothing given.
+            let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+            match (var(ENV_AK), var(ENV_SK)) {
+                (Some(ak), Some(sk)) => vec![(ak, sk)],
+                (None, None) => {
+                    let pair = (random_hex(10).to_uppercase(), random_hex(20));
+                    generated = Some(pair.clone());
+                    vec![pair]
+                }
+                // A half-given pair is a mistake: a generated pair in its place would leave
+                // every client signing with the given key refused, for no visible reason.
+                (Some(_), None) => return Err(half_pair(ENV_AK, ENV_SK)),
+                (None, Some(_)) => return Err(half_pair(ENV_SK, ENV_AK)),
             }
-        },
+        }
     };
     let faults = match &options.inject_faults {
         Some(spec) => FaultPlan::parse(spec, options.fault_seed)?,

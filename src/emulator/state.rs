@@ -428,8 +428,39 @@ fn without_position(e: &serde_json::Error) -> String {
     }
 }
 
+/// Reads the state file `path`: absent, empty or only white space, an empty gateway (as
+/// `touch state.json` makes one); otherwise UTF-8 JSON (a byte order mark is skipped) holding
+/// the state object, else a [`StateError::Corrupt`] at the offending place.
 fn load(path: &Path) -> Result<Db, StateError> {
-    match std::fs::read(path) {
+    let read = std::fs::read(path).map(|mut bytes| {
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        bytes
+    });
+    match read {
+        Ok(bytes) if bytes.trim_ascii().is_empty() => Ok(Db::default()),
+        Ok(bytes) if std::str::from_utf8(&bytes).is_err() => {
+            let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), |s| s.len());
+            let before = &bytes[..valid];
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            // Columns count characters, as serde_json's do not but editors do.
+            let column = 1 + String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count();
+            Err(StateError::Corrupt {
+                path: path.to_owned(),
+                line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
+                column,
+                message: format!(
+                    "not UTF-8 text (byte 0x{:02X}): a state file is the JSON `apigctl serve` writes",
+                    bytes.get(valid).copied().unwrap_or_default()
+                ),
+            })
+        }
         // A state is an object; serde would also take the fields as an array (`[]`).
         Ok(bytes) if !bytes.trim_ascii_start().starts_with(b"{") => {
             // Where the first thing that is not white space is.
