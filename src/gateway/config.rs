@@ -308,14 +308,25 @@ fn read_config_file(path: &Path) -> Result<ConfigFile, ConfigError> {
             Err(mistakes) => mistakes,
         },
     };
-    // What the diagnostics show of the file: its keys, no value.
+    // What the diagnostics show of the file: its keys, no value; their places move along.
     let mut shown = Sources::new();
-    for (_, file) in sources.iter() {
-        shown.add(SourceFile::new(
-            file.name.clone(),
-            file.path.clone(),
-            masked(&file.text),
-        ));
+    let mut maps = Vec::new();
+    for (id, file) in sources.iter() {
+        let (text, map) = masked(&file.text);
+        shown.add(SourceFile::new(file.name.clone(), file.path.clone(), text));
+        maps.push((id, map));
+    }
+    let mut mistakes = mistakes;
+    for d in &mut mistakes {
+        let locations = d
+            .primary
+            .iter_mut()
+            .chain(d.related.iter_mut().map(|r| &mut r.location));
+        for l in locations {
+            if let Some((_, map)) = maps.iter().find(|(id, _)| *id == l.file) {
+                l.span = map.span(l.span);
+            }
+        }
     }
     let mut report = FileReport {
         name: name.clone(),
@@ -401,25 +412,89 @@ fn fields(document: &Document) -> Result<ConfigFile, Vec<Diagnostic>> {
     }
 }
 
-/// `text` with every character but whitespace and the key at the start of a line
-/// (`secret_key:`, `  "endpoint":`) replaced by `*`, byte for byte (so spans stay where they
-/// are): the snippets of the file's diagnostics show where a mistake is, never a value, and
-/// so never a secret key or a token, however the file is written (flow mappings, block
-/// scalars and comments are masked whole).
-fn masked(text: &str) -> String {
+/// What a masked value stands in for: the bytes `from` in the file, written as [`MASK`] at
+/// `to` in the masked text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Masked {
+    from: (u32, u32),
+    to: u32,
+}
+
+/// What every value of a configuration file is shown as: as long whatever it hides, so a
+/// snippet tells neither a secret nor its length.
+const MASK: &str = "****";
+
+/// `text` with what follows the key at the start of each line (`secret_key:`,
+/// `  "endpoint":`) up to the line's end, or the whole line when it starts with no key,
+/// written as [`MASK`] (indentation and line ends stay): the snippets of the file's
+/// diagnostics show where a mistake is, never a value, and so never a secret key or a token
+/// nor its length, however the file is written (flow mappings, block scalars and comments are
+/// masked whole). With what was masked where, to move the diagnostics' spans along
+/// ([`MaskMap::place`]).
+fn masked(text: &str) -> (String, MaskMap) {
     let mut out = String::with_capacity(text.len());
+    let mut map = MaskMap::default();
+    let mut at = 0;
     for line in text.split_inclusive('\n') {
         let keep = key_prefix(line);
+        let rest = &line[keep..];
+        let value = rest.trim();
         out.push_str(&line[..keep]);
-        for c in line[keep..].chars() {
-            if c.is_whitespace() {
-                out.push(c);
-            } else {
-                out.extend(std::iter::repeat_n('*', c.len_utf8()));
-            }
+        if value.is_empty() {
+            out.push_str(rest);
+        } else {
+            let lead = rest.len() - rest.trim_start().len();
+            let trail = &rest[lead + value.len()..];
+            out.push_str(&rest[..lead]);
+            let from = at + keep + lead;
+            map.0.push(Masked {
+                from: (offset(from), offset(from + value.len())),
+                to: offset(out.len()),
+            });
+            out.push_str(MASK);
+            out.push_str(trail);
+        }
+        at += line.len();
+    }
+    (out, map)
+}
+
+/// A byte offset as spans hold it (a configuration file is far below 4 GiB: the loader's
+/// limit).
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Where the values [`masked`] replaced were, in order.
+#[derive(Debug, Default)]
+struct MaskMap(Vec<Masked>);
+
+impl MaskMap {
+    /// The place in the masked text of the byte offset `at` of the file: a place inside a
+    /// masked value is its mask's start, or with `end` its mask's end.
+    fn place(&self, at: u32, end: bool) -> u32 {
+        let Some(m) = self.0.iter().rev().find(|m| m.from.0 <= at) else {
+            return at;
+        };
+        let mask = offset(MASK.len());
+        if at >= m.from.1 {
+            m.to + mask + (at - m.from.1)
+        } else if at == m.from.0 || !end {
+            m.to
+        } else {
+            m.to + mask
         }
     }
-    out
+
+    /// `span` moved into the masked text.
+    fn span(&self, span: crate::source::Span) -> crate::source::Span {
+        crate::source::Span {
+            start: self.place(span.start, false),
+            end: self
+                .place(span.end, true)
+                .max(self.place(span.start, false)),
+        }
+    }
 }
 
 /// The length of `line`'s indentation and plain key with its colon (`  key:`, `"key" :`), or 0.
@@ -450,30 +525,65 @@ fn key_prefix(line: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::masked;
+    use super::{masked, offset};
 
-    /// Keys stay, values go, whatever the syntax; byte offsets do not move.
+    /// Keys stay, values go, whatever the syntax, each as one mask of one length: neither a
+    /// secret nor its length shows.
     #[test]
     fn masked_text_shows_keys_and_no_value() {
         for (text, shown) in [
             (
                 "endpoint: http://x\nsecret_key: s3cr\u{e9}t\n",
-                "endpoint: ********\nsecret_key: *******\n",
+                "endpoint: ****\nsecret_key: ****\n",
             ),
             (
                 "{\n  \"secret_key\" : \"abc\",\n  'auth_token': x\n}",
-                "*\n  \"secret_key\" : ******\n  'auth_token': *\n*",
+                "****\n  \"secret_key\" : ****\n  'auth_token': ****\n****",
             ),
             (
                 "secret_key: >\n  folded secret\n# secret_key: old\n- item: x\n",
-                "secret_key: *\n  ****** ******\n* *********** ***\n* ***** *\n",
+                "secret_key: ****\n  ****\n****\n****\n",
             ),
-            ("{secret_key: abc}", "************ ****"),
-            ("\"unterminated: x", "************** *"),
+            ("{secret_key: abc}", "****"),
+            ("\"unterminated: x", "****"),
+            ("a: 1\n\nsecret_key:   \n", "a: ****\n\nsecret_key:   \n"),
         ] {
-            let out = masked(text);
-            assert_eq!(out, shown, "{text}");
-            assert_eq!(out.len(), text.len());
+            assert_eq!(masked(text).0, shown, "{text}");
         }
+        // A short secret and a long one look the same.
+        assert_eq!(
+            masked("secret_key: ab\n").0,
+            masked("secret_key: abcdefghijklmnopqrstuvwxyz0123456789\n").0
+        );
+    }
+
+    /// The places of diagnostics move with the masks: a value's span becomes its mask's, and
+    /// what follows a mask shifts by the difference.
+    #[test]
+    fn spans_move_with_the_masks() {
+        use crate::source::Span;
+        let text = "auth_token: 4242424242\nregion: [eu-west-101]\nendpont: x\n";
+        let (shown, map) = masked(text);
+        assert_eq!(shown, "auth_token: ****\nregion: ****\nendpont: ****\n");
+        let moved = |start: usize, end: usize| {
+            let span = map.span(Span {
+                start: offset(start),
+                end: offset(end),
+            });
+            &shown[span.start as usize..span.end as usize]
+        };
+        let value = |v: &str| {
+            let at = text.find(v).unwrap_or_default();
+            (at, at + v.len())
+        };
+        let (a, b) = value("4242424242");
+        assert_eq!(moved(a, b), "****");
+        let (a, b) = value("[eu-west-101]");
+        assert_eq!(moved(a, b), "****");
+        // Part of a value is its whole mask.
+        assert_eq!(moved(a + 1, a + 3), "****");
+        let (a, b) = value("endpont");
+        assert_eq!(moved(a, b), "endpont");
+        assert_eq!(moved(0, 10), "auth_token");
     }
 }
