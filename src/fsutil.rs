@@ -9,11 +9,14 @@ use std::path::{Path, PathBuf};
 ///
 /// What `path` is stays what it was: a symbolic link is followed and the file it names is
 /// replaced (with the link kept), a replaced file keeps its permissions, and a device or a pipe
-/// (`/dev/stdout`, a FIFO) is written in place, since there is no file to replace.
+/// (`/dev/stdout`, a FIFO) is written in place, since there is no file to replace. A read-only
+/// file is not replaced: a rename would ignore its mode (and root's writes ignore it anyway),
+/// so its mode bits are checked, not left to the system.
 ///
 /// # Errors
 ///
-/// The I/O error; the temporary file is removed on failure.
+/// The I/O error (`PermissionDenied` for a read-only file, saying how to make it writable);
+/// the temporary file is removed on failure.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomically_with(path, |file| file.write_all(bytes))
 }
@@ -46,6 +49,16 @@ where
             return Err(std::io::Error::new(
                 std::io::ErrorKind::IsADirectory,
                 "it is a directory; name a file in it",
+            ));
+        }
+        // Its mode says no one may write it: someone made it read-only to keep it as it is.
+        Ok(meta) if meta.permissions().readonly() => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "it is read-only; make it writable first (`chmod u+w {}`), or write to another file",
+                    crate::report::one_line(&path.display().to_string())
+                ),
             ));
         }
         Ok(meta) => Some(meta.permissions()),
@@ -126,6 +139,38 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         // Nothing else is left in the directory.
         assert_eq!(std::fs::read_dir(dir).unwrap().count(), 1);
+    }
+
+    /// A read-only file is refused by its mode bits (so as root too) and left as it was, with
+    /// nothing left beside it; through a link too.
+    #[test]
+    fn a_read_only_file_is_not_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let path = dir.join("out.yaml");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        std::os::unix::fs::symlink("out.yaml", dir.join("link.yaml")).unwrap();
+        for target in [path.clone(), dir.join("link.yaml")] {
+            let error = write_atomically(&target, b"new").unwrap_err();
+            assert_eq!(error.kind(), std::io::ErrorKind::PermissionDenied);
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "it is read-only; make it writable first (`chmod u+w {}`), or write to another file",
+                    target.display()
+                )
+            );
+        }
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o444);
+        assert_eq!(std::fs::read_dir(dir).unwrap().count(), 2);
+        // Writable by its group only is writable: the mode is not all the system checks.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o464)).unwrap();
+        write_atomically(&path, b"new").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o464);
     }
 
     #[test]

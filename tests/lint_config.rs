@@ -2004,3 +2004,44 @@ fn a_node_the_schema_and_import_both_refuse_is_one_finding() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     insta::assert_snapshot!(format!("stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr));
 }
+
+/// `-o` and `--write-baseline` naming a read-only file refuse to replace it (exit 2, the file
+/// left as it was, how to make it writable said), by its mode bits, so as root too; a writable
+/// file they replace keeps its mode.
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_is_refused_and_a_replaced_one_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    let out = dir.path().join("out.yaml");
+    let import = [
+        "import",
+        "spec.yaml",
+        "--group-name",
+        "spec_api",
+        "-o",
+        "out.yaml",
+    ];
+    let baseline = ["lint", "spec.yaml", "--write-baseline", "out.yaml"];
+    for args in [&import[..], &baseline] {
+        write(&out, "kept");
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+        let run = apigctl(dir.path(), args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                "apigctl: error: cannot write out.yaml: it is read-only; make it writable first (`chmod u+w out.yaml`), or write to another file\n"
+            ),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&out).expect("out"), "kept");
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        let run = apigctl(dir.path(), args);
+        assert!(run.code != 2, "{args:?}: {}", run.stderr);
+        assert_ne!(std::fs::read_to_string(&out).expect("out"), "kept");
+        let mode = std::fs::metadata(&out).expect("out").permissions().mode();
+        assert_eq!(mode & 0o777, 0o640, "{args:?}");
+    }
+}
