@@ -2045,3 +2045,54 @@ fn a_read_only_output_is_refused_and_a_replaced_one_keeps_its_mode() {
         assert_eq!(mode & 0o777, 0o640, "{args:?}");
     }
 }
+
+/// With several files, `APIGCTL_TIMINGS` shows each file's phases and rules under its name
+/// (in the order given), then the run's own; one file has no heading.
+#[test]
+fn timings_are_per_file() {
+    let dir = tempdir();
+    write(&dir.path().join("a.yaml"), SPEC);
+    write(&dir.path().join("b.yaml"), SPEC);
+    let timed = |files: &[&str]| {
+        let mut args = vec!["lint", "--fail-on", "error"];
+        args.extend(files);
+        let out = Command::new(env!("CARGO_BIN_EXE_apigctl"))
+            .args(&args)
+            .current_dir(dir.path())
+            .env("APIGCTL_TIMINGS", "1")
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = timed(&["a.yaml", "b.yaml"]);
+    let timing: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("apigctl: timing: "))
+        .collect();
+    let heading = |name: &str| timing.iter().position(|l| *l == format!("{name}:"));
+    let (Some(a), Some(b)) = (heading("a.yaml"), heading("b.yaml")) else {
+        panic!("{stderr}");
+    };
+    assert!(a == 0 && a < b, "{stderr}");
+    for (from, to) in [(a, b), (b, timing.len())] {
+        let section = &timing[from + 1..to];
+        let phase = |p: &str| {
+            section
+                .iter()
+                .filter(|l| l.contains(&format!(" ms  {p} (done at")))
+                .count()
+        };
+        assert_eq!(
+            (phase("load"), phase("dedup, ignores, sort")),
+            (1, 1),
+            "{stderr}"
+        );
+    }
+    // The run's own phases come after the files, once.
+    let render = timing
+        .iter()
+        .position(|l| l.contains(" ms  render report"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(render > b, "{stderr}");
+    assert!(!timed(&["a.yaml"]).contains("apigctl: timing: a.yaml:"));
+}

@@ -1060,7 +1060,7 @@ pub fn run_request(request: LintRequest, color_stderr: bool) -> Outcome {
     // The rule catalogue is compiled while the configuration and the files load; whoever
     // needs it first waits for it.
     rayon::spawn(|| {
-        let _ = timings::time("built-in rules", rules::builtin_rules);
+        let _ = timings::time_run("built-in rules", rules::builtin_rules);
     });
     let config_path = request.config.or_else(config::discover_from_working_dir);
     if let Some(path) = &config_path {
@@ -1300,7 +1300,20 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
         _ => None,
     };
 
-    let results: Vec<Linted> = inputs.par_iter().map(|i| lint_input(i, options)).collect();
+    let results: Vec<Linted> = if timings::enabled() && inputs.len() > 1 {
+        // Timed, one file at a time, so each file's phases and rules are its own (files
+        // linted side by side would each be timed with the others' work in between).
+        inputs
+            .iter()
+            .map(|i| {
+                let linted = lint_input(i, options);
+                timings::end_file(&i.display_name());
+                linted
+            })
+            .collect()
+    } else {
+        inputs.par_iter().map(|i| lint_input(i, options)).collect()
+    };
     let mut outcome = Outcome::default();
     let mut reports = Vec::with_capacity(results.len());
     let mut status = report::RunStatus::default();
