@@ -556,6 +556,12 @@ fn sync_via_import_sends_the_sdk_multipart_form_and_reports_every_list() {
               "failure":[{"path":"/products/{id}","method":"DELETE","error_code":"APIG.2012","error_msg":"invalid backend"}],
               "ignore":[{"method":"GET","path":"/products/{id}"}],"group_id":"g1"}"#,
         ),
+        // Then what it imported is published in `--env`.
+        ok(r#"{"total":1,"size":1,"envs":[{"id":"e1","name":"DEV"}]}"#),
+        Reply::Status(
+            201,
+            r#"{"publish_id":"p1","api_id":"a1","env_id":"e1","publish_time":"2026-01-01T00:00:00Z","version_id":"v1"}"#.to_owned(),
+        ),
     ]);
     let endpoint = runtime.block_on(serve(script.clone()));
     let options = apigctl::commands::sync::SyncOptions {
@@ -578,11 +584,26 @@ fn sync_via_import_sends_the_sdk_multipart_form_and_reports_every_list() {
     assert_eq!(outcome.exit_code, 1, "a failed API fails the run");
     assert_eq!(
         outcome.stdout,
-        "+ GET /health (create)\n= GET /products/{id} (ignored)\nimport into group g1: 1 imported, 1 failed, 1 ignored\n"
+        "+ GET /health (create)\n= GET /products/{id} (ignored)\n+ GET /health published in DEV\nimport into group shop_api (g1): 1 imported, 1 failed, 1 ignored; 1 published in DEV\n"
     );
     assert_eq!(
         outcome.stderr,
         "apigctl: error: DELETE /products/{id}: APIG.2012: invalid backend\n"
+    );
+
+    let publish = script
+        .seen()
+        .into_iter()
+        .find(|s| s.target.ends_with("/apis/action"))
+        .expect("the imported API is published");
+    let body: serde_json::Value = serde_json::from_slice(&publish.body).unwrap();
+    assert_eq!(
+        (&body["action"], &body["api_id"], &body["env_id"]),
+        (
+            &serde_json::json!("online"),
+            &serde_json::json!("a1"),
+            &serde_json::json!("e1")
+        )
     );
 
     let post = script
