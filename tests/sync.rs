@@ -397,6 +397,54 @@ fn a_dev_run_leaves_prod_at_its_version_until_prod_is_synced() {
     assert_eq!(gateway.diff_in(&changed, "PROD").exit_code, 0);
 }
 
+/// An operation renamed on its route is the same API renamed in place: one update (the route
+/// stays served, the id stays), republished, with or without `--prune`; no delete, no create.
+#[test]
+fn an_api_renamed_on_its_route_is_updated_in_place() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+    let renamed = write(
+        &dir,
+        "renamed.yaml",
+        &std::fs::read_to_string(SHOP)
+            .unwrap()
+            .replace("operationId: health\n", "operationId: healthz\n"),
+    );
+    let plan = gateway.diff(&renamed, false, PlanFormat::Human);
+    assert_eq!(plan.exit_code, 2, "{}{}", plan.stdout, plan.stderr);
+    assert_eq!(
+        plan.stdout,
+        concat!(
+            "~ api healthz (renamed from health, in place: same route, same id)\n",
+            "    name: \"health\" -> \"healthz\"\n",
+            "~ publication healthz in DEV (republish: the API changed)\n",
+            "Plan for group shop_api (env DEV): 0 to create, 2 to update, 0 to delete, 5 unchanged.\n"
+        )
+    );
+    let before = gateway.stats();
+    let synced = gateway.sync(&renamed, true);
+    assert_eq!(synced.exit_code, 0, "{}{}", synced.stdout, synced.stderr);
+    let after = gateway.stats();
+    for op in ["POST /apis", "DELETE /apis/{api_id}"] {
+        assert_eq!(
+            after["applied"][op], before["applied"][op],
+            "{op}: {}",
+            synced.stderr
+        );
+    }
+    let mut names: Vec<String> = gateway
+        .dump("shop_api")
+        .apis
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["delete_product", "get_product", "healthz"]);
+    let again = gateway.diff(&renamed, true, PlanFormat::Human);
+    assert_eq!(again.exit_code, 0, "{}{}", again.stdout, again.stderr);
+}
+
 #[test]
 fn a_second_sync_of_an_unchanged_source_sends_no_write() {
     let gateway = Gateway::start(None);
@@ -973,17 +1021,19 @@ fn an_http_vpc_backend_syncs_through_a_channel_made_on_the_gateway() {
     assert_eq!(again.exit_code, 0, "{}", again.stdout);
 }
 
-/// Renaming an API keeps its route. Without `--prune` the old API stays and holds the route,
-/// so the plan is refused before anything is sent; with it the old API is deleted before the
-/// new one is created (decK's order), and the rename goes through.
+/// An API SOURCE moves onto the route of a gateway API SOURCE no longer has (not a rename:
+/// the moved API exists under its name). Without `--prune` the old API stays and holds the
+/// route, so the plan is refused before anything is sent; with it the old API is deleted
+/// before the route is taken (decK's order).
 #[test]
-fn a_renamed_api_replaces_the_old_one_with_prune_and_is_refused_without() {
+fn an_api_moved_onto_the_route_of_one_dropped_needs_prune() {
     let gateway = Gateway::start(None);
     assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(SHOP)
         .unwrap()
-        .replace("operationId: health\n", "operationId: health_check\n");
+        .replace("operationId: get_product\n", "operationId: get_product_v2\n")
+        .replace("operationId: health\n", "operationId: get_product\n");
     let source = write(&dir, "renamed.yaml", &text);
 
     for outcome in [
@@ -1006,15 +1056,15 @@ fn a_renamed_api_replaces_the_old_one_with_prune_and_is_refused_without() {
     // The operations as they finish, on stderr.
     let done = &outcome.stderr;
     let deleted = done.find("deleted api health\n").expect(done);
-    let created = done.find("created api health_check\n").expect(done);
-    assert!(deleted < created, "{done}");
+    let moved = done.find("updated api get_product\n").expect(done);
+    assert!(deleted < moved, "{done}");
     let names: Vec<String> = gateway
         .dump("shop_api")
         .apis
         .into_iter()
         .map(|a| a.name)
         .collect();
-    assert!(names.contains(&"health_check".to_owned()), "{names:?}");
+    assert!(names.contains(&"get_product_v2".to_owned()), "{names:?}");
     assert!(!names.contains(&"health".to_owned()), "{names:?}");
     let again = gateway.diff(&source, true, PlanFormat::Human);
     assert_eq!(again.exit_code, 0, "{}", again.stdout);

@@ -486,9 +486,10 @@ pub fn prepare(
     let definition = &loaded.definition;
     let client = options.gateway.connect_or_fail().map_err(failed)?;
     let runtime = runtime().map_err(failed)?;
-    let live = runtime
+    let mut live = runtime
         .block_on(live::read(&client, &definition.group.name))
         .map_err(|e| failed(Failure::error(e.to_string())))?;
+    live.rename_apis(&crate::sync::plan::renames(definition, &live));
     if let Some(report) = names.unresolved(definition, &live, options.prune) {
         return Err(failed(refused(report)));
     }

@@ -100,6 +100,8 @@ pub struct Live {
     pub plugin_bindings: BTreeSet<(String, String, String)>,
     /// Name lookups for references.
     pub names: NameMaps,
+    /// APIs SOURCE renames, new name to old ([`Live::rename_apis`]).
+    pub renamed: BTreeMap<String, String>,
     /// App names to ids (for excluded throttling configurations of apps).
     pub apps: BTreeMap<String, String>,
     /// Whether the gateway listed its VPC channels and its apps (a gateway without those
@@ -117,6 +119,47 @@ pub struct Listed {
 }
 
 impl Live {
+    /// Takes a live API SOURCE does not name, on the route of exactly one API of SOURCE the
+    /// gateway does not have, for that API renamed (`pairs`: old name, new name): it is filed
+    /// under the new name, with its publications and bindings, and keeps its old name in its
+    /// definition, so the plan updates it in place (`name: "old" -> "new"`). Deleting it and
+    /// creating the new one would take the route offline in between and change the API's id.
+    pub fn rename_apis(&mut self, pairs: &[(String, String)]) {
+        fn rekey<K: Ord, V>(map: &mut BTreeMap<K, V>, rename: impl Fn(&K) -> Option<K>) {
+            let moved: Vec<K> = map.keys().filter_map(&rename).collect();
+            if moved.is_empty() {
+                return;
+            }
+            let old = std::mem::take(map);
+            for (key, value) in old {
+                map.insert(rename(&key).unwrap_or(key), value);
+            }
+        }
+        for (old, new) in pairs {
+            let Some(api) = self.apis.remove(old) else {
+                continue;
+            };
+            self.apis.insert(new.clone(), api);
+            let pair =
+                |(env, api): &(String, String)| (api == old).then(|| (env.clone(), new.clone()));
+            rekey(&mut self.publications, pair);
+            rekey(&mut self.throttle_bindings, pair);
+            rekey(&mut self.acl_bindings, pair);
+            self.stale_publications = std::mem::take(&mut self.stale_publications)
+                .into_iter()
+                .map(|key| pair(&key).unwrap_or(key))
+                .collect();
+            self.plugin_bindings = std::mem::take(&mut self.plugin_bindings)
+                .into_iter()
+                .map(|(env, api, plugin)| {
+                    let api = if api == *old { new.clone() } else { api };
+                    (env, api, plugin)
+                })
+                .collect();
+            self.renamed.insert(new.clone(), old.clone());
+        }
+    }
+
     /// Environment name of an environment id.
     pub fn env_name(&self, id: &str) -> Option<&str> {
         self.envs

@@ -651,6 +651,37 @@ fn route_of(api: &crate::model::ApiDef) -> Route {
     )
 }
 
+/// The APIs SOURCE renames, as (old name, new name): a live API SOURCE does not name that
+/// holds the route of exactly one API of SOURCE the gateway does not have, and is the only
+/// such API on that route. For [`Live::rename_apis`], before planning.
+pub fn renames(desired: &Definition, live: &Live) -> Vec<(String, String)> {
+    let wanted: BTreeSet<&str> = desired.apis.iter().map(|a| a.name.as_str()).collect();
+    let mut by_route: BTreeMap<Route, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
+    for api in desired
+        .apis
+        .iter()
+        .filter(|a| !live.apis.contains_key(&a.name))
+    {
+        by_route.entry(route_of(api)).or_default().1.push(&api.name);
+    }
+    for (name, remote) in live
+        .apis
+        .iter()
+        .filter(|(n, _)| !wanted.contains(n.as_str()))
+    {
+        if let Some(entry) = by_route.get_mut(&route_of(&remote.def)) {
+            entry.0.push(name);
+        }
+    }
+    by_route
+        .into_values()
+        .filter_map(|(old, new)| match (old.as_slice(), new.as_slice()) {
+            ([old], [new]) => Some(((*old).to_owned(), (*new).to_owned())),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The route of an API in definition form (a change's body), if it names one.
 pub(crate) fn route_of_value(api: &Value) -> Option<Route> {
     let field = |key| api.get(key).and_then(Value::as_str);
@@ -945,6 +976,13 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
         |n| vec![n.clone()],
         true,
     );
+    for change in &mut planner.changes {
+        if change.kind == Kind::Api
+            && let Some(old) = live.renamed.get(&change.name)
+        {
+            change.reason = Some(format!("renamed from {old}, in place: same route, same id"));
+        }
+    }
     let updated_apis: BTreeSet<String> = planner
         .changes
         .iter()
