@@ -36,6 +36,23 @@ fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
 #[test]
 fn sync_into_an_empty_gateway_then_dump_equals_import() {
     let gateway = Gateway::start(None);
+    // A create is shown whole, a field a line, as an update's changes are (decK, terraform).
+    let plan = gateway.diff(SHOP, false, PlanFormat::Human);
+    assert!(
+        plan.stdout.starts_with("+ group shop_api\n    remark: \"Shop service for sync tests\"\n+ environment DEV\n+ api health\n    auth_type: \"APP\"\n    backend_type: \"MOCK\"\n"),
+        "{}",
+        plan.stdout
+    );
+    let json = gateway.diff(SHOP, false, PlanFormat::Json);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let health = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "health")
+        .unwrap();
+    assert_eq!(health["object"]["req_uri"], "/health", "{health}");
+    assert_eq!(health["object"]["backend_type"], "MOCK", "{health}");
     let outcome = gateway.sync(SHOP, false);
     assert_eq!(outcome.exit_code, 0, "{}{}", outcome.stdout, outcome.stderr);
     assert!(
@@ -1032,7 +1049,10 @@ fn an_api_moved_onto_the_route_of_one_dropped_needs_prune() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(SHOP)
         .unwrap()
-        .replace("operationId: get_product\n", "operationId: get_product_v2\n")
+        .replace(
+            "operationId: get_product\n",
+            "operationId: get_product_v2\n",
+        )
         .replace("operationId: health\n", "operationId: get_product\n");
     let source = write(&dir, "renamed.yaml", &text);
 

@@ -224,6 +224,23 @@ impl Plan {
             }
             out.push_str(&paint(code, &line));
             out.push('\n');
+            // A new object is shown whole, field by field, as decK and terraform show one:
+            // a create is reviewed like an update.
+            if change.action == Action::Create
+                && let Some(Value::Object(body)) = &change.target.body
+            {
+                for (key, value) in body
+                    .iter()
+                    .filter(|(k, _)| !NAME_KEYS.contains(&k.as_str()))
+                {
+                    let _ = writeln!(
+                        out,
+                        "    {}: {}",
+                        crate::report::printable(key),
+                        paint(GREEN, &value.to_string())
+                    );
+                }
+            }
             for field in &change.fields {
                 let show =
                     |v: &Option<Value>| v.as_ref().map_or("(none)".to_owned(), |v| v.to_string());
@@ -244,17 +261,17 @@ impl Plan {
             );
         }
         for note in &self.notes {
-            let _ = writeln!(out, "= {note}");
+            let _ = writeln!(out, "= {}", crate::report::printable(note));
         }
         if !self.outside.is_empty() {
             let envs: Vec<&str> = self.outside_envs.iter().map(String::as_str).collect();
-            let _ = writeln!(
-                out,
+            let line = format!(
                 "= {} publication(s) and binding(s) in {} (not named by this run) left as they are; a sync with --env {} manages them",
                 self.outside.len(),
                 envs.join(", "),
                 envs.first().copied().unwrap_or_default(),
             );
+            let _ = writeln!(out, "{}", crate::report::printable(&line));
         }
         let (create, update, delete, unchanged) = self.counts();
         let _ = writeln!(
@@ -276,7 +293,7 @@ impl Plan {
             "group": self.group,
             "env": self.env,
             "summary": {"create": create, "update": update, "delete": delete, "unchanged": unchanged},
-            "changes": self.changes.iter().filter(|c| c.action != Action::Unchanged).collect::<Vec<_>>(),
+            "changes": self.changes.iter().filter(|c| c.action != Action::Unchanged).map(change_json).collect::<Vec<_>>(),
             "unmanaged": self.unmanaged,
             "outside": self.outside,
             "notes": self.notes,
@@ -286,6 +303,27 @@ impl Plan {
         text
     }
 }
+
+/// A change as the JSON plan writes it: a create with the whole new object (`object`, the
+/// definition form sync sends), as its human form lists it.
+fn change_json(change: &Change) -> Value {
+    let mut value = serde_json::to_value(change).unwrap_or(Value::Null);
+    if change.action == Action::Create
+        && let (Some(body), Some(map)) = (&change.target.body, value.as_object_mut())
+    {
+        map.insert("object".to_owned(), body.clone());
+    }
+    value
+}
+
+/// Keys that name an object, already in a plan line's header.
+const NAME_KEYS: [&str; 5] = [
+    "name",
+    "acl_name",
+    "plugin_name",
+    "variable_name",
+    "response_name",
+];
 
 /// ANSI colours of the plan (SGR parameters).
 const GREEN: &str = "32";
