@@ -462,6 +462,36 @@ fn an_api_renamed_on_its_route_is_updated_in_place() {
     assert_eq!(again.exit_code, 0, "{}{}", again.stdout, again.stderr);
 }
 
+/// `sync --format json` writes one document: the plan, and under `result` what was applied.
+#[test]
+fn sync_as_json_is_the_plan_with_what_was_applied() {
+    let gateway = Gateway::start(None);
+    let synced = gateway.sync_as(SHOP, false, PlanFormat::Json);
+    assert_eq!(synced.exit_code, 0, "{}{}", synced.stdout, synced.stderr);
+    let document: serde_json::Value = serde_json::from_str(&synced.stdout).unwrap();
+    assert_eq!(document["version"], 1);
+    assert_eq!(document["summary"]["create"], 8, "{document}");
+    let result = &document["result"];
+    let done: Vec<&str> = result["done"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(done.len(), 8, "{result}");
+    assert!(done.contains(&"created api health"), "{result}");
+    assert!(
+        done.contains(&"published publication health in DEV"),
+        "{result}"
+    );
+    assert_eq!(result["failures"], serde_json::json!([]));
+    assert_eq!(
+        (&result["not_started"], &result["interrupted"]),
+        (&serde_json::json!(0), &serde_json::json!(false))
+    );
+    assert_eq!(result["writes"], gateway.writes(), "{result}");
+}
+
 #[test]
 fn a_second_sync_of_an_unchanged_source_sends_no_write() {
     let gateway = Gateway::start(None);

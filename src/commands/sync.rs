@@ -88,7 +88,9 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
         };
         return outcome;
     }
-    if options.live_progress {
+    // With `--format json` stdout is one document, the plan with what was applied, at the end.
+    let json = options.diff.format == PlanFormat::Json;
+    if options.live_progress && !json {
         // The plan is shown before anything is sent, so a sync stopped halfway has said what
         // it set out to do. One that cannot be shown is not carried out.
         let mut stdout = std::io::stdout().lock();
@@ -167,6 +169,25 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
             "apigctl: error: {}\n",
             crate::report::printable(failure)
         ));
+    }
+    if json {
+        let mut document = plan.to_json();
+        if let Some(map) = document.as_object_mut() {
+            let stats = client.stats();
+            map.insert(
+                "result".to_owned(),
+                serde_json::json!({
+                    "done": report.done,
+                    "failures": report.failures,
+                    "not_started": report.not_started,
+                    "interrupted": client.stopped(),
+                    "requests": stats.requests,
+                    "writes": stats.writes,
+                }),
+            );
+        }
+        outcome.stdout = serde_json::to_string_pretty(&document).unwrap_or_default();
+        outcome.stdout.push('\n');
     }
     if client.stopped() {
         outcome.stderr.push_str(&format!(

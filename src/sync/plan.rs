@@ -287,8 +287,16 @@ impl Plan {
 
     /// The plan as JSON (`version: 1`).
     pub fn render_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.to_json()).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// The JSON document of [`Plan::render_json`], as a value (`sync --format json` adds what
+    /// was applied to it).
+    pub fn to_json(&self) -> Value {
         let (create, update, delete, unchanged) = self.counts();
-        let value = serde_json::json!({
+        serde_json::json!({
             "version": 1,
             "group": self.group,
             "env": self.env,
@@ -297,10 +305,7 @@ impl Plan {
             "unmanaged": self.unmanaged,
             "outside": self.outside,
             "notes": self.notes,
-        });
-        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-        text.push('\n');
-        text
+        })
     }
 }
 

@@ -97,6 +97,15 @@ impl Gateway {
         apigctl::commands::sync::run(&Input::from_arg(source), &options)
     }
 
+    /// `apigctl sync SOURCE --env DEV --format FORMAT`.
+    pub fn sync_as(&self, source: &str, prune: bool, format: PlanFormat) -> Outcome {
+        let options = SyncOptions {
+            diff: self.diff_options(prune, format),
+            ..SyncOptions::default()
+        };
+        apigctl::commands::sync::run(&Input::from_arg(source), &options)
+    }
+
     /// `apigctl sync SOURCE --env ENV`.
     pub fn sync_in(&self, source: &str, env: &str) -> Outcome {
         let options = SyncOptions {
