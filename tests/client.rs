@@ -648,6 +648,28 @@ fn sync_via_import_sends_the_sdk_multipart_form_and_reports_every_list() {
     assert!(signing::verify(&request, |_| Some(SECRET), SystemTime::now()).is_ok());
 }
 
+/// An answer without the gateway's error fields (a web server's page at a wrong endpoint) is
+/// said on one line, with the request that got it and a word on the endpoint.
+#[tokio::test]
+async fn an_answer_that_is_not_the_gateways_names_the_request_and_the_endpoint() {
+    let page = "<!DOCTYPE html>\n<html>\n  <head><title>Not found</title></head>\n  <body>nothing here</body>\n</html>\n";
+    let script = Script::new(vec![Reply::Status(404, page.to_owned())]);
+    let endpoint = serve(script.clone()).await;
+    let client = Client::new(config(&endpoint)).unwrap();
+    let call = Call::new(Method::GET, path(&["envs"]), "list environments", "");
+    let error = client
+        .fetch::<serde_json::Value>(&call)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        format!(
+            "list environments: HTTP 404: GET {endpoint}/v2/proj/apigw/instances/inst/envs answered with no APIG error: `<!DOCTYPE html> <html> <head><title>Not found</title></head> <body>nothing here</body> </html>` (request id req-404)\n  help: the answer is not the gateway's: check --endpoint (https://apig.REGION.myhuaweicloud.com, --region, or an `apigctl serve` address)"
+        )
+    );
+}
+
 #[tokio::test]
 async fn a_request_that_gets_no_answer_times_out_and_is_retried() {
     let script = Script::new(vec![ok("{}"), ok("{}")]);

@@ -898,7 +898,7 @@ fn publications_of_an_api_whose_update_failed_fail_too() {
     let writes = gateway.writes();
     let report = runtime.block_on(apigctl::sync::apply::apply(&client, &plan, &live, &|_| {}));
     let failures = report.failures.join("\n");
-    assert!(failures.contains("api aa_one: "), "{failures}");
+    assert!(failures.contains("update api aa_one: "), "{failures}");
     assert!(
         failures.contains(
             "api bb_two: not done: it takes the route of API `aa_one`, whose update failed"

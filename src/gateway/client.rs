@@ -296,7 +296,7 @@ impl Client {
             url.push('?');
             url.push_str(&query);
         }
-        let mut request = inner.http.request(call.method.clone(), url);
+        let mut request = inner.http.request(call.method.clone(), &url);
         for (name, value) in &headers {
             request = request.header(name.as_str(), value.as_str());
         }
@@ -324,7 +324,8 @@ impl Client {
             .await
             .map_err(|e| call.error(ErrorKind::Transport(describe_transport(&e))))?;
         if status >= 400 {
-            return Err(call.error(api_error(status, &bytes, request_id)));
+            let answered = format!("{} {url}", call.method);
+            return Err(call.error(api_error(status, &bytes, request_id, &answered)));
         }
         Ok(Answer {
             status,
@@ -500,7 +501,11 @@ fn describe_transport(error: &reqwest::Error) -> String {
     message
 }
 
-fn api_error(status: u16, body: &[u8], request_id: Option<String>) -> ErrorKind {
+/// The error of an answer with status `status` to `request` (`METHOD URL`). An answer without
+/// the gateway's `error_code`/`error_msg` (a web server's HTML page, a proxy's text) is said as
+/// such, with the request and the start of the body on one line: the endpoint is likely not a
+/// gateway's.
+fn api_error(status: u16, body: &[u8], request_id: Option<String>, request: &str) -> ErrorKind {
     let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let field = |name: &str| {
         parsed
@@ -511,7 +516,15 @@ fn api_error(status: u16, body: &[u8], request_id: Option<String>) -> ErrorKind 
     };
     let error_msg = field("error_msg").unwrap_or_else(|| {
         let text = String::from_utf8_lossy(body);
-        text.chars().take(200).collect::<String>().trim().to_owned()
+        let start: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let start: String = start.chars().take(120).collect();
+        if field("error_code").is_some() {
+            start
+        } else if start.is_empty() {
+            format!("{request} answered with no APIG error and an empty body")
+        } else {
+            format!("{request} answered with no APIG error: `{start}`")
+        }
     });
     ErrorKind::Api {
         status,

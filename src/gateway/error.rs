@@ -115,6 +115,9 @@ fn hint(status: u16, code: Option<&str>) -> Option<&'static str> {
         ),
         (403, _) => Some("the credentials lack the permission for this operation"),
         (404, Some("APIG.3030")) => Some("check --instance-id (the gateway id)"),
+        (_, None) => Some(
+            "the answer is not the gateway's: check --endpoint (https://apig.REGION.myhuaweicloud.com, --region, or an `apigctl serve` address)",
+        ),
         _ => None,
     }
 }

@@ -304,7 +304,8 @@ impl Run<'_> {
             tasks.spawn(async move {
                 let result = match run(&client, &ids, &change, step).await {
                     Ok(verb) => Ok(format!("{verb} {label}")),
-                    Err(message) => Err(format!("{label}: {message}")),
+                    // Which of the plan's operations failed: `update api x`, `publish ...`.
+                    Err(message) => Err(format!("{} {label}: {message}", attempted(&change))),
                 };
                 (change, result)
             });
@@ -331,6 +332,26 @@ impl Run<'_> {
                     .push(format!("internal error: {error}")),
             }
         }
+    }
+}
+
+/// The operation a change is, as a failure names it.
+fn attempted(change: &Change) -> &'static str {
+    match (change.kind, change.action) {
+        (Kind::Publication, Action::Create) => "publish",
+        (Kind::Publication, Action::Update) => "republish",
+        (Kind::Publication, Action::Delete) => "take offline",
+        (Kind::ThrottleBinding | Kind::AclBinding | Kind::PluginBinding, Action::Create) => "bind",
+        (Kind::ThrottleBinding | Kind::AclBinding | Kind::PluginBinding, Action::Update) => {
+            "rebind"
+        }
+        (Kind::ThrottleBinding | Kind::AclBinding | Kind::PluginBinding, Action::Delete) => {
+            "unbind"
+        }
+        (_, Action::Create) => "create",
+        (_, Action::Update) => "update",
+        (_, Action::Delete) => "delete",
+        (_, Action::Unchanged) => "check",
     }
 }
 
