@@ -200,7 +200,7 @@ fn changing_one_field_shows_exactly_that_change() {
     assert_eq!(human.exit_code, 2, "changes pending: {}", human.stdout);
     assert_eq!(
         human.stdout,
-        "~ api get_product\n    backend_api.timeout: 5000 -> 6000\n~ publication get_product in DEV (republish: the API changed)\nPlan for group shop_api (env DEV): 0 to create, 2 to update, 0 to delete, 5 unchanged.\n"
+        "~ api get_product\n    backend_api.timeout: 5000 -> 6000\n~ publication get_product in DEV (republish: the API changed)\nPlan for group shop_api (env DEV): 0 to create, 2 to update, 0 to delete, 6 unchanged.\n"
     );
     let json = gateway.diff(&changed, false, PlanFormat::Json);
     let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
@@ -436,7 +436,7 @@ fn an_api_renamed_on_its_route_is_updated_in_place() {
             "~ api healthz (renamed from health, in place: same route, same id)\n",
             "    name: \"health\" -> \"healthz\"\n",
             "~ publication healthz in DEV (republish: the API changed)\n",
-            "Plan for group shop_api (env DEV): 0 to create, 2 to update, 0 to delete, 5 unchanged.\n"
+            "Plan for group shop_api (env DEV): 0 to create, 2 to update, 0 to delete, 6 unchanged.\n"
         )
     );
     let before = gateway.stats();
@@ -490,6 +490,36 @@ fn sync_as_json_is_the_plan_with_what_was_applied() {
         (&serde_json::json!(0), &serde_json::json!(false))
     );
     assert_eq!(result["writes"], gateway.writes(), "{result}");
+}
+
+/// A group the gateway refuses to create stops the run (everything else belongs to it), and
+/// the summary counts what was therefore not started instead of letting it vanish.
+#[test]
+fn a_group_the_gateway_refuses_leaves_the_rest_not_started_and_counted() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    // Over 1000 characters: lint warns, the gateway refuses (API Reference 3.1.1).
+    let text = std::fs::read_to_string(SHOP).unwrap().replace(
+        "description: Shop service for sync tests",
+        &format!("description: {}", "x".repeat(1001)),
+    );
+    let source = write(&dir, "long.yaml", &text);
+    let synced = gateway.sync(&source, false);
+    assert_eq!(synced.exit_code, 1, "{}{}", synced.stdout, synced.stderr);
+    assert!(
+        synced
+            .stderr
+            .contains("apigctl: error: create group shop_api: HTTP 400 APIG.2011"),
+        "{}",
+        synced.stderr
+    );
+    assert!(
+        synced
+            .stderr
+            .contains("sync: 0 operations done, 1 failed, 7 not started;"),
+        "{}",
+        synced.stderr
+    );
 }
 
 #[test]
@@ -1472,7 +1502,7 @@ fn a_publication_older_than_its_api_is_republished() {
     let plan = gateway.diff(&changed, false, PlanFormat::Human);
     assert_eq!(
         plan.stdout,
-        "~ publication health in DEV (republish: the published version is older than the API)\nPlan for group shop_api (env DEV): 0 to create, 1 to update, 0 to delete, 6 unchanged.\n"
+        "~ publication health in DEV (republish: the published version is older than the API)\nPlan for group shop_api (env DEV): 0 to create, 1 to update, 0 to delete, 7 unchanged.\n"
     );
     assert_eq!(gateway.sync(&changed, false).exit_code, 0);
     assert_eq!(
@@ -2397,6 +2427,6 @@ fn plans_are_coloured_only_when_colour_is_wanted() {
     ]);
     assert_eq!(
         updated,
-        "\x1b[33m~ api get_product\x1b[0m\n    backend_api.timeout: \x1b[31m5000\x1b[0m -> \x1b[32m6000\x1b[0m\n\x1b[33m~ publication get_product in DEV (republish: the API changed)\x1b[0m\nPlan for group shop_api (env DEV): 0 to create, 2 to update, 0 to delete, 5 unchanged.\n"
+        "\x1b[33m~ api get_product\x1b[0m\n    backend_api.timeout: \x1b[31m5000\x1b[0m -> \x1b[32m6000\x1b[0m\n\x1b[33m~ publication get_product in DEV (republish: the API changed)\x1b[0m\nPlan for group shop_api (env DEV): 0 to create, 2 to update, 0 to delete, 6 unchanged.\n"
     );
 }

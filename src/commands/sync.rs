@@ -163,7 +163,7 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
     outcome
         .stderr
         .push_str(&lines.into_inner().unwrap_or_default());
-    for failure in &report.failures {
+    for failure in report.failures.iter().chain(&report.cut_short) {
         // Names from SOURCE and the gateway's own messages: shown, never acted on.
         outcome.stderr.push_str(&format!(
             "apigctl: error: {}\n",
@@ -179,6 +179,7 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
                 serde_json::json!({
                     "done": report.done,
                     "failures": report.failures,
+                    "cut_short": report.cut_short,
                     "not_started": report.not_started,
                     "interrupted": client.stopped(),
                     "requests": stats.requests,
@@ -201,14 +202,19 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
         outcome.exit_code = EXIT_INTERRUPTED;
         return outcome;
     }
+    let not_started = if report.not_started > 0 {
+        format!(", {} not started", report.not_started)
+    } else {
+        String::new()
+    };
     outcome.stderr.push_str(&format!(
-        "sync: {} operations done, {} failed; {} requests sent ({} writes)\n",
+        "sync: {} operations done, {} failed{not_started}; {} requests sent ({} writes)\n",
         report.done.len(),
         report.failures.len(),
         client.stats().requests,
         client.stats().writes,
     ));
-    outcome.exit_code = if report.failures.is_empty() {
+    outcome.exit_code = if report.failures.is_empty() && report.cut_short.is_none() {
         EXIT_OK
     } else {
         EXIT_FINDINGS

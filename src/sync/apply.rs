@@ -30,8 +30,10 @@ pub struct ApplyReport {
     pub done: Vec<String>,
     /// One message per failed operation.
     pub failures: Vec<String>,
-    /// Operations not started because the run was stopped ([`Client::stop`], Ctrl-C).
+    /// Operations not started: the run was stopped ([`Client::stop`], Ctrl-C), or cut short.
     pub not_started: usize,
+    /// Why the run ended before its last phase (the group could not be created).
+    pub cut_short: Option<String>,
     /// Requests the client sent during apply.
     pub stats: RequestStats,
 }
@@ -199,7 +201,7 @@ pub async fn apply(
         }
         // The first phase makes the group, which every later phase needs.
         if index == 0 && lock(&run.ids).group.is_none() {
-            run.report.failures.push(format!(
+            run.report.cut_short = Some(format!(
                 "group {}: not created; nothing else can be synced",
                 plan.group
             ));
@@ -207,11 +209,11 @@ pub async fn apply(
         }
     }
     let mut report = run.report;
-    if client.stopped() {
-        report.not_started = operation_count(plan)
-            .saturating_sub(report.done.len() + report.failures.len())
-            .max(report.not_started);
-    }
+    // Stopped (Ctrl-C), or cut short by a group that could not be created: the rest was not
+    // started, and the summary says so rather than letting it vanish.
+    report.not_started = operation_count(plan)
+        .saturating_sub(report.done.len() + report.failures.len())
+        .max(report.not_started);
     let after = client.stats();
     report.stats = RequestStats {
         requests: after.requests - before.requests,

@@ -857,7 +857,17 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
                     vec![],
                 );
             }
-            Some(_) => {}
+            // Referenced and there: unchanged, counted as a created one was.
+            Some(remote) => planner.push(
+                Kind::Environment,
+                env,
+                Action::Unchanged,
+                vec![],
+                Target {
+                    id: Some(remote.id.clone()),
+                    ..Target::default()
+                },
+            ),
         }
     }
 
@@ -1684,7 +1694,7 @@ mod tests {
         let plan = plan(&desired, &live(&[("a", 1)]), &options(false));
         assert_eq!(
             plan.render_human(),
-            "~ api a\n    backend_api.timeout: 1 -> 2\n~ publication a in DEV (republish: the API changed)\nPlan for group g (env DEV): 0 to create, 2 to update, 0 to delete, 1 unchanged.\n"
+            "~ api a\n    backend_api.timeout: 1 -> 2\n~ publication a in DEV (republish: the API changed)\nPlan for group g (env DEV): 0 to create, 2 to update, 0 to delete, 2 unchanged.\n"
         );
         let update = &plan
             .changes
