@@ -387,7 +387,7 @@ fn values_the_model_rejects_are_errors_at_their_source() {
     assert_eq!(at, "error import-invalid@10:96");
     assert_eq!(
         d.message,
-        "cannot import: invalid type: non-finite number `-.inf`, expected i64"
+        "cannot import: invalid type: non-finite number `-.inf`, expected an integer"
     );
 
     // Where the gateway takes a string, `.nan` is no value either (it was imported as `NaN`).

@@ -326,7 +326,7 @@ fn every_refused_field_of_an_operation_is_said_at_its_place() {
         [
             "error import-invalid@11:47 cannot import: unknown variant `htp`, expected `http` or `https`",
             "error import-invalid@11:60 cannot import: unknown variant `GETT`, expected one of `GET`, `POST`, `PUT`, `DELETE`, `HEAD`, `PATCH`, `OPTIONS`, `ANY`",
-            "error import-invalid@11:85 cannot import: invalid type: string \"abc\", expected i64",
+            "error import-invalid@11:85 cannot import: invalid type: string \"abc\", expected an integer",
         ]
     );
     assert!(api_names(&result).is_empty(), "the API is refused");
@@ -339,7 +339,7 @@ fn every_refused_field_of_an_operation_is_said_at_its_place() {
         found,
         [
             "error import-invalid@9:32 cannot import: unknown variant `prefix`, expected `SWA` or `NORMAL`",
-            "error import-invalid@10:26 cannot import: invalid type: string \"yes\", expected a boolean",
+            "error import-invalid@10:26 cannot import: invalid type: string \"yes\", expected a boolean (true or false)",
             "error import-invalid@13:9 cannot import: `httpEndpoints` has no `method`",
             "error import-invalid@13:47 cannot import: unknown variant `htp`, expected `http` or `https`",
         ]

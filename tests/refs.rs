@@ -621,7 +621,7 @@ fn content_behind_a_reference_into_another_file_is_checked_where_it_is_written()
             "apig-cors split/paths.yaml:5:24 /orders/get/x-apigateway-cors: `x-apigateway-cors` is a string; it must be a boolean",
             // The rule warns; import cannot make the API at all, an error a warning at the
             // same place does not hide.
-            "import-invalid split/paths.yaml:5:24 /orders/get/x-apigateway-cors: cannot import: invalid type: string \"yes\", expected a boolean",
+            "import-invalid split/paths.yaml:5:24 /orders/get/x-apigateway-cors: cannot import: invalid type: string \"yes\", expected a boolean (true or false)",
             "apig-path-param-required split/paths.yaml:13:19 /orders/get/parameters/0/required: path parameter has `required: false`; it must be the boolean true",
             "oas-schema split/paths.yaml:13:19 /orders/get/parameters/0/required: `required` must be `true`, found `false`",
         ]
@@ -670,7 +670,7 @@ fn path_items_that_paths_name_by_reference_are_checked_where_they_are_written() 
             // Import's "the API is named `get_orders`" (and `get_v2_orders`) says the same.
             "apig-operation-id-required path-items/components.yaml:15:7 /components/pathItems/Orders/get: operation has no `operationId`; the API name would be generated",
             "apig-cors path-items/components.yaml:16:28 /components/pathItems/Orders/get/x-apigateway-cors: `x-apigateway-cors` is a string; it must be a boolean",
-            "import-invalid path-items/components.yaml:16:28 /components/pathItems/Orders/get/x-apigateway-cors: cannot import: invalid type: string \"yes\", expected a boolean",
+            "import-invalid path-items/components.yaml:16:28 /components/pathItems/Orders/get/x-apigateway-cors: cannot import: invalid type: string \"yes\", expected a boolean (true or false)",
             "apig-path-param-required path-items/components.yaml:25:42 /components/pathItems/Order/parameters/0/required: path parameter has `required: false`; it must be the boolean true",
             "oas-schema path-items/components.yaml:25:42 /components/pathItems/Order/parameters/0/required: `required` must be `true`, found `false`",
             "apig-backend-timeout path-items/components.yaml:40:22 /components/pathItems/Order/delete/x-apigateway-backend/httpEndpoints/timeout: backend timeout 0 is outside 1-600000 ms",
@@ -694,7 +694,7 @@ fn path_items_named_by_reference_are_checked_once_beside_references_into_other_f
             "apig-match-mode path-items/mixed.yaml:20:34 /components/pathItems/Status/get/x-apigateway-match-mode: `x-apigateway-match-mode: PREFIX` is not valid; allowed: SWA, NORMAL",
             "import-invalid path-items/mixed.yaml:20:34 /components/pathItems/Status/get/x-apigateway-match-mode: cannot import: unknown variant `PREFIX`, expected `SWA` or `NORMAL`",
             "apig-cors path-items/items.yaml:12:24 /Order/delete/x-apigateway-cors: `x-apigateway-cors` is a number; it must be a boolean",
-            "import-invalid path-items/items.yaml:12:24 /Order/delete/x-apigateway-cors: cannot import: invalid type: integer `1`, expected a boolean",
+            "import-invalid path-items/items.yaml:12:24 /Order/delete/x-apigateway-cors: cannot import: invalid type: integer `1`, expected a boolean (true or false)",
         ]
     );
 }

@@ -2040,7 +2040,7 @@ fn an_ignored_rule_does_not_hide_the_import_error_it_reports() {
     );
     assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
     assert!(
-        stderr.contains("error[import-invalid]: cannot import: invalid type: string \"abc\", expected i64\n  ┌─ dedup.yaml:5:16")
+        stderr.contains("error[import-invalid]: cannot import: invalid type: string \"abc\", expected an integer\n  ┌─ dedup.yaml:5:16")
             && !stderr.contains("apig-throttle-limit-integer")
             && stderr.contains("error[apig-backend-param-origin]"),
         "{stderr}"

@@ -910,6 +910,8 @@ impl<'a> Cx<'a> {
                     (file, span) = (f, s);
                 }
             }
+            // serde names Rust types (`expected i64`); the document has integers and numbers.
+            message = plain_types(&message);
             // A number or boolean where text is expected (a sample body `42`): quoting it is
             // the fix, which the generic help does not say.
             let quote = message
@@ -929,6 +931,22 @@ impl<'a> Cx<'a> {
         }
         None
     }
+}
+
+/// `message` with serde's Rust type names (`expected i64`, `u16`, `f64`) said as a document's
+/// types (`an integer`, `a number`).
+fn plain_types(message: &str) -> String {
+    let Some((head, expected)) = message.rsplit_once(", expected ") else {
+        return message.to_owned();
+    };
+    let plain = match expected {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize"
+        | "isize" => "an integer",
+        "f32" | "f64" => "a number",
+        "a boolean" | "bool" => "a boolean (true or false)",
+        _ => return message.to_owned(),
+    };
+    format!("{head}, expected {plain}")
 }
 
 /// Where an endpoint object's member is read into the definition: (endpoint object, definition
