@@ -522,6 +522,57 @@ fn a_group_the_gateway_refuses_leaves_the_rest_not_started_and_counted() {
     );
 }
 
+/// An operation dropped from SOURCE while PROD still serves it: a DEV run with `--prune`
+/// takes it offline in DEV only and keeps the API (deleting it would take PROD offline), saying
+/// so; the PROD run then takes it offline there and deletes it.
+#[test]
+fn an_api_dropped_in_dev_stays_while_prod_serves_it() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    for env in ["DEV", "PROD"] {
+        assert_eq!(gateway.sync_in(SHOP, env).exit_code, 0);
+    }
+    let text = std::fs::read_to_string(SHOP).unwrap();
+    let (start, end) = (
+        text.find("  /health:\n").unwrap(),
+        text.find("  /products/{id}:\n").unwrap(),
+    );
+    let dropped = write(
+        &dir,
+        "dropped.yaml",
+        &format!("{}{}", &text[..start], &text[end..]),
+    );
+    let dev = gateway.sync(&dropped, true);
+    assert_eq!(dev.exit_code, 0, "{}{}", dev.stdout, dev.stderr);
+    assert!(
+        dev.stdout.contains("- publication health in DEV\n"),
+        "{}",
+        dev.stdout
+    );
+    assert!(!dev.stdout.contains("- api health"), "{}", dev.stdout);
+    assert!(
+        dev.stdout.contains("= api health is not in the source but stays while PROD serves it (not named by this run); a sync with --env PROD --prune takes it offline there, and the run that leaves no environment serving it deletes it\n"),
+        "{}",
+        dev.stdout
+    );
+    let names: Vec<String> = gateway
+        .dump("shop_api")
+        .apis
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert!(names.contains(&"health".to_owned()), "{names:?}");
+
+    let prod = gateway.sync_in_pruned(&dropped, "PROD");
+    assert_eq!(prod.exit_code, 0, "{}{}", prod.stdout, prod.stderr);
+    assert!(
+        prod.stdout.contains("- api health\n")
+            && prod.stdout.contains("- publication health in PROD\n"),
+        "{}",
+        prod.stdout
+    );
+}
+
 #[test]
 fn a_second_sync_of_an_unchanged_source_sends_no_write() {
     let gateway = Gateway::start(None);

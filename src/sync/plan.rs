@@ -511,21 +511,42 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
         }
     }
     // An API SOURCE creates on the route of a live API that stays (SOURCE does not define it,
-    // `--prune` is off): the gateway refuses the new one. The route rule of the linter decides,
-    // on SOURCE's APIs followed by those.
-    if !prune {
+    // and `--prune` is off or an environment outside the run serves it): the gateway refuses
+    // the new one. The route rule of the linter decides, on SOURCE's APIs followed by those.
+    {
         let defined: BTreeSet<&str> = desired.apis.iter().map(|a| a.name.as_str()).collect();
-        let staying: Vec<&crate::model::ApiDef> = live
+        // Why it stays, and what frees its route.
+        let why = |name: &str| -> Option<(String, String)> {
+            let serving = served_outside(live, &resolved.scope, name);
+            if let Some(first) = serving.first() {
+                let envs: Vec<&str> = serving.iter().copied().collect();
+                Some((
+                    format!(
+                        "stays while {} serves it (not named by this run)",
+                        envs.join(", ")
+                    ),
+                    format!("take it offline there first (sync with --env {first} --prune)"),
+                ))
+            } else if !prune {
+                Some((
+                    "stays (no --prune)".to_owned(),
+                    "sync with --prune to replace it".to_owned(),
+                ))
+            } else {
+                None
+            }
+        };
+        let staying: Vec<(&crate::model::ApiDef, (String, String))> = live
             .apis
             .iter()
             .filter(|(name, _)| !defined.contains(name.as_str()))
-            .map(|(_, remote)| &remote.def)
+            .filter_map(|(name, remote)| Some((&remote.def, why(name)?)))
             .collect();
         if !staying.is_empty() {
             let apis: Vec<Value> = desired
                 .apis
                 .iter()
-                .chain(staying.iter().copied())
+                .chain(staying.iter().map(|(a, _)| *a))
                 .map(|a| serde_json::to_value(a).unwrap_or_default())
                 .collect();
             let definition = serde_json::json!({
@@ -543,7 +564,7 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
                     .and_then(|i| i.split('/').next())
                     .and_then(|i| i.parse::<usize>().ok());
                 if let Some(api) = index.and_then(|i| i.checked_sub(desired.apis.len()))
-                    && let Some(staying) = staying.get(api)
+                    && let Some((staying, (why, fix))) = staying.get(api)
                 {
                     // The API of SOURCE on that route, as the rule compares routes.
                     fn route(a: &crate::model::ApiDef) -> (&'static str, &str, &'static str) {
@@ -557,7 +578,7 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
                         .map(|i| format!("/apis/{i}/req_uri"));
                     out.push(Refusal::new(
                         format!(
-                            "API `{}` on the gateway is not in SOURCE and stays (no --prune), but {} ({}); sync with --prune to replace it, or keep its name in SOURCE",
+                            "API `{}` on the gateway is not in SOURCE and {why}, but {} ({}); {fix}, or keep its name in SOURCE",
                             staying.name, d.message, d.code
                         ),
                         pointer,
@@ -692,6 +713,18 @@ fn route_of(api: &crate::model::ApiDef) -> Route {
         &api.req_uri,
         api.match_mode.map(|m| m.as_str()),
     )
+}
+
+/// The environments outside `scope` (the run's) where the live API `name` is published or has
+/// a plug-in: deleting the API would take it offline there.
+fn served_outside<'l>(live: &'l Live, scope: &BTreeSet<String>, name: &str) -> BTreeSet<&'l str> {
+    live.publications
+        .keys()
+        .map(|(env, api)| (env, api))
+        .chain(live.plugin_bindings.iter().map(|(env, api, _)| (env, api)))
+        .filter(|(env, api)| *api == name && !scope.contains(*env))
+        .map(|(env, _)| env.as_str())
+        .collect()
 }
 
 /// The APIs SOURCE renames, as (old name, new name): a live API SOURCE does not name that
@@ -1029,6 +1062,27 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
         |n| vec![n.clone()],
         true,
     );
+    // An API SOURCE no longer has that an environment outside the run still serves stays:
+    // deleting it would take it offline there (promotion: DEV drops an operation PROD still
+    // serves until PROD's own run). Its publications in the run's environments go as usual;
+    // the run of the last environment serving it deletes it.
+    let wanted: BTreeSet<&str> = desired.apis.iter().map(|a| a.name.as_str()).collect();
+    for name in live.apis.keys().filter(|n| !wanted.contains(n.as_str())) {
+        let serving = served_outside(live, &resolved.scope, name);
+        let Some(first) = serving.first() else {
+            continue;
+        };
+        planner
+            .changes
+            .retain(|c| !(c.kind == Kind::Api && c.action == Action::Delete && c.name == *name));
+        let label = format!("api {name}");
+        planner.unmanaged.retain(|u| *u != label);
+        let envs: Vec<&str> = serving.iter().copied().collect();
+        notes.push(format!(
+            "api {name} is not in the source but stays while {} serves it (not named by this run); a sync with --env {first} --prune takes it offline there, and the run that leaves no environment serving it deletes it",
+            envs.join(", ")
+        ));
+    }
     for change in &mut planner.changes {
         if change.kind == Kind::Api
             && let Some(old) = live.renamed.get(&change.name)

@@ -108,10 +108,19 @@ impl Gateway {
 
     /// `apigctl sync SOURCE --env ENV`.
     pub fn sync_in(&self, source: &str, env: &str) -> Outcome {
+        self.sync_with(source, env, false)
+    }
+
+    /// `apigctl sync SOURCE --env ENV --prune`.
+    pub fn sync_in_pruned(&self, source: &str, env: &str) -> Outcome {
+        self.sync_with(source, env, true)
+    }
+
+    fn sync_with(&self, source: &str, env: &str, prune: bool) -> Outcome {
         let options = SyncOptions {
             diff: DiffOptions {
                 env: env.to_owned(),
-                ..self.diff_options(false, PlanFormat::Human)
+                ..self.diff_options(prune, PlanFormat::Human)
             },
             ..SyncOptions::default()
         };
