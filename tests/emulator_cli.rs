@@ -116,14 +116,10 @@ fn serve_with_state(state: &std::path::Path) -> std::process::Output {
         .unwrap()
 }
 
-/// Ctrl-C during `apigctl sync`: the request in flight finishes and is reported, no new one
-/// starts, the summary says what was left, and the exit code is 130. Every write the gateway
-/// applied is one the output reports. The emulator answers every request late (`slow`), so
-/// the sync is interrupted halfway.
-#[test]
-fn an_interrupted_sync_finishes_what_is_in_flight_and_says_what_is_left() {
-    let dir = tempfile::tempdir().unwrap();
-    let credentials = dir.path().join("credentials");
+/// `apigctl serve` with credentials `AK1:SK1` answering every request 300 ms late (`slow`), so
+/// a sync can be interrupted halfway; with its endpoint.
+fn slow_serve(dir: &std::path::Path) -> (std::process::Child, String) {
+    let credentials = dir.join("credentials");
     std::fs::write(&credentials, "AK1:SK1\n").unwrap();
     let mut serve = Command::new(env!("CARGO_BIN_EXE_apigctl"))
         .args(["serve", "--listen", "127.0.0.1:0", "--credentials"])
@@ -137,7 +133,68 @@ fn an_interrupted_sync_finishes_what_is_in_flight_and_says_what_is_left() {
     BufReader::new(serve.stdout.take().unwrap())
         .read_line(&mut listen)
         .unwrap();
-    let endpoint = listen.trim().rsplit(' ').next().unwrap().to_owned();
+    (serve, listen.trim().rsplit(' ').next().unwrap().to_owned())
+}
+
+/// The emulator's request counters (`GET /__apigctl/stats`, no authentication).
+fn stats(endpoint: &str) -> serde_json::Value {
+    let mut stream = std::net::TcpStream::connect(endpoint.trim_start_matches("http://")).unwrap();
+    std::io::Write::write_all(&mut stream, b"GET /__apigctl/stats HTTP/1.0\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+    serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap()
+}
+
+/// Ctrl-C while `apigctl sync` still reads the gateway: nothing is sent, exit 130.
+#[test]
+fn a_sync_interrupted_while_reading_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut serve, endpoint) = slow_serve(dir.path());
+    let sync = Command::new(env!("CARGO_BIN_EXE_apigctl"))
+        .args(["sync", "testdata/sync/shop-3.0.yaml", "--env", "DEV"])
+        .args([
+            "--parallelism",
+            "1",
+            "--endpoint",
+            &endpoint,
+            "--instance-id",
+            "i1",
+        ])
+        .env("HUAWEICLOUD_SDK_AK", "AK1")
+        .env("HUAWEICLOUD_SDK_SK", "SK1")
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reads take 300 ms each, one at a time: half a second in, it is still reading.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let kill = Command::new("kill")
+        .args(["-INT", &sync.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let output = sync.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.ends_with("sync: interrupted before anything was sent\n"),
+        "{stderr}"
+    );
+    let stats = stats(&endpoint);
+    assert_eq!(stats["applied"], serde_json::json!({}), "{stats}");
+    let _ = serve.kill();
+    let _ = serve.wait();
+}
+
+/// Ctrl-C during `apigctl sync`: the request in flight finishes and is reported, no new one
+/// starts, the summary says what was left, and the exit code is 130. Every write the gateway
+/// applied is one the output reports. The emulator answers every request late (`slow`), so
+/// the sync is interrupted halfway.
+#[test]
+fn an_interrupted_sync_finishes_what_is_in_flight_and_says_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut serve, endpoint) = slow_serve(dir.path());
     let mut definition = String::from("apigctl: 1\ngroup: {name: interrupted_api}\napis:\n");
     for n in 0..8 {
         definition.push_str(&format!(
@@ -208,12 +265,7 @@ fn an_interrupted_sync_finishes_what_is_in_flight_and_says_what_is_left() {
     );
 
     // What the gateway applied: as many APIs as the output reports.
-    let mut stream = std::net::TcpStream::connect(endpoint.trim_start_matches("http://")).unwrap();
-    std::io::Write::write_all(&mut stream, b"GET /__apigctl/stats HTTP/1.0\r\n\r\n").unwrap();
-    let mut answer = String::new();
-    std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
-    let stats: serde_json::Value =
-        serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    let stats = stats(&endpoint);
     assert_eq!(stats["applied"]["POST /apis"], created, "{stats}");
     let _ = serve.kill();
     let _ = serve.wait();

@@ -8,6 +8,7 @@
 
 use std::io::{IsTerminal, Write};
 
+use crate::gateway::client::interrupted;
 use crate::gateway::ops::ImportOptions;
 use crate::source::Input;
 use crate::sync::apply::{apply, operation_count};
@@ -66,7 +67,21 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
         }
         return via_import(input, options, modes);
     }
-    let (loaded, client, live, plan, runtime) = match prepare(input, &options.diff) {
+    // Ctrl-C from the start: while the gateway is read and the plan made, nothing has been
+    // sent, and the run ends so; later, the requests in flight finish first.
+    let bar = options.live_progress && std::io::stderr().is_terminal();
+    if options.live_progress && !options.dry_run {
+        listen_for_interrupt(bar);
+    }
+    let prepared = prepare(input, &options.diff);
+    if interrupted() {
+        return Outcome {
+            stdout: String::new(),
+            stderr: "sync: interrupted before anything was sent\n".to_owned(),
+            exit_code: EXIT_INTERRUPTED,
+        };
+    }
+    let (loaded, client, live, plan, runtime) = match prepared {
         Ok(prepared) => prepared,
         Err(failure) => return failure.outcome(options.diff.format, options.diff.color),
     };
@@ -112,9 +127,15 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
             }
         }
     }
+    if interrupted() {
+        return Outcome {
+            stdout: String::new(),
+            stderr: "sync: interrupted before anything was sent\n".to_owned(),
+            exit_code: EXIT_INTERRUPTED,
+        };
+    }
     let lines = std::sync::Mutex::new(String::new());
     // On a terminal, one bar redrawn in place (failures scroll above it); otherwise plain lines.
-    let bar = options.live_progress && std::io::stderr().is_terminal();
     let total = operation_count(&plan);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let progress = |line: &str| {
@@ -134,28 +155,7 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
             text.push('\n');
         }
     };
-    let report = runtime.block_on(async {
-        // Ctrl-C: requests in flight finish and are reported, no new one starts; a second
-        // Ctrl-C quits at once. Killed outright, a sync would not say what it had done.
-        let stopper = client.clone();
-        let listener = tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_err() {
-                return;
-            }
-            stopper.stop();
-            let clear = if bar { "\r\x1b[2K" } else { "" };
-            let _ = writeln!(
-                std::io::stderr(),
-                "{clear}apigctl: interrupted: finishing the requests in flight, starting no new one (Ctrl-C again quits at once)"
-            );
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(i32::from(EXIT_INTERRUPTED));
-            }
-        });
-        let report = apply(&client, &plan, &live, &progress).await;
-        listener.abort();
-        report
-    });
+    let report = runtime.block_on(apply(&client, &plan, &live, &progress));
     if bar && total > 0 {
         let _ = writeln!(std::io::stderr());
     }
@@ -404,6 +404,57 @@ async fn publish_imported(
         .into_iter()
         .map(|(_, route, result)| (route, result))
         .collect())
+}
+
+/// Handles Ctrl-C for the rest of the process, on a thread of its own: the first stops every
+/// gateway client ([`crate::gateway::client::interrupt`]: requests in flight finish and are
+/// reported, no new one starts), the second quits at once. Killed outright, a sync would not
+/// say what it had done. Returns once the handler is in place (a Ctrl-C before would kill the
+/// process, or be lost where the shell ignores it for background jobs).
+fn listen_for_interrupt(bar: bool) {
+    let (ready, registered) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            let _ = ready.send(());
+            return;
+        };
+        runtime.block_on(async move {
+            #[cfg(unix)]
+            let mut interrupts = {
+                use tokio::signal::unix::{SignalKind, signal};
+                let Ok(stream) = signal(SignalKind::interrupt()) else {
+                    let _ = ready.send(());
+                    return;
+                };
+                stream
+            };
+            let _ = ready.send(());
+            #[cfg(unix)]
+            let received = interrupts.recv().await.is_some();
+            #[cfg(not(unix))]
+            let received = tokio::signal::ctrl_c().await.is_ok();
+            if !received {
+                return;
+            }
+            crate::gateway::client::interrupt();
+            let clear = if bar { "\r\x1b[2K" } else { "" };
+            let _ = writeln!(
+                std::io::stderr(),
+                "{clear}apigctl: interrupted: finishing the requests in flight, starting no new one (Ctrl-C again quits at once)"
+            );
+            #[cfg(unix)]
+            let again = interrupts.recv().await.is_some();
+            #[cfg(not(unix))]
+            let again = tokio::signal::ctrl_c().await.is_ok();
+            if again {
+                std::process::exit(i32::from(EXIT_INTERRUPTED));
+            }
+        });
+    });
+    let _ = registered.recv_timeout(std::time::Duration::from_secs(2));
 }
 
 fn definition_file(bytes: &[u8]) -> bool {

@@ -44,6 +44,20 @@ struct Inner {
     writes: AtomicU64,
 }
 
+/// Set by [`interrupt`]: every client of the process stops (Ctrl-C).
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Stops every client of the process as [`Client::stop`] stops one: for Ctrl-C, which may come
+/// before the client of a command exists (while it reads the gateway).
+pub fn interrupt() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Whether [`interrupt`] was called.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
 /// A request body.
 #[derive(Clone, Debug)]
 pub enum Body {
@@ -225,9 +239,9 @@ impl Client {
         self.inner.stopped.store(true, Ordering::SeqCst);
     }
 
-    /// Whether [`Client::stop`] was called.
+    /// Whether [`Client::stop`] or [`interrupt`] was called.
     pub fn stopped(&self) -> bool {
-        self.inner.stopped.load(Ordering::SeqCst)
+        self.inner.stopped.load(Ordering::SeqCst) || INTERRUPTED.load(Ordering::SeqCst)
     }
 
     /// Requests sent so far.
@@ -248,7 +262,7 @@ impl Client {
             .map_err(|e| call.error(ErrorKind::Request(e.to_string())))?;
         // Checked once the request holds its permit: one that waited for a permit while the
         // run was stopped must not start.
-        if inner.stopped.load(Ordering::SeqCst) {
+        if self.stopped() {
             return Err(call.error(ErrorKind::Interrupted));
         }
         let path = format!("{}{}", inner.base_path, call.path);
