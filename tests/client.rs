@@ -670,6 +670,30 @@ async fn an_answer_that_is_not_the_gateways_names_the_request_and_the_endpoint()
     );
 }
 
+/// An `https://` endpoint that speaks plain HTTP (an `apigctl serve` address written with the
+/// wrong scheme) is said as such.
+#[tokio::test]
+async fn an_https_endpoint_that_speaks_plain_http_says_to_write_http() {
+    let (addr, handle) = apigctl::emulator::spawn(apigctl::emulator::Config::default())
+        .await
+        .unwrap();
+    let endpoint = format!("https://{addr}");
+    let mut config = config(&endpoint);
+    config.max_retries = 0;
+    let client = Client::new(config).unwrap();
+    let call = Call::new(Method::GET, path(&["envs"]), "list environments", "");
+    let error = client
+        .fetch::<serde_json::Value>(&call)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.ends_with("\n  help: the endpoint answered in plain HTTP, not TLS: write it with http:// (an `apigctl serve` address is http://)"),
+        "{error}"
+    );
+    handle.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_request_that_gets_no_answer_times_out_and_is_retried() {
     let script = Script::new(vec![ok("{}"), ok("{}")]);

@@ -1456,7 +1456,7 @@ fn sync_via_import_again_ignores_with_merge_and_updates_with_override() {
         overridden.stdout, overridden.stderr
     );
     assert!(
-        overridden.stdout.contains("+ GET /health (update)\n"),
+        overridden.stdout.contains("~ GET /health (update)\n"),
         "{}",
         overridden.stdout
     );
@@ -1468,6 +1468,26 @@ fn sync_via_import_again_ignores_with_merge_and_updates_with_override() {
         overridden.stdout
     );
     assert_eq!(gateway.dump("shop_api").apis.len(), 3);
+}
+
+/// `--env` of `sync --via import` is checked before the import: a name the gateway refuses
+/// stops the run with nothing sent, not after the import changed the group.
+#[test]
+fn a_via_import_env_the_gateway_refuses_stops_the_run_before_the_import() {
+    let gateway = Gateway::start(None);
+    let mut options = via_import(&gateway, "merge", "override");
+    options.diff.env = "bad-env!".to_owned();
+    let run = apigctl::commands::sync::run(&apigctl::source::Input::from_arg(SHOP), &options);
+    assert_eq!(run.exit_code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "apigctl: error: --env `bad-env!` cannot be an environment of the gateway: "
+        ) && run.stderr.contains("(apig-env-name)")
+            && run.stderr.ends_with("; nothing was sent\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(gateway.writes(), 0);
 }
 
 #[test]

@@ -247,6 +247,26 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
             "--via import sends an OpenAPI document; SOURCE is a gateway definition".to_owned(),
         );
     }
+    // `--env` is where the imported APIs are published, after the import: a name the gateway
+    // would refuse must stop the run before the import changes anything.
+    let env_definition = serde_json::json!({
+        "apigctl": 1,
+        "group": {"name": "group"},
+        "environments": [{"name": diff.env}],
+    });
+    let refused: Vec<String> = crate::lint::definition_value_errors(&env_definition, |r| {
+        r.id.starts_with("apig-env-") && !r.id.starts_with("apig-env-variable")
+    })
+    .into_iter()
+    .map(|d| format!("{} ({})", d.message, d.code))
+    .collect();
+    if !refused.is_empty() {
+        return error(format!(
+            "--env `{}` cannot be an environment of the gateway: {}; nothing was sent",
+            diff.env,
+            refused.join("; ")
+        ));
+    }
     let client = match diff.gateway.connect(diff.color) {
         Ok(c) => c,
         Err(outcome) => return outcome,
@@ -286,7 +306,9 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
     };
     for item in &answer.success {
         let (method, path, action, _, _) = describe(item);
-        stdout.push_str(&format!("+ {method} {path} ({action})\n"));
+        // As plans mark them: `+` created, `~` updated.
+        let sign = if action == "update" { '~' } else { '+' };
+        stdout.push_str(&format!("{sign} {method} {path} ({action})\n"));
     }
     for item in &answer.ignore {
         let (method, path, ..) = describe(item);

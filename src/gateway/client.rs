@@ -507,7 +507,12 @@ fn describe_transport(error: &reqwest::Error) -> String {
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    if error.is_timeout() {
+    // rustls meeting a plain-HTTP server: "received corrupt message of type InvalidContentType".
+    let plain_http = message.contains("InvalidContentType")
+        && error.url().is_some_and(|u| u.scheme() == "https");
+    if plain_http {
+        message.push_str("\n  help: the endpoint answered in plain HTTP, not TLS: write it with http:// (an `apigctl serve` address is http://)");
+    } else if error.is_timeout() {
         message.push_str("\n  help: the gateway did not answer within --timeout seconds (each retry waits as long); check the endpoint (--endpoint, APIGCTL_ENDPOINT or --region), or raise --timeout");
     } else if error.is_connect() {
         message.push_str("\n  help: check the endpoint (--endpoint, APIGCTL_ENDPOINT or --region) and that the gateway is reachable from here");

@@ -113,11 +113,51 @@ fn hint(status: u16, code: Option<&str>) -> Option<&'static str> {
         (401, _) | (_, Some("APIG.0301" | "APIG.0302" | "APIG.0303")) => Some(
             "the gateway rejected the credentials: check that the secret key (HUAWEICLOUD_SDK_SK) belongs to the access key (HUAWEICLOUD_SDK_AK), that the token has not expired, and that the clock is within 15 minutes of the gateway's",
         ),
+        (403, Some("APIC.7130")) => Some(
+            "the gateway is in another project: check --project-id (HUAWEICLOUD_SDK_PROJECT_ID)",
+        ),
         (403, _) => Some("the credentials lack the permission for this operation"),
+        (404, Some("APIG.0101")) => Some(
+            "the gateway has no operation at this path: check that --endpoint is the gateway's address with no path of its own (https://apig.REGION.myhuaweicloud.com)",
+        ),
         (404, Some("APIG.3030")) => Some("check --instance-id (the gateway id)"),
         (_, None) => Some(
             "the answer is not the gateway's: check --endpoint (https://apig.REGION.myhuaweicloud.com, --region, or an `apigctl serve` address)",
         ),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(status: u16, code: &str) -> String {
+        let kind = ErrorKind::Api {
+            status,
+            error_code: Some(code.to_owned()),
+            error_msg: "message".to_owned(),
+            request_id: None,
+        };
+        GatewayError::new("list environments", "", kind).to_string()
+    }
+
+    /// The errors users cause most often say what to check: the project id, and an endpoint
+    /// with a path of its own.
+    #[test]
+    fn a_wrong_project_or_endpoint_path_says_what_to_check() {
+        assert_eq!(
+            said(403, "APIC.7130"),
+            "list environments: HTTP 403 APIC.7130: message\n  help: the gateway is in another project: check --project-id (HUAWEICLOUD_SDK_PROJECT_ID)"
+        );
+        assert!(
+            said(404, "APIG.0101").ends_with(
+                "help: the gateway has no operation at this path: check that --endpoint is the gateway's address with no path of its own (https://apig.REGION.myhuaweicloud.com)"
+            )
+        );
+        assert!(
+            said(403, "APIG.1005")
+                .ends_with("help: the credentials lack the permission for this operation")
+        );
     }
 }
