@@ -111,6 +111,8 @@ fn a_dump_of_an_unpublished_group_syncs_to_the_same_state() {
 fn dump_as_openapi_imports_back_to_the_same_group() {
     let gateway = Gateway::start(None);
     assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+    // Publications (PROD's here) have no OpenAPI form: left out without a warning.
+    assert_eq!(gateway.sync_in(SHOP, "PROD").exit_code, 0);
     for oas in ["2.0", "3.0", "3.1"] {
         let options = apigctl::commands::dump::DumpOptions {
             gateway: gateway.gateway_options(4),
@@ -121,6 +123,7 @@ fn dump_as_openapi_imports_back_to_the_same_group() {
         };
         let outcome = apigctl::commands::dump::run(&options);
         assert_eq!(outcome.exit_code, 0, "{oas}: {}", outcome.stderr);
+        assert_eq!(outcome.stderr, "", "{oas}");
         assert!(outcome.stdout.contains("x-apigateway-backend"), "{oas}");
         let dir = tempfile::tempdir().unwrap();
         let path = write(&dir, "dumped.yaml", &outcome.stdout);
@@ -391,6 +394,18 @@ fn a_dev_run_leaves_prod_at_its_version_until_prod_is_synced() {
     );
     assert!(!dev.stdout.contains("in PROD\n"), "{}", dev.stdout);
 
+    // A dump for PROD has the group's current definitions, not the older ones PROD serves.
+    let prod_dump = apigctl::commands::dump::run(&apigctl::commands::dump::DumpOptions {
+        gateway: gateway.gateway_options(4),
+        group: "shop_api".to_owned(),
+        env: Some("PROD".to_owned()),
+        ..Default::default()
+    });
+    assert_eq!(prod_dump.exit_code, 0, "{}", prod_dump.stderr);
+    assert_eq!(
+        prod_dump.stderr,
+        "apigctl: warning: PROD serves an older version of one API than the group holds (get_product); the dump has the group's current definitions, so a sync of it with --env PROD republishes them there\n"
+    );
     let dumped = gateway.dump("shop_api");
     let dump = write(&dir, "dump.json", &serde_json::to_string(&dumped).unwrap());
     let again = gateway.diff(&dump, true, PlanFormat::Human);

@@ -80,10 +80,32 @@ pub fn run(options: &DumpOptions) -> Outcome {
             known.join(", ")
         ));
     }
+    // The gateway keeps one definition of an API, the group's current one; an environment
+    // publishing an older version (PROD behind DEV) is not what the dump says it serves.
+    if let Some(name) = options.env.as_deref() {
+        let behind: Vec<&str> = live
+            .stale_publications
+            .iter()
+            .filter(|(env, _)| env == name)
+            .map(|(_, api)| api.as_str())
+            .collect();
+        if !behind.is_empty() {
+            warnings.push_str(&format!(
+                "apigctl: warning: {name} serves an older version of {} than the group holds ({}); the dump has the group's current definitions, so a sync of it with --env {name} republishes them there\n",
+                if behind.len() == 1 { "one API".to_owned() } else { format!("{} APIs", behind.len()) },
+                behind.join(", ")
+            ));
+        }
+    }
     let text = match version {
         // A live group as OpenAPI: the definition through the export converter, everything
         // included (`--define all`), so that importing the document gives the group back.
         Some(version) => {
+            // Publications have no OpenAPI form: said in the README, not warned about.
+            let definition = crate::model::Definition {
+                publications: Vec::new(),
+                ..definition
+            };
             let exported = export(
                 &definition,
                 &ExportOptions {
