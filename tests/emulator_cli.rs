@@ -369,4 +369,15 @@ fn an_empty_state_file_is_an_empty_gateway_and_a_binary_one_is_refused_at_its_pl
             state.display()
         )
     );
+    // A key the state does not have (a hand-edited `groupz`) is refused at its place, not read
+    // as an empty gateway the next write would save over the file.
+    std::fs::write(&state, "{\n  \"groupz\": {}\n}\n").unwrap();
+    let output = serve_with_state(&state);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!("apigctl: error: {}:2:", state.display()))
+            && stderr.contains("unknown field `groupz`"),
+        "{stderr}"
+    );
 }

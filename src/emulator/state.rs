@@ -80,9 +80,11 @@ pub struct GatewayIds {
     pub instance_id: String,
 }
 
-/// Every object of one emulated gateway. Keyed by id; lists come out in id order.
+/// Every object of one emulated gateway. Keyed by id; lists come out in id order. A key it
+/// does not know is refused (a hand-edited `groupz` would otherwise start an empty gateway that
+/// the next write saves over the file's data).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Db {
     /// The project and instance of these objects: those of the first write, unless `serve`
     /// was given both (absent until then, and from state files written before it was kept).
