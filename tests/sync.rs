@@ -454,6 +454,10 @@ fn an_api_renamed_on_its_route_is_updated_in_place() {
             "Plan for group shop_api (env DEV): 0 to create, 2 to update, 0 to delete, 6 unchanged.\n"
         )
     );
+    let json = gateway.diff(&renamed, false, PlanFormat::Json);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(json["changes"][0]["name"], "healthz", "{json}");
+    assert_eq!(json["changes"][0]["renamed_from"], "health", "{json}");
     let before = gateway.stats();
     let synced = gateway.sync(&renamed, true);
     assert_eq!(synced.exit_code, 0, "{}{}", synced.stdout, synced.stderr);
@@ -2402,6 +2406,15 @@ fn a_failed_diff_or_sync_with_format_json_writes_the_failure_as_json() {
     assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
     let doc: serde_json::Value = serde_json::from_str(&outcome.stdout).expect(&outcome.stdout);
     let error = doc["error"].as_str().unwrap_or_default();
+    // One line; the help that follows it on stderr is in `errors`.
+    assert!(!error.contains('\n'), "{error}");
+    assert!(
+        doc["errors"][0]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("{error}\n  help: ")),
+        "{doc}"
+    );
     assert!(
         error.starts_with("list API groups `shop_api`: HTTP 401")
             && outcome

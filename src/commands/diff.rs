@@ -114,7 +114,9 @@ impl Failure {
             PlanFormat::Human => String::new(),
             PlanFormat::Json => {
                 // Without a one-line error, the diagnostics say why: the run stopped on them.
-                let summary = self.errors.last().cloned().unwrap_or_else(|| {
+                // `error` is one line: a gateway error's `help:` lines stay in `errors`.
+                let first_line = |e: &String| e.lines().next().unwrap_or_default().to_owned();
+                let summary = self.errors.last().map(first_line).unwrap_or_else(|| {
                     let name = reports.first().map_or("SOURCE", |r| r.name.as_str());
                     format!(
                         "{} has errors; nothing was planned or sent",

@@ -156,6 +156,8 @@ pub struct Plan {
     /// What the plan leaves as it is on purpose and a user should know (a publication outside
     /// `--env` serving an older version of its API).
     pub notes: Vec<String>,
+    /// APIs renamed in place, new name to old ([`Live::rename_apis`]).
+    pub renamed: BTreeMap<String, String>,
 }
 
 /// Plan options.
@@ -301,7 +303,7 @@ impl Plan {
             "group": self.group,
             "env": self.env,
             "summary": {"create": create, "update": update, "delete": delete, "unchanged": unchanged},
-            "changes": self.changes.iter().filter(|c| c.action != Action::Unchanged).map(change_json).collect::<Vec<_>>(),
+            "changes": self.changes.iter().filter(|c| c.action != Action::Unchanged).map(|c| change_json(c, &self.renamed)).collect::<Vec<_>>(),
             "unmanaged": self.unmanaged,
             "outside": self.outside,
             "notes": self.notes,
@@ -310,13 +312,22 @@ impl Plan {
 }
 
 /// A change as the JSON plan writes it: a create with the whole new object (`object`, the
-/// definition form sync sends), as its human form lists it.
-fn change_json(change: &Change) -> Value {
+/// definition form sync sends), as its human form lists it; an API renamed in place with its
+/// old name (`renamed_from`).
+fn change_json(change: &Change, renamed: &BTreeMap<String, String>) -> Value {
     let mut value = serde_json::to_value(change).unwrap_or(Value::Null);
+    let Some(map) = value.as_object_mut() else {
+        return value;
+    };
     if change.action == Action::Create
-        && let (Some(body), Some(map)) = (&change.target.body, value.as_object_mut())
+        && let Some(body) = &change.target.body
     {
         map.insert("object".to_owned(), body.clone());
+    }
+    if change.kind == Kind::Api
+        && let Some(old) = renamed.get(&change.name)
+    {
+        map.insert("renamed_from".to_owned(), Value::String(old.clone()));
     }
     value
 }
@@ -1258,6 +1269,7 @@ pub fn plan(desired: &Definition, live: &Live, options: &PlanOptions) -> Plan {
         outside: planner.outside,
         outside_envs: planner.outside_envs,
         notes,
+        renamed: live.renamed.clone(),
     }
 }
 
@@ -1877,6 +1889,7 @@ mod tests {
             outside: vec![],
             outside_envs: BTreeSet::new(),
             notes: vec![],
+            renamed: BTreeMap::new(),
         };
         let text = plan.render_human();
         assert!(text.starts_with("+ api a\\u{1b}[2Jb\\u{d}c\n"), "{text}");
@@ -1906,6 +1919,7 @@ mod tests {
             outside: vec![],
             outside_envs: BTreeSet::new(),
             notes: vec![],
+            renamed: BTreeMap::new(),
         };
         assert_eq!(
             plan.render_human_colored(true),
