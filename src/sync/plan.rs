@@ -653,7 +653,7 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
             .map(|i| format!("/apis/{i}/req_uri"));
         out.push(Refusal::new(
             format!(
-                "APIs {} take each other's routes (method, path and match mode); the gateway refuses each update while another of them holds its route (APIG.3301); move one to a free route and sync, then sync SOURCE",
+                "APIs {} take each other's routes (method, path and match mode), or, read by route, swap their names; the gateway refuses each update while another of them holds its route (APIG.3301) or name (APIG.3202); move one to a free route (or give it a new name) and sync, then sync SOURCE",
                 api_list(cycle.iter().map(String::as_str))
             ),
             pointer,
