@@ -627,7 +627,26 @@ fn usage_error(error: &clap::Error) -> ExitCode {
         }
     }
     match subcommand.as_ref().and_then(|s| s.to_str()) {
-        Some("diff" | "sync") => ExitCode::from(commands::EXIT_FINDINGS),
+        Some("diff" | "sync") => {
+            // Asked for JSON, a CI job reads stdout: the refusal is a failure document there
+            // too, as every other failure of these commands is.
+            let rest: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
+            let json = rest
+                .windows(2)
+                .any(|w| w[0] == "--format" && w[1] == "json")
+                || rest.iter().any(|a| a == "--format=json");
+            if json {
+                let rendered = error.render().to_string();
+                let first = rendered.lines().next().unwrap_or_default();
+                let message = first.strip_prefix("error: ").unwrap_or(first);
+                let outcome = commands::diff::Failure::error(message)
+                    .outcome(commands::diff::PlanFormat::Json, false);
+                // A closed or full stdout loses the document; the exit code still says it failed.
+                let _ =
+                    std::io::Write::write_all(&mut std::io::stdout(), outcome.stdout.as_bytes());
+            }
+            ExitCode::from(commands::EXIT_FINDINGS)
+        }
         _ => ExitCode::from(commands::EXIT_USAGE),
     }
 }

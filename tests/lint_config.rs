@@ -1881,6 +1881,48 @@ fn request_settings_out_of_range_are_usage_errors() {
     }
 }
 
+/// `diff` and `sync` asked for JSON write a failure document on stdout for a command line
+/// they refuse too (exit 1), as for every other failure; clap's message stays on stderr.
+#[test]
+fn a_refused_command_line_asked_for_json_gets_a_json_failure() {
+    let dir = tempdir();
+    write(&dir.path().join("spec.yaml"), SPEC);
+    for args in [
+        &[
+            "diff",
+            "spec.yaml",
+            "--env",
+            "DEV",
+            "--format",
+            "json",
+            "--parallelism",
+            "0",
+        ][..],
+        &[
+            "sync",
+            "spec.yaml",
+            "--env",
+            "DEV",
+            "--format=json",
+            "--timeout",
+            "0",
+        ],
+    ] {
+        let run = apigctl(dir.path(), args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect(&run.stdout);
+        let error = doc["error"].as_str().unwrap_or_default();
+        assert!(error.starts_with("invalid value '0' for '--"), "{doc}");
+        assert!(run.stderr.contains(error), "{}", run.stderr);
+    }
+    // Without `--format json` stdout stays empty.
+    let run = apigctl(
+        dir.path(),
+        &["diff", "spec.yaml", "--env", "DEV", "--parallelism", "0"],
+    );
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+}
+
 /// An empty file says it is empty, and how a document starts.
 #[test]
 fn an_empty_file_is_called_empty() {
