@@ -102,7 +102,13 @@ fn bad_credentials_and_fault_specs_are_usage_errors() {
 /// `apigctl serve --state STATE` on an ephemeral loopback port, for a state it refuses (so it
 /// exits before serving).
 fn serve_with_state(state: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_apigctl"))
+    serve_state_command(state).output().unwrap()
+}
+
+/// The command line of `apigctl serve --state STATE` on an ephemeral loopback port.
+fn serve_state_command(state: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_apigctl"));
+    command
         .args([
             "serve",
             "--listen",
@@ -111,9 +117,8 @@ fn serve_with_state(state: &std::path::Path) -> std::process::Output {
             "t",
             "--state",
         ])
-        .arg(state)
-        .output()
-        .unwrap()
+        .arg(state);
+    command
 }
 
 /// `apigctl serve` with credentials `AK1:SK1` answering every request 300 ms late (`slow`), so
@@ -328,16 +333,7 @@ fn an_empty_state_file_is_an_empty_gateway_and_a_binary_one_is_refused_at_its_pl
     let state = dir.path().join("state.json");
     for text in ["", " \n\t\n"] {
         std::fs::write(&state, text).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_apigctl"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--auth-token",
-                "t",
-                "--state",
-            ])
-            .arg(&state)
+        let mut child = serve_state_command(&state)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -75,11 +75,7 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
     }
     let prepared = prepare(input, &options.diff);
     if interrupted() {
-        return Outcome {
-            stdout: String::new(),
-            stderr: "sync: interrupted before anything was sent\n".to_owned(),
-            exit_code: EXIT_INTERRUPTED,
-        };
+        return interrupted_unsent();
     }
     let (loaded, client, live, plan, runtime) = match prepared {
         Ok(prepared) => prepared,
@@ -128,11 +124,7 @@ pub fn run(input: &Input, options: &SyncOptions) -> Outcome {
         }
     }
     if interrupted() {
-        return Outcome {
-            stdout: String::new(),
-            stderr: "sync: interrupted before anything was sent\n".to_owned(),
-            exit_code: EXIT_INTERRUPTED,
-        };
+        return interrupted_unsent();
     }
     let lines = std::sync::Mutex::new(String::new());
     // On a terminal, one bar redrawn in place (failures scroll above it); otherwise plain lines.
@@ -426,6 +418,15 @@ async fn publish_imported(
         .into_iter()
         .map(|(_, route, result)| (route, result))
         .collect())
+}
+
+/// A sync stopped by Ctrl-C before it sent anything (while it read the gateway or planned).
+fn interrupted_unsent() -> Outcome {
+    Outcome {
+        stdout: String::new(),
+        stderr: "sync: interrupted before anything was sent\n".to_owned(),
+        exit_code: EXIT_INTERRUPTED,
+    }
 }
 
 /// Handles Ctrl-C for the rest of the process, on a thread of its own: the first stops every
