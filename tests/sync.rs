@@ -1370,6 +1370,54 @@ fn names_neither_source_nor_the_gateway_has_stop_the_run_before_anything_is_sent
         "{}",
         outcome.stderr
     );
+    // A new environment a slip away from one the gateway has is refused: a sync would publish
+    // every API in a second PROD. A counter (`DEV2`) is another name, and so is one SOURCE
+    // declares.
+    for typo in ["DVE", "dev", "DEVV"] {
+        let outcome = gateway.diff_in("testdata/sync/policies.yaml", typo);
+        assert_eq!(outcome.exit_code, 1, "{typo}: {}", outcome.stdout);
+        assert!(
+            outcome.stderr.contains(&format!("apigctl: error: environment `{typo}` would be created, but the gateway has `DEV`: did you mean `--env DEV`? To create `{typo}` beside it, declare it under `environments` in SOURCE")),
+            "{}",
+            outcome.stderr
+        );
+    }
+    let outcome = gateway.diff_in("testdata/sync/policies.yaml", "DEV2");
+    assert_eq!(outcome.exit_code, 2, "{}", outcome.stderr);
+    assert!(
+        outcome.stdout.contains("+ environment DEV2\n"),
+        "{}",
+        outcome.stdout
+    );
+    let source = write(
+        &dir,
+        "declared.yaml",
+        &original.replace("  - name: DEV\n", "  - name: DVE\n  - name: DEV\n"),
+    );
+    let outcome = gateway.diff_in(&source, "DVE");
+    assert_eq!(outcome.exit_code, 2, "{}", outcome.stderr);
+    assert!(
+        outcome.stdout.contains("+ environment DVE\n"),
+        "{}",
+        outcome.stdout
+    );
+    // From an entry's `env`, at that entry, without `--env` in the hint.
+    let source = write(
+        &dir,
+        "entry.yaml",
+        &original.replace(
+            "  - acl: billing_block\n",
+            "  - acl: billing_block\n    env: DVE\n",
+        ),
+    );
+    let outcome = gateway.diff(&source, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 1);
+    assert!(
+        outcome.stderr.contains("error[plan-refused]: environment `DVE` would be created, but the gateway has `DEV`: did you mean `DEV`?")
+            && outcome.stderr.contains("entry.yaml:73:10\n"),
+        "{}",
+        outcome.stderr
+    );
 }
 
 /// `sync --via import --extend-mode E --api-mode A --env DEV` against `gateway`.
@@ -1507,6 +1555,24 @@ fn a_via_import_env_the_gateway_refuses_stops_the_run_before_the_import() {
         run.stderr
     );
     assert_eq!(gateway.writes(), 0);
+}
+
+/// As sync refuses it, `sync --via import` refuses a new environment a slip away from one the
+/// gateway has, before the import.
+#[test]
+fn a_via_import_env_a_slip_from_a_live_one_stops_the_run_before_the_import() {
+    let gateway = Gateway::start(None);
+    assert_eq!(gateway.sync(SHOP, false).exit_code, 0);
+    let writes = gateway.writes();
+    let mut options = via_import(&gateway, "merge", "override");
+    options.diff.env = "DVE".to_owned();
+    let run = apigctl::commands::sync::run(&apigctl::source::Input::from_arg(SHOP), &options);
+    assert_eq!(run.exit_code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr,
+        "apigctl: error: environment `DVE` would be created, but the gateway has `DEV`: did you mean `--env DEV`? Nothing was sent\n"
+    );
+    assert_eq!(gateway.writes(), writes);
 }
 
 #[test]

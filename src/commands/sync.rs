@@ -270,6 +270,24 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
     let file_name = path.file_name().map_or("openapi.yaml".to_owned(), |n| {
         n.to_string_lossy().into_owned()
     });
+    // As sync refuses it: a new environment a slip away from one the gateway has.
+    let envs = match runtime.block_on(client.list_envs()) {
+        Ok(envs) => envs,
+        Err(e) => return error(e.to_string()),
+    };
+    let env_id = envs
+        .iter()
+        .find(|e| e.name == diff.env)
+        .and_then(|e| e.id.clone());
+    if env_id.is_none()
+        && let Some(near) =
+            crate::sync::plan::near_environment(&diff.env, envs.iter().map(|e| e.name.as_str()))
+    {
+        return error(format!(
+            "environment `{}` would be created, but the gateway has `{near}`: did you mean `--env {near}`? Nothing was sent",
+            diff.env
+        ));
+    }
     let result = runtime.block_on(async {
         let group = client.find_group(&definition.group.name).await?;
         let import = ImportOptions {
@@ -284,7 +302,7 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
         Err(e) => return error(e.to_string()),
     };
     // The gateway's import publishes nothing; `--env` says where the APIs it imported go.
-    let published = runtime.block_on(publish_imported(&client, &answer, &diff.env));
+    let published = runtime.block_on(publish_imported(&client, &answer, &diff.env, env_id));
     let mut stdout = String::new();
     let describe = |v: &serde_json::Value| {
         let get = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
@@ -355,13 +373,14 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
     }
 }
 
-/// Publishes the APIs the gateway's import created or updated in the environment `env`
-/// (created when the gateway lacks it, as sync creates it), concurrently; each with its
-/// `METHOD /path` and outcome, in the import's order.
+/// Publishes the APIs the gateway's import created or updated in the environment `env`, of id
+/// `env_id` (created when the gateway lacks it, as sync creates it), concurrently; each with
+/// its `METHOD /path` and outcome, in the import's order.
 async fn publish_imported(
     client: &crate::gateway::Client,
     answer: &crate::gateway::ops::ImportAnswer,
     env: &str,
+    env_id: Option<String>,
 ) -> Result<Vec<(String, Result<(), String>)>, String> {
     let imported: Vec<(String, String, bool)> = answer
         .success
@@ -379,8 +398,7 @@ async fn publish_imported(
     if imported.is_empty() {
         return Ok(Vec::new());
     }
-    let envs = client.list_envs().await.map_err(|e| e.to_string())?;
-    let env_id = match envs.into_iter().find(|e| e.name == env).and_then(|e| e.id) {
+    let env_id = match env_id {
         Some(id) => id,
         None => {
             let body = serde_json::json!({ "name": env });

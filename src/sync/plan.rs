@@ -468,6 +468,47 @@ fn api_list<'n>(names: impl ExactSizeIterator<Item = &'n str>) -> String {
     shown.join(", ")
 }
 
+/// The environment of `existing` that `name`, an environment the gateway does not have, is a
+/// slip of the keyboard for, if any: creating `PRDO` beside `PROD` would publish every API in
+/// a copy of the environment meant.
+pub fn near_environment<'a>(
+    name: &str,
+    existing: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    existing.into_iter().find(|e| typo_of(name, e))
+}
+
+/// Whether `a` reads as a slip of the keyboard for `b`: the same letters in another case, one
+/// letter changed, two neighbours swapped, or one letter left out or doubled. Digits are names'
+/// counters (`DEV1`, `DEV2`), so a changed, added or dropped digit is another name.
+fn typo_of(a: &str, b: &str) -> bool {
+    if a == b {
+        return false;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (
+        a.chars().flat_map(char::to_lowercase).collect(),
+        b.chars().flat_map(char::to_lowercase).collect(),
+    );
+    if a == b {
+        return true;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (da, db) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    let letter = |c: &char| c.is_alphabetic();
+    match (da, db) {
+        ([x], [y]) => letter(x) && letter(y),
+        ([x1, x2], [y1, y2]) => x1 == y2 && x2 == y1,
+        ([x], []) | ([], [x]) => letter(x),
+        _ => false,
+    }
+}
+
 /// What the plan would ask of the gateway that it must refuse, found before anything is sent:
 /// a new environment whose name the gateway does not take (an `--env` or an entry's `env`), and
 /// a plug-in binding naming a plug-in neither the definition nor the gateway has (the linter
@@ -491,6 +532,24 @@ pub fn refused(desired: &Definition, live: &Live, options: &PlanOptions) -> Vec<
         .iter()
         .filter(|e| !live.envs.contains_key(*e) && !declared.contains(e.as_str()))
         .collect();
+    // A new environment a slip away from one the gateway has is a typo far more often than a
+    // wish; declaring it under `environments` says it is meant.
+    for name in &new_envs {
+        if let Some(near) = near_environment(name, live.envs.keys().map(String::as_str)) {
+            let from_option = name.as_str() == env;
+            let fix = if from_option {
+                format!("--env {near}")
+            } else {
+                near.to_owned()
+            };
+            out.push(Refusal::new(
+                format!(
+                    "environment `{name}` would be created, but the gateway has `{near}`: did you mean `{fix}`? To create `{name}` beside it, declare it under `environments` in SOURCE"
+                ),
+                (!from_option).then(|| env_entry(desired, name)).flatten(),
+            ));
+        }
+    }
     if !new_envs.is_empty() {
         let environments: Vec<Value> = new_envs
             .iter()
@@ -1680,6 +1739,35 @@ mod tests {
     /// VPC channels and apps are never created by sync: one SOURCE names that the gateway
     /// does not have is refused at the name, once the gateway has listed them; a gateway that
     /// cannot list them (404) is left to answer for itself.
+    #[test]
+    fn a_slip_of_the_keyboard_is_told_from_another_name() {
+        for (typo, meant) in [
+            ("PRDO", "PROD"),
+            ("prod", "PROD"),
+            ("PRD", "PROD"),
+            ("PROOD", "PROD"),
+            ("PROF", "PROD"),
+            ("Dev", "DEV"),
+        ] {
+            assert!(typo_of(typo, meant), "{typo} for {meant}");
+        }
+        for (other, live) in [
+            ("PROD", "PROD"),
+            ("DEV2", "DEV"),
+            ("DEV1", "DEV2"),
+            ("TEST", "DEV"),
+            ("PRE", "PROD"),
+            ("DE", "DEVS"),
+        ] {
+            assert!(!typo_of(other, live), "{other} against {live}");
+        }
+        assert_eq!(
+            near_environment("PRDO", ["DEV", "PROD"].into_iter()),
+            Some("PROD")
+        );
+        assert_eq!(near_environment("STAGE", ["DEV", "PROD"].into_iter()), None);
+    }
+
     #[test]
     fn vpc_channels_and_apps_the_gateway_lacks_are_refused() {
         let mut vpc_api = api("over_vpc", 1000);
