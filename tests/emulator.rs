@@ -271,6 +271,15 @@ async fn apis_crud_conflicts_publish_and_versions() {
     let mut swa = mock_api(&g, "orders_prefix", "GET", "/orders/{id}");
     swa["match_mode"] = json!("SWA");
     assert_eq!(c.post("/apis", &swa).await.status, 201);
+    // A gateway takes the empty mock `apigctl import` marks as its stand-in (only apigctl's
+    // own sync refuses to send it).
+    let mut stand_in = mock_api(&g, "stand_in", "GET", "/stand-in");
+    stand_in["mock_info"] =
+        json!({"remark": "apigctl placeholder: the operation has no `x-apigateway-backend`"});
+    let taken = c.post("/apis", &stand_in).await;
+    assert_eq!(taken.status, 201, "{}", taken.body);
+    let stand_in_id = taken.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(c.delete(&format!("/apis/{stand_in_id}")).await.status, 204);
     // Missing backend, unknown enum, missing group.
     let mut no_backend = mock_api(&g, "no_backend", "GET", "/nb");
     no_backend.as_object_mut().unwrap().remove("mock_info");

@@ -851,3 +851,48 @@ fn an_http_backend_the_extension_cannot_write_is_refused() {
         }
     }
 }
+
+/// An operation without a backend imports to the empty MOCK import marks as its stand-in;
+/// export writes that operation without `x-apigateway-backend` again, with a warning at the
+/// marker, so the round trip comes back to the same definition.
+#[test]
+fn a_placeholder_backend_is_exported_as_no_backend() {
+    let text = "openapi: 3.0.3\ninfo: {title: plain_api, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: op_a\n      responses: {default: {description: ok}}\n";
+    let imported = import_text("plain.yaml", text.to_owned());
+    let api = &imported.definition.apis[0];
+    assert!(api.has_placeholder_backend(), "{api:?}");
+    for version in VERSIONS {
+        let exported = export_all(&imported.definition, version);
+        let warnings: Vec<(&str, Option<&str>, &str)> = exported
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.as_str(), d.pointer.as_deref(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            warnings,
+            [(
+                "export-placeholder-backend",
+                Some("/apis/0/mock_info/remark"),
+                "API op_a has no backend, only the empty MOCK import stood in for one; exported without `x-apigateway-backend`"
+            )]
+        );
+        let text = to_yaml(&exported.document);
+        assert!(!text.contains("x-apigateway-backend"), "{text}");
+        assert_eq!(
+            round_trip("plain.yaml", &imported.definition, version),
+            imported.definition
+        );
+    }
+    // A MOCK without the marker is a mock, exported as one.
+    let mut on_purpose = imported.definition.clone();
+    if let Some(mock) = on_purpose.apis[0].mock_info.as_mut() {
+        mock.remark = Some("empty on purpose".to_owned());
+    }
+    let exported = export_all(&on_purpose, OasVersion::V3_0);
+    assert!(
+        exported.diagnostics.is_empty(),
+        "{:?}",
+        exported.diagnostics
+    );
+    assert!(to_yaml(&exported.document).contains("x-apigateway-backend"));
+}

@@ -397,6 +397,15 @@ fn what_import_drops_is_reported_once_and_never_hidden_by_a_warning() {
     assert_eq!(findings_in(duplicate), ["error import-duplicate-api@13:5"]);
 }
 
+/// An operation without a backend is said once, at the operation (the rule on the document;
+/// import's warning there is shown as one with it): the empty MOCK import stands in for it is
+/// no second finding (the rule on that stand-in is for definition files, which a sync sends).
+#[test]
+fn a_missing_backend_is_reported_once() {
+    let plain = "openapi: 3.0.3\ninfo: {title: plain_api, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: op_a\n      responses: {default: {description: ok}}\n";
+    assert_eq!(findings_in(plain), ["error apig-backend-required@5:5"]);
+}
+
 /// Forty path items, one line each (`{indent}{key}:` and its `get`): the 37th has a
 /// backend path without `/`, the 38th repeats the 4th's operationId.
 fn forty_path_items(indent: &str, key: impl Fn(usize) -> String) -> String {

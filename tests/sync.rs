@@ -2332,7 +2332,48 @@ paths:
             "{stderr}"
         );
     }
+    // The definition import wrote marks its stand-ins, so a sync of it is refused too, at each
+    // marker; an empty mock written on purpose (no marker) is not.
+    let definition = write(&dir, "plain.definition.yaml", &imported.stdout);
+    let marked: Vec<usize> = imported
+        .stdout
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("remark: \"apigctl placeholder: "))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(marked.len(), 2, "{}", imported.stdout);
+    for outcome in [
+        gateway.diff(&definition, false, PlanFormat::Human),
+        gateway.sync(&definition, false),
+    ] {
+        assert_eq!(outcome.exit_code, 1, "{}{}", outcome.stdout, outcome.stderr);
+        let stderr = &outcome.stderr;
+        assert_eq!(
+            stderr
+                .matches("error[apig-backend-placeholder]: the API has no backend, only the empty MOCK `apigctl import` stood in for one")
+                .count(),
+            2,
+            "{stderr}"
+        );
+        for line in &marked {
+            assert!(
+                stderr.contains(&format!("plain.definition.yaml:{line}:")),
+                "{line}: {stderr}"
+            );
+        }
+    }
     assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+    let on_purpose = write(
+        &dir,
+        "on-purpose.yaml",
+        &imported.stdout.replace(
+            "remark: \"apigctl placeholder: ",
+            "remark: \"empty on purpose: ",
+        ),
+    );
+    let outcome = gateway.diff(&on_purpose, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 2, "{}{}", outcome.stdout, outcome.stderr);
 }
 
 /// Import's warnings about an OpenAPI SOURCE are shown by `diff` and `sync` on stderr, as

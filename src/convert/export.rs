@@ -42,6 +42,10 @@ pub const NO_ADDRESS: &str = "export-no-address";
 /// Diagnostic code (error): an HTTP backend with `req_protocol: GRPCS`, which the extension's
 /// `scheme` (`http` or `https`) cannot say; nothing is written.
 pub const NO_SCHEME: &str = "export-no-scheme";
+/// Diagnostic code (a warning): an API whose backend is the empty MOCK import stood in for one
+/// it could not read (see [`crate::model::api::PLACEHOLDER_REMARK`]); its operation is written
+/// without `x-apigateway-backend`, as the imported document had it.
+pub const PLACEHOLDER: &str = "export-placeholder-backend";
 
 /// The security scheme keys the export gives the built-in authentication modes.
 const BUILT_IN_SCHEMES: [&str; 4] = [
@@ -947,7 +951,17 @@ impl Cx {
                 self.lost(format!("{at}/{field}"), &format!("`{field}`"));
             }
         }
-        if self.proxy() {
+        // Import's stand-in for a backend it could not read: the operation had none.
+        if self.proxy() && api.has_placeholder_backend() {
+            self.warn(
+                PLACEHOLDER,
+                format!("{at}/mock_info/remark"),
+                format!(
+                    "API {} has no backend, only the empty MOCK import stood in for one; exported without `x-apigateway-backend`",
+                    api.name
+                ),
+            );
+        } else if self.proxy() {
             op.put("x-apigateway-backend", self.backend(api, at));
             let policies = self.policies(api, at);
             if !policies.is_empty() {

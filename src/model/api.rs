@@ -879,6 +879,24 @@ twin! {
     }
 }
 
+/// How the `mock_info.remark` of the empty MOCK backend `apigctl import` puts where an
+/// operation has no backend it can read starts. The gateway would serve such a stand-in as a
+/// real mock, so `diff` and `sync` refuse it (rule `apig-backend-placeholder`), and `export`
+/// writes its operation without `x-apigateway-backend`, as the document had it.
+pub const PLACEHOLDER_REMARK: &str = "apigctl placeholder:";
+
+impl ApiDef {
+    /// Whether the backend is the stand-in of [`PLACEHOLDER_REMARK`].
+    pub fn has_placeholder_backend(&self) -> bool {
+        self.backend_type == BackendType::Mock
+            && self
+                .mock_info
+                .as_ref()
+                .and_then(|m| m.remark.as_deref())
+                .is_some_and(|r| r.starts_with(PLACEHOLDER_REMARK))
+    }
+}
+
 /// A request path as the gateway tells routes apart (APIG.3301, API Reference 3.16.2): every
 /// `{template}` emptied to `{}` (a greedy `{name+}` to `{+}`), since two paths of the same
 /// shape match the same requests whatever their variables are called. Import, lint, sync and

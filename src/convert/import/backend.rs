@@ -16,7 +16,7 @@ impl<'a> Cx<'a> {
                 "operation has no `x-apigateway-backend`; imported with an empty MOCK backend"
                     .into(),
             );
-            empty_mock(obj);
+            empty_mock(obj, "the operation has no `x-apigateway-backend`");
             return;
         };
         if backend.as_map().is_none() {
@@ -29,7 +29,7 @@ impl<'a> Cx<'a> {
                 ),
                 "write `type: HTTP|HTTP-VPC|FUNCTION|MOCK` and the endpoint of that type (`httpEndpoints`, `httpVpcEndpoints`, `functionEndpoints` or `mockEndpoints`)",
             );
-            empty_mock(obj);
+            empty_mock(obj, "`x-apigateway-backend` is not a mapping");
             return;
         }
         let kind = backend
@@ -75,7 +75,7 @@ impl<'a> Cx<'a> {
                     type_node.span,
                     format!("backend type `{kind}` is not HTTP, HTTP-VPC, FUNCTION or MOCK; imported with an empty MOCK backend"),
                 );
-                empty_mock(obj);
+                empty_mock(obj, "backend type HTTP-VPC-MEMBER-GROUP is not imported");
                 "mockEndpoints"
             }
             // Anything else is a mistake (`HTTPS`, a missing `type`): an empty mock in its
@@ -684,7 +684,13 @@ impl<'a> Cx<'a> {
 }
 
 /// An empty MOCK backend, for an operation whose backend cannot be read.
-fn empty_mock(obj: &mut Obj<'_>) {
+/// The stand-in backend of an operation without one import can read, marked as such (see
+/// [`crate::model::api::PLACEHOLDER_REMARK`]) with `why`.
+fn empty_mock(obj: &mut Obj<'_>, why: &str) {
     obj.insert("backend_type", "MOCK");
-    obj.insert("mock_info", Val::Obj(Vec::new()));
+    let remark = format!(
+        "{} {why}; give it a backend before publishing",
+        crate::model::api::PLACEHOLDER_REMARK
+    );
+    obj.insert("mock_info", Val::Obj(vec![("remark", Val::from(remark))]));
 }
