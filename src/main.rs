@@ -706,6 +706,7 @@ fn main() -> ExitCode {
                 import: apigctl::convert::import::ImportOptions {
                     group_name: args.group_name,
                     strict: args.strict,
+                    ..Default::default()
                 },
                 color: color_enabled_stderr(cli.color),
             };

@@ -187,6 +187,7 @@ fn strict_turns_warnings_into_errors_and_group_name_overrides() {
     let options = ImportOptions {
         group_name: Some("renamed".into()),
         strict: true,
+        ..ImportOptions::default()
     };
     let (_, result) = import_file("testdata/import/warnings-2.0.yaml", &options);
     assert!(result.has_errors());
@@ -201,6 +202,7 @@ fn strict_turns_warnings_into_errors_and_group_name_overrides() {
             import: ImportOptions {
                 group_name: None,
                 strict: true,
+                ..ImportOptions::default()
             },
             ..Default::default()
         },

@@ -691,6 +691,8 @@ fn path_items_named_by_reference_are_checked_once_beside_references_into_other_f
             "apig-oas-version path-items/mixed.yaml:1:10 /openapi: `openapi: 3.1.0`: API Gateway imports only `swagger: \"2.0\"` and `openapi: 3.0.x` documents",
             // Import says it at the paths' keys; the rule, which sees one operation, does not.
             "import-duplicate-name path-items/mixed.yaml:6:3 /paths/~1v2~1orders: paths `/orders` and `/v2/orders` use one path item (by `$ref`), so its GET operation would be two APIs named `listOrders`; API names are unique in a group (the gateway answers APIG.3202)",
+            // The DELETE's refused `x-apigateway-cors` does not hide its other problem.
+            "apig-path-params-declared path-items/mixed.yaml:8:3 /paths/~1orders~1{id}: `id` is a variable of req_uri but has no PATH request parameter",
             "apig-match-mode path-items/mixed.yaml:20:34 /components/pathItems/Status/get/x-apigateway-match-mode: `x-apigateway-match-mode: PREFIX` is not valid; allowed: SWA, NORMAL",
             "import-invalid path-items/mixed.yaml:20:34 /components/pathItems/Status/get/x-apigateway-match-mode: cannot import: unknown variant `PREFIX`, expected `SWA` or `NORMAL`",
             "apig-cors path-items/items.yaml:12:24 /Order/delete/x-apigateway-cors: `x-apigateway-cors` is a number; it must be a boolean",

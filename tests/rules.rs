@@ -406,6 +406,26 @@ fn a_missing_backend_is_reported_once() {
     assert_eq!(findings_in(plain), ["error apig-backend-required@5:5"]);
 }
 
+/// A value import refuses (a match mode, a `cors` that is no boolean) is reported, and the
+/// rules still check the rest of its operation: a short name, a timeout of 0, a bad backend
+/// method are all reported in the one run, as for an operation without a refused value.
+#[test]
+fn one_refused_value_hides_no_other_finding_of_its_operation() {
+    let text = std::fs::read_to_string("testdata/invalid/refused-and-more.yaml").unwrap();
+    assert_eq!(
+        findings_in(&text),
+        [
+            "error apig-api-name@6:20",
+            "error import-invalid@9:32",
+            "error apig-backend-timeout@13:99",
+            "error apig-api-name@16:20",
+            "error import-invalid@20:26",
+            "error apig-backend-method@23:70",
+            "error apig-backend-timeout@23:100",
+        ]
+    );
+}
+
 /// Forty path items, one line each (`{indent}{key}:` and its `get`): the 37th has a
 /// backend path without `/`, the 38th repeats the 4th's operationId.
 fn forty_path_items(indent: &str, key: impl Fn(usize) -> String) -> String {

@@ -204,9 +204,21 @@ fn canonical_pointer(escaped: &str) -> Pointer {
 /// source; the definition's is kept as `definition_pointer`.
 pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) -> Vec<Diagnostic> {
     let doc = ws.root();
-    let imported = timings::time("import", || {
-        import::import(ws, version, &ImportOptions::default())
-    });
+    // An object with a refused value is kept, read without it, so that the rules check the
+    // rest of it: one bad value does not hide an operation's other problems.
+    let options = ImportOptions {
+        keep_refused: true,
+        ..ImportOptions::default()
+    };
+    let imported = timings::time("import", || import::import(ws, version, &options));
+    // Where import refused a value (its stand-in, or the object left without it, is no
+    // second finding).
+    let refused: Vec<String> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == import::INVALID)
+        .filter_map(|d| d.pointer.clone())
+        .collect();
     let mut out = imported.diagnostics;
     if engine.wants(Given::Definition) {
         let json = timings::time("definition to tree", || {
@@ -232,6 +244,9 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
                 // Import said where an operation has no backend (`import-missing-backend`,
                 // at the operation); its stand-in is no second finding.
                 found.retain(|d| d.code != PLACEHOLDER_RULE);
+                if !refused.is_empty() {
+                    found.retain(|d| !at_refused(d, &refused));
+                }
                 name_request_path_bases(ws, &imported.provenance, &mut found);
                 out.extend(found);
                 crate::teardown::drop_in_background(tree);
@@ -247,6 +262,19 @@ pub fn check_imported(engine: &Engine<'_>, ws: &Workspace, version: OasVersion) 
     // them into the OpenAPI source, which is what ignores and baselines need to stay put.
     timings::time("source pointers", || point_into_source(ws, &mut out));
     out
+}
+
+/// Whether `d`, a definition rule's finding, is at or under one of the definition pointers
+/// import refused a value at.
+fn at_refused(d: &Diagnostic, refused: &[String]) -> bool {
+    let Some(pointer) = d.pointer.as_deref() else {
+        return false;
+    };
+    refused.iter().any(|r| {
+        pointer
+            .strip_prefix(r.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// A finding about an API's request path (`/apis/N/req_uri`, reported at its path key) also

@@ -69,6 +69,12 @@ pub struct ImportOptions {
     pub group_name: Option<String>,
     /// Report every warning as an error.
     pub strict: bool,
+    /// Keep an object whose values the model refuses, read without them (left out, or replaced
+    /// by a stand-in of the expected kind), instead of dropping it: for lint, whose rules then
+    /// check the rest of it, so that one refused value does not hide an operation's other
+    /// problems. The refusals are still errors ([`INVALID`], each pointing at the refused
+    /// value's definition pointer); a definition made so is not for sending.
+    pub keep_refused: bool,
 }
 
 /// The token, under an API's pointer, that provenance records the base of its `req_uri` at
@@ -423,6 +429,7 @@ fn import_in_batches(
     parallel_from: usize,
 ) -> ImportResult {
     let mut cx = Cx::new(ws, ws.root().file, version, parallel_from);
+    cx.keep_refused = options.keep_refused;
     let root = &ws.root().root;
     let group = cx.group(root, options);
     let authorizers = cx.authorizers(root);
@@ -624,6 +631,8 @@ struct Cx<'a> {
     shape: String,
     /// What could not be made (see [`ImportResult::dropped`]).
     dropped: Vec<(&'static str, String)>,
+    /// See [`ImportOptions::keep_refused`].
+    keep_refused: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -639,6 +648,7 @@ impl<'a> Cx<'a> {
             rejected: false,
             shape: String::new(),
             dropped: Vec::new(),
+            keep_refused: false,
         }
     }
 
@@ -651,10 +661,37 @@ impl<'a> Cx<'a> {
         version: OasVersion,
         (root, op, ordinal, generated): (&'a Node, &Operation<'a>, usize, Option<&str>),
     ) -> Cx<'a> {
+        Cx::recording_into(
+            ws,
+            file,
+            version,
+            (root, op, ordinal, generated),
+            &mut None,
+            false,
+        )
+        .0
+    }
+
+    /// [`Cx::recording`], the API made (with `keep_refused`, one read without the values the
+    /// model refused) written to `slot`, with what the operation gave.
+    fn recording_into(
+        ws: &'a Workspace,
+        file: FileId,
+        version: OasVersion,
+        (root, op, ordinal, generated): (&'a Node, &Operation<'a>, usize, Option<&str>),
+        slot: &mut Option<ApiDef>,
+        keep_refused: bool,
+    ) -> (Cx<'a>, Option<operations::OperationOut<'a>>) {
         let mut cx = Cx::new(ws, file, version, usize::MAX);
-        let scratch = (&mut None, &mut Bindings::default());
-        cx.operation(root, op, ordinal, generated, scratch);
-        cx
+        cx.keep_refused = keep_refused;
+        let out = cx.operation(
+            root,
+            op,
+            ordinal,
+            generated,
+            (slot, &mut Bindings::default()),
+        );
+        (cx, out)
     }
 }
 
@@ -875,9 +912,9 @@ impl<'a> Cx<'a> {
             return None;
         }
         // Every refused field, each at its place, not only the first serde stops at.
-        let refusals = match refusals::read_all::<T>(value) {
+        let (refusals, partial) = match refusals::read_all::<T>(value) {
             Ok(t) => return Some(t),
-            Err(refusals) => refusals,
+            Err(refused) => (refused.found, refused.partial),
         };
         let object = self.provenance.pointer(obj.at);
         for refusal in refusals {
@@ -929,7 +966,7 @@ impl<'a> Cx<'a> {
             }
             self.diagnostics.push(diagnostic);
         }
-        None
+        partial.filter(|_| self.keep_refused)
     }
 }
 

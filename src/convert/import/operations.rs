@@ -186,6 +186,21 @@ fn operation_of<'a>(
     })
 }
 
+/// Points `diagnostics` that name an API by its operation's position `ordinal`
+/// (`/apis/{ordinal}/...`) at `/apis/{index}`, where its API is (or, for one not imported,
+/// where the next imported one is).
+fn renumber(diagnostics: &mut [Diagnostic], ordinal: usize, index: usize) {
+    let (from, to) = (format!("/apis/{ordinal}"), format!("/apis/{index}"));
+    for d in diagnostics {
+        if let Some(p) = &mut d.pointer
+            && let Some(rest) = p.strip_prefix(&from)
+            && (rest.is_empty() || rest.starts_with('/'))
+        {
+            *p = format!("{to}{rest}");
+        }
+    }
+}
+
 /// Whether an operation gives its API's name (or is no object, and makes no API).
 fn names_itself(op: &Operation<'_>) -> bool {
     op.node.get("operationId").and_then(Node::as_str).is_some() || op.node.as_map().is_none()
@@ -242,15 +257,11 @@ impl<'a> Cx<'a> {
                 let Some((method, match_mode)) = out.api else {
                     // What the failure reported names the API by its operation's position;
                     // an API that is imported takes the next index.
-                    let (from, to) = (format!("/apis/{}", out.ordinal), format!("/apis/{index}"));
-                    for d in &mut cx.diagnostics[out.diagnostics.clone()] {
-                        if let Some(p) = &mut d.pointer
-                            && let Some(rest) = p.strip_prefix(&from)
-                            && (rest.is_empty() || rest.starts_with('/'))
-                        {
-                            *p = format!("{to}{rest}");
-                        }
-                    }
+                    renumber(
+                        &mut cx.diagnostics[out.diagnostics.clone()],
+                        out.ordinal,
+                        index,
+                    );
                     continue;
                 };
                 let name_span = out.name.1;
@@ -292,6 +303,16 @@ impl<'a> Cx<'a> {
                     cx.dropped.push(("apis", name.to_owned()));
                     slots[out.ordinal] = None;
                     continue;
+                }
+                // Its diagnostics name the API by its operation's position, which an API
+                // before it that failed moved (`keep_refused` keeps APIs with diagnostics
+                // whose pointers lint compares with its rules').
+                if index != out.ordinal {
+                    renumber(
+                        &mut cx.diagnostics[out.diagnostics.clone()],
+                        out.ordinal,
+                        index,
+                    );
                 }
                 apis_at.push(OperationAt {
                     ordinal: to_u32(out.ordinal),
@@ -547,6 +568,7 @@ impl<'a> Cx<'a> {
                    names: &[Option<String>],
                    slots: &mut [Option<ApiDef>]| {
             let mut cx = Cx::new(self.ws, self.file, self.version, self.parallel_from);
+            cx.keep_refused = self.keep_refused;
             // The APIs' sources are found again when asked (see `Provenance`).
             cx.provenance.off = true;
             let mut bindings = Bindings::default();
@@ -557,17 +579,36 @@ impl<'a> Cx<'a> {
                 .enumerate()
                 .map(|(i, ((op, name), slot))| {
                     let (ordinal, name) = (first + i, name.as_deref());
-                    let mut out = cx.operation(root, op, ordinal, name, (slot, &mut bindings));
+                    let mut out =
+                        cx.operation(root, op, ordinal, name, (&mut *slot, &mut bindings));
                     if std::mem::take(&mut cx.unplaced)
                         && let Some(out) = &mut out
                     {
                         // A rejected value's diagnostic needs its place: the operation is
-                        // imported again, recording, and that run's diagnostics are kept.
+                        // imported again, recording, and that run's diagnostics are kept
+                        // (with `keep_refused`, its API too).
                         let again = (root, op, ordinal, name);
-                        let mut again = Cx::recording(self.ws, self.file, self.version, again);
+                        let (mut again, kept) = Cx::recording_into(
+                            self.ws,
+                            self.file,
+                            self.version,
+                            again,
+                            slot,
+                            self.keep_refused,
+                        );
                         cx.diagnostics.truncate(out.diagnostics.start);
                         cx.diagnostics.append(&mut again.diagnostics);
                         out.diagnostics.end = cx.diagnostics.len();
+                        if let Some(kept) = kept.filter(|k| k.api.is_some()) {
+                            // Not dropped after all: the first run said it was.
+                            if let Some(at) =
+                                cx.dropped.iter().rposition(|(list, _)| *list == "apis")
+                            {
+                                cx.dropped.remove(at);
+                            }
+                            out.api = kept.api;
+                            out.hashes = kept.hashes;
+                        }
                     }
                     out
                 })

@@ -20,6 +20,14 @@ pub(super) enum Seg {
     Index(usize),
 }
 
+/// Why an object could not be read: every refused value, and the object without them.
+pub(super) struct Refused<T> {
+    /// The refused values, in the order serde met them.
+    pub(super) found: Vec<Refusal>,
+    /// The object read with the refused values left out or replaced, if it could be.
+    pub(super) partial: Option<T>,
+}
+
 /// A value the model refused: where (in the object as it was built) and serde's reason.
 #[derive(Debug)]
 pub(super) struct Refusal {
@@ -34,7 +42,12 @@ pub(super) struct Refusal {
 /// have in `value`), an object that misses a field as a whole. A field missing only because
 /// it was left out follows from its refusal and is not reported again. The first refusal is
 /// the one a single reading reports.
-pub(super) fn read_all<T: DeserializeOwned>(mut value: Json) -> Result<T, Vec<Refusal>> {
+///
+/// With the refusals comes the object read without the refused values (left out, or replaced
+/// by stand-ins), for lint to check the rest of it; `None` when an array element had to be
+/// left out, since the elements after it would then be read at other indices than the
+/// document's.
+pub(super) fn read_all<T: DeserializeOwned>(mut value: Json) -> Result<T, Refused<T>> {
     let mut found = Vec::new();
     // Members left out: (the original path of their object, their key).
     let mut left_out: Vec<(Vec<Seg>, String)> = Vec::new();
@@ -42,10 +55,14 @@ pub(super) fn read_all<T: DeserializeOwned>(mut value: Json) -> Result<T, Vec<Re
     let mut removed: Vec<(Vec<Seg>, usize)> = Vec::new();
     // Original paths of refused values replaced by a stand-in of the expected kind.
     let mut stand_ins: Vec<Vec<Seg>> = Vec::new();
+    let mut partial = None;
     for _ in 0..MOST {
         let error = match serde_path_to_error::deserialize::<_, T>(&value) {
             Ok(t) if found.is_empty() => return Ok(t),
-            Ok(_) => break,
+            Ok(t) => {
+                partial = removed.is_empty().then_some(t);
+                break;
+            }
             Err(error) => error,
         };
         let mut current = segments(error.path());
@@ -90,7 +107,7 @@ pub(super) fn read_all<T: DeserializeOwned>(mut value: Json) -> Result<T, Vec<Re
             break;
         }
     }
-    Err(found)
+    Err(Refused { found, partial })
 }
 
 /// A value of the kind serde's `message` says was expected: the first choice an enumeration
@@ -231,7 +248,7 @@ mod tests {
         // Two refused members of one object: both, and not the `name` missing after it is
         // left out.
         let value = serde_json::json!({"name": 5, "type": "TEXT", "location": "QUERY"});
-        let Err(found) = read_all::<ReqParamDef>(value) else {
+        let Err(Refused { found, .. }) = read_all::<ReqParamDef>(value) else {
             panic!("refused");
         };
         assert_eq!(
@@ -241,9 +258,20 @@ mod tests {
                 "/type: unknown variant `TEXT`, expected `STRING` or `NUMBER`",
             ]
         );
+        // Read without them (stand-ins of the expected kind), the rest of the object is there.
+        let value =
+            serde_json::json!({"name": 5, "type": "TEXT", "location": "QUERY", "remark": "kept"});
+        let Err(Refused {
+            partial: Some(partial),
+            ..
+        }) = read_all::<ReqParamDef>(value)
+        else {
+            panic!("refused, and read without the refused values");
+        };
+        assert_eq!(partial.remark.as_deref(), Some("kept"));
         // A required field refused does not hide another one missing.
         let value = serde_json::json!({"name": 5, "type": "STRING"});
-        let Err(found) = read_all::<ReqParamDef>(value) else {
+        let Err(Refused { found, .. }) = read_all::<ReqParamDef>(value) else {
             panic!("refused");
         };
         assert_eq!(
@@ -259,7 +287,7 @@ mod tests {
             {"name": "b", "type": "STRING", "location": "NOWHERE"},
             {"name": "c", "type": "STRING", "location": "QUERY", "required": 3},
         ]);
-        let Err(found) = read_all::<Vec<ReqParamDef>>(value) else {
+        let Err(Refused { found, .. }) = read_all::<Vec<ReqParamDef>>(value) else {
             panic!("refused");
         };
         assert_eq!(
@@ -271,9 +299,11 @@ mod tests {
         );
         // A field missing of itself is said.
         let value = serde_json::json!([{"type": "STRING"}, {"name": 1, "type": "STRING", "location": "QUERY"}]);
-        let Err(found) = read_all::<Vec<ReqParamDef>>(value) else {
+        let Err(Refused { found, partial }) = read_all::<Vec<ReqParamDef>>(value) else {
             panic!("refused");
         };
+        // The element left out would move the one after it: no reading without it then.
+        assert!(partial.is_none());
         assert_eq!(
             paths(&found),
             [
