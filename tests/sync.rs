@@ -394,17 +394,50 @@ fn a_dev_run_leaves_prod_at_its_version_until_prod_is_synced() {
     );
     assert!(!dev.stdout.contains("in PROD\n"), "{}", dev.stdout);
 
-    // A dump for PROD has the group's current definitions, not the older ones PROD serves.
-    let prod_dump = apigctl::commands::dump::run(&apigctl::commands::dump::DumpOptions {
-        gateway: gateway.gateway_options(4),
-        group: "shop_api".to_owned(),
-        env: Some("PROD".to_owned()),
-        ..Default::default()
-    });
+    // A dump for PROD has the API as PROD serves it (the version published there), saying so;
+    // one for DEV has the group's current definition.
+    let dump_in = |env: &str| {
+        apigctl::commands::dump::run(&apigctl::commands::dump::DumpOptions {
+            gateway: gateway.gateway_options(4),
+            group: "shop_api".to_owned(),
+            env: Some(env.to_owned()),
+            ..Default::default()
+        })
+    };
+    let prod_dump = dump_in("PROD");
     assert_eq!(prod_dump.exit_code, 0, "{}", prod_dump.stderr);
     assert_eq!(
         prod_dump.stderr,
-        "apigctl: warning: PROD serves an older version of one API than the group holds (get_product); the dump has the group's current definitions, so a sync of it with --env PROD republishes them there\n"
+        "apigctl: warning: PROD serves an older version of one API than the group holds (get_product); the dump has it as PROD serves it, so a sync of it sets the group's definitions back to those (environments serving the newer ones keep them until published again)\n"
+    );
+    assert!(
+        prod_dump.stdout.contains("Read one product")
+            && !prod_dump.stdout.contains("Read one product by id"),
+        "{}",
+        prod_dump.stdout
+    );
+    let dev_dump = dump_in("DEV");
+    assert_eq!(
+        (dev_dump.exit_code, dev_dump.stderr.as_str()),
+        (0, ""),
+        "{}",
+        dev_dump.stdout
+    );
+    assert!(
+        dev_dump.stdout.contains("Read one product by id"),
+        "{}",
+        dev_dump.stdout
+    );
+    // The PROD dump synced to PROD changes the group's definition back, and PROD is then
+    // current; DEV, outside the run, now serves a newer version than the group holds.
+    let prod_file = write(&dir, "prod.yaml", &prod_dump.stdout);
+    let plan = gateway.diff_in(&prod_file, "PROD");
+    assert_eq!(plan.exit_code, 2, "{}{}", plan.stdout, plan.stderr);
+    assert!(
+        plan.stdout.contains("~ api get_product\n")
+            && plan.stdout.contains("Read one product by id"),
+        "{}",
+        plan.stdout
     );
     let dumped = gateway.dump("shop_api");
     let dump = write(&dir, "dump.json", &serde_json::to_string(&dumped).unwrap());

@@ -60,9 +60,19 @@ pub fn run(options: &DumpOptions) -> Outcome {
         Ok(r) => r,
         Err(failure) => return failure.outcome(super::diff::PlanFormat::Human, options.color),
     };
-    let live = match runtime.block_on(live::read(&client, &options.group)) {
+    let mut live = match runtime.block_on(live::read(&client, &options.group)) {
         Ok(l) => l,
         Err(e) => return error(e.to_string(), EXIT_FINDINGS),
+    };
+    // The gateway keeps one definition of an API, the group's current one; an environment
+    // that publishes an older version (PROD behind DEV) serves that version's snapshot, which
+    // is what a dump of that environment is about.
+    let published = match options.env.as_deref() {
+        Some(env) => match runtime.block_on(live::read_published(&client, &mut live, env)) {
+            Ok(names) => names,
+            Err(e) => return error(e.to_string(), EXIT_FINDINGS),
+        },
+        None => Vec::new(),
     };
     let definition = match dump(&live, &options.group, options.env.as_deref()) {
         Ok(d) => d,
@@ -80,22 +90,16 @@ pub fn run(options: &DumpOptions) -> Outcome {
             known.join(", ")
         ));
     }
-    // The gateway keeps one definition of an API, the group's current one; an environment
-    // publishing an older version (PROD behind DEV) is not what the dump says it serves.
-    if let Some(name) = options.env.as_deref() {
-        let behind: Vec<&str> = live
-            .stale_publications
-            .iter()
-            .filter(|(env, _)| env == name)
-            .map(|(_, api)| api.as_str())
-            .collect();
-        if !behind.is_empty() {
-            warnings.push_str(&format!(
-                "apigctl: warning: {name} serves an older version of {} than the group holds ({}); the dump has the group's current definitions, so a sync of it with --env {name} republishes them there\n",
-                if behind.len() == 1 { "one API".to_owned() } else { format!("{} APIs", behind.len()) },
-                behind.join(", ")
-            ));
-        }
+    if let Some(name) = options.env.as_deref()
+        && !published.is_empty()
+    {
+        warnings.push_str(&format!(
+            "apigctl: warning: {name} serves an older version of {} than the group holds ({}); the dump has {} as {name} serves {}, so a sync of it sets the group's definitions back to those (environments serving the newer ones keep them until published again)\n",
+            if published.len() == 1 { "one API".to_owned() } else { format!("{} APIs", published.len()) },
+            published.join(", "),
+            if published.len() == 1 { "it" } else { "them" },
+            if published.len() == 1 { "it" } else { "them" },
+        ));
     }
     let text = match version {
         // A live group as OpenAPI: the definition through the export converter, everything

@@ -555,6 +555,41 @@ impl Client {
         self.fetch(&call).await
     }
 
+    /// The definition of `name` that environment `env_id` serves: the API as it was when it was
+    /// last published there (the effective version among its versions, API Reference 3.5.10,
+    /// read in full, 3.5.13). `None` when it is not published there.
+    pub async fn show_published_api(
+        &self,
+        id: &str,
+        name: &str,
+        env_id: &str,
+    ) -> Result<Option<ApiCreate>, GatewayError> {
+        #[derive(serde::Deserialize)]
+        struct Version {
+            version_id: String,
+            /// 1: in effect; 2: not.
+            status: Option<i64>,
+        }
+        let call = Call::new(
+            Method::GET,
+            path(&[APIS.path, "publish", id]),
+            "list API versions",
+            name,
+        )
+        .query("env_id", env_id);
+        let versions: Vec<Version> = self.list(&call, "api_versions").await?;
+        let Some(current) = versions.into_iter().find(|v| v.status == Some(1)) else {
+            return Ok(None);
+        };
+        let call = Call::new(
+            Method::GET,
+            path(&[APIS.path, "versions", &current.version_id]),
+            "read API version",
+            name,
+        );
+        self.fetch(&call).await.map(Some)
+    }
+
     /// Publishes an API in an environment (API Reference 3.5.4). A lost answer is recovered by
     /// checking the API's publication records, so a retry never publishes twice.
     pub async fn publish(

@@ -206,6 +206,53 @@ async fn listed<T>(
     }
 }
 
+/// Reads the APIs that environment `env` serves an older version of than the group holds (its
+/// [`Live::stale_publications`]) as `env` serves them, in place of the group's current
+/// definitions: what `dump --env` writes. The names of those read so, in order.
+///
+/// # Errors
+///
+/// The first failed read (after the client's retries).
+pub async fn read_published(
+    client: &Client,
+    live: &mut Live,
+    env: &str,
+) -> Result<Vec<String>, GatewayError> {
+    let Some(env_id) = live.envs.get(env).map(|e| e.id.clone()) else {
+        return Ok(Vec::new());
+    };
+    let behind: Vec<(String, String)> = live
+        .stale_publications
+        .iter()
+        .filter(|(e, _)| e == env)
+        .filter_map(|(_, name)| Some((name.clone(), live.apis.get(name)?.id.clone())))
+        .collect();
+    let mut reads = JoinSet::new();
+    for (name, id) in behind {
+        let (client, env_id) = (client.clone(), env_id.clone());
+        reads.spawn(async move {
+            let published = client.show_published_api(&id, &name, &env_id).await;
+            (name, published)
+        });
+    }
+    let mut read = Vec::new();
+    while let Some(joined) = reads.join_next().await {
+        let (name, published) =
+            joined.map_err(|e| decode("read API version", "", e.to_string()))?;
+        let Some(api) = published? else { continue };
+        let mut def: ApiDef =
+            rest_to_def(&api, &live.names).map_err(|e| decode("read API version", &name, e))?;
+        // Published before a rename, it had another name: the API is the same one.
+        def.name.clone_from(&name);
+        if let Some(remote) = live.apis.get_mut(&name) {
+            remote.def = def;
+            read.push(name);
+        }
+    }
+    read.sort();
+    Ok(read)
+}
+
 fn decode(operation: &str, object: &str, message: String) -> GatewayError {
     GatewayError::new(operation, object, ErrorKind::Decode(message))
 }
