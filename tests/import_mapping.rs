@@ -429,7 +429,7 @@ fn remaining_warning_kinds() {
             "error import-duplicate-name@72:20",   // operationId used twice
             "warn import-unsupported@76:9",        // MOCK backend without mockEndpoints
             "error import-invalid@81:9",           // HTTP backend without httpEndpoints
-            "warn import-unsupported@86:11",       // scheme without x-apigateway-auth-type
+            "warn import-auth-unmapped@86:11",     // scheme without x-apigateway-auth-type
             "warn import-unknown-extension@91:11", // unknown parameter extension
             "error import-invalid@93:9",           // FUNCTION backend without functionEndpoints
             "warn import-missing-backend@95:7",    // operation without x-apigateway-backend

@@ -2409,6 +2409,71 @@ paths:
     assert_eq!(outcome.exit_code, 2, "{}{}", outcome.stdout, outcome.stderr);
 }
 
+/// An operation whose security scheme has no APIG authentication mode (an HTTP bearer scheme)
+/// imports as `auth_type: NONE`, with a warning; `diff` and `sync` refuse it, since the
+/// gateway would serve the API to every caller: at the requirement, the operation's own or
+/// the document's. `security: []` publishes it open on purpose.
+#[test]
+fn an_operation_whose_scheme_has_no_apig_authentication_is_not_published_open() {
+    let gateway = Gateway::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let document = |root: &str, op: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: auth_api, version: '1'}}\n{root}components:\n  securitySchemes:\n    bearer: {{type: http, scheme: bearer}}\npaths:\n  /a:\n    get:\n      operationId: get_a\n{op}      x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}\n      responses: {{default: {{description: ok}}}}\n"
+        )
+    };
+    let own = write(
+        &dir,
+        "own.yaml",
+        &document("", "      security: [{bearer: []}]\n"),
+    );
+    let imported = apigctl::commands::import::run(
+        &apigctl::source::Input::from_arg(&own),
+        &apigctl::commands::import::ImportCommandOptions::default(),
+    );
+    assert_eq!(imported.exit_code, 0, "{}", imported.stderr);
+    assert!(
+        imported.stderr.contains("warn[import-auth-unmapped]: security scheme `bearer` has no `x-apigateway-auth-type`; using auth_type NONE, so the API is open to every caller"),
+        "{}",
+        imported.stderr
+    );
+    for outcome in [
+        gateway.diff(&own, false, PlanFormat::Human),
+        gateway.sync(&own, false),
+    ] {
+        assert_eq!(outcome.exit_code, 1, "{}{}", outcome.stdout, outcome.stderr);
+        assert!(
+            outcome.stderr.contains("error[import-auth-unmapped]: operation `GET /a` (`get_a`) requires security scheme `bearer`, which has no `x-apigateway-auth-type`: a gateway would serve the API to every caller (auth_type NONE)")
+                && outcome.stderr.contains("own.yaml:10:19")
+                && outcome.stderr.ends_with("apigctl: error: an operation whose security scheme has no APIG authentication would be open to every caller; nothing was planned or sent\n"),
+            "{}",
+            outcome.stderr
+        );
+    }
+    let root = write(
+        &dir,
+        "root.yaml",
+        &document("security: [{bearer: []}]\n", ""),
+    );
+    let outcome = gateway.diff(&root, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 1, "{}{}", outcome.stdout, outcome.stderr);
+    assert!(
+        outcome.stderr.contains("error[import-auth-unmapped]: the document's `security` (every operation without its own) requires security scheme `bearer`")
+            && outcome.stderr.contains("root.yaml:3:13"),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
+    // Open on purpose: the operation's own empty requirement.
+    let open = write(
+        &dir,
+        "open.yaml",
+        &document("security: [{bearer: []}]\n", "      security: []\n"),
+    );
+    let outcome = gateway.diff(&open, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 2, "{}{}", outcome.stdout, outcome.stderr);
+}
+
 /// Import's warnings about an OpenAPI SOURCE are shown by `diff` and `sync` on stderr, as
 /// `apigctl import` shows them, before the plan is acted on; an authentication import refuses
 /// (here `security` written as a mapping, which would leave the API open) stops both before

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::convert::import::{ImportOptions, ImportResult, MISSING_BACKEND, import};
+use crate::convert::import::{ImportOptions, ImportResult, MISSING_BACKEND, UNMAPPED_AUTH, import};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::gateway::config::ConfigError;
 use crate::gateway::{Client, ConfigOverrides, GatewayConfig};
@@ -320,14 +320,23 @@ pub fn load_definition(
                     .map_err(gate_failure)?;
                 return Err(fail(file_report));
             }
-            // Import puts an empty MOCK where an operation has no backend it can read (a
-            // plain OpenAPI document imports so); a gateway would serve that mock.
+            // Import puts an empty MOCK where an operation has no backend it can read, and
+            // `auth_type: NONE` where its security scheme has no APIG mode (a plain OpenAPI
+            // document imports so); a gateway would serve that mock, or the API to anyone.
             let stand_ins: Vec<Diagnostic> = diagnostics[imported..]
                 .iter()
-                .filter(|d| d.code == MISSING_BACKEND)
+                .filter(|d| d.code == MISSING_BACKEND || d.code == UNMAPPED_AUTH)
                 .map(|d| stand_in_refusal(&ws, d))
                 .collect();
             if !stand_ins.is_empty() {
+                let errors = [
+                    (MISSING_BACKEND, "an operation without a backend would be an empty mock on the gateway"),
+                    (UNMAPPED_AUTH, "an operation whose security scheme has no APIG authentication would be open to every caller"),
+                ]
+                .into_iter()
+                .filter(|(code, _)| stand_ins.iter().any(|d| d.code == *code))
+                .map(|(_, what)| format!("{what}; nothing was planned or sent"))
+                .collect();
                 let file_report = FileReport {
                     name,
                     sources: ws.sources,
@@ -335,7 +344,7 @@ pub fn load_definition(
                 };
                 return Err(Failure {
                     reports: vec![file_report],
-                    errors: vec!["an operation without a backend would be an empty mock on the gateway; nothing was planned or sent".to_owned()],
+                    errors,
                     ..Failure::default()
                 });
             }
@@ -372,23 +381,45 @@ pub fn load_definition(
     }
 }
 
-/// The refusal, by `diff` and `sync`, of the operation import's `d` (a [`MISSING_BACKEND`]
-/// warning) is about: at the same place, naming the operation by method, path and
-/// `operationId`, under the same code (the problem is the same; here it stops the run).
+/// The refusal, by `diff` and `sync`, of the operation import's `d` (a [`MISSING_BACKEND`] or
+/// [`UNMAPPED_AUTH`] warning) is about: at the same place, naming the operation by method,
+/// path and `operationId`, under the same code (the problem is the same; here it stops the
+/// run).
 fn stand_in_refusal(ws: &Workspace, d: &Diagnostic) -> Diagnostic {
+    if d.code == UNMAPPED_AUTH {
+        let what = d
+            .primary
+            .and_then(|at| operation_around(ws, at))
+            // Else the requirement is the document's, for every operation without its own.
+            .map_or(
+                String::from("the document's `security` (every operation without its own)"),
+                |(method, path, op)| operation_label(&method, path, op),
+            );
+        let scheme = d
+            .message
+            .split('`')
+            .nth(1)
+            .map_or(String::new(), |s| format!(" `{s}`"));
+        let mut refusal = Diagnostic::error(
+            UNMAPPED_AUTH,
+            format!(
+                "{what} requires security scheme{scheme}, which has no `x-apigateway-auth-type`: a gateway would serve the API to every caller (auth_type NONE)"
+            ),
+        )
+        .help("give the scheme `x-apigateway-auth-type: AppSigv1` (app authentication) or `IAM`, or an `x-apigateway-authorizer`; to publish the API open on purpose, drop the operation's security requirement (`security: []`)");
+        refusal.primary = d.primary;
+        refusal.source = d.source.clone();
+        return refusal;
+    }
     let (what, backend) = d.primary.and_then(|at| operation_around(ws, at)).map_or(
         (String::from("an operation"), None),
         |(method, path, op)| {
-            let id = op
-                .get("operationId")
-                .and_then(Node::as_str)
-                .map_or_else(String::new, |id| format!(" (`{id}`)"));
             let backend = op
                 .get("x-apigateway-backend")
                 .and_then(|b| b.get("type"))
                 .and_then(Node::as_str)
                 .map(str::to_owned);
-            (format!("operation `{method} {path}`{id}"), backend)
+            (operation_label(&method, path, op), backend)
         },
     );
     let message = match backend {
@@ -405,6 +436,15 @@ fn stand_in_refusal(ws: &Workspace, d: &Diagnostic) -> Diagnostic {
     refusal.primary = d.primary;
     refusal.source = d.source.clone();
     refusal
+}
+
+/// An operation as refusals name it: ``operation `GET /a` (`op_a`)``.
+fn operation_label(method: &str, path: &str, op: &Node) -> String {
+    let id = op
+        .get("operationId")
+        .and_then(Node::as_str)
+        .map_or_else(String::new, |id| format!(" (`{id}`)"));
+    format!("operation `{method} {path}`{id}")
 }
 
 /// The upper-case method, path and node of the operation of `ws`'s root document whose text

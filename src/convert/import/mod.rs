@@ -59,6 +59,11 @@ pub const INVALID: &str = "import-invalid";
 /// empty MOCK backend in its place. Its own code so that `diff` and `sync`, which must not
 /// send such a stand-in to a gateway, can refuse exactly these.
 pub const MISSING_BACKEND: &str = "import-missing-backend";
+/// Diagnostic code (a warning): an operation requires a security scheme that has no
+/// `x-apigateway-auth-type` (nor `x-apigateway-authorizer`), an HTTP bearer scheme for one, so
+/// its API is imported with `auth_type: NONE`: open to every caller, though the document
+/// requires authentication. Its own code so that `diff` and `sync` refuse to publish it.
+pub const UNMAPPED_AUTH: &str = "import-auth-unmapped";
 
 const SOURCE_REF: &str = "x-apigateway-extensions reference §1–§3; API Reference 3.5.1";
 
@@ -1090,6 +1095,9 @@ fn help(code: &str) -> Option<&'static str> {
         INVALID => "give the field a value of the type and range the API Reference states",
         MISSING_BACKEND => {
             "add `x-apigateway-backend` with a `type` (HTTP, HTTP-VPC, FUNCTION or MOCK) and the endpoint object of that type"
+        }
+        UNMAPPED_AUTH => {
+            "give the scheme `x-apigateway-auth-type: AppSigv1` (app authentication) or `IAM`, or an `x-apigateway-authorizer`; to publish the API open on purpose, drop the operation's security requirement (`security: []`)"
         }
         _ => return None,
     })

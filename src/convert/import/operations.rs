@@ -1374,10 +1374,10 @@ impl<'a> Cx<'a> {
             }
             None => {
                 self.warn(
-                    UNSUPPORTED,
+                    UNMAPPED_AUTH,
                     req_file,
                     first.key.span,
-                    format!("security scheme `{scheme_name}` has no `x-apigateway-auth-type`; using auth_type NONE"),
+                    format!("security scheme `{scheme_name}` has no `x-apigateway-auth-type`; using auth_type NONE, so the API is open to every caller"),
                 );
                 "NONE"
             }
