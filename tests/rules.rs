@@ -416,10 +416,10 @@ fn one_refused_value_hides_no_other_finding_of_its_operation() {
         findings_in(&text),
         [
             "error apig-api-name@6:20",
-            "error import-invalid@9:32",
+            "error apig-match-mode-value@9:32",
             "error apig-backend-timeout@13:99",
             "error apig-api-name@16:20",
-            "error import-invalid@20:26",
+            "error apig-cors-value@20:26",
             "error apig-backend-method@23:70",
             "error apig-backend-timeout@23:100",
         ]
