@@ -272,15 +272,26 @@ fn braces_well_formed(text: &str) -> bool {
 
 /// `path` with each `#name#` pair taken out; a `#` without a partner stays.
 fn without_env_variables(path: &str) -> String {
-    let parts: Vec<&str> = path.split('#').collect();
-    let mut out = String::with_capacity(path.len());
-    for (i, part) in parts.iter().enumerate() {
-        if i % 2 == 0 {
-            out.push_str(part);
-        } else if i + 1 == parts.len() {
-            // An odd number of `#`: the last one opens no variable.
-            out.push('#');
-            out.push_str(part);
+    env_pieces(path).into_iter().filter_map(|p| p.1).collect()
+}
+
+/// The characters of `text` with their byte offsets, each `#name#` environment variable as
+/// one `None` (at its first `#`); a `#` without a partner stays a character.
+pub(crate) fn env_pieces(text: &str) -> Vec<(usize, Option<char>)> {
+    let hashes: Vec<usize> = text.match_indices('#').map(|(i, _)| i).collect();
+    // Pairs of `#` in order; an odd last one is a plain character.
+    let pairs: Vec<(usize, usize)> = hashes.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+    let mut out = Vec::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    let mut next_pair = pairs.iter().peekable();
+    while let Some((at, c)) = chars.next() {
+        match next_pair.peek() {
+            Some(&&(open, close)) if open == at => {
+                out.push((at, None));
+                while chars.next_if(|&(i, _)| i <= close).is_some() {}
+                next_pair.next();
+            }
+            _ => out.push((at, Some(c))),
         }
     }
     out

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::api::path_variables;
+use super::api::{env_pieces, path_variables};
 use super::{ArgDef, ArgKind, Call, Finding, FunctionDef};
 use crate::lint::selector::Target;
 use crate::source::hash::FastSet;
@@ -604,10 +604,194 @@ fn regex_valid(call: &Call<'_, '_>) -> Vec<Finding> {
     }
 }
 
+/// `host-port`: a backend address is `host[:port]`.
+pub const HOST_PORT: FunctionDef = FunctionDef {
+    name: "host-port",
+    description: "On a backend address (`url_domain`): a host name or IP address (letters, digits, `-`, `.`, `_`; an IPv6 address in `[ ]`) and optionally `:` and a port 1-65535; `#name#` environment variables may stand for any part. A string holding `/` or blanks (a scheme or a path) or an empty one is left to the rule's other checks. One finding per problem, at the string.",
+    args: &[],
+    placeholders: &["issue"],
+    run: host_port,
+};
+
+fn host_port(call: &Call<'_, '_>) -> Vec<Finding> {
+    let Some(text) = call.target.node.as_str() else {
+        return Vec::new();
+    };
+    host_port_issues(text)
+        .into_iter()
+        .map(|issue| Finding::at(call.target.pointer.clone()).arg("issue", issue))
+        .collect()
+}
+
+/// What keeps `address` from being `host[:port]` (API Reference 3.5.1, Table 3-174
+/// `url_domain`: "Host name:Port number"; no port means 443 or 80). `#name#` environment
+/// variables are replaced by the gateway before it calls the backend, so one may stand for
+/// a host, a port or both (its name is `apig-env-variable-name`'s to check).
+pub(crate) fn host_port_issues(address: &str) -> Vec<String> {
+    if address.is_empty() || address.chars().any(|c| c == '/' || c.is_whitespace()) {
+        return Vec::new();
+    }
+    // Each character with its byte offset; `None` for a whole environment variable.
+    let pieces = env_pieces(address);
+    let mut issues = Vec::new();
+    let port_at = if pieces.first().map(|p| p.1) == Some(Some('[')) {
+        let Some(close) = pieces.iter().position(|p| p.1 == Some(']')) else {
+            return vec!["opens `[` (an IPv6 address) without closing it with `]`".to_owned()];
+        };
+        let inside: Option<String> = pieces[1..close].iter().map(|p| p.1).collect();
+        if !inside.is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok()) {
+            issues.push("holds no IPv6 address between `[` and `]`".to_owned());
+        }
+        match pieces.get(close + 1) {
+            None => None,
+            Some((at, Some(':'))) => Some(*at),
+            Some((at, _)) => {
+                issues.push(format!(
+                    "has `{}` after `]`; only `:port` may follow the address",
+                    &address[*at..]
+                ));
+                return issues;
+            }
+        }
+    } else {
+        let colons: Vec<usize> = pieces
+            .iter()
+            .filter(|p| p.1 == Some(':'))
+            .map(|p| p.0)
+            .collect();
+        if colons.len() > 1 {
+            return vec![
+                "has more than one `:`; write `host:port` (an IPv6 address in `[ ]`)".to_owned(),
+            ];
+        }
+        let host_end = colons.first().copied().unwrap_or(address.len());
+        let host: Vec<Option<char>> = pieces
+            .iter()
+            .take_while(|p| p.0 < host_end)
+            .map(|p| p.1)
+            .collect();
+        if host.is_empty() {
+            issues.push("has no host before `:`".to_owned());
+        }
+        let mut bad: Vec<char> = Vec::new();
+        for c in host.into_iter().flatten() {
+            if !(c.is_ascii_alphanumeric() || "-._".contains(c)) && !bad.contains(&c) {
+                bad.push(c);
+            }
+        }
+        if !bad.is_empty() {
+            let shown: Vec<String> = bad.iter().map(|c| format!("`{c}`")).collect();
+            issues.push(format!(
+                "contains {}, which a host name or IP address cannot hold",
+                shown.join(", ")
+            ));
+        }
+        colons.first().copied()
+    };
+    if let Some(colon) = port_at {
+        let port = &address[colon + 1..];
+        let literal: Vec<char> = pieces
+            .iter()
+            .filter(|p| p.0 > colon)
+            .filter_map(|p| p.1)
+            .collect();
+        let variable = pieces.iter().any(|p| p.0 > colon && p.1.is_none());
+        if port.is_empty() {
+            issues.push(
+                "ends in `:` without a port; write a port (1-65535) or drop the `:`".to_owned(),
+            );
+        } else if !literal.iter().all(char::is_ascii_digit) {
+            issues.push(format!("has port `{port}`, which is no number (1-65535)"));
+        } else if !variable && !port.parse::<u16>().is_ok_and(|n| n >= 1) {
+            issues.push(format!("has port `{port}`, outside 1-65535"));
+        }
+    }
+    issues
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::lint::functions::testing::run;
+
+    #[test]
+    fn a_backend_address_is_host_and_optional_port() {
+        let issues = |a: &str| host_port_issues(a);
+        for good in [
+            "example.com",
+            "example.com:8443",
+            "192.168.0.1:1",
+            "my_host-1.example.com:65535",
+            "#backend#",
+            "#host#:#port#",
+            "api.#env_name#.example.com:80",
+            "#host#:8080",
+            "[2001:db8::1]:8443",
+            "[::1]",
+            "a/b",
+            "",
+        ] {
+            assert_eq!(issues(good), Vec::<String>::new(), "{good}");
+        }
+        assert_eq!(
+            issues("example.com:abc"),
+            ["has port `abc`, which is no number (1-65535)"]
+        );
+        assert_eq!(
+            issues("example.com:-1"),
+            ["has port `-1`, which is no number (1-65535)"]
+        );
+        assert_eq!(
+            issues("example.com:70000"),
+            ["has port `70000`, outside 1-65535"]
+        );
+        assert_eq!(issues("example.com:0"), ["has port `0`, outside 1-65535"]);
+        assert_eq!(
+            issues("example.com:99999999999"),
+            ["has port `99999999999`, outside 1-65535"]
+        );
+        assert_eq!(
+            issues("example.com:"),
+            ["ends in `:` without a port; write a port (1-65535) or drop the `:`"]
+        );
+        assert_eq!(
+            issues("a.com:80:90"),
+            ["has more than one `:`; write `host:port` (an IPv6 address in `[ ]`)"]
+        );
+        assert_eq!(
+            issues("example.com?x=1"),
+            ["contains `?`, `=`, which a host name or IP address cannot hold"]
+        );
+        assert_eq!(
+            issues("ex#ample.com"),
+            ["contains `#`, which a host name or IP address cannot hold"]
+        );
+        assert_eq!(issues(":80"), ["has no host before `:`"]);
+        assert_eq!(
+            issues("[2001:db8::1"),
+            ["opens `[` (an IPv6 address) without closing it with `]`"]
+        );
+        assert_eq!(
+            issues("[example.com]:8x"),
+            [
+                "holds no IPv6 address between `[` and `]`",
+                "has port `8x`, which is no number (1-65535)"
+            ]
+        );
+        assert_eq!(
+            issues("[::1]x"),
+            ["has `x` after `]`; only `:port` may follow the address"]
+        );
+        assert_eq!(
+            run(
+                &HOST_PORT,
+                "a: [example.com, 'b.com:0', 3]\n",
+                "$.a[*]",
+                "{}"
+            ),
+            ["/a/1: issue=has port `0`, outside 1-65535"]
+        );
+    }
 
     #[test]
     fn the_endpoints_object_of_the_type_must_exist() {

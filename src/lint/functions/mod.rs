@@ -240,6 +240,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     backend::BACKEND_PARAMS_UNIQUE,
     backend::NOT_EMPTY,
     backend::REGEX_VALID,
+    backend::HOST_PORT,
     request::REQ_PARAMS_UNIQUE,
     request::NOT_ONE_OF,
     request::BOUNDS_MATCH_TYPE,
