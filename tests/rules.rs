@@ -574,3 +574,46 @@ apis:
             >= expected.len()
     );
 }
+
+/// The rules for names the gateway may have already (constraints 79, 86, 94: "or one already
+/// on the gateway") are warnings alike, since lint does not read the gateway; `diff` and
+/// `sync` decide them once they have (they are among the name rules), whatever the severity.
+#[test]
+fn names_the_gateway_may_already_have_are_warnings_that_sync_decides() {
+    let rules = builtin_rules().unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = apigctl::commands::lint::NAME_RULES
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    for id in [
+        "apig-throttle-binding-ref",
+        "apig-acl-binding-ref",
+        "apig-response-ref",
+    ] {
+        let rule = rules
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap_or_else(|| panic!("no rule {id}"));
+        assert_eq!(rule.severity, apigctl::diagnostic::Severity::Warn, "{id}");
+        assert!(names.contains(&id), "{id} is not among NAME_RULES");
+    }
+    let text = "apigctl: 1
+group: {name: orders}
+apis:
+  - {name: ping, type: 1, req_protocol: HTTPS, req_method: GET, req_uri: /ping, auth_type: NONE, backend_type: MOCK, mock_info: {result_content: ok}, response_name: gone}
+";
+    let report = lint_text("names.yaml", text, &LintOptions::default())
+        .unwrap_or_else(|e| panic!("lint runs: {e}"));
+    let found: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "apig-response-ref")
+        .map(|d| format!("{} {}", d.severity.as_str(), d.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "warn group response `gone` is not defined here (defined: `default`); it must already exist in the group on the gateway"
+        ]
+    );
+}
