@@ -617,3 +617,35 @@ apis:
         ]
     );
 }
+
+/// A repeated excluded configuration is named by its fields, with the fix and the names the
+/// same fields have in an extension and in the REST body (API Reference 3.9.1, Table 3-505).
+#[test]
+fn a_repeated_excluded_configuration_says_how_to_fix_it() {
+    let text = "apigctl: 1
+group: {name: orders}
+throttles:
+  - name: per_minute
+    api_call_limits: 100
+    time_interval: 1
+    time_unit: MINUTE
+    special:
+      - {object_type: APP, object_name: abc, call_limits: 5}
+      - {object_type: APP, object_name: abc, call_limits: 6}
+";
+    let report = lint_text("special.yaml", text, &LintOptions::default())
+        .unwrap_or_else(|e| panic!("lint runs: {e}"));
+    let found: Vec<(String, Option<String>)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "apig-throttle-special-unique")
+        .map(|d| (d.message.clone(), d.help.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "excluded configuration (object_type: APP, object_name: abc) repeats an earlier one of this policy; the gateway answers APIG.3302".to_owned(),
+            Some("keep one entry per app or tenant: remove the repeat, or put its limit on the first (x-apigateway-ratelimits `special`: `type` + `instance`; definition `special`: `object_type` + `object_name`, sent as Table 3-505's `object_id`)".to_owned())
+        )]
+    );
+}
