@@ -421,6 +421,12 @@ impl ListFormatArg {
 
 #[derive(Subcommand)]
 enum RulesCommand {
+    /// List every built-in rule: id, severity, documented source (the same as `apigctl rules`).
+    List {
+        /// Output format of the list.
+        #[arg(long, value_enum, default_value_t = ListFormatArg::Human)]
+        format: ListFormatArg,
+    },
     /// Describe a rule: what it checks, its documented source, a failing and a passing example.
     Explain {
         /// The rule id (`apig-api-name`).
@@ -716,6 +722,7 @@ fn main() -> ExitCode {
             Some(RulesCommand::Explain { id, format }) => {
                 commands::rules::explain(&id, format.list())
             }
+            Some(RulesCommand::List { format }) => commands::rules::list(format.list()),
             None => commands::rules::list(args.format.list()),
         },
         Command::Export(args) => {

@@ -649,3 +649,37 @@ throttles:
         )]
     );
 }
+
+/// `apigctl rules list` is what `apigctl rules` prints, in either format; a misspelt
+/// subcommand is refused (exit 2) with a suggestion.
+#[test]
+fn rules_list_is_the_rules_listing() {
+    let exe = env!("CARGO_BIN_EXE_apigctl");
+    let run = |args: &[&str]| {
+        std::process::Command::new(exe)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    for (list, plain) in [
+        (&["rules", "list"][..], &["rules"][..]),
+        (
+            &["rules", "list", "--format", "json"][..],
+            &["rules", "--format", "json"][..],
+        ),
+    ] {
+        let (list, plain) = (run(list), run(plain));
+        assert_eq!(list.status.code(), Some(0));
+        assert!(!list.stdout.is_empty());
+        assert_eq!(list.stdout, plain.stdout);
+    }
+    let misspelt = run(&["rules", "lst"]);
+    assert_eq!(misspelt.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&misspelt.stderr);
+    assert!(
+        stderr.contains("unrecognized subcommand 'lst'")
+            && stderr.contains("a similar subcommand exists: 'list'"),
+        "{stderr}"
+    );
+}
