@@ -72,6 +72,14 @@ pub enum Locator<'a> {
 }
 
 impl Locator<'_> {
+    /// The text of `file`, where this locator knows it (an imported definition's sources).
+    fn source_text(&self, file: FileId) -> Option<&str> {
+        match self {
+            Locator::Provenance { ws, .. } => Some(&ws.sources.file(file).text),
+            Locator::Tree { .. } | Locator::Inlined { .. } => None,
+        }
+    }
+
     /// The source of `pointer` (of its key when `at_key` and the key is known), or of its
     /// nearest ancestor that has one; `keys` looks up keys in the trees of this locator.
     pub fn locate(&self, keys: &KeyIndex, pointer: &str, at_key: bool) -> (FileId, Span) {
@@ -655,6 +663,15 @@ fn diagnostic(
             )
         }
     };
+    let span = match (
+        &finding.within,
+        located.as_ref().and_then(|l| l.node.as_str()),
+    ) {
+        (Some(within), Some(text)) if !finding.at_key => {
+            narrowed(locator.source_text(file), span, text, within).unwrap_or(span)
+        }
+        _ => span,
+    };
     let template = check.message.as_deref().unwrap_or(&rule.message);
     let message = render(template, |name| match name {
         "value" => Some(value.clone()),
@@ -678,6 +695,36 @@ fn diagnostic(
         d = d.related(file, span, message.clone());
     }
     d
+}
+
+/// The part `within` (bytes of the string `value`) of `span`, where `value` is written there
+/// as is: plainly or quoted without escapes, so its bytes are the source's. `None` when the
+/// source is unknown or written otherwise (escapes, a block scalar, a value import made).
+fn narrowed(
+    source: Option<&str>,
+    span: Span,
+    value: &str,
+    within: &std::ops::Range<usize>,
+) -> Option<Span> {
+    let written = source?.get(span.start as usize..span.end as usize)?;
+    let quote = written.len().checked_sub(value.len())?;
+    let opening = written.chars().next();
+    let skip = match quote {
+        0 if written == value => 0,
+        // Any escape or folded line makes the inside differ from the value.
+        2 if matches!(opening, Some('\'' | '"'))
+            && written.get(1..written.len() - 1) == Some(value) =>
+        {
+            1
+        }
+        _ => return None,
+    };
+    if within.start > within.end || within.end > value.len() {
+        return None;
+    }
+    let start = span.start as usize + skip + within.start;
+    let end = span.start as usize + skip + within.end;
+    Some(Span::new(start, end))
 }
 
 /// The JSON pointer of the innermost node of `root` whose key or value contains `span`
@@ -962,6 +1009,24 @@ mod tests {
         );
         assert_eq!(pointer_at(&root, Span::new(0, 0)), None);
         assert_eq!(pointer_at(&root, Span::new(500, 501)), None);
+    }
+
+    /// A part of a string value is pointed at only where the source holds the value's bytes.
+    #[test]
+    fn a_part_of_a_string_is_located_where_it_is_written_as_is() {
+        let at = |source: &str, value: &str| {
+            let span = Span::new(4, 4 + source.len());
+            let text = format!("k:  {source}\n");
+            narrowed(Some(&text), span, value, &(3..7)).map(|s| (s.start, s.end))
+        };
+        assert_eq!(at("/a/#ab#", "/a/#ab#"), Some((7, 11)));
+        assert_eq!(at("'/a/#ab#'", "/a/#ab#"), Some((8, 12)));
+        assert_eq!(at("\"/a/#ab#\"", "/a/#ab#"), Some((8, 12)));
+        // An escape, a value import made, or a range outside the value: the whole string.
+        assert_eq!(at("\"/\\x41/#ab#\"", "/A/#ab#"), None);
+        assert_eq!(at("/b/#ab#", "/a/#ab#"), None);
+        assert_eq!(at("/a/#ab#", "/a/"), None);
+        assert_eq!(narrowed(None, Span::new(0, 3), "abc", &(0..1)), None);
     }
 
     #[test]

@@ -90,13 +90,27 @@ pub(crate) fn path_variables(uri: &str) -> Vec<&str> {
 /// The texts between each `open` and the next `close` after it, left to right; an `open`
 /// without a `close` ends the search.
 pub(crate) fn enclosed(text: &str, open: char, close: char) -> Vec<&str> {
+    enclosed_at(text, open, close)
+        .into_iter()
+        .map(|(_, inner)| inner)
+        .collect()
+}
+
+/// [`enclosed`], each with the bytes of `text` it spans with its delimiters.
+pub(crate) fn enclosed_at(
+    text: &str,
+    open: char,
+    close: char,
+) -> Vec<(std::ops::Range<usize>, &str)> {
     let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(open) {
-        let after = &rest[start + open.len_utf8()..];
-        let Some(end) = after.find(close) else { break };
-        out.push(&after[..end]);
-        rest = &after[end + close.len_utf8()..];
+    let mut at = 0;
+    while let Some(start) = text[at..].find(open).map(|i| at + i) {
+        let inner = start + open.len_utf8();
+        let Some(end) = text[inner..].find(close).map(|i| inner + i) else {
+            break;
+        };
+        at = end + close.len_utf8();
+        out.push((start..at, &text[inner..end]));
     }
     out
 }

@@ -143,6 +143,9 @@ pub struct Finding {
     pub args: Vec<(&'static str, String)>,
     /// Other places worth showing: pointer and a short message.
     pub related: Vec<(Pointer, String)>,
+    /// The bytes of the offending part of the string value (a `#name#` inside a path), to
+    /// point at that part where the string is written as is; the whole string otherwise.
+    pub within: Option<std::ops::Range<usize>>,
 }
 
 impl Finding {
@@ -157,6 +160,12 @@ impl Finding {
     /// Adds a placeholder value.
     pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Finding {
         self.args.push((name, value.into()));
+        self
+    }
+
+    /// Narrows the finding to these bytes of the string value.
+    pub fn within(mut self, range: std::ops::Range<usize>) -> Finding {
+        self.within = Some(range);
         self
     }
 

@@ -133,16 +133,11 @@ fn bounds_match_type(call: &Call<'_, '_>) -> Vec<Finding> {
 /// `env-variable-names`: `#name#` environment variables in backend addresses are well formed.
 pub const ENV_VARIABLE_NAMES: FunctionDef = FunctionDef {
     name: "env-variable-names",
-    description: "On an API object: every `#name#` environment variable in `backend_api.url_domain`, `backend_api.req_uri` and each `policy_https[*]` `url_domain`/`req_uri` has a name of 3-32 characters, a letter first, then letters, digits, `-`, `_`. Reports the string that holds it.",
+    description: "On an API object: every `#name#` environment variable in `backend_api.url_domain`, `backend_api.req_uri` and each `policy_https[*]` `url_domain`/`req_uri` has a name of 3-32 characters, a letter first, then letters, digits, `-`, `_`. Reports the variable inside the string where an OpenAPI source writes the value as is, else the string.",
     args: &[],
     placeholders: &["variable"],
     run: env_variable_names,
 };
-
-/// The `#name#` variables of a backend address or path.
-pub(crate) fn env_variables(text: &str) -> Vec<&str> {
-    super::api::enclosed(text, '#', '#')
-}
 
 fn valid_env_variable(name: &str) -> bool {
     let mut chars = name.chars();
@@ -173,9 +168,13 @@ fn env_variable_names(call: &Call<'_, '_>) -> Vec<Finding> {
             let Some(text) = backend.get(field).and_then(Node::as_str) else {
                 continue;
             };
-            for var in env_variables(text) {
+            for (at, var) in super::api::enclosed_at(text, '#', '#') {
                 if !valid_env_variable(var) {
-                    out.push(Finding::at(pointer.push(field)).arg("variable", var));
+                    out.push(
+                        Finding::at(pointer.push(field))
+                            .arg("variable", var)
+                            .within(at),
+                    );
                 }
             }
         }
@@ -446,7 +445,8 @@ mod tests {
                 "/apis/0/policy_https/0/url_domain: variable=a.b",
             ]
         );
-        assert_eq!(env_variables("#a#b#c#"), ["a", "c"]);
+        let vars = super::super::api::enclosed_at("#a#b#c#", '#', '#');
+        assert_eq!(vars, [(0..3, "a"), (4..7, "c")]);
         assert!(valid_env_variable(&"a".repeat(32)));
         assert!(!valid_env_variable(&"a".repeat(33)));
     }
