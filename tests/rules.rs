@@ -683,3 +683,40 @@ fn rules_list_is_the_rules_listing() {
         "{stderr}"
     );
 }
+
+/// Every constraint of the extensions reference (§4, 1-112) is some rule's `constraint`, or
+/// is listed in rules/README.md under "Constraints without a rule" with where it is handled.
+#[test]
+fn every_reference_constraint_has_a_rule_or_says_where_it_is_handled() {
+    let rules = builtin_rules().unwrap_or_else(|e| panic!("{e}"));
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/README.md"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    let section = readme
+        .split("## Constraints without a rule")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap_or_else(|| panic!("rules/README.md has no section \"Constraints without a rule\""));
+    let listed: Vec<u32> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(" |").next())
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    assert_eq!(listed, [105]);
+    let missing: Vec<u32> = (1..=112)
+        .filter(|n| !listed.contains(n))
+        .filter(|n| !rules.iter().any(|r| r.constraint == Some(*n)))
+        .collect();
+    assert_eq!(
+        missing,
+        Vec::<u32>::new(),
+        "constraints without a rule or a README entry"
+    );
+    for n in &listed {
+        assert!(
+            !rules.iter().any(|r| r.constraint == Some(*n)),
+            "constraint {n} has a rule; drop it from the README table"
+        );
+    }
+}
