@@ -663,6 +663,13 @@ fn diagnostic(
             )
         }
     };
+    // A member the definition lacks but the source writes (a policy's `type`).
+    let (file, span) = match (finding.member, locator) {
+        (Some(member), Locator::Provenance { provenance, ws, .. }) => provenance
+            .get(ws, &format!("{pointer}/{member}"))
+            .unwrap_or((file, span)),
+        _ => (file, span),
+    };
     let span = match (
         &finding.within,
         located.as_ref().and_then(|l| l.node.as_str()),

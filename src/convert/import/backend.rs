@@ -521,6 +521,12 @@ impl<'a> Cx<'a> {
                 }
             };
             let mut p = Obj::new(self.provenance.record_at(list_at, len, file, policy.span));
+            // The list a policy is in says its type: the definition has no `type` member. Its
+            // source is recorded under that name all the same, so a finding about the type (a
+            // MOCK policy on an HTTP backend) is at the `type` the document writes.
+            if let Some(t) = policy.get("type") {
+                self.provenance.record_at(p.at, "type", file, t.span);
+            }
             if let Some(n) = policy.get("name") {
                 self.set(&mut p, "name", Val::Node(n), file, n);
             }

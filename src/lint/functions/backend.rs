@@ -150,7 +150,7 @@ pub const API_BACKEND_OBJECT_EXTRA: FunctionDef = FunctionDef {
 /// `policy-type-compatible`: each backend policy's type suits the default backend's type.
 pub const POLICY_TYPE_COMPATIBLE: FunctionDef = FunctionDef {
     name: "policy-type-compatible",
-    description: "On a definition API object: each backend policy suits `backend_type` (HTTP or GRPC: `policy_https`, whose type is HTTP or HTTP-VPC; FUNCTION: `policy_functions`; MOCK: `policy_mocks`; other types skipped). Each policy in another list is reported at the policy, with `backend_type` as related location.",
+    description: "On a definition API object: each backend policy suits `backend_type` (HTTP or GRPC: `policy_https`, whose type is HTTP or HTTP-VPC; FUNCTION: `policy_functions`; MOCK: `policy_mocks`; other types skipped). Each policy in another list is reported at its `type` where an OpenAPI source writes one, else at the policy, with `backend_type` as related location.",
     args: &[],
     placeholders: &["type", "backend_type", "allowed"],
     run: policy_type_compatible,
@@ -207,6 +207,7 @@ fn policy_type_compatible(call: &Call<'_, '_>) -> Vec<Finding> {
             };
             out.push(
                 Finding::at(policies.pointer.index(i))
+                    .member("type")
                     .arg("type", kind)
                     .arg("backend_type", default)
                     .arg("allowed", allowed)

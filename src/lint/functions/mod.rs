@@ -146,6 +146,10 @@ pub struct Finding {
     /// The bytes of the offending part of the string value (a `#name#` inside a path), to
     /// point at that part where the string is written as is; the whole string otherwise.
     pub within: Option<std::ops::Range<usize>>,
+    /// A member the finding is about that the tree lacks but its source writes (a backend
+    /// policy's `type`, which a definition expresses by the policy's list): the finding is
+    /// placed there when import recorded where it was written; at `pointer` otherwise.
+    pub member: Option<&'static str>,
 }
 
 impl Finding {
@@ -166,6 +170,12 @@ impl Finding {
     /// Narrows the finding to these bytes of the string value.
     pub fn within(mut self, range: std::ops::Range<usize>) -> Finding {
         self.within = Some(range);
+        self
+    }
+
+    /// Places the finding at the source of `member` of its node, where that is known.
+    pub fn member(mut self, member: &'static str) -> Finding {
+        self.member = Some(member);
         self
     }
 
