@@ -640,7 +640,7 @@ pub(crate) fn host_port_issues(address: &str) -> Vec<String> {
             return vec!["opens `[` (an IPv6 address) without closing it with `]`".to_owned()];
         };
         let inside: Option<String> = pieces[1..close].iter().map(|p| p.1).collect();
-        if !inside.is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok()) {
+        if inside.is_none_or(|ip| ip.parse::<std::net::Ipv6Addr>().is_err()) {
             issues.push("holds no IPv6 address between `[` and `]`".to_owned());
         }
         match pieces.get(close + 1) {
@@ -676,7 +676,7 @@ pub(crate) fn host_port_issues(address: &str) -> Vec<String> {
         }
         let mut bad: Vec<char> = Vec::new();
         for c in host.into_iter().flatten() {
-            if !(c.is_ascii_alphanumeric() || "-._".contains(c)) && !bad.contains(&c) {
+            if !(c.is_ascii_alphanumeric() || "-._".contains(c) || bad.contains(&c)) {
                 bad.push(c);
             }
         }
