@@ -896,3 +896,42 @@ fn a_placeholder_backend_is_exported_as_no_backend() {
     );
     assert!(to_yaml(&exported.document).contains("x-apigateway-backend"));
 }
+
+/// A `req_uri` without its leading `/` (API Reference 3.5.1, Table 3-167; reference §4 #13)
+/// would be a `paths` key that OpenAPI reads as an extension (`x-…`, the API lost silently on
+/// import) or refuses: an error naming the API at its `req_uri`, and nothing is written.
+#[test]
+fn a_req_uri_without_a_leading_slash_is_refused() {
+    let text = "apigctl: 1\ngroup:\n  name: g_api\napis:\n  - name: list_orders\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /x-api/orders\n    auth_type: NONE\n    backend_type: MOCK\n    mock_info:\n      result_content: ok\n";
+    let (outcome, written) = export_text("d.yaml", text, OasVersion::V3_0);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    assert!(written);
+    let cases = [
+        (
+            "x-api/orders",
+            "error[export-invalid-path]: API `list_orders` has `req_uri: x-api/orders`, which does not start with `/`; its `paths` key would be read as an extension, not a path, and import of the document would lose the API, so nothing is written",
+            "help: write the path from the root: `req_uri: /x-api/orders`",
+        ),
+        (
+            "items",
+            "error[export-invalid-path]: API `list_orders` has `req_uri: items`, which does not start with `/`; its `paths` key would be read as invalid, and import of the document would lose the API, so nothing is written",
+            "help: write the path from the root: `req_uri: /items`",
+        ),
+    ];
+    for (uri, said, help) in cases {
+        let bad = text.replace("req_uri: /x-api/orders", &format!("req_uri: {uri}"));
+        for version in VERSIONS {
+            let (outcome, written) = export_text("d.yaml", &bad, version);
+            assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+            assert!(!written);
+            assert_eq!(
+                printed_locations(&outcome.stderr),
+                ["error[export-invalid-path]@9:5"],
+                "{}",
+                outcome.stderr
+            );
+            assert!(outcome.stderr.contains(said), "{}", outcome.stderr);
+            assert!(outcome.stderr.contains(help), "{}", outcome.stderr);
+        }
+    }
+}

@@ -2485,6 +2485,39 @@ paths:
     );
 }
 
+/// A Swagger 2.0 `basePath` without its leading `/`, which the specification requires, gives
+/// paths from the host's root, as a relative server URL does, with a warning at the
+/// `basePath`: `x-api` would otherwise make `req_uri: x-api/orders`, which export writes as
+/// an extension key and a re-import loses.
+#[test]
+fn a_swagger_base_path_without_a_leading_slash_gives_a_path_from_the_root_with_a_warning() {
+    for (base, taken) in [("x-api", "/x-api"), ("./v1/", "/v1"), ("/v2", "/v2")] {
+        let text = format!(
+            "\
+swagger: '2.0'
+info: {{title: xbp_api, version: '1'}}
+basePath: '{base}'
+paths:
+  /orders:
+    get: {{operationId: list_orders, x-apigateway-backend: {{type: MOCK, mockEndpoints: {{result-content: ok}}}}, responses: {{default: {{description: ok}}}}}}
+"
+        );
+        let (ws, result) = import_text("base.yaml", &text);
+        let expected: Vec<String> = if base.starts_with('/') {
+            Vec::new()
+        } else {
+            vec![format!(
+                "warn import-unsupported@3:11 `basePath` `{base}` does not start with `/`; its APIs are imported under `{taken}`"
+            )]
+        };
+        assert_eq!(described(&ws.sources, &result), expected);
+        assert_eq!(
+            api_fields(&result, &["name", "req_uri"]),
+            [serde_json::json!(["list_orders", format!("{taken}/orders")])]
+        );
+    }
+}
+
 /// A path item key that is neither a method APIG has nor a Path Item field is a warning at
 /// the key, as `trace` is: a method written in upper case is named as such.
 #[test]

@@ -47,6 +47,11 @@ pub const NO_SCHEME: &str = "export-no-scheme";
 /// without `x-apigateway-backend`, as the imported document had it.
 pub const PLACEHOLDER: &str = "export-placeholder-backend";
 
+/// Diagnostic code (error): a `req_uri` that does not start with `/`, which the document would
+/// write as a `paths` key that OpenAPI reads as an extension or refuses, losing the API on
+/// import; nothing is written.
+pub const INVALID_PATH: &str = "export-invalid-path";
+
 /// The security scheme keys the export gives the built-in authentication modes.
 const BUILT_IN_SCHEMES: [&str; 4] = [
     "apig-auth-app",
@@ -162,6 +167,7 @@ fn export_in_batches(
     };
     // Checked first, so that the indices of the related places are those of the errors.
     let mut related = duplicate_names(definition, &mut cx.diagnostics);
+    relative_paths(definition, &mut cx.diagnostics);
     let document = cx.document(definition);
     related.append(&mut cx.related);
     ExportResult {
@@ -301,6 +307,33 @@ fn duplicate_names(def: &Definition, out: &mut Vec<Diagnostic>) -> Vec<RelatedPo
         }
     }
     related
+}
+
+/// An error for each API whose `req_uri` does not start with `/` (API Reference 3.5.1, Table
+/// 3-167 `req_uri`): OpenAPI's `paths` keys start with `/`, a key starting with `x-` is an
+/// extension and any other is refused by the official schema, so import of the document would
+/// lose the API (silently, for `x-…`).
+fn relative_paths(def: &Definition, out: &mut Vec<Diagnostic>) {
+    for (i, api) in def.apis.iter().enumerate() {
+        let uri = api.req_uri.as_str();
+        if uri.starts_with('/') {
+            continue;
+        }
+        let read_as = if uri.starts_with("x-") {
+            "as an extension, not a path"
+        } else {
+            "as invalid"
+        };
+        out.push(
+            Diagnostic::error(
+                INVALID_PATH,
+                format!("API `{}` has `req_uri: {uri}`, which does not start with `/`; its `paths` key would be read {read_as}, and import of the document would lose the API, so nothing is written", api.name),
+            )
+            .pointer(format!("/apis/{i}/req_uri"))
+            .help(format!("write the path from the root: `req_uri: /{}`", uri.trim_start_matches("./")))
+            .source("API Reference 3.5.1, Table 3-167 (req_uri); x-apigateway-extensions reference §4 #13; OpenAPI Paths Object (a path MUST begin with `/`)"),
+        );
+    }
 }
 
 /// A warning about the definition value at `pointer`.

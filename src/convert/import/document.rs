@@ -518,11 +518,38 @@ impl<'a> Cx<'a> {
     /// [`Cx::check_servers`]).
     pub(super) fn other_servers(&mut self, root: &'a Node) {
         if self.version == OasVersion::V2_0 {
+            self.relative_base_path(root);
             return;
         }
         if let Some(servers) = root.get("servers").and_then(Node::as_seq) {
             self.check_servers(self.file, servers);
         }
+    }
+
+    /// Warns about a Swagger 2.0 `basePath` without its leading `/`, which its APIs' paths
+    /// are given from the host's root (see [`base_from_root`]), as a relative server URL's are.
+    fn relative_base_path(&mut self, root: &'a Node) {
+        let Some(node) = root.get("basePath") else {
+            return;
+        };
+        let Some(text) = node.as_str() else { return };
+        let written = text.trim_end_matches('/');
+        if relative_path(written).is_none() {
+            return;
+        }
+        let taken = base_from_root(text);
+        let taken = if taken.is_empty() { "/" } else { &taken };
+        self.diagnostics.push(
+            Diagnostic::warn(
+                UNSUPPORTED,
+                format!(
+                    "`basePath` `{text}` does not start with `/`; its APIs are imported under `{taken}`"
+                ),
+            )
+            .at(self.file, node.span)
+            .help(format!("write `basePath: {taken}`"))
+            .source("Swagger 2.0, Swagger Object (basePath: MUST start with a leading slash); API Reference 3.5.1, Table 3-167 (req_uri)"),
+        );
     }
 
     /// Warns of what the document's top level holds that import does not read: unknown

@@ -1244,7 +1244,17 @@ fn server_base(server: &Node) -> Option<Cow<'_, str>> {
 
 /// [`server_base`] of a URL with its variables replaced.
 fn url_base(url: &str) -> Cow<'_, str> {
-    let path = url_path(url).trim_end_matches('/');
+    base_from_root(url_path(url))
+}
+
+/// A base path (Swagger 2.0's `basePath`, a server URL's path) without a trailing `/`, and
+/// taken from the host's root when written without a leading `/` (`v1`, `./v1` → `/v1`): an
+/// API's path starts with `/`. Swagger 2.0 requires the leading `/` (Swagger Object: basePath
+/// "MUST start with a leading slash"); a relative server URL resolves against the document's
+/// location, which import does not know. Both are reported (`Cx::other_servers`,
+/// `Cx::check_servers`).
+fn base_from_root(base: &str) -> Cow<'_, str> {
+    let path = base.trim_end_matches('/');
     match relative_path(path) {
         Some("") => Cow::Borrowed(""),
         Some(rest) => Cow::Owned(format!("/{rest}")),
