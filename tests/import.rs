@@ -2632,3 +2632,97 @@ paths:
         ]
     );
 }
+
+/// A number written unquoted where the gateway keeps text (a parameter's default, sample and
+/// enum values, a backend parameter's value, a condition's value, a mock's result) is the
+/// text written, in the root file and in a file a `$ref` names alike: `1.50` stays `1.50`,
+/// not `1.5`, and `12345678901234567890` is not rounded. A number in another notation
+/// (`0x1F`) is its decimal text, with a warning at it saying how to keep the text.
+#[test]
+fn numbers_in_text_values_keep_the_text_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("shared.yaml"),
+        "p: {name: r, in: query, type: number, default: 2.50, enum: [2.50, 99999999999999999999999]}\n",
+    )
+    .unwrap();
+    let root = dir.path().join("txt.yaml");
+    std::fs::write(
+        &root,
+        "\
+swagger: '2.0'
+info: {title: txt_api, version: '1'}
+paths:
+  /t:
+    get:
+      operationId: txt_op
+      parameters:
+        - {name: q, in: query, type: string, default: 1.50, x-apigateway-sample: 0x1F, enum: [007, 1e3]}
+        - $ref: 'shared.yaml#/p'
+      responses: {default: {description: ok}}
+      x-apigateway-backend:
+        type: MOCK
+        mockEndpoints: {result-content: 1.50}
+        parameters:
+          - {name: X-C, in: header, origin: CONSTANT, value: 12345678901234567890}
+          - {name: X-D, in: header, origin: CONSTANT, value: 1e3}
+      x-apigateway-backend-policies:
+        - name: pol_one
+          type: MOCK
+          effectMode: ANY
+          mockEndpoints: {result-content: 007}
+          conditions:
+            - {type: exact, origin: request, parameter: q, value: 12345678901234567890}
+            - {type: exact, origin: request, parameter: q, value: 2.10}
+",
+    )
+    .unwrap();
+    let mut ws = match Workspace::load(&Input::Path(root), &Limits::default()) {
+        Ok(ws) => ws,
+        Err(_) => panic!("txt.yaml loads"),
+    };
+    let problems = ws.resolve_refs(&Limits::default(), &RefOptions::default());
+    assert!(problems.is_empty(), "{problems:?}");
+    let result = import(&ws, openapi::OasVersion::V2_0, &ImportOptions::default());
+    assert_eq!(
+        described(&ws.sources, &result),
+        [
+            "warn import-unsupported@8:82 `0x1F` is a number in YAML, which this text value takes as its decimal text; imported as `\"31\"`"
+        ]
+    );
+    assert_eq!(
+        result.diagnostics[0].help.as_deref(),
+        Some("quote it (`'0x1F'`) to keep the text as written, or write `31`")
+    );
+    let api = serde_json::to_value(&result.definition.apis[0]).unwrap();
+    let at = |pointer: &str| api.pointer(pointer).cloned().unwrap_or_default();
+    assert_eq!(
+        [
+            at("/req_params/0/default_value"),
+            at("/req_params/0/sample_value"),
+            at("/req_params/0/enumerations"),
+            at("/req_params/1/default_value"),
+            at("/req_params/1/enumerations"),
+            at("/mock_info/result_content"),
+            at("/backend_params/0/value"),
+            at("/backend_params/1/value"),
+            at("/policy_mocks/0/result_content"),
+            at("/policy_mocks/0/conditions/0/condition_value"),
+            at("/policy_mocks/0/conditions/1/condition_value"),
+        ],
+        [
+            "1.50",
+            "31",
+            "007,1e3",
+            "2.50",
+            "2.50,99999999999999999999999",
+            "1.50",
+            "12345678901234567890",
+            "1e3",
+            "007",
+            "12345678901234567890",
+            "2.10",
+        ]
+        .map(serde_json::Value::from)
+    );
+}

@@ -270,7 +270,8 @@ impl<'a> Cx<'a> {
                     if v.as_number().is_some() || v.as_bool().is_some() =>
                 {
                     self.finite(file, v);
-                    self.set(obj, "result_content", scalar_string(v), file, v)
+                    let text = self.text(file, v);
+                    self.set(obj, "result_content", text, file, v);
                 }
                 "result-content" | "result_content" => {
                     self.set(obj, "result_content", Val::Node(v), file, v)
@@ -416,7 +417,7 @@ impl<'a> Cx<'a> {
                     "description" => ("remark", Val::Node(v)),
                     // A constant written unquoted (`value: 10`) is the string the API keeps.
                     "value" if v.as_number().is_some() || v.as_bool().is_some() => {
-                        ("value", Val::Str(scalar_string(v)))
+                        ("value", Val::Str(self.text(file, v)))
                     }
                     other => (other, Val::Node(v)),
                 };
@@ -665,7 +666,8 @@ impl<'a> Cx<'a> {
                 }
                 "value" | "condition_value" => {
                     self.finite(file, v);
-                    self.set(obj, "condition_value", scalar_string(v), file, v)
+                    let text = self.text(file, v);
+                    self.set(obj, "condition_value", text, file, v);
                 }
                 "parameter" | "parameter_name" | "param" | "req_param_name" => {
                     let target = match origin {

@@ -787,6 +787,49 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// A scalar in a place where the gateway keeps text (a parameter's `default_value`,
+    /// `sample_value` and `enumerations`, a backend parameter's `value`, a condition's
+    /// `condition_value`, a mock's `result_content`). A number is its text as written in its
+    /// file (`1.50`, `007`, `1e3`, `12345678901234567890`), not the number it reads as
+    /// (`1.5`, `7`, `1000`, a rounded float): the document's author wrote the text the
+    /// gateway is to keep. A number written in another notation (`0x1F`, `0o17`) is the
+    /// number's decimal text, with a warning saying so and how to keep the text.
+    fn text(&mut self, file: FileId, node: &Node) -> String {
+        let read = scalar_string(node);
+        let Value::Number(n) = node.value else {
+            return read;
+        };
+        if n.non_finite_yaml().is_some() {
+            // Reported by `Cx::finite`.
+            return read;
+        }
+        let source = &self.ws.sources.file(file).text;
+        let Some(written) = source.get(node.span.range()).map(str::trim) else {
+            return read;
+        };
+        if is_decimal(written) {
+            // The span is the node's own text unless the node was built rather than read:
+            // the text must read as the same number.
+            let same = written
+                .trim_start_matches('+')
+                .parse::<f64>()
+                .is_ok_and(|w| w == n.as_f64());
+            return if same { written.to_owned() } else { read };
+        }
+        if !written.is_empty() && written != read {
+            self.diagnostics.push(
+                Diagnostic::warn(
+                    UNSUPPORTED,
+                    format!("`{written}` is a number in YAML, which this text value takes as its decimal text; imported as `\"{read}\"`"),
+                )
+                .at(file, node.span)
+                .help(format!("quote it (`'{written}'`) to keep the text as written, or write `{read}`"))
+                .source("YAML 1.2, core schema (int, float); API Reference 3.5.1, Tables 3-171, 3-173 (text fields)"),
+            );
+        }
+        read
+    }
+
     /// An error: a value the gateway cannot take, with how to fix it.
     fn invalid(
         &mut self,
@@ -1172,6 +1215,27 @@ fn scalar_string(node: &Node) -> String {
         Value::Null => String::new(),
         _ => node.to_json().to_string(),
     }
+}
+
+/// Whether `text` is a number in decimal notation: an optional sign, digits with an optional
+/// fraction, an optional exponent (`-1.50`, `007`, `1e3`, `.5`).
+fn is_decimal(text: &str) -> bool {
+    let text = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            (whole.is_empty() || digits(whole))
+                && (fraction.is_empty() || digits(fraction))
+                && !(whole.is_empty() && fraction.is_empty())
+        }
+        None => digits(mantissa),
+    };
+    mantissa_ok
+        && exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)))
 }
 
 /// An extension and its value as a message quotes them: `` `key: value` `` for a string, else

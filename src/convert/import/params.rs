@@ -500,7 +500,8 @@ impl<'a> Cx<'a> {
                 );
             } else {
                 self.finite(in_file(d), d);
-                self.set(&mut obj, "default_value", scalar_string(d), in_file(d), d);
+                let text = self.text(in_file(d), d);
+                self.set(&mut obj, "default_value", text, in_file(d), d);
             }
         }
         // The parameter's own example, then its first named example, then the schema's (3.1
@@ -523,7 +524,8 @@ impl<'a> Cx<'a> {
             });
         if let Some((from, f, s)) = sample {
             self.finite(f, s);
-            self.set(&mut obj, "sample_value", scalar_string(s), f, s);
+            let text = self.text(f, s);
+            self.set(&mut obj, "sample_value", text, f, s);
             // The gateway keeps one sample: the first example not imported (of the named
             // ones, then the schema's list) is reported, once for all of them.
             let skip_named = usize::from(from == 1);
@@ -617,7 +619,7 @@ impl<'a> Cx<'a> {
             for item in &items {
                 self.finite(in_file(item), item);
             }
-            let values: Vec<String> = items.iter().map(|i| scalar_string(i)).collect();
+            let values: Vec<String> = items.iter().map(|i| self.text(in_file(i), i)).collect();
             // The API holds the values as one comma-separated string.
             for (item, text) in items.iter().zip(&values) {
                 if text.contains(',') {
