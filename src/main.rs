@@ -97,12 +97,14 @@ const EXPORT_HELP: &str = "\
 Examples:
   apigctl export definition.yaml -o openapi.yaml
   apigctl export definition.yaml --oas 3.1 --define proxy --format json
-  apigctl export definition.yaml --oas 2.0 -o swagger.yaml";
+  apigctl export definition.yaml --oas 2.0 -o swagger.yaml
+  apigctl export definition.yaml --strict -o openapi.yaml";
 
 const CONVERT_HELP: &str = "\
 Examples:
   apigctl convert swagger.yaml --oas 3.0 -o openapi.yaml
-  apigctl convert openapi.json --oas 3.1 --format yaml";
+  apigctl convert openapi.json --oas 3.1 --format yaml
+  apigctl convert openapi.yaml --oas 2.0 --strict -o swagger.yaml";
 
 /// The environment variables `diff`, `sync` and `dump` read (`gateway::config`'s `ENV_*`):
 /// a macro, as `concat!` takes literals only.
@@ -307,6 +309,10 @@ struct ConvertArgs {
     #[arg(long, value_enum)]
     format: Option<OutputFormatArg>,
 
+    /// Treat every warning as an error (exit 1, nothing written).
+    #[arg(long)]
+    strict: bool,
+
     #[command(flatten)]
     load: SizeArgs,
 }
@@ -333,6 +339,10 @@ struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormatArg::Yaml)]
     format: OutputFormatArg,
+
+    /// Treat every warning as an error (exit 1, nothing written).
+    #[arg(long)]
+    strict: bool,
 
     #[command(flatten)]
     load: SizeArgs,
@@ -740,6 +750,7 @@ fn main() -> ExitCode {
                 format: args.format.format(),
                 output: to_file(args.output),
                 color: color_enabled_stderr(cli.color),
+                strict: args.strict,
             };
             commands::export::run(&Input::from_arg(&args.definition), &options)
         }
@@ -750,6 +761,7 @@ fn main() -> ExitCode {
                 format: args.format.map(OutputFormatArg::format),
                 output: to_file(args.output),
                 color: color_enabled_stderr(cli.color),
+                strict: args.strict,
             };
             commands::convert::run(&Input::from_arg(&args.spec), &options)
         }

@@ -1458,3 +1458,39 @@ paths:
     );
     reload_valid("inline", &out, OasVersion::V3_0);
 }
+
+/// `convert --strict` makes every warning an error: what the target version cannot say exits
+/// 1 and nothing is written; a conversion without warnings writes as usual.
+#[test]
+fn strict_turns_lossy_conversions_into_errors_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.yaml");
+    let convert = |spec: &str, version: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
+            .current_dir(root())
+            .args(["--color", "never", "convert", spec, "--oas", version, "--strict", "-o"])
+            .arg(&out)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let lossy = convert("testdata/export/convert-lossy-3.1.yaml", "2.0");
+    let stderr = String::from_utf8_lossy(&lossy.stderr);
+    assert_eq!(lossy.status.code(), Some(1), "{stderr}");
+    assert!(!out.exists());
+    assert!(!stderr.contains("warn["), "{stderr}");
+    assert!(
+        stderr.contains("error[convert-not-representable]: "),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with(" errors, 0 warnings in 1 file\n"), "{stderr}");
+    let clean = convert("testdata/examples/orders-swagger-2.0.yaml", "3.0");
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stderr)
+    );
+    assert!(clean.stderr.is_empty());
+    assert!(out.exists());
+}

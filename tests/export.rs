@@ -935,3 +935,64 @@ fn a_req_uri_without_a_leading_slash_is_refused() {
         }
     }
 }
+
+/// `export --strict` makes every warning an error: what the document would lose (here an
+/// environment and a publication of `orders.yaml`) exits 1 and nothing is written; without
+/// warnings, `--strict` changes nothing.
+#[test]
+fn strict_turns_lossy_exports_into_errors_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.yaml");
+    let export = |definition: &Path, strict: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"));
+        command
+            .current_dir(root())
+            .args(["--color", "never", "export"])
+            .arg(definition)
+            .arg("-o")
+            .arg(&out);
+        if strict {
+            command.arg("--strict");
+        }
+        command.stdin(std::process::Stdio::null()).output().unwrap()
+    };
+    let orders = Path::new("testdata/definitions/orders.yaml");
+    let lossy = export(orders, true);
+    let stderr = String::from_utf8_lossy(&lossy.stderr);
+    assert_eq!(lossy.status.code(), Some(1), "{stderr}");
+    assert!(!out.exists());
+    assert_eq!(
+        printed_locations(&stderr),
+        [
+            "error[export-not-representable]@6:5",
+            "error[export-not-representable]@21:5"
+        ],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error[export-not-representable]: an environment (with its variables) has no x-apigateway-* extension; not exported"),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("2 errors, 0 warnings in 1 file\n"), "{stderr}");
+    // The same export without `--strict` warns and writes.
+    let lenient = export(orders, false);
+    assert_eq!(lenient.status.code(), Some(0));
+    assert!(out.exists());
+    std::fs::remove_file(&out).unwrap();
+    // Without a warning, `--strict` writes as usual.
+    let clean = dir.path().join("clean.yaml");
+    std::fs::write(
+        &clean,
+        "apigctl: 1\ngroup:\n  name: orders_api\napis:\n  - name: health\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: /health\n    auth_type: NONE\n    backend_type: MOCK\n    mock_info:\n      result_content: ok\n",
+    )
+    .unwrap();
+    let written = export(&clean, true);
+    assert_eq!(
+        written.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    assert!(written.stderr.is_empty());
+    assert!(out.exists());
+}

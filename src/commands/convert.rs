@@ -28,6 +28,8 @@ pub struct ConvertCommandOptions {
     pub output: Option<PathBuf>,
     /// Colour diagnostics on stderr.
     pub color: bool,
+    /// Report every warning as an error (exit 1, nothing written).
+    pub strict: bool,
 }
 
 impl Default for ConvertCommandOptions {
@@ -38,6 +40,7 @@ impl Default for ConvertCommandOptions {
             format: None,
             output: None,
             color: false,
+            strict: false,
         }
     }
 }
@@ -98,6 +101,9 @@ pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
     let sources = std::mem::take(&mut ws.sources);
     // The trees of a big document take long to free (see `teardown`).
     drop_in_background(ws);
+    if options.strict {
+        super::output::warnings_as_errors(&mut diagnostics);
+    }
     if report_into(&mut outcome, name, sources, diagnostics, options.color) {
         return outcome;
     }

@@ -28,6 +28,8 @@ pub struct ExportCommandOptions {
     pub output: Option<PathBuf>,
     /// Colour diagnostics on stderr.
     pub color: bool,
+    /// Report every warning as an error (exit 1, nothing written).
+    pub strict: bool,
 }
 
 /// Renders a built document in `format`.
@@ -144,6 +146,9 @@ pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
         }
     }
     drop_in_background(doc);
+    if options.strict {
+        super::output::warnings_as_errors(&mut diagnostics);
+    }
     if report_into(&mut outcome, name, sources, diagnostics, options.color) {
         return outcome;
     }

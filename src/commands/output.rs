@@ -35,6 +35,16 @@ pub fn input_overwritten<'i>(output: &Path, inputs: &'i [Input]) -> Option<&'i P
     })
 }
 
+/// `--strict`: every warning becomes an error, so that the command exits 1 and writes nothing
+/// when its output would lose or change something (notes stay notes).
+pub fn warnings_as_errors(diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        if d.severity == crate::diagnostic::Severity::Warn {
+            d.severity = crate::diagnostic::Severity::Error;
+        }
+    }
+}
+
 /// Records the refusal to write `output` over the input `input` (exit 2).
 pub fn refuse_overwriting_input(outcome: &mut Outcome, flag: &str, input: &Path) {
     outcome.stderr.push_str(&format!(
