@@ -786,15 +786,19 @@ fn repeated_enumerations_are_exported_once_with_a_warning() {
             [
                 "warn[export-not-representable]@12:63",
                 "warn[export-not-representable]@13:63",
+                "warn[export-not-representable]@13:63",
             ],
             "{}",
             outcome.stderr
         );
-        assert!(
-            outcome.stderr.contains("`enumerations` repeats `x`;"),
-            "{}",
-            outcome.stderr
-        );
+        for said in [
+            "`enumerations` repeats `x`;",
+            // A NUMBER's `01` is the number 1, which the list already holds.
+            "`01` of a NUMBER parameter is exported as the number `1`",
+            "`enumerations` repeats `01`, `1`;",
+        ] {
+            assert!(outcome.stderr.contains(said), "{said}\n{}", outcome.stderr);
+        }
         let def = load_definition_text(text);
         let document = export_all(&def, version).document;
         assert_valid("enum", &to_yaml(&document), version);
@@ -803,7 +807,8 @@ fn repeated_enumerations_are_exported_once_with_a_warning() {
             yaml.contains("- x\n") && yaml.matches("- x\n").count() == 1,
             "{yaml}"
         );
-        assert!(yaml.contains("- \"01\"\n"), "{yaml}");
+        assert!(!yaml.contains("01"), "{yaml}");
+        assert_eq!(yaml.matches("- 1\n").count(), 1, "{yaml}");
     }
 }
 
@@ -995,4 +1000,78 @@ fn strict_turns_lossy_exports_into_errors_and_writes_nothing() {
     );
     assert!(written.stderr.is_empty());
     assert!(out.exists());
+}
+
+/// A definition that makes invalid OpenAPI is exported as written, with a warning at what
+/// OpenAPI refuses: a variable of `req_uri` without a PATH parameter (at `req_uri`), a PATH
+/// parameter that is no variable of the path (at its `name`), and a NUMBER parameter's
+/// default or enum value that is no number (kept as a string, which its `type: number`
+/// refuses). One that is a number in another spelling (`007`, `3e2`) is written as the
+/// number, with a warning that import reads that number's text back; `1.0` and `2.0` are
+/// written as they are, silently.
+#[test]
+fn values_openapi_refuses_are_warnings_at_their_place() {
+    let text = "\
+apigctl: 1
+group: {name: pp_api}
+apis:
+  - name: no_param
+    type: 1
+    req_protocol: HTTPS
+    req_method: GET
+    req_uri: /a/{id}
+    auth_type: NONE
+    req_params:
+      - {name: ghost, type: STRING, location: PATH, required: 1}
+      - {name: n1, type: NUMBER, location: QUERY, default_value: '1.0'}
+      - {name: n2, type: NUMBER, location: QUERY, valid_enable: 1, enumerations: '1,2.0,3e2'}
+      - {name: n3, type: NUMBER, location: QUERY, default_value: '007'}
+      - {name: n4, type: NUMBER, location: QUERY, default_value: abc}
+    backend_type: MOCK
+    mock_info: {result_content: ok}
+";
+    for version in VERSIONS {
+        let (outcome, written) = export_text("d.yaml", text, version);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        assert!(written);
+        assert_eq!(
+            printed_locations(&outcome.stderr),
+            [
+                "warn[export-not-representable]@8:5",
+                "warn[export-not-representable]@11:10",
+                "warn[export-not-representable]@13:68",
+                "warn[export-not-representable]@14:51",
+                "warn[export-not-representable]@15:51",
+            ],
+            "{}",
+            outcome.stderr
+        );
+        for said in [
+            "warn[export-not-representable]: `{id}` of API `no_param`'s path `/a/{id}` has no PATH request parameter; OpenAPI requires every variable of a path to be declared as a path parameter, so the exported document is invalid OpenAPI (exported as written)",
+            "help: add `{name: id, type: STRING, location: PATH, required: 1}` to the API's `req_params`",
+            "warn[export-not-representable]: PATH parameter `ghost` of API `no_param` is no variable of its path `/a/{id}`; OpenAPI requires a path parameter to name a variable of the path, so the exported document is invalid OpenAPI (exported as written)",
+            "warn[export-not-representable]: `3e2` of a NUMBER parameter is exported as the number `300`, which the schema's `type: number` needs; import reads it back as `300`",
+            "warn[export-not-representable]: `007` of a NUMBER parameter is exported as the number `7`, which the schema's `type: number` needs; import reads it back as `7`",
+            "help: write `7` in the definition, which survives a round trip",
+            "warn[export-not-representable]: `abc` is not a number, but the parameter is a NUMBER (`type: number`): exported as the string `\"abc\"`, which the parameter's own schema refuses",
+        ] {
+            assert!(outcome.stderr.contains(said), "{said}\n{}", outcome.stderr);
+        }
+    }
+    let document = export_all(&load_definition_text(text), OasVersion::V3_0).document;
+    let yaml = to_yaml(&document);
+    for schema in [
+        "type: number\n          default: 1.0\n",
+        "enum:\n          - 1\n          - 2.0\n          - 300\n",
+        "default: 7\n",
+        "default: abc\n",
+    ] {
+        assert!(yaml.contains(schema), "{schema}\n{yaml}");
+    }
+    // What is written as the definition says comes back so.
+    let back = import_text("e.yaml", yaml);
+    let params = back.definition.apis[0].req_params.as_ref().unwrap();
+    assert_eq!(params[1].default_value.as_deref(), Some("1.0"));
+    assert_eq!(params[2].enumerations.as_deref(), Some("1,2.0,300"));
+    assert_eq!(params[3].default_value.as_deref(), Some("7"));
 }

@@ -17,7 +17,8 @@
 //! no empty policy or request-parameter lists; group responses always carry their map;
 //! conditions carry only the name field of their origin; `auth_opt` only on APP APIs;
 //! bindings in order of first use; `enumerations` without a repeated value; no empty `alias_urn`;
-//! APIs on distinct paths; no gRPC; no `version`, `tag`, `domain_name`, `body_remark`,
+//! APIs on distinct paths, whose variables are exactly their PATH parameters; NUMBER
+//! parameters' enumerations and defaults numbers as the writers print them; no gRPC; no `version`, `tag`, `domain_name`, `body_remark`,
 //! `regular`, `json_schema`, backend authorizers or throttle `remark`/adaptive control.
 
 use std::collections::BTreeMap;
@@ -393,15 +394,18 @@ fn req_param(name: String, location: ParamLocation) -> impl Strategy<Value = Req
         option::of(text()),
         any::<bool>(),
         option::of(text()),
-        option::of(prop_oneof![
-            // Each value once: a repeated one is exported once, with a warning.
+        // Each value once: a repeated one is exported once, with a warning. A NUMBER
+        // parameter's are numbers (any other text is a warning); a STRING's either.
+        option::of((
             btree_set(text(), 1..4).prop_map(|v| v.into_iter().collect::<Vec<_>>().join(",")),
-            btree_set(-50i64..50, 1..4).prop_map(|v| v
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",")),
-        ]),
+            btree_set(-50i64..50, 1..4).prop_map(|v| {
+                v.iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            }),
+            any::<bool>(),
+        )),
         // No bound of 0 alone: import reads it as unset (reference §3.2), and export warns.
         (option::of(1i64..100), option::of(100i64..1000)),
         option::of(one_of(YesNo::ALL)),
@@ -423,6 +427,10 @@ fn req_param(name: String, location: ParamLocation) -> impl Strategy<Value = Req
                 number_default,
             )| {
                 let number = ty == ParamType::Number;
+                let enums = enums.map(|(texts, numbers, as_text)| match as_text && !number {
+                    true => texts,
+                    false => numbers,
+                });
                 let checked = enums.is_some() || min.is_some() || max.is_some();
                 ReqParamDef {
                     name: name.clone(),
@@ -520,7 +528,13 @@ fn api(name: String, uri: String) -> impl Strategy<Value = ApiDef> {
                 version: None,
                 req_protocol: protocol,
                 req_method: method,
-                req_uri: uri.clone(),
+                // The path's variables are exactly the PATH parameters (OpenAPI requires it;
+                // export warns otherwise).
+                req_uri: params
+                    .iter()
+                    .flatten()
+                    .filter(|p| p.location == ParamLocation::Path)
+                    .fold(uri.clone(), |uri, p| format!("{uri}/{{{}}}", p.name)),
                 auth_type,
                 auth_opt,
                 authorizer_name: authorizer,
@@ -702,7 +716,7 @@ fn definition() -> impl Strategy<Value = Definition> {
                 let api_defs: Vec<_> = apis
                     .iter()
                     .enumerate()
-                    .map(|(i, name)| api(name.clone(), format!("/r{i}/{{id}}")))
+                    .map(|(i, name)| api(name.clone(), format!("/r{i}")))
                     .collect();
                 // Per API: at most one throttle, at most one ACL (a dangling name now and then),
                 // any set of plug-ins.

@@ -912,6 +912,7 @@ impl Cx {
         if let Some(scheme) = self.security(api, at) {
             op.put("security", seq(vec![requirement(&scheme)]));
         }
+        self.path_parameters(api, at);
         if let Some(params) = &api.req_params {
             let list: Vec<Node> = params
                 .iter()
@@ -1118,10 +1119,11 @@ impl Cx {
         let number = p.param_type == ParamType::Number;
         let mut schema = MapBuilder::new();
         schema.put("type", string(if number { "number" } else { "string" }));
-        schema.opt(
-            "default",
-            p.default_value.as_deref().map(|v| typed_scalar(v, number)),
-        );
+        let default = p.default_value.as_deref().map(|v| match number {
+            true => self.number_value(v, "default_value", at),
+            false => string(v),
+        });
+        schema.opt("default", default);
         let (kept, other) = if number {
             (
                 [
@@ -1227,6 +1229,102 @@ impl Cx {
         param.build()
     }
 
+    /// Warns about each variable of `req_uri` without a PATH parameter and each PATH parameter
+    /// that is no variable of `req_uri`: the document is written as the definition says, but
+    /// OpenAPI requires every template expression of a path to be declared as a path
+    /// parameter and a path parameter's name to be one of them, so it is invalid OpenAPI and
+    /// lint refuses it (`apig-path-params-declared`).
+    fn path_parameters(&mut self, api: &ApiDef, at: &str) {
+        let variables = crate::lint::functions::path_variables(&api.req_uri);
+        let path_params: Vec<(usize, &str)> = api
+            .req_params
+            .iter()
+            .flatten()
+            .enumerate()
+            .filter(|(_, p)| p.location == ParamLocation::Path)
+            .map(|(j, p)| (j, p.name.as_str()))
+            .collect();
+        const SOURCE: &str = "OpenAPI 2.0 / 3.x, Path Templating and Parameter Object (`in: path`); API Reference 3.5.1, Tables 3-167 (req_uri), 3-171 (location PATH)";
+        for var in &variables {
+            if !path_params.iter().any(|(_, name)| name == var) {
+                self.diagnostics.push(
+                    Diagnostic::warn(
+                        NOT_REPRESENTABLE,
+                        format!("`{{{var}}}` of API `{}`'s path `{}` has no PATH request parameter; OpenAPI requires every variable of a path to be declared as a path parameter, so the exported document is invalid OpenAPI (exported as written)", api.name, api.req_uri),
+                    )
+                    .pointer(format!("{at}/req_uri"))
+                    .help(format!("add `{{name: {var}, type: STRING, location: PATH, required: 1}}` to the API's `req_params`"))
+                    .source(SOURCE),
+                );
+            }
+        }
+        for (j, name) in path_params {
+            if !variables.contains(&name) {
+                self.diagnostics.push(
+                    Diagnostic::warn(
+                        NOT_REPRESENTABLE,
+                        format!("PATH parameter `{name}` of API `{}` is no variable of its path `{}`; OpenAPI requires a path parameter to name a variable of the path, so the exported document is invalid OpenAPI (exported as written)", api.name, api.req_uri),
+                    )
+                    .pointer(format!("{at}/req_params/{j}/name"))
+                    .help(format!("add `{{{name}}}` to `req_uri`, or give the parameter another location (QUERY, HEADER) or remove it"))
+                    .source(SOURCE),
+                );
+            }
+        }
+    }
+
+    /// A NUMBER parameter's `default_value` or `enumerations` value (`field`) as the number
+    /// its schema's `type: number` needs. Written as a number when it is one: silently when
+    /// the number is written as the definition's text (`2`, `1.5`, `2.0`; import keeps the
+    /// text written), else with a warning that it comes back as the number's text (`007` →
+    /// `7`). A text that is no number (`abc`) is written as it is, a string, with a warning:
+    /// the parameter's own schema refuses it.
+    fn number_value(&mut self, text: &str, field: &str, at: &str) -> Node {
+        if let Some(node) = exact_number(text) {
+            return node;
+        }
+        let number = text
+            .parse::<i64>()
+            .map(int)
+            .ok()
+            .or_else(|| {
+                let f = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
+                // A whole number in range is written as an integer (`1e3` → `1000`).
+                Some(match Number::Float(f).as_i64() {
+                    Some(i) => int(i),
+                    None => Node::new(Span::default(), Value::Number(Number::Float(f))),
+                })
+            });
+        let pointer = format!("{at}/{field}");
+        match number {
+            Some(number) => {
+                let written = number_text(&number);
+                self.diagnostics.push(
+                    Diagnostic::warn(
+                        NOT_REPRESENTABLE,
+                        format!("`{text}` of a NUMBER parameter is exported as the number `{written}`, which the schema's `type: number` needs; import reads it back as `{written}`"),
+                    )
+                    .pointer(pointer)
+                    .help(format!("write `{written}` in the definition, which survives a round trip"))
+                    .source("x-apigateway-extensions reference §3.2; API Reference 3.5.1, Table 3-171"),
+                );
+                number
+            }
+            None => {
+                self.diagnostics.push(
+                    Diagnostic::warn(
+                        NOT_REPRESENTABLE,
+                        format!("`{text}` is not a number, but the parameter is a NUMBER (`type: number`): exported as the string `\"{text}\"`, which the parameter's own schema refuses"),
+                    )
+                    .pointer(pointer)
+                    .help("write a number, or make the parameter `type: STRING` if any text is meant")
+                    .source("API Reference 3.5.1, Table 3-171 (type, default_value, enumerations)"),
+                );
+                string(text)
+            }
+        }
+    }
+
     /// The `enum` of `enumerations`, each value once: 2.0's `enum` (JSON Schema draft-04)
     /// must hold unique values, and a repeated one checks nothing more. A repetition is a
     /// warning at `enumerations`.
@@ -1234,7 +1332,10 @@ impl Cx {
         let mut values: Vec<Node> = Vec::new();
         let mut repeated: Vec<&str> = Vec::new();
         for text in enumerations.split(',') {
-            let value = typed_scalar(text, number);
+            let value = match number {
+                true => self.number_value(text, "enumerations", at),
+                false => string(text),
+            };
             if values.iter().any(|v| v.value == value.value) {
                 repeated.push(text);
             } else {
@@ -1919,23 +2020,27 @@ fn backend_params(params: &[BackendParamDef]) -> Node {
         .collect())
 }
 
-/// A parameter value as a number when the parameter is a number and the text is exactly how
-/// import prints that number back, so the round trip keeps the text; otherwise a string.
-fn typed_scalar(text: &str, number: bool) -> Node {
-    if number {
-        if let Ok(i) = text.parse::<i64>()
-            && i.to_string() == text
-        {
-            return int(i);
-        }
-        if let Ok(f) = text.parse::<f64>()
-            && f.is_finite()
-            && f.to_string() == text
-        {
-            return Node::new(Span::default(), Value::Number(Number::Float(f)));
-        }
+/// The number a NUMBER parameter's value text is, when the writers print that number as the
+/// text itself (`2`, `1.5`, `2.0`; not `007`, `1e3`), so that import, which keeps a number's
+/// text as written, gives the text back.
+fn exact_number(text: &str) -> Option<Node> {
+    if let Ok(i) = text.parse::<i64>()
+        && i.to_string() == text
+    {
+        return Some(int(i));
     }
-    string(text)
+    let f = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
+    let node = Node::new(Span::default(), Value::Number(Number::Float(f)));
+    (number_text(&node) == text).then_some(node)
+}
+
+/// How the YAML and JSON writers print a number node (`2.0` for the float 2).
+fn number_text(node: &Node) -> String {
+    match node.value {
+        Value::Number(Number::Int(i)) => i.to_string(),
+        Value::Number(Number::Float(f)) => serde_json::Value::from(f).to_string(),
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -2027,19 +2132,22 @@ mod tests {
     }
 
     #[test]
-    fn typed_scalars_keep_their_text() {
-        for (text, number, expect_number) in [
-            ("0", true, true),
-            ("-12", true, true),
-            ("1.5", true, true),
-            ("1.0", true, false),
-            ("01", true, false),
-            ("1e3", true, false),
-            ("abc", true, false),
-            ("5", false, false),
+    fn exact_numbers_keep_their_text() {
+        for (text, expect_number) in [
+            ("0", true),
+            ("-12", true),
+            ("1.5", true),
+            ("1.0", true),
+            ("01", false),
+            ("1e3", false),
+            ("12345678901234567890", false),
+            ("abc", false),
         ] {
-            let node = typed_scalar(text, number);
-            assert_eq!(node.as_number().is_some(), expect_number, "{text}");
+            let node = exact_number(text);
+            assert_eq!(node.is_some(), expect_number, "{text}");
+            if let Some(node) = node {
+                assert_eq!(number_text(&node), text);
+            }
         }
     }
 

@@ -7,7 +7,7 @@
 //! in `rules/README.md`.
 
 mod api;
-pub(crate) use api::{Route, route};
+pub(crate) use api::{Route, path_variables, route};
 mod backend;
 mod order;
 mod policy;
