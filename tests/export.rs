@@ -1075,3 +1075,43 @@ apis:
     assert_eq!(params[2].enumerations.as_deref(), Some("1,2.0,300"));
     assert_eq!(params[3].default_value.as_deref(), Some("7"));
 }
+
+/// An output that is the input under another name is refused naming both as written: the
+/// output as given to `-o` (`./same.json`, not `same.json`), and the input it is the same file
+/// as when written differently (a symbolic link).
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_the_input_is_named_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "apigctl: 1\ngroup:\n  name: g_api\napis: []\n";
+    std::fs::write(dir.path().join("same.json"), text).unwrap();
+    std::os::unix::fs::symlink("same.json", dir.path().join("samelink.json")).unwrap();
+    for (args, said) in [
+        (
+            ["samelink.json", "same.json"],
+            "apigctl: error: -o same.json is an input of this command (the same file as the input samelink.json); writing it would replace the document being read\n",
+        ),
+        (
+            ["same.json", "./same.json"],
+            "apigctl: error: -o ./same.json is an input of this command (the same file as the input same.json); writing it would replace the document being read\n",
+        ),
+        (
+            ["same.json", "same.json"],
+            "apigctl: error: -o same.json is an input of this command; writing it would replace the document being read\n",
+        ),
+    ] {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
+            .current_dir(dir.path())
+            .args(["export", args[0], "-o", args[1]])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with(said), "{args:?}: {stderr}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("same.json")).unwrap(),
+            text
+        );
+    }
+}

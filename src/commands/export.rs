@@ -88,7 +88,7 @@ pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
     if let Some(path) = options.output.as_deref()
         && let Some(input) = super::output::input_overwritten(path, std::slice::from_ref(input))
     {
-        super::output::refuse_overwriting_input(&mut outcome, "-o", input);
+        super::output::refuse_overwriting_input(&mut outcome, "-o", path, input);
         return outcome;
     }
     let Some((sources, mut doc)) =

@@ -95,7 +95,7 @@ fn run_phases(input: &Input, options: &ImportCommandOptions) -> Outcome {
     if let Some(path) = options.output.as_deref()
         && let Some(input) = super::output::input_overwritten(path, std::slice::from_ref(input))
     {
-        super::output::refuse_overwriting_input(&mut outcome, "-o", input);
+        super::output::refuse_overwriting_input(&mut outcome, "-o", path, input);
         return outcome;
     }
     // A group name the gateway refuses would make a definition nothing accepts: said at once,

@@ -1284,7 +1284,7 @@ pub fn run(inputs: &[Input], options: &LintOptions) -> Outcome {
         && let Some(input) = super::output::input_overwritten(path, inputs)
     {
         let mut outcome = Outcome::default();
-        super::output::refuse_overwriting_input(&mut outcome, "--write-baseline", input);
+        super::output::refuse_overwriting_input(&mut outcome, "--write-baseline", path, input);
         return outcome;
     }
     let baseline_path = options

@@ -45,11 +45,20 @@ pub fn warnings_as_errors(diagnostics: &mut [Diagnostic]) {
     }
 }
 
-/// Records the refusal to write `output` over the input `input` (exit 2).
-pub fn refuse_overwriting_input(outcome: &mut Outcome, flag: &str, input: &Path) {
+/// Records the refusal to write `output` over the input `input` (exit 2). Both are named as
+/// the user wrote them: the output as given to `flag` (`./spec.yaml`), and the input too when
+/// the two are written differently (a symbolic link, another spelling of the path), so that
+/// the message says why they are one file.
+pub fn refuse_overwriting_input(outcome: &mut Outcome, flag: &str, output: &Path, input: &Path) {
+    let shown = |path: &Path| crate::report::one_line(&path.display().to_string()).into_owned();
+    let same = if output == input {
+        String::new()
+    } else {
+        format!(" (the same file as the input {})", shown(input))
+    };
     outcome.stderr.push_str(&format!(
-        "apigctl: error: {flag} {} is an input of this command; writing it would replace the document being read\n  help: write to another file (and rename it afterwards if that is what you want)\n",
-        crate::report::one_line(&input.display().to_string())
+        "apigctl: error: {flag} {} is an input of this command{same}; writing it would replace the document being read\n  help: write to another file (and rename it afterwards if that is what you want)\n",
+        shown(output)
     ));
     outcome.exit_code = EXIT_USAGE;
 }
