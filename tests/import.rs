@@ -2726,3 +2726,37 @@ paths:
         .map(serde_json::Value::from)
     );
 }
+
+/// A bound that is a whole number beyond the 64-bit integer its gateway field is read into is
+/// dropped with a warning that says so and gives the range, not that it is no integer; a
+/// fraction is still "not an integer".
+#[test]
+fn a_bound_beyond_the_integer_range_is_named_so() {
+    let text = "\
+swagger: '2.0'
+info: {title: big_api, version: '1'}
+paths:
+  /n:
+    get:
+      operationId: big_op
+      parameters:
+        - {name: e, in: query, type: string, maxLength: 99999999999999999999}
+        - {name: f, in: query, type: number, minimum: 1.5}
+      responses: {default: {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+";
+    let (ws, result) = import_text("big.yaml", text);
+    assert_eq!(
+        described(&ws.sources, &result),
+        [
+            "warn import-dropped@8:57 `maxLength` is an integer beyond the range of `max_size` (-9223372036854775808..9223372036854775807); dropped",
+            "warn import-dropped@9:55 `minimum` must be an integer for APIG (`min_num`); dropped",
+        ]
+    );
+    assert_eq!(
+        result.diagnostics[0].help.as_deref(),
+        Some(
+            "write a bound within that range (a length or value the gateway checks is far smaller), or remove it"
+        )
+    );
+}

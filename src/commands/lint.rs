@@ -733,6 +733,12 @@ const SAME_PROBLEM: &[(&str, &str, &str, Place)] = &[
         Place::Start,
     ),
     (
+        "import-dropped",
+        "is an integer beyond the range of",
+        "apig-param-bound-integer",
+        Place::Start,
+    ),
+    (
         "import-unsupported",
         "`x-apigateway-pass-through` must be",
         "apig-pass-through-value",

@@ -676,6 +676,23 @@ impl<'a> Cx<'a> {
             let v = value(entry)?;
             match v.as_number().and_then(Number::as_i64) {
                 Some(n) => Some((key, target, n, v)),
+                // A whole number too big for the 64-bit integer the field is read into (a
+                // number is a 64-bit integer or float, README "Limits").
+                None if v
+                    .as_number()
+                    .is_some_and(|n| n.as_f64().is_finite() && n.as_f64().fract() == 0.0) =>
+                {
+                    self.diagnostics.push(
+                        Diagnostic::warn(
+                            DROPPED,
+                            format!("`{key}` is an integer beyond the range of `{target}` (-9223372036854775808..9223372036854775807); dropped"),
+                        )
+                        .at(in_file(v), v.span)
+                        .help("write a bound within that range (a length or value the gateway checks is far smaller), or remove it")
+                        .source("API Reference 3.5.1, Table 3-171 (min_num, max_num, min_size, max_size: Integer); README, Limits"),
+                    );
+                    None
+                }
                 None => {
                     self.warn(
                         DROPPED,
