@@ -1468,7 +1468,9 @@ fn strict_turns_lossy_conversions_into_errors_and_writes_nothing() {
     let convert = |spec: &str, version: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_apigctl"))
             .current_dir(root())
-            .args(["--color", "never", "convert", spec, "--oas", version, "--strict", "-o"])
+            .args([
+                "--color", "never", "convert", spec, "--oas", version, "--strict", "-o",
+            ])
             .arg(&out)
             .stdin(std::process::Stdio::null())
             .output()
@@ -1483,7 +1485,10 @@ fn strict_turns_lossy_conversions_into_errors_and_writes_nothing() {
         stderr.contains("error[convert-not-representable]: "),
         "{stderr}"
     );
-    assert!(stderr.ends_with(" errors, 0 warnings in 1 file\n"), "{stderr}");
+    assert!(
+        stderr.ends_with(" errors, 0 warnings in 1 file\n"),
+        "{stderr}"
+    );
     let clean = convert("testdata/examples/orders-swagger-2.0.yaml", "3.0");
     assert_eq!(
         clean.status.code(),

@@ -978,7 +978,10 @@ fn strict_turns_lossy_exports_into_errors_and_writes_nothing() {
         stderr.contains("error[export-not-representable]: an environment (with its variables) has no x-apigateway-* extension; not exported"),
         "{stderr}"
     );
-    assert!(stderr.ends_with("2 errors, 0 warnings in 1 file\n"), "{stderr}");
+    assert!(
+        stderr.ends_with("2 errors, 0 warnings in 1 file\n"),
+        "{stderr}"
+    );
     // The same export without `--strict` warns and writes.
     let lenient = export(orders, false);
     assert_eq!(lenient.status.code(), Some(0));
@@ -1113,5 +1116,40 @@ fn an_output_that_is_the_input_is_named_as_written() {
             std::fs::read_to_string(dir.path().join("same.json")).unwrap(),
             text
         );
+    }
+}
+
+/// An APP API with `auth_opt: {app_code_auth_type: DISABLE}` (the default written out) gets a
+/// scheme of its own, `apig-auth-app-disable`, beside the gateway's `apig-auth-app` of an APP
+/// API without `auth_opt`: with one scheme for both, import would give one of them back
+/// changed. Both come back as they were.
+#[test]
+fn an_explicit_appcode_disable_has_a_scheme_of_its_own_and_survives() {
+    let api = |name: &str, uri: &str, opt: &str| {
+        format!(
+            "  - name: {name}\n    type: 1\n    req_protocol: HTTPS\n    req_method: GET\n    req_uri: {uri}\n    auth_type: APP\n{opt}    backend_type: MOCK\n    mock_info:\n      result_content: ok\n"
+        )
+    };
+    let text = format!(
+        "apigctl: 1\ngroup:\n  name: g_api\napis:\n{}{}",
+        api("plain_app", "/a", ""),
+        api(
+            "disabled_app",
+            "/b",
+            "    auth_opt: {app_code_auth_type: DISABLE}\n"
+        ),
+    );
+    let def = load_definition_text(&text);
+    for version in VERSIONS {
+        let result = export_all(&def, version);
+        assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
+        let yaml = to_yaml(&result.document);
+        assert!(
+            yaml.contains("  apig-auth-app:\n") && yaml.contains("apig-auth-app-disable:\n"),
+            "{yaml}"
+        );
+        assert!(yaml.contains("- apig-auth-app-disable: []\n"), "{yaml}");
+        assert!(yaml.contains("appcode-auth-type: disable\n"), "{yaml}");
+        assert_eq!(round_trip("disable", &def, version), def, "{version}");
     }
 }

@@ -398,12 +398,8 @@ fn req_param(name: String, location: ParamLocation) -> impl Strategy<Value = Req
         // parameter's are numbers (any other text is a warning); a STRING's either.
         option::of((
             btree_set(text(), 1..4).prop_map(|v| v.into_iter().collect::<Vec<_>>().join(",")),
-            btree_set(-50i64..50, 1..4).prop_map(|v| {
-                v.iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            }),
+            btree_set(-50i64..50, 1..4)
+                .prop_map(|v| v.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
             any::<bool>(),
         )),
         // No bound of 0 alone: import reads it as unset (reference §3.2), and export warns.

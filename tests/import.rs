@@ -2513,7 +2513,10 @@ paths:
         assert_eq!(described(&ws.sources, &result), expected);
         assert_eq!(
             api_fields(&result, &["name", "req_uri"]),
-            [serde_json::json!(["list_orders", format!("{taken}/orders")])]
+            [serde_json::json!([
+                "list_orders",
+                format!("{taken}/orders")
+            ])]
         );
     }
 }

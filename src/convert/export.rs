@@ -1283,18 +1283,14 @@ impl Cx {
         if let Some(node) = exact_number(text) {
             return node;
         }
-        let number = text
-            .parse::<i64>()
-            .map(int)
-            .ok()
-            .or_else(|| {
-                let f = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
-                // A whole number in range is written as an integer (`1e3` → `1000`).
-                Some(match Number::Float(f).as_i64() {
-                    Some(i) => int(i),
-                    None => Node::new(Span::default(), Value::Number(Number::Float(f))),
-                })
-            });
+        let number = text.parse::<i64>().map(int).ok().or_else(|| {
+            let f = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
+            // A whole number in range is written as an integer (`1e3` → `1000`).
+            Some(match Number::Float(f).as_i64() {
+                Some(i) => int(i),
+                None => Node::new(Span::default(), Value::Number(Number::Float(f))),
+            })
+        });
         let pointer = format!("{at}/{field}");
         match number {
             Some(number) => {

@@ -1234,8 +1234,7 @@ fn is_decimal(text: &str) -> bool {
         }
         None => digits(mantissa),
     };
-    mantissa_ok
-        && exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)))
+    mantissa_ok && exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)))
 }
 
 /// An extension and its value as a message quotes them: `` `key: value` `` for a string, else

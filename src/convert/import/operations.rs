@@ -1043,9 +1043,11 @@ impl<'a> Cx<'a> {
     /// `basePath` (2.0) or the path of the first server URL (3.x), without a trailing `/`.
     pub(super) fn base_path(&self, root: &'a Node, op: &Operation<'a>) -> Cow<'a, str> {
         match self.version {
-            OasVersion::V2_0 => {
-                base_from_root(root.get("basePath").and_then(Node::as_str).unwrap_or_default())
-            }
+            OasVersion::V2_0 => base_from_root(
+                root.get("basePath")
+                    .and_then(Node::as_str)
+                    .unwrap_or_default(),
+            ),
             _ => self
                 .servers(root, op)
                 .and_then(|(_, s)| s.first())
