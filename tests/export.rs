@@ -1153,3 +1153,58 @@ fn an_explicit_appcode_disable_has_a_scheme_of_its_own_and_survives() {
         assert_eq!(round_trip("disable", &def, version), def, "{version}");
     }
 }
+
+/// A definition the model refuses is reported whole in one run, as import reports a refused
+/// object: every refused value at the value, an unknown field at its key with the field meant
+/// when it is a slip of the keyboard away (else the help lint gives), and every field an
+/// object misses in one error at the object. Nothing is written.
+#[test]
+fn every_refused_definition_value_is_reported_at_its_place_in_one_run() {
+    let text = "\
+apigctl: 1
+group: {name: two_api}
+apis:
+  - {name: aaa, type: 1, req_protocol: HTTPS, req_method: FETCH, req_uri: /a, auth_type: NONE, backend_type: MOCK}
+  - {name: bbb, type: 3, req_protocol: HTTPS, req_method: GET, req_uri: /b, auth_type: NONE, backend_type: MOCK, bogus: 1}
+  - {name: ccc, type: 1, req_protocol: HTTPS, req_mehtod: GET, req_uri: /c, auth_type: NONE, backend_type: MOCK}
+  - name: ddd
+    type: 1
+    req_method: GET
+    req_uri: /d
+    backend_type: MOCK
+";
+    let (outcome, written) = export_text("d.yaml", text, OasVersion::V3_0);
+    assert_eq!(outcome.exit_code, 1, "{}", outcome.stderr);
+    assert!(!written);
+    assert_eq!(
+        printed_locations(&outcome.stderr),
+        [
+            "error[definition-invalid]@4:59",
+            "error[definition-invalid]@5:23",
+            "error[definition-invalid]@5:114",
+            "error[definition-invalid]@6:47",
+            "error[definition-invalid]@7:5",
+        ],
+        "{}",
+        outcome.stderr
+    );
+    let schema_help = "= help: compare with schema/definition.schema.json (field names and values as in the API Reference)";
+    for said in [
+        "error[definition-invalid]: invalid gateway definition: unknown variant `FETCH`, expected one of `GET`, `POST`, `PUT`, `DELETE`, `HEAD`, `PATCH`, `OPTIONS`, `ANY`\n",
+        "error[definition-invalid]: invalid gateway definition: invalid value: integer `3`, expected `1` or `2`\n",
+        "error[definition-invalid]: invalid gateway definition: unknown field `bogus`, expected one of `name`, ",
+        "error[definition-invalid]: invalid gateway definition: unknown field `req_mehtod`\n",
+        "= help: did you mean `req_method`?\n",
+        "error[definition-invalid]: invalid gateway definition: missing fields `req_protocol`, `auth_type`\n",
+        schema_help,
+    ] {
+        assert!(outcome.stderr.contains(said), "{said}\n{}", outcome.stderr);
+    }
+    // Each but the misspelt field has the schema's help.
+    assert_eq!(
+        outcome.stderr.matches(schema_help).count(),
+        4,
+        "{}",
+        outcome.stderr
+    );
+}

@@ -59,6 +59,168 @@ pub(crate) fn locate(mut d: Diagnostic, doc: &Document) -> Diagnostic {
     }
 }
 
+/// What to compare a refused definition with.
+const DEFINITION_HELP: &str =
+    "compare with schema/definition.schema.json (field names and values as in the API Reference)";
+
+/// Every value of a definition file the model refuses, each an error at its place, not only
+/// the first serde stops at (read as import reads a refused object, see
+/// [`crate::convert::import::read_all`]): an unknown field at its key (with the field meant,
+/// when one is a slip of the keyboard away), a refused value at the value, a missing field at
+/// the object that lacks it. Empty when the definition reads.
+pub(crate) fn definition_errors(doc: &Document) -> Vec<Diagnostic> {
+    use crate::convert::import::Seg;
+    let refusals = match crate::convert::import::read_all::<Definition>(doc.root.to_json()) {
+        Ok(_) => return Vec::new(),
+        Err(refused) => refused.found,
+    };
+    // An unknown field a slip of the keyboard away from a known one: (its object, the field
+    // meant). That field is missing from the object too, which says nothing more.
+    let mut meant: Vec<(&[Seg], String)> = Vec::new();
+    let mut read = Vec::with_capacity(refusals.len());
+    for refusal in &refusals {
+        let message = crate::convert::import::plain_types(&refusal.message);
+        let near = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split_once('`'))
+            .and_then(|(field, expected)| {
+                let fields = expected
+                    .strip_prefix(", expected one of ")
+                    .or_else(|| expected.strip_prefix(", expected "))?
+                    .split(", ")
+                    .filter_map(|f| f.strip_prefix('`')?.strip_suffix('`'));
+                Some((field, crate::diagnostic::did_you_mean(field, fields)?))
+            })
+            .map(|(field, near)| (field.to_owned(), near.to_owned()));
+        if let (Some((_, near)), Some((_, object))) = (&near, refusal.path.split_last()) {
+            meant.push((object, near.clone()));
+        }
+        read.push((refusal, message, near));
+    }
+    let mut out = Vec::with_capacity(read.len());
+    for (refusal, message, near) in read {
+        let mut pointer = crate::source::Pointer::root();
+        for seg in &refusal.path {
+            pointer = match seg {
+                Seg::Key(key) => pointer.push(key),
+                Seg::Index(i) => pointer.index(*i),
+            };
+        }
+        let pointer = pointer.text();
+        let (message, help, at_value) = match (near, message.strip_prefix("missing field `")) {
+            (Some((field, near)), _) => (
+                format!("unknown field `{field}`"),
+                format!("did you mean `{near}`?"),
+                false,
+            ),
+            (None, Some(rest)) => {
+                // serde names the first field an object misses; the schema gives all of them.
+                let first = rest.split('`').next().unwrap_or_default();
+                let missing: Vec<String> = missing_fields(&doc.root, &refusal.path, first)
+                    .into_iter()
+                    .filter(|f| {
+                        !meant
+                            .iter()
+                            .any(|(o, m)| *o == refusal.path.as_slice() && m == f)
+                    })
+                    .map(|f| format!("`{f}`"))
+                    .collect();
+                let message = match missing.as_slice() {
+                    [] => continue,
+                    [one] => format!("missing field {one}"),
+                    several => format!("missing fields {}", several.join(", ")),
+                };
+                (message, DEFINITION_HELP.to_owned(), false)
+            }
+            (None, None) => (
+                message.clone(),
+                DEFINITION_HELP.to_owned(),
+                !message.starts_with("unknown field"),
+            ),
+        };
+        let d = Diagnostic::error(
+            "definition-invalid",
+            format!("invalid gateway definition: {message}"),
+        )
+        .pointer(pointer.clone())
+        .help(help);
+        // A refused value is shown where it is written; an unknown field and an object that
+        // misses one at their key (an object in a list at itself).
+        out.push(match doc.root.pointer(&pointer) {
+            Some(found) if at_value => d.at(doc.file, found.node.span),
+            _ => locate(d, doc),
+        });
+    }
+    out
+}
+
+/// The required fields the object at `path` of a definition lacks, by the definition's JSON
+/// Schema (`schema/definition.schema.json`), in the schema's order; `[first]` (the one serde
+/// named) when the schema does not say.
+fn missing_fields(root: &Node, path: &[crate::convert::import::Seg], first: &str) -> Vec<String> {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    let schema = SCHEMA.get_or_init(Definition::json_schema);
+    // A schema with its `$ref` followed and an optional value's `null` alternative set aside.
+    let resolve = |mut at: &'static serde_json::Value| {
+        for _ in 0..8 {
+            if let Some(target) = at
+                .get("$ref")
+                .and_then(serde_json::Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+                .and_then(|p| schema.pointer(p))
+            {
+                at = target;
+            } else if let Some(first) = at
+                .get("anyOf")
+                .and_then(serde_json::Value::as_array)
+                .and_then(|alternatives| {
+                    alternatives
+                        .iter()
+                        .find(|a| a.get("type").and_then(serde_json::Value::as_str) != Some("null"))
+                })
+            {
+                at = first;
+            } else {
+                break;
+            }
+        }
+        at
+    };
+    let mut at = resolve(schema);
+    let mut node = root;
+    for seg in path {
+        let (next_schema, next_node) = match seg {
+            crate::convert::import::Seg::Key(key) => (
+                at.get("properties").and_then(|p| p.get(key.as_str())),
+                node.get(key),
+            ),
+            crate::convert::import::Seg::Index(i) => (
+                at.get("items"),
+                node.as_seq().and_then(|items| items.get(*i)),
+            ),
+        };
+        let (Some(s), Some(n)) = (next_schema, next_node) else {
+            return vec![first.to_owned()];
+        };
+        at = resolve(s);
+        node = n;
+    }
+    let missing: Vec<String> = at
+        .get("required")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .filter(|field| node.get(field).is_none())
+        .map(str::to_owned)
+        .collect();
+    if missing.iter().any(|f| f == first) {
+        missing
+    } else {
+        vec![first.to_owned()]
+    }
+}
+
 /// Loads one input; an unreadable or unparsable one is reported into `outcome`.
 pub(crate) fn load_or_report(
     input: &Input,
@@ -120,11 +282,8 @@ pub fn run(input: &Input, options: &ExportCommandOptions) -> Outcome {
     }
     let definition = match Definition::from_node(&doc.root) {
         Ok(def) => def,
-        Err(e) => {
-            diagnostics.push(locate(
-                Diagnostic::error("definition-invalid", e.message).pointer(e.pointer),
-                &doc,
-            ));
+        Err(_) => {
+            diagnostics.extend(definition_errors(&doc));
             report_into(&mut outcome, name, sources, diagnostics, options.color);
             return outcome;
         }

@@ -11,12 +11,11 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::baseline::Baseline;
 use crate::lint::config::{self, Config, ConfigError, FileSettings};
 use crate::lint::{self as rules, Engine, Rule, RuleSettings};
-use crate::model::Definition;
 use crate::openapi::{self, DocumentKind};
 use crate::report::{self, FileReport};
 use crate::source::hash::FastSet;
 use crate::source::refs::{RefOptions, Workspace};
-use crate::source::{Document, FileId, Input, Limits, LoadError, Sources, load_bytes};
+use crate::source::{FileId, Input, Limits, LoadError, Sources, load_bytes};
 use crate::timings;
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Outcome};
@@ -417,12 +416,13 @@ fn lint_workspace(
                 }
                 DocumentKind::Definition => {
                     diagnostics.extend(check_refs(linked));
-                    match check_definition(ws.root()) {
-                        Some(invalid) => diagnostics.push(invalid),
+                    // Every value the model refuses, each at its place.
+                    let invalid = super::export::definition_errors(ws.root());
+                    if invalid.is_empty() {
+                        diagnostics.extend(rules::check_definition(&engine, ws.root()));
+                    } else {
                         // Rules assume the model's shape; an invalid definition is fixed first.
-                        None => {
-                            diagnostics.extend(rules::check_definition(&engine, ws.root()));
-                        }
+                        diagnostics.extend(invalid);
                     }
                 }
             }
@@ -596,25 +596,6 @@ fn point_at_refs(ws: &Workspace, diagnostics: &mut [Diagnostic]) {
             rules::engine::pointer_at(&doc.root, l.span).map(|p| p.text())
         });
     }
-}
-
-/// Reads a gateway definition; a field the model does not accept is reported at its key.
-fn check_definition(doc: &Document) -> Option<Diagnostic> {
-    let error = Definition::from_node(&doc.root).err()?;
-    // serde names the innermost path it reached; a missing field's path may stop above it.
-    let mut pointer = error.pointer.as_str();
-    let located = loop {
-        if let Some(found) = doc.root.pointer(pointer) {
-            break found;
-        }
-        pointer = pointer.rsplit_once('/').map_or("", |(head, _)| head);
-    };
-    Some(
-        Diagnostic::error("definition-invalid", format!("invalid gateway definition: {}", error.message))
-            .at(doc.file, located.label_span())
-            .pointer(error.pointer.clone())
-            .help("compare with schema/definition.schema.json (field names and values as in the API Reference)"),
-    )
 }
 
 /// Where a rule finding stands that reports the same problem as an import diagnostic.

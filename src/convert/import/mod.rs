@@ -19,6 +19,8 @@ mod document;
 mod operations;
 mod params;
 mod refusals;
+// Also reads a definition file (`export`, `lint`): every refused value, not only the first.
+pub(crate) use refusals::{Seg, read_all};
 
 use crate::source::hash::FastMap;
 use std::sync::OnceLock;
@@ -1020,7 +1022,7 @@ impl<'a> Cx<'a> {
 
 /// `message` with serde's Rust type names (`expected i64`, `u16`, `f64`) said as a document's
 /// types (`an integer`, `a number`).
-fn plain_types(message: &str) -> String {
+pub(crate) fn plain_types(message: &str) -> String {
     let Some((head, expected)) = message.rsplit_once(", expected ") else {
         return message.to_owned();
     };

@@ -13,7 +13,7 @@ const MOST: usize = 32;
 
 /// A step of a path into the JSON form of an object.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum Seg {
+pub(crate) enum Seg {
     /// An object member (or an enum variant, written as a one-member object).
     Key(String),
     /// An array element.
@@ -21,18 +21,18 @@ pub(super) enum Seg {
 }
 
 /// Why an object could not be read: every refused value, and the object without them.
-pub(super) struct Refused<T> {
+pub(crate) struct Refused<T> {
     /// The refused values, in the order serde met them.
-    pub(super) found: Vec<Refusal>,
+    pub(crate) found: Vec<Refusal>,
     /// The object read with the refused values left out or replaced, if it could be.
-    pub(super) partial: Option<T>,
+    pub(crate) partial: Option<T>,
 }
 
 /// A value the model refused: where (in the object as it was built) and serde's reason.
 #[derive(Debug)]
-pub(super) struct Refusal {
-    pub(super) path: Vec<Seg>,
-    pub(super) message: String,
+pub(crate) struct Refusal {
+    pub(crate) path: Vec<Seg>,
+    pub(crate) message: String,
 }
 
 /// Reads `value` as `T`, or says every value that keeps it from being read.
@@ -47,7 +47,7 @@ pub(super) struct Refusal {
 /// by stand-ins), for lint to check the rest of it; `None` when an array element had to be
 /// left out, since the elements after it would then be read at other indices than the
 /// document's.
-pub(super) fn read_all<T: DeserializeOwned>(mut value: Json) -> Result<T, Refused<T>> {
+pub(crate) fn read_all<T: DeserializeOwned>(mut value: Json) -> Result<T, Refused<T>> {
     let mut found = Vec::new();
     // Members left out: (the original path of their object, their key).
     let mut left_out: Vec<(Vec<Seg>, String)> = Vec::new();
