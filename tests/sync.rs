@@ -408,7 +408,7 @@ fn a_dev_run_leaves_prod_at_its_version_until_prod_is_synced() {
     assert_eq!(prod_dump.exit_code, 0, "{}", prod_dump.stderr);
     assert_eq!(
         prod_dump.stderr,
-        "apigctl: warning: PROD serves an older version of one API than the group holds (get_product); the dump has it as PROD serves it, so a sync of it sets the group's definitions back to those (environments serving the newer ones keep them until published again)\n"
+        "apigctl: warning: PROD serves an older version of one API than the group holds (get_product); the dump has it as PROD serves it, and only PROD's publications and bindings, so a sync of it with --env PROD sets the group's definitions back to those and leaves other environments as they are\n"
     );
     assert!(
         prod_dump.stdout.contains("Read one product")
@@ -428,14 +428,20 @@ fn a_dev_run_leaves_prod_at_its_version_until_prod_is_synced() {
         "{}",
         dev_dump.stdout
     );
-    // The PROD dump synced to PROD changes the group's definition back, and PROD is then
-    // current; DEV, outside the run, now serves a newer version than the group holds.
+    // The PROD dump synced to PROD changes the group's definition back; DEV, which the dump
+    // does not name, keeps serving the newer version (no republish there).
+    assert!(
+        !prod_dump.stdout.contains("env: DEV"),
+        "{}",
+        prod_dump.stdout
+    );
     let prod_file = write(&dir, "prod.yaml", &prod_dump.stdout);
     let plan = gateway.diff_in(&prod_file, "PROD");
     assert_eq!(plan.exit_code, 2, "{}{}", plan.stdout, plan.stderr);
     assert!(
         plan.stdout.contains("~ api get_product\n")
-            && plan.stdout.contains("Read one product by id"),
+            && plan.stdout.contains("Read one product by id")
+            && !plan.stdout.contains("publication get_product in DEV"),
         "{}",
         plan.stdout
     );

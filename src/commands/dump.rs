@@ -74,10 +74,20 @@ pub fn run(options: &DumpOptions) -> Outcome {
         },
         None => Vec::new(),
     };
-    let definition = match dump(&live, &options.group, options.env.as_deref()) {
+    let mut definition = match dump(&live, &options.group, options.env.as_deref()) {
         Ok(d) => d,
         Err(e) => return error(e.to_string(), EXIT_FINDINGS),
     };
+    // With APIs as `--env` serves them, the dump is that environment's: entries of other
+    // environments would bring them into a sync of it, which would republish there the older
+    // versions written here.
+    if !published.is_empty() {
+        let other = |env: &Option<String>| env.is_some();
+        definition.publications.retain(|p| !other(&p.env));
+        definition.throttle_bindings.retain(|b| !other(&b.env));
+        definition.acl_bindings.retain(|b| !other(&b.env));
+        definition.plugin_bindings.retain(|b| !other(&b.env));
+    }
     let mut warnings = String::new();
     // Nothing is in an environment the gateway does not have (a misspelt `--env`, most often):
     // every entry keeps its own `env`, which is worth a word.
@@ -94,7 +104,7 @@ pub fn run(options: &DumpOptions) -> Outcome {
         && !published.is_empty()
     {
         warnings.push_str(&format!(
-            "apigctl: warning: {name} serves an older version of {} than the group holds ({}); the dump has {} as {name} serves {}, so a sync of it sets the group's definitions back to those (environments serving the newer ones keep them until published again)\n",
+            "apigctl: warning: {name} serves an older version of {} than the group holds ({}); the dump has {} as {name} serves {}, and only {name}'s publications and bindings, so a sync of it with --env {name} sets the group's definitions back to those and leaves other environments as they are\n",
             if published.len() == 1 { "one API".to_owned() } else { format!("{} APIs", published.len()) },
             published.join(", "),
             if published.len() == 1 { "it" } else { "them" },
