@@ -900,6 +900,23 @@ fn a_placeholder_backend_is_exported_as_no_backend() {
         exported.diagnostics
     );
     assert!(to_yaml(&exported.document).contains("x-apigateway-backend"));
+    // Nor is one given a response, the marker left behind: its response is exported.
+    let answered = {
+        let mut def = imported.definition.clone();
+        if let Some(mock) = def.apis[0].mock_info.as_mut() {
+            mock.result_content = Some("hello".to_owned());
+        }
+        def
+    };
+    assert!(!answered.apis[0].has_placeholder_backend());
+    let exported = export_all(&answered, OasVersion::V3_0);
+    assert!(
+        exported.diagnostics.is_empty(),
+        "{:?}",
+        exported.diagnostics
+    );
+    let text = to_yaml(&exported.document);
+    assert!(text.contains("result-content: hello"), "{text}");
 }
 
 /// A `req_uri` without its leading `/` (API Reference 3.5.1, Table 3-167; reference §4 #13)

@@ -886,14 +886,17 @@ twin! {
 pub const PLACEHOLDER_REMARK: &str = "apigctl placeholder:";
 
 impl ApiDef {
-    /// Whether the backend is the stand-in of [`PLACEHOLDER_REMARK`].
+    /// Whether the backend is the stand-in of [`PLACEHOLDER_REMARK`]: a MOCK without
+    /// `result_content` that carries the marker.
     pub fn has_placeholder_backend(&self) -> bool {
+        // A mock given a response, or an API given another backend, is no stand-in any more.
         self.backend_type == BackendType::Mock
-            && self
-                .mock_info
-                .as_ref()
-                .and_then(|m| m.remark.as_deref())
-                .is_some_and(|r| r.starts_with(PLACEHOLDER_REMARK))
+            && self.mock_info.as_ref().is_some_and(|m| {
+                m.result_content.is_none()
+                    && m.remark
+                        .as_deref()
+                        .is_some_and(|r| r.starts_with(PLACEHOLDER_REMARK))
+            })
     }
 }
 
