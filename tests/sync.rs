@@ -2469,6 +2469,24 @@ fn an_operation_whose_scheme_has_no_apig_authentication_is_not_published_open() 
         "{}",
         outcome.stderr
     );
+    // Import's other warnings are shown beside the refusal, as a run that goes on shows them.
+    let warned = write(
+        &dir,
+        "warned.yaml",
+        &document(
+            "",
+            "      security: [{bearer: []}]\n      x-apigateway-colour: blue\n",
+        ),
+    );
+    let outcome = gateway.diff(&warned, false, PlanFormat::Human);
+    assert_eq!(outcome.exit_code, 1, "{}{}", outcome.stdout, outcome.stderr);
+    assert!(
+        outcome.stderr.contains("error[import-auth-unmapped]")
+            && outcome.stderr.contains("warn[import-unknown-extension]")
+            && outcome.stderr.contains("warned.yaml:11:7"),
+        "{}",
+        outcome.stderr
+    );
     assert_eq!(gateway.writes(), 0, "nothing reached the gateway");
     // Open on purpose: the operation's own empty requirement.
     let open = write(

@@ -337,11 +337,19 @@ pub fn load_definition(
                 .filter(|(code, _)| stand_ins.iter().any(|d| d.code == *code))
                 .map(|(_, what)| format!("{what}; nothing was planned or sent"))
                 .collect();
-                let file_report = FileReport {
+                // Import's other warnings are shown too, as a run that goes on shows them.
+                let mut shown = stand_ins;
+                shown.extend(diagnostics.drain(imported..).filter(|d| {
+                    d.severity == crate::diagnostic::Severity::Warn
+                        && d.code != MISSING_BACKEND
+                        && d.code != UNMAPPED_AUTH
+                }));
+                let mut file_report = FileReport {
                     name,
                     sources: ws.sources,
-                    diagnostics: stand_ins,
+                    diagnostics: shown,
                 };
+                file_report.sort();
                 return Err(Failure {
                     reports: vec![file_report],
                     errors,
