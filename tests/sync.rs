@@ -1609,7 +1609,7 @@ fn a_via_import_env_a_slip_from_a_live_one_stops_the_run_before_the_import() {
     assert_eq!(run.exit_code, 1, "{}{}", run.stdout, run.stderr);
     assert_eq!(
         run.stderr,
-        "apigctl: error: environment `DVE` would be created, but the gateway has `DEV`: did you mean `--env DEV`? Nothing was sent\n"
+        "apigctl: error: environment `DVE` would be created, but the gateway has `DEV`: did you mean `--env DEV`? To create it beside `DEV`, sync a gateway definition that declares it under `environments` first. Nothing was sent\n"
     );
     assert_eq!(gateway.writes(), writes);
 }

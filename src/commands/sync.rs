@@ -284,7 +284,7 @@ fn via_import(input: &Input, options: &SyncOptions, modes: &ImportModes) -> Outc
             crate::sync::plan::near_environment(&diff.env, envs.iter().map(|e| e.name.as_str()))
     {
         return error(format!(
-            "environment `{}` would be created, but the gateway has `{near}`: did you mean `--env {near}`? Nothing was sent",
+            "environment `{}` would be created, but the gateway has `{near}`: did you mean `--env {near}`? To create it beside `{near}`, sync a gateway definition that declares it under `environments` first. Nothing was sent",
             diff.env
         ));
     }

@@ -479,8 +479,9 @@ pub fn near_environment<'a>(
 }
 
 /// Whether `a` reads as a slip of the keyboard for `b`: the same letters in another case, one
-/// letter changed, two neighbours swapped, or one letter left out or doubled. Digits are names'
-/// counters (`DEV1`, `DEV2`), so a changed, added or dropped digit is another name.
+/// character changed, two neighbours swapped, or one character left out or added. Digits are
+/// names' counters (`DEV1`, `DEV2`), so a digit changed for another, added or dropped makes
+/// another name.
 fn typo_of(a: &str, b: &str) -> bool {
     if a == b {
         return false;
@@ -500,11 +501,12 @@ fn typo_of(a: &str, b: &str) -> bool {
         .take_while(|(x, y)| x == y)
         .count();
     let (da, db) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
-    let letter = |c: &char| c.is_alphabetic();
+    let digit = |c: &char| c.is_ascii_digit();
     match (da, db) {
-        ([x], [y]) => letter(x) && letter(y),
+        // `PR0D` for `PROD` is a slip; `DEV2` for `DEV1` another counter.
+        ([x], [y]) => !(digit(x) && digit(y)),
         ([x1, x2], [y1, y2]) => x1 == y2 && x2 == y1,
-        ([x], []) | ([], [x]) => letter(x),
+        ([x], []) | ([], [x]) => !digit(x),
         _ => false,
     }
 }
@@ -1748,6 +1750,9 @@ mod tests {
             ("PROOD", "PROD"),
             ("PROF", "PROD"),
             ("Dev", "DEV"),
+            ("PR0D", "PROD"),
+            ("D3V", "DEV"),
+            ("PROD_", "PROD"),
         ] {
             assert!(typo_of(typo, meant), "{typo} for {meant}");
         }
