@@ -367,6 +367,22 @@ fn publications_and_bindings_outside_the_runs_environments_are_left_alone() {
     assert_eq!(after.exit_code, 0, "{}{}", after.stdout, after.stderr);
 }
 
+/// Publications in several environments the run does not name are counted in one line that
+/// names a sync for each.
+#[test]
+fn publications_in_several_other_environments_name_a_sync_for_each() {
+    let gateway = Gateway::start(None);
+    for env in ["DEV", "PROD"] {
+        assert_eq!(gateway.sync_in(SHOP, env).exit_code, 0);
+    }
+    let plan = gateway.diff_in(SHOP, "TEST");
+    assert!(
+        plan.stdout.contains(" in DEV, PROD (not named by this run) left as they are; a sync with --env DEV or --env PROD manages each environment's\n"),
+        "{}",
+        plan.stdout
+    );
+}
+
 /// Promotion: one document synced to DEV runs ahead of PROD. A DEV run leaves PROD serving
 /// the older version (even with `--prune`), a PROD run republishes it, and a dump of the group
 /// diffs empty, noting the older version instead of republishing it.

@@ -267,11 +267,20 @@ impl Plan {
         }
         if !self.outside.is_empty() {
             let envs: Vec<&str> = self.outside_envs.iter().map(String::as_str).collect();
+            // Each environment is managed by a sync of its own.
+            let manages = if envs.len() == 1 {
+                format!("a sync with --env {} manages them", envs[0])
+            } else {
+                let each: Vec<String> = envs.iter().map(|e| format!("--env {e}")).collect();
+                format!(
+                    "a sync with {} manages each environment's",
+                    each.join(" or ")
+                )
+            };
             let line = format!(
-                "= {} publication(s) and binding(s) in {} (not named by this run) left as they are; a sync with --env {} manages them",
+                "= {} publication(s) and binding(s) in {} (not named by this run) left as they are; {manages}",
                 self.outside.len(),
                 envs.join(", "),
-                envs.first().copied().unwrap_or_default(),
             );
             let _ = writeln!(out, "{}", crate::report::printable(&line));
         }
