@@ -426,6 +426,23 @@ fn one_refused_value_hides_no_other_finding_of_its_operation() {
     );
 }
 
+/// So does a value one of import's own checks refuses (a request type, a backend type): the
+/// API is read with a stand-in there for lint, and its other problems are reported.
+#[test]
+fn an_operation_import_refuses_is_still_checked_for_its_other_problems() {
+    let text = std::fs::read_to_string("testdata/invalid/rejected-and-more.yaml").unwrap();
+    assert_eq!(
+        findings_in(&text),
+        [
+            "error apig-api-name@6:20",
+            "error apig-request-type-value@8:34",
+            "error apig-backend-timeout@13:99",
+            "error apig-api-name@16:20",
+            "error apig-backend-type@21:36",
+        ]
+    );
+}
+
 /// Forty path items, one line each (`{indent}{key}:` and its `get`): the 37th has a
 /// backend path without `/`, the 38th repeats the 4th's operationId.
 fn forty_path_items(indent: &str, key: impl Fn(usize) -> String) -> String {

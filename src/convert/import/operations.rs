@@ -201,6 +201,23 @@ fn renumber(diagnostics: &mut [Diagnostic], ordinal: usize, index: usize) {
     }
 }
 
+/// `api` with a backend its type lacks (refused, or its endpoint missing) replaced by a MOCK
+/// with a response, which no rule reports: for lint to read the rest of an API import refused.
+fn stand_in_backend(mut api: ApiDef) -> ApiDef {
+    use crate::model::BackendType;
+    let missing = match api.backend_type {
+        BackendType::Http | BackendType::Grpc => api.backend_api.is_none(),
+        BackendType::Function => api.func_info.is_none(),
+        BackendType::Mock => api.mock_info.is_none(),
+    };
+    if missing && let Ok(mock) = serde_json::from_value(serde_json::json!({"result_content": "-"}))
+    {
+        api.backend_type = BackendType::Mock;
+        api.mock_info = Some(mock);
+    }
+    api
+}
+
 /// Whether an operation gives its API's name (or is no object, and makes no API).
 fn names_itself(op: &Operation<'_>) -> bool {
     op.node.get("operationId").and_then(Node::as_str).is_some() || op.node.as_map().is_none()
@@ -923,10 +940,27 @@ impl<'a> Cx<'a> {
             }
         }
 
-        let api = if std::mem::take(&mut self.rejected) {
-            None
-        } else {
+        let api = if !std::mem::take(&mut self.rejected) {
             self.finish::<ApiDef>(obj, (file, op.key_span))
+        } else if self.keep_refused {
+            // For lint, the rest of an operation an own check refused is read too, what that
+            // check left unset standing in as a value no rule reports (its error says what
+            // is wrong there), so that the rules see the operation's other problems.
+            for (key, value) in [("type", Val::Int(1)), ("auth_type", Val::from("NONE"))] {
+                if !obj.contains_key(key) {
+                    obj.insert(key, value);
+                }
+            }
+            if !obj.contains_key("backend_type") {
+                obj.insert("backend_type", "MOCK");
+            }
+            // The check said what is wrong; what reading the rest refuses follows from it.
+            let said = self.diagnostics.len();
+            let api = self.finish::<ApiDef>(obj, (file, op.key_span));
+            self.diagnostics.truncate(said);
+            api.map(stand_in_backend)
+        } else {
+            None
         };
         if api.is_none() {
             self.dropped.push(("apis", name.to_owned()));
