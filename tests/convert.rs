@@ -1499,3 +1499,197 @@ fn strict_turns_lossy_conversions_into_errors_and_writes_nothing() {
     assert!(clean.stderr.is_empty());
     assert!(out.exists());
 }
+
+/// A `$ref` into a structure the conversion rebuilds (a body parameter's or response's
+/// `schema`, a 3.x media type's `schema`) follows its target to where it is written in the
+/// result; one whose target has no node of its own there (a 3.x parameter `schema`, flattened
+/// into 2.0 parameter fields) is a warning at the reference.
+#[test]
+fn refs_into_rebuilt_structures_follow_their_target() {
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+consumes: [application/json]
+produces: [application/json]
+x-links: {$ref: '#/definitions/D'}
+paths:
+  /a:
+    post:
+      parameters:
+        - {name: b, in: body, schema: {type: object, properties: {x: {type: string}}}}
+      responses:
+        "200":
+          description: ok
+          schema:
+            type: object
+            properties:
+              y: {$ref: '#/paths/~1a/post/parameters/0/schema/properties/x'}
+              z: {$ref: '#/definitions/D/properties/q'}
+              w: {$ref: '#/responses/R/schema'}
+responses:
+  R: {description: r, schema: {type: integer}}
+definitions:
+  D: {type: object, properties: {q: {type: boolean}}}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    for r in [
+        "$ref: \"#/paths/~1a/post/requestBody/content/application~1json/schema/properties/x\"",
+        "$ref: \"#/components/schemas/D/properties/q\"",
+        "$ref: \"#/components/responses/R/content/application~1json/schema\"",
+        "x-links:\n  $ref: \"#/components/schemas/D\"",
+    ] {
+        assert!(out.contains(r), "{r}\n{out}");
+    }
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("read as the API's content type"));
+    reload_valid("inline", &out, OasVersion::V3_0);
+
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  a: {$ref: '#/components/responses/R/content/application~1json/schema'}
+                  b: {$ref: '#/components/requestBodies/B/content/application~1json/schema'}
+                  c: {$ref: '#/components/parameters/P/schema'}
+                  d: {$ref: '#/components/schemas/S/properties/q'}
+components:
+  parameters:
+    P: {name: p, in: query, schema: {type: integer}}
+  requestBodies:
+    B: {content: {application/json: {schema: {type: string}}}}
+  responses:
+    R: {description: r, content: {application/json: {schema: {type: boolean}}}}
+  schemas:
+    S: {type: object, properties: {q: {type: number}}}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    for r in [
+        "$ref: \"#/responses/R/schema\"",
+        "$ref: \"#/parameters/B/schema\"",
+        "$ref: \"#/definitions/S/properties/q\"",
+    ] {
+        assert!(out.contains(r), "{r}\n{out}");
+    }
+    assert_eq!(
+        warnings,
+        [
+            "16:29 `#/components/parameters/P/schema` points into a structure OpenAPI 2.0 writes otherwise (its content is not a node of its own there); the reference is kept as written and names nothing in the result"
+        ]
+    );
+}
+
+/// 3.0 ignores every member beside a schema `$ref`, 3.1 applies them: converting up, they are
+/// left out with a warning at each, so the schema (and what import reads) keeps its meaning.
+#[test]
+fn members_beside_a_schema_ref_are_left_out_converting_up_to_3_1() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - name: n
+          in: query
+          schema:
+            $ref: '#/components/schemas/Size'
+            maximum: 10
+            nullable: true
+            x-note: kept
+      responses:
+        "200": {description: ok}
+components:
+  schemas:
+    Size: {type: integer, maximum: 100}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V3_1);
+    assert!(
+        out.contains("schema:\n          $ref: \"#/components/schemas/Size\"\n          x-note: kept\n      responses"),
+        "{out}"
+    );
+    assert_eq!(
+        warnings,
+        [
+            "11:13 `maximum` beside `$ref` is ignored in the source version, but OpenAPI 3.1 would apply it; left out to keep the schema's meaning",
+            "12:13 `nullable` beside `$ref` is ignored in the source version, but OpenAPI 3.1 would apply it; left out to keep the schema's meaning",
+        ]
+    );
+    // Import reads the 3.0 source's `maximum` as 100 (the sibling ignored), and so the result's.
+    let expected = import_text("source", text);
+    assert_eq!(import_text("out", &out).definition, expected.definition);
+    reload_valid("inline", &out, OasVersion::V3_1);
+}
+
+/// OpenAPI 3 ignores header parameters named `Authorization`, `Content-Type` and `Accept`;
+/// 2.0 does not, so converting down they are left out with a warning (written, import would
+/// add them as request parameters).
+#[test]
+fn header_parameters_openapi_3_ignores_are_left_out_converting_down_to_2() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: Authorization, in: header, required: true, schema: {type: string}}
+        - {name: content-type, in: header, schema: {type: string}}
+        - $ref: '#/components/parameters/Accept'
+        - {name: x-token, in: header, schema: {type: string}}
+      responses:
+        "200": {description: ok}
+components:
+  parameters:
+    Accept: {name: Accept, in: header, schema: {type: string}}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    assert!(!out.contains("Authorization"), "{out}");
+    assert!(!out.contains("content-type"), "{out}");
+    assert!(!out.contains("Accept"), "{out}");
+    assert!(out.contains("name: x-token"), "{out}");
+    let tail = "(\"the parameter definition SHALL be ignored\"), and so does import; OpenAPI 2.0 would read it as a header parameter, so it is left out";
+    assert_eq!(
+        warnings,
+        [
+            format!("7:18 OpenAPI 3 ignores a header parameter named `Authorization` {tail}"),
+            format!("8:18 OpenAPI 3 ignores a header parameter named `Content-Type` {tail}"),
+            format!("9:11 OpenAPI 3 ignores a header parameter named `Accept` {tail}"),
+            format!("15:20 OpenAPI 3 ignores a header parameter named `Accept` {tail}"),
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V2_0);
+}
+
+/// A 2.0 operation without `responses` gets a default response converting up, as converting
+/// down does: 3.0 requires one.
+#[test]
+fn an_operation_without_responses_gets_a_default_one_converting_up_from_2() {
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: a
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert!(
+        out.contains("responses:\n        default:\n          description: Default response"),
+        "{out}"
+    );
+    assert_eq!(
+        warnings,
+        ["6:7 OpenAPI 3.0 requires at least one response; a default response is added"]
+    );
+    reload_valid("inline", &out, OasVersion::V3_0);
+    // 3.1 made `responses` optional.
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_1);
+    assert!(!out.contains("responses"), "{out}");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    reload_valid("inline", &out, OasVersion::V3_1);
+}

@@ -84,6 +84,10 @@ pub fn convert(ws: &Workspace, from: OasVersion, to: OasVersion) -> ConvertResul
         }
         _ => root.clone(),
     };
+    let mut document = document;
+    if from != to {
+        cx.repoint_refs(root, &mut document);
+    }
     cx.inexact_integers(&document, &ws.sources.file(file).text);
     cx.diagnostics
         .sort_by_key(|d| d.primary.map(|l| (l.span.start, l.span.end)));
@@ -557,6 +561,96 @@ impl Cx {
         }
     }
 
+    /// Points each internal `$ref` of the result whose target the conversion moved at where
+    /// that target now is. The conversion renames the maps it knows (`definitions` ↔
+    /// `components/schemas`, ...), but a pointer may lead into a structure it rebuilds (a
+    /// body parameter's `schema` is a `requestBody` media type's in 3.x, a response's `schema`
+    /// likewise), or sit in a vendor extension it copies as it is. A converted node keeps the
+    /// span of its source node, so the source node a reference names is found again in the
+    /// result by its span. Where it is nowhere (its content was flattened, as a parameter
+    /// `schema` into 2.0 parameter fields), the reference would dangle: a warning at it.
+    fn repoint_refs(&mut self, source: &Node, document: &mut Node) {
+        // The source text of each `$ref`, by the span its value keeps in the result.
+        let mut written: HashMap<(u32, u32), &str> = HashMap::new();
+        let mut stack = vec![source];
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                Value::Seq(items) => stack.extend(items.iter()),
+                Value::Map(map) => {
+                    if let Some(r) = map.get("$ref")
+                        && let Some(text) = r.as_str()
+                    {
+                        written.insert((r.span.start, r.span.end), text);
+                    }
+                    stack.extend(map.entries.iter().map(|e| &e.value));
+                }
+                _ => {}
+            }
+        }
+        // What each `$ref` of the result should say, by its place in the result.
+        let mut fixes: Vec<(Vec<usize>, Option<String>)> = Vec::new();
+        let mut places: Option<HashMap<(u32, u32), String>> = None;
+        let mut path = Vec::new();
+        let mut refs = Vec::new();
+        collect_refs(document, &mut path, &mut refs);
+        for (at, r) in refs {
+            let Some(now) = r.as_str() else { continue };
+            let Some(was) = written.get(&(r.span.start, r.span.end)) else {
+                continue;
+            };
+            let (Some(was_ptr), Some(now_ptr)) = (was.strip_prefix('#'), now.strip_prefix('#'))
+            else {
+                continue;
+            };
+            if !was_ptr.starts_with('/') || !now_ptr.starts_with('/') {
+                continue;
+            }
+            let decode = |p: &str| crate::source::refs::percent_decode(p).into_owned();
+            // A reference that names nothing in the source is lint's to report.
+            let Some(target) = resolve_pointer(source, &decode(was_ptr)) else {
+                continue;
+            };
+            if target.span == Span::default() {
+                continue;
+            }
+            let found = resolve_pointer(document, &decode(now_ptr));
+            if found.is_some_and(|f| f.span == target.span) {
+                continue;
+            }
+            let places = places.get_or_insert_with(|| node_places(document));
+            match places.get(&(target.span.start, target.span.end)) {
+                Some(pointer) => fixes.push((at, Some(pointer_fragment(pointer)))),
+                // Something else is there now; it is not known to be wrong.
+                None if found.is_some() => {}
+                None => fixes.push((at, None)),
+            }
+        }
+        for (at, fix) in fixes {
+            let Some(holder) = node_at_mut(document, &at) else {
+                continue;
+            };
+            let Some(r) = get_mut(holder, "$ref") else {
+                continue;
+            };
+            match fix {
+                Some(pointer) => *r = spanned(string(&pointer), r.span),
+                None => {
+                    let text = r.as_str().unwrap_or_default().to_owned();
+                    let span = r.span;
+                    self.diagnostics.push(
+                        Diagnostic::warn(
+                            NOT_REPRESENTABLE,
+                            format!("`{text}` points into a structure {} writes otherwise (its content is not a node of its own there); the reference is kept as written and names nothing in the result", self.target),
+                        )
+                        .at(self.file, span)
+                        .help("point the reference at a named schema (`#/definitions/...` or `#/components/schemas/...`), moving the schema there, before converting")
+                        .source(SOURCE_REF),
+                    );
+                }
+            }
+        }
+    }
+
     fn warn(&mut self, span: Span, message: String) {
         self.diagnostics.push(
             Diagnostic::warn(NOT_REPRESENTABLE, message)
@@ -727,7 +821,13 @@ impl Cx {
         for e in extensions {
             doc.put(&e.key.name, e.value);
         }
-        spanned(doc.build(), root.span)
+        let mut doc = spanned(doc.build(), root.span);
+        // 2.0 requires `responses` too, but a document without them is common and reads; the
+        // 3.0 result would not validate (3.1 made `responses` optional).
+        if self.target == format!("OpenAPI {}", OasVersion::V3_0) {
+            self.require_responses(&mut doc);
+        }
+        doc
     }
 
     fn paths_up(&mut self, up: &Up2, paths: &Node) -> Node {
@@ -1424,6 +1524,9 @@ impl Cx {
         let Some(map) = s.as_map() else {
             return s.clone();
         };
+        if map.get("$ref").is_some() {
+            return self.ref_siblings_to_31(map, s.span);
+        }
         let nullable = map.get("nullable").and_then(Node::as_bool) == Some(true);
         let mut out = MapBuilder::new();
         for e in &map.entries {
@@ -1472,6 +1575,28 @@ impl Cx {
             // Without `type` every value, null included, is already allowed.
         }
         spanned(out.build(), s.span)
+    }
+
+    /// A 3.0 (or 2.0) schema that is a `$ref`, for 3.1: 3.0 ignores every member beside a
+    /// `$ref` (a Reference Object "cannot be extended with additional properties and any
+    /// properties added SHALL be ignored"), 3.1 applies them, so kept they would change what
+    /// the schema allows (`maximum: 10` beside a `$ref` to `maximum: 100` tightens it, and
+    /// import reads it). They are left out with a warning at each; extensions stay, as they
+    /// constrain nothing.
+    fn ref_siblings_to_31(&mut self, map: &Map, span: Span) -> Node {
+        let mut out = MapBuilder::new();
+        for e in &map.entries {
+            let key = &*e.key.name;
+            if key == "$ref" || is_ext(key) {
+                out.put(key, e.value.clone());
+            } else {
+                self.warn(
+                    e.key.span,
+                    format!("`{key}` beside `$ref` is ignored in the source version, but {} would apply it; left out to keep the schema's meaning", self.target),
+                );
+            }
+        }
+        spanned(out.build(), span)
     }
 
     fn down_to_30(&mut self, root: &Node) -> Node {
@@ -2530,6 +2655,30 @@ impl Cx {
     }
 
     /// A 3.x parameter as a 2.0 one; `None` (reported) when 2.0 cannot express it.
+    /// Whether `p` is a header parameter OpenAPI 3 ignores (`Accept`, `Content-Type`,
+    /// `Authorization`: "the parameter definition SHALL be ignored"), reported at `at` as left
+    /// out: 2.0 has no such rule, so written there it would become a header parameter import
+    /// reads (a required one adds a required request parameter to the API).
+    fn ignored_header_down(&mut self, p: &Node, at: Span) -> bool {
+        if p.get("in").and_then(Node::as_str) != Some("header") {
+            return false;
+        }
+        let Some(name) = p.get("name").and_then(Node::as_str) else {
+            return false;
+        };
+        let Some(ignored) = crate::convert::export::IGNORED_HEADERS
+            .iter()
+            .find(|h| h.eq_ignore_ascii_case(name))
+        else {
+            return false;
+        };
+        self.warn(
+            at,
+            format!("OpenAPI 3 ignores a header parameter named `{ignored}` (\"the parameter definition SHALL be ignored\"), and so does import; {} would read it as a header parameter, so it is left out", self.target),
+        );
+        true
+    }
+
     fn param_down(&mut self, root: &Node, p: &Node) -> Option<Node> {
         if let Some(r) = p.get("$ref") {
             let text = r.as_str().unwrap_or_default();
@@ -2537,6 +2686,9 @@ impl Cx {
                 let target = self.follow(root, p)?;
                 if target.get("in").and_then(Node::as_str) == Some("cookie") {
                     return self.param_down(root, target);
+                }
+                if self.ignored_header_down(target, p.span) {
+                    return None;
                 }
             }
             let mut m = MapBuilder::new();
@@ -2551,6 +2703,9 @@ impl Cx {
                 p.span,
                 "2.0 has no cookie parameters; parameter left out".into(),
             );
+            return None;
+        }
+        if self.ignored_header_down(p, p.get("name").map_or(p.span, |n| n.span)) {
             return None;
         }
         if p.get("schema").is_none() && p.get("content").is_some() {
@@ -3469,4 +3624,96 @@ fn pointer_of(node: &Node) -> Option<String> {
     let text = node.get("$ref")?.as_str()?;
     let fragment = internal(text)?;
     Some(crate::source::refs::percent_decode(fragment).into_owned())
+}
+
+/// The node at JSON pointer `pointer` (unescaped tokens, `/`-separated, decoded) in `root`.
+fn resolve_pointer<'n>(root: &'n Node, pointer: &str) -> Option<&'n Node> {
+    let mut node = root;
+    if pointer.is_empty() {
+        return Some(node);
+    }
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let token = crate::source::unescape_pointer_token(token);
+        node = match &node.value {
+            Value::Map(map) => map.get(&token)?,
+            Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// Each mapping of `node` holding a `$ref`, by its path of entry and item indexes, with the
+/// `$ref` value. Values that are data (`example`, `default`, `enum`, `const`) are not looked
+/// into; vendor extensions are, since they often reference schemas of the document.
+fn collect_refs<'n>(node: &'n Node, path: &mut Vec<usize>, out: &mut Vec<(Vec<usize>, &'n Node)>) {
+    match &node.value {
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(i);
+                collect_refs(item, path, out);
+                path.pop();
+            }
+        }
+        Value::Map(map) => {
+            if let Some(r) = map.get("$ref") {
+                out.push((path.clone(), r));
+            }
+            for (i, e) in map.entries.iter().enumerate() {
+                if ["example", "default", "enum", "const"].contains(&&*e.key.name) {
+                    continue;
+                }
+                path.push(i);
+                collect_refs(&e.value, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The node at a path of [`collect_refs`].
+fn node_at_mut<'n>(mut node: &'n mut Node, path: &[usize]) -> Option<&'n mut Node> {
+    for &i in path {
+        node = match &mut node.value {
+            Value::Seq(items) => items.get_mut(i)?,
+            Value::Map(map) => &mut map.entries.get_mut(i)?.value,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// The JSON pointer of the first node (in document order) with each span, for mappings,
+/// lists and booleans (what a reference names).
+fn node_places(document: &Node) -> HashMap<(u32, u32), String> {
+    fn walk(node: &Node, pointer: &mut String, out: &mut HashMap<(u32, u32), String>) {
+        let is_target = matches!(node.value, Value::Map(_) | Value::Seq(_) | Value::Bool(_));
+        if is_target && node.span != Span::default() {
+            out.entry((node.span.start, node.span.end))
+                .or_insert_with(|| pointer.clone());
+        }
+        let len = pointer.len();
+        match &node.value {
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let _ = write!(pointer, "/{i}");
+                    walk(item, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Map(map) => {
+                for e in &map.entries {
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer_token(&e.key.name));
+                    walk(&e.value, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
+    walk(document, &mut String::new(), &mut out);
+    out
 }
