@@ -1693,3 +1693,38 @@ paths:
     assert!(warnings.is_empty(), "{warnings:?}");
     reload_valid("inline", &out, OasVersion::V3_1);
 }
+
+/// 2.0 without `host` serves the API from the host serving the document: its 3.x server URL is
+/// the relative base path (and back, no `host`); only a scheme other than `https`, which import
+/// reads into the request protocol, needs a URL with a host variable, with a warning.
+#[test]
+fn a_2_0_document_without_host_gets_a_relative_server_url() {
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+schemes: [https]
+basePath: /v1
+paths:
+  /a:
+    get:
+      schemes: [http, https]
+      responses:
+        "200": {description: ok}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert!(out.contains("servers:\n- url: /v1\npaths:"), "{out}");
+    assert!(out.contains("      - url: http://{host}/v1\n"), "{out}");
+    assert_eq!(
+        warnings,
+        [
+            "8:16 without `host`, 2.0 serves the API from the host serving the document; a 3.x server URL names a scheme only with a host, so the servers are written as `http://{host}/v1` (one per scheme) with a variable `host` (default `localhost`)"
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V3_0);
+    assert_eq!(
+        import_text("out", &out).definition,
+        import_text("source", text).definition
+    );
+    let (back, _) = convert_text(&out, OasVersion::V3_0, OasVersion::V2_0);
+    assert!(back.contains("basePath: /v1"), "{back}");
+    assert!(!back.contains("host:"), "{back}");
+}

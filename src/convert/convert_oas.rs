@@ -727,6 +727,9 @@ impl Cx {
         let mut extensions = Vec::new();
         let mut servers_done = false;
         let root_schemes = strings(root.get("schemes"));
+        if let Some(node) = root.get("schemes") {
+            self.hostless_warning(&up, &root_schemes, node);
+        }
         for entry in entries(Some(root)) {
             let value = &entry.value;
             match &*entry.key.name {
@@ -828,6 +831,17 @@ impl Cx {
             self.require_responses(&mut doc);
         }
         doc
+    }
+
+    /// Warns at `node` (a `schemes` list) when the servers written for it need a host 2.0
+    /// left unsaid.
+    fn hostless_warning(&mut self, up: &Up2, schemes: &[String], node: &Node) {
+        if up.hostless_schemes(schemes) {
+            self.warn(
+                node.span,
+                format!("without `host`, 2.0 serves the API from the host serving the document; a 3.x server URL names a scheme only with a host, so the servers are written as `{}://{{host}}{}` (one per scheme) with a variable `host` (default `localhost`)", schemes.first().map_or("http", String::as_str), up.base),
+            );
+        }
     }
 
     fn paths_up(&mut self, up: &Up2, paths: &Node) -> Node {
@@ -974,6 +988,7 @@ impl Cx {
                 }
                 "schemes" => {
                     let schemes = strings(Some(&entry.value));
+                    self.hostless_warning(up, &schemes, &entry.value);
                     if let Some(servers) = up.servers(&schemes, entry.value.span) {
                         out.put("servers", servers);
                     }
@@ -3369,7 +3384,11 @@ impl Up2<'_> {
             }
             spanned(s.build(), span)
         };
-        let list: Vec<Node> = match (&self.host, schemes.is_empty()) {
+        // Without `host` a 2.0 API is served from the host serving the document, which a
+        // relative 3.x server URL says; only a scheme other than `https` (which import reads
+        // into the request protocol, HTTPS being its default) needs a URL with a host.
+        let relative = schemes.iter().all(|s| s.eq_ignore_ascii_case("https"));
+        let list: Vec<Node> = match (&self.host, relative) {
             (None, true) if self.base.is_empty() => return None,
             (None, true) => vec![server(self.base.clone(), false)],
             (None, false) => schemes
@@ -3383,6 +3402,12 @@ impl Up2<'_> {
                 .collect(),
         };
         Some(spanned(seq(list), span))
+    }
+
+    /// Whether `schemes` without a `host` need a 3.x server URL with a made-up host (see
+    /// [`Up2::servers`]).
+    fn hostless_schemes(&self, schemes: &[String]) -> bool {
+        self.host.is_none() && !schemes.iter().all(|s| s.eq_ignore_ascii_case("https"))
     }
 
     /// A parameter, following an internal reference; whether it was one.
