@@ -1728,3 +1728,53 @@ paths:
     assert!(back.contains("basePath: /v1"), "{back}");
     assert!(!back.contains("host:"), "{back}");
 }
+
+/// Media types sharing an equal schema lose nothing in 2.0's one schema; differing ones are a
+/// warning, once at the media type however many operations use the request body.
+#[test]
+fn one_schema_for_all_media_types_warns_only_where_they_differ_once_per_place() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/P'}
+          application/xml:
+            schema: {$ref: '#/components/schemas/P'}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: string}
+            application/xml:
+              schema: {type: string}
+    put:
+      requestBody: {$ref: '#/components/requestBodies/B'}
+      responses: {"204": {description: ok}}
+    patch:
+      requestBody: {$ref: '#/components/requestBodies/B'}
+      responses: {"204": {description: ok}}
+components:
+  requestBodies:
+    B:
+      content:
+        application/json:
+          schema: {type: object}
+        text/plain:
+          schema: {type: string}
+  schemas:
+    P: {type: object}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    assert_eq!(
+        warnings,
+        [
+            "32:9 a 2.0 body has one schema for all media types; this media type's schema is left out"
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V2_0);
+}

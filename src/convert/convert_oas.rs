@@ -91,6 +91,15 @@ pub fn convert(ws: &Workspace, from: OasVersion, to: OasVersion) -> ConvertResul
     cx.inexact_integers(&document, &ws.sources.file(file).text);
     cx.diagnostics
         .sort_by_key(|d| d.primary.map(|l| (l.span.start, l.span.end)));
+    // A shared component (a request body or response every operation names) is converted
+    // once per use; what it cannot say is reported once, at it.
+    let mut seen = std::collections::HashSet::new();
+    cx.diagnostics.retain(|d| {
+        seen.insert((
+            d.primary.map(|l| (l.span.start, l.span.end)),
+            d.message.clone(),
+        ))
+    });
     ConvertResult {
         document,
         diagnostics: cx.diagnostics,
@@ -2909,7 +2918,7 @@ impl Cx {
         };
         let schema = first.value.get("schema");
         for other in content.iter().skip(1) {
-            if other.value.get("schema") != schema {
+            if other.value.get("schema").map(Node::to_json) != schema.map(Node::to_json) {
                 self.warn(
                     other.key.span,
                     "a 2.0 body has one schema for all media types; this media type's schema is left out".into(),
@@ -3121,7 +3130,7 @@ impl Cx {
         {
             out.put("schema", self.schema_down(schema));
             for other in content.iter().skip(1) {
-                if other.value.get("schema") != Some(schema) {
+                if other.value.get("schema").map(Node::to_json) != Some(schema.to_json()) {
                     self.warn(
                         other.key.span,
                         "a 2.0 response has one schema for all media types; this media type's schema is left out".into(),
