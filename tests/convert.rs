@@ -1778,3 +1778,36 @@ components:
     );
     reload_valid("inline", &out, OasVersion::V2_0);
 }
+
+/// A form field's `collectionFormat` a multipart body cannot say is reported at that field's
+/// `collectionFormat`, not at the first form field.
+#[test]
+fn a_lost_collection_format_is_reported_at_its_field_converting_up_from_2() {
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /u:
+    post:
+      consumes: [multipart/form-data]
+      x-apigateway-content-type: multipart/form-data
+      parameters:
+        - name: a
+          in: formData
+          type: string
+        - name: nums
+          in: formData
+          type: array
+          items: {type: integer}
+          collectionFormat: csv
+      responses:
+        "200": {description: ok}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert_eq!(
+        warnings,
+        [
+            "16:11 `collectionFormat` of form fields has no counterpart in a `multipart/form-data` body (3.x styles apply to `application/x-www-form-urlencoded` only); left out there"
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V3_0);
+}

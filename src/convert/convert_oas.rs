@@ -1127,6 +1127,8 @@ impl Cx {
             // `application/x-www-form-urlencoded` encodings of array fields with a
             // `collectionFormat` (3.x says it with `style`/`explode`), by field name.
             let mut encoding = MapBuilder::new();
+            // Where each of those `collectionFormat`s is written.
+            let mut encoded_at = Vec::new();
             for p in form {
                 let Some(name) = p.get("name").and_then(Node::as_str) else {
                     continue;
@@ -1177,6 +1179,7 @@ impl Cx {
                                         ),
                                     );
                                     encoding.put(name, spanned(enc.build(), e.value.span));
+                                    encoded_at.push(e.key.span);
                                 }
                                 None => self.warn(
                                     e.value.span,
@@ -1224,10 +1227,12 @@ impl Cx {
                     if t == "application/x-www-form-urlencoded" {
                         media.put("encoding", encoding.clone());
                     } else {
-                        self.warn(
-                            span,
-                            format!("`collectionFormat` of form fields has no counterpart in a `{t}` body (3.x styles apply to `application/x-www-form-urlencoded` only); left out there"),
-                        );
+                        for at in &encoded_at {
+                            self.warn(
+                                *at,
+                                format!("`collectionFormat` of form fields has no counterpart in a `{t}` body (3.x styles apply to `application/x-www-form-urlencoded` only); left out there"),
+                            );
+                        }
                     }
                 }
                 content.put(t, media.build());
