@@ -1811,3 +1811,43 @@ paths:
     );
     reload_valid("inline", &out, OasVersion::V3_0);
 }
+
+/// 2.0 keeps a server variable's default only: its other `enum` values and its `description`
+/// are a warning each, as is an OAuth2 flow's `refreshUrl`; a scheme variable's values become
+/// `schemes`.
+#[test]
+fn server_variable_alternatives_and_refresh_urls_are_reported_converting_down_to_2() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+servers:
+  - url: "{scheme}://{region}.api.example.com/{base}"
+    variables:
+      scheme: {default: https, enum: [https, http]}
+      region: {default: eu, enum: [eu, us, ap], description: data residency region}
+      base: {default: v2}
+paths: {}
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows:
+        password:
+          tokenUrl: https://a.example.com/token
+          refreshUrl: https://a.example.com/refresh
+          scopes: {}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    assert!(
+        out.contains("host: eu.api.example.com\nbasePath: /v2\nschemes:\n- https\n- http\n"),
+        "{out}"
+    );
+    assert_eq!(
+        warnings,
+        [
+            "7:35 2.0 has no server variables: `{region}` is written as its default `eu`; the other values (`us`, `ap`) are left out",
+            "7:49 2.0 has no server variables: the `description` of `{region}` is left out",
+            "17:11 `refreshUrl` has no counterpart in a 2.0 OAuth2 scheme; left out",
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V2_0);
+}

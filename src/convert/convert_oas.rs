@@ -2479,6 +2479,7 @@ impl Cx {
                 .chain(scheme)
                 .collect();
             if i == 0 || (h == host && path == base) {
+                self.server_variables_down(s);
                 if i == 0 {
                     host = h;
                     base = path;
@@ -2496,6 +2497,50 @@ impl Cx {
             }
         }
         (host, base, schemes)
+    }
+
+    /// Warns at what the variables of server `s` say beyond their default, which is all 2.0
+    /// keeps of them (its `host` and `basePath` are fixed): the other values of an `enum`, and
+    /// a `description`. A variable naming the scheme keeps its `enum` as `schemes`.
+    fn server_variables_down(&mut self, s: &Node) {
+        let url = s.get("url").and_then(Node::as_str).unwrap_or_default();
+        let scheme_variable = url
+            .split_once("://")
+            .and_then(|(scheme, _)| scheme.strip_prefix('{'))
+            .and_then(|scheme| scheme.strip_suffix('}'));
+        for v in entries(s.get("variables")) {
+            let name = &*v.key.name;
+            let default = v.value.get("default").and_then(Node::as_str);
+            if Some(name) != scheme_variable
+                && let Some(list) = v.value.get("enum")
+            {
+                let others: Vec<String> = list
+                    .as_seq()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|x| x.as_str() != default)
+                    .map(|x| format!("`{}`", scalar_text(x)))
+                    .collect();
+                if !others.is_empty() {
+                    self.warn(
+                        list.span,
+                        format!(
+                            "2.0 has no server variables: `{{{name}}}` is written as its default `{}`; the other values ({}) are left out",
+                            default.unwrap_or_default(),
+                            others.join(", ")
+                        ),
+                    );
+                }
+            }
+            if let Some(d) = v.value.as_map().and_then(|m| m.entry("description")) {
+                self.warn(
+                    d.key.span,
+                    format!(
+                        "2.0 has no server variables: the `description` of `{{{name}}}` is left out"
+                    ),
+                );
+            }
+        }
     }
 
     fn paths_down(
@@ -3295,6 +3340,11 @@ impl Cx {
                     flow.value.get("authorizationUrl").cloned(),
                 );
                 out.opt("tokenUrl", flow.value.get("tokenUrl").cloned());
+                for e in entries(Some(&flow.value)) {
+                    if &*e.key.name == "refreshUrl" {
+                        self.drop_entry(e, "a 2.0 OAuth2 scheme");
+                    }
+                }
                 out.put(
                     "scopes",
                     flow.value
