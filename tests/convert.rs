@@ -1851,3 +1851,52 @@ components:
     );
     reload_valid("inline", &out, OasVersion::V2_0);
 }
+
+/// What 3.x has no place for is a warning, not a silent loss: a 3.1 schema's `examples` beyond
+/// the first, and a 2.0 operation's `produces`/`consumes` where nothing has content to carry
+/// the media type.
+#[test]
+fn examples_beyond_the_first_and_media_types_without_content_are_reported() {
+    let text = r#"openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    A:
+      type: string
+      examples: [red, green, blue]
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_1, OasVersion::V3_0);
+    assert!(out.contains("example: red"), "{out}");
+    assert_eq!(
+        warnings,
+        [
+            "8:23 an OpenAPI 3.0 schema has one `example`: the first of `examples` is written, the others (2) are left out"
+        ]
+    );
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /a:
+    delete:
+      produces: [application/xml]
+      consumes: [application/json]
+      responses:
+        "204": {description: gone}
+  /b:
+    get:
+      produces: [application/xml]
+      responses:
+        "200": {description: ok, schema: {type: string}}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert_eq!(
+        warnings,
+        [
+            "6:7 `produces` of an operation whose responses have no schema or examples has no 3.x counterpart (3.x names a media type only on a response's content); left out",
+            "7:7 `consumes` of an operation without a body has no 3.x counterpart (3.x names a media type only on a request body's content); left out",
+        ]
+    );
+    assert!(out.contains("application/xml:"), "{out}");
+    reload_valid("inline", &out, OasVersion::V3_0);
+}

@@ -990,6 +990,30 @@ impl Cx {
         for entry in entries(Some(op)) {
             let key = &*entry.key.name;
             match key {
+                // 3.x names media types only on content: a list nothing here has content for
+                // says nothing in 3.x.
+                "consumes"
+                    if body.is_none()
+                        && form.is_empty()
+                        && entry.value.as_seq().is_some_and(|l| !l.is_empty()) =>
+                {
+                    self.warn(
+                        entry.key.span,
+                        "`consumes` of an operation without a body has no 3.x counterpart (3.x names a media type only on a request body's content); left out".into(),
+                    );
+                }
+                "produces"
+                    if entry.value.as_seq().is_some_and(|l| !l.is_empty())
+                        && !entries(op.get("responses")).iter().any(|r| {
+                            let (target, _) = up.deref(&r.value);
+                            target.get("schema").is_some() || target.get("examples").is_some()
+                        }) =>
+                {
+                    self.warn(
+                        entry.key.span,
+                        "`produces` of an operation whose responses have no schema or examples has no 3.x counterpart (3.x names a media type only on a response's content); left out".into(),
+                    );
+                }
                 "consumes" | "produces" => {}
                 "parameters" => {
                     emit_params(&mut out, &mut request_body);
@@ -2184,8 +2208,15 @@ impl Cx {
                     out.put("enum", spanned(seq(vec![v.clone()]), v.span));
                 }
                 "examples" => {
-                    if let Some(first) = v.as_seq().and_then(|l| l.first()) {
+                    let list = v.as_seq().unwrap_or_default();
+                    if let Some(first) = list.first() {
                         out.put("example", first.clone());
+                    }
+                    if let Some(second) = list.get(1) {
+                        self.warn(
+                            second.span,
+                            format!("an {} schema has one `example`: the first of `examples` is written, the others ({}) are left out", self.target, list.len() - 1),
+                        );
                     }
                 }
                 "exclusiveMaximum" | "exclusiveMinimum" if v.as_number().is_some() => {
