@@ -1900,3 +1900,53 @@ paths:
     assert!(out.contains("application/xml:"), "{out}");
     reload_valid("inline", &out, OasVersion::V3_0);
 }
+
+/// A `$ref` inside a vendor extension names a schema of the document like any other: it
+/// follows the schema to where the target version keeps it.
+#[test]
+fn refs_inside_vendor_extensions_are_rewritten_converting_down_to_2() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      x-expansionResources:
+        oneOf: [{$ref: '#/components/schemas/X'}]
+      responses:
+        "200": {description: ok}
+components:
+  schemas:
+    X: {type: object}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    assert!(out.contains("- $ref: \"#/definitions/X\""), "{out}");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    reload_valid("inline", &out, OasVersion::V2_0);
+}
+
+/// 2.0 without `produces` or `consumes` does not say what media type a response or body has:
+/// both are written under `*/*`, which keeps it unsaid.
+#[test]
+fn responses_and_bodies_without_media_types_are_written_under_any_type_converting_up_from_2() {
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      parameters:
+        - {name: b, in: body, schema: {type: string}}
+      responses:
+        "200": {description: ok, schema: {type: string}}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert!(
+        out.contains("requestBody:\n        content:\n          \"*/*\":"),
+        "{out}"
+    );
+    assert!(
+        out.contains("description: ok\n          content:\n            \"*/*\":"),
+        "{out}"
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    reload_valid("inline", &out, OasVersion::V3_0);
+}

@@ -1405,7 +1405,9 @@ impl Cx {
         if schema.is_some() || !examples.is_empty() {
             let mut types: Vec<String> = produces.to_vec();
             if types.is_empty() {
-                types.push("application/json".to_owned());
+                // 2.0 without `produces` does not say; `*/*` keeps it unsaid, as for a body
+                // without `consumes`.
+                types.push("*/*".to_owned());
             }
             for ex in examples {
                 if !types.iter().any(|t| **t == *ex.key.name) {
