@@ -1950,3 +1950,31 @@ paths:
     assert!(warnings.is_empty(), "{warnings:?}");
     reload_valid("inline", &out, OasVersion::V3_0);
 }
+
+/// `nullable` beside a combination without `type` (no effect in 3.0.3, null allowed by some
+/// earlier readings) is a warning converting up to 3.1, which has no `nullable`.
+#[test]
+fn nullable_beside_a_combination_without_type_is_reported_converting_up_to_3_1() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    A:
+      nullable: true
+      oneOf:
+        - type: string
+        - type: integer
+    E:
+      nullable: true
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V3_1);
+    assert!(!out.contains("nullable"), "{out}");
+    assert_eq!(
+        warnings,
+        [
+            "7:7 `nullable` beside `oneOf` without `type` has no effect in OpenAPI 3.0.3 and no counterpart in OpenAPI 3.1; left out (to admit null there, add `{type: \"null\"}` as an alternative)"
+        ]
+    );
+    reload_valid("inline", &out, OasVersion::V3_1);
+}

@@ -1626,8 +1626,21 @@ impl Cx {
                 }
             }
         }
-        if nullable && map.get("type").is_none() && map.get("$ref").is_none() {
-            // Without `type` every value, null included, is already allowed.
+        if nullable
+            && map.get("type").is_none()
+            && let Some(combined) = ["oneOf", "anyOf", "allOf"]
+                .into_iter()
+                .find(|k| map.get(k).is_some())
+            && let Some(e) = map.entry("nullable")
+        {
+            // 3.0.3 gives `nullable` effect only beside `type`, but readers of earlier 3.0
+            // texts let it admit null beside a combination; 3.1 has no `nullable` to keep
+            // either reading. (Without `type` or a combination every value, null included, is
+            // allowed already.)
+            self.warn(
+                e.key.span,
+                format!("`nullable` beside `{combined}` without `type` has no effect in OpenAPI 3.0.3 and no counterpart in {}; left out (to admit null there, add `{{type: \"null\"}}` as an alternative)", self.target),
+            );
         }
         spanned(out.build(), s.span)
     }
