@@ -1289,9 +1289,9 @@ components:
     assert_eq!(
         warnings,
         [
-            "7:11 `not` has no counterpart in a 2.0 Schema Object; left out",
-            "13:12 `not` has no counterpart in a 2.0 Schema Object; left out",
-            "14:14 `not` has no counterpart in a 2.0 Schema Object; left out",
+            "7:11 a schema that allows nothing (`false`, or `not: {}`) has no 2.0 form, which lacks `not`; written as `{}`, which allows every value",
+            "13:12 a schema that allows nothing (`false`, or `not: {}`) has no 2.0 form, which lacks `not`; written as `{}`, which allows every value",
+            "14:14 a schema that allows nothing (`false`, or `not: {}`) has no 2.0 form, which lacks `not`; written as `{}`, which allows every value",
         ]
     );
     assert!(out.contains("  Any: {}\n  None: {}\n"), "{out}");
@@ -1977,4 +1977,26 @@ components:
         ]
     );
     reload_valid("inline", &out, OasVersion::V3_1);
+}
+
+/// A list of types converted from 3.1 straight to 2.0 names 2.0 as the version lacking it.
+#[test]
+fn a_list_of_types_names_the_target_version_converting_down_from_3_1() {
+    let text = r#"openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    A: {type: [string, number]}
+"#;
+    let (_, warnings) = convert_text(text, OasVersion::V3_1, OasVersion::V2_0);
+    assert_eq!(
+        warnings,
+        ["6:15 a list of several types has no counterpart in OpenAPI 2.0; the first is used"]
+    );
+    let (_, warnings) = convert_text(text, OasVersion::V3_1, OasVersion::V3_0);
+    assert_eq!(
+        warnings,
+        ["6:15 a list of several types has no counterpart in OpenAPI 3.0; the first is used"]
+    );
 }

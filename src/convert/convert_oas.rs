@@ -2202,8 +2202,7 @@ impl Cx {
                         [first, ..] => {
                             self.warn(
                                 v.span,
-                                "a list of several types has no 3.0 counterpart; the first is used"
-                                    .into(),
+                                format!("a list of several types has no counterpart in {}; the first is used", self.target),
                             );
                             out.put(key, (*first).clone());
                         }
@@ -3451,6 +3450,11 @@ impl Cx {
                 k if is_ext(k) => {
                     out.put(key, v.clone());
                 }
+                // A 3.1 `false` schema is `{not: {}}` by now: said in its own words.
+                "not" if map.len() == 1 && v.as_map().is_some_and(|m| m.is_empty()) => self.warn(
+                    e.key.span,
+                    "a schema that allows nothing (`false`, or `not: {}`) has no 2.0 form, which lacks `not`; written as `{}`, which allows every value".into(),
+                ),
                 k if !SCHEMA_2.contains(&k) => self.drop_entry(e, "a 2.0 Schema Object"),
                 "enum" => {
                     let values = self.unique_enum_2(v);
