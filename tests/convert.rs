@@ -2000,3 +2000,59 @@ components:
         ["6:15 a list of several types has no counterpart in OpenAPI 3.0; the first is used"]
     );
 }
+
+/// Keywords beside a schema `$ref` are a warning converting down from 3.1 only where they
+/// constrain values: an annotation (`description`, `title`, examples) is ignored harmlessly.
+#[test]
+fn annotations_beside_a_schema_ref_are_not_reported_converting_down_from_3_1() {
+    let text = r#"openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    A: {$ref: '#/components/schemas/C', description: a colour, title: Colour}
+    B: {$ref: '#/components/schemas/C', description: a colour, maxLength: 3}
+    C: {type: string}
+"#;
+    let (_, warnings) = convert_text(text, OasVersion::V3_1, OasVersion::V3_0);
+    assert_eq!(
+        warnings,
+        [
+            "7:64 keywords beside `$ref` apply in OpenAPI 3.1 but are ignored in OpenAPI 3.0; written as they are"
+        ]
+    );
+}
+
+/// A flood of one kind of warning is summed up in a note (count, first place) ahead of them.
+#[test]
+fn many_warnings_of_one_kind_are_summed_up_in_a_note() {
+    let mut text = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /a:\n    get:\n      parameters:\n",
+    );
+    for i in 0..12 {
+        text.push_str(&format!(
+            "        - {{name: c{i}, in: cookie, schema: {{type: string}}}}\n"
+        ));
+    }
+    text.push_str("      responses: {\"200\": {description: ok}}\n");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cookies.yaml");
+    std::fs::write(&path, &text).expect("writes");
+    let options = ConvertCommandOptions {
+        version: OasVersion::V2_0,
+        ..ConvertCommandOptions::default()
+    };
+    let outcome = run(&Input::Path(path), &options);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.starts_with("info[convert-summary]: 12 warnings of this kind (the first at 7:11): 2.0 has no cookie parameters; parameter left out\n"),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(
+        outcome.stderr.matches("convert-summary").count(),
+        1,
+        "{}",
+        outcome.stderr
+    );
+}

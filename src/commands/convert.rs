@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::convert::convert_oas::convert;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::openapi::{self, DocumentKind, OasVersion};
 use crate::source::refs::{RefOptions, Workspace};
 use crate::source::{FileId, Format, Input, Limits, Node, Value};
@@ -94,7 +94,9 @@ pub fn run(input: &Input, options: &ConvertCommandOptions) -> Outcome {
         let _ = ws.link_refs(&options.limits, &RefOptions::default());
     }
     let mut result = convert(&ws, from, options.version);
+    let summary = summarize_kinds(&result.diagnostics, &ws.sources);
     diagnostics.append(&mut result.diagnostics);
+    diagnostics.extend(summary);
     if format == OutputFormat::Json {
         non_finite_numbers(&result.document, ws.root().file, &mut diagnostics);
     }
@@ -145,4 +147,52 @@ fn non_finite_numbers(node: &Node, file: FileId, out: &mut Vec<Diagnostic>) {
         }
         _ => {}
     }
+}
+
+/// How many warnings of one kind make a flood worth summing up.
+const SUMMARY_AT: usize = 10;
+
+/// A note per kind of warning given [`SUMMARY_AT`] times or more (a big document converted
+/// down can give thousands), with the count, at the first of them, most frequent first: what
+/// the conversion loses, at a glance. A kind is a message with its quoted parts (names,
+/// values, in backquotes) left out.
+fn summarize_kinds(
+    diagnostics: &[Diagnostic],
+    sources: &crate::source::Sources,
+) -> Vec<Diagnostic> {
+    let mut kinds: Vec<(String, usize, &Diagnostic)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Warn) {
+        let kind: String = d
+            .message
+            .split('`')
+            .enumerate()
+            .map(|(i, part)| if i % 2 == 1 { "`…`" } else { part })
+            .collect();
+        match index.get(&kind) {
+            Some(&i) => kinds[i].1 += 1,
+            None => {
+                index.insert(kind.clone(), kinds.len());
+                kinds.push((kind, 1, d));
+            }
+        }
+    }
+    kinds.retain(|(_, count, _)| *count >= SUMMARY_AT);
+    kinds.sort_by(|a, b| b.1.cmp(&a.1));
+    kinds
+        .into_iter()
+        .map(|(kind, count, first)| {
+            // Without a place of its own, the note comes before the warnings it sums up.
+            let at = first.primary.map_or(String::new(), |l| {
+                let lc = sources.file(l.file).line_col(l.span.start as usize);
+                format!(" (the first at {}:{})", lc.line, lc.col)
+            });
+            Diagnostic::new(
+                "convert-summary",
+                Severity::Info,
+                format!("{count} warnings of this kind{at}: {kind}"),
+            )
+            .help("each is reported below at its place; `--strict` makes them errors")
+        })
+        .collect()
 }

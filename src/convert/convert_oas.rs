@@ -2165,9 +2165,16 @@ impl Cx {
         };
         // 3.1 applies the keywords beside a `$ref` with its target's; earlier versions ignore
         // them, and so would every 2.0 or 3.0 tool reading the result.
+        // Annotations (a `description` beside the `$ref`, as most are) change no value's
+        // validity, so their being ignored is not worth a warning.
         if map.len() > 1
             && map.get("$ref").is_some()
-            && let Some(first) = map.entries.iter().find(|e| &*e.key.name != "$ref")
+            && let Some(first) = map.entries.iter().find(|e| {
+                !matches!(
+                    &*e.key.name,
+                    "$ref" | "description" | "title" | "$comment" | "example" | "examples"
+                ) && !is_ext(&e.key.name)
+            })
         {
             self.warn(
                 first.key.span,
