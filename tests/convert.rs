@@ -2056,3 +2056,53 @@ fn many_warnings_of_one_kind_are_summed_up_in_a_note() {
         outcome.stderr
     );
 }
+
+/// A reference to a request body component stays a reference down to 2.0, to the body
+/// parameter the component becomes, the media types going to the operation's `consumes`;
+/// the gateway meaning is unchanged.
+#[test]
+fn request_body_component_refs_stay_refs_converting_down_to_2() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /pet:
+    post:
+      operationId: add
+      requestBody: {$ref: '#/components/requestBodies/Pet'}
+      responses: {"200": {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+    put:
+      operationId: update
+      requestBody: {$ref: '#/components/requestBodies/Pet'}
+      responses: {"200": {description: ok}}
+      x-apigateway-backend: {type: MOCK, mockEndpoints: {result-content: ok}}
+components:
+  requestBodies:
+    Pet:
+      required: true
+      content:
+        application/json:
+          schema: {type: object, properties: {name: {type: string}}}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        out.matches("- $ref: \"#/parameters/Pet\"").count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("consumes:\n      - application/json").count(),
+        2,
+        "{out}"
+    );
+    assert!(
+        out.contains("parameters:\n  Pet:\n    name: Pet\n    in: body\n"),
+        "{out}"
+    );
+    reload_valid("inline", &out, OasVersion::V2_0);
+    assert_eq!(
+        import_text("out", &out).definition,
+        import_text("source", text).definition
+    );
+}

@@ -2681,8 +2681,31 @@ impl Cx {
                     let (body, types, single) = self.body_param_down(root, &e.value, "body");
                     consumes = types;
                     content_type = single;
+                    // A reference to a request body component stays one: the component is
+                    // written as the body parameter of that name under `parameters` (unless a
+                    // parameter component takes the name), the media types going to this
+                    // operation's `consumes` as for a body written in place.
+                    let component = e
+                        .value
+                        .get("$ref")
+                        .and_then(Node::as_str)
+                        .and_then(|r| r.strip_prefix("#/components/requestBodies/"))
+                        .filter(|name| !name.contains('/'))
+                        .filter(|name| {
+                            let name = crate::source::unescape_pointer_token(name);
+                            root.get("components")
+                                .and_then(|c| c.get("parameters"))
+                                .and_then(|p| p.get(&name))
+                                .is_none()
+                        });
                     if let Some(b) = body {
                         match b.get("in").and_then(Node::as_str) {
+                            Some("body") if let Some(name) = component => {
+                                let mut m = MapBuilder::new();
+                                let r = e.value.get("$ref").map_or(e.value.span, |r| r.span);
+                                m.put("$ref", spanned(string(&format!("#/parameters/{name}")), r));
+                                params.push(spanned(m.build(), e.value.span));
+                            }
                             Some("body") => params.push(b),
                             _ => {
                                 // Form fields, one parameter each.
