@@ -3813,8 +3813,8 @@ fn resolve_pointer<'n>(root: &'n Node, pointer: &str) -> Option<&'n Node> {
 }
 
 /// Each mapping of `node` holding a `$ref`, by its path of entry and item indexes, with the
-/// `$ref` value. Values that are data (`example`, `default`, `enum`, `const`) are not looked
-/// into; vendor extensions are, since they often reference schemas of the document.
+/// `$ref` value. Values that are data (`example`, `examples`, `default`, `enum`, `const`) are
+/// not looked into; vendor extensions are, since they often reference schemas of the document.
 fn collect_refs<'n>(node: &'n Node, path: &mut Vec<usize>, out: &mut Vec<(Vec<usize>, &'n Node)>) {
     match &node.value {
         Value::Seq(items) => {
@@ -3829,7 +3829,18 @@ fn collect_refs<'n>(node: &'n Node, path: &mut Vec<usize>, out: &mut Vec<(Vec<us
                 out.push((path.clone(), r));
             }
             for (i, e) in map.entries.iter().enumerate() {
-                if ["example", "default", "enum", "const"].contains(&&*e.key.name) {
+                // `examples` too: a schema's are data, and a 3.x map of them names only
+                // `components/examples`, which no conversion moves (2.0's are data again).
+                if [
+                    "example",
+                    "examples",
+                    "x-example",
+                    "default",
+                    "enum",
+                    "const",
+                ]
+                .contains(&&*e.key.name)
+                {
                     continue;
                 }
                 path.push(i);
