@@ -2106,3 +2106,39 @@ components:
         import_text("source", text).definition
     );
 }
+
+/// A `$ref` written inside an example value is data, not a reference: converting it names
+/// nothing to follow and nothing to report.
+#[test]
+fn refs_inside_example_values_are_data_converting_down_to_2() {
+    let text = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object}
+              examples:
+                default:
+                  value: {repo: {$ref: '#/components/examples/repo'}}
+components:
+  examples:
+    repo: {value: {name: r}}
+"#;
+    let (out, warnings) = convert_text(text, OasVersion::V3_0, OasVersion::V2_0);
+    // The component goes, as 2.0 has none; the data naming it is no reference to report.
+    assert_eq!(
+        warnings,
+        [
+            "16:3 `examples` has no counterpart in Swagger 2.0 (referenced uses are inlined); left out"
+        ]
+    );
+    assert!(
+        out.contains("$ref: \"#/components/examples/repo\""),
+        "{out}"
+    );
+}
