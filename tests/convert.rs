@@ -2142,3 +2142,47 @@ components:
         "{out}"
     );
 }
+
+/// A 2.0 body parameter's name survives the trip through 3.x, whose request bodies have none,
+/// as `x-codegen-request-body-name` on the operation (the code generators' convention); the
+/// default name `body` goes unsaid.
+#[test]
+fn the_body_parameter_name_survives_a_round_trip_through_3() {
+    let text = r#"swagger: "2.0"
+info: {title: t, version: "1"}
+consumes: [application/json]
+paths:
+  /a:
+    post:
+      parameters:
+        - {name: pet, in: body, schema: {type: object}}
+      responses:
+        "200": {description: ok}
+    put:
+      parameters:
+        - {name: body, in: body, schema: {type: object}}
+      responses:
+        "200": {description: ok}
+"#;
+    let (out, _) = convert_text(text, OasVersion::V2_0, OasVersion::V3_0);
+    assert_eq!(
+        out.matches("x-codegen-request-body-name").count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains("      x-codegen-request-body-name: pet\n"),
+        "{out}"
+    );
+    reload_valid("inline", &out, OasVersion::V3_0);
+    let (back, _) = convert_text(&out, OasVersion::V3_0, OasVersion::V2_0);
+    assert!(!back.contains("x-codegen-request-body-name"), "{back}");
+    assert!(
+        back.contains("      - name: pet\n        in: body\n"),
+        "{back}"
+    );
+    assert!(
+        back.contains("      - name: body\n        in: body\n"),
+        "{back}"
+    );
+}

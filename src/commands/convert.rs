@@ -153,7 +153,7 @@ fn non_finite_numbers(node: &Node, file: FileId, out: &mut Vec<Diagnostic>) {
 const SUMMARY_AT: usize = 10;
 
 /// A note per kind of warning given [`SUMMARY_AT`] times or more (a big document converted
-/// down can give thousands), with the count, at the first of them, most frequent first: what
+/// down can give thousands), with the count and the first place: what
 /// the conversion loses, at a glance. A kind is a message with its quoted parts (names,
 /// values, in backquotes) left out.
 fn summarize_kinds(
@@ -178,7 +178,6 @@ fn summarize_kinds(
         }
     }
     kinds.retain(|(_, count, _)| *count >= SUMMARY_AT);
-    kinds.sort_by(|a, b| b.1.cmp(&a.1));
     kinds
         .into_iter()
         .map(|(kind, count, first)| {

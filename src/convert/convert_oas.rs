@@ -357,6 +357,9 @@ fn pointer_fragment(pointer: &str) -> String {
     )
 }
 
+/// Where a 3.x operation keeps the name of the 2.0 body parameter its request body was.
+const BODY_NAME: &str = "x-codegen-request-body-name";
+
 const METHODS_2: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 const ANY_METHOD: &str = "x-apigateway-any-method";
 
@@ -1041,6 +1044,17 @@ impl Cx {
         }
         if !params_done {
             emit_params(&mut out, &mut request_body);
+        }
+        // 3.x request bodies have no name: the 2.0 body parameter's is kept where code
+        // generators look for it (the convention of swagger-parser and openapi-generator),
+        // and read back converting down. `body`, the name converting down gives, goes unsaid.
+        if let Some(name) = body
+            .filter(|b| b.get("$ref").is_none())
+            .and_then(|b| b.get("name"))
+            .filter(|n| n.as_str().is_some_and(|n| n != "body"))
+            && op.get(BODY_NAME).is_none()
+        {
+            out.put(BODY_NAME, name.clone());
         }
         // §2.8 / §3.4: the content type is the single request body media type in 3.x. Where
         // the body has several media types, the extension stays (import reads it first).
@@ -2678,7 +2692,8 @@ impl Cx {
                     }
                 }
                 "requestBody" => {
-                    let (body, types, single) = self.body_param_down(root, &e.value, "body");
+                    let name = op.get(BODY_NAME).and_then(Node::as_str).unwrap_or("body");
+                    let (body, types, single) = self.body_param_down(root, &e.value, name);
                     consumes = types;
                     content_type = single;
                     // A reference to a request body component stays one: the component is
@@ -2734,6 +2749,8 @@ impl Cx {
                     responses = Some(spanned(m.build(), e.value.span));
                 }
                 "servers" => {}
+                // Read as the body parameter's name.
+                BODY_NAME if op.get("requestBody").is_some() => {}
                 "security" => {
                     let security = self.security_down(&e.value);
                     out.put(key, security);
