@@ -1432,7 +1432,8 @@ fn names_neither_source_nor_the_gateway_has_stop_the_run_before_anything_is_sent
         let outcome = gateway.diff_in("testdata/sync/policies.yaml", typo);
         assert_eq!(outcome.exit_code, 1, "{typo}: {}", outcome.stdout);
         assert!(
-            outcome.stderr.contains(&format!("apigctl: error: environment `{typo}` would be created, but the gateway has `DEV`: did you mean `--env DEV`? To create `{typo}` beside it, declare it under `environments` in SOURCE")),
+            outcome.stderr.contains(&format!("apigctl: error: environment `{typo}` would be created, but the gateway has `DEV`: did you mean `--env DEV`? To create `{typo}` beside it, declare it under `environments` in SOURCE"))
+                && outcome.stderr.ends_with("apigctl: error: the plan would fail on the gateway or is most likely a mistake (above); nothing was planned or sent\n"),
             "{}",
             outcome.stderr
         );

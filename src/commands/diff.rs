@@ -551,7 +551,12 @@ pub fn prepare(
     if !refusals.is_empty() {
         let (located, rest) = locate_refusals(input, options, refusals);
         let mut errors: Vec<String> = rest.into_iter().map(|r| r.message).collect();
-        errors.push("the gateway would refuse this plan; nothing was planned or sent".to_owned());
+        // Most of these the gateway would refuse; some (a new environment a slip away from
+        // one it has) it would take, wrongly.
+        errors.push(
+            "the plan would fail on the gateway or is most likely a mistake (above); nothing was planned or sent"
+                .to_owned(),
+        );
         return Err(failed(Failure {
             reports: located.into_iter().collect(),
             errors,
