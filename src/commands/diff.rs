@@ -413,8 +413,9 @@ fn stand_in_refusal(ws: &Workspace, d: &Diagnostic) -> Diagnostic {
             format!(
                 "{what} requires security scheme{scheme}, which has no `x-apigateway-auth-type`: a gateway would serve the API to every caller (auth_type NONE)"
             ),
-        )
-        .help("give the scheme `x-apigateway-auth-type: AppSigv1` (app authentication) or `IAM`, or an `x-apigateway-authorizer`; to publish the API open on purpose, drop the operation's security requirement (`security: []`)");
+        );
+        // Import's help for its warning says the fix.
+        refusal.help.clone_from(&d.help);
         refusal.primary = d.primary;
         refusal.source = d.source.clone();
         return refusal;
