@@ -99,14 +99,7 @@ pub(crate) fn definition_errors(doc: &Document) -> Vec<Diagnostic> {
     }
     let mut out = Vec::with_capacity(read.len());
     for (refusal, message, near) in read {
-        let mut pointer = crate::source::Pointer::root();
-        for seg in &refusal.path {
-            pointer = match seg {
-                Seg::Key(key) => pointer.push(key),
-                Seg::Index(i) => pointer.index(*i),
-            };
-        }
-        let pointer = pointer.text();
+        let pointer = crate::convert::import::refusal_pointer(&refusal.path).text();
         let (message, help, at_value) = match (near, message.strip_prefix("missing field `")) {
             (Some((field, near)), _) => (
                 format!("unknown field `{field}`"),

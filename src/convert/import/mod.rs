@@ -20,7 +20,7 @@ mod operations;
 mod params;
 mod refusals;
 // Also reads a definition file (`export`, `lint`): every refused value, not only the first.
-pub(crate) use refusals::{Seg, read_all};
+pub(crate) use refusals::{Seg, pointer as refusal_pointer, read_all};
 
 use crate::source::hash::FastMap;
 use std::sync::OnceLock;
@@ -968,14 +968,7 @@ impl<'a> Cx<'a> {
         };
         let object = self.provenance.pointer(obj.at);
         for refusal in refusals {
-            let mut path = crate::source::Pointer::root();
-            for seg in &refusal.path {
-                path = match seg {
-                    refusals::Seg::Key(key) => path.push(key),
-                    refusals::Seg::Index(i) => path.index(*i),
-                };
-            }
-            let full = format!("{object}{}", path.text());
+            let full = format!("{object}{}", refusals::pointer(&refusal.path).text());
             let (mut file, mut span) = self.provenance.nearest_recorded(&full).unwrap_or(fallback);
             let mut message = refusal.message;
             // JSON has no `.inf` or `.nan`: the JSON reading saw the string it is written

@@ -20,6 +20,15 @@ pub(crate) enum Seg {
     Index(usize),
 }
 
+/// The JSON pointer `path` is, below the object read.
+pub(crate) fn pointer(path: &[Seg]) -> crate::source::Pointer {
+    path.iter()
+        .fold(crate::source::Pointer::root(), |p, seg| match seg {
+            Seg::Key(key) => p.push(key),
+            Seg::Index(i) => p.index(*i),
+        })
+}
+
 /// Why an object could not be read: every refused value, and the object without them.
 pub(crate) struct Refused<T> {
     /// The refused values, in the order serde met them.
